@@ -1,0 +1,23 @@
+// Helpers for modules that run commands through a Host.
+
+import { CommandError } from '../errors.js';
+import type { ExecOptions, ExecResult, Host } from './host.js';
+
+/** Runs argv and throws CommandError on a non-zero exit. */
+export async function mustExec(host: Host, argv: string[], opts?: ExecOptions, what?: string): Promise<ExecResult> {
+  const r = await host.exec(argv, opts);
+  if (r.exitCode !== 0) throw new CommandError(r, what);
+  return r;
+}
+
+/** Quotes one word for a POSIX shell. */
+export function shQuote(s: string): string {
+  if (s === '') return "''";
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Runs a POSIX shell script (`sh -c`), with positional args $1.. passed safely. */
+export function shell(host: Host, script: string, args: string[] = [], opts?: ExecOptions): Promise<ExecResult> {
+  return host.exec(['sh', '-c', script, 'sh', ...args], opts);
+}

@@ -1,0 +1,70 @@
+// The Host interface: the only door to a machine. Local (execa + node:fs) and SSH (ssh2 exec +
+// sftp) implement it; state modules touch a machine through nothing else.
+
+export interface ExecOptions {
+  /** Data written to the command's standard input. */
+  stdin?: string | Buffer;
+  /** Extra environment variables (merged over a minimal, predictable environment). */
+  env?: Record<string, string>;
+  /** Run as this user (runuser/sudo -u). */
+  user?: string;
+  cwd?: string;
+  /** Kill the command after this many milliseconds (result has timedOut: true). */
+  timeoutMs?: number;
+}
+
+/** A finished command. A non-zero exit is a result, never a throw. */
+export interface ExecResult {
+  argv: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut?: boolean;
+}
+
+export type FileType = 'file' | 'directory' | 'symlink' | 'other';
+
+export interface FileStat {
+  type: FileType;
+  /** Permission bits only (mode & 0o7777). */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Owner and group names where they resolve, else the numeric id as a string. */
+  user: string;
+  group: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface WriteOptions {
+  /** Final mode of the file; the temp file is created with it, so it is never briefly wider. */
+  mode?: number;
+  owner?: string;
+  group?: string;
+}
+
+export interface Host {
+  /** A label for output: 'local', 'root@example.org:22'. */
+  readonly name: string;
+  /** Run argv (never a joined string). */
+  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /** File contents, or null when it does not exist. */
+  readFile(path: string): Promise<Buffer | null>;
+  /** Temp file in the same directory with the final mode/owner, fsync, rename. */
+  writeFileAtomic(path: string, data: string | Buffer, opts?: WriteOptions): Promise<void>;
+  /** stat (follows symlinks); null when missing. */
+  stat(path: string): Promise<FileStat | null>;
+  /** lstat (does not follow symlinks); null when missing. */
+  lstat(path: string): Promise<FileStat | null>;
+  /** Target of a symlink, or null when the path is not a symlink. */
+  readlink(path: string): Promise<string | null>;
+  mkdir(path: string, opts?: { mode?: number; recursive?: boolean }): Promise<void>;
+  /** Removes a file, symlink or (with recursive) a directory tree; missing is not an error. */
+  remove(path: string, opts?: { recursive?: boolean }): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** sha256 hex of a file's contents, computed on the host; null when missing. */
+  hash(path: string): Promise<string | null>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+// The state module contract (DESIGN.md): typed data plus gather -> plan -> apply, so that a dry
+// run and a real run share one code path. `--test` stops after plan; a real run applies, then
+// gathers and plans again and fails the state if the plan is still not empty (ops other than 'run').
+
+import type { Host } from '../engine/host/host.js';
+
+/** JSON Schema object as ajv takes it. */
+export type JSONSchema = Record<string, unknown>;
+
+export type ChangeOp = 'create' | 'update' | 'delete' | 'run';
+
+export interface Change {
+  op: ChangeOp;
+  /** What changes: a path, a package name, a service, 'mode', 'owner'... */
+  target: string;
+  before?: unknown;
+  after?: unknown;
+  /** A unified diff for file contents. */
+  diff?: string;
+}
+
+export interface StateLogger {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
+/** What gather/plan/apply know about the state they serve. */
+export interface StateCtx<Args = Record<string, unknown>> {
+  /** The state ID and name, for messages. */
+  id: string;
+  name: string;
+  /** The validated arguments (name already filled in). */
+  args: Args;
+  /** Root of the state tree on the controller, for salt:// sources. */
+  statesDir: string;
+  /** Renders a template file/string with the run's pillar and grains plus extra context. */
+  renderTemplate(text: string, file: string, context?: Record<string, unknown>): Promise<string>;
+  /** Reads a salt:// (or absolute local) source from the controller. */
+  readSource(source: string): Promise<Buffer>;
+  log: StateLogger;
+}
+
+/** What apply/refresh may say beyond the changes themselves (cmd output, a comment). */
+export interface ApplyOutput {
+  /** false marks the state failed (e.g. a command's non-zero exit); default true. */
+  result?: boolean;
+  comment?: string;
+  /** Extra data merged into the reported changes (stdout, stderr, retcode...). */
+  data?: Record<string, unknown>;
+}
+
+export interface StateFunction<Args = any, Facts = any> {
+  /** ajv validates args at compile time; `name` is always present in args. */
+  schema: JSONSchema;
+  /** Read-only facts. Never changes the host. */
+  gather(host: Host, args: Args, ctx: StateCtx<Args>): Promise<Facts>;
+  /** Batched gather for many states of this function on one host (one round trip where possible). */
+  gatherMany?(host: Host, items: Array<{ args: Args; ctx: StateCtx<Args> }>): Promise<Facts[]>;
+  /** Pure: [] means the state is in the desired state. May throw StateError for impossible args. */
+  plan(args: Args, facts: Facts, ctx: StateCtx<Args>): Change[];
+  /** Makes the planned changes real. */
+  apply(host: Host, changes: Change[], ctx: StateCtx<Args> & { facts: Facts }): Promise<ApplyOutput | void>;
+  /** What `watch` triggers (restart, reload, run); absent means watch acts as require + onchanges. */
+  refresh?(host: Host, args: Args, ctx: StateCtx<Args>): Promise<ApplyOutput | void>;
+  /** Describes the refresh for the dry run: 'restart', 'reload', 'run'. */
+  refreshVerb?(args: Args): string;
+  /** States sharing a lock key run one at a time per host (package managers: 'dpkg'). */
+  lock?: string;
+  /** Argument names that hold secrets: their values are redacted from every output. */
+  secretArgs?: string[];
+}
+
+/** A state module: its functions by name (`file` -> managed, directory, ...). */
+export type StateModule = Record<string, StateFunction>;
