@@ -1,0 +1,47 @@
+// loadPillar: the pillar of one run = the pillar tree merged with the active env (maps merged,
+// lists replaced), and every secret in it for the Redactor.
+import type { Host } from '../host/host.js';
+import { loadActiveEnv } from './active.js';
+import { mergeTrees } from './merge.js';
+import { loadPillarTree } from './pillar-tree.js';
+import { collectSecrets } from './secrets.js';
+import type { EnvIssue } from './validate.js';
+
+export interface LoadPillarOptions {
+  /** The pillar tree on the controller (top.sls, *.sls, default-env.yml). */
+  pillarDir: string;
+  /** A local env.yml that wins over every source (--env). */
+  envFile?: string;
+  /** The host whose env sources are searched (local, or the push target). */
+  host: Host;
+  grains: Record<string, unknown>;
+  minionId: string;
+  /** Environment for $ENV_YML and the metadata URL overrides; default process.env. */
+  vars?: Record<string, string | undefined>;
+  /** Per metadata request; default 1000 ms. */
+  timeoutMs?: number;
+}
+
+export interface LoadedPillar {
+  pillar: Record<string, unknown>;
+  /** Which source the env came from; null: none found, the pillar's default-env.yml is used. */
+  envSource: string | null;
+  /** Every value to register with the Redactor. */
+  secrets: string[];
+  /** Unknown keys in the env (not errors). */
+  warnings?: EnvIssue[];
+}
+
+export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
+  const tree = loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId });
+  const env = await loadActiveEnv({
+    host: o.host,
+    envFile: o.envFile,
+    useActivated: true,
+    pillarDir: o.pillarDir,
+    vars: o.vars,
+    timeoutMs: o.timeoutMs,
+  });
+  const pillar = env ? mergeTrees(tree, env.parsed.tree) : tree;
+  return { pillar, envSource: env?.source ?? null, secrets: collectSecrets(pillar), warnings: env?.warnings ?? [] };
+}

@@ -1,0 +1,97 @@
+// The JSON schema of env.yml (modelled on the ECS appliance's env template). `secret: true`
+// marks values that are redacted from every output; `description` says what is expected.
+// Unknown keys under appliance:/ecs: are reported as warnings (additionalProperties: false is
+// turned into a warning by validate.ts); other top-level keys belong to cloud-init and pass.
+import type { JSONSchema } from '../../modules/contract.js';
+
+const bool = { type: 'boolean' };
+const str = { type: 'string' };
+const nullableList = { type: ['array', 'null'], items: { type: 'string' } };
+const obj = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}): JSONSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  properties,
+  ...extra,
+});
+const git = obj({ branch: str, source: str });
+
+const DOMAIN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+
+export const ENV_SCHEMA: JSONSchema = {
+  type: 'object',
+  required: ['appliance'],
+  properties: {
+    ssh_authorized_keys: nullableList,
+    ssh_deprecated_keys: nullableList,
+    disable_root: bool,
+    appliance: obj(
+      {
+        standby: bool,
+        domain: { type: 'string', pattern: DOMAIN, description: 'a DNS name like ecs.example.org' },
+        allowed_hosts: str,
+        ssl: obj({
+          letsencrypt: obj({ enabled: bool }),
+          client_certs_mandatory: bool,
+          key: { type: 'string', secret: true },
+          cert: str,
+        }),
+        sentry: obj({ dsn: { type: 'string', secret: true } }),
+        metric: obj({ exporter: bool, server: bool, gui: bool, pghero: bool }),
+        git,
+        extra: obj({
+          files: {
+            type: ['array', 'null'],
+            items: obj(
+              {
+                path: { type: 'string', pattern: '^/', description: 'an absolute path' },
+                contents: str,
+                owner: { type: 'string', pattern: '^[^:\\s]+(:[^:\\s]+)?$', description: 'user or user:group' },
+                permissions: { type: 'string', pattern: '^0?[0-7]{3,4}$', description: 'an octal mode in quotes, like "0600"' },
+              },
+              { required: ['path'] },
+            ),
+          },
+          packages: nullableList,
+          states: str,
+        }),
+        update: obj({ automatic: bool, oncalendar: { type: 'string', description: 'a systemd OnCalendar expression' } }),
+        storage: obj({
+          setup: { type: ['string', 'null'] },
+          proxy_cache: bool,
+          grow_root: bool,
+          ignore: { anyOf: [bool, obj({ volatile: bool, data: bool })], description: 'true/false or {volatile, data}' },
+        }),
+        dkim: obj({
+          key: {
+            type: 'string',
+            secret: true,
+            pattern: '-----BEGIN (RSA )?PRIVATE KEY-----',
+            description: 'a PEM RSA private key',
+          },
+        }),
+        backup: obj({
+          url: { type: 'string', pattern: '^[a-z][a-z0-9+]*://', description: 'a duplicity URL like file:///path or sftp://user@host/path' },
+          options: str,
+          mount: obj({ type: str, source: str, target: str, options: { type: 'string', secret: true } }),
+          encrypt: {
+            type: 'string',
+            secret: true,
+            pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+            description: 'an ASCII-armoured PGP private key',
+          },
+        }),
+      },
+      // a standby appliance needs no domain: it will not activate
+      { if: { required: ['standby'], properties: { standby: { const: true } } }, else: { required: ['domain'] } },
+    ),
+    ecs: obj({
+      git,
+      database: str,
+      migrate: obj({ auto: bool }),
+      userswitcher: obj({ enabled: bool, parameter: str }),
+      settings: { type: 'string', description: 'Django settings (Python) as a block string' },
+      vault_encrypt: { type: 'string', secret: true, pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----', description: 'an ASCII-armoured PGP private key' },
+      vault_sign: { type: 'string', secret: true, pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----', description: 'an ASCII-armoured PGP private key' },
+    }),
+  },
+};

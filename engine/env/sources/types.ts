@@ -1,0 +1,22 @@
+// What every env source implements: look in one place, return the env text or null.
+import type { Host } from '../../host/host.js';
+
+export interface SourceCtx {
+  host: Host;
+  /** Where $ENV_YML and the metadata URL overrides are read (the brine process's environment). */
+  vars: Record<string, string | undefined>;
+  /** Timeout of one metadata request. */
+  timeoutMs: number;
+}
+
+export interface FoundEnv {
+  text: string;
+  /** Which source, for humans: 'ENV_YML:/path', '/app/env.yml', 'cidata:/dev/sr0', 'ec2:http://...'. */
+  source: string;
+}
+
+export interface EnvSource {
+  /** Short name: ENV_YML, app, cidata, config-2, ec2, gce. */
+  readonly name: string;
+  find(ctx: SourceCtx): Promise<FoundEnv | null>;
+}

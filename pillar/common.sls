@@ -1,0 +1,2 @@
+timezone: Europe/Vienna
+timezone_short: Vienna
