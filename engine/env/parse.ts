@@ -1,5 +1,5 @@
 // Parses env.yml text into a tree, with a one-line EnvError (file:line) on a YAML mistake.
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { EnvError } from '../errors.js';
 import { isPlainMap, type Tree } from './merge.js';
 
@@ -23,11 +23,16 @@ export function parseEnv(text: string, file: string): ParsedEnv {
   return { tree, doc, lines };
 }
 
-/** 1-based line of the node at `path` in the document, if it is there. */
+/** 1-based line of the key (or list item) at `path`, else of its nearest ancestor that exists. */
 export function lineOf(parsed: ParsedEnv, path: (string | number)[]): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const node = parsed.doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-    if (node && typeof node === 'object' && node.range) return parsed.lines.linePos(node.range[0]).line;
+  for (let n = path.length; n > 0; n--) {
+    const parent = n === 1 ? parsed.doc.contents : parsed.doc.getIn(path.slice(0, n - 1), true);
+    const last = path[n - 1];
+    let node: unknown;
+    if (isMap(parent)) node = parent.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(last))?.key;
+    else if (isSeq(parent)) node = parent.items[Number(last)];
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return parsed.lines.linePos(range[0]).line;
   }
   return undefined;
 }

@@ -35,7 +35,7 @@ export function coresFor(studies: number): number {
   return 8;
 }
 
-const round = (x: number, step: number): number => Math.round(x / step) * step;
+const round = (x: number, step: number): number => Number((Math.round(x / step) * step).toFixed(6));
 
 export function sizing(studiesPerMonth: number): Sizing {
   const n = studiesPerMonth;
