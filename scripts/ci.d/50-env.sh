@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # What the env tests need: gpg (env create makes PGP keys; the tests encrypt/decrypt with them),
-# blkid/findmnt/losetup/mount (drive sources), mkfs for the test drives (ext4, vfat), bash and
+# blkid/findmnt/losetup/mount (drive sources), mkfs.ext4 for the test drives, bash and
 # coreutils' timeout (metadata reads run on the host). Idempotent.
 set -euo pipefail
 need=()
 command -v gpg >/dev/null || need+=(gnupg)
-command -v mkfs.vfat >/dev/null || need+=(dosfstools)
 command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
 command -v blkid >/dev/null || need+=(util-linux)
 command -v findmnt >/dev/null || need+=(util-linux)

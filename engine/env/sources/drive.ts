@@ -1,14 +1,18 @@
 // Env sources on a labelled drive (cloud-init NoCloud `cidata`, OpenStack `config-2`): found with
-// `blkid -L`, mounted read-only into a temp dir when not mounted already, unmounted after.
+// `blkid -L` (and probed), mounted read-only into a temp dir when not mounted already, unmounted after.
 import { EnvError } from '../../errors.js';
 import type { Host } from '../../host/host.js';
 import type { EnvSource, FoundEnv } from './types.js';
 
 async function deviceFor(host: Host, label: string): Promise<string | null> {
   for (const l of new Set([label, label.toUpperCase()])) {
-    const r = await host.exec(['blkid', '-L', l]);
+    const r = await host.exec(['blkid', '-c', '/dev/null', '-L', l]);
     const dev = r.stdout.trim().split('\n')[0];
-    if (r.exitCode === 0 && dev) return dev;
+    if (r.exitCode !== 0 || !dev) continue;
+    // blkid -L can name a device that no longer holds the filesystem (a detached loop device):
+    // probe the device itself before trusting it
+    const p = await host.exec(['blkid', '-p', '-s', 'LABEL', '-o', 'value', dev]);
+    if (p.exitCode === 0 && p.stdout.trim() === l) return dev;
   }
   return null;
 }
