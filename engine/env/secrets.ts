@@ -11,6 +11,11 @@ const PRIVATE_BLOCK = /-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----/;
 const SETTINGS_ASSIGN = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?)\s*=\s*(['"])(.*?)\2\s*(?:#.*)?$/gm;
 const SETTINGS_SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|_KEY\b|KEY$|DSN)/i;
 
+/** True for key names whose values are secrets (db_password, app_secret, token, key...). */
+export function isSecretKeyName(name: string): boolean {
+  return SECRET_KEY_NAME.test(name);
+}
+
 function childSchema(schema: JSONSchema | undefined, key: string | number): JSONSchema | undefined {
   if (!schema) return undefined;
   if (typeof key === 'number') return schema.items as JSONSchema | undefined;

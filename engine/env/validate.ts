@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { EnvError } from '../errors.js';
 import { lineOf, type ParsedEnv } from './parse.js';
 import { ENV_SCHEMA } from './schema.js';
+import { isSecretKeyName } from './secrets.js';
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
 ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
@@ -18,8 +19,10 @@ export interface EnvIssue {
 const segs = (instancePath: string): string[] =>
   instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
-function show(v: unknown): string {
+/** What was found instead, without the value itself when it may be a secret. */
+function show(v: unknown, secret: boolean): string {
   if (v === null) return 'null';
+  if (secret) return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `a ${typeof v}`;
   if (typeof v === 'string') return v.length > 40 ? 'a string' : JSON.stringify(v);
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -28,7 +31,9 @@ function show(v: unknown): string {
 
 function describe(e: ErrorObject): { path: string[]; message: string } {
   const path = segs(e.instancePath);
-  const desc = (e.parentSchema as { description?: string } | undefined)?.description;
+  const parent = e.parentSchema as { description?: string; secret?: boolean } | undefined;
+  const desc = parent?.description;
+  const secret = parent?.secret === true || path.some((p) => isSecretKeyName(p));
   switch (e.keyword) {
     case 'required':
       return { path: [...path, String(e.params.missingProperty)], message: 'is required but missing' };
@@ -36,7 +41,7 @@ function describe(e: ErrorObject): { path: string[]; message: string } {
       return { path: [...path, String(e.params.additionalProperty)], message: 'unknown key (ignored)' };
     case 'type': {
       const want = String(e.params.type).replace(',', ' or ').replace('object', 'mapping').replace('array', 'list');
-      return { path, message: `expected ${desc ?? want}, got ${show(e.data)}` };
+      return { path, message: `expected ${desc ?? want}, got ${show(e.data, secret)}` };
     }
     case 'pattern':
       return { path, message: `expected ${desc ?? `text matching ${String(e.params.pattern)}`}` };

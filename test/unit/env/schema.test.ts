@@ -39,6 +39,11 @@ describe('env schema', () => {
     );
   });
 
+  it('never shows the value of a secret in an error', () => {
+    expect(err('appliance:\n  domain: a.b\n  dkim:\n    key: 123456789\n').message).toBe('env.yml:4: appliance.dkim.key: expected a PEM RSA private key, got a number');
+    expect(err('appliance:\n  domain: a.b\n  sentry:\n    dsn: [https://sekrit@x]\n').message).not.toMatch(/sekrit/);
+  });
+
   it('reports a YAML mistake with its line, as an EnvError', () => {
     expect(err('appliance:\n  domain: [x\n').message).toMatch(/^env\.yml:\d: invalid YAML: /);
     expect(err('- a\n- b\n').message).toMatch(/must be a YAML mapping/);
