@@ -18,6 +18,8 @@ export interface CreateEnvOptions {
   ip?: string;
   /** Extra settings merged over the generated env (maps merged, lists replaced). */
   extra?: Tree;
+  /** Names the extra settings in errors (their file). */
+  extraLabel?: string;
 }
 
 const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -60,6 +62,12 @@ export async function createEnv(o: CreateEnvOptions): Promise<string> {
     text = doc.toString({ lineWidth: 0 });
     if (!text.startsWith('#cloud-config\n')) text = `#cloud-config\n${text}`;
   }
-  checkEnv(text, `env for ${domain}`, null); // what we write must pass our own schema
+  // what we write must pass our own schema; a mistake can only come from the extra settings
+  try {
+    checkEnv(text, `env for ${domain}`, null);
+  } catch (e) {
+    if (e instanceof EnvError && o.extra) throw new EnvError(o.extraLabel ?? '--extra', e.reason);
+    throw e;
+  }
   return text;
 }

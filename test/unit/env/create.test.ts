@@ -109,6 +109,12 @@ describe('env create', () => {
     expect(() => gpg(['--verify'], signed)).not.toThrow();
   });
 
+  it('names the extra settings when they make the env invalid', async () => {
+    await expect(createEnv({ domain: 'a.example.org', extra: { appliance: { metric: { gui: 'yes' } } }, extraLabel: 'extra.yml' })).rejects.toThrow(
+      'extra.yml: appliance.metric.gui: expected boolean, got "yes"',
+    );
+  });
+
   it('refuses a bad domain with an EnvError before generating anything', async () => {
     await expect(createEnv({ domain: 'not a domain' })).rejects.toThrow(EnvError);
   });
