@@ -1,0 +1,192 @@
+// docker_compose.up / down: a compose project (a directory with its compose file). `up` holds
+// when `config` validates and every service has a running container whose
+// `com.docker.compose.config-hash` label equals the hash `config --hash` computes now; the plan
+// names the services that would be created, re-created or started. Uses `docker compose` when the
+// host has it, else docker-compose 1.x.
+
+import { basename, isAbsolute, join } from 'node:path';
+import { CommandError, StateError } from '../../engine/errors.js';
+import { shell } from '../../engine/host/exec.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
+import { docker } from './cli.js';
+
+export interface ComposeArgs {
+  /** The project directory. */
+  name: string;
+  /** The compose file, relative to the project directory (default: compose's own lookup). */
+  file?: string;
+  /** The project name (default: the directory's name, as compose derives it). */
+  project?: string;
+  /** up: remove containers of services no longer in the file (default true). */
+  remove_orphans?: boolean;
+  /** down: also remove named volumes declared in the file. */
+  volumes?: boolean;
+  [k: string]: unknown;
+}
+
+export interface ComposeContainer {
+  id: string;
+  name: string;
+  state: string;
+  service: string;
+  hash: string;
+}
+
+export interface ComposeFacts {
+  project: string;
+  /** Why `config` failed, or null. */
+  configError: string | null;
+  /** Service name -> config hash computed now (empty when config failed or for down). */
+  services: Record<string, string>;
+  containers: ComposeContainer[];
+  networks: string[];
+}
+
+const LABEL = 'com.docker.compose';
+
+/** The project name compose derives from a directory name. */
+export function projectName(args: ComposeArgs): string {
+  return args.project ?? basename(args.name).toLowerCase().replace(/[^-_a-z0-9]/g, '');
+}
+
+const binaries = new WeakMap<Host, Promise<string[]>>();
+
+/** `docker compose` when the host has the plugin, else `docker-compose`. */
+export function composeBinary(host: Host): Promise<string[]> {
+  let p = binaries.get(host);
+  if (!p) {
+    p = shell(host, 'if docker compose version >/dev/null 2>&1; then echo plugin; elif command -v docker-compose >/dev/null; then echo v1; else exit 127; fi').then((r) => {
+      if (r.exitCode !== 0) throw new CommandError(r, 'neither `docker compose` nor `docker-compose` is installed');
+      return r.stdout.trim() === 'plugin' ? ['docker', 'compose'] : ['docker-compose'];
+    });
+    binaries.set(host, p);
+    p.catch(() => binaries.delete(host));
+  }
+  return p;
+}
+
+function fileArgs(args: ComposeArgs): string[] {
+  if (!args.file) return [];
+  return ['-f', isAbsolute(args.file) ? args.file : join(args.name, args.file)];
+}
+
+async function compose(host: Host, args: ComposeArgs, sub: string[]) {
+  const bin = await composeBinary(host);
+  return host.exec([...bin, ...fileArgs(args), '-p', projectName(args), ...sub], { cwd: args.name, timeoutMs: 600_000 });
+}
+
+const FORMAT = ['{{.ID}}', '{{.Names}}', '{{.State}}', `{{.Label "${LABEL}.service"}}`, `{{.Label "${LABEL}.config-hash"}}`, `{{.Label "${LABEL}.oneoff"}}`].join('\t');
+
+async function readProject(host: Host, project: string): Promise<{ containers: ComposeContainer[]; networks: string[] }> {
+  const [ps, nets] = await Promise.all([
+    docker(host, ['container', 'ls', '-a', '--no-trunc', '--filter', `label=${LABEL}.project=${project}`, '--format', FORMAT]),
+    docker(host, ['network', 'ls', '--filter', `label=${LABEL}.project=${project}`, '--format', '{{.Name}}']),
+  ]);
+  const containers = ps.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'))
+    .filter((f) => f[5] !== 'True')
+    .map(([id, name, state, service, hash]) => ({ id: id!, name: name!, state: state!, service: service!, hash: hash! }));
+  return { containers, networks: nets.stdout.split('\n').filter(Boolean).sort() };
+}
+
+async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
+  const project = projectName(args);
+  const [cfg, hashes, live] = await Promise.all([
+    compose(host, args, ['config', '-q']),
+    compose(host, args, ['config', '--hash', '*']),
+    readProject(host, project),
+  ]);
+  if (cfg.exitCode !== 0 || hashes.exitCode !== 0) {
+    const err = (cfg.exitCode !== 0 ? cfg : hashes).stderr.trim().split('\n').slice(-3).join(' | ');
+    return { project, configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`, services: {}, ...live };
+  }
+  const services: Record<string, string> = {};
+  for (const line of hashes.stdout.split('\n')) {
+    const m = /^(\S+)\s+([0-9a-f]{64})$/.exec(line.trim());
+    if (m) services[m[1]!] = m[2]!;
+  }
+  return { project, configError: null, services, ...live };
+}
+
+export function planUp(args: ComposeArgs, f: ComposeFacts): Change[] {
+  if (f.configError) throw new StateError(args.name, `compose config is invalid: ${f.configError}`);
+  const changes: Change[] = [];
+  for (const [service, hash] of Object.entries(f.services)) {
+    const mine = f.containers.filter((c) => c.service === service);
+    if (mine.length === 0) {
+      changes.push({ op: 'create', target: `service ${service}` });
+      continue;
+    }
+    const stale = mine.filter((c) => c.hash !== hash);
+    if (stale.length) {
+      changes.push({ op: 'update', target: `service ${service}`, before: `config ${stale[0]!.hash.slice(0, 12)}`, after: `re-created, config ${hash.slice(0, 12)}` });
+      continue;
+    }
+    const stopped = mine.filter((c) => c.state !== 'running');
+    if (stopped.length) changes.push({ op: 'update', target: `service ${service}`, before: stopped[0]!.state, after: 'running' });
+  }
+  if (args.remove_orphans !== false) {
+    for (const c of f.containers.filter((c) => !(c.service in f.services))) {
+      changes.push({ op: 'delete', target: `orphan ${c.name}`, before: c.state });
+    }
+  }
+  return changes;
+}
+
+export function planDown(_args: ComposeArgs, f: ComposeFacts): Change[] {
+  return [
+    ...f.containers.map((c): Change => ({ op: 'delete', target: `container ${c.name}`, before: c.state })),
+    ...f.networks.map((n): Change => ({ op: 'delete', target: `network ${n}` })),
+  ];
+}
+
+const schemaProps = {
+  name: { type: 'string', pattern: '^/' },
+  file: { type: 'string', minLength: 1 },
+  project: { type: 'string', pattern: '^[a-z0-9][-_a-z0-9]*$' },
+};
+
+export const up: StateFunction<ComposeArgs, ComposeFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { ...schemaProps, remove_orphans: { type: 'boolean' } },
+    additionalProperties: false,
+  },
+  gather: gatherUp,
+  plan: planUp,
+  async apply(host, _changes, ctx) {
+    const r = await compose(host, ctx.args, ['up', '-d', ...(ctx.args.remove_orphans !== false ? ['--remove-orphans'] : [])]);
+    if (r.exitCode !== 0) throw new CommandError(r, `compose up of ${ctx.args.name} failed`);
+  },
+  async refresh(host, args) {
+    const r = await compose(host, args, ['restart']);
+    if (r.exitCode !== 0) throw new CommandError(r, `compose restart of ${args.name} failed`);
+  },
+  refreshVerb: () => 'restart',
+};
+
+export const down: StateFunction<ComposeArgs, ComposeFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { ...schemaProps, volumes: { type: 'boolean' } },
+    additionalProperties: false,
+  },
+  async gather(host, args) {
+    const project = projectName(args);
+    return { project, configError: null, services: {}, ...(await readProject(host, project)) };
+  },
+  plan: planDown,
+  async apply(host, _changes, ctx) {
+    const { args, facts } = ctx;
+    const r = await compose(host, args, ['down', '--remove-orphans', ...(args.volumes ? ['-v'] : [])]);
+    if (r.exitCode === 0) return;
+    // The compose file is gone or broken: remove what the project's labels name.
+    if (facts.containers.length) await docker(host, ['container', 'rm', '-f', ...facts.containers.map((c) => c.id)]);
+    for (const n of facts.networks) await docker(host, ['network', 'rm', n]);
+  },
+};
