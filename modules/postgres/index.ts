@@ -1,4 +1,12 @@
-// Placeholder until the module lands: exports postgres_user, postgres_database, postgres_extension.
+// The postgres state modules: roles, databases and extensions, run as the postgres system user
+// with psql through the Host. pg_hba.conf / postgresql.conf are file states.
 import type { StateModule } from '../contract.js';
+import * as database from './database.js';
+import * as extension from './extension.js';
+import * as user from './user.js';
 
-export const modules: Record<string, StateModule> = {};
+export const modules: Record<string, StateModule> = {
+  postgres_user: { present: user.present, absent: user.absent },
+  postgres_database: { present: database.present, absent: database.absent },
+  postgres_extension: { present: extension.present, absent: extension.absent },
+};

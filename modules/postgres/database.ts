@@ -1,0 +1,120 @@
+// postgres_database.present / absent. The owner can change in place; encoding and locale cannot,
+// so a database that exists with others fails the state with a comment saying so.
+
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
+import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
+
+export interface DatabaseArgs extends PgConn {
+  name: string;
+  owner?: string;
+  encoding?: string;
+  lc_collate?: string;
+  lc_ctype?: string;
+  template?: string;
+  /** absent: terminate open connections first (DROP DATABASE ... WITH (FORCE)). */
+  force?: boolean;
+  [k: string]: unknown;
+}
+
+export interface DatabaseFacts {
+  exists: boolean;
+  owner?: string;
+  encoding?: string;
+  lc_collate?: string;
+  lc_ctype?: string;
+}
+
+async function readDatabase(host: Host, args: DatabaseArgs): Promise<DatabaseFacts> {
+  const [row] = await queryRows<{ owner: string; encoding: string; lc_collate: string; lc_ctype: string }>(
+    host,
+    `SELECT pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype FROM pg_database WHERE datname = ${quoteLiteral(args.name)}`,
+    'postgres',
+    args,
+  );
+  return row ? { exists: true, ...row } : { exists: false };
+}
+
+/** UTF8 = utf-8 = UTF_8. */
+export function sameEncoding(a: string, b: string): boolean {
+  return a.replace(/[-_]/g, '').toUpperCase() === b.replace(/[-_]/g, '').toUpperCase();
+}
+
+/** de_DE.utf8 = de_DE.UTF-8 (glibc normalizes the codeset the same way). */
+export function sameLocale(a: string, b: string): boolean {
+  const norm = (s: string) => {
+    const [lang, rest] = s.split('.', 2);
+    if (rest === undefined) return s;
+    const [codeset, mod] = rest.split('@', 2);
+    return `${lang}.${codeset!.replace(/[-_]/g, '').toLowerCase()}${mod ? `@${mod}` : ''}`;
+  };
+  return norm(a) === norm(b);
+}
+
+export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): Change[] {
+  if (!f.exists) {
+    const after: Record<string, string> = {};
+    for (const k of ['owner', 'encoding', 'lc_collate', 'lc_ctype', 'template'] as const) if (args[k]) after[k] = args[k]!;
+    return [{ op: 'create', target: args.name, after }];
+  }
+  const fixed: string[] = [];
+  if (args.encoding && !sameEncoding(args.encoding, f.encoding!)) fixed.push(`encoding is ${f.encoding}, wanted ${args.encoding}`);
+  if (args.lc_collate && !sameLocale(args.lc_collate, f.lc_collate!)) fixed.push(`lc_collate is ${f.lc_collate}, wanted ${args.lc_collate}`);
+  if (args.lc_ctype && !sameLocale(args.lc_ctype, f.lc_ctype!)) fixed.push(`lc_ctype is ${f.lc_ctype}, wanted ${args.lc_ctype}`);
+  if (fixed.length) {
+    throw new StateError(args.name, `database exists but its ${fixed.join('; ')}: this cannot be changed in place (dump, drop and re-create it)`);
+  }
+  if (args.owner && args.owner !== f.owner) return [{ op: 'update', target: 'owner', before: f.owner, after: args.owner }];
+  return [];
+}
+
+export function createDatabaseSql(args: DatabaseArgs): string {
+  const parts = [`CREATE DATABASE ${quoteIdent(args.name)}`];
+  if (args.owner) parts.push(`OWNER ${quoteIdent(args.owner)}`);
+  if (args.encoding) parts.push(`ENCODING ${quoteLiteral(args.encoding)}`);
+  if (args.lc_collate) parts.push(`LC_COLLATE ${quoteLiteral(args.lc_collate)}`);
+  if (args.lc_ctype) parts.push(`LC_CTYPE ${quoteLiteral(args.lc_ctype)}`);
+  // A locale or encoding other than template1's needs template0.
+  const template = args.template ?? (args.encoding || args.lc_collate || args.lc_ctype ? 'template0' : undefined);
+  if (template) parts.push(`TEMPLATE ${quoteIdent(template)}`);
+  return `${parts.join(' ')};`;
+}
+
+export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 63 },
+      owner: { type: 'string', minLength: 1 },
+      encoding: { type: 'string', minLength: 1 },
+      lc_collate: { type: 'string', minLength: 1 },
+      lc_ctype: { type: 'string', minLength: 1 },
+      template: { type: 'string', minLength: 1 },
+      ...connSchema,
+    },
+    additionalProperties: false,
+  },
+  gather: readDatabase,
+  plan: planDatabasePresent,
+  async apply(host, changes, ctx) {
+    const { args } = ctx;
+    if (!ctx.facts.exists) await psql(host, createDatabaseSql(args), 'postgres', args);
+    else if (changes.some((c) => c.target === 'owner')) await psql(host, `ALTER DATABASE ${quoteIdent(args.name)} OWNER TO ${quoteIdent(args.owner!)};`, 'postgres', args);
+  },
+};
+
+export const absent: StateFunction<DatabaseArgs, DatabaseFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1, maxLength: 63 }, force: { type: 'boolean' }, ...connSchema },
+    additionalProperties: false,
+  },
+  gather: readDatabase,
+  plan: (args, f) => (f.exists ? [{ op: 'delete', target: args.name, before: { owner: f.owner } }] : []),
+  async apply(host, _changes, ctx) {
+    await psql(host, `DROP DATABASE ${quoteIdent(ctx.args.name)}${ctx.args.force ? ' WITH (FORCE)' : ''};`, 'postgres', ctx.args);
+  },
+};

@@ -1,0 +1,99 @@
+// postgres_extension.present / absent in one database (default `postgres`), optionally in a
+// schema and at a version.
+
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
+import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
+
+export interface ExtensionArgs extends PgConn {
+  name: string;
+  db?: string;
+  schema?: string;
+  version?: string;
+  /** absent: DROP ... CASCADE (also drops the objects that depend on it). */
+  cascade?: boolean;
+  [k: string]: unknown;
+}
+
+export interface ExtensionFacts {
+  dbExists: boolean;
+  available: boolean;
+  installed: { version: string; schema: string } | null;
+}
+
+async function readExtension(host: Host, args: ExtensionArgs): Promise<ExtensionFacts> {
+  const db = args.db ?? 'postgres';
+  const [probe] = await queryRows<{ db: boolean; available: boolean }>(
+    host,
+    `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}) AS db, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ${quoteLiteral(args.name)}) AS available`,
+    'postgres',
+    args,
+  );
+  if (!probe!.db) return { dbExists: false, available: probe!.available, installed: null };
+  const [row] = await queryRows<{ version: string; schema: string }>(
+    host,
+    `SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ${quoteLiteral(args.name)}`,
+    db,
+    args,
+  );
+  return { dbExists: true, available: probe!.available, installed: row ?? null };
+}
+
+export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): Change[] {
+  const db = args.db ?? 'postgres';
+  if (!f.installed) {
+    if (!f.available) throw new StateError(args.name, `extension is not available on this server (no control file; is its package installed?)`);
+    const after: Record<string, string> = { db };
+    if (args.schema) after.schema = args.schema;
+    if (args.version) after.version = args.version;
+    return [{ op: 'create', target: args.name, after }];
+  }
+  const changes: Change[] = [];
+  if (args.schema && args.schema !== f.installed.schema) changes.push({ op: 'update', target: 'schema', before: f.installed.schema, after: args.schema });
+  if (args.version && args.version !== f.installed.version) changes.push({ op: 'update', target: 'version', before: f.installed.version, after: args.version });
+  return changes;
+}
+
+export const present: StateFunction<ExtensionArgs, ExtensionFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      db: { type: 'string', minLength: 1 },
+      schema: { type: 'string', minLength: 1 },
+      version: { type: 'string', minLength: 1 },
+      ...connSchema,
+    },
+    additionalProperties: false,
+  },
+  gather: readExtension,
+  plan: planExtensionPresent,
+  async apply(host, changes, ctx) {
+    const { args } = ctx;
+    const ext = quoteIdent(args.name);
+    const sql: string[] = [];
+    if (!ctx.facts.installed) {
+      sql.push(`CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${args.version ? ` VERSION ${quoteLiteral(args.version)}` : ''};`);
+    } else {
+      if (changes.some((c) => c.target === 'schema')) sql.push(`ALTER EXTENSION ${ext} SET SCHEMA ${quoteIdent(args.schema!)};`);
+      if (changes.some((c) => c.target === 'version')) sql.push(`ALTER EXTENSION ${ext} UPDATE TO ${quoteLiteral(args.version!)};`);
+    }
+    await psql(host, sql.join('\n'), args.db ?? 'postgres', args);
+  },
+};
+
+export const absent: StateFunction<ExtensionArgs, ExtensionFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1 }, db: { type: 'string', minLength: 1 }, cascade: { type: 'boolean' }, ...connSchema },
+    additionalProperties: false,
+  },
+  gather: readExtension,
+  plan: (args, f) => (f.installed ? [{ op: 'delete', target: args.name, before: { db: args.db ?? 'postgres', ...f.installed } }] : []),
+  async apply(host, _changes, ctx) {
+    await psql(host, `DROP EXTENSION ${quoteIdent(ctx.args.name)}${ctx.args.cascade ? ' CASCADE' : ''};`, ctx.args.db ?? 'postgres', ctx.args);
+  },
+};
