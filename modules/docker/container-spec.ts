@@ -178,6 +178,19 @@ export function observedSpec(c: Record<string, any>, args: ContainerArgs): Conta
   return spec;
 }
 
+/**
+ * Leaves out the environment variables and labels that come from the image and that the args do
+ * not set: a new image changes them, and that change is reported once, as the image's.
+ */
+export function withoutImageDefaults(spec: ContainerSpec, image: ImageDefaults, args: ContainerArgs): ContainerSpec {
+  const imageEnv = envMap(image.env);
+  const argEnv = toMap(args.environment);
+  const argLabels = toMap(args.labels);
+  const keep = (m: Record<string, string>, fromImage: Record<string, string>, fromArgs: Record<string, string>) =>
+    Object.fromEntries(Object.entries(m).filter(([k]) => k in fromArgs || !(k in fromImage)));
+  return { ...spec, environment: keep(spec.environment, imageEnv, argEnv), labels: keep(spec.labels, image.labels, argLabels) };
+}
+
 /** The fields that differ, as before/after pairs (map fields show only the keys that differ). */
 export function specDrift(observed: ContainerSpec, desired: ContainerSpec): Array<{ field: string; before: unknown; after: unknown }> {
   const out: Array<{ field: string; before: unknown; after: unknown }> = [];

@@ -17,6 +17,7 @@ import {
   normalizeVolume,
   observedSpec,
   specDrift,
+  withoutImageDefaults,
 } from './container-spec.js';
 
 export interface ContainerFacts {
@@ -70,7 +71,10 @@ export function planRunning(args: ContainerArgs, facts: ContainerFacts): Change[
     // The image does not exist yet (an earlier state in this run makes it): the container follows.
     return [{ op: 'update', target: 'image', before: c.spec?.image.slice(0, 19), after: args.image }];
   }
-  const drift = specDrift(c.spec!, desiredSpec(args, facts.image));
+  const drift = specDrift(
+    withoutImageDefaults(c.spec!, facts.image, args),
+    withoutImageDefaults(desiredSpec(args, facts.image), facts.image, args),
+  );
   const changes: Change[] = drift.map((d) => ({
     op: 'update',
     target: d.field,
@@ -171,15 +175,21 @@ const nameSchema = {
   additionalProperties: false,
 };
 
-export const stopped: StateFunction<NameArgs, ContainerFacts['container']> = {
-  schema: nameSchema,
+export const stopped: StateFunction<NameArgs & { timeout?: number }, ContainerFacts['container']> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1 }, timeout: { type: 'integer', minimum: 0 } },
+    additionalProperties: false,
+  },
   gather: (host, args) => readContainer(host, args.name),
   plan(args, c) {
     if (!c) throw new StateError(args.name, 'container does not exist');
     return c.running ? [{ op: 'update', target: 'state', before: c.status, after: 'exited' }] : [];
   },
   async apply(host, _changes, ctx) {
-    await docker(host, ['container', 'stop', ctx.args.name]);
+    const t = ctx.args.timeout;
+    await docker(host, ['container', 'stop', ...(t !== undefined ? ['-t', String(t)] : []), ctx.args.name]);
   },
 };
 
