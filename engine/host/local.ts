@@ -1,0 +1,179 @@
+// The local transport: commands through execa (argv arrays, no shell), files through node:fs.
+// With `root`, every filesystem path resolves under that directory (brine's --root, for tests)
+// and commands get BRINE_ROOT in their environment so shell snippets can prefix paths with it.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import type { ExecOptions, ExecResult, FileStat, FileType, Host, WriteOptions } from './host.js';
+import { groupName, userHome, userName } from './local-ids.js';
+import { writeFileAtomicLocal } from './local-write.js';
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface LocalHostOptions {
+  /** Resolve every filesystem path under this directory. */
+  root?: string;
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function typeOf(s: Stats): FileType {
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isFile()) return 'file';
+  if (s.isDirectory()) return 'directory';
+  return 'other';
+}
+
+export function toFileStat(s: Stats): FileStat {
+  return {
+    type: typeOf(s),
+    mode: s.mode & 0o7777,
+    uid: s.uid,
+    gid: s.gid,
+    user: userName(s.uid),
+    group: groupName(s.gid),
+    size: s.size,
+    mtimeMs: s.mtimeMs,
+  };
+}
+
+export class LocalHost implements Host {
+  readonly name: string;
+  readonly root: string | undefined;
+
+  constructor(o: LocalHostOptions = {}) {
+    this.root = o.root ? resolve(o.root) : undefined;
+    this.name = this.root ? `local:${this.root}` : 'local';
+  }
+
+  /** The real path of a path as states name it. */
+  path(p: string): string {
+    return this.root ? join(this.root, resolve('/', p)) : p;
+  }
+
+  async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (argv.length === 0) throw new Error('exec: empty argv');
+    const user = opts.user && opts.user !== 'root' ? opts.user : undefined;
+    const env: Record<string, string> = {
+      PATH: DEFAULT_PATH,
+      LANG: 'C.UTF-8',
+      HOME: (user ? userHome(user) : '/root') ?? '/',
+      ...(user ? { USER: user, LOGNAME: user } : { USER: 'root', LOGNAME: 'root' }),
+      ...(this.root ? { BRINE_ROOT: this.root } : {}),
+      ...opts.env,
+    };
+    const full = user ? ['runuser', '-u', user, '--', ...argv] : argv;
+    const r = await execa(full[0]!, full.slice(1), {
+      env,
+      extendEnv: false,
+      reject: false,
+      stripFinalNewline: false,
+      cwd: opts.cwd ? this.path(opts.cwd) : '/',
+      timeout: opts.timeoutMs,
+      input: opts.stdin,
+      stdin: opts.stdin === undefined ? 'ignore' : 'pipe',
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+    let stderr = typeof r.stderr === 'string' ? r.stderr : '';
+    let exitCode = r.exitCode ?? (r.signal ? 128 + signalNumber(r.signal) : 1);
+    if (r.exitCode === undefined && !r.signal && r.failed) {
+      // spawn failure (command not found, bad cwd): a result, like a shell would report it
+      exitCode = (r as { code?: string }).code === 'ENOENT' ? 127 : 126;
+      stderr = stderr || `${r.shortMessage}\n`;
+    }
+    return { argv, exitCode, stdout, stderr, ...(r.timedOut ? { timedOut: true, exitCode: 124 } : {}) };
+  }
+
+  async readFile(path: string): Promise<Buffer | null> {
+    try {
+      return await fs.readFile(this.path(path));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  writeFileAtomic(path: string, data: string | Buffer, opts?: WriteOptions): Promise<void> {
+    return writeFileAtomicLocal(this.path(path), data, opts);
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      return toFileStat(await fs.stat(this.path(path)));
+    } catch (e) {
+      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ELOOP') return null;
+      throw e;
+    }
+  }
+
+  async lstat(path: string): Promise<FileStat | null> {
+    try {
+      return toFileStat(await fs.lstat(this.path(path)));
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async readlink(path: string): Promise<string | null> {
+    try {
+      return await fs.readlink(this.path(path));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (isMissing(e) || code === 'EINVAL') return null;
+      throw e;
+    }
+  }
+
+  async mkdir(path: string, opts: { mode?: number; recursive?: boolean } = {}): Promise<void> {
+    const real = this.path(path);
+    await fs.mkdir(real, { recursive: opts.recursive ?? false, mode: opts.mode ?? 0o755 });
+    if (opts.mode !== undefined) await fs.chmod(real, opts.mode);
+  }
+
+  async remove(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
+    const real = this.path(path);
+    let st: Stats;
+    try {
+      st = await fs.lstat(real);
+    } catch (e) {
+      if (isMissing(e)) return;
+      throw e;
+    }
+    if (st.isDirectory()) {
+      if (opts.recursive) await fs.rm(real, { recursive: true, force: true });
+      else await fs.rmdir(real);
+    } else {
+      await fs.unlink(real);
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fs.rename(this.path(from), this.path(to));
+  }
+
+  async hash(path: string): Promise<string | null> {
+    const h = createHash('sha256');
+    try {
+      for await (const chunk of createReadStream(this.path(path))) h.update(chunk as Buffer);
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+    return h.digest('hex');
+  }
+
+  async close(): Promise<void> {}
+}
+
+const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+function signalNumber(sig: string): number {
+  return SIGNALS[sig] ?? 0;
+}
