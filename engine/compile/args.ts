@@ -1,0 +1,112 @@
+// Splits a declaration's arguments into module args, engine meta args and requisite specs.
+import type { ArgDecl, SourceLoc } from '../highdata.js';
+import { CompileError } from '../errors.js';
+import { REQ_KINDS, type ReqKind, locStr } from './types.js';
+
+/** One requisite as written: `- file: /etc/x`, `- sls: common`, or a bare `- ID`. */
+export interface ReqTarget {
+  /** 'id' for a bare ID, 'sls' for an sls target, else the module name. */
+  type: string;
+  value: string;
+  loc: SourceLoc;
+}
+
+export interface ReqSpec {
+  kind: ReqKind;
+  /** Written as *_in: applies to the targets, pointing at this state. */
+  inverse: boolean;
+  any: boolean;
+  targets: ReqTarget[];
+  loc: SourceLoc;
+}
+
+/** Keys the engine consumes and never passes to a module. */
+const IGNORED_META = new Set(['use', 'use_in', 'fire_event', 'parallel', 'reload_modules', 'reload_pillar', 'reload_grains', '__env__']);
+
+const REQ_RE = new RegExp(`^(${REQ_KINDS.join('|')})(_in)?(_any|_all)?$`);
+
+export interface SplitArgs {
+  args: Record<string, unknown>;
+  argLocs: Record<string, SourceLoc>;
+  reqs: ReqSpec[];
+  onlyif: string[];
+  unless: string[];
+  creates: string[];
+  failhard: boolean;
+  order?: 'first' | 'last' | number;
+  names?: { value: unknown; loc: SourceLoc };
+}
+
+function stringList(v: unknown, key: string, loc: SourceLoc, where: string): string[] {
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((x) => {
+    if (typeof x === 'string' && x !== '') return x;
+    if (typeof x === 'number') return String(x);
+    throw new CompileError(locStr(loc), `${where}: '${key}' must be a string or a list of strings`);
+  });
+}
+
+export function parseReqTargets(value: unknown, key: string, loc: SourceLoc, where: string): ReqTarget[] {
+  const list = Array.isArray(value) ? value : [value];
+  const out: ReqTarget[] = [];
+  for (const item of list) {
+    if (typeof item === 'string' && item !== '') {
+      out.push({ type: 'id', value: item, loc });
+      continue;
+    }
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const entries = Object.entries(item as Record<string, unknown>);
+      if (entries.length === 1) {
+        const [type, v] = entries[0] as [string, unknown];
+        if (typeof v === 'string' || typeof v === 'number') {
+          out.push({ type, value: String(v), loc });
+          continue;
+        }
+      }
+    }
+    throw new CompileError(
+      locStr(loc),
+      `${where}: requisite '${key}' entries must be an ID or a single "module: ID-or-name" pair, got ${JSON.stringify(item)}`,
+    );
+  }
+  return out;
+}
+
+/** `where` is "state 'ID' (module.fun)" for messages. */
+export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
+  const out: SplitArgs = { args: {}, argLocs: {}, reqs: [], onlyif: [], unless: [], creates: [], failhard: false };
+  for (const a of decls) {
+    const m = REQ_RE.exec(a.key);
+    if (m) {
+      const kind = m[1] as ReqKind;
+      const any = m[3] === '_any' || (kind === 'onfail' && m[3] !== '_all');
+      out.reqs.push({ kind, inverse: !!m[2], any, targets: parseReqTargets(a.value, a.key, a.loc, where), loc: a.loc });
+      continue;
+    }
+    if (IGNORED_META.has(a.key)) continue;
+    switch (a.key) {
+      case 'onlyif':
+      case 'unless':
+      case 'creates':
+        out[a.key].push(...stringList(a.value, a.key, a.loc, where));
+        continue;
+      case 'failhard':
+        if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'failhard' must be true or false`);
+        out.failhard = a.value;
+        continue;
+      case 'order':
+        if (a.value === 'first' || a.value === 'last' || (typeof a.value === 'number' && Number.isFinite(a.value))) {
+          out.order = a.value;
+          continue;
+        }
+        throw new CompileError(locStr(a.loc), `${where}: 'order' must be first, last or a number`);
+      case 'names':
+        out.names = { value: a.value, loc: a.loc };
+        continue;
+      default:
+        out.args[a.key] = a.value;
+        out.argLocs[a.key] = a.loc;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+// High data -> chunks: one per ID x module.function x name, with `names` expanded, meta args
+// separated from module args, and module args validated.
+import type { ArgDecl, StateDecl } from '../highdata.js';
+import { lookupFunction } from '../../modules/index.js';
+import { CompileError } from '../errors.js';
+import { splitArgs, type ReqSpec } from './args.js';
+import { validateArgs } from './validate.js';
+import { type Chunk, chunkKey, locStr } from './types.js';
+
+export interface RawChunk extends Omit<Chunk, 'requisites' | 'rank'> {
+  reqSpecs: ReqSpec[];
+}
+
+function rankOf(order: ChunkOrder): number {
+  if (order === undefined) return 10000;
+  if (order === 'first') return -1e9;
+  if (order === 'last') return 1e9;
+  return order;
+}
+type ChunkOrder = Chunk['meta']['order'];
+export { rankOf };
+
+/** Expands `names` into (name, extra args) pairs. */
+function expandNames(value: unknown, loc: StateDecl['loc'], where: string): Array<{ name: string; extra: ArgDecl[] }> {
+  if (!Array.isArray(value)) throw new CompileError(locStr(loc), `${where}: 'names' must be a list`);
+  return value.map((item) => {
+    if (typeof item === 'string' || typeof item === 'number') return { name: String(item), extra: [] };
+    if (item && typeof item === 'object' && !Array.isArray(item)) {
+      const entries = Object.entries(item as Record<string, unknown>);
+      if (entries.length === 1) {
+        const [name, args] = entries[0] as [string, unknown];
+        const list = Array.isArray(args) ? args : args == null ? [] : [args];
+        const extra: ArgDecl[] = [];
+        for (const a of list) {
+          if (!a || typeof a !== 'object' || Array.isArray(a)) {
+            throw new CompileError(locStr(loc), `${where}: 'names' entry '${name}' must list single-key argument maps`);
+          }
+          for (const [k, v] of Object.entries(a as Record<string, unknown>)) extra.push({ key: k, value: v, loc });
+        }
+        return { name, extra };
+      }
+    }
+    throw new CompileError(locStr(loc), `${where}: 'names' entries must be names or "name: [args]" maps`);
+  });
+}
+
+export function buildChunks(decls: StateDecl[]): RawChunk[] {
+  const out: RawChunk[] = [];
+  const seen = new Map<string, StateDecl>();
+  for (const d of decls) {
+    const where = `state '${d.id}' (${d.module}.${d.fun})`;
+    const fn = lookupFunction(d.module, d.fun);
+    if (!fn) throw new CompileError(locStr(d.loc), `${where}: unknown state function '${d.module}.${d.fun}'`);
+    const base = splitArgs(d.args, where);
+    const names = base.names ? expandNames(base.names.value, base.names.loc, where) : [{ name: undefined, extra: [] as ArgDecl[] }];
+    for (const n of names) {
+      const split = n.extra.length ? splitArgs([...d.args.filter((a) => a.key !== 'names'), ...n.extra], where) : base;
+      const args: Record<string, unknown> = { ...split.args };
+      const name = n.name ?? (args.name === undefined ? d.id : String(args.name));
+      args.name = name;
+      validateArgs(fn, args, where, d.loc, split.argLocs);
+      const key = chunkKey(d.module, d.id, name, d.fun);
+      const prev = seen.get(key);
+      if (prev) {
+        throw new CompileError(locStr(d.loc), `${where}: conflicting ID, '${d.id}' with name '${name}' is already declared at ${locStr(prev.loc)}`);
+      }
+      seen.set(key, d);
+      out.push({
+        key,
+        id: d.id,
+        name,
+        sls: d.sls,
+        module: d.module,
+        fun: d.fun,
+        loc: d.loc,
+        args,
+        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order },
+        reqSpecs: split.reqs,
+        index: out.length,
+        fn,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+// Resolves requisite specs to chunk keys: targets `module: ID-or-name`, `sls: name`, bare `ID`
+// (globs allowed), every *_in inverted onto its targets, plus implicit directory ordering.
+import { CompileError } from '../errors.js';
+import type { RawChunk } from './chunks.js';
+import type { ReqTarget } from './args.js';
+import { type Chunk, type Requisite, chunkLabel, locStr } from './types.js';
+import { rankOf } from './chunks.js';
+
+function globRe(glob: string): RegExp | null {
+  if (!/[*?[]/.test(glob)) return null;
+  const re = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`);
+}
+
+function matcher(value: string): (s: string) => boolean {
+  const re = globRe(value);
+  return re ? (s) => re.test(s) : (s) => s === value;
+}
+
+export function findTargets(chunks: RawChunk[], t: ReqTarget): RawChunk[] {
+  const m = matcher(t.value);
+  if (t.type === 'sls') return chunks.filter((c) => m(c.sls));
+  if (t.type === 'id') {
+    const byId = chunks.filter((c) => m(c.id));
+    return byId.length ? byId : chunks.filter((c) => m(c.name));
+  }
+  return chunks.filter((c) => c.module === t.type && (m(c.id) || m(c.name)));
+}
+
+function targetLabel(t: ReqTarget): string {
+  return t.type === 'id' ? t.value : `${t.type}: ${t.value}`;
+}
+
+export function resolveRequisites(raw: RawChunk[]): Chunk[] {
+  const chunks: Chunk[] = raw.map((r) => {
+    const { reqSpecs: _specs, ...rest } = r;
+    return { ...rest, requisites: [], rank: rankOf(r.meta.order) };
+  });
+  const byKey = new Map(chunks.map((c) => [c.key, c]));
+  raw.forEach((r, i) => {
+    const self = chunks[i]!;
+    for (const spec of r.reqSpecs) {
+      const keys: string[] = [];
+      for (const t of spec.targets) {
+        const found = findTargets(raw, t).filter((x) => x.key !== r.key);
+        if (found.length === 0 && !(t.type === 'sls' && r.sls === t.value)) {
+          const how = `${spec.kind}${spec.inverse ? '_in' : ''}`;
+          throw new CompileError(
+            locStr(t.loc),
+            `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' not found`,
+          );
+        }
+        keys.push(...found.map((f) => f.key));
+      }
+      if (spec.inverse) {
+        for (const k of new Set(keys)) {
+          byKey.get(k)!.requisites.push({
+            kind: spec.kind,
+            any: false,
+            targets: [self.key],
+            loc: spec.loc,
+            label: chunkLabel(self),
+            implicit: true,
+          });
+        }
+      } else if (keys.length) {
+        self.requisites.push({
+          kind: spec.kind,
+          any: spec.any,
+          targets: [...new Set(keys)],
+          loc: spec.loc,
+          label: spec.targets.map(targetLabel).join(', '),
+        });
+      }
+    }
+  });
+  return chunks;
+}
+
+/** Parent directories of an absolute path, nearest first. */
+function parents(path: string): string[] {
+  const out: string[] = [];
+  let p = path.replace(/\/+$/, '');
+  while (p.includes('/')) {
+    p = p.slice(0, p.lastIndexOf('/'));
+    out.push(p === '' ? '/' : p);
+    if (p === '') break;
+  }
+  return out;
+}
+
+/**
+ * Implicit ordering (like Puppet's autorequire): a state on a path under a directory managed by
+ * file.directory in the same run requires the nearest such directory, unless that would make a cycle.
+ */
+export function implicitDirectoryRequisites(chunks: Chunk[], comesAfter: (a: string, b: string) => boolean): Array<[Chunk, Chunk]> {
+  const dirs = new Map<string, Chunk>();
+  for (const c of chunks) {
+    if (c.module === 'file' && c.fun === 'directory' && c.name.startsWith('/')) {
+      dirs.set(c.name.replace(/\/+$/, '') || '/', c);
+    }
+  }
+  if (dirs.size === 0) return [];
+  const added: Array<[Chunk, Chunk]> = [];
+  for (const c of chunks) {
+    if (!c.name.startsWith('/') || /\s/.test(c.name)) continue;
+    for (const p of parents(c.name)) {
+      const d = dirs.get(p);
+      if (!d || d === c) continue;
+      if (!comesAfter(d.key, c.key)) {
+        c.requisites.push({ kind: 'require', any: false, targets: [d.key], loc: c.loc, label: chunkLabel(d), implicit: true });
+        added.push([c, d]);
+      }
+      break;
+    }
+  }
+  return added;
+}

@@ -1,0 +1,169 @@
+// Grains: facts about a host in Salt's names, read with ONE exec round trip of a POSIX sh
+// script over any Host (local or SSH), then parsed here.
+import type { Host } from './host/host.js';
+import { TransportError } from './errors.js';
+
+export interface Grains {
+  id: string;
+  host: string;
+  fqdn: string;
+  domain: string;
+  nodename: string;
+  os: string;
+  os_family: string;
+  oscodename: string;
+  osrelease: string;
+  osmajorrelease: number | null;
+  osfinger: string;
+  kernel: string;
+  kernelrelease: string;
+  cpuarch: string;
+  num_cpus: number;
+  /** MiB */
+  mem_total: number;
+  virtual: string;
+  init: string;
+  ipv4: string[];
+  ipv6: string[];
+  ip_interfaces: Record<string, string[]>;
+  default_route: { interface: string | null; gateway: string | null };
+  [key: string]: unknown;
+}
+
+// Each fact on its own line as key=value; addresses and routes in tagged lines.
+export const GRAINS_SCRIPT = `
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+echo "nodename=$(uname -n)"
+echo "kernel=$(uname -s)"
+echo "kernelrelease=$(uname -r)"
+echo "cpuarch=$(uname -m)"
+h=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)
+echo "hostname=$h"
+echo "fqdn=$(timeout 2 hostname -f 2>/dev/null)"
+echo "ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)"
+echo "memkb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null)"
+if [ -r /etc/os-release ]; then
+  (. /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_name=$NAME"; echo "os_version_id=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME")
+fi
+[ -r /etc/debian_version ] && echo "debian_version=$(cat /etc/debian_version)"
+v=$(systemd-detect-virt 2>/dev/null)
+if [ -z "$v" ]; then
+  if [ -f /.dockerenv ]; then v=docker
+  elif [ -r /run/systemd/container ]; then v=$(cat /run/systemd/container)
+  else v=$(tr '\\0' '\\n' </proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n1)
+  fi
+fi
+echo "virt=$v"
+echo "init=$(cat /proc/1/comm 2>/dev/null)"
+echo "initexe=$(readlink /proc/1/exe 2>/dev/null)"
+if command -v ip >/dev/null 2>&1; then
+  ip -o addr show 2>/dev/null | awk '{print "addr=" $2 " " $3 " " $4}'
+  ip route show default 2>/dev/null | head -n1 | sed 's/^/route=/'
+else
+  echo "noip=1"
+fi
+`;
+
+const OS_NAMES: Record<string, string> = {
+  debian: 'Debian',
+  ubuntu: 'Ubuntu',
+  centos: 'CentOS',
+  fedora: 'Fedora',
+  rhel: 'RedHat',
+  rocky: 'Rocky',
+  almalinux: 'AlmaLinux',
+  alpine: 'Alpine',
+  arch: 'Arch',
+  opensuse: 'SUSE',
+  'opensuse-leap': 'Leap',
+  sles: 'SUSE',
+  raspbian: 'Raspbian',
+};
+
+function family(id: string, like: string): string {
+  const all = `${id} ${like}`;
+  if (/\b(debian|ubuntu)\b/.test(all)) return 'Debian';
+  if (/\b(rhel|fedora|centos)\b/.test(all)) return 'RedHat';
+  if (/\bsuse\b/.test(all)) return 'Suse';
+  if (/\balpine\b/.test(all)) return 'Alpine';
+  if (/\barch\b/.test(all)) return 'Arch';
+  return OS_NAMES[id] ?? id;
+}
+
+function virtualName(v: string): string {
+  if (!v || v === 'none') return 'physical';
+  const map: Record<string, string> = { kvm: 'kvm', qemu: 'kvm', oracle: 'VirtualBox', vmware: 'VMware', microsoft: 'VirtualPC', xen: 'xen', lxc: 'LXC', 'lxc-libvirt': 'LXC', docker: 'container', podman: 'container', 'systemd-nspawn': 'systemd-nspawn', wsl: 'wsl' };
+  return map[v] ?? v;
+}
+
+export function parseGrains(text: string): Grains {
+  const kv: Record<string, string> = {};
+  const addrs: Array<{ ifname: string; family: string; cidr: string }> = [];
+  let route = '';
+  for (const line of text.split('\n')) {
+    const i = line.indexOf('=');
+    if (i < 0) continue;
+    const k = line.slice(0, i);
+    const v = line.slice(i + 1).trim();
+    if (k === 'addr') {
+      const [ifname = '', fam = '', cidr = ''] = v.split(/\s+/);
+      addrs.push({ ifname: ifname.replace(/@.*$/, ''), family: fam, cidr });
+    } else if (k === 'route') route = v;
+    else kv[k] = v;
+  }
+  const hostname = kv.hostname || kv.nodename || 'localhost';
+  const host = hostname.split('.')[0]!;
+  const fqdn = kv.fqdn && kv.fqdn !== 'localhost' ? kv.fqdn : hostname;
+  const domain = fqdn.startsWith(`${host}.`) ? fqdn.slice(host.length + 1) : '';
+  const osId = (kv.os_id ?? '').toLowerCase();
+  const os = OS_NAMES[osId] ?? (kv.os_name ? kv.os_name.split(/\s+/)[0]! : kv.kernel || 'unknown');
+  let osrelease = kv.os_version_id ?? '';
+  if (osId === 'debian' && kv.debian_version && /^\d/.test(kv.debian_version)) osrelease = kv.debian_version;
+  const major = Number.parseInt(osrelease, 10);
+  const ip_interfaces: Record<string, string[]> = {};
+  const ipv4: string[] = [];
+  const ipv6: string[] = [];
+  for (const a of addrs) {
+    const ip = a.cidr.replace(/\/\d+$/, '');
+    (ip_interfaces[a.ifname] ??= []).push(ip);
+    if (a.family === 'inet') ipv4.push(ip);
+    else if (a.family === 'inet6') ipv6.push(ip);
+  }
+  const via = /\bvia\s+(\S+)/.exec(route);
+  const dev = /\bdev\s+(\S+)/.exec(route);
+  const init = kv.init === 'systemd' || /systemd/.test(kv.initexe ?? '') ? 'systemd' : kv.init === 'init' ? 'sysvinit' : kv.init || 'unknown';
+  const memkb = Number.parseInt(kv.memkb ?? '', 10);
+  return {
+    id: fqdn,
+    host,
+    fqdn,
+    domain,
+    nodename: kv.nodename ?? hostname,
+    os,
+    os_family: family(osId, (kv.os_like ?? '').toLowerCase()),
+    oscodename: kv.os_codename ?? '',
+    osrelease,
+    osmajorrelease: Number.isFinite(major) ? major : null,
+    osfinger: `${os}-${Number.isFinite(major) ? major : osrelease}`,
+    kernel: kv.kernel ?? '',
+    kernelrelease: kv.kernelrelease ?? '',
+    cpuarch: kv.cpuarch ?? '',
+    num_cpus: Number.parseInt(kv.ncpu ?? '', 10) || 1,
+    mem_total: Number.isFinite(memkb) ? Math.floor(memkb / 1024) : 0,
+    virtual: virtualName(kv.virt ?? ''),
+    init,
+    ipv4,
+    ipv6,
+    ip_interfaces,
+    default_route: { interface: dev ? dev[1]! : null, gateway: via ? via[1]! : null },
+  };
+}
+
+/** Reads the grains of a host in one exec round trip. */
+export async function readGrains(host: Host): Promise<Grains> {
+  const r = await host.exec(['sh', '-c', GRAINS_SCRIPT]);
+  if (!r.stdout.includes('kernel=')) {
+    throw new TransportError(host.name, `could not read grains (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  }
+  return parseGrains(r.stdout);
+}

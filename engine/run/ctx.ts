@@ -1,0 +1,57 @@
+// The StateCtx a module sees: template rendering with pillar/grains, salt:// sources, a logger.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize } from 'node:path';
+import type { StateCtx } from '../../modules/contract.js';
+import { StateError } from '../errors.js';
+import type { Chunk } from '../compile/types.js';
+
+export type TemplateRenderer = (text: string, file: string, context?: Record<string, unknown>) => string | Promise<string>;
+
+export interface CtxLog {
+  info: string[];
+  warn: string[];
+}
+
+/** Resolves salt://path (under statesDir) or an absolute controller path. */
+export async function readSource(statesDir: string, source: string, state: string): Promise<Buffer> {
+  let path: string;
+  if (source.startsWith('salt://')) {
+    const rel = normalize(source.slice('salt://'.length)).replace(/^\/+/, '');
+    if (rel.startsWith('..')) throw new StateError(state, `source '${source}' leaves the state tree`);
+    path = join(statesDir, rel);
+  } else if (isAbsolute(source)) {
+    path = source;
+  } else {
+    throw new StateError(state, `source '${source}' must be salt://PATH or an absolute path`);
+  }
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`);
+  }
+}
+
+export function makeCtx(
+  chunk: Chunk,
+  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void },
+  log: CtxLog,
+): StateCtx {
+  const label = `${chunk.module}: ${chunk.id}`;
+  return {
+    id: chunk.id,
+    name: chunk.name,
+    args: chunk.args,
+    statesDir: o.statesDir,
+    async renderTemplate(text, file, context) {
+      if (!o.render) return text;
+      return o.render(text, file, context);
+    },
+    readSource: (source) => readSource(o.statesDir, source, label),
+    log: {
+      debug: (m) => o.debug?.(`${label}: ${m}`),
+      info: (m) => log.info.push(m),
+      warn: (m) => log.warn.push(m),
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// Runs one chunk: gate on requisites -> onlyif/unless/creates -> gather -> plan -> (test: stop)
+// -> apply -> gather+plan again (the run verifies itself) -> refresh when a watched state changed.
+import type { Change } from '../../modules/contract.js';
+import type { Host } from '../host/host.js';
+import type { Chunk } from '../compile/types.js';
+import { checkConditions } from './conditions.js';
+import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
+import { oneLine } from './errors.js';
+import { changed, gate } from './requisite-check.js';
+import type { StateResult } from './types.js';
+
+export interface ExecEnv {
+  host: Host;
+  test: boolean;
+  statesDir: string;
+  render?: TemplateRenderer;
+  debug?: (msg: string) => void;
+  results: Map<string, StateResult>;
+  byKey: Map<string, Chunk>;
+  /** Batched facts from gatherMany, valid until the first apply on this host. */
+  takeFacts(chunk: Chunk): { facts: unknown } | undefined;
+  /** Called right before the first change is made (invalidates batched facts). */
+  markApplying(): void;
+  nextRunNum(): number;
+}
+
+export interface Outcome {
+  result: boolean | null;
+  comment: string;
+  changes: Change[];
+  data?: Record<string, unknown>;
+}
+
+function blank(chunk: Chunk, runNum: number, started: number): StateResult {
+  return {
+    key: chunk.key,
+    id: chunk.id,
+    name: chunk.name,
+    module: chunk.module,
+    fun: chunk.fun,
+    sls: chunk.sls,
+    file: chunk.loc.file,
+    line: chunk.loc.line,
+    result: true,
+    comment: '',
+    changes: [],
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    runNum,
+  };
+}
+
+const targetsOf = (cs: Change[]): string => [...new Set(cs.map((c) => c.target))].join(', ');
+
+/** gather (batched facts if still valid) and plan. */
+async function gatherPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, fresh: boolean): Promise<{ facts: unknown; plan: Change[] }> {
+  const ctx = makeCtx(chunk, env, log);
+  const pre = fresh ? undefined : env.takeFacts(chunk);
+  const facts = pre ? pre.facts : await chunk.fn.gather(env.host, chunk.args, ctx);
+  return { facts, plan: chunk.fn.plan(chunk.args, facts, ctx) };
+}
+
+/** prereq: run this chunk only when one of its prereq targets would change. */
+async function prereqMet(chunk: Chunk, env: ExecEnv): Promise<{ met: boolean; error?: string }> {
+  const reqs = chunk.requisites.filter((r) => r.kind === 'prereq');
+  if (!reqs.length) return { met: true };
+  for (const r of reqs) {
+    for (const k of r.targets) {
+      const t = env.byKey.get(k)!;
+      try {
+        const { plan } = await gatherPlan(t, env, { info: [], warn: [] }, true);
+        if (plan.length) return { met: true };
+      } catch (e) {
+        return { met: false, error: `prereq check of ${t.module}: ${t.id} failed: ${oneLine(e)}` };
+      }
+    }
+  }
+  return { met: false };
+}
+
+async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
+  const g = gate(chunk, env.results);
+  if (!g.run) return { result: g.result, comment: g.comment, changes: [] };
+  const pending = env.test ? g.pendingAfter : null;
+  const skip = await checkConditions(env.host, chunk);
+  if (skip) return { result: true, comment: skip, changes: [] };
+  const pre = await prereqMet(chunk, env);
+  if (pre.error) return { result: false, comment: pre.error, changes: [] };
+  if (!pre.met) return { result: true, comment: 'No changes: none of the prereq states would change', changes: [] };
+
+  let facts: unknown;
+  let plan: Change[];
+  try {
+    ({ facts, plan } = await gatherPlan(chunk, env, log, false));
+  } catch (e) {
+    if (pending) return { result: null, comment: `would change after ${pending}`, changes: [] };
+    throw e;
+  }
+  const fn = chunk.fn;
+  const verb = fn.refresh ? (fn.refreshVerb?.(chunk.args) ?? 'run') : null;
+
+  if (env.test) {
+    if (plan.length) return { result: null, comment: `would change (${plan.length})`, changes: plan };
+    if (g.watchTriggered && verb) {
+      return {
+        result: null,
+        comment: `would ${verb} (watched ${g.watchTriggered} would change)`,
+        changes: [{ op: 'run', target: chunk.name, after: verb }],
+      };
+    }
+    return { result: true, comment: log.info.join('; ') || 'Already in the desired state', changes: [] };
+  }
+
+  let result = true;
+  let comment = '';
+  let data: Record<string, unknown> | undefined;
+  const changes: Change[] = [];
+  if (plan.length) {
+    env.markApplying();
+    const ctx = makeCtx(chunk, env, log);
+    const out = await fn.apply(env.host, plan, { ...ctx, facts });
+    changes.push(...plan);
+    if (out) {
+      if (out.result === false) result = false;
+      if (out.comment) comment = out.comment;
+      if (out.data) data = { ...out.data };
+    }
+    if (result) {
+      const again = (await gatherPlan(chunk, env, { info: [], warn: [] }, true)).plan.filter((c) => c.op !== 'run');
+      if (again.length) return { result: false, comment: `did not converge: still to change: ${targetsOf(again)}`, changes, data };
+    }
+  }
+  if (result && !plan.length && g.watchTriggered && fn.refresh) {
+    env.markApplying();
+    const out = await fn.refresh(env.host, chunk.args, makeCtx(chunk, env, log));
+    changes.push({ op: 'run', target: chunk.name, after: verb ?? 'run' });
+    if (out?.result === false) result = false;
+    comment = out?.comment || `${verb} (watched ${g.watchTriggered} changed)`;
+    if (out?.data) data = { ...data, ...out.data };
+  }
+  if (!comment) comment = changes.length ? `${changes.length} change(s) made` : log.info.join('; ') || 'Already in the desired state';
+  return { result, comment, changes, data };
+}
+
+export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateResult> {
+  const started = Date.now();
+  const res = blank(chunk, env.nextRunNum(), started);
+  const log: CtxLog = { info: [], warn: [] };
+  try {
+    const o = await body(chunk, env, log);
+    Object.assign(res, o);
+  } catch (e) {
+    res.result = false;
+    res.comment = oneLine(e);
+  }
+  if (log.warn.length) res.warnings = log.warn;
+  res.durationMs = Date.now() - started;
+  return res;
+}
+
+export { changed };

@@ -1,0 +1,3 @@
+export { runCompiled, type RunOptions } from './runner.js';
+export type { RunReport, StateResult } from './types.js';
+export { readSource, type TemplateRenderer } from './ctx.js';

@@ -1,0 +1,136 @@
+// Walks the compiled DAG with p-queue: bounded concurrency, per-host locks (dpkg), failhard,
+// listen at the end; results come back in declaration order whatever the execution order.
+import PQueue from 'p-queue';
+import type { Host } from '../host/host.js';
+import type { Chunk, CompiledRun } from '../compile/types.js';
+import { makeCtx, type TemplateRenderer } from './ctx.js';
+import { changed, type ExecEnv, executeChunk } from './execute.js';
+import { prefetchFacts } from './facts.js';
+import { oneLine } from './errors.js';
+import type { RunReport, StateResult } from './types.js';
+
+export interface RunOptions {
+  host: Host;
+  test: boolean;
+  statesDir: string;
+  /** Max states in flight (default 4). */
+  concurrency?: number;
+  /** Stop scheduling after the first failure. */
+  failhard?: boolean;
+  render?: TemplateRenderer;
+  debug?: (msg: string) => void;
+}
+
+export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
+  const t0 = Date.now();
+  const queue = new PQueue({ concurrency: Math.max(1, o.concurrency ?? 4) });
+  const locks = new Map<string, PQueue>();
+  const results = new Map<string, StateResult>();
+  let applying = false;
+  let runNum = 0;
+  let aborted: string | undefined;
+
+  const facts = await prefetchFacts(compiled.chunks, o);
+  const env: ExecEnv = {
+    host: o.host,
+    test: o.test,
+    statesDir: o.statesDir,
+    render: o.render,
+    debug: o.debug,
+    results,
+    byKey: compiled.byKey,
+    takeFacts(c) {
+      if (applying || !facts.has(c.key)) return undefined;
+      const f = facts.get(c.key);
+      facts.delete(c.key);
+      return { facts: f };
+    },
+    markApplying() {
+      applying = true;
+    },
+    nextRunNum: () => runNum++,
+  };
+
+  const lockFor = (key: string): PQueue => {
+    let q = locks.get(key);
+    if (!q) locks.set(key, (q = new PQueue({ concurrency: 1 })));
+    return q;
+  };
+
+  const runOne = async (c: Chunk): Promise<void> => {
+    if (aborted) return;
+    const exec = () => executeChunk(c, env);
+    const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();
+    results.set(c.key, r);
+    if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
+  };
+
+  const done = new Map<string, Promise<void>>();
+  const schedule = (c: Chunk): Promise<void> => {
+    let p = done.get(c.key);
+    if (p) return p;
+    const preds = [...(compiled.after.get(c.key) ?? [])].map((k) => schedule(compiled.byKey.get(k)!));
+    p = Promise.all(preds).then(() => (aborted ? undefined : queue.add(() => runOne(c))));
+    done.set(c.key, p);
+    return p;
+  };
+  await Promise.all(compiled.chunks.map(schedule));
+
+  // listen / listen_in: at the end of the run, refresh listeners whose targets changed.
+  const listened: StateResult[] = [];
+  if (!aborted) {
+    for (const c of compiled.chunks) {
+      const reqs = c.requisites.filter((r) => r.kind === 'listen');
+      const own = results.get(c.key);
+      if (!reqs.length || !own || own.result === false || !c.fn.refresh) continue;
+      const trigger = reqs.flatMap((r) => r.targets).map((k) => results.get(k)).find((r) => r && changed(r));
+      if (!trigger) continue;
+      listened.push(await runListener(c, trigger, env, o.test));
+    }
+  }
+
+  const ordered = compiled.chunks.map((c) => results.get(c.key)).filter((r): r is StateResult => !!r);
+  return {
+    host: o.host.name,
+    test: o.test,
+    results: [...ordered, ...listened],
+    startedAt: new Date(t0).toISOString(),
+    durationMs: Date.now() - t0,
+    aborted,
+  };
+}
+
+async function runListener(c: Chunk, trigger: StateResult, env: ExecEnv, test: boolean): Promise<StateResult> {
+  const started = Date.now();
+  const verb = c.fn.refreshVerb?.(c.args) ?? 'run';
+  const by = `${trigger.module}: ${trigger.id}`;
+  const res: StateResult = {
+    key: `${c.key}_|-listen`,
+    id: c.id,
+    name: c.name,
+    module: c.module,
+    fun: 'mod_watch',
+    sls: c.sls,
+    file: c.loc.file,
+    line: c.loc.line,
+    result: test ? null : true,
+    comment: test ? `would ${verb} (listening to ${by})` : `${verb} (listened ${by} changed)`,
+    changes: [{ op: 'run', target: c.name, after: verb }],
+    startedAt: new Date(started).toISOString(),
+    durationMs: 0,
+    runNum: env.nextRunNum(),
+  };
+  if (!test) {
+    try {
+      const out = await c.fn.refresh!(env.host, c.args, makeCtx(c, env, { info: [], warn: [] }));
+      if (out?.result === false) res.result = false;
+      if (out?.comment) res.comment = out.comment;
+      if (out?.data) res.data = out.data;
+    } catch (e) {
+      res.result = false;
+      res.comment = oneLine(e);
+    }
+  }
+  res.durationMs = Date.now() - started;
+  return res;
+}
