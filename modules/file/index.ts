@@ -1,4 +1,17 @@
-// Placeholder until the module lands: exports file.
+// The file state module: file.managed, directory, symlink, absent, touch, append, replace, copy,
+// rename, recurse.
 import type { StateModule } from '../contract.js';
+import { absent } from './absent.js';
+import { append } from './append.js';
+import { copy } from './copy.js';
+import { directory } from './directory.js';
+import { managed } from './managed.js';
+import { recurse } from './recurse.js';
+import { rename } from './rename.js';
+import { replace } from './replace.js';
+import { symlink } from './symlink.js';
+import { touch } from './touch.js';
 
-export const modules: Record<string, StateModule> = {};
+export const modules: Record<string, StateModule> = {
+  file: { managed, directory, symlink, absent, touch, append, replace, copy, rename, recurse },
+};

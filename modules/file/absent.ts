@@ -1,0 +1,27 @@
+// file.absent: the path does not exist (files, symlinks, directory trees).
+
+import type { StateFunction } from '../contract.js';
+import { objectSchema } from './common.js';
+import { probePaths, type PathFacts } from './probe.js';
+
+export interface AbsentArgs {
+  name: string;
+}
+
+export const absent: StateFunction<AbsentArgs, PathFacts> = {
+  schema: objectSchema({}),
+  async gather(host, args) {
+    return (await probePaths(host, [args.name])).get(args.name)!;
+  },
+  async gatherMany(host, items) {
+    const m = await probePaths(host, items.map((i) => i.args.name));
+    return items.map((i) => m.get(i.args.name)!);
+  },
+  plan(args, facts) {
+    if (args.name === '/') throw new Error('refusing to remove /');
+    return facts.type === 'missing' ? [] : [{ op: 'delete', target: args.name, before: facts.type }];
+  },
+  async apply(host, _changes, ctx) {
+    await host.remove(ctx.args.name, { recursive: true });
+  },
+};

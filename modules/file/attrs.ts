@@ -1,0 +1,57 @@
+// Mode/owner/group: planned as changes with targets 'mode', 'user', 'group', applied with
+// chmod/chown through the host (paths prefixed with $BRINE_ROOT).
+
+import { mustExec } from '../../engine/host/exec.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change } from '../contract.js';
+import { fmtMode } from './mode.js';
+import type { PathFacts } from './probe.js';
+
+export interface Attrs {
+  mode?: number;
+  user?: string;
+  group?: string;
+}
+
+function sameOwner(want: string, name: string | undefined, id: number | undefined): boolean {
+  return /^\d+$/.test(want) ? Number(want) === id : want === name;
+}
+
+/** Changes to bring an existing path's attributes to `want` (unset attributes are left alone). */
+export function attrChanges(path: string, have: PathFacts, want: Attrs): Change[] {
+  const out: Change[] = [];
+  if (want.user !== undefined && !sameOwner(want.user, have.user, have.uid))
+    out.push({ op: 'update', target: 'user', before: have.user, after: want.user });
+  if (want.group !== undefined && !sameOwner(want.group, have.group, have.gid))
+    out.push({ op: 'update', target: 'group', before: have.group, after: want.group });
+  if (want.mode !== undefined && have.type !== 'symlink' && want.mode !== have.mode)
+    out.push({ op: 'update', target: 'mode', before: fmtMode(have.mode), after: fmtMode(want.mode) });
+  void path;
+  return out;
+}
+
+export function isAttrChange(c: Change): boolean {
+  return c.target === 'mode' || c.target === 'user' || c.target === 'group';
+}
+
+/** Runs argv with the path (under $BRINE_ROOT when set) appended as the last argument. */
+export function onPath(host: Host, argv: string[], path: string, what?: string) {
+  return mustExec(host, ['sh', '-c', 'p="${BRINE_ROOT-}$1"; shift; exec "$@" "$p"', 'sh', path, ...argv], undefined, what);
+}
+
+/** Runs argv with two paths (each under $BRINE_ROOT when set) appended. */
+export function onPaths(host: Host, argv: string[], a: string, b: string, what?: string) {
+  return mustExec(host, ['sh', '-c', 'a="${BRINE_ROOT-}$1"; b="${BRINE_ROOT-}$2"; shift 2; exec "$@" "$a" "$b"', 'sh', a, b, ...argv], undefined, what);
+}
+
+/** Applies attributes (chown before chmod: chown clears setuid bits). */
+export async function applyAttrs(host: Host, path: string, want: Attrs, o: { symlink?: boolean; recursive?: boolean } = {}): Promise<void> {
+  const flags = [o.symlink ? '-h' : '', o.recursive ? '-R' : ''].filter(Boolean);
+  if (want.user !== undefined || want.group !== undefined) {
+    const spec = `${want.user ?? ''}${want.group !== undefined ? ':' + want.group : ''}`;
+    await onPath(host, ['chown', ...flags, spec, '--'], path, `chown ${spec} ${path}`);
+  }
+  if (want.mode !== undefined && !o.symlink) {
+    await onPath(host, ['chmod', ...(o.recursive ? ['-R'] : []), want.mode.toString(8), '--'], path, `chmod ${fmtMode(want.mode)} ${path}`);
+  }
+}

@@ -1,0 +1,117 @@
+// file.directory: a directory with mode/owner; makedirs; recurse of user/group/mode over the tree.
+
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
+import { applyAttrs, attrChanges, isAttrChange, onPath } from './attrs.js';
+import { attrProps, attrsOf, bool, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
+import { fmtMode, modeSchema, parseMode } from './mode.js';
+import { probeTree, type PathFacts, type TreeEntry } from './probe.js';
+
+export interface DirectoryArgs extends AttrArgs {
+  makedirs?: boolean;
+  dir_mode?: string | number;
+  file_mode?: string | number;
+  recurse?: string[];
+  clean?: boolean;
+}
+
+export interface DirectoryFacts {
+  path: PathFacts;
+  parent: PathFacts;
+  tree?: TreeEntry[];
+}
+
+const schema = objectSchema({
+  ...attrProps,
+  makedirs: bool,
+  dir_mode: modeSchema,
+  file_mode: modeSchema,
+  recurse: { type: 'array', items: { enum: ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'] } },
+  clean: bool,
+});
+
+function dirMode(args: DirectoryArgs): number | undefined {
+  return parseMode(args.mode ?? args.dir_mode, `${args.name}: mode`);
+}
+
+/** Entries under the directory whose attributes differ from what recurse asks for. */
+function recurseDrift(args: DirectoryArgs, tree: TreeEntry[]): TreeEntry[] {
+  const r = new Set(args.recurse ?? []);
+  const { user, group } = attrsOf(args);
+  const dm = dirMode(args);
+  const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
+  return tree.filter((e) => {
+    if (e.type === 'symlink') return false;
+    if (e.type === 'file' && r.has('ignore_files')) return false;
+    if (e.type === 'directory' && r.has('ignore_dirs')) return false;
+    if (r.has('user') && user !== undefined && e.user !== user) return true;
+    if (r.has('group') && group !== undefined && e.group !== group) return true;
+    if (r.has('mode')) {
+      const m = e.type === 'directory' ? dm : fm;
+      if (m !== undefined && e.mode !== m) return true;
+    }
+    return false;
+  });
+}
+
+async function withTree(host: Host, args: DirectoryArgs, pp: { path: PathFacts; parent: PathFacts }): Promise<DirectoryFacts> {
+  if (!args.recurse?.length || pp.path.type !== 'directory') return pp;
+  return { ...pp, tree: await probeTree(host, args.name) };
+}
+
+export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
+  schema,
+  async gather(host, args) {
+    const [pp] = await gatherPathsWithParents(host, [args.name]);
+    return withTree(host, args, pp!);
+  },
+  async gatherMany(host, items) {
+    const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
+    return Promise.all(items.map((i, n) => withTree(host, i.args, pps[n]!)));
+  },
+  plan(args, facts) {
+    const attrs = { ...attrsOf(args), mode: dirMode(args) };
+    if (facts.path.type === 'missing') {
+      requireParent(args.name, facts.parent, args.makedirs);
+      return [{ op: 'create', target: args.name, after: { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group } }];
+    }
+    if (facts.path.type !== 'directory') throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory`);
+    const out: Change[] = attrChanges(args.name, facts.path, attrs);
+    const drift = facts.tree ? recurseDrift(args, facts.tree) : [];
+    if (drift.length) {
+      const shown = drift.slice(0, 20).map((e) => e.rel);
+      out.push({ op: 'update', target: `${args.name}/**`, before: `${drift.length} entries differ`, after: { recurse: args.recurse, entries: drift.length > 20 ? [...shown, '...'] : shown } });
+    }
+    return out;
+  },
+  async apply(host, changes, ctx) {
+    const { args } = ctx;
+    const attrs = { ...attrsOf(args), mode: dirMode(args) };
+    if (changes.some((c) => c.op === 'create')) {
+      await host.mkdir(args.name, { recursive: !!args.makedirs, mode: attrs.mode ?? 0o755 });
+      if (attrs.user !== undefined || attrs.group !== undefined) await applyAttrs(host, args.name, { user: attrs.user, group: attrs.group });
+    } else {
+      const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]));
+      if (Object.keys(want).length) await applyAttrs(host, args.name, want);
+    }
+    // recurse: (re)apply on the whole tree; a fresh directory has none yet.
+    if (changes.some((c) => c.target === `${args.name}/**`)) await recurseApply(host, args);
+  },
+};
+
+async function recurseApply(host: Host, args: DirectoryArgs): Promise<void> {
+  const r = new Set(args.recurse ?? []);
+  const { user, group } = attrsOf(args);
+  const dm = dirMode(args);
+  const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
+  const own = `${r.has('user') && user !== undefined ? user : ''}${r.has('group') && group !== undefined ? ':' + group : ''}`;
+  if (own) {
+    const types = [r.has('ignore_files') ? '' : 'f', r.has('ignore_dirs') ? '' : 'd'].filter(Boolean).join(',');
+    await onPath(host, ['sh', '-c', 'find "$2" \\( -type ' + types.split(',').join(' -o -type ') + ' \\) -exec chown -- "$1" {} +', 'sh', own], args.name, `chown -R ${own} ${args.name}`);
+  }
+  if (r.has('mode')) {
+    if (dm !== undefined && !r.has('ignore_dirs')) await onPath(host, ['sh', '-c', 'find "$2" -type d -exec chmod -- "$1" {} +', 'sh', dm.toString(8)], args.name);
+    if (fm !== undefined && !r.has('ignore_files')) await onPath(host, ['sh', '-c', 'find "$2" -type f -exec chmod -- "$1" {} +', 'sh', fm.toString(8)], args.name);
+  }
+}

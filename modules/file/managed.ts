@@ -1,0 +1,111 @@
+// file.managed: a file with given contents (salt:// source, inline contents, jinja template),
+// mode and owner; atomic writes; optional backup of the replaced file.
+
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateCtx, StateFunction } from '../contract.js';
+import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
+import { attrProps, attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, str, strOrList, type AttrArgs } from './common.js';
+import { contentDiff, desiredContents, sha256, type ContentArgs } from './content.js';
+import { modeSchema, parseMode } from './mode.js';
+import type { PathFacts } from './probe.js';
+
+export interface ManagedArgs extends AttrArgs, ContentArgs {
+  name: string;
+  makedirs?: boolean;
+  dir_mode?: string | number;
+  replace?: boolean;
+  show_changes?: boolean;
+  backup?: string | boolean;
+  create?: boolean;
+}
+
+export interface ManagedFacts {
+  path: PathFacts;
+  parent: PathFacts;
+  /** Wanted contents (null: contents not managed). */
+  want: Buffer | null;
+  wantHash?: string;
+  /** Current contents, read only when they differ from the wanted ones (for the diff). */
+  current?: Buffer | null;
+}
+
+const schema = objectSchema({
+  source: strOrList,
+  source_hash: str,
+  contents: strOrList,
+  contents_pillar: str,
+  template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+  context: { type: 'object' },
+  defaults: { type: 'object' },
+  ...attrProps,
+  makedirs: bool,
+  dir_mode: modeSchema,
+  replace: bool,
+  show_changes: bool,
+  backup: { anyOf: [{ type: 'string' }, { type: 'boolean' }] },
+  create: bool,
+});
+
+async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
+  const want = await desiredContents(ctx, args);
+  const facts: ManagedFacts = { ...pp, want, wantHash: want ? sha256(want) : undefined };
+  if (want && pp.path.type === 'file' && pp.path.hash !== facts.wantHash && args.replace !== false) {
+    facts.current = args.show_changes === false ? null : await host.readFile(args.name);
+  }
+  return facts;
+}
+
+export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
+  schema,
+  async gather(host, args, ctx) {
+    const [pp] = await gatherPathsWithParents(host, [args.name]);
+    return finish(host, args, ctx, pp!);
+  },
+  async gatherMany(host, items) {
+    const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
+    return Promise.all(items.map((i, n) => finish(host, i.args, i.ctx, pps[n]!)));
+  },
+  plan(args, facts) {
+    const attrs = attrsOf(args);
+    const { path, want } = facts;
+    if (path.type === 'missing') {
+      if (args.create === false) return [];
+      requireParent(args.name, facts.parent, args.makedirs);
+      const data = want ?? Buffer.alloc(0);
+      return [{ op: 'create', target: args.name, after: facts.wantHash ?? sha256(data), diff: contentDiff(args.name, null, data, args.show_changes !== false) }];
+    }
+    if (path.type === 'directory') throw new StateError(args.name, 'is a directory, not a file');
+    if (path.type !== 'file') throw new StateError(args.name, `exists as a ${path.type}, not a regular file`);
+    const out: Change[] = [];
+    if (want && args.replace !== false && path.hash !== facts.wantHash) {
+      out.push({ op: 'update', target: args.name, before: path.hash, after: facts.wantHash, diff: contentDiff(args.name, facts.current ?? null, want, args.show_changes !== false) });
+    }
+    return [...out, ...attrChanges(args.name, path, attrs)];
+  },
+  async apply(host, changes, ctx) {
+    const { args, facts } = ctx;
+    const attrs = attrsOf(args);
+    const content = changes.find((c) => !isAttrChange(c));
+    if (content) {
+      if (facts.path.type === 'missing') await ensureParent(host, args.name, parseMode(args.dir_mode, `${args.name}: dir_mode`));
+      else if (args.backup) await backup(host, args.name, args.backup);
+      await host.writeFileAtomic(args.name, facts.want ?? Buffer.alloc(0), {
+        mode: attrs.mode ?? (facts.path.type === 'missing' ? 0o644 : undefined),
+        owner: attrs.user,
+        group: attrs.group,
+      });
+      return;
+    }
+    const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]));
+    await applyAttrs(host, args.name, want);
+  },
+};
+
+/** Keeps a copy of the file about to be replaced: `backup: minion` -> name.brine-bak.<UTC stamp>, else name + suffix. */
+export async function backup(host: Host, name: string, how: string | boolean): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  const to = how === true || how === 'minion' ? `${name}.brine-bak.${stamp}` : `${name}${how}`;
+  await onPaths(host, ['cp', '-a', '--'], name, to, `backup ${name}`);
+  return to;
+}

@@ -1,0 +1,168 @@
+// file.recurse: a salt:// directory mirrored to a directory on the host (optionally rendered as
+// templates), with file_mode/dir_mode/user/group, include_pat/exclude_pat and clean.
+
+import { join } from 'node:path';
+import fg from 'fast-glob';
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateCtx, StateFunction } from '../contract.js';
+import { applyAttrs } from './attrs.js';
+import { attrsOf, bool, objectSchema, str, type AttrArgs } from './common.js';
+import { contentDiff, renderIfTemplate, sha256 } from './content.js';
+import { fmtMode, modeSchema, parseMode } from './mode.js';
+import { probePaths, probeTree, type PathFacts, type TreeEntry } from './probe.js';
+
+export interface RecurseArgs extends AttrArgs {
+  source: string;
+  template?: string | null;
+  context?: Record<string, unknown>;
+  defaults?: Record<string, unknown>;
+  file_mode?: string | number;
+  dir_mode?: string | number;
+  makedirs?: boolean;
+  clean?: boolean;
+  include_pat?: string;
+  exclude_pat?: string;
+  include_empty?: boolean;
+}
+
+interface Want {
+  dirs: string[];
+  files: Map<string, { data: Buffer; hash: string }>;
+}
+
+export interface RecurseFacts {
+  root: PathFacts;
+  tree: TreeEntry[];
+  want: Want;
+}
+
+const schema = objectSchema(
+  {
+    source: { type: 'string', pattern: '^salt://' },
+    template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    context: { type: 'object' },
+    defaults: { type: 'object' },
+    user: {},
+    group: {},
+    file_mode: modeSchema,
+    dir_mode: modeSchema,
+    makedirs: bool,
+    clean: bool,
+    include_pat: str,
+    exclude_pat: str,
+    include_empty: bool,
+  },
+  ['name', 'source'],
+);
+
+function matches(rel: string, pat: string | undefined): boolean {
+  if (!pat) return false;
+  if (pat.startsWith('E@')) return new RegExp(pat.slice(2)).test(rel);
+  const base = rel.split('/').pop()!;
+  return fg.isDynamicPattern(pat) ? new RegExp('^' + pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$').test(base) || rel === pat : base === pat || rel === pat;
+}
+
+async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Want> {
+  const srcRel = args.source.slice('salt://'.length).replace(/\/+$/, '');
+  const srcDir = join(ctx.statesDir, srcRel);
+  const entries = await fg('**', { cwd: srcDir, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true });
+  if (!entries.length) {
+    const exists = await fg(srcRel, { cwd: ctx.statesDir, onlyDirectories: true });
+    if (!exists.length) throw new StateError(ctx.id, `source directory ${args.source} not found`);
+  }
+  const dirs: string[] = [];
+  const files = new Map<string, { data: Buffer; hash: string }>();
+  for (const e of entries.sort()) {
+    const rel = e.replace(/\/$/, '');
+    if (matches(rel, args.exclude_pat)) continue;
+    if (e.endsWith('/')) {
+      dirs.push(rel);
+      continue;
+    }
+    if (args.include_pat && !matches(rel, args.include_pat)) continue;
+    const raw = await ctx.readSource(`salt://${srcRel}/${rel}`);
+    const data = await renderIfTemplate(ctx, args, raw, `${srcRel}/${rel}`);
+    files.set(rel, { data, hash: sha256(data) });
+  }
+  // only the directories that hold wanted files (or all, with include_empty)
+  const needed = new Set<string>();
+  for (const f of files.keys()) {
+    const parts = f.split('/');
+    for (let i = 1; i < parts.length; i++) needed.add(parts.slice(0, i).join('/'));
+  }
+  return { dirs: dirs.filter((d) => args.include_empty || needed.has(d)), files };
+}
+
+export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
+  schema,
+  async gather(host, args, ctx) {
+    const want = await wanted(args, ctx);
+    const root = (await probePaths(host, [args.name])).get(args.name)!;
+    const tree = root.type === 'directory' ? await probeTree(host, args.name) : [];
+    return { root, tree, want };
+  },
+  plan(args, facts) {
+    const { user, group } = attrsOf(args);
+    const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
+    const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
+    const have = new Map(facts.tree.map((e) => [e.rel, e]));
+    const out: Change[] = [];
+    if (facts.root.type === 'missing') {
+      out.push({ op: 'create', target: args.name, after: 'directory' });
+    } else if (facts.root.type !== 'directory') throw new StateError(args.name, `exists as a ${facts.root.type}, not a directory`);
+    const attrDiff = (e: TreeEntry, m: number | undefined) =>
+      (user !== undefined && e.user !== user) || (group !== undefined && e.group !== group) || (m !== undefined && e.mode !== m);
+    for (const d of facts.want.dirs) {
+      const p = `${args.name}/${d}`;
+      const e = have.get(d);
+      if (!e) out.push({ op: 'create', target: p, after: { type: 'directory', mode: fmtMode(dm ?? 0o755) } });
+      else if (e.type !== 'directory') throw new StateError(p, `exists as a ${e.type}, not a directory`);
+      else if (attrDiff(e, dm)) out.push({ op: 'update', target: p, before: { mode: fmtMode(e.mode), user: e.user, group: e.group }, after: { mode: fmtMode(dm), user, group } });
+    }
+    for (const [rel, f] of facts.want.files) {
+      const p = `${args.name}/${rel}`;
+      const e = have.get(rel);
+      if (!e) out.push({ op: 'create', target: p, after: f.hash, diff: contentDiff(p, null, f.data) });
+      else if (e.type !== 'file') throw new StateError(p, `exists as a ${e.type}, not a file`);
+      else if (e.hash !== f.hash) out.push({ op: 'update', target: p, before: e.hash, after: f.hash, diff: `sha256 ${e.hash} -> ${f.hash}` });
+      else if (attrDiff(e, fm)) out.push({ op: 'update', target: p, before: { mode: fmtMode(e.mode), user: e.user, group: e.group }, after: { mode: fmtMode(fm), user, group } });
+    }
+    if (args.clean) {
+      const keep = new Set([...facts.want.dirs, ...facts.want.files.keys()]);
+      for (const e of facts.tree) {
+        if (keep.has(e.rel)) continue;
+        if ([...keep].some((k) => k.startsWith(e.rel + '/'))) continue;
+        const parentRemoved = out.some((c) => c.op === 'delete' && e.rel.startsWith(String(c.before) + '/'));
+        if (!parentRemoved) out.push({ op: 'delete', target: `${args.name}/${e.rel}`, before: e.rel });
+      }
+    }
+    return out;
+  },
+  async apply(host, changes, ctx) {
+    await applyRecurse(host, changes, ctx.args, ctx.facts);
+  },
+};
+
+async function applyRecurse(host: Host, changes: Change[], args: RecurseArgs, facts: RecurseFacts): Promise<void> {
+  const { user, group } = attrsOf(args);
+  const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
+  const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
+  const prefix = args.name + '/';
+  for (const c of changes) {
+    if (c.op === 'delete') await host.remove(c.target, { recursive: true });
+  }
+  for (const c of changes) {
+    if (c.op === 'delete') continue;
+    const rel = c.target === args.name ? '' : c.target.slice(prefix.length);
+    const file = rel ? facts.want.files.get(rel) : undefined;
+    if (file) {
+      await host.writeFileAtomic(c.target, file.data, { mode: fm ?? 0o644, owner: user, group });
+    } else if (c.op === 'create') {
+      await host.mkdir(c.target, { recursive: true, mode: dm ?? 0o755 });
+      if (rel && (user !== undefined || group !== undefined)) await applyAttrs(host, c.target, { user, group });
+    } else {
+      await applyAttrs(host, c.target, { user, group, mode: dm });
+    }
+  }
+}

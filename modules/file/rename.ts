@@ -1,0 +1,45 @@
+// file.rename: move source to name. Done when source is gone and name exists; force replaces an
+// existing name.
+
+import { dirname } from 'node:path';
+import { StateError } from '../../engine/errors.js';
+import type { StateFunction } from '../contract.js';
+import { bool, ensureParent, objectSchema, requireParent } from './common.js';
+import { probePaths, type PathFacts } from './probe.js';
+
+export interface RenameArgs {
+  name: string;
+  source: string;
+  force?: boolean;
+  makedirs?: boolean;
+}
+
+export interface RenameFacts {
+  path: PathFacts;
+  parent: PathFacts;
+  source: PathFacts;
+}
+
+export const rename: StateFunction<RenameArgs, RenameFacts> = {
+  schema: objectSchema({ source: { type: 'string', pattern: '^/' }, force: bool, makedirs: bool }, ['name', 'source']),
+  async gather(host, args) {
+    const m = await probePaths(host, [args.name, dirname(args.name), args.source]);
+    return { path: m.get(args.name)!, parent: m.get(dirname(args.name))!, source: m.get(args.source)! };
+  },
+  plan(args, facts) {
+    if (facts.source.type === 'missing') {
+      if (facts.path.type !== 'missing') return [];
+      throw new StateError(args.name, `source ${args.source} does not exist`);
+    }
+    if (facts.path.type !== 'missing' && !args.force)
+      throw new StateError(args.name, `${args.name} exists and source ${args.source} too; set force: True to replace it`);
+    requireParent(args.name, facts.parent, args.makedirs);
+    return [{ op: 'update', target: args.name, before: args.source, after: args.name }];
+  },
+  async apply(host, _changes, ctx) {
+    const { args, facts } = ctx;
+    if (facts.parent.type === 'missing') await ensureParent(host, args.name);
+    if (facts.path.type === 'directory') await host.remove(args.name, { recursive: true });
+    await host.rename(args.source, args.name);
+  },
+};

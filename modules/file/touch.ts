@@ -1,0 +1,29 @@
+// file.touch: the file exists (created empty when missing). An existing file is left alone, so a
+// second run reports no change (Salt bumps the mtime every run; brine keeps runs idempotent).
+
+import type { StateFunction } from '../contract.js';
+import { bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, type PathAndParent } from './common.js';
+
+export interface TouchArgs {
+  name: string;
+  makedirs?: boolean;
+}
+
+export const touch: StateFunction<TouchArgs, PathAndParent> = {
+  schema: objectSchema({ makedirs: bool }),
+  async gather(host, args) {
+    return (await gatherPathsWithParents(host, [args.name]))[0]!;
+  },
+  gatherMany(host, items) {
+    return gatherPathsWithParents(host, items.map((i) => i.args.name));
+  },
+  plan(args, facts) {
+    if (facts.path.type !== 'missing') return [];
+    requireParent(args.name, facts.parent, args.makedirs);
+    return [{ op: 'create', target: args.name }];
+  },
+  async apply(host, _changes, ctx) {
+    await ensureParent(host, ctx.args.name);
+    await host.writeFileAtomic(ctx.args.name, '', { mode: 0o644 });
+  },
+};
