@@ -5,11 +5,12 @@
 // host has it, else docker-compose 1.x.
 
 import { basename, isAbsolute, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { CommandError, StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
-import { docker } from './cli.js';
+import { docker, inspect } from './cli.js';
 
 export interface ComposeArgs {
   /** The project directory. */
@@ -31,6 +32,8 @@ export interface ComposeContainer {
   state: string;
   service: string;
   hash: string;
+  /** The ID of the image the container runs. */
+  image: string;
 }
 
 export interface ComposeFacts {
@@ -39,6 +42,8 @@ export interface ComposeFacts {
   configError: string | null;
   /** Service name -> config hash computed now (empty when config failed or for down). */
   services: Record<string, string>;
+  /** Service name -> ID of the image its `image:` names now (null: not present). */
+  images: Record<string, string | null>;
   containers: ComposeContainer[];
   networks: string[];
 }
@@ -88,27 +93,37 @@ async function readProject(host: Host, project: string): Promise<{ containers: C
     .filter(Boolean)
     .map((l) => l.split('\t'))
     .filter((f) => f[5] !== 'True')
-    .map(([id, name, state, service, hash]) => ({ id: id!, name: name!, state: state!, service: service!, hash: hash! }));
+    .map(([id, name, state, service, hash]) => ({ id: id!, name: name!, state: state!, service: service!, hash: hash!, image: '' }));
+  const inspected = await inspect<{ Id: string; Image: string }>(host, 'container', containers.map((c) => c.id));
+  const imageOf = new Map(inspected.map((c) => [c.Id, c.Image]));
+  for (const c of containers) c.image = imageOf.get(c.id) ?? '';
   return { containers, networks: nets.stdout.split('\n').filter(Boolean).sort() };
 }
 
 async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
   const project = projectName(args);
   const [cfg, hashes, live] = await Promise.all([
-    compose(host, args, ['config', '-q']),
+    compose(host, args, ['config']),
     compose(host, args, ['config', '--hash', '*']),
     readProject(host, project),
   ]);
   if (cfg.exitCode !== 0 || hashes.exitCode !== 0) {
     const err = (cfg.exitCode !== 0 ? cfg : hashes).stderr.trim().split('\n').slice(-3).join(' | ');
-    return { project, configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`, services: {}, ...live };
+    return { project, configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`, services: {}, images: {}, ...live };
   }
+  // Compose re-creates a container whose image changed under the same name; so does the plan.
+  const declared = (parseYaml(cfg.stdout) as { services?: Record<string, { image?: string }> } | null)?.services ?? {};
+  const names = [...new Set(Object.values(declared).flatMap((s) => (s?.image ? [s.image] : [])))];
+  const found = await Promise.all(names.map(async (n) => [n, (await inspect<{ Id: string }>(host, 'image', [n]))[0]?.Id ?? null] as const));
+  const idOf = new Map(found);
+  const images: Record<string, string | null> = {};
+  for (const [svc, def] of Object.entries(declared)) if (def?.image) images[svc] = idOf.get(def.image) ?? null;
   const services: Record<string, string> = {};
   for (const line of hashes.stdout.split('\n')) {
     const m = /^(\S+)\s+([0-9a-f]{64})$/.exec(line.trim());
     if (m) services[m[1]!] = m[2]!;
   }
-  return { project, configError: null, services, ...live };
+  return { project, configError: null, services, images, ...live };
 }
 
 export function planUp(args: ComposeArgs, f: ComposeFacts): Change[] {
@@ -123,6 +138,12 @@ export function planUp(args: ComposeArgs, f: ComposeFacts): Change[] {
     const stale = mine.filter((c) => c.hash !== hash);
     if (stale.length) {
       changes.push({ op: 'update', target: `service ${service}`, before: `config ${stale[0]!.hash.slice(0, 12)}`, after: `re-created, config ${hash.slice(0, 12)}` });
+      continue;
+    }
+    const image = f.images[service];
+    const oldImage = image ? mine.find((c) => c.image !== image) : undefined;
+    if (oldImage) {
+      changes.push({ op: 'update', target: `service ${service}`, before: `image ${oldImage.image.slice(0, 19)}`, after: `re-created, image ${image!.slice(0, 19)}` });
       continue;
     }
     const stopped = mine.filter((c) => c.state !== 'running');
@@ -178,7 +199,7 @@ export const down: StateFunction<ComposeArgs, ComposeFacts> = {
   },
   async gather(host, args) {
     const project = projectName(args);
-    return { project, configError: null, services: {}, ...(await readProject(host, project)) };
+    return { project, configError: null, services: {}, images: {}, ...(await readProject(host, project)) };
   },
   plan: planDown,
   async apply(host, _changes, ctx) {

@@ -121,7 +121,7 @@ describe('docker_network, docker_volume, docker_compose on a real dockerd', () =
     sh(`cd ${dir} && docker-compose -p ${PROJECT} config -q`);
     expect(sh(`docker ps --filter label=com.docker.compose.project=${PROJECT} --format '{{.Label "com.docker.compose.service"}} {{.State}}' | sort`)).toBe('web running\nworker running\n');
     expect(await httpGet(`http://127.0.0.1:${port}/`)).toBe('hello from busybox\n');
-    const webId = sh(`docker ps -q --no-trunc --filter label=com.docker.compose.project=${PROJECT} --filter label=com.docker.compose.service=web`).trim();
+    let webId = sh(`docker ps -q --no-trunc --filter label=com.docker.compose.project=${PROJECT} --filter label=com.docker.compose.service=web`).trim();
 
     // Change one service: only it would be re-created, and only it is.
     writeFileSync(join(dir, 'docker-compose.yml'), composeFile(port, '2000'));
@@ -133,7 +133,16 @@ describe('docker_network, docker_volume, docker_compose on a real dockerd', () =
     expect(sh(`docker ps -q --no-trunc --filter label=com.docker.compose.project=${PROJECT} --filter label=com.docker.compose.service=web`).trim()).toBe(webId);
     expect(sh(`docker ps --filter label=com.docker.compose.service=worker --filter label=com.docker.compose.project=${PROJECT} --format '{{.Command}}'`)).toMatch(/sleep 2000/);
 
+    // A new image under the same name: compose re-creates both services, and the plan says so.
+    sh(`printf 'FROM ${BASE}\\nLABEL rev=2\\n' | docker build -q -t ${BASE} -`);
+    const img = await plan(host, compose.up!, args);
+    expect(img.map((c) => c.target)).toEqual(['service web', 'service worker']);
+    // (docker-compose 1.x folds the image ID into the config hash; the plugin does not, so brine compares both.)
+    for (const c of img) expect(c).toMatchObject({ op: 'update', after: expect.stringMatching(/^re-created, /) });
+    expect((await checkApply(host, compose.up!, args)).replanned).toEqual([]);
+
     // A stopped service is started.
+    webId = sh(`docker ps -q --no-trunc --filter label=com.docker.compose.project=${PROJECT} --filter label=com.docker.compose.service=web`).trim();
     sh(`docker stop -t 1 ${webId}`);
     expect(await plan(host, compose.up!, args)).toEqual([{ op: 'update', target: 'service web', before: 'exited', after: 'running' }]);
     expect((await checkApply(host, compose.up!, args)).replanned).toEqual([]);

@@ -136,11 +136,12 @@ describe('docker_network and docker_volume plans', () => {
 });
 
 describe('docker_compose plans', () => {
-  const c = (service: string, hash: string, state = 'running', name = `p_${service}_1`) => ({ id: name, name, state, service, hash });
+  const c = (service: string, hash: string, state = 'running', name = `p_${service}_1`) => ({ id: name, name, state, service, hash, image: 'sha256:i1' });
   const facts: ComposeFacts = {
     project: 'p',
     configError: null,
     services: { web: 'h-web', db: 'h-db', new: 'h-new', stopped: 'h-s' },
+    images: { web: 'sha256:i1', db: 'sha256:i1', new: null, stopped: 'sha256:i1' },
     containers: [c('web', 'h-web'), c('db', 'h-old'), c('stopped', 'h-s', 'exited'), c('gone', 'h-g')],
     networks: ['p_default'],
   };
@@ -152,6 +153,10 @@ describe('docker_compose plans', () => {
       { op: 'delete', target: 'orphan p_gone_1', before: 'running' },
     ]);
     expect(planUp({ name: '/srv/p', remove_orphans: false }, facts).map((x) => x.target)).not.toContain('orphan p_gone_1');
+  });
+  it('up: a service whose image changed under the same name is re-created', () => {
+    const f = { ...facts, images: { ...facts.images, web: 'sha256:i2' } };
+    expect(planUp({ name: '/srv/p' }, f)[0]).toEqual({ op: 'update', target: 'service web', before: 'image sha256:i1', after: 're-created, image sha256:i2' });
   });
   it('up: an invalid file is a failure with the reason', () => {
     expect(() => planUp({ name: '/srv/p' }, { ...facts, configError: 'services.web.image contains an invalid type' })).toThrow(/\/srv\/p: compose config is invalid: services\.web/);
