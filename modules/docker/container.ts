@@ -6,7 +6,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
-import { docker, inspectOne, pairsSchema, toMap } from './cli.js';
+import { docker, inspect, inspectOne, pairsSchema, toMap } from './cli.js';
 import {
   type ContainerArgs,
   type ContainerSpec,
@@ -25,8 +25,7 @@ export interface ContainerFacts {
   image: ImageDefaults | null;
 }
 
-async function readImage(host: Host, name: string): Promise<ImageDefaults | null> {
-  const img = await inspectOne(host, 'image', name);
+function imageDefaults(img: Record<string, any> | null | undefined): ImageDefaults | null {
   if (!img) return null;
   const cfg = img.Config ?? {};
   return {
@@ -38,8 +37,15 @@ async function readImage(host: Host, name: string): Promise<ImageDefaults | null
   };
 }
 
+async function readImage(host: Host, name: string): Promise<ImageDefaults | null> {
+  return imageDefaults(await inspectOne(host, 'image', name));
+}
+
 async function readContainer(host: Host, name: string, args?: ContainerArgs): Promise<ContainerFacts['container']> {
-  const c = await inspectOne(host, 'container', name);
+  return containerFacts(await inspectOne(host, 'container', name), args);
+}
+
+function containerFacts(c: Record<string, any> | null | undefined, args?: ContainerArgs): ContainerFacts['container'] {
   if (!c) return null;
   return {
     id: c.Id,
@@ -149,6 +155,24 @@ export const running: StateFunction<ContainerArgs, ContainerFacts> = {
   async gather(host, args) {
     const [image, container] = await Promise.all([readImage(host, args.image), readContainer(host, args.name, args)]);
     return { image, container };
+  },
+  async gatherMany(host, items) {
+    // One `docker image inspect` and one `docker container inspect` for every container state.
+    const images = [...new Set(items.map((i) => i.args.image))];
+    const names = [...new Set(items.map((i) => i.args.name))];
+    const [imgs, ctrs] = await Promise.all([inspect(host, 'image', images), inspect(host, 'container', names)]);
+    const imageByName = new Map<string, Record<string, any>>();
+    for (const img of imgs) {
+      for (const n of images) if (img.Id === n || (img.RepoTags ?? []).includes(n.includes(':') ? n : `${n}:latest`)) imageByName.set(n, img);
+    }
+    // A name given as an ID, digest or short form is not in RepoTags: ask for it on its own.
+    const unmatched = images.filter((n) => !imageByName.has(n));
+    await Promise.all(unmatched.map(async (n) => {
+      const img = await inspectOne(host, 'image', n);
+      if (img) imageByName.set(n, img);
+    }));
+    const ctrByName = new Map(ctrs.map((c) => [String(c.Name).replace(/^\//, ''), c]));
+    return items.map(({ args }) => ({ image: imageDefaults(imageByName.get(args.image)), container: containerFacts(ctrByName.get(args.name), args) }));
   },
   plan: planRunning,
   async apply(host, changes, ctx) {

@@ -5,13 +5,13 @@
 // label; a loaded archive is compared by image ID).
 
 import { isAbsolute, join } from 'node:path';
-import { StateError } from '../../engine/errors.js';
+import { CommandError, StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
 import { docker, inspectOne, labelsOf, pairsSchema, toMap } from './cli.js';
 import { hashPath, SOURCE_LABEL, sourceFingerprint } from './source-hash.js';
-import { CommandError } from '../../engine/errors.js';
+
 
 export interface ImagePresentArgs {
   name: string;

@@ -26,14 +26,36 @@ export interface DatabaseFacts {
   lc_ctype?: string;
 }
 
-async function readDatabase(host: Host, args: DatabaseArgs): Promise<DatabaseFacts> {
-  const [row] = await queryRows<{ owner: string; encoding: string; lc_collate: string; lc_ctype: string }>(
+type DbRow = { name: string; owner: string; encoding: string; lc_collate: string; lc_ctype: string };
+
+async function readDatabases(host: Host, names: string[], conn: PgConn): Promise<Map<string, DbRow>> {
+  const rows = await queryRows<DbRow>(
     host,
-    `SELECT pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype FROM pg_database WHERE datname = ${quoteLiteral(args.name)}`,
+    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
     'postgres',
-    args,
+    conn,
   );
-  return row ? { exists: true, ...row } : { exists: false };
+  return new Map(rows.map((r) => [r.name, r]));
+}
+
+function factsOf(row: DbRow | undefined): DatabaseFacts {
+  if (!row) return { exists: false };
+  const { name: _name, ...rest } = row;
+  return { exists: true, ...rest };
+}
+
+async function readDatabase(host: Host, args: DatabaseArgs): Promise<DatabaseFacts> {
+  return factsOf((await readDatabases(host, [args.name], args)).get(args.name));
+}
+
+/** One query per cluster for every database state. */
+async function readDatabasesMany(host: Host, items: Array<{ args: DatabaseArgs }>): Promise<DatabaseFacts[]> {
+  const key = (a: PgConn) => `${a.runas ?? 'postgres'}:${a.port ?? ''}`;
+  const groups = new Map<string, DatabaseArgs[]>();
+  for (const { args } of items) groups.set(key(args), [...(groups.get(key(args)) ?? []), args]);
+  const found = new Map<string, Map<string, DbRow>>();
+  await Promise.all([...groups].map(async ([k, list]) => found.set(k, await readDatabases(host, [...new Set(list.map((a) => a.name))], list[0]!))));
+  return items.map(({ args }) => factsOf(found.get(key(args))!.get(args.name)));
 }
 
 /** UTF8 = utf-8 = UTF_8. */
@@ -97,6 +119,7 @@ export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
     additionalProperties: false,
   },
   gather: readDatabase,
+  gatherMany: readDatabasesMany,
   plan: planDatabasePresent,
   async apply(host, changes, ctx) {
     const { args } = ctx;

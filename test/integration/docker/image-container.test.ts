@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHost } from '../../../engine/host/local.js';
 import { modules } from '../../../modules/docker/index.js';
-import { checkApply, plan } from '../../support/checkapply.js';
+import { checkApply, plan, testCtx } from '../../support/checkapply.js';
 import { busyboxRootfs, ensureDockerd, freePort, httpGet, sh } from './dockerd.js';
 
 const image = modules.docker_image!;
@@ -167,6 +167,14 @@ describe('docker_image and docker_container on a real dockerd', () => {
     expect(start).toEqual([{ op: 'update', target: 'state', before: 'exited', after: 'running' }]);
     expect((await checkApply(host, container.running!, args2)).replanned).toEqual([]);
     expect(containerId(name)).toBe(id2);
+
+    // The batched read sees exactly what the single reads see.
+    const items = [args2, { name: `${P}-none`, image: imageId(WEB) }, { name: `${P}-other`, image: `${P}-missing:1` }];
+    const many = await container.running!.gatherMany!(host, items.map((a) => ({ args: a, ctx: testCtx(a) })));
+    for (const [i, a] of items.entries()) expect(many[i]).toEqual(await container.running!.gather(host, a, testCtx(a)));
+    expect(many[0].container.running).toBe(true);
+    expect(many[1].image.id).toBe(imageId(WEB));
+    expect(many[2].image).toBeNull();
   });
 
   it('stopped stops a running container; absent removes it; both are no-ops afterwards', async () => {

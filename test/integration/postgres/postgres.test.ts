@@ -133,6 +133,11 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(own.planned).toEqual([{ op: 'update', target: 'owner', before: ROLE, after: 'brine_h7_owner2' }]);
     expect(own.replanned).toEqual([]);
 
+    const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({ args, ctx: testCtx(args) }));
+    const many = await database.present!.gatherMany!(host, items);
+    for (const [i, { args, ctx }] of items.entries()) expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
+    expect(many.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
+
     await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(/lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/);
   });
 
