@@ -1,16 +1,372 @@
-// The ssh2 transport (first landing: types; the Host implementation follows).
-export interface SshTarget {
-  host: string;
-  port?: number;
-  user?: string;
-}
-export interface SshOptions {
-  identityFiles?: string[];
-  knownHostsPath?: string;
-  acceptNew?: boolean;
+// The ssh2 transport: a Host over ONE ssh connection. Commands run on exec channels multiplexed
+// over it (at most maxChannels at once: sshd's MaxSessions is 10); files go through one sftp
+// session (reads, stat, atomic writes: temp file with the final mode, fsync@openssh.com,
+// posix-rename@openssh.com). A non-root login runs everything through `sudo -n`, files included.
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, posix } from 'node:path';
+import PQueue from 'p-queue';
+import type { Client, SFTPWrapper, Stats } from 'ssh2';
+import { StateError, TransportError } from '../errors.js';
+import type { ExecOptions, ExecResult, FileStat, FileType, Host, WriteOptions } from './host.js';
+import { buildCommand } from './ssh-command.js';
+import { resolveTarget, type SshTarget } from './ssh-config.js';
+import { openConnection, type ConnectOptions } from './ssh-connect.js';
+import { NameCache } from './ssh-names.js';
+import { SudoFiles } from './ssh-sudo-files.js';
+
+export type { SshTarget } from './ssh-config.js';
+export { parseTargetSpec } from './ssh-config.js';
+
+export interface SshOptions extends ConnectOptions {
+  /** ~/.ssh/config to honour (default ~/.ssh/config; null: none). */
   sshConfigPath?: string | null;
-  agent?: string | null;
-  connectTimeoutMs?: number;
+  /** Default per-command timeout (ms) when a call gives none; default 30 min, 0 = none. */
   commandTimeoutMs?: number;
+  /** Concurrent exec channels (default 8). */
   maxChannels?: number;
+}
+
+/** Requests sent over the connection, for tests and the bench. */
+export interface SshStats {
+  /** exec channels opened (one command each). */
+  exec: number;
+  /** sftp requests sent. */
+  sftp: number;
+}
+
+const SFTP_NO_SUCH_FILE = 2;
+const CHUNK = 32 * 1024;
+
+function sftpCode(e: unknown): number | undefined {
+  return (e as { code?: number })?.code;
+}
+
+function typeOfMode(mode: number): FileType {
+  switch (mode & 0o170000) {
+    case 0o100000:
+      return 'file';
+    case 0o040000:
+      return 'directory';
+    case 0o120000:
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
+export class SshHost implements Host {
+  readonly name: string;
+  readonly stats: SshStats = { exec: 0, sftp: 0 };
+  readonly loginUser: string;
+  private readonly queue: PQueue;
+  private sftpP: Promise<SFTPWrapper> | undefined;
+  private closed: string | undefined;
+  private readonly names: NameCache;
+  private readonly sudo: SudoFiles | undefined;
+
+  constructor(
+    private readonly conn: Client,
+    name: string,
+    loginUser: string,
+    private readonly opts: SshOptions,
+  ) {
+    this.name = name;
+    this.loginUser = loginUser;
+    this.queue = new PQueue({ concurrency: opts.maxChannels ?? 8 });
+    conn.on('close', () => {
+      this.closed ??= 'connection closed';
+    });
+    conn.on('error', (e: Error) => {
+      this.closed ??= `connection lost: ${e.message}`;
+    });
+    this.sudo = loginUser === 'root' ? undefined : new SudoFiles(this);
+    this.names = new NameCache({
+      statSig: async (p) => {
+        const s = await this.sftpCall<Stats | null>((sf, cb) => sf.stat(p, cb), true);
+        return s ? `${s.size}:${s.mtime}` : null;
+      },
+      read: (p) => this.readFile(p),
+    });
+  }
+
+  /** Round trips so far: exec channels + sftp requests. */
+  get roundTrips(): number {
+    return this.stats.exec + this.stats.sftp;
+  }
+
+  private alive(): void {
+    if (this.closed) throw new TransportError(this.name, this.closed);
+  }
+
+  // ---------------------------------------------------------------- exec
+
+  /** Runs a command string; stdout as raw bytes (for binary-safe reads through sudo). */
+  execRaw(
+    command: string,
+    stdin: string | Buffer | undefined,
+    timeoutMs: number,
+    argv: string[],
+    invalidates = true,
+  ): Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }> {
+    return this.queue.add(
+      () =>
+        new Promise((resolve, reject) => {
+          this.alive();
+          this.stats.exec++;
+          if (invalidates) this.names.invalidate();
+          this.conn.exec(command, (err, stream) => {
+            if (err) {
+              reject(new TransportError(this.name, `exec failed: ${err.message}`));
+              return;
+            }
+            const out: Buffer[] = [];
+            const errb: Buffer[] = [];
+            let code: number | undefined;
+            let signal: string | undefined;
+            let guard: NodeJS.Timeout | undefined;
+            let guardFired = false;
+            if (timeoutMs > 0) {
+              // the remote `timeout` kills the command; this only catches a target that stopped answering
+              guard = setTimeout(() => {
+                guardFired = true;
+                stream.close();
+              }, timeoutMs + 15_000);
+            }
+            stream.on('data', (d: Buffer) => out.push(d));
+            stream.stderr.on('data', (d: Buffer) => errb.push(d));
+            stream.on('exit', (c: number | null, sig?: string) => {
+              code = c ?? undefined;
+              signal = sig;
+            });
+            stream.on('close', () => {
+              if (guard) clearTimeout(guard);
+              const stderr = Buffer.concat(errb).toString('utf8');
+              const timedOut = guardFired || (timeoutMs > 0 && code === 124);
+              if (code === undefined && !guardFired && this.closed) {
+                reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
+                return;
+              }
+              resolve({
+                exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
+                stdout: Buffer.concat(out),
+                stderr,
+                ...(timedOut ? { timedOut: true } : {}),
+              });
+            });
+            stream.end(stdin ?? '');
+          });
+        }),
+    ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
+  }
+
+  async exec(argv: string[], opts: ExecOptions = {}, invalidates = true): Promise<ExecResult> {
+    const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
+    const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
+    const r = await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
+    return { argv, exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr, ...(r.timedOut ? { timedOut: true } : {}) };
+  }
+
+  // ---------------------------------------------------------------- sftp
+
+  private sftp(): Promise<SFTPWrapper> {
+    this.sftpP ??= new Promise((resolve, reject) => {
+      this.alive();
+      this.conn.sftp((err, sf) => (err ? reject(new TransportError(this.name, `sftp: ${err.message}`)) : resolve(sf)));
+    });
+    return this.sftpP;
+  }
+
+  /** One sftp request; with missingIsNull, "no such file" resolves null. */
+  private async sftpCall<T>(fn: (sf: SFTPWrapper, cb: (err: Error | undefined | null, v?: T) => void) => void, missingIsNull = false): Promise<T> {
+    const sf = await this.sftp();
+    this.alive();
+    this.stats.sftp++;
+    return new Promise<T>((resolve, reject) => {
+      fn(sf, (err, v) => {
+        if (err) {
+          if (missingIsNull && sftpCode(err) === SFTP_NO_SUCH_FILE) resolve(null as T);
+          else reject(this.closed ? new TransportError(this.name, this.closed) : err);
+        } else resolve(v as T);
+      });
+    });
+  }
+
+  private fail(op: string, path: string, e: unknown): never {
+    if (e instanceof TransportError) throw e;
+    throw new TransportError(this.name, `${op} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  async readFile(path: string): Promise<Buffer | null> {
+    if (this.sudo) return this.sudo.readFile(path);
+    let handle: Buffer | null;
+    try {
+      handle = await this.sftpCall<Buffer | null>((sf, cb) => sf.open(path, 'r', cb), true);
+    } catch (e) {
+      this.fail('read', path, e);
+    }
+    if (!handle) return null;
+    const h = handle;
+    const parts: Buffer[] = [];
+    try {
+      let pos = 0;
+      for (;;) {
+        const buf = Buffer.alloc(CHUNK * 8);
+        const n = await this.sftpCall<number>((sf, cb) =>
+          sf.read(h, buf, 0, buf.length, pos, (err, bytes) => {
+            // EOF is reported as an error by some servers, as 0 bytes by others
+            if (err && (err as { code?: number }).code === 1) cb(null, 0);
+            else cb(err, bytes);
+          }),
+        );
+        if (!n) break;
+        parts.push(buf.subarray(0, n));
+        pos += n;
+      }
+    } catch (e) {
+      this.fail('read', path, e);
+    } finally {
+      this.sftpCall((sf, cb) => sf.close(h, cb)).catch(() => {});
+    }
+    return Buffer.concat(parts);
+  }
+
+  private async toStat(s: Stats | null): Promise<FileStat | null> {
+    if (!s) return null;
+    const [user, group] = await Promise.all([this.names.userName(s.uid), this.names.groupName(s.gid)]);
+    return { type: typeOfMode(s.mode), mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, user, group, size: s.size, mtimeMs: s.mtime * 1000 };
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    if (this.sudo) return this.sudo.stat(path, true);
+    try {
+      return await this.toStat(await this.sftpCall<Stats | null>((sf, cb) => sf.stat(path, cb), true));
+    } catch (e) {
+      this.fail('stat', path, e);
+    }
+  }
+
+  async lstat(path: string): Promise<FileStat | null> {
+    if (this.sudo) return this.sudo.stat(path, false);
+    try {
+      return await this.toStat(await this.sftpCall<Stats | null>((sf, cb) => sf.lstat(path, cb), true));
+    } catch (e) {
+      this.fail('lstat', path, e);
+    }
+  }
+
+  async readlink(path: string): Promise<string | null> {
+    if (this.sudo) return this.sudo.readlink(path);
+    const st = await this.lstat(path);
+    if (!st || st.type !== 'symlink') return null;
+    try {
+      return await this.sftpCall<string>((sf, cb) => sf.readlink(path, cb));
+    } catch (e) {
+      this.fail('readlink', path, e);
+    }
+  }
+
+  async mkdir(path: string, opts: { mode?: number; recursive?: boolean } = {}): Promise<void> {
+    if (this.sudo) return this.sudo.mkdir(path, opts);
+    const attrs = opts.mode !== undefined ? { mode: opts.mode } : {};
+    try {
+      await this.sftpCall((sf, cb) => sf.mkdir(path, attrs, cb));
+    } catch (e) {
+      if (!opts.recursive) this.fail('mkdir', path, e);
+      const st = await this.stat(path);
+      if (st?.type === 'directory') return;
+      if (st) this.fail('mkdir', path, new Error('exists and is not a directory'));
+      const parent = posix.dirname(path);
+      if (parent === path) this.fail('mkdir', path, e);
+      await this.mkdir(parent, { recursive: true });
+      await this.mkdir(path, { mode: opts.mode });
+      return;
+    }
+    // sftp-server applies its umask; set the mode exactly
+    if (opts.mode !== undefined) await this.sftpCall((sf, cb) => sf.setstat(path, { mode: opts.mode as number }, cb));
+  }
+
+  async remove(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
+    if (this.sudo || opts.recursive) {
+      const r = await this.exec(['rm', '-f', ...(opts.recursive ? ['-r'] : []), '--', path]);
+      if (r.exitCode !== 0) this.fail('remove', path, new Error(r.stderr.trim()));
+      return;
+    }
+    const st = await this.lstat(path);
+    if (!st) return;
+    try {
+      if (st.type === 'directory') await this.sftpCall((sf, cb) => sf.rmdir(path, cb));
+      else await this.sftpCall((sf, cb) => sf.unlink(path, cb), true);
+    } catch (e) {
+      this.fail('remove', path, e);
+    }
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    if (this.sudo) return this.sudo.rename(from, to);
+    try {
+      await this.sftpCall((sf, cb) => sf.ext_openssh_rename(from, to, cb));
+    } catch (e) {
+      this.fail('rename', `${from} -> ${to}`, e);
+    }
+  }
+
+  async hash(path: string): Promise<string | null> {
+    const r = await this.exec(['sh', '-c', 'if [ -e "$1" ]; then sha256sum < "$1"; else echo MISSING; fi', 'sh', path], {}, false);
+    if (r.exitCode !== 0) this.fail('hash', path, new Error(r.stderr.trim()));
+    const out = r.stdout.trim();
+    if (out === 'MISSING') return null;
+    return out.split(/\s+/)[0] ?? null;
+  }
+
+  async writeFileAtomic(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+    if (this.sudo) return this.sudo.writeFileAtomic(path, data, opts);
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    const old = opts.mode === undefined || opts.owner === undefined || opts.group === undefined ? await this.stat(path) : null;
+    const mode = opts.mode ?? (old ? old.mode : 0o644);
+    const uid = opts.owner !== undefined ? await this.names.uid(opts.owner) : old?.uid;
+    const gid = opts.group !== undefined ? await this.names.gid(opts.group) : old?.gid;
+    if (opts.owner !== undefined && uid === undefined) throw new StateError(path, `unknown user '${opts.owner}'`);
+    if (opts.group !== undefined && gid === undefined) throw new StateError(path, `unknown group '${opts.group}'`);
+    const tmp = posix.join(dirname(path), `.${basename(path)}.brine-${randomBytes(6).toString('hex')}`);
+    let handle: Buffer | undefined;
+    try {
+      // created 0600 at most, chowned, then given its final mode before any data is written
+      handle = await this.sftpCall<Buffer>((sf, cb) => sf.open(tmp, 'wx', { mode: mode & 0o600 }, cb));
+      const h = handle;
+      if (uid !== undefined || gid !== undefined) {
+        await this.sftpCall((sf, cb) => sf.fchown(h, uid ?? 0xffffffff, gid ?? 0xffffffff, cb));
+      }
+      await this.sftpCall((sf, cb) => sf.fchmod(h, mode, cb));
+      const writes: Promise<unknown>[] = [];
+      for (let off = 0; off < buf.length; off += CHUNK) {
+        const len = Math.min(CHUNK, buf.length - off);
+        writes.push(this.sftpCall((sf, cb) => sf.write(h, buf, off, len, off, cb)));
+      }
+      await Promise.all(writes);
+      await this.sftpCall((sf, cb) => sf.ext_openssh_fsync(h, (err) => cb(err)));
+      await this.sftpCall((sf, cb) => sf.close(h, cb));
+      handle = undefined;
+      await this.sftpCall((sf, cb) => sf.ext_openssh_rename(tmp, path, cb));
+    } catch (e) {
+      const h = handle;
+      if (h) await this.sftpCall((sf, cb) => sf.close(h, cb)).catch(() => {});
+      await this.sftpCall((sf, cb) => sf.unlink(tmp, cb), true).catch(() => {});
+      this.fail('write', path, e);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = 'connection closed';
+    await this.queue.onIdle().catch(() => {});
+    this.conn.end();
+  }
+}
+
+/** Connects to target (honouring ~/.ssh/config) and returns a Host over one ssh connection. */
+export async function connectSsh(target: SshTarget, o: SshOptions = {}): Promise<SshHost> {
+  const t = resolveTarget(target, o.sshConfigPath);
+  const name = `${t.user}@${t.alias}${t.port !== 22 ? `:${t.port}` : ''}`;
+  const conn = await openConnection(name, t, o);
+  return new SshHost(conn, name, t.user, o);
 }

@@ -1,0 +1,38 @@
+// Turns an argv plus ExecOptions into the one command string an ssh exec channel runs: every word
+// quoted, a predictable environment, cwd, the user switch (runuser as root, `sudo -n` otherwise)
+// and a remote `timeout` so a hung command dies on the target, not only locally.
+import type { ExecOptions } from './host.js';
+import { shQuote } from './exec.js';
+
+export const BASE_ENV: Record<string, string> = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LANG: 'C.UTF-8',
+};
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface CommandContext {
+  /** The login user. */
+  loginUser: string;
+  /** Milliseconds; 0 = no timeout. */
+  timeoutMs: number;
+}
+
+export function buildCommand(argv: string[], opts: ExecOptions, ctx: CommandContext): string {
+  if (!argv.length) throw new Error('exec: empty argv');
+  const user = opts.user;
+  const switched = !!user && user !== 'root';
+  const who = user ?? 'root'; // without a user, commands run as root (sudo for a non-root login)
+  const env: Record<string, string> = { ...BASE_ENV, USER: who, LOGNAME: who, ...(who === 'root' ? { HOME: '/root' } : {}), ...(opts.env ?? {}) };
+  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw new Error(`exec: bad environment variable name '${k}'`);
+  const pairs = Object.entries(env).map(([k, v]) => shQuote(`${k}=${v}`));
+  const home = who !== 'root' && !opts.env?.HOME ? 'HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"; export HOME; ' : '';
+  const inner = `${home}${opts.cwd ? `cd ${shQuote(opts.cwd)} && ` : ''}exec env ${pairs.join(' ')} ${argv.map(shQuote).join(' ')}`;
+  const secs = ctx.timeoutMs > 0 ? Math.max(1, Math.ceil(ctx.timeoutMs / 1000)) : 0;
+  const run = secs ? `timeout -k 5 ${secs} sh -c ${shQuote(inner)}` : `sh -c ${shQuote(inner)}`;
+  if (ctx.loginUser === 'root') {
+    return switched ? `exec runuser -u ${shQuote(user as string)} -- ${run}` : `exec ${run}`;
+  }
+  if (user && user === ctx.loginUser) return `exec ${run}`;
+  return `exec sudo -n ${user ? `-u ${shQuote(user)} ` : ''}-- ${run}`;
+}
