@@ -68,18 +68,34 @@ export class LocalHost implements Host {
       ...opts.env,
     };
     const full = user ? ['runuser', '-u', user, '--', ...argv] : argv;
-    const r = await execa(full[0]!, full.slice(1), {
+    // Own process group, so a timeout kills the command and everything it started (a shell's
+    // children would otherwise keep the pipes open until they finish).
+    const sub = execa(full[0]!, full.slice(1), {
       env,
       extendEnv: false,
       reject: false,
       stripFinalNewline: false,
       cwd: opts.cwd ? this.path(opts.cwd) : '/',
-      timeout: opts.timeoutMs,
+      detached: true,
       input: opts.stdin,
       stdin: opts.stdin === undefined ? 'ignore' : 'pipe',
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
+    let timedOut = false;
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            try {
+              if (sub.pid) process.kill(-sub.pid, 'SIGKILL');
+            } catch {
+              /* already gone */
+            }
+          }, opts.timeoutMs)
+        : undefined;
+    const r = await sub;
+    if (timer) clearTimeout(timer);
     const stdout = typeof r.stdout === 'string' ? r.stdout : '';
     let stderr = typeof r.stderr === 'string' ? r.stderr : '';
     let exitCode = r.exitCode ?? (r.signal ? 128 + signalNumber(r.signal) : 1);
@@ -88,7 +104,7 @@ export class LocalHost implements Host {
       exitCode = (r as { code?: string }).code === 'ENOENT' ? 127 : 126;
       stderr = stderr || `${r.shortMessage}\n`;
     }
-    return { argv, exitCode, stdout, stderr, ...(r.timedOut ? { timedOut: true, exitCode: 124 } : {}) };
+    return { argv, exitCode, stdout, stderr, ...(timedOut ? { timedOut: true, exitCode: 124 } : {}) };
   }
 
   async readFile(path: string): Promise<Buffer | null> {

@@ -1,0 +1,244 @@
+// The file/cmd integration suite, run against any Host: LocalHost here (local.test.ts) and the
+// booted Debian target over SSH (H4). Real states are applied through the module contract; the
+// results are checked on disk through the host; a second apply must plan nothing; a dry run must
+// leave the tree's fingerprint unchanged.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Host } from '../../../engine/host/host.js';
+import { modules as cmdModules } from '../../../modules/cmd/index.js';
+import { modules as fileModules } from '../../../modules/file/index.js';
+import { converge, countingHost, ctxFor, planOf, treeHash } from './drive.js';
+
+const F = fileModules.file!;
+const C = cmdModules.cmd!;
+
+export function defineFileSuite(name: string, makeHost: () => Promise<Host>): void {
+  describe(`file and cmd states on ${name}`, () => {
+    let host: Host;
+    let states: string;
+    const base = `/tmp/brine-suite-${process.pid}-${Date.now()}`;
+    const p = (rel: string) => `${base}/${rel}`;
+    const text = async (path: string) => (await host.readFile(path))?.toString('utf8');
+
+    beforeAll(async () => {
+      host = await makeHost();
+      await host.mkdir(base, { recursive: true, mode: 0o755 });
+      states = mkdtempSync(join(tmpdir(), 'brine-states-'));
+      mkdirSync(join(states, 'files/conf.d/sub'), { recursive: true });
+      writeFileSync(join(states, 'files/plain.txt'), 'plain source\n');
+      writeFileSync(join(states, 'files/greeting.j2'), 'hello {{ who }} from {{ pillar.who }}\n');
+      writeFileSync(join(states, 'files/conf.d/a.conf'), 'a = {{ value }}\n');
+      writeFileSync(join(states, 'files/conf.d/sub/b.conf'), 'b\n');
+      writeFileSync(join(states, 'files/blob.bin'), Buffer.from([0, 1, 2, 255, 0, 10]));
+    });
+
+    afterAll(async () => {
+      await host?.remove(base, { recursive: true });
+      await host?.close();
+      if (states) rmSync(states, { recursive: true, force: true });
+    });
+
+    it('file.managed creates a file with contents, mode, owner and missing parents; a second apply plans nothing', async () => {
+      const args = { name: p('m/deep/a.conf'), contents: 'line1\nline2', mode: '0640', user: 'nobody', group: 'nogroup', makedirs: true };
+      const r = await converge(host, F.managed!, args, states);
+      expect(r.planned).toHaveLength(1);
+      expect(r.planned[0]!.op).toBe('create');
+      expect(r.planned[0]!.diff).toContain('+line2');
+      expect(r.replanned).toEqual([]);
+      expect(await text(args.name)).toBe('line1\nline2\n');
+      const st = await host.stat(args.name);
+      expect(st).toMatchObject({ type: 'file', mode: 0o640, user: 'nobody', group: 'nogroup' });
+      expect(await planOf(host, F.managed!, args, states)).toEqual([]);
+    });
+
+    it('file.managed updates contents with a unified diff, keeps a backup, and fixes mode drift', async () => {
+      const name = p('m/b.conf');
+      await converge(host, F.managed!, { name, contents: 'old\nsame\n', mode: 644 }, states);
+      const args = { name, contents: 'new\nsame\n', mode: 600, backup: 'minion' };
+      const r = await converge(host, F.managed!, args, states);
+      const content = r.planned.find((c) => c.target === name)!;
+      expect(content.diff).toMatch(/-old\n\+new/);
+      expect(r.planned.find((c) => c.target === 'mode')).toMatchObject({ before: '0644', after: '0600' });
+      expect(r.replanned).toEqual([]);
+      expect(await text(name)).toBe('new\nsame\n');
+      expect((await host.stat(name))!.mode).toBe(0o600);
+      const ls = await host.exec(['sh', '-c', 'ls "${BRINE_ROOT-}$1"', 'sh', p('m')]);
+      expect(ls.stdout).toMatch(/b\.conf\.brine-bak\.\d{8}T\d{6}/);
+      // mode drift alone
+      await host.exec(['sh', '-c', 'chmod 666 "${BRINE_ROOT-}$1"', 'sh', name]);
+      const d = await converge(host, F.managed!, args, states);
+      expect(d.planned).toEqual([{ op: 'update', target: 'mode', before: '0666', after: '0600' }]);
+      expect((await host.stat(name))!.mode).toBe(0o600);
+    });
+
+    it('file.managed from salt:// (first existing of a list), jinja templates with context/defaults, binary by hash', async () => {
+      const plain = { name: p('s/plain'), source: ['salt://files/missing.txt', 'salt://files/plain.txt'], makedirs: true };
+      expect((await converge(host, F.managed!, plain, states)).replanned).toEqual([]);
+      expect(await text(plain.name)).toBe('plain source\n');
+      const tpl = { name: p('s/greeting'), source: 'salt://files/greeting.j2', template: 'jinja', defaults: { who: 'default' }, context: { who: 'context' } };
+      expect((await converge(host, F.managed!, tpl, states)).replanned).toEqual([]);
+      expect(await text(tpl.name)).toBe('hello context from pillar-value\n');
+      const bin = { name: p('s/blob'), source: 'salt://files/blob.bin' };
+      const r = await converge(host, F.managed!, bin, states);
+      expect(r.planned[0]!.diff).toMatch(/^Binary file: sha256 \(none\) -> [0-9a-f]{64}$/);
+      expect(await host.hash(bin.name)).toBe(r.planned[0]!.after);
+      await expect(planOf(host, F.managed!, { name: p('s/x'), source: 'salt://files/nope' }, states)).rejects.toThrow(/source not found/);
+    });
+
+    it('file.managed honours replace: False, show_changes: False, create: False and refuses a missing parent', async () => {
+      const name = p('r/keep');
+      await converge(host, F.managed!, { name, contents: 'mine', makedirs: true }, states);
+      expect(await planOf(host, F.managed!, { name, contents: 'theirs', replace: false }, states)).toEqual([]);
+      const hidden = await planOf(host, F.managed!, { name, contents: 'secret-ish', show_changes: false }, states);
+      expect(hidden[0]!.diff).toBe('<show_changes=False>');
+      expect(await planOf(host, F.managed!, { name: p('r/none'), contents: 'x', create: false }, states)).toEqual([]);
+      await expect(planOf(host, F.managed!, { name: p('nodir/x'), contents: 'x' }, states)).rejects.toThrow(/parent directory .* does not exist/);
+      await expect(planOf(host, F.managed!, { name: p('r'), contents: 'x' }, states)).rejects.toThrow(/is a directory/);
+    });
+
+    it('file.directory creates with mode/owner and recurses user/group/mode over a tree', async () => {
+      const top = p('d/top');
+      const r = await converge(host, F.directory!, { name: top, mode: '0750', user: 'nobody', makedirs: true }, states);
+      expect(r.replanned).toEqual([]);
+      expect(await host.stat(top)).toMatchObject({ type: 'directory', mode: 0o750, user: 'nobody' });
+      await host.mkdir(`${top}/x/y`, { recursive: true, mode: 0o700 });
+      await host.writeFileAtomic(`${top}/x/f`, 'f', { mode: 0o600 });
+      const args = { name: top, user: 'nobody', group: 'nogroup', dir_mode: '0755', file_mode: '0644', recurse: ['user', 'group', 'mode'] };
+      const rr = await converge(host, F.directory!, args, states);
+      expect(rr.planned.some((c) => c.target === `${top}/**`)).toBe(true);
+      expect(rr.replanned).toEqual([]);
+      expect(await host.stat(`${top}/x/y`)).toMatchObject({ mode: 0o755, user: 'nobody', group: 'nogroup' });
+      expect(await host.stat(`${top}/x/f`)).toMatchObject({ mode: 0o644, user: 'nobody', group: 'nogroup' });
+      await expect(planOf(host, F.directory!, { name: p('m/b.conf') }, states)).rejects.toThrow(/not a directory/);
+    });
+
+    it('file.symlink creates, retargets, and replaces a file only with force', async () => {
+      const name = p('l/link');
+      const r = await converge(host, F.symlink!, { name, target: '/etc/hostname', makedirs: true }, states);
+      expect(r.replanned).toEqual([]);
+      expect(await host.readlink(name)).toBe('/etc/hostname');
+      const rr = await converge(host, F.symlink!, { name, target: '../other' }, states);
+      expect(rr.planned[0]).toMatchObject({ op: 'update', before: '/etc/hostname', after: '../other' });
+      expect(await host.readlink(name)).toBe('../other');
+      const f = p('l/file');
+      await host.writeFileAtomic(f, 'x');
+      await expect(planOf(host, F.symlink!, { name: f, target: '/x' }, states)).rejects.toThrow(/force/);
+      expect((await converge(host, F.symlink!, { name: f, target: '/x', force: true }, states)).replanned).toEqual([]);
+      expect(await host.readlink(f)).toBe('/x');
+    });
+
+    it('file.absent removes files, links and trees; absent is a no-op', async () => {
+      await host.mkdir(p('a/tree/sub'), { recursive: true });
+      await host.writeFileAtomic(p('a/tree/sub/f'), 'x');
+      const r = await converge(host, F.absent!, { name: p('a/tree') }, states);
+      expect(r.planned).toEqual([{ op: 'delete', target: p('a/tree'), before: 'directory' }]);
+      expect(await host.lstat(p('a/tree'))).toBeNull();
+      expect(await planOf(host, F.absent!, { name: p('a/tree') }, states)).toEqual([]);
+    });
+
+    it('file.replace (Python regex syntax), append_if_not_found, file.append, file.touch', async () => {
+      const name = p('t/conf');
+      await converge(host, F.managed!, { name, contents: 'port = 80\n#listen = all\n', makedirs: true }, states);
+      const rep = { name, pattern: '^port = (?P<n>\\d+)$', repl: 'port = 8\\g<n>' };
+      const r = await converge(host, F.replace!, rep, states);
+      expect(r.planned[0]!.diff).toMatch(/-port = 80\n\+port = 880/);
+      expect(await text(name)).toBe('port = 880\n#listen = all\n');
+      const rep2 = { name, pattern: '^#?listen = .*$', repl: 'listen = 127.0.0.1' };
+      expect((await converge(host, F.replace!, rep2, states)).replanned).toEqual([]);
+      expect(await planOf(host, F.replace!, rep2, states)).toEqual([]);
+      const add = { name, pattern: '^timeout = .*$', repl: 'timeout = 5', append_if_not_found: true };
+      expect((await converge(host, F.replace!, add, states)).replanned).toEqual([]);
+      expect(await text(name)).toBe('port = 880\nlisten = 127.0.0.1\ntimeout = 5\n');
+      const app = { name, text: ['listen = 127.0.0.1', 'extra = yes'] };
+      expect((await converge(host, F.append!, app, states)).replanned).toEqual([]);
+      expect(await text(name)).toBe('port = 880\nlisten = 127.0.0.1\ntimeout = 5\nextra = yes\n');
+      const t = await converge(host, F.touch!, { name: p('t/new/touched'), makedirs: true }, states);
+      expect(t.planned).toHaveLength(1);
+      expect(await host.stat(p('t/new/touched'))).toMatchObject({ type: 'file', size: 0 });
+      expect(await planOf(host, F.touch!, { name: p('t/new/touched') }, states)).toEqual([]);
+    });
+
+    it('file.copy (force, mode) and file.rename', async () => {
+      const src = p('c/src');
+      await converge(host, F.managed!, { name: src, contents: 'v1', makedirs: true }, states);
+      const cp = { name: p('c/dst'), source: src, mode: '0600' };
+      expect((await converge(host, F.copy!, cp, states)).replanned).toEqual([]);
+      expect(await text(cp.name)).toBe('v1\n');
+      expect((await host.stat(cp.name))!.mode).toBe(0o600);
+      await converge(host, F.managed!, { name: src, contents: 'v2' }, states);
+      expect(await planOf(host, F.copy!, cp, states)).toEqual([]);
+      expect((await converge(host, F.copy!, { ...cp, force: true }, states)).replanned).toEqual([]);
+      expect(await text(cp.name)).toBe('v2\n');
+      const mv = { name: p('c/moved/here'), source: cp.name, makedirs: true };
+      expect((await converge(host, F.rename!, mv, states)).replanned).toEqual([]);
+      expect(await host.lstat(cp.name)).toBeNull();
+      expect(await text(mv.name)).toBe('v2\n');
+    });
+
+    it('file.recurse mirrors a salt:// directory with templates, modes and clean', async () => {
+      const dst = p('rec');
+      await host.mkdir(dst, { recursive: true });
+      await host.writeFileAtomic(`${dst}/stale`, 'old');
+      const args = { name: dst, source: 'salt://files/conf.d', template: 'jinja', context: { value: 42 }, file_mode: '0640', dir_mode: '0750', clean: true };
+      const r = await converge(host, F.recurse!, args, states);
+      expect(r.planned.map((c) => `${c.op} ${c.target}`).sort()).toEqual([`create ${dst}/a.conf`, `create ${dst}/sub`, `create ${dst}/sub/b.conf`, `delete ${dst}/stale`]);
+      expect(r.replanned).toEqual([]);
+      expect(await text(`${dst}/a.conf`)).toBe('a = 42\n');
+      expect(await host.stat(`${dst}/sub`)).toMatchObject({ mode: 0o750 });
+      expect(await host.stat(`${dst}/sub/b.conf`)).toMatchObject({ mode: 0o640 });
+      expect(await host.lstat(`${dst}/stale`)).toBeNull();
+    });
+
+    it('cmd.run reports output and exit code; cwd, env, stdin, runas, timeout; cmd.wait runs only on refresh', async () => {
+      const ok = await converge(host, C.run!, { name: 'echo out; echo err >&2; pwd | sed \"s|^\${BRINE_ROOT-}||\"; echo "$A$B"; cat; id -un', cwd: base, env: [{ A: 'x' }, { B: 1 }], stdin: 'in\n' }, states);
+      expect(ok.output).toMatchObject({ result: true, data: { retcode: 0, stdout: `out\n${base}\nx1\nin\nroot`, stderr: 'err' } });
+      const bad = await converge(host, C.run!, { name: 'exit 3' }, states);
+      expect(bad.output).toMatchObject({ result: false, data: { retcode: 3 } });
+      const as = await converge(host, C.run!, { name: 'id -un', runas: 'nobody' }, states);
+      expect(as.output).toMatchObject({ result: true, data: { stdout: 'nobody' } });
+      const slow = await converge(host, C.run!, { name: 'sleep 5', timeout: 0.3 }, states);
+      expect(slow.output).toMatchObject({ result: false, comment: expect.stringMatching(/timed out/) });
+      const marker = p('waited');
+      const wait = { name: `touch "\${BRINE_ROOT-}${marker}"` };
+      expect(await planOf(host, C.wait!, wait, states)).toEqual([]);
+      expect(await host.lstat(marker)).toBeNull();
+      const out = await C.wait!.refresh!(host, wait, ctxFor(wait, states));
+      expect(out).toMatchObject({ result: true });
+      expect(await host.lstat(marker)).not.toBeNull();
+    });
+
+    it('gatherMany reads many files in one round trip and agrees with gather', async () => {
+      const items = Array.from({ length: 25 }, (_, i) => ({ name: p(`many/f${i}`), contents: `n${i}`, makedirs: true, mode: '0644' }));
+      for (const a of items.slice(0, 10)) await converge(host, F.managed!, a, states);
+      const { host: counted, execs } = countingHost(host);
+      const facts = await F.managed!.gatherMany!(counted, items.map((args) => ({ args, ctx: ctxFor(args, states) })));
+      expect(execs()).toBe(1);
+      for (const [i, a] of items.entries()) {
+        const ctx = ctxFor(a, states);
+        expect(F.managed!.plan(a, facts[i], ctx)).toEqual(F.managed!.plan(a, await F.managed!.gather(host, a, ctx), ctx));
+      }
+      expect(facts.slice(0, 10).every((f, i) => F.managed!.plan(items[i]!, f, ctxFor(items[i]!, states)).length === 0)).toBe(true);
+      expect(facts.slice(10).every((f, i) => F.managed!.plan(items[i + 10]!, f, ctxFor(items[i + 10]!, states)).length === 1)).toBe(true);
+    });
+
+    it('a dry run (gather + plan of every state) changes nothing on the host', async () => {
+      const before = await treeHash(host, base);
+      const pending: Array<[keyof typeof F, Record<string, unknown>]> = [
+        ['managed', { name: p('m/b.conf'), contents: 'changed', mode: '0777', user: 'root' }],
+        ['managed', { name: p('dry/new'), contents: 'x', makedirs: true }],
+        ['directory', { name: p('d/top'), user: 'root', recurse: ['user'] }],
+        ['symlink', { name: p('l/link'), target: '/elsewhere' }],
+        ['absent', { name: p('s') }],
+        ['replace', { name: p('t/conf'), pattern: 'port', repl: 'PORT' }],
+        ['append', { name: p('t/conf'), text: 'more' }],
+        ['copy', { name: p('c/moved/here'), source: p('s/plain'), force: true }],
+        ['recurse', { name: p('rec'), source: 'salt://files/conf.d', clean: true }],
+        ['touch', { name: p('dry2') }],
+      ];
+      for (const [fun, args] of pending) expect((await planOf(host, F[fun]!, args, states)).length, `${fun} ${args.name}`).toBeGreaterThan(0);
+      expect(await treeHash(host, base)).toBe(before);
+    });
+  });
+}
