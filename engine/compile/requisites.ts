@@ -54,6 +54,9 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
       }
       if (spec.inverse) {
         for (const k of new Set(keys)) {
+          if (spec.kind === 'prereq') {
+            self.requisites.push({ kind: 'require', any: false, targets: [k], loc: spec.loc, label: chunkLabel(byKey.get(k)!), implicit: true });
+          }
           byKey.get(k)!.requisites.push({
             kind: spec.kind,
             any: false,
@@ -64,6 +67,12 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
           });
         }
       } else if (keys.length) {
+        if (spec.kind === 'prereq') {
+          // the target runs after this state and not at all if this state fails
+          for (const k of new Set(keys)) {
+            byKey.get(k)!.requisites.push({ kind: 'require', any: false, targets: [self.key], loc: spec.loc, label: chunkLabel(self), implicit: true });
+          }
+        }
         self.requisites.push({
           kind: spec.kind,
           any: spec.any,

@@ -50,7 +50,15 @@ export function gate(chunk: Chunk, results: Map<string, StateResult>): Gate {
     return { run: false, result: true, comment: 'State was not run because none of the onchanges reqs changed' };
   }
   // cmd.wait and friends: run only when a watched (or onchanges) state changed.
-  if (chunk.fun === 'wait' && !onchangesMet && !watchTriggered) {
+  if (chunk.fun === 'wait' && onchangesMet && !watchTriggered) {
+    const t = chunk.requisites
+      .filter((r) => r.kind === 'onchanges')
+      .flatMap((r) => r.targets)
+      .map((k) => results.get(k))
+      .find((r) => r && changed(r));
+    if (t) watchTriggered = label(t);
+  }
+  if (chunk.fun === 'wait' && !watchTriggered) {
     return {
       run: false,
       result: true,

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../engine/compile/index.js';
+import { CompileError, RequisiteCycleError } from '../../../engine/errors.js';
+import { decl, high } from './highdata-builder.js';
+
+const keysOf = (run: ReturnType<typeof compile>, id: string) => run.chunks.filter((c) => c.id === id);
+const reqs = (run: ReturnType<typeof compile>, id: string) =>
+  keysOf(run, id).flatMap((c) => c.requisites.map((r) => ({ kind: r.kind, any: r.any, targets: r.targets.map((k) => run.byKey.get(k)!.id) })));
+
+describe('compile: chunks', () => {
+  it("builds Salt's chunk key and fills name from the ID", () => {
+    const run = compile(high([decl('a', 'test.nop')]));
+    expect(run.chunks[0]!.key).toBe('test_|-a_|-a_|-nop');
+    expect(run.chunks[0]!.args).toEqual({ name: 'a' });
+  });
+
+  it('expands names, with per-name args', () => {
+    const run = compile(high([decl('many', 'test.configurable_test_state', { names: ['x', { y: [{ comment: 'why' }] }], comment: 'base' })]));
+    expect(run.chunks.map((c) => [c.name, c.args.comment])).toEqual([
+      ['x', 'base'],
+      ['y', 'why'],
+    ]);
+  });
+
+  it('separates meta args from module args', () => {
+    const run = compile(
+      high([decl('a', 'test.configurable_test_state', { onlyif: 'true', unless: ['false'], creates: '/x', order: 5, failhard: true, require: [] })]),
+    );
+    const c = run.chunks[0]!;
+    expect(c.args).toEqual({ name: 'a', changes: true, result: true, comment: '' });
+    expect(c.meta).toMatchObject({ onlyif: ['true'], unless: ['false'], creates: ['/x'], order: 5, failhard: true });
+  });
+
+  it('rejects an unknown argument with file:line, state ID and argument', () => {
+    const d = decl('a', 'test.configurable_test_state', { bogus: 1 });
+    expect(() => compile(high([d]))).toThrow(CompileError);
+    expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): unknown argument 'bogus'`);
+  });
+
+  it('rejects a wrongly typed argument at its line', () => {
+    const d = decl('a', 'test.configurable_test_state', { changes: 'yes' });
+    expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): argument 'changes' must be boolean`);
+  });
+
+  it('rejects an unknown module or function with file:line', () => {
+    const d = decl('a', 'nosuch.thing');
+    expect(() => compile(high([d]))).toThrow(`main.sls:${d.loc.line}: state 'a' (nosuch.thing): unknown state function 'nosuch.thing'`);
+    expect(() => compile(high([decl('b', 'test.nosuch')]))).toThrow(/unknown state function 'test.nosuch'/);
+  });
+
+  it('rejects conflicting IDs', () => {
+    expect(() => compile(high([decl('a', 'test.nop'), decl('a', 'test.nop', {}, { sls: 'other' })]))).toThrow(/conflicting ID/);
+  });
+
+  it('applies extend (requisites appended, args overridden) and exclude', () => {
+    const h = high([decl('a', 'test.configurable_test_state', { comment: 'old', require: [{ test: 'b' }] }), decl('b', 'test.nop'), decl('c', 'test.nop'), decl('gone', 'test.nop', {}, { sls: 'x' })], {
+      extend: [decl('a', 'test.configurable_test_state', { comment: 'new', require: [{ test: 'c' }] })],
+      exclude: [{ sls: 'x', loc: { file: 'top', line: 1 } }],
+    });
+    const run = compile(h);
+    expect(run.chunks.map((c) => c.id)).toEqual(['a', 'b', 'c']);
+    expect(run.chunks[0]!.args.comment).toBe('new');
+    expect(reqs(run, 'a')).toEqual([
+      { kind: 'require', any: false, targets: ['b'] },
+      { kind: 'require', any: false, targets: ['c'] },
+    ]);
+    expect(() => compile(high([], { extend: [decl('zz', 'test.nop', { comment: 'x' })] }))).toThrow(/extend: no state 'zz'/);
+  });
+});
+
+describe('compile: requisites', () => {
+  const kinds = ['require', 'watch', 'onchanges', 'onfail', 'prereq', 'listen'] as const;
+
+  for (const kind of kinds) {
+    it(`${kind} and ${kind}_in resolve to the same link`, () => {
+      const direct = compile(high([decl('t', 'test.nop'), decl('s', 'test.nop', { [kind]: [{ test: 't' }] })]));
+      expect(reqs(direct, 's')).toEqual([{ kind, any: kind === 'onfail', targets: ['t'] }]);
+      const inverse = compile(high([decl('t', 'test.nop', { [`${kind}_in`]: [{ test: 's' }] }), decl('s', 'test.nop')]));
+      expect(reqs(inverse, 's')).toEqual([{ kind, any: false, targets: ['t'] }]);
+    });
+  }
+
+  it('orders: require/watch/onchanges/onfail after their target; prereq before; listen not at all', () => {
+    const run = compile(
+      high([
+        decl('t', 'test.nop'),
+        decl('r', 'test.nop', { require: 't' }),
+        decl('p', 'test.nop', { prereq: [{ test: 't' }] }),
+        decl('l', 'test.nop', { listen: [{ test: 't' }] }),
+      ]),
+    );
+    const after = (id: string) => [...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id);
+    expect(after('r')).toEqual(['t']);
+    expect(after('t')).toEqual(['p']);
+    expect(after('l')).toEqual([]);
+  });
+
+  it('matches "module: X" by ID or by name, bare IDs, sls targets and globs', () => {
+    const run = compile(
+      high([
+        decl('conf', 'test.nop', { name: '/etc/app.conf' }),
+        decl('a1', 'test.nop', {}, { sls: 'app' }),
+        decl('a2', 'test.nop', {}, { sls: 'app' }),
+        decl('byname', 'test.nop', { require: [{ test: '/etc/app.conf' }] }),
+        decl('byid', 'test.nop', { require: ['conf'] }),
+        decl('bysls', 'test.nop', { require: [{ sls: 'app' }] }),
+        decl('glob', 'test.nop', { require: [{ test: 'a?' }] }),
+        decl('any', 'test.nop', { require_any: [{ test: 'a1' }, { test: 'a2' }] }),
+      ]),
+    );
+    expect(reqs(run, 'byname')[0]!.targets).toEqual(['conf']);
+    expect(reqs(run, 'byid')[0]!.targets).toEqual(['conf']);
+    expect(reqs(run, 'bysls')[0]!.targets).toEqual(['a1', 'a2']);
+    expect(reqs(run, 'glob')[0]!.targets).toEqual(['a1', 'a2']);
+    expect(reqs(run, 'any')[0]).toEqual({ kind: 'require', any: true, targets: ['a1', 'a2'] });
+  });
+
+  it('a module requisite matches only states of that module', () => {
+    const d = decl('s', 'test.nop', { require: [{ file: 'conf' }] });
+    expect(() => compile(high([decl('conf', 'test.nop'), d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 's' (test.nop): require target 'file: conf' not found`);
+  });
+
+  it('a missing target is a CompileError at the requisite line, also for *_in and sls', () => {
+    const d = decl('s', 'test.nop', { watch_in: [{ test: 'nope' }] });
+    expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 's' (test.nop): watch_in target 'test: nope' not found`);
+    expect(() => compile(high([decl('s', 'test.nop', { require: [{ sls: 'missing' }] })]))).toThrow(/require target 'sls: missing' not found/);
+    expect(() => compile(high([decl('s', 'test.nop', { require: 'ghost' })]))).toThrow(/require target 'ghost' not found/);
+  });
+
+  it('rejects malformed requisite entries', () => {
+    expect(() => compile(high([decl('t', 'test.nop'), decl('s', 'test.nop', { require: [{ test: 't', x: 'y' }] })]))).toThrow(/single "module: ID-or-name" pair/);
+  });
+
+  it('names the cycle', () => {
+    const h = high([decl('a', 'test.nop', { require: 'c' }), decl('b', 'test.nop', { require: 'a' }), decl('c', 'test.nop', { require: 'b' })]);
+    expect(() => compile(h)).toThrow(RequisiteCycleError);
+    try {
+      compile(h);
+    } catch (e) {
+      const path = (e as RequisiteCycleError).path.map((p) => p.replace(/ \(.*\)$/, ''));
+      expect(path.length).toBe(4);
+      expect(path[0]).toBe(path[3]);
+      expect(new Set(path)).toEqual(new Set(['test: a', 'test: b', 'test: c']));
+      expect((e as Error).message).toMatch(/^requisite cycle: test: \w \(main\.sls:\d+\) -> /);
+    }
+  });
+
+  it('a cycle through *_in and prereq is found too', () => {
+    expect(() => compile(high([decl('a', 'test.nop', { require_in: 'b' }), decl('b', 'test.nop', { prereq: 'a' })]))).toThrow(RequisiteCycleError);
+  });
+
+  it('order: first, numbers, unspecified, last; ties keep declaration order', () => {
+    const run = compile(
+      high([
+        decl('z', 'test.nop', { order: 'last' }),
+        decl('u1', 'test.nop'),
+        decl('n2', 'test.nop', { order: 2 }),
+        decl('u2', 'test.nop'),
+        decl('f', 'test.nop', { order: 'first' }),
+        decl('n1', 'test.nop', { order: 1 }),
+      ]),
+    );
+    expect(run.chunks.map((c) => c.id)).toEqual(['f', 'n1', 'n2', 'u1', 'u2', 'z']);
+    const after = (id: string) => new Set([...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id));
+    expect(after('u1')).toEqual(new Set(['f', 'n1', 'n2']));
+    expect(after('z')).toEqual(new Set(['f', 'n1', 'n2', 'u1', 'u2']));
+  });
+
+  it('a requisite wins over order (no deadlock)', () => {
+    const run = compile(high([decl('early', 'test.nop', { order: 'first', require: 'late' }), decl('late', 'test.nop')]));
+    expect([...run.after.get(run.chunks.find((c) => c.id === 'late')!.key)!]).toEqual([]);
+  });
+});
+
+describe('compile: implicit directory ordering', () => {
+  it('a state on a path under a managed directory requires the nearest one', () => {
+    const run = compile(
+      high([
+        decl('conf', 'file.managed', { name: '/srv/app/etc/app.conf', contents: 'x' }),
+        decl('etc', 'file.directory', { name: '/srv/app/etc' }),
+        decl('app', 'file.directory', { name: '/srv/app' }),
+        decl('elsewhere', 'file.managed', { name: '/etc/other', contents: 'x' }),
+      ]),
+    );
+    expect(reqs(run, 'conf')).toEqual([{ kind: 'require', any: false, targets: ['etc'] }]);
+    expect(reqs(run, 'etc')).toEqual([{ kind: 'require', any: false, targets: ['app'] }]);
+    expect(reqs(run, 'elsewhere')).toEqual([]);
+  });
+
+  it('an explicit requisite the other way round wins (no cycle)', () => {
+    const run = compile(high([decl('dir', 'file.directory', { name: '/srv/x', require: [{ file: '/srv/x/f' }] }), decl('f', 'file.managed', { name: '/srv/x/f', contents: '' })]));
+    expect(reqs(run, 'f')).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+// A `probe` state module for runner tests: drives an in-memory store and records what the runner
+// did (gather/apply/refresh times), so parallelism and ordering can be asserted.
+import type { Host } from '../../../engine/host/host.js';
+import type { StateFunction } from '../../../modules/contract.js';
+import { registry } from '../../../modules/index.js';
+import { StateError } from '../../../engine/errors.js';
+
+export interface Event {
+  what: 'gather' | 'apply' | 'refresh' | 'gatherMany';
+  name: string;
+  start: number;
+  end: number;
+}
+
+export const world = new Map<string, string>();
+export const events: Event[] = [];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Args {
+  name: string;
+  value?: string;
+  ms?: number;
+  fail?: 'gather' | 'apply';
+  stuck?: boolean;
+}
+
+const schema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    value: { type: 'string' },
+    ms: { type: 'number' },
+    fail: { enum: ['gather', 'apply'] },
+    stuck: { type: 'boolean' },
+  },
+  required: ['name'],
+  additionalProperties: false,
+};
+
+async function timed<T>(what: Event['what'], name: string, ms: number, f: () => T): Promise<T> {
+  const start = Date.now();
+  await sleep(ms);
+  const r = f();
+  events.push({ what, name, start, end: Date.now() });
+  return r;
+}
+
+const value: StateFunction<Args, string | undefined> = {
+  schema,
+  gather: (_h: Host, a) =>
+    timed('gather', a.name, a.ms ?? 0, () => {
+      if (a.fail === 'gather') throw new StateError(a.name, 'cannot read');
+      return world.get(a.name);
+    }),
+  plan: (a, cur) => (a.value === undefined || cur === a.value ? [] : [{ op: cur === undefined ? 'create' : 'update', target: a.name, before: cur, after: a.value }]),
+  apply: (_h, _c, ctx) =>
+    timed('apply', ctx.args.name, ctx.args.ms ?? 0, () => {
+      if (ctx.args.fail === 'apply') throw new Error('disk on fire\n  at somewhere (stack)');
+      if (!ctx.args.stuck) world.set(ctx.args.name, ctx.args.value!);
+    }),
+};
+
+export function install(): void {
+  registry.probe = {
+    value,
+    service: { ...value, refresh: async (_h, a) => void events.push({ what: 'refresh', name: a.name, start: Date.now(), end: Date.now() }), refreshVerb: () => 'restart' },
+    locked: { ...value, lock: 'dpkg' },
+    batched: {
+      ...value,
+      gatherMany: async (_h, items) => {
+        events.push({ what: 'gatherMany', name: items.map((i) => i.args.name).join(','), start: Date.now(), end: Date.now() });
+        return items.map((i) => world.get(i.args.name));
+      },
+    },
+  };
+}
+
+export function reset(): void {
+  world.clear();
+  events.length = 0;
+}
