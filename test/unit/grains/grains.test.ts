@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { parseGrains, readGrains } from '../../../engine/grains.js';
+import { LocalHost } from '../../../engine/host/local.js';
+import type { ExecOptions, ExecResult, Host } from '../../../engine/host/host.js';
+
+describe('grains', () => {
+  it('reads this machine in one exec round trip', async () => {
+    const local = new LocalHost();
+    let calls = 0;
+    const counting = new Proxy(local, {
+      get(t, p) {
+        if (p === 'exec') return (argv: string[], o?: ExecOptions): Promise<ExecResult> => (calls++, t.exec(argv, o));
+        return Reflect.get(t, p);
+      },
+    }) as Host;
+    const g = await readGrains(counting);
+    expect(calls).toBe(1);
+    const osr = readFileSync('/etc/os-release', 'utf8');
+    expect(g.kernel).toBe('Linux');
+    expect(g.nodename).toBe(hostname());
+    expect(g.host).toBe(hostname().split('.')[0]);
+    expect(g.num_cpus).toBe(cpus().length);
+    expect(Math.abs(g.mem_total - Math.floor(totalmem() / 1024 / 1024))).toBeLessThanOrEqual(1);
+    expect(g.cpuarch).toMatch(/^(x86_64|aarch64)$/);
+    if (/^ID=debian$/m.test(osr)) {
+      expect(g.os).toBe('Debian');
+      expect(g.os_family).toBe('Debian');
+      expect(g.oscodename).toBe('bookworm');
+      expect(g.osmajorrelease).toBe(12);
+      expect(g.osfinger).toBe('Debian-12');
+      expect(g.osrelease).toBe(readFileSync('/etc/debian_version', 'utf8').trim());
+    }
+    expect(g.ipv4).toContain('127.0.0.1');
+    expect(g.ip_interfaces.lo).toContain('127.0.0.1');
+    expect(typeof g.init).toBe('string');
+    expect(g.virtual.length).toBeGreaterThan(0);
+  });
+
+  it('parses addresses, routes and os fields into Salt names', () => {
+    const g = parseGrains(
+      [
+        'nodename=web1',
+        'kernel=Linux',
+        'kernelrelease=6.1.0-18-amd64',
+        'cpuarch=x86_64',
+        'hostname=web1',
+        'fqdn=web1.example.org',
+        'ncpu=4',
+        'memkb=8048576',
+        'os_id=ubuntu',
+        'os_like=debian',
+        'os_version_id=22.04',
+        'os_codename=jammy',
+        'virt=kvm',
+        'init=systemd',
+        'addr=lo inet 127.0.0.1/8',
+        'addr=eth0 inet 10.0.0.5/24',
+        'addr=eth0 inet6 fe80::1/64',
+        'route=default via 10.0.0.1 dev eth0 proto dhcp',
+      ].join('\n'),
+    );
+    expect(g).toMatchObject({
+      id: 'web1.example.org',
+      host: 'web1',
+      domain: 'example.org',
+      os: 'Ubuntu',
+      os_family: 'Debian',
+      osrelease: '22.04',
+      osmajorrelease: 22,
+      osfinger: 'Ubuntu-22',
+      num_cpus: 4,
+      mem_total: 7859,
+      virtual: 'kvm',
+      init: 'systemd',
+      ipv4: ['127.0.0.1', '10.0.0.5'],
+      ipv6: ['fe80::1'],
+      ip_interfaces: { lo: ['127.0.0.1'], eth0: ['10.0.0.5', 'fe80::1'] },
+      default_route: { interface: 'eth0', gateway: '10.0.0.1' },
+    });
+  });
+});

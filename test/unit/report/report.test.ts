@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { Redactor } from '../../../engine/redact.js';
+import { exitCodeFor, formatReport, summarize, wantColor } from '../../../engine/report/index.js';
+import type { RunReport, StateResult } from '../../../engine/run/types.js';
+
+function res(id: string, o: Partial<StateResult> = {}): StateResult {
+  return {
+    key: `file_|-${id}_|-/etc/${id}_|-managed`,
+    id,
+    name: `/etc/${id}`,
+    module: 'file',
+    fun: 'managed',
+    sls: 'common',
+    file: 'common/init.sls',
+    line: 3,
+    result: true,
+    comment: 'Already in the desired state',
+    changes: [],
+    startedAt: '2026-11-22T21:40:12.345Z',
+    durationMs: 7,
+    runNum: 0,
+    ...o,
+  };
+}
+
+const diff = '--- /etc/changed\n+++ /etc/changed\n@@ -1 +1 @@\n-old s3cretvalue\n+new\n';
+const report = (results: StateResult[], test = false): RunReport => ({ host: 'local', test, results, startedAt: '2026-11-22T21:40:12.000Z', durationMs: 1234 });
+const sample = report([
+  res('clean'),
+  res('changed', { comment: 'updated', changes: [{ op: 'update', target: '/etc/changed', diff }, { op: 'update', target: 'mode', before: '0644', after: '0600' }] }),
+  res('failed', { result: false, comment: 'One or more requisite failed: file: x' }),
+]);
+const redactor = new Redactor();
+redactor.add('s3cretvalue');
+
+describe('highstate output', () => {
+  const text = formatReport(sample, 'highstate', { color: false, redactor });
+
+  it('shows clean states on one line and changed/failed states in full', () => {
+    expect(text).toContain('  Name: /etc/clean - Function: file.managed - Result: Clean - Started: 21:40:12.345 - Duration: 7 ms\n');
+    expect(text).toContain(
+      [
+        '----------',
+        '          ID: changed',
+        '    Function: file.managed',
+        '        Name: /etc/changed',
+        '      Result: True',
+        '     Comment: updated',
+        '     Started: 21:40:12.345',
+        '    Duration: 7 ms',
+        '     Changes:',
+        '              update /etc/changed',
+        '                  --- /etc/changed',
+      ].join('\n'),
+    );
+    expect(text).toContain('              update mode: 0644 -> 0600');
+    expect(text).toContain('      Result: False\n     Comment: One or more requisite failed: file: x');
+  });
+
+  it('has the summary', () => {
+    expect(text).toContain(['Summary for local', '------------', 'Succeeded: 2 (changed=1)', 'Failed:    1', '------------', 'Total states run:     3', 'Total run time: 1.234 s'].join('\n'));
+  });
+
+  it('redacts secrets, also inside diffs', () => {
+    expect(text).not.toContain('s3cretvalue');
+    expect(text).toContain('-old <redacted>');
+  });
+
+  it('colours only when asked', () => {
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(formatReport(sample, 'highstate', { color: true, redactor })).toMatch(/\u001b\[31m.*Result: False/);
+    expect(wantColor({ isTTY: true }, {})).toBe(true);
+    expect(wantColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(wantColor({ isTTY: false }, {})).toBe(false);
+  });
+
+  it('test mode counts unchanged and would-change', () => {
+    const t = formatReport(report([res('a'), res('b', { result: null, changes: [{ op: 'create', target: '/etc/b' }] })], true), 'highstate', { color: false, redactor });
+    expect(t).toContain('Summary for local (test)');
+    expect(t).toContain('Succeeded: 2 (unchanged=1, changed=1)');
+    expect(t).toContain('      Result: None');
+  });
+});
+
+describe('json output', () => {
+  it('has the documented schema, redacted', () => {
+    const j = JSON.parse(formatReport(sample, 'json', { color: false, redactor }));
+    expect(Object.keys(j)).toEqual(['version', 'host', 'test', 'started', 'results', 'summary']);
+    expect(j.version).toBe(1);
+    expect(Object.keys(j.results[0])).toEqual(['id', 'name', 'module', 'function', 'sls', 'file', 'line', 'result', 'comment', 'changes', 'started', 'duration_ms', 'run_num']);
+    expect(j.results[1].changes[0].diff).toContain('-old <redacted>');
+    expect(j.summary).toEqual({ total: 3, succeeded: 2, failed: 1, changed: 1, pending: 0, duration_ms: 1234 });
+    expect(JSON.stringify(j)).not.toContain('s3cretvalue');
+  });
+});
+
+describe('markdown output', () => {
+  it('lists changed and failed states in a table and diffs in code blocks', () => {
+    const md = formatReport(sample, 'markdown', { color: false, redactor });
+    expect(md).toContain('### brine run on `local`');
+    expect(md).toContain('| ✏️ | `changed` | file.managed | `/etc/changed` | updated | common/init.sls:3 |');
+    expect(md).toContain('| ❌ | `failed` |');
+    expect(md).not.toContain('`clean`');
+    expect(md).toContain('```diff\n--- /etc/changed');
+    expect(md).not.toContain('s3cretvalue');
+  });
+});
+
+describe('exit codes', () => {
+  it('0 ok, 1 failed, 2 pending changes under --test', () => {
+    expect(exitCodeFor(report([res('a')]), false)).toBe(0);
+    expect(exitCodeFor(report([res('a', { changes: [{ op: 'create', target: 'x' }] })]), false)).toBe(0);
+    expect(exitCodeFor(report([res('a', { result: false })]), false)).toBe(1);
+    expect(exitCodeFor(report([res('a')], true), true)).toBe(0);
+    expect(exitCodeFor(report([res('a', { result: null, changes: [{ op: 'create', target: 'x' }] })], true), true)).toBe(2);
+    expect(exitCodeFor(report([res('a', { result: null }), res('b', { result: false })], true), true)).toBe(1);
+    expect(summarize(report([res('a', { result: null })], true)).pending).toBe(1);
+  });
+});
