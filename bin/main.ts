@@ -2,6 +2,10 @@
 // 0 ok, 1 a state failed / host unreachable, 2 --test with pending changes, 3 bad input.
 import { CommanderError, type Command } from 'commander';
 import { BrineError } from '../engine/errors.js';
+import { Redactor } from '../engine/redact.js';
+
+/** Secrets registered by commands (pillar, secret args): error lines pass through it too. */
+export const errorRedactor = new Redactor();
 
 export async function runMain(program: Command): Promise<void> {
   program.exitOverride();
@@ -13,11 +17,11 @@ export async function runMain(program: Command): Promise<void> {
       process.exit(err.exitCode === 0 ? 0 : 3);
     }
     if (err instanceof BrineError) {
-      process.stderr.write(`brine: ${err.message}\n`);
+      process.stderr.write(`brine: ${errorRedactor.redact(err.message)}\n`);
       process.exit(err.exitCode);
     }
     const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    process.stderr.write(`brine: internal error: ${msg}\n`);
+    process.stderr.write(`brine: internal error: ${errorRedactor.redact(msg)}\n`);
     process.exit(1);
   }
 }

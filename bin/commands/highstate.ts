@@ -1,4 +1,99 @@
-// Placeholder until the command lands.
-import type { Command } from 'commander';
+// `brine highstate` and `brine sls NAME...`: apply the state tree to this machine (or a --root).
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync, statSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../../engine/errors.js';
+import { LocalHost } from '../../engine/host/local.js';
+import { defaultDirs, prepareHost, runStates } from '../../engine/pipeline.js';
+import { exitCodeFor, formatReport, OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/index.js';
+import { errorRedactor } from '../main.js';
 
-export function register(_program: Command): void {}
+export interface RunFlags {
+  test?: boolean;
+  out: OutFormat;
+  states?: string;
+  pillar?: string;
+  env?: string;
+  root?: string;
+  id?: string;
+  concurrency: number;
+  failhard?: boolean;
+  full?: boolean;
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got '${v}'`);
+  return n;
+}
+
+function dirOption(flag: string, dir: string): string {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag}: '${dir}' is not a directory`);
+  return dir;
+}
+
+/** Resolved states/pillar dirs from flags, env vars, or the package root next to the bundle. */
+export function resolveDirs(flags: { states?: string; pillar?: string }): { statesDir: string; pillarDir: string } {
+  const d = defaultDirs(dirname(fileURLToPath(import.meta.url)));
+  return {
+    statesDir: dirOption(flags.states ? '--states' : 'states dir', flags.states ?? d.statesDir),
+    pillarDir: dirOption(flags.pillar ? '--pillar' : 'pillar dir', flags.pillar ?? d.pillarDir),
+  };
+}
+
+export function addTreeOptions(cmd: Command): Command {
+  return cmd
+    .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
+    .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
+    .option('--env <file>', 'env.yml to use instead of the env sources')
+    .option('--root <dir>', 'apply under this directory instead of / (for tests)')
+    .option('--id <minion-id>', 'minion id for top file matching (default: the fqdn)');
+}
+
+async function run(flags: RunFlags, sls: string[] | undefined): Promise<void> {
+  if (flags.root) dirOption('--root', flags.root);
+  if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
+  const { statesDir, pillarDir } = resolveDirs(flags);
+  const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
+  try {
+    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
+    const report = await runStates({
+      host,
+      statesDir,
+      pillar: prepared.pillar,
+      grains: prepared.grains,
+      minionId: prepared.minionId,
+      test: !!flags.test,
+      sls,
+      concurrency: flags.concurrency,
+      failhard: flags.failhard,
+      redactor: errorRedactor,
+    });
+    process.stdout.write(formatReport(report, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full }));
+    process.exitCode = exitCodeFor(report, !!flags.test);
+  } finally {
+    await host.close();
+  }
+}
+
+function addRunOptions(cmd: Command): Command {
+  return addTreeOptions(cmd)
+    .option('--test', 'dry run: show what would change, change nothing (exit 2 when changes are pending)')
+    .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
+    .option('--concurrency <n>', 'states in flight at once', positiveInt, 4)
+    .option('--failhard', 'stop after the first failed state')
+    .option('--full', 'highstate output: show unchanged states in full too');
+}
+
+export function register(program: Command): void {
+  addRunOptions(program.command('highstate').description('apply the states the top file selects for this machine')).action(
+    (flags: RunFlags) => run(flags, undefined),
+  );
+  addRunOptions(
+    program
+      .command('sls')
+      .description('apply the named SLS files (with their includes)')
+      .argument('<name...>', 'SLS names, e.g. common appliance.nginx'),
+  ).action((names: string[], flags: RunFlags) => run(flags, names));
+}

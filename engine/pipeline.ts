@@ -1,0 +1,136 @@
+// The reusable orchestration: render -> load -> top -> compile -> run, for one host.
+// `brine highstate`/`sls` call it locally; `brine push` calls it once per SSH host.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Host } from './host/host.js';
+import { loadPillar } from './env/pillar.js';
+import { type Grains, readGrains } from './grains.js';
+import type { HighData } from './highdata.js';
+import type { Redactor } from './redact.js';
+import { Renderer } from './render/index.js';
+import { loadSls } from './load/index.js';
+import { matchTop, readTop } from './top/index.js';
+import { compile, type CompiledRun } from './compile/index.js';
+import { runCompiled } from './run/index.js';
+import type { RunReport } from './run/types.js';
+
+export interface StatesInput {
+  statesDir: string;
+  pillar: Record<string, unknown>;
+  grains: Record<string, unknown>;
+  minionId: string;
+  /** SLS names to apply; absent = highstate (the top file decides). */
+  sls?: string[];
+}
+
+export interface RunStatesOptions extends StatesInput {
+  host: Host;
+  test: boolean;
+  concurrency?: number;
+  failhard?: boolean;
+  redactor: Redactor;
+  debug?: (msg: string) => void;
+}
+
+export interface CompiledStates {
+  renderer: Renderer;
+  /** The SLS names selected (top file or given). */
+  names: string[];
+  high: HighData;
+  compiled: CompiledRun;
+}
+
+export function makeRenderer(o: StatesInput): Renderer {
+  return new Renderer({ statesDir: o.statesDir, pillar: o.pillar, grains: o.grains, minionId: o.minionId });
+}
+
+/** SLS names for this minion from states/top.sls (or the given names). */
+export function selectSls(o: StatesInput, renderer: Renderer): string[] {
+  if (o.sls) return o.sls;
+  const top = readTop(o.statesDir, renderer);
+  return matchTop(top, { minionId: o.minionId, pillar: o.pillar, grains: o.grains });
+}
+
+/** Everything before the first change: render, load, top, compile. Throws RenderError/CompileError. */
+export function compileStates(o: StatesInput): CompiledStates {
+  const renderer = makeRenderer(o);
+  const names = selectSls(o, renderer);
+  const high: HighData = names.length ? loadSls(names, { statesDir: o.statesDir, renderer }) : { states: [], sls: [], extend: [], exclude: [] };
+  return { renderer, names, high, compiled: compile(high) };
+}
+
+/** Registers the values of every module's secretArgs with the Redactor. */
+export function registerSecretArgs(compiled: CompiledRun, redactor: Redactor): void {
+  for (const c of compiled.chunks) {
+    for (const k of c.fn.secretArgs ?? []) {
+      addDeep(redactor, c.args[k]);
+    }
+  }
+}
+
+function addDeep(redactor: Redactor, v: unknown): void {
+  if (Array.isArray(v)) for (const x of v) addDeep(redactor, x);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) addDeep(redactor, x);
+  else redactor.add(v);
+}
+
+export interface PreparedHost {
+  grains: Grains;
+  pillar: Record<string, unknown>;
+  minionId: string;
+  envSource: string | null;
+}
+
+/**
+ * Per-host preparation: grains (one round trip), minion id (given, else the grains' fqdn) and the
+ * pillar (pillar tree + active env); every pillar secret is registered with the Redactor before
+ * anything prints.
+ */
+export async function prepareHost(o: {
+  host: Host;
+  pillarDir: string;
+  envFile?: string;
+  minionId?: string;
+  redactor: Redactor;
+}): Promise<PreparedHost> {
+  const grains = await readGrains(o.host);
+  const minionId = o.minionId ?? grains.id;
+  grains.id = minionId;
+  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId });
+  for (const s of loaded.secrets) o.redactor.add(s);
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource };
+}
+
+/**
+ * Default states/pillar dirs: $BRINE_STATES / $BRINE_PILLAR, else `states/` and `pillar/` in the
+ * package root, found by walking up from `fromDir` (the bundle's directory), so a copied bundle
+ * directory works.
+ */
+export function defaultDirs(fromDir: string, env: NodeJS.ProcessEnv = process.env): { statesDir: string; pillarDir: string } {
+  let root = resolve(fromDir, '..');
+  for (let d = resolve(fromDir), i = 0; i < 5; i++, d = dirname(d)) {
+    if (existsSync(join(d, 'states')) || existsSync(join(d, 'package.json'))) {
+      root = d;
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  return {
+    statesDir: env.BRINE_STATES || join(root, 'states'),
+    pillarDir: env.BRINE_PILLAR || join(root, 'pillar'),
+  };
+}
+
+export async function runStates(o: RunStatesOptions): Promise<RunReport> {
+  const { renderer, compiled } = compileStates(o);
+  registerSecretArgs(compiled, o.redactor);
+  return runCompiled(compiled, {
+    host: o.host,
+    test: o.test,
+    statesDir: o.statesDir,
+    concurrency: o.concurrency,
+    failhard: o.failhard,
+    debug: o.debug,
+    render: (text, file, context) => renderer.renderString(text, file, context),
+  });
+}
