@@ -102,6 +102,10 @@ async function readProject(host: Host, project: string): Promise<{ containers: C
 
 async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
   const project = projectName(args);
+  const dir = await host.stat(args.name);
+  if (dir?.type !== 'directory') {
+    return { project, configError: `project directory ${args.name} does not exist`, services: {}, images: {}, ...(await readProject(host, project)) };
+  }
   const [cfg, hashes, live] = await Promise.all([
     compose(host, args, ['config']),
     compose(host, args, ['config', '--hash', '*']),
@@ -204,8 +208,10 @@ export const down: StateFunction<ComposeArgs, ComposeFacts> = {
   plan: planDown,
   async apply(host, _changes, ctx) {
     const { args, facts } = ctx;
-    const r = await compose(host, args, ['down', '--remove-orphans', ...(args.volumes ? ['-v'] : [])]);
-    if (r.exitCode === 0) return;
+    if ((await host.stat(args.name))?.type === 'directory') {
+      const r = await compose(host, args, ['down', '--remove-orphans', ...(args.volumes ? ['-v'] : [])]);
+      if (r.exitCode === 0) return;
+    }
     // The compose file is gone or broken: remove what the project's labels name.
     if (facts.containers.length) await docker(host, ['container', 'rm', '-f', ...facts.containers.map((c) => c.id)]);
     for (const n of facts.networks) await docker(host, ['network', 'rm', n]);

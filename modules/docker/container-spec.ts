@@ -130,7 +130,9 @@ function sortedMap(m: Record<string, string>): Record<string, string> {
 /** The args as a list (or null) for command. */
 export function commandOf(args: ContainerArgs): string[] | undefined {
   if (args.command === undefined) return undefined;
-  return Array.isArray(args.command) ? args.command.map(String) : splitCommand(args.command);
+  const argv = Array.isArray(args.command) ? args.command.map(String) : splitCommand(args.command);
+  // An empty command means the image's, as `docker create IMAGE` without one.
+  return argv.length ? argv : undefined;
 }
 
 /** The desired configuration: the args over the image's defaults. */
@@ -139,7 +141,8 @@ export function desiredSpec(args: ContainerArgs, image: ImageDefaults): Containe
   const spec: ContainerSpec = {
     image: image.id,
     command: command ?? (args.entrypoint !== undefined ? null : image.cmd),
-    entrypoint: args.entrypoint !== undefined ? [args.entrypoint] : image.entrypoint,
+    // `--entrypoint ''` clears the image's entrypoint.
+    entrypoint: args.entrypoint !== undefined ? (args.entrypoint ? [args.entrypoint] : null) : image.entrypoint,
     environment: sortedMap({ ...envMap(image.env), ...toMap(args.environment) }),
     ports: [...new Set((args.ports ?? []).map(normalizePort))].sort(),
     volumes: [...new Set([...(args.volumes ?? []), ...(args.binds ?? [])].map(normalizeVolume))].sort(),

@@ -156,5 +156,14 @@ describe('docker_network, docker_volume, docker_compose on a real dockerd', () =
     expect(down.planned.map((c) => c.target).sort()).toEqual([`container ${PROJECT}_web_1`, `container ${PROJECT}_worker_1`, `network ${PROJECT}_default`]);
     expect(down.replanned).toEqual([]);
     expect(sh(`docker ps -aq --filter label=com.docker.compose.project=${PROJECT}`).trim()).toBe('');
+
+    // A project whose directory is gone: up fails naming it; down still removes what its labels name.
+    expect((await checkApply(host, compose.up!, args)).replanned).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+    await expect(plan(host, compose.up!, args)).rejects.toThrow(/project directory .* does not exist/);
+    const orphaned = await checkApply(host, compose.down!, args);
+    expect(orphaned.planned).toHaveLength(3);
+    expect(orphaned.replanned).toEqual([]);
+    expect(sh(`docker ps -aq --filter label=com.docker.compose.project=${PROJECT}`).trim()).toBe('');
   });
 });

@@ -91,6 +91,13 @@ describe('docker_container.running plan', () => {
     expect(planRunning({ ...args, environment: {} }, noEnv)).toEqual([]);
   });
 
+  it('an empty command means the image default; an empty entrypoint clears the image one', () => {
+    expect(planRunning({ ...args, command: [] }, factsMatching(args))).toEqual([]);
+    const withEp = { ...IMG, entrypoint: ['/init'] };
+    expect(desiredSpec({ ...args, entrypoint: '' }, withEp)).toMatchObject({ entrypoint: null, command: null });
+    expect(desiredSpec(args, withEp)).toMatchObject({ entrypoint: ['/init'], command: ['sh'] });
+  });
+
   it('a new image is drift; a missing image (made later in the run) is drift too', () => {
     const facts = factsMatching(args);
     const newer = { ...facts, image: { ...IMG, id: 'sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', labels: { 'brine.source-hash': 'y' } } };
