@@ -1,0 +1,171 @@
+// pkgrepo.managed / pkgrepo.absent: an apt source file (one-line .list or deb822 .sources) that
+// brine owns whole, its signing key under /etc/apt/keyrings (referenced with signed-by), and an
+// index refresh of that one source only when the source or key changed or its lists are missing.
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateCtx, StateFunction } from '../contract.js';
+import { aptGet } from './apt.js';
+import { listPrefix, optionValue, parseRepoLine, type RepoLine, renderList, renderSources, repoSlug } from './repo-line.js';
+
+export interface RepoArgs {
+  name: string;
+  file?: string;
+  key_text?: string;
+  key_file?: string;
+  humanname?: string;
+  refresh?: boolean;
+  lock_timeout?: number;
+  [k: string]: unknown;
+}
+
+export interface RepoFacts {
+  file: string;
+  /** Current contents of the source file, null when missing. */
+  content: string | null;
+  want: string;
+  key?: { path: string; have: string | null; want: string; data: string };
+  /** Some index file of this source exists under /var/lib/apt/lists. */
+  listsPresent: boolean;
+}
+
+const LINE = '^\\s*(deb|deb-src)\\s+(\\[[^\\]]*\\]\\s+)?[a-z][a-z0-9+.-]*:\\S*\\s+\\S+(\\s+\\S+)*\\s*$';
+const FILE = '^/[^\\0]*\\.(list|sources)$';
+export const KEYRINGS = '/etc/apt/keyrings';
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function parsed(args: RepoArgs): RepoLine {
+  const r = parseRepoLine(args.name);
+  if (typeof r === 'string') throw new StateError(args.name, `not an apt source line: ${r}`);
+  return r;
+}
+
+export function sourceFile(args: { name: string; file?: string }, r: RepoLine): string {
+  return args.file ?? `/etc/apt/sources.list.d/${repoSlug(r)}.list`;
+}
+
+function isArmored(b: Buffer): boolean {
+  return b.subarray(0, 200).toString('latin1').includes('-----BEGIN PGP PUBLIC KEY BLOCK-----');
+}
+
+/** Where a managed key lives: the line's signed-by, else /etc/apt/keyrings/SLUG.asc|.gpg. */
+export function keyPath(r: RepoLine, armored: boolean): string {
+  return optionValue(r, 'signed-by') ?? `${KEYRINGS}/${repoSlug(r)}.${armored ? 'asc' : 'gpg'}`;
+}
+
+async function listsPresent(host: Host, r: RepoLine): Promise<boolean> {
+  const res = await host.exec(['ls', '/var/lib/apt/lists']);
+  const prefix = listPrefix(r.uri);
+  return res.stdout.split('\n').some((f) => f.startsWith(prefix) && !f.endsWith('.gpg'));
+}
+
+async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffer | null> {
+  if (args.key_text !== undefined && args.key_file !== undefined) {
+    throw new StateError(ctx.name, 'give key_text or key_file, not both');
+  }
+  if (args.key_text !== undefined) return Buffer.from(args.key_text.endsWith('\n') ? args.key_text : `${args.key_text}\n`);
+  if (args.key_file !== undefined) return ctx.readSource(args.key_file);
+  return null;
+}
+
+async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<RepoFacts> {
+  const r = parsed(args);
+  const file = sourceFile(args, r);
+  const keyData = await wantedKey(args, ctx);
+  let key: RepoFacts['key'];
+  if (keyData) {
+    const path = keyPath(r, isArmored(keyData));
+    key = { path, have: await host.hash(path), want: sha256(keyData), data: keyData.toString('base64') };
+  }
+  const render = file.endsWith('.sources') ? renderSources : renderList;
+  const want = render(r, key?.path, args.humanname);
+  const current = await host.readFile(file);
+  return { file, content: current ? current.toString('utf8') : null, want, key, listsPresent: await listsPresent(host, r) };
+}
+
+export function planManaged(args: RepoArgs, f: RepoFacts): Change[] {
+  const changes: Change[] = [];
+  if (f.key && f.key.have !== f.key.want) {
+    changes.push({ op: f.key.have ? 'update' : 'create', target: f.key.path, ...(f.key.have ? { before: `sha256 ${f.key.have}` } : {}), after: `sha256 ${f.key.want}` });
+  }
+  if (f.content !== f.want) {
+    changes.push({
+      op: f.content === null ? 'create' : 'update',
+      target: f.file,
+      diff: createTwoFilesPatch(f.file, f.file, f.content ?? '', f.want, undefined, undefined, { context: 3 }),
+    });
+  }
+  if (args.refresh !== false && (changes.length || !f.listsPresent)) {
+    changes.push({ op: 'run', target: 'apt-get update', after: `refresh the index of ${basename(f.file)}` });
+  }
+  return changes;
+}
+
+export const managed: StateFunction<RepoArgs, RepoFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: LINE },
+      file: { type: 'string', pattern: FILE },
+      key_text: { type: 'string', minLength: 1 },
+      key_file: { type: 'string', pattern: '^(salt://|/)' },
+      humanname: { type: 'string' },
+      refresh: { type: 'boolean' },
+      lock_timeout: { type: 'integer', minimum: 0 },
+    },
+    additionalProperties: false,
+  },
+  lock: 'dpkg',
+  gather: gatherManaged,
+  plan: planManaged,
+  async apply(host, changes, ctx) {
+    const f = ctx.facts;
+    const targets = new Set(changes.map((c) => c.target));
+    if (f.key && targets.has(f.key.path)) {
+      await host.mkdir(f.key.path.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
+      await host.writeFileAtomic(f.key.path, Buffer.from(f.key.data, 'base64'), { mode: 0o644, owner: 'root', group: 'root' });
+    }
+    if (targets.has(f.file)) {
+      await host.mkdir(f.file.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
+      await host.writeFileAtomic(f.file, f.want, { mode: 0o644, owner: 'root', group: 'root' });
+    }
+    if (targets.has('apt-get update')) {
+      // refresh only this source: fast, and a broken unrelated source does not fail this state
+      const only = ['-o', `Dir::Etc::sourcelist=${f.file}`, '-o', 'Dir::Etc::sourceparts=-'];
+      const r = await aptGet(host, ctx.name, ['update', ...only, '-o', 'APT::Get::List-Cleanup=0'], { lockTimeout: ctx.args.lock_timeout });
+      const warn = /^W: (GPG error: .+|.*NO_PUBKEY.+|.*is not signed.*)$/m.exec(r.stdout + r.stderr);
+      if (warn) throw new StateError(ctx.name, `apt rejected the source: ${warn[1]}`);
+    }
+  },
+};
+
+export interface RepoAbsentFacts {
+  file: string;
+  exists: boolean;
+  keys: string[];
+}
+
+export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', pattern: LINE }, file: { type: 'string', pattern: FILE }, lock_timeout: { type: 'integer', minimum: 0 } },
+    additionalProperties: false,
+  },
+  lock: 'dpkg',
+  async gather(host, args) {
+    const r = parsed(args);
+    const file = sourceFile(args, r);
+    const candidates = optionValue(r, 'signed-by') ? [] : [keyPath(r, true), keyPath(r, false)];
+    const keys: string[] = [];
+    for (const k of candidates) if (await host.lstat(k)) keys.push(k);
+    return { file, exists: (await host.lstat(file)) !== null, keys };
+  },
+  plan: (_args, f) => [...(f.exists ? [{ op: 'delete' as const, target: f.file }] : []), ...f.keys.map((k) => ({ op: 'delete' as const, target: k }))],
+  async apply(host, changes) {
+    for (const c of changes) await host.remove(c.target);
+  },
+};

@@ -1,0 +1,58 @@
+// pkg.removed (apt-get remove: configuration files stay) and pkg.purged (apt-get purge: nothing stays).
+import type { StateFunction } from '../contract.js';
+import { aptGet } from './apt.js';
+import { type PkgFacts, readPackages } from './facts.js';
+import { batchedGather } from './installed.js';
+import { nameUnlessPkgs, type PkgsArg, pkgsSchema, versionMatches, wantedPackages } from './wanted.js';
+
+export interface RemovedArgs {
+  name: string;
+  pkgs?: PkgsArg;
+  /** Only remove when this version (or glob) is installed. */
+  version?: string | number;
+  lock_timeout?: number;
+  [k: string]: unknown;
+}
+
+const schema = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    pkgs: pkgsSchema,
+    version: { type: ['string', 'number'] },
+    lock_timeout: { type: 'integer', minimum: 0 },
+  },
+  additionalProperties: false,
+  ...nameUnlessPkgs,
+};
+
+/** Packages still present: installed (removed), or with anything left on disk (purged). */
+export function planRemove(args: RemovedArgs, facts: PkgFacts, purge: boolean) {
+  return wantedPackages(args).flatMap((w) => {
+    const s = facts.pkgs[w.name];
+    if (!s) return [];
+    const present = purge ? s.status !== 'not-installed' && s.status !== 'unknown' : s.installed !== null;
+    if (!present) return [];
+    if (w.version && s.installed && !versionMatches(s.installed, w.version)) return [];
+    return [{ op: 'delete' as const, target: w.name, before: s.installed ?? s.status, ...(purge ? { after: 'purged' } : {}) }];
+  });
+}
+
+function make(purge: boolean): StateFunction<RemovedArgs, PkgFacts> {
+  return {
+    schema,
+    lock: 'dpkg',
+    gather: (host, args) => readPackages(host, wantedPackages(args).map((w) => w.name), { policy: false }),
+    gatherMany: batchedGather(false),
+    plan: (args, facts) => planRemove(args, facts, purge),
+    async apply(host, changes, ctx) {
+      const names = changes.map((c) => c.target);
+      await aptGet(host, ctx.name, [purge ? 'purge' : 'remove', ...names], { lockTimeout: ctx.args.lock_timeout });
+      return { comment: `${purge ? 'purged' : 'removed'} ${names.join(', ')}` };
+    },
+  };
+}
+
+export const removed = make(false);
+export const purged = make(true);

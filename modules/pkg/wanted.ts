@@ -1,0 +1,60 @@
+// The packages a pkg state names (`name` or `pkgs:` with optional version pins) and version
+// matching for pins (exact, or a glob with `*`).
+import type { JSONSchema } from '../contract.js';
+import type { PkgState } from './facts.js';
+
+export const PKG_NAME = '^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$';
+
+export type PkgsArg = Array<string | Record<string, string | number | null>>;
+
+export interface Wanted {
+  name: string;
+  /** Exact version or glob ('2.10*'); absent means any version. */
+  version?: string;
+}
+
+export const pkgsSchema: JSONSchema = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    anyOf: [
+      { type: 'string', pattern: PKG_NAME },
+      {
+        type: 'object',
+        minProperties: 1,
+        maxProperties: 1,
+        propertyNames: { pattern: PKG_NAME },
+        additionalProperties: { type: ['string', 'number', 'null'] },
+      },
+    ],
+  },
+};
+
+/** `name` must be a package name unless `pkgs` lists the packages. */
+export const nameUnlessPkgs: JSONSchema = {
+  if: { required: ['pkgs'] },
+  then: {},
+  else: { properties: { name: { type: 'string', pattern: PKG_NAME } } },
+};
+
+export function wantedPackages(args: { name: string; pkgs?: PkgsArg; version?: string | number }): Wanted[] {
+  if (!args.pkgs) return [{ name: args.name, ...(args.version != null ? { version: String(args.version) } : {}) }];
+  return args.pkgs.map((p) => {
+    if (typeof p === 'string') return { name: p };
+    const [name, version] = Object.entries(p)[0]!;
+    return { name, ...(version != null && version !== '' ? { version: String(version) } : {}) };
+  });
+}
+
+function globRe(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+export function versionMatches(version: string, pin: string): boolean {
+  return pin.includes('*') ? globRe(pin).test(version) : version === pin;
+}
+
+/** The version apt should install for a pin: the exact pin when apt knows it, else the highest glob match. */
+export function resolvePin(s: PkgState, pin: string): string | null {
+  return s.versions.find((v) => versionMatches(v, pin)) ?? null;
+}
