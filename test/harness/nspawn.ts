@@ -160,6 +160,7 @@ async function startOne(o: StartOptions): Promise<Target> {
       `Port ${port}\nListenAddress 127.0.0.1\nHostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nMaxStartups 50\n`,
     );
     writeFileSync(join(root, 'etc/hostname'), `${name}\n`);
+    writeFileSync(join(root, 'etc/hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost ip6-localhost ip6-loopback\n`);
     writeFileSync(join(root, 'etc/resolv.conf'), readFileSync('/etc/resolv.conf'));
     const hostKey = readFileSync(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
     const knownHostsPath = join(dir, 'known_hosts');
