@@ -8,7 +8,12 @@ import { Redactor } from '../engine/redact.js';
 export const errorRedactor = new Redactor();
 
 export async function runMain(program: Command): Promise<void> {
-  program.exitOverride();
+  // subcommands copy settings when created, so override each one (usage errors exit 3, not 1)
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

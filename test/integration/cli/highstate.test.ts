@@ -1,0 +1,165 @@
+// brine highstate / sls / show through the built CLI, applied for real under a scratch --root.
+import { statSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { brine, build, scratch, treeHash } from './tree.js';
+
+beforeAll(build, 120_000);
+
+const TOP = "base:\n  '*':\n    - web\n";
+const WEB = `
+site-dir:
+  file.directory:
+    - name: /srv/site
+    - makedirs: true
+    - mode: '0750'
+
+index:
+  file.managed:
+    - name: /srv/site/index.html
+    - makedirs: true
+    - contents: "hello {{ grains['os_family'] }}"
+    - mode: '0640'
+
+conf:
+  file.managed:
+    - name: /srv/site/site.conf
+    - makedirs: true
+    - contents: "secret={{ pillar['app']['db_password'] }}"
+    - mode: '0600'
+
+note:
+  file.managed:
+    - name: /srv/site/note
+    - contents: note
+
+reload:
+  cmd.run:
+    - name: touch "$BRINE_ROOT/srv/site/reloaded"
+    - onchanges:
+      - file: conf
+`;
+const PILLAR = { 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': 'app:\n  db_password: hunter2-not-for-output\n' };
+
+describe('brine highstate', () => {
+  it('--test changes nothing (exit 2), a real run applies (exit 0), the second run changes nothing', async () => {
+    const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, PILLAR);
+    const before = treeHash(s.root);
+
+    const dry = await brine(s, ['highstate', '--test']);
+    expect(dry.stderr).toBe('');
+    expect(dry.code).toBe(2);
+    expect(dry.stdout).toContain('Result: None');
+    expect(dry.stdout).toMatch(/\+hello Debian/);
+    expect(dry.stdout).toContain('Comment: would change after file: site-dir'); // note: its directory does not exist yet
+    expect(dry.stdout).not.toContain('hunter2-not-for-output');
+    expect(dry.stdout).toContain('<redacted>');
+    expect(treeHash(s.root)).toBe(before);
+
+    const real = await brine(s, ['highstate']);
+    expect(real.stderr).toBe('');
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain('Succeeded: 5 (changed=5)');
+    expect(real.stdout).not.toContain('hunter2-not-for-output');
+    expect(readFileSync(join(s.root, 'srv/site/index.html'), 'utf8')).toBe('hello Debian\n');
+    expect(statSync(join(s.root, 'srv/site')).mode & 0o7777).toBe(0o750);
+    expect(statSync(join(s.root, 'srv/site/site.conf')).mode & 0o7777).toBe(0o600);
+    expect(existsSync(join(s.root, 'srv/site/reloaded'))).toBe(true);
+
+    const again = await brine(s, ['highstate', '--out', 'json']);
+    expect(again.code).toBe(0);
+    const j = JSON.parse(again.stdout);
+    expect(j.summary).toMatchObject({ total: 5, failed: 0, changed: 0 });
+    expect(j.results.find((r: { id: string }) => r.id === 'reload').comment).toBe('State was not run because none of the onchanges reqs changed');
+
+    const dry2 = await brine(s, ['highstate', '--test']);
+    expect(dry2.code).toBe(0);
+  });
+
+  it('exit 1 when a state fails; its dependents are skipped, the rest runs', async () => {
+    const s = scratch({
+      'bad.sls': `
+broken:
+  cmd.run:
+    - name: exit 3
+dependent:
+  test.succeed_with_changes:
+    - require:
+      - cmd: broken
+independent:
+  file.managed:
+    - name: /ok
+    - contents: ok
+`,
+    });
+    const r = await brine(s, ['sls', 'bad']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Comment: One or more requisite failed: cmd: broken');
+    expect(r.stdout).toContain('Failed:    2');
+    expect(readFileSync(join(s.root, 'ok'), 'utf8')).toBe('ok\n');
+  });
+
+  it('--out markdown gives a table and diff blocks', async () => {
+    const s = scratch({ 'one.sls': 'f:\n  file.managed:\n    - name: /f\n    - contents: new\n' });
+    const r = await brine(s, ['sls', 'one', '--test', '--out', 'markdown']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('| 🟡 | `f` | file.managed | `/f` |');
+    expect(r.stdout).toContain('```diff');
+  });
+});
+
+describe('bad input: exit 3 and one line, nothing changed', () => {
+  const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
+    ['an unknown argument', { 'x.sls': 'f:\n  test.configurable_test_state:\n    - name: /f\n    - bogus: 1\n' }, ['sls', 'x'], /^brine: x\.sls:4: state 'f' \(test\.configurable_test_state\): unknown argument 'bogus'$/],
+    ['a wrongly typed argument', { 'x.sls': 'f:\n  file.managed:\n    - name: /f\n    - makedirs: [1]\n' }, ['sls', 'x'], /^brine: x\.sls:4: state 'f' \(file\.managed\): argument 'makedirs' must be boolean$/],
+    ['an unknown function', { 'x.sls': 'f:\n  file.nosuch:\n    - name: /f\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'$/],
+    ['a missing requisite', { 'x.sls': 'f:\n  test.nop:\n    - require:\n      - file: ghost\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(test\.nop\): require target 'file: ghost' not found$/],
+    ['a cycle', { 'x.sls': 'a:\n  test.nop:\n    - require: [b]\nb:\n  test.nop:\n    - require: [a]\n' }, ['sls', 'x'], /^brine: requisite cycle: test: [ab] \(x\.sls:\d+\) -> test: [ab] \(x\.sls:\d+\) -> test: [ab]/],
+  ];
+  for (const [what, files, args, re] of cases) {
+    it(what, async () => {
+      const s = scratch({ ...files, 'ok.sls': 'f:\n  file.managed:\n    - name: /never\n    - contents: x\n' });
+      const r = await brine(s, [...args, 'ok']);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(re);
+      expect(existsSync(join(s.root, 'never'))).toBe(false);
+    });
+  }
+
+  it('a missing states dir, a bad option, a bad --out', async () => {
+    const s = scratch({});
+    const missing = await brine(s, ['highstate', '--states', '/nonexistent/x'], []);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr.trim()).toBe("brine: --states: '/nonexistent/x' is not a directory");
+    const opt = await brine(s, ['highstate', '--bogus']);
+    expect(opt.code).toBe(3);
+    expect(opt.stderr.trim().split('\n')).toHaveLength(1);
+    const out = await brine(s, ['highstate', '--out', 'xml']);
+    expect(out.code).toBe(3);
+    const conc = await brine(s, ['highstate', '--concurrency', '0']);
+    expect(conc.code).toBe(3);
+    expect(conc.stderr.trim()).toBe("brine: --concurrency must be a positive integer, got '0'");
+  });
+});
+
+describe('brine show', () => {
+  it('top, lowstate, highstate, grains, pillar (redacted)', async () => {
+    const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, PILLAR);
+    const top = await brine(s, ['show', 'top', '--out', 'json', '--id', 'web1']);
+    expect(top.code).toBe(0);
+    expect(JSON.parse(top.stdout)).toEqual({ web1: ['web'] });
+    const low = JSON.parse((await brine(s, ['show', 'lowstate', '--out', 'json'])).stdout);
+    expect(low.map((c: { __id__: string }) => c.__id__)).toEqual(['site-dir', 'index', 'conf', 'note', 'reload']);
+    expect(low[1]).toMatchObject({ state: 'file', fun: 'managed', name: '/srv/site/index.html', requisites: [{ require: ['file: site-dir'] }] });
+    const hs = await brine(s, ['show', 'highstate']);
+    expect(hs.stdout).toContain('site-dir:');
+    expect(hs.stdout).not.toContain('hunter2');
+    const grains = JSON.parse((await brine(s, ['show', 'grains', '--out', 'json'], [])).stdout);
+    expect(grains.os_family).toBe('Debian');
+    const pillar = await brine(s, ['show', 'pillar']);
+    expect(pillar.code).toBe(0);
+    expect(pillar.stdout).toContain('db_password: <redacted>');
+  });
+});
