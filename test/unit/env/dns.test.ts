@@ -30,7 +30,7 @@ describe('DNS records for a new env', () => {
 
   it('splits the DKIM key into TXT strings of at most 250 characters that join back', () => {
     const r = dnsRecords({ domain: 'whatever.me', dkimPublicKey: KEY });
-    const strings = r.join('\n').match(/"[^"]*"/g) ?? [];
+    const strings: string[] = r.join('\n').match(/"[^"]*"/g) ?? [];
     const dkim = strings.slice(strings.indexOf('"v=DKIM1; k=rsa; s=email; "'));
     expect(dkim.length).toBeGreaterThanOrEqual(3);
     for (const s of dkim) expect(s.length - 2).toBeLessThanOrEqual(250);
