@@ -1,4 +1,91 @@
-// Placeholder until the command lands.
-import type { Command } from 'commander';
+// `brine push TARGET...`: apply the state tree to hosts over SSH (argument parsing only; the work
+// is engine/push).
+import { existsSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../../engine/errors.js';
+import { loadInventory, push, resolveTargets } from '../../engine/push/index.js';
+import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/index.js';
+import { errorRedactor } from '../main.js';
+import { resolveDirs } from './highstate.js';
 
-export function register(_program: Command): void {}
+interface PushFlags {
+  test?: boolean;
+  inventory?: string;
+  parallel: number;
+  concurrency?: number;
+  env?: string;
+  identity?: string[];
+  acceptNew?: boolean;
+  knownHosts?: string;
+  sshConfig?: string;
+  connectTimeout: number;
+  commandTimeout?: number;
+  out: OutFormat;
+  states?: string;
+  pillar?: string;
+  sls?: string[];
+}
+
+function positiveInt(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
+    return n;
+  };
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
+}
+
+export function register(program: Command): void {
+  program
+    .command('push')
+    .description('apply the states to hosts over SSH ([user@]host[:port], or inventory hosts and groups)')
+    .argument('<target...>', 'hosts: [user@]host[:port], or names of inventory hosts/groups')
+    .option('--test', 'dry run on every host (exit 2 when changes are pending)')
+    .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
+    .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
+    .option('--concurrency <n>', 'states in flight at once per host', positiveInt('--concurrency'))
+    .option('--env <file>', "local env.yml for every host (default: each target's own env sources)")
+    .option('-i, --identity <key>', 'private key to log in with (repeatable)', collect)
+    .option('--accept-new', 'add unknown host keys to known_hosts (a changed key is still refused)')
+    .option('--known-hosts <file>', 'known_hosts file (default ~/.ssh/known_hosts)')
+    .option('--ssh-config <file>', 'ssh config file (default ~/.ssh/config)')
+    .option('--connect-timeout <s>', 'seconds to connect and log in', positiveInt('--connect-timeout'), 15)
+    .option('--command-timeout <s>', 'seconds any one command may run (default 1800)', positiveInt('--command-timeout'))
+    .option('--sls <name...>', 'apply these SLS instead of the top file')
+    .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
+    .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
+    .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
+    .action(async (specs: string[], flags: PushFlags) => {
+      if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
+      for (const k of flags.identity ?? []) if (!existsSync(k)) throw new UsageError(`-i: '${k}' not found`);
+      const { statesDir, pillarDir } = resolveDirs(flags);
+      const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
+      const targets = resolveTargets(specs, inventory);
+      const r = await push({
+        targets,
+        statesDir,
+        pillarDir,
+        ...(flags.env ? { envFile: flags.env } : {}),
+        test: !!flags.test,
+        ...(flags.sls ? { sls: flags.sls } : {}),
+        parallel: flags.parallel,
+        ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+        ssh: {
+          ...(flags.identity ? { identityFiles: flags.identity } : {}),
+          ...(flags.acceptNew ? { acceptNew: true } : {}),
+          ...(flags.knownHosts ? { knownHostsPath: flags.knownHosts } : {}),
+          ...(flags.sshConfig ? { sshConfigPath: flags.sshConfig } : {}),
+          connectTimeoutMs: flags.connectTimeout * 1000,
+          ...(flags.commandTimeout ? { commandTimeoutMs: flags.commandTimeout * 1000 } : {}),
+        },
+        out: flags.out,
+        color: wantColor(process.stdout),
+        redactor: errorRedactor,
+        write: (s) => process.stdout.write(s),
+      });
+      process.exitCode = r.exitCode;
+    });
+}

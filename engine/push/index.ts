@@ -1,0 +1,73 @@
+// `brine push`: the same states applied to many hosts over SSH, in parallel (p-queue), each host's
+// report printed whole as it finishes, then a summary table. One host never stops the others.
+import PQueue from 'p-queue';
+import type { SshOptions } from '../host/ssh.js';
+import type { Redactor } from '../redact.js';
+import { formatReport, toJson, type OutFormat } from '../report/index.js';
+import type { PushTarget } from './inventory.js';
+import { pushHost, type HostOutcome } from './push-host.js';
+import { formatSummaryTable, pushExitCode } from './summary.js';
+
+export { loadInventory, parseInventory, resolveTargets, type Inventory, type PushTarget } from './inventory.js';
+export type { HostOutcome } from './push-host.js';
+export { formatSummaryTable, pushExitCode } from './summary.js';
+
+export interface PushOptions {
+  targets: PushTarget[];
+  statesDir: string;
+  pillarDir: string;
+  envFile?: string;
+  test: boolean;
+  sls?: string[];
+  parallel: number;
+  concurrency?: number;
+  ssh: SshOptions;
+  out: OutFormat;
+  color: boolean;
+  redactor: Redactor;
+  write: (text: string) => void;
+}
+
+export interface PushResult {
+  outcomes: HostOutcome[];
+  exitCode: 0 | 1 | 2 | 3;
+}
+
+function hostBlock(h: HostOutcome, o: PushOptions): string {
+  const title = `=== ${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''} ===\n`;
+  if (!h.report) return `${title}${h.status}: ${h.error ?? ''}\n`;
+  const body = formatReport(h.report, o.out === 'json' ? 'highstate' : o.out, { color: o.color, redactor: o.redactor });
+  return `${title}${body}`;
+}
+
+export async function push(o: PushOptions): Promise<PushResult> {
+  const queue = new PQueue({ concurrency: o.parallel });
+  const outcomes = await Promise.all(
+    o.targets.map((t) =>
+      queue.add(async () => {
+        const h = await pushHost(t, o);
+        if (o.out !== 'json') o.write(hostBlock(h, o));
+        return h;
+      }),
+    ),
+  );
+  const exitCode = pushExitCode(outcomes as HostOutcome[]);
+  if (o.out === 'json') {
+    const doc = {
+      exitCode,
+      hosts: (outcomes as HostOutcome[]).map((h) => ({
+        host: h.label,
+        address: h.host ?? null,
+        status: h.status,
+        durationMs: h.durationMs,
+        roundTrips: h.roundTrips ?? null,
+        error: h.error ?? null,
+        report: h.report ? toJson(o.redactor.redactDeep(h.report)) : null,
+      })),
+    };
+    o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
+  } else {
+    o.write(o.redactor.redact(formatSummaryTable(outcomes as HostOutcome[])));
+  }
+  return { outcomes: outcomes as HostOutcome[], exitCode };
+}

@@ -1,0 +1,82 @@
+// One host of a push: connect, read grains (one round trip), pillar from the target's env (or the
+// local --env file) plus inventory vars, compile and apply. Never throws: every outcome, including
+// "unreachable", is a value, so one host cannot stop the others.
+import deepmerge from 'deepmerge';
+import { BrineError, TransportError } from '../errors.js';
+import { loadPillar } from '../env/pillar.js';
+import { readGrains } from '../grains.js';
+import { connectSsh, type SshHost, type SshOptions } from '../host/ssh.js';
+import { runStates } from '../pipeline.js';
+import type { Redactor } from '../redact.js';
+import { exitCodeFor, summarize, type Summary } from '../report/index.js';
+import type { RunReport } from '../run/types.js';
+import type { PushTarget } from './inventory.js';
+
+export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error';
+
+export interface HostOutcome {
+  label: string;
+  /** user@host:port as connected. */
+  host?: string;
+  status: HostStatus;
+  report?: RunReport;
+  summary?: Summary;
+  /** Why the host failed before or outside the states (redacted). */
+  error?: string;
+  /** The error's exit code when the input was wrong (3) rather than the host (1). */
+  errorExitCode?: 1 | 3;
+  durationMs: number;
+  /** exec channels + sftp requests used. */
+  roundTrips?: number;
+}
+
+export interface PushHostOptions {
+  statesDir: string;
+  pillarDir: string;
+  envFile?: string;
+  test: boolean;
+  sls?: string[];
+  concurrency?: number;
+  ssh: SshOptions;
+  redactor: Redactor;
+}
+
+export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
+  const start = Date.now();
+  let host: SshHost | undefined;
+  const done = (x: Omit<HostOutcome, 'label' | 'durationMs'>): HostOutcome => ({
+    label: t.label,
+    ...(host ? { host: host.name, roundTrips: host.roundTrips } : {}),
+    ...x,
+    durationMs: Date.now() - start,
+  });
+  try {
+    const ssh = { ...o.ssh, identityFiles: [...(o.ssh.identityFiles ?? []), ...(t.identity ? [t.identity] : [])] };
+    host = await connectSsh(t.target, ssh);
+    const grains = await readGrains(host);
+    const minionId = grains.id;
+    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {} });
+    const pillar = deepmerge(loaded.pillar, t.vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
+    for (const s of loaded.secrets) o.redactor.add(s);
+    const report = await runStates({
+      host,
+      statesDir: o.statesDir,
+      pillar,
+      grains,
+      minionId,
+      test: o.test,
+      ...(o.sls ? { sls: o.sls } : {}),
+      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      redactor: o.redactor,
+    });
+    const code = exitCodeFor(report, o.test);
+    return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report) });
+  } catch (err) {
+    const msg = o.redactor.redact(err instanceof Error ? err.message : String(err));
+    if (err instanceof TransportError && !host?.roundTrips) return done({ status: 'unreachable', error: msg, errorExitCode: 1 });
+    if (err instanceof BrineError) return done({ status: 'error', error: msg, errorExitCode: err.exitCode });
+    return done({ status: 'error', error: `internal error: ${msg}`, errorExitCode: 1 });
+  } finally {
+    await host?.close().catch(() => {});
+  }
+}

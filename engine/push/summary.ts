@@ -1,0 +1,33 @@
+// The table printed after a push: one line per host with its counts and duration, or why it
+// could not be reached; then the exit code the push ends with.
+import type { HostOutcome } from './push-host.js';
+
+export function formatSummaryTable(outcomes: HostOutcome[]): string {
+  const rows = outcomes.map((h) => {
+    const s = h.summary;
+    const secs = `${(h.durationMs / 1000).toFixed(1)}s`;
+    if (h.status === 'unreachable') return [h.label, 'unreachable', '', '', '', secs, h.error ?? ''];
+    if (!s) return [h.label, 'error', '', '', '', secs, h.error ?? ''];
+    const status = h.status === 'pending' ? 'would change' : h.status;
+    return [h.label, status, String(s.succeeded - s.changed), String(s.changed), String(s.failed), secs, `${h.roundTrips ?? '-'} round trips`];
+  });
+  const head = ['HOST', 'STATUS', 'OK', 'CHANGED', 'FAILED', 'TIME', ''];
+  const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const counts = new Map<string, number>();
+  for (const h of outcomes) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
+  const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
+  return `\n${[line(head), ...rows.map(line)].join('\n')}\n${outcomes.length} host(s): ${tally}\n`;
+}
+
+/** 1 if any host failed or was unreachable (3 if every failure was bad input), 2 --test with changes, else 0. */
+export function pushExitCode(outcomes: HostOutcome[]): 0 | 1 | 2 | 3 {
+  const bad = outcomes.filter((h) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error');
+  if (bad.length) return bad.every((h) => h.status === 'error' && h.errorExitCode === 3) ? 3 : 1;
+  if (outcomes.some((h) => h.status === 'pending')) return 2;
+  return 0;
+}
