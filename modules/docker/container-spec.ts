@@ -27,6 +27,8 @@ export interface ContainerArgs {
   entrypoint?: string;
   environment?: unknown;
   ports?: Array<string | number>;
+  /** Salt's name for ports. */
+  port_bindings?: Array<string | number>;
   volumes?: string[];
   binds?: string[];
   networks?: string[];
@@ -127,6 +129,11 @@ function sortedMap(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/** Published ports, whichever name the args used. */
+export function portsOf(args: ContainerArgs): Array<string | number> {
+  return [...(args.ports ?? []), ...(args.port_bindings ?? [])];
+}
+
 /** The args as a list (or null) for command. */
 export function commandOf(args: ContainerArgs): string[] | undefined {
   if (args.command === undefined) return undefined;
@@ -144,7 +151,7 @@ export function desiredSpec(args: ContainerArgs, image: ImageDefaults): Containe
     // `--entrypoint ''` clears the image's entrypoint.
     entrypoint: args.entrypoint !== undefined ? (args.entrypoint ? [args.entrypoint] : null) : image.entrypoint,
     environment: sortedMap({ ...envMap(image.env), ...toMap(args.environment) }),
-    ports: [...new Set((args.ports ?? []).map(normalizePort))].sort(),
+    ports: [...new Set(portsOf(args).map(normalizePort))].sort(),
     volumes: [...new Set([...(args.volumes ?? []), ...(args.binds ?? [])].map(normalizeVolume))].sort(),
     networks: args.networks?.length ? [...new Set(args.networks)].sort() : ['bridge'],
     restart_policy: normalizeRestart(args.restart_policy),

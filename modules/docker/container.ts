@@ -16,6 +16,7 @@ import {
   normalizePort,
   normalizeVolume,
   observedSpec,
+  portsOf,
   specDrift,
   withoutImageDefaults,
 } from './container-spec.js';
@@ -60,7 +61,7 @@ function summary(args: ContainerArgs): Record<string, unknown> {
   const s: Record<string, unknown> = { image: args.image };
   const command = commandOf(args);
   if (command) s.command = command;
-  if (args.ports?.length) s.ports = args.ports.map(normalizePort);
+  if (portsOf(args).length) s.ports = portsOf(args).map(normalizePort);
   const vols = [...(args.volumes ?? []), ...(args.binds ?? [])];
   if (vols.length) s.volumes = vols.map(normalizeVolume);
   if (args.networks?.length) s.networks = args.networks;
@@ -100,7 +101,7 @@ export function createArgv(args: ContainerArgs): string[] {
   if (args.entrypoint !== undefined) argv.push('--entrypoint', args.entrypoint);
   for (const [k, v] of Object.entries(toMap(args.environment))) argv.push('--env', `${k}=${v}`);
   for (const [k, v] of Object.entries(toMap(args.labels))) argv.push('--label', `${k}=${v}`);
-  for (const p of args.ports ?? []) {
+  for (const p of portsOf(args)) {
     const [ip, hostPort, rest] = splitPort(normalizePort(p));
     argv.push('--publish', ip ? `${ip}:${hostPort}:${rest}` : hostPort ? `${hostPort}:${rest}` : rest);
   }
@@ -141,6 +142,7 @@ export const running: StateFunction<ContainerArgs, ContainerFacts> = {
       entrypoint: { type: 'string' },
       environment: pairsSchema,
       ports: { type: 'array', items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: portPattern }] } },
+      port_bindings: { type: 'array', items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: portPattern }] } },
       volumes: { type: 'array', items: { type: 'string', pattern: '^[^:]+:/[^:]*(:(ro|rw|z|Z|ro,z|ro,Z))?$' } },
       binds: { type: 'array', items: { type: 'string', pattern: '^[^:]+:/[^:]*(:(ro|rw|z|Z|ro,z|ro,Z))?$' } },
       networks: { type: 'array', items: { type: 'string', minLength: 1 } },

@@ -4,7 +4,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
-import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
+import { connKey, connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 export interface DatabaseArgs extends PgConn {
   name: string;
@@ -50,7 +50,7 @@ async function readDatabase(host: Host, args: DatabaseArgs): Promise<DatabaseFac
 
 /** One query per cluster for every database state. */
 async function readDatabasesMany(host: Host, items: Array<{ args: DatabaseArgs }>): Promise<DatabaseFacts[]> {
-  const key = (a: PgConn) => `${a.runas ?? 'postgres'}:${a.port ?? ''}`;
+  const key = connKey;
   const groups = new Map<string, DatabaseArgs[]>();
   for (const { args } of items) groups.set(key(args), [...(groups.get(key(args)) ?? []), args]);
   const found = new Map<string, Map<string, DbRow>>();

@@ -13,8 +13,14 @@ export interface ExtensionArgs extends PgConn {
   version?: string;
   /** absent: DROP ... CASCADE (also drops the objects that depend on it). */
   cascade?: boolean;
+  /** Salt's names for db and version. */
+  maintenance_db?: string;
+  ext_version?: string;
   [k: string]: unknown;
 }
+
+const dbOf = (a: ExtensionArgs): string => a.db ?? a.maintenance_db ?? 'postgres';
+const versionOf = (a: ExtensionArgs): string | undefined => a.version ?? a.ext_version;
 
 export interface ExtensionFacts {
   dbExists: boolean;
@@ -23,7 +29,7 @@ export interface ExtensionFacts {
 }
 
 async function readExtension(host: Host, args: ExtensionArgs): Promise<ExtensionFacts> {
-  const db = args.db ?? 'postgres';
+  const db = dbOf(args);
   const [probe] = await queryRows<{ db: boolean; available: boolean }>(
     host,
     `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}) AS db, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ${quoteLiteral(args.name)}) AS available`,
@@ -41,17 +47,18 @@ async function readExtension(host: Host, args: ExtensionArgs): Promise<Extension
 }
 
 export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): Change[] {
-  const db = args.db ?? 'postgres';
+  const db = dbOf(args);
   if (!f.installed) {
     if (!f.available) throw new StateError(args.name, `extension is not available on this server (no control file; is its package installed?)`);
     const after: Record<string, string> = { db };
     if (args.schema) after.schema = args.schema;
-    if (args.version) after.version = args.version;
+    if (versionOf(args)) after.version = versionOf(args)!;
     return [{ op: 'create', target: args.name, after }];
   }
   const changes: Change[] = [];
   if (args.schema && args.schema !== f.installed.schema) changes.push({ op: 'update', target: 'schema', before: f.installed.schema, after: args.schema });
-  if (args.version && args.version !== f.installed.version) changes.push({ op: 'update', target: 'version', before: f.installed.version, after: args.version });
+  const version = versionOf(args);
+  if (version && version !== f.installed.version) changes.push({ op: 'update', target: 'version', before: f.installed.version, after: version });
   return changes;
 }
 
@@ -64,6 +71,8 @@ export const present: StateFunction<ExtensionArgs, ExtensionFacts> = {
       db: { type: 'string', minLength: 1 },
       schema: { type: 'string', minLength: 1 },
       version: { type: 'string', minLength: 1 },
+      maintenance_db: { type: 'string', minLength: 1 },
+      ext_version: { type: 'string', minLength: 1 },
       ...connSchema,
     },
     additionalProperties: false,
@@ -75,12 +84,12 @@ export const present: StateFunction<ExtensionArgs, ExtensionFacts> = {
     const ext = quoteIdent(args.name);
     const sql: string[] = [];
     if (!ctx.facts.installed) {
-      sql.push(`CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${args.version ? ` VERSION ${quoteLiteral(args.version)}` : ''};`);
+      sql.push(`CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : ''};`);
     } else {
       if (changes.some((c) => c.target === 'schema')) sql.push(`ALTER EXTENSION ${ext} SET SCHEMA ${quoteIdent(args.schema!)};`);
-      if (changes.some((c) => c.target === 'version')) sql.push(`ALTER EXTENSION ${ext} UPDATE TO ${quoteLiteral(args.version!)};`);
+      if (changes.some((c) => c.target === 'version')) sql.push(`ALTER EXTENSION ${ext} UPDATE TO ${quoteLiteral(versionOf(args)!)};`);
     }
-    await psql(host, sql.join('\n'), args.db ?? 'postgres', args);
+    await psql(host, sql.join('\n'), dbOf(args), args);
   },
 };
 
@@ -88,12 +97,12 @@ export const absent: StateFunction<ExtensionArgs, ExtensionFacts> = {
   schema: {
     type: 'object',
     required: ['name'],
-    properties: { name: { type: 'string', minLength: 1 }, db: { type: 'string', minLength: 1 }, cascade: { type: 'boolean' }, ...connSchema },
+    properties: { name: { type: 'string', minLength: 1 }, db: { type: 'string', minLength: 1 }, maintenance_db: { type: 'string', minLength: 1 }, cascade: { type: 'boolean' }, ...connSchema },
     additionalProperties: false,
   },
   gather: readExtension,
-  plan: (args, f) => (f.installed ? [{ op: 'delete', target: args.name, before: { db: args.db ?? 'postgres', ...f.installed } }] : []),
+  plan: (args, f) => (f.installed ? [{ op: 'delete', target: args.name, before: { db: dbOf(args), ...f.installed } }] : []),
   async apply(host, _changes, ctx) {
-    await psql(host, `DROP EXTENSION ${quoteIdent(ctx.args.name)}${ctx.args.cascade ? ' CASCADE' : ''};`, ctx.args.db ?? 'postgres', ctx.args);
+    await psql(host, `DROP EXTENSION ${quoteIdent(ctx.args.name)}${ctx.args.cascade ? ' CASCADE' : ''};`, dbOf(ctx.args), ctx.args);
   },
 };

@@ -22,6 +22,11 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
   return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${stored.toString('base64')}:${server.toString('base64')}`;
 }
 
+/** An md5 verifier (`md5` + md5(password + role)), for `encrypted: md5`. */
+export function md5Verifier(password: string, role: string): string {
+  return `md5${createHash('md5').update(password + role).digest('hex')}`;
+}
+
 /** Whether a stored verifier (SCRAM-SHA-256 or md5) matches the password; null when it cannot tell. */
 export function verifierMatches(stored: string | null, password: string, role: string): boolean | null {
   if (stored === null) return false;
@@ -33,7 +38,7 @@ export function verifierMatches(stored: string | null, password: string, role: s
     return a.length === keys.stored.length && b.length === keys.server.length && timingSafeEqual(a, keys.stored) && timingSafeEqual(b, keys.server);
   }
   if (/^md5[0-9a-f]{32}$/.test(stored)) {
-    return stored === `md5${createHash('md5').update(password + role).digest('hex')}`;
+    return stored === md5Verifier(password, role);
   }
   return null;
 }

@@ -5,16 +5,35 @@
 import { CommandError } from '../../engine/errors.js';
 import type { ExecResult, Host } from '../../engine/host/host.js';
 
-/** How to reach the cluster: the OS user psql runs as, and the port (default socket/port). */
+/**
+ * How to reach the cluster: the OS user psql runs as, and the port (default socket/port).
+ * Salt's names `user` and `db_port` are accepted too.
+ */
 export interface PgConn {
   runas?: string;
   port?: number;
+  user?: string;
+  db_port?: number;
 }
 
 export const connSchema = {
   runas: { type: 'string', minLength: 1 },
   port: { type: 'integer', minimum: 1, maximum: 65535 },
+  user: { type: 'string', minLength: 1 },
+  db_port: { type: 'integer', minimum: 1, maximum: 65535 },
 };
+
+/** The OS user and port, whichever names the args used. */
+export function resolveConn(c: PgConn): { runas: string; port?: number } {
+  const port = c.port ?? c.db_port;
+  return port ? { runas: c.runas ?? c.user ?? 'postgres', port } : { runas: c.runas ?? c.user ?? 'postgres' };
+}
+
+/** Groups states that reach the same cluster the same way (for batched reads). */
+export function connKey(c: PgConn): string {
+  const r = resolveConn(c);
+  return `${r.runas}:${r.port ?? ''}`;
+}
 
 function noNul(s: string): string {
   if (s.includes('\0')) throw new Error('a NUL byte cannot appear in SQL');
@@ -42,9 +61,10 @@ export function scrubPsqlError(stderr: string): string {
 
 /** Runs SQL in database `db`; throws CommandError (scrubbed) on failure. */
 export async function psql(host: Host, sql: string, db: string, conn: PgConn = {}): Promise<ExecResult> {
+  const { runas, port } = resolveConn(conn);
   const argv = ['psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db];
-  if (conn.port) argv.push('-p', String(conn.port));
-  const r = await host.exec(argv, { stdin: `SET standard_conforming_strings = on;\n${sql}\n`, user: conn.runas ?? 'postgres', timeoutMs: 300_000 });
+  if (port) argv.push('-p', String(port));
+  const r = await host.exec(argv, { stdin: `SET standard_conforming_strings = on;\n${sql}\n`, user: runas, cwd: '/', timeoutMs: 300_000 });
   if (r.exitCode !== 0) {
     const safe = { ...r, stderr: scrubPsqlError(r.stderr), stdout: '' };
     throw new CommandError(safe, `psql in database ${db} failed`);

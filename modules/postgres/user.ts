@@ -4,8 +4,8 @@
 
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
-import { scramVerifier, verifierMatches } from './password.js';
-import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
+import { md5Verifier, scramVerifier, verifierMatches } from './password.js';
+import { connKey, connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 /** Flag argument -> pg_authid column and SQL keyword. */
 export const FLAGS = {
@@ -27,6 +27,10 @@ export interface UserArgs extends PgConn {
   createrole?: boolean;
   inherit?: boolean;
   replication?: boolean;
+  /** Salt's spelling of createrole. */
+  createroles?: boolean;
+  /** How the password is stored: scram-sha-256 (default, also `true`) or md5. */
+  encrypted?: boolean | 'scram-sha-256' | 'md5';
   [k: string]: unknown;
 }
 
@@ -69,12 +73,11 @@ async function readRoles(host: Host, names: string[], conn: PgConn): Promise<Map
   return new Map(rows.map((r) => [r.rolname, r]));
 }
 
-const connKey = (a: PgConn) => `${a.runas ?? 'postgres'}:${a.port ?? ''}`;
-
 /** The wanted flags: those the args set, plus LOGIN for a new role unless the args say otherwise. */
 function wantedFlags(args: UserArgs, creating: boolean): Partial<Record<Flag, boolean>> {
   const out: Partial<Record<Flag, boolean>> = {};
   for (const flag of Object.keys(FLAGS) as Flag[]) if (typeof args[flag] === 'boolean') out[flag] = args[flag] as boolean;
+  if (out.createrole === undefined && typeof args.createroles === 'boolean') out.createrole = args.createroles;
   if (creating && out.login === undefined) out.login = true;
   return out;
 }
@@ -115,6 +118,8 @@ export const present: StateFunction<UserArgs, UserFacts> = {
       createrole: { type: 'boolean' },
       inherit: { type: 'boolean' },
       replication: { type: 'boolean' },
+      createroles: { type: 'boolean' },
+      encrypted: { enum: [true, 'scram-sha-256', 'md5'] },
       ...connSchema,
     },
     additionalProperties: false,
@@ -140,7 +145,10 @@ export const present: StateFunction<UserArgs, UserFacts> = {
     for (const c of changes) if (c.target in FLAGS) flags[c.target as Flag] = c.after as boolean;
     const setPassword = args.password !== undefined && (!facts.exists || changes.some((c) => c.target === 'password'));
     const parts = [flagSql(facts.exists ? flags : wantedFlags(args, true))];
-    if (setPassword) parts.push(`PASSWORD ${quoteLiteral(scramVerifier(args.password!))}`);
+    if (setPassword) {
+      const verifier = args.encrypted === 'md5' ? md5Verifier(args.password!, args.name) : scramVerifier(args.password!);
+      parts.push(`PASSWORD ${quoteLiteral(verifier)}`);
+    }
     const sql = `${facts.exists ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(args.name)} WITH ${parts.filter(Boolean).join(' ')};`;
     await psql(host, sql, 'postgres', args);
   },

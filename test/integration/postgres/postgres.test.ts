@@ -106,6 +106,14 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(await plan(host, user.present!, { name: ROLE, password: PASSWORD })).toEqual([
       { op: 'update', target: 'password', before: 'set (differs)', after: 'set' },
     ]);
+    // encrypted: md5 stores an md5 verifier (Salt's argument names for the OS user and port work too).
+    const md5 = await checkApply(host, user.present!, { name: ROLE, password: PASSWORD, encrypted: 'md5' as const, user: 'postgres', db_port: 5432 });
+    expect(md5.planned).toEqual([{ op: 'update', target: 'password', before: 'set (differs)', after: 'set' }]);
+    expect(md5.replanned).toEqual([]);
+    noSecret(md5);
+    expect(sql(`SELECT rolpassword FROM pg_authid WHERE rolname = 'brine_h7 "odd" role'`)).toMatch(/^md5[0-9a-f]{32}$/);
+    sql(`SET password_encryption = 'md5'; ALTER ROLE "brine_h7 ""odd"" role" PASSWORD '${PASSWORD2}';`);
+
     const items = [{ name: ROLE, password: PASSWORD2 }, { name: 'postgres', superuser: true }, { name: 'brine_h7_nobody' }].map((args) => ({ args, ctx: testCtx(args) }));
     const facts = await user.present!.gatherMany!(host, items);
     expect(facts.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);

@@ -98,6 +98,10 @@ describe('docker_container.running plan', () => {
     expect(desiredSpec(args, withEp)).toMatchObject({ entrypoint: ['/init'], command: ['sh'] });
   });
 
+  it("accepts Salt's port_bindings for ports", () => {
+    expect(planRunning({ name: 'web', image: 'img:1', port_bindings: ['8080:80'], environment: { A: '1' }, restart_policy: 'always' }, factsMatching(args))).toEqual([]);
+  });
+
   it('a new image is drift; a missing image (made later in the run) is drift too', () => {
     const facts = factsMatching(args);
     const newer = { ...facts, image: { ...IMG, id: 'sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', labels: { 'brine.source-hash': 'y' } } };

@@ -56,6 +56,9 @@ describe('postgres_user.present plan', () => {
     expect(c).toEqual([{ op: 'create', target: 'app', after: { createdb: true, login: true, password: 'set' } }]);
     expect(JSON.stringify(c)).not.toContain('hunter2');
   });
+  it("accepts Salt's createroles for createrole", () => {
+    expect(planUserPresent({ name: 'app', createroles: true }, have)).toEqual([{ op: 'update', target: 'createrole', before: false, after: true }]);
+  });
   it('compares only the flags the args set, and the password through the verifier', () => {
     expect(planUserPresent({ name: 'app', password: 'x' }, have)).toEqual([]);
     expect(planUserPresent({ name: 'app', superuser: true, login: true }, have)).toEqual([{ op: 'update', target: 'superuser', before: false, after: true }]);
@@ -92,6 +95,7 @@ describe('postgres_extension.present plan', () => {
     const installed = { dbExists: true, available: true, installed: { version: '1.6', schema: 'public' } };
     expect(planExtensionPresent({ name: 'pg_trgm', schema: 'public', version: '1.6' }, installed)).toEqual([]);
     expect(planExtensionPresent({ name: 'pg_trgm', schema: 'ext' }, installed)).toEqual([{ op: 'update', target: 'schema', before: 'public', after: 'ext' }]);
+    expect(planExtensionPresent({ name: 'pg_trgm', maintenance_db: 'ecs', ext_version: '1.5' }, installed)).toEqual([{ op: 'update', target: 'version', before: '1.6', after: '1.5' }]);
     expect(() => planExtensionPresent({ name: 'nope' }, { dbExists: true, available: false, installed: null })).toThrow(/not available/);
   });
 });
@@ -104,5 +108,8 @@ describe('postgres schemas', () => {
     expect(ajv.validate(modules.postgres_user!.present!.schema, { name: 'app', superuser: 'yes' })).toBe(false);
     expect(ajv.validate(modules.postgres_database!.present!.schema, { name: 'ecs', lc_collate: 'de_DE.utf8', template: 'template0' })).toBe(true);
     expect(ajv.validate(modules.postgres_extension!.present!.schema, { name: 'pgcrypto', db: 'ecs', schema: 'public' })).toBe(true);
+    // Salt's argument names
+    expect(ajv.validate(modules.postgres_user!.present!.schema, { name: 'app', createroles: true, encrypted: 'md5', user: 'postgres', db_port: 5432 })).toBe(true);
+    expect(ajv.validate(modules.postgres_extension!.present!.schema, { name: 'pg_trgm', maintenance_db: 'ecs', ext_version: '1.6' })).toBe(true);
   });
 });
