@@ -36,9 +36,12 @@ function dirOption(flag: string, dir: string): string {
 /** Resolved states/pillar dirs from flags, env vars, or the package root next to the bundle. */
 export function resolveDirs(flags: { states?: string; pillar?: string }): { statesDir: string; pillarDir: string } {
   const d = defaultDirs(dirname(fileURLToPath(import.meta.url)));
+  const statesDir = flags.states ?? d.statesDir;
+  if (!flags.states && !existsSync(statesDir)) throw new UsageError(`no state tree at ${statesDir}: use --states DIR or $BRINE_STATES`);
   return {
-    statesDir: dirOption(flags.states ? '--states' : 'states dir', flags.states ?? d.statesDir),
-    pillarDir: dirOption(flags.pillar ? '--pillar' : 'pillar dir', flags.pillar ?? d.pillarDir),
+    statesDir: dirOption(flags.states ? '--states' : 'states dir', statesDir),
+    // a missing default pillar dir is an empty pillar; a missing --pillar is a mistake
+    pillarDir: flags.pillar ? dirOption('--pillar', flags.pillar) : d.pillarDir,
   };
 }
 
@@ -70,6 +73,9 @@ async function run(flags: RunFlags, sls: string[] | undefined): Promise<void> {
       failhard: flags.failhard,
       redactor: errorRedactor,
     });
+    if (!report.results.length) {
+      process.stderr.write(`brine: warning: no states selected${sls ? '' : ` for minion '${prepared.minionId}' by top.sls`}\n`);
+    }
     process.stdout.write(formatReport(report, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full }));
     process.exitCode = exitCodeFor(report, !!flags.test);
   } finally {
