@@ -1,0 +1,32 @@
+// nunjucks errors -> RenderError{file,line}: one line, the file relative to the states dir, the
+// innermost template where it happened, no stack.
+import { RenderError } from '../errors.js';
+
+const HEADER = /^\(([^()\n]*)\)(?: \[Line (\d+)(?:, Column \d+)?\])?$/;
+const PREFIX = /^(?:Template render error: |Error: |TemplateFault: |TypeError: |RenderError: |ReferenceError: )+/;
+
+export function toRenderError(e: unknown, file: string): RenderError {
+  if (e instanceof RenderError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  let where = file;
+  let line: number | undefined;
+  const rest: string[] = [];
+  for (const raw of msg.split('\n')) {
+    const l = raw.trim().replace(PREFIX, '');
+    const m = HEADER.exec(l);
+    if (m) {
+      if (m[2]) {
+        line = Number(m[2]);
+        if (m[1] && m[1] !== 'unknown path') where = m[1];
+      } else if (line === undefined && m[1] && m[1] !== 'unknown path') where = m[1];
+      continue;
+    }
+    if (l) rest.push(l);
+  }
+  let reason = rest.join(' ').replace(PREFIX, '');
+  // nunjucks phrasing for the usual suspects, in Salt/Jinja terms
+  reason = reason.replace(/^Unable to call `(.*)`, which is undefined or falsey$/, 'cannot call $1: it is undefined');
+  reason = reason.replace(/^Unable to call `(.*)`, which is not a function$/, 'cannot call $1: it is not a function (a key of that name shadows the method)');
+  reason = reason.replace(/^template not found: (.*)$/, 'template not found: $1 (names are relative to the states dir)');
+  return new RenderError(where, line, reason || 'template error');
+}

@@ -1,0 +1,94 @@
+// Serialisation filters as Salt defines them: yaml/json/tojson out, load_yaml/load_json in.
+import { parse } from 'yaml';
+import { isMap, isStr, pyRepr, TemplateFault } from './pyvalue.js';
+import { yamlFlow, yamlReadOptions } from './yaml-schema.js';
+
+function escapeJsonString(s: string, ascii: boolean, html: boolean): string {
+  let out = JSON.stringify(s);
+  if (ascii) out = out.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (html) out = out.replace(/[<>&']/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return out;
+}
+
+interface JsonOpts {
+  sortKeys: boolean;
+  indent: number | null;
+  ascii: boolean;
+  html: boolean;
+}
+
+/** Python's json.dumps (separators ', ' and ': ', optional sort_keys and indent). */
+export function pyJson(v: unknown, o: JsonOpts, depth = 0): string {
+  if (v === null || v === undefined) return 'null';
+  if (v === true || v === false) return String(v);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new TemplateFault(`cannot encode ${v} as JSON`);
+    return String(v);
+  }
+  if (isStr(v)) return escapeJsonString(String(v), o.ascii, o.html);
+  const nl = o.indent === null ? '' : `\n${' '.repeat(o.indent * (depth + 1))}`;
+  const end = o.indent === null ? '' : `\n${' '.repeat(o.indent * depth)}`;
+  const sep = o.indent === null ? ', ' : ',';
+  if (Array.isArray(v)) {
+    if (!v.length) return '[]';
+    return `[${nl}${v.map((x) => pyJson(x, o, depth + 1)).join(sep + nl)}${end}]`;
+  }
+  if (isMap(v)) {
+    let keys = Object.keys(v);
+    if (!keys.length) return '{}';
+    if (o.sortKeys) keys = keys.sort();
+    return `{${nl}${keys.map((k) => `${escapeJsonString(k, o.ascii, o.html)}: ${pyJson(v[k], o, depth + 1)}`).join(sep + nl)}${end}}`;
+  }
+  throw new TemplateFault(`cannot encode ${pyRepr(v)} as JSON`);
+}
+
+export function loadYaml(text: unknown, where = 'load_yaml'): unknown {
+  try {
+    return parse(String(text ?? ''), yamlReadOptions) ?? null;
+  } catch (e) {
+    const err = e as { message?: string; linePos?: Array<{ line: number }> };
+    const line = err.linePos?.[0]?.line;
+    throw new TemplateFault(`${where}: invalid YAML${line ? ` at line ${line}` : ''}: ${String(err.message).split('\n')[0]}`);
+  }
+}
+
+export function loadJson(text: unknown, where = 'load_json'): unknown {
+  try {
+    return JSON.parse(String(text ?? ''));
+  } catch (e) {
+    throw new TemplateFault(`${where}: invalid JSON: ${(e as Error).message}`);
+  }
+}
+
+function quoteYaml(s: string, dq: boolean): string {
+  if (dq) return JSON.stringify(s);
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export const dataFilters = {
+  yaml: { params: ['flow_style'], fn: (v: unknown, flow?: unknown) => yamlFlow(v, flow === undefined ? true : Boolean(flow)) },
+  yaml_encode: {
+    params: [],
+    fn: (v: unknown) => {
+      if (Array.isArray(v) || isMap(v)) throw new TemplateFault('yaml_encode: only scalars can be encoded (use |yaml)');
+      return yamlFlow(v);
+    },
+  },
+  yaml_dquote: { params: [], fn: (v: unknown) => quoteYaml(String(v ?? ''), true) },
+  yaml_squote: { params: [], fn: (v: unknown) => quoteYaml(String(v ?? ''), false) },
+  json: {
+    params: ['sort_keys', 'indent'],
+    fn: (v: unknown, sortKeys?: unknown, indent?: unknown) =>
+      pyJson(v, { sortKeys: sortKeys === undefined ? true : Boolean(sortKeys), indent: indent == null ? null : Number(indent), ascii: true, html: false }),
+  },
+  tojson: {
+    params: ['indent'],
+    fn: (v: unknown, indent?: unknown) => pyJson(v, { sortKeys: true, indent: indent == null ? null : Number(indent), ascii: true, html: true }),
+  },
+  load_yaml: { params: [], fn: (t: unknown) => loadYaml(t) },
+  load_json: { params: [], fn: (t: unknown) => loadJson(t) },
+  load_text: { params: [], fn: (t: unknown) => String(t ?? '') },
+  __brine_load_yaml: { params: ['path'], fn: (t: unknown, p: unknown) => loadYaml(t, `import_yaml ${String(p)}`) },
+  __brine_load_json: { params: ['path'], fn: (t: unknown, p: unknown) => loadJson(t, `import_json ${String(p)}`) },
+  __brine_load_text: { params: ['path'], fn: (t: unknown) => String(t ?? '') },
+} as const;

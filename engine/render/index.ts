@@ -1,0 +1,79 @@
+// Render: nunjucks with a Salt/Jinja compatibility layer. `renderFile('common/init.sls')` renders a
+// file of the states dir; every failure is a RenderError naming file (relative) and line.
+import { readFileSync } from 'node:fs';
+import { posix, resolve } from 'node:path';
+import nunjucks from 'nunjucks';
+import { RenderError } from '../errors.js';
+import { createEnvironment } from './environment.js';
+import { toRenderError } from './errors.js';
+import { templateRel } from './loader.js';
+import { SaltFunctions } from './salt.js';
+
+export { traverse } from './salt.js';
+export { yamlReadOptions } from './yaml-schema.js';
+
+export interface RendererOptions {
+  statesDir: string;
+  pillar: Record<string, unknown>;
+  grains: Record<string, unknown>;
+  minionId?: string;
+}
+
+export class Renderer {
+  readonly statesDir: string;
+  readonly pillar: Record<string, unknown>;
+  readonly grains: Record<string, unknown>;
+  readonly minionId: string;
+  private readonly env: nunjucks.Environment;
+
+  constructor(o: RendererOptions) {
+    this.statesDir = resolve(o.statesDir);
+    this.pillar = o.pillar;
+    this.grains = o.grains;
+    this.minionId = o.minionId ?? (typeof o.grains.id === 'string' ? o.grains.id : 'localhost');
+    const opts = { id: this.minionId, saltenv: 'base', renderer: 'jinja|yaml', file_client: 'local', file_roots: { base: [this.statesDir] } };
+    const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts });
+    this.env = createEnvironment(this.statesDir, { pillar: this.pillar, grains: this.grains, salt, opts, saltenv: 'base' });
+  }
+
+  /** Renders template text; `file` (relative to the states dir) names it in errors and anchors relative imports. */
+  renderString(text: string, file: string, extra: Record<string, unknown> = {}): string {
+    const name = templateRel(file) ?? file;
+    const ctx = { ...fileContext(name), ...extra };
+    try {
+      const tpl = new nunjucks.Template(text, this.env, name, true);
+      return tpl.render(ctx);
+    } catch (e) {
+      throw toRenderError(e, name);
+    }
+  }
+
+  /** Renders a file of the states dir (`a/b.sls` or `salt://a/b.sls`). */
+  renderFile(relPath: string, extra: Record<string, unknown> = {}): string {
+    const rel = templateRel(relPath);
+    if (rel === null) throw new RenderError(relPath, undefined, 'path leaves the states dir');
+    let text: string;
+    try {
+      text = readFileSync(resolve(this.statesDir, rel), 'utf8');
+    } catch (e) {
+      throw new RenderError(rel, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return this.renderString(text, rel, extra);
+  }
+}
+
+/** Salt's per-file context: tplfile, tpldir, tplpath, and sls/slspath for .sls files. */
+export function fileContext(rel: string): Record<string, unknown> {
+  const dir = posix.dirname(rel);
+  const tpldir = dir === '.' ? '' : dir;
+  const ctx: Record<string, unknown> = { tplfile: rel, tplpath: rel, tpldir, tplroot: tpldir.split('/')[0] ?? '' };
+  if (rel.endsWith('.sls')) {
+    const base = rel.slice(0, -4).replace(/\/init$/, '');
+    const sls = base === 'init' ? '' : base.replace(/\//g, '.');
+    ctx.sls = sls;
+    ctx.slspath = rel.endsWith('/init.sls') ? base : tpldir;
+    ctx.sls_path = String(ctx.slspath).replace(/\//g, '_');
+    ctx.slsdotpath = String(ctx.slspath).replace(/\//g, '.');
+  }
+  return ctx;
+}

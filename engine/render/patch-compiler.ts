@@ -1,0 +1,125 @@
+// Compiler patches: Python semantics for the operators where JavaScript's differ silently:
+// truthiness (`[]`/`{}` are false), `and`/`or` returning operands, `%` string formatting,
+// `+` on lists, `*` on strings, `~` and `==` on structures; plus slices.
+import { type AnyFn, nj } from './internals.js';
+import { Slice } from './patch-parser.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const C = nj.compiler.Compiler.prototype;
+const { nodes } = nj;
+
+const origAssertType = C.assertType as AnyFn;
+C.assertType = function assertType(this: any, node: any, ...types: any[]) {
+  if (node instanceof Slice) return;
+  return origAssertType.call(this, node, ...types);
+};
+
+C.compileSlice = function compileSlice(this: any, node: any, frame: any) {
+  this._emit('(');
+  this._compileExpression(node.start, frame);
+  this._emit('),(');
+  this._compileExpression(node.stop, frame);
+  this._emit('),(');
+  this._compileExpression(node.step, frame);
+  this._emit(')');
+};
+
+function runtimeCall(name: string) {
+  return function (this: any, node: any, frame: any) {
+    this._emit(`runtime.${name}(`);
+    this.compile(node.left, frame);
+    this._emit(',');
+    this.compile(node.right, frame);
+    this._emit(')');
+  };
+}
+
+C.compileMod = runtimeCall('brineMod');
+C.compileAdd = runtimeCall('brineAdd');
+C.compileMul = runtimeCall('brineMul');
+C.compileConcat = runtimeCall('brineConcat');
+
+C.compileNot = function compileNot(this: any, node: any, frame: any) {
+  this._emit('!runtime.brineTruthy(');
+  this.compile(node.target, frame);
+  this._emit(')');
+};
+
+function shortCircuit(keepIfTruthy: boolean) {
+  return function (this: any, node: any, frame: any) {
+    const t = this._tmpid();
+    this._emit(`((${t}) => ${keepIfTruthy ? '' : '!'}runtime.brineTruthy(${t}) ? ${t} : (`);
+    this.compile(node.right, frame);
+    this._emit('))(');
+    this.compile(node.left, frame);
+    this._emit(')');
+  };
+}
+C.compileOr = shortCircuit(true);
+C.compileAnd = shortCircuit(false);
+
+C.compileInlineIf = function compileInlineIf(this: any, node: any, frame: any) {
+  this._emit('(runtime.brineTruthy(');
+  this.compile(node.cond, frame);
+  this._emit(')?');
+  this.compile(node.body, frame);
+  this._emit(':');
+  if (node.else_ !== null) this.compile(node.else_, frame);
+  else this._emit('""');
+  this._emit(')');
+};
+
+const origIf = C.compileIf as AnyFn;
+C.compileIf = function compileIf(this: any, node: any, frame: any, async: unknown) {
+  const cond = node.cond;
+  const wrapped = new nodes.FunCall!(cond.lineno, cond.colno, new nodes.Symbol!(cond.lineno, cond.colno, '__brine_truthy'), new nodes.NodeList!(cond.lineno, cond.colno, [cond]));
+  node.cond = wrapped;
+  try {
+    return origIf.call(this, node, frame, async);
+  } finally {
+    node.cond = cond;
+  }
+};
+
+const origCompare = C.compileCompare as AnyFn;
+C.compileCompare = function compileCompare(this: any, node: any, frame: any) {
+  if (node.ops.length === 1 && (node.ops[0].type === '==' || node.ops[0].type === '!=')) {
+    this._emit(node.ops[0].type === '!=' ? '!runtime.brineEq(' : 'runtime.brineEq(');
+    this.compile(node.expr, frame);
+    this._emit(',');
+    this.compile(node.ops[0].expr, frame);
+    this._emit(')');
+    return;
+  }
+  return origCompare.call(this, node, frame);
+};
+
+export const compilerPatched = true;
+
+// Line tracking: nunjucks only records the line of function calls; record it for every output
+// expression and statement so a runtime error names the line it happened on.
+function withLine(name: string) {
+  const orig = C[name] as AnyFn;
+  C[name] = function (this: any, node: any, frame: any, ...rest: any[]) {
+    this._emitLine(`lineno = ${node.lineno}; colno = ${node.colno};`);
+    return orig.call(this, node, frame, ...rest);
+  };
+}
+for (const n of ['compileIf', 'compileFor', 'compileSet', 'compileInclude', 'compileImport', 'compileFromImport']) withLine(n);
+
+const origOutput = C.compileOutput as AnyFn;
+C.compileOutput = function compileOutput(this: any, node: any, frame: any) {
+  for (const child of node.children) {
+    if (child instanceof nodes.TemplateData!) origOutput.call(this, { ...node, children: [child] }, frame);
+    else {
+      this._emitLine(`lineno = ${child.lineno}; colno = ${child.colno};`);
+      origOutput.call(this, { lineno: node.lineno, colno: node.colno, children: [child] }, frame);
+    }
+  }
+};
+
+// Errors from getTemplate (include/import of a missing file) carry the line of the tag.
+C._makeCallback = function _makeCallback(this: any, res?: string) {
+  const err = this._tmpid();
+  return `function(${err}${res ? `,${res}` : ''}) {\nif(${err}) { cb(runtime.handleError(${err}, lineno, colno)); return; }`;
+};

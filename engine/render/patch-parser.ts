@@ -1,0 +1,198 @@
+// Parser patches: Jinja syntax nunjucks lacks or parses differently (silently wrong):
+//   {% do expr %}, {% import_yaml/import_json/import_text "f" as x %}, {% load_yaml as x %}..{% endload %},
+//   {% for x in xs if cond %} (filtered before looping, so loop.index/length count kept items),
+//   {% set a, b = expr %} (unpacking, not "both get expr"), tuples `(a, b)`, slices `x[1:]`.
+import { type AnyFn, nj } from './internals.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const { nodes, lexer } = nj;
+const P = nj.parser.Parser.prototype;
+let tmpCounter = 0;
+
+const sym = (t: any, name: string) => new nodes.Symbol!(t.lineno, t.colno, name);
+const lit = (t: any, v: unknown) => new nodes.Literal!(t.lineno, t.colno, v);
+const list = (t: any, children: any[]) => new nodes.NodeList!(t.lineno, t.colno, children);
+const call = (t: any, name: string, args: any[]) => new nodes.FunCall!(t.lineno, t.colno, sym(t, name), list(t, args));
+const set = (t: any, name: string, value: any) => new nodes.Set!(t.lineno, t.colno, [sym(t, name)], value);
+const output = (t: any, expr: any) => new nodes.Output!(t.lineno, t.colno, [expr]);
+
+export const Slice = nodes.Node!.extend('Slice', {
+  fields: ['start', 'stop', 'step'],
+  init(this: any, lineno: number, colno: number, start: any, stop: any, step: any) {
+    this.parent(lineno, colno, start ?? new nodes.Literal!(lineno, colno, null), stop ?? new nodes.Literal!(lineno, colno, null), step ?? new nodes.Literal!(lineno, colno, null));
+  },
+});
+
+function parseDo(this: any): any {
+  const tok = this.nextToken();
+  const expr = this.parseExpression();
+  this.advanceAfterBlockEnd(tok.value);
+  return output(tok, call(tok, '__brine_do', [expr]));
+}
+
+/** {% import_yaml "f.yml" as x %}: the file is rendered as a template (like Salt), then parsed. */
+function parseImportData(this: any, kind: 'yaml' | 'json' | 'text'): any {
+  const tok = this.nextToken();
+  const path = this.parseExpression();
+  if (!this.skipSymbol('as')) this.fail(`import_${kind}: expected "as NAME"`, tok.lineno, tok.colno);
+  const target = this.parsePrimary();
+  if (!(target instanceof nodes.Symbol!)) this.fail(`import_${kind}: expected a variable name after "as"`, tok.lineno, tok.colno);
+  this.advanceAfterBlockEnd(tok.value);
+  const include = new nodes.Include!(tok.lineno, tok.colno, path, false);
+  const text = new nodes.Capture!(tok.lineno, tok.colno, list(tok, [include]));
+  const value = new nodes.Filter!(tok.lineno, tok.colno, sym(tok, `__brine_load_${kind}`), list(tok, [text, path]));
+  return new nodes.Set!(tok.lineno, tok.colno, [target], value);
+}
+
+/** {% load_yaml as x %}...{% endload %} */
+function parseLoadBlock(this: any, kind: 'yaml' | 'json' | 'text'): any {
+  const tok = this.nextToken();
+  if (!this.skipSymbol('as')) this.fail(`load_${kind}: expected "as NAME"`, tok.lineno, tok.colno);
+  const target = this.parsePrimary();
+  this.advanceAfterBlockEnd(tok.value);
+  const body = this.parseUntilBlocks('endload');
+  this.advanceAfterBlockEnd();
+  const text = new nodes.Capture!(tok.lineno, tok.colno, body);
+  const value = new nodes.Filter!(tok.lineno, tok.colno, sym(tok, `__brine_load_${kind}`), list(tok, [text, lit(tok, `load_${kind} block`)]));
+  return new nodes.Set!(tok.lineno, tok.colno, [target], value);
+}
+
+const origStatement = P.parseStatement as AnyFn;
+P.parseStatement = function parseStatement(this: any) {
+  const tok = this.peekToken();
+  if (tok && tok.type === lexer.TOKEN_SYMBOL) {
+    switch (tok.value) {
+      case 'do':
+        return parseDo.call(this);
+      case 'import_yaml':
+        return parseImportData.call(this, 'yaml');
+      case 'import_json':
+        return parseImportData.call(this, 'json');
+      case 'import_text':
+        return parseImportData.call(this, 'text');
+      case 'load_yaml':
+        return parseLoadBlock.call(this, 'yaml');
+      case 'load_json':
+        return parseLoadBlock.call(this, 'json');
+      case 'load_text':
+        return parseLoadBlock.call(this, 'text');
+      default:
+    }
+  }
+  return origStatement.call(this);
+};
+
+P.parseFor = function parseFor(this: any) {
+  const forTok = this.peekToken();
+  if (!this.skipSymbol('for')) return this.fail('parseFor: expected for', forTok.lineno, forTok.colno);
+  const node = new nodes.For!(forTok.lineno, forTok.colno);
+  node.name = this.parsePrimary();
+  if (!(node.name instanceof nodes.Symbol!)) this.fail('parseFor: variable name expected for loop');
+  if (this.peekToken().type === lexer.TOKEN_COMMA) {
+    const key = node.name;
+    node.name = new nodes.Array!(key.lineno, key.colno);
+    node.name.addChild(key);
+    while (this.skip(lexer.TOKEN_COMMA)) node.name.addChild(this.parsePrimary());
+  }
+  if (!this.skipSymbol('in')) this.fail('parseFor: expected "in" keyword for loop', forTok.lineno, forTok.colno);
+  // Jinja: the iterable is not an inline-if; a trailing `if` filters the items.
+  const arr = this.parseOr();
+  const cond = this.skipSymbol('if') ? this.parseExpression() : null;
+  if (this.skipSymbol('recursive')) this.fail('for ... recursive is not supported', forTok.lineno, forTok.colno);
+  this.advanceAfterBlockEnd(forTok.value);
+  node.body = this.parseUntilBlocks('endfor', 'else');
+  if (this.skipSymbol('else')) {
+    this.advanceAfterBlockEnd('else');
+    node.else_ = this.parseUntilBlocks('endfor');
+  }
+  this.advanceAfterBlockEnd();
+  const nvars = node.name instanceof nodes.Array! ? node.name.children.length : 1;
+  node.arr = call(forTok, '__brine_iter', [arr, lit(forTok, nvars)]);
+  if (!cond) return node;
+  // Filter first into a temp list, then loop over it (Jinja's loop.* count only kept items).
+  const tmp = `_brine_for${++tmpCounter}`;
+  const item = nvars === 1 ? node.name : new nodes.Array!(forTok.lineno, forTok.colno, node.name.children);
+  const push = output(forTok, call(forTok, '__brine_push', [sym(forTok, tmp), item]));
+  const collect = new nodes.For!(forTok.lineno, forTok.colno, node.arr, node.name, list(forTok, [new nodes.If!(forTok.lineno, forTok.colno, cond, list(forTok, [push]), null)]), null);
+  node.arr = sym(forTok, tmp);
+  return list(forTok, [set(forTok, tmp, new nodes.Array!(forTok.lineno, forTok.colno, [])), collect, node]);
+};
+
+const origSet = P.parseSet as AnyFn;
+P.parseSet = function parseSet(this: any) {
+  const tag = this.peekToken();
+  // Peek: `set a, b = ...` (several targets) needs Jinja's unpacking.
+  const node = origSetWithTuple.call(this);
+  if (!node.value || node.targets.length < 2) return node;
+  const tmp = `_brine_set${++tmpCounter}`;
+  const out: any[] = [set(tag, tmp, call(tag, '__brine_unpack', [node.value, lit(tag, node.targets.length)]))];
+  node.targets.forEach((t: any, i: number) => {
+    out.push(new nodes.Set!(tag.lineno, tag.colno, [t], new nodes.LookupVal!(tag.lineno, tag.colno, sym(tag, tmp), lit(tag, i))));
+  });
+  return list(tag, out);
+};
+
+/** The original parseSet, but `set x = 1, 2` makes a tuple (Jinja) instead of failing. */
+function origSetWithTuple(this: any): any {
+  const origExpr = this.parseExpression;
+  this.parseExpression = function parseTuple(this: any) {
+    this.parseExpression = origExpr;
+    const first = origExpr.call(this);
+    if (this.peekToken().type !== lexer.TOKEN_COMMA) return first;
+    const arr = new nodes.Array!(first.lineno, first.colno, [first]);
+    while (this.skip(lexer.TOKEN_COMMA)) {
+      if (this.peekToken().type === lexer.TOKEN_BLOCK_END) break;
+      arr.addChild(origExpr.call(this));
+    }
+    return arr;
+  };
+  try {
+    return origSet.call(this);
+  } finally {
+    this.parseExpression = origExpr;
+  }
+}
+
+const origAggregate = P.parseAggregate as AnyFn;
+P.parseAggregate = function parseAggregate(this: any) {
+  const state = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
+  const peeked = this.peeked;
+  let node: any;
+  try {
+    node = origAggregate.call(this);
+  } catch (e) {
+    // Maybe a slice `[a:b:c]`: re-parse from the opening bracket.
+    const errState = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
+    this.tokens.index = state.index;
+    this.tokens.lineno = state.lineno;
+    this.tokens.colno = state.colno;
+    this.peeked = peeked;
+    const tok = this.nextToken();
+    if (tok.type !== lexer.TOKEN_LEFT_BRACKET) {
+      Object.assign(this.tokens, errState);
+      throw e;
+    }
+    const parts: any[] = [null, null, null];
+    let i = 0;
+    let isSlice = false;
+    while (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) {
+      if (this.skip(lexer.TOKEN_COLON)) {
+        isSlice = true;
+        i++;
+        if (i > 2) this.fail('too many slice components', tok.lineno, tok.colno);
+        continue;
+      }
+      parts[i] = this.parseExpression();
+    }
+    if (!isSlice) {
+      Object.assign(this.tokens, errState);
+      throw e;
+    }
+    return new nodes.Array!(tok.lineno, tok.colno, [new Slice(tok.lineno, tok.colno, parts[0], parts[1], parts[2])]);
+  }
+  // `(a, b)` is a tuple in Jinja, not JavaScript's comma operator.
+  if (node instanceof nodes.Group! && node.children.length > 1) return new nodes.Array!(node.lineno, node.colno, node.children);
+  return node;
+};
+
+export const parserPatched = true;

@@ -1,0 +1,116 @@
+// Runtime patches: member lookup with Python methods (a real dict key wins), negative indexes and
+// slices; Jinja's printing of values (None, True, lists as Python literals); strict undefined
+// (Salt renders with StrictUndefined: printing or dereferencing a missing value is an error).
+import { type AnyFn, nj } from './internals.js';
+import { pyMethod } from './pymethods.js';
+import { isMap, isStr, pyMod, pyRepr, pyStr, TemplateFault, truthy } from './pyvalue.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const R = nj.runtime;
+
+/** Objects whose members are looked up by their own `lookup` method (the `salt` dict). */
+export interface MemberSource {
+  brineLookup(name: string): unknown;
+}
+function isMemberSource(v: unknown): v is MemberSource {
+  return typeof v === 'object' && v !== null && typeof (v as MemberSource).brineLookup === 'function';
+}
+
+function sliceLookup(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (!Array.isArray(obj) && !isStr(obj)) throw new TemplateFault(`cannot slice ${pyRepr(obj)}`);
+  const seq: unknown[] = Array.isArray(obj) ? obj : [...String(obj)];
+  const len = seq.length;
+  const st = step === null || step === undefined ? 1 : Number(step);
+  if (st === 0) throw new TemplateFault('slice step cannot be zero');
+  const norm = (v: unknown, dflt: number, lo: number, hi: number) => {
+    if (v === null || v === undefined) return dflt;
+    let n = Number(v);
+    if (n < 0) n += len;
+    return Math.min(Math.max(n, lo), hi);
+  };
+  const out: unknown[] = [];
+  if (st > 0) {
+    const a = norm(start, 0, 0, len);
+    const b = norm(stop, len, 0, len);
+    for (let i = a; i < b; i += st) out.push(seq[i]);
+  } else {
+    const a = norm(start, len - 1, -1, len - 1);
+    const b = norm(stop, -1, -1, len - 1);
+    for (let i = a; i > b; i += st) out.push(seq[i]);
+  }
+  return Array.isArray(obj) ? out : out.join('');
+}
+
+const origMemberLookup = R.memberLookup as AnyFn;
+R.memberLookup = function memberLookup(obj: unknown, val: unknown, ...rest: unknown[]) {
+  if (rest.length === 2) return sliceLookup(obj, val, rest[0], rest[1]);
+  if (obj === undefined) throw new TemplateFault(`cannot read '${String(val)}' of an undefined value (a missing variable or key)`);
+  if (obj === null) throw new TemplateFault(`cannot read '${String(val)}' of None`);
+  if (isMemberSource(obj)) return obj.brineLookup(String(val));
+  if (typeof val === 'number' && (Array.isArray(obj) || isStr(obj))) {
+    const len = Array.isArray(obj) ? obj.length : String(obj).length;
+    const i = val < 0 ? val + len : val;
+    return Array.isArray(obj) ? obj[i] : String(obj)[i];
+  }
+  const key = String(val);
+  if (isMap(obj) && Object.hasOwn(obj, key)) return obj[key];
+  const m = pyMethod(obj, key);
+  if (m) return m;
+  if (isMap(obj) && Object.getPrototypeOf(obj) === Object.prototype) return undefined;
+  return origMemberLookup.call(this, obj, val);
+};
+
+const origSuppress = R.suppressValue as AnyFn;
+R.suppressValue = function suppressValue(val: unknown, autoescape: boolean) {
+  if (val === undefined) throw new TemplateFault('printing an undefined value (a missing variable or key; use `is defined`, `|default` or `.get()`)');
+  if (typeof val === 'string' || val instanceof String) return origSuppress.call(this, val, autoescape);
+  return origSuppress.call(this, pyStr(val), autoescape);
+};
+
+R.brineTruthy = (v: unknown) => {
+  if (v === undefined) throw new TemplateFault('testing an undefined value (a missing variable or key; use `is defined` or `.get()`)');
+  return truthy(v);
+};
+
+R.brineMod = pyMod;
+
+R.brineAdd = (a: unknown, b: unknown) => {
+  if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+  if (isStr(a) && isStr(b)) return String(a) + String(b);
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) + Number(b);
+  throw new TemplateFault(`cannot add ${pyRepr(a)} and ${pyRepr(b)} (use ~ to join as text)`);
+};
+
+R.brineMul = (a: unknown, b: unknown) => {
+  if (isStr(a) && typeof b === 'number') return String(a).repeat(Math.max(0, b));
+  if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
+  if (typeof a === 'number' && (isStr(b) || Array.isArray(b))) return R.brineMul(b, a);
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) * Number(b);
+  throw new TemplateFault(`cannot multiply ${pyRepr(a)} and ${pyRepr(b)}`);
+};
+
+R.brineConcat = (a: unknown, b: unknown) => {
+  if (a === undefined || b === undefined) throw new TemplateFault('~ with an undefined value (a missing variable or key)');
+  return pyStr(a) + pyStr(b);
+};
+
+export function pyEq(a: unknown, b: unknown): boolean {
+  if (isStr(a) && isStr(b)) return String(a) === String(b);
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
+  if (isMap(a) && isMap(b)) {
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && pyEq(a[k], b[k]));
+  }
+  if (a === undefined || b === undefined) return a === b;
+  return a === b || (a === null && b === null);
+}
+R.brineEq = pyEq;
+
+export const runtimePatched = true;
+
+// nunjucks' runtime line numbers are 0-based (its parse errors are 1-based): report 1-based.
+R.handleError = function handleError(error: any, lineno: number, colno: number) {
+  if (error && error.lineno) return error;
+  return new nj.lib.TemplateError(error, (lineno ?? 0) + 1, (colno ?? 0) + 1);
+};
