@@ -47,6 +47,8 @@ describe('docker_image and docker_container on a real dockerd', () => {
 
   afterAll(() => {
     cleanup();
+    // the earlier versions of rebuilt images are left untagged
+    sh('docker image prune -f --filter label=brine.source-hash >/dev/null');
     rmSync(rootfs, { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true });
   });

@@ -45,14 +45,14 @@ describe('docker_network, docker_volume, docker_compose on a real dockerd', () =
     await ensureDockerd();
     cleanup();
     rootfs = busyboxRootfs();
-    sh(`tar -C ${rootfs} -c . | docker import -c 'CMD ["sh"]' - ${BASE}`);
+    sh(`tar -C ${rootfs} -c . | docker import -c 'CMD ["sh"]' -c 'LABEL brine.test=h7' - ${BASE}`);
     dir = join(mkdtempSync(join(tmpdir(), 'brine-compose-')), PROJECT);
     sh(`mkdir -p ${dir}`);
   });
 
   afterAll(() => {
     cleanup();
-    sh(`docker rmi -f ${BASE} 2>/dev/null; true`);
+    sh(`docker rmi -f ${BASE} 2>/dev/null; docker image prune -f --filter label=brine.test=h7 >/dev/null; true`);
     rmSync(rootfs, { recursive: true, force: true });
     rmSync(join(dir, '..'), { recursive: true, force: true });
   });
