@@ -1,4 +1,9 @@
-// Placeholder until the module lands: exports timezone, locale.
+// timezone and locale: system-wide settings of a Debian host.
 import type { StateModule } from '../contract.js';
+import * as locale from './locale.js';
+import * as timezone from './timezone.js';
 
-export const modules: Record<string, StateModule> = {};
+export const modules: Record<string, StateModule> = {
+  timezone: { system: timezone.system },
+  locale: { present: locale.present, system: locale.system },
+};

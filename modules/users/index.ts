@@ -1,4 +1,11 @@
-// Placeholder until the module lands: exports user, group, ssh_auth.
+// user, group and ssh_auth: accounts through getent and the shadow tools, keys in authorized_keys.
 import type { StateModule } from '../contract.js';
+import * as group from './group.js';
+import * as sshAuth from './ssh-auth.js';
+import * as user from './user.js';
 
-export const modules: Record<string, StateModule> = {};
+export const modules: Record<string, StateModule> = {
+  user: { present: user.present, absent: user.absent },
+  group: { present: group.present, absent: group.absent },
+  ssh_auth: { present: sshAuth.present, absent: sshAuth.absent },
+};

@@ -1,0 +1,114 @@
+// group.present / group.absent with groupadd, groupmod, gpasswd, groupdel.
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
+import { type Accounts, type GroupEntry, NAME_PATTERN, readAccounts } from './accounts.js';
+
+export interface GroupArgs {
+  name: string;
+  gid?: number;
+  system?: boolean;
+  /** The exact member list. */
+  members?: string[];
+  /** Users added (others stay). */
+  addusers?: string[];
+  /** Users removed. */
+  delusers?: string[];
+  [k: string]: unknown;
+}
+
+export interface GroupFacts {
+  group: GroupEntry | null;
+  /** Which of the users the state names exist. */
+  knownUsers: string[];
+  /** The gid is taken by another group. */
+  gidOwner: string | null;
+}
+
+const names = { type: 'array', items: { type: 'string', pattern: NAME_PATTERN } };
+
+function usersOf(args: GroupArgs): string[] {
+  return [...(args.members ?? []), ...(args.addusers ?? []), ...(args.delusers ?? [])];
+}
+
+function toFacts(a: Accounts, args: GroupArgs): GroupFacts {
+  const group = a.groups.find((g) => g.name === args.name) ?? null;
+  const owner = args.gid !== undefined ? a.groups.find((g) => g.gid === args.gid && g.name !== args.name) : undefined;
+  return { group, knownUsers: usersOf(args).filter((u) => a.users.has(u)), gidOwner: owner?.name ?? null };
+}
+
+function wantedMembers(args: GroupArgs, current: string[]): string[] | null {
+  if (args.members === undefined && !args.addusers && !args.delusers) return null;
+  let want = args.members !== undefined ? [...args.members] : [...current];
+  for (const u of args.addusers ?? []) if (!want.includes(u)) want.push(u);
+  want = want.filter((u) => !(args.delusers ?? []).includes(u));
+  return [...new Set(want)].sort();
+}
+
+export function planGroupPresent(args: GroupArgs, f: GroupFacts): Change[] {
+  const missing = [...(args.members ?? []), ...(args.addusers ?? [])].filter((u) => !f.knownUsers.includes(u));
+  if (missing.length) throw new StateError(args.name, `member${missing.length > 1 ? 's' : ''} ${missing.map((u) => `'${u}'`).join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`);
+  if (f.gidOwner) throw new StateError(args.name, `gid ${args.gid} is already used by group '${f.gidOwner}'`);
+  const current = f.group ? [...f.group.members].sort() : [];
+  const members = wantedMembers(args, current);
+  if (!f.group) {
+    const after: Record<string, unknown> = {};
+    if (args.gid !== undefined) after.gid = args.gid;
+    if (args.system) after.system = true;
+    if (members?.length) after.members = members;
+    return [{ op: 'create', target: args.name, after }];
+  }
+  const changes: Change[] = [];
+  if (args.gid !== undefined && args.gid !== f.group.gid) changes.push({ op: 'update', target: 'gid', before: f.group.gid, after: args.gid });
+  if (members && members.join(',') !== current.join(',')) changes.push({ op: 'update', target: 'members', before: current, after: members });
+  return changes;
+}
+
+async function run(host: Host, name: string, argv: string[]): Promise<void> {
+  const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
+  if (r.exitCode !== 0) throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+}
+
+export const present: StateFunction<GroupArgs, GroupFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: NAME_PATTERN },
+      gid: { type: 'integer', minimum: 0 },
+      system: { type: 'boolean' },
+      members: names,
+      addusers: names,
+      delusers: names,
+    },
+    additionalProperties: false,
+  },
+  lock: 'passwd',
+  gather: async (host, args) => toFacts(await readAccounts(host, usersOf(args)), args),
+  async gatherMany(host, items) {
+    const a = await readAccounts(host, items.flatMap((i) => usersOf(i.args)));
+    return items.map((i) => toFacts(a, i.args));
+  },
+  plan: planGroupPresent,
+  async apply(host, changes, ctx) {
+    const { args } = ctx;
+    const has = (t: string) => changes.find((c) => c.target === t);
+    let members = has('members')?.after as string[] | undefined;
+    if (!ctx.facts.group) {
+      await run(host, args.name, ['groupadd', ...(args.gid !== undefined ? ['-g', String(args.gid)] : []), ...(args.system ? ['-r'] : []), '--', args.name]);
+      members = (changes[0]!.after as { members?: string[] }).members;
+    }
+    if (has('gid')) await run(host, args.name, ['groupmod', '-g', String(args.gid), '--', args.name]);
+    if (members) await run(host, args.name, ['gpasswd', '-M', members.join(','), args.name]);
+  },
+};
+
+export const absent: StateFunction<{ name: string }, GroupFacts> = {
+  schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: NAME_PATTERN } }, additionalProperties: false },
+  lock: 'passwd',
+  gather: async (host, args) => toFacts(await readAccounts(host, []), args),
+  plan: (args, f) => (f.group ? [{ op: 'delete', target: args.name, before: { gid: f.group.gid } }] : []),
+  async apply(host, _changes, ctx) {
+    await run(host, ctx.args.name, ['groupdel', '--', ctx.args.name]);
+  },
+};

@@ -1,0 +1,192 @@
+// user.present / user.absent with useradd, usermod, userdel; the password hash goes through
+// `chpasswd -e` on stdin (never argv, never a change value).
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
+import { type Accounts, findGroup, NAME_PATTERN, type PasswdEntry, readAccounts } from './accounts.js';
+
+export interface UserArgs {
+  name: string;
+  uid?: number;
+  gid?: number | string;
+  groups?: string[];
+  optional_groups?: string[];
+  /** With `groups`: leave the user in groups not listed (default: remove, like Salt). */
+  remove_groups?: boolean;
+  home?: string;
+  createhome?: boolean;
+  shell?: string;
+  system?: boolean;
+  password?: string;
+  fullname?: string;
+  allow_uid_change?: boolean;
+  allow_gid_change?: boolean;
+  [k: string]: unknown;
+}
+
+export interface UserFacts {
+  user: PasswdEntry | null;
+  /** The shadow hash (a secret; compared, never shown). */
+  hash: string | null;
+  accounts: Pick<Accounts, 'groups'>;
+}
+
+const HIDDEN = '(hidden)';
+
+function gatherOne(host: Host, args: UserArgs): Promise<UserFacts> {
+  return readAccounts(host, [args.name], { shadow: args.password !== undefined }).then((a) => toFacts(a, args));
+}
+
+function toFacts(a: Accounts, args: UserArgs): UserFacts {
+  return { user: a.users.get(args.name) ?? null, hash: a.shadow.get(args.name) ?? null, accounts: { groups: a.groups } };
+}
+
+/** The supplementary groups the user should be in: `groups` plus the optional groups that exist. */
+function wantedGroups(args: UserArgs, f: UserFacts): string[] | null {
+  if (args.groups === undefined && args.optional_groups === undefined) return null;
+  const out: string[] = [];
+  for (const g of args.groups ?? []) {
+    if (!findGroup(f.accounts.groups, g)) throw new StateError(args.name, `group '${g}' does not exist (declare it with group.present)`);
+    out.push(g);
+  }
+  for (const g of args.optional_groups ?? []) if (findGroup(f.accounts.groups, g)) out.push(g);
+  return [...new Set(out)].sort();
+}
+
+function primaryGid(args: UserArgs, f: UserFacts): number | undefined {
+  if (args.gid === undefined) return undefined;
+  const g = findGroup(f.accounts.groups, args.gid);
+  if (!g) {
+    if (typeof args.gid === 'number') return args.gid;
+    throw new StateError(args.name, `primary group '${args.gid}' does not exist (declare it with group.present)`);
+  }
+  return g.gid;
+}
+
+export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
+  const groups = wantedGroups(args, f);
+  const gid = primaryGid(args, f);
+  const u = f.user;
+  if (!u) {
+    const after: Record<string, unknown> = {};
+    for (const k of ['uid', 'gid', 'home', 'shell', 'fullname', 'system'] as const) if (args[k] !== undefined) after[k] = args[k];
+    if (groups?.length) after.groups = groups;
+    if (args.createhome !== false) after.createhome = true;
+    if (args.password !== undefined) after.password = HIDDEN;
+    return [{ op: 'create', target: args.name, after }];
+  }
+  const changes: Change[] = [];
+  if (args.uid !== undefined && args.uid !== u.uid) {
+    if (!args.allow_uid_change) throw new StateError(args.name, `uid is ${u.uid}, not ${args.uid} (set allow_uid_change: True to change it)`);
+    changes.push({ op: 'update', target: 'uid', before: u.uid, after: args.uid });
+  }
+  if (gid !== undefined && gid !== u.gid) {
+    if (!args.allow_gid_change) throw new StateError(args.name, `primary gid is ${u.gid}, not ${gid} (set allow_gid_change: True to change it)`);
+    changes.push({ op: 'update', target: 'gid', before: u.gid, after: gid });
+  }
+  if (args.home !== undefined && args.home !== u.home) changes.push({ op: 'update', target: 'home', before: u.home, after: args.home });
+  if (args.shell !== undefined && args.shell !== u.shell) changes.push({ op: 'update', target: 'shell', before: u.shell, after: args.shell });
+  const fullname = u.gecos.split(',')[0] ?? '';
+  if (args.fullname !== undefined && args.fullname !== fullname) changes.push({ op: 'update', target: 'fullname', before: fullname, after: args.fullname });
+  if (groups) {
+    const current = f.accounts.groups.filter((g) => g.members.includes(u.name) && g.gid !== u.gid).map((g) => g.name).sort();
+    const missing = groups.filter((g) => !current.includes(g));
+    const extra = args.remove_groups === false ? [] : current.filter((g) => !groups.includes(g));
+    if (missing.length || extra.length) {
+      const after = args.remove_groups === false ? [...new Set([...current, ...groups])].sort() : groups;
+      changes.push({ op: 'update', target: 'groups', before: current, after });
+    }
+  }
+  if (args.password !== undefined && args.password !== f.hash) changes.push({ op: 'update', target: 'password', before: HIDDEN, after: HIDDEN });
+  return changes;
+}
+
+async function setPassword(host: Host, name: string, hash: string): Promise<void> {
+  const r = await host.exec(['chpasswd', '-e'], { stdin: `${name}:${hash}\n` });
+  if (r.exitCode !== 0) throw new StateError(name, `setting the password failed (chpasswd exit ${r.exitCode})`);
+}
+
+async function run(host: Host, name: string, argv: string[]): Promise<void> {
+  const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
+  if (r.exitCode !== 0) throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+}
+
+export const present: StateFunction<UserArgs, UserFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', pattern: NAME_PATTERN },
+      uid: { type: 'integer', minimum: 0 },
+      gid: { type: ['integer', 'string'], minLength: 1 },
+      groups: { type: 'array', items: { type: 'string', minLength: 1 } },
+      optional_groups: { type: 'array', items: { type: 'string', minLength: 1 } },
+      remove_groups: { type: 'boolean' },
+      home: { type: 'string', pattern: '^/' },
+      createhome: { type: 'boolean' },
+      shell: { type: 'string', pattern: '^/' },
+      system: { type: 'boolean' },
+      password: { type: 'string' },
+      fullname: { type: 'string', pattern: '^[^:,\\n]*$' },
+      allow_uid_change: { type: 'boolean' },
+      allow_gid_change: { type: 'boolean' },
+    },
+    additionalProperties: false,
+  },
+  lock: 'passwd',
+  secretArgs: ['password'],
+  gather: gatherOne,
+  async gatherMany(host, items) {
+    const a = await readAccounts(host, items.map((i) => i.args.name), { shadow: items.some((i) => i.args.password !== undefined) });
+    return items.map((i) => toFacts(a, i.args));
+  },
+  plan: planUserPresent,
+  async apply(host, changes, ctx) {
+    const { args } = ctx;
+    const has = (t: string) => changes.find((c) => c.target === t);
+    if (!ctx.facts.user) {
+      const argv = ['useradd'];
+      if (args.uid !== undefined) argv.push('-u', String(args.uid));
+      if (args.gid !== undefined) argv.push('-g', String(args.gid));
+      const groups = wantedGroups(args, ctx.facts);
+      if (groups?.length) argv.push('-G', groups.join(','));
+      if (args.home) argv.push('-d', args.home);
+      argv.push(args.createhome === false ? '-M' : '-m');
+      if (args.shell) argv.push('-s', args.shell);
+      if (args.system) argv.push('-r');
+      if (args.fullname !== undefined) argv.push('-c', args.fullname);
+      await run(host, args.name, [...argv, '--', args.name]);
+    } else {
+      const argv = ['usermod'];
+      const v = (t: string) => String(has(t)!.after);
+      if (has('uid')) argv.push('-u', v('uid'));
+      if (has('gid')) argv.push('-g', v('gid'));
+      if (has('home')) argv.push('-d', v('home'));
+      if (has('shell')) argv.push('-s', v('shell'));
+      if (has('fullname')) argv.push('-c', v('fullname'));
+      if (has('groups')) argv.push('-G', (has('groups')!.after as string[]).join(','));
+      if (argv.length > 1) await run(host, args.name, [...argv, '--', args.name]);
+    }
+    if (args.password !== undefined && (has('password') || !ctx.facts.user)) await setPassword(host, args.name, args.password);
+  },
+};
+
+export const absent: StateFunction<{ name: string; purge?: boolean; force?: boolean }, UserFacts> = {
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', pattern: NAME_PATTERN }, purge: { type: 'boolean' }, force: { type: 'boolean' } },
+    additionalProperties: false,
+  },
+  lock: 'passwd',
+  gather: (host, args) => gatherOne(host, args),
+  plan: (args, f) => (f.user ? [{ op: 'delete', target: args.name, before: { uid: f.user.uid, home: f.user.home }, ...(args.purge ? { after: `home ${f.user.home} removed` } : {}) }] : []),
+  async apply(host, _changes, ctx) {
+    const argv = ['userdel', ...(ctx.args.purge ? ['-r'] : []), ...(ctx.args.force ? ['-f'] : []), '--', ctx.args.name];
+    const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
+    // 12: the home directory could not be removed (e.g. it never existed); the user is gone
+    if (r.exitCode !== 0 && r.exitCode !== 12) {
+      throw new StateError(ctx.args.name, `userdel failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+    }
+  },
+};
