@@ -2,6 +2,7 @@
 // mode and owner; atomic writes; optional backup of the replaced file.
 
 import { StateError } from '../../engine/errors.js';
+import { dirname, resolve } from 'node:path';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
@@ -18,10 +19,13 @@ export interface ManagedArgs extends AttrArgs, ContentArgs {
   show_changes?: boolean;
   backup?: string | boolean;
   create?: boolean;
+  follow_symlinks?: boolean;
 }
 
 export interface ManagedFacts {
   path: PathFacts;
+  /** When name is a symlink (followed, like Salt's follow_symlinks): the file it points to. */
+  real?: string;
   parent: PathFacts;
   /** Wanted contents (null: contents not managed). */
   want: Buffer | null;
@@ -45,13 +49,19 @@ const schema = objectSchema({
   show_changes: bool,
   backup: { anyOf: [{ type: 'string' }, { type: 'boolean' }] },
   create: bool,
+  follow_symlinks: bool,
 });
 
 async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
   const want = await desiredContents(ctx, args);
-  const facts: ManagedFacts = { ...pp, want, wantHash: want ? sha256(want) : undefined };
+  let real: string | undefined;
+  if (pp.path.type === 'symlink' && pp.path.target && args.follow_symlinks !== false) {
+    real = resolve(dirname(args.name), pp.path.target);
+    pp = (await gatherPathsWithParents(host, [real]))[0]!;
+  }
+  const facts: ManagedFacts = { ...pp, ...(real ? { real } : {}), want, wantHash: want ? sha256(want) : undefined };
   if (want && pp.path.type === 'file' && pp.path.hash !== facts.wantHash && args.replace !== false) {
-    facts.current = args.show_changes === false ? null : await host.readFile(args.name);
+    facts.current = args.show_changes === false ? null : await host.readFile(real ?? args.name);
   }
   return facts;
 }
@@ -69,28 +79,30 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
   plan(args, facts) {
     const attrs = attrsOf(args);
     const { path, want } = facts;
+    const name = facts.real ?? args.name;
     if (path.type === 'missing') {
       if (args.create === false) return [];
-      requireParent(args.name, facts.parent, args.makedirs);
+      requireParent(name, facts.parent, args.makedirs);
       const data = want ?? Buffer.alloc(0);
-      return [{ op: 'create', target: args.name, after: facts.wantHash ?? sha256(data), diff: contentDiff(args.name, null, data, args.show_changes !== false) }];
+      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, args.show_changes !== false) }];
     }
-    if (path.type === 'directory') throw new StateError(args.name, 'is a directory, not a file');
-    if (path.type !== 'file') throw new StateError(args.name, `exists as a ${path.type}, not a regular file`);
+    if (path.type === 'directory') throw new StateError(name, 'is a directory, not a file');
+    if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
     const out: Change[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
-      out.push({ op: 'update', target: args.name, before: path.hash, after: facts.wantHash, diff: contentDiff(args.name, facts.current ?? null, want, args.show_changes !== false) });
+      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, args.show_changes !== false) });
     }
-    return [...out, ...attrChanges(args.name, path, attrs)];
+    return [...out, ...attrChanges(name, path, attrs)];
   },
   async apply(host, changes, ctx) {
     const { args, facts } = ctx;
     const attrs = attrsOf(args);
+    const name = facts.real ?? args.name;
     const content = changes.find((c) => !isAttrChange(c));
     if (content) {
-      if (facts.path.type === 'missing') await ensureParent(host, args.name, parseMode(args.dir_mode, `${args.name}: dir_mode`));
-      else if (args.backup) await backup(host, args.name, args.backup);
-      await host.writeFileAtomic(args.name, facts.want ?? Buffer.alloc(0), {
+      if (facts.path.type === 'missing') await ensureParent(host, name, parseMode(args.dir_mode, `${args.name}: dir_mode`));
+      else if (args.backup) await backup(host, name, args.backup);
+      await host.writeFileAtomic(name, facts.want ?? Buffer.alloc(0), {
         mode: attrs.mode ?? (facts.path.type === 'missing' ? 0o644 : undefined),
         owner: attrs.user,
         group: attrs.group,
@@ -98,7 +110,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       return;
     }
     const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]));
-    await applyAttrs(host, args.name, want);
+    await applyAttrs(host, name, want);
   },
 };
 

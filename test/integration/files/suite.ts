@@ -98,6 +98,17 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       await expect(planOf(host, F.managed!, { name: p('r'), contents: 'x' }, states)).rejects.toThrow(/is a directory/);
     });
 
+    it('file.managed follows a symlink to the file it points to (follow_symlinks)', async () => {
+      await converge(host, F.managed!, { name: p('fl/real.conf'), contents: 'old', makedirs: true }, states);
+      await converge(host, F.symlink!, { name: p('fl/link.conf'), target: 'real.conf' }, states);
+      const r = await converge(host, F.managed!, { name: p('fl/link.conf'), contents: 'new', mode: '0600' }, states);
+      expect(r.planned.map((c) => c.target)).toEqual([p('fl/real.conf'), 'mode']);
+      expect(r.replanned).toEqual([]);
+      expect(await host.readlink(p('fl/link.conf'))).toBe('real.conf');
+      expect(await text(p('fl/real.conf'))).toBe('new\n');
+      expect((await host.stat(p('fl/real.conf')))!.mode).toBe(0o600);
+    });
+
     it('file.directory creates with mode/owner and recurses user/group/mode over a tree', async () => {
       const top = p('d/top');
       const r = await converge(host, F.directory!, { name: top, mode: '0750', user: 'nobody', makedirs: true }, states);
