@@ -32,6 +32,8 @@ export interface SshStats {
   exec: number;
   /** sftp requests sent. */
   sftp: number;
+  /** exec channel opens the server refused for a moment (sshd frees a closed session lazily) and retried. */
+  retries: number;
 }
 
 const SFTP_NO_SUCH_FILE = 2;
@@ -56,7 +58,7 @@ function typeOfMode(mode: number): FileType {
 
 export class SshHost implements Host {
   readonly name: string;
-  readonly stats: SshStats = { exec: 0, sftp: 0 };
+  readonly stats: SshStats = { exec: 0, sftp: 0, retries: 0 };
   readonly loginUser: string;
   private readonly queue: PQueue;
   private sftpP: Promise<SFTPWrapper> | undefined;
@@ -91,7 +93,7 @@ export class SshHost implements Host {
 
   /** Round trips so far: exec channels + sftp requests. */
   get roundTrips(): number {
-    return this.stats.exec + this.stats.sftp;
+    return this.stats.exec + this.stats.sftp + this.stats.retries;
   }
 
   private alive(): void {
@@ -114,8 +116,15 @@ export class SshHost implements Host {
           this.alive();
           this.stats.exec++;
           if (invalidates) this.names.invalidate();
-          this.conn.exec(command, (err, stream) => {
+          let attempt = 0;
+          const open = () => this.conn.exec(command, (err, stream) => {
             if (err) {
+              // sshd counts a just-closed session against MaxSessions until its main loop frees it
+              if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
+                this.stats.retries++;
+                setTimeout(open, 20 * 2 ** attempt++);
+                return;
+              }
               reject(new TransportError(this.name, `exec failed: ${err.message}`));
               return;
             }
@@ -155,6 +164,7 @@ export class SshHost implements Host {
             });
             stream.end(stdin ?? '');
           });
+          open();
         }),
     ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
   }
