@@ -31,6 +31,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       writeFileSync(join(states, 'files/greeting.j2'), 'hello {{ who }} from {{ pillar.who }}\n');
       writeFileSync(join(states, 'files/conf.d/a.conf'), 'a = {{ value }}\n');
       writeFileSync(join(states, 'files/conf.d/sub/b.conf'), 'b\n');
+      writeFileSync(join(states, 'files/script.sh'), 'echo "script {{ who }} $1 $(id -un)"\nexit 4\n');
       writeFileSync(join(states, 'files/blob.bin'), Buffer.from([0, 1, 2, 255, 0, 10]));
     });
 
@@ -218,6 +219,14 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       const out = await C.wait!.refresh!(host, wait, ctxFor(wait, states));
       expect(out).toMatchObject({ result: true });
       expect(await host.lstat(marker)).not.toBeNull();
+    });
+
+    it('cmd.script copies a (templated) script from the tree, runs it with args, and removes it', async () => {
+      const args = { name: 'script', source: 'salt://files/script.sh', template: 'jinja', context: { who: 'W' }, args: 'A1', runas: 'nobody' };
+      const r = await converge(host, C.script!, args, states);
+      expect(r.output).toMatchObject({ result: false, data: { retcode: 4, stdout: 'script W A1 nobody' } });
+      const left = await host.exec(['sh', '-c', 'ls /tmp | grep -c brine-script || true']);
+      expect(left.stdout.trim()).toBe('0');
     });
 
     it('gatherMany reads many files in one round trip and agrees with gather', async () => {
