@@ -1,0 +1,144 @@
+// The SSH case of the benchmark: H3's workload pushed by `brine push` and by ansible-playbook
+// (pipelining and ControlPersist on, as a fair Ansible user runs it) to the same booted Debian
+// container, first apply and no-op; then brine fanned out to N containers at once.
+//   node --import tsx bench/ssh.ts [--runs N] [--fanout N] [--files N] [--dirs N] [--templates N] [--commands N] [--no-ansible]
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { startTargets, type Target } from '../test/harness/nspawn.js';
+import { fmtMs, median, table, timed, type Row, type Timed } from './measure.js';
+import { writeWorkload, type Workload } from './workload.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../..');
+const brineBin = join(repo, 'dist/brine.mjs');
+
+interface PushJson {
+  exitCode: number;
+  hosts: { host: string; status: string; roundTrips: number | null; error: string | null; report: { summary: { changed: number; failed: number } } | null }[];
+}
+
+function check(what: string, r: Timed): Timed {
+  if (r.exitCode !== 0) {
+    process.stderr.write(`${what} exited ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}\n`);
+    process.exit(1);
+  }
+  return r;
+}
+
+async function brinePush(w: Workload, ts: Target[], kh: string): Promise<{ t: Timed; changed: number[]; roundTrips: number[] }> {
+  const t = check(
+    'brine push',
+    await timed(
+      [
+        'node', brineBin, 'push', ...ts.map((x) => `root@127.0.0.1:${x.port}`),
+        '--sls', w.sls, '--states', w.statesDir, '--pillar', w.pillarDir,
+        '--known-hosts', kh, '--ssh-config', '/dev/null', '-i', ts[0]!.keyPath, '--parallel', String(ts.length), '--out', 'json',
+      ],
+      { env: { ...process.env, SSH_AUTH_SOCK: '' } as Record<string, string> },
+    ),
+  );
+  const doc = JSON.parse(t.stdout) as PushJson;
+  return {
+    t,
+    changed: doc.hosts.map((h) => h.report?.summary.changed ?? -1),
+    roundTrips: doc.hosts.map((h) => h.roundTrips ?? -1),
+  };
+}
+
+async function ansible(w: Workload, t: Target, kh: string): Promise<{ t: Timed; changed: number }> {
+  const inv = join(w.dir, 'ansible', 'inventory.ini');
+  writeFileSync(inv, `target ansible_host=127.0.0.1 ansible_port=${t.port} ansible_user=root ansible_ssh_private_key_file=${t.keyPath} ansible_python_interpreter=/usr/bin/python3\n`);
+  const r = check(
+    'ansible-playbook',
+    await timed(['ansible-playbook', '-i', inv, w.playbook], {
+      env: {
+        ...process.env,
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_PIPELINING: 'True',
+        ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=120s -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes`,
+        ANSIBLE_CONTROL_PATH_DIR: join(w.dir, 'cp'),
+      } as Record<string, string>,
+    }),
+  );
+  const m = /changed=(\d+)/.exec(r.stdout);
+  return { t: r, changed: m ? Number(m[1]) : -1 };
+}
+
+async function main(): Promise<void> {
+  const o = new Command()
+    .option('--runs <n>', 'runs per case', '3')
+    .option('--fanout <n>', 'containers for the fan-out case (0: skip)', '4')
+    .option('--files <n>', 'static files', '300')
+    .option('--dirs <n>', 'directories', '50')
+    .option('--templates <n>', 'templates', '100')
+    .option('--commands <n>', 'commands with creates', '20')
+    .option('--no-ansible', 'skip ansible-playbook')
+    .parse()
+    .opts<{ runs: string; fanout: string; files: string; dirs: string; templates: string; commands: string; ansible: boolean }>();
+  const runs = Number(o.runs);
+  const fan = Number(o.fanout);
+  const dir = mkdtempSync(join(tmpdir(), 'brine-bench-ssh-'));
+  const w = writeWorkload(join(dir, 'work'), {
+    size: { files: Number(o.files), dirs: Number(o.dirs), templates: Number(o.templates), commands: Number(o.commands) },
+    brineTarget: '/srv/bench-brine',
+    ansibleTarget: '/srv/bench-ansible',
+  });
+  console.log(`workload: ${w.size.files} files, ${w.size.dirs} dirs, ${w.size.templates} templates, ${w.size.commands} commands (${w.items} states/items) over SSH; ${runs} runs each`);
+  const targets = await startTargets(Math.max(1, fan));
+  try {
+    const kh = join(dir, 'known_hosts');
+    writeFileSync(kh, targets.map((t) => readFileSync(t.knownHostsPath, 'utf8')).join(''));
+    const one = targets[0]!;
+    const first: Row = { case: 'first apply (1 host)', brine: [], ansible: [] };
+    const noop: Row = { case: 'no-op (1 host)', brine: [], ansible: [] };
+    const trips: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await one.ssh('rm -rf /srv/bench-brine /srv/bench-ansible');
+      const a = await brinePush(w, [one], kh);
+      const b = await brinePush(w, [one], kh);
+      if (b.changed[0] !== 0) throw new Error(`brine no-op push reported ${b.changed[0]} changes`);
+      first.brine.push(a.t.ms);
+      noop.brine.push(b.t.ms);
+      trips.push(b.roundTrips[0]!);
+      console.log(`  brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed[0]} changed, ${a.roundTrips[0]} round trips), no-op ${fmtMs(b.t.ms)} (${b.roundTrips[0]} round trips)`);
+      if (o.ansible) {
+        const c = await ansible(w, one, kh);
+        const d = await ansible(w, one, kh);
+        if (d.changed !== 0) throw new Error(`ansible no-op run reported changed=${d.changed}`);
+        first.ansible.push(c.t.ms);
+        noop.ansible.push(d.t.ms);
+        console.log(`  ansible run ${i + 1}: first ${fmtMs(c.t.ms)} (changed=${c.changed}), no-op ${fmtMs(d.t.ms)}`);
+      }
+    }
+    const rows = [first, noop];
+    if (fan > 1) {
+      const ff: Row = { case: `first apply (${fan} hosts, brine)`, brine: [], ansible: [] };
+      const fn: Row = { case: `no-op (${fan} hosts, brine)`, brine: [], ansible: [] };
+      for (let i = 0; i < runs; i++) {
+        await Promise.all(targets.map((t) => t.ssh('rm -rf /srv/bench-brine')));
+        const a = await brinePush(w, targets, kh);
+        const b = await brinePush(w, targets, kh);
+        if (b.changed.some((c) => c !== 0)) throw new Error(`brine fan-out no-op reported changes: ${b.changed.join(',')}`);
+        ff.brine.push(a.t.ms);
+        fn.brine.push(b.t.ms);
+        console.log(`  fan-out run ${i + 1}: first ${fmtMs(a.t.ms)}, no-op ${fmtMs(b.t.ms)} (round trips ${b.roundTrips.join(', ')})`);
+      }
+      rows.push(ff, fn);
+      console.log(
+        `fan-out: ${fan} hosts took ${(median(ff.brine) / median(first.brine)).toFixed(2)}x the time of 1 host (first apply), ${(median(fn.brine) / median(noop.brine)).toFixed(2)}x (no-op)`,
+      );
+    }
+    console.log('');
+    console.log(table(rows, w.items));
+    console.log(`\nno-op push round trips (exec channels + sftp requests): median ${median(trips)} for ${w.items} states`);
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+});
