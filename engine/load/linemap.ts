@@ -1,0 +1,74 @@
+// Maps lines of rendered template output back to lines of the template source, so that a state
+// declared on source line 12 is reported at line 12 even when `{% %}` lines above it vanished or a
+// loop repeated lines. Unchanged lines are aligned by a diff; lines a template produced are
+// matched to the source line whose literal parts they contain.
+import { diffArrays } from 'diff';
+
+/** Source lines that produce no output line of their own (only tags/comments). */
+const TAG_ONLY = /^\s*(?:(?:\{%.*?%\}|\{#.*?#\})\s*)+$/;
+
+function linePattern(src: string): RegExp | null {
+  if (!src.includes('{{')) return null;
+  const parts = src.trim().split(/\{\{.*?\}\}|\{%.*?%\}/);
+  const re = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^\\s*${re}\\s*$`);
+}
+
+/** A function from a 1-based rendered line to a 1-based source line. */
+export function lineMap(source: string, rendered: string): (line: number) => number {
+  if (source === rendered) return (n) => n;
+  const src = source.split('\n').map((l) => l.trimEnd());
+  const out = rendered.split('\n').map((l) => l.trimEnd());
+  const map: number[] = new Array(out.length).fill(0);
+  let si = 0;
+  let oi = 0;
+  let gapSrc: number[] = [];
+  let gapOut: number[] = [];
+  let lastSrc = 0;
+  const flush = () => {
+    const cands = gapSrc.filter((s) => !TAG_ONLY.test(src[s]!) && src[s] !== '');
+    if (cands.length && cands.length === gapOut.length) {
+      gapOut.forEach((o, k) => (map[o] = cands[k]! + 1));
+    } else {
+      let k = 0;
+      for (const o of gapOut) {
+        let hit = -1;
+        for (let j = k; j < cands.length; j++) {
+          const pat = linePattern(src[cands[j]!]!);
+          if ((pat && pat.test(out[o]!)) || src[cands[j]!]!.trim() === out[o]!.trim()) {
+            hit = j;
+            break;
+          }
+        }
+        if (hit < 0) {
+          // wrap around: a loop repeats lines already used in this gap
+          for (let j = 0; j < k && hit < 0; j++) {
+            const pat = linePattern(src[cands[j]!]!);
+            if (pat && pat.test(out[o]!)) hit = j;
+          }
+        }
+        if (hit >= 0) {
+          map[o] = cands[hit]! + 1;
+          k = hit;
+        } else map[o] = (cands[k] ?? gapSrc[0] ?? lastSrc) + 1;
+      }
+    }
+    if (gapSrc.length) lastSrc = gapSrc[gapSrc.length - 1]!;
+    gapSrc = [];
+    gapOut = [];
+  };
+  for (const c of diffArrays(src, out)) {
+    const n = c.count ?? c.value.length;
+    if (c.added) for (let k = 0; k < n; k++) gapOut.push(oi++);
+    else if (c.removed) for (let k = 0; k < n; k++) gapSrc.push(si++);
+    else {
+      flush();
+      for (let k = 0; k < n; k++) {
+        map[oi++] = si + 1;
+        lastSrc = si++;
+      }
+    }
+  }
+  flush();
+  return (n) => map[n - 1] || n;
+}

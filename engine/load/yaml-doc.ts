@@ -1,0 +1,30 @@
+// YAML with positions: parse rendered SLS text keeping, for every node, its source line.
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+import { RenderError } from '../errors.js';
+import { yamlReadOptions } from '../render/index.js';
+
+export interface PositionedYaml {
+  doc: Document;
+  /** 1-based source line of a node (after mapping rendered lines back to the template). */
+  lineOf(node: unknown): number;
+}
+
+export function parseYaml(text: string, file: string, mapLine: (n: number) => number = (n) => n): PositionedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...yamlReadOptions, lineCounter });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line;
+    const what = err.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'invalid YAML';
+    const detail = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new RenderError(file, line ? mapLine(line) : undefined, `${what}: ${detail}`);
+  }
+  const lineOf = (node: unknown): number => {
+    const n = (isPair(node) ? ((node as Pair).key ?? (node as Pair).value) : node) as Node | null;
+    const start = n?.range?.[0];
+    return start === undefined ? 0 : mapLine(lineCounter.linePos(start).line);
+  };
+  return { doc, lineOf };
+}
+
+export { isMap, isPair, isScalar, isSeq };
