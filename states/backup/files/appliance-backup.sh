@@ -1,0 +1,30 @@
+#!/bin/bash
+# appliance-backup.sh (states/backup): /data to $BACKUP_URL with duplicity, encrypted to the env's
+# backup key. Refuses to run when the database is missing or the storage vault is empty.
+set -euo pipefail
+. /etc/appliance/backup.conf
+export GNUPGHOME=/root/.gnupg-backup
+mkdir -p -m 0700 "$GNUPGHOME"
+
+if ! runuser -u postgres -- psql -p "$PGPORT" -Atqc "select 1 from pg_database where datname='$DATABASE'" | grep -q 1; then
+    echo "backup refused: database $DATABASE does not exist" >&2; exit 1
+fi
+if test -z "$(find /data/ecs-storage-vault -mindepth 1 -print -quit 2>/dev/null)"; then
+    echo "backup refused: /data/ecs-storage-vault is empty" >&2; exit 1
+fi
+
+# the encryption key comes from the active env, never from a file of the state tree
+eval "$(/usr/local/bin/brine env export appliance --prefix 'export ')"
+key="${APPLIANCE_BACKUP_ENCRYPT:-}"
+if test -z "$key"; then echo "backup refused: appliance:backup:encrypt is not set" >&2; exit 1; fi
+printf '%s\n' "$key" | gpg --batch --yes --import 2>/dev/null
+fpr="$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr:/ {print $10; exit}')"
+
+mkdir -p /data/ecs-pgdump
+runuser -u postgres -- pg_dump -p "$PGPORT" --format=custom "$DATABASE" > /data/ecs-pgdump/"$DATABASE".pgdump.new
+mv /data/ecs-pgdump/"$DATABASE".pgdump.new /data/ecs-pgdump/"$DATABASE".pgdump
+
+# shellcheck disable=SC2086
+duplicity --encrypt-key "$fpr" --full-if-older-than "$FULL_IF_OLDER_THAN" --archive-dir /volatile/duplicity \
+    $BACKUP_OPTIONS --include /data/ecs-storage-vault --include /data/ecs-pgdump --exclude '**' /data "$BACKUP_URL"
+duplicity remove-older-than "$REMOVE_OLDER_THAN" --force --archive-dir /volatile/duplicity $BACKUP_OPTIONS "$BACKUP_URL"

@@ -1,0 +1,29 @@
+# Docker engine and compose (Debian's packages) with the bridge the appliance expects
+# (docker:ip / docker:net, default 172.17.0.1/16). `docker:enabled: false` in the pillar skips
+# the engine (hosts where docker cannot run, e.g. inside a systemd-nspawn test target).
+include:
+  - systemd.reload
+
+{%- if salt['pillar.get']('docker:enabled', true) %}
+/etc/docker/daemon.json:
+  file.managed:
+    - makedirs: true
+    - source: salt://docker/files/daemon.json
+    - template: jinja
+
+docker:
+  pkg.installed:
+    - pkgs:
+      - docker.io
+      - docker-compose
+      - bridge-utils
+      - iptables
+    - require:
+      - file: /etc/docker/daemon.json
+  service.running:
+    - enable: true
+    - require:
+      - pkg: docker
+    - watch:
+      - file: /etc/docker/daemon.json
+{%- endif %}
