@@ -1,0 +1,162 @@
+// pkg/pkgrepo plan as data (args + facts -> changes) and their argument schemas through the compiler.
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../../engine/compile/index.js';
+import type { StateDecl } from '../../../engine/highdata.js';
+import type { PkgFacts, PkgState } from '../../../modules/pkg/facts.js';
+import { AFTER_UPDATE, planInstall } from '../../../modules/pkg/installed.js';
+import { planManaged, type RepoFacts } from '../../../modules/pkg/pkgrepo.js';
+import { planRemove } from '../../../modules/pkg/removed.js';
+import { listPrefix, parseRepoLine, renderList, renderSources, repoSlug } from '../../../modules/pkg/repo-line.js';
+
+const st = (o: Partial<PkgState>): PkgState => ({ installed: null, status: 'unknown', held: false, candidate: null, versions: [], ...o });
+const facts = (pkgs: Record<string, Partial<PkgState>>, listsPresent = true): PkgFacts => ({
+  pkgs: Object.fromEntries(Object.entries(pkgs).map(([k, v]) => [k, st(v)])),
+  listsPresent,
+});
+
+describe('pkg.installed / pkg.latest plan', () => {
+  const f = facts({
+    hello: { candidate: '2.10-3', versions: ['2.10-3', '2.10-2'] },
+    bash: { installed: '5.2-1', status: 'installed', candidate: '5.2-2', versions: ['5.2-2', '5.2-1'] },
+    held: { installed: '1.0', status: 'installed', held: true, candidate: '1.0', versions: ['1.0'] },
+    ghost: {},
+    virt: { versions: [] },
+  });
+
+  it('installs the candidate of a missing package, leaves an installed one alone', () => {
+    expect(planInstall({ name: 'hello' }, f, false)).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(planInstall({ name: 'bash' }, f, false)).toEqual([]);
+  });
+
+  it('latest upgrades to the candidate', () => {
+    expect(planInstall({ name: 'bash' }, f, true)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(planInstall({ name: 'held' }, f, true)).toEqual([]);
+  });
+
+  it('pins versions exactly or by glob, downgrading when asked', () => {
+    expect(planInstall({ name: 'hello', version: '2.10-2' }, f, false)).toEqual([{ op: 'create', target: 'hello', after: '2.10-2' }]);
+    expect(planInstall({ name: 'x', pkgs: [{ bash: '5.2-1' }, { hello: '2.10*' }] }, f, false)).toEqual([
+      { op: 'create', target: 'hello', after: '2.10-3' },
+    ]);
+    expect(planInstall({ name: 'bash', version: '5.2-2' }, f, false)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(() => planInstall({ name: 'hello', version: '9.9' }, f, false)).toThrow(/version '9.9' of package 'hello' is not available \(apt knows 2.10-3, 2.10-2\)/);
+  });
+
+  it('fails in the plan (the dry run too) for packages apt cannot install', () => {
+    expect(() => planInstall({ name: 'ghost' }, f, false)).toThrow(/package 'ghost' not found/);
+    expect(() => planInstall({ name: 'x', pkgs: ['hello', 'ghost'] }, f, false)).toThrow(/'ghost'/);
+  });
+
+  it('holds and releases', () => {
+    expect(planInstall({ name: 'hello', hold: true }, f, false)).toEqual([
+      { op: 'create', target: 'hello', after: '2.10-3' },
+      { op: 'update', target: 'hello (hold)', before: false, after: true },
+    ]);
+    expect(planInstall({ name: 'held', hold: false }, f, false)).toEqual([{ op: 'update', target: 'held (hold)', before: true, after: false }]);
+    expect(planInstall({ name: 'held', hold: true }, f, false)).toEqual([]);
+  });
+
+  it('refreshes the index first when asked or when there is none', () => {
+    expect(planInstall({ name: 'hello', refresh: true }, f, false)).toEqual([
+      { op: 'run', target: 'apt-get update' },
+      { op: 'create', target: 'hello', after: '2.10-3' },
+    ]);
+    expect(planInstall({ name: 'bash', refresh: true }, f, false)).toEqual([]);
+    expect(planInstall({ name: 'ghost' }, { ...f, listsPresent: false }, false)).toEqual([
+      { op: 'run', target: 'apt-get update' },
+      { op: 'create', target: 'ghost', after: AFTER_UPDATE },
+    ]);
+  });
+});
+
+describe('pkg.removed / pkg.purged plan', () => {
+  const f = facts({
+    a: { installed: '1', status: 'installed' },
+    b: { status: 'config-files' },
+    c: { status: 'not-installed' },
+    d: {},
+  });
+  it('removes installed packages; purge also clears config-files', () => {
+    expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, false)).toEqual([{ op: 'delete', target: 'a', before: '1' }]);
+    expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, true)).toEqual([
+      { op: 'delete', target: 'a', before: '1', after: 'purged' },
+      { op: 'delete', target: 'b', before: 'config-files', after: 'purged' },
+    ]);
+  });
+  it('only removes a matching version when one is named', () => {
+    expect(planRemove({ name: 'a', version: '2' }, f, false)).toEqual([]);
+  });
+});
+
+describe('apt source lines', () => {
+  it('parses, names and renders one-line and deb822 sources', () => {
+    const r = parseRepoLine('deb [arch=amd64,arm64] https://download.docker.com/linux/debian bookworm stable');
+    if (typeof r === 'string') throw new Error(r);
+    expect(repoSlug(r)).toBe('download.docker.com_linux_debian_bookworm');
+    expect(renderList(r, '/etc/apt/keyrings/docker.asc', 'Docker')).toBe(
+      '# Docker\ndeb [arch=amd64,arm64 signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/debian bookworm stable\n',
+    );
+    expect(renderSources(r, '/etc/apt/keyrings/docker.asc')).toBe(
+      'Types: deb\nURIs: https://download.docker.com/linux/debian\nSuites: bookworm\nComponents: stable\nArchitectures: amd64 arm64\nSigned-By: /etc/apt/keyrings/docker.asc\n',
+    );
+    expect(listPrefix('http://user:pw@deb.debian.org/debian/')).toBe('deb.debian.org_debian_');
+    expect(listPrefix('file:/srv/my_repo')).toBe('_srv_my%5frepo_');
+  });
+
+  it('rejects what is not a source line', () => {
+    expect(parseRepoLine('deb bookworm main')).toMatch(/URI|expected/);
+    expect(parseRepoLine('deb [arch] http://x/ y z')).toMatch(/not key=value/);
+    expect(parseRepoLine('deb http://x/ bookworm')).toMatch(/component/);
+  });
+
+  it('plans key, file and an index refresh only when something changed or the lists are missing', () => {
+    const base: RepoFacts = {
+      file: '/etc/apt/sources.list.d/x.list',
+      content: 'deb http://x/ y z\n',
+      want: 'deb http://x/ y z\n',
+      listsPresent: true,
+    };
+    expect(planManaged({ name: 'deb http://x/ y z' }, base)).toEqual([]);
+    expect(planManaged({ name: 'deb http://x/ y z' }, { ...base, listsPresent: false })).toEqual([
+      { op: 'run', target: 'apt-get update', after: 'refresh the index of x.list' },
+    ]);
+    const changed = planManaged({ name: 'deb http://x/ y z' }, { ...base, content: null, key: { path: '/etc/apt/keyrings/x.asc', have: null, want: 'ab', data: '' } });
+    expect(changed.map((c) => [c.op, c.target])).toEqual([
+      ['create', '/etc/apt/keyrings/x.asc'],
+      ['create', '/etc/apt/sources.list.d/x.list'],
+      ['run', 'apt-get update'],
+    ]);
+    expect(changed[1]!.diff).toContain('+deb http://x/ y z');
+    expect(planManaged({ name: 'deb http://x/ y z', refresh: false }, { ...base, content: '' }).map((c) => c.op)).toEqual(['update']);
+  });
+});
+
+describe('pkg schemas reject wrong arguments at compile time with file:line', () => {
+  const decl = (module: string, fun: string, args: Record<string, unknown>): StateDecl => ({
+    id: 'thing',
+    sls: 'top',
+    module,
+    fun,
+    loc: { file: 'top.sls', line: 3 },
+    args: Object.entries(args).map(([key, value], i) => ({ key, value, loc: { file: 'top.sls', line: 4 + i } })),
+  });
+  const compileOne = (d: StateDecl) => compile({ states: [d], sls: ['top'], extend: [], exclude: [] });
+
+  it.each([
+    ['pkg', 'installed', { name: 'Bad Name' }, /top.sls:4: .*argument 'name'/],
+    ['pkg', 'installed', { name: 'x', pkgs: 'hello' }, /top.sls:5: .*argument 'pkgs'/],
+    ['pkg', 'installed', { name: 'hello', hold: 'yes' }, /top.sls:5: .*argument 'hold'/],
+    ['pkg', 'installed', { name: 'hello', frobnicate: 1 }, /top.sls:5: .*unknown argument 'frobnicate'/],
+    ['pkg', 'removed', { name: 'x', pkgs: [{ a: '1', b: '2' }] }, /top.sls:5: .*argument 'pkgs'/],
+    ['pkgrepo', 'managed', { name: 'http://x bookworm main' }, /top.sls:4: .*argument 'name'/],
+    ['pkgrepo', 'managed', { name: 'deb http://x/ y z', file: 'relative.list' }, /top.sls:5: .*argument 'file'/],
+  ])('%s.%s %j', (module, fun, args, msg) => {
+    expect(() => compileOne(decl(module, fun, args))).toThrow(msg);
+  });
+
+  it('accepts the Salt forms', () => {
+    expect(() => compileOne(decl('pkg', 'installed', { name: 'x', pkgs: ['hello', { sl: '5.02-1+b1' }, { libc6: null }], hold: true, refresh: true }))).not.toThrow();
+    expect(() => compileOne(decl('pkg', 'installed', { name: 'hello', version: '2.10-3', install_recommends: false }))).not.toThrow();
+    expect(() => compileOne(decl('pkgrepo', 'managed', { name: 'deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable', key_file: 'salt://docker/key.asc', file: '/etc/apt/sources.list.d/docker.sources' }))).not.toThrow();
+  });
+});
