@@ -7,7 +7,6 @@ include:
 {%- set port = salt['pillar.get']('postgresql:port', 5432) %}
 {%- set confdir = '/etc/postgresql/' ~ version ~ '/main' %}
 {%- set docker_ip = salt['pillar.get']('docker:ip', '172.17.0.1') %}
-{%- set docker_net = salt['pillar.get']('docker:net', '172.17.0.0/16') %}
 {%- set database = salt['pillar.get']('ecs:database', 'ecs') %}
 
 postgresql_packages:
@@ -31,10 +30,12 @@ postgresql_packages:
       - pkg: postgresql_packages
 
 {{ confdir }}/pg_hba.conf:
-  file.replace:
-    - pattern: '^host\s+all\s+app\s+{{ docker_net|replace(".", "\\.") }}\s+.*$'
-    - repl: 'host    all    app    {{ docker_net }}    scram-sha-256'
-    - append_if_not_found: true
+  file.managed:
+    - source: salt://postgresql/files/pg_hba.conf
+    - template: jinja
+    - user: postgres
+    - group: postgres
+    - mode: "0640"
     - require:
       - pkg: postgresql_packages
 
