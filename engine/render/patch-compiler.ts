@@ -123,3 +123,11 @@ C._makeCallback = function _makeCallback(this: any, res?: string) {
   const err = this._tmpid();
   return `function(${err}${res ? `,${res}` : ''}) {\nif(${err}) { cb(runtime.handleError(${err}, lineno, colno)); return; }`;
 };
+
+// nunjucks embeds a call's source text in the generated code unescaped: a newline or backslash in
+// a string literal (`'a\n'.strip()`) broke the generated JavaScript.
+const origNodeName = C._getNodeName as AnyFn;
+C._getNodeName = function _getNodeName(this: any, node: any) {
+  const name = String(origNodeName.call(this, node));
+  return name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028|\u2029/g, ' ');
+};

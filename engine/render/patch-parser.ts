@@ -196,3 +196,43 @@ P.parseAggregate = function parseAggregate(this: any) {
 };
 
 export const parserPatched = true;
+
+// `x is sameas true`, `n is divisibleby 3`: Jinja allows one test argument without parentheses.
+const ARG_START = new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
+const NOT_ARG = new Set(['else', 'or', 'and', 'if', 'is', 'in', 'not']);
+P.parseIs = function parseIs(this: any) {
+  let node = this.parseCompare();
+  if (!this.skipSymbol('is')) return node;
+  const not = this.skipSymbol('not');
+  let test = this.parseCompare();
+  const next = this.peekToken();
+  if (test instanceof nodes.Symbol! && next && ARG_START.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_ARG.has(next.value))) {
+    const arg = this.parsePostfix(this.parsePrimary());
+    test = new nodes.FunCall!(test.lineno, test.colno, test, list(test, [arg]));
+  }
+  node = new nodes.Is!(node.lineno, node.colno, node, test);
+  return not ? new nodes.Not!(node.lineno, node.colno, node) : node;
+};
+
+// `x.0`: Jinja allows an integer after the dot (item 0).
+P.parsePostfix = function parsePostfix(this: any, node: any) {
+  let tok = this.peekToken();
+  while (tok) {
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) node = new nodes.FunCall!(tok.lineno, tok.colno, node, this.parseSignature());
+    else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+      const lookup = this.parseAggregate();
+      if (lookup.children.length > 1) this.fail('invalid index');
+      node = new nodes.LookupVal!(tok.lineno, tok.colno, node, lookup.children[0]);
+    } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+      this.nextToken();
+      const val = this.nextToken();
+      let key: unknown;
+      if (val.type === lexer.TOKEN_SYMBOL || val.type === lexer.TOKEN_NONE || val.type === lexer.TOKEN_BOOLEAN) key = val.value;
+      else if (val.type === lexer.TOKEN_INT) key = Number(val.value);
+      else this.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno);
+      node = new nodes.LookupVal!(tok.lineno, tok.colno, node, new nodes.Literal!(val.lineno, val.colno, key));
+    } else break;
+    tok = this.peekToken();
+  }
+  return node;
+};
