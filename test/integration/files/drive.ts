@@ -52,11 +52,14 @@ export async function treeHash(host: Host, dir: string): Promise<string> {
   return r.stdout.trim();
 }
 
-/** Counts exec round trips (to prove batching). */
+/**
+ * Counts exec round trips (to prove batching). The wrapper is named `counted:<name>`, so the file
+ * module treats it as a remote host and reads facts with its batched shell probe.
+ */
 export function countingHost(host: Host): { host: Host; execs: () => number } {
   let n = 0;
   const h: Host = {
-    name: host.name,
+    name: `counted:${host.name}`,
     exec: (argv, opts) => {
       n++;
       return host.exec(argv, opts);
