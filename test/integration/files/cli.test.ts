@@ -48,6 +48,11 @@ app-link:
     - name: /srv/app/current
     - target: /srv/app/app.conf
 
+app-motd:
+  file.managed:
+    - name: /srv/app/motd
+    - contents_pillar: app:greeting
+
 app-gone:
   file.absent:
     - name: /srv/app/old.txt
@@ -100,12 +105,13 @@ describe('brine highstate --root (built CLI) applies a tree of files, templates,
     const r = await brine('--out', 'json');
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.summary).toMatchObject({ failed: 0, total: 9 });
+    expect(report.summary).toMatchObject({ failed: 0, total: 10 });
     expect(report.summary.changed).toBeGreaterThanOrEqual(8);
     expect(readFileSync(join(root, 'srv/app/app.conf'), 'utf8')).toBe('greeting = hello\nport = 9090\nhost = e2e-host\n');
     expect(await host().stat('/srv/app')).toMatchObject({ type: 'directory', mode: 0o750, user: 'nobody', group: 'nogroup' });
     expect(await host().stat('/srv/app/app.conf')).toMatchObject({ mode: 0o640, user: 'nobody', group: 'nogroup' });
     expect(readFileSync(join(root, 'srv/app/static/b.txt'), 'utf8')).toBe('static b\n');
+    expect(readFileSync(join(root, 'srv/app/motd'), 'utf8')).toBe('hello\n');
     expect(await host().readlink('/srv/app/current')).toBe('/srv/app/app.conf');
     expect(existsSync(join(root, 'srv/app/old.txt'))).toBe(false);
     expect(readFileSync(join(root, 'srv/app/restarts.log'), 'utf8')).toBe('restarted\n');
