@@ -20,8 +20,6 @@ const BUILTIN_PARAMS: Record<string, readonly string[]> = {
   replace: ['old', 'new', 'count'],
   round: ['precision', 'method'],
   truncate: ['length', 'killwords', 'end'],
-  int: ['default', 'base'],
-  float: ['default'],
   batch: ['linecount', 'fill_with'],
   slice: ['slices', 'fill_with'],
   sum: ['attribute', 'start'],

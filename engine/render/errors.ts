@@ -1,6 +1,7 @@
 // nunjucks errors -> RenderError{file,line}: one line, the file relative to the states dir, the
 // innermost template where it happened, no stack.
 import { RenderError } from '../errors.js';
+import { LOC_MARK } from './patch-runtime.js';
 
 const HEADER = /^\(([^()\n]*)\)(?: \[Line (\d+)(?:, Column \d+)?\])?$/;
 const PREFIX = /^(?:Template render error: |Error: |TemplateFault: |TypeError: |RenderError: |ReferenceError: )+/;
@@ -24,6 +25,12 @@ export function toRenderError(e: unknown, file: string): RenderError {
     if (l) rest.push(l);
   }
   let reason = rest.join(' ').replace(PREFIX, '');
+  const marked = new RegExp(`${LOC_MARK}(.*?)${LOC_MARK}(\\d+)${LOC_MARK} ?`).exec(reason);
+  if (marked) {
+    if (marked[1]) where = marked[1];
+    line = Number(marked[2]);
+    reason = reason.replace(marked[0], '').replace(PREFIX, '');
+  }
   // nunjucks phrasing for the usual suspects, in Salt/Jinja terms
   reason = reason.replace(/^Unable to call `(.*)`, which is undefined or falsey$/, 'cannot call $1: it is undefined');
   reason = reason.replace(/^Unable to call `(.*)`, which is not a function$/, 'cannot call $1: it is not a function (a key of that name shadows the method)');

@@ -96,6 +96,30 @@ export const textFilters = {
       return pyPercent(pyStr(fmt), Object.keys(kw).length ? kw : pos);
     },
   },
+  int: {
+    params: ['default', 'base'],
+    fn: (v: unknown, d?: unknown, base?: unknown) => {
+      const dflt = d === undefined ? 0 : d;
+      if (typeof v === 'number') return Math.trunc(v);
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      const s = pyStr(v ?? '').trim().replace(/_/g, '');
+      const b = base === undefined ? 10 : Number(base);
+      const re = b === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : b === 8 ? /^[-+]?(0o)?[0-7]+$/i : b === 2 ? /^[-+]?(0b)?[01]+$/i : /^[-+]?\d+$/;
+      if (re.test(s)) return parseInt(s.replace(/^([-+]?)0[xob]/i, '$1'), b);
+      const f = Number(s);
+      return s !== '' && Number.isFinite(f) ? Math.trunc(f) : dflt;
+    },
+  },
+  float: {
+    params: ['default'],
+    fn: (v: unknown, d?: unknown) => {
+      if (typeof v === 'number') return v;
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      const s = pyStr(v ?? '').trim();
+      const f = Number(s);
+      return s !== '' && Number.isFinite(f) ? f : d === undefined ? 0 : d;
+    },
+  },
   to_bool: {
     params: [],
     fn: (v: unknown) => {

@@ -98,10 +98,15 @@ export const compilerPatched = true;
 
 // Line tracking: nunjucks only records the line of function calls; record it for every output
 // expression and statement so a runtime error names the line it happened on.
+// `runtime.brineLoc` is where the statement being executed comes from (file, 1-based line): an
+// error thrown inside a macro defined in another file names that file.
+function emitLoc(c: any, node: any): void {
+  c._emitLine(`lineno = ${node.lineno}; colno = ${node.colno}; runtime.brineLoc = [${JSON.stringify(String(c.templateName ?? ''))}, ${node.lineno + 1}];`);
+}
 function withLine(name: string) {
   const orig = C[name] as AnyFn;
   C[name] = function (this: any, node: any, frame: any, ...rest: any[]) {
-    this._emitLine(`lineno = ${node.lineno}; colno = ${node.colno};`);
+    emitLoc(this, node);
     return orig.call(this, node, frame, ...rest);
   };
 }
@@ -112,7 +117,7 @@ C.compileOutput = function compileOutput(this: any, node: any, frame: any) {
   for (const child of node.children) {
     if (child instanceof nodes.TemplateData!) origOutput.call(this, { ...node, children: [child] }, frame);
     else {
-      this._emitLine(`lineno = ${child.lineno}; colno = ${child.colno};`);
+      emitLoc(this, child);
       origOutput.call(this, { lineno: node.lineno, colno: node.colno, children: [child] }, frame);
     }
   }

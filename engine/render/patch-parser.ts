@@ -153,45 +153,63 @@ function origSetWithTuple(this: any): any {
   }
 }
 
-const origAggregate = P.parseAggregate as AnyFn;
+/**
+ * Lists, dicts, groups; plus what Jinja has and nunjucks lacks: tuples `(a, b)` and `(a,)` (as
+ * lists, not JavaScript's comma operator), trailing commas, and slices `[a:b:c]` after a value.
+ */
 P.parseAggregate = function parseAggregate(this: any) {
-  const state = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
-  const peeked = this.peeked;
+  const tok = this.nextToken();
   let node: any;
-  try {
-    node = origAggregate.call(this);
-  } catch (e) {
-    // Maybe a slice `[a:b:c]`: re-parse from the opening bracket.
-    const errState = { index: this.tokens.index, lineno: this.tokens.lineno, colno: this.tokens.colno };
-    this.tokens.index = state.index;
-    this.tokens.lineno = state.lineno;
-    this.tokens.colno = state.colno;
-    this.peeked = peeked;
-    const tok = this.nextToken();
-    if (tok.type !== lexer.TOKEN_LEFT_BRACKET) {
-      Object.assign(this.tokens, errState);
-      throw e;
-    }
-    const parts: any[] = [null, null, null];
-    let i = 0;
-    let isSlice = false;
-    while (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) {
+  let close: string;
+  if (tok.type === lexer.TOKEN_LEFT_PAREN) [node, close] = [new nodes.Group!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_PAREN!];
+  else if (tok.type === lexer.TOKEN_LEFT_BRACKET) [node, close] = [new nodes.Array!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_BRACKET!];
+  else if (tok.type === lexer.TOKEN_LEFT_CURLY) [node, close] = [new nodes.Dict!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_CURLY!];
+  else return null;
+  let sawComma = false;
+  let slice: any[] | null = null;
+  const parseSlice = (first: any): any[] => {
+    const parts: any[] = [first];
+    for (;;) {
+      if (this.skip(close)) return parts;
       if (this.skip(lexer.TOKEN_COLON)) {
-        isSlice = true;
-        i++;
-        if (i > 2) this.fail('too many slice components', tok.lineno, tok.colno);
+        parts.push(null);
+        if (parts.length > 3) this.fail('too many slice components', tok.lineno, tok.colno);
         continue;
       }
-      parts[i] = this.parseExpression();
+      if (parts[parts.length - 1] !== null) this.fail('expected : or ] in slice', tok.lineno, tok.colno);
+      parts[parts.length - 1] = this.parseExpression();
     }
-    if (!isSlice) {
-      Object.assign(this.tokens, errState);
-      throw e;
+  };
+  for (;;) {
+    const type = this.peekToken().type;
+    if (type === close) {
+      this.nextToken();
+      break;
     }
-    return new nodes.Array!(tok.lineno, tok.colno, [new Slice(tok.lineno, tok.colno, parts[0], parts[1], parts[2])]);
+    if (type === lexer.TOKEN_RIGHT_PAREN || type === lexer.TOKEN_RIGHT_BRACKET || type === lexer.TOKEN_RIGHT_CURLY) {
+      this.fail('parseAggregate: unbalanced brackets', tok.lineno, tok.colno);
+    }
+    if (node.children.length > 0) {
+      if (!this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+      sawComma = true;
+      if (this.peekToken().type === close) continue;
+    }
+    if (node instanceof nodes.Dict!) {
+      const key = this.parsePrimary();
+      if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
+      const value = this.parseExpression();
+      node.addChild(new nodes.Pair!(key.lineno, key.colno, key, value));
+      continue;
+    }
+    const first = node instanceof nodes.Array! && node.children.length === 0 && this.peekToken().type === lexer.TOKEN_COLON ? null : this.parseExpression();
+    if (node instanceof nodes.Array! && node.children.length === 0 && this.peekToken().type === lexer.TOKEN_COLON) {
+      slice = parseSlice(first);
+      break;
+    }
+    node.addChild(first);
   }
-  // `(a, b)` is a tuple in Jinja, not JavaScript's comma operator.
-  if (node instanceof nodes.Group! && node.children.length > 1) return new nodes.Array!(node.lineno, node.colno, node.children);
+  if (slice) return new nodes.Array!(tok.lineno, tok.colno, [new Slice(tok.lineno, tok.colno, slice[0], slice[1], slice[2])]);
+  if (node instanceof nodes.Group! && (node.children.length !== 1 || sawComma)) return new nodes.Array!(node.lineno, node.colno, node.children);
   return node;
 };
 

@@ -110,7 +110,28 @@ R.brineEq = pyEq;
 export const runtimePatched = true;
 
 // nunjucks' runtime line numbers are 0-based (its parse errors are 1-based): report 1-based.
+// A fault thrown while a statement runs carries that statement's file and line (see brineLoc).
 R.handleError = function handleError(error: any, lineno: number, colno: number) {
   if (error && error.lineno) return error;
+  // already located by a nested template (a compile error of an included file)
+  if (error instanceof Error && /^\([^()\n]*\) \[Line \d+/.test(error.message)) return new nj.lib.TemplateError(error.message, (lineno ?? 0) + 1, (colno ?? 0) + 1);
+  const loc = R.brineLoc as [string, number] | undefined;
+  R.brineLoc = undefined;
+  if (loc && error instanceof Error) {
+    const msg = `${LOC_MARK}${loc[0]}${LOC_MARK}${loc[1]}${LOC_MARK} ${error.message}`;
+    return new nj.lib.TemplateError(msg, loc[1], (colno ?? 0) + 1);
+  }
   return new nj.lib.TemplateError(error, (lineno ?? 0) + 1, (colno ?? 0) + 1);
+};
+
+/** Marks file and line inside an error message: `@@file@@line@@ reason`. */
+export const LOC_MARK = '@@brine@@';
+
+// Compile errors of included/imported templates must surface synchronously (nunjucks would
+// report them from a later tick, after the render returned): compile every template eagerly.
+const E = (nj as any).Environment.prototype;
+const origGetTemplate = E.getTemplate as AnyFn;
+E.getTemplate = function getTemplate(this: any, name: any, eager: any, ...rest: any[]) {
+  if (typeof eager === 'function') return origGetTemplate.call(this, name, eager, ...rest);
+  return origGetTemplate.call(this, name, true, ...rest);
 };

@@ -1,0 +1,56 @@
+// Render errors: one RenderError naming the file (relative to the states dir) and line, never a
+// silent wrong value or a stack trace.
+import { describe, expect, it } from 'vitest';
+import { RenderError } from '../../../engine/errors.js';
+import { renderer } from './fixture.js';
+
+const r = renderer({
+  'macros.jinja': "{% macro bad() %}\nline2\n{{ missing_var }}\n{% endmacro %}\n",
+  'broken.jinja': 'ok\n{% if %}\n',
+  'inc/data.yml': 'a: [1\n',
+});
+
+const cases: Array<[string, string, string, number | undefined, RegExp]> = [
+  ['undefined variable printed', 'a\nb\n{{ nope }}', 'x.sls', 3, /printing an undefined value/],
+  ['attribute of missing key', 'a\n\n{{ pillar.zzz.sub }}', 'x.sls', 3, /cannot read 'sub' of an undefined value/],
+  ['undefined in if', '{% if nope %}x{% endif %}', 'x.sls', 1, /testing an undefined value/],
+  ['for over undefined', '\n{% for x in nope %}{% endfor %}', 'x.sls', 2, /for loop over an undefined value/],
+  ['syntax error', 'a\n{% if %}', 'x.sls', 2, /unexpected token/],
+  ['unknown tag', '{% with x = 1 %}{% endwith %}', 'x.sls', 1, /unknown block tag: with/],
+  ['unknown filter', 'a\n{{ 1|nosuchfilter }}', 'x.sls', 2, /filter not found: nosuchfilter/],
+  ['unsupported salt function', "\n\n{{ salt['cmd.run']('id') }}", 'x.sls', 3, /salt\['cmd.run'\] is not supported/],
+  ['unknown keyword to a filter', "{{ 'a'|indent(wdth=2) }}", 'x.sls', 1, /indent\(\) got an unexpected keyword argument 'wdth'/],
+  ['unknown keyword to pillar.get', "{{ salt['pillar.get']('a', dflt=1) }}", 'x.sls', 1, /pillar.get\(\) got an unexpected keyword argument 'dflt'/],
+  ['keyword to a filter that takes none', "{{ 'a'|upper(x=1) }}", 'x.sls', 1, /filter 'upper' does not take keyword arguments/],
+  ['% with too few args', "{{ '%s %s' % ('a',) }}", 'x.sls', 1, /not enough arguments/],
+  ['unpack count mismatch', '{% set a, b = [1, 2, 3] %}', 'x.sls', 1, /cannot unpack 3 values into 2 variables/],
+  ['add str and int', "{{ 'a' + 1 }}", 'x.sls', 1, /cannot add 'a' and 1/],
+  ['method shadowed by a real key', '{{ pillar.get("x") }}', 'x.sls', 1, /it is not a function/],
+  ['missing include names the including file and line', "a\n{% include 'nope.jinja' %}", 'x.sls', 2, /template not found: nope.jinja/],
+  ['error inside an imported macro names the macro file', "{% from 'macros.jinja' import bad %}\n{{ bad() }}", 'macros.jinja', 3, /printing an undefined value/],
+  ['syntax error inside an included file', "{% include 'broken.jinja' %}", 'broken.jinja', 2, /unexpected token/],
+  ['bad YAML in import_yaml', "{% import_yaml 'inc/data.yml' as d %}", 'x.sls', 1, /import_yaml inc\/data.yml: invalid YAML/],
+  ['path leaving the states dir', "{% include '../../etc/passwd' %}", 'x.sls', 1, /template not found/],
+];
+
+describe('render: errors name file and line', () => {
+  it.each(cases)('%s', (_n, tpl, file, line, msg) => {
+    let err: unknown;
+    try {
+      r.renderString(tpl, 'x.sls');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RenderError);
+    const re = err as RenderError;
+    expect(re.file).toBe(file);
+    expect(re.line).toBe(line);
+    expect(re.reason).toMatch(msg);
+    expect(re.message).not.toContain('\n');
+    expect(re.message).toBe(`${file}${line ? `:${line}` : ''}: ${re.reason}`);
+  });
+
+  it('renderFile of a missing file is a RenderError naming it', () => {
+    expect(() => r.renderFile('nope/init.sls')).toThrow(/^nope\/init.sls: cannot read: ENOENT$/);
+  });
+});
