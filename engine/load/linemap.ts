@@ -14,6 +14,19 @@ function linePattern(src: string): RegExp | null {
   return new RegExp(`^\\s*${re}\\s*$`);
 }
 
+function findBack(src: string[], before: number, line: string): number {
+  const text = line.trim();
+  if (!text) return -1;
+  for (let j = Math.min(before, src.length) - 1; j >= 0; j--) {
+    const s = src[j]!;
+    if (TAG_ONLY.test(s)) continue;
+    if (s.trim() === text) return j;
+    const pat = linePattern(s);
+    if (pat && pat.test(line)) return j;
+  }
+  return -1;
+}
+
 /** A function from a 1-based rendered line to a 1-based source line. */
 export function lineMap(source: string, rendered: string): (line: number) => number {
   if (source === rendered) return (n) => n;
@@ -41,10 +54,11 @@ export function lineMap(source: string, rendered: string): (line: number) => num
           }
         }
         if (hit < 0) {
-          // wrap around: a loop repeats lines already used in this gap
-          for (let j = 0; j < k && hit < 0; j++) {
-            const pat = linePattern(src[cands[j]!]!);
-            if (pat && pat.test(out[o]!)) hit = j;
+          // a loop repeats lines: the nearest earlier source line with the same literal text
+          const back = findBack(src, gapSrc[0] ?? si, out[o]!);
+          if (back >= 0) {
+            map[o] = back + 1;
+            continue;
           }
         }
         if (hit >= 0) {

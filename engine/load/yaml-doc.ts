@@ -11,7 +11,7 @@ export interface PositionedYaml {
 
 export function parseYaml(text: string, file: string, mapLine: (n: number) => number = (n) => n): PositionedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...yamlReadOptions, lineCounter });
+  const doc = parseDocument(text, { ...yamlReadOptions, lineCounter, prettyErrors: true });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
