@@ -50,9 +50,10 @@ function isArmored(b: Buffer): boolean {
   return b.subarray(0, 200).toString('latin1').includes('-----BEGIN PGP PUBLIC KEY BLOCK-----');
 }
 
-/** Where a managed key lives: the line's signed-by, else /etc/apt/keyrings/SLUG.asc|.gpg. */
-export function keyPath(r: RepoLine, armored: boolean): string {
-  return optionValue(r, 'signed-by') ?? `${KEYRINGS}/${repoSlug(r)}.${armored ? 'asc' : 'gpg'}`;
+/** Where a managed key lives: the line's signed-by, else /etc/apt/keyrings/NAME.asc|.gpg (NAME: the source file's). */
+export function keyPath(r: RepoLine, file: string, armored: boolean): string {
+  const name = basename(file).replace(/\.(list|sources)$/, '');
+  return optionValue(r, 'signed-by') ?? `${KEYRINGS}/${name}.${armored ? 'asc' : 'gpg'}`;
 }
 
 async function listsPresent(host: Host, r: RepoLine): Promise<boolean> {
@@ -76,7 +77,7 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
   const keyData = await wantedKey(args, ctx);
   let key: RepoFacts['key'];
   if (keyData) {
-    const path = keyPath(r, isArmored(keyData));
+    const path = keyPath(r, file, isArmored(keyData));
     key = { path, have: await host.hash(path), want: sha256(keyData), data: keyData.toString('base64') };
   }
   const render = file.endsWith('.sources') ? renderSources : renderList;
@@ -159,7 +160,7 @@ export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
   async gather(host, args) {
     const r = parsed(args);
     const file = sourceFile(args, r);
-    const candidates = optionValue(r, 'signed-by') ? [] : [keyPath(r, true), keyPath(r, false)];
+    const candidates = optionValue(r, 'signed-by') ? [] : [keyPath(r, file, true), keyPath(r, file, false)];
     const keys: string[] = [];
     for (const k of candidates) if (await host.lstat(k)) keys.push(k);
     return { file, exists: (await host.lstat(file)) !== null, keys };

@@ -37,7 +37,8 @@ function hostPath(uri: string): string {
 
 /** A file-name-safe slug for the repo: host/path + suite (deb.debian.org_debian_bookworm-backports). */
 export function repoSlug(r: RepoLine): string {
-  const raw = `${hostPath(r.uri)}_${r.suite.replace(/\/+$/, '') || 'flat'}`;
+  const suite = r.suite.replace(/^(\.\/)+|\/+$/g, '').replace(/^\.$/, '');
+  const raw = `${hostPath(r.uri)}_${suite || 'flat'}`;
   return raw.replace(/[^A-Za-z0-9.-]+/g, '_').replace(/^[_.]+|_+$/g, '') || 'repo';
 }
 

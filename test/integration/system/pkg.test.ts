@@ -1,0 +1,196 @@
+// pkg and pkgrepo against real apt/dpkg in a booted Debian 12 target over SSH: a signed local
+// repository (no network) added with pkgrepo.managed, packages installed, pinned, held, upgraded,
+// removed and purged; the dry run changes nothing and predicts exactly what the real run does; the
+// second run changes nothing; dpkg locked and unknown packages fail with one line. One Debian
+// package (hello) comes from deb.debian.org, the only network these tests use.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecOptions, Host } from '../../../engine/host/host.js';
+import { modules } from '../../../modules/pkg/index.js';
+import { checkApply, plan, testCtx } from '../../support/checkapply.js';
+import { buildSignedRepo } from './local-repo.js';
+import { type Booted, bootTarget, runSls, statesTree, summary } from './target.js';
+
+const pkg = modules.pkg!;
+const pkgrepo = modules.pkgrepo!;
+let b: Booted;
+let key: string;
+
+async function dpkg(names: string[]): Promise<Record<string, string>> {
+  const r = await b.t.ssh(`dpkg-query -W -f '\${Package} \${db:Status-Abbrev} \${Version}\\n' ${names.join(' ')} 2>/dev/null; true`);
+  return Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => { const [n, s, v] = l.split(/\s+/); return [n!, `${s!.trim()} ${v ?? ''}`.trim()]; }));
+}
+
+beforeAll(async () => {
+  b = await bootTarget();
+  ({ keyArmored: key } = await buildSignedRepo(`${b.t.rootfs}/srv/brine-repo`, [
+    { name: 'brine-test-a', version: '1.0-1' },
+    { name: 'brine-test-a', version: '1.1-1' },
+    { name: 'brine-test-b', version: '2.0-1', depends: 'brine-test-a', files: { '/etc/brine-test-b.conf': 'x = 1\n' } },
+  ]));
+}, 300_000);
+afterAll(async () => {
+  await b?.stop();
+});
+
+describe('pkgrepo.managed + pkg.installed through the pipeline', () => {
+  const sls = `
+brine-repo:
+  pkgrepo.managed:
+    - name: deb file:/srv/brine-repo ./
+    - file: /etc/apt/sources.list.d/brine-test.sources
+    - humanname: brine test repository
+    - key_file: salt://repo.asc
+
+brine-test-pkgs:
+  pkg.installed:
+    - pkgs:
+      - brine-test-a: 1.0-1
+      - brine-test-b
+    - require:
+      - pkgrepo: brine-repo
+`;
+  let tree: ReturnType<typeof statesTree>;
+  beforeAll(() => {
+    tree = statesTree({ 'repo.sls': sls, 'repo.asc': key });
+  });
+  afterAll(() => tree.cleanup());
+
+  it('dry run: plans the key, the source and one refresh, installs after it; changes nothing', async () => {
+    const r = await runSls(b.host, tree.dir, ['repo'], true);
+    expect(summary(r)).toEqual([
+      ['pkgrepo.managed deb file:/srv/brine-repo ./', null, ['create /etc/apt/keyrings/brine-test.asc', 'create /etc/apt/sources.list.d/brine-test.sources', 'run apt-get update']],
+      ['pkg.installed brine-test-pkgs', null, []],
+    ]);
+    expect(r.results[1]!.comment).toBe('would change after pkgrepo: brine-repo');
+    expect(r.results[0]!.changes[1]!.diff).toContain('+Signed-By: /etc/apt/keyrings/brine-test.asc');
+    expect((await b.t.ssh('ls /etc/apt/sources.list.d /etc/apt/keyrings 2>&1')).stdout).not.toContain('brine');
+    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({});
+  });
+
+  it('real run: does what the dry run said, installs the pinned version and the dependent package', async () => {
+    const dry = await runSls(b.host, tree.dir, ['repo'], true);
+    const r = await runSls(b.host, tree.dir, ['repo'], false);
+    expect(r.results.map((x) => [x.result, x.comment])).toEqual([
+      [true, '3 change(s) made'],
+      [true, 'installed brine-test-a=1.0-1, brine-test-b=2.0-1'],
+    ]);
+    expect(r.results[0]!.changes).toEqual(dry.results[0]!.changes);
+    expect(r.results[1]!.changes).toEqual([
+      { op: 'create', target: 'brine-test-a', after: '1.0-1' },
+      { op: 'create', target: 'brine-test-b', after: '2.0-1' },
+    ]);
+    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({ 'brine-test-a': 'ii 1.0-1', 'brine-test-b': 'ii 2.0-1' });
+    const src = await b.t.ssh('cat /etc/apt/sources.list.d/brine-test.sources; stat -c %a /etc/apt/keyrings/brine-test.asc');
+    expect(src.stdout).toBe('# brine test repository\nTypes: deb\nURIs: file:/srv/brine-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/brine-test.asc\n644');
+  });
+
+  it('second run: nothing to do, in the dry run and for real', async () => {
+    for (const test of [true, false]) {
+      const r = await runSls(b.host, tree.dir, ['repo'], test);
+      expect(r.results.map((x) => [x.result, x.changes])).toEqual([
+        [true, []],
+        [true, []],
+      ]);
+    }
+  });
+});
+
+describe('pkg states on the real dpkg', () => {
+  it('reads dpkg state once for all pkg states (gatherMany: one exec)', async () => {
+    let execs = 0;
+    const counting = new Proxy(b.host, {
+      get(target, prop, recv) {
+        if (prop === 'exec') return (argv: string[], o?: ExecOptions) => { execs++; return target.exec(argv, o); };
+        return Reflect.get(target, prop, recv);
+      },
+    }) as Host;
+    const items = [{ name: 'brine-test-a' }, { name: 'x', pkgs: ['brine-test-b', 'bash'] }, { name: 'hello' }].map((args) => ({ args, ctx: testCtx(args) }));
+    const facts = await pkg.installed!.gatherMany!(counting, items);
+    expect(execs).toBe(1);
+    expect(facts.map((f, i) => pkg.installed!.plan(items[i]!.args, f, items[i]!.ctx))).toEqual([[], [], [{ op: 'create', target: 'hello', after: '2.10-3' }]]);
+  });
+
+  it('upgrades to a pinned version and holds it; a held package does not move without hold', async () => {
+    const r = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.1-1', hold: true });
+    expect(r.planned).toEqual([
+      { op: 'update', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' },
+      { op: 'update', target: 'brine-test-a (hold)', before: false, after: true },
+    ]);
+    expect(r.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'hi 1.1-1' });
+    const blocked = checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' });
+    await expect(blocked).rejects.toThrow('brine-test-a: a held package would change: release the hold (hold: False) or pin the held version');
+    expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'hi 1.1-1' });
+  });
+
+  it('downgrades and releases the hold; latest upgrades again', async () => {
+    const down = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0*', hold: false });
+    expect(down.planned).toEqual([
+      { op: 'update', target: 'brine-test-a', before: '1.1-1', after: '1.0-1' },
+      { op: 'update', target: 'brine-test-a (hold)', before: true, after: false },
+    ]);
+    expect(down.replanned).toEqual([]);
+    const up = await checkApply(b.host, pkg.latest!, { name: 'brine-test-a' });
+    expect(up.planned).toEqual([{ op: 'update', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' }]);
+    expect(up.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
+  });
+
+  it('removes (configuration stays), then purges', async () => {
+    const dry = await plan(b.host, pkg.removed!, { name: 'brine-test-b' });
+    expect(await dpkg(['brine-test-b'])).toEqual({ 'brine-test-b': 'ii 2.0-1' });
+    const rm = await checkApply(b.host, pkg.removed!, { name: 'brine-test-b' });
+    expect(rm.planned).toEqual(dry);
+    expect(rm.planned).toEqual([{ op: 'delete', target: 'brine-test-b', before: '2.0-1' }]);
+    expect(rm.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-b'])).toEqual({ 'brine-test-b': 'rc 2.0-1' });
+    expect((await b.t.ssh('cat /etc/brine-test-b.conf')).stdout).toBe('x = 1');
+    const purge = await checkApply(b.host, pkg.purged!, { name: 'x', pkgs: ['brine-test-b', 'brine-test-a'] });
+    expect(purge.planned).toEqual([
+      { op: 'delete', target: 'brine-test-b', before: 'config-files', after: 'purged' },
+      { op: 'delete', target: 'brine-test-a', before: '1.1-1', after: 'purged' },
+    ]);
+    expect(purge.replanned).toEqual([]);
+    expect((await b.t.ssh('test -e /etc/brine-test-b.conf')).exitCode).toBe(1);
+    expect(await plan(b.host, pkg.removed!, { name: 'brine-test-a' })).toEqual([]);
+  });
+
+  it('installs a package from Debian itself and the second plan is empty', async () => {
+    const r = await checkApply(b.host, pkg.installed!, { name: 'hello' });
+    expect(r.planned).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(r.replanned).toEqual([]);
+    expect((await b.t.ssh('hello')).stdout).toBe('Hello, world!');
+  }, 120_000);
+
+  it('fails with one line for an unknown package, in the dry run already', async () => {
+    await expect(plan(b.host, pkg.installed!, { name: 'brine-no-such-package' })).rejects.toThrow(
+      /^brine-no-such-package: package 'brine-no-such-package' not found: no configured repository provides it/,
+    );
+  });
+
+  it('fails with one line when dpkg is locked by another process', async () => {
+    // hold dpkg's frontend lock the way apt does (fcntl), from another process in the target
+    await b.t.ssh(`nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/run/locked','w'); time.sleep(60)" >/dev/null 2>&1 &
+      for i in $(seq 50); do [ -e /run/locked ] && break; sleep 0.1; done`);
+    expect((await b.t.ssh('test -e /run/locked && pgrep -f fcntl.lockf')).exitCode).toBe(0);
+    try {
+      const err = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a' }).then(() => null, (e: Error) => e);
+      expect(err?.message).toMatch(/^brine-test-a: dpkg is locked by another process \(pid \d+ python3\): \/var\/lib\/dpkg\/lock-frontend; try again when it has finished$/);
+      expect(await dpkg(['brine-test-a'])).toEqual({});
+    } finally {
+      await b.t.ssh('pkill -f "fcntl.lockf" ; rm -f /run/locked');
+    }
+  });
+});
+
+describe('pkgrepo.absent', () => {
+  it('removes the source and the key it stored', async () => {
+    const args = { name: 'deb file:/srv/brine-repo ./', file: '/etc/apt/sources.list.d/brine-test.sources' };
+    const r = await checkApply(b.host, pkgrepo.absent!, args);
+    expect(r.planned).toEqual([
+      { op: 'delete', target: '/etc/apt/sources.list.d/brine-test.sources' },
+      { op: 'delete', target: '/etc/apt/keyrings/brine-test.asc' },
+    ]);
+    expect(r.replanned).toEqual([]);
+  });
+});
