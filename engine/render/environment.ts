@@ -114,6 +114,15 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
       return Object.assign(out, kw);
     },
     list: (v?: unknown) => (v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? Object.keys(v) : isStr(v) ? [...String(v)] : [v]),
+    namespace: (...args: unknown[]) => {
+      const { pos, kw } = splitKw(args);
+      return Object.assign({}, ...pos.filter(isMap), kw);
+    },
+    __brine_setattr: (obj: unknown, key: unknown, value: unknown) => {
+      if (!isMap(obj)) throw new TemplateFault(`cannot set attribute '${String(key)}' on ${pyRepr(obj)} (use namespace())`);
+      obj[String(key)] = value;
+      return '';
+    },
     zip: (...lists: unknown[][]) => {
       const n = Math.min(...lists.map((l) => l.length));
       return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));

@@ -136,3 +136,18 @@ C._getNodeName = function _getNodeName(this: any, node: any) {
   const name = String(origNodeName.call(this, node));
   return name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028|\u2029/g, ' ');
 };
+
+// Jinja scoping: `{% set %}` inside a for loop (or macro) does not leak out of it. nunjucks
+// writes to the outer variable of the same name (frame.set(..., resolveUp=true)).
+const origSet = C.compileSet as AnyFn;
+C.compileSet = function compileSet(this: any, node: any, frame: any) {
+  const emitLine = this._emitLine;
+  this._emitLine = function (this: any, line: string) {
+    return emitLine.call(this, line.replace(/^(frame\.set\(".*", t_\d+), true\);$/, '$1);'));
+  };
+  try {
+    return origSet.call(this, node, frame);
+  } finally {
+    this._emitLine = emitLine;
+  }
+};

@@ -123,6 +123,12 @@ P.parseSet = function parseSet(this: any) {
   const tag = this.peekToken();
   // Peek: `set a, b = ...` (several targets) needs Jinja's unpacking.
   const node = origSetWithTuple.call(this);
+  // `{% set ns.attr = value %}` (Jinja namespaces)
+  if (node.targets.some((t: any) => t instanceof nodes.LookupVal!)) {
+    if (node.targets.length !== 1 || !node.value) this.fail('set: an attribute target must be the only target, with a value', tag.lineno, tag.colno);
+    const t = node.targets[0];
+    return output(tag, call(tag, '__brine_setattr', [t.target, t.val, node.value]));
+  }
   if (!node.value || node.targets.length < 2) return node;
   const tmp = `_brine_set${++tmpCounter}`;
   const out: any[] = [set(tag, tmp, call(tag, '__brine_unpack', [node.value, lit(tag, node.targets.length)]))];
