@@ -118,7 +118,7 @@ describe('bad input: exit 3 and one line, nothing changed', () => {
   ];
   for (const [what, files, args, re] of cases) {
     it(what, async () => {
-      const s = scratch({ ...files, 'ok.sls': 'f:\n  file.managed:\n    - name: /never\n    - contents: x\n' });
+      const s = scratch({ ...files, 'ok.sls': 'never:\n  file.managed:\n    - name: /never\n    - contents: x\n' });
       const r = await brine(s, [...args, 'ok']);
       expect(r.code).toBe(3);
       expect(r.stdout).toBe('');
