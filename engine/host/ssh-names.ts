@@ -1,20 +1,21 @@
 // uid/gid <-> name maps read from the target's /etc/passwd and /etc/group, so sftp stat results can
-// carry owner names and atomic writes can chown by id without an extra command. Re-read when the
-// files changed (checked lazily after any command ran, since a command may add users).
+// carry owner names and atomic writes can chown by id without an extra command. Loaded once (one
+// command), then re-read only when the files changed (checked lazily after any command ran,
+// since a command may add users).
 
-export interface NameFiles {
-  /** size and mtime of a file, or null when missing. */
-  statSig(path: string): Promise<string | null>;
-  read(path: string): Promise<Buffer | null>;
+export interface NameSource {
+  /** Signature (size:mtime of /etc/passwd and /etc/group) and both files' text, in one round trip. */
+  load(): Promise<{ sig: string; passwd: string; group: string }>;
+  /** The signature alone (cheap). */
+  sig(): Promise<string>;
 }
 
 interface Table {
-  sig: string | null;
   byId: Map<number, string>;
   byName: Map<string, number>;
 }
 
-function parse(text: string): Omit<Table, 'sig'> {
+function parse(text: string): Table {
   const byId = new Map<number, string>();
   const byName = new Map<string, number>();
   for (const line of text.split('\n')) {
@@ -29,54 +30,67 @@ function parse(text: string): Omit<Table, 'sig'> {
 }
 
 export class NameCache {
-  private tables = new Map<string, Table>();
+  private users: Table | undefined;
+  private groups: Table | undefined;
+  private sig: string | undefined;
   private dirty = true;
-  constructor(private readonly files: NameFiles) {}
+  private inflight: Promise<void> | undefined;
+  constructor(private readonly src: NameSource) {}
 
   /** Something ran on the host that may have changed users or groups. */
   invalidate(): void {
     this.dirty = true;
   }
 
-  private async refresh(force = false): Promise<void> {
-    if (!this.dirty && !force) return;
+  /** One refresh at a time: concurrent lookups share it. */
+  private refresh(force = false): Promise<void> {
+    if (!this.dirty && !force) return Promise.resolve();
+    if (this.inflight) return this.inflight;
     this.dirty = false;
-    await Promise.all(
-      ['/etc/passwd', '/etc/group'].map(async (p) => {
-        const sig = await this.files.statSig(p);
-        const cur = this.tables.get(p);
-        if (cur && cur.sig === sig && !force) return;
-        const data = await this.files.read(p);
-        this.tables.set(p, { sig, ...parse(data ? data.toString('utf8') : '') });
-      }),
+    this.inflight = (async () => {
+      if (this.users && !force && (await this.src.sig()) === this.sig) return;
+      const r = await this.src.load();
+      this.sig = r.sig;
+      this.users = parse(r.passwd);
+      this.groups = parse(r.group);
+    })().then(
+      () => {
+        this.inflight = undefined;
+      },
+      (e: unknown) => {
+        this.inflight = undefined;
+        this.dirty = true;
+        throw e;
+      },
     );
+    return this.inflight;
   }
 
-  private async lookup<T>(file: string, get: (t: Table) => T | undefined): Promise<T | undefined> {
+  private async lookup<T>(which: 'users' | 'groups', get: (t: Table) => T | undefined): Promise<T | undefined> {
     await this.refresh();
-    let t = this.tables.get(file);
+    let t = this[which];
     let v = t ? get(t) : undefined;
     if (v === undefined) {
       await this.refresh(true);
-      t = this.tables.get(file);
+      t = this[which];
       v = t ? get(t) : undefined;
     }
     return v;
   }
 
   async userName(uid: number): Promise<string> {
-    return (await this.lookup('/etc/passwd', (t) => t.byId.get(uid))) ?? String(uid);
+    return (await this.lookup('users', (t) => t.byId.get(uid))) ?? String(uid);
   }
   async groupName(gid: number): Promise<string> {
-    return (await this.lookup('/etc/group', (t) => t.byId.get(gid))) ?? String(gid);
+    return (await this.lookup('groups', (t) => t.byId.get(gid))) ?? String(gid);
   }
   /** Numeric id for a user name (or a numeric string); undefined when unknown. */
   async uid(name: string): Promise<number | undefined> {
     if (/^\d+$/.test(name)) return Number(name);
-    return this.lookup('/etc/passwd', (t) => t.byName.get(name));
+    return this.lookup('users', (t) => t.byName.get(name));
   }
   async gid(name: string): Promise<number | undefined> {
     if (/^\d+$/.test(name)) return Number(name);
-    return this.lookup('/etc/group', (t) => t.byName.get(name));
+    return this.lookup('groups', (t) => t.byName.get(name));
   }
 }

@@ -38,6 +38,7 @@ export interface SshStats {
 
 const SFTP_NO_SUCH_FILE = 2;
 const CHUNK = 32 * 1024;
+const READ_CHUNK = 64 * 1024;
 
 function sftpCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
@@ -83,11 +84,21 @@ export class SshHost implements Host {
     });
     this.sudo = loginUser === 'root' ? undefined : new SudoFiles(this);
     this.names = new NameCache({
-      statSig: async (p) => {
-        const s = await this.sftpCall<Stats | null>((sf, cb) => sf.stat(p, cb), true);
-        return s ? `${s.size}:${s.mtime}` : null;
+      load: async () => {
+        const argv = ['sh', '-c', 'stat -c %s:%Y /etc/passwd /etc/group | paste -sd " "; echo @@; cat /etc/passwd; echo @@; cat /etc/group'];
+        const r = await this.exec(argv, {}, false);
+        const [sig, passwd, group] = r.stdout.split('@@\n');
+        return { sig: (sig ?? '').trim(), passwd: passwd ?? '', group: group ?? '' };
       },
-      read: (p) => this.readFile(p),
+      sig: async () => {
+        const sigs = await Promise.all(
+          ['/etc/passwd', '/etc/group'].map(async (p) => {
+            const s = await this.sftpCall<Stats | null>((sf, cb) => sf.stat(p, cb), true);
+            return s ? `${s.size}:${s.mtime}` : '';
+          }),
+        );
+        return sigs.join(' ');
+      },
     });
   }
 
@@ -218,19 +229,27 @@ export class SshHost implements Host {
     const h = handle;
     const parts: Buffer[] = [];
     try {
-      let pos = 0;
-      for (;;) {
-        const buf = Buffer.alloc(CHUNK * 8);
-        const n = await this.sftpCall<number>((sf, cb) =>
+      // fstat goes out with the first read: a regular file is done once its size is read (one
+      // read for a small file); a file that reports size 0 (procfs, pipes) is read until EOF
+      const readAt = (pos: number) => {
+        const buf = Buffer.alloc(READ_CHUNK);
+        return this.sftpCall<number>((sf, cb) =>
           sf.read(h, buf, 0, buf.length, pos, (err, bytes) => {
             // EOF is reported as an error by some servers, as 0 bytes by others
             if (err && (err as { code?: number }).code === 1) cb(null, 0);
             else cb(err, bytes);
           }),
-        );
-        if (!n) break;
-        parts.push(buf.subarray(0, n));
-        pos += n;
+        ).then((n) => buf.subarray(0, n));
+      };
+      const [st, head] = await Promise.all([this.sftpCall<Stats>((sf, cb) => sf.fstat(h, cb)), readAt(0)]);
+      parts.push(head);
+      let pos = head.length;
+      let last = head.length;
+      while (st.size > 0 ? pos < st.size && last > 0 : last > 0) {
+        const b = await readAt(pos);
+        parts.push(b);
+        pos += b.length;
+        last = b.length;
       }
     } catch (e) {
       this.fail('read', path, e);

@@ -61,6 +61,23 @@ describe('ssh transport', () => {
     await h.close();
   });
 
+  it('reads files whole over sftp: empty, exactly one read, many reads, procfs (size 0)', async () => {
+    const { target, options } = sshTarget(t);
+    const h = await connectSsh(target, options);
+    for (const n of [0, 1, 65535, 65536, 65537, 300_000]) {
+      const data = Buffer.alloc(n, n % 251);
+      await h.writeFileAtomic(`/root/size-${n}`, data);
+      expect((await h.readFile(`/root/size-${n}`))?.equals(data)).toBe(true);
+    }
+    const before = h.stats.sftp;
+    await h.readFile('/root/size-1');
+    expect(h.stats.sftp - before).toBe(4); // open, fstat + read together, close
+    const viaSftp = (await h.readFile('/proc/self/mountinfo'))!.toString();
+    expect(viaSftp.split('\n').length).toBeGreaterThan(5);
+    expect(viaSftp.endsWith('\n')).toBe(true);
+    await h.close();
+  });
+
   it('turns a connection lost mid-command into a TransportError and closes cleanly', async () => {
     const { target, options } = sshTarget(t);
     const h = await connectSsh(target, options);
