@@ -27,6 +27,8 @@ export const ENV_SCHEMA: JSONSchema = {
     appliance: obj(
       {
         standby: bool,
+        // the pillar tree sets it (states/top.sls selects the appliance states by it); an env may override
+        enabled: bool,
         domain: { type: 'string', pattern: DOMAIN, description: 'a DNS name like ecs.example.org' },
         allowed_hosts: str,
         ssl: obj({
