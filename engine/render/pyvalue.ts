@@ -154,7 +154,7 @@ function formatSpec(v: unknown, spec: string): string {
   if (!spec) return pyStr(v);
   const m = /^(?:(.)?([<>^=]))?([+\- ])?(#)?(0)?(\d+)?(,)?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/.exec(spec);
   if (!m) throw new TemplateFault(`invalid format spec '${spec}'`);
-  const [, fillCh, align, sign, , zero, width, , prec, type] = m;
+  const [, fillCh, align, sign, , zero, width, comma, prec, type] = m;
   let s: string;
   if (type === 'f' || type === 'F') s = toNumber(v, type).toFixed(prec === undefined ? 6 : Number(prec));
   else if (type === 'd') s = String(Math.trunc(toNumber(v, type)));
@@ -167,6 +167,7 @@ function formatSpec(v: unknown, spec: string): string {
     if (prec !== undefined && isStr(v)) s = s.slice(0, Number(prec));
   }
   if (type === 'X') s = s.toUpperCase();
+  if (comma) s = s.replace(/^(-?\d+)/, (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
   if (sign === '+' && typeof v === 'number' && v >= 0) s = `+${s}`;
   const w = width === undefined ? 0 : Number(width);
   const fill = fillCh ?? (zero ? '0' : ' ');
