@@ -28,6 +28,7 @@ export function makeDrive(o: { label: string; fs: 'ext4' | 'ext2'; file: string;
     run('umount', [mnt]);
   } catch (e) {
     run('losetup', ['-d', device]);
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   let attached = true;
