@@ -48,8 +48,9 @@ const configurable: StateFunction<ConfigurableArgs, null> = {
     additionalProperties: false,
   },
   gather: async () => null,
-  plan(args) {
+  plan(args, _facts, ctx) {
     if (!args.changes && args.result === false) throw new StateError(args.name, args.comment || 'Failure!');
+    if (!args.changes && args.comment) ctx.log.info(args.comment);
     return args.changes ? pretend(args.name) : [];
   },
   async apply(_host, _changes, ctx) {
