@@ -17,6 +17,33 @@ function matcher(value: string): (s: string) => boolean {
   return re ? (s) => re.test(s) : (s) => s === value;
 }
 
+/** Exact-value lookups (ID, name, sls) so resolving stays linear on big trees. */
+export class TargetIndex {
+  private readonly byId = new Map<string, RawChunk[]>();
+  private readonly byName = new Map<string, RawChunk[]>();
+  private readonly bySls = new Map<string, RawChunk[]>();
+  constructor(readonly chunks: RawChunk[]) {
+    const put = (m: Map<string, RawChunk[]>, k: string, c: RawChunk) => {
+      const l = m.get(k);
+      if (l) l.push(c);
+      else m.set(k, [c]);
+    };
+    for (const c of chunks) {
+      put(this.byId, c.id, c);
+      if (c.name !== c.id) put(this.byName, c.name, c);
+      put(this.bySls, c.sls, c);
+    }
+  }
+  find(t: ReqTarget): RawChunk[] {
+    if (globRe(t.value)) return findTargets(this.chunks, t);
+    if (t.type === 'sls') return this.bySls.get(t.value) ?? [];
+    const ids = this.byId.get(t.value) ?? [];
+    const names = (this.byName.get(t.value) ?? []).filter((c) => !ids.includes(c));
+    if (t.type === 'id') return ids.length ? ids : names;
+    return [...ids, ...names].filter((c) => c.module === t.type).sort((a, b) => a.index - b.index);
+  }
+}
+
 export function findTargets(chunks: RawChunk[], t: ReqTarget): RawChunk[] {
   const m = matcher(t.value);
   if (t.type === 'sls') return chunks.filter((c) => m(c.sls));
@@ -37,12 +64,13 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
     return { ...rest, requisites: [], rank: rankOf(r.meta.order) };
   });
   const byKey = new Map(chunks.map((c) => [c.key, c]));
+  const index = new TargetIndex(raw);
   raw.forEach((r, i) => {
     const self = chunks[i]!;
     for (const spec of r.reqSpecs) {
       const keys: string[] = [];
       for (const t of spec.targets) {
-        const found = findTargets(raw, t).filter((x) => x.key !== r.key);
+        const found = index.find(t).filter((x) => x.key !== r.key);
         if (found.length === 0 && !(t.type === 'sls' && r.sls === t.value)) {
           const how = `${spec.kind}${spec.inverse ? '_in' : ''}`;
           throw new CompileError(
