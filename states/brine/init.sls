@@ -13,22 +13,23 @@ include:
 
 # unpack a new tarball; the installed tree links the tarball back in, so a highstate run from the
 # installed tree finds salt://brine/files/brine.tar.gz (itself: no change)
+/usr/local/sbin/brine-unpack:
+  file.managed:
+    - source: salt://brine/brine-unpack.sh
+    - mode: "0755"
+
 brine_unpack:
   cmd.run:
-    - name: >-
-        set -e; d=/usr/local/lib/brine; n=$(mktemp -d $d/.new.XXXXXX);
-        tar -xzf $d/brine.tar.gz -C $n;
-        mkdir -p $n/states/brine/files; ln -s $d/brine.tar.gz $n/states/brine/files/brine.tar.gz;
-        rm -rf $d/states.old $d/pillar.old;
-        for x in states pillar; do if [ -e $d/$x ]; then mv $d/$x $d/$x.old; fi; mv $n/$x $d/$x; done;
-        mv $n/brine.mjs $d/brine.mjs; rm -rf $n $d/states.old $d/pillar.old
+    - name: /usr/local/sbin/brine-unpack
     - onchanges:
       - file: /usr/local/lib/brine/brine.tar.gz
+    - require:
+      - file: /usr/local/sbin/brine-unpack
 
 brine_unpack_missing:
   cmd.run:
-    - name: tar -xzf /usr/local/lib/brine/brine.tar.gz -C /usr/local/lib/brine brine.mjs
-    - unless: test -f /usr/local/lib/brine/brine.mjs
+    - name: /usr/local/sbin/brine-unpack
+    - unless: test -f /usr/local/lib/brine/brine.mjs -a -d /usr/local/lib/brine/states
     - require:
       - cmd: brine_unpack
 

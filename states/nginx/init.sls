@@ -33,9 +33,11 @@ nginx:
     - require:
       - pkg: nginx
 
+# the page nginx shows while the application is down; the boot chain writes its status into it
 /var/www/html/503.html:
   file.managed:
     - source: salt://nginx/files/503.html
     - makedirs: true
+    - replace: false
     - require:
       - pkg: nginx

@@ -16,6 +16,10 @@ mail_packages:
       - bsd-mailx
       - opendkim
       - opendkim-tools
+    # the package starts postfix at once: it must find our main.cf, not its default (all interfaces)
+    - require:
+      - file: /etc/postfix/main.cf
+      - file: /etc/mailname
 
 /etc/postfix/main.cf:
   file.managed:
@@ -26,8 +30,6 @@ mail_packages:
         domain: {{ domain }}
         docker_ip: {{ docker_ip }}
         docker_net: {{ docker_net }}
-    - require:
-      - pkg: mail_packages
 
 /etc/mailname:
   file.managed:
@@ -60,11 +62,10 @@ mail_packages:
     - makedirs: true
     - contents: |
         [Service]
-        Type=forking
-        PIDFile=/run/opendkim/opendkim.pid
-        RuntimeDirectory=opendkim
+        Type=simple
+        PIDFile=
         ExecStart=
-        ExecStart=/usr/sbin/opendkim -x /etc/opendkim.conf
+        ExecStart=/usr/sbin/opendkim -f -x /etc/opendkim.conf
     - watch_in:
       - cmd: systemd_reload
 

@@ -3,6 +3,7 @@
 include:
   - ssl
   - systemd.reload
+  - postfix
 
 stunnel4:
   pkg.installed: []
@@ -26,6 +27,8 @@ stunnel:
     - require:
       - pkg: stunnel4
       - cmd: systemd_reload
+      # postfix must have let go of the public :25 (its package default listens everywhere)
+      - service: postfix
       - file: /app/etc/server.key.pem
       - file: /app/etc/server.cert.pem
     - watch:
