@@ -3,6 +3,7 @@
 // running service whose unit changed is restarted so its new definition takes effect.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
+import { shell } from '../../engine/host/exec.js';
 import type { Change, JSONSchema, StateFunction } from '../contract.js';
 import { readUnits, type UnitFacts, unitName } from './units.js';
 
@@ -49,7 +50,7 @@ export function planRunning(args: ServiceArgs, f: UnitFacts): Change[] {
   if (isMasked(f)) {
     if (!args.unmask) throw new StateError(f.unit, `unit ${f.unit} is masked (set unmask: True or use service.unmasked)`);
     changes.push({ op: 'update', target: 'masked', before: true, after: false });
-  } else if (f.load === 'not-found') {
+  } else if (f.load === 'not-found' && !f.needReload) {
     throw notFound(f);
   }
   changes.push(...reloadChange(f));
@@ -88,7 +89,8 @@ async function systemctl(host: Host, unit: string, verb: string[], online: boole
   if (r.exitCode === 0) return;
   let why = r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`;
   if (['start', 'restart', 'reload-or-restart'].includes(verb[0]!)) {
-    const log = await host.exec(['journalctl', '-u', unit, '-n', '3', '--no-pager', '-o', 'cat'], { env: { LC_ALL: 'C' } });
+    // the unit's own output first (its error), else what systemd logged about it
+    const log = await shell(host, 'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || journalctl -u "$1" -n 3 --no-pager -o cat', [unit], { env: { LC_ALL: 'C' } });
     const tail = log.stdout.trim().split('\n').filter(Boolean).join(' | ');
     if (tail) why = `${why} -- last log: ${tail}`;
   }
