@@ -64,12 +64,14 @@ function unpack(v: unknown, n: number): unknown[] {
 }
 
 export function createEnvironment(statesDir: string, globals: Record<string, unknown>): nunjucks.Environment {
-  const env = new nunjucks.Environment(new StatesLoader(statesDir) as unknown as nunjucks.ILoader, {
+  const loader = new StatesLoader(statesDir);
+  const env = new nunjucks.Environment(loader as unknown as nunjucks.ILoader, {
     autoescape: false,
     throwOnUndefined: false,
     trimBlocks: false,
     lstripBlocks: false,
   });
+  loader.env = env;
   const filters = (env as unknown as { filters: Record<string, (...a: any[]) => unknown> }).filters;
   for (const [name, fn] of Object.entries(filters)) env.addFilter(name, wrapBuiltin(name, fn));
   for (const table of [dataFilters, textFilters, seqFilters] as Array<Record<string, FilterSpec>>) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import nunjucks from 'nunjucks';
 import { RenderError } from '../errors.js';
+import { compiledTemplate } from './compile-cache.js';
 import { createEnvironment } from './environment.js';
 import { toRenderError } from './errors.js';
 import { templateRel } from './loader.js';
@@ -41,8 +42,7 @@ export class Renderer {
     const name = templateRel(file) ?? file;
     const ctx = { ...fileContext(name), ...extra };
     try {
-      const tpl = new nunjucks.Template(text, this.env, name, true);
-      return tpl.render(ctx);
+      return compiledTemplate(this.env, text, name).render(ctx);
     } catch (e) {
       throw toRenderError(e, name);
     }

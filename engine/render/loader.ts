@@ -2,6 +2,8 @@
 // `./m.jinja` / `../m.jinja` from the including template (as Salt's loader does).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { posix, resolve, sep } from 'node:path';
+import type nunjucks from 'nunjucks';
+import { compiledProps } from './compile-cache.js';
 
 /** Normalised path relative to the states dir, or null if it leaves it. */
 export function templateRel(name: string): string | null {
@@ -11,6 +13,9 @@ export function templateRel(name: string): string | null {
 }
 
 export class StatesLoader {
+  /** Set by the environment that owns this loader (compiles through the shared cache). */
+  env?: nunjucks.Environment;
+
   constructor(private readonly root: string) {}
 
   isRelative(name: string): boolean {
@@ -21,12 +26,14 @@ export class StatesLoader {
     return posix.join(posix.dirname(parent), name);
   }
 
-  getSource(name: string): { src: string; path: string; noCache: boolean } | null {
+  getSource(name: string): { src: unknown; path: string; noCache: boolean } | null {
     const rel = templateRel(name);
     if (rel === null) return null;
     const full = resolve(this.root, rel);
     if (!(full === this.root || full.startsWith(this.root + sep))) return null;
     if (!existsSync(full) || !statSync(full).isFile()) return null;
-    return { src: readFileSync(full, 'utf8'), path: rel, noCache: false };
+    const text = readFileSync(full, 'utf8');
+    if (!this.env) return { src: text, path: rel, noCache: false };
+    return { src: { type: 'code', obj: compiledProps(this.env, text, rel) }, path: rel, noCache: false };
   }
 }

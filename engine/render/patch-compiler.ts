@@ -2,7 +2,7 @@
 // truthiness (`[]`/`{}` are false), `and`/`or` returning operands, `%` string formatting,
 // `+` on lists, `*` on strings, `~` and `==` on structures; plus slices.
 import { type AnyFn, nj } from './internals.js';
-import { Slice } from './patch-parser.js';
+import { LoopControl, Slice, WithBlock } from './patch-parser.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const C = nj.compiler.Compiler.prototype;
@@ -151,3 +151,17 @@ C.compileSet = function compileSet(this: any, node: any, frame: any) {
     this._emitLine = emitLine;
   }
 };
+
+C.compileBrineLoopControl = function compileBrineLoopControl(this: any, node: any) {
+  this._emitLine(`${node.kind};`);
+};
+
+C.compileBrineWith = function compileBrineWith(this: any, node: any, frame: any) {
+  this._emitLine('frame = frame.push();');
+  const inner = frame.push();
+  for (const s of node.sets) this.compile(s, inner);
+  this.compile(node.body, inner);
+  this._emitLine('frame = frame.pop();');
+};
+void LoopControl;
+void WithBlock;

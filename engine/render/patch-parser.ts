@@ -57,6 +57,35 @@ function parseLoadBlock(this: any, kind: 'yaml' | 'json' | 'text'): any {
   return new nodes.Set!(tok.lineno, tok.colno, [target], value);
 }
 
+/** Jinja's loopcontrols extension (Salt enables it): {% break %}, {% continue %}. */
+export const LoopControl = nodes.Node!.extend('BrineLoopControl', { fields: ['kind'] });
+
+function parseLoopControl(this: any): any {
+  const tok = this.nextToken();
+  if (!this._brineLoopDepth) this.fail(`'${tok.value}' outside a for loop`, tok.lineno, tok.colno);
+  this.advanceAfterBlockEnd(tok.value);
+  return new LoopControl(tok.lineno, tok.colno, tok.value);
+}
+
+/** {% with a = 1, b = x %}...{% endwith %}: a scope (Salt enables jinja2.ext.with_). */
+export const WithBlock = nodes.Node!.extend('BrineWith', { fields: ['sets', 'body'] });
+
+function parseWith(this: any): any {
+  const tok = this.nextToken();
+  const sets: any[] = [];
+  while (this.peekToken().type !== lexer.TOKEN_BLOCK_END) {
+    if (sets.length && !this.skip(lexer.TOKEN_COMMA)) this.fail('with: expected comma', tok.lineno, tok.colno);
+    const target = this.parsePrimary(true);
+    if (!(target instanceof nodes.Symbol!)) this.fail('with: expected a variable name', tok.lineno, tok.colno);
+    if (!this.skipValue(lexer.TOKEN_OPERATOR, '=')) this.fail('with: expected =', tok.lineno, tok.colno);
+    sets.push(new nodes.Set!(tok.lineno, tok.colno, [target], this.parseExpression()));
+  }
+  this.advanceAfterBlockEnd(tok.value);
+  const body = this.parseUntilBlocks('endwith');
+  this.advanceAfterBlockEnd();
+  return new WithBlock(tok.lineno, tok.colno, sets, body);
+}
+
 const origStatement = P.parseStatement as AnyFn;
 P.parseStatement = function parseStatement(this: any) {
   const tok = this.peekToken();
@@ -76,6 +105,11 @@ P.parseStatement = function parseStatement(this: any) {
         return parseLoadBlock.call(this, 'json');
       case 'load_text':
         return parseLoadBlock.call(this, 'text');
+      case 'break':
+      case 'continue':
+        return parseLoopControl.call(this);
+      case 'with':
+        return parseWith.call(this);
       default:
     }
   }
@@ -100,7 +134,12 @@ P.parseFor = function parseFor(this: any) {
   const cond = this.skipSymbol('if') ? this.parseExpression() : null;
   if (this.skipSymbol('recursive')) this.fail('for ... recursive is not supported', forTok.lineno, forTok.colno);
   this.advanceAfterBlockEnd(forTok.value);
-  node.body = this.parseUntilBlocks('endfor', 'else');
+  this._brineLoopDepth = (this._brineLoopDepth ?? 0) + 1;
+  try {
+    node.body = this.parseUntilBlocks('endfor', 'else');
+  } finally {
+    this._brineLoopDepth--;
+  }
   if (this.skipSymbol('else')) {
     this.advanceAfterBlockEnd('else');
     node.else_ = this.parseUntilBlocks('endfor');

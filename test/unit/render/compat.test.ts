@@ -105,6 +105,8 @@ const cases: Array<[string, string, string]> = [
   ['set inside if changes the outer variable', '{% set a = 1 %}{% if true %}{% set a = 2 %}{% endif %}{{ a }}', '2'],
   ['namespace() carries values out of a loop', '{% set ns = namespace(found=false, n=0) %}{% for x in [1, 2, 3] if x > 1 %}{% set ns.found = true %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.found }} {{ ns.n }}', 'True 5'],
   ['macro locals stay local', '{% macro m() %}{% set a = 5 %}{{ a }}{% endmacro %}{% set a = 1 %}{{ m() }}{{ a }}', '51'],
+  ['break and continue (loopcontrols)', '{% for x in [1, 2, 3, 4] %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x }}{% endfor %}', '13'],
+  ['with block scopes its variables', '{% set a = 1 %}{% with a = 2, b = 3 %}{{ a }}{{ b }}{% endwith %}{{ a }}{{ b is defined }}', '231False'],
   ['sls context', '{{ sls }}|{{ slspath }}|{{ tpldir }}|{{ tplfile }}', 'app.web|app/web|app/web|app/web/init.sls'],
 ];
 

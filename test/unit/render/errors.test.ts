@@ -16,7 +16,7 @@ const cases: Array<[string, string, string, number | undefined, RegExp]> = [
   ['undefined in if', '{% if nope %}x{% endif %}', 'x.sls', 1, /testing an undefined value/],
   ['for over undefined', '\n{% for x in nope %}{% endfor %}', 'x.sls', 2, /for loop over an undefined value/],
   ['syntax error', 'a\n{% if %}', 'x.sls', 2, /unexpected token/],
-  ['unknown tag', '{% with x = 1 %}{% endwith %}', 'x.sls', 1, /unknown block tag: with/],
+  ['unknown tag', '{% trans %}x{% endtrans %}', 'x.sls', 1, /unknown block tag: trans/],
   ['unknown filter', 'a\n{{ 1|nosuchfilter }}', 'x.sls', 2, /filter not found: nosuchfilter/],
   ['unsupported salt function', "\n\n{{ salt['cmd.run']('id') }}", 'x.sls', 3, /salt\['cmd.run'\] is not supported/],
   ['unknown keyword to a filter', "{{ 'a'|indent(wdth=2) }}", 'x.sls', 1, /indent\(\) got an unexpected keyword argument 'wdth'/],
@@ -30,6 +30,7 @@ const cases: Array<[string, string, string, number | undefined, RegExp]> = [
   ['error inside an imported macro names the macro file', "{% from 'macros.jinja' import bad %}\n{{ bad() }}", 'macros.jinja', 3, /printing an undefined value/],
   ['syntax error inside an included file', "{% include 'broken.jinja' %}", 'broken.jinja', 2, /unexpected token/],
   ['bad YAML in import_yaml', "{% import_yaml 'inc/data.yml' as d %}", 'x.sls', 1, /import_yaml inc\/data.yml: invalid YAML/],
+  ['break outside a loop', '{% break %}', 'x.sls', 1, /'break' outside a for loop/],
   ['path leaving the states dir', "{% include '../../etc/passwd' %}", 'x.sls', 1, /template not found/],
 ];
 
@@ -52,5 +53,15 @@ describe('render: errors name file and line', () => {
 
   it('renderFile of a missing file is a RenderError naming it', () => {
     expect(() => r.renderFile('nope/init.sls')).toThrow(/^nope\/init.sls: cannot read: ENOENT$/);
+  });
+});
+
+describe('render: compiled templates are shared, renders are not', () => {
+  it('two renderers with different pillars render the same template differently', async () => {
+    const { renderer: make } = await import('./fixture.js');
+    const a = make({}, { v: 'A' });
+    const b = make({}, { v: 'B' });
+    expect(a.renderString('{{ pillar.v }}', 'same.sls')).toBe('A');
+    expect(b.renderString('{{ pillar.v }}', 'same.sls')).toBe('B');
   });
 });
