@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { UsageError } from '../../engine/errors.js';
 import { LocalHost } from '../../engine/host/local.js';
-import { compileStates, makeRenderer, prepareHost, selectSls } from '../../engine/pipeline.js';
+import { compileStates, makeRenderer, prepareHost, registerSecretArgs, selectSls } from '../../engine/pipeline.js';
 import type { HighData } from '../../engine/highdata.js';
 import type { CompiledRun } from '../../engine/compile/index.js';
 import { readGrains } from '../../engine/grains.js';
@@ -52,7 +52,7 @@ export function lowstate(compiled: CompiledRun): Array<Record<string, unknown>> 
   }));
 }
 
-async function show(what: What, flags: ShowFlags): Promise<void> {
+async function show(what: What, sls: string[], flags: ShowFlags): Promise<void> {
   const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
   let data: unknown;
   try {
@@ -63,11 +63,12 @@ async function show(what: What, flags: ShowFlags): Promise<void> {
     } else {
       const { statesDir, pillarDir } = resolveDirs(flags);
       const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
-      const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId };
+      const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined };
       if (what === 'pillar') data = p.pillar;
       else if (what === 'top') data = { [p.minionId]: selectSls(input, makeRenderer(input)) };
       else {
         const c = compileStates(input);
+        registerSecretArgs(c.compiled, errorRedactor);
         data = what === 'highstate' ? highToSalt(c.high) : lowstate(c.compiled);
       }
     }
@@ -84,11 +85,12 @@ export function register(program: Command): void {
     program
       .command('show')
       .description('print the top file match, high data, low state (compiled chunks), pillar or grains')
-      .argument('<what>', WHAT.join('|')),
+      .argument('<what>', WHAT.join('|'))
+      .argument('[sls...]', 'highstate/lowstate: these SLS names instead of the top file'),
   )
     .addOption(new Option('--out <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .action(async (what: string, flags: ShowFlags) => {
+    .action(async (what: string, sls: string[], flags: ShowFlags) => {
       if (!(WHAT as readonly string[]).includes(what)) throw new UsageError(`show: unknown '${what}', expected one of ${WHAT.join(', ')}`);
-      await show(what as What, flags);
+      await show(what as What, sls, flags);
     });
 }

@@ -163,3 +163,20 @@ describe('brine show', () => {
     expect(pillar.stdout).toContain('db_password: <redacted>');
   });
 });
+
+describe('secret arguments', () => {
+  it("a module's secretArgs never print: show lowstate/highstate, and a failing run's output", async () => {
+    const hash = '$6$saltsalt$Zm9vYmFyYmF6c2VjcmV0aGFzaHZhbHVlMTIzNDU2Nzg5';
+    const s = scratch({ 'u.sls': `bob:\n  user.present:\n    - password: '${hash}'\n    - shell: relative/not/allowed\n`, 'ok.sls': `ok:\n  user.present:\n    - name: brine-test-nobody\n    - password: '${hash}'\n` });
+    for (const what of ['lowstate', 'highstate']) {
+      const r = await brine(s, ['show', what, 'ok', '--out', 'json']);
+      expect(r.stdout).toContain('<redacted>');
+      expect(r.stdout).not.toContain(hash);
+    }
+    const bad = await brine(s, ['sls', 'u']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).not.toContain(hash);
+    const dry = await brine(s, ['sls', 'ok', '--test', '--out', 'json']);
+    expect(dry.stdout).not.toContain(hash);
+  });
+});
