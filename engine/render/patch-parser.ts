@@ -299,3 +299,21 @@ P.parsePostfix = function parsePostfix(this: any, node: any) {
   }
   return node;
 };
+
+// `{% include "x" with context %}` / `without context` (Jinja syntax; includes always see the context).
+const origInclude = P.parseInclude as AnyFn;
+P.parseInclude = function parseInclude(this: any) {
+  const origAdvance = this.advanceAfterBlockEnd;
+  this.advanceAfterBlockEnd = function (this: any, name?: string) {
+    this.advanceAfterBlockEnd = origAdvance;
+    if (this.skipSymbol('with') || this.skipSymbol('without')) {
+      if (!this.skipSymbol('context')) this.fail('include: expected "context" after with/without');
+    }
+    return origAdvance.call(this, name);
+  };
+  try {
+    return origInclude.call(this);
+  } finally {
+    this.advanceAfterBlockEnd = origAdvance;
+  }
+};

@@ -96,6 +96,7 @@ const cases: Array<[string, string, string]> = [
   ['from salt:// import with context', "{% from 'salt://map.jinja' import conf with context %}{{ conf }}", "{'port': 80}"],
   ['import as', "{% import 'map.jinja' as m %}{{ m.greet('z') }}", 'hi z!'],
   ['include', "{% include 'inc.txt' %}", 'included web1'],
+  ['include with context / ignore missing', "{% include 'inc.txt' with context %}|{% include 'nope.txt' ignore missing %}|", 'included web1||'],
   ['relative import inside an imported file', "{% include 'sub/rel.jinja' %}", 'sibling'],
   ['range and dict()', '{{ range(3)|list }}{{ dict(a=1) }}', "[0, 1, 2]{'a': 1}"],
   ['raw block', '{% raw %}{{ x }}{% endraw %}', '{{ x }}'],
