@@ -180,3 +180,24 @@ describe('secret arguments', () => {
     expect(dry.stdout).not.toContain(hash);
   });
 });
+
+describe('watch with real file and cmd states', () => {
+  it('cmd.wait runs only when the watched file changed; --test says it would run', async () => {
+    const sls = (v: string) => `conf:\n  file.managed:\n    - name: /etc/app.conf\n    - makedirs: true\n    - contents: "${v}"\nreload:\n  cmd.wait:\n    - name: echo x >> "$BRINE_ROOT/reloads"\n    - watch:\n      - file: conf\n`;
+    const s = scratch({ 'w.sls': sls('v1') });
+    const reloads = () => (existsSync(join(s.root, 'reloads')) ? readFileSync(join(s.root, 'reloads'), 'utf8').split('\n').filter(Boolean).length : 0);
+    expect((await brine(s, ['sls', 'w'])).code).toBe(0);
+    expect(reloads()).toBe(1);
+    const again = await brine(s, ['sls', 'w']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Succeeded: 2 (changed=0)');
+    expect(reloads()).toBe(1);
+    s.write('states/w.sls', sls('v2'));
+    const dry = JSON.parse((await brine(s, ['sls', 'w', '--test', '--out', 'json'])).stdout);
+    expect(dry.results[1]).toMatchObject({ id: 'reload', result: null, comment: 'would run (watched file: conf would change)', changes: [{ op: 'run', after: 'run' }] });
+    expect(reloads()).toBe(1);
+    expect((await brine(s, ['sls', 'w'])).code).toBe(0);
+    expect(reloads()).toBe(2);
+    expect(readFileSync(join(s.root, 'etc/app.conf'), 'utf8')).toBe('v2\n');
+  });
+});
