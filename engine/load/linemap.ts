@@ -7,8 +7,19 @@ import { diffArrays } from 'diff';
 /** Source lines that produce no output line of their own (only tags/comments). */
 const TAG_ONLY = /^\s*(?:(?:\{%.*?%\}|\{#.*?#\})\s*)+$/;
 
+const patternCache = new Map<string, RegExp | null>();
+
 function linePattern(src: string): RegExp | null {
   if (!src.includes('{{')) return null;
+  const hit = patternCache.get(src);
+  if (hit !== undefined) return hit;
+  const re = buildPattern(src);
+  if (patternCache.size > 5000) patternCache.clear();
+  patternCache.set(src, re);
+  return re;
+}
+
+function buildPattern(src: string): RegExp | null {
   const parts = src.trim().split(/\{\{.*?\}\}|\{%.*?%\}/);
   const re = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
   return new RegExp(`^\\s*${re}\\s*$`);
