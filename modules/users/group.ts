@@ -19,22 +19,16 @@ export interface GroupArgs {
 
 export interface GroupFacts {
   group: GroupEntry | null;
-  /** Which of the users the state names exist. */
-  knownUsers: string[];
   /** The gid is taken by another group. */
   gidOwner: string | null;
 }
 
 const names = { type: 'array', items: { type: 'string', pattern: NAME_PATTERN } };
 
-function usersOf(args: GroupArgs): string[] {
-  return [...(args.members ?? []), ...(args.addusers ?? []), ...(args.delusers ?? [])];
-}
-
 function toFacts(a: Accounts, args: GroupArgs): GroupFacts {
   const group = a.groups.find((g) => g.name === args.name) ?? null;
   const owner = args.gid !== undefined ? a.groups.find((g) => g.gid === args.gid && g.name !== args.name) : undefined;
-  return { group, knownUsers: usersOf(args).filter((u) => a.users.has(u)), gidOwner: owner?.name ?? null };
+  return { group, gidOwner: owner?.name ?? null };
 }
 
 function wantedMembers(args: GroupArgs, current: string[]): string[] | null {
@@ -46,8 +40,6 @@ function wantedMembers(args: GroupArgs, current: string[]): string[] | null {
 }
 
 export function planGroupPresent(args: GroupArgs, f: GroupFacts): Change[] {
-  const missing = [...(args.members ?? []), ...(args.addusers ?? [])].filter((u) => !f.knownUsers.includes(u));
-  if (missing.length) throw new StateError(args.name, `member${missing.length > 1 ? 's' : ''} ${missing.map((u) => `'${u}'`).join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`);
   if (f.gidOwner) throw new StateError(args.name, `gid ${args.gid} is already used by group '${f.gidOwner}'`);
   const current = f.group ? [...f.group.members].sort() : [];
   const members = wantedMembers(args, current);
@@ -84,9 +76,9 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
     additionalProperties: false,
   },
   lock: 'passwd',
-  gather: async (host, args) => toFacts(await readAccounts(host, usersOf(args)), args),
+  gather: async (host, args) => toFacts(await readAccounts(host, []), args),
   async gatherMany(host, items) {
-    const a = await readAccounts(host, items.flatMap((i) => usersOf(i.args)));
+    const a = await readAccounts(host, []);
     return items.map((i) => toFacts(a, i.args));
   },
   plan: planGroupPresent,
@@ -99,7 +91,13 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
       members = (changes[0]!.after as { members?: string[] }).members;
     }
     if (has('gid')) await run(host, args.name, ['groupmod', '-g', String(args.gid), '--', args.name]);
-    if (members) await run(host, args.name, ['gpasswd', '-M', members.join(','), args.name]);
+    if (members) {
+      // a member may be created by a user.present in the same run: check now, not in the plan
+      const { users } = await readAccounts(host, members);
+      const missing = members.filter((u) => !users.has(u));
+      if (missing.length) throw new StateError(args.name, `member ${missing.map((u) => `'${u}'`).join(', ')} does not exist`);
+      await run(host, args.name, ['gpasswd', '-M', members.join(','), args.name]);
+    }
   },
 };
 

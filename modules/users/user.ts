@@ -41,26 +41,31 @@ function toFacts(a: Accounts, args: UserArgs): UserFacts {
   return { user: a.users.get(args.name) ?? null, hash: a.shadow.get(args.name) ?? null, accounts: { groups: a.groups } };
 }
 
-/** The supplementary groups the user should be in: `groups` plus the optional groups that exist. */
+/**
+ * The supplementary groups the user should be in: `groups` plus the optional groups that exist.
+ * A missing group is not a plan error (a group.present in the same run may create it); apply
+ * checks again and fails with a clear message.
+ */
 function wantedGroups(args: UserArgs, f: UserFacts): string[] | null {
   if (args.groups === undefined && args.optional_groups === undefined) return null;
-  const out: string[] = [];
-  for (const g of args.groups ?? []) {
-    if (!findGroup(f.accounts.groups, g)) throw new StateError(args.name, `group '${g}' does not exist (declare it with group.present)`);
-    out.push(g);
-  }
+  const out = [...(args.groups ?? [])];
   for (const g of args.optional_groups ?? []) if (findGroup(f.accounts.groups, g)) out.push(g);
   return [...new Set(out)].sort();
 }
 
-function primaryGid(args: UserArgs, f: UserFacts): number | undefined {
+/** The primary gid: a number, the gid of a named group, or the name itself while the group is missing. */
+function primaryGid(args: UserArgs, f: UserFacts): number | string | undefined {
   if (args.gid === undefined) return undefined;
-  const g = findGroup(f.accounts.groups, args.gid);
-  if (!g) {
-    if (typeof args.gid === 'number') return args.gid;
-    throw new StateError(args.name, `primary group '${args.gid}' does not exist (declare it with group.present)`);
-  }
-  return g.gid;
+  return findGroup(f.accounts.groups, args.gid)?.gid ?? args.gid;
+}
+
+/** Fails with one line when a group the user needs does not exist (now, at apply time). */
+async function needGroups(host: Host, args: UserArgs): Promise<void> {
+  const names = [...(args.groups ?? []), ...(args.gid !== undefined ? [args.gid] : [])];
+  if (!names.length) return;
+  const { groups } = await readAccounts(host, []);
+  const missing = names.filter((g) => !findGroup(groups, g) && !(typeof g === 'number'));
+  if (missing.length) throw new StateError(args.name, `group ${missing.map((g) => `'${g}'`).join(', ')} does not exist (declare it with group.present and require it)`);
 }
 
 export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
@@ -144,6 +149,7 @@ export const present: StateFunction<UserArgs, UserFacts> = {
   async apply(host, changes, ctx) {
     const { args } = ctx;
     const has = (t: string) => changes.find((c) => c.target === t);
+    if (!ctx.facts.user || has('groups') || has('gid')) await needGroups(host, args);
     if (!ctx.facts.user) {
       const argv = ['useradd'];
       if (args.uid !== undefined) argv.push('-u', String(args.uid));

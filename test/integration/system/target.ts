@@ -40,8 +40,15 @@ export function statesTree(files: Record<string, string>): { dir: string; cleanu
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function runSls(host: Host, statesDir: string, sls: string[], test: boolean, pillar: Record<string, unknown> = {}): Promise<RunReport> {
-  return runStates({ host, statesDir, sls, test, pillar, grains: {}, minionId: 'target', redactor: new Redactor() });
+export async function runSls(
+  host: Host,
+  statesDir: string,
+  sls: string[],
+  test: boolean,
+  pillar: Record<string, unknown> = {},
+  redactor = new Redactor(),
+): Promise<RunReport> {
+  return runStates({ host, statesDir, sls, test, pillar, grains: {}, minionId: 'target', redactor });
 }
 
 export function byId(r: RunReport): Record<string, StateResult> {
