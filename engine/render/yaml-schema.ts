@@ -3,7 +3,7 @@
 // what file modes mean) and `8080:80` / dates stay strings (no sexagesimal ints or timestamps).
 import { type DocumentOptions, type ParseOptions, type SchemaOptions, stringify, type ToStringOptions } from 'yaml';
 
-type Tag = { tag?: string; format?: string; test?: RegExp };
+type Tag = { tag?: string; format?: string; test?: RegExp; default?: boolean; resolve?: (s: string) => unknown };
 
 function keepTag(t: Tag): boolean {
   if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
@@ -11,11 +11,23 @@ function keepTag(t: Tag): boolean {
   return true;
 }
 
+// PyYAML's booleans: yes/no/true/false/on/off in three casings; `y` and `n` stay strings.
+const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
+
+function saltTags<T>(tags: T[]): T[] {
+  return (tags as Tag[]).filter(keepTag).map((t) => {
+    if (t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
+    const value = t.resolve?.('true');
+    return { ...t, test: value === true || (value as { value?: unknown })?.value === true ? PY_TRUE : PY_FALSE };
+  }) as T[];
+}
+
 export const yamlReadOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
   uniqueKeys: true,
-  customTags: (tags) => (tags as Tag[]).filter(keepTag) as typeof tags,
+  customTags: saltTags,
   prettyErrors: false,
 };
 
@@ -23,7 +35,7 @@ export const yamlReadOptions: ParseOptions & DocumentOptions & SchemaOptions = {
 export function yamlFlow(value: unknown, flow = true): string {
   const opts: ToStringOptions & SchemaOptions & DocumentOptions = {
     version: '1.1',
-    customTags: (tags) => (tags as Tag[]).filter(keepTag) as typeof tags,
+    customTags: saltTags,
     collectionStyle: flow ? 'flow' : 'block',
     flowCollectionPadding: false,
     lineWidth: 0,

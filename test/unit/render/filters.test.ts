@@ -17,6 +17,7 @@ const cases: Array<[string, string, string]> = [
   ['tojson indent kwarg', "{{ {'a': 1}|tojson(indent=2) }}", '{\n  "a": 1\n}'],
   ['load_yaml', "{{ ('a: [1, 2]'|load_yaml).a }}", '[1, 2]'],
   ['load_yaml yes/no are booleans (YAML 1.1)', "{{ ('x: yes'|load_yaml).x }}", 'True'],
+  ['load_yaml: y/n stay strings like PyYAML, On/NO are booleans', "{{ 'a: y\nn: 1\nb: On\nc: NO'|load_yaml }}", "{'a': 'y', 'n': 1, 'b': True, 'c': False}"],
   ['load_json', "{{ ('{\"a\": 1}'|load_json).a }}", '1'],
   ['indent: Jinja default skips first line', "{{ 'a\\nb\\n\\nc'|indent }}", 'a\n    b\n\n    c'],
   ['indent(n, True) indents the first line', "{{ 'a\\nb'|indent(2, True) }}", '  a\n  b'],
