@@ -1,0 +1,101 @@
+// The appliance state tree compiles (render -> load -> top -> compile) with the default env and with
+// edited envs, and its templates render what the env says. No host is touched: the pillar is the
+// pillar tree merged with an env file, the grains are fixed data.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import deepmerge from 'deepmerge';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { loadPillarTree } from '../../../engine/env/pillar-tree.js';
+import { compileStates } from '../../../engine/pipeline.js';
+
+const REPO = resolve(import.meta.dirname, '../../..');
+const STATES = join(REPO, 'states');
+const GRAINS = {
+  id: 'ecs.example.org', host: 'ecs', fqdn: 'ecs.example.org', domain: 'example.org', nodename: 'ecs',
+  os: 'Debian', os_family: 'Debian', oscodename: 'bookworm', osrelease: '12', osmajorrelease: 12, osfinger: 'Debian-12',
+  kernel: 'Linux', kernelrelease: '6.1.0', cpuarch: 'x86_64', num_cpus: 2, mem_total: 4096, virtual: 'kvm', init: 'systemd',
+  ipv4: ['127.0.0.1', '203.0.113.7'], ipv6: [], ip_interfaces: { lo: ['127.0.0.1'], eth0: ['203.0.113.7', 'fe80::1'] },
+  default_route: { interface: 'eth0', gateway: '203.0.113.1' },
+};
+const DEFAULT_ENV = parse(readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8')) as Record<string, unknown>;
+const overwrite = { arrayMerge: (_: unknown[], b: unknown[]) => b };
+
+function compileWith(envPatch: Record<string, unknown> = {}, sls?: string[]) {
+  const tree = loadPillarTree({ pillarDir: join(REPO, 'pillar'), grains: GRAINS, minionId: GRAINS.id });
+  const pillar = deepmerge.all([tree, DEFAULT_ENV, envPatch], overwrite) as Record<string, unknown>;
+  return compileStates({ statesDir: STATES, pillar, grains: GRAINS, minionId: GRAINS.id, sls });
+}
+
+const byName = (c: ReturnType<typeof compileWith>, name: string) => {
+  const chunk = c.compiled.chunks.find((x) => x.name === name || x.id === name);
+  if (!chunk) throw new Error(`no state ${name}`);
+  return chunk;
+};
+
+describe('appliance state tree', () => {
+  it('the default env selects common, ssh and the appliance with every part', () => {
+    const c = compileWith();
+    expect(c.names.slice(0, 3)).toEqual(['common', 'ssh', 'appliance']);
+    const sls = new Set(c.compiled.chunks.map((x) => x.sls));
+    for (const part of ['common', 'ssh', 'docker', 'brine', 'appliance.directories', 'ecs', 'ssl', 'nginx', 'postfix', 'stunnel',
+      'postgresql', 'storage', 'scripts', 'systemd', 'backup', 'update', 'metric']) {
+      expect(sls.has(part), part).toBe(true);
+    }
+    expect(c.compiled.chunks.length).toBeGreaterThan(100);
+  });
+
+  it('standby: the highstate selects nothing', () => {
+    const c = compileWith({ appliance: { standby: true } });
+    expect(c.names).toEqual([]);
+    expect(c.compiled.chunks).toEqual([]);
+  });
+
+  it('appliance:enabled false: only the base states', () => {
+    expect(compileWith({ appliance: { enabled: false } }).names).toEqual(['common', 'ssh']);
+  });
+
+  it('nginx verifies client certificates optionally, or mandatorily when the env says so', () => {
+    for (const [mandatory, want] of [[false, 'optional'], [true, 'on']] as const) {
+      const c = compileWith({ appliance: { ssl: { client_certs_mandatory: mandatory } } });
+      const conf = c.renderer.renderFile('nginx/files/nginx.conf');
+      expect(conf).toContain(`ssl_verify_client ${want};`);
+      expect(conf).toContain('server_name localhost;');
+    }
+  });
+
+  it('the backup config follows appliance:backup:url; the update timer follows appliance:update', () => {
+    const c = compileWith({ appliance: { backup: { url: 'sftp://b@backup.example.org/ecs/' }, update: { automatic: true, oncalendar: '*-*-* 04:00:00' } } });
+    expect(String(byName(c, '/etc/appliance/backup.conf').args.contents)).toContain('BACKUP_URL="sftp://b@backup.example.org/ecs/"');
+    expect(String(byName(c, '/etc/systemd/system/appliance-update.timer').args.contents)).toContain('OnCalendar=*-*-* 04:00:00');
+    expect(byName(c, 'appliance-update.timer').fun).toBe('running');
+    expect(byName(compileWith(), 'appliance-update.timer').fun).toBe('dead');
+  });
+
+  it('stunnel listens on the address of the default route; postfix on localhost and the docker bridge', () => {
+    const c = compileWith();
+    expect(c.renderer.renderFile('stunnel/files/stunnel.conf')).toContain('accept = 203.0.113.7:465');
+    const main = c.renderer.renderFile('postfix/files/main.cf', { domain: 'localhost', docker_ip: '172.17.0.1', docker_net: '172.17.0.0/16' });
+    expect(main).toContain('inet_interfaces = 127.0.0.1, 172.17.0.1');
+  });
+
+  it('the DKIM key comes from the env, never from a file in the tree', () => {
+    const dkim = byName(compileWith(), '/etc/dkimkeys/dkim.key');
+    expect(dkim.args.contents_pillar).toBe('appliance:dkim:key');
+    expect(dkim.args.mode).toBe('0600');
+  });
+
+  it('extra files and packages from the env become states', () => {
+    const c = compileWith({
+      appliance: { extra: { packages: ['qrencode'], files: [{ path: '/etc/extra.conf', contents: 'a = 1\n', owner: 'root:root', permissions: '0640' }] } },
+    });
+    const f = byName(c, '/etc/extra.conf');
+    expect(f.args).toMatchObject({ contents: 'a = 1\n', user: 'root', group: 'root', mode: '0640' });
+    expect(byName(c, 'appliance_extra_packages').args.pkgs).toEqual(['qrencode']);
+  });
+
+  it('appliance:extra:states is pasted into the tree', () => {
+    const c = compileWith({ appliance: { extra: { states: 'extra_marker:\n  file.touch:\n    - name: /run/extra-marker\n' } } });
+    expect(byName(c, 'extra_marker').fun).toBe('touch');
+  });
+});
