@@ -95,5 +95,5 @@ export function lineMap(source: string, rendered: string): (line: number) => num
     }
   }
   flush();
-  return (n) => map[n - 1] || n;
+  return (n) => map[n - 1] || Math.min(n, src.length);
 }
