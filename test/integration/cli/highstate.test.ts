@@ -1,10 +1,11 @@
 // brine highstate / sls / show through the built CLI, applied for real under a scratch --root.
 import { statSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { brine, build, scratch, treeHash } from './tree.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brine, build, cleanScratch, scratch, treeHash } from './tree.js';
 
 beforeAll(build, 120_000);
+afterAll(cleanScratch);
 
 const TOP = "base:\n  '*':\n    - web\n";
 const WEB = `

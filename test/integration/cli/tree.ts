@@ -1,6 +1,6 @@
 // Scratch state trees for CLI tests: writes files under a temp dir and runs the built brine.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -16,8 +16,16 @@ export interface Scratch {
   write(rel: string, text: string): void;
 }
 
+const made: string[] = [];
+
+/** Removes every scratch tree made so far (call from afterAll). */
+export function cleanScratch(): void {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
 export function scratch(files: Record<string, string>, pillar: Record<string, string> = {}): Scratch {
   const dir = mkdtempSync(join(tmpdir(), 'brine-cli-'));
+  made.push(dir);
   const s: Scratch = {
     dir,
     states: join(dir, 'states'),
