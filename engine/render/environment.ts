@@ -9,7 +9,7 @@ import { seqFilters } from './filters-seq.js';
 import { textFilters } from './filters-text.js';
 import { bindArgs, isKwargs, splitKw } from './kwargs.js';
 import { StatesLoader } from './loader.js';
-import { isMap, isStr, pyRepr, TemplateFault, truthy } from './pyvalue.js';
+import { isMap, isStr, pyRepr, TemplateFault, truthy, tuple } from './pyvalue.js';
 import { jinjaTests } from './tests.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -98,6 +98,7 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
     },
     __brine_iter: iterate,
     __brine_unpack: unpack,
+    __brine_tuple: (...items: unknown[]) => tuple(items),
     range: (...args: unknown[]) => {
       const { pos } = splitKw(args);
       const [a, b, s] = pos.length === 1 ? [0, Number(pos[0]), 1] : [Number(pos[0]), Number(pos[1]), pos[2] === undefined ? 1 : Number(pos[2])];
@@ -127,7 +128,7 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
     },
     zip: (...lists: unknown[][]) => {
       const n = Math.min(...lists.map((l) => l.length));
-      return Array.from({ length: n }, (_, i) => lists.map((l) => l[i]));
+      return Array.from({ length: n }, (_, i) => tuple(lists.map((l) => l[i])));
     },
   };
   for (const [k, v] of Object.entries({ ...base, ...globals })) env.addGlobal(k, v);

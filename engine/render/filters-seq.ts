@@ -1,5 +1,5 @@
 // Sequence and mapping filters with Jinja/Salt semantics where nunjucks' differ or are missing.
-import { isMap, isStr, pyRepr, pyStr, TemplateFault, truthy } from './pyvalue.js';
+import { isMap, isStr, itemTuples, pyRepr, pyStr, TemplateFault, truthy, tuple } from './pyvalue.js';
 import { pyEq } from './patch-runtime.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -103,7 +103,7 @@ export const seqFilters = {
     fn: (v: unknown, cs?: unknown, by?: unknown, reverse?: unknown) => {
       if (!isMap(v)) throw new TemplateFault(`dictsort: ${pyRepr(v)} is not a dict`);
       const i = by === 'value' ? 1 : 0;
-      const out = Object.entries(v).sort((a, b) => cmp(a[i], b[i], Boolean(cs)));
+      const out = itemTuples(v).sort((a, b) => cmp(a[i], b[i], Boolean(cs)));
       return reverse ? out.reverse() : out;
     },
   },
@@ -120,7 +120,7 @@ export const seqFilters = {
     fn: (v: unknown, d?: unknown, attribute?: unknown) => toList(v, 'join').map(attrGetter(attribute)).map((x) => pyStr(x)).join(d === undefined ? '' : pyStr(d)),
   },
   list: { params: [], fn: (v: unknown) => [...toList(v, 'list')] },
-  items: { params: [], fn: (v: unknown) => (v === undefined ? [] : isMap(v) ? Object.entries(v) : (() => { throw new TemplateFault(`items: ${pyRepr(v)} is not a dict`); })()) },
+  items: { params: [], fn: (v: unknown) => (v === undefined ? [] : isMap(v) ? itemTuples(v) : (() => { throw new TemplateFault(`items: ${pyRepr(v)} is not a dict`); })()) },
   min: { params: ['case_sensitive', 'attribute'], fn: (v: unknown, cs?: unknown, a?: unknown) => [...toList(v, 'min')].sort((x, y) => cmp(attrGetter(a)(x), attrGetter(a)(y), Boolean(cs)))[0] ?? null },
   max: { params: ['case_sensitive', 'attribute'], fn: (v: unknown, cs?: unknown, a?: unknown) => [...toList(v, 'max')].sort((x, y) => cmp(attrGetter(a)(x), attrGetter(a)(y), Boolean(cs))).pop() ?? null },
   attr: { params: ['name'], fn: (v: unknown, name: unknown) => attrGetter(name)(v) },
@@ -137,7 +137,7 @@ export const seqFilters = {
         if (!groups.has(k)) groups.set(k, []);
         groups.get(k)!.push(x);
       }
-      return [...groups].map(([grouper, list]) => Object.assign([grouper, list], { grouper, list }));
+      return [...groups].map(([grouper, list]) => Object.assign(tuple([grouper, list]), { grouper, list }));
     },
   },
 } as const;

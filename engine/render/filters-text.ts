@@ -1,7 +1,7 @@
 // Text filters with Jinja/Salt semantics: indent, regex_*, quote, hashes, base64, format.
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { isStr, pyPercent, pyRepr, pyStr, TemplateFault } from './pyvalue.js';
+import { isStr, pyPercent, pyRepr, pyStr, TemplateFault, tuple } from './pyvalue.js';
 import { splitKw } from './kwargs.js';
 
 /** Jinja's indent(width=4, first=False, blank=False): blank lines stay empty unless blank. */
@@ -65,14 +65,14 @@ export const textFilters = {
     params: ['rgx', 'ignorecase', 'multiline'],
     fn: (s: unknown, rgx: unknown, ic?: unknown, ml?: unknown) => {
       const m = pyRegex(rgx, reFlags(ic, ml)).exec(pyStr(s));
-      return m ? m.slice(1).map((g) => g ?? null) : null;
+      return m ? tuple(m.slice(1).map((g) => g ?? null)) : null;
     },
   },
   regex_match: {
     params: ['rgx', 'ignorecase', 'multiline'],
     fn: (s: unknown, rgx: unknown, ic?: unknown, ml?: unknown) => {
       const m = pyRegex(`^(?:${String(rgx)})`, reFlags(ic, ml)).exec(pyStr(s));
-      return m ? m.slice(1).map((g) => g ?? null) : null;
+      return m ? tuple(m.slice(1).map((g) => g ?? null)) : null;
     },
   },
   regex_escape: { params: [], fn: (s: unknown) => pyStr(s).replace(/[^A-Za-z0-9_]/g, '\\$&') },
@@ -93,7 +93,7 @@ export const textFilters = {
     params: ['*'],
     fn: (fmt: unknown, ...args: unknown[]) => {
       const { pos, kw } = splitKw(args);
-      return pyPercent(pyStr(fmt), Object.keys(kw).length ? kw : pos);
+      return pyPercent(pyStr(fmt), Object.keys(kw).length ? kw : tuple(pos));
     },
   },
   int: {

@@ -184,12 +184,12 @@ function origSetWithTuple(this: any): any {
     this.parseExpression = origExpr;
     const first = origExpr.call(this);
     if (this.peekToken().type !== lexer.TOKEN_COMMA) return first;
-    const arr = new nodes.Array!(first.lineno, first.colno, [first]);
+    const items = [first];
     while (this.skip(lexer.TOKEN_COMMA)) {
       if (this.peekToken().type === lexer.TOKEN_BLOCK_END) break;
-      arr.addChild(origExpr.call(this));
+      items.push(origExpr.call(this));
     }
-    return arr;
+    return call(first, '__brine_tuple', items);
   };
   try {
     return origSet.call(this);
@@ -254,7 +254,7 @@ P.parseAggregate = function parseAggregate(this: any) {
     node.addChild(first);
   }
   if (slice) return new nodes.Array!(tok.lineno, tok.colno, [new Slice(tok.lineno, tok.colno, slice[0], slice[1], slice[2])]);
-  if (node instanceof nodes.Group! && (node.children.length !== 1 || sawComma)) return new nodes.Array!(node.lineno, node.colno, node.children);
+  if (node instanceof nodes.Group! && (node.children.length !== 1 || sawComma)) return call(tok, '__brine_tuple', node.children);
   return node;
 };
 

@@ -2,7 +2,7 @@
 // up by the patched nunjucks member lookup. A real key of a dict always wins over a method, so a
 // pillar key named `items` or `get` still reads as data.
 import { bindArgs, splitKw } from './kwargs.js';
-import { isMap, isStr, pyFormat, pyRepr, pyStr, TemplateFault } from './pyvalue.js';
+import { isMap, isStr, itemTuples, pyFormat, pyRepr, pyStr, TemplateFault, tuple } from './pyvalue.js';
 
 type Method = (self: never, ...args: unknown[]) => unknown;
 
@@ -128,7 +128,7 @@ const STR: Record<string, Method> = {
   },
   partition: (s: string, sep: unknown) => {
     const i = s.indexOf(String(sep));
-    return i < 0 ? [s, '', ''] : [s.slice(0, i), String(sep), s.slice(i + String(sep).length)];
+    return tuple(i < 0 ? [s, '', ''] : [s.slice(0, i), String(sep), s.slice(i + String(sep).length)]);
   },
   encode: (s: string) => s,
   decode: (s: string) => s,
@@ -180,8 +180,8 @@ const LIST: Record<string, Method> = {
 };
 
 const DICT: Record<string, Method> = {
-  items: (d: Record<string, unknown>) => Object.entries(d),
-  iteritems: (d: Record<string, unknown>) => Object.entries(d),
+  items: (d: Record<string, unknown>) => itemTuples(d),
+  iteritems: (d: Record<string, unknown>) => itemTuples(d),
   keys: (d: Record<string, unknown>) => Object.keys(d),
   iterkeys: (d: Record<string, unknown>) => Object.keys(d),
   values: (d: Record<string, unknown>) => Object.values(d),

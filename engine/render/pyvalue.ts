@@ -9,6 +9,21 @@ export class TemplateFault extends Error {
   }
 }
 
+const TUPLES = new WeakSet<object>();
+
+/** Marks a list as a Python tuple: printed `(a, b)`, spread by `'%s %s' % t`. */
+export function tuple<T extends unknown[]>(list: T): T {
+  TUPLES.add(list);
+  return list;
+}
+export function isTuple(v: unknown): v is unknown[] {
+  return Array.isArray(v) && TUPLES.has(v);
+}
+/** dict.items() and friends: a list of (key, value) tuples. */
+export function itemTuples(d: Record<string, unknown>): Array<[string, unknown]> {
+  return Object.entries(d).map((e) => tuple(e));
+}
+
 export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String) && !(v instanceof Date);
 }
@@ -37,6 +52,7 @@ export function pyRepr(v: unknown): string {
   if (v === true) return 'True';
   if (v === false) return 'False';
   if (isStr(v)) return reprString(String(v));
+  if (isTuple(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (isMap(v)) return `{${Object.entries(v).map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
@@ -74,7 +90,7 @@ function toNumber(v: unknown, conv: string): number {
 
 /** Python's printf-style `fmt % args` (args: one value, a list/tuple, or a dict for %(name)s). */
 export function pyPercent(fmt: string, args: unknown): string {
-  const positional = Array.isArray(args) ? args : [args];
+  const positional = isTuple(args) ? args : [args];
   let i = 0;
   let usedNamed = false;
   const re = /%(?:\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXogGc%])/g;
@@ -134,7 +150,7 @@ export function pyPercent(fmt: string, args: unknown): string {
         throw new TemplateFault(`unsupported format character '${conv}'`);
     }
   });
-  if (!usedNamed && Array.isArray(args) && i < positional.length) {
+  if (!usedNamed && i < positional.length) {
     throw new TemplateFault(`not all arguments converted during string formatting ('${fmt}')`);
   }
   return out;
