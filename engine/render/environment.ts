@@ -117,6 +117,15 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
       return Object.assign(out, kw);
     },
     list: (v?: unknown) => (v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? Object.keys(v) : isStr(v) ? [...String(v)] : [v]),
+    odict: (...args: unknown[]) => {
+      const { pos, kw } = splitKw(args);
+      const out: Record<string, unknown> = {};
+      for (const p of pos) {
+        if (isMap(p)) Object.assign(out, p);
+        else if (Array.isArray(p)) for (const pair of p) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
+      }
+      return Object.assign(out, kw);
+    },
     namespace: (...args: unknown[]) => {
       const { pos, kw } = splitKw(args);
       return Object.assign({}, ...pos.filter(isMap), kw);

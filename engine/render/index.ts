@@ -26,6 +26,8 @@ export class Renderer {
   readonly grains: Record<string, unknown>;
   readonly minionId: string;
   private readonly env: nunjucks.Environment;
+  private readonly baseGlobals: Set<string>;
+  private ctxGlobals: string[] = [];
 
   constructor(o: RendererOptions) {
     this.statesDir = resolve(o.statesDir);
@@ -35,12 +37,22 @@ export class Renderer {
     const opts = { id: this.minionId, saltenv: 'base', renderer: 'jinja|yaml', file_client: 'local', file_roots: { base: [this.statesDir] } };
     const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts });
     this.env = createEnvironment(this.statesDir, { pillar: this.pillar, grains: this.grains, salt, opts, saltenv: 'base' });
+    this.baseGlobals = new Set(Object.keys((this.env as unknown as { globals: object }).globals));
+  }
+
+  /** Like Salt, the render context is also global: templates imported without context see `sls`, `tpldir`... */
+  private setContextGlobals(ctx: Record<string, unknown>): void {
+    const globals = (this.env as unknown as { globals: Record<string, unknown> }).globals;
+    for (const k of this.ctxGlobals) delete globals[k];
+    this.ctxGlobals = Object.keys(ctx).filter((k) => !this.baseGlobals.has(k));
+    for (const k of this.ctxGlobals) globals[k] = ctx[k];
   }
 
   /** Renders template text; `file` (relative to the states dir) names it in errors and anchors relative imports. */
   renderString(text: string, file: string, extra: Record<string, unknown> = {}): string {
     const name = templateRel(file) ?? file;
     const ctx = { ...fileContext(name), ...extra };
+    this.setContextGlobals(ctx);
     try {
       return compiledTemplate(this.env, text, name).render(ctx);
     } catch (e) {

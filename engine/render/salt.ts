@@ -105,6 +105,8 @@ export class SaltFunctions implements MemberSource {
   brineLookup(name: string): unknown {
     const fn = this.fns[name];
     if (fn) return fn;
+    // `salt.pillar.get(...)`: Salt's attribute sugar for salt['pillar.get'](...)
+    if (!name.includes('.')) return { brineLookup: (f: string) => this.brineLookup(`${name}.${f}`) } satisfies MemberSource;
     return () => {
       throw new TemplateFault(`salt['${name}'] is not supported by brine (templates render on the controller; supported: ${Object.keys(this.fns).join(', ')})`);
     };

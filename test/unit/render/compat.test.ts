@@ -9,6 +9,7 @@ const r = renderer({
   'sub/rel.jinja': "{% from './sibling.jinja' import s %}{{ s }}",
   'sub/sibling.jinja': "{% set s = 'sibling' %}",
   'inc.txt': 'included {{ grains.id }}',
+  'ctx.jinja': "{% set where = sls ~ '@' ~ tpldir %}",
 });
 
 const cases: Array<[string, string, string]> = [
@@ -26,6 +27,8 @@ const cases: Array<[string, string, string]> = [
   ['grains.filter_by', "{{ salt['grains.filter_by']({'Debian': {'pkg': 'apt'}, 'RedHat': {'pkg': 'yum'}}).pkg }}", 'apt'],
   ['grains.filter_by default', "{{ salt['grains.filter_by']({'Arch': 1, 'default': 'dd'}) }}", 'dd'],
   ['opts', '{{ opts.id }}', 'web1'],
+  ['salt.module.function attribute sugar', "{{ salt.pillar.get('appliance:domain') }}|{{ salt.grains.get('os') }}", 'ecs.example.org|Debian'],
+  ['context is global: an import without context sees sls/tpldir', "{% import 'ctx.jinja' as c %}{{ c.where }}", 'app.web@app/web'],
   // constants and printing like Python
   ['None/True/False', '{{ None }} {{ True }} {{ False }} {{ none }} {{ true }}', 'None True False None True'],
   ['lists print as Python literals', '{{ pillar.pkgs }}', "['nginx', 'curl']"],

@@ -19,6 +19,7 @@ const cases: Array<[string, string, string, number | undefined, RegExp]> = [
   ['unknown tag', '{% trans %}x{% endtrans %}', 'x.sls', 1, /unknown block tag: trans/],
   ['unknown filter', 'a\n{{ 1|nosuchfilter }}', 'x.sls', 2, /filter not found: nosuchfilter/],
   ['unsupported salt function', "\n\n{{ salt['cmd.run']('id') }}", 'x.sls', 3, /salt\['cmd.run'\] is not supported/],
+  ['unsupported salt function, attribute style', '{{ salt.cmd.run("id") }}', 'x.sls', 1, /salt\['cmd.run'\] is not supported/],
   ['unknown keyword to a filter', "{{ 'a'|indent(wdth=2) }}", 'x.sls', 1, /indent\(\) got an unexpected keyword argument 'wdth'/],
   ['unknown keyword to pillar.get', "{{ salt['pillar.get']('a', dflt=1) }}", 'x.sls', 1, /pillar.get\(\) got an unexpected keyword argument 'dflt'/],
   ['keyword to a filter that takes none', "{{ 'a'|upper(x=1) }}", 'x.sls', 1, /filter 'upper' does not take keyword arguments/],
