@@ -65,6 +65,12 @@ function quoteYaml(s: string, dq: boolean): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** `import_yaml x.yml` for imports, `load_yaml block` for blocks. */
+function label(kind: string, p: unknown): string {
+  const s = String(p);
+  return s.startsWith('load_') ? s : `import_${kind} ${s}`;
+}
+
 export const dataFilters = {
   yaml: { params: ['flow_style'], fn: (v: unknown, flow?: unknown) => yamlFlow(v, flow === undefined ? true : Boolean(flow)) },
   yaml_encode: {
@@ -88,7 +94,7 @@ export const dataFilters = {
   load_yaml: { params: [], fn: (t: unknown) => loadYaml(t) },
   load_json: { params: [], fn: (t: unknown) => loadJson(t) },
   load_text: { params: [], fn: (t: unknown) => String(t ?? '') },
-  __brine_load_yaml: { params: ['path'], fn: (t: unknown, p: unknown) => loadYaml(t, `import_yaml ${String(p)}`) },
-  __brine_load_json: { params: ['path'], fn: (t: unknown, p: unknown) => loadJson(t, `import_json ${String(p)}`) },
+  __brine_load_yaml: { params: ['path'], fn: (t: unknown, p: unknown) => loadYaml(t, label('yaml', p)) },
+  __brine_load_json: { params: ['path'], fn: (t: unknown, p: unknown) => loadJson(t, label('json', p)) },
   __brine_load_text: { params: ['path'], fn: (t: unknown) => String(t ?? '') },
 } as const;

@@ -120,17 +120,24 @@ P.parseFor = function parseFor(this: any) {
   const forTok = this.peekToken();
   if (!this.skipSymbol('for')) return this.fail('parseFor: expected for', forTok.lineno, forTok.colno);
   const node = new nodes.For!(forTok.lineno, forTok.colno);
-  node.name = this.parsePrimary();
-  if (!(node.name instanceof nodes.Symbol!)) this.fail('parseFor: variable name expected for loop');
-  if (this.peekToken().type === lexer.TOKEN_COMMA) {
-    const key = node.name;
-    node.name = new nodes.Array!(key.lineno, key.colno);
-    node.name.addChild(key);
-    while (this.skip(lexer.TOKEN_COMMA)) node.name.addChild(this.parsePrimary());
-  }
+  // targets: `x`, `k, v`, `(name, owner, mode)`
+  const paren = this.skip(lexer.TOKEN_LEFT_PAREN);
+  const names: any[] = [];
+  do {
+    const t = this.parsePrimary(true);
+    if (!(t instanceof nodes.Symbol!)) this.fail('parseFor: variable name expected for loop', forTok.lineno, forTok.colno);
+    names.push(t);
+  } while (this.skip(lexer.TOKEN_COMMA));
+  if (paren && !this.skip(lexer.TOKEN_RIGHT_PAREN)) this.fail('parseFor: expected ) after loop variables', forTok.lineno, forTok.colno);
+  node.name = names.length === 1 ? names[0] : new nodes.Array!(forTok.lineno, forTok.colno, names);
   if (!this.skipSymbol('in')) this.fail('parseFor: expected "in" keyword for loop', forTok.lineno, forTok.colno);
-  // Jinja: the iterable is not an inline-if; a trailing `if` filters the items.
-  const arr = this.parseOr();
+  // Jinja: the iterable is not an inline-if (a trailing `if` filters the items); `a, b, c` is a tuple.
+  let arr = this.parseOr();
+  if (this.peekToken().type === lexer.TOKEN_COMMA) {
+    const items = [arr];
+    while (this.skip(lexer.TOKEN_COMMA)) items.push(this.parseOr());
+    arr = call(forTok, '__brine_tuple', items);
+  }
   const cond = this.skipSymbol('if') ? this.parseExpression() : null;
   if (this.skipSymbol('recursive')) this.fail('for ... recursive is not supported', forTok.lineno, forTok.colno);
   this.advanceAfterBlockEnd(forTok.value);

@@ -80,6 +80,8 @@ const cases: Array<[string, string, string]> = [
   ['for ... if filters before loop.index', '{% for u in pillar.users if u.admin %}{{ loop.index }}/{{ loop.length }}:{{ u.name }}{% endfor %}', '1/1:alice'],
   ['for k, v ... if', "{% for k, v in {'a': 1, 'b': 0, 'c': 2}.items() if v %}{{ loop.index }}{{ k }}{% endfor %}", '1a2c'],
   ['for ... if ... else', '{% for x in [1, 2] if x > 5 %}{{ x }}{% else %}none{% endfor %}', 'none'],
+  ['for over a bare tuple', '{% for i in ".a", ".b" %}{{ i }};{% endfor %}', '.a;.b;'],
+  ['for with parenthesized targets', "{% for (n, o) in [('a', 'b'), ('c', 'd')] %}{{ n }}{{ o }};{% endfor %}{% for (x) in [1] %}{{ x }}{% endfor %}", 'ab;cd;1'],
   ['for over dict iterates keys', "{% for k in {'b': 1, 'a': 2} %}{{ k }}{% endfor %}", 'ba'],
   ['for over string iterates chars', "{% for c in 'ab' %}{{ c }}.{% endfor %}", 'a.b.'],
   ['loop.index/first/last', '{% for x in "abc" %}{{ loop.index }}{{ loop.index0 }}{{ loop.first }}{{ loop.last }} {% endfor %}', '10TrueFalse 21FalseFalse 32FalseTrue '],
