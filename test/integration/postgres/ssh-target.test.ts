@@ -3,6 +3,8 @@
 // on the target through the SSH Host. The target shares the host's network, so its cluster listens
 // on 5433 (5432 belongs to this machine's cluster) and a TCP login from here reaches it.
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Host } from '../../../engine/host/host.js';
 import { connectSsh } from '../../../engine/host/ssh.js';
@@ -11,6 +13,7 @@ import { startTargets, sshTarget, type Target } from '../../harness/nspawn.js';
 import { checkApply, plan } from '../../support/checkapply.js';
 
 const PORT = 5433;
+const DEB_CACHE = '/var/cache/brine-test/apt-archives-postgres';
 const PASSWORD = 'over-ssh-Secret-9f2c';
 
 function tcpLogin(role: string, password: string, db: string): string | null {
@@ -31,13 +34,17 @@ describe('postgres modules over SSH on a booted Debian target', () => {
 
   beforeAll(async () => {
     [target] = (await startTargets(1, { prefix: 'brine-pg' })) as [Target];
+    // Downloaded packages are kept on this machine between runs, so only the first run fetches them.
+    const archives = join(target.rootfs, 'var/cache/apt/archives');
+    mkdirSync(DEB_CACHE, { recursive: true });
+    execFileSync('sh', ['-c', 'cp -n "$1"/*.deb "$2"/ 2>/dev/null || true', 'sh', DEB_CACHE, archives]);
     const install = await target.ssh(
       [
         'set -e',
         'export DEBIAN_FRONTEND=noninteractive',
         'apt-get update -qq',
         // The package's own cluster cannot bind 5432 (this machine has it): move it to 5433.
-        'apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 || true',
+        'apt-get install -y -qq --no-install-recommends postgresql >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log >&2; true; }',
         'test -f /etc/postgresql/15/main/postgresql.conf',
         `sed -i 's/^port = .*/port = ${PORT}/' /etc/postgresql/15/main/postgresql.conf`,
         "sed -i \"s/^#\\?listen_addresses = .*/listen_addresses = '127.0.0.1'/\" /etc/postgresql/15/main/postgresql.conf",
@@ -47,6 +54,7 @@ describe('postgres modules over SSH on a booted Debian target', () => {
       { timeoutMs: 600_000 },
     );
     if (install.exitCode !== 0) throw new Error(`installing postgresql in the target failed: ${install.stderr.slice(-2000)}`);
+    execFileSync('sh', ['-c', 'cp -n "$1"/*.deb "$2"/ 2>/dev/null || true', 'sh', archives, DEB_CACHE]);
     const { target: t, options } = sshTarget(target);
     host = await connectSsh(t, options);
   }, 900_000);
