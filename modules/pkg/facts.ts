@@ -2,6 +2,7 @@
 // installed state and selection (hold), apt-cache policy for candidates and known versions, and
 // whether any package index is present at all.
 import type { Host } from '../../engine/host/host.js';
+import type { Change } from '../contract.js';
 import { CommandError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import { type AptPolicy, type DpkgEntry, isInstalled, parseAptPolicy, parseDpkgQuery } from './parse.js';
@@ -22,6 +23,11 @@ export interface PkgFacts {
   pkgs: Record<string, PkgState>;
   /** false when /var/lib/apt/lists holds no package index (fresh system: apt-get update first). */
   listsPresent: boolean;
+  /**
+   * Other packages apt would install, upgrade or remove along with the planned ones (from its
+   * simulation; read only when something is to change), so the dry run shows them too.
+   */
+  alongside?: Change[];
 }
 
 const FORMAT = '${binary:Package}\\t${Package}\\t${Status}\\t${Version}\\n';

@@ -5,6 +5,7 @@ import type { Host } from '../../engine/host/host.js';
 import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js';
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
+import { simulateApt } from './uptodate.js';
 import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
 
 export interface InstalledArgs {
@@ -81,14 +82,24 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
     }
   }
   if (refreshFirst && changes.some((c) => !c.target.endsWith(' (hold)'))) changes.unshift({ op: 'run', target: UPDATE });
-  return changes;
+  return [...changes, ...alongsideChanges(facts, wantedPackages(args).map((w) => w.name))];
 }
+
+/** apt's simulated side effects as changes: `libfoo (dependency)`, `bar (also removed)`. */
+export function alongsideChanges(facts: PkgFacts, named: string[]): Change[] {
+  return (facts.alongside ?? [])
+    .filter((c) => !named.includes(c.target))
+    .map((c) => ({ ...c, target: `${c.target} (${c.op === 'delete' ? 'also removed' : 'dependency'})` }));
+}
+
+/** Package names to hand to apt: targets with a space are holds, side effects or the refresh. */
+const isPackage = (c: Change) => c.op !== 'run' && !c.target.includes(' ');
 
 function installArgv(args: InstalledArgs, wanted: Wanted[], changes: Change[]): string[] {
   const byName = new Map(wanted.map((w) => [w.name, w]));
   const specs: string[] = [];
   for (const c of changes) {
-    if (c.op === 'run' || c.target.endsWith(' (hold)')) continue;
+    if (!isPackage(c)) continue;
     const w = byName.get(c.target);
     specs.push(w?.version && c.after !== AFTER_UPDATE ? `${c.target}=${String(c.after)}` : c.target);
   }
@@ -108,7 +119,7 @@ async function applyInstall(host: Host, changes: Change[], ctx: StateCtx<Install
   if (changes.some((c) => c.op === 'run' && c.target === UPDATE)) {
     await aptGet(host, ctx.name, ['update'], opts);
     // the index changed: resolve versions against it (pins and candidates were unknown before)
-    changes = planInstall({ ...args, refresh: false }, await gatherInstall(host, args), latest);
+    changes = planInstall({ ...args, refresh: false }, await gatherInstall(host, { ...args, refresh: false }, latest), latest);
   }
   const wanted = wantedPackages(args);
   const argv = installArgv(args, wanted, changes);
@@ -117,28 +128,52 @@ async function applyInstall(host: Host, changes: Change[], ctx: StateCtx<Install
   const name = (c: Change) => c.target.slice(0, -' (hold)'.length);
   await aptMark(host, ctx.name, 'hold', holds.filter((c) => c.after === true).map(name));
   await aptMark(host, ctx.name, 'unhold', holds.filter((c) => c.after === false).map(name));
-  const done = changes.filter((c) => c.op !== 'run' && !c.target.endsWith(' (hold)'));
-  if (done.length) return { comment: `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}` };
+  const done = changes.filter(isPackage);
+  const deps = changes.filter((c) => c.target.endsWith(' (dependency)')).length;
+  if (done.length) {
+    return { comment: `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}` };
+  }
 }
 
-function gatherInstall(host: Host, args: InstalledArgs): Promise<PkgFacts> {
-  return readPackages(host, wantedPackages(args).map((w) => w.name), { policy: true });
+/** Adds apt's simulation of the planned install (only when something is to be installed). */
+async function withAlongside(host: Host, args: InstalledArgs, facts: PkgFacts, latest: boolean): Promise<PkgFacts> {
+  let changes: Change[];
+  try {
+    changes = planInstall(args, facts, latest);
+  } catch {
+    return facts; // the plan reports the problem
+  }
+  if (changes.some((c) => c.op === 'run')) return facts; // versions are only known after the refresh
+  const argv = installArgv(args, wantedPackages(args), changes);
+  return argv.length ? { ...facts, alongside: await simulateApt(host, argv) } : facts;
+}
+
+async function gatherInstall(host: Host, args: InstalledArgs, latest: boolean): Promise<PkgFacts> {
+  const facts = await readPackages(host, wantedPackages(args).map((w) => w.name), { policy: true });
+  return withAlongside(host, args, facts, latest);
 }
 
 /** One read for all states of a function, split back per state. */
-export function batchedGather<A extends { name: string; pkgs?: PkgsArg }>(policy: boolean) {
+export function batchedGather<A extends { name: string; pkgs?: PkgsArg }>(
+  policy: boolean,
+  complete: (host: Host, args: A, facts: PkgFacts) => Promise<PkgFacts>,
+) {
   return async (host: Host, items: Array<{ args: A }>): Promise<PkgFacts[]> => {
     const lists = items.map((i) => wantedPackages(i.args).map((w) => w.name));
     const all = await readPackages(host, lists.flat(), { policy });
-    return lists.map((names) => ({ listsPresent: all.listsPresent, pkgs: Object.fromEntries(names.map((n) => [n, all.pkgs[n]!])) }));
+    return Promise.all(
+      lists.map((names, i) =>
+        complete(host, items[i]!.args, { listsPresent: all.listsPresent, pkgs: Object.fromEntries(names.map((n) => [n, all.pkgs[n]!])) }),
+      ),
+    );
   };
 }
 
 export const installed: StateFunction<InstalledArgs, PkgFacts> = {
   schema: installedSchema,
   lock: 'dpkg',
-  gather: gatherInstall,
-  gatherMany: batchedGather(true),
+  gather: (host, args) => gatherInstall(host, args, false),
+  gatherMany: batchedGather(true, (host, args: InstalledArgs, facts) => withAlongside(host, args, facts, false)),
   plan: (args, facts) => planInstall(args, facts, false),
   apply: (host, changes, ctx) => applyInstall(host, changes, ctx, false),
 };
@@ -146,8 +181,8 @@ export const installed: StateFunction<InstalledArgs, PkgFacts> = {
 export const latest: StateFunction<InstalledArgs, PkgFacts> = {
   schema: latestSchema,
   lock: 'dpkg',
-  gather: gatherInstall,
-  gatherMany: batchedGather(true),
+  gather: (host, args) => gatherInstall(host, args, true),
+  gatherMany: batchedGather(true, (host, args: InstalledArgs, facts) => withAlongside(host, args, facts, true)),
   plan: (args, facts) => planInstall(args, facts, true),
   apply: (host, changes, ctx) => applyInstall(host, changes, ctx, true),
 };

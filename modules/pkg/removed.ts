@@ -1,8 +1,10 @@
 // pkg.removed (apt-get remove: configuration files stay) and pkg.purged (apt-get purge: nothing stays).
-import type { StateFunction } from '../contract.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change, StateFunction } from '../contract.js';
 import { aptGet } from './apt.js';
 import { type PkgFacts, readPackages } from './facts.js';
-import { batchedGather } from './installed.js';
+import { alongsideChanges, batchedGather } from './installed.js';
+import { simulateApt } from './uptodate.js';
 import { nameUnlessPkgs, type PkgsArg, pkgsSchema, versionMatches, wantedPackages } from './wanted.js';
 
 export interface RemovedArgs {
@@ -39,15 +41,25 @@ export function planRemove(args: RemovedArgs, facts: PkgFacts, purge: boolean) {
   });
 }
 
+/** The removal plus what apt removes with it (packages that depend on the removed ones). */
+function planWithAlongside(args: RemovedArgs, facts: PkgFacts, purge: boolean): Change[] {
+  return [...planRemove(args, facts, purge), ...alongsideChanges(facts, wantedPackages(args).map((w) => w.name))];
+}
+
+async function withAlongside(host: Host, args: RemovedArgs, facts: PkgFacts, purge: boolean): Promise<PkgFacts> {
+  const names = planRemove(args, facts, purge).map((c) => c.target);
+  return names.length ? { ...facts, alongside: await simulateApt(host, [purge ? 'purge' : 'remove', ...names]) } : facts;
+}
+
 function make(purge: boolean): StateFunction<RemovedArgs, PkgFacts> {
   return {
     schema,
     lock: 'dpkg',
-    gather: (host, args) => readPackages(host, wantedPackages(args).map((w) => w.name), { policy: false }),
-    gatherMany: batchedGather(false),
-    plan: (args, facts) => planRemove(args, facts, purge),
+    gather: async (host, args) => withAlongside(host, args, await readPackages(host, wantedPackages(args).map((w) => w.name), { policy: false }), purge),
+    gatherMany: batchedGather(false, (host, args: RemovedArgs, facts) => withAlongside(host, args, facts, purge)),
+    plan: (args, facts) => planWithAlongside(args, facts, purge),
     async apply(host, changes, ctx) {
-      const names = changes.map((c) => c.target);
+      const names = changes.filter((c) => !c.target.includes(' ')).map((c) => c.target);
       await aptGet(host, ctx.name, [purge ? 'purge' : 'remove', ...names], { lockTimeout: ctx.args.lock_timeout });
       return { comment: `${purge ? 'purged' : 'removed'} ${names.join(', ')}` };
     },

@@ -16,7 +16,7 @@ export interface UptodateFacts {
   actions: Change[];
 }
 
-/** Parses `apt-get -s upgrade` (Inst NAME [OLD] (NEW ...), Remv NAME [OLD]). */
+/** Parses `apt-get -s ...` output (Inst NAME [OLD] (NEW ...), Remv/Purg NAME [OLD]). */
 export function parseSimulation(out: string): Change[] {
   const changes: Change[] = [];
   for (const line of out.split('\n')) {
@@ -25,10 +25,19 @@ export function parseSimulation(out: string): Change[] {
       changes.push({ op: m[2] ? 'update' : 'create', target: m[1]!, ...(m[2] ? { before: m[2] } : {}), after: m[3] });
       continue;
     }
-    m = /^Remv (\S+)(?: \[([^\]]+)\])?/.exec(line);
+    m = /^(?:Remv|Purg) (\S+)(?: \[([^\]]+)\])?/.exec(line);
     if (m) changes.push({ op: 'delete', target: m[1]!, ...(m[2] ? { before: m[2] } : {}) });
   }
   return changes;
+}
+
+/**
+ * What apt would do for argv (`install ...`, `remove ...`), without doing it; [] when apt refuses
+ * (the plan reports why). Used to show the packages a state changes beyond the ones it names.
+ */
+export async function simulateApt(host: Host, argv: string[]): Promise<Change[]> {
+  const r = await host.exec(['apt-get', '-s', '-q', '-o', 'Debug::NoLocking=1', ...argv], { env: APT_ENV });
+  return r.exitCode === 0 ? parseSimulation(r.stdout) : [];
 }
 
 async function simulate(host: Host, args: UptodateArgs): Promise<UptodateFacts> {

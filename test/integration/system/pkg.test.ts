@@ -104,10 +104,16 @@ describe('pkg states on the real dpkg', () => {
         return Reflect.get(target, prop, recv);
       },
     }) as Host;
-    const items = [{ name: 'brine-test-a' }, { name: 'x', pkgs: ['brine-test-b', 'bash'] }, { name: 'hello' }].map((args) => ({ args, ctx: testCtx(args) }));
-    const facts = await pkg.installed!.gatherMany!(counting, items);
+    const noop = [{ name: 'brine-test-a' }, { name: 'x', pkgs: ['brine-test-b', 'bash'] }, { name: 'libc6' }].map((args) => ({ args, ctx: testCtx(args) }));
+    const facts = await pkg.installed!.gatherMany!(counting, noop);
     expect(execs).toBe(1);
-    expect(facts.map((f, i) => pkg.installed!.plan(items[i]!.args, f, items[i]!.ctx))).toEqual([[], [], [{ op: 'create', target: 'hello', after: '2.10-3' }]]);
+    expect(facts.map((f, i) => pkg.installed!.plan(noop[i]!.args, f, noop[i]!.ctx))).toEqual([[], [], []]);
+    // a state with something to install adds one apt simulation (its dependencies, for the plan)
+    execs = 0;
+    const items = [...noop, { args: { name: 'hello' }, ctx: testCtx({ name: 'hello' }) }];
+    const more = await pkg.installed!.gatherMany!(counting, items);
+    expect(execs).toBe(2);
+    expect(pkg.installed!.plan(items[3]!.args, more[3], items[3]!.ctx)).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
   });
 
   it('upgrades to a pinned version and holds it; a held package does not move without hold', async () => {
@@ -137,6 +143,11 @@ describe('pkg states on the real dpkg', () => {
   });
 
   it('removes (configuration stays), then purges', async () => {
+    // the dry run shows what apt removes along with a package (here: the package depending on it)
+    expect(await plan(b.host, pkg.removed!, { name: 'brine-test-a' })).toEqual([
+      { op: 'delete', target: 'brine-test-a', before: '1.1-1' },
+      { op: 'delete', target: 'brine-test-b (also removed)', before: '2.0-1' },
+    ]);
     const dry = await plan(b.host, pkg.removed!, { name: 'brine-test-b' });
     expect(await dpkg(['brine-test-b'])).toEqual({ 'brine-test-b': 'ii 2.0-1' });
     const rm = await checkApply(b.host, pkg.removed!, { name: 'brine-test-b' });
@@ -153,6 +164,17 @@ describe('pkg states on the real dpkg', () => {
     expect(purge.replanned).toEqual([]);
     expect((await b.t.ssh('test -e /etc/brine-test-b.conf')).exitCode).toBe(1);
     expect(await plan(b.host, pkg.removed!, { name: 'brine-test-a' })).toEqual([]);
+  });
+
+  it('installs a dependency along with the named package, shown in the plan', async () => {
+    const r = await checkApply(b.host, pkg.installed!, { name: 'brine-test-b' });
+    expect(r.planned).toEqual([
+      { op: 'create', target: 'brine-test-b', after: '2.0-1' },
+      { op: 'create', target: 'brine-test-a (dependency)', after: '1.1-1' },
+    ]);
+    expect(r.output).toEqual({ comment: 'installed brine-test-b=2.0-1 (+1 dependencies)' });
+    expect(r.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({ 'brine-test-a': 'ii 1.1-1', 'brine-test-b': 'ii 2.0-1' });
   });
 
   it('installs a package from Debian itself and the second plan is empty', async () => {
@@ -174,9 +196,9 @@ describe('pkg states on the real dpkg', () => {
       for i in $(seq 50); do [ -e /run/locked ] && break; sleep 0.1; done`);
     expect((await b.t.ssh('test -e /run/locked && pgrep -f fcntl.lockf')).exitCode).toBe(0);
     try {
-      const err = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a' }).then(() => null, (e: Error) => e);
+      const err = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' }).then(() => null, (e: Error) => e);
       expect(err?.message).toMatch(/^brine-test-a: dpkg is locked by another process \(pid \d+ python3\): \/var\/lib\/dpkg\/lock-frontend; try again when it has finished$/);
-      expect(await dpkg(['brine-test-a'])).toEqual({});
+      expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
     } finally {
       await b.t.ssh('pkill -f "fcntl.lockf" ; rm -f /run/locked');
     }

@@ -69,6 +69,22 @@ describe('pkg.installed / pkg.latest plan', () => {
   });
 });
 
+describe('what apt does alongside (from its simulation)', () => {
+  it('shows dependencies and packages removed with the named ones', () => {
+    const f = facts({ nginx: { candidate: '1.22', versions: ['1.22'] } });
+    f.alongside = [
+      { op: 'create', target: 'nginx-common', after: '1.22' },
+      { op: 'create', target: 'nginx', after: '1.22' },
+      { op: 'delete', target: 'apache2', before: '2.4' },
+    ];
+    expect(planInstall({ name: 'nginx' }, f, false)).toEqual([
+      { op: 'create', target: 'nginx', after: '1.22' },
+      { op: 'create', target: 'nginx-common (dependency)', after: '1.22' },
+      { op: 'delete', target: 'apache2 (also removed)', before: '2.4' },
+    ]);
+  });
+});
+
 describe('pkg.removed / pkg.purged plan', () => {
   const f = facts({
     a: { installed: '1', status: 'installed' },
