@@ -165,3 +165,13 @@ C.compileBrineWith = function compileBrineWith(this: any, node: any, frame: any)
 };
 void LoopControl;
 void WithBlock;
+
+// Jinja gives every loop iteration a fresh scope: `{% set %}` in one iteration is not seen by the
+// next. nunjucks keeps one frame for the whole loop: clear what the previous iteration set.
+const origBindings = C._emitLoopBindings as AnyFn;
+C._emitLoopBindings = function _emitLoopBindings(this: any, node: any, ...rest: any[]) {
+  const r = origBindings.call(this, node, ...rest);
+  const names: string[] = node.name instanceof nodes.Array! ? node.name.children.map((c: any) => c.value) : [node.name.value];
+  this._emitLine(`for (const k in frame.variables) if (k !== "loop" && !${JSON.stringify(names)}.includes(k)) delete frame.variables[k];`);
+  return r;
+};

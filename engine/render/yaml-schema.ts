@@ -15,8 +15,12 @@ function keepTag(t: Tag): boolean {
 const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
 const PY_FALSE = /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/;
 
+// PyYAML's exponent floats need a dot and a signed exponent (`1.5e+3`); `1e3` is a string.
+const PY_EXP = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/;
+
 function saltTags<T>(tags: T[]): T[] {
   return (tags as Tag[]).filter(keepTag).map((t) => {
+    if (t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP') return { ...t, test: PY_EXP };
     if (t.tag !== 'tag:yaml.org,2002:bool' || !t.test) return t;
     const value = t.resolve?.('true');
     return { ...t, test: value === true || (value as { value?: unknown })?.value === true ? PY_TRUE : PY_FALSE };
