@@ -35,12 +35,13 @@ export const yamlReadOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   prettyErrors: false,
 };
 
-/** Salt's `|yaml`: flow style on one line, no trailing newline (`{a: 1, b: [x, y]}`). */
+/** Salt's `|yaml`: flow style on one line, keys sorted like PyYAML, no trailing newline (`{a: 1, b: [x, y]}`). */
 export function yamlFlow(value: unknown, flow = true): string {
   const opts: ToStringOptions & SchemaOptions & DocumentOptions = {
     version: '1.1',
     customTags: saltTags,
     collectionStyle: flow ? 'flow' : 'block',
+    sortMapEntries: true,
     flowCollectionPadding: false,
     lineWidth: 0,
     singleQuote: true,

@@ -86,6 +86,11 @@ const TEMPLATES: string[] = [
   "{% for g in pillar.users|groupby('admin') %}{{ g.grouper }}:{{ g.list|map(attribute='name')|join }};{% endfor %}",
   "{{ {'a': 1}|items|list }}|{{ [1, 1, 2]|unique|list }}",
   '{% filter upper %}shout {{ grains.os }}{% endfilter %}',
+  // Salt's serializer filters (emulated in jinja.py with PyYAML and json)
+  "{{ {'b': [1, 'two', None, True], 'a': {'y': 'x y', 'x': 'yes'}}|yaml }}|{{ 'plain'|yaml }}|{{ 'on'|yaml }}|{{ [1, 2]|yaml }}|{{ {}|yaml }}",
+  "{{ {'b': 1, 'a': ['x', None, False, 1.5]}|json }}|{{ 'x'|json }}|{{ ['a', {'z': 1, 'y': 2}]|json }}",
+  `{{ ('a: [1, 2]\\nb: yes\\nc: y'|load_yaml).b }}|{{ ('{"a": [1, {"b": null}]}'|load_json).a }}`,
+  "{{ pillar.users|yaml }}",
   // errors both must raise
   '{{ nope }}',
   '{{ pillar.zzz.sub }}',

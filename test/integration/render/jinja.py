@@ -15,6 +15,21 @@ env = jinja2.Environment(
     keep_trailing_newline=True,
 )
 env.globals.update(data["context"])
+
+
+# Salt's serializer filters (salt.utils.jinja.SerializerExtension): yaml is PyYAML's safe_dump in
+# flow style, stripped (and without the "..." document end); json is json.dumps with sorted keys.
+def salt_yaml(value, flow_style=True):
+    out = yaml.safe_dump(value, default_flow_style=flow_style, allow_unicode=True).strip()
+    if out.endswith("\n..."):
+        out = out[:-4]
+    return out
+
+
+env.filters["yaml"] = salt_yaml
+env.filters["json"] = lambda v, sort_keys=True, indent=None: json.dumps(v, sort_keys=sort_keys, indent=indent)
+env.filters["load_yaml"] = lambda v: yaml.safe_load(v)
+env.filters["load_json"] = lambda v: json.loads(v)
 out = []
 for t in data["templates"]:
     try:
