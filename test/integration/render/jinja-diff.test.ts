@@ -1,13 +1,11 @@
 // Differential test: brine's renderer against the real Jinja2 (configured like Salt) and brine's
 // YAML reading against PyYAML, on the same inputs. Any divergence is a silent-wrong-output bug.
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../engine/errors.js';
 import { yamlReadOptions } from '../../../engine/render/index.js';
 import { PILLAR, GRAINS, renderer, statesDir } from '../../unit/render/fixture.js';
+import { reference } from './reference.js';
 
 const FILES = {
   'macros.jinja': "{% macro row(k, v='-', sep=': ') %}{{ k }}{{ sep }}{{ v }}{% endmacro %}{% set shared = {'port': 8080} %}",
@@ -113,19 +111,8 @@ const YAML_DOCS: string[] = [
   'nginx:\n  pkg.installed: []\n  service.running:\n    - enable: True\n    - watch:\n      - file: /etc/nginx/nginx.conf\n',
 ];
 
-function reference(templates: string[], yaml: string[]): { templates: Array<{ ok?: string; err?: string }>; yaml: Array<{ ok?: unknown; err?: string }> } {
-  const dir = statesDir(FILES);
-  const res = spawnSync('python3', [join(dirname(fileURLToPath(import.meta.url)), 'jinja.py')], {
-    input: JSON.stringify({ dir, context: { pillar: PILLAR, grains: GRAINS }, templates, yaml }),
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  if (res.status !== 0) throw new Error(`python3 with jinja2 and yaml is required (scripts/ci.d/25-render.sh): ${res.stderr || res.error}`);
-  return JSON.parse(res.stdout.replace(/\bInfinity\b/g, '"inf"'));
-}
-
 describe('render matches Jinja2 configured like Salt', () => {
-  const ref = reference(TEMPLATES, YAML_DOCS);
+  const ref = reference({ dir: statesDir(FILES), context: { pillar: PILLAR, grains: GRAINS }, templates: TEMPLATES, yaml: YAML_DOCS });
   const r = renderer(FILES);
 
   it.each(TEMPLATES.map((t, i) => [i, t] as const))('template %i: %s', (i, tpl) => {

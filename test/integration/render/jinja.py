@@ -1,6 +1,7 @@
-# Renders templates with the real Jinja2 configured like Salt (StrictUndefined, do + loopcontrols,
-# trailing newline kept) and parses YAML with PyYAML's safe loader: the reference the differential
-# test compares brine's renderer against. stdin: {"dir", "context", "templates", "yaml"} as JSON.
+# The reference for brine's renderer: the real Jinja2 configured like Salt (StrictUndefined, do +
+# loopcontrols, trailing newline kept, the render context also global) with Salt's serializer
+# filters and the salt[] functions brine supports emulated below, and PyYAML's safe loader.
+# stdin JSON: {dir, context, templates: [text], files: [{file, ctx}], yaml: [text]}
 import json
 import sys
 
@@ -8,38 +9,84 @@ import jinja2
 import yaml
 
 data = json.load(sys.stdin)
-env = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(data["dir"]),
-    undefined=jinja2.StrictUndefined,
-    extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
-    keep_trailing_newline=True,
-)
-env.globals.update(data["context"])
+context = data["context"]
+MISSING = object()
 
 
-# Salt's serializer filters (salt.utils.jinja.SerializerExtension): yaml is PyYAML's safe_dump in
-# flow style, stripped (and without the "..." document end); json is json.dumps with sorted keys.
+def traverse(d, key, delimiter=":"):
+    v = d
+    for part in str(key).split(delimiter):
+        if isinstance(v, list):
+            try:
+                v = v[int(part)]
+                continue
+            except (ValueError, IndexError):
+                return MISSING
+        if isinstance(v, dict) and part in v:
+            v = v[part]
+        else:
+            return MISSING
+    return v
+
+
+def getter(source):
+    def get(key, default="", merge=False, delimiter=":", **_):
+        v = traverse(source, key, delimiter)
+        return default if v is MISSING else v
+
+    return get
+
+
+def filter_by(lookup_dict, grain="os_family", merge=None, default="default", base=None):
+    g = traverse(context.get("grains", {}), grain)
+    return lookup_dict.get(g, lookup_dict.get(default)) if not isinstance(g, list) else None
+
+
+salt = {
+    "pillar.get": getter(context.get("pillar", {})),
+    "grains.get": getter(context.get("grains", {})),
+    "grains.filter_by": filter_by,
+}
+
+
 def salt_yaml(value, flow_style=True):
     out = yaml.safe_dump(value, default_flow_style=flow_style, allow_unicode=True).strip()
-    if out.endswith("\n..."):
-        out = out[:-4]
-    return out
+    return out[:-4] if out.endswith("\n...") else out
 
 
-env.filters["yaml"] = salt_yaml
-env.filters["json"] = lambda v, sort_keys=True, indent=None: json.dumps(v, sort_keys=sort_keys, indent=indent)
-env.filters["load_yaml"] = lambda v: yaml.safe_load(v)
-env.filters["load_json"] = lambda v: json.loads(v)
-out = []
-for t in data["templates"]:
+def environment(extra):
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(data["dir"]),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
+        keep_trailing_newline=True,
+    )
+    env.filters["yaml"] = salt_yaml
+    env.filters["json"] = lambda v, sort_keys=True, indent=None: json.dumps(v, sort_keys=sort_keys, indent=indent)
+    env.filters["load_yaml"] = lambda v: yaml.safe_load(v)
+    env.filters["load_json"] = lambda v: json.loads(v)
+    ctx = dict(context, salt=salt, saltenv="base", **extra)
+    env.globals.update(ctx)
+    return env, ctx
+
+
+def render(make):
     try:
-        out.append({"ok": env.from_string(t).render(**data["context"])})
+        return {"ok": make()}
     except Exception as e:  # noqa: BLE001 - any failure is an expected error case
-        out.append({"err": type(e).__name__ + ": " + str(e)})
+        return {"err": type(e).__name__ + ": " + str(e)}
+
+
+env, ctx = environment({})
+templates = [render(lambda: env.from_string(t).render(**ctx)) for t in data.get("templates", [])]
+files = []
+for f in data.get("files", []):
+    fenv, fctx = environment(f["ctx"])
+    files.append(render(lambda: fenv.get_template(f["file"]).render(**fctx)))
 docs = []
-for y in data["yaml"]:
+for y in data.get("yaml", []):
     try:
         docs.append({"ok": yaml.safe_load(y)})
     except Exception as e:  # noqa: BLE001
         docs.append({"err": type(e).__name__})
-print(json.dumps({"templates": out, "yaml": docs}, default=str))
+print(json.dumps({"templates": templates, "files": files, "yaml": docs}, default=str))
