@@ -184,6 +184,18 @@ describe('pkg states on the real dpkg', () => {
     expect((await b.t.ssh('hello')).stdout).toBe('Hello, world!');
   }, 120_000);
 
+  it('refreshes the package index first when there is none (fresh image), and only then', async () => {
+    await b.t.ssh('find /var/lib/apt/lists -maxdepth 1 ! -type d ! -name lock -delete');
+    const r = await checkApply(b.host, pkg.installed!, { name: 'sl' });
+    expect(r.planned).toEqual([
+      { op: 'run', target: 'apt-get update' },
+      { op: 'create', target: 'sl', after: '(candidate after apt-get update)' },
+    ]);
+    expect(r.output).toEqual({ comment: 'installed sl=5.02-1+b1 (+2 dependencies)' }); // known once the index is there
+    expect(r.replanned).toEqual([]);
+    expect(await dpkg(['sl'])).toEqual({ sl: 'ii 5.02-1+b1' });
+  }, 180_000);
+
   it('fails with one line for an unknown package, in the dry run already', async () => {
     await expect(plan(b.host, pkg.installed!, { name: 'brine-no-such-package' })).rejects.toThrow(
       /^brine-no-such-package: package 'brine-no-such-package' not found: no configured repository provides it/,
