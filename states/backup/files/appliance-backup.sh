@@ -4,6 +4,9 @@
 set -euo pipefail
 . /etc/appliance/backup.conf
 export GNUPGHOME=/root/.gnupg-backup
+GPG_OPTIONS=(--gpg-options=--trust-model=always)
+export PASSPHRASE=""  # the backup key has no passphrase
+cd /
 mkdir -p -m 0700 "$GNUPGHOME"
 
 if ! runuser -u postgres -- psql -p "$PGPORT" -Atqc "select 1 from pg_database where datname='$DATABASE'" | grep -q 1; then
@@ -25,6 +28,6 @@ runuser -u postgres -- pg_dump -p "$PGPORT" --format=custom "$DATABASE" > /data/
 mv /data/ecs-pgdump/"$DATABASE".pgdump.new /data/ecs-pgdump/"$DATABASE".pgdump
 
 # shellcheck disable=SC2086
-duplicity --encrypt-key "$fpr" --full-if-older-than "$FULL_IF_OLDER_THAN" --archive-dir /volatile/duplicity \
+duplicity "${GPG_OPTIONS[@]}" --encrypt-key "$fpr" --full-if-older-than "$FULL_IF_OLDER_THAN" --archive-dir /volatile/duplicity \
     $BACKUP_OPTIONS --include /data/ecs-storage-vault --include /data/ecs-pgdump --exclude '**' /data "$BACKUP_URL"
-duplicity remove-older-than "$REMOVE_OLDER_THAN" --force --archive-dir /volatile/duplicity $BACKUP_OPTIONS "$BACKUP_URL"
+duplicity remove-older-than "$REMOVE_OLDER_THAN" --force "${GPG_OPTIONS[@]}" --archive-dir /volatile/duplicity $BACKUP_OPTIONS "$BACKUP_URL"

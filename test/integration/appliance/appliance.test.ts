@@ -175,6 +175,27 @@ describe('ECS appliance on a booted Debian 12 target', () => {
     expectNoSecrets(log.stdout);
   }, 600_000);
 
+  it('backup: refuses an empty storage vault, then an encrypted duplicity backup that recover-from-backup restores', async () => {
+    const refused = await sh('/usr/local/sbin/appliance-backup.sh');
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('backup refused: /data/ecs-storage-vault is empty');
+    const q = (sql: string) => `runuser -u postgres -- psql -p ${PG_PORT} -d ecs -Atc "${sql}"`;
+    const seed = await sh(`cd / && echo 'vault document 1' > /data/ecs-storage-vault/doc1 && ${q('create table backup_probe(x int); insert into backup_probe values (42)')}`);
+    expect(seed.exitCode).toBe(0);
+    const backup = await sh('/usr/local/sbin/appliance-backup.sh');
+    expect(backup.exitCode, backup.stderr).toBe(0);
+    const files = await sh('ls /volatile/ecs-backup-test/; grep -rl "vault document" /volatile/ecs-backup-test/ || true');
+    expect(files.stdout).toMatch(/duplicity-full\.\S+\.vol1\.difftar\.gpg/);
+    expect(files.stdout).not.toContain('/volatile/ecs-backup-test/'); // nothing readable without the key
+    expectNoSecrets(backup.stdout + backup.stderr);
+    // lose the data, recover it
+    await sh(`cd / && rm /data/ecs-storage-vault/doc1 && runuser -u postgres -- dropdb -p ${PG_PORT} ecs`);
+    const recover = await sh('/usr/local/sbin/recover-from-backup.sh --yes');
+    expect(recover.exitCode, recover.stderr).toBe(0);
+    expect((await sh('cat /data/ecs-storage-vault/doc1')).stdout.trim()).toBe('vault document 1');
+    expect((await sh(`cd / && ${q('select x from backup_probe')}`)).stdout.trim()).toBe('42');
+  }, 300_000);
+
   it('standby: the highstate does nothing', async () => {
     await sh("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");
     const dry = await sh('brine highstate --test --out json');
