@@ -98,4 +98,12 @@ describe('appliance state tree', () => {
     const c = compileWith({ appliance: { extra: { states: 'extra_marker:\n  file.touch:\n    - name: /run/extra-marker\n' } } });
     expect(byName(c, 'extra_marker').fun).toBe('touch');
   });
+
+  it('ssh keys from the env are added for root, deprecated keys removed', () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx0aBzWq1v8r9T3m2L6y4c5d7e8f9g0h1i2j3k4l5m6 admin@example.org';
+    const old = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOld0aBzWq1v8r9T3m2L6y4c5d7e8f9g0h1i2j3k4l5m6 old@example.org';
+    const c = compileWith({ ssh_authorized_keys: [key], ssh_deprecated_keys: [old] });
+    const auth = c.compiled.chunks.filter((x) => x.module === 'ssh_auth').map((x) => [x.fun, x.args.user, x.name]);
+    expect(auth).toEqual([['present', 'root', key], ['absent', 'root', old]]);
+  });
 });
