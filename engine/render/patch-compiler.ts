@@ -175,3 +175,27 @@ C._emitLoopBindings = function _emitLoopBindings(this: any, node: any, ...rest: 
   this._emitLine(`for (const k in frame.variables) if (k !== "loop" && !${JSON.stringify(names)}.includes(k)) delete frame.variables[k];`);
   return r;
 };
+
+// Dict literal keys are expressions in Jinja (`{k: v}` uses the variable k); nunjucks takes a bare
+// name as the string 'k' and rejects any other expression. Keyword arguments keep names.
+const origDict = C.compileDict as AnyFn;
+C.compileDict = function compileDict(this: any, node: any, frame: any) {
+  if (node instanceof nodes.KeywordArgs!) return origDict.call(this, node, frame);
+  this._emit('runtime.brineDict([');
+  node.children.forEach((pair: any, i: number) => {
+    if (i > 0) this._emit(',');
+    this._emit('[');
+    this._compileExpression(pair.key, frame);
+    this._emit(',');
+    this._compileExpression(pair.value, frame);
+    this._emit(']');
+  });
+  this._emit('])');
+};
+
+// loop.cycle('odd', 'even') (Jinja)
+const origBindings2 = C._emitLoopBindings as AnyFn;
+C._emitLoopBindings = function _emitLoopBindings(this: any, node: any, arr: string, i: string, len: string) {
+  this._emitLine(`frame.set("loop.cycle", (...a) => a[${i} % a.length]);`);
+  return origBindings2.call(this, node, arr, i, len);
+};

@@ -107,6 +107,16 @@ export function pyEq(a: unknown, b: unknown): boolean {
 }
 R.brineEq = pyEq;
 
+R.brineDict = (pairs: Array<[unknown, unknown]>) => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of pairs) {
+    if (k === undefined) throw new TemplateFault('dict key is an undefined value (quote literal keys: {\'name\': ...})');
+    if (k !== null && typeof k === 'object') throw new TemplateFault(`unhashable dict key ${pyRepr(k)}`);
+    out[typeof k === 'boolean' || k === null ? pyStr(k) : String(k)] = v;
+  }
+  return out;
+};
+
 export const runtimePatched = true;
 
 // nunjucks' runtime line numbers are 0-based (its parse errors are 1-based): report 1-based.

@@ -115,6 +115,8 @@ const cases: Array<[string, string, string]> = [
   ['macro locals stay local', '{% macro m() %}{% set a = 5 %}{{ a }}{% endmacro %}{% set a = 1 %}{{ m() }}{{ a }}', '51'],
   ['break and continue (loopcontrols)', '{% for x in [1, 2, 3, 4] %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x }}{% endfor %}', '13'],
   ['with block scopes its variables', '{% set a = 1 %}{% with a = 2, b = 3 %}{{ a }}{{ b }}{% endwith %}{{ a }}{{ b is defined }}', '231False'],
+  ['dict literal keys are expressions', "{% set k = 'x' %}{{ {k: 1, 'lit': 2} }}|{% set d = {} %}{% for u in pillar.users %}{% do d.update({u.name: u.uid}) %}{% endfor %}{{ d }}", "{'x': 1, 'lit': 2}|{'alice': 1001, 'bob': 1002}"],
+  ['loop.cycle', "{% for i in [1, 2, 3] %}{{ loop.cycle('odd', 'even') }}{% endfor %}", 'oddevenodd'],
   ['sls context', '{{ sls }}|{{ slspath }}|{{ tpldir }}|{{ tplfile }}', 'app.web|app/web|app/web|app/web/init.sls'],
 ];
 

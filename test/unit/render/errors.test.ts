@@ -33,6 +33,7 @@ const cases: Array<[string, string, string, number | undefined, RegExp]> = [
   ['bad YAML in import_yaml', "{% import_yaml 'inc/data.yml' as d %}", 'x.sls', 1, /import_yaml inc\/data.yml: invalid YAML/],
   ['break outside a loop', '{% break %}', 'x.sls', 1, /'break' outside a for loop/],
   ['bad YAML in a load_yaml block', '{% load_yaml as y %}\na: [1\n{% endload %}', 'x.sls', 1, /^load_yaml block: invalid YAML/],
+  ['unquoted dict key that is not a variable', '{{ {nope: 1} }}', 'x.sls', 1, /dict key is an undefined value/],
   ['path leaving the states dir', "{% include '../../etc/passwd' %}", 'x.sls', 1, /template not found/],
 ];
 
