@@ -36,8 +36,8 @@ export function classifyAptFailure(stderr: string, stdout = ''): string | null {
   }
   m = /^\s*(\S+) : (?:Depends|PreDepends|Conflicts|Breaks): (.+)$/m.exec(text);
   if (m) return `unmet dependencies: ${m[1]} ${m[2]!.trim()}`;
-  m = /^W: GPG error: (.+)$/m.exec(text);
-  if (m) return `signature check failed: ${m[1]}`;
+  m = /^[WE]: (?:GPG error: )?(.*(?:NO_PUBKEY|EXPKEYSIG|BADSIG|signatures were invalid).*)$/m.exec(text) ?? /^W: GPG error: (.+)$/m.exec(text);
+  if (m) return `signature check failed: ${m[1]!.replace(/\s+/g, ' ')}`;
   m = /^E: The repository '([^']+)' (is not signed|does not have a Release file)/m.exec(text);
   if (m) return `repository '${m[1]}' ${m[2]}`;
   m = /^(?:E|W): (Failed to fetch .+|Some index files failed to download.*)$/m.exec(text);

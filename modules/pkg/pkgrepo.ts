@@ -7,7 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
-import { aptGet } from './apt.js';
+import { aptGet, classifyAptFailure } from './apt.js';
 import { listPrefix, optionValue, parseRepoLine, type RepoLine, renderList, renderSources, repoSlug } from './repo-line.js';
 
 export interface RepoArgs {
@@ -137,8 +137,10 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
       // refresh only this source: fast, and a broken unrelated source does not fail this state
       const only = ['-o', `Dir::Etc::sourcelist=${f.file}`, '-o', 'Dir::Etc::sourceparts=-'];
       const r = await aptGet(host, ctx.name, ['update', ...only, '-o', 'APT::Get::List-Cleanup=0'], { lockTimeout: ctx.args.lock_timeout });
-      const warn = /^W: (GPG error: .+|.*NO_PUBKEY.+|.*is not signed.*)$/m.exec(r.stdout + r.stderr);
-      if (warn) throw new StateError(ctx.name, `apt rejected the source: ${warn[1]}`);
+      // with older index files present, apt only warns and keeps using them: still a failure here
+      const text = `${r.stderr}\n${r.stdout}`;
+      const warn = /^W: (GPG error: .+|.*NO_PUBKEY.+|.*is not signed.*)$/m.exec(text);
+      if (warn) throw new StateError(ctx.name, classifyAptFailure(text) ?? `apt rejected the source: ${warn[1]}`);
     }
   },
 };

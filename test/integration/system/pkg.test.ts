@@ -217,6 +217,35 @@ describe('pkg states on the real dpkg', () => {
   });
 });
 
+describe('pkgrepo one-line sources', () => {
+  const line = 'deb [arch=amd64] file:/srv/brine-repo ./';
+  it('writes a .list with signed-by and the key from key_text, refreshes only that source', async () => {
+    const r = await checkApply(b.host, pkgrepo.managed!, { name: line, key_text: key });
+    expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual([
+      'create /etc/apt/keyrings/srv_brine-repo_flat.asc',
+      'create /etc/apt/sources.list.d/srv_brine-repo_flat.list',
+      'run apt-get update',
+    ]);
+    expect(r.replanned).toEqual([]);
+    expect((await b.t.ssh('cat /etc/apt/sources.list.d/srv_brine-repo_flat.list')).stdout).toBe(
+      'deb [arch=amd64 signed-by=/etc/apt/keyrings/srv_brine-repo_flat.asc] file:/srv/brine-repo ./',
+    );
+    expect(await plan(b.host, pkgrepo.managed!, { name: line, key_text: key })).toEqual([]);
+    expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
+  });
+
+  it('a key that did not sign the repository fails with apt\'s reason in one line', async () => {
+    const other = (await b.t.ssh('cat /usr/share/keyrings/debian-archive-keyring.gpg | base64 -w0')).stdout;
+    const args = { name: 'deb file:/srv/brine-repo ./', file: '/etc/apt/sources.list.d/brine-wrong.list', key_file: '/nonexistent' };
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/brine-h6-key-');
+    writeFileSync(`${dir}/debian.gpg`, Buffer.from(other, 'base64'));
+    const err = await checkApply(b.host, pkgrepo.managed!, { ...args, key_file: `${dir}/debian.gpg` }).then(() => null, (e: Error) => e);
+    expect(err?.message).toMatch(/^deb file:\/srv\/brine-repo \.\/: signature check failed: .*NO_PUBKEY [0-9A-F]+$/);
+    expect((await checkApply(b.host, pkgrepo.absent!, args)).replanned).toEqual([]);
+  });
+});
+
 describe('pkgrepo.absent', () => {
   it('removes the source and the key it stored', async () => {
     const args = { name: 'deb file:/srv/brine-repo ./', file: '/etc/apt/sources.list.d/brine-test.sources' };
