@@ -120,12 +120,16 @@ describe('ECS appliance on a booted Debian 12 target', () => {
     expect((await sh(`runuser -u postgres -- psql -p ${PG_PORT} -d ecs -Atc "select extname from pg_extension order by 1"`)).stdout).toContain('pgcrypto');
   }, 60_000);
 
-  it('a second push reports zero changes', async () => {
+  it('a second push reports zero changes, push --test nothing to change', async () => {
     const run = await push(['--out', 'json']);
     const rep = hostReport(run);
     expect(failures(rep.results)).toEqual([]);
     expect(changed(rep.results)).toEqual([]);
     expect(run.code).toBe(0);
+    // and a dry run against the configured host has nothing to report
+    const dry = await push(['--test']);
+    expect(dry.stdout).toMatch(/changed=0/);
+    expect(dry.code).toBe(0);
   }, 600_000);
 
   it('brine installed by the states runs the highstate on the target: nothing to change', async () => {
