@@ -217,6 +217,18 @@ describe('pkg states on the real dpkg', () => {
   });
 });
 
+describe('pkg.uptodate', () => {
+  it('upgrades what apt would upgrade, exactly as its dry run listed', async () => {
+    await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' });
+    const dry = await plan(b.host, pkg.uptodate!, { name: 'system' });
+    expect(dry).toContainEqual({ op: 'update', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' });
+    const r = await checkApply(b.host, pkg.uptodate!, { name: 'system' });
+    expect(r.planned).toEqual(dry);
+    expect(r.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
+  }, 180_000);
+});
+
 describe('pkgrepo one-line sources', () => {
   const line = 'deb [arch=amd64] file:/srv/brine-repo ./';
   it('writes a .list with signed-by and the key from key_text, refreshes only that source', async () => {
