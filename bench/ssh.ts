@@ -58,7 +58,7 @@ async function ansible(w: Workload, t: Target, kh: string): Promise<{ t: Timed; 
         ANSIBLE_NOCOLOR: '1',
         ANSIBLE_PIPELINING: 'True',
         ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=120s -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes`,
-        ANSIBLE_CONTROL_PATH_DIR: join(w.dir, 'cp'),
+        ANSIBLE_SSH_CONTROL_PATH_DIR: join(w.dir, 'cp'),
       } as Record<string, string>,
     }),
   );
@@ -70,10 +70,11 @@ async function main(): Promise<void> {
   const o = new Command()
     .option('--runs <n>', 'runs per case', '3')
     .option('--fanout <n>', 'containers for the fan-out case (0: skip)', '4')
-    .option('--files <n>', 'static files', '300')
-    .option('--dirs <n>', 'directories', '50')
-    .option('--templates <n>', 'templates', '100')
-    .option('--commands <n>', 'commands with creates', '20')
+    // smaller than the local bench's default: Ansible pays an ssh round trip per loop item
+    .option('--files <n>', 'static files', '60')
+    .option('--dirs <n>', 'directories', '10')
+    .option('--templates <n>', 'templates', '20')
+    .option('--commands <n>', 'commands with creates', '5')
     .option('--no-ansible', 'skip ansible-playbook')
     .parse()
     .opts<{ runs: string; fanout: string; files: string; dirs: string; templates: string; commands: string; ansible: boolean }>();
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
   });
   console.log(`workload: ${w.size.files} files, ${w.size.dirs} dirs, ${w.size.templates} templates, ${w.size.commands} commands (${w.items} states/items) over SSH; ${runs} runs each`);
   const targets = await startTargets(Math.max(1, fan));
+  const stop = () => Promise.all(targets.map((t) => t.stop())).finally(() => process.exit(130));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     const kh = join(dir, 'known_hosts');
     writeFileSync(kh, targets.map((t) => readFileSync(t.knownHostsPath, 'utf8')).join(''));

@@ -362,20 +362,26 @@ export class SshHost implements Host {
       // created 0600 at most, chowned, then given its final mode before any data is written
       handle = await this.sftpCall<Buffer>((sf, cb) => sf.open(tmp, 'wx', { mode: mode & 0o600 }, cb));
       const h = handle;
+      // sftp-server handles requests in order, so these go out together (one round trip):
+      // chown, final mode, data, fsync; then close + rename together once they all succeeded
+      const steps: Promise<unknown>[] = [];
       if (uid !== undefined || gid !== undefined) {
-        await this.sftpCall((sf, cb) => sf.fchown(h, uid ?? 0xffffffff, gid ?? 0xffffffff, cb));
+        steps.push(this.sftpCall((sf, cb) => sf.fchown(h, uid ?? 0xffffffff, gid ?? 0xffffffff, cb)));
       }
-      await this.sftpCall((sf, cb) => sf.fchmod(h, mode, cb));
-      const writes: Promise<unknown>[] = [];
+      steps.push(this.sftpCall((sf, cb) => sf.fchmod(h, mode, cb)));
       for (let off = 0; off < buf.length; off += CHUNK) {
         const len = Math.min(CHUNK, buf.length - off);
-        writes.push(this.sftpCall((sf, cb) => sf.write(h, buf, off, len, off, cb)));
+        steps.push(this.sftpCall((sf, cb) => sf.write(h, buf, off, len, off, cb)));
       }
-      await Promise.all(writes);
-      await this.sftpCall((sf, cb) => sf.ext_openssh_fsync(h, (err) => cb(err)));
-      await this.sftpCall((sf, cb) => sf.close(h, cb));
+      steps.push(this.sftpCall((sf, cb) => sf.ext_openssh_fsync(h, (err) => cb(err))));
+      const settled = await Promise.allSettled(steps);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       handle = undefined;
-      await this.sftpCall((sf, cb) => sf.ext_openssh_rename(tmp, path, cb));
+      await Promise.all([
+        this.sftpCall((sf, cb) => sf.close(h, cb)),
+        this.sftpCall((sf, cb) => sf.ext_openssh_rename(tmp, path, cb)),
+      ]);
     } catch (e) {
       const h = handle;
       if (h) await this.sftpCall((sf, cb) => sf.close(h, cb)).catch(() => {});

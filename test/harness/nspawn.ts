@@ -93,7 +93,15 @@ async function cleanupStale(): Promise<void> {
     } catch {
       continue; // being created right now, or not ours
     }
-    if (!meta || alive(meta.owner) || (meta.pid && alive(meta.pid))) continue;
+    if (!meta || alive(meta.owner)) continue;
+    // its owner died without stopping it (killed test run): power it off, then reclaim the copy
+    if (meta.pid && alive(meta.pid)) {
+      try {
+        process.kill(meta.pid, 'SIGTERM');
+      } catch {}
+      for (let i = 0; i < 100 && alive(meta.pid); i++) await new Promise((r) => setTimeout(r, 200));
+      if (alive(meta.pid)) continue;
+    }
     await execa('umount', ['-l', join(dir, 'root')], { reject: false });
     rmSync(dir, { recursive: true, force: true });
   }
