@@ -179,6 +179,18 @@ describe('ECS appliance on a booted Debian 12 target', () => {
     expectNoSecrets(log.stdout);
   }, 600_000);
 
+  it('update: appliance:update:automatic and :oncalendar drive the appliance-update timer', async () => {
+    expect((await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer')).stdout.trim().split('\n')).toEqual(['disabled', 'inactive']);
+    await sh(`sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* 05:15:00"|' /app/env.yml && brine env activate`);
+    const run = await sh('NO_COLOR=1 brine highstate');
+    expect(run.stdout).toMatch(/Failed:\s+0/);
+    expect(run.exitCode).toBe(0);
+    const t = await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer; systemctl show -p TimersCalendar --value appliance-update.timer');
+    const [enabled, active, calendar] = t.stdout.trim().split('\n');
+    expect([enabled, active]).toEqual(['enabled', 'active']);
+    expect(calendar).toContain('05:15:00');
+  }, 300_000);
+
   it('backup: refuses an empty storage vault, then an encrypted duplicity backup that recover-from-backup restores', async () => {
     const refused = await sh('/usr/local/sbin/appliance-backup.sh');
     expect(refused.exitCode).toBe(1);
