@@ -72,7 +72,9 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     const code = exitCodeFor(report, o.test);
     return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report) });
   } catch (err) {
-    const msg = o.redactor.redact(err instanceof Error ? err.message : String(err));
+    // a TransportError's message starts with the host, which the output already names
+    const raw = err instanceof TransportError ? err.reason : err instanceof Error ? err.message : String(err);
+    const msg = o.redactor.redact(raw);
     if (err instanceof TransportError && !host?.roundTrips) return done({ status: 'unreachable', error: msg, errorExitCode: 1 });
     if (err instanceof BrineError) return done({ status: 'error', error: msg, errorExitCode: err.exitCode });
     return done({ status: 'error', error: `internal error: ${msg}`, errorExitCode: 1 });
