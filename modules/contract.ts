@@ -65,6 +65,12 @@ export interface StateFunction<Args = any, Facts = any> {
   refresh?(host: Host, args: Args, ctx: StateCtx<Args>): Promise<ApplyOutput | void>;
   /** Describes the refresh for the dry run: 'restart', 'reload', 'run'. */
   refreshVerb?(args: Args): string;
+  /**
+   * Whether the planned changes already do what refresh would (a start, a restart, a re-create).
+   * Absent: any planned change does (a cmd.run that runs anyway is not run twice). A service that
+   * only gets enabled is not restarted by that, so a watch must still restart it.
+   */
+  refreshCoveredBy?(plan: Change[], args: Args): boolean;
   /** States sharing a lock key run one at a time per host (package managers: 'dpkg'). */
   lock?: string;
   /** Argument names that hold secrets: their values are redacted from every output. */

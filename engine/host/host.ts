@@ -24,6 +24,20 @@ export interface ExecResult {
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'other';
 
+/** The FileType of a stat mode (st_mode's S_IFMT bits). */
+export function fileTypeOfMode(mode: number): FileType {
+  switch (mode & 0o170000) {
+    case 0o100000:
+      return 'file';
+    case 0o040000:
+      return 'directory';
+    case 0o120000:
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
 export interface FileStat {
   type: FileType;
   /** Permission bits only (mode & 0o7777). */

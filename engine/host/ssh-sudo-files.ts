@@ -2,7 +2,7 @@
 // through a small sh script under `sudo -n` instead (one exec each). Writes stay atomic: mktemp in
 // the same directory (0600), data from stdin, chmod/chown, sync, mv -f over the target.
 import { StateError, TransportError } from '../errors.js';
-import type { FileStat, FileType, WriteOptions } from './host.js';
+import { type FileStat, fileTypeOfMode, type WriteOptions } from './host.js';
 import { buildCommand } from './ssh-command.js';
 
 const MISSING = 44;
@@ -32,19 +32,6 @@ sync -- "$t"
 mv -f -- "$t" "$p"
 trap - EXIT`;
 
-function typeOfMode(mode: number): FileType {
-  switch (mode & 0o170000) {
-    case 0o100000:
-      return 'file';
-    case 0o040000:
-      return 'directory';
-    case 0o120000:
-      return 'symlink';
-    default:
-      return 'other';
-  }
-}
-
 export class SudoFiles {
   constructor(private readonly h: RawExec) {}
 
@@ -73,7 +60,7 @@ export class SudoFiles {
     const [modeHex, uid, gid, user, group, size, mtime] = r.stdout.toString('utf8').trim().split(' ');
     const mode = parseInt(modeHex ?? '0', 16);
     return {
-      type: typeOfMode(mode),
+      type: fileTypeOfMode(mode),
       mode: mode & 0o7777,
       uid: Number(uid),
       gid: Number(gid),

@@ -7,7 +7,7 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
-import type { ExecOptions, ExecResult, FileStat, FileType, Host, WriteOptions } from './host.js';
+import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type Host, type WriteOptions } from './host.js';
 import { buildCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
@@ -42,19 +42,6 @@ const READ_CHUNK = 64 * 1024;
 
 function sftpCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
-}
-
-function typeOfMode(mode: number): FileType {
-  switch (mode & 0o170000) {
-    case 0o100000:
-      return 'file';
-    case 0o040000:
-      return 'directory';
-    case 0o120000:
-      return 'symlink';
-    default:
-      return 'other';
-  }
 }
 
 export class SshHost implements Host {
@@ -262,7 +249,7 @@ export class SshHost implements Host {
   private async toStat(s: Stats | null): Promise<FileStat | null> {
     if (!s) return null;
     const [user, group] = await Promise.all([this.names.userName(s.uid), this.names.groupName(s.gid)]);
-    return { type: typeOfMode(s.mode), mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, user, group, size: s.size, mtimeMs: s.mtime * 1000 };
+    return { type: fileTypeOfMode(s.mode), mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, user, group, size: s.size, mtimeMs: s.mtime * 1000 };
   }
 
   async stat(path: string): Promise<FileStat | null> {

@@ -83,6 +83,17 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
   for (const [name, fn] of Object.entries(jinjaTests)) addTest(name, fn);
   addTest('eq', (a: unknown, b: unknown) => a === b || (isStr(a) && isStr(b) && String(a) === String(b)));
 
+  /** Python's dict(): maps and (key, value) pairs, then keyword arguments. */
+  const pyDict = (...args: unknown[]): Record<string, unknown> => {
+    const { pos, kw } = splitKw(args);
+    const out: Record<string, unknown> = {};
+    for (const p of pos) {
+      if (isMap(p)) Object.assign(out, p);
+      else if (Array.isArray(p)) for (const pair of p) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
+    }
+    return Object.assign(out, kw);
+  };
+
   const base: Record<string, unknown> = {
     None: null,
     True: true,
@@ -107,25 +118,10 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
       else if (s < 0) for (let i = a; i > b; i += s) out.push(i);
       return out;
     },
-    dict: (...args: unknown[]) => {
-      const { pos, kw } = splitKw(args);
-      const out: Record<string, unknown> = {};
-      for (const p of pos) {
-        if (isMap(p)) Object.assign(out, p);
-        else if (Array.isArray(p)) for (const pair of p) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
-      }
-      return Object.assign(out, kw);
-    },
+    dict: pyDict,
     list: (v?: unknown) => (v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? Object.keys(v) : isStr(v) ? [...String(v)] : [v]),
-    odict: (...args: unknown[]) => {
-      const { pos, kw } = splitKw(args);
-      const out: Record<string, unknown> = {};
-      for (const p of pos) {
-        if (isMap(p)) Object.assign(out, p);
-        else if (Array.isArray(p)) for (const pair of p) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
-      }
-      return Object.assign(out, kw);
-    },
+    // insertion order is kept anyway: an OrderedDict is a dict here
+    odict: pyDict,
     namespace: (...args: unknown[]) => {
       const { pos, kw } = splitKw(args);
       return Object.assign({}, ...pos.filter(isMap), kw);

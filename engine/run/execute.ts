@@ -98,10 +98,19 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   }
   const fn = chunk.fn;
   const verb = fn.refresh ? (fn.refreshVerb?.(chunk.args) ?? 'run') : null;
+  // a watch refreshes unless the planned changes already restart/re-run the thing
+  const refreshDue = !!(g.watchTriggered && verb && !(fn.refreshCoveredBy ? fn.refreshCoveredBy(plan, chunk.args) : plan.length > 0));
 
   if (env.test) {
+    if (plan.length && refreshDue) {
+      return {
+        result: null,
+        comment: `would change (${plan.length}) and ${verb} (watched ${g.watchTriggered} would change)`,
+        changes: [...plan, { op: 'run', target: chunk.name, after: verb! }],
+      };
+    }
     if (plan.length) return { result: null, comment: `would change (${plan.length})`, changes: plan };
-    if (g.watchTriggered && verb) {
+    if (refreshDue) {
       return {
         result: null,
         comment: `would ${verb} (watched ${g.watchTriggered} would change)`,
@@ -130,12 +139,13 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
       if (again.length) return { result: false, comment: `did not converge: still to change: ${targetsOf(again)}`, changes, data };
     }
   }
-  if (result && !plan.length && g.watchTriggered && fn.refresh) {
+  if (result && refreshDue && fn.refresh) {
     env.markApplying();
     const out = await fn.refresh(env.host, chunk.args, makeCtx(chunk, env, log));
     changes.push({ op: 'run', target: chunk.name, after: verb ?? 'run' });
     if (out?.result === false) result = false;
-    comment = out?.comment || `${verb} (watched ${g.watchTriggered} changed)`;
+    const said = out?.comment || `${verb} (watched ${g.watchTriggered} changed)`;
+    comment = comment ? `${comment}; ${said}` : said;
     if (out?.data) data = { ...data, ...out.data };
   }
   if (!comment) comment = changes.length ? `${changes.length} change(s) made` : log.info.join('; ') || 'Already in the desired state';

@@ -129,6 +129,8 @@ function make(
 
 export const running = make(schemaWith({ enable: { type: 'boolean' }, reload: { type: 'boolean' }, unmask: { type: 'boolean' } }), planRunning, {
   refreshVerb: (args) => (args.reload ? 'reload' : 'restart'),
+  // a start or a restart in the plan is the refresh; enabling or unmasking alone is not
+  refreshCoveredBy: (plan) => plan.some((c) => c.target === 'running' || c.target === 'restart'),
   async refresh(host, args) {
     const [f] = await readUnits(host, [args.name]);
     if (f!.needReload) await systemctl(host, f!.unit, ['daemon-reload'], f!.systemd);

@@ -111,6 +111,20 @@ describe('service.running with a managed unit file', () => {
     await waitListening(8082);
     expect(await get(8082)).toBe('two');
   });
+
+  it('a watched change while the service only needs enabling: enabled AND restarted (dry run says so)', async () => {
+    await b.t.ssh('systemctl disable brine-web 2>/dev/null');
+    const pid = await mainPid();
+    const dry = await runSls(b.host, tree.dir, ['web'], true, { port: 8082, page: 'three' });
+    expect(summary(dry)[2]).toEqual(['service.running brine-web', null, ['update enabled', 'run brine-web']]);
+    expect(await sh('systemctl is-enabled brine-web')).toBe('disabled');
+    const r = await runSls(b.host, tree.dir, ['web'], false, { port: 8082, page: 'three' });
+    expect(summary(r)[2]).toEqual(['service.running brine-web', true, ['update enabled', 'run brine-web']]);
+    expect(await mainPid()).not.toBe(pid);
+    expect(await sh('systemctl is-enabled brine-web')).toBe('enabled');
+    await waitListening(8082);
+    expect(await get(8082)).toBe('three');
+  });
 });
 
 describe('service functions one by one on real systemd', () => {

@@ -65,6 +65,13 @@ export function install(): void {
   registry.probe = {
     value,
     service: { ...value, refresh: async (_h, a) => void events.push({ what: 'refresh', name: a.name, start: Date.now(), end: Date.now() }), refreshVerb: () => 'restart' },
+    // like service.running: only a change of the value named 'running' counts as the restart
+    unit: {
+      ...value,
+      refresh: async (_h, a) => void events.push({ what: 'refresh', name: a.name, start: Date.now(), end: Date.now() }),
+      refreshVerb: () => 'restart',
+      refreshCoveredBy: (plan, a) => plan.length > 0 && a.value === 'running',
+    },
     locked: { ...value, lock: 'dpkg' },
     batched: {
       ...value,

@@ -129,6 +129,23 @@ describe('runner: requisite semantics', () => {
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
+  it('watch: a change that is not a restart (say enabling) still restarts, in the dry run too', async () => {
+    const decls = () => [decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.unit', { value: 'enabled', watch: [{ probe: 'conf' }] })];
+    const t = await run(decls(), { test: true });
+    expect(byId(t, 'svc')).toMatchObject({ result: null, comment: 'would change (1) and restart (watched probe: conf would change)' });
+    expect(byId(t, 'svc').changes.map((c) => c.op)).toEqual(['create', 'run']);
+    expect(world.size).toBe(0);
+    const r = await run(decls());
+    expect(byId(r, 'svc').changes.map((c) => `${c.op}:${String(c.after)}`)).toEqual(['create:enabled', 'run:restart']);
+    expect(events.filter((e) => e.what === 'refresh')).toHaveLength(1);
+  });
+
+  it('watch: a planned start covers the restart (refreshCoveredBy)', async () => {
+    const r = await run([decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.unit', { value: 'running', watch: [{ probe: 'conf' }] })]);
+    expect(byId(r, 'svc').changes.map((c) => c.op)).toEqual(['create']);
+    expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
+  });
+
   it('watch on a function without refresh named wait runs only when the target changed', async () => {
     const { registry } = await import('../../../modules/index.js');
     registry.probe!.wait = registry.probe!.value!;
