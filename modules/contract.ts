@@ -39,6 +39,11 @@ export interface StateCtx<Args = Record<string, unknown>> {
   /** Reads a salt:// (or absolute local) source from the controller. */
   readSource(source: string): Promise<Buffer>;
   log: StateLogger;
+  /**
+   * Dry run only: a requisite of this state would change first (e.g. 'pkg: nginx'). A plan may
+   * then assume what that requisite provides, such as a parent directory, instead of failing.
+   */
+  pendingRequisite?: string;
 }
 
 /** What apply/refresh may say beyond the changes themselves (cmd output, a comment). */

@@ -53,8 +53,9 @@ function blank(chunk: Chunk, runNum: number, started: number): StateResult {
 const targetsOf = (cs: Change[]): string => [...new Set(cs.map((c) => c.target))].join(', ');
 
 /** gather (batched facts if still valid) and plan. */
-async function gatherPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, fresh: boolean): Promise<{ facts: unknown; plan: Change[] }> {
+async function gatherPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, fresh: boolean, pending?: string | null): Promise<{ facts: unknown; plan: Change[] }> {
   const ctx = makeCtx(chunk, env, log);
+  if (pending) ctx.pendingRequisite = pending;
   const pre = fresh ? undefined : env.takeFacts(chunk);
   const facts = pre ? pre.facts : await chunk.fn.gather(env.host, chunk.args, ctx);
   return { facts, plan: chunk.fn.plan(chunk.args, facts, ctx) };
@@ -91,7 +92,7 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   let facts: unknown;
   let plan: Change[];
   try {
-    ({ facts, plan } = await gatherPlan(chunk, env, log, false));
+    ({ facts, plan } = await gatherPlan(chunk, env, log, false, pending));
   } catch (e) {
     if (pending) return { result: null, comment: `would change after ${pending}`, changes: [] };
     throw e;
@@ -109,7 +110,7 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
         changes: [...plan, { op: 'run', target: chunk.name, after: verb! }],
       };
     }
-    if (plan.length) return { result: null, comment: `would change (${plan.length})`, changes: plan };
+    if (plan.length) return { result: null, comment: `would change (${plan.length})${pending ? ` after ${pending}` : ''}`, changes: plan };
     if (refreshDue) {
       return {
         result: null,

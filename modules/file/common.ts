@@ -51,10 +51,13 @@ export async function gatherPathsWithParents(host: Host, names: string[]): Promi
   return names.map((n) => ({ path: m.get(n)!, parent: m.get(dirname(n))! }));
 }
 
-/** Throws when the parent directory is missing and makedirs is off. */
-export function requireParent(name: string, parent: PathFacts, makedirs: boolean | undefined): void {
+/**
+ * Throws when the parent directory is missing and makedirs is off, unless (dry run) a requisite
+ * that would change first may create it: a package or a directory state.
+ */
+export function requireParent(name: string, parent: PathFacts, makedirs: boolean | undefined, pendingRequisite?: string): void {
   if (parent.type === 'directory' || parent.type === 'symlink') return;
-  if (parent.type === 'missing' && makedirs) return;
+  if (parent.type === 'missing' && (makedirs || pendingRequisite)) return;
   if (parent.type === 'missing') throw new StateError(name, `parent directory ${dirname(name)} does not exist (set makedirs: True)`);
   throw new StateError(name, `parent ${dirname(name)} is not a directory`);
 }

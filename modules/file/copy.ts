@@ -33,11 +33,11 @@ export const copy: StateFunction<CopyArgs, CopyFacts> = {
     const m = await probePaths(host, items.flatMap((i) => [i.args.name, dirname(i.args.name), i.args.source]));
     return items.map((i) => ({ path: m.get(i.args.name)!, parent: m.get(dirname(i.args.name))!, source: m.get(i.args.source)! }));
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     if (facts.source.type !== 'file') throw new StateError(args.name, `source ${args.source} ${facts.source.type === 'missing' ? 'does not exist' : 'is not a regular file'}`);
     const attrs = args.preserve ? { mode: undefined, user: undefined, group: undefined } : attrsOf(args);
     if (facts.path.type === 'missing') {
-      requireParent(args.name, facts.parent, args.makedirs);
+      requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       return [{ op: 'create', target: args.name, before: null, after: `copy of ${args.source}` }];
     }
     if (facts.path.type !== 'file') throw new StateError(args.name, `exists as a ${facts.path.type}`);

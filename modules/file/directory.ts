@@ -70,10 +70,10 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
     return Promise.all(items.map((i, n) => withTree(host, i.args, pps[n]!)));
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     const attrs = { ...attrsOf(args), mode: dirMode(args) };
     if (facts.path.type === 'missing') {
-      requireParent(args.name, facts.parent, args.makedirs);
+      requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       return [{ op: 'create', target: args.name, after: { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group } }];
     }
     if (facts.path.type !== 'directory') throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory`);

@@ -76,13 +76,13 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
     return Promise.all(items.map((i, n) => finish(host, i.args, i.ctx, pps[n]!)));
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     const attrs = attrsOf(args);
     const { path, want } = facts;
     const name = facts.real ?? args.name;
     if (path.type === 'missing') {
       if (args.create === false) return [];
-      requireParent(name, facts.parent, args.makedirs);
+      requireParent(name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       const data = want ?? Buffer.alloc(0);
       return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, args.show_changes !== false) }];
     }

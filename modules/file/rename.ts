@@ -26,14 +26,14 @@ export const rename: StateFunction<RenameArgs, RenameFacts> = {
     const m = await probePaths(host, [args.name, dirname(args.name), args.source]);
     return { path: m.get(args.name)!, parent: m.get(dirname(args.name))!, source: m.get(args.source)! };
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     if (facts.source.type === 'missing') {
       if (facts.path.type !== 'missing') return [];
       throw new StateError(args.name, `source ${args.source} does not exist`);
     }
     if (facts.path.type !== 'missing' && !args.force)
       throw new StateError(args.name, `${args.name} exists and source ${args.source} too; set force: True to replace it`);
-    requireParent(args.name, facts.parent, args.makedirs);
+    requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
     return [{ op: 'update', target: args.name, before: args.source, after: args.name }];
   },
   async apply(host, _changes, ctx) {

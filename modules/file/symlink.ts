@@ -28,11 +28,11 @@ export const symlink: StateFunction<SymlinkArgs, SymlinkFacts> = {
   gatherMany(host, items) {
     return gatherPathsWithParents(host, items.map((i) => i.args.name));
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     const { path } = facts;
     const attrs = { ...attrsOf(args), mode: undefined };
     if (path.type === 'missing') {
-      requireParent(args.name, facts.parent, args.makedirs);
+      requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       return [{ op: 'create', target: args.name, after: args.target }];
     }
     if (path.type !== 'symlink') {

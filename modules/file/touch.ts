@@ -17,9 +17,9 @@ export const touch: StateFunction<TouchArgs, PathAndParent> = {
   gatherMany(host, items) {
     return gatherPathsWithParents(host, items.map((i) => i.args.name));
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     if (facts.path.type !== 'missing') return [];
-    requireParent(args.name, facts.parent, args.makedirs);
+    requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
     return [{ op: 'create', target: args.name }];
   },
   async apply(host, _changes, ctx) {

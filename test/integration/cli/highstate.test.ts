@@ -52,7 +52,9 @@ describe('brine highstate', () => {
     expect(dry.code).toBe(2);
     expect(dry.stdout).toContain('Result: None');
     expect(dry.stdout).toMatch(/\+hello Debian/);
-    expect(dry.stdout).toContain('Comment: would change after file: site-dir'); // note: its directory does not exist yet
+    // its directory does not exist yet: the plan assumes site-dir (which would change first) makes it
+    expect(dry.stdout).toContain('Comment: would change (1) after file: site-dir');
+    expect(dry.stdout).toMatch(/create \/srv\/site\/index\.html: [0-9a-f]{64}/);
     expect(dry.stdout).not.toContain('hunter2-not-for-output');
     expect(dry.stdout).toContain('<redacted>');
     expect(treeHash(s.root)).toBe(before);
