@@ -34,7 +34,7 @@ export const cmdSchema = {
     success_retcodes: { type: 'array', items: { type: 'integer' } },
   },
   required: ['name'],
-  additionalProperties: true,
+  additionalProperties: false,
 };
 
 export function envOf(env: CmdArgs['env']): Record<string, string> | undefined {

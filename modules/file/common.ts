@@ -21,7 +21,7 @@ export function absPath(schemaName = 'name') {
 }
 
 export function objectSchema(properties: Record<string, unknown>, required: string[] = ['name']) {
-  return { type: 'object', properties: { name: absPath(), ...properties }, required, additionalProperties: true };
+  return { type: 'object', properties: { name: absPath(), ...properties }, required, additionalProperties: false };
 }
 
 export interface AttrArgs {

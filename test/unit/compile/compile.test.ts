@@ -37,6 +37,17 @@ describe('compile: chunks', () => {
     expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): unknown argument 'bogus'`);
   });
 
+  it('names a misspelt argument before what it leaves invalid, with the likely one (file and cmd too)', () => {
+    const nme = decl('x', 'file.managed', { nme: '/tmp/x' });
+    expect(() => compile(high([nme]))).toThrow(`main.sls:${nme.args[0]!.loc.line}: state 'x' (file.managed): unknown argument 'nme' (did you mean 'name'?)`);
+    const mdoe = decl('/tmp/x', 'file.managed', { mdoe: '0644' });
+    expect(() => compile(high([mdoe]))).toThrow("unknown argument 'mdoe' (did you mean 'mode'?)");
+    const cwd = decl('true', 'cmd.run', { cdw: '/tmp' });
+    expect(() => compile(high([cwd]))).toThrow("unknown argument 'cdw' (did you mean 'cwd'?)");
+    const far = decl('true', 'cmd.run', { frobnicate: 1 });
+    expect(() => compile(high([far]))).toThrow(/unknown argument 'frobnicate'$/);
+  });
+
   it('rejects a wrongly typed argument at its line', () => {
     const d = decl('a', 'test.configurable_test_state', { changes: 'yes' });
     expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): argument 'changes' must be boolean`);
