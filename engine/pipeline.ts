@@ -28,6 +28,8 @@ export interface RunStatesOptions extends StatesInput {
   test: boolean;
   concurrency?: number;
   failhard?: boolean;
+  /** Aggregate pkg.installed states into one apt call (default true). */
+  aggregate?: boolean;
   redactor: Redactor;
   debug?: (msg: string) => void;
 }
@@ -130,6 +132,7 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
     statesDir: o.statesDir,
     concurrency: o.concurrency,
     failhard: o.failhard,
+    aggregate: o.aggregate,
     debug: o.debug,
     render: (text, file, context) => renderer.renderString(text, file, context),
   });

@@ -60,8 +60,12 @@ export interface StateFunction<Args = any, Facts = any> {
   schema: JSONSchema;
   /** Read-only facts. Never changes the host. */
   gather(host: Host, args: Args, ctx: StateCtx<Args>): Promise<Facts>;
-  /** Batched gather for many states of this function on one host (one round trip where possible). */
-  gatherMany?(host: Host, items: Array<{ args: Args; ctx: StateCtx<Args> }>): Promise<Facts[]>;
+  /**
+   * Batched gather for many states of this function on one host (one round trip where possible).
+   * `aggregate` marks the items the runner may apply together through `aggregate.applyMany`, so
+   * the facts (e.g. a package manager's simulation) can describe that one shared call.
+   */
+  gatherMany?(host: Host, items: Array<{ args: Args; ctx: StateCtx<Args>; aggregate?: boolean }>): Promise<Facts[]>;
   /** Pure: [] means the state is in the desired state. May throw StateError for impossible args. */
   plan(args: Args, facts: Facts, ctx: StateCtx<Args>): Change[];
   /** Makes the planned changes real. */
@@ -80,6 +84,21 @@ export interface StateFunction<Args = any, Facts = any> {
   lock?: string;
   /** Argument names that hold secrets: their values are redacted from every output. */
   secretArgs?: string[];
+  /** Several states of this function made real by one call (Salt's mod_aggregate); see Aggregation. */
+  aggregate?: Aggregation<Args, Facts>;
+}
+
+/**
+ * Aggregation: when a state of this function is about to apply, the runner pulls forward the other
+ * not-yet-started states of the same function that nothing orders (no requisites, no onlyif/unless/
+ * creates, no prereq, not `aggregate: False`), plans them, and makes ONE applyMany call for all.
+ * Each absorbed state later reports its own planned changes as made (so watch/onchanges on it fire).
+ */
+export interface Aggregation<Args = any, Facts = any> {
+  /** Plans with equal keys may share one call; null keeps this state (with this plan) on its own. */
+  key(args: Args, changes: Change[]): string | null;
+  /** Makes every item's changes real in one go: one output per item, or throws (nothing is assumed done). */
+  applyMany(host: Host, items: Array<{ changes: Change[]; ctx: StateCtx<Args> & { facts: Facts } }>): Promise<Array<ApplyOutput | void>>;
 }
 
 /** A state module: its functions by name (`file` -> managed, directory, ...). */

@@ -33,6 +33,7 @@ export interface SplitArgs {
   unless: string[];
   creates: string[];
   failhard: boolean;
+  aggregate?: boolean;
   order?: 'first' | 'last' | number;
   names?: { value: unknown; loc: SourceLoc };
 }
@@ -93,6 +94,10 @@ export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
       case 'failhard':
         if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'failhard' must be true or false`);
         out.failhard = a.value;
+        continue;
+      case 'aggregate':
+        if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'aggregate' must be true or false`);
+        out.aggregate = a.value;
         continue;
       case 'order':
         if (a.value === 'first' || a.value === 'last' || (typeof a.value === 'number' && Number.isFinite(a.value))) {

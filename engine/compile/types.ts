@@ -27,6 +27,8 @@ export interface ChunkMeta {
   unless: string[];
   creates: string[];
   failhard: boolean;
+  /** `aggregate: False` keeps the state out of a shared apply call (pkg.installed); default on. */
+  aggregate?: boolean;
   /** 'first' | 'last' | number, as written. */
   order?: 'first' | 'last' | number;
 }

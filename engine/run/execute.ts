@@ -8,6 +8,7 @@ import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
 import { oneLine } from './errors.js';
 import { changed, gate } from './requisite-check.js';
 import type { StateResult } from './types.js';
+import type { Together } from './aggregate.js';
 
 export interface ExecEnv {
   host: Host;
@@ -22,6 +23,8 @@ export interface ExecEnv {
   /** Called right before the first change is made (invalidates batched facts). */
   markApplying(): void;
   nextRunNum(): number;
+  /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
+  together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;
 }
 
 export interface Outcome {
@@ -31,7 +34,7 @@ export interface Outcome {
   data?: Record<string, unknown>;
 }
 
-function blank(chunk: Chunk, runNum: number, started: number): StateResult {
+export function blank(chunk: Chunk, runNum: number, started: number): StateResult {
   return {
     key: chunk.key,
     id: chunk.id,
@@ -125,7 +128,16 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   let comment = '';
   let data: Record<string, unknown> | undefined;
   const changes: Change[] = [];
-  if (plan.length) {
+  const tog = plan.length && env.together ? await env.together(chunk, plan, log) : { kind: 'alone' as const };
+  if (tog.kind === 'fallback') ({ facts, plan } = await gatherPlan(chunk, env, log, true));
+  if (tog.kind === 'done') {
+    changes.push(...tog.plan);
+    if (tog.out?.result === false) result = false;
+    if (tog.out?.comment) comment = tog.out.comment;
+    if (tog.out?.data) data = { ...tog.out.data };
+    if (result && tog.again.length) return { result: false, comment: `did not converge: still to change: ${targetsOf(tog.again)}`, changes, data };
+    plan = tog.plan;
+  } else if (plan.length) {
     env.markApplying();
     const ctx = makeCtx(chunk, env, log);
     const out = await fn.apply(env.host, plan, { ...ctx, facts });

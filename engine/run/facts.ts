@@ -1,5 +1,6 @@
 // Batched fact reads: one gatherMany call per state function before the run starts.
-// The facts serve a state only while nothing has been applied on the host yet.
+// The facts serve a state only while nothing has been applied on the host yet. `aggregate` tells
+// gatherMany which states the runner may apply in one call (see aggregate.ts).
 import type { Host } from '../host/host.js';
 import type { StateFunction } from '../../modules/contract.js';
 import type { Chunk } from '../compile/types.js';
@@ -8,6 +9,7 @@ import { makeCtx, type TemplateRenderer } from './ctx.js';
 export async function prefetchFacts(
   chunks: Chunk[],
   o: { host: Host; statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void },
+  mayAggregate: (c: Chunk) => boolean = () => false,
 ): Promise<Map<string, unknown>> {
   const groups = new Map<StateFunction, Chunk[]>();
   for (const c of chunks) {
@@ -20,7 +22,7 @@ export async function prefetchFacts(
   await Promise.all(
     [...groups].map(async ([fn, cs]) => {
       try {
-        const items = cs.map((c) => ({ args: c.args, ctx: makeCtx(c, o, { info: [], warn: [] }) }));
+        const items = cs.map((c) => ({ args: c.args, ctx: makeCtx(c, o, { info: [], warn: [] }), aggregate: mayAggregate(c) }));
         const got = await fn.gatherMany!(o.host, items);
         if (got.length !== cs.length) return;
         cs.forEach((c, i) => facts.set(c.key, got[i]));

@@ -6,6 +6,7 @@ import type { Chunk, CompiledRun } from '../compile/types.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';
+import { Aggregator, applyTogether } from './aggregate.js';
 import { oneLine } from './errors.js';
 import type { RunReport, StateResult } from './types.js';
 
@@ -17,6 +18,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Stop scheduling after the first failure. */
   failhard?: boolean;
+  /** Aggregate states whose function supports it (pkg.installed: one apt call); default true. */
+  aggregate?: boolean;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
 }
@@ -30,7 +33,8 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let runNum = 0;
   let aborted: string | undefined;
 
-  const facts = await prefetchFacts(compiled.chunks, o);
+  const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
+  const facts = await prefetchFacts(compiled.chunks, o, (c) => agg.mayAbsorb(c));
   const env: ExecEnv = {
     host: o.host,
     test: o.test,
@@ -49,6 +53,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       applying = true;
     },
     nextRunNum: () => runNum++,
+    together: (c, plan, log) => applyTogether(c, plan, env, log, agg),
   };
 
   const lockFor = (key: string): PQueue => {
@@ -58,9 +63,19 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   };
 
   const runOne = async (c: Chunk): Promise<void> => {
-    if (aborted) return;
-    const exec = () => executeChunk(c, env);
+    if (aborted && !agg.claimOf(c.key)) return;
+    const exec = async (): Promise<StateResult | undefined> => {
+      // absorbed into another state's apply: report what was done on its behalf (even after a
+      // failhard abort: the change was made)
+      const claim = agg.claimOf(c.key);
+      const absorbed = claim && (await claim);
+      if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
+      if (aborted) return undefined;
+      agg.markStarted(c.key);
+      return executeChunk(c, env);
+    };
     const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();
+    if (!r) return;
     results.set(c.key, r);
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
@@ -70,7 +85,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     let p = done.get(c.key);
     if (p) return p;
     const preds = [...(compiled.after.get(c.key) ?? [])].map((k) => schedule(compiled.byKey.get(k)!));
-    p = Promise.all(preds).then(() => (aborted ? undefined : queue.add(() => runOne(c))));
+    p = Promise.all(preds).then(() => (aborted && !agg.claimOf(c.key) ? undefined : queue.add(() => runOne(c))));
     done.set(c.key, p);
     return p;
   };

@@ -1,5 +1,9 @@
-// pkg.installed and pkg.latest: one apt-get install call per state for every package that is
-// missing, at another version than pinned, or (latest) older than apt's candidate; holds after.
+// pkg.installed and pkg.latest: one apt-get install call for every package that is missing, at
+// another version than pinned, or (latest) older than apt's candidate; holds after. Aggregation is
+// on by default (the issue asks for one apt call per run "where possible"): the runner joins the
+// pending states of a function that nothing orders (no requisites, no onlyif/unless/creates) and
+// that share apt options (aggKey) into ONE apt-get install; each still reports its own packages, so
+// watch/onchanges on it fire. `aggregate: False` on a state keeps it to its own apt call.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js';
@@ -95,23 +99,48 @@ export function alongsideChanges(facts: PkgFacts, named: string[]): Change[] {
 /** Package names to hand to apt: targets with a space are holds, side effects or the refresh. */
 const isPackage = (c: Change) => c.op !== 'run' && !c.target.includes(' ');
 
-function installArgv(args: InstalledArgs, wanted: Wanted[], changes: Change[]): string[] {
-  const byName = new Map(wanted.map((w) => [w.name, w]));
+function installSpecs(args: InstalledArgs, changes: Change[]): string[] {
+  const byName = new Map(wantedPackages(args).map((w) => [w.name, w]));
   const specs: string[] = [];
   for (const c of changes) {
     if (!isPackage(c)) continue;
     const w = byName.get(c.target);
     specs.push(w?.version && c.after !== AFTER_UPDATE ? `${c.target}=${String(c.after)}` : c.target);
   }
+  return specs;
+}
+
+/** `apt-get install` for the planned changes of one or more states (aggregated: equal aggKey). */
+function installArgv(items: Array<{ args: InstalledArgs; changes: Change[] }>): string[] {
+  const specs = items.flatMap((i) => installSpecs(i.args, i.changes));
   if (!specs.length) return [];
+  const args = items[0]!.args;
   const argv = ['install'];
   if (args.install_recommends === false) argv.push('--no-install-recommends');
   if (args.install_recommends === true) argv.push('--install-recommends');
   if (args.fromrepo) argv.push('-t', args.fromrepo);
-  if (wanted.some((w) => w.version)) argv.push('--allow-downgrades');
+  if (items.some((i) => wantedPackages(i.args).some((w) => w.version))) argv.push('--allow-downgrades');
   if (args.hold !== undefined) argv.push('--allow-change-held-packages');
   return [...argv, ...specs];
 }
+
+/**
+ * Which pkg.installed (pkg.latest) states may share one apt-get call: the same apt options
+ * (install_recommends, fromrepo, lock_timeout) and all or none of them managing holds.
+ */
+export function aggKey(args: InstalledArgs): string {
+  return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0]);
+}
+
+function installedComment(changes: Change[]): string | undefined {
+  const done = changes.filter(isPackage);
+  const deps = changes.filter((c) => c.target.endsWith(' (dependency)')).length;
+  if (!done.length) return undefined;
+  return `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}`;
+}
+
+const holdName = (c: Change) => c.target.slice(0, -' (hold)'.length);
+const holdsOf = (changes: Change[], on: boolean) => changes.filter((c) => c.target.endsWith(' (hold)') && c.after === on).map(holdName);
 
 async function applyInstall(host: Host, changes: Change[], ctx: StateCtx<InstalledArgs>, latest: boolean) {
   const { args } = ctx;
@@ -121,31 +150,45 @@ async function applyInstall(host: Host, changes: Change[], ctx: StateCtx<Install
     // the index changed: resolve versions against it (pins and candidates were unknown before)
     changes = planInstall({ ...args, refresh: false }, await gatherInstall(host, { ...args, refresh: false }, latest), latest);
   }
-  const wanted = wantedPackages(args);
-  const argv = installArgv(args, wanted, changes);
+  const argv = installArgv([{ args, changes }]);
   if (argv.length) await aptGet(host, ctx.name, argv, opts);
-  const holds = changes.filter((c) => c.target.endsWith(' (hold)'));
-  const name = (c: Change) => c.target.slice(0, -' (hold)'.length);
-  await aptMark(host, ctx.name, 'hold', holds.filter((c) => c.after === true).map(name));
-  await aptMark(host, ctx.name, 'unhold', holds.filter((c) => c.after === false).map(name));
-  const done = changes.filter(isPackage);
-  const deps = changes.filter((c) => c.target.endsWith(' (dependency)')).length;
-  if (done.length) {
-    return { comment: `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}` };
-  }
+  await aptMark(host, ctx.name, 'hold', holdsOf(changes, true));
+  await aptMark(host, ctx.name, 'unhold', holdsOf(changes, false));
+  const comment = installedComment(changes);
+  if (comment) return { comment };
 }
 
-/** Adds apt's simulation of the planned install (only when something is to be installed). */
-async function withAlongside(host: Host, args: InstalledArgs, facts: PkgFacts, latest: boolean): Promise<PkgFacts> {
+/** One apt-get install (and one apt-mark per direction) for several states' plans (equal aggKey). */
+async function applyInstallMany(host: Host, items: Array<{ changes: Change[]; ctx: StateCtx<InstalledArgs> }>) {
+  const label = items.map((i) => i.ctx.name).join(', ');
+  const opts = { lockTimeout: items[0]!.ctx.args.lock_timeout };
+  const argv = installArgv(items.map((i) => ({ args: i.ctx.args, changes: i.changes })));
+  if (argv.length) await aptGet(host, label, argv, opts);
+  await aptMark(host, label, 'hold', [...new Set(items.flatMap((i) => holdsOf(i.changes, true)))]);
+  await aptMark(host, label, 'unhold', [...new Set(items.flatMap((i) => holdsOf(i.changes, false)))]);
+  return items.map((i) => {
+    const comment = installedComment(i.changes);
+    return comment ? { comment } : undefined;
+  });
+}
+
+/** The apt-get install argv a state's plan needs, or null (nothing to install, refresh first, plan error). */
+function pendingArgv(args: InstalledArgs, facts: PkgFacts, latest: boolean): string[] | null {
   let changes: Change[];
   try {
     changes = planInstall(args, facts, latest);
   } catch {
-    return facts; // the plan reports the problem
+    return null; // the plan reports the problem
   }
-  if (changes.some((c) => c.op === 'run')) return facts; // versions are only known after the refresh
-  const argv = installArgv(args, wantedPackages(args), changes);
-  return argv.length ? { ...facts, alongside: await simulateApt(host, argv) } : facts;
+  if (changes.some((c) => c.op === 'run')) return null; // versions are only known after the refresh
+  const argv = installArgv([{ args, changes }]);
+  return argv.length ? argv : null;
+}
+
+/** Adds apt's simulation of the planned install (only when something is to be installed). */
+async function withAlongside(host: Host, args: InstalledArgs, facts: PkgFacts, latest: boolean): Promise<PkgFacts> {
+  const argv = pendingArgv(args, facts, latest);
+  return argv ? { ...facts, alongside: await simulateApt(host, argv) } : facts;
 }
 
 async function gatherInstall(host: Host, args: InstalledArgs, latest: boolean): Promise<PkgFacts> {
@@ -161,28 +204,68 @@ export function batchedGather<A extends { name: string; pkgs?: PkgsArg }>(
   return async (host: Host, items: Array<{ args: A }>): Promise<PkgFacts[]> => {
     const lists = items.map((i) => wantedPackages(i.args).map((w) => w.name));
     const all = await readPackages(host, lists.flat(), { policy });
-    return Promise.all(
-      lists.map((names, i) =>
-        complete(host, items[i]!.args, { listsPresent: all.listsPresent, pkgs: Object.fromEntries(names.map((n) => [n, all.pkgs[n]!])) }),
-      ),
-    );
+    return Promise.all(lists.map((names, i) => complete(host, items[i]!.args, splitFacts(all, names))));
   };
 }
+
+function splitFacts(all: PkgFacts, names: string[]): PkgFacts {
+  return { listsPresent: all.listsPresent, pkgs: Object.fromEntries(names.map((n) => [n, all.pkgs[n]!])) };
+}
+
+/**
+ * gatherMany of pkg.installed/latest: one dpkg/apt-cache read for all states, and ONE apt-get -s
+ * for the pending states the runner may aggregate (same aggKey), so the dry run costs one
+ * simulation and describes the one apt call the real run makes. Packages apt adds along with
+ * such a group (dependencies) are listed on the group's first state in declaration order; a state
+ * the runner cannot aggregate (it has requisites, `aggregate: False`) is simulated on its own.
+ */
+function batchedInstallGather(latest: boolean) {
+  return async (host: Host, items: Array<{ args: InstalledArgs; aggregate?: boolean }>): Promise<PkgFacts[]> => {
+    const lists = items.map((i) => wantedPackages(i.args).map((w) => w.name));
+    const all = await readPackages(host, lists.flat(), { policy: true });
+    const facts = lists.map((names) => splitFacts(all, names));
+    const groups = new Map<string, number[]>();
+    items.forEach((it, i) => {
+      if (!pendingArgv(it.args, facts[i]!, latest)) return;
+      const k = it.aggregate ? `agg ${aggKey(it.args)}` : `one ${i}`;
+      groups.set(k, [...(groups.get(k) ?? []), i]);
+    });
+    const alone = (i: number) => withAlongside(host, items[i]!.args, facts[i]!, latest).then((f) => void (facts[i] = f));
+    await Promise.all(
+      [...groups.values()].map(async (idx) => {
+        if (idx.length === 1) return alone(idx[0]!);
+        const argv = installArgv(idx.map((i) => ({ args: items[i]!.args, changes: planInstall(items[i]!.args, facts[i]!, latest) })));
+        const sim = await simulateApt(host, argv);
+        if (!sim.length) return Promise.all(idx.map(alone)); // apt refused the combination: each on its own
+        const named = new Set(idx.flatMap((i) => lists[i]!));
+        idx.forEach((i, n) => {
+          facts[i] = { ...facts[i]!, alongside: n === 0 ? sim.filter((c) => !named.has(c.target)) : [] };
+        });
+      }),
+    );
+    return facts;
+  };
+}
+
+/** A plan that refreshes the index first re-plans after it: such a state applies on its own. */
+const aggregateKey = (args: InstalledArgs, changes: Change[]): string | null => (changes.some((c) => c.op === 'run') ? null : aggKey(args));
 
 export const installed: StateFunction<InstalledArgs, PkgFacts> = {
   schema: installedSchema,
   lock: 'dpkg',
   gather: (host, args) => gatherInstall(host, args, false),
-  gatherMany: batchedGather(true, (host, args: InstalledArgs, facts) => withAlongside(host, args, facts, false)),
+  gatherMany: batchedInstallGather(false),
   plan: (args, facts) => planInstall(args, facts, false),
   apply: (host, changes, ctx) => applyInstall(host, changes, ctx, false),
+  aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };
 
 export const latest: StateFunction<InstalledArgs, PkgFacts> = {
   schema: latestSchema,
   lock: 'dpkg',
   gather: (host, args) => gatherInstall(host, args, true),
-  gatherMany: batchedGather(true, (host, args: InstalledArgs, facts) => withAlongside(host, args, facts, true)),
+  gatherMany: batchedInstallGather(true),
   plan: (args, facts) => planInstall(args, facts, true),
   apply: (host, changes, ctx) => applyInstall(host, changes, ctx, true),
+  aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };
