@@ -19,6 +19,8 @@ export interface RunFlags {
   id?: string;
   concurrency: number;
   failhard?: boolean;
+  /** commander's --no-aggregate: false */
+  aggregate?: boolean;
   full?: boolean;
 }
 
@@ -71,6 +73,7 @@ async function run(flags: RunFlags, sls: string[] | undefined): Promise<void> {
       sls,
       concurrency: flags.concurrency,
       failhard: flags.failhard,
+      aggregate: flags.aggregate,
       redactor: errorRedactor,
     });
     if (!report.results.length) {
@@ -89,6 +92,7 @@ function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--concurrency <n>', 'states in flight at once', positiveInt, 4)
     .option('--failhard', 'stop after the first failed state')
+    .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--full', 'highstate output: show unchanged states in full too');
 }
 
