@@ -4,7 +4,8 @@
 // reaches it, reports the changes made on its behalf (result true, its own planned changes, a
 // comment naming the state it was applied with), so watch/onchanges on it fire as before. If the
 // shared call fails, every state falls back to its own apply (a bad package in one state must not
-// fail the others: isolation), the leader at once, the absorbed ones when the runner reaches them.
+// fail the others: isolation), the leader at once, the absorbed ones when the runner reaches them,
+// and the function is not aggregated again in this run (the failure would likely repeat).
 import type { Change } from '../../modules/contract.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
 import { chunkLabel } from '../compile/types.js';
@@ -35,6 +36,8 @@ interface Claim {
 export class Aggregator {
   private started = new Set<string>();
   private claims = new Map<string, Claim>();
+  /** Functions whose shared call failed in this run: the rest of their states apply on their own. */
+  private failed = new Set<unknown>();
   constructor(
     private compiled: CompiledRun,
     private o: { enabled: boolean; test: boolean; aborted(): boolean },
@@ -56,6 +59,7 @@ export class Aggregator {
   /** Claims the chunks `leader` may absorb (declaration order); each must be settled with settle(). */
   claim(leader: Chunk): Chunk[] {
     if (!this.o.enabled || this.o.test || !leader.fn.aggregate || leader.meta.aggregate === false || this.o.aborted()) return [];
+    if (this.failed.has(leader.fn)) return [];
     const out: Chunk[] = [];
     for (const c of this.compiled.chunks) {
       if (c === leader || c.fn !== leader.fn || this.started.has(c.key) || this.claims.has(c.key)) continue;
@@ -67,6 +71,11 @@ export class Aggregator {
       out.push(c);
     }
     return out;
+  }
+
+  /** The shared call of this function failed: no more aggregation for it in this run. */
+  fail(fn: unknown): void {
+    this.failed.add(fn);
   }
 
   /** A result: the chunk reports it when reached. null: released, it runs on its own. */
@@ -149,6 +158,7 @@ export async function applyTogether(leader: Chunk, plan: Change[], env: ExecEnv,
   } catch (e) {
     // Isolation over speed: each state retries on its own, so one bad state fails alone.
     log.warn.push(`one ${leader.module}.${leader.fun} call for ${members.length} states failed (${oneLine(e)}); each applies on its own`);
+    agg.fail(leader.fn);
     release(absorbed);
     return { kind: 'fallback' };
   }

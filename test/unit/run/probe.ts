@@ -6,7 +6,9 @@ import { registry } from '../../../modules/index.js';
 import { StateError } from '../../../engine/errors.js';
 
 export interface Event {
-  what: 'gather' | 'apply' | 'refresh' | 'gatherMany';
+  what: 'gather' | 'apply' | 'refresh' | 'gatherMany' | 'applyMany';
+  /** gatherMany: the runner's aggregate hint per item. */
+  hints?: boolean[];
   name: string;
   start: number;
   end: number;
@@ -23,6 +25,10 @@ interface Args {
   ms?: number;
   fail?: 'gather' | 'apply';
   stuck?: boolean;
+  /** probe.agg: the aggregation key (states with equal keys share one applyMany). */
+  group?: string;
+  /** probe.agg: applyMany throws when this state is in the call. */
+  failMany?: boolean;
 }
 
 const schema = {
@@ -33,6 +39,8 @@ const schema = {
     ms: { type: 'number' },
     fail: { enum: ['gather', 'apply'] },
     stuck: { type: 'boolean' },
+    group: { type: 'string' },
+    failMany: { type: 'boolean' },
   },
   required: ['name'],
   additionalProperties: false,
@@ -61,6 +69,28 @@ const value: StateFunction<Args, string | undefined> = {
     }),
 };
 
+/** Like `locked` (lock 'dpkg'), plus gatherMany and aggregation: a stand-in for pkg.installed. */
+const agg: StateFunction<Args, string | undefined> = {
+  ...value,
+  lock: 'dpkg',
+  gatherMany: async (_h, items) => {
+    events.push({ what: 'gatherMany', name: items.map((i) => i.args.name).join(','), hints: items.map((i) => !!i.aggregate), start: Date.now(), end: Date.now() });
+    return items.map((i) => world.get(i.args.name));
+  },
+  aggregate: {
+    key: (a) => a.group ?? 'default',
+    applyMany: async (_h, items) => {
+      const start = Date.now();
+      await sleep(20);
+      const names = items.map((i) => i.ctx.args.name);
+      events.push({ what: 'applyMany', name: names.join(','), start, end: Date.now() });
+      if (items.some((i) => i.ctx.args.failMany)) throw new Error('apt: conflicting packages');
+      for (const i of items) if (!i.ctx.args.stuck) world.set(i.ctx.args.name, i.ctx.args.value!);
+      return items.map((i) => ({ comment: `set ${i.ctx.args.name}` }));
+    },
+  },
+};
+
 export function install(): void {
   registry.probe = {
     value,
@@ -73,6 +103,7 @@ export function install(): void {
       refreshCoveredBy: (plan, a) => plan.length > 0 && a.value === 'running',
     },
     locked: { ...value, lock: 'dpkg' },
+    agg,
     batched: {
       ...value,
       gatherMany: async (_h, items) => {

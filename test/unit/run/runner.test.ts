@@ -274,3 +274,145 @@ describe('runner: batched facts', () => {
     expect(events.filter((e) => e.what === 'gather' && e.name === 'a').length).toBe(1);
   });
 });
+
+describe('runner: aggregation (one apply call for unordered states of one function)', () => {
+  const applies = () => events.filter((e) => e.what === 'apply' || e.what === 'applyMany').map((e) => `${e.what} ${e.name}`);
+
+  it('absorbs the other pending states into the first apply; each reports its own changes and the state it went with', async () => {
+    const r = await run([
+      decl('a', 'probe.agg', { value: '1' }),
+      decl('b', 'probe.agg', { value: '2' }),
+      decl('c', 'probe.agg', { value: '3' }),
+    ]);
+    expect(applies()).toEqual(['applyMany a,b,c']);
+    expect([...world]).toEqual([['a', '1'], ['b', '2'], ['c', '3']]);
+    expect(r.results.map((x) => [x.id, x.result, x.changes])).toEqual([
+      ['a', true, [{ op: 'create', target: 'a', after: '1' }]],
+      ['b', true, [{ op: 'create', target: 'b', after: '2' }]],
+      ['c', true, [{ op: 'create', target: 'c', after: '3' }]],
+    ]);
+    // whichever got the lock first led; the others name it
+    const led = r.results.find((x) => x.comment.includes('together with'))!;
+    expect(led.comment).toMatch(/^set \w \(together with probe: \w, probe: \w\)$/);
+    for (const x of r.results.filter((y) => y !== led)) expect(x.comment).toBe(`set ${x.id} with probe: ${led.id} (one call for 3 states)`);
+    // the second run changes nothing and applies nothing
+    events.length = 0;
+    const again = await run([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' }), decl('c', 'probe.agg', { value: '3' })]);
+    expect(again.results.map((x) => x.changes)).toEqual([[], [], []]);
+    expect(applies()).toEqual([]);
+  });
+
+  it('does not absorb a state with a requisite, onlyif/unless/creates, prereq, aggregate: False, or another key', async () => {
+    const r = await run([
+      decl('lead', 'probe.agg', { value: '1' }),
+      decl('free', 'probe.agg', { value: '1' }),
+      decl('first', 'probe.value', { value: '1' }),
+      decl('req', 'probe.agg', { value: '1', require: [{ probe: 'first' }] }),
+      decl('cond', 'probe.agg', { value: '1', onlyif: 'true' }),
+      decl('unl', 'probe.agg', { value: '1', unless: 'false' }),
+      decl('cre', 'probe.agg', { value: '1', creates: '/nonexistent-brine' }),
+      decl('pre', 'probe.agg', { value: '1', prereq: [{ probe: 'first' }] }),
+      decl('out', 'probe.agg', { value: '1', aggregate: false }),
+      decl('other', 'probe.agg', { value: '1', group: 'b' }),
+    ]);
+    expect(r.results.every((x) => x.result === true && x.changes.length === 1)).toBe(true);
+    const many = events.filter((e) => e.what === 'applyMany').map((e) => e.name.split(',').sort().join(','));
+    expect(many).toEqual(['free,lead']);
+    expect(events.filter((e) => e.what === 'apply').map((e) => e.name).sort()).toEqual(['cond', 'cre', 'first', 'other', 'out', 'pre', 'req', 'unl']);
+    // the dry run's batched gather was told which states may share the call
+    const g = events.find((e) => e.what === 'gatherMany')!;
+    const hint = Object.fromEntries(g.name.split(',').map((n, i) => [n, g.hints![i]]));
+    expect(hint).toEqual({ lead: true, free: true, req: false, cond: false, unl: false, cre: false, pre: false, out: false, other: true });
+  });
+
+  it('a state with a requisite may lead: it absorbs the unordered ones when it applies', async () => {
+    const r = await run(
+      [decl('first', 'probe.value', { value: '1', ms: 50 }), decl('req', 'probe.agg', { value: '1', require: [{ probe: 'first' }] }), decl('x', 'probe.agg', { value: '1', aggregate: false })],
+      { concurrency: 1 },
+    );
+    expect(r.results.map((x) => x.result)).toEqual([true, true, true]);
+    expect(applies().filter((a) => a.startsWith('applyMany'))).toEqual([]);
+  });
+
+  it('watch and onchanges on an absorbed state fire (unlike Salt, it reports its changes)', async () => {
+    const { registry } = await import('../../../modules/index.js');
+    registry.probe!.wait = registry.probe!.value!;
+    const r = await run([
+      decl('a', 'probe.agg', { value: '1' }),
+      decl('b', 'probe.agg', { value: '2' }),
+      decl('svc', 'probe.service', { watch: [{ probe: 'a' }] }),
+      decl('svc2', 'probe.service', { watch: [{ probe: 'b' }] }),
+      decl('w', 'probe.wait', { value: 'ran', onchanges: [{ probe: 'b' }] }),
+    ]);
+    expect(applies()).toContain('applyMany a,b');
+    expect(events.filter((e) => e.what === 'refresh').map((e) => e.name).sort()).toEqual(['svc', 'svc2']);
+    expect(world.get('w')).toBe('ran');
+    expect(byId(r, 'w').result).toBe(true);
+  });
+
+  it('the dry run applies nothing and shows every state\'s own changes', async () => {
+    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })], { test: true });
+    expect(r.results.map((x) => [x.result, x.changes.map((c) => c.target)])).toEqual([
+      [null, ['a']],
+      [null, ['b']],
+    ]);
+    expect(applies()).toEqual([]);
+    expect(world.size).toBe(0);
+  });
+
+  it('a failed shared call: each state applies on its own, so only the bad one fails', async () => {
+    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('bad', 'probe.agg', { value: '2', failMany: true, fail: 'apply' }), decl('c', 'probe.agg', { value: '3' })]);
+    expect(applies()[0]).toBe('applyMany a,bad,c');
+    // after a failed shared call the function is not aggregated again in this run; each goes alone
+    // ('bad' throws in its own apply before the probe records it)
+    expect(applies().slice(1).sort()).toEqual(['apply a', 'apply c']);
+    expect(r.results.map((x) => [x.id, x.result])).toEqual([
+      ['a', true],
+      ['bad', false],
+      ['c', true],
+    ]);
+    expect(r.results.flatMap((x) => x.warnings ?? []).join()).toMatch(/one probe\.agg call for 3 states failed \(apt: conflicting packages\); each applies on its own/);
+  });
+
+  it('an absorbed state that did not converge fails; its watchers do not fire', async () => {
+    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('s', 'probe.agg', { value: '2', stuck: true }), decl('w', 'probe.service', { watch: [{ probe: 's' }] })]);
+    const s = byId(r, 's');
+    expect(applies()).toEqual([expect.stringMatching(/^applyMany (a,s|s,a)$/)]);
+    expect(s.result).toBe(false);
+    expect(s.comment).toMatch(/did not converge: still to change: s/);
+    expect(byId(r, 'w')).toMatchObject({ result: false, comment: 'One or more requisite failed: probe: s' });
+  });
+
+  it('failhard after the shared call: the absorbed state still reports what was done for it', async () => {
+    const r = await run([
+      decl('a', 'probe.agg', { value: '1' }),
+      decl('bad', 'probe.locked', { value: '1', fail: 'apply', failhard: true }),
+      decl('b', 'probe.agg', { value: '2' }),
+      decl('later', 'probe.value', { value: '1', require: ['bad'] }),
+    ]);
+    expect(applies()[0]).toBe('applyMany a,b');
+    expect(r.aborted).toBe('probe: bad');
+    expect(world.get('b')).toBe('2');
+    expect(r.results.map((x) => [x.id, x.result])).toEqual([
+      ['a', true],
+      ['bad', false],
+      ['b', true],
+    ]);
+  });
+
+  it('the run option aggregate: false applies each state on its own', async () => {
+    const r = await runCompiled(compile(high([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })])), {
+      host,
+      statesDir: '/nonexistent',
+      test: false,
+      aggregate: false,
+    });
+    expect(r.results.map((x) => x.result)).toEqual([true, true]);
+    expect(applies().sort()).toEqual(['apply a', 'apply b']);
+    expect(events.find((e) => e.what === 'gatherMany')!.hints).toEqual([false, false]);
+  });
+
+  it('aggregate must be true or false: a compile error naming the state', () => {
+    expect(() => compile(high([decl('a', 'probe.agg', { value: '1', aggregate: 'yes' })]))).toThrow(/'aggregate' must be true or false/);
+  });
+});
