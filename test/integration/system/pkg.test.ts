@@ -26,6 +26,13 @@ beforeAll(async () => {
     { name: 'brine-test-a', version: '1.0-1' },
     { name: 'brine-test-a', version: '1.1-1' },
     { name: 'brine-test-b', version: '2.0-1', depends: 'brine-test-a', files: { '/etc/brine-test-b.conf': 'x = 1\n' } },
+    // for the aggregation tests
+    { name: 'brine-test-c', version: '1.0-1' },
+    { name: 'brine-test-d', version: '1.0-1', depends: 'brine-test-e' },
+    { name: 'brine-test-e', version: '1.0-1' },
+    { name: 'brine-test-f', version: '1.0-1' },
+    { name: 'brine-test-g', version: '1.0-1' },
+    { name: 'brine-test-h', version: '1.0-1' },
   ]));
 }, 300_000);
 afterAll(async () => {
@@ -93,6 +100,119 @@ brine-test-pkgs:
       ]);
     }
   });
+});
+
+describe('pkg.installed aggregation: one apt-get install for the states nothing orders', () => {
+  // needs the repository from the describe above
+  const sls = `
+agg-d:
+  pkg.installed:
+    - pkgs:
+      - brine-test-d
+agg-c:
+  pkg.installed:
+    - name: brine-test-c
+agg-f:
+  pkg.installed:
+    - name: brine-test-f
+
+watch-c:
+  cmd.wait:
+    - name: echo ran >> /root/agg-watch
+    - watch:
+      - pkg: agg-c
+
+/root/agg-marker:
+  file.managed:
+    - contents: marker
+
+agg-g:
+  pkg.installed:
+    - name: brine-test-g
+    - require:
+      - file: /root/agg-marker
+
+agg-h:
+  pkg.installed:
+    - name: brine-test-h
+    - aggregate: False
+`;
+  let tree: ReturnType<typeof statesTree>;
+  beforeAll(() => {
+    tree = statesTree({ 'agg.sls': sls });
+  });
+  afterAll(() => tree.cleanup());
+
+  /** The apt-get install command lines in apt's history log, in order. */
+  async function aptInstalls(): Promise<string[]> {
+    const r = await b.t.ssh('grep -h "^Commandline: apt-get .* install" /var/log/apt/history.log 2>/dev/null; true');
+    return r.stdout.split('\n').filter(Boolean).map((l) => l.replace(/^Commandline: apt-get .*? install /, 'install '));
+  }
+  const pkgChanges = (r: Awaited<ReturnType<typeof runSls>>) =>
+    Object.fromEntries(r.results.filter((x) => x.module === 'pkg').map((x) => [x.id, x.changes]));
+
+  it('dry run: one apt-get -s for the three, own simulations for the ordered and the opted-out; real run: one apt-get install for the three; watch fires; second run: nothing', async () => {
+    const before = await aptInstalls();
+    let sims = 0;
+    const counting = new Proxy(b.host, {
+      get(target, prop, recv) {
+        if (prop === 'exec') return (argv: string[], o?: ExecOptions) => { if (argv[0] === 'apt-get' && argv[1] === '-s') sims++; return target.exec(argv, o); };
+        return Reflect.get(target, prop, recv);
+      },
+    }) as Host;
+    const dry = await runSls(counting, tree.dir, ['agg'], true);
+    expect(sims).toBe(3); // agg-d/c/f together, agg-g alone (it has a requisite), agg-h alone (aggregate: False)
+    expect(pkgChanges(dry)).toEqual({
+      // packages apt adds for the group (brine-test-e) are listed on its first state
+      'agg-d': [
+        { op: 'create', target: 'brine-test-d', after: '1.0-1' },
+        { op: 'create', target: 'brine-test-e (dependency)', after: '1.0-1' },
+      ],
+      'agg-c': [{ op: 'create', target: 'brine-test-c', after: '1.0-1' }],
+      'agg-f': [{ op: 'create', target: 'brine-test-f', after: '1.0-1' }],
+      'agg-g': [{ op: 'create', target: 'brine-test-g', after: '1.0-1' }],
+      'agg-h': [{ op: 'create', target: 'brine-test-h', after: '1.0-1' }],
+    });
+    expect(await dpkg(['brine-test-c', 'brine-test-d', 'brine-test-e'])).toEqual({});
+
+    const r = await runSls(b.host, tree.dir, ['agg'], false);
+    expect(r.results.map((x) => [x.id, x.result, x.comment])).toEqual([
+      ['agg-d', true, 'installed brine-test-d=1.0-1 (+1 dependencies) (together with pkg: agg-c, pkg: agg-f)'],
+      ['agg-c', true, 'installed brine-test-c=1.0-1 with pkg: agg-d (one call for 3 states)'],
+      ['agg-f', true, 'installed brine-test-f=1.0-1 with pkg: agg-d (one call for 3 states)'],
+      ['watch-c', true, expect.stringContaining('')],
+      ['/root/agg-marker', true, '1 change(s) made'],
+      ['agg-g', true, 'installed brine-test-g=1.0-1'],
+      ['agg-h', true, 'installed brine-test-h=1.0-1'],
+    ]);
+    // the real run reports what the dry run said, state by state
+    expect(pkgChanges(r)).toEqual(pkgChanges(dry));
+    // apt's own log: ONE install for the three unordered states, then one each for g and h
+    const installs = (await aptInstalls()).slice(before.length);
+    expect(installs).toHaveLength(3);
+    expect(installs[0]!.split(' ').filter((w) => !w.startsWith('-')).sort()).toEqual(['brine-test-c', 'brine-test-d', 'brine-test-f', 'install']);
+    expect(installs.slice(1).map((l) => l.split(' ').pop()).sort()).toEqual(['brine-test-g', 'brine-test-h']);
+    expect(await dpkg(['brine-test-c', 'brine-test-d', 'brine-test-e', 'brine-test-f', 'brine-test-g', 'brine-test-h'])).toEqual({
+      'brine-test-c': 'ii 1.0-1',
+      'brine-test-d': 'ii 1.0-1',
+      'brine-test-e': 'ii 1.0-1',
+      'brine-test-f': 'ii 1.0-1',
+      'brine-test-g': 'ii 1.0-1',
+      'brine-test-h': 'ii 1.0-1',
+    });
+    // the cmd.wait watching an absorbed state ran (Salt's mod_aggregate would have left it idle)
+    expect(r.results.find((x) => x.id === 'watch-c')!.changes.length).toBeGreaterThan(0);
+    expect((await b.t.ssh('cat /root/agg-watch')).stdout).toBe('ran');
+
+    // second run: zero changes, no apt call, the watcher stays idle
+    for (const test of [true, false]) {
+      const again = await runSls(b.host, tree.dir, ['agg'], test);
+      expect(again.results.map((x) => [x.id, x.result, x.changes])).toEqual(r.results.map((x) => [x.id, true, []]));
+    }
+    expect(await aptInstalls()).toHaveLength(before.length + 3);
+    expect((await b.t.ssh('cat /root/agg-watch')).stdout).toBe('ran');
+    await b.t.ssh('apt-get purge -y -q brine-test-c brine-test-d brine-test-e brine-test-f brine-test-g brine-test-h >/dev/null');
+  }, 300_000);
 });
 
 describe('pkg states on the real dpkg', () => {
