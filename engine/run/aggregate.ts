@@ -30,6 +30,7 @@ export function absorbable(c: Chunk, compiled: CompiledRun): boolean {
 interface Claim {
   promise: Promise<StateResult | null>;
   resolve(r: StateResult | null): void;
+  settled?: boolean;
 }
 
 /** Which chunks have started, which are claimed by a leader; one per run (one host). */
@@ -81,7 +82,8 @@ export class Aggregator {
   /** A result: the chunk reports it when reached. null: released, it runs on its own. */
   settle(key: string, r: StateResult | null): void {
     const cl = this.claims.get(key);
-    if (!cl) return;
+    if (!cl || cl.settled) return;
+    cl.settled = true;
     if (!r) {
       this.claims.delete(key);
       this.started.delete(key);
@@ -117,6 +119,16 @@ export async function applyTogether(leader: Chunk, plan: Change[], env: ExecEnv,
   if (!ag || key === null) return { kind: 'alone' };
   const cands = agg.claim(leader);
   if (!cands.length) return { kind: 'alone' };
+  try {
+    return await absorb(leader, key, cands, env, log, agg);
+  } finally {
+    // whatever happened, no claimed chunk waits forever: the unsettled ones run on their own
+    for (const c of cands) agg.settle(c.key, null);
+  }
+}
+
+async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, log: CtxLog, agg: Aggregator): Promise<Together> {
+  const ag = leader.fn.aggregate!;
   const release = (cs: Chunk[]) => cs.forEach((c) => agg.settle(c.key, null));
   const label = chunkLabel(leader);
 
