@@ -1,7 +1,5 @@
 // The reusable orchestration: render -> load -> top -> compile -> run, for one host.
 // `brine highstate`/`sls` call it locally; `brine push` calls it once per SSH host.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import type { Host } from './host/host.js';
 import { loadPillar } from './env/pillar.js';
 import { type Grains, readGrains } from './grains.js';
@@ -13,6 +11,8 @@ import { matchTop, readTop } from './top/index.js';
 import { compile, type CompiledRun } from './compile/index.js';
 import { runCompiled } from './run/index.js';
 import type { RunReport } from './run/types.js';
+
+export { defaultDirs } from './dirs.js';
 
 export interface StatesInput {
   statesDir: string;
@@ -101,26 +101,6 @@ export async function prepareHost(o: {
   const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId });
   for (const s of loaded.secrets) o.redactor.add(s);
   return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource };
-}
-
-/**
- * Default states/pillar dirs: $BRINE_STATES / $BRINE_PILLAR, else `states/` and `pillar/` in the
- * package root, found by walking up from `fromDir` (the bundle's directory), so a copied bundle
- * directory works.
- */
-export function defaultDirs(fromDir: string, env: NodeJS.ProcessEnv = process.env): { statesDir: string; pillarDir: string } {
-  let root = resolve(fromDir, '..');
-  for (let d = resolve(fromDir), i = 0; i < 5; i++, d = dirname(d)) {
-    if (existsSync(join(d, 'states')) || existsSync(join(d, 'package.json'))) {
-      root = d;
-      break;
-    }
-    if (dirname(d) === d) break;
-  }
-  return {
-    statesDir: env.BRINE_STATES || join(root, 'states'),
-    pillarDir: env.BRINE_PILLAR || join(root, 'pillar'),
-  };
 }
 
 export async function runStates(o: RunStatesOptions): Promise<RunReport> {

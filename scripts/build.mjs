@@ -1,12 +1,25 @@
-// Bundles the CLI into dist/brine.mjs (dependencies stay in node_modules).
+// Bundles the CLI into dist/brine.mjs (dependencies stay in node_modules) plus dist/chunk-*.mjs:
+// code splitting keeps each command's work (and its dependencies: ssh2, nunjucks, ajv...) in
+// chunks that load only when that command runs, so start-up stays small.
 // `node scripts/build.mjs --standalone` bundles everything into dist/brine-standalone.mjs,
-// a single file that runs on the distribution's own nodejs (Debian 12: 18.19).
+// a single file that runs on the distribution's own nodejs (Debian 12: 18.19); there the
+// commands' modules are still initialised lazily, on their first dynamic import.
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const standalone = process.argv.includes('--standalone');
+if (!standalone) {
+  // chunk names carry a content hash: drop the previous build's so none go stale
+  for (const f of readdirSync('dist', { withFileTypes: true }).filter((e) => e.isFile())) {
+    if (/^chunk-.*\.mjs(\.map)?$/.test(f.name)) rmSync(join('dist', f.name));
+  }
+}
 await build({
-  entryPoints: ['bin/cli.ts'],
-  outfile: standalone ? 'dist/brine-standalone.mjs' : 'dist/brine.mjs',
+  entryPoints: standalone ? ['bin/cli.ts'] : { brine: 'bin/cli.ts' },
+  ...(standalone
+    ? { outfile: 'dist/brine-standalone.mjs' }
+    : { outdir: 'dist', splitting: true, chunkNames: 'chunk-[hash]', outExtension: { '.js': '.mjs' } }),
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,14 +1,7 @@
-// brine env create|export|activate: argument parsing only; the work is in engine/env.
+// brine env create|export|activate: argument parsing only; the work is in engine/env, loaded
+// when a subcommand runs.
 import type { Command } from 'commander';
-import { loadActiveEnv } from '../../engine/env/active.js';
-import { activateEnv } from '../../engine/env/activate.js';
-import { createEnv } from '../../engine/env/create/index.js';
-import { exportEnv } from '../../engine/env/export.js';
-import { readExtra } from '../../engine/env/extra.js';
-import { formatWarnings } from '../../engine/env/warnings.js';
-import { writePrivateFile } from '../../engine/env/write-private.js';
 import { EnvError } from '../../engine/errors.js';
-import { LocalHost } from '../../engine/host/local.js';
 
 const warn = (lines: string[]): void => {
   for (const l of lines) process.stderr.write(`${l}\n`);
@@ -31,6 +24,11 @@ export function register(program: Command): void {
     .option('--force', 'overwrite an existing --out file')
     .exitOverride()
     .action(async (domain: string, o: { out?: string; extra?: string; zone?: string; ip?: string; force?: boolean }) => {
+      const [{ createEnv }, { readExtra }, { writePrivateFile }] = await Promise.all([
+        import('../../engine/env/create/index.js'),
+        import('../../engine/env/extra.js'),
+        import('../../engine/env/write-private.js'),
+      ]);
       const text = await createEnv({ domain, zone: o.zone, ip: o.ip, extra: o.extra ? readExtra(o.extra) : undefined, extraLabel: o.extra });
       if (o.out) {
         writePrivateFile(o.out, text, { overwrite: o.force });
@@ -48,6 +46,12 @@ export function register(program: Command): void {
     .option('--env <file>', 'read this env.yml instead of the active env')
     .exitOverride()
     .action(async (keys: string, o: { prefix: string; env?: string }) => {
+      const [{ loadActiveEnv }, { exportEnv }, { formatWarnings }, { LocalHost }] = await Promise.all([
+        import('../../engine/env/active.js'),
+        import('../../engine/env/export.js'),
+        import('../../engine/env/warnings.js'),
+        import('../../engine/host/local.js'),
+      ]);
       const host = new LocalHost();
       try {
         const found = await loadActiveEnv({ host, envFile: o.env, useActivated: true });
@@ -66,6 +70,11 @@ export function register(program: Command): void {
     .option('--out <path>', 'write here instead of /run/active-env.yml')
     .exitOverride()
     .action(async (o: { out?: string }) => {
+      const [{ activateEnv }, { formatWarnings }, { LocalHost }] = await Promise.all([
+        import('../../engine/env/activate.js'),
+        import('../../engine/env/warnings.js'),
+        import('../../engine/host/local.js'),
+      ]);
       const host = new LocalHost();
       try {
         const a = await activateEnv({ host, out: o.out });

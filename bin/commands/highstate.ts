@@ -1,13 +1,13 @@
 // `brine highstate` and `brine sls NAME...`: apply the state tree to this machine (or a --root).
+// Options only; the pipeline is loaded when the command runs (highstate-run.ts), so other
+// commands and --help/--version start without it.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { defaultDirs } from '../../engine/dirs.js';
 import { UsageError } from '../../engine/errors.js';
-import { LocalHost } from '../../engine/host/local.js';
-import { defaultDirs, prepareHost, runStates } from '../../engine/pipeline.js';
-import { exitCodeFor, formatReport, OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/index.js';
-import { errorRedactor } from '../main.js';
+import { OUT_FORMATS, type OutFormat } from '../../engine/report/formats.js';
 
 export interface RunFlags {
   test?: boolean;
@@ -30,7 +30,7 @@ function positiveInt(v: string): number {
   return n;
 }
 
-function dirOption(flag: string, dir: string): string {
+export function dirOption(flag: string, dir: string): string {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag}: '${dir}' is not a directory`);
   return dir;
 }
@@ -56,36 +56,6 @@ export function addTreeOptions(cmd: Command): Command {
     .option('--id <minion-id>', 'minion id for top file matching (default: the fqdn)');
 }
 
-async function run(flags: RunFlags, sls: string[] | undefined): Promise<void> {
-  if (flags.root) dirOption('--root', flags.root);
-  if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
-  const { statesDir, pillarDir } = resolveDirs(flags);
-  const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
-  try {
-    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
-    const report = await runStates({
-      host,
-      statesDir,
-      pillar: prepared.pillar,
-      grains: prepared.grains,
-      minionId: prepared.minionId,
-      test: !!flags.test,
-      sls,
-      concurrency: flags.concurrency,
-      failhard: flags.failhard,
-      aggregate: flags.aggregate,
-      redactor: errorRedactor,
-    });
-    if (!report.results.length) {
-      process.stderr.write(`brine: warning: no states selected${sls ? '' : ` for minion '${prepared.minionId}' by top.sls`}\n`);
-    }
-    process.stdout.write(formatReport(report, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full }));
-    process.exitCode = exitCodeFor(report, !!flags.test);
-  } finally {
-    await host.close();
-  }
-}
-
 function addRunOptions(cmd: Command): Command {
   return addTreeOptions(cmd)
     .option('--test', 'dry run: show what would change, change nothing (exit 2 when changes are pending)')
@@ -98,12 +68,12 @@ function addRunOptions(cmd: Command): Command {
 
 export function register(program: Command): void {
   addRunOptions(program.command('highstate').description('apply the states the top file selects for this machine')).action(
-    (flags: RunFlags) => run(flags, undefined),
+    async (flags: RunFlags) => (await import('./highstate-run.js')).run(flags, undefined),
   );
   addRunOptions(
     program
       .command('sls')
       .description('apply the named SLS files (with their includes)')
       .argument('<name...>', 'SLS names, e.g. common appliance.nginx'),
-  ).action((names: string[], flags: RunFlags) => run(flags, names));
+  ).action(async (names: string[], flags: RunFlags) => (await import('./highstate-run.js')).run(flags, names));
 }

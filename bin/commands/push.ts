@@ -1,10 +1,9 @@
 // `brine push TARGET...`: apply the state tree to hosts over SSH (argument parsing only; the work
-// is engine/push).
+// is engine/push, loaded with ssh2 only when the command runs).
 import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../engine/errors.js';
-import { loadInventory, push, resolveTargets } from '../../engine/push/index.js';
-import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/index.js';
+import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/formats.js';
 import { errorRedactor } from '../main.js';
 import { resolveDirs } from './highstate.js';
 
@@ -62,6 +61,7 @@ export function register(program: Command): void {
       if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
       for (const k of flags.identity ?? []) if (!existsSync(k)) throw new UsageError(`-i: '${k}' not found`);
       const { statesDir, pillarDir } = resolveDirs(flags);
+      const { loadInventory, push, resolveTargets } = await import('../../engine/push/index.js');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
       const targets = resolveTargets(specs, inventory);
       const r = await push({

@@ -1,5 +1,6 @@
 // formatReport: highstate text, json or markdown, always through the Redactor.
 import type { Redactor } from '../redact.js';
+import type { OutFormat } from './formats.js';
 import type { RunReport } from '../run/types.js';
 import { formatHighstate } from './highstate.js';
 import { toJson } from './json.js';
@@ -8,8 +9,7 @@ import { formatMarkdown } from './markdown.js';
 export { exitCodeFor, summarize, type Summary } from './summary.js';
 export { JSON_SCHEMA_VERSION, toJson } from './json.js';
 
-export type OutFormat = 'highstate' | 'json' | 'markdown';
-export const OUT_FORMATS: readonly OutFormat[] = ['highstate', 'json', 'markdown'];
+export { OUT_FORMATS, type OutFormat, wantColor } from './formats.js';
 
 export function formatReport(
   report: RunReport,
@@ -20,9 +20,4 @@ export function formatReport(
   if (format === 'json') return o.redactor.redact(`${JSON.stringify(toJson(safe), null, 2)}\n`);
   if (format === 'markdown') return o.redactor.redact(formatMarkdown(safe));
   return o.redactor.redact(formatHighstate(safe, { color: o.color, full: o.full }));
-}
-
-/** Colour only on a TTY, never with NO_COLOR (any value) or TERM=dumb. */
-export function wantColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
