@@ -1,7 +1,7 @@
 // The reusable orchestration: render -> load -> top -> compile -> run, for one host.
 // `brine highstate`/`sls` call it locally; `brine push` calls it once per SSH host.
 import type { Host } from './host/host.js';
-import { loadPillar } from './env/pillar.js';
+import { loadPillar, startEnvLoad } from './env/pillar.js';
 import { type Grains, readGrains } from './grains.js';
 import type { HighData } from './highdata.js';
 import type { Redactor } from './redact.js';
@@ -85,8 +85,8 @@ export interface PreparedHost {
 
 /**
  * Per-host preparation: grains (one round trip), minion id (given, else the grains' fqdn) and the
- * pillar (pillar tree + active env); every pillar secret is registered with the Redactor before
- * anything prints.
+ * pillar (pillar tree + active env; the env is read while the grains are); every pillar secret is
+ * registered with the Redactor before anything prints.
  */
 export async function prepareHost(o: {
   host: Host;
@@ -95,10 +95,11 @@ export async function prepareHost(o: {
   minionId?: string;
   redactor: Redactor;
 }): Promise<PreparedHost> {
+  const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host });
   const grains = await readGrains(o.host);
   const minionId = o.minionId ?? grains.id;
   grains.id = minionId;
-  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId });
+  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv });
   for (const s of loaded.secrets) o.redactor.add(s);
   return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource };
 }

@@ -1,7 +1,7 @@
 // loadPillar: the pillar of one run = the pillar tree merged with the active env (maps merged,
 // lists replaced), and every secret in it for the Redactor.
 import type { Host } from '../host/host.js';
-import { loadActiveEnv } from './active.js';
+import { loadActiveEnv, type LoadedEnv } from './active.js';
 import { mergeTrees } from './merge.js';
 import { loadPillarTree } from './pillar-tree.js';
 import { collectSecrets } from './secrets.js';
@@ -20,6 +20,8 @@ export interface LoadPillarOptions {
   vars?: Record<string, string | undefined>;
   /** Per metadata request; default 1000 ms. */
   timeoutMs?: number;
+  /** The env, already being read (startEnvLoad), so its round trips overlap the grains'. */
+  activeEnv?: Promise<LoadedEnv | null>;
 }
 
 export interface LoadedPillar {
@@ -32,9 +34,13 @@ export interface LoadedPillar {
   warnings?: EnvIssue[];
 }
 
-export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
-  const tree = loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId });
-  const env = await loadActiveEnv({
+/**
+ * Starts reading the env a run uses (the --env file, else the activated env, else the first env
+ * source, else default-env.yml): it needs neither grains nor minion id, so it can run while they
+ * are read. Pass the promise to loadPillar as `activeEnv`.
+ */
+export function startEnvLoad(o: Omit<LoadPillarOptions, 'grains' | 'minionId' | 'activeEnv'>): Promise<LoadedEnv | null> {
+  const p = loadActiveEnv({
     host: o.host,
     envFile: o.envFile,
     useActivated: true,
@@ -42,6 +48,13 @@ export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
     vars: o.vars,
     timeoutMs: o.timeoutMs,
   });
+  p.catch(() => {}); // the error surfaces where loadPillar awaits it
+  return p;
+}
+
+export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
+  const tree = loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId });
+  const env = await (o.activeEnv ?? startEnvLoad(o));
   const pillar = env ? mergeTrees(tree, env.parsed.tree) : tree;
   return { pillar, envSource: env?.source ?? null, secrets: collectSecrets(pillar), warnings: env?.warnings ?? [] };
 }

@@ -1,9 +1,9 @@
-// One host of a push: connect, read grains (one round trip), pillar from the target's env (or the
-// local --env file) plus inventory vars, compile and apply. Never throws: every outcome, including
-// "unreachable", is a value, so one host cannot stop the others.
+// One host of a push: connect, read grains (one round trip) while the env is read, pillar from the
+// target's env (or the local --env file) plus inventory vars, compile and apply. Never throws: every
+// outcome, including "unreachable", is a value, so one host cannot stop the others.
 import deepmerge from 'deepmerge';
 import { BrineError, TransportError } from '../errors.js';
-import { loadPillar } from '../env/pillar.js';
+import { loadPillar, startEnvLoad } from '../env/pillar.js';
 import { readGrains } from '../grains.js';
 import { connectSsh, type SshHost, type SshOptions } from '../host/ssh.js';
 import { runStates } from '../pipeline.js';
@@ -53,9 +53,11 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
   try {
     const ssh = { ...o.ssh, identityFiles: [...(o.ssh.identityFiles ?? []), ...(t.identity ? [t.identity] : [])] };
     host = await connectSsh(t.target, ssh);
+    // the env's reads (activated env, env sources) go out alongside the grains' command
+    const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
     const grains = await readGrains(host);
     const minionId = grains.id;
-    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {} });
+    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv });
     const pillar = deepmerge(loaded.pillar, t.vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
     for (const s of loaded.secrets) o.redactor.add(s);
     const report = await runStates({

@@ -3,7 +3,7 @@
 import type { Change } from '../../modules/contract.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
-import { checkConditions } from './conditions.js';
+import { checkConditions, type KnownExists } from './conditions.js';
 import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
 import { oneLine } from './errors.js';
 import { changed, gate } from './requisite-check.js';
@@ -20,6 +20,8 @@ export interface ExecEnv {
   byKey: Map<string, Chunk>;
   /** Batched facts from gatherMany, valid until the first apply on this host. */
   takeFacts(chunk: Chunk): { facts: unknown } | undefined;
+  /** Batched existence of `creates` paths, valid until the first apply on this host. */
+  knownExists?: KnownExists;
   /** Called right before the first change is made (invalidates batched facts). */
   markApplying(): void;
   nextRunNum(): number;
@@ -86,7 +88,7 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   const g = gate(chunk, env.results);
   if (!g.run) return { result: g.result, comment: g.comment, changes: [] };
   const pending = env.test ? g.pendingAfter : null;
-  const skip = await checkConditions(env.host, chunk);
+  const skip = await checkConditions(env.host, chunk, env.knownExists);
   if (skip) return { result: true, comment: skip, changes: [] };
   const pre = await prereqMet(chunk, env);
   if (pre.error) return { result: false, comment: pre.error, changes: [] };

@@ -7,6 +7,7 @@ import { makeCtx, type TemplateRenderer } from './ctx.js';
 import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';
 import { Aggregator, applyTogether } from './aggregate.js';
+import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
 import type { RunReport, StateResult } from './types.js';
 
@@ -34,7 +35,10 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let aborted: string | undefined;
 
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
-  const facts = await prefetchFacts(compiled.chunks, o, (c) => agg.mayAbsorb(c));
+  const [facts, creates] = await Promise.all([
+    prefetchFacts(compiled.chunks, o, (c) => agg.mayAbsorb(c)),
+    prefetchCreates(compiled.chunks, o.host),
+  ]);
   const env: ExecEnv = {
     host: o.host,
     test: o.test,
@@ -49,6 +53,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       facts.delete(c.key);
       return { facts: f };
     },
+    knownExists: (p) => (applying ? undefined : creates.get(p)),
     markApplying() {
       applying = true;
     },

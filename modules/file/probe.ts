@@ -2,7 +2,7 @@
 // files among them and reads symlink targets, so a no-op over SSH costs one round trip for all
 // files of a state function. Paths are prefixed with $BRINE_ROOT (set by LocalHost's --root).
 
-import { shell } from '../../engine/host/exec.js';
+import { isInProcess, shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 
 export type PathType = 'missing' | 'file' | 'directory' | 'symlink' | 'other';
@@ -50,10 +50,7 @@ function parseStatLine(rec: string): [string, PathFacts] | null {
   ];
 }
 
-/** True for the in-process local transport, where Host calls cost microseconds, not a round trip. */
-export function isInProcess(host: Host): boolean {
-  return host.name === 'local' || host.name.startsWith('local:');
-}
+export { isInProcess };
 
 /** Facts through the Host's own stat/hash/readlink calls (cheapest on the local host). */
 async function probeByCalls(host: Host, paths: string[]): Promise<Map<string, PathFacts>> {

@@ -3,9 +3,11 @@ import type { Host } from '../../host/host.js';
 import { cidataDrive, configDrive } from './drive.js';
 import { appEnvFile, envYmlVar } from './file.js';
 import { ec2Metadata, gceMetadata } from './metadata.js';
-import type { EnvSource, FoundEnv } from './types.js';
+import { probePlatform, type PlatformProbe } from './platform.js';
+import type { EnvSource, FoundEnv, SourceCtx } from './types.js';
 
 export type { EnvSource, FoundEnv, SourceCtx } from './types.js';
+export type { PlatformProbe } from './platform.js';
 
 export const ENV_SOURCES: readonly EnvSource[] = [envYmlVar, appEnvFile, cidataDrive, configDrive, ec2Metadata, gceMetadata];
 
@@ -19,10 +21,18 @@ export interface FindEnvOptions {
   sources?: readonly EnvSource[];
 }
 
-/** The first env found, or null when no source has one. */
+/**
+ * The first env found, or null when no source has one. The sources are asked strictly in order;
+ * the platform probe they share (DMI, labelled drives: one round trip) starts at once, alongside
+ * the file sources' reads, when a source will need it.
+ */
 export async function findEnv(o: FindEnvOptions): Promise<FoundEnv | null> {
-  const ctx = { host: o.host, vars: o.vars ?? process.env, timeoutMs: o.timeoutMs ?? 1000 };
-  for (const s of o.sources ?? ENV_SOURCES) {
+  const sources = o.sources ?? ENV_SOURCES;
+  let probe: Promise<PlatformProbe> | undefined;
+  const ctx: SourceCtx = { host: o.host, vars: o.vars ?? process.env, timeoutMs: o.timeoutMs ?? 1000 };
+  ctx.platform = () => (probe ??= probePlatform(o.host));
+  if (sources.some((s) => s.needsPlatform?.(ctx))) ctx.platform().catch(() => {}); // awaited by the source that needs it
+  for (const s of sources) {
     const found = await s.find(ctx);
     if (found) return found;
   }

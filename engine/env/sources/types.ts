@@ -1,5 +1,6 @@
 // What every env source implements: look in one place, return the env text or null.
 import type { Host } from '../../host/host.js';
+import type { PlatformProbe } from './platform.js';
 
 export interface SourceCtx {
   host: Host;
@@ -7,6 +8,11 @@ export interface SourceCtx {
   vars: Record<string, string | undefined>;
   /** Timeout of one metadata request. */
   timeoutMs: number;
+  /**
+   * The host's platform probe (DMI, labelled drives), shared by the sources of one search and
+   * read once; absent, a source that needs it probes by itself.
+   */
+  platform?: () => Promise<PlatformProbe>;
 }
 
 export interface FoundEnv {
@@ -19,4 +25,6 @@ export interface EnvSource {
   /** Short name: ENV_YML, app, cidata, config-2, ec2, gce. */
   readonly name: string;
   find(ctx: SourceCtx): Promise<FoundEnv | null>;
+  /** Whether find() will read the platform probe (so a search can start it early). */
+  needsPlatform?(ctx: SourceCtx): boolean;
 }
