@@ -2,7 +2,7 @@
 // templates), with file_mode/dir_mode/user/group, include_pat/exclude_pat and clean.
 
 import { join } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
@@ -56,7 +56,10 @@ const schema = objectSchema(
   ['name', 'source'],
 );
 
-function matches(rel: string, pat: string | undefined): boolean {
+// fast-glob is loaded when a file.recurse state runs (it costs ~30 ms to import; most runs have none)
+const loadFg = async (): Promise<typeof FastGlob> => (await import('fast-glob')).default;
+
+function matches(fg: typeof FastGlob, rel: string, pat: string | undefined): boolean {
   if (!pat) return false;
   if (pat.startsWith('E@')) return new RegExp(pat.slice(2)).test(rel);
   const base = rel.split('/').pop()!;
@@ -66,6 +69,7 @@ function matches(rel: string, pat: string | undefined): boolean {
 async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Want> {
   const srcRel = args.source.slice('salt://'.length).replace(/\/+$/, '');
   const srcDir = join(ctx.statesDir, srcRel);
+  const fg = await loadFg();
   const entries = await fg('**', { cwd: srcDir, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true });
   if (!entries.length) {
     const exists = await fg(srcRel, { cwd: ctx.statesDir, onlyDirectories: true });
@@ -75,12 +79,12 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
   const files = new Map<string, { data: Buffer; hash: string }>();
   for (const e of entries.sort()) {
     const rel = e.replace(/\/$/, '');
-    if (matches(rel, args.exclude_pat)) continue;
+    if (matches(fg, rel, args.exclude_pat)) continue;
     if (e.endsWith('/')) {
       dirs.push(rel);
       continue;
     }
-    if (args.include_pat && !matches(rel, args.include_pat)) continue;
+    if (args.include_pat && !matches(fg, rel, args.include_pat)) continue;
     const raw = await ctx.readSource(`salt://${srcRel}/${rel}`);
     const data = await renderIfTemplate(ctx, args, raw, `${srcRel}/${rel}`);
     files.set(rel, { data, hash: sha256(data) });
