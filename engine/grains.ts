@@ -161,7 +161,7 @@ export function parseGrains(text: string): Grains {
 
 /** Reads the grains of a host in one exec round trip. */
 export async function readGrains(host: Host): Promise<Grains> {
-  const r = await host.exec(['sh', '-c', GRAINS_SCRIPT]);
+  const r = await host.exec(['sh', '-c', GRAINS_SCRIPT], { readOnly: true });
   if (!r.stdout.includes('kernel=')) {
     throw new TransportError(host.name, `could not read grains (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
   }

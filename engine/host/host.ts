@@ -11,6 +11,11 @@ export interface ExecOptions {
   cwd?: string;
   /** Kill the command after this many milliseconds (result has timedOut: true). */
   timeoutMs?: number;
+  /**
+   * The command only reads (fact probes): it changes no file, user or group, so a transport may
+   * keep what it cached about the host (the SSH transport's uid/gid names) across it.
+   */
+  readOnly?: boolean;
 }
 
 /** A finished command. A non-zero exit is a result, never a throw. */

@@ -167,7 +167,7 @@ export class SshHost implements Host {
     ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
   }
 
-  async exec(argv: string[], opts: ExecOptions = {}, invalidates = true): Promise<ExecResult> {
+  async exec(argv: string[], opts: ExecOptions = {}, invalidates = !opts.readOnly): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
     const r = await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);

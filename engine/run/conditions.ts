@@ -21,7 +21,7 @@ export async function prefetchCreates(chunks: Chunk[], host: Host): Promise<Map<
   if (!paths.length || isInProcess(host)) return out;
   for (let i = 0; i < paths.length; i += 2000) {
     const chunk = paths.slice(i, i + 2000);
-    const r = await shell(host, EXISTS, chunk);
+    const r = await shell(host, EXISTS, chunk, { readOnly: true });
     const found = r.stdout.split('\0');
     if (r.exitCode !== 0 || found.at(-2) !== 'done') return new Map(); // each state asks on its own
     const have = new Set(found);

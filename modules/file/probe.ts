@@ -75,7 +75,7 @@ export async function probePaths(host: Host, paths: string[]): Promise<Map<strin
   const out = new Map<string, PathFacts>();
   for (let i = 0; i < uniq.length; i += 2000) {
     const chunk = uniq.slice(i, i + 2000);
-    const r = await shell(host, PROBE, chunk);
+    const r = await shell(host, PROBE, chunk, { readOnly: true });
     const parts = r.stdout.split(SEP);
     if (parts.length < 4) throw new Error(`file probe failed on ${host.name}: ${r.stderr.trim() || 'no output'}`);
     const [root, stats, sums, links] = parts as [string, string, string, string];
@@ -126,7 +126,7 @@ exit 0`;
 
 /** Every entry under a directory (not following symlinks), with hashes of regular files. */
 export async function probeTree(host: Host, dir: string): Promise<TreeEntry[]> {
-  const r = await shell(host, TREE, [dir]);
+  const r = await shell(host, TREE, [dir], { readOnly: true });
   if (r.exitCode !== 0) throw new Error(`cannot list ${dir} on ${host.name}: ${r.stderr.trim()}`);
   if (!r.stdout) return [];
   const [list, sums] = r.stdout.split(SEP) as [string, string | undefined];

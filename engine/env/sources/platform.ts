@@ -77,7 +77,7 @@ export function parseProbe(text: string): PlatformProbe {
 
 /** Runs the probe on the host (one exec). A probe that cannot run reports nothing found. */
 export async function probePlatform(host: Host, labels: readonly string[] = DRIVE_LABELS): Promise<PlatformProbe> {
-  const r = await host.exec(['sh', '-c', PROBE_SCRIPT, 'sh', ...labels], { timeoutMs: 30_000 });
+  const r = await host.exec(['sh', '-c', PROBE_SCRIPT, 'sh', ...labels], { timeoutMs: 30_000, readOnly: true });
   return parseProbe(r.stdout);
 }
 
