@@ -4,12 +4,12 @@
 // `node scripts/build.mjs --standalone` bundles everything into dist/brine-standalone.mjs,
 // a single file that runs on the distribution's own nodejs (Debian 12: 18.19); there the
 // commands' modules are still initialised lazily, on their first dynamic import.
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const standalone = process.argv.includes('--standalone');
-if (!standalone) {
+if (!standalone && existsSync('dist')) {
   // chunk names carry a content hash: drop the previous build's so none go stale
   for (const f of readdirSync('dist', { withFileTypes: true }).filter((e) => e.isFile())) {
     if (/^chunk-.*\.mjs(\.map)?$/.test(f.name)) rmSync(join('dist', f.name));
