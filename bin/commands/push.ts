@@ -12,6 +12,8 @@ interface PushFlags {
   inventory?: string;
   parallel: number;
   concurrency?: number;
+  /** commander's --no-aggregate: false */
+  aggregate?: boolean;
   env?: string;
   identity?: string[];
   acceptNew?: boolean;
@@ -46,6 +48,7 @@ export function register(program: Command): void {
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
     .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
     .option('--concurrency <n>', 'states in flight at once per host', positiveInt('--concurrency'))
+    .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--env <file>', "local env.yml for every host (default: each target's own env sources)")
     .option('-i, --identity <key>', 'private key to log in with (repeatable)', collect)
     .option('--accept-new', 'add unknown host keys to known_hosts (a changed key is still refused)')
@@ -73,6 +76,7 @@ export function register(program: Command): void {
         ...(flags.sls ? { sls: flags.sls } : {}),
         parallel: flags.parallel,
         ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+        ...(flags.aggregate === false ? { aggregate: false } : {}),
         ssh: {
           ...(flags.identity ? { identityFiles: flags.identity } : {}),
           ...(flags.acceptNew ? { acceptNew: true } : {}),

@@ -21,6 +21,8 @@ export interface PushOptions {
   sls?: string[];
   parallel: number;
   concurrency?: number;
+  /** false: one apply per state (no pkg aggregation). */
+  aggregate?: boolean;
   ssh: SshOptions;
   out: OutFormat;
   color: boolean;

@@ -37,6 +37,8 @@ export interface PushHostOptions {
   test: boolean;
   sls?: string[];
   concurrency?: number;
+  /** false: one apply per state (no pkg aggregation). */
+  aggregate?: boolean;
   ssh: SshOptions;
   redactor: Redactor;
 }
@@ -69,6 +71,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       test: o.test,
       ...(o.sls ? { sls: o.sls } : {}),
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      ...(o.aggregate === false ? { aggregate: false } : {}),
       redactor: o.redactor,
     });
     const code = exitCodeFor(report, o.test);
