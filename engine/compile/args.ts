@@ -1,7 +1,7 @@
 // Splits a declaration's arguments into module args, engine meta args and requisite specs.
 import type { ArgDecl, SourceLoc } from '../highdata.js';
 import { CompileError } from '../errors.js';
-import { REQ_KINDS, type ReqKind, locStr } from './types.js';
+import { REQ_KINDS, type ReqKind, type RetrySpec, locStr } from './types.js';
 
 /** One requisite as written: `- file: /etc/x`, `- sls: common`, or a bare `- ID`. */
 export interface ReqTarget {
@@ -34,6 +34,7 @@ export interface SplitArgs {
   creates: string[];
   failhard: boolean;
   aggregate?: boolean;
+  retry?: RetrySpec;
   order?: 'first' | 'last' | number;
   names?: { value: unknown; loc: SourceLoc };
 }
@@ -73,6 +74,32 @@ export function parseReqTargets(value: unknown, key: string, loc: SourceLoc, whe
   return out;
 }
 
+const RETRY_DEFAULTS: RetrySpec = { attempts: 2, until: true, interval: 30, splay: 0 };
+
+/** Salt's `retry: True` or `retry: {attempts, until, interval, splay}`. */
+function parseRetry(value: unknown, loc: SourceLoc, where: string): RetrySpec | undefined {
+  const fail = (msg: string): never => {
+    throw new CompileError(locStr(loc), `${where}: retry: ${msg}`);
+  };
+  if (value === true) return { ...RETRY_DEFAULTS };
+  if (value === false || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) return fail('must be True or a map of attempts, until, interval, splay');
+  const out = { ...RETRY_DEFAULTS };
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k === 'until') {
+      if (typeof v !== 'boolean') fail("'until' must be True or False");
+      out.until = v as boolean;
+    } else if (k === 'attempts') {
+      if (!Number.isInteger(v) || (v as number) < 1) fail("'attempts' must be a whole number of at least 1");
+      out.attempts = v as number;
+    } else if (k === 'interval' || k === 'splay') {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`'${k}' must be a number of seconds (0 or more)`);
+      out[k] = v as number;
+    } else fail(`unknown key '${k}' (attempts, until, interval, splay)`);
+  }
+  return out;
+}
+
 /** `where` is "state 'ID' (module.fun)" for messages. */
 export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
   const out: SplitArgs = { args: {}, argLocs: {}, reqs: [], onlyif: [], unless: [], creates: [], failhard: false };
@@ -99,6 +126,11 @@ export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
         if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'aggregate' must be true or false`);
         out.aggregate = a.value;
         continue;
+      case 'retry': {
+        const r = parseRetry(a.value, a.loc, where);
+        if (r) out.retry = r;
+        continue;
+      }
       case 'order':
         if (a.value === 'first' || a.value === 'last' || (typeof a.value === 'number' && Number.isFinite(a.value))) {
           out.order = a.value;

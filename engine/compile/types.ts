@@ -31,6 +31,18 @@ export interface ChunkMeta {
   aggregate?: boolean;
   /** 'first' | 'last' | number, as written. */
   order?: 'first' | 'last' | number;
+  /** Salt's `retry`: run the state again until its result is `until` (real runs only). */
+  retry?: RetrySpec;
+}
+
+export interface RetrySpec {
+  /** Runs in all, the first included (Salt's default 2). */
+  attempts: number;
+  /** The result that ends the retries (default true). */
+  until: boolean;
+  /** Seconds between attempts (default 30), plus up to `splay` random seconds. */
+  interval: number;
+  splay: number;
 }
 
 export interface Chunk {

@@ -21,6 +21,7 @@ export function absorbable(c: Chunk, compiled: CompiledRun): boolean {
     c.meta.aggregate !== false &&
     !compiled.after.get(c.key)?.size &&
     !c.requisites.some((r) => r.kind === 'prereq') &&
+    !c.meta.retry &&
     !c.meta.onlyif.length &&
     !c.meta.unless.length &&
     !c.meta.creates.length

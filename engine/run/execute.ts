@@ -34,6 +34,8 @@ export interface Outcome {
   comment: string;
   changes: Change[];
   data?: Record<string, unknown>;
+  /** The state did not run (a requisite failed): trying again would not help. */
+  notRun?: boolean;
 }
 
 export function blank(chunk: Chunk, runNum: number, started: number): StateResult {
@@ -86,7 +88,7 @@ async function prereqMet(chunk: Chunk, env: ExecEnv): Promise<{ met: boolean; er
 
 async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   const g = gate(chunk, env.results);
-  if (!g.run) return { result: g.result, comment: g.comment, changes: [] };
+  if (!g.run) return { result: g.result, comment: g.comment, changes: [], notRun: true };
   const pending = env.test ? g.pendingAfter : null;
   const skip = await checkConditions(env.host, chunk, env.knownExists);
   if (skip) return { result: true, comment: skip, changes: [] };
@@ -167,17 +169,34 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   return { result, comment, changes, data };
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function attempt(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
+  try {
+    return await body(chunk, env, log);
+  } catch (e) {
+    return { result: false, comment: oneLine(e), changes: [] };
+  }
+}
+
 export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateResult> {
   const started = Date.now();
   const res = blank(chunk, env.nextRunNum(), started);
   const log: CtxLog = { info: [], warn: [] };
-  try {
-    const o = await body(chunk, env, log);
-    Object.assign(res, o);
-  } catch (e) {
-    res.result = false;
-    res.comment = oneLine(e);
+  // Salt's retry: real runs only; the state runs again until its result is `until`
+  const retry = env.test ? undefined : chunk.meta.retry;
+  const earlier: string[] = [];
+  const changes: Change[] = [];
+  let o = await attempt(chunk, env, log);
+  for (let n = 1; retry && !o.notRun && o.result !== retry.until && n < retry.attempts; n++) {
+    changes.push(...o.changes);
+    earlier.push(`attempt ${n} of ${retry.attempts}: result ${o.result}: ${o.comment}`);
+    await sleep((retry.interval + Math.random() * retry.splay) * 1000);
+    o = await attempt(chunk, env, log);
   }
+  const { notRun: _notRun, ...out } = o;
+  Object.assign(res, out, { changes: [...changes, ...o.changes] });
+  if (earlier.length) res.comment = [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ');
   if (log.warn.length) res.warnings = log.warn;
   res.durationMs = Date.now() - started;
   return res;

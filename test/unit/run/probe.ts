@@ -16,6 +16,8 @@ export interface Event {
 
 export const world = new Map<string, string>();
 export const events: Event[] = [];
+/** apply failures so far per state name (failTimes) */
+export const failures = new Map<string, number>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,6 +31,8 @@ interface Args {
   group?: string;
   /** probe.agg: applyMany throws when this state is in the call. */
   failMany?: boolean;
+  /** apply fails this many times, then works (retry tests) */
+  failTimes?: number;
 }
 
 const schema = {
@@ -41,6 +45,7 @@ const schema = {
     stuck: { type: 'boolean' },
     group: { type: 'string' },
     failMany: { type: 'boolean' },
+    failTimes: { type: 'integer' },
   },
   required: ['name'],
   additionalProperties: false,
@@ -65,6 +70,11 @@ const value: StateFunction<Args, string | undefined> = {
   apply: (_h, _c, ctx) =>
     timed('apply', ctx.args.name, ctx.args.ms ?? 0, () => {
       if (ctx.args.fail === 'apply') throw new Error('disk on fire\n  at somewhere (stack)');
+      const failed = failures.get(ctx.args.name) ?? 0;
+      if (failed < (ctx.args.failTimes ?? 0)) {
+        failures.set(ctx.args.name, failed + 1);
+        throw new Error(`not yet (${failed + 1})`);
+      }
       if (!ctx.args.stuck) world.set(ctx.args.name, ctx.args.value!);
     }),
 };
@@ -117,4 +127,5 @@ export function install(): void {
 export function reset(): void {
   world.clear();
   events.length = 0;
+  failures.clear();
 }

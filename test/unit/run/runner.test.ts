@@ -110,6 +110,46 @@ describe('runner: failures', () => {
   });
 });
 
+describe('runner: retry', () => {
+  it('runs a failing state again until it succeeds, keeping what each attempt said', async () => {
+    const r = await run([decl('flaky', 'probe.value', { value: 'v', failTimes: 2, retry: { attempts: 3, interval: 0.01 } })]);
+    expect(byId(r, 'flaky').result).toBe(true);
+    expect(byId(r, 'flaky').comment).toMatch(/^attempt 1 of 3: result false: .*not yet \(1\); attempt 2 of 3: result false: .*not yet \(2\); attempt 3 of 3: /);
+    expect(world.get('flaky')).toBe('v');
+  });
+
+  it('gives up after the attempts and fails; its dependents are skipped', async () => {
+    const r = await run([
+      decl('flaky', 'probe.value', { value: 'v', failTimes: 5, retry: { attempts: 2, interval: 0 } }),
+      decl('after', 'probe.value', { value: 'x', require: [{ probe: 'flaky' }] }),
+    ]);
+    expect(byId(r, 'flaky').result).toBe(false);
+    expect(byId(r, 'flaky').comment).toMatch(/^attempt 1 of 2: .*; attempt 2 of 2: .*not yet \(2\)/);
+    expect(byId(r, 'after').result).toBe(false);
+    expect(world.has('after')).toBe(false);
+  });
+
+  it('retry: True is two attempts; the dry run never retries', async () => {
+    const t = await run([decl('flaky', 'probe.value', { value: 'v', failTimes: 1, retry: true })], { test: true });
+    expect(byId(t, 'flaky')).toMatchObject({ result: null, comment: 'would change (1)' });
+    expect(events.filter((e) => e.what === 'apply')).toHaveLength(0);
+  });
+
+  it('does not retry a state whose requisite failed', async () => {
+    const r = await run([
+      decl('broken', 'probe.value', { value: 'v', fail: 'apply' }),
+      decl('dep', 'probe.value', { value: 'x', require: [{ probe: 'broken' }], retry: { attempts: 5, interval: 10 } }),
+    ]);
+    expect(byId(r, 'dep')).toMatchObject({ result: false });
+    expect(byId(r, 'dep').comment).not.toMatch(/attempt/);
+  });
+
+  it('a bad retry spec is a compile error at its line', async () => {
+    expect(() => compile(high([decl('x', 'probe.value', { retry: { attempts: 0 } })]))).toThrow(/main\.sls:\d+: .*retry: 'attempts' must be a whole number/);
+    expect(() => compile(high([decl('x', 'probe.value', { retry: { tries: 2 } })]))).toThrow(/retry: unknown key 'tries'/);
+  });
+});
+
 describe('runner: requisite semantics', () => {
   it('watch: a changed target triggers refresh; unchanged does not', async () => {
     let r = await run([decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] })]);
