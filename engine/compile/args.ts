@@ -20,7 +20,7 @@ export interface ReqSpec {
   loc: SourceLoc;
 }
 
-/** Keys the engine consumes and never passes to a module. */
+/** Keys the engine consumes and never passes to a module (use/use_in: resolved in highdata-edit). */
 const IGNORED_META = new Set(['use', 'use_in', 'fire_event', 'parallel', 'reload_modules', 'reload_pillar', 'reload_grains', '__env__']);
 
 const REQ_RE = new RegExp(`^(${REQ_KINDS.join('|')})(_in)?(_any|_all)?$`);

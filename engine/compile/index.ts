@@ -3,7 +3,7 @@
 import type { HighData } from '../highdata.js';
 import { buildChunks } from './chunks.js';
 import { addOrderEdges, checkCycles, comesAfter, requisiteEdges } from './graph.js';
-import { applyExtendExclude } from './highdata-edit.js';
+import { applyExtendExclude, applyUse } from './highdata-edit.js';
 import { implicitDirectoryRequisites, resolveRequisites } from './requisites.js';
 import type { CompiledRun } from './types.js';
 
@@ -11,7 +11,7 @@ export type { Chunk, CompiledRun, Requisite, ReqKind } from './types.js';
 export { chunkKey, chunkLabel } from './types.js';
 
 export function compile(high: HighData): CompiledRun {
-  const decls = applyExtendExclude(high);
+  const decls = applyUse(applyExtendExclude(high));
   const chunks = resolveRequisites(buildChunks(decls));
   const after = requisiteEdges(chunks);
   checkCycles(chunks, after);

@@ -77,6 +77,24 @@ describe('compile: chunks', () => {
     ]);
     expect(() => compile(high([], { extend: [decl('zz', 'test.nop', { comment: 'x' })] }))).toThrow(/extend: no state 'zz'/);
   });
+
+  it("use / use_in: a state takes the other's args it does not set, never its name or requisites", () => {
+    const run = compile(
+      high([
+        decl('/etc/foo.conf', 'file.managed', { user: 'root', group: 'adm', mode: '0640', contents: 'foo', onlyif: 'true', require: [{ file: '/etc' }] }),
+        decl('/etc', 'file.directory'),
+        decl('/etc/bar.conf', 'file.managed', { contents: 'bar', use: [{ file: '/etc/foo.conf' }] }),
+        decl('/etc/baz.conf', 'file.managed', { mode: '0600' }),
+        decl('/etc/qux.conf', 'file.managed', { group: 'root', use_in: [{ file: '/etc/baz.conf' }] }),
+      ]),
+    );
+    const bar = run.chunks.find((c) => c.id === '/etc/bar.conf')!;
+    expect(bar.args).toEqual({ name: '/etc/bar.conf', contents: 'bar', user: 'root', group: 'adm', mode: '0640' });
+    expect(bar.meta.onlyif).toEqual(['true']);
+    expect(bar.requisites.filter((r) => !r.implicit)).toEqual([]); // /etc orders it implicitly, not foo's require
+    expect(run.chunks.find((c) => c.id === '/etc/baz.conf')!.args).toEqual({ name: '/etc/baz.conf', mode: '0600', group: 'root' });
+    expect(() => compile(high([decl('/a', 'file.managed', { use: [{ file: '/nope' }] })]))).toThrow(/main\.sls:\d+: state '\/a' \(file.managed\): use target 'file: \/nope' not found/);
+  });
 });
 
 describe('compile: requisites', () => {
