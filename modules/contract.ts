@@ -44,6 +44,17 @@ export interface StateCtx<Args = Record<string, unknown>> {
    * then assume what that requisite provides, such as a parent directory, instead of failing.
    */
   pendingRequisite?: string;
+  /**
+   * The states linked to this one by require or watch, either way (written, *_in, or implicit
+   * directory ordering). Absent outside a run. file.directory's clean keeps their files.
+   */
+  linkedStates?(): LinkedState[];
+}
+
+export interface LinkedState {
+  module: string;
+  fun: string;
+  name: string;
 }
 
 /** What apply/refresh may say beyond the changes themselves (cmd output, a comment). */

@@ -1,7 +1,7 @@
 // The StateCtx a module sees: template rendering with pillar/grains, salt:// sources, a logger.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
-import type { StateCtx } from '../../modules/contract.js';
+import type { LinkedState, StateCtx } from '../../modules/contract.js';
 import { StateError } from '../errors.js';
 import type { Chunk } from '../compile/types.js';
 
@@ -32,9 +32,22 @@ export async function readSource(statesDir: string, source: string, state: strin
   }
 }
 
+/** The chunks linked to `chunk` by require/watch in either direction (see StateCtx.linkedStates). */
+export function linkedStates(chunk: Chunk, byKey: Map<string, Chunk>): LinkedState[] {
+  const ordering = (k: string) => k === 'require' || k === 'watch';
+  const keys = new Set(chunk.requisites.filter((r) => ordering(r.kind)).flatMap((r) => r.targets));
+  for (const c of byKey.values()) {
+    if (c !== chunk && c.requisites.some((r) => ordering(r.kind) && r.targets.includes(chunk.key))) keys.add(c.key);
+  }
+  return [...keys].flatMap((k) => {
+    const c = byKey.get(k);
+    return c && c !== chunk ? [{ module: c.module, fun: c.fun, name: c.name }] : [];
+  });
+}
+
 export function makeCtx(
   chunk: Chunk,
-  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void },
+  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void; byKey?: Map<string, Chunk> },
   log: CtxLog,
 ): StateCtx {
   const label = `${chunk.module}: ${chunk.id}`;
@@ -48,6 +61,7 @@ export function makeCtx(
       return o.render(text, file, context);
     },
     readSource: (source) => readSource(o.statesDir, source, label),
+    ...(o.byKey ? { linkedStates: () => linkedStates(chunk, o.byKey!) } : {}),
     log: {
       debug: (m) => o.debug?.(`${label}: ${m}`),
       info: (m) => log.info.push(m),

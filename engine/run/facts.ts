@@ -19,10 +19,11 @@ export async function prefetchFacts(
     groups.set(c.fn, g);
   }
   const facts = new Map<string, unknown>();
+  const ctxEnv = { ...o, byKey: new Map(chunks.map((c) => [c.key, c])) };
   await Promise.all(
     [...groups].map(async ([fn, cs]) => {
       try {
-        const items = cs.map((c) => ({ args: c.args, ctx: makeCtx(c, o, { info: [], warn: [] }), aggregate: mayAggregate(c) }));
+        const items = cs.map((c) => ({ args: c.args, ctx: makeCtx(c, ctxEnv, { info: [], warn: [] }), aggregate: mayAggregate(c) }));
         const got = await fn.gatherMany!(o.host, items);
         if (got.length !== cs.length) return;
         cs.forEach((c, i) => facts.set(c.key, got[i]));

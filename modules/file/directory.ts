@@ -1,8 +1,12 @@
-// file.directory: a directory with mode/owner; makedirs; recurse of user/group/mode over the tree.
+// file.directory: a directory with mode/owner; makedirs; recurse of user/group/mode over the tree;
+// clean: everything under it removed except what exclude_pat matches and the files of the states
+// linked to it by require/watch (Salt keeps the files of required file states; brine also keeps
+// those of states that require the directory, so a run does not delete what it then re-creates).
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../contract.js';
+import { compile } from './pyregex.js';
 import { applyAttrs, attrChanges, isAttrChange, onPath } from './attrs.js';
 import { attrProps, attrsOf, bool, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
 import { fmtMode, modeSchema, parseMode } from './mode.js';
@@ -14,12 +18,15 @@ export interface DirectoryArgs extends AttrArgs {
   file_mode?: string | number;
   recurse?: string[];
   clean?: boolean;
+  exclude_pat?: string;
 }
 
 export interface DirectoryFacts {
   path: PathFacts;
   parent: PathFacts;
   tree?: TreeEntry[];
+  /** clean: absolute paths of the files of linked file states (kept with what is under them). */
+  keep?: string[];
 }
 
 const schema = objectSchema({
@@ -29,6 +36,7 @@ const schema = objectSchema({
   file_mode: modeSchema,
   recurse: { type: 'array', items: { enum: ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'] } },
   clean: bool,
+  exclude_pat: { type: 'string', minLength: 1 },
 });
 
 function dirMode(args: DirectoryArgs): number | undefined {
@@ -55,20 +63,60 @@ function recurseDrift(args: DirectoryArgs, tree: TreeEntry[]): TreeEntry[] {
   });
 }
 
-async function withTree(host: Host, args: DirectoryArgs, pp: { path: PathFacts; parent: PathFacts }): Promise<DirectoryFacts> {
-  if (!args.recurse?.length || pp.path.type !== 'directory') return pp;
-  return { ...pp, tree: await probeTree(host, args.name) };
+async function withTree(host: Host, args: DirectoryArgs, pp: { path: PathFacts; parent: PathFacts }, ctx?: StateCtx<DirectoryArgs>): Promise<DirectoryFacts> {
+  const keep = args.clean ? (ctx?.linkedStates?.() ?? []).filter((s) => s.module === 'file' && s.name.startsWith('/')).map((s) => s.name) : undefined;
+  if ((!args.recurse?.length && !args.clean) || pp.path.type !== 'directory') return keep ? { ...pp, keep } : pp;
+  return { ...pp, tree: await probeTree(host, args.name), ...(keep ? { keep } : {}) };
+}
+
+/** Python's fnmatch: * and ? match any character, '/' included; [seq] and [!seq]. */
+export function fnmatchRe(pat: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pat.length; i++) {
+    const c = pat[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const j = pat.indexOf(']', i + 2);
+      if (j < 0) re += '\\[';
+      else {
+        let body = pat.slice(i + 1, j).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.+^${}()|\\\]\[]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+/** exclude_pat: a glob (fnmatch on the path relative to the directory) or E@regex (searched). */
+export function excludeMatcher(pat: string | undefined, where: string): (rel: string) => boolean {
+  if (!pat) return () => false;
+  const re = pat.startsWith('E@') ? compile(pat.slice(2), 0, where, false) : fnmatchRe(pat);
+  return (rel) => re.test(rel);
+}
+
+/** Paths clean removes: every entry neither kept nor excluded nor above a kept/excluded one (parents first). */
+export function cleanTargets(args: DirectoryArgs, tree: TreeEntry[], keepAbs: string[]): TreeEntry[] {
+  const root = args.name.replace(/\/+$/, '');
+  const keep = keepAbs.map((k) => k.replace(/\/+$/, '')).filter((k) => k.startsWith(root + '/')).map((k) => k.slice(root.length + 1));
+  const excluded = excludeMatcher(args.exclude_pat, `${args.name}: exclude_pat`);
+  // kept roots: linked states' paths and excluded entries; their subtrees and ancestors stay
+  const roots = [...keep, ...tree.filter((e) => excluded(e.rel)).map((e) => e.rel)];
+  const under = (rel: string, r: string) => rel === r || rel.startsWith(r + '/');
+  return tree.filter((e) => !roots.some((r) => under(e.rel, r) || under(r, e.rel)));
 }
 
 export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
   schema,
-  async gather(host, args) {
+  async gather(host, args, ctx) {
     const [pp] = await gatherPathsWithParents(host, [args.name]);
-    return withTree(host, args, pp!);
+    return withTree(host, args, pp!, ctx);
   },
   async gatherMany(host, items) {
     const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
-    return Promise.all(items.map((i, n) => withTree(host, i.args, pps[n]!)));
+    return Promise.all(items.map((i, n) => withTree(host, i.args, pps[n]!, i.ctx)));
   },
   plan(args, facts, ctx) {
     const attrs = { ...attrsOf(args), mode: dirMode(args) };
@@ -78,10 +126,15 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     }
     if (facts.path.type !== 'directory') throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory`);
     const out: Change[] = attrChanges(args.name, facts.path, attrs);
-    const drift = facts.tree ? recurseDrift(args, facts.tree) : [];
+    const drift = facts.tree && args.recurse?.length ? recurseDrift(args, facts.tree) : [];
     if (drift.length) {
       const shown = drift.slice(0, 20).map((e) => e.rel);
       out.push({ op: 'update', target: `${args.name}/**`, before: `${drift.length} entries differ`, after: { recurse: args.recurse, entries: drift.length > 20 ? [...shown, '...'] : shown } });
+    }
+    // clean: one change per path removed (a directory's contents listed too), parents first
+    if (args.clean && facts.tree) {
+      const root = args.name.replace(/\/+$/, '');
+      for (const e of cleanTargets(args, facts.tree, facts.keep ?? [])) out.push({ op: 'delete', target: `${root}/${e.rel}`, before: e.type });
     }
     return out;
   },
@@ -95,6 +148,9 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
       const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]));
       if (Object.keys(want).length) await applyAttrs(host, args.name, want);
     }
+    // clean: remove the top-most paths (their contents go with them)
+    const dels = changes.filter((c) => c.op === 'delete').map((c) => c.target);
+    for (const d of dels) if (!dels.some((p) => d.startsWith(p + '/'))) await host.remove(d, { recursive: true });
     // recurse: (re)apply on the whole tree; a fresh directory has none yet.
     if (changes.some((c) => c.target === `${args.name}/**`)) await recurseApply(host, args);
   },

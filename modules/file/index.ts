@@ -1,10 +1,13 @@
-// The file state module: file.managed, directory, symlink, absent, touch, append, replace, copy,
-// rename, recurse.
+// The file state module: file.managed, directory, symlink, absent, touch, append, replace, line,
+// blockreplace, keyvalue, copy, rename, recurse.
 import type { StateModule } from '../contract.js';
 import { absent } from './absent.js';
 import { append } from './append.js';
+import { blockreplace } from './blockreplace.js';
 import { copy } from './copy.js';
 import { directory } from './directory.js';
+import { keyvalue } from './keyvalue.js';
+import { line } from './line.js';
 import { managed } from './managed.js';
 import { recurse } from './recurse.js';
 import { rename } from './rename.js';
@@ -13,5 +16,5 @@ import { symlink } from './symlink.js';
 import { touch } from './touch.js';
 
 export const modules: Record<string, StateModule> = {
-  file: { managed, directory, symlink, absent, touch, append, replace, copy, rename, recurse },
+  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse },
 };

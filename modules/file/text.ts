@@ -1,10 +1,14 @@
-// Shared by the functions that edit a file's text in place (replace, append): facts are the
-// current contents; apply writes the new contents atomically, keeping mode and owner.
+// Shared by the functions that edit a file's text in place (replace, append, line, blockreplace,
+// keyvalue): facts are the current contents; apply writes the new contents atomically, keeping
+// mode and owner.
 
+import { dirname, resolve } from 'node:path';
 import { StateError } from '../../engine/errors.js';
+import { isInProcess, shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import { contentDiff } from './content.js';
 import type { Change } from '../contract.js';
+import { probePaths, type PathFacts } from './probe.js';
 
 export interface TextFacts {
   exists: boolean;
@@ -26,4 +30,50 @@ export function textChange(name: string, facts: TextFacts, next: string, show = 
 export async function writeText(host: Host, name: string, changes: Change[]): Promise<void> {
   const c = changes.find((x) => x.target === name);
   if (c) await host.writeFileAtomic(name, String(c.after));
+}
+
+/** A text file with its attributes and its parent's (for create and user/group/mode). */
+export interface TextFileFacts extends TextFacts {
+  /** The file edited: name, or the file a symlink at name points to. */
+  real: string;
+  path: PathFacts;
+  parent: PathFacts;
+}
+
+const READ = `r="\${BRINE_ROOT-}"
+for p; do if [ -f "$r$p" ]; then printf F; base64 -w0 -- "$r$p" || exit 1; else printf M; fi; printf '\\n'; done`;
+
+/** Contents of many files: one exec on a remote host (base64, so any bytes survive), in-process reads locally. */
+export async function readTexts(host: Host, names: string[]): Promise<Array<string | null>> {
+  if (!names.length) return [];
+  if (isInProcess(host)) return Promise.all(names.map(async (n) => (await host.readFile(n))?.toString('utf8') ?? null));
+  const r = await shell(host, READ, names, { readOnly: true });
+  const lines = r.stdout.split('\n');
+  if (r.exitCode !== 0 || lines.length < names.length) throw new Error(`cannot read ${names.join(', ')} on ${host.name}: ${r.stderr.trim() || 'no output'}`);
+  return names.map((_, i) => (lines[i]!.startsWith('F') ? Buffer.from(lines[i]!.slice(1), 'base64').toString('utf8') : null));
+}
+
+/**
+ * Facts for text edits of many files in two round trips (one stat probe, one read), whatever
+ * their number. A symlink is followed to the file it points to (like Salt's realpath).
+ */
+export async function gatherTextFiles(host: Host, names: string[]): Promise<TextFileFacts[]> {
+  let m = await probePaths(host, names.flatMap((n) => [n, dirname(n)]));
+  const real = names.map((n) => {
+    const f = m.get(n)!;
+    return f.type === 'symlink' && f.target ? resolve(dirname(n), f.target) : n;
+  });
+  if (real.some((r, i) => r !== names[i])) m = new Map([...m, ...(await probePaths(host, real.flatMap((n) => [n, dirname(n)])))]);
+  for (const [i, r] of real.entries()) {
+    const t = m.get(r)!.type;
+    if (t === 'directory') throw new StateError(names[i]!, 'is a directory');
+    if (t === 'symlink' || t === 'other') throw new StateError(names[i]!, `is not a regular file (${t === 'symlink' ? 'a symlink to a symlink' : 'special file'})`);
+  }
+  const texts = await readTexts(host, real.filter((r) => m.get(r)!.type === 'file'));
+  let k = 0;
+  return real.map((r) => {
+    const path = m.get(r)!;
+    const text = path.type === 'file' ? texts[k++] : null;
+    return { exists: text !== null && text !== undefined, text: text ?? '', real: r, path, parent: m.get(dirname(r))! };
+  });
 }

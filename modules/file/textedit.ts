@@ -1,0 +1,49 @@
+// The plan/apply shared by line, blockreplace and keyvalue: a new text for an existing (or, with
+// create, a missing) file, plus the file's user/group/mode; written atomically (mode and owner
+// kept unless asked otherwise).
+
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import type { Change } from '../contract.js';
+import { applyAttrs, attrChanges, isAttrChange, type Attrs } from './attrs.js';
+import { requireParent } from './common.js';
+import { textChange, type TextFileFacts } from './text.js';
+
+export interface EditOpts {
+  /** A missing file is created (empty before the edit). */
+  create?: boolean;
+  /** A missing file is not an error: nothing to do. */
+  ignoreMissing?: boolean;
+  /** How to create a missing file, for the error (e.g. 'create: True'). */
+  createHint?: string;
+  show?: boolean;
+  attrs?: Attrs;
+  pendingRequisite?: string;
+}
+
+/** Changes that turn facts into `edit(text)`; edit may throw StateError for impossible args. */
+export function planEdit(name: string, facts: TextFileFacts, edit: (text: string) => string, o: EditOpts = {}): Change[] {
+  if (!facts.exists) {
+    if (!o.create) {
+      if (o.ignoreMissing) return [];
+      throw new StateError(name, `file not found${o.createHint ? ` (set ${o.createHint} to create it)` : ''}`);
+    }
+    requireParent(facts.real, facts.parent, false, o.pendingRequisite);
+    return textChange(name, facts, edit(''), o.show !== false);
+  }
+  const out = textChange(name, facts, edit(facts.text), o.show !== false);
+  if (o.attrs) out.push(...attrChanges(facts.real, facts.path, o.attrs));
+  return out;
+}
+
+export async function applyEdit(host: Host, name: string, changes: Change[], facts: TextFileFacts, attrs: Attrs = {}): Promise<void> {
+  const c = changes.find((x) => x.target === name && (x.op === 'create' || x.op === 'update'));
+  if (c?.op === 'create') {
+    await host.writeFileAtomic(facts.real, String(c.after), { mode: attrs.mode ?? 0o644, owner: attrs.user, group: attrs.group });
+  } else if (c) {
+    await host.writeFileAtomic(facts.real, String(c.after));
+  }
+  const want: Attrs = {};
+  for (const a of changes.filter(isAttrChange)) (want as Record<string, unknown>)[a.target] = attrs[a.target as keyof Attrs];
+  if (Object.keys(want).length) await applyAttrs(host, facts.real, want);
+}
