@@ -19,8 +19,8 @@ export function ctxFor<A extends Record<string, unknown>>(args: A, statesDir: st
   };
 }
 
-export async function planOf<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A, statesDir: string): Promise<Change[]> {
-  const ctx = ctxFor(args, statesDir);
+export async function planOf<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A, statesDir: string, extra: Partial<StateCtx<A>> = {}): Promise<Change[]> {
+  const ctx = { ...ctxFor(args, statesDir), ...extra };
   return fn.plan(args, await fn.gather(host, args, ctx), ctx);
 }
 
@@ -30,8 +30,8 @@ export interface Converged {
   replanned: Change[];
 }
 
-export async function converge<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A, statesDir: string): Promise<Converged> {
-  const ctx = ctxFor(args, statesDir);
+export async function converge<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A, statesDir: string, extra: Partial<StateCtx<A>> = {}): Promise<Converged> {
+  const ctx = { ...ctxFor(args, statesDir), ...extra };
   const facts = await fn.gather(host, args, ctx);
   const planned = fn.plan(args, facts, ctx);
   const output = planned.length ? await fn.apply(host, planned, { ...ctx, facts }) : undefined;
