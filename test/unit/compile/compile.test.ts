@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/compile/index.js';
 import { CompileError, RequisiteCycleError } from '../../../engine/errors.js';
+import { linkedStates } from '../../../engine/run/ctx.js';
 import { decl, high } from './highdata-builder.js';
 
 const keysOf = (run: ReturnType<typeof compile>, id: string) => run.chunks.filter((c) => c.id === id);
@@ -219,5 +220,24 @@ describe('compile: implicit directory ordering', () => {
   it('an explicit requisite the other way round wins (no cycle)', () => {
     const run = compile(high([decl('dir', 'file.directory', { name: '/srv/x', require: [{ file: '/srv/x/f' }] }), decl('f', 'file.managed', { name: '/srv/x/f', contents: '' })]));
     expect(reqs(run, 'f')).toEqual([]);
+  });
+});
+
+describe('linked states (what file.directory clean keeps)', () => {
+  it('lists require/watch links either way: written, *_in, implicit directory ordering; not onchanges or unrelated', () => {
+    const run = compile(
+      high([
+        decl('dir', 'file.directory', { name: '/srv/d', clean: true, require: [{ file: 'req' }] }),
+        decl('req', 'file.managed', { name: '/elsewhere/req', contents: '' }),
+        decl('in', 'file.managed', { name: '/srv/d/in', contents: '', makedirs: true, require_in: [{ file: 'dir' }] }),
+        decl('under', 'file.managed', { name: '/srv/d/sub/under', contents: '', makedirs: true }),
+        decl('watcher', 'cmd.run', { name: 'true', watch: [{ file: 'dir' }] }),
+        decl('onch', 'cmd.run', { name: 'false', onchanges: [{ file: 'dir' }] }),
+        decl('other', 'file.managed', { name: '/other', contents: '' }),
+      ]),
+    );
+    const dir = run.chunks.find((c) => c.id === 'dir')!;
+    const names = linkedStates(dir, run.byKey).map((s) => `${s.module}.${s.fun} ${s.name}`).sort();
+    expect(names).toEqual(['cmd.run true', 'file.managed /elsewhere/req', 'file.managed /srv/d/in', 'file.managed /srv/d/sub/under']);
   });
 });
