@@ -11,6 +11,7 @@ import { applyAttrs, attrChanges, isAttrChange, onPath } from './attrs.js';
 import { attrProps, attrsOf, bool, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
 import { fmtMode, modeSchema, parseMode } from './mode.js';
 import { probeTree, type PathFacts, type TreeEntry } from './probe.js';
+import { globToRegExp } from '../../engine/top/glob.js';
 
 export interface DirectoryArgs extends AttrArgs {
   makedirs?: boolean;
@@ -69,31 +70,10 @@ async function withTree(host: Host, args: DirectoryArgs, pp: { path: PathFacts; 
   return { ...pp, tree: await probeTree(host, args.name), ...(keep ? { keep } : {}) };
 }
 
-/** Python's fnmatch: * and ? match any character, '/' included; [seq] and [!seq]. */
-export function fnmatchRe(pat: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pat.length; i++) {
-    const c = pat[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = pat.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        let body = pat.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]\[]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
 /** exclude_pat: a glob (fnmatch on the path relative to the directory) or E@regex (searched). */
 export function excludeMatcher(pat: string | undefined, where: string): (rel: string) => boolean {
   if (!pat) return () => false;
-  const re = pat.startsWith('E@') ? compile(pat.slice(2), 0, where, false) : fnmatchRe(pat);
+  const re = pat.startsWith('E@') ? compile(pat.slice(2), 0, where, false) : globToRegExp(pat);
   return (rel) => re.test(rel);
 }
 

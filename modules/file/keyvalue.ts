@@ -6,7 +6,7 @@ import { StateError } from '../../engine/errors.js';
 import type { StateFunction } from '../contract.js';
 import { bool, objectSchema } from './common.js';
 import { gatherTextFiles, type TextFileFacts } from './text.js';
-import { applyEdit, planEdit } from './textedit.js';
+import { applyEdit, joinEdited, planEdit } from './textedit.js';
 
 type Scalar = string | number | boolean;
 
@@ -96,8 +96,7 @@ export function keyvalueEdit(args: KeyvalueArgs, text: string): string {
   if (missing.length && args.prepend_if_not_found) out.unshift(...missing);
   else if (missing.length && args.append_if_not_found) out.push(...missing);
   else if (!changed) return text;
-  if (out.length === lines.length && out.every((l, i) => l === lines[i])) return text;
-  return out.length ? out.join('\n') + '\n' : '';
+  return joinEdited(out, lines, text);
 }
 
 export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts> = {

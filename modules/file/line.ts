@@ -12,7 +12,7 @@ import { backup } from './managed.js';
 import { modeSchema } from './mode.js';
 import { compile } from './pyregex.js';
 import { gatherTextFiles, type TextFileFacts } from './text.js';
-import { applyEdit, planEdit } from './textedit.js';
+import { applyEdit, joinEdited, planEdit } from './textedit.js';
 
 export interface LineArgs {
   name: string;
@@ -97,8 +97,8 @@ export function lineEdit(args: LineArgs, text: string): string {
   if (mode === 'delete' || mode === 'replace') {
     if (!match) throw new StateError(name, `mode: ${mode} needs match (or content)`);
     const idx = new Set(find(lines, match, `${name}: match`, fromContent));
-    if (mode === 'delete') return finish(lines.filter((_, i) => !idx.has(i)), lines, text);
-    return finish(lines.map((l, i) => (idx.has(i) ? put(l) : l)), lines, text);
+    if (mode === 'delete') return joinEdited(lines.filter((_, i) => !idx.has(i)), lines, text);
+    return joinEdited(lines.map((l, i) => (idx.has(i) ? put(l) : l)), lines, text);
   }
 
   const findOne = (p: string, what: string) => one(find(lines, p, `${name}: ${what}`), what === 'before' ? `before: ${p}` : `after: ${p}`, name);
@@ -107,7 +107,7 @@ export function lineEdit(args: LineArgs, text: string): string {
     if (location === 'start') {
       if (!same(lines[0], content!)) out.unshift(content!);
     } else if (!same(lines[lines.length - 1], content!)) out.push(put(lines[lines.length - 1]));
-    return finish(out, lines, text);
+    return joinEdited(out, lines, text);
   }
   if (mode === 'insert' || mode === 'ensure') {
     if (mode === 'ensure' && lines.some((l) => same(l, content!) || (before !== null && after !== null && l.includes(content!)))) return text;
@@ -118,28 +118,23 @@ export function lineEdit(args: LineArgs, text: string): string {
       if (mode === 'ensure' && b !== a + 1) throw new StateError(name, 'found more than one line between boundaries "before" and "after"');
       if (lines.slice(a + 1, b).some((l) => same(l, content!))) return text;
       out.splice(b, 0, put(lines[b]));
-      return finish(out, lines, text);
+      return joinEdited(out, lines, text);
     }
     if (before !== null) {
       const b = findOne(before, 'before');
       if (!same(lines[b - 1], content!)) out.splice(b, 0, put(lines[b]));
-      return finish(out, lines, text);
+      return joinEdited(out, lines, text);
     }
     if (after !== null) {
       const a = findOne(after, 'after');
       if (!same(lines[a + 1], content!)) out.splice(a + 1, 0, put(lines[a]));
-      return finish(out, lines, text);
+      return joinEdited(out, lines, text);
     }
-    if (mode === 'ensure' && location === 'start') return finish([content!, ...lines], lines, text);
-    if (mode === 'ensure' && location === 'end') return finish([...lines, put(lines[lines.length - 1])], lines, text);
+    if (mode === 'ensure' && location === 'start') return joinEdited([content!, ...lines], lines, text);
+    if (mode === 'ensure' && location === 'end') return joinEdited([...lines, put(lines[lines.length - 1])], lines, text);
     throw new StateError(name, mode === 'insert' ? 'mode: insert needs location, before or after' : 'mode: ensure needs before, after or location (where to put the line)');
   }
   throw new StateError(name, `unknown mode '${String(args.mode)}'`);
-}
-
-function finish(next: string[], lines: string[], text: string): string {
-  if (next.length === lines.length && next.every((l, i) => l === lines[i])) return text;
-  return next.length ? next.join('\n') + '\n' : '';
 }
 
 export const line: StateFunction<LineArgs, TextFileFacts> = {

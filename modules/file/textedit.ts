@@ -9,6 +9,12 @@ import { applyAttrs, attrChanges, isAttrChange, type Attrs } from './attrs.js';
 import { requireParent } from './common.js';
 import { textChange, type TextFileFacts } from './text.js';
 
+/** The edited lines as file text; the original text when no line changed (keeps its exact bytes). */
+export function joinEdited(next: string[], lines: string[], text: string): string {
+  if (next.length === lines.length && next.every((l, i) => l === lines[i])) return text;
+  return next.length ? next.join('\n') + '\n' : '';
+}
+
 export interface EditOpts {
   /** A missing file is created (empty before the edit). */
   create?: boolean;

@@ -3,7 +3,8 @@
 // changes nothing.
 import { describe, expect, it } from 'vitest';
 import { blockEdit } from '../../../modules/file/blockreplace.js';
-import { cleanTargets, fnmatchRe } from '../../../modules/file/directory.js';
+import { cleanTargets } from '../../../modules/file/directory.js';
+import { globToRegExp as fnmatchRe } from '../../../engine/top/glob.js';
 import { modules } from '../../../modules/file/index.js';
 import { keyvalueEdit } from '../../../modules/file/keyvalue.js';
 import { lineEdit, type LineArgs } from '../../../modules/file/line.js';
