@@ -1,6 +1,7 @@
 // Parses env.yml text into a tree, with a one-line EnvError (file:line) on a YAML mistake.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { EnvError } from '../errors.js';
+import { yamlReadOptions } from '../render/yaml-schema.js';
 import { isPlainMap, type Tree } from './merge.js';
 
 export interface ParsedEnv {
@@ -11,7 +12,8 @@ export interface ParsedEnv {
 
 export function parseEnv(text: string, file: string): ParsedEnv {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // read like Salt and cloud-init read it (PyYAML, YAML 1.1): `automatic: yes` is true
+  const doc = parseDocument(text, { ...yamlReadOptions, lineCounter: lines });
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EnvError, RenderError } from '../errors.js';
 import { Renderer } from '../render/index.js';
+import { yamlReadOptions } from '../render/yaml-schema.js';
 import { matchTop, readTop } from '../top/index.js';
 import { isPlainMap, mergeTrees, type Tree } from './merge.js';
 
@@ -24,7 +25,7 @@ function slsFile(pillarDir: string, name: string): string {
 function parseSls(text: string, file: string): Tree {
   let data: unknown;
   try {
-    data = parse(text);
+    data = parse(text, yamlReadOptions);
   } catch (e) {
     const err = e as { message?: string; linePos?: Array<{ line: number }> };
     throw new RenderError(file, err.linePos?.[0]?.line, `invalid YAML: ${String(err.message).split('\n')[0]}`);

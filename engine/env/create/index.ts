@@ -2,6 +2,7 @@
 // keys, the DNS records as comments, and optional extra settings deep-merged in.
 import { isMap, parseDocument, type Document } from 'yaml';
 import { EnvError } from '../../errors.js';
+import { yamlReadOptions } from '../../render/yaml-schema.js';
 import { checkEnv } from '../active.js';
 import { isPlainMap, type Tree } from '../merge.js';
 import { generateDkimKey } from './dkim.js';
@@ -57,7 +58,8 @@ export async function createEnv(o: CreateEnvOptions): Promise<string> {
   const dsn = sentryDsn(o.extra);
   if (dsn) text = text.replace("    # SENTRY_DSN = 'https://url'", `    SENTRY_DSN = '${dsn.replace(/'/g, "\\'")}'`);
   if (o.extra && Object.keys(o.extra).length) {
-    const doc = parseDocument(text);
+    // YAML 1.1 like every reader of env.yml (cloud-init, brine): a string 'yes' is written quoted
+    const doc = parseDocument(text, yamlReadOptions);
     mergeInto(doc, [], o.extra);
     text = doc.toString({ lineWidth: 0 });
     if (!text.startsWith('#cloud-config\n')) text = `#cloud-config\n${text}`;

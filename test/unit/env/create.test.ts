@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkEnv } from '../../../engine/env/active.js';
+import { parseEnv } from '../../../engine/env/parse.js';
 import { createEnv } from '../../../engine/env/create/index.js';
 import { collectSecrets } from '../../../engine/env/secrets.js';
 import { EnvError } from '../../../engine/errors.js';
@@ -113,6 +114,13 @@ describe('env create', () => {
     await expect(createEnv({ domain: 'a.example.org', extra: { appliance: { metric: { gui: 'yes' } } }, extraLabel: 'extra.yml' })).rejects.toThrow(
       'extra.yml: appliance.metric.gui: expected boolean, got "yes"',
     );
+  });
+
+  it("keeps an extra string that YAML 1.1 would read as a boolean a string ('yes', 'on')", async () => {
+    const text = await createEnv({ domain: 'a.example.org', extra: { appliance: { extra: { packages: ['on'] } }, ecs: { settings: 'yes' } } });
+    const env = parseEnv(text, 'env.yml').tree as { appliance: { extra: { packages: unknown[] } }; ecs: { settings: unknown } };
+    expect(env.appliance.extra.packages).toEqual(['on']);
+    expect(env.ecs.settings).toBe('yes');
   });
 
   it('refuses a bad domain with an EnvError before generating anything', async () => {

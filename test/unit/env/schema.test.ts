@@ -44,6 +44,14 @@ describe('env schema', () => {
     expect(err('appliance:\n  domain: a.b\n  sentry:\n    dsn: [https://sekrit@x]\n').message).not.toMatch(/sekrit/);
   });
 
+  it('reads YAML 1.1 like cloud-init and Salt: yes/on are true; a quoted yes stays a string', () => {
+    const e = checkEnv('appliance:\n  domain: ecs.example.org\n  update:\n    automatic: yes\n  metric:\n    exporter: on\n', 'env.yml', 'x');
+    const a = e.parsed.tree.appliance as { update: { automatic: unknown }; metric: { exporter: unknown } };
+    expect(a.update.automatic).toBe(true);
+    expect(a.metric.exporter).toBe(true);
+    expect(err("appliance:\n  domain: ecs.example.org\n  metric:\n    server: 'yes'\n").message).toBe('env.yml:4: appliance.metric.server: expected boolean, got "yes"');
+  });
+
   it('reports a YAML mistake with its line, as an EnvError', () => {
     expect(err('appliance:\n  domain: [x\n').message).toMatch(/^env\.yml:\d: invalid YAML: /);
     expect(err('- a\n- b\n').message).toMatch(/must be a YAML mapping/);
