@@ -1,9 +1,11 @@
 // file.managed: a file with given contents (salt:// source, inline contents, jinja template),
-// mode and owner; atomic writes; optional backup of the replaced file.
+// mode and owner; atomic writes; optional backup of the replaced file; optional check_cmd that
+// must accept the new contents before they replace the file (visudo -cf, nginx -t -c ...).
 
 import { StateError } from '../../engine/errors.js';
 import { dirname, resolve } from 'node:path';
 import type { Host } from '../../engine/host/host.js';
+import { shell } from '../../engine/host/exec.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
 import { attrProps, attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, str, strOrList, type AttrArgs } from './common.js';
@@ -20,6 +22,10 @@ export interface ManagedArgs extends AttrArgs, ContentArgs {
   backup?: string | boolean;
   create?: boolean;
   follow_symlinks?: boolean;
+  /** Run with the new contents in a temporary file as its last argument; non-zero: nothing changes. */
+  check_cmd?: string;
+  /** Suffix of that temporary file (some checkers want `.conf`). */
+  tmp_ext?: string;
 }
 
 export interface ManagedFacts {
@@ -50,7 +56,24 @@ const schema = objectSchema({
   backup: { anyOf: [{ type: 'string' }, { type: 'boolean' }] },
   create: bool,
   follow_symlinks: bool,
+  check_cmd: { type: 'string', minLength: 1 },
+  tmp_ext: { type: 'string', pattern: '^[A-Za-z0-9._-]*$' },
 });
+
+// The new contents arrive on stdin; $1 is check_cmd (a shell command line), $2 the suffix.
+const CHECK = `t=$(mktemp --suffix="$2") || exit 125
+cat > "$t"
+eval "$1 \\"\\$t\\""; rc=$?
+rm -f -- "$t"
+exit $rc`;
+
+/** Salt's check_cmd: the command must accept the new contents before they replace the file. */
+async function checkContents(host: Host, args: ManagedArgs, data: Buffer): Promise<void> {
+  const r = await shell(host, CHECK, [args.check_cmd!, args.tmp_ext ?? ''], { stdin: data });
+  if (r.exitCode === 0) return;
+  const why = (r.stderr.trim() || r.stdout.trim()).split('\n')[0] || 'no output';
+  throw new StateError(args.name, `check_cmd '${args.check_cmd}' refused the new contents (exit ${r.exitCode}): ${why}; the file was not changed`);
+}
 
 async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
   const want = await desiredContents(ctx, args);
@@ -100,6 +123,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     const name = facts.real ?? args.name;
     const content = changes.find((c) => !isAttrChange(c));
     if (content) {
+      if (args.check_cmd) await checkContents(host, args, facts.want ?? Buffer.alloc(0));
       if (facts.path.type === 'missing') await ensureParent(host, name, parseMode(args.dir_mode, `${args.name}: dir_mode`));
       else if (args.backup) await backup(host, name, args.backup);
       await host.writeFileAtomic(name, facts.want ?? Buffer.alloc(0), {

@@ -66,6 +66,8 @@ restart_journald:
   file.managed:
     - mode: "0440"
     - makedirs: true
+    # a broken sudoers file would lock every sudo user out: visudo must accept it first
+    - check_cmd: /usr/sbin/visudo -cf
     - contents: |
         Defaults env_keep += "SSH_AUTH_SOCK"
     - require:

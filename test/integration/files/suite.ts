@@ -99,6 +99,21 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       await expect(planOf(host, F.managed!, { name: p('r'), contents: 'x' }, states)).rejects.toThrow(/is a directory/);
     });
 
+    it('file.managed check_cmd: accepted contents are written, refused ones leave the file as it was', async () => {
+      const name = p('m/checked.conf');
+      await converge(host, F.managed!, { name, contents: 'port = 80\n', makedirs: true }, states);
+      const ok = { name, contents: 'port = 8080\n', check_cmd: 'grep -q "^port = [0-9]*$"', tmp_ext: '.conf' };
+      expect((await converge(host, F.managed!, ok, states)).replanned).toEqual([]);
+      expect(await text(name)).toBe('port = 8080\n');
+      const bad = { name, contents: 'port = eighty\n', check_cmd: 'grep -q "^port = [0-9]*$"' };
+      await expect(converge(host, F.managed!, bad, states)).rejects.toThrow(/check_cmd 'grep -q .*' refused the new contents \(exit 1\).*the file was not changed/);
+      expect(await text(name)).toBe('port = 8080\n');
+      // the checker sees the new contents in a temporary file with the given suffix, removed after
+      const seen = { name, contents: 'port = 9\n', check_cmd: `sh -c 'case "$0" in *.conf) cp "$0" "\${BRINE_ROOT-}${p('m/seen.txt')}";; *) exit 3;; esac'`, tmp_ext: '.conf' };
+      await converge(host, F.managed!, seen, states);
+      expect(await text(p('m/seen.txt'))).toBe('port = 9\n');
+    });
+
     it('file.managed follows a symlink to the file it points to (follow_symlinks)', async () => {
       await converge(host, F.managed!, { name: p('fl/real.conf'), contents: 'old', makedirs: true }, states);
       await converge(host, F.symlink!, { name: p('fl/link.conf'), target: 'real.conf' }, states);
