@@ -6,7 +6,7 @@ import { StateError } from '../../engine/errors.js';
 import type { StateFunction } from '../contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema } from './common.js';
-import { gatherTextFiles, type TextFileFacts } from './text.js';
+import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, planEdit } from './textedit.js';
 
 export interface BlockreplaceArgs {
@@ -66,12 +66,7 @@ export function blockEdit(args: BlockreplaceArgs, text: string): string {
 
 export const blockreplace: StateFunction<BlockreplaceArgs, TextFileFacts> = {
   schema,
-  async gather(host, args) {
-    return (await gatherTextFiles(host, [args.name]))[0]!;
-  },
-  gatherMany(host, items) {
-    return gatherTextFiles(host, items.map((i) => i.args.name));
-  },
+  ...textFileGather,
   plan(args, facts) {
     return planEdit(args.name, facts, (t) => blockEdit(args, t), { show: args.show_changes });
   },

@@ -5,7 +5,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { StateFunction } from '../contract.js';
 import { bool, objectSchema } from './common.js';
-import { gatherTextFiles, type TextFileFacts } from './text.js';
+import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';
 
 type Scalar = string | number | boolean;
@@ -101,12 +101,7 @@ export function keyvalueEdit(args: KeyvalueArgs, text: string): string {
 
 export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts> = {
   schema,
-  async gather(host, args) {
-    return (await gatherTextFiles(host, [args.name]))[0]!;
-  },
-  gatherMany(host, items) {
-    return gatherTextFiles(host, items.map((i) => i.args.name));
-  },
+  ...textFileGather,
   plan(args, facts, ctx) {
     wantedPairs(args);
     if (args.search_only) return [];

@@ -11,7 +11,7 @@ import { attrsOf, bool, objectSchema, ownerSchema, str } from './common.js';
 import { backup } from './managed.js';
 import { modeSchema } from './mode.js';
 import { compile } from './pyregex.js';
-import { gatherTextFiles, type TextFileFacts } from './text.js';
+import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';
 
 export interface LineArgs {
@@ -139,12 +139,7 @@ export function lineEdit(args: LineArgs, text: string): string {
 
 export const line: StateFunction<LineArgs, TextFileFacts> = {
   schema,
-  async gather(host, args) {
-    return (await gatherTextFiles(host, [args.name]))[0]!;
-  },
-  gatherMany(host, items) {
-    return gatherTextFiles(host, items.map((i) => i.args.name));
-  },
+  ...textFileGather,
   plan(args, facts, ctx) {
     return planEdit(args.name, facts, (t) => lineEdit(args, t), {
       create: args.create,

@@ -77,3 +77,9 @@ export async function gatherTextFiles(host: Host, names: string[]): Promise<Text
     return { exists: text !== null && text !== undefined, text: text ?? '', real: r, path, parent: m.get(dirname(r))! };
   });
 }
+
+/** gather and gatherMany of a state that edits the one text file its `name` says (line, keyvalue, blockreplace). */
+export const textFileGather = {
+  gather: async (host: Host, args: { name: string }): Promise<TextFileFacts> => (await gatherTextFiles(host, [args.name]))[0]!,
+  gatherMany: (host: Host, items: Array<{ args: { name: string } }>): Promise<TextFileFacts[]> => gatherTextFiles(host, items.map((i) => i.args.name)),
+};

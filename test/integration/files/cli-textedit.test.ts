@@ -2,17 +2,12 @@
 // require_in file kept, a file under the directory kept through implicit ordering), file.keyvalue,
 // file.line and file.blockreplace editing one file in turn. --test lists every path clean would
 // remove and changes nothing (exit 2); the real run applies (exit 0); the second run changes nothing.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalHost } from '../../../engine/host/local.js';
+import { brine as runBrine, cleanScratch, REPO, type Scratch, scratch } from '../cli/tree.js';
 import { treeHash } from './drive.js';
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const cli = join(repo, 'bin/brine.mjs');
 
 const SLS = `conf-dir:
   file.directory:
@@ -68,39 +63,29 @@ demo-block:
 `;
 
 describe('brine highstate --root: directory clean and in-place text edits', () => {
-  let work: string;
+  let s: Scratch;
   let root: string;
-  let states: string;
-  let pillar: string;
   const host = () => new LocalHost({ root });
-  const brine = (...args: string[]) =>
-    execa('node', [cli, 'highstate', '--root', root, '--states', states, '--pillar', pillar, '--id', 'e2e-host', '--out', 'json', ...args], { reject: false, env: { NO_COLOR: '1' } });
+  const brine = (...args: string[]) => runBrine(s, ['highstate', '--id', 'e2e-host', '--out', 'json', ...args]);
   type Res = { id: string; result: boolean | null; comment: string; changes: Array<{ op: string; target: string }> };
   const results = (stdout: string): Res[] => JSON.parse(stdout).results;
 
   beforeAll(() => {
-    if (!existsSync(join(repo, 'dist/brine.mjs'))) throw new Error('dist/brine.mjs missing: run npm run build');
-    work = mkdtempSync(join(tmpdir(), 'brine-e2e-te-'));
-    root = join(work, 'root');
-    states = join(work, 'states');
-    pillar = join(work, 'pillar');
-    for (const d of [join(root, 'etc/demo/old/deeper'), join(states, 'demo'), pillar]) mkdirSync(d, { recursive: true });
-    writeFileSync(join(states, 'top.sls'), "base:\n  '*':\n    - demo\n");
-    writeFileSync(join(states, 'demo/init.sls'), SLS);
-    writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
+    if (!existsSync(join(REPO, 'dist/brine.mjs'))) throw new Error('dist/brine.mjs missing: run npm run build');
+    s = scratch({ 'top.sls': "base:\n  '*':\n    - demo\n", 'demo/init.sls': SLS }, { 'top.sls': 'base: {}\n' });
+    root = s.root;
+    mkdirSync(join(root, 'etc/demo/old/deeper'), { recursive: true });
     writeFileSync(join(root, 'etc/demo/stale.conf'), 'stale');
     writeFileSync(join(root, 'etc/demo/site.local'), 'operator edits');
     writeFileSync(join(root, 'etc/demo/old/deeper/x'), 'x');
   });
 
-  afterAll(() => {
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(cleanScratch);
 
   it('--test lists every path clean would remove, keeps linked and excluded files, changes nothing (exit 2)', async () => {
     const before = await treeHash(host(), '/');
     const r = await brine('--test');
-    expect(r.exitCode, r.stderr + r.stdout).toBe(2);
+    expect(r.code, r.stderr + r.stdout).toBe(2);
     const dir = results(r.stdout).find((x) => x.id === 'conf-dir')!;
     expect(dir.changes.map((c) => `${c.op} ${c.target}`)).toEqual(['delete /etc/demo/old', 'delete /etc/demo/old/deeper', 'delete /etc/demo/old/deeper/x', 'delete /etc/demo/stale.conf']);
     expect(await treeHash(host(), '/')).toBe(before);
@@ -108,7 +93,7 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
 
   it('the real run applies exactly that (exit 0); the file is edited by keyvalue, line and blockreplace in turn', async () => {
     const r = await brine();
-    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     const res = results(r.stdout);
     expect(res.every((x) => x.result === true)).toBe(true);
     expect(res.find((x) => x.id === 'conf-dir')!.changes.map((c) => c.target)).toEqual(['/etc/demo/old', '/etc/demo/old/deeper', '/etc/demo/old/deeper/x', '/etc/demo/stale.conf']);
@@ -120,19 +105,19 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
 
   it('the second run changes nothing (exit 0); --test then exits 0', async () => {
     const r = await brine();
-    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).summary).toMatchObject({ changed: 0, failed: 0 });
-    expect((await brine('--test')).exitCode).toBe(0);
+    expect((await brine('--test')).code).toBe(0);
   });
 
   it('a wrong argument to file.line is a compile error (exit 3, one line naming the file and line), nothing changed', async () => {
-    writeFileSync(join(states, 'demo/init.sls'), SLS.replace('    - mode: ensure', '    - mode: ensure\n    - contnet: typo'));
+    s.write('states/demo/init.sls', SLS.replace('    - mode: ensure', '    - mode: ensure\n    - contnet: typo'));
     const before = await treeHash(host(), '/');
     const r = await brine();
-    expect(r.exitCode).toBe(3);
+    expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/init\.sls:\d+.*contnet/);
     expect(await treeHash(host(), '/')).toBe(before);
-    writeFileSync(join(states, 'demo/init.sls'), SLS);
+    s.write('states/demo/init.sls', SLS);
   });
 });
