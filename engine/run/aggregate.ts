@@ -6,7 +6,7 @@
 // shared call fails, every state falls back to its own apply (a bad package in one state must not
 // fail the others: isolation), the leader at once, the absorbed ones when the runner reaches them,
 // and the function is not aggregated again in this run (the failure would likely repeat).
-import type { Change } from '../../modules/contract.js';
+import type { ApplyOutput, Change } from '../../modules/contract.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
 import { chunkLabel } from '../compile/types.js';
 import { type CtxLog, makeCtx } from './ctx.js';
@@ -98,7 +98,7 @@ export type Together =
   | { kind: 'alone' }
   /** The shared call failed: the leader re-plans and applies alone. */
   | { kind: 'fallback' }
-  | { kind: 'done'; plan: Change[]; facts: unknown; out: { result?: boolean; comment?: string; data?: Record<string, unknown> } | void; again: Change[] };
+  | { kind: 'done'; plan: Change[]; facts: unknown; out: ApplyOutput | void; again: Change[] };
 
 async function gatherGroup(group: Chunk[], env: ExecEnv): Promise<unknown[]> {
   const fn = group[0]!.fn;

@@ -1,6 +1,6 @@
 // Runs one chunk: gate on requisites -> onlyif/unless/creates -> gather -> plan -> (test: stop)
 // -> apply -> gather+plan again (the run verifies itself) -> refresh when a watched state changed.
-import type { Change } from '../../modules/contract.js';
+import type { ApplyOutput, Change } from '../../modules/contract.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
 import { checkConditions, type KnownExists } from './conditions.js';
@@ -134,25 +134,21 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   const changes: Change[] = [];
   const tog = plan.length && env.together ? await env.together(chunk, plan, log) : { kind: 'alone' as const };
   if (tog.kind === 'fallback') ({ facts, plan } = await gatherPlan(chunk, env, log, true));
-  if (tog.kind === 'done') {
-    changes.push(...tog.plan);
-    if (tog.out?.result === false) result = false;
-    if (tog.out?.comment) comment = tog.out.comment;
-    if (tog.out?.data) data = { ...tog.out.data };
-    if (result && tog.again.length) return { result: false, comment: `did not converge: still to change: ${targetsOf(tog.again)}`, changes, data };
-    plan = tog.plan;
-  } else if (plan.length) {
-    env.markApplying();
-    const ctx = makeCtx(chunk, env, log);
-    const out = await fn.apply(env.host, plan, { ...ctx, facts });
-    changes.push(...plan);
-    if (out) {
-      if (out.result === false) result = false;
-      if (out.comment) comment = out.comment;
-      if (out.data) data = { ...out.data };
+  if (tog.kind === 'done' || plan.length) {
+    // applied with other states in one call (aggregation), or on its own, then verified
+    let out: ApplyOutput | void;
+    let again: Change[] | undefined;
+    if (tog.kind === 'done') ({ plan, out, again } = tog);
+    else {
+      env.markApplying();
+      out = await fn.apply(env.host, plan, { ...makeCtx(chunk, env, log), facts });
     }
+    changes.push(...plan);
+    if (out?.result === false) result = false;
+    if (out?.comment) comment = out.comment;
+    if (out?.data) data = { ...out.data };
     if (result) {
-      const again = (await gatherPlan(chunk, env, { info: [], warn: [] }, true)).plan.filter((c) => c.op !== 'run');
+      again ??= (await gatherPlan(chunk, env, { info: [], warn: [] }, true)).plan.filter((c) => c.op !== 'run');
       if (again.length) return { result: false, comment: `did not converge: still to change: ${targetsOf(again)}`, changes, data };
     }
   }
