@@ -11,5 +11,6 @@ ecs_source:
     - branch: {{ salt['pillar.get']('ecs:git:branch', 'master') }}
     - rev: {{ salt['pillar.get']('ecs:git:branch', 'master') }}
     - force_reset: true
+    - force_clone: true
     - require:
       - pkg: base_packages
