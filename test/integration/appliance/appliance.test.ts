@@ -259,17 +259,17 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     const cert = await ok('create-client-certificate.sh office@localhost ada-office 7');
     const certPass = /Created and sent certificate ada-office for office@localhost using passphrase ([a-z0-9]{16})/.exec(cert)?.[1];
     expect(certPass, cert).toBeTruthy();
-    // the mail reached the user's mailbox through postfix; its attachment opens with the passphrase
-    let mbox = '';
-    for (let i = 0; i < 40 && !mbox.includes('ada-office.p12'); i++) {
-      mbox = (await sh('cat /var/mail/office 2>/dev/null')).stdout;
-      if (!mbox.includes('ada-office.p12')) await new Promise((res) => setTimeout(res, 500));
+    // the mail reached the user's mailbox (postfix delivers to ~/Maildir); its attachment opens with the passphrase
+    let mail = '';
+    for (let i = 0; i < 40 && !mail.includes('ada-office.p12'); i++) {
+      mail = (await sh('cat /home/office/Maildir/new/* 2>/dev/null')).stdout;
+      if (!mail.includes('ada-office.p12')) await new Promise((res) => setTimeout(res, 500));
     }
-    expect(mbox).toContain('Subject: Certificate ada-office');
+    expect(mail).toContain('Subject: Certificate ada-office');
     const subject = await ok(`python3 - <<'EOF' | openssl pkcs12 -nokeys -clcerts -passin pass:${certPass} | openssl x509 -noout -subject -nameopt compat
-import mailbox, sys
-for m in mailbox.mbox('/var/mail/office'):
-    for part in m.walk():
+import email, glob, sys
+for f in glob.glob('/home/office/Maildir/new/*'):
+    for part in email.message_from_binary_file(open(f, 'rb')).walk():
         if part.get_filename() == 'ada-office.p12':
             sys.stdout.buffer.write(part.get_payload(decode=True))
 EOF`);
