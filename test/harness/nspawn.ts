@@ -16,13 +16,14 @@ export const RUN_DIR = process.env.BRINE_TEST_RUN ?? '/var/lib/brine-test/target
 export interface Target {
   /** Machine name (also the container's hostname). */
   name: string;
-  host: '127.0.0.1';
+  /** Where sshd answers: 127.0.0.1 (shared network) or the target's own address. */
+  host: string;
   port: number;
   /** Private key that logs in as root. */
   keyPath: string;
   /** The container's root directory as seen from the host. */
   rootfs: string;
-  /** A known_hosts file holding this target's host key (`[127.0.0.1]:port ssh-ed25519 ...`). */
+  /** A known_hosts file holding this target's host key (`[127.0.0.1]:port ssh-ed25519 ...` or `ip ssh-ed25519 ...`). */
   knownHostsPath: string;
   /** The target's host public key line (`ssh-ed25519 AAAA...`). */
   hostKey: string;
