@@ -8,3 +8,17 @@ docker:
 # by `appliance:enabled: true` (as the original salt tree did); set it false for a plain host
 appliance:
   enabled: true
+# the ECS application: its source (the env's ecs:git wins), the optional services of its compose
+# project (false: not run, e.g. where their images cannot be pulled) and the images pulled for them
+ecs:
+  git:
+    source: https://github.com/ecs-org/ecs.git
+    branch: master
+  compose:
+    redis: true
+    memcached: true
+    pdfas: true
+    mocca: true
+  images:
+    redis: redis:7
+    memcached: memcached:1

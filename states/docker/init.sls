@@ -26,4 +26,19 @@ docker:
       - pkg: docker
     - watch:
       - file: /etc/docker/daemon.json
+
+# PostgreSQL and postfix listen on the docker bridge address (the containers reach the database
+# and the mail relay there): at boot they start after dockerd has created the bridge
+{%- for unit in ['postgresql@.service', 'postfix@.service'] %}
+/etc/systemd/system/{{ unit }}.d/after-docker.conf:
+  file.managed:
+    - makedirs: true
+    - contents: |
+        # managed by brine (states/docker): the docker bridge address exists once dockerd runs
+        [Unit]
+        Wants=docker.service
+        After=docker.service
+    - watch_in:
+      - cmd: systemd_reload
+{%- endfor %}
 {%- endif %}

@@ -1,8 +1,12 @@
 # The ECS application: a docker-compose project in /app/etc/ecs (web, worker, beat, smtpd, redis,
-# memcached, pdfas, mocca). Settings and secrets are not written here: the appliance unit exports
-# them from /run/active-env.yml (`brine env export ecs,appliance`) into the compose environment.
+# memcached, pdfas, mocca; ecs:compose:NAME: false leaves an optional one out). Settings and
+# secrets are not written here: the appliance unit exports them from /run/active-env.yml
+# (`brine env export ecs,appliance`) into the compose environment. The source (ecs.source) is
+# built into ecs/ecs:latest by prepare-ecs at boot; the storage vault's keys: ecs.vault.
 include:
   - appliance.directories
+  - ecs.source
+  - ecs.vault
 
 /app/etc/ecs:
   file.directory:
@@ -35,7 +39,7 @@ include:
     - require:
       - file: /app/etc/ecs
 
-{%- for i in ['pdfas', 'mocca'] %}
+{%- for i in ['pdfas', 'mocca'] if salt['pillar.get']('ecs:compose:' ~ i, true) %}
 /app/etc/ecs/{{ i }}:
   file.recurse:
     - source: salt://ecs/files/{{ i }}

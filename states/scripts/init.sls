@@ -14,6 +14,9 @@ include:
 /usr/local/share/appliance/{{ n }}:
   file.managed:
     - source: salt://scripts/files/{{ n }}
+{%- if n == 'appliance.include' %}
+    - template: jinja
+{%- endif %}
     - mode: "0755"
     - require:
       - file: /usr/local/share/appliance

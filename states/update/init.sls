@@ -1,5 +1,7 @@
-# Updates: the appliance-update timer (appliance:update:oncalendar, default 06:30) pulls the
-# states, runs `brine highstate`, applies system updates and restarts the appliance.
+# Updates (manual 4.5): the appliance-update timer (appliance:update:oncalendar, default 06:30)
+# pulls the states, runs `brine highstate`, installs updates with unattended-upgrade (the origins
+# below: Debian stable, -updates, -security), reboots when a package asks for it (reboot-notifier
+# writes /run/reboot-required on Debian 12) and restarts the appliance only when something changed.
 # appliance:update:automatic: false stops and disables the timer. Debian's own periodic
 # upgrades are off: the appliance updates itself in one place.
 include:
@@ -8,6 +10,35 @@ include:
 
 {%- set automatic = salt['pillar.get']('appliance:update:automatic', true) %}
 
+update_packages:
+  pkg.installed:
+    - pkgs:
+      - unattended-upgrades
+      - reboot-notifier
+
+/etc/apt/apt.conf.d/50unattended-upgrades:
+  file.managed:
+    - contents: |
+        // managed by brine (states/update): what appliance-update installs with unattended-upgrade
+        Unattended-Upgrade::Origins-Pattern {
+                "origin=Debian,codename=${distro_codename},label=Debian";
+                "origin=Debian,codename=${distro_codename}-updates,label=Debian";
+                "origin=Debian,codename=${distro_codename},label=Debian-Security";
+                "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";
+        };
+        Unattended-Upgrade::Package-Blacklist {
+        };
+        Unattended-Upgrade::Mail "root";
+        Unattended-Upgrade::MailReport "only-on-error";
+        Unattended-Upgrade::Automatic-Reboot "false";
+        Unattended-Upgrade::Remove-Unused-Dependencies "true";
+        Dpkg::Options {
+           "--force-confdef";
+           "--force-confold";
+        };
+    - require:
+      - pkg: update_packages
+
 /usr/local/sbin/appliance-update.sh:
   file.managed:
     - source: salt://update/files/appliance-update.sh
@@ -15,6 +46,8 @@ include:
 
 /etc/apt/apt.conf.d/20auto-upgrades:
   file.managed:
+    - require:
+      - pkg: update_packages
     - contents: |
         // managed by brine (states/update): appliance-update.timer updates the system
         APT::Periodic::Update-Package-Lists "0";
@@ -57,3 +90,4 @@ appliance-update.timer:
       - file: /etc/systemd/system/appliance-update.service
       - file: /etc/systemd/system/appliance-update.timer
       - file: /usr/local/sbin/appliance-update.sh
+      - file: /etc/apt/apt.conf.d/50unattended-upgrades

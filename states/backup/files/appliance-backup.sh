@@ -17,7 +17,7 @@ if test -z "$(find /data/ecs-storage-vault -mindepth 1 -print -quit 2>/dev/null)
 fi
 
 # the encryption key comes from the active env, never from a file of the state tree
-eval "$(/usr/local/bin/brine env export appliance --prefix 'export ')"
+eval "$(/usr/local/bin/brine env export appliance --env /run/active-env.yml --prefix 'export ')"
 key="${APPLIANCE_BACKUP_ENCRYPT:-}"
 if test -z "$key"; then echo "backup refused: appliance:backup:encrypt is not set" >&2; exit 1; fi
 printf '%s\n' "$key" | gpg --batch --yes --import 2>/dev/null

@@ -1,18 +1,19 @@
-// The whole ECS appliance tree against a booted Debian 12 target (systemd-nspawn, H4's harness):
-// bootstrap with one `brine push`, the services run under systemd, the database and role exist,
-// a second push changes nothing, the brine the states installed runs the highstate ON the target
-// (directly and through the boot chain's units), an env edit shows exactly the files and restarts
-// it causes, standby does nothing, and a failing boot chain leaves /run/appliance-failed.
-// The target shares this machine's network: the docker engine is off (pillar docker:enabled:
-// false, see tree.ts); the compose project is proven separately (compose.test.ts).
-import { execFile } from 'node:child_process';
+// The whole ECS appliance, containers included, on a booted Debian 12 target in which dockerd runs
+// (test/harness/docker-target.ts: systemd-nspawn with its own network namespace). One `brine push`
+// bootstraps it with docker enabled; the ECS is a stand-in source (test/fixtures/ecs-standin) in a
+// git repository on the target, checked out, built, migrated and bootstrapped by the appliance
+// itself. Then the boot chain starts the compose project and the web container answers through
+// nginx over https; the manual's first user and client certificate (mailed), a reboot, an ECS
+// update (dump before migrate, rebuild only on a new commit, restart only on change), a failed
+// build that keeps the old image, backup -> wipe -> recover, standby, and a failing boot chain.
+import { execFileSync, execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTargets, type Target } from '../../harness/nspawn.js';
-import { BRINE, makeTestTree, PG_PORT, REPO, secretsOf, type TestTree } from './tree.js';
+import { type DockerTarget, startDockerTarget } from '../../harness/docker-target.js';
+import { BRINE, ECS_REPO, makeTestTree, PG_PORT, REPO, STANDIN, STANDIN_BASE, secretsOf, type TestTree } from './tree.js';
 
 let tree: TestTree;
-let target: Target;
+let target: DockerTarget;
 let secrets: string[];
 
 interface Run {
@@ -37,7 +38,7 @@ function brine(args: string[], timeoutMs = 600_000): Promise<Run> {
 
 function push(extra: string[] = []): Promise<Run> {
   return brine([
-    'push', `root@127.0.0.1:${target.port}`,
+    'push', `root@${target.ip}`,
     '-i', target.keyPath, '--known-hosts', target.knownHostsPath,
     '--env', tree.env, '--states', tree.states, '--pillar', tree.pillar, ...extra,
   ]);
@@ -67,57 +68,132 @@ function hostReport(run: Run): { status: string; results: JsonResult[] } {
 const failures = (rs: JsonResult[]) => rs.filter((r) => r.result === false).map((r) => `${r.id} (${r.module}.${r.function}): ${r.comment}`);
 const changed = (rs: JsonResult[]) => rs.filter((r) => r.changes.length > 0 || r.result === null).map((r) => `${r.module}.${r.function} ${r.id}`);
 
-async function sh(cmd: string, o?: { stdin?: string; timeoutMs?: number }) {
-  const r = await target.ssh(cmd, o);
-  return r;
+function sh(cmd: string, o?: { stdin?: string; timeoutMs?: number }) {
+  return target.ssh(cmd, o);
+}
+
+/** Runs cmd on the target and fails the test with its output unless it exits 0. */
+async function ok(cmd: string, o?: { stdin?: string; timeoutMs?: number }): Promise<string> {
+  const r = await sh(cmd, o);
+  if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  return r.stdout;
 }
 
 function expectNoSecrets(text: string): void {
   for (const s of secrets) expect(text.includes(s), `a secret of the test env appears in the output: ${s.slice(0, 12)}...`).toBe(false);
 }
 
+const q = (sql: string) => `cd / && runuser -u postgres -- psql -p ${PG_PORT} -d ecs -Atc "${sql}"`;
+
+interface Status {
+  ecs: string;
+  version: string;
+  users: number;
+  internal_users: string[];
+  migrations: string[];
+  vault_files: string[];
+  forwarded_proto: string | null;
+}
+
+/** What the ECS web container answers through nginx over https, or null. */
+async function status(): Promise<Status | null> {
+  const r = await sh('curl -sk -m 5 https://localhost/status');
+  try {
+    return JSON.parse(r.stdout) as Status;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until the appliance unit is active and the web container answers (with version `version`). */
+async function waitForEcs(version?: string, timeoutMs = 600_000): Promise<Status> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const s = await status();
+    const active = (await sh('systemctl is-active appliance.service')).stdout.trim();
+    if (s && active === 'active' && (!version || s.version === version)) return s;
+    last = `appliance ${active}, status ${JSON.stringify(s)}`;
+    const failed = await sh('test -e /run/appliance-failed && echo failed');
+    if (failed.stdout.includes('failed') || Date.now() > deadline) {
+      const log = await sh('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance --no-pager -n 60 -o cat; cat /var/www/html/503.html');
+      throw new Error(`the ECS did not come up (${last}):\n${log.stdout.slice(-6000)}`);
+    }
+    await new Promise((res) => setTimeout(res, 3000));
+  }
+}
+
+/** Commits the stand-in work tree on the target (after `change`, a shell snippet run in it) and pushes it. */
+async function commitStandin(change: string, message: string): Promise<string> {
+  return (await ok(`set -e; cd /srv/ecs-standin-work; ${change}
+    git add -A; git -c user.name=test -c user.email=test@localhost commit -q -m ${JSON.stringify(message)}
+    git push -q origin main; git rev-parse HEAD`)).trim();
+}
+
 beforeAll(async () => {
   tree = makeTestTree();
   secrets = secretsOf(readFileSync(tree.env, 'utf8'));
   expect(secrets.length).toBeGreaterThan(20);
-  [target] = await startTargets(1);
-}, 300_000);
+  target = await startDockerTarget();
+  // the stand-in ECS source as a git repository on the target (the env's ecs:git:source)
+  const tgz = execFileSync('tar', ['-C', STANDIN, '-cz', '.']).toString('base64');
+  await ok(`set -e; rm -rf /srv/ecs-standin-work ${ECS_REPO}; mkdir -p /srv/ecs-standin-work
+    base64 -d | tar -xz -C /srv/ecs-standin-work; cd /srv/ecs-standin-work
+    git init -q -b main; git add -A; git -c user.name=test -c user.email=test@localhost commit -q -m 'ECS stand-in 1'
+    git clone -q --bare . ${ECS_REPO}; git remote add origin ${ECS_REPO}; git fetch -q origin`, { stdin: tgz });
+}, 600_000);
 
 afterAll(async () => {
   await target?.stop();
   tree?.cleanup();
 }, 120_000);
 
-describe('ECS appliance on a booted Debian 12 target', () => {
-  it('one brine push bootstraps the whole appliance', async () => {
+describe('ECS appliance with its containers on a booted Debian 12 target with dockerd', () => {
+  it('one brine push (docker enabled) bootstraps the whole appliance', async () => {
     const run = await push(['--out', 'json']);
     const rep = hostReport(run);
     expect(failures(rep.results)).toEqual([]);
     expect(run.code).toBe(0);
     expect(rep.results.length).toBeGreaterThan(100);
     expectNoSecrets(run.stdout + run.stderr);
-  }, 900_000);
+    // the ECS source is checked out where the manual says, at the repository's head
+    const head = await ok(`git -C /app/ecs rev-parse HEAD; git -C ${ECS_REPO} rev-parse main`);
+    const [a, b] = head.trim().split('\n');
+    expect(a).toBe(b);
+    const src = rep.results.find((r) => r.id === 'ecs_source')!;
+    expect(src.module).toBe('git');
+    expect(src.changes.length).toBeGreaterThan(0);
+  }, 1_200_000);
 
-  it('nginx, postgresql, postfix, opendkim and stunnel run as systemd services', async () => {
-    const r = await sh('systemctl is-active nginx postgresql@15-main postfix opendkim stunnel; systemctl is-enabled nginx postfix opendkim stunnel');
-    expect(r.stdout.trim().split('\n')).toEqual(['active', 'active', 'active', 'active', 'active', 'enabled', 'enabled', 'enabled', 'enabled']);
-    // they listen where the appliance expects them
+  it('nginx, postgresql, postfix, opendkim, stunnel and docker run as systemd services', async () => {
+    const r = await sh('systemctl is-active nginx postgresql@15-main postfix opendkim stunnel docker; systemctl is-enabled nginx postfix opendkim stunnel docker appliance');
+    expect(r.stdout.trim().split('\n')).toEqual([...Array(6).fill('active'), ...Array(6).fill('enabled')]);
     const ss = await sh('ss -Hltnp');
     expect(ss.stdout).toMatch(/:443\b.*nginx/);
     expect(ss.stdout).toMatch(/127\.0\.0\.1:25\b.*master/);
+    expect(ss.stdout).toMatch(/172\.17\.0\.1:25\b.*master/);
     expect(ss.stdout).toMatch(/127\.0\.0\.1:12345\b.*opendkim/);
     expect(ss.stdout).toMatch(/:465\b.*stunnel/);
     expect(ss.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${PG_PORT}\\b.*postgres`));
-    // https answers with the self-signed certificate for the domain, http redirects
+    expect(ss.stdout).toMatch(new RegExp(`172\\.17\\.0\\.1:${PG_PORT}\\b.*postgres`));
+    // the application is not started by the push: https shows the maintenance page, http redirects
     const curl = await sh("curl -sk -o /dev/null -w '%{http_code}' https://localhost/; echo; curl -s -o /dev/null -w '%{http_code} %{redirect_url}' http://localhost/x");
     expect(curl.stdout.trim().split('\n')).toEqual(['502', '301 https://localhost/x']);
   }, 60_000);
 
   it('database ecs (de_DE.utf8, owner app) and role app exist', async () => {
-    const q = (sql: string) => sh(`runuser -u postgres -- psql -p ${PG_PORT} -Atc "${sql}"`);
-    expect((await q("select rolcanlogin from pg_roles where rolname='app'")).stdout.trim()).toBe('t');
-    expect((await q("select pg_get_userbyid(datdba), datcollate, datctype from pg_database where datname='ecs'")).stdout.trim()).toBe('app|de_DE.utf8|de_DE.utf8');
-    expect((await sh(`runuser -u postgres -- psql -p ${PG_PORT} -d ecs -Atc "select extname from pg_extension order by 1"`)).stdout).toContain('pgcrypto');
+    const p = (sql: string) => sh(`cd / && runuser -u postgres -- psql -p ${PG_PORT} -Atc "${sql}"`);
+    expect((await p("select rolcanlogin from pg_roles where rolname='app'")).stdout.trim()).toBe('t');
+    expect((await p("select pg_get_userbyid(datdba), datcollate, datctype from pg_database where datname='ecs'")).stdout.trim()).toBe('app|de_DE.utf8|de_DE.utf8');
+    expect((await sh(q('select extname from pg_extension order by 1'))).stdout).toContain('pgcrypto');
+  }, 60_000);
+
+  it('the storage vault keys of the env are the keyring in /data/ecs-gpg (0700, uid 1000)', async () => {
+    expect((await ok('stat -c "%a %u" /data/ecs-gpg')).trim()).toBe('700 1000');
+    const keys = await ok("gpg --homedir /data/ecs-gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: '$1==\"uid\" {print $10}' | sort");
+    expect(keys.trim().split('\n')).toEqual(['ecs_authority TEST ONLY <ecs_authority@localhost>', 'ecs_mediaserver TEST ONLY <ecs_mediaserver@localhost>']);
+    expect((await ok('ls /data/ecs-gpg/private-keys-v1.d | wc -l')).trim()).toBe('2');
+    expect((await ok('/usr/local/share/appliance/import-vault-keys.sh --check; echo rc=$?')).trim()).toBe('rc=0');
   }, 60_000);
 
   it('a second push reports zero changes, push --test nothing to change', async () => {
@@ -126,63 +202,147 @@ describe('ECS appliance on a booted Debian 12 target', () => {
     expect(failures(rep.results)).toEqual([]);
     expect(changed(rep.results)).toEqual([]);
     expect(run.code).toBe(0);
-    // and a dry run against the configured host has nothing to report
     const dry = await push(['--test']);
     expect(dry.stdout).toMatch(/changed=0/);
     expect(dry.code).toBe(0);
   }, 600_000);
 
-  it('brine installed by the states runs the highstate on the target: nothing to change', async () => {
-    // the env the appliance finds at boot; node is Debian's (18)
-    const put = await sh('install -m 0600 /dev/stdin /app/env.yml', { stdin: readFileSync(tree.env, 'utf8') });
-    expect(put.exitCode).toBe(0);
-    expect((await sh('node --version')).stdout).toMatch(/^v18\./);
-    const dry = await sh('NO_COLOR=1 brine highstate --test');
-    expect(dry.stderr).toBe('');
-    expect(dry.stdout).toMatch(/Failed:\s+0/);
-    expect(dry.exitCode).toBe(0);
-    const real = await sh('NO_COLOR=1 brine highstate');
-    expect(real.stdout).toMatch(/Failed:\s+0/);
-    expect(real.stdout).toMatch(/changed=0|Succeeded: \d+\n/);
-    expect(real.exitCode).toBe(0);
-  }, 600_000);
-
   it('after editing the env (backup url, client_certs_mandatory) --test shows exactly those files and restarts, no secret', async () => {
+    await ok('install -m 0600 /dev/stdin /app/env.yml && brine env activate', { stdin: readFileSync(tree.env, 'utf8') });
     const edit = await sh(
       "sed -i -e 's|url: file:///volatile/ecs-backup-test/|url: sftp://backup@backup.example.org/ecs/|' " +
         "-e 's|client_certs_mandatory: false|client_certs_mandatory: true|' /app/env.yml && grep -c 'sftp://backup@\\|client_certs_mandatory: true' /app/env.yml",
     );
     expect(edit.stdout.trim()).toBe('2');
-    expect((await sh('brine env activate')).exitCode).toBe(0);
-    const dry = await sh('NO_COLOR=1 brine highstate --test');
+    const dry = await sh('NO_COLOR=1 brine highstate --test --env /app/env.yml');
     expect(dry.exitCode).toBe(2);
-    const json = await sh('brine highstate --test --out json');
+    const json = await sh('brine highstate --test --env /app/env.yml --out json');
     const results = (JSON.parse(json.stdout) as { results: JsonResult[] }).results;
     expect(changed(results).sort()).toEqual(['file.managed /etc/appliance/backup.conf', 'file.managed /etc/nginx/nginx.conf', 'service.running nginx']);
-    // the diffs, as a reviewer reads them
-    expect(dry.stdout).toContain('-BACKUP_URL="file:///volatile/ecs-backup-test/"');
     expect(dry.stdout).toContain('+BACKUP_URL="sftp://backup@backup.example.org/ecs/"');
-    expect(dry.stdout).toContain('-    ssl_verify_client optional;');
     expect(dry.stdout).toContain('+    ssl_verify_client on;');
-    expect(dry.stdout).toMatch(/would restart \(watched .*nginx\.conf.* would change\)/);
     expectNoSecrets(dry.stdout + dry.stderr + json.stdout);
-    // nothing changed on the host
     expect((await sh('grep -c sftp /etc/appliance/backup.conf')).stdout.trim()).toBe('0');
-    await sh('install -m 0600 /dev/stdin /app/env.yml && brine env activate', { stdin: readFileSync(tree.env, 'utf8') });
+    await ok('install -m 0600 /dev/stdin /app/env.yml && brine env activate', { stdin: readFileSync(tree.env, 'utf8') });
   }, 300_000);
 
-  it('the boot chain: prepare-env activates the env, prepare-appliance runs brine highstate', async () => {
-    const r = await sh('systemctl start prepare-appliance.service; echo rc=$?; systemctl is-active prepare-env prepare-appliance; stat -c %a /run/active-env.yml');
-    expect(r.stdout.trim().split('\n')).toEqual(['rc=0', 'active', 'active', '600']);
-    const log = await sh('journalctl -u prepare-appliance --no-pager -o cat');
-    expect(log.stdout).toMatch(/Failed:\s+0/);
-    expectNoSecrets(log.stdout);
-  }, 600_000);
+  it('the boot chain builds the ECS from its checkout, creates the database and starts the containers; https answers', async () => {
+    // the stand-in's base image, imported from the target's own files (no registry)
+    await ok('sh -s', { stdin: readFileSync(STANDIN_BASE, 'utf8'), timeoutMs: 300_000 });
+    await ok('systemctl start --no-block appliance.service');
+    const s = await waitForEcs('standin-1');
+    expect(s).toMatchObject({ ecs: 'stand-in', migrations: ['0001_initial'], internal_users: [], forwarded_proto: 'https' });
+    expect(s.users).toBe(1); // bootstrap's root user
+    const ps = await ok("docker ps --format '{{.Names}} {{.Image}}' | sort");
+    expect(ps.trim().split('\n')).toEqual(['ecs_ecs.beat_1 ecs/ecs:latest', 'ecs_ecs.smtpd_1 ecs/ecs:latest', 'ecs_ecs.web_1 ecs/ecs:latest', 'ecs_ecs.worker_1 ecs/ecs:latest']);
+    // the image is the checkout's build; the tags say which commit
+    const head = (await ok('git -C /app/ecs rev-parse HEAD')).trim();
+    expect((await ok('cat /app/etc/tags/last_build_ecs')).trim()).toBe(head);
+    expect((await ok('journalctl -u prepare-ecs -o cat --no-pager')).toString()).toMatch(/Applying ecs\.0001_initial\.\.\. OK/);
+    // the ECS took over the client CA (bootstrap wrote its certificate, nginx verifies with it)
+    expect(await ok('openssl x509 -noout -subject -in /data/ecs-ca/ca.cert.pem')).toContain('ECS Client CA');
+    expect((await ok('journalctl -u prepare-appliance -o cat --no-pager'))).toMatch(/Failed:\s+0/);
+    expectNoSecrets(await ok('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager'));
+  }, 900_000);
+
+  it('first user (manual 3.3): create-internal-user, then create-client-certificate mails the certificate', async () => {
+    await ok('id office >/dev/null 2>&1 || useradd -m office');
+    const user = await ok("create-internal-user.sh office@localhost 'Ada' 'Office' f");
+    const pass = /created\/updated user office@localhost with passphrase ([a-z0-9]{16})/.exec(user)?.[1];
+    expect(pass, user).toBeTruthy();
+    expect((await ok(q("select u.first_name, u.last_name, p.is_internal, p.gender, g.name from auth_user u join users_userprofile p on p.user_id = u.id join auth_user_groups ug on ug.user_id = u.id join auth_group g on g.id = ug.group_id where u.email = 'office@localhost'"))).trim()).toBe('Ada|Office|t|f|EC-Office');
+    expect((await ok(q("select password like 'pbkdf2_sha256$%' from auth_user where email = 'office@localhost'"))).trim()).toBe('t');
+    // bad input: usage, exit 3
+    expect((await sh("create-internal-user.sh office@localhost 'Ada' 'Office' x")).exitCode).toBe(3);
+    expect((await sh('create-client-certificate.sh nobody@localhost cert1')).exitCode).not.toBe(0);
+
+    const cert = await ok('create-client-certificate.sh office@localhost ada-office 7');
+    const certPass = /Created and sent certificate ada-office for office@localhost using passphrase ([a-z0-9]{16})/.exec(cert)?.[1];
+    expect(certPass, cert).toBeTruthy();
+    // the mail reached the user's mailbox (postfix delivers to ~/Maildir); its attachment opens with the passphrase
+    let mail = '';
+    for (let i = 0; i < 40 && !mail.includes('ada-office.p12'); i++) {
+      mail = (await sh('cat /home/office/Maildir/new/* 2>/dev/null')).stdout;
+      if (!mail.includes('ada-office.p12')) await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(mail).toContain('Subject: Certificate ada-office');
+    const subject = await ok(`python3 - <<'EOF' | openssl pkcs12 -nokeys -clcerts -passin pass:${certPass} | openssl x509 -noout -subject -nameopt compat
+import email, glob, sys
+for f in glob.glob('/home/office/Maildir/new/*'):
+    for part in email.message_from_binary_file(open(f, 'rb')).walk():
+        if part.get_filename() == 'ada-office.p12':
+            sys.stdout.buffer.write(part.get_payload(decode=True))
+EOF`);
+    expect(subject).toContain('CN=ada-office');
+    expect(subject).toContain('emailAddress=office@localhost');
+    // issued by the ECS's CA, recorded by the ECS
+    expect((await ok(q("select cn from pki_certificate"))).trim()).toBe('ada-office');
+  }, 300_000);
+
+  it('a reboot brings everything back; then a highstate changes nothing', async () => {
+    const webBefore = (await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim();
+    await target.reboot();
+    const s = await waitForEcs('standin-1');
+    expect(s.internal_users).toEqual(['office@localhost']);
+    expect((await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim()).not.toBe(webBefore);
+    // no rebuild after a reboot without a new commit
+    expect(await ok('journalctl -b -u prepare-ecs -o cat --no-pager')).toMatch(/is built already, skipping the build/);
+    const run = await sh('brine highstate --env /run/active-env.yml --out json');
+    const results = (JSON.parse(run.stdout) as { results: JsonResult[] }).results;
+    expect(failures(results)).toEqual([]);
+    expect(changed(results)).toEqual([]);
+    expect(run.exitCode).toBe(0);
+  }, 900_000);
+
+  it('update (manual 4.5): a new ECS commit is rebuilt; the database is dumped before migrating; no change, no restart', async () => {
+    await commitStandin(
+      `echo standin-2 > VERSION; printf 'CREATE TABLE core_update_probe (id serial PRIMARY KEY);\\n' > ecs/migrations/0002_update_probe.sql`,
+      'ECS stand-in 2: a migration',
+    );
+    const up = await sh('/usr/local/sbin/appliance-update.sh', { timeoutMs: 1_200_000 });
+    expect(up.exitCode, up.stdout.slice(-3000) + up.stderr.slice(-3000)).toBe(0);
+    expect(up.stdout).toMatch(/new ECS source/);
+    expect(up.stdout).toMatch(/restarting the appliance/);
+    const s = await waitForEcs('standin-2');
+    expect(s.migrations).toEqual(['0001_initial', '0002_update_probe']);
+    expect(s.internal_users).toEqual(['office@localhost']);
+    // the dump was taken before the migration: it has the users, not the new table
+    const listing = await ok('pg_restore -l /data/ecs-pgdump/ecs-migrate.pgdump');
+    expect(listing).toMatch(/TABLE public auth_user /);
+    expect(listing).not.toMatch(/core_update_probe/);
+    // nothing new: no rebuild, no restart
+    const webBefore = (await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim();
+    const again = await sh('/usr/local/sbin/appliance-update.sh', { timeoutMs: 1_200_000 });
+    expect(again.exitCode, again.stderr.slice(-3000)).toBe(0);
+    expect(again.stdout).toMatch(/nothing changed, the appliance keeps running/);
+    expect((await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim()).toBe(webBefore);
+    // Debian 12: reboot-notifier is what writes /run/reboot-required
+    expect(await ok('dpkg-query -W -f "${Status}" reboot-notifier unattended-upgrades')).toMatch(/^(install ok installed){2}$/);
+    expect(await ok('cat /etc/apt/apt.conf.d/50unattended-upgrades')).toContain('label=Debian-Security');
+  }, 1_800_000);
+
+  it('a failed ECS build keeps the previous image running and says so', async () => {
+    await commitStandin("sed -i 's|^WORKDIR /app/ecs|RUN false\\nWORKDIR /app/ecs|' Dockerfile", 'ECS stand-in 3: a broken build');
+    await ok('brine highstate --env /run/active-env.yml >/dev/null', { timeoutMs: 600_000 });
+    const before = (await ok("docker image inspect -f '{{.Id}}' ecs/ecs:latest")).trim();
+    await ok('systemctl restart --no-block appliance.service');
+    const s = await waitForEcs('standin-2');
+    expect(s.migrations).toEqual(['0001_initial', '0002_update_probe']);
+    expect((await ok("docker image inspect -f '{{.Id}}' ecs/ecs:latest")).trim()).toBe(before);
+    expect(await ok('journalctl -u prepare-ecs -o cat --no-pager -n 200')).toMatch(/ECS build \S+ failed, restarting the old image/);
+    expect((await ok('cat /app/etc/tags/last_failed_build_ecs')).trim()).toBe((await ok('git -C /app/ecs rev-parse HEAD')).trim());
+    // repair the source: the next start builds it
+    await commitStandin('git revert --no-commit HEAD', 'ECS stand-in 4: build repaired');
+    await ok('brine highstate --env /run/active-env.yml >/dev/null', { timeoutMs: 600_000 });
+    await ok('systemctl restart --no-block appliance.service');
+    await waitForEcs('standin-2');
+    expect((await ok('cat /app/etc/tags/last_build_ecs')).trim()).toBe((await ok('git -C /app/ecs rev-parse HEAD')).trim());
+  }, 1_200_000);
 
   it('update: appliance:update:automatic and :oncalendar drive the appliance-update timer', async () => {
     expect((await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer')).stdout.trim().split('\n')).toEqual(['disabled', 'inactive']);
-    await sh(`sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* 05:15:00"|' /app/env.yml && brine env activate`);
-    const run = await sh('NO_COLOR=1 brine highstate');
+    await ok(`sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* 05:15:00"|' /app/env.yml && brine env activate`);
+    const run = await sh('NO_COLOR=1 brine highstate --env /run/active-env.yml');
     expect(run.stdout).toMatch(/Failed:\s+0/);
     expect(run.exitCode).toBe(0);
     const t = await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer; systemctl show -p TimersCalendar --value appliance-update.timer');
@@ -191,37 +351,54 @@ describe('ECS appliance on a booted Debian 12 target', () => {
     expect(calendar).toContain('05:15:00');
   }, 300_000);
 
-  it('backup: refuses an empty storage vault, then an encrypted duplicity backup that recover-from-backup restores', async () => {
+  it('backup, wipe, a fresh start, recover-from-backup --yes-i-am-sure: the same rows and files back', async () => {
     const refused = await sh('/usr/local/sbin/appliance-backup.sh');
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('backup refused: /data/ecs-storage-vault is empty');
-    const q = (sql: string) => `runuser -u postgres -- psql -p ${PG_PORT} -d ecs -Atc "${sql}"`;
-    const seed = await sh(`cd / && echo 'vault document 1' > /data/ecs-storage-vault/doc1 && ${q('create table backup_probe(x int); insert into backup_probe values (42)')}`);
-    expect(seed.exitCode).toBe(0);
-    const backup = await sh('/usr/local/sbin/appliance-backup.sh');
+    await ok("printf 'vault document 1\\n' > /data/ecs-storage-vault/doc1 && chown 1000:1000 /data/ecs-storage-vault/doc1");
+    const before = await status();
+    expect(before?.vault_files).toEqual(['doc1']);
+    const rows = () => ok(q("select string_agg(email || ':' || first_name, ',' order by email) from auth_user") + ' && ' + q('select count(*) from pki_certificate'));
+    const rowsBefore = await rows();
+    const backup = await sh('/usr/local/sbin/appliance-backup.sh', { timeoutMs: 600_000 });
     expect(backup.exitCode, backup.stderr).toBe(0);
     const files = await sh('ls /volatile/ecs-backup-test/; grep -rl "vault document" /volatile/ecs-backup-test/ || true');
     expect(files.stdout).toMatch(/duplicity-full\.\S+\.vol1\.difftar\.gpg/);
-    expect(files.stdout).not.toContain('/volatile/ecs-backup-test/'); // nothing readable without the key
+    expect(files.stdout).not.toContain('/volatile/ecs-backup-test/');
     expectNoSecrets(backup.stdout + backup.stderr);
-    // lose the data, recover it
-    await sh(`cd / && rm /data/ecs-storage-vault/doc1 && runuser -u postgres -- dropdb -p ${PG_PORT} ecs`);
-    const recover = await sh('/usr/local/sbin/recover-from-backup.sh --yes');
-    expect(recover.exitCode, recover.stderr).toBe(0);
-    expect((await sh('cat /data/ecs-storage-vault/doc1')).stdout.trim()).toBe('vault document 1');
-    expect((await sh(`cd / && ${q('select x from backup_probe')}`)).stdout.trim()).toBe('42');
-  }, 300_000);
 
-  it('standby: the highstate does nothing', async () => {
-    await sh("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");
-    const dry = await sh('brine highstate --test --out json');
+    // wipe: the data is lost; the boot chain makes a fresh appliance (new database, bootstrap)
+    await ok(`systemctl stop appliance.service prepare-ecs.service; rm -rf /data/ecs-storage-vault/* /data/ecs-pgdump/*; rm -f /app/etc/tags/last_migration_ecs
+      cd / && runuser -u postgres -- dropdb -p ${PG_PORT} ecs`);
+    await ok('systemctl restart --no-block appliance.service');
+    const fresh = await waitForEcs('standin-2');
+    expect(fresh).toMatchObject({ users: 1, internal_users: [], vault_files: [] });
+
+    // the manual's flag; anything else is a usage error that changes nothing
+    expect((await sh('/usr/local/sbin/recover-from-backup.sh --yes')).exitCode).toBe(3);
+    const recover = await sh('/usr/local/sbin/recover-from-backup.sh --yes-i-am-sure', { timeoutMs: 900_000 });
+    expect(recover.exitCode, recover.stdout.slice(-3000) + recover.stderr.slice(-3000)).toBe(0);
+    expect(recover.stdout).toMatch(/the existing database ecs is kept as ecs_replaced_\d+/);
+    const after = await waitForEcs('standin-2');
+    expect(after).toMatchObject({ users: before!.users, internal_users: ['office@localhost'], vault_files: ['doc1'], migrations: before!.migrations });
+    expect(await rows()).toBe(rowsBefore);
+    expect((await ok('cat /data/ecs-storage-vault/doc1')).trim()).toBe('vault document 1');
+  }, 1_800_000);
+
+  it('standby: no container runs, nginx shows the standby page, the highstate does nothing', async () => {
+    await ok("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");
+    await ok('systemctl restart appliance.service', { timeoutMs: 600_000 });
+    expect((await ok("docker ps -q | wc -l")).trim()).toBe('0');
+    const page = await sh('curl -sk https://localhost/');
+    expect(page.stdout).toContain('Appliance Standby');
+    expect((await sh('test -e /run/appliance-failed && echo failed || echo ok')).stdout.trim()).toBe('ok');
+    const dry = await sh('brine highstate --test --env /run/active-env.yml --out json');
     expect(dry.exitCode).toBe(0);
     expect((JSON.parse(dry.stdout) as { results: unknown[] }).results).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
   it('a failing boot chain leaves /run/appliance-failed and does not loop', async () => {
-    // an env the schema refuses: prepare-env fails, appliance-failed@ marks the appliance failed
-    await sh("sed -i 's|^  standby: true|  standby: false|; s|^  domain: localhost|  domain: \"not a domain\"|' /app/env.yml");
+    await ok("sed -i 's|^  standby: true|  standby: false|; s|^  domain: localhost|  domain: \"not a domain\"|' /app/env.yml");
     const r = await sh('systemctl stop prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service; echo rc=$?');
     expect(r.stdout).toContain('rc=1');
     let failed = '';
@@ -230,7 +407,6 @@ describe('ECS appliance on a booted Debian 12 target', () => {
       if (failed !== 'yes') await new Promise((res) => setTimeout(res, 250));
     }
     expect(failed).toBe('yes');
-    // the chain refuses to start again until an operator clears the mark
     const again = await sh('systemctl start prepare-env.service; systemctl show -p ConditionResult --value prepare-env.service');
     expect(again.stdout.trim()).toBe('no');
   }, 300_000);
