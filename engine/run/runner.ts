@@ -9,6 +9,7 @@ import { prefetchFacts } from './facts.js';
 import { Aggregator, applyTogether } from './aggregate.js';
 import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
+import { prepareChunks } from './prepare.js';
 import type { RunReport, StateResult } from './types.js';
 
 export interface RunOptions {
@@ -34,9 +35,11 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let runNum = 0;
   let aborted: string | undefined;
 
+  // compile phase, part two: sources read and templates rendered before anything changes
+  const prepared = await prepareChunks(compiled.chunks, o);
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
-    prefetchFacts(compiled.chunks, o, (c) => agg.mayAbsorb(c)),
+    prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
     prefetchCreates(compiled.chunks, o.host),
   ]);
   const env: ExecEnv = {
@@ -45,6 +48,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     statesDir: o.statesDir,
     render: o.render,
     debug: o.debug,
+    prepared,
     results,
     byKey: compiled.byKey,
     takeFacts(c) {
