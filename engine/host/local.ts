@@ -3,10 +3,11 @@
 // and commands get BRINE_ROOT in their environment so shell snippets can prefix paths with it.
 
 import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { createReadStream, promises as fs, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import type { ExecOptions, ExecResult, FileStat, FileType, Host, WriteOptions } from './host.js';
+import type { ExecOptions, ExecResult, FileStat, FileType, HeldCommand, Host, WriteOptions } from './host.js';
 import { groupName, userHome, userName } from './local-ids.js';
 import { writeFileAtomicLocal } from './local-write.js';
 
@@ -46,9 +47,31 @@ export class LocalHost implements Host {
   readonly name: string;
   readonly root: string | undefined;
 
+  /**
+   * The run lock: /run/brine.lock, or for a --root one lock per root directory kept outside it
+   * (/run/brine/root-HASH.lock), so a dry run leaves the tree under the root untouched.
+   */
+  readonly runLockPath: string;
+
   constructor(o: LocalHostOptions = {}) {
     this.root = o.root ? resolve(o.root) : undefined;
     this.name = this.root ? `local:${this.root}` : 'local';
+    this.runLockPath = this.root ? `/run/brine/root-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.lock` : '/run/brine.lock';
+  }
+
+  hold(argv: string[], onLine: (line: string) => void): HeldCommand {
+    // own process group: a Ctrl-C meant for brine must not end the lock before brine has cleaned up;
+    // when brine dies, the pipe to the command's stdin closes and the command ends
+    const sub = execa(argv[0]!, argv.slice(1), { env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' }, extendEnv: false, reject: false, detached: true, stdin: 'pipe', stderr: 'ignore', cwd: '/' });
+    createInterface({ input: sub.stdout! }).on('line', onLine);
+    const exited = sub.then((r) => r.exitCode ?? 1);
+    return {
+      exited,
+      async release() {
+        sub.stdin?.end();
+        await exited;
+      },
+    };
   }
 
   /** The real path of a path as states name it. */

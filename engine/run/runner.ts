@@ -10,6 +10,7 @@ import { Aggregator, applyTogether } from './aggregate.js';
 import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
+import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 
 export interface RunOptions {
@@ -24,6 +25,8 @@ export interface RunOptions {
   aggregate?: boolean;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
+  /** A stop from outside (signals): no new state starts after it. */
+  control?: RunControl;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -71,15 +74,16 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     return q;
   };
 
+  const stopped = (): boolean => !!o.control?.stopped;
   const runOne = async (c: Chunk): Promise<void> => {
-    if (aborted && !agg.claimOf(c.key)) return;
+    if ((aborted || stopped()) && !agg.claimOf(c.key)) return;
     const exec = async (): Promise<StateResult | undefined> => {
       // absorbed into another state's apply: report what was done on its behalf (even after a
       // failhard abort: the change was made)
       const claim = agg.claimOf(c.key);
       const absorbed = claim && (await claim);
       if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
-      if (aborted) return undefined;
+      if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
       return executeChunk(c, env);
     };
@@ -94,15 +98,29 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     let p = done.get(c.key);
     if (p) return p;
     const preds = [...(compiled.after.get(c.key) ?? [])].map((k) => schedule(compiled.byKey.get(k)!));
-    p = Promise.all(preds).then(() => (aborted && !agg.claimOf(c.key) ? undefined : queue.add(() => runOne(c))));
+    p = Promise.all(preds).then(() => ((aborted || stopped()) && !agg.claimOf(c.key) ? undefined : queue.add(() => runOne(c))));
     done.set(c.key, p);
     return p;
   };
-  await Promise.all(compiled.chunks.map(schedule));
+  const report = (): RunReport => ({
+    host: o.host.name,
+    test: o.test,
+    results: compiled.chunks.map((c) => results.get(c.key)).filter((r): r is StateResult => !!r),
+    startedAt: new Date(t0).toISOString(),
+    durationMs: Date.now() - t0,
+    ...(aborted ? { aborted } : {}),
+    ...(o.control?.stopped ? { interrupted: o.control.stopped } : {}),
+  });
+  const untrack = o.control?.track(report);
+  try {
+    await Promise.all(compiled.chunks.map(schedule));
+  } finally {
+    untrack?.();
+  }
 
   // listen / listen_in: at the end of the run, refresh listeners whose targets changed.
   const listened: StateResult[] = [];
-  if (!aborted) {
+  if (!aborted && !stopped()) {
     for (const c of compiled.chunks) {
       const reqs = c.requisites.filter((r) => r.kind === 'listen');
       const own = results.get(c.key);
@@ -121,6 +139,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     startedAt: new Date(t0).toISOString(),
     durationMs: Date.now() - t0,
     aborted,
+    ...(o.control?.stopped ? { interrupted: o.control.stopped } : {}),
   };
 }
 
