@@ -13,6 +13,7 @@ import { runCompiled, type RunControl } from './run/index.js';
 import { acquireRunLock, type LockOptions } from './host/run-lock.js';
 import { cleanStaleTemps } from './host/temp-cleanup.js';
 import { dirname, isAbsolute } from 'node:path';
+import { envModeWarning } from './env/file-mode.js';
 import type { RunReport } from './run/types.js';
 
 export { defaultDirs } from './dirs.js';
@@ -90,6 +91,8 @@ export interface PreparedHost {
   pillar: Record<string, unknown>;
   minionId: string;
   envSource: string | null;
+  /** One-line warnings for the operator (an env.yml others may read). */
+  warnings: string[];
 }
 
 /**
@@ -110,7 +113,8 @@ export async function prepareHost(o: {
   grains.id = minionId;
   const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv });
   for (const s of loaded.secrets) o.redactor.add(s);
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource };
+  const modeWarning = await envModeWarning(o.host, o.envFile, loaded.envSource);
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings: modeWarning ? [modeWarning] : [] };
 }
 
 /** The directories a run writes files into: where a killed run may have left temp files. */

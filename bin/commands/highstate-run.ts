@@ -22,6 +22,7 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
   });
   try {
     const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
+    for (const w of prepared.warnings) process.stderr.write(`brine: warning: ${w}\n`);
     const report = await runStates({
       host,
       statesDir,

@@ -84,9 +84,10 @@ export interface Host {
   /**
    * --root hosts: the path as states name it with every symlink resolved inside the root (never on
    * the real filesystem), still as a path within the root; shell snippets that prefix $BRINE_ROOT
-   * use it so the kernel follows no link out of the root.
+   * use it so the kernel follows no link out of the root. followLast (default true): the last
+   * component too; off for commands that act on a link itself (chown -h).
    */
-  resolvePath?(path: string): Promise<string>;
+  resolvePath?(path: string, followLast?: boolean): Promise<string>;
   /** Run argv (never a joined string). */
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** File contents, or null when it does not exist. */

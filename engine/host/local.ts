@@ -5,11 +5,12 @@
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { createReadStream, promises as fs, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { ExecOptions, ExecResult, FileStat, FileType, HeldCommand, Host, WriteOptions } from './host.js';
 import { groupName, userHome, userName } from './local-ids.js';
 import { writeFileAtomicLocal } from './local-write.js';
+import { resolveInRoot } from './root-jail.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -74,9 +75,16 @@ export class LocalHost implements Host {
     };
   }
 
-  /** The real path of a path as states name it. */
-  path(p: string): string {
-    return this.root ? join(this.root, resolve('/', p)) : p;
+  /**
+   * The real path of a path as states name it. Under --root every symlink on the way resolves
+   * inside the root (root-jail.ts); followLast: the last component too (off: the link itself).
+   */
+  path(p: string, followLast = true): string {
+    return this.root ? join(this.root, resolveInRoot(this.root, resolve('/', p), followLast)) : p;
+  }
+
+  async resolvePath(p: string, followLast = true): Promise<string> {
+    return this.root ? resolveInRoot(this.root, resolve('/', p), followLast) : p;
   }
 
   async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -140,7 +148,8 @@ export class LocalHost implements Host {
   }
 
   writeFileAtomic(path: string, data: string | Buffer, opts?: WriteOptions): Promise<void> {
-    return writeFileAtomicLocal(this.path(path), data, opts);
+    // the temp file is renamed over the path itself (a link there is replaced, as without --root)
+    return writeFileAtomicLocal(this.path(path, false), data, opts);
   }
 
   async stat(path: string): Promise<FileStat | null> {
@@ -154,7 +163,7 @@ export class LocalHost implements Host {
 
   async lstat(path: string): Promise<FileStat | null> {
     try {
-      return toFileStat(await fs.lstat(this.path(path)));
+      return toFileStat(await fs.lstat(this.path(path, false)));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -163,7 +172,7 @@ export class LocalHost implements Host {
 
   async readlink(path: string): Promise<string | null> {
     try {
-      return await fs.readlink(this.path(path));
+      return await fs.readlink(this.path(path, false));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (isMissing(e) || code === 'EINVAL') return null;
@@ -173,12 +182,34 @@ export class LocalHost implements Host {
 
   async mkdir(path: string, opts: { mode?: number; recursive?: boolean } = {}): Promise<void> {
     const real = this.path(path);
-    await fs.mkdir(real, { recursive: opts.recursive ?? false, mode: opts.mode ?? 0o755 });
-    if (opts.mode !== undefined) await fs.chmod(real, opts.mode);
+    const mode = opts.mode ?? 0o755;
+    // every directory made gets the mode exactly, whatever the umask (Salt's makedirs: parents too)
+    const made: string[] = [];
+    for (let d = real; ; d = dirname(d)) {
+      if (await fs.lstat(d).then(() => true, () => false)) break;
+      made.unshift(d);
+      if (!opts.recursive || dirname(d) === d) break;
+    }
+    if (!made.length) {
+      if (!opts.recursive) await fs.mkdir(real); // exists: EEXIST
+      else if (opts.mode !== undefined) await fs.chmod(real, opts.mode);
+      return;
+    }
+    for (const d of made) {
+      const mine = await fs.mkdir(d, { mode }).then(
+        () => true,
+        async (e: NodeJS.ErrnoException) => {
+          // another state made it meanwhile: fine where mkdir -p would be fine
+          if (e.code !== 'EEXIST' || (d === real && !opts.recursive) || !(await fs.stat(d)).isDirectory()) throw e;
+          return false;
+        },
+      );
+      if (mine || d === real) await fs.chmod(d, mode);
+    }
   }
 
   async remove(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
-    const real = this.path(path);
+    const real = this.path(path, false);
     let st: Stats;
     try {
       st = await fs.lstat(real);
@@ -195,7 +226,7 @@ export class LocalHost implements Host {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await fs.rename(this.path(from), this.path(to));
+    await fs.rename(this.path(from, false), this.path(to, false));
   }
 
   async hash(path: string): Promise<string | null> {

@@ -332,7 +332,8 @@ export class SshHost implements Host {
       if (st) this.fail('mkdir', path, new Error('exists and is not a directory'));
       const parent = posix.dirname(path);
       if (parent === path) this.fail('mkdir', path, e);
-      await this.mkdir(parent, { recursive: true });
+      // parents get the same mode, set exactly (sftp-server's umask would narrow it otherwise)
+      await this.mkdir(parent, { recursive: true, mode: opts.mode ?? 0o755 });
       await this.mkdir(path, { mode: opts.mode });
       return;
     }
