@@ -54,6 +54,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     prepared,
     results,
     byKey: compiled.byKey,
+    after: compiled.after,
     takeFacts(c) {
       if (applying || !facts.has(c.key)) return undefined;
       const f = facts.get(c.key);
