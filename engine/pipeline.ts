@@ -9,7 +9,11 @@ import { Renderer } from './render/index.js';
 import { loadSls } from './load/index.js';
 import { matchTop, readTop } from './top/index.js';
 import { compile, type CompiledRun } from './compile/index.js';
-import { runCompiled } from './run/index.js';
+import { runCompiled, type RunControl } from './run/index.js';
+import { acquireRunLock, type LockOptions } from './host/run-lock.js';
+import { cleanStaleTemps } from './host/temp-cleanup.js';
+import { dirname, isAbsolute } from 'node:path';
+import { envModeWarning } from './env/file-mode.js';
 import type { RunReport } from './run/types.js';
 
 export { defaultDirs } from './dirs.js';
@@ -32,6 +36,12 @@ export interface RunStatesOptions extends StatesInput {
   aggregate?: boolean;
   redactor: Redactor;
   debug?: (msg: string) => void;
+  /** The run lock on the host (default: take it, wait up to 300 s when busy); false: no lock. */
+  lock?: LockOptions | false;
+  /** Stops the run from outside (signals). */
+  control?: RunControl;
+  /** One-line notices for the operator (temp files removed...). */
+  notice?: (msg: string) => void;
 }
 
 export interface CompiledStates {
@@ -81,6 +91,8 @@ export interface PreparedHost {
   pillar: Record<string, unknown>;
   minionId: string;
   envSource: string | null;
+  /** One-line warnings for the operator (an env.yml others may read). */
+  warnings: string[];
 }
 
 /**
@@ -101,20 +113,43 @@ export async function prepareHost(o: {
   grains.id = minionId;
   const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv });
   for (const s of loaded.secrets) o.redactor.add(s);
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource };
+  const modeWarning = await envModeWarning(o.host, o.envFile, loaded.envSource);
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings: modeWarning ? [modeWarning] : [] };
+}
+
+/** The directories a run writes files into: where a killed run may have left temp files. */
+export function writeDirs(compiled: CompiledRun): string[] {
+  const dirs = new Set<string>();
+  for (const c of compiled.chunks) {
+    if (c.module !== 'file' || typeof c.args.name !== 'string' || !isAbsolute(c.args.name)) continue;
+    dirs.add(dirname(c.args.name));
+    if (c.fun === 'recurse' || c.fun === 'directory') dirs.add(c.args.name);
+  }
+  return [...dirs];
 }
 
 export async function runStates(o: RunStatesOptions): Promise<RunReport> {
   const { renderer, compiled } = compileStates(o);
   registerSecretArgs(compiled, o.redactor);
-  return runCompiled(compiled, {
-    host: o.host,
-    test: o.test,
-    statesDir: o.statesDir,
-    concurrency: o.concurrency,
-    failhard: o.failhard,
-    aggregate: o.aggregate,
-    debug: o.debug,
-    render: (text, file, context) => renderer.renderString(text, file, context),
-  });
+  // one run at a time per host (dry runs too: their facts would be half-applied otherwise)
+  const lock = o.lock === false ? undefined : await acquireRunLock(o.host, o.lock ?? { waitMs: 300_000 });
+  try {
+    if (lock && !o.test) {
+      const removed = await cleanStaleTemps(o.host, writeDirs(compiled), lock.since);
+      if (removed.length) o.notice?.(`removed ${removed.length} temp file(s) an interrupted run left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`);
+    }
+    return await runCompiled(compiled, {
+      host: o.host,
+      test: o.test,
+      statesDir: o.statesDir,
+      concurrency: o.concurrency,
+      failhard: o.failhard,
+      aggregate: o.aggregate,
+      debug: o.debug,
+      control: o.control,
+      render: (text, file, context) => renderer.renderString(text, file, context),
+    });
+  } finally {
+    await lock?.release();
+  }
 }

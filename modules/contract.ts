@@ -45,10 +45,20 @@ export interface StateCtx<Args = Record<string, unknown>> {
    */
   pendingRequisite?: string;
   /**
+   * Dry run only: the pending upstream state that may create a missing fact (a user, a group...,
+   * see engine/run/deferral.ts), e.g. 'user: app'; undefined when nothing pending creates it.
+   */
+  pendingProvider?(kind: 'user' | 'group' | 'path' | 'unit' | 'package' | 'locale', name: string): string | undefined;
+  /**
    * The states linked to this one by require or watch, either way (written, *_in, or implicit
    * directory ordering). Absent outside a run. file.directory's clean keeps their files.
    */
   linkedStates?(): LinkedState[];
+  /**
+   * What the function's `prepare` returned for this state in the compile phase (rendered
+   * contents...). Absent when the function has no prepare, or outside a run.
+   */
+  prepared?: unknown;
 }
 
 export interface LinkedState {
@@ -69,6 +79,12 @@ export interface ApplyOutput {
 export interface StateFunction<Args = any, Facts = any> {
   /** ajv validates args at compile time; `name` is always present in args. */
   schema: JSONSchema;
+  /**
+   * Compile phase, before any state of the run applies: reads and renders what the state takes
+   * from the controller (salt:// sources, templates). A throw stops the run with nothing changed
+   * (exit 3). The result reaches gather/plan/apply as `ctx.prepared`; computed once per run.
+   */
+  prepare?(args: Args, ctx: StateCtx<Args>): Promise<unknown>;
   /** Read-only facts. Never changes the host. */
   gather(host: Host, args: Args, ctx: StateCtx<Args>): Promise<Facts>;
   /**

@@ -6,14 +6,23 @@ import { prepareHost, runStates } from '../../engine/pipeline.js';
 import { exitCodeFor, formatReport, wantColor } from '../../engine/report/index.js';
 import { errorRedactor } from '../main.js';
 import { dirOption, resolveDirs, type RunFlags } from './highstate.js';
+import { RunControl } from '../../engine/run/control.js';
+import type { RunReport } from '../../engine/run/types.js';
+import { exitCodeForStop, handleStopSignals } from './stop-signals.js';
 
 export async function run(flags: RunFlags, sls: string[] | undefined): Promise<void> {
   if (flags.root) dirOption('--root', flags.root);
   if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
   const { statesDir, pillarDir } = resolveDirs(flags);
   const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
+  const control = new RunControl();
+  const fmt = (r: RunReport) => formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
+  const unhandle = handleStopSignals(control, (reports) => {
+    for (const r of reports) process.stdout.write(fmt(r));
+  });
   try {
     const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
+    for (const w of prepared.warnings) process.stderr.write(`brine: warning: ${w}\n`);
     const report = await runStates({
       host,
       statesDir,
@@ -26,13 +35,21 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
       failhard: flags.failhard,
       aggregate: flags.aggregate,
       redactor: errorRedactor,
+      lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
+      control,
+      notice: (m) => process.stderr.write(`brine: ${m}\n`),
     });
     if (!report.results.length) {
       process.stderr.write(`brine: warning: no states selected${sls ? '' : ` for minion '${prepared.minionId}' by top.sls`}\n`);
     }
-    process.stdout.write(formatReport(report, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full }));
+    process.stdout.write(fmt(report));
     process.exitCode = exitCodeFor(report, !!flags.test);
+    if (report.interrupted) {
+      process.stderr.write(`brine: stopped by ${report.interrupted}: the states not started did not run\n`);
+      process.exitCode = exitCodeForStop(report.interrupted);
+    }
   } finally {
+    unhandle();
     await host.close();
   }
 }

@@ -22,6 +22,14 @@ export interface RunFlags {
   /** commander's --no-aggregate: false */
   aggregate?: boolean;
   full?: boolean;
+  /** Seconds to wait for another run's lock (0: refuse at once). */
+  lockTimeout: number;
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
+  return n;
 }
 
 function positiveInt(v: string): number {
@@ -63,7 +71,8 @@ function addRunOptions(cmd: Command): Command {
     .option('--concurrency <n>', 'states in flight at once', positiveInt, 4)
     .option('--failhard', 'stop after the first failed state')
     .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
-    .option('--full', 'highstate output: show unchanged states in full too');
+    .option('--full', 'highstate output: show unchanged states in full too')
+    .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
 }
 
 export function register(program: Command): void {

@@ -25,6 +25,7 @@ interface PushFlags {
   states?: string;
   pillar?: string;
   sls?: string[];
+  lockTimeout: number;
 }
 
 function positiveInt(flag: string) {
@@ -33,6 +34,12 @@ function positiveInt(flag: string) {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
     return n;
   };
+}
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
+  return n;
 }
 
 function collect(v: string, prev: string[] | undefined): string[] {
@@ -57,6 +64,7 @@ export function register(program: Command): void {
     .option('--connect-timeout <s>', 'seconds to connect and log in', positiveInt('--connect-timeout'), 15)
     .option('--command-timeout <s>', 'seconds any one command may run (default 1800)', positiveInt('--command-timeout'))
     .option('--sls <name...>', 'apply these SLS instead of the top file')
+    .option('--lock-timeout <s>', 'seconds to wait while another run holds a host (0: refuse at once)', seconds, 300)
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
@@ -67,7 +75,16 @@ export function register(program: Command): void {
       const { loadInventory, push, resolveTargets } = await import('../../engine/push/index.js');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
       const targets = resolveTargets(specs, inventory);
+      const { RunControl } = await import('../../engine/run/control.js');
+      const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
+      const { formatReport } = await import('../../engine/report/index.js');
+      const control = new RunControl();
+      const unhandle = handleStopSignals(control, (reports) => {
+        for (const rep of reports) process.stdout.write(`=== ${rep.host} (abandoned) ===\n${formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, { color: false, redactor: errorRedactor })}`);
+      });
       const r = await push({
+        control,
+        lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
         targets,
         statesDir,
         pillarDir,
@@ -90,6 +107,7 @@ export function register(program: Command): void {
         redactor: errorRedactor,
         write: (s) => process.stdout.write(s),
       });
-      process.exitCode = r.exitCode;
+      unhandle();
+      process.exitCode = control.stopped ? exitCodeForStop(control.stopped) : r.exitCode;
     });
 }

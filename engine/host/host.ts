@@ -63,9 +63,31 @@ export interface WriteOptions {
   group?: string;
 }
 
+/** A command that keeps running while the caller needs it (the run lock's holder). */
+export interface HeldCommand {
+  /** Resolves with the exit code when the command ends (on its own or after release). */
+  readonly exited: Promise<number>;
+  /** Closes the command's standard input (it ends at EOF) and waits for it to exit. */
+  release(): Promise<void>;
+}
+
 export interface Host {
   /** A label for output: 'local', 'root@example.org:22'. */
   readonly name: string;
+  /** Where the run lock lives on this host (default /run/brine.lock); see engine/host/run-lock.ts. */
+  readonly runLockPath?: string;
+  /**
+   * Starts argv and keeps it running, calling onLine for each line it prints, until release()
+   * closes its stdin; it also ends when this process or the connection dies (stdin EOF).
+   */
+  hold?(argv: string[], onLine: (line: string) => void): HeldCommand;
+  /**
+   * --root hosts: the path as states name it with every symlink resolved inside the root (never on
+   * the real filesystem), still as a path within the root; shell snippets that prefix $BRINE_ROOT
+   * use it so the kernel follows no link out of the root. followLast (default true): the last
+   * component too; off for commands that act on a link itself (chown -h).
+   */
+  resolvePath?(path: string, followLast?: boolean): Promise<string>;
   /** Run argv (never a joined string). */
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** File contents, or null when it does not exist. */

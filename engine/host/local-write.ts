@@ -3,11 +3,22 @@
 // chowned, written, fsynced, renamed over the target, and the directory fsynced.
 
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StateError } from '../errors.js';
 import { gidOf, uidOf } from './local-ids.js';
 import type { WriteOptions } from './host.js';
+
+/** Temp files being written right now: a run abandoned by a signal removes them (removeInFlightTemps). */
+const inFlight = new Set<string>();
+
+/** Removes the temp files of writes still in flight (synchronously: called right before exit). */
+export function removeInFlightTemps(): string[] {
+  const gone = [...inFlight];
+  for (const t of gone) rmSync(t, { force: true });
+  inFlight.clear();
+  return gone;
+}
 
 export async function writeFileAtomicLocal(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
@@ -24,6 +35,15 @@ export async function writeFileAtomicLocal(path: string, data: string | Buffer, 
   const gid = opts.group !== undefined ? gidOf(opts.group) : old ? old.gid : -1;
   if (uid === undefined) throw new StateError(path, `unknown user '${opts.owner}'`);
   if (gid === undefined) throw new StateError(path, `unknown group '${opts.group}'`);
+  inFlight.add(tmp);
+  try {
+    await writeTemp(tmp, path, dir, data, mode, uid, gid);
+  } finally {
+    inFlight.delete(tmp);
+  }
+}
+
+async function writeTemp(tmp: string, path: string, dir: string, data: string | Buffer, mode: number, uid: number, gid: number): Promise<void> {
   const fh = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode & 0o600);
   try {
     if (uid !== -1 || gid !== -1) await fh.chown(uid, gid);

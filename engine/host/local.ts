@@ -3,12 +3,14 @@
 // and commands get BRINE_ROOT in their environment so shell snippets can prefix paths with it.
 
 import { createHash } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { createReadStream, promises as fs, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
-import type { ExecOptions, ExecResult, FileStat, FileType, Host, WriteOptions } from './host.js';
+import type { ExecOptions, ExecResult, FileStat, FileType, HeldCommand, Host, WriteOptions } from './host.js';
 import { groupName, userHome, userName } from './local-ids.js';
 import { writeFileAtomicLocal } from './local-write.js';
+import { resolveInRoot } from './root-jail.js';
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -46,14 +48,43 @@ export class LocalHost implements Host {
   readonly name: string;
   readonly root: string | undefined;
 
+  /**
+   * The run lock: /run/brine.lock, or for a --root one lock per root directory kept outside it
+   * (/run/brine/root-HASH.lock), so a dry run leaves the tree under the root untouched.
+   */
+  readonly runLockPath: string;
+
   constructor(o: LocalHostOptions = {}) {
     this.root = o.root ? resolve(o.root) : undefined;
     this.name = this.root ? `local:${this.root}` : 'local';
+    this.runLockPath = this.root ? `/run/brine/root-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.lock` : '/run/brine.lock';
   }
 
-  /** The real path of a path as states name it. */
-  path(p: string): string {
-    return this.root ? join(this.root, resolve('/', p)) : p;
+  hold(argv: string[], onLine: (line: string) => void): HeldCommand {
+    // own process group: a Ctrl-C meant for brine must not end the lock before brine has cleaned up;
+    // when brine dies, the pipe to the command's stdin closes and the command ends
+    const sub = execa(argv[0]!, argv.slice(1), { env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' }, extendEnv: false, reject: false, detached: true, stdin: 'pipe', stderr: 'ignore', cwd: '/' });
+    createInterface({ input: sub.stdout! }).on('line', onLine);
+    const exited = sub.then((r) => r.exitCode ?? 1);
+    return {
+      exited,
+      async release() {
+        sub.stdin?.end();
+        await exited;
+      },
+    };
+  }
+
+  /**
+   * The real path of a path as states name it. Under --root every symlink on the way resolves
+   * inside the root (root-jail.ts); followLast: the last component too (off: the link itself).
+   */
+  path(p: string, followLast = true): string {
+    return this.root ? join(this.root, resolveInRoot(this.root, resolve('/', p), followLast)) : p;
+  }
+
+  async resolvePath(p: string, followLast = true): Promise<string> {
+    return this.root ? resolveInRoot(this.root, resolve('/', p), followLast) : p;
   }
 
   async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -117,7 +148,8 @@ export class LocalHost implements Host {
   }
 
   writeFileAtomic(path: string, data: string | Buffer, opts?: WriteOptions): Promise<void> {
-    return writeFileAtomicLocal(this.path(path), data, opts);
+    // the temp file is renamed over the path itself (a link there is replaced, as without --root)
+    return writeFileAtomicLocal(this.path(path, false), data, opts);
   }
 
   async stat(path: string): Promise<FileStat | null> {
@@ -131,7 +163,7 @@ export class LocalHost implements Host {
 
   async lstat(path: string): Promise<FileStat | null> {
     try {
-      return toFileStat(await fs.lstat(this.path(path)));
+      return toFileStat(await fs.lstat(this.path(path, false)));
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;
@@ -140,7 +172,7 @@ export class LocalHost implements Host {
 
   async readlink(path: string): Promise<string | null> {
     try {
-      return await fs.readlink(this.path(path));
+      return await fs.readlink(this.path(path, false));
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (isMissing(e) || code === 'EINVAL') return null;
@@ -150,12 +182,34 @@ export class LocalHost implements Host {
 
   async mkdir(path: string, opts: { mode?: number; recursive?: boolean } = {}): Promise<void> {
     const real = this.path(path);
-    await fs.mkdir(real, { recursive: opts.recursive ?? false, mode: opts.mode ?? 0o755 });
-    if (opts.mode !== undefined) await fs.chmod(real, opts.mode);
+    const mode = opts.mode ?? 0o755;
+    // every directory made gets the mode exactly, whatever the umask (Salt's makedirs: parents too)
+    const made: string[] = [];
+    for (let d = real; ; d = dirname(d)) {
+      if (await fs.lstat(d).then(() => true, () => false)) break;
+      made.unshift(d);
+      if (!opts.recursive || dirname(d) === d) break;
+    }
+    if (!made.length) {
+      if (!opts.recursive) await fs.mkdir(real); // exists: EEXIST
+      else if (opts.mode !== undefined) await fs.chmod(real, opts.mode);
+      return;
+    }
+    for (const d of made) {
+      const mine = await fs.mkdir(d, { mode }).then(
+        () => true,
+        async (e: NodeJS.ErrnoException) => {
+          // another state made it meanwhile: fine where mkdir -p would be fine
+          if (e.code !== 'EEXIST' || (d === real && !opts.recursive) || !(await fs.stat(d)).isDirectory()) throw e;
+          return false;
+        },
+      );
+      if (mine || d === real) await fs.chmod(d, mode);
+    }
   }
 
   async remove(path: string, opts: { recursive?: boolean } = {}): Promise<void> {
-    const real = this.path(path);
+    const real = this.path(path, false);
     let st: Stats;
     try {
       st = await fs.lstat(real);
@@ -172,7 +226,7 @@ export class LocalHost implements Host {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await fs.rename(this.path(from), this.path(to));
+    await fs.rename(this.path(from, false), this.path(to, false));
   }
 
   async hash(path: string): Promise<string | null> {

@@ -7,7 +7,7 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
-import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type Host, type WriteOptions } from './host.js';
+import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type HeldCommand, type Host, type WriteOptions } from './host.js';
 import { buildCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
@@ -167,6 +167,45 @@ export class SshHost implements Host {
     ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
   }
 
+  /**
+   * A command on its own exec channel (outside the channel queue) for as long as the caller holds
+   * it; release() sends EOF. A dropped connection ends it on the target (sshd closes its stdin).
+   */
+  hold(argv: string[], onLine: (line: string) => void): HeldCommand {
+    const cmd = buildCommand(argv, {}, { loginUser: this.loginUser, timeoutMs: 0 });
+    let stream: import('ssh2').ClientChannel | undefined;
+    const exited = new Promise<number>((resolve, reject) => {
+      this.alive();
+      this.stats.exec++;
+      this.conn.exec(cmd, (err, ch) => {
+        if (err) return reject(new TransportError(this.name, `exec failed: ${err.message}`));
+        stream = ch;
+        let buf = '';
+        let code = 255;
+        ch.on('data', (d: Buffer) => {
+          buf += d.toString('utf8');
+          let i: number;
+          while ((i = buf.indexOf('\n')) >= 0) {
+            onLine(buf.slice(0, i));
+            buf = buf.slice(i + 1);
+          }
+        });
+        ch.stderr.resume();
+        ch.on('exit', (c: number | null) => {
+          code = c ?? 255;
+        });
+        ch.on('close', () => resolve(code));
+      });
+    });
+    return {
+      exited,
+      release: async () => {
+        if (stream && !this.closed) stream.end();
+        await exited.catch(() => {});
+      },
+    };
+  }
+
   async exec(argv: string[], opts: ExecOptions = {}, invalidates = !opts.readOnly): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
@@ -293,7 +332,8 @@ export class SshHost implements Host {
       if (st) this.fail('mkdir', path, new Error('exists and is not a directory'));
       const parent = posix.dirname(path);
       if (parent === path) this.fail('mkdir', path, e);
-      await this.mkdir(parent, { recursive: true });
+      // parents get the same mode, set exactly (sftp-server's umask would narrow it otherwise)
+      await this.mkdir(parent, { recursive: true, mode: opts.mode ?? 0o755 });
       await this.mkdir(path, { mode: opts.mode });
       return;
     }

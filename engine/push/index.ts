@@ -5,6 +5,8 @@ import type { SshOptions } from '../host/ssh.js';
 import type { Redactor } from '../redact.js';
 import { formatReport, toJson, type OutFormat } from '../report/index.js';
 import type { PushTarget } from './inventory.js';
+import type { LockOptions } from '../host/run-lock.js';
+import type { RunControl } from '../run/control.js';
 import { pushHost, type HostOutcome } from './push-host.js';
 import { formatSummaryTable, pushExitCode } from './summary.js';
 
@@ -28,6 +30,10 @@ export interface PushOptions {
   color: boolean;
   redactor: Redactor;
   write: (text: string) => void;
+  /** The run lock per host (see engine/host/run-lock.ts). */
+  lock?: LockOptions;
+  /** Stops every host's run from outside (signals). */
+  control?: RunControl;
 }
 
 export interface PushResult {

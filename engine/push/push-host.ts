@@ -11,6 +11,8 @@ import type { Redactor } from '../redact.js';
 import { exitCodeFor, summarize, type Summary } from '../report/index.js';
 import type { RunReport } from '../run/types.js';
 import type { PushTarget } from './inventory.js';
+import type { LockOptions } from '../host/run-lock.js';
+import type { RunControl } from '../run/control.js';
 
 export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error';
 
@@ -41,6 +43,8 @@ export interface PushHostOptions {
   aggregate?: boolean;
   ssh: SshOptions;
   redactor: Redactor;
+  lock?: LockOptions;
+  control?: RunControl;
 }
 
 export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
@@ -73,6 +77,8 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
       ...(o.aggregate === false ? { aggregate: false } : {}),
       redactor: o.redactor,
+      ...(o.lock ? { lock: o.lock } : {}),
+      ...(o.control ? { control: o.control } : {}),
     });
     const code = exitCodeFor(report, o.test);
     return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report) });

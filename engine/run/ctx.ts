@@ -28,7 +28,8 @@ export async function readSource(statesDir: string, source: string, state: strin
     return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`);
+    // keeps the errno code, so a `source:` list can go on to its next entry
+    throw Object.assign(new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`), { code });
   }
 }
 
@@ -47,11 +48,12 @@ export function linkedStates(chunk: Chunk, byKey: Map<string, Chunk>): LinkedSta
 
 export function makeCtx(
   chunk: Chunk,
-  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void; byKey?: Map<string, Chunk> },
+  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void; byKey?: Map<string, Chunk>; prepared?: Map<string, unknown> },
   log: CtxLog,
 ): StateCtx {
   const label = `${chunk.module}: ${chunk.id}`;
   return {
+    ...(o.prepared?.has(chunk.key) ? { prepared: o.prepared.get(chunk.key) } : {}),
     id: chunk.id,
     name: chunk.name,
     args: chunk.args,

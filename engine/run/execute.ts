@@ -6,6 +6,7 @@ import type { Chunk } from '../compile/types.js';
 import { checkConditions, type KnownExists } from './conditions.js';
 import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
 import { oneLine } from './errors.js';
+import { deferTo, providerOf } from './deferral.js';
 import { changed, gate } from './requisite-check.js';
 import type { StateResult } from './types.js';
 import type { Together } from './aggregate.js';
@@ -16,8 +17,12 @@ export interface ExecEnv {
   statesDir: string;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
+  /** What each state's `prepare` returned in the compile phase, by chunk key. */
+  prepared?: Map<string, unknown>;
   results: Map<string, StateResult>;
   byKey: Map<string, Chunk>;
+  /** The run's ordering edges (key -> keys that finish before it). */
+  after?: Map<string, Set<string>>;
   /** Batched facts from gatherMany, valid until the first apply on this host. */
   takeFacts(chunk: Chunk): { facts: unknown } | undefined;
   /** Batched existence of `creates` paths, valid until the first apply on this host. */
@@ -63,6 +68,7 @@ const targetsOf = (cs: Change[]): string => [...new Set(cs.map((c) => c.target))
 async function gatherPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, fresh: boolean, pending?: string | null): Promise<{ facts: unknown; plan: Change[] }> {
   const ctx = makeCtx(chunk, env, log);
   if (pending) ctx.pendingRequisite = pending;
+  if (env.test) ctx.pendingProvider = (kind, name) => providerOf(chunk, kind, name, env.byKey, env.results, env.after);
   const pre = fresh ? undefined : env.takeFacts(chunk);
   const facts = pre ? pre.facts : await chunk.fn.gather(env.host, chunk.args, ctx);
   return { facts, plan: chunk.fn.plan(chunk.args, facts, ctx) };
@@ -101,7 +107,9 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   try {
     ({ facts, plan } = await gatherPlan(chunk, env, log, false, pending));
   } catch (e) {
-    if (pending) return { result: null, comment: `would change after ${pending}`, changes: [] };
+    // dry run: only a fact a pending upstream state may create is deferred (deferral.ts)
+    const by = env.test ? deferTo(chunk, e, env.byKey, env.results, env.after) : null;
+    if (by) return { result: null, comment: `would change after ${by}`, changes: [], data: { deferred: oneLine(e) } };
     throw e;
   }
   const fn = chunk.fn;

@@ -8,7 +8,7 @@ import { makeCtx, type TemplateRenderer } from './ctx.js';
 
 export async function prefetchFacts(
   chunks: Chunk[],
-  o: { host: Host; statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void },
+  o: { host: Host; statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void; prepared?: Map<string, unknown> },
   mayAggregate: (c: Chunk) => boolean = () => false,
 ): Promise<Map<string, unknown>> {
   const groups = new Map<StateFunction, Chunk[]>();

@@ -9,6 +9,8 @@ import { prefetchFacts } from './facts.js';
 import { Aggregator, applyTogether } from './aggregate.js';
 import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
+import { prepareChunks } from './prepare.js';
+import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 
 export interface RunOptions {
@@ -23,6 +25,8 @@ export interface RunOptions {
   aggregate?: boolean;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
+  /** A stop from outside (signals): no new state starts after it. */
+  control?: RunControl;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -34,9 +38,11 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let runNum = 0;
   let aborted: string | undefined;
 
+  // compile phase, part two: sources read and templates rendered before anything changes
+  const prepared = await prepareChunks(compiled.chunks, o);
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
-    prefetchFacts(compiled.chunks, o, (c) => agg.mayAbsorb(c)),
+    prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
     prefetchCreates(compiled.chunks, o.host),
   ]);
   const env: ExecEnv = {
@@ -45,8 +51,10 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     statesDir: o.statesDir,
     render: o.render,
     debug: o.debug,
+    prepared,
     results,
     byKey: compiled.byKey,
+    after: compiled.after,
     takeFacts(c) {
       if (applying || !facts.has(c.key)) return undefined;
       const f = facts.get(c.key);
@@ -67,15 +75,16 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     return q;
   };
 
+  const stopped = (): boolean => !!o.control?.stopped;
   const runOne = async (c: Chunk): Promise<void> => {
-    if (aborted && !agg.claimOf(c.key)) return;
+    if ((aborted || stopped()) && !agg.claimOf(c.key)) return;
     const exec = async (): Promise<StateResult | undefined> => {
       // absorbed into another state's apply: report what was done on its behalf (even after a
       // failhard abort: the change was made)
       const claim = agg.claimOf(c.key);
       const absorbed = claim && (await claim);
       if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
-      if (aborted) return undefined;
+      if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
       return executeChunk(c, env);
     };
@@ -90,15 +99,29 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     let p = done.get(c.key);
     if (p) return p;
     const preds = [...(compiled.after.get(c.key) ?? [])].map((k) => schedule(compiled.byKey.get(k)!));
-    p = Promise.all(preds).then(() => (aborted && !agg.claimOf(c.key) ? undefined : queue.add(() => runOne(c))));
+    p = Promise.all(preds).then(() => ((aborted || stopped()) && !agg.claimOf(c.key) ? undefined : queue.add(() => runOne(c))));
     done.set(c.key, p);
     return p;
   };
-  await Promise.all(compiled.chunks.map(schedule));
+  const report = (): RunReport => ({
+    host: o.host.name,
+    test: o.test,
+    results: compiled.chunks.map((c) => results.get(c.key)).filter((r): r is StateResult => !!r),
+    startedAt: new Date(t0).toISOString(),
+    durationMs: Date.now() - t0,
+    ...(aborted ? { aborted } : {}),
+    ...(o.control?.stopped ? { interrupted: o.control.stopped } : {}),
+  });
+  const untrack = o.control?.track(report);
+  try {
+    await Promise.all(compiled.chunks.map(schedule));
+  } finally {
+    untrack?.();
+  }
 
   // listen / listen_in: at the end of the run, refresh listeners whose targets changed.
   const listened: StateResult[] = [];
-  if (!aborted) {
+  if (!aborted && !stopped()) {
     for (const c of compiled.chunks) {
       const reqs = c.requisites.filter((r) => r.kind === 'listen');
       const own = results.get(c.key);
@@ -117,6 +140,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     startedAt: new Date(t0).toISOString(),
     durationMs: Date.now() - t0,
     aborted,
+    ...(o.control?.stopped ? { interrupted: o.control.stopped } : {}),
   };
 }
 

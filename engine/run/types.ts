@@ -33,4 +33,6 @@ export interface RunReport {
   durationMs: number;
   /** Set when failhard stopped scheduling: which state failed. */
   aborted?: string;
+  /** Set when a stop was requested (SIGINT/SIGTERM): the states not started are not in results. */
+  interrupted?: string;
 }

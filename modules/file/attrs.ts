@@ -34,14 +34,20 @@ export function isAttrChange(c: Change): boolean {
   return c.target === 'mode' || c.target === 'user' || c.target === 'group';
 }
 
+// Under --root the host resolves the path's links inside the root first (Host.resolvePath), so the
+// command follows no link out of it; the last component too, unless the command acts on a link
+// itself (chown -h, cp -a).
+const inRoot = async (host: Host, path: string, argv: string[]): Promise<string> =>
+  host.resolvePath ? host.resolvePath(path, !argv.includes('-h') && !argv.includes('-a')) : path;
+
 /** Runs argv with the path (under $BRINE_ROOT when set) appended as the last argument. */
-export function onPath(host: Host, argv: string[], path: string, what?: string) {
-  return mustExec(host, ['sh', '-c', 'p="${BRINE_ROOT-}$1"; shift; exec "$@" "$p"', 'sh', path, ...argv], undefined, what);
+export async function onPath(host: Host, argv: string[], path: string, what?: string) {
+  return mustExec(host, ['sh', '-c', 'p="${BRINE_ROOT-}$1"; shift; exec "$@" "$p"', 'sh', await inRoot(host, path, argv), ...argv], undefined, what);
 }
 
 /** Runs argv with two paths (each under $BRINE_ROOT when set) appended. */
-export function onPaths(host: Host, argv: string[], a: string, b: string, what?: string) {
-  return mustExec(host, ['sh', '-c', 'a="${BRINE_ROOT-}$1"; b="${BRINE_ROOT-}$2"; shift 2; exec "$@" "$a" "$b"', 'sh', a, b, ...argv], undefined, what);
+export async function onPaths(host: Host, argv: string[], a: string, b: string, what?: string) {
+  return mustExec(host, ['sh', '-c', 'a="${BRINE_ROOT-}$1"; b="${BRINE_ROOT-}$2"; shift 2; exec "$@" "$a" "$b"', 'sh', await inRoot(host, a, argv), await inRoot(host, b, argv), ...argv], undefined, what);
 }
 
 /** Applies attributes (chown before chmod: chown clears setuid bits). */

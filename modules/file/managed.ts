@@ -12,6 +12,7 @@ import { attrProps, attrsOf, bool, ensureParent, gatherPathsWithParents, objectS
 import { contentDiff, desiredContents, sha256, type ContentArgs } from './content.js';
 import { modeSchema, parseMode } from './mode.js';
 import type { PathFacts } from './probe.js';
+import { gatherOwners, ownersToCheck, requireOwners, type OwnerFacts } from './owners.js';
 
 export interface ManagedArgs extends AttrArgs, ContentArgs {
   name: string;
@@ -28,7 +29,7 @@ export interface ManagedArgs extends AttrArgs, ContentArgs {
   tmp_ext?: string;
 }
 
-export interface ManagedFacts {
+export interface ManagedFacts extends OwnerFacts {
   path: PathFacts;
   /** When name is a symlink (followed, like Salt's follow_symlinks): the file it points to. */
   real?: string;
@@ -76,7 +77,8 @@ async function checkContents(host: Host, args: ManagedArgs, data: Buffer): Promi
 }
 
 async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
-  const want = await desiredContents(ctx, args);
+  // rendered once in the compile phase (prepare); outside a run (unit tests) rendered here
+  const want = ctx.prepared !== undefined ? (ctx.prepared as Buffer | null) : await desiredContents(ctx, args);
   let real: string | undefined;
   if (pp.path.type === 'symlink' && pp.path.target && args.follow_symlinks !== false) {
     real = resolve(dirname(args.name), pp.path.target);
@@ -91,13 +93,19 @@ async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>,
 
 export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
   schema,
+  /** Reads the source (first existing of a list) and renders the template before the run changes anything. */
+  prepare: (args, ctx) => desiredContents(ctx, args),
   async gather(host, args, ctx) {
     const [pp] = await gatherPathsWithParents(host, [args.name]);
-    return finish(host, args, ctx, pp!);
+    const facts = await finish(host, args, ctx, pp!);
+    const [owners] = await gatherOwners(host, [ownersToCheck(attrsOf(args), facts.path)]);
+    return { ...facts, ...owners };
   },
   async gatherMany(host, items) {
     const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
-    return Promise.all(items.map((i, n) => finish(host, i.args, i.ctx, pps[n]!)));
+    const all = await Promise.all(items.map((i, n) => finish(host, i.args, i.ctx, pps[n]!)));
+    const owners = await gatherOwners(host, all.map((f, n) => ownersToCheck(attrsOf(items[n]!.args), f.path)));
+    return all.map((f, n) => ({ ...f, ...owners[n] }));
   },
   plan(args, facts, ctx) {
     const attrs = attrsOf(args);
@@ -105,6 +113,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     const name = facts.real ?? args.name;
     if (path.type === 'missing') {
       if (args.create === false) return [];
+      requireOwners(name, facts, ctx);
       requireParent(name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       const data = want ?? Buffer.alloc(0);
       return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, args.show_changes !== false) }];
@@ -115,7 +124,9 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
       out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, args.show_changes !== false) });
     }
-    return [...out, ...attrChanges(name, path, attrs)];
+    const attrCs = attrChanges(name, path, attrs);
+    if (out.length || attrCs.length) requireOwners(name, facts, ctx);
+    return [...out, ...attrCs];
   },
   async apply(host, changes, ctx) {
     const { args, facts } = ctx;

@@ -5,6 +5,7 @@
 // that share apt options (aggKey) into ONE apt-get install; each still reports its own packages, so
 // watch/onchanges on it fire. `aggregate: False` on a state keeps it to its own apt call.
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js';
 import { aptGet, aptMark } from './apt.js';
@@ -59,7 +60,7 @@ function unavailable(name: string, s: PkgState, pin?: string): StateError {
     return new StateError(name, `version '${pin}' of package '${name}' is not available (apt knows ${s.versions.slice(0, 5).join(', ')})`);
   }
   if (!s.versions.length) {
-    return new StateError(name, `package '${name}' not found: no configured repository provides it (set refresh: True if the index is stale)`);
+    return new MissingFactError('package', name, name, `package '${name}' not found: no configured repository provides it (set refresh: True if the index is stale)`);
   }
   return new StateError(name, `package '${name}' has no installation candidate (virtual, obsolete, or not in the configured repositories)`);
 }

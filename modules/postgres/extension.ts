@@ -2,6 +2,7 @@
 // schema and at a version.
 
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
 import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
@@ -49,7 +50,7 @@ async function readExtension(host: Host, args: ExtensionArgs): Promise<Extension
 export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): Change[] {
   const db = dbOf(args);
   if (!f.installed) {
-    if (!f.available) throw new StateError(args.name, `extension is not available on this server (no control file; is its package installed?)`);
+    if (!f.available) throw new MissingFactError('package', args.name, args.name, `extension is not available on this server (no control file; is its package installed?)`);
     const after: Record<string, string> = { db };
     if (args.schema) after.schema = args.schema;
     if (versionOf(args)) after.version = versionOf(args)!;

@@ -2,6 +2,7 @@
 // changed on disk (NeedDaemonReload) is planned as a daemon-reload before anything else, and a
 // running service whose unit changed is restarted so its new definition takes effect.
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Change, JSONSchema, StateFunction } from '../contract.js';
@@ -30,7 +31,7 @@ const schemaWith = (props: Record<string, JSONSchema>): JSONSchema => ({
 });
 
 function notFound(f: UnitFacts): StateError {
-  return new StateError(f.unit, `unit ${f.unit} not found${f.systemd ? '' : ' (systemd is not running; no unit file either)'}`);
+  return new MissingFactError('unit', f.unit, f.unit, `unit ${f.unit} not found${f.systemd ? '' : ' (systemd is not running; no unit file either)'}`);
 }
 
 function isMasked(f: UnitFacts): boolean {

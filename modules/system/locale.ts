@@ -2,6 +2,7 @@
 // /etc/default/locale, where Debian's systemd-localed and pam_env read it).
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Change, StateFunction } from '../contract.js';
@@ -87,7 +88,7 @@ async function gather(host: Host, args: LocaleArgs): Promise<LocaleFacts> {
 
 export function planLocalePresent(args: LocaleArgs, f: LocaleFacts): Change[] {
   if (BUILTIN.has(normalizeLocale(args.name))) return [];
-  if (!f.tools) throw new StateError(args.name, 'the locales package is not installed (no locale-gen or /usr/share/i18n/SUPPORTED)');
+  if (!f.tools) throw new MissingFactError('package', 'locales', args.name, 'the locales package is not installed (no locale-gen or /usr/share/i18n/SUPPORTED)');
   if (!f.supported) throw new StateError(args.name, `unknown locale '${args.name}' (not in /usr/share/i18n/SUPPORTED)`);
   const changes: Change[] = [];
   const next = enableInLocaleGen(f.localeGen, f.supported);
@@ -114,7 +115,7 @@ export function currentLang(text: string | null): string | null {
 
 export function planLocaleSystem(args: LocaleArgs, f: LocaleFacts): Change[] {
   if (currentLang(f.defaultLocale) === args.name) return [];
-  if (!isAvailable(args.name, f)) throw new StateError(args.name, `locale '${args.name}' is not generated on this host (add a locale.present state for it)`);
+  if (!isAvailable(args.name, f)) throw new MissingFactError('locale', args.name, args.name, `locale '${args.name}' is not generated on this host (add a locale.present state for it)`);
   const next = withLang(f.defaultLocale, args.name);
   return [
     {

@@ -2,6 +2,7 @@
 // by their base64 blob; a present key with other options or comment is rewritten in place.
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
 import { findGroup, NAME_PATTERN, readAccounts } from './accounts.js';
@@ -104,7 +105,7 @@ function configPath(config: string, home: string, user: string): string {
 async function gather(host: Host, args: SshAuthArgs): Promise<SshAuthFacts> {
   const a = await readAccounts(host, [args.user]);
   const u = a.users.get(args.user);
-  if (!u) throw new StateError(args.user, `user '${args.user}' does not exist`);
+  if (!u) throw new MissingFactError('user', args.user, args.user, `user '${args.user}' does not exist`);
   const path = configPath(args.config ?? '.ssh/authorized_keys', u.home, u.name);
   const dir = path.replace(/\/[^/]+$/, '') || '/';
   const [content, dirStat] = await Promise.all([host.readFile(path), host.stat(dir)]);

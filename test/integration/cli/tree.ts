@@ -1,6 +1,6 @@
 // Scratch state trees for CLI tests: writes files under a temp dir and runs the built brine.
 import { createHash } from 'node:crypto';
-import { rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import { chmodSync, rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -39,6 +39,8 @@ export function scratch(files: Record<string, string>, pillar: Record<string, st
   };
   for (const d of [s.states, s.pillar, s.root]) mkdirSync(d, { recursive: true });
   copyFileSync(join(REPO, 'pillar/default-env.yml'), s.env);
+  chmodSync(s.env, 0o600); // an env others may read gets a warning on stderr
+
   for (const [k, v] of Object.entries(files)) s.write(`states/${k}`, v);
   for (const [k, v] of Object.entries(pillar)) s.write(`pillar/${k}`, v);
   return s;

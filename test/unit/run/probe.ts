@@ -4,6 +4,7 @@ import type { Host } from '../../../engine/host/host.js';
 import type { StateFunction } from '../../../modules/contract.js';
 import { registry } from '../../../modules/index.js';
 import { StateError } from '../../../engine/errors.js';
+import { MissingFactError } from '../../../engine/run/missing-fact.js';
 
 export interface Event {
   what: 'gather' | 'apply' | 'refresh' | 'gatherMany' | 'applyMany';
@@ -25,7 +26,8 @@ interface Args {
   name: string;
   value?: string;
   ms?: number;
-  fail?: 'gather' | 'apply';
+  /** missing: gather throws a MissingFactError (a fact a pending state may create) */
+  fail?: 'gather' | 'apply' | 'missing';
   stuck?: boolean;
   /** probe.agg: the aggregation key (states with equal keys share one applyMany). */
   group?: string;
@@ -41,7 +43,7 @@ const schema = {
     name: { type: 'string' },
     value: { type: 'string' },
     ms: { type: 'number' },
-    fail: { enum: ['gather', 'apply'] },
+    fail: { enum: ['gather', 'apply', 'missing'] },
     stuck: { type: 'boolean' },
     group: { type: 'string' },
     failMany: { type: 'boolean' },
@@ -64,6 +66,7 @@ const value: StateFunction<Args, string | undefined> = {
   gather: (_h: Host, a) =>
     timed('gather', a.name, a.ms ?? 0, () => {
       if (a.fail === 'gather') throw new StateError(a.name, 'cannot read');
+      if (a.fail === 'missing') throw new MissingFactError('path', `/probe/${a.name}`, a.name, 'cannot read: missing');
       return world.get(a.name);
     }),
   plan: (a, cur) => (a.value === undefined || cur === a.value ? [] : [{ op: cur === undefined ? 'create' : 'update', target: a.name, before: cur, after: a.value }]),

@@ -275,9 +275,27 @@ describe('runner: test mode', () => {
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
-  it('a downstream check that fails because of a would-change upstream reports "would change after"', async () => {
-    const r = await run([decl('up', 'probe.value', { value: '1' }), decl('down', 'probe.value', { value: '1', fail: 'gather', require: [{ probe: 'up' }] })], { test: true });
+  it('a downstream check that misses a fact a would-change upstream may create reports "would change after"', async () => {
+    const r = await run([decl('up', 'probe.value', { value: '1' }), decl('down', 'probe.value', { value: '1', fail: 'missing', require: [{ probe: 'up' }] })], { test: true });
     expect(byId(r, 'down')).toMatchObject({ result: null, comment: 'would change after probe: up' });
+  });
+
+  it('a pending upstream two requisites up also counts', async () => {
+    world.set('mid', '1');
+    const r = await run(
+      [
+        decl('up', 'probe.value', { value: '1' }),
+        decl('mid', 'probe.value', { value: '1', require: [{ probe: 'up' }] }),
+        decl('down', 'probe.value', { value: '1', fail: 'missing', require: [{ probe: 'mid' }] }),
+      ],
+      { test: true },
+    );
+    expect(byId(r, 'down')).toMatchObject({ result: null, comment: 'would change after probe: up' });
+  });
+
+  it('any other error downstream of a would-change upstream fails the dry run as it would fail the real run', async () => {
+    const r = await run([decl('up', 'probe.value', { value: '1' }), decl('down', 'probe.value', { value: '1', fail: 'gather', require: [{ probe: 'up' }] })], { test: true });
+    expect(byId(r, 'down')).toMatchObject({ result: false, comment: 'down: cannot read' });
   });
 
   it('without a pending upstream the same error is a failure', async () => {

@@ -1,0 +1,34 @@
+// SIGINT/SIGTERM during a run (Ctrl-C, `systemctl stop`): the first one stops the run after the
+// states in flight (their writes complete; nothing new starts), the report so far is printed and
+// brine exits 130 (SIGINT) or 143 (SIGTERM). A second signal abandons the run at once: temp files
+// of writes in flight are removed, the report so far is printed, same exit codes.
+import { removeInFlightTemps } from '../../engine/host/local-write.js';
+import type { RunControl } from '../../engine/run/control.js';
+import type { RunReport } from '../../engine/run/types.js';
+
+export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export function exitCodeForStop(reason: string): number {
+  return SIGNAL_EXIT[reason] ?? 1;
+}
+
+/** Installs the handlers; returns the function that removes them. */
+export function handleStopSignals(control: RunControl, abandon: (reports: RunReport[]) => void): () => void {
+  const on = (sig: NodeJS.Signals): void => {
+    if (!control.stopped) {
+      control.stop(sig);
+      process.stderr.write(`brine: ${sig}: finishing the states in flight, starting no more (again to abandon them)\n`);
+      return;
+    }
+    const gone = removeInFlightTemps();
+    process.stderr.write(`brine: ${sig} again: abandoning the run${gone.length ? ` (removed ${gone.length} temp file(s) of writes in flight)` : ''}\n`);
+    abandon(control.partial());
+    process.exit(exitCodeForStop(control.stopped));
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return () => {
+    process.off('SIGINT', on);
+    process.off('SIGTERM', on);
+  };
+}

@@ -1,0 +1,81 @@
+// One run at a time per host: an flock(1) on the target's /run/brine.lock, held by a command that
+// lives as long as the run (it reads its stdin until EOF: release() closes it; a killed controller
+// or a dropped SSH connection closes it too, so a dead run never leaves the lock behind). A second
+// run waits up to `waitMs`, saying who holds the lock, then gives up with RunLockError (exit 1).
+import { hostname } from 'node:os';
+import { TransportError } from '../errors.js';
+import type { HeldCommand, Host } from './host.js';
+
+export const DEFAULT_LOCK_PATH = '/run/brine.lock';
+
+export class RunLockError extends TransportError {
+  constructor(host: string, reason: string) {
+    super(host, reason);
+    this.name = 'RunLockError';
+  }
+}
+
+export interface RunLock {
+  path: string;
+  /** When the lock was taken, seconds since the epoch by the target's clock (temp files older than this are left-overs of a killed run). */
+  since: number;
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  /** How long to wait for another run's lock; 0 refuses at once. */
+  waitMs: number;
+  /** Told once when the lock is busy and the run waits. */
+  onWait?: (msg: string) => void;
+}
+
+// $1 lock file, $2 seconds to wait, $3 who we are. Prints `busy HOLDER` then `locked`, or exits 4.
+const SCRIPT = `l=$1
+mkdir -p -- "\${l%/*}" 2>/dev/null
+exec 9>>"$l" || { echo "error cannot open $l"; exit 3; }
+if ! flock -n 9; then
+  echo "busy $(head -c 300 -- "$l" | tr -d '\\n')"
+  if [ "$2" -le 0 ] || ! flock -w "$2" 9; then echo "timeout $(head -c 300 -- "$l" | tr -d '\\n')"; exit 4; fi
+fi
+printf '%s\\n' "$3" > "$l"
+echo "locked $(date +%s)"
+cat >/dev/null
+: > "$l"`;
+
+export async function acquireRunLock(host: Host, o: LockOptions): Promise<RunLock> {
+  const path = host.runLockPath ?? DEFAULT_LOCK_PATH;
+  if (!host.hold) throw new RunLockError(host.name, 'this transport cannot hold a run lock');
+  const me = `pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`;
+  const secs = Math.max(0, Math.ceil(o.waitMs / 1000));
+  let held: HeldCommand | undefined;
+  let since = Math.floor(Date.now() / 1000);
+  const outcome = new Promise<{ ok: true } | { ok: false; why: string }>((resolve) => {
+    let last = '';
+    held = host.hold!(['sh', '-c', SCRIPT, 'sh', path, String(secs), me], (line) => {
+      last = line;
+      if (line.startsWith('locked')) {
+        since = Number(line.slice(7)) || since;
+        resolve({ ok: true });
+      }
+      else if (line.startsWith('busy ') && secs > 0) o.onWait?.(`waiting up to ${secs} s for the run lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`);
+    });
+    held.exited.then(
+      (code) => resolve({ ok: false, why: describe(code, last, path, secs) }),
+      (e: Error) => resolve({ ok: false, why: `run lock ${path}: ${e.message}` }),
+    );
+  });
+  const r = await outcome;
+  if (!r.ok) throw new RunLockError(host.name, r.why);
+  return { path, since, release: () => held!.release() };
+}
+
+function describe(code: number, last: string, path: string, secs: number): string {
+  if (last.startsWith('timeout ')) {
+    const holder = last.slice(8) || 'another run';
+    return secs > 0
+      ? `another brine run holds ${path} (${holder}); gave up after ${secs} s (--lock-timeout)`
+      : `another brine run holds ${path} (${holder}); not waiting (--lock-timeout 0)`;
+  }
+  if (last.startsWith('error ')) return `run lock: ${last.slice(6)}`;
+  return `run lock ${path}: the lock command ended (exit ${code})${code === 127 ? ': flock(1) is missing (util-linux)' : ''}`;
+}

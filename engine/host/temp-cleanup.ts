@@ -1,0 +1,25 @@
+// Temp files a killed run left next to its targets (`.NAME.brine-XXXX`, see local-write.ts,
+// ssh.ts, ssh-sudo-files.ts, file.copy/symlink): the next run, holding the run lock, removes those
+// in the directories it writes to that are older than its lock, so no other run's file is touched.
+import { shell } from './exec.js';
+import type { Host } from './host.js';
+
+/** The names brine gives its temp files (anchored on the whole path by find -regex). */
+export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]{6}|(cp|ln)-[0-9]+-[0-9]+)`;
+
+const SCRIPT = `s=$1; shift
+r="\${BRINE_ROOT-}"
+for d; do
+  [ -d "$r$d" ] && [ ! -L "$r$d" ] || continue
+  find "$r$d" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex '${TEMP_REGEX}' ! -newermt "@$s" -print -delete 2>/dev/null |
+    while IFS= read -r p; do printf '%s\n' "\${p#"$r"}"; done
+done
+exit 0`;
+
+/** Removes stale temp files in dirs (paths as states name them); returns what it removed. */
+export async function cleanStaleTemps(host: Host, dirs: string[], sinceEpochS: number): Promise<string[]> {
+  if (!dirs.length) return [];
+  const resolved = host.resolvePath ? await Promise.all(dirs.map((d) => host.resolvePath!(d))) : dirs;
+  const r = await shell(host, SCRIPT, [String(sinceEpochS), ...new Set(resolved)]);
+  return r.stdout.split('\n').filter(Boolean).sort();
+}

@@ -1,0 +1,27 @@
+// Stopping a run from outside (SIGINT/SIGTERM): the runner starts no new state once a stop is
+// requested; states already in flight finish (a file write is atomic: it completes or leaves
+// only its temp file). `partial()` is the report so far, for a caller that abandons the run.
+import type { RunReport } from './types.js';
+
+export class RunControl {
+  /** Why the run stops (e.g. 'SIGTERM'); undefined while it runs. */
+  stopped: string | undefined;
+  private partials: Array<() => RunReport> = [];
+
+  stop(reason: string): void {
+    this.stopped ??= reason;
+  }
+
+  /** The runner registers how to report what it has done so far (one per host). */
+  track(partial: () => RunReport): () => void {
+    this.partials.push(partial);
+    return () => {
+      this.partials = this.partials.filter((p) => p !== partial);
+    };
+  }
+
+  /** Reports of the runs still going, as far as they got. */
+  partial(): RunReport[] {
+    return this.partials.map((p) => p());
+  }
+}

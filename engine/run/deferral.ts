@@ -1,0 +1,79 @@
+// Dry run: may a state whose gather/plan failed be reported "would change after X" instead?
+// Only when the failure is a fact a pending (would-change) upstream state can provide:
+//   - a user or group: a pending user.present/group.present of that name (a user.present also
+//     makes the group of its name), or a pending pkg state it requires (packages create system users);
+//   - another missing fact (unit, package in the index, locale, path): any pending upstream state;
+//   - a command a gather needed that failed (its tool is not installed yet): a pending pkg state it requires.
+// Upstream: requisites and ordering edges transitively, and (Salt's declaration order) the
+// states declared earlier; "it requires": the first two only.
+// Everything else (a source, a template, a user nothing creates) fails as the real run would.
+import type { Chunk } from '../compile/types.js';
+import { CommandError } from '../errors.js';
+import { type FactKind, MissingFactError } from './missing-fact.js';
+import type { StateResult } from './types.js';
+
+const label = (c: Chunk): string => `${c.module}: ${c.id}`;
+
+/**
+ * States that run before this one (requisites and the run's ordering edges, transitively; then
+ * the states declared earlier that have finished, as Salt applies in declaration order) and would
+ * change in this dry run; requisites first.
+ */
+export function pendingUpstream(
+  chunk: Chunk,
+  byKey: Map<string, Chunk>,
+  results: Map<string, StateResult>,
+  after?: Map<string, Set<string>>,
+  declared = true,
+): Chunk[] {
+  const seen = new Set<string>([chunk.key]);
+  const out: Chunk[] = [];
+  const visit = (k: string): void => {
+    if (seen.has(k)) return;
+    seen.add(k);
+    const t = byKey.get(k);
+    if (!t) return;
+    if (results.get(k)?.result === null) out.push(t);
+    walk(t);
+  };
+  const walk = (c: Chunk): void => {
+    for (const r of c.requisites) {
+      if (r.kind === 'onfail' || r.kind === 'prereq' || r.kind === 'listen') continue;
+      r.targets.forEach(visit);
+    }
+    for (const k of after?.get(c.key) ?? []) visit(k);
+  };
+  walk(chunk);
+  if (!declared) return out;
+  for (const c of byKey.values()) if (c.index < chunk.index) visit(c.key);
+  return out;
+}
+
+const isPkg = (c: Chunk): boolean => c.module === 'pkg' && c.fun !== 'removed' && c.fun !== 'purged';
+
+function provides(c: Chunk, e: { kind: FactKind; fact: string }, linked: Set<Chunk>): boolean {
+  // a package may create system users, but only one the state is linked to counts: otherwise a
+  // misspelt user anywhere after a pending package would pass the dry run
+  if (e.kind === 'user') return (c.module === 'user' && c.fun === 'present' && c.name === e.fact) || (isPkg(c) && linked.has(c));
+  if (e.kind === 'group') return ((c.module === 'group' || c.module === 'user') && c.fun === 'present' && c.name === e.fact) || (isPkg(c) && linked.has(c));
+  return true;
+}
+
+function find(chunk: Chunk, e: { kind: FactKind; fact: string }, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): Chunk | undefined {
+  const linked = new Set(pendingUpstream(chunk, byKey, results, after, false));
+  return pendingUpstream(chunk, byKey, results, after).find((c) => provides(c, e, linked));
+}
+
+/** The pending upstream state that may create the fact (StateCtx.pendingProvider). */
+export function providerOf(chunk: Chunk, kind: FactKind, fact: string, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): string | undefined {
+  const by = find(chunk, { kind, fact }, byKey, results, after);
+  return by ? label(by) : undefined;
+}
+
+/** The label of the pending upstream state the failure may be deferred to, or null: it fails. */
+export function deferTo(chunk: Chunk, err: unknown, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): string | null {
+  if (!(err instanceof MissingFactError) && !(err instanceof CommandError)) return null;
+  // a failed command (its tool not installed yet): a pending package it is linked to
+  const by = err instanceof MissingFactError ? find(chunk, err, byKey, results, after) : pendingUpstream(chunk, byKey, results, after, false).find(isPkg);
+  return by ? label(by) : null;
+}

@@ -1,0 +1,81 @@
+// One run at a time per SSH target: a second push to the same host refuses (or waits) while the
+// first holds /run/brine.lock on the target; a controller killed mid-run leaves no lock behind.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTargets, type Target } from '../../harness/nspawn.js';
+
+const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
+
+describe('run lock over SSH', () => {
+  let t: Target;
+  const dir = mkdtempSync(join(tmpdir(), 'brine-lock-'));
+  const states = join(dir, 'states');
+  const pillar = join(dir, 'pillar');
+
+  const start = (args: string[]) =>
+    execa(
+      'node',
+      [join(REPO, 'bin/brine.mjs'), 'push', `root@127.0.0.1:${t.port}`, ...args, '--known-hosts', t.knownHostsPath, '--ssh-config', '/dev/null', '-i', t.keyPath, '--states', states, '--pillar', pillar, '--env', join(REPO, 'pillar/default-env.yml')],
+      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
+    );
+  const onTarget = async (pattern: string): Promise<void> => {
+    for (let i = 0; i < 600; i++) {
+      if ((await t.ssh(`pgrep -f '${pattern}' >/dev/null && echo yes || true`)).stdout.trim() === 'yes') return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${pattern} never ran on the target`);
+  };
+
+  beforeAll(async () => {
+    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
+    [t] = (await startTargets(1)) as [Target];
+    mkdirSync(states);
+    mkdirSync(pillar);
+    writeFileSync(join(states, 'top.sls'), "base:\n  '*':\n    - slow\n");
+    writeFileSync(
+      join(states, 'slow.sls'),
+      `slow:
+  cmd.run:
+    - name: true brine-lock-mark; sleep 12
+done:
+  file.managed:
+    - name: /srv/brine-lock-done
+    - contents: done
+    - require:
+      - cmd: slow
+`,
+    );
+  }, 600_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('a second push to the same host refuses while the first runs; with a timeout it waits and then applies', async () => {
+    const first = start([]);
+    await onTarget('brine-lock-mark');
+    const refused = await start(['--lock-timeout', '0']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toMatch(/another brine run holds \/run\/brine\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)/);
+    expect((await t.ssh('cat /run/brine.lock')).stdout).toMatch(/^pid \d+ on /);
+    const waiting = await start(['--lock-timeout', '120']);
+    const f = await first;
+    expect(f.exitCode).toBe(0);
+    expect(waiting.exitCode).toBe(0);
+    expect(waiting.stderr).toMatch(/brine: waiting up to 120 s for the run lock \/run\/brine\.lock on root@127\.0\.0\.1:\d+ \(held by pid \d+/);
+    expect((await t.ssh('cat /srv/brine-lock-done')).stdout.trim()).toBe('done');
+  }, 300_000);
+
+  it('a controller killed mid-run (SIGKILL) leaves no lock on the target', async () => {
+    const p = start([]);
+    await onTarget('brine-lock-mark');
+    p.kill('SIGKILL');
+    await p;
+    const next = await start(['--lock-timeout', '30']);
+    expect(next.stderr).not.toContain('gave up');
+    expect(next.exitCode).toBe(0);
+  }, 300_000);
+});
