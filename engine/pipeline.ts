@@ -11,6 +11,7 @@ import { matchTop, readTop } from './top/index.js';
 import { compile, type CompiledRun } from './compile/index.js';
 import { runCompiled } from './run/index.js';
 import type { RunReport } from './run/types.js';
+import { contentView } from './report/content-view.js';
 
 export { defaultDirs } from './dirs.js';
 
@@ -81,6 +82,8 @@ export interface PreparedHost {
   pillar: Record<string, unknown>;
   minionId: string;
   envSource: string | null;
+  /** Set when the public default env is in use: a warning line for the output. */
+  defaultEnvWarning?: string;
 }
 
 /**
@@ -94,14 +97,16 @@ export async function prepareHost(o: {
   envFile?: string;
   minionId?: string;
   redactor: Redactor;
+  /** May the public default env stand in when no env is found (dry runs, show)? See loadPillar. */
+  allowDefaultEnv?: boolean;
 }): Promise<PreparedHost> {
   const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host });
   const grains = await readGrains(o.host);
   const minionId = o.minionId ?? grains.id;
   grains.id = minionId;
-  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv });
+  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv, allowDefaultEnv: o.allowDefaultEnv });
   for (const s of loaded.secrets) o.redactor.add(s);
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource };
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, ...(loaded.defaultEnvWarning ? { defaultEnvWarning: loaded.defaultEnvWarning } : {}) };
 }
 
 export async function runStates(o: RunStatesOptions): Promise<RunReport> {
@@ -115,6 +120,7 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
     failhard: o.failhard,
     aggregate: o.aggregate,
     debug: o.debug,
+    content: contentView(o.redactor),
     render: (text, file, context) => renderer.renderString(text, file, context),
   });
 }

@@ -13,7 +13,8 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
   const { statesDir, pillarDir } = resolveDirs(flags);
   const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
   try {
-    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
+    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: !!flags.test });
+    if (prepared.defaultEnvWarning) process.stderr.write(`brine: warning: ${prepared.defaultEnvWarning}\n`);
     const report = await runStates({
       host,
       statesDir,

@@ -3,6 +3,7 @@
 import PQueue from 'p-queue';
 import type { Host } from '../host/host.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
+import type { ContentView } from '../../modules/contract.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';
@@ -23,6 +24,8 @@ export interface RunOptions {
   aggregate?: boolean;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
+  /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
+  content?: ContentView;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -45,6 +48,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     statesDir: o.statesDir,
     render: o.render,
     debug: o.debug,
+    content: o.content,
     results,
     byKey: compiled.byKey,
     takeFacts(c) {

@@ -107,13 +107,13 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       if (args.create === false) return [];
       requireParent(name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       const data = want ?? Buffer.alloc(0);
-      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, args.show_changes !== false) }];
+      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, { show: args.show_changes !== false, view: ctx?.content }) }];
     }
     if (path.type === 'directory') throw new StateError(name, 'is a directory, not a file');
     if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
     const out: Change[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
-      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, args.show_changes !== false) });
+      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: args.show_changes !== false, view: ctx?.content }) });
     }
     return [...out, ...attrChanges(name, path, attrs)];
   },
