@@ -75,8 +75,10 @@ export function isBinary(b: Buffer): boolean {
 const size = (n: number): string => (n < 1024 ? `${n} B` : `${Math.round(n / 1024)} KB`);
 
 /** Old and new contents by hash and size: what a change shows when its diff is not shown. */
-export function contentIdentity(before: Buffer | null, after: Buffer): string {
-  return `sha256 ${before ? sha256(before) : '(none)'} -> ${sha256(after)} (${before ? size(before.length) : 'no file'} -> ${size(after.length)})`;
+export function contentIdentity(before: Buffer | null, after: Buffer, beforeHash?: string): string {
+  const was = before ? sha256(before) : (beforeHash ?? '(none)');
+  const wasSize = before ? size(before.length) : beforeHash ? 'unread' : 'no file';
+  return `sha256 ${was} -> ${sha256(after)} (${wasSize} -> ${size(after.length)})`;
 }
 
 /** At least this many lines differ (lines of one side missing from the other, counted with repeats): a cheap lower bound of the diff's size. */
@@ -98,6 +100,8 @@ export interface DiffOptions {
   show?: boolean;
   /** The run's secrets and diff budget (StateCtx.content); absent: look-alike secrets and the per-file limits only. */
   view?: ContentView;
+  /** The old contents' hash when they were not read (show_changes: False). */
+  beforeHash?: string;
 }
 
 /**
@@ -106,7 +110,7 @@ export interface DiffOptions {
  * whose old or new contents hold a secret (a diff would print the old secret as much as the new).
  */
 export function contentDiff(path: string, before: Buffer | null, after: Buffer, o: DiffOptions = {}): string {
-  const id = () => contentIdentity(before, after);
+  const id = () => contentIdentity(before, after, o.beforeHash);
   if (o.show === false) return `content not shown (show_changes: False); ${id()}`;
   if ((before && isBinary(before)) || isBinary(after)) return `binary file; ${id()}`;
   const limits = o.view?.limits ?? DIFF_LIMITS;

@@ -113,7 +113,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
     const out: Change[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
-      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: args.show_changes !== false, view: ctx?.content }) });
+      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: args.show_changes !== false, view: ctx?.content, beforeHash: path.hash }) });
     }
     return [...out, ...attrChanges(name, path, attrs)];
   },
