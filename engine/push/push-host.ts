@@ -46,6 +46,12 @@ export interface PushHostOptions {
   redactor: Redactor;
 }
 
+/** The host's pillar with its inventory vars merged in; their secrets are registered like the pillar's. */
+export function withInventoryVars(pillar: Record<string, unknown>, vars: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
+  for (const s of collectSecrets(vars)) redactor.add(s);
+  return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
+}
+
 export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
   const start = Date.now();
   let host: SshHost | undefined;
@@ -63,9 +69,8 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     const grains = await readGrains(host);
     const minionId = grains.id;
     const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test });
-    const pillar = deepmerge(loaded.pillar, t.vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
-    // inventory vars are pillar too: their secrets are found the same way
-    for (const s of [...loaded.secrets, ...collectSecrets(t.vars)]) o.redactor.add(s);
+    for (const s of loaded.secrets) o.redactor.add(s);
+    const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
     const report = await runStates({
       host,
       statesDir: o.statesDir,

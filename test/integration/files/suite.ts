@@ -205,7 +205,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
         expect(r.planned).toEqual(predicted);
         expect(r.replanned).toEqual([]);
         expect(await text(name)).toBe(want);
-        expect(predicted[0]!.after).toBe(want);
+        expect(predicted[0]!.payload).toBe(want); // the new text goes to apply; the output gets its hash
         expect(await planOf(host, F.line!, args, states)).toEqual([]);
       }
       expect((await host.stat(name))!.mode).toBe(0o640);
