@@ -23,6 +23,17 @@ const GRAM = 12;
 const NOT_SECRET = /^(true|false|yes|no|on|off|none|null|nil|changeme|invalid)$/i;
 const MARKER = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
 
+const BASE = 0x01000193;
+/** BASE ** (GRAM - 1) mod 2^32: the weight of the character that leaves the rolling hash. */
+const TOP = Array.from({ length: GRAM - 1 }).reduce<number>((p) => Math.imul(p, BASE) >>> 0, 1);
+
+/** Polynomial hash (mod 2^32) of the GRAM characters of s at i. */
+function hashAt(s: string, i: number): number {
+  let h = 0;
+  for (let k = i; k < i + GRAM; k++) h = (Math.imul(h, BASE) + s.charCodeAt(k)) >>> 0;
+  return h;
+}
+
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The forms a template or an output format may give a secret. */
@@ -44,6 +55,8 @@ export class Redactor {
   private readonly words = new Set<string>();
   /** GRAM-long pieces of long secrets. */
   private readonly grams = new Set<string>();
+  /** Rolling hashes of the grams: the scan hashes each position of a text instead of slicing it. */
+  private readonly gramHashes = new Set<number>();
   private readonly seen = new Set<string>();
   private pattern: RegExp | null = null;
 
@@ -55,9 +68,17 @@ export class Redactor {
     this.seen.add(s);
     for (const v of variants(s)) this.addForm(v);
     // Multi-line secrets (keys) are also hidden line by line, so a diff or an error that shows
-    // part of one never leaks its body, its checksum or its armour tail.
+    // part of one never leaks its body, its checksum or its armour tail (the lines as they are:
+    // a key's base64 lines have no other form a template would print).
     const lines = s.split(/\r?\n/);
-    if (lines.length > 1) for (const line of lines) if (!MARKER.test(line.trim())) this.add(line);
+    if (lines.length > 1) {
+      for (const line of lines) {
+        const t = line.trim();
+        if (t.length < MIN_LENGTH || MARKER.test(t) || this.seen.has(t)) continue;
+        this.seen.add(t);
+        this.addForm(t);
+      }
+    }
     this.pattern = null;
   }
 
@@ -69,7 +90,13 @@ export class Redactor {
     if (v.length < MIN_LENGTH) return;
     if (v.length < MIN_SUBSTRING) this.words.add(v);
     else if (v.length < 16 || /\s/.test(v) || v.startsWith('/') || v.includes('://')) this.secrets.add(v);
-    else for (let i = 0; i + GRAM <= v.length; i++) this.grams.add(v.slice(i, i + GRAM));
+    else {
+      for (let i = 0; i + GRAM <= v.length; i++) {
+        const g = v.slice(i, i + GRAM);
+        this.grams.add(g);
+        this.gramHashes.add(hashAt(g, 0));
+      }
+    }
   }
 
   get size(): number {
@@ -85,12 +112,21 @@ export class Redactor {
     return this.pattern;
   }
 
+  /** Start positions of grams in text: a rolling hash per position, a slice only on a hash hit. */
+  private *gramHits(text: string): Generator<number> {
+    if (!this.grams.size || text.length < GRAM) return;
+    let h = hashAt(text, 0);
+    for (let i = 0; ; i++) {
+      if (this.gramHashes.has(h) && this.grams.has(text.slice(i, i + GRAM))) yield i;
+      if (i + GRAM >= text.length) return;
+      h = (Math.imul(h - Math.imul(text.charCodeAt(i), TOP), BASE) + text.charCodeAt(i + GRAM)) >>> 0;
+    }
+  }
+
   /** [start, end) spans of text covered by pieces of long secrets. */
   private gramSpans(text: string): Array<[number, number]> {
     const spans: Array<[number, number]> = [];
-    if (!this.grams.size) return spans;
-    for (let i = 0; i + GRAM <= text.length; i++) {
-      if (!this.grams.has(text.slice(i, i + GRAM))) continue;
+    for (const i of this.gramHits(text)) {
       const last = spans[spans.length - 1];
       if (last && i <= last[1]) last[1] = i + GRAM;
       else spans.push([i, i + GRAM]);
@@ -130,7 +166,7 @@ export class Redactor {
       re.lastIndex = 0;
       if (hit) return true;
     }
-    if (this.grams.size) for (let i = 0; i + GRAM <= text.length; i++) if (this.grams.has(text.slice(i, i + GRAM))) return true;
+    for (const _ of this.gramHits(text)) return true;
     return false;
   }
 
