@@ -75,9 +75,9 @@ export function isBinary(b: Buffer): boolean {
 const size = (n: number): string => (n < 1024 ? `${n} B` : `${Math.round(n / 1024)} KB`);
 
 /** Old and new contents by hash and size: what a change shows when its diff is not shown. */
-export function contentIdentity(before: Buffer | null, after: Buffer, beforeHash?: string): string {
+export function contentIdentity(before: Buffer | null, after: Buffer, beforeHash?: string, beforeSize?: number): string {
   const was = before ? sha256(before) : (beforeHash ?? '(none)');
-  const wasSize = before ? size(before.length) : beforeHash ? 'unread' : 'no file';
+  const wasSize = before ? size(before.length) : beforeSize !== undefined ? size(beforeSize) : beforeHash ? 'unread' : 'no file';
   return `sha256 ${was} -> ${sha256(after)} (${wasSize} -> ${size(after.length)})`;
 }
 
@@ -100,8 +100,9 @@ export interface DiffOptions {
   show?: boolean;
   /** The run's secrets and diff budget (StateCtx.content); absent: look-alike secrets and the per-file limits only. */
   view?: ContentView;
-  /** The old contents' hash when they were not read (show_changes: False). */
+  /** The old contents' hash and size when they were not read (show_changes: False, too big). */
   beforeHash?: string;
+  beforeSize?: number;
 }
 
 /**
@@ -110,12 +111,12 @@ export interface DiffOptions {
  * whose old or new contents hold a secret (a diff would print the old secret as much as the new).
  */
 export function contentDiff(path: string, before: Buffer | null, after: Buffer, o: DiffOptions = {}): string {
-  const id = () => contentIdentity(before, after, o.beforeHash);
+  const id = () => contentIdentity(before, after, o.beforeHash, o.beforeSize);
   if (o.show === false) return `content not shown (show_changes: False); ${id()}`;
   if ((before && isBinary(before)) || isBinary(after)) return `binary file; ${id()}`;
   const limits = o.view?.limits ?? DIFF_LIMITS;
   const spent = o.view?.spent ?? { ms: 0, bytes: 0 };
-  const biggest = Math.max(before?.length ?? 0, after.length);
+  const biggest = Math.max(before?.length ?? o.beforeSize ?? 0, after.length);
   if (biggest > limits.fileBytes) return `diff omitted: ${size(biggest)} file, over the ${size(limits.fileBytes)} diff limit; ${id()}`;
   const a = before ? before.toString('utf8') : '';
   const b = after.toString('utf8');
