@@ -15,6 +15,7 @@ import { cleanStaleTemps } from './host/temp-cleanup.js';
 import { dirname, isAbsolute } from 'node:path';
 import { envModeWarning } from './env/file-mode.js';
 import type { RunReport } from './run/types.js';
+import { contentView } from './report/content-view.js';
 
 export { defaultDirs } from './dirs.js';
 
@@ -91,7 +92,7 @@ export interface PreparedHost {
   pillar: Record<string, unknown>;
   minionId: string;
   envSource: string | null;
-  /** One-line warnings for the operator (an env.yml others may read). */
+  /** One-line warnings for the operator (an env.yml others may read, the public default env in use). */
   warnings: string[];
 }
 
@@ -106,15 +107,18 @@ export async function prepareHost(o: {
   envFile?: string;
   minionId?: string;
   redactor: Redactor;
+  /** May the public default env stand in when no env is found (dry runs, show)? See loadPillar. */
+  allowDefaultEnv?: boolean;
 }): Promise<PreparedHost> {
   const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host });
   const grains = await readGrains(o.host);
   const minionId = o.minionId ?? grains.id;
   grains.id = minionId;
-  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv });
+  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv, allowDefaultEnv: o.allowDefaultEnv });
   for (const s of loaded.secrets) o.redactor.add(s);
   const modeWarning = await envModeWarning(o.host, o.envFile, loaded.envSource);
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings: modeWarning ? [modeWarning] : [] };
+  const warnings = [...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []), ...(modeWarning ? [modeWarning] : [])];
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings };
 }
 
 /** The directories a run writes files into: where a killed run may have left temp files. */
@@ -147,6 +151,7 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
       aggregate: o.aggregate,
       debug: o.debug,
       control: o.control,
+      content: contentView(o.redactor),
       render: (text, file, context) => renderer.renderString(text, file, context),
     });
   } finally {

@@ -15,8 +15,35 @@ export interface Change {
   target: string;
   before?: unknown;
   after?: unknown;
-  /** A unified diff for file contents. */
+  /** A unified diff for file contents (or why it is not shown: a secret, its size, binary). */
   diff?: string;
+  /** What apply needs that is not for output (the new text of a file edit); never reported. */
+  payload?: unknown;
+}
+
+/**
+ * How a plan may show file contents (StateCtx.content): the run's secrets and its diff budget.
+ * Absent outside a run (unit tests): then only what looks like a secret is hidden, and only the
+ * per-file limit applies.
+ */
+export interface ContentView {
+  /** True when a text holds a secret: the run's (in any form, or a piece of one) or one that looks like it (a private key block, `PASSWORD=...`). */
+  holdsSecret(text: string): boolean;
+  /** The run's limits for diffs; `spent` is shared by every state of the run. */
+  limits: DiffLimits;
+  spent: { ms: number; bytes: number };
+}
+
+export interface DiffLimits {
+  /** No diff of a file larger than this (bytes, old or new). */
+  fileBytes: number;
+  /** No diff with more changed lines than this (the diff's work grows with them). */
+  changedLines: number;
+  /** Per file: a diff that takes longer is dropped. */
+  fileMs: number;
+  /** Per run: diff time and diff text; once spent, further diffs are omitted. */
+  runMs: number;
+  runBytes: number;
 }
 
 export interface StateLogger {
@@ -39,6 +66,8 @@ export interface StateCtx<Args = Record<string, unknown>> {
   /** Reads a salt:// (or absolute local) source from the controller. */
   readSource(source: string): Promise<Buffer>;
   log: StateLogger;
+  /** The run's secrets and diff budget, for diffs of file contents (see ContentView). */
+  content?: ContentView;
   /**
    * Dry run only: a requisite of this state would change first (e.g. 'pkg: nginx'). A plan may
    * then assume what that requisite provides, such as a parent directory, instead of failing.

@@ -21,7 +21,7 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
     for (const r of reports) process.stdout.write(fmt(r));
   });
   try {
-    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
+    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: !!flags.test });
     for (const w of prepared.warnings) process.stderr.write(`brine: warning: ${w}\n`);
     const report = await runStates({
       host,

@@ -49,7 +49,8 @@ export async function show(what: What, sls: string[], flags: ShowFlags): Promise
       data = g;
     } else {
       const { statesDir, pillarDir } = resolveDirs(flags);
-      const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor });
+      const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: true });
+      for (const w of p.warnings) process.stderr.write(`brine: warning: ${w}\n`);
       const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined };
       if (what === 'pillar') data = p.pillar;
       else if (what === 'top') data = { [p.minionId]: selectSls(input, makeRenderer(input)) };

@@ -3,7 +3,7 @@
 import PQueue from 'p-queue';
 import type { SshOptions } from '../host/ssh.js';
 import type { Redactor } from '../redact.js';
-import { formatReport, toJson, type OutFormat } from '../report/index.js';
+import { formatReport, toJson, withSafeDiffs, type OutFormat } from '../report/index.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
@@ -42,7 +42,7 @@ export interface PushResult {
 }
 
 function hostBlock(h: HostOutcome, o: PushOptions): string {
-  const title = `=== ${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''} ===\n`;
+  const title = `=== ${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''} ===\n${h.warning ? `warning: ${h.warning}\n` : ''}`;
   if (!h.report) return `${title}${h.status}: ${h.error ?? ''}\n`;
   const body = formatReport(h.report, o.out === 'json' ? 'highstate' : o.out, { color: o.color, redactor: o.redactor });
   return `${title}${body}`;
@@ -70,7 +70,8 @@ export async function push(o: PushOptions): Promise<PushResult> {
         durationMs: h.durationMs,
         roundTrips: h.roundTrips ?? null,
         error: h.error ?? null,
-        report: h.report ? toJson(o.redactor.redactDeep(h.report)) : null,
+        ...(h.warning ? { warning: h.warning } : {}),
+        report: h.report ? toJson(o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor))) : null,
       })),
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));

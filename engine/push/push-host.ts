@@ -4,6 +4,7 @@
 import deepmerge from 'deepmerge';
 import { BrineError, TransportError } from '../errors.js';
 import { loadPillar, startEnvLoad } from '../env/pillar.js';
+import { collectSecrets } from '../env/secrets.js';
 import { readGrains } from '../grains.js';
 import { connectSsh, type SshHost, type SshOptions } from '../host/ssh.js';
 import { runStates } from '../pipeline.js';
@@ -25,6 +26,8 @@ export interface HostOutcome {
   summary?: Summary;
   /** Why the host failed before or outside the states (redacted). */
   error?: string;
+  /** Set when the host ran with the public default env (a dry run without an env). */
+  warning?: string;
   /** The error's exit code when the input was wrong (3) rather than the host (1). */
   errorExitCode?: 1 | 3;
   durationMs: number;
@@ -47,6 +50,12 @@ export interface PushHostOptions {
   control?: RunControl;
 }
 
+/** The host's pillar with its inventory vars merged in; their secrets are registered like the pillar's. */
+export function withInventoryVars(pillar: Record<string, unknown>, vars: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
+  for (const s of collectSecrets(vars)) redactor.add(s);
+  return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
+}
+
 export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
   const start = Date.now();
   let host: SshHost | undefined;
@@ -63,9 +72,9 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
     const grains = await readGrains(host);
     const minionId = grains.id;
-    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv });
-    const pillar = deepmerge(loaded.pillar, t.vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
+    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test });
     for (const s of loaded.secrets) o.redactor.add(s);
+    const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
     const report = await runStates({
       host,
       statesDir: o.statesDir,
@@ -81,7 +90,8 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       ...(o.control ? { control: o.control } : {}),
     });
     const code = exitCodeFor(report, o.test);
-    return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report) });
+    const warning = loaded.defaultEnvWarning ? { warning: loaded.defaultEnvWarning } : {};
+    return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report), ...warning });
   } catch (err) {
     // a TransportError's message starts with the host, which the output already names
     const raw = err instanceof TransportError ? err.reason : err instanceof Error ? err.message : String(err);

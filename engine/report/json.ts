@@ -21,7 +21,7 @@ export function toJson(report: RunReport): Record<string, unknown> {
       line: r.line,
       result: r.result,
       comment: r.comment,
-      changes: r.changes,
+      changes: r.changes.map(({ payload: _payload, ...c }) => c),
       ...(r.data ? { output: r.data } : {}),
       ...(r.warnings ? { warnings: r.warnings } : {}),
       started: r.startedAt,

@@ -1,7 +1,7 @@
 // The StateCtx a module sees: template rendering with pillar/grains, salt:// sources, a logger.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
-import type { LinkedState, StateCtx } from '../../modules/contract.js';
+import type { ContentView, LinkedState, StateCtx } from '../../modules/contract.js';
 import { StateError } from '../errors.js';
 import type { Chunk } from '../compile/types.js';
 
@@ -48,7 +48,7 @@ export function linkedStates(chunk: Chunk, byKey: Map<string, Chunk>): LinkedSta
 
 export function makeCtx(
   chunk: Chunk,
-  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void; byKey?: Map<string, Chunk>; prepared?: Map<string, unknown> },
+  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void; byKey?: Map<string, Chunk>; prepared?: Map<string, unknown>; content?: ContentView },
   log: CtxLog,
 ): StateCtx {
   const label = `${chunk.module}: ${chunk.id}`;
@@ -63,6 +63,7 @@ export function makeCtx(
       return o.render(text, file, context);
     },
     readSource: (source) => readSource(o.statesDir, source, label),
+    ...(o.content ? { content: o.content } : {}),
     ...(o.byKey ? { linkedStates: () => linkedStates(chunk, o.byKey!) } : {}),
     log: {
       debug: (m) => o.debug?.(`${label}: ${m}`),

@@ -1,6 +1,6 @@
 // Runs one chunk: gate on requisites -> onlyif/unless/creates -> gather -> plan -> (test: stop)
 // -> apply -> gather+plan again (the run verifies itself) -> refresh when a watched state changed.
-import type { ApplyOutput, Change } from '../../modules/contract.js';
+import type { ApplyOutput, Change, ContentView } from '../../modules/contract.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
 import { checkConditions, type KnownExists } from './conditions.js';
@@ -19,6 +19,8 @@ export interface ExecEnv {
   debug?: (msg: string) => void;
   /** What each state's `prepare` returned in the compile phase, by chunk key. */
   prepared?: Map<string, unknown>;
+  /** The run's secrets and diff budget for the plans' content diffs. */
+  content?: ContentView;
   results: Map<string, StateResult>;
   byKey: Map<string, Chunk>;
   /** The run's ordering edges (key -> keys that finish before it). */

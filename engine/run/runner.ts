@@ -3,6 +3,7 @@
 import PQueue from 'p-queue';
 import type { Host } from '../host/host.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
+import type { ContentView } from '../../modules/contract.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   debug?: (msg: string) => void;
   /** A stop from outside (signals): no new state starts after it. */
   control?: RunControl;
+  /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
+  content?: ContentView;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -52,6 +55,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     render: o.render,
     debug: o.debug,
     prepared,
+    content: o.content,
     results,
     byKey: compiled.byKey,
     after: compiled.after,

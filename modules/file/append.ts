@@ -26,8 +26,8 @@ export function appendText(text: string, want: string | string[]): string {
 export const append: StateFunction<AppendArgs, TextFacts> = {
   schema: objectSchema({ text: strOrList, makedirs: bool }, ['name', 'text']),
   gather: (host, args) => gatherText(host, args.name),
-  plan(args, facts) {
-    return textChange(args.name, facts, appendText(facts.text, args.text));
+  plan(args, facts, ctx) {
+    return textChange(args.name, facts, appendText(facts.text, args.text), { view: ctx?.content });
   },
   async apply(host, changes, ctx) {
     if (!ctx.facts.exists && ctx.args.makedirs) await ensureParent(host, ctx.args.name);

@@ -67,8 +67,8 @@ export function blockEdit(args: BlockreplaceArgs, text: string): string {
 export const blockreplace: StateFunction<BlockreplaceArgs, TextFileFacts> = {
   schema,
   ...textFileGather,
-  plan(args, facts) {
-    return planEdit(args.name, facts, (t) => blockEdit(args, t), { show: args.show_changes });
+  plan(args, facts, ctx) {
+    return planEdit(args.name, facts, (t) => blockEdit(args, t), { show: args.show_changes, view: ctx?.content });
   },
   async apply(host, changes, ctx) {
     if (ctx.args.backup && ctx.facts.exists && changes.length) await backup(host, ctx.facts.real, ctx.args.backup);

@@ -1,10 +1,13 @@
 // Desired file contents on the controller (salt:// sources, inline contents, templates) and the
-// human view of a content change (unified diff, or hashes for binary files).
+// human view of a content change (a unified diff, or hashes and sizes when the file is binary, big,
+// holds a secret or the state says show_changes: False).
 
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
+import { textHoldsSecret } from '../../engine/env/secrets.js';
 import { StateError } from '../../engine/errors.js';
-import type { StateCtx } from '../contract.js';
+import { DIFF_LIMITS } from '../../engine/report/content-view.js';
+import type { ContentView, StateCtx } from '../contract.js';
 
 export interface ContentArgs {
   name: string;
@@ -69,10 +72,69 @@ export function isBinary(b: Buffer): boolean {
   return !Buffer.from(head.toString('utf8'), 'utf8').equals(head) && head.length < 8000;
 }
 
-/** A unified diff of two contents; binary contents are described by their hashes. */
-export function contentDiff(path: string, before: Buffer | null, after: Buffer, show = true): string {
-  if (!show) return '<show_changes=False>';
-  if ((before && isBinary(before)) || isBinary(after))
-    return `Binary file: sha256 ${before ? sha256(before) : '(none)'} -> ${sha256(after)}`;
-  return createTwoFilesPatch(path, path, before ? before.toString('utf8') : '', after.toString('utf8'), undefined, undefined, { context: 3 });
+const size = (n: number): string => (n < 1024 ? `${n} B` : `${Math.round(n / 1024)} KB`);
+
+/** Old and new contents by hash and size: what a change shows when its diff is not shown. */
+export function contentIdentity(before: Buffer | null, after: Buffer, beforeHash?: string, beforeSize?: number): string {
+  const was = before ? sha256(before) : (beforeHash ?? '(none)');
+  const wasSize = before ? size(before.length) : beforeSize !== undefined ? size(beforeSize) : beforeHash ? 'unread' : 'no file';
+  return `sha256 ${was} -> ${sha256(after)} (${wasSize} -> ${size(after.length)})`;
+}
+
+/** At least this many lines differ (lines of one side missing from the other, counted with repeats): a cheap lower bound of the diff's size. */
+function changedLinesAtLeast(a: string, b: string): number {
+  const count = new Map<string, number>();
+  for (const l of a.split('\n')) count.set(l, (count.get(l) ?? 0) + 1);
+  let n = 0;
+  for (const l of b.split('\n')) {
+    const c = count.get(l);
+    if (c) count.set(l, c - 1);
+    else n++;
+  }
+  for (const c of count.values()) n += c;
+  return n;
+}
+
+export interface DiffOptions {
+  /** false: Salt's show_changes: False, only hashes. */
+  show?: boolean;
+  /** The run's secrets and diff budget (StateCtx.content); absent: look-alike secrets and the per-file limits only. */
+  view?: ContentView;
+  /** The old contents' hash and size when they were not read (show_changes: False, too big). */
+  beforeHash?: string;
+  beforeSize?: number;
+}
+
+/**
+ * The human view of a content change: a unified diff, or why there is none and the hashes and
+ * sizes of old and new: show_changes: False, a binary file, a file over the diff limits, a file
+ * whose old or new contents hold a secret (a diff would print the old secret as much as the new).
+ */
+export function contentDiff(path: string, before: Buffer | null, after: Buffer, o: DiffOptions = {}): string {
+  const id = () => contentIdentity(before, after, o.beforeHash, o.beforeSize);
+  if (o.show === false) return `content not shown (show_changes: False); ${id()}`;
+  if ((before && isBinary(before)) || isBinary(after)) return `binary file; ${id()}`;
+  const limits = o.view?.limits ?? DIFF_LIMITS;
+  const spent = o.view?.spent ?? { ms: 0, bytes: 0 };
+  const biggest = Math.max(before?.length ?? o.beforeSize ?? 0, after.length);
+  if (biggest > limits.fileBytes) return `diff omitted: ${size(biggest)} file, over the ${size(limits.fileBytes)} diff limit; ${id()}`;
+  const a = before ? before.toString('utf8') : '';
+  const b = after.toString('utf8');
+  const secret = o.view ? o.view.holdsSecret.bind(o.view) : textHoldsSecret;
+  if (secret(a) || secret(b)) return `content not shown: the file holds a secret; ${id()}`;
+  if (spent.ms >= limits.runMs || spent.bytes >= limits.runBytes) {
+    return `diff omitted: the run's diff limit is spent (${size(limits.runBytes)} of diffs or ${limits.runMs / 1000} s of diff work); ${id()}`;
+  }
+  const least = changedLinesAtLeast(a, b);
+  if (least > limits.changedLines) return `diff omitted: ${least} lines change, over the ${limits.changedLines}-line diff limit; ${id()}`;
+  const t0 = Date.now();
+  const patch = createTwoFilesPatch(path, path, a, b, undefined, undefined, {
+    context: 3,
+    maxEditLength: limits.changedLines,
+    timeout: Math.max(1, Math.min(limits.fileMs, limits.runMs - spent.ms)),
+  });
+  spent.ms += Date.now() - t0;
+  if (patch === undefined) return `diff omitted: more than ${limits.changedLines} changed lines or ${limits.fileMs} ms of diff work; ${id()}`;
+  spent.bytes += patch.length;
+  return patch;
 }

@@ -110,6 +110,7 @@ export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts> = {
       ignoreMissing: args.ignore_if_missing,
       createHint: 'create_if_missing: True',
       show: args.show_changes,
+      view: ctx?.content,
       pendingRequisite: ctx?.pendingRequisite,
     });
   },

@@ -146,6 +146,7 @@ export const line: StateFunction<LineArgs, TextFileFacts> = {
       ignoreMissing: args.quiet,
       createHint: 'create: True',
       show: args.show_changes,
+      view: ctx?.content,
       attrs: attrsOf(args, 'file_mode'),
       pendingRequisite: ctx?.pendingRequisite,
     });

@@ -9,6 +9,7 @@ import { shell } from '../../engine/host/exec.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
 import { attrProps, attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, str, strOrList, type AttrArgs } from './common.js';
+import { DIFF_LIMITS } from '../../engine/report/content-view.js';
 import { contentDiff, desiredContents, sha256, type ContentArgs } from './content.js';
 import { modeSchema, parseMode } from './mode.js';
 import type { PathFacts } from './probe.js';
@@ -86,7 +87,9 @@ async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>,
   }
   const facts: ManagedFacts = { ...pp, ...(real ? { real } : {}), want, wantHash: want ? sha256(want) : undefined };
   if (want && pp.path.type === 'file' && pp.path.hash !== facts.wantHash && args.replace !== false) {
-    facts.current = args.show_changes === false ? null : await host.readFile(real ?? args.name);
+    // no diff of a file over the limit: then it is not read (nor copied back from a remote host)
+    const tooBig = (pp.path.size ?? 0) > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes) || want.length > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes);
+    facts.current = args.show_changes === false || tooBig ? null : await host.readFile(real ?? args.name);
   }
   return facts;
 }
@@ -116,13 +119,13 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       requireOwners(name, facts, ctx);
       requireParent(name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       const data = want ?? Buffer.alloc(0);
-      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, args.show_changes !== false) }];
+      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, { show: args.show_changes !== false, view: ctx?.content }) }];
     }
     if (path.type === 'directory') throw new StateError(name, 'is a directory, not a file');
     if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
     const out: Change[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
-      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, args.show_changes !== false) });
+      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: args.show_changes !== false, view: ctx?.content, beforeHash: path.hash, beforeSize: path.size }) });
     }
     const attrCs = attrChanges(name, path, attrs);
     if (out.length || attrCs.length) requireOwners(name, facts, ctx);

@@ -106,7 +106,7 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     const tree = root.type === 'directory' ? await probeTree(host, args.name) : [];
     return { root, tree, want };
   },
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     const { user, group } = attrsOf(args);
     const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
     const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
@@ -127,7 +127,7 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     for (const [rel, f] of facts.want.files) {
       const p = `${args.name}/${rel}`;
       const e = have.get(rel);
-      if (!e) out.push({ op: 'create', target: p, after: f.hash, diff: contentDiff(p, null, f.data) });
+      if (!e) out.push({ op: 'create', target: p, after: f.hash, diff: contentDiff(p, null, f.data, { view: ctx?.content }) });
       else if (e.type !== 'file') throw new StateError(p, `exists as a ${e.type}, not a file`);
       else if (e.hash !== f.hash) out.push({ op: 'update', target: p, before: e.hash, after: f.hash, diff: `sha256 ${e.hash} -> ${f.hash}` });
       else if (attrDiff(e, fm)) out.push({ op: 'update', target: p, before: { mode: fmtMode(e.mode), user: e.user, group: e.group }, after: { mode: fmtMode(fm), user, group } });

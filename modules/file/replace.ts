@@ -63,12 +63,12 @@ export function replaceText(args: ReplaceArgs, text: string): string {
 export const replace: StateFunction<ReplaceArgs, TextFacts> = {
   schema,
   gather: (host, args) => gatherText(host, args.name),
-  plan(args, facts) {
+  plan(args, facts, ctx) {
     if (!facts.exists) {
       if (args.ignore_if_missing) return [];
       throw new StateError(args.name, 'file does not exist');
     }
-    return textChange(args.name, facts, replaceText(args, facts.text), args.show_changes !== false);
+    return textChange(args.name, facts, replaceText(args, facts.text), { show: args.show_changes !== false, view: ctx?.content });
   },
   async apply(host, changes, ctx) {
     if (ctx.args.backup) await backup(host, ctx.args.name, ctx.args.backup);

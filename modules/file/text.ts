@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { StateError } from '../../engine/errors.js';
 import { isInProcess, shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
-import { contentDiff } from './content.js';
+import { contentDiff, sha256, type DiffOptions } from './content.js';
 import type { Change } from '../contract.js';
 import { probePaths, type PathFacts } from './probe.js';
 
@@ -22,14 +22,26 @@ export async function gatherText(host: Host, name: string): Promise<TextFacts> {
   return { exists: b !== null, text: b ? b.toString('utf8') : '' };
 }
 
-export function textChange(name: string, facts: TextFacts, next: string, show = true): Change[] {
+/** The change of a text file to `next`: hashes and a diff for the output, the text itself as the payload for apply. */
+export function textChange(name: string, facts: TextFacts, next: string, o: DiffOptions = {}): Change[] {
   if (facts.exists && next === facts.text) return [];
-  return [{ op: facts.exists ? 'update' : 'create', target: name, after: next, diff: contentDiff(name, facts.exists ? Buffer.from(facts.text) : null, Buffer.from(next), show) }];
+  const before = facts.exists ? Buffer.from(facts.text) : null;
+  const after = Buffer.from(next);
+  return [
+    {
+      op: facts.exists ? 'update' : 'create',
+      target: name,
+      ...(before ? { before: sha256(before) } : {}),
+      after: sha256(after),
+      diff: contentDiff(name, before, after, o),
+      payload: next,
+    },
+  ];
 }
 
 export async function writeText(host: Host, name: string, changes: Change[]): Promise<void> {
   const c = changes.find((x) => x.target === name);
-  if (c) await host.writeFileAtomic(name, String(c.after));
+  if (c) await host.writeFileAtomic(name, String(c.payload));
 }
 
 /** A text file with its attributes and its parent's (for create and user/group/mode). */

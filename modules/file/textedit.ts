@@ -4,7 +4,7 @@
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change } from '../contract.js';
+import type { Change, ContentView } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, type Attrs } from './attrs.js';
 import { requireParent } from './common.js';
 import { textChange, type TextFileFacts } from './text.js';
@@ -23,6 +23,8 @@ export interface EditOpts {
   /** How to create a missing file, for the error (e.g. 'create: True'). */
   createHint?: string;
   show?: boolean;
+  /** The run's secrets and diff budget (ctx.content). */
+  view?: ContentView;
   attrs?: Attrs;
   pendingRequisite?: string;
 }
@@ -35,9 +37,9 @@ export function planEdit(name: string, facts: TextFileFacts, edit: (text: string
       throw new StateError(name, `file not found${o.createHint ? ` (set ${o.createHint} to create it)` : ''}`);
     }
     requireParent(facts.real, facts.parent, false, o.pendingRequisite);
-    return textChange(name, facts, edit(''), o.show !== false);
+    return textChange(name, facts, edit(''), { show: o.show !== false, view: o.view });
   }
-  const out = textChange(name, facts, edit(facts.text), o.show !== false);
+  const out = textChange(name, facts, edit(facts.text), { show: o.show !== false, view: o.view });
   if (o.attrs) out.push(...attrChanges(facts.real, facts.path, o.attrs));
   return out;
 }
@@ -45,9 +47,9 @@ export function planEdit(name: string, facts: TextFileFacts, edit: (text: string
 export async function applyEdit(host: Host, name: string, changes: Change[], facts: TextFileFacts, attrs: Attrs = {}): Promise<void> {
   const c = changes.find((x) => x.target === name && (x.op === 'create' || x.op === 'update'));
   if (c?.op === 'create') {
-    await host.writeFileAtomic(facts.real, String(c.after), { mode: attrs.mode ?? 0o644, owner: attrs.user, group: attrs.group });
+    await host.writeFileAtomic(facts.real, String(c.payload), { mode: attrs.mode ?? 0o644, owner: attrs.user, group: attrs.group });
   } else if (c) {
-    await host.writeFileAtomic(facts.real, String(c.after));
+    await host.writeFileAtomic(facts.real, String(c.payload));
   }
   const want: Attrs = {};
   for (const a of changes.filter(isAttrChange)) (want as Record<string, unknown>)[a.target] = attrs[a.target as keyof Attrs];

@@ -1,8 +1,9 @@
 // brine highstate / sls / show through the built CLI, applied for real under a scratch --root.
 import { statSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brine, build, cleanScratch, scratch, treeHash } from './tree.js';
+import { brine, build, cleanScratch, REPO, scratch, treeHash } from './tree.js';
 
 beforeAll(build, 120_000);
 afterAll(cleanScratch);
@@ -56,7 +57,8 @@ describe('brine highstate', () => {
     expect(dry.stdout).toContain('Comment: would change (1) after file: site-dir');
     expect(dry.stdout).toMatch(/create \/srv\/site\/index\.html: [0-9a-f]{64}/);
     expect(dry.stdout).not.toContain('hunter2-not-for-output');
-    expect(dry.stdout).toContain('<redacted>');
+    // the file that holds the pillar's password: that it is created, not its contents
+    expect(dry.stdout).toMatch(/create \/srv\/site\/site\.conf: [0-9a-f]{64}\n\s+content not shown: the file holds a secret; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)/);
     expect(treeHash(s.root)).toBe(before);
 
     const real = await brine(s, ['highstate']);
@@ -203,4 +205,65 @@ describe('watch with real file and cmd states', () => {
     expect(reloads()).toBe(2);
     expect(readFileSync(join(s.root, 'etc/app.conf'), 'utf8')).toBe('v2\n');
   });
+});
+
+describe('the env of a run', () => {
+  // no env source on this machine answers quickly: no metadata service
+  const noCloud = { BRINE_EC2_METADATA_URL: 'http://127.0.0.1:1', BRINE_GCE_METADATA_URL: 'http://127.0.0.1:1', ENV_YML: '' };
+  const run = (s: ReturnType<typeof scratch>, args: string[]) =>
+    execa('node', [join(REPO, 'bin/brine.mjs'), ...args, '--states', s.states, '--pillar', s.pillar, '--root', s.root], { reject: false, env: { NO_COLOR: '1', ...noCloud }, timeout: 120_000 });
+
+  it('a real run without an env refuses (exit 3, one line, nothing changed); --test and an explicit --env use the default env and say so', async () => {
+    const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, PILLAR);
+    s.write('pillar/default-env.yml', readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8'));
+    const before = treeHash(s.root);
+
+    const real = await run(s, ['highstate']);
+    expect(real.exitCode).toBe(3);
+    expect(real.stdout).toBe('');
+    expect(real.stderr.trim().split('\n')).toHaveLength(1);
+    expect(real.stderr).toMatch(/^brine: env: no env found .*a real run never uses the public default env; create one with `brine env create DOMAIN -o env\.yml` and pass `--env env\.yml`/);
+    expect(treeHash(s.root)).toBe(before);
+
+    const dry = await run(s, ['highstate', '--test']);
+    expect(dry.exitCode).toBe(2);
+    expect(dry.stderr).toBe(`brine: warning: no env found: using the public default env ${join(s.pillar, 'default-env.yml')} (its secrets are in git; dry run only)`);
+    expect(treeHash(s.root)).toBe(before);
+
+    const explicit = await run(s, ['highstate', '--env', join(s.pillar, 'default-env.yml')]);
+    expect(explicit.exitCode).toBe(0);
+    expect(explicit.stderr).toMatch(/^brine: warning: the env holds secrets of the public default env .*never use them on a real host$/);
+    expect(existsSync(join(s.root, 'srv/site/index.html'))).toBe(true);
+
+    // a real env (no public secrets): no warning
+    const own = join(s.dir, 'own-env.yml');
+    const created = await execa('node', [join(REPO, 'bin/brine.mjs'), 'env', 'create', 'own.example.org', '-o', own], { reject: false });
+    expect(created.exitCode).toBe(0);
+    const mine = await run(s, ['highstate', '--env', own]);
+    expect(mine.exitCode).toBe(0);
+    expect(mine.stderr).toBe('');
+  }, 180_000);
+});
+
+describe('big files', () => {
+  it('a dry run over big rewritten files prints their sizes and hashes, not 200 KB diffs', async () => {
+    const n = 10;
+    const body = (tag: string) => Array.from({ length: 4000 }, (_, i) => `${tag} ${i} ${'z'.repeat(45)}`).join('\n') + '\n';
+    const files: Record<string, string> = { 'top.sls': "base:\n  '*':\n    - big\n" };
+    let sls = '';
+    for (let i = 0; i < n; i++) {
+      files[`big/files/f${i}.txt`] = body(`new${i}`);
+      sls += `/srv/big/f${i}.txt:\n  file.managed:\n    - source: salt://big/files/f${i}.txt\n`;
+    }
+    files['big/init.sls'] = sls;
+    const s = scratch(files);
+    for (let i = 0; i < n; i++) s.write(`root/srv/big/f${i}.txt`, body(`old${i}`));
+    const t0 = Date.now();
+    const dry = await brine(s, ['highstate', '--test']);
+    const ms = Date.now() - t0;
+    expect(dry.code).toBe(2);
+    expect(dry.stdout.match(/diff omitted: 2\d\d KB file, over the 64 KB diff limit; sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2\d\d KB -> 2\d\d KB\)/g)).toHaveLength(n);
+    expect(dry.stdout.length).toBeLessThan(20_000); // was 5.7 MB for 10 such files
+    expect(ms).toBeLessThan(60_000); // was 107 s for 10 such files on this machine
+  }, 120_000);
 });

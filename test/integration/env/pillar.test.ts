@@ -80,9 +80,16 @@ describe('loadPillar', () => {
     }
   });
 
-  it('falls back to the default localhost env when no source has one; its test secrets are secrets', async () => {
-    const r = await loadPillar({ pillarDir, host, grains, minionId: 'ecs1', vars: NO_CLOUD });
+  it('a real run (no allowDefaultEnv) with no env source refuses: exit 3, saying how to create an env', async () => {
+    const p = loadPillar({ pillarDir, host, grains, minionId: 'ecs1', vars: NO_CLOUD });
+    await expect(p).rejects.toThrow(EnvError);
+    await expect(p).rejects.toThrow(/no env found .*brine env create DOMAIN -o env\.yml.*--env env\.yml/);
+  });
+
+  it('a dry run falls back to the default localhost env when no source has one, with a warning; its test secrets are secrets', async () => {
+    const r = await loadPillar({ pillarDir, host, grains, minionId: 'ecs1', vars: NO_CLOUD, allowDefaultEnv: true });
     expect(r.envSource).toBeNull();
+    expect(r.defaultEnvWarning).toMatch(/public default env .*default-env\.yml/);
     expect(r.pillar).toMatchObject({ appliance: { domain: 'localhost', ssl: { letsencrypt: { enabled: false } } } });
     expect(r.secrets.some((s) => s.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'))).toBe(true);
     expect(r.secrets.some((s) => s.startsWith('TEST-ONLY-secret-key'))).toBe(true);
@@ -96,7 +103,7 @@ describe('loadPillar', () => {
   });
 
   it('the shipped pillar/ loads for any minion', async () => {
-    const r = await loadPillar({ pillarDir: resolve('pillar'), host, grains, minionId: 'anything', vars: NO_CLOUD });
+    const r = await loadPillar({ pillarDir: resolve('pillar'), host, grains, minionId: 'anything', vars: NO_CLOUD, allowDefaultEnv: true });
     expect(r.pillar).toMatchObject({ timezone: 'Europe/Vienna', docker: { net: '172.17.0.0/16' }, appliance: { domain: 'localhost' } });
   });
 });

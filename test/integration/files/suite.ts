@@ -83,7 +83,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       expect(await text(tpl.name)).toBe('hello context from pillar-value\n');
       const bin = { name: p('s/blob'), source: 'salt://files/blob.bin' };
       const r = await converge(host, F.managed!, bin, states);
-      expect(r.planned[0]!.diff).toMatch(/^Binary file: sha256 \(none\) -> [0-9a-f]{64}$/);
+      expect(r.planned[0]!.diff).toMatch(/^binary file; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)$/);
       expect(await host.hash(bin.name)).toBe(r.planned[0]!.after);
       await expect(planOf(host, F.managed!, { name: p('s/x'), source: 'salt://files/nope' }, states)).rejects.toThrow(/source not found/);
     });
@@ -93,7 +93,8 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       await converge(host, F.managed!, { name, contents: 'mine', makedirs: true }, states);
       expect(await planOf(host, F.managed!, { name, contents: 'theirs', replace: false }, states)).toEqual([]);
       const hidden = await planOf(host, F.managed!, { name, contents: 'secret-ish', show_changes: false }, states);
-      expect(hidden[0]!.diff).toBe('<show_changes=False>');
+      expect(hidden[0]!.diff).toMatch(/^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64}/);
+      expect(hidden[0]!.diff).not.toContain('secret-ish');
       expect(await planOf(host, F.managed!, { name: p('r/none'), contents: 'x', create: false }, states)).toEqual([]);
       await expect(planOf(host, F.managed!, { name: p('nodir/x'), contents: 'x' }, states)).rejects.toThrow(/parent directory .* does not exist/);
       await expect(planOf(host, F.managed!, { name: p('r'), contents: 'x' }, states)).rejects.toThrow(/is a directory/);
@@ -204,7 +205,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
         expect(r.planned).toEqual(predicted);
         expect(r.replanned).toEqual([]);
         expect(await text(name)).toBe(want);
-        expect(predicted[0]!.after).toBe(want);
+        expect(predicted[0]!.payload).toBe(want); // the new text goes to apply; the output gets its hash
         expect(await planOf(host, F.line!, args, states)).toEqual([]);
       }
       expect((await host.stat(name))!.mode).toBe(0o640);

@@ -51,3 +51,58 @@ describe('secrets of the env', () => {
     }
   });
 });
+
+describe('secret key names', () => {
+  it('pass, pw, passphrase and credentials are secret names too; words that merely contain them are not', () => {
+    const s = collectSecrets({
+      smtp: { pass: 'smtp-pass-value', user: 'mailer' },
+      db_pw: 'db-pw-value',
+      gpg: { passphrase: 'gpg-phrase-value' },
+      cloud: { credentials: 'cloud-cred-value' },
+      relayPw: 'camel-pw-value',
+      bypass: 'not-a-secret-1',
+      compass: 'not-a-secret-2',
+      passenger: 'not-a-secret-3',
+      extra: { contents: 'relay_host=smtp\nrelay_pass=relay-file-value\n' },
+    });
+    expect(s).toEqual(expect.arrayContaining(['smtp-pass-value', 'db-pw-value', 'gpg-phrase-value', 'cloud-cred-value', 'camel-pw-value', 'relay-file-value']));
+    for (const v of ['mailer', 'not-a-secret-1', 'not-a-secret-2', 'not-a-secret-3']) expect(s).not.toContain(v);
+  });
+});
+
+describe('Redactor', () => {
+  const key = ['-----BEGIN PGP PRIVATE KEY BLOCK-----', '', 'lQOYBGsPtn0BCAC8WCRj1aI+boMlUnZY4MEPl8ne0VOYzZIZ7ivUCWZTEcR7HRIX', 'xWTpSGw=', '=K3WK', '-----END PGP PRIVATE KEY BLOCK-----'].join('\n');
+  const r = new Redactor();
+  r.add(key);
+  r.add('Db-Secret-Value-42xyz');
+  r.add('Qk7z');
+  r.add('ab'); // too short to register: it would eat ordinary text
+
+  it('hides every line of a multi-line secret, down to the armour tail', () => {
+    const out = r.redact('-lQOYBGsPtn0BCAC8WCRj1aI+boMlUnZY4MEPl8ne0VOYzZIZ7ivUCWZTEcR7HRIX\n-xWTpSGw=\n-=K3WK\n');
+    expect(out).toBe(`-${REDACTED}\n-${REDACTED}\n-${REDACTED}\n`);
+  });
+
+  it('hides the derived forms a template may print: upper, lower, JSON-escaped, YAML-quoted, base64, URL-encoded, a slice', () => {
+    const forms = ['DB-SECRET-VALUE-42XYZ', 'db-secret-value-42xyz', Buffer.from('Db-Secret-Value-42xyz').toString('base64'), 'Secret-Value-4', 'lQOYBGsPtn0BCAC8WCRj1a'];
+    for (const f of forms) expect(r.redact(`x=${f};`), f).not.toContain(f);
+    const q = new Redactor();
+    q.add(`it's "quoted"\\`);
+    expect(q.redact(JSON.stringify({ v: `it's "quoted"\\` }))).not.toContain('quoted');
+    expect(q.redact(`v: 'it''s "quoted"\\'`)).not.toContain('quoted');
+  });
+
+  it('hides short secrets where they stand alone, not inside other words', () => {
+    expect(r.redact('password Qk7z set')).toBe(`password ${REDACTED} set`);
+    expect(r.redact('Qk7zebra')).toBe('Qk7zebra');
+    expect(r.redact('ab cd')).toBe('ab cd');
+  });
+
+  it('holdsSecret: registered secrets and their pieces, key blocks and secret assignments it never saw', () => {
+    expect(r.holdsSecret('token Db-Secret-Value-42xyz')).toBe(true);
+    expect(r.holdsSecret('x=nCBtZUU8ITdqv7FqmPCrw3WCRj1aI+boMlUnZ')).toBe(true); // a 12-char piece of a key line
+    expect(r.holdsSecret('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n')).toBe(true);
+    expect(r.holdsSecret("SECRET_KEY = 'never-registered'\n")).toBe(true);
+    expect(r.holdsSecret('server_name ecs.example.org;\nlisten 443 ssl;\n')).toBe(false);
+  });
+});

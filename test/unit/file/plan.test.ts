@@ -29,7 +29,7 @@ describe('file.managed plan', () => {
     expect(c[2]).toEqual({ op: 'update', target: 'mode', before: '0644', after: '0600' });
   });
   it('hides the diff with show_changes: False and keeps contents with replace: False', () => {
-    expect(plan('managed', { name: '/x', show_changes: false }, { path: file('o'), parent: dir, ...want('n') })[0]!.diff).toBe('<show_changes=False>');
+    expect(plan('managed', { name: '/x', show_changes: false }, { path: file('o'), parent: dir, ...want('n') })[0]!.diff).toBe(`content not shown (show_changes: False); sha256 ${sha256('o')} -> ${sha256('n')} (unread -> 1 B)`);
     expect(plan('managed', { name: '/x', replace: false }, { path: file('o'), parent: dir, ...want('n') })).toEqual([]);
   });
   it('create: False leaves a missing file missing; a missing parent needs makedirs', () => {
@@ -40,7 +40,7 @@ describe('file.managed plan', () => {
   it('reports binary contents by hash', () => {
     const bin = Buffer.from([0, 1, 2]);
     const c = plan('managed', { name: '/b' }, { path: missing, parent: dir, want: bin, wantHash: sha256(bin) });
-    expect(c[0]!.diff).toBe(`Binary file: sha256 (none) -> ${sha256(bin)}`);
+    expect(c[0]!.diff).toBe(`binary file; sha256 (none) -> ${sha256(bin)} (no file -> 3 B)`);
   });
   it('refuses a directory in the way and a bad mode', () => {
     expect(() => plan('managed', { name: '/d' }, { path: dir, parent: dir, want: null })).toThrow(/is a directory/);

@@ -10,6 +10,7 @@ import { keyvalueEdit } from '../../../modules/file/keyvalue.js';
 import { lineEdit, type LineArgs } from '../../../modules/file/line.js';
 import type { PathFacts, TreeEntry } from '../../../modules/file/probe.js';
 import type { TextFileFacts } from '../../../modules/file/text.js';
+import { sha256 } from '../../../modules/file/content.js';
 import { testCtx } from '../../support/checkapply.js';
 
 const F = modules.file!;
@@ -74,12 +75,13 @@ describe('file.line', () => {
     expect(() => F.line!.plan(args, missing, testCtx(args))).toThrow(/\/d\/f: file not found \(set create: True to create it\)/);
     expect(F.line!.plan({ ...args, quiet: true }, missing, testCtx(args))).toEqual([]);
     const c = F.line!.plan({ ...args, create: true }, missing, testCtx(args));
-    expect(c).toEqual([{ op: 'create', target: '/d/f', after: 'x\n', diff: expect.stringContaining('+x') }]);
+    // the new text is the payload for apply; the output gets its hash and the diff
+    expect(c).toEqual([{ op: 'create', target: '/d/f', after: sha256('x\n'), diff: expect.stringContaining('+x'), payload: 'x\n' }]);
     expect(() => F.line!.plan({ ...args, create: true }, { ...missing, parent: { type: 'missing' } }, testCtx(args))).toThrow(/parent directory \/d does not exist/);
     const have: PathFacts = { type: 'file', mode: 0o644, user: 'root', group: 'root', uid: 0, gid: 0 };
     const there = { ...missing, exists: true, text: 'x\n', path: have };
     expect(F.line!.plan({ ...args, file_mode: '0600', user: 'root' }, there, testCtx(args))).toEqual([{ op: 'update', target: 'mode', before: '0644', after: '0600' }]);
-    expect(F.line!.plan({ ...args, show_changes: false, content: 'y' }, there, testCtx(args))[0]!.diff).toBe('<show_changes=False>');
+    expect(F.line!.plan({ ...args, show_changes: false, content: 'y' }, there, testCtx(args))[0]!.diff).toMatch(/^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2 B -> 4 B\)$/);
   });
   it('schema: mode is required, unknown arguments are refused', () => {
     expect(F.line!.schema).toMatchObject({ required: ['name', 'mode'], additionalProperties: false });
@@ -143,7 +145,7 @@ describe('file.keyvalue', () => {
     const a = { name: '/f', key: 'a', value: 1, append_if_not_found: true };
     expect(() => F.keyvalue!.plan(a, missing, testCtx(a))).toThrow(/\/f: file not found \(set create_if_missing: True/);
     expect(F.keyvalue!.plan({ ...a, ignore_if_missing: true }, missing, testCtx(a))).toEqual([]);
-    expect(F.keyvalue!.plan({ ...a, create_if_missing: true }, missing, testCtx(a))).toMatchObject([{ op: 'create', target: '/f', after: 'a=1\n' }]);
+    expect(F.keyvalue!.plan({ ...a, create_if_missing: true }, missing, testCtx(a))).toMatchObject([{ op: 'create', target: '/f', after: sha256('a=1\n'), payload: 'a=1\n' }]);
     expect(F.keyvalue!.plan({ ...a, search_only: true }, { ...missing, exists: true, text: 'a=2\n' }, testCtx(a))).toEqual([]);
   });
 });

@@ -1,6 +1,8 @@
 // Inventory parsing (errors name file and key) and TARGET expansion (hosts, groups, specs, vars).
 import { describe, expect, it } from 'vitest';
 import { parseInventory, resolveTargets } from '../../../engine/push/inventory.js';
+import { withInventoryVars } from '../../../engine/push/push-host.js';
+import { Redactor } from '../../../engine/redact.js';
 
 const INV = `
 hosts:
@@ -30,6 +32,14 @@ describe('inventory', () => {
     const [web1, web2] = resolveTargets(['web'], inv);
     expect(web1!.vars).toEqual({ motd: 'web1', nested: { a: 1, b: 2 }, list: [1, 2] });
     expect(web2!.vars).toEqual({ motd: 'group', nested: { b: 2 }, list: [1, 2] });
+  });
+
+  it('inventory vars are pillar: merged in, and their secrets registered like the pillar\'s', () => {
+    const [t] = resolveTargets(['h1'], parseInventory('hosts:\n  h1:\n    vars:\n      smtp: { pass: inv-smtp-pass-1, host: mail.example.org }\n      db_pw: Zq9x\n', 'inv.yml'));
+    const r = new Redactor();
+    const pillar = withInventoryVars({ smtp: { port: 25 } }, t!.vars, r);
+    expect(pillar).toEqual({ smtp: { port: 25, pass: 'inv-smtp-pass-1', host: 'mail.example.org' }, db_pw: 'Zq9x' });
+    expect(r.redact(JSON.stringify(pillar))).toBe('{"smtp":{"port":25,"pass":"<redacted>","host":"mail.example.org"},"db_pw":"<redacted>"}');
   });
 
   it('treats names not in the inventory as [user@]host[:port]', () => {

@@ -23,12 +23,16 @@ function res(id: string, o: Partial<StateResult> = {}): StateResult {
   };
 }
 
-const diff = '--- /etc/changed\n+++ /etc/changed\n@@ -1 +1 @@\n-old s3cretvalue\n+new\n';
+const diff = '--- /etc/changed\n+++ /etc/changed\n@@ -1 +1 @@\n-old value\n+new\n';
+const secretDiff = '--- /etc/app.conf\n+++ /etc/app.conf\n@@ -1,2 +1,2 @@\n-token=OLD-unknown-value\n+token=s3cretvalue\n';
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
 const report = (results: StateResult[], test = false): RunReport => ({ host: 'local', test, results, startedAt: '2026-11-22T21:40:12.000Z', durationMs: 1234 });
 const sample = report([
   res('clean'),
   res('changed', { comment: 'updated', changes: [{ op: 'update', target: '/etc/changed', diff }, { op: 'update', target: 'mode', before: '0644', after: '0600' }] }),
-  res('failed', { result: false, comment: 'One or more requisite failed: file: x' }),
+  res('failed', { result: false, comment: 'One or more requisite failed: file: x, s3cretvalue' }),
+  res('secretfile', { name: '/etc/app.conf', comment: 'updated', changes: [{ op: 'update', target: '/etc/app.conf', before: HASH_A, after: HASH_B, diff: secretDiff, payload: 'token=s3cretvalue\n' }] }),
 ]);
 const redactor = new Redactor();
 redactor.add('s3cretvalue');
@@ -54,16 +58,18 @@ describe('highstate output', () => {
       ].join('\n'),
     );
     expect(text).toContain('              update mode: 0644 -> 0600');
-    expect(text).toContain('      Result: False\n     Comment: One or more requisite failed: file: x');
+    expect(text).toContain('      Result: False\n     Comment: One or more requisite failed: file: x, <redacted>');
   });
 
   it('has the summary', () => {
-    expect(text).toContain(['Summary for local', '------------', 'Succeeded: 2 (changed=1)', 'Failed:    1', '------------', 'Total states run:     3', 'Total run time: 1.234 s'].join('\n'));
+    expect(text).toContain(['Summary for local', '------------', 'Succeeded: 3 (changed=2)', 'Failed:    1', '------------', 'Total states run:     4', 'Total run time: 1.234 s'].join('\n'));
   });
 
-  it('redacts secrets, also inside diffs', () => {
+  it('drops a diff that holds a secret whole (its other lines may be old secrets), with the hashes', () => {
     expect(text).not.toContain('s3cretvalue');
-    expect(text).toContain('-old <redacted>');
+    expect(text).not.toContain('OLD-unknown-value');
+    expect(text).toContain(`                  content not shown: the diff holds a secret; sha256 ${HASH_A} -> ${HASH_B}`);
+    expect(text).toContain('-old value\n');
   });
 
   it('colours only when asked', () => {
@@ -88,9 +94,11 @@ describe('json output', () => {
     expect(Object.keys(j)).toEqual(['version', 'host', 'test', 'started', 'results', 'summary']);
     expect(j.version).toBe(1);
     expect(Object.keys(j.results[0])).toEqual(['id', 'name', 'module', 'function', 'sls', 'file', 'line', 'result', 'comment', 'changes', 'started', 'duration_ms', 'run_num']);
-    expect(j.results[1].changes[0].diff).toContain('-old <redacted>');
-    expect(j.summary).toEqual({ total: 3, succeeded: 2, failed: 1, changed: 1, pending: 0, duration_ms: 1234 });
+    expect(j.results[1].changes[0].diff).toContain('-old value');
+    expect(j.results[3].changes[0]).toEqual({ op: 'update', target: '/etc/app.conf', before: HASH_A, after: HASH_B, diff: `content not shown: the diff holds a secret; sha256 ${HASH_A} -> ${HASH_B}` });
+    expect(j.summary).toEqual({ total: 4, succeeded: 3, failed: 1, changed: 2, pending: 0, duration_ms: 1234 });
     expect(JSON.stringify(j)).not.toContain('s3cretvalue');
+    expect(JSON.stringify(j)).not.toContain('OLD-unknown');
   });
 });
 
@@ -103,6 +111,8 @@ describe('markdown output', () => {
     expect(md).not.toContain('`clean`');
     expect(md).toContain('```diff\n--- /etc/changed');
     expect(md).not.toContain('s3cretvalue');
+    expect(md).not.toContain('OLD-unknown');
+    expect(md).toContain('content not shown: the diff holds a secret');
   });
 });
 
