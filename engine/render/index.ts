@@ -7,6 +7,7 @@ import { RenderError } from '../errors.js';
 import { compiledTemplate } from './compile-cache.js';
 import { createEnvironment } from './environment.js';
 import { toRenderError } from './errors.js';
+import { sandboxEnvironment, withBudget } from './sandbox.js';
 import { templateRel } from './loader.js';
 import { SaltFunctions } from './salt.js';
 
@@ -37,6 +38,7 @@ export class Renderer {
     const opts = { id: this.minionId, saltenv: 'base', renderer: 'jinja|yaml', file_client: 'local', file_roots: { base: [this.statesDir] } };
     const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts });
     this.env = createEnvironment(this.statesDir, { pillar: this.pillar, grains: this.grains, salt, opts, saltenv: 'base' });
+    sandboxEnvironment(this.env);
     this.baseGlobals = new Set(Object.keys((this.env as unknown as { globals: object }).globals));
   }
 
@@ -54,7 +56,7 @@ export class Renderer {
     const ctx = { ...fileContext(name), ...extra };
     this.setContextGlobals(ctx);
     try {
-      return compiledTemplate(this.env, text, name).render(ctx);
+      return withBudget(() => compiledTemplate(this.env, text, name).render(ctx));
     } catch (e) {
       throw toRenderError(e, name);
     }
