@@ -216,7 +216,9 @@ describe('ECS appliance on a booted Debian 12 target', () => {
     await sh("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");
     const dry = await sh('brine highstate --test --out json');
     expect(dry.exitCode).toBe(0);
-    expect((JSON.parse(dry.stdout) as { results: unknown[] }).results).toEqual([]);
+    const results = (JSON.parse(dry.stdout) as { results: Array<{ id: string; changes: unknown[] }> }).results;
+    expect(results.map((r) => r.id)).toEqual(['appliance-standby']);
+    expect(results[0]!.changes).toEqual([]);
   }, 120_000);
 
   it('a failing boot chain leaves /run/appliance-failed and does not loop', async () => {
