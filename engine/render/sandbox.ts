@@ -178,6 +178,19 @@ function guardNative(obj: unknown, key: unknown, result: unknown): void {
   }
 }
 
+/**
+ * What the template just looked up, to name a missing key in the error that follows
+ * (`pillar['a']['b']` with no key 'a': "pillar['a'] is missing", not "cannot read 'b' of undefined").
+ */
+const trail: { obj: unknown; expr: string; missing: string | null } = { obj: undefined, expr: '', missing: null };
+
+function follow(obj: unknown, step: string, out: unknown): void {
+  const expr = obj === trail.obj && trail.expr.length < 200 ? `${trail.expr}${step}` : `…${step}`;
+  trail.obj = out;
+  trail.expr = expr;
+  trail.missing = out === undefined ? expr : null;
+}
+
 let installed = false;
 let ContextProto: Record<string, AnyFn> | null = null;
 
@@ -191,8 +204,19 @@ export function installSandbox(): void {
   R.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     if (rest.length === 0) guardMember(obj, val);
     else if (typeof obj === 'function') throw new TemplateFault('cannot slice a function');
+    if (obj === undefined && trail.missing) throw new TemplateFault(`cannot read '${String(val)}' of an undefined value: ${trail.missing} is missing (use .get() or |default for an optional key)`);
     const out = origMember.call(this, obj, val, ...rest);
     if (rest.length === 0) guardNative(obj, val, out);
+    follow(obj, rest.length ? '[:]' : typeof val === 'number' ? `[${val}]` : `['${String(val)}']`, out);
+    return out;
+  };
+
+  const origLookup = R.contextOrFrameLookup as AnyFn;
+  R.contextOrFrameLookup = function contextOrFrameLookup(this: unknown, context: unknown, frame: unknown, name: string) {
+    const out = origLookup.call(this, context, frame, name);
+    trail.obj = out;
+    trail.expr = name;
+    trail.missing = out === undefined ? `'${name}'` : null;
     return out;
   };
 
@@ -206,7 +230,11 @@ export function installSandbox(): void {
       throw new TemplateFault(`calls nest deeper than ${budget.limits.depth} (a macro that calls itself without end?)`);
     }
     try {
-      return checkValue(origCall.call(this, obj, name, context, args), `the result of ${String(name)}`);
+      const out = checkValue(origCall.call(this, obj, name, context, args), `the result of ${String(name)}`);
+      trail.obj = out;
+      trail.expr = `${String(name)}()`;
+      trail.missing = null;
+      return out;
     } finally {
       if (budget && budget.depth > 0) budget.depth--;
     }
@@ -232,6 +260,7 @@ export function installSandbox(): void {
   const origSuppress = R.suppressValue as AnyFn;
   R.suppressValue = function suppressValue(this: unknown, val: unknown, autoescape: boolean) {
     tick();
+    if (val === undefined && trail.missing) throw new TemplateFault(`printing an undefined value: ${trail.missing} is missing (use \`is defined\`, |default or .get() for an optional key)`);
     return checkValue(origSuppress.call(this, val, autoescape), 'a printed value');
   };
 
