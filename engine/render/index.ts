@@ -8,6 +8,7 @@ import { compiledTemplate } from './compile-cache.js';
 import { createEnvironment } from './environment.js';
 import { toRenderError } from './errors.js';
 import { sandboxEnvironment, withBudget } from './sandbox.js';
+import { unclosedLine } from './unclosed.js';
 import { templateRel } from './loader.js';
 import { SaltFunctions } from './salt.js';
 
@@ -58,7 +59,12 @@ export class Renderer {
     try {
       return withBudget(() => compiledTemplate(this.env, text, name).render(ctx));
     } catch (e) {
-      throw toRenderError(e, name);
+      const err = toRenderError(e, name);
+      if (err.line === undefined && err.file === name) {
+        const line = unclosedLine(text);
+        if (line !== undefined) throw new RenderError(err.file, line, `${err.reason} (opened on this line and never closed)`);
+      }
+      throw err;
     }
   }
 
