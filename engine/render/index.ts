@@ -8,7 +8,7 @@ import { compiledTemplate } from './compile-cache.js';
 import { createEnvironment } from './environment.js';
 import { toRenderError } from './errors.js';
 import { sandboxEnvironment, withBudget } from './sandbox.js';
-import { unclosedLine } from './unclosed.js';
+import { shapeError } from './unclosed.js';
 import { templateRel } from './loader.js';
 import { SaltFunctions } from './salt.js';
 
@@ -56,15 +56,18 @@ export class Renderer {
     const name = templateRel(file) ?? file;
     const ctx = { ...fileContext(name), ...extra };
     this.setContextGlobals(ctx);
+    let parsing = true;
     try {
-      return withBudget(() => compiledTemplate(this.env, text, name).render(ctx));
+      return withBudget(() => {
+        const tpl = compiledTemplate(this.env, text, name);
+        parsing = false;
+        return tpl.render(ctx);
+      });
     } catch (e) {
       const err = toRenderError(e, name);
-      if (err.line === undefined && err.file === name) {
-        const line = unclosedLine(text);
-        if (line !== undefined) throw new RenderError(err.file, line, `${err.reason} (opened on this line and never closed)`);
-      }
-      throw err;
+      const own = err.file === name;
+      const shaped = shapeError(err.file, err.line, err.reason, own ? text : '', parsing && own);
+      throw shaped.line === err.line && shaped.reason === err.reason ? err : new RenderError(err.file, shaped.line, shaped.reason);
     }
   }
 

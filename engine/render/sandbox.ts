@@ -53,6 +53,8 @@ export interface RenderLimits {
   items: number;
   /** Characters of one string a template builds, and of the render's output. */
   chars: number;
+  /** Templates loaded by one render (imports, includes): an import cycle ends here. */
+  templates: number;
 }
 
 function envNumber(name: string, dflt: number): number {
@@ -68,6 +70,7 @@ export function renderLimits(): RenderLimits {
     depth: 200,
     items: 1_000_000,
     chars: 32 * 1024 * 1024,
+    templates: 200,
   };
 }
 
@@ -77,6 +80,7 @@ interface Budget {
   iterations: number;
   depth: number;
   ticks: number;
+  templates: number;
 }
 
 let budget: Budget | null = null;
@@ -87,7 +91,7 @@ let budget: Budget | null = null;
  */
 export function withBudget<T>(fn: () => T, limits: RenderLimits = renderLimits()): T {
   if (budget) return fn();
-  budget = { limits, deadline: Date.now() + limits.timeMs, iterations: 0, depth: 0, ticks: 0 };
+  budget = { limits, deadline: Date.now() + limits.timeMs, iterations: 0, depth: 0, ticks: 0, templates: 0 };
   try {
     const out = fn();
     if (isStr(out)) checkChars(String(out).length, 'the rendered text');
@@ -281,6 +285,16 @@ export function installSandbox(): void {
       wrapped.set(f, w);
     }
     return w;
+  };
+
+  // imports and includes are counted: a template that imports itself ends, with its name
+  const origGetTemplate = E.getTemplate as AnyFn;
+  E.getTemplate = function getTemplate(this: unknown, name: unknown, ...rest: unknown[]) {
+    if (budget && ++budget.templates > budget.limits.templates) {
+      throw new TemplateFault(`more than ${budget.limits.templates} templates imported or included in one render (does '${String(name)}' import itself?)`);
+    }
+    tick();
+    return origGetTemplate.call(this, name, ...rest);
   };
 
   // every for loop counts its iterations

@@ -44,3 +44,31 @@ export function unclosedLine(text: string): number | undefined {
   }
   return stack.length ? stack[stack.length - 1]!.line : undefined;
 }
+
+const ENGINE = /Cannot read properties of|is not a function|is not iterable|undefined is not|Cannot convert|Cannot set properties/;
+const AT_EOF = /end of file|expected (?:block|variable) end|expected end of comment|unexpected end/;
+
+/**
+ * A render error in the user's terms: a parser that tripped over a malformed template is a syntax
+ * error, an error at the end of the text names the line of the block left open, and a JavaScript
+ * message (`Cannot read properties of null`) is said as Jinja would say it.
+ */
+export function shapeError(file: string, line: number | undefined, reason: string, text: string, parsing: boolean): { line: number | undefined; reason: string } {
+  let r = reason;
+  let l = line;
+  if (parsing && ENGINE.test(r)) r = 'syntax error: the template is malformed (an unterminated string, tag or expression?)';
+  else {
+    r = r
+      .replace(/Cannot read properties of (null|undefined) \(reading '([^']*)'\)/g, (_m, what: string, key: string) => `cannot read '${key}' of ${what === 'null' ? 'None' : 'an undefined value'}`)
+      .replace(/(\S+) is not a function/g, '$1 is not callable');
+  }
+  if (l === undefined && (parsing || AT_EOF.test(reason))) {
+    const open = unclosedLine(text);
+    if (open !== undefined) {
+      l = open;
+      r = `${r} (opened on this line and never closed)`;
+    }
+  }
+  void file;
+  return { line: l, reason: r };
+}
