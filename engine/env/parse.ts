@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { EnvError } from '../errors.js';
 import { yamlReadOptions } from '../render/yaml-schema.js';
 import { isPlainMap, type Tree } from './merge.js';
-import { MAX_ALIASES, yamlReason } from '../load/yaml-data.js';
+import { assertPlainData, MAX_ALIASES, yamlReason } from '../load/yaml-data.js';
 
 export interface ParsedEnv {
   tree: Tree;
@@ -23,6 +23,7 @@ export function parseEnv(text: string, file: string): ParsedEnv {
   let tree: unknown;
   try {
     tree = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    assertPlainData(tree);
   } catch (e) {
     throw new EnvError(file, yamlReason(e));
   }

@@ -5,7 +5,7 @@ import type { Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { ArgDecl, SourceLoc, StateDecl } from '../highdata.js';
 import { CompileError, RenderError } from '../errors.js';
 import { isMap, isPair, isScalar, isSeq, type PositionedYaml } from './yaml-doc.js';
-import { MAX_ALIASES, yamlReason } from './yaml-data.js';
+import { assertPlainData, MAX_ALIASES, yamlReason } from './yaml-data.js';
 
 export interface SlsContent {
   states: StateDecl[];
@@ -44,7 +44,9 @@ class SlsReader {
   toJS(node: unknown): unknown {
     if (!node || typeof node !== 'object' || !('toJS' in node)) return node;
     try {
-      return (node as { toJS(doc: unknown, o: object): unknown }).toJS(this.y.doc, { maxAliasCount: MAX_ALIASES });
+      const v = (node as { toJS(doc: unknown, o: object): unknown }).toJS(this.y.doc, { maxAliasCount: MAX_ALIASES });
+      assertPlainData(v);
+      return v;
     } catch (e) {
       const l = this.loc(node);
       throw new RenderError(l.file, l.line || undefined, yamlReason(e));

@@ -2,6 +2,14 @@
 // env.yml and template texts, mutated by truncation, wrong types, nulls, alias bombs, deep
 // nesting, huge numbers, odd unicode and Jinja fragments.
 
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+/** Where the fuzz tests write their many small trees: memory when the machine has it (fast). */
+export function scratchBase(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
 /** mulberry32: a small, fast, seeded PRNG (the same seed gives the same cases on every machine). */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -3,14 +3,13 @@
 // templates a run renders. Every input either compiles or fails as a user error: a BrineError
 // with exit code 3 whose message names a file, no stack, no internal error, no hang.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { BASE_TREE, mutate, prng, scratchBase, TARGETS } from './mutate.js';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrineError } from '../../../engine/errors.js';
 import { loadPillar } from '../../../engine/env/pillar.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import { compileStates } from '../../../engine/pipeline.js';
-import { BASE_TREE, mutate, prng, TARGETS } from './mutate.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const CASES = 250;
@@ -24,7 +23,7 @@ afterAll(() => {
 });
 
 function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'brine-fuzz-'));
+  const dir = mkdtempSync(join(scratchBase(), 'brine-fuzz-'));
   made.push(dir);
   copyFileSync(join(REPO, 'pillar/default-env.yml'), join(dir, 'env.yml'));
   for (const [rel, text] of Object.entries(files)) {
