@@ -58,9 +58,7 @@ export function shapeError(file: string, line: number | undefined, reason: strin
   let l = line;
   if (parsing && ENGINE.test(r)) r = 'syntax error: the template is malformed (an unterminated string, tag or expression?)';
   else {
-    r = r
-      .replace(/Cannot read properties of (null|undefined) \(reading '([^']*)'\)/g, (_m, what: string, key: string) => `cannot read '${key}' of ${what === 'null' ? 'None' : 'an undefined value'}`)
-      .replace(/(\S+) is not a function/g, '$1 is not callable');
+    r = r.replace(/Cannot read properties of (null|undefined) \(reading '([^']*)'\)/g, (_m, what: string, key: string) => `cannot read '${key}' of ${what === 'null' ? 'None' : 'an undefined value'}`);
   }
   if (l === undefined && (parsing || AT_EOF.test(reason))) {
     const open = unclosedLine(text);
