@@ -7,7 +7,7 @@ import type { HighData } from './highdata.js';
 import type { Redactor } from './redact.js';
 import { Renderer } from './render/index.js';
 import { loadSls } from './load/index.js';
-import { matchTop, readTop } from './top/index.js';
+import { readTop, selectFromTop } from './top/index.js';
 import { compile, type CompiledRun } from './compile/index.js';
 import { runCompiled, type RunControl } from './run/index.js';
 import { acquireRunLock, type LockOptions } from './host/run-lock.js';
@@ -61,7 +61,7 @@ export function makeRenderer(o: StatesInput): Renderer {
 export function selectSls(o: StatesInput, renderer: Renderer): string[] {
   if (o.sls) return o.sls;
   const top = readTop(o.statesDir, renderer);
-  return matchTop(top, { minionId: o.minionId, pillar: o.pillar, grains: o.grains });
+  return selectFromTop(top, { minionId: o.minionId, pillar: o.pillar, grains: o.grains });
 }
 
 /** Everything before the first change: render, load, top, compile. Throws RenderError/CompileError. */

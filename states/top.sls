@@ -1,8 +1,11 @@
 # brine's state tree for the ECS appliance.
 # Every host gets the base states; a host whose pillar says appliance:enabled: true also gets
-# the appliance. appliance:standby: true (in the env) makes the whole highstate a no-op.
+# the appliance. appliance:standby: true (in the env) makes the whole highstate a no-op: only the
+# notice of standby.sls (a top file that selects nothing is an error, as in Salt).
 {%- if salt['pillar.get']('appliance:standby', false) %}
-base: {}
+base:
+  '*':
+    - standby
 {%- else %}
 base:
   '*':

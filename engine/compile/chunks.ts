@@ -1,14 +1,26 @@
 // High data -> chunks: one per ID x module.function x name, with `names` expanded, meta args
 // separated from module args, and module args validated.
 import type { ArgDecl, StateDecl } from '../highdata.js';
-import { lookupFunction } from '../../modules/index.js';
+import { lookupFunction, registry } from '../../modules/index.js';
 import { CompileError } from '../errors.js';
 import { splitArgs, type ReqSpec } from './args.js';
+import { closest } from './suggest.js';
 import { validateArgs } from './validate.js';
 import { type Chunk, chunkKey, locStr } from './types.js';
 
 export interface RawChunk extends Omit<Chunk, 'requisites' | 'rank'> {
   reqSpecs: ReqSpec[];
+}
+
+/** Why `module.fun` is not a state function, with the closest known name. */
+function unknownFunction(module: string, fun: string): string {
+  if (!Object.hasOwn(registry, module)) {
+    const all = Object.entries(registry).flatMap(([m, fs]) => Object.keys(fs).map((f) => `${m}.${f}`));
+    const full = closest(`${module}.${fun}`, all) ?? closest(module, Object.keys(registry));
+    return `unknown state function '${module}.${fun}' (no state module '${module}'${full ? `; did you mean '${full}'?` : ''})`;
+  }
+  const c = closest(fun, Object.keys(registry[module]!));
+  return `unknown state function '${module}.${fun}'${c ? ` (did you mean '${module}.${c}'?)` : ''}`;
 }
 
 function rankOf(order: ChunkOrder): number {
@@ -49,8 +61,8 @@ export function buildChunks(decls: StateDecl[]): RawChunk[] {
   const seen = new Map<string, StateDecl>();
   for (const d of decls) {
     const where = `state '${d.id}' (${d.module}.${d.fun})`;
-    const fn = lookupFunction(d.module, d.fun);
-    if (!fn) throw new CompileError(locStr(d.loc), `${where}: unknown state function '${d.module}.${d.fun}'`);
+    const fn = Object.hasOwn(registry, d.module) ? lookupFunction(d.module, d.fun) : undefined;
+    if (!fn) throw new CompileError(locStr(d.loc), `${where}: ${unknownFunction(d.module, d.fun)}`);
     const base = splitArgs(d.args, where);
     const names = base.names ? expandNames(base.names.value, base.names.loc, where) : [{ name: undefined, extra: [] as ArgDecl[] }];
     for (const n of names) {

@@ -70,9 +70,13 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
     for (const spec of r.reqSpecs) {
       const keys: string[] = [];
       for (const t of spec.targets) {
-        const found = index.find(t).filter((x) => x.key !== r.key);
+        const all = index.find(t);
+        const found = all.filter((x) => x.key !== r.key);
         if (found.length === 0 && !(t.type === 'sls' && r.sls === t.value)) {
           const how = `${spec.kind}${spec.inverse ? '_in' : ''}`;
+          if (all.length) {
+            throw new CompileError(locStr(t.loc), `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' is the state itself (a state cannot ${how.replace(/_in$/, '')} itself)`);
+          }
           throw new CompileError(
             locStr(t.loc),
             `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' not found`,

@@ -4,9 +4,22 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { SourceLoc } from '../highdata.js';
 import type { StateFunction } from '../../modules/contract.js';
 import { CompileError } from '../errors.js';
+import { didYouMean } from './suggest.js';
 import { locStr } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
+// `octalDigits: true`: a file mode written as Salt writes it, octal digits up to 07777 (`'0644'`,
+// `644`, `'0o644'`): checked at compile time, not when the state runs.
+export const OCTAL_MODE = /^(0o|0)?[0-7]{1,4}$/;
+ajv.addKeyword({
+  keyword: 'octalDigits',
+  type: ['string', 'integer'],
+  schemaType: 'boolean',
+  errors: true,
+  validate: function octalDigits(enabled: boolean, data: unknown) {
+    return !enabled || OCTAL_MODE.test(String(data).trim());
+  },
+});
 const cache = new WeakMap<StateFunction, ValidateFunction>();
 
 function validatorFor(fn: StateFunction): ValidateFunction {
@@ -18,23 +31,8 @@ function validatorFor(fn: StateFunction): ValidateFunction {
   return v;
 }
 
-/** Edit distance with transpositions (optimal string alignment), for "did you mean". */
-function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 function suggestion(extra: string, fn: StateFunction): string {
-  const known = Object.keys((fn.schema.properties as Record<string, unknown> | undefined) ?? {});
-  const best = known.map((k) => [k, distance(extra, k)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= Math.max(1, Math.floor(extra.length / 3)) ? ` (did you mean '${best[0]}'?)` : '';
+  return didYouMean(extra, Object.keys((fn.schema.properties as Record<string, unknown> | undefined) ?? {}));
 }
 
 function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: string } {
@@ -50,6 +48,8 @@ function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: strin
         ? { arg, msg: `argument '${arg}'${sub}: unknown key '${extra}'` }
         : { arg: extra, msg: `unknown argument '${extra}'${suggestion(extra, fn)}` };
     }
+    case 'octalDigits':
+      return { arg, msg: `argument '${arg}'${sub} must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(e.data)})` };
     case 'enum':
       return { arg, msg: `argument '${arg}'${sub} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` };
     default:
@@ -69,7 +69,7 @@ export function validateArgs(
   if (v(args)) return;
   // an unknown argument explains the rest (a misspelt 'name' also leaves the default name invalid)
   const errors = v.errors!;
-  const first = errors.find((e) => e.keyword === 'additionalProperties' && !e.instancePath) ?? errors[0]!;
+  const first = errors.find((e) => e.keyword === 'additionalProperties' && !e.instancePath) ?? errors.find((e) => e.keyword === 'octalDigits') ?? errors[0]!;
   const { arg, msg } = describe(first, fn);
   const loc = (arg && argLocs[arg]) || stateLoc;
   throw new CompileError(locStr(loc), `${where}: ${msg}`);

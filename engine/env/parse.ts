@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { EnvError } from '../errors.js';
 import { yamlReadOptions } from '../render/yaml-schema.js';
 import { isPlainMap, type Tree } from './merge.js';
+import { assertPlainData, MAX_ALIASES, yamlReason } from '../load/yaml-data.js';
 
 export interface ParsedEnv {
   tree: Tree;
@@ -17,9 +18,15 @@ export function parseEnv(text: string, file: string): ParsedEnv {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line ?? lines.linePos(err.pos[0]).line;
-    throw new EnvError(`${file}:${line}`, `invalid YAML: ${err.message.split('\n')[0]}`);
+    throw new EnvError(`${file}:${line}`, yamlReason(err));
   }
-  const tree: unknown = doc.toJS({ maxAliasCount: 100 });
+  let tree: unknown;
+  try {
+    tree = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    assertPlainData(tree);
+  } catch (e) {
+    throw new EnvError(file, yamlReason(e));
+  }
   if (tree === null || tree === undefined) return { tree: {}, doc, lines };
   if (!isPlainMap(tree)) throw new EnvError(file, 'the env must be a YAML mapping (appliance:, ecs:, ...)');
   return { tree, doc, lines };

@@ -3,10 +3,9 @@
 // merged in top order (later wins; maps merged, lists replaced). `include:` is honoured.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { EnvError, RenderError } from '../errors.js';
 import { Renderer } from '../render/index.js';
-import { yamlReadOptions } from '../render/yaml-schema.js';
+import { isYamlProblem, readYamlData } from '../load/yaml-data.js';
 import { matchTop, readTop } from '../top/index.js';
 import { isPlainMap, mergeTrees, type Tree } from './merge.js';
 
@@ -23,13 +22,9 @@ function slsFile(pillarDir: string, name: string): string {
 }
 
 function parseSls(text: string, file: string): Tree {
-  let data: unknown;
-  try {
-    data = parse(text, yamlReadOptions);
-  } catch (e) {
-    const err = e as { message?: string; linePos?: Array<{ line: number }> };
-    throw new RenderError(file, err.linePos?.[0]?.line, `invalid YAML: ${String(err.message).split('\n')[0]}`);
-  }
+  const read = readYamlData(text);
+  if (isYamlProblem(read)) throw new RenderError(file, read.line, read.reason);
+  const data = read.data;
   if (data === null || data === undefined) return {};
   if (!isPlainMap(data)) throw new RenderError(file, undefined, 'a pillar SLS must be a mapping');
   return data;

@@ -5,6 +5,7 @@ import type { Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { ArgDecl, SourceLoc, StateDecl } from '../highdata.js';
 import { CompileError, RenderError } from '../errors.js';
 import { isMap, isPair, isScalar, isSeq, type PositionedYaml } from './yaml-doc.js';
+import { assertPlainData, MAX_ALIASES, yamlReason } from './yaml-data.js';
 
 export interface SlsContent {
   states: StateDecl[];
@@ -21,8 +22,15 @@ function keyText(p: Pair): string {
   return String(k);
 }
 
-function toJS(node: unknown): unknown {
-  return node && typeof node === 'object' && 'toJSON' in node ? (node as { toJSON(): unknown }).toJSON() : node;
+/** A short preview of a value for an error message. */
+function preview(v: unknown): string {
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 class SlsReader {
@@ -31,6 +39,19 @@ class SlsReader {
     private readonly sls: string,
     private readonly y: PositionedYaml,
   ) {}
+
+  /** A node as plain data; aliases resolved with the document's anchors, an alias bomb refused. */
+  toJS(node: unknown): unknown {
+    if (!node || typeof node !== 'object' || !('toJS' in node)) return node;
+    try {
+      const v = (node as { toJS(doc: unknown, o: object): unknown }).toJS(this.y.doc, { maxAliasCount: MAX_ALIASES });
+      assertPlainData(v);
+      return v;
+    } catch (e) {
+      const l = this.loc(node);
+      throw new RenderError(l.file, l.line || undefined, yamlReason(e));
+    }
+  }
 
   loc(node: unknown): SourceLoc {
     return { file: this.file, line: this.y.lineOf(node) };
@@ -75,7 +96,7 @@ class SlsReader {
   private readExclude(p: Pair, out: SlsContent): void {
     if (!isSeq(p.value)) this.fail(p, "'exclude' must be a list of {sls: NAME} or {id: ID}");
     for (const item of (p.value as YAMLSeq).items) {
-      const v = toJS(item) as Record<string, unknown> | null;
+      const v = this.toJS(item) as Record<string, unknown> | null;
       const keys = v && typeof v === 'object' ? Object.keys(v) : [];
       if (keys.length !== 1 || (keys[0] !== 'sls' && keys[0] !== 'id') || typeof v![keys[0]] !== 'string') {
         this.fail(item, "'exclude' entries must be {sls: NAME} or {id: ID}");
@@ -95,7 +116,7 @@ class SlsReader {
       const [module, fun] = p.value.value.split('.') as [string, string];
       return [{ id, sls: this.sls, module, fun, args: [], loc: this.loc(p) }];
     }
-    if (!isMap(p.value)) this.fail(p, `${where} must map to state declarations like 'pkg.installed: [...]' (got ${p.value === null ? 'nothing' : JSON.stringify(toJS(p.value))})`);
+    if (!isMap(p.value)) this.fail(p, `${where} must map to state declarations like 'pkg.installed: [...]' (got ${p.value === null ? 'nothing' : preview(this.toJS(p.value))})`);
     const byModule = new Map<string, StateDecl>();
     const decls: StateDecl[] = [];
     for (const mp of (p.value as YAMLMap).items as Pair[]) {
@@ -118,7 +139,7 @@ class SlsReader {
             this.fail(item, `${where}: '${mkey}' arguments must be single-key mappings (- name: value)`);
           }
           const ap = item.items[0] as Pair;
-          args.push({ key: keyText(ap), value: toJS(ap.value) ?? null, loc: this.loc(ap) });
+          args.push({ key: keyText(ap), value: this.toJS(ap.value) ?? null, loc: this.loc(ap) });
         }
       }
       if (!fun && !isExtend) this.fail(mp, `${where}: no function given for module '${module}' (use '${module}.FUNCTION')`);

@@ -2,6 +2,7 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
 import { RenderError } from '../errors.js';
 import { yamlReadOptions } from '../render/index.js';
+import { yamlReason } from './yaml-data.js';
 
 export interface PositionedYaml {
   doc: Document;
@@ -11,13 +12,17 @@ export interface PositionedYaml {
 
 export function parseYaml(text: string, file: string, mapLine: (n: number) => number = (n) => n): PositionedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { ...yamlReadOptions, lineCounter, prettyErrors: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { ...yamlReadOptions, lineCounter, prettyErrors: true });
+  } catch (e) {
+    throw new RenderError(file, undefined, yamlReason(e));
+  }
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    const what = err.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'invalid YAML';
     const detail = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new RenderError(file, line ? mapLine(line) : undefined, `${what}: ${detail}`);
+    throw new RenderError(file, line ? mapLine(line) : undefined, err.code === 'DUPLICATE_KEY' ? `duplicate key: ${detail}` : yamlReason(err));
   }
   const lineOf = (node: unknown): number => {
     const n = (isPair(node) ? ((node as Pair).key ?? (node as Pair).value) : node) as Node | null;

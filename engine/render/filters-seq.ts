@@ -1,4 +1,5 @@
 // Sequence and mapping filters with Jinja/Salt semantics where nunjucks' differ or are missing.
+import { safeGet } from './safe-get.js';
 import { isMap, isStr, itemTuples, pyRepr, pyStr, TemplateFault, truthy, tuple } from './pyvalue.js';
 import { pyEq } from './patch-runtime.js';
 
@@ -18,7 +19,7 @@ function attrGetter(attribute: unknown): (x: unknown) => unknown {
     let v: unknown = x;
     for (const p of parts) {
       if (v === null || v === undefined) return undefined;
-      v = Array.isArray(v) && /^\d+$/.test(p) ? v[Number(p)] : (v as Record<string, unknown>)[p];
+      v = safeGet(v, p);
     }
     return v;
   };

@@ -7,6 +7,8 @@ import { RenderError } from '../errors.js';
 import { compiledTemplate } from './compile-cache.js';
 import { createEnvironment } from './environment.js';
 import { toRenderError } from './errors.js';
+import { sandboxEnvironment, withBudget } from './sandbox.js';
+import { shapeError } from './unclosed.js';
 import { templateRel } from './loader.js';
 import { SaltFunctions } from './salt.js';
 
@@ -37,6 +39,7 @@ export class Renderer {
     const opts = { id: this.minionId, saltenv: 'base', renderer: 'jinja|yaml', file_client: 'local', file_roots: { base: [this.statesDir] } };
     const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts });
     this.env = createEnvironment(this.statesDir, { pillar: this.pillar, grains: this.grains, salt, opts, saltenv: 'base' });
+    sandboxEnvironment(this.env);
     this.baseGlobals = new Set(Object.keys((this.env as unknown as { globals: object }).globals));
   }
 
@@ -53,10 +56,18 @@ export class Renderer {
     const name = templateRel(file) ?? file;
     const ctx = { ...fileContext(name), ...extra };
     this.setContextGlobals(ctx);
+    let parsing = true;
     try {
-      return compiledTemplate(this.env, text, name).render(ctx);
+      return withBudget(() => {
+        const tpl = compiledTemplate(this.env, text, name);
+        parsing = false;
+        return tpl.render(ctx);
+      });
     } catch (e) {
-      throw toRenderError(e, name);
+      const err = toRenderError(e, name);
+      const own = err.file === name;
+      const shaped = shapeError(err.file, err.line, err.reason, own ? text : '', parsing && own);
+      throw shaped.line === err.line && shaped.reason === err.reason ? err : new RenderError(err.file, shaped.line, shaped.reason);
     }
   }
 

@@ -1,5 +1,6 @@
 // Python value semantics the templates of real Salt SLS rely on: repr/str of values (what
 // `{{ x }}` prints in Jinja), truthiness, '%' formatting and str.format.
+import { safeGet } from './safe-get.js';
 
 /** A failure inside a template helper; the renderer turns it into a RenderError with file:line. */
 export class TemplateFault extends Error {
@@ -208,7 +209,7 @@ function fieldValue(path: string, args: unknown[], kwargs: Record<string, unknow
   const rest = m[2]!;
   for (const part of rest.matchAll(/\.([^.[]+)|\[([^\]]+)\]/g)) {
     const key = part[1] ?? part[2]!;
-    v = v == null ? undefined : (v as Record<string, unknown>)[/^\d+$/.test(key) && Array.isArray(v) ? Number(key) : key];
+    v = safeGet(v, key);
   }
   if (v === undefined && head !== '' && !/^\d+$/.test(head)) return v;
   return v;

@@ -91,6 +91,20 @@ export function readTop(dir: string, renderer: Renderer): TopFile {
   return top;
 }
 
+/**
+ * SLS names for this minion, or an error when the top file selects nothing for it (Salt: "No
+ * Top file or master_tops data matches found"): a highstate that silently applies nothing hides a
+ * typo in a target or a minion id that matches no entry.
+ */
+export function selectFromTop(top: TopFile, o: MatchTarget): string[] {
+  const names = matchTop(top, o);
+  if (!names.length) {
+    const why = top.entries.length ? `none of its ${top.entries.length} target(s) matches minion '${o.minionId}'` : 'it has no targets';
+    throw new RenderError(top.file, undefined, `No Top file or master_tops data matches found: ${why}`);
+  }
+  return names;
+}
+
 /** SLS names for this minion, in top-file order, each once. */
 export function matchTop(top: TopFile, o: MatchTarget): string[] {
   const out: string[] = [];

@@ -394,7 +394,9 @@ EOF`);
     expect((await sh('test -e /run/appliance-failed && echo failed || echo ok')).stdout.trim()).toBe('ok');
     const dry = await sh('brine highstate --test --env /run/active-env.yml --out json');
     expect(dry.exitCode).toBe(0);
-    expect((JSON.parse(dry.stdout) as { results: unknown[] }).results).toEqual([]);
+    const results = (JSON.parse(dry.stdout) as { results: Array<{ id: string; changes: unknown[] }> }).results;
+    expect(results.map((r) => r.id)).toEqual(['appliance-standby']);
+    expect(results[0]!.changes).toEqual([]);
   }, 600_000);
 
   it('a failing boot chain leaves /run/appliance-failed and does not loop', async () => {

@@ -117,7 +117,7 @@ describe('bad input: exit 3 and one line, nothing changed', () => {
   const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
     ['an unknown argument', { 'x.sls': 'f:\n  test.configurable_test_state:\n    - name: /f\n    - bogus: 1\n' }, ['sls', 'x'], /^brine: x\.sls:4: state 'f' \(test\.configurable_test_state\): unknown argument 'bogus'$/],
     ['a wrongly typed argument', { 'x.sls': 'f:\n  file.managed:\n    - name: /f\n    - makedirs: [1]\n' }, ['sls', 'x'], /^brine: x\.sls:4: state 'f' \(file\.managed\): argument 'makedirs' must be boolean$/],
-    ['an unknown function', { 'x.sls': 'f:\n  file.nosuch:\n    - name: /f\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'$/],
+    ['an unknown function', { 'x.sls': 'f:\n  file.nosuch:\n    - name: /f\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'(?: \(did you mean 'file\.\w+'\?\))?$/],
     ['a missing requisite', { 'x.sls': 'f:\n  test.nop:\n    - require:\n      - file: ghost\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(test\.nop\): require target 'file: ghost' not found$/],
     ['a cycle', { 'x.sls': 'a:\n  test.nop:\n    - require: [b]\nb:\n  test.nop:\n    - require: [a]\n' }, ['sls', 'x'], /^brine: requisite cycle: test: [ab] \(x\.sls:\d+\) -> test: [ab] \(x\.sls:\d+\) -> test: [ab]/],
   ];

@@ -45,10 +45,10 @@ describe('appliance state tree', () => {
     expect(c.compiled.chunks.length).toBeGreaterThan(100);
   });
 
-  it('standby: the highstate selects nothing', () => {
+  it('standby: the highstate selects only the standby notice', () => {
     const c = compileWith({ appliance: { standby: true } });
-    expect(c.names).toEqual([]);
-    expect(c.compiled.chunks).toEqual([]);
+    expect(c.names).toEqual(['standby']);
+    expect(c.compiled.chunks.map((x) => `${x.module}.${x.fun}`)).toEqual(['test.show_notification']);
   });
 
   it('appliance:enabled false: only the base states', () => {

@@ -1,0 +1,69 @@
+// YAML text -> plain data for pillar files and the env, failing as a user error with the line:
+// parse errors, alias bombs (more aliases than a file needs) and nesting too deep to read.
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { yamlReadOptions } from '../render/yaml-schema.js';
+
+export interface YamlProblem {
+  line: number | undefined;
+  reason: string;
+}
+
+/** Aliases one file may resolve (yaml's default is 100 too; named here so every reader shares it). */
+export const MAX_ALIASES = 100;
+
+/** The reason text for an exception of the yaml library (or of the engine while reading deep data). */
+export function yamlReason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/Maximum call stack/i.test(msg)) return 'invalid YAML: nested too deeply';
+  if (/^invalid YAML: /.test(msg)) return msg;
+  if (/alias count|resource exhaustion/i.test(msg)) return `invalid YAML: too many aliases (more than ${MAX_ALIASES}: an alias bomb?)`;
+  return `invalid YAML: ${msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+/** Nesting deeper than this in YAML data is refused (the engine walks data recursively). */
+export const MAX_DEPTH = 500;
+
+/**
+ * Throws when data read from YAML refers to itself (`&a [*a]`: a recursive alias) or nests deeper
+ * than MAX_DEPTH: both would send every later walk of the data (validation, hashing, printing)
+ * into endless recursion.
+ */
+export function assertPlainData(v: unknown): void {
+  const open = new Set<object>();
+  const walk = (x: unknown, depth: number): void => {
+    if (x === null || typeof x !== 'object') return;
+    if (open.has(x)) throw new Error('invalid YAML: an alias refers to the value that contains it (recursive data)');
+    if (depth > MAX_DEPTH) throw new Error('invalid YAML: nested too deeply');
+    open.add(x);
+    for (const c of Array.isArray(x) ? x : x instanceof Map ? [...x.values()] : Object.values(x)) walk(c, depth + 1);
+    open.delete(x);
+  };
+  walk(v, 0);
+}
+
+/** Parses `text` (YAML 1.1 as Salt reads it); returns the data, or the problem with its line. */
+export function readYamlData(text: string): { data: unknown; doc: Document; lines: LineCounter } | YamlProblem {
+  const lines = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { ...yamlReadOptions, lineCounter: lines, prettyErrors: true });
+  } catch (e) {
+    return { line: undefined, reason: yamlReason(e) };
+  }
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line ?? (err.pos ? lines.linePos(err.pos[0]).line : undefined);
+    return { line, reason: err.code === 'DUPLICATE_KEY' ? `duplicate key: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` : yamlReason(err) };
+  }
+  try {
+    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    assertPlainData(data);
+    return { data, doc, lines };
+  } catch (e) {
+    return { line: undefined, reason: yamlReason(e) };
+  }
+}
+
+export function isYamlProblem(v: unknown): v is YamlProblem {
+  return typeof v === 'object' && v !== null && 'reason' in v && !('doc' in v);
+}
