@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { EnvError, RenderError } from '../errors.js';
-import { Renderer } from '../render/index.js';
+import { type ExecSession, Renderer } from '../render/index.js';
 import { yamlReadOptions } from '../render/yaml-schema.js';
 import { matchTop, readTop } from '../top/index.js';
 import { isPlainMap, mergeTrees, type Tree } from './merge.js';
@@ -14,6 +14,8 @@ export interface PillarTreeOptions {
   pillarDir: string;
   grains: Record<string, unknown>;
   minionId: string;
+  /** Runs execution functions on the target (see render/exec/session.ts). */
+  exec?: ExecSession;
 }
 
 function slsFile(pillarDir: string, name: string): string {
@@ -28,17 +30,27 @@ function parseSls(text: string, file: string): Tree {
     data = parse(text, yamlReadOptions);
   } catch (e) {
     const err = e as { message?: string; linePos?: Array<{ line: number }> };
-    throw new RenderError(file, err.linePos?.[0]?.line, `invalid YAML: ${String(err.message).split('\n')[0]}`);
+    throw new RenderError(`pillar file ${file}`, err.linePos?.[0]?.line, `invalid YAML: ${String(err.message).split('\n')[0]}`);
   }
   if (data === null || data === undefined) return {};
-  if (!isPlainMap(data)) throw new RenderError(file, undefined, 'a pillar SLS must be a mapping');
+  if (!isPlainMap(data)) throw new RenderError(`pillar file ${file}`, undefined, 'a pillar SLS must be a mapping');
   return data;
+}
+
+/** A pillar file's render errors say it is a pillar file. */
+function renderPillarFile(renderer: Renderer, rel: string): string {
+  try {
+    return renderer.renderFile(rel);
+  } catch (e) {
+    if (e instanceof RenderError && !e.file.startsWith('pillar file ')) throw new RenderError(`pillar file ${e.file}`, e.line, e.reason);
+    throw e;
+  }
 }
 
 /** The merged pillar tree, or {} when the directory has no top.sls. */
 export function loadPillarTree(o: PillarTreeOptions): Tree {
   if (!existsSync(join(o.pillarDir, 'top.sls'))) return {};
-  const renderer = new Renderer({ statesDir: o.pillarDir, pillar: {}, grains: o.grains, minionId: o.minionId });
+  const renderer = new Renderer({ statesDir: o.pillarDir, pillar: {}, grains: o.grains, minionId: o.minionId, exec: o.exec });
   const top = readTop(o.pillarDir, renderer);
   const names = matchTop(top, { minionId: o.minionId, pillar: {}, grains: o.grains });
   const seen = new Set<string>();
@@ -47,7 +59,7 @@ export function loadPillarTree(o: PillarTreeOptions): Tree {
     if (seen.has(name)) return;
     seen.add(name);
     const rel = slsFile(o.pillarDir, name);
-    const { include, ...data } = parseSls(renderer.renderFile(rel), rel);
+    const { include, ...data } = parseSls(renderPillarFile(renderer, rel), rel);
     if (include !== undefined) {
       if (!Array.isArray(include)) throw new RenderError(rel, undefined, 'include: must be a list of SLS names');
       for (const inc of include) load(String(inc));

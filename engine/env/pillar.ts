@@ -1,6 +1,7 @@
 // loadPillar: the pillar of one run = the pillar tree merged with the active env (maps merged,
 // lists replaced), and every secret in it for the Redactor.
 import type { Host } from '../host/host.js';
+import { ExecSession, renderOnTarget } from '../render/index.js';
 import { loadActiveEnv, type LoadedEnv } from './active.js';
 import { mergeTrees } from './merge.js';
 import { loadPillarTree } from './pillar-tree.js';
@@ -22,6 +23,8 @@ export interface LoadPillarOptions {
   timeoutMs?: number;
   /** The env, already being read (startEnvLoad), so its round trips overlap the grains'. */
   activeEnv?: Promise<LoadedEnv | null>;
+  /** Runs the pillar templates' execution functions on the host (default: a new session). */
+  exec?: ExecSession;
 }
 
 export interface LoadedPillar {
@@ -53,7 +56,8 @@ export function startEnvLoad(o: Omit<LoadPillarOptions, 'grains' | 'minionId' | 
 }
 
 export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
-  const tree = loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId });
+  const exec = o.exec ?? new ExecSession(o.host);
+  const tree = await renderOnTarget(exec, () => loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId, exec }));
   const env = await (o.activeEnv ?? startEnvLoad(o));
   const pillar = env ? mergeTrees(tree, env.parsed.tree) : tree;
   return { pillar, envSource: env?.source ?? null, secrets: collectSecrets(pillar), warnings: env?.warnings ?? [] };

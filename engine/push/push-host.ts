@@ -6,7 +6,7 @@ import { BrineError, TransportError } from '../errors.js';
 import { loadPillar, startEnvLoad } from '../env/pillar.js';
 import { readGrains } from '../grains.js';
 import { connectSsh, type SshHost, type SshOptions } from '../host/ssh.js';
-import { runStates } from '../pipeline.js';
+import { execSession, runStates } from '../pipeline.js';
 import type { Redactor } from '../redact.js';
 import { exitCodeFor, summarize, type Summary } from '../report/index.js';
 import type { RunReport } from '../run/types.js';
@@ -59,7 +59,8 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
     const grains = await readGrains(host);
     const minionId = grains.id;
-    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv });
+    const exec = execSession(host);
+    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, exec });
     const pillar = deepmerge(loaded.pillar, t.vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
     for (const s of loaded.secrets) o.redactor.add(s);
     const report = await runStates({
@@ -68,6 +69,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       pillar,
       grains,
       minionId,
+      exec,
       test: o.test,
       ...(o.sls ? { sls: o.sls } : {}),
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),

@@ -4,6 +4,21 @@
 // key as Python does.
 
 const TYPED = new WeakMap<object, Map<string, unknown>>();
+/** Insertion order of dicts with integer-like keys (JavaScript lists those first, ascending). */
+const ORDER = new WeakMap<object, string[]>();
+const INDEX_LIKE = /^(?:0|[1-9]\d{0,8})$/;
+
+/** The dict's property names in Python's (insertion) order. */
+export function orderedProps(d: object): string[] {
+  const own = Object.keys(d);
+  const order = ORDER.get(d);
+  if (!order) return own;
+  const have = new Set(own);
+  const out = order.filter((p) => have.has(p));
+  const seen = new Set(out);
+  for (const p of own) if (!seen.has(p)) out.push(p);
+  return out;
+}
 
 /** The property name a Python key is stored under. */
 export function pyKey(k: unknown): string {
@@ -16,6 +31,11 @@ export function pyKey(k: unknown): string {
 /** Sets `d[k] = v` keeping a non-string key's type. */
 export function setTyped(d: Record<string, unknown>, k: unknown, v: unknown): void {
   const p = pyKey(k);
+  if (!Object.hasOwn(d, p) && (ORDER.has(d) || INDEX_LIKE.test(p))) {
+    const order = ORDER.get(d) ?? orderedProps(d);
+    order.push(p);
+    ORDER.set(d, order);
+  }
   d[p] = v;
   if (typeof k === 'number' || typeof k === 'boolean' || k === null) {
     let m = TYPED.get(d);
@@ -44,11 +64,44 @@ export function hasTypedKeys(d: object): boolean {
 /** The dict's keys as Python sees them. */
 export function dictKeys(d: Record<string, unknown>): unknown[] {
   const m = TYPED.get(d);
-  return m ? Object.keys(d).map((p) => (m.has(p) ? m.get(p) : p)) : Object.keys(d);
+  const props = orderedProps(d);
+  return m ? props.map((p) => (m.has(p) ? m.get(p) : p)) : props;
 }
 
-/** Copies the typed keys of `from` onto `to` (dict copies keep key types). */
+/** (key, value) pairs in Python's order, keys typed. */
+export function dictEntries(d: Record<string, unknown>): Array<[unknown, unknown]> {
+  return orderedProps(d).map((p) => [keyOf(d, p), d[p]]);
+}
+
+/** Copies the typed keys and order of `from` onto its full copy `to`. */
 export function copyTyped(from: object, to: object): void {
   const m = TYPED.get(from);
   if (m) for (const [p, k] of m) if (Object.hasOwn(to, p)) markTyped(to, p, k);
+  if (ORDER.has(from)) ORDER.set(to, orderedProps(from));
+}
+
+/** A plain-object form for serialisers: a dict with typed keys becomes a Map (keys keep type and order). */
+export function toSerialisable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(toSerialisable);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    if (!TYPED.has(v) && !ORDER.has(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = toSerialisable(x);
+      return out;
+    }
+    return new Map(dictEntries(v as Record<string, unknown>).map(([k, x]) => [k, toSerialisable(x)]));
+  }
+  return v;
+}
+
+/** A deep copy of plain data (maps, lists, scalars) that keeps typed keys. */
+export function cloneData<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => cloneData(x)) as T;
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = cloneData(x);
+    copyTyped(v, out);
+    return out as T;
+  }
+  return v;
 }

@@ -60,8 +60,24 @@ export function loadJson(text: unknown, where = 'load_json'): unknown {
   }
 }
 
+const DQ_ESCAPES: Record<string, string> = { '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P' };
+
+/** PyYAML's Emitter.write_double_quoted (allow_unicode off, no line width): Salt's yaml_dquote. */
+function pyDquote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (Object.hasOwn(DQ_ESCAPES, ch)) out += `\\${DQ_ESCAPES[ch]}`;
+    else if (c >= 0x20 && c <= 0x7e) out += ch;
+    else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (c <= 0xffff) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
 function quoteYaml(s: string, dq: boolean): string {
-  if (dq) return JSON.stringify(s);
+  if (dq) return pyDquote(s);
   return `'${s.replace(/'/g, "''")}'`;
 }
 
@@ -77,6 +93,8 @@ export const dataFilters = {
     params: [],
     fn: (v: unknown) => {
       if (Array.isArray(v) || isMap(v)) throw new TemplateFault('yaml_encode: only scalars can be encoded (use |yaml)');
+      // Salt: strings double-quoted on one line, other scalars as their YAML value
+      if (isStr(v)) return pyDquote(String(v));
       return yamlFlow(v);
     },
   },

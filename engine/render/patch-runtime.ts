@@ -84,7 +84,10 @@ R.brineAdd = (a: unknown, b: unknown) => {
   throw new TemplateFault(`cannot add ${pyRepr(a)} and ${pyRepr(b)} (use ~ to join as text)`);
 };
 
-R.brineMul = (a: unknown, b: unknown) => {
+R.brineMul = (a: unknown, b: unknown): unknown => {
+  // Python's bool is an int: 'x' * True == 'x'
+  if (typeof b === 'boolean' && (isStr(a) || Array.isArray(a))) return R.brineMul(a, Number(b));
+  if (typeof a === 'boolean' && (isStr(b) || Array.isArray(b))) return R.brineMul(Number(a), b);
   if (isStr(a) && typeof b === 'number') return String(a).repeat(Math.max(0, b));
   if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
   if (typeof a === 'number' && (isStr(b) || Array.isArray(b))) return R.brineMul(b, a);

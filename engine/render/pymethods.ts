@@ -1,7 +1,7 @@
 // Python methods on dicts, lists and strings (`d.items()`, `s.split(',')`, `l.append(x)`), looked
 // up by the patched nunjucks member lookup. A real key of a dict always wins over a method, so a
 // pillar key named `items` or `get` still reads as data.
-import { copyTyped, dictKeys, pyKey } from './dictkeys.js';
+import { copyTyped, dictEntries, dictKeys, pyKey, setTyped } from './dictkeys.js';
 import { bindArgs, splitKw } from './kwargs.js';
 import { isMap, isStr, itemTuples, pyFormat, pyRepr, pyStr, TemplateFault, tuple } from './pyvalue.js';
 
@@ -200,10 +200,7 @@ const DICT: Record<string, Method> = {
   update: (d: Record<string, unknown>, ...a) => {
     const { pos, kw } = splitKw(a);
     for (const src of pos) {
-      if (isMap(src)) {
-        Object.assign(d, src);
-        copyTyped(src, d);
-      }
+      if (isMap(src)) for (const [k, v] of dictEntries(src)) setTyped(d, k, v);
       else if (Array.isArray(src)) for (const pair of src) d[String((pair as unknown[])[0])] = (pair as unknown[])[1];
       else if (src !== undefined && src !== null) throw new TemplateFault(`dict.update() needs a dict, got ${pyRepr(src)}`);
     }
