@@ -143,7 +143,7 @@ function bindTarget(name: string, spec: TargetFunction, raw: unknown[]): unknown
   }
   const args = bindArgs(name, spec.params, raw);
   const [first] = args;
-  if (first === undefined && spec.params.length) throw new TemplateFault(`${name}() missing required argument '${spec.params[0]}'`);
+  if (first === undefined && spec.params.length && !spec.optional) throw new TemplateFault(`${name}() missing required argument '${spec.params[0]}'`);
   const used = spec.ignored ?? [];
   return args.map((v, i) => (used.includes(spec.params[i]!) ? undefined : v));
 }

@@ -13,6 +13,8 @@ export interface TargetFunction {
   /** Accepted and ignored (they change logging or Salt internals only). */
   ignored?: readonly string[];
   kind: 'cmd' | 'read';
+  /** The first parameter may be left out. */
+  optional?: boolean;
   placeholder: unknown;
   run(host: Host, a: Args): Promise<unknown>;
 }
@@ -67,7 +69,8 @@ async function runCmd(host: Host, a: Args, merge: boolean): Promise<CmdResult> {
   else if (pythonShell === false) argv = shlexSplit(cmd);
   else {
     const sh = typeof shell === 'string' && shell ? shell : '/bin/sh';
-    argv = merge ? [sh, '-c', '{ eval "$1"; } 2>&1', 'sh', cmd] : [sh, '-c', cmd];
+    // cmd.run returns stdout and stderr together, in the order written
+    argv = [sh, '-c', merge ? `exec 2>&1\n${cmd}` : cmd];
   }
   const envVars: Record<string, string> = {};
   if (env && typeof env === 'object') for (const [k, v] of Object.entries(env as Record<string, unknown>)) envVars[k] = String(v);
@@ -111,8 +114,8 @@ async function sh(host: Host, script: string, ...args: string[]) {
   return host.exec(['sh', '-c', script, 'sh', ...args], { readOnly: true });
 }
 
-function read(params: readonly string[], placeholder: unknown, run: (host: Host, a: Args) => Promise<unknown>): TargetFunction {
-  return { params, kind: 'read', placeholder, run };
+function read(params: readonly string[], placeholder: unknown, run: (host: Host, a: Args) => Promise<unknown>, optional = false): TargetFunction {
+  return { params, kind: 'read', placeholder, run, optional };
 }
 
 function str(v: unknown, what: string): string {
@@ -295,8 +298,8 @@ export const TARGET_FUNCTIONS: Record<string, TargetFunction> = {
     }
     return out;
   }),
-  'network.routes': read(['family'], [], async (h, [f]) => routes(h, f)),
-  'network.default_route': read(['family'], [], async (h, [f]) => (await routes(h, f)).filter((r) => r.destination === '0.0.0.0' || r.destination === '::/0')),
+  'network.routes': read(['family'], [], async (h, [f]) => routes(h, f), true),
+  'network.default_route': read(['family'], [], async (h, [f]) => (await routes(h, f)).filter((r) => r.destination === '0.0.0.0' || r.destination === '::/0'), true),
   'network.get_route': read(['ip'], {}, async (h, [ip]) => {
     const r = await h.exec(['ip', 'route', 'get', str(ip, 'network.get_route')], { readOnly: true });
     if (r.exitCode !== 0) throw new TemplateFault(`network.get_route: ${r.stderr.trim() || `no route to ${String(ip)}`}`);
@@ -304,10 +307,10 @@ export const TARGET_FUNCTIONS: Record<string, TargetFunction> = {
     const at = (k: string) => (w.includes(k) ? w[w.indexOf(k) + 1]! : '');
     return { destination: ip, gateway: at('via') || null, interface: at('dev'), source: at('src') };
   }),
-  'network.ip_addrs': read(['interface', 'include_loopback', 'cidr', 'type'], [], async (h, a) => ipAddrs(h, a, '4')),
-  'network.ip_addrs6': read(['interface', 'include_loopback', 'cidr'], [], async (h, a) => ipAddrs(h, a, '6')),
+  'network.ip_addrs': read(['interface', 'include_loopback', 'cidr', 'type'], [], async (h, a) => ipAddrs(h, a, '4'), true),
+  'network.ip_addrs6': read(['interface', 'include_loopback', 'cidr'], [], async (h, a) => ipAddrs(h, a, '6'), true),
   'status.time': read(['format'], '', async (h, [f]) => {
     const r = await h.exec(['date', `+${f == null ? '%A' : String(f)}`], { readOnly: true });
     return r.stdout.replace(/\n$/, '');
-  }),
+  }, true),
 };
