@@ -3,10 +3,9 @@
 // merged in top order (later wins; maps merged, lists replaced). `include:` is honoured.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { EnvError, RenderError } from '../errors.js';
 import { type ExecSession, Renderer } from '../render/index.js';
-import { yamlReadOptions } from '../render/yaml-schema.js';
+import { parseYamlData } from '../render/yaml-schema.js';
 import { matchTop, readTop } from '../top/index.js';
 import { isPlainMap, mergeTrees, type Tree } from './merge.js';
 
@@ -27,7 +26,7 @@ function slsFile(pillarDir: string, name: string): string {
 function parseSls(text: string, file: string): Tree {
   let data: unknown;
   try {
-    data = parse(text, yamlReadOptions);
+    data = parseYamlData(text);
   } catch (e) {
     const err = e as { message?: string; linePos?: Array<{ line: number }> };
     throw new RenderError(`pillar file ${file}`, err.linePos?.[0]?.line, `invalid YAML: ${String(err.message).split('\n')[0]}`);

@@ -80,16 +80,26 @@ export function copyTyped(from: object, to: object): void {
   if (ORDER.has(from)) ORDER.set(to, orderedProps(from));
 }
 
-/** A plain-object form for serialisers: a dict with typed keys becomes a Map (keys keep type and order). */
+/** Python's sorted() on dict keys: None if the keys cannot be compared (int vs str). */
+function pySorted(keys: unknown[]): unknown[] | null {
+  const kind = (k: unknown) => (typeof k === 'number' || typeof k === 'boolean' ? 'n' : typeof k === 'string' ? 's' : 'x');
+  const kinds = new Set(keys.map(kind));
+  if (kinds.has('x') ? keys.length > 1 : kinds.size > 1) return null;
+  return [...keys].sort((a, b) => (kind(a) === 'n' ? Number(a) - Number(b) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+}
+
+/**
+ * The form serialisers get: every dict a Map (its keys keep their type), sorted like PyYAML's
+ * sort_keys (which keeps insertion order when the keys cannot be compared).
+ */
 export function toSerialisable(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toSerialisable);
   if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    if (!TYPED.has(v) && !ORDER.has(v)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = toSerialisable(x);
-      return out;
-    }
-    return new Map(dictEntries(v as Record<string, unknown>).map(([k, x]) => [k, toSerialisable(x)]));
+    const entries = dictEntries(v as Record<string, unknown>);
+    const order = pySorted(entries.map(([k]) => k));
+    const byKey = new Map(entries);
+    const keys = order ?? entries.map(([k]) => k);
+    return new Map(keys.map((k) => [k, toSerialisable(byKey.get(k))]));
   }
   return v;
 }
@@ -104,4 +114,27 @@ export function cloneData<T>(v: T): T {
     return out as T;
   }
   return v;
+}
+
+/** Parsed YAML with maps as Maps (yaml's mapAsMap) -> plain dicts whose non-string keys keep type and order. */
+export function fromYamlMaps(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fromYamlMaps);
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of v) setTyped(out, k === undefined || (typeof k === 'object' && k !== null) ? String(k) : k, fromYamlMaps(x));
+    return out;
+  }
+  return v;
+}
+
+/** Python's nested dict merge of the pillar: maps merged key by key (key order kept, new keys last), anything else replaced; inputs untouched. */
+export function mergeData(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = cloneData(a);
+  for (const [k, v] of dictEntries(b)) {
+    const p = pyKey(k);
+    const cur = out[p];
+    const plain = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
+    setTyped(out, k, plain(cur) && plain(v) ? mergeData(cur, v) : cloneData(v));
+  }
+  return out;
 }

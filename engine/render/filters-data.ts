@@ -1,7 +1,6 @@
 // Serialisation filters as Salt defines them: yaml/json/tojson out, load_yaml/load_json in.
-import { parse } from 'yaml';
 import { isMap, isStr, pyRepr, TemplateFault } from './pyvalue.js';
-import { yamlFlow, yamlReadOptions } from './yaml-schema.js';
+import { parseYamlData, yamlFlow } from './yaml-schema.js';
 
 function escapeJsonString(s: string, ascii: boolean, html: boolean): string {
   let out = JSON.stringify(s);
@@ -44,7 +43,7 @@ export function pyJson(v: unknown, o: JsonOpts, depth = 0): string {
 
 export function loadYaml(text: unknown, where = 'load_yaml'): unknown {
   try {
-    return parse(String(text ?? ''), yamlReadOptions) ?? null;
+    return parseYamlData(String(text ?? '')) ?? null;
   } catch (e) {
     const err = e as { message?: string; linePos?: Array<{ line: number }> };
     const line = err.linePos?.[0]?.line;

@@ -3,7 +3,9 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../engine/errors.js';
-import { yamlReadOptions } from '../../../engine/render/index.js';
+import { loadPillarTree } from '../../../engine/env/pillar-tree.js';
+import { mergeTrees } from '../../../engine/env/merge.js';
+import { Renderer, yamlReadOptions } from '../../../engine/render/index.js';
 import { PILLAR, GRAINS, renderer, statesDir } from '../../unit/render/fixture.js';
 import { reference } from './reference.js';
 
@@ -140,6 +142,26 @@ const YAML_DOCS: string[] = [
   'k: |\n  line1\n  line2\nf: >\n  folded\n  text\n',
   'nginx:\n  pkg.installed: []\n  service.running:\n    - enable: True\n    - watch:\n      - file: /etc/nginx/nginx.conf\n',
 ];
+
+// pillar YAML read by brine's pillar loader and by PyYAML, then rendered: integer-like keys keep
+// their type and order (`{{ codes }}`, `|yaml`, arithmetic on keys), through a pillar merge too
+const PILLAR_YAML: Array<{ yaml: string; template: string }> = [
+  {
+    yaml: 'errorfiles:\n  503: /e/503.http\n  400: /e/400.http\n  b: x\n  10: ten\nflags:\n  true: on\n  ~: none\n',
+    template: "{{ pillar.errorfiles }}|{% for code, f in pillar.errorfiles.items() %}{{ code + 1 if code is number else code }};{% endfor %}|{{ pillar.errorfiles|yaml }}|{{ pillar.errorfiles.get(503) }}|{{ pillar.flags.get(True) }}|{{ pillar.flags }}",
+  },
+  { yaml: 'ports:\n  8080: web\n  22: ssh\n', template: '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}' },
+];
+
+describe('pillar keys from YAML keep type and order as Salt', () => {
+  const ref = reference({ dir: statesDir({}), context: { grains: GRAINS }, pillar_yaml: PILLAR_YAML });
+  it.each(PILLAR_YAML.map((c, i) => [i, c] as const))('pillar case %i', (i, c) => {
+    const dir = statesDir({ 'top.sls': "base:\n  '*':\n    - p\n", 'p.sls': c.yaml });
+    const pillar = mergeTrees({}, loadPillarTree({ pillarDir: dir, grains: GRAINS, minionId: 'web1' }));
+    const r = new Renderer({ statesDir: dir, pillar, grains: GRAINS, minionId: 'web1' });
+    expect({ ok: r.renderString(c.template, 'x.sls') }).toEqual(ref.pillar_yaml[i]);
+  });
+});
 
 describe('render matches Jinja2 configured like Salt', () => {
   const ref = reference({ dir: statesDir(FILES), context: { pillar: PILLAR, grains: GRAINS }, templates: TEMPLATES, yaml: YAML_DOCS });

@@ -114,4 +114,11 @@ for y in data.get("yaml", []):
         docs.append({"ok": yaml.safe_load(y)})
     except Exception as e:  # noqa: BLE001
         docs.append({"err": type(e).__name__})
-print(json.dumps({"templates": templates, "files": files, "yaml": docs}, default=str))
+# pillar read from YAML (keys keep their YAML type), then a template over it
+pillar_cases = []
+for c in data.get("pillar_yaml", []):
+    penv, pctx = environment({})
+    pctx["pillar"] = yaml.safe_load(c["yaml"])
+    penv.globals["pillar"] = pctx["pillar"]
+    pillar_cases.append(render(lambda: penv.from_string(c["template"]).render(**pctx)))
+print(json.dumps({"templates": templates, "files": files, "yaml": docs, "pillar_yaml": pillar_cases}, default=str))
