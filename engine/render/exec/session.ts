@@ -17,7 +17,7 @@ import { bindArgs } from '../kwargs.js';
 import { TemplateFault } from '../pyvalue.js';
 import { TARGET_FUNCTIONS, type TargetFunction } from './target-functions.js';
 
-const MAX_ROUNDS = 200;
+const MAX_ROUNDS = 1000;
 
 /** Thrown inside a round to stop it: the rest of the render depends on a command not yet run. */
 export class RoundPending extends TemplateFault {

@@ -83,6 +83,7 @@ describe('grains', () => {
       osarch: 'amd64',
       saltversion: '3006.9',
       saltversioninfo: [3006, 9],
+      pythonversion: [3, 10, 14, 'final', 0],
     });
   });
 });
