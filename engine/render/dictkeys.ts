@@ -81,7 +81,7 @@ export function copyTyped(from: object, to: object): void {
 }
 
 /** Python's sorted() on dict keys: None if the keys cannot be compared (int vs str). */
-function pySorted(keys: unknown[]): unknown[] | null {
+export function pySorted(keys: unknown[]): unknown[] | null {
   const kind = (k: unknown) => (typeof k === 'number' || typeof k === 'boolean' ? 'n' : typeof k === 'string' ? 's' : 'x');
   const kinds = new Set(keys.map(kind));
   if (kinds.has('x') ? keys.length > 1 : kinds.size > 1) return null;

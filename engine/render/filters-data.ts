@@ -1,4 +1,5 @@
 // Serialisation filters as Salt defines them: yaml/json/tojson out, load_yaml/load_json in.
+import { dictEntries, pyKey, pySorted } from './dictkeys.js';
 import { isMap, isStr, pyRepr, TemplateFault } from './pyvalue.js';
 import { parseYamlData, yamlFlow } from './yaml-schema.js';
 
@@ -33,10 +34,17 @@ export function pyJson(v: unknown, o: JsonOpts, depth = 0): string {
     return `[${nl}${v.map((x) => pyJson(x, o, depth + 1)).join(sep + nl)}${end}]`;
   }
   if (isMap(v)) {
-    let keys = Object.keys(v);
-    if (!keys.length) return '{}';
-    if (o.sortKeys) keys = keys.sort();
-    return `{${nl}${keys.map((k) => `${escapeJsonString(k, o.ascii, o.html)}: ${pyJson(v[k], o, depth + 1)}`).join(sep + nl)}${end}}`;
+    const entries = dictEntries(v);
+    if (!entries.length) return '{}';
+    let keys = entries.map(([k]) => k);
+    if (o.sortKeys) {
+      const sorted = pySorted(keys);
+      if (!sorted) throw new TemplateFault(`json: cannot sort keys of different types (${keys.map(pyRepr).join(', ')})`);
+      keys = sorted;
+    }
+    // Python's json writes a key True as "true", None as "null", 1 as "1"
+    const name = (k: unknown) => String(k);
+    return `{${nl}${keys.map((k) => `${escapeJsonString(name(k), o.ascii, o.html)}: ${pyJson(v[pyKey(k)], o, depth + 1)}`).join(sep + nl)}${end}}`;
   }
   throw new TemplateFault(`cannot encode ${pyRepr(v)} as JSON`);
 }

@@ -150,7 +150,7 @@ const PILLAR_YAML: Array<{ yaml: string; template: string }> = [
     yaml: 'errorfiles:\n  503: /e/503.http\n  400: /e/400.http\n  b: x\n  10: ten\nflags:\n  true: on\n  ~: none\n',
     template: "{{ pillar.errorfiles }}|{% for code, f in pillar.errorfiles.items() %}{{ code + 1 if code is number else code }};{% endfor %}|{{ pillar.errorfiles|yaml }}|{{ pillar.errorfiles.get(503) }}|{{ pillar.flags.get(True) }}|{{ pillar.flags }}",
   },
-  { yaml: 'ports:\n  8080: web\n  22: ssh\n', template: '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}' },
+  { yaml: 'ports:\n  8080: web\n  22: ssh\n  9: x\nflags:\n  true: 1\n  ~: 2\n', template: '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}|{{ pillar.flags|json(sort_keys=False) }}' },
 ];
 
 describe('pillar keys from YAML keep type and order as Salt', () => {
