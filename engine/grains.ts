@@ -27,6 +27,11 @@ export interface Grains {
   ipv6: string[];
   ip_interfaces: Record<string, string[]>;
   default_route: { interface: string | null; gateway: string | null };
+  /** The package architecture (dpkg's: amd64, arm64). */
+  osarch: string;
+  /** The Salt release whose behaviour brine follows. */
+  saltversion: string;
+  saltversioninfo: number[];
   [key: string]: unknown;
 }
 
@@ -55,6 +60,7 @@ if [ -z "$v" ]; then
 fi
 echo "virt=$v"
 echo "init=$(cat /proc/1/comm 2>/dev/null)"
+echo "osarch=$(dpkg --print-architecture 2>/dev/null || rpm --eval '%{_arch}' 2>/dev/null)"
 echo "initexe=$(readlink /proc/1/exe 2>/dev/null)"
 if command -v ip >/dev/null 2>&1; then
   ip -o addr show 2>/dev/null | awk '{print "addr=" $2 " " $3 " " $4}'
@@ -79,6 +85,11 @@ const OS_NAMES: Record<string, string> = {
   sles: 'SUSE',
   raspbian: 'Raspbian',
 };
+
+/** The Salt release brine's templates and grains follow (Salt 3006 LTS, onedir with Python 3.10). */
+export const SALT_VERSION = { saltversion: '3006.9', saltversioninfo: [3006, 9], pythonversion: [3, 10, 14, 'final', 0] };
+
+const DPKG_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf', i686: 'i386', i386: 'i386', ppc64le: 'ppc64el', s390x: 's390x' };
 
 function family(id: string, like: string): string {
   const all = `${id} ${like}`;
@@ -156,6 +167,12 @@ export function parseGrains(text: string): Grains {
     ipv6,
     ip_interfaces,
     default_route: { interface: dev ? dev[1]! : null, gateway: via ? via[1]! : null },
+    osarch: kv.osarch || DPKG_ARCH[kv.cpuarch ?? ''] || kv.cpuarch || '',
+    osfullname: kv.os_name ?? os,
+    lsb_distrib_id: kv.os_name ?? os,
+    lsb_distrib_codename: kv.os_codename ?? '',
+    lsb_distrib_release: osrelease,
+    ...structuredClone(SALT_VERSION),
   };
 }
 

@@ -5,7 +5,8 @@ import { loadPillar, startEnvLoad } from './env/pillar.js';
 import { type Grains, readGrains } from './grains.js';
 import type { HighData } from './highdata.js';
 import type { Redactor } from './redact.js';
-import { Renderer } from './render/index.js';
+import { ExecSession, Renderer, renderOnTarget } from './render/index.js';
+import { cloneData } from './render/dictkeys.js';
 import { loadSls } from './load/index.js';
 import { readTop, selectFromTop } from './top/index.js';
 import { compile, type CompiledRun } from './compile/index.js';
@@ -26,6 +27,18 @@ export interface StatesInput {
   minionId: string;
   /** SLS names to apply; absent = highstate (the top file decides). */
   sls?: string[];
+  /** Runs the execution functions templates call (cmd.run, file.file_exists...) on the target. */
+  exec?: ExecSession;
+}
+
+/** log.* of templates: the debug log (stderr when BRINE_DEBUG is set). */
+export function templateLog(level: string, message: string): void {
+  if (process.env.BRINE_DEBUG) process.stderr.write(`brine: debug: template log.${level}: ${message}\n`);
+}
+
+/** One session per run and host: the answers of target calls are cached for the run. */
+export function execSession(host: Host): ExecSession {
+  return new ExecSession(host, { log: templateLog });
 }
 
 export interface RunStatesOptions extends StatesInput {
@@ -54,7 +67,7 @@ export interface CompiledStates {
 }
 
 export function makeRenderer(o: StatesInput): Renderer {
-  return new Renderer({ statesDir: o.statesDir, pillar: o.pillar, grains: o.grains, minionId: o.minionId });
+  return new Renderer({ statesDir: o.statesDir, pillar: o.pillar, grains: o.grains, minionId: o.minionId, exec: o.exec, log: templateLog });
 }
 
 /** SLS names for this minion from states/top.sls (or the given names). */
@@ -70,6 +83,18 @@ export function compileStates(o: StatesInput): CompiledStates {
   const names = selectSls(o, renderer);
   const high: HighData = names.length ? loadSls(names, { statesDir: o.statesDir, renderer }) : { states: [], sls: [], extend: [], exclude: [] };
   return { renderer, names, high, compiled: compile(high) };
+}
+
+/**
+ * compileStates with the templates' execution functions run on the target (o.exec): rendered in
+ * rounds (see render/exec/session.ts), each round from a pristine copy of pillar and grains so
+ * that a template that changes them does not see its own changes of an earlier round.
+ */
+export async function compileStatesOnTarget(o: StatesInput): Promise<CompiledStates> {
+  if (!o.exec) return compileStates(o);
+  const pillar = cloneData(o.pillar);
+  const grains = cloneData(o.grains);
+  return renderOnTarget(o.exec, () => compileStates({ ...o, pillar: cloneData(pillar), grains: cloneData(grains) }));
 }
 
 /** Registers the values of every module's secretArgs with the Redactor. */
@@ -94,6 +119,8 @@ export interface PreparedHost {
   envSource: string | null;
   /** One-line warnings for the operator (an env.yml others may read, the public default env in use). */
   warnings: string[];
+  /** The run's target calls (pillar and states share their answers). */
+  exec: ExecSession;
 }
 
 /**
@@ -114,11 +141,12 @@ export async function prepareHost(o: {
   const grains = await readGrains(o.host);
   const minionId = o.minionId ?? grains.id;
   grains.id = minionId;
-  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv, allowDefaultEnv: o.allowDefaultEnv });
+  const exec = execSession(o.host);
+  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv, allowDefaultEnv: o.allowDefaultEnv, exec });
   for (const s of loaded.secrets) o.redactor.add(s);
   const modeWarning = await envModeWarning(o.host, o.envFile, loaded.envSource);
   const warnings = [...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []), ...(modeWarning ? [modeWarning] : [])];
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings };
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec };
 }
 
 /** The directories a run writes files into: where a killed run may have left temp files. */
@@ -133,7 +161,8 @@ export function writeDirs(compiled: CompiledRun): string[] {
 }
 
 export async function runStates(o: RunStatesOptions): Promise<RunReport> {
-  const { renderer, compiled } = compileStates(o);
+  const exec = o.exec ?? execSession(o.host);
+  const { renderer, compiled } = await compileStatesOnTarget({ ...o, exec });
   registerSecretArgs(compiled, o.redactor);
   // one run at a time per host (dry runs too: their facts would be half-applied otherwise)
   const lock = o.lock === false ? undefined : await acquireRunLock(o.host, o.lock ?? { waitMs: 300_000 });
@@ -152,7 +181,7 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
       debug: o.debug,
       control: o.control,
       content: contentView(o.redactor),
-      render: (text, file, context) => renderer.renderString(text, file, context),
+      render: (text, file, context) => renderOnTarget(exec, () => renderer.renderString(text, file, context)),
     });
   } finally {
     await lock?.release();

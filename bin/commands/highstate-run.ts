@@ -29,6 +29,7 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
       pillar: prepared.pillar,
       grains: prepared.grains,
       minionId: prepared.minionId,
+      exec: prepared.exec,
       test: !!flags.test,
       sls,
       concurrency: flags.concurrency,

@@ -1,7 +1,8 @@
 // The work of `brine show`, loaded only when it runs (bin/commands/show.ts).
 import { stringify } from 'yaml';
 import { LocalHost } from '../../engine/host/local.js';
-import { compileStates, makeRenderer, prepareHost, registerSecretArgs, selectSls } from '../../engine/pipeline.js';
+import { compileStatesOnTarget, makeRenderer, prepareHost, registerSecretArgs, selectSls } from '../../engine/pipeline.js';
+import { renderOnTarget } from '../../engine/render/index.js';
 import type { HighData } from '../../engine/highdata.js';
 import type { CompiledRun } from '../../engine/compile/index.js';
 import { readGrains } from '../../engine/grains.js';
@@ -51,11 +52,11 @@ export async function show(what: What, sls: string[], flags: ShowFlags): Promise
       const { statesDir, pillarDir } = resolveDirs(flags);
       const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: true });
       for (const w of p.warnings) process.stderr.write(`brine: warning: ${w}\n`);
-      const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined };
+      const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined, exec: p.exec };
       if (what === 'pillar') data = p.pillar;
-      else if (what === 'top') data = { [p.minionId]: selectSls(input, makeRenderer(input)) };
+      else if (what === 'top') data = { [p.minionId]: await renderOnTarget(p.exec, () => selectSls(input, makeRenderer(input))) };
       else {
-        const c = compileStates(input);
+        const c = await compileStatesOnTarget(input);
         registerSecretArgs(c.compiled, errorRedactor);
         data = what === 'highstate' ? highToSalt(c.high) : lowstate(c.compiled);
       }

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvError, RenderError } from '../errors.js';
-import { Renderer } from '../render/index.js';
+import { type ExecSession, Renderer } from '../render/index.js';
 import { isYamlProblem, readYamlData } from '../load/yaml-data.js';
 import { matchTop, readTop } from '../top/index.js';
 import { isPlainMap, mergeTrees, type Tree } from './merge.js';
@@ -13,6 +13,8 @@ export interface PillarTreeOptions {
   pillarDir: string;
   grains: Record<string, unknown>;
   minionId: string;
+  /** Runs execution functions on the target (see render/exec/session.ts). */
+  exec?: ExecSession;
 }
 
 function slsFile(pillarDir: string, name: string): string {
@@ -22,18 +24,28 @@ function slsFile(pillarDir: string, name: string): string {
 }
 
 function parseSls(text: string, file: string): Tree {
-  const read = readYamlData(text);
-  if (isYamlProblem(read)) throw new RenderError(file, read.line, read.reason);
+  const read = readYamlData(text, { typedKeys: true });
+  if (isYamlProblem(read)) throw new RenderError(`pillar file ${file}`, read.line, read.reason);
   const data = read.data;
   if (data === null || data === undefined) return {};
-  if (!isPlainMap(data)) throw new RenderError(file, undefined, 'a pillar SLS must be a mapping');
+  if (!isPlainMap(data)) throw new RenderError(`pillar file ${file}`, undefined, 'a pillar SLS must be a mapping');
   return data;
+}
+
+/** A pillar file's render errors say it is a pillar file. */
+function renderPillarFile(renderer: Renderer, rel: string): string {
+  try {
+    return renderer.renderFile(rel);
+  } catch (e) {
+    if (e instanceof RenderError && !e.file.startsWith('pillar file ')) throw new RenderError(`pillar file ${e.file}`, e.line, e.reason);
+    throw e;
+  }
 }
 
 /** The merged pillar tree, or {} when the directory has no top.sls. */
 export function loadPillarTree(o: PillarTreeOptions): Tree {
   if (!existsSync(join(o.pillarDir, 'top.sls'))) return {};
-  const renderer = new Renderer({ statesDir: o.pillarDir, pillar: {}, grains: o.grains, minionId: o.minionId });
+  const renderer = new Renderer({ statesDir: o.pillarDir, pillar: {}, grains: o.grains, minionId: o.minionId, exec: o.exec });
   const top = readTop(o.pillarDir, renderer);
   const names = matchTop(top, { minionId: o.minionId, pillar: {}, grains: o.grains });
   const seen = new Set<string>();
@@ -42,7 +54,7 @@ export function loadPillarTree(o: PillarTreeOptions): Tree {
     if (seen.has(name)) return;
     seen.add(name);
     const rel = slsFile(o.pillarDir, name);
-    const { include, ...data } = parseSls(renderer.renderFile(rel), rel);
+    const { include, ...data } = parseSls(renderPillarFile(renderer, rel), rel);
     if (include !== undefined) {
       if (!Array.isArray(include)) throw new RenderError(rel, undefined, 'include: must be a list of SLS names');
       for (const inc of include) load(String(inc));

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Host } from '../host/host.js';
 import { EnvError } from '../errors.js';
+import { ExecSession, renderOnTarget } from '../render/index.js';
 import { DEFAULT_ENV_FILE, loadActiveEnv, type LoadedEnv } from './active.js';
 import { mergeTrees } from './merge.js';
 import { loadPillarTree } from './pillar-tree.js';
@@ -32,6 +33,8 @@ export interface LoadPillarOptions {
    * refuses with an EnvError (exit 3). An explicit --env FILE is always used.
    */
   allowDefaultEnv?: boolean;
+  /** Runs the pillar templates' execution functions on the host (default: a new session). */
+  exec?: ExecSession;
 }
 
 export interface LoadedPillar {
@@ -70,7 +73,8 @@ export function startEnvLoad(o: Omit<LoadPillarOptions, 'grains' | 'minionId' | 
 }
 
 export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
-  const tree = loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId });
+  const exec = o.exec ?? new ExecSession(o.host);
+  const tree = await renderOnTarget(exec, () => loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId, exec }));
   const env = await (o.activeEnv ?? startEnvLoad(o));
   if (env && env.source === null && !o.allowDefaultEnv) throw new EnvError('env', NO_ENV_MESSAGE);
   const pillar = env ? mergeTrees(tree, env.parsed.tree) : tree;

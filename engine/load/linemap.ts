@@ -41,7 +41,19 @@ function findBack(src: string[], before: number, line: string): number {
 /** A function from a 1-based rendered line to a 1-based source line. */
 export function lineMap(source: string, rendered: string): (line: number) => number {
   if (source === rendered) return (n) => n;
-  const src = source.split('\n').map((l) => l.trimEnd());
+  const all = source.split('\n').map((l) => l.trimEnd());
+  // Lines that cannot produce output: blank lines eaten by a following `{%-` (Jinja's whitespace
+  // control strips them with the newline) and such a tag-only line itself. Left in, they made
+  // the diff align the next lines one too early.
+  const gone = new Set<number>();
+  for (let i = 0; i < all.length; i++) {
+    if (!/^\s*\{[%#]-/.test(all[i]!)) continue;
+    if (TAG_ONLY.test(all[i]!)) gone.add(i);
+    for (let j = i - 1; j >= 0 && all[j]!.trim() === ''; j--) gone.add(j);
+  }
+  const orig = all.map((_, i) => i).filter((i) => !gone.has(i));
+  const src = orig.map((i) => all[i]!);
+  const toSource = (n: number) => (n >= 1 && n <= orig.length ? orig[n - 1]! + 1 : n);
   const out = rendered.split('\n').map((l) => l.trimEnd());
   const map: number[] = new Array(out.length).fill(0);
   let si = 0;
@@ -95,5 +107,5 @@ export function lineMap(source: string, rendered: string): (line: number) => num
     }
   }
   flush();
-  return (n) => map[n - 1] || Math.min(n, src.length);
+  return (n) => toSource(map[n - 1] || Math.min(n, src.length));
 }

@@ -2,6 +2,7 @@
 // parse errors, alias bombs (more aliases than a file needs) and nesting too deep to read.
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { yamlReadOptions } from '../render/yaml-schema.js';
+import { fromYamlMaps } from '../render/dictkeys.js';
 
 export interface YamlProblem {
   line: number | undefined;
@@ -41,8 +42,11 @@ export function assertPlainData(v: unknown): void {
   walk(v, 0);
 }
 
-/** Parses `text` (YAML 1.1 as Salt reads it); returns the data, or the problem with its line. */
-export function readYamlData(text: string): { data: unknown; doc: Document; lines: LineCounter } | YamlProblem {
+/**
+ * Parses `text` (YAML 1.1 as Salt reads it); returns the data, or the problem with its line.
+ * `typedKeys`: map keys keep their YAML type and order (pillar files: `{1: a}` stays an int key).
+ */
+export function readYamlData(text: string, o: { typedKeys?: boolean } = {}): { data: unknown; doc: Document; lines: LineCounter } | YamlProblem {
   const lines = new LineCounter();
   let doc: Document;
   try {
@@ -56,9 +60,9 @@ export function readYamlData(text: string): { data: unknown; doc: Document; line
     return { line, reason: err.code === 'DUPLICATE_KEY' ? `duplicate key: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` : yamlReason(err) };
   }
   try {
-    const data: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES });
-    assertPlainData(data);
-    return { data, doc, lines };
+    const raw: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES, mapAsMap: !!o.typedKeys });
+    assertPlainData(raw);
+    return { data: o.typedKeys ? fromYamlMaps(raw) : raw, doc, lines };
   } catch (e) {
     return { line: undefined, reason: yamlReason(e) };
   }

@@ -7,7 +7,7 @@ import { loadPillar, startEnvLoad } from '../env/pillar.js';
 import { collectSecrets } from '../env/secrets.js';
 import { readGrains } from '../grains.js';
 import { connectSsh, type SshHost, type SshOptions } from '../host/ssh.js';
-import { runStates } from '../pipeline.js';
+import { execSession, runStates } from '../pipeline.js';
 import type { Redactor } from '../redact.js';
 import { exitCodeFor, summarize, type Summary } from '../report/index.js';
 import type { RunReport } from '../run/types.js';
@@ -72,7 +72,8 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
     const grains = await readGrains(host);
     const minionId = grains.id;
-    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test });
+    const exec = execSession(host);
+    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test, exec });
     for (const s of loaded.secrets) o.redactor.add(s);
     const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
     const report = await runStates({
@@ -81,6 +82,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       pillar,
       grains,
       minionId,
+      exec,
       test: o.test,
       ...(o.sls ? { sls: o.sls } : {}),
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),

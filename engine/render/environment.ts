@@ -4,6 +4,11 @@ import './patch-lexer.js';
 import './patch-parser.js';
 import './patch-compiler.js';
 import './patch-runtime.js';
+import './patch-syntax.js';
+import './patch-compare.js';
+import './patch-macro.js';
+import { dictKeys } from './dictkeys.js';
+import { compatFilters } from './filters-compat.js';
 import { dataFilters } from './filters-data.js';
 import { seqFilters } from './filters-seq.js';
 import { textFilters } from './filters-text.js';
@@ -50,7 +55,7 @@ function iterate(v: unknown, nvars: number): unknown {
   if (v === undefined) throw new TemplateFault('for loop over an undefined value (a missing variable or key)');
   if (v === null) throw new TemplateFault('for loop over None');
   if (isStr(v)) return [...String(v)];
-  if (isMap(v) && nvars === 1) return Object.keys(v);
+  if (isMap(v) && nvars === 1) return dictKeys(v);
   if (Array.isArray(v) || isMap(v)) return v;
   if (typeof v === 'object' && Symbol.iterator in (v as object)) return v;
   throw new TemplateFault(`${pyRepr(v)} is not iterable`);
@@ -74,7 +79,7 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
   loader.env = env;
   const filters = (env as unknown as { filters: Record<string, (...a: any[]) => unknown> }).filters;
   for (const [name, fn] of Object.entries(filters)) env.addFilter(name, wrapBuiltin(name, fn));
-  for (const table of [dataFilters, textFilters, seqFilters] as Array<Record<string, FilterSpec>>) {
+  for (const table of [dataFilters, textFilters, seqFilters, compatFilters] as Array<Record<string, FilterSpec>>) {
     for (const [name, spec] of Object.entries(table)) env.addFilter(name, wrapFilter(name, spec));
   }
   env.addFilter('d', filters.default!);
@@ -119,7 +124,7 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
       return out;
     },
     dict: pyDict,
-    list: (v?: unknown) => (v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? Object.keys(v) : isStr(v) ? [...String(v)] : [v]),
+    list: (v?: unknown) => (v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? dictKeys(v) : isStr(v) ? [...String(v)] : [v]),
     // insertion order is kept anyway: an OrderedDict is a dict here
     odict: pyDict,
     namespace: (...args: unknown[]) => {

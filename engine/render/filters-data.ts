@@ -1,7 +1,7 @@
 // Serialisation filters as Salt defines them: yaml/json/tojson out, load_yaml/load_json in.
-import { parse } from 'yaml';
+import { dictEntries, pyKey, pySorted } from './dictkeys.js';
 import { isMap, isStr, pyRepr, TemplateFault } from './pyvalue.js';
-import { yamlFlow, yamlReadOptions } from './yaml-schema.js';
+import { parseYamlData, yamlFlow } from './yaml-schema.js';
 
 function escapeJsonString(s: string, ascii: boolean, html: boolean): string {
   let out = JSON.stringify(s);
@@ -34,17 +34,24 @@ export function pyJson(v: unknown, o: JsonOpts, depth = 0): string {
     return `[${nl}${v.map((x) => pyJson(x, o, depth + 1)).join(sep + nl)}${end}]`;
   }
   if (isMap(v)) {
-    let keys = Object.keys(v);
-    if (!keys.length) return '{}';
-    if (o.sortKeys) keys = keys.sort();
-    return `{${nl}${keys.map((k) => `${escapeJsonString(k, o.ascii, o.html)}: ${pyJson(v[k], o, depth + 1)}`).join(sep + nl)}${end}}`;
+    const entries = dictEntries(v);
+    if (!entries.length) return '{}';
+    let keys = entries.map(([k]) => k);
+    if (o.sortKeys) {
+      const sorted = pySorted(keys);
+      if (!sorted) throw new TemplateFault(`json: cannot sort keys of different types (${keys.map(pyRepr).join(', ')})`);
+      keys = sorted;
+    }
+    // Python's json writes a key True as "true", None as "null", 1 as "1"
+    const name = (k: unknown) => String(k);
+    return `{${nl}${keys.map((k) => `${escapeJsonString(name(k), o.ascii, o.html)}: ${pyJson(v[pyKey(k)], o, depth + 1)}`).join(sep + nl)}${end}}`;
   }
   throw new TemplateFault(`cannot encode ${pyRepr(v)} as JSON`);
 }
 
 export function loadYaml(text: unknown, where = 'load_yaml'): unknown {
   try {
-    return parse(String(text ?? ''), yamlReadOptions) ?? null;
+    return parseYamlData(String(text ?? '')) ?? null;
   } catch (e) {
     const err = e as { message?: string; linePos?: Array<{ line: number }> };
     const line = err.linePos?.[0]?.line;
@@ -60,8 +67,24 @@ export function loadJson(text: unknown, where = 'load_json'): unknown {
   }
 }
 
+const DQ_ESCAPES: Record<string, string> = { '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P' };
+
+/** PyYAML's Emitter.write_double_quoted (allow_unicode off, no line width): Salt's yaml_dquote. */
+function pyDquote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (Object.hasOwn(DQ_ESCAPES, ch)) out += `\\${DQ_ESCAPES[ch]}`;
+    else if (c >= 0x20 && c <= 0x7e) out += ch;
+    else if (c <= 0xff) out += `\\x${c.toString(16).toUpperCase().padStart(2, '0')}`;
+    else if (c <= 0xffff) out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += `\\U${c.toString(16).toUpperCase().padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
 function quoteYaml(s: string, dq: boolean): string {
-  if (dq) return JSON.stringify(s);
+  if (dq) return pyDquote(s);
   return `'${s.replace(/'/g, "''")}'`;
 }
 
@@ -77,6 +100,8 @@ export const dataFilters = {
     params: [],
     fn: (v: unknown) => {
       if (Array.isArray(v) || isMap(v)) throw new TemplateFault('yaml_encode: only scalars can be encoded (use |yaml)');
+      // Salt: strings double-quoted on one line, other scalars as their YAML value
+      if (isStr(v)) return pyDquote(String(v));
       return yamlFlow(v);
     },
   },

@@ -1,12 +1,13 @@
 // Sequence and mapping filters with Jinja/Salt semantics where nunjucks' differ or are missing.
 import { safeGet } from './safe-get.js';
 import { isMap, isStr, itemTuples, pyRepr, pyStr, TemplateFault, truthy, tuple } from './pyvalue.js';
+import { dictKeys } from './dictkeys.js';
 import { pyEq } from './patch-runtime.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 function toList(v: unknown, what: string): unknown[] {
   if (Array.isArray(v)) return v;
-  if (isMap(v)) return Object.keys(v);
+  if (isMap(v)) return dictKeys(v);
   if (isStr(v)) return [...String(v)];
   if (v === undefined) throw new TemplateFault(`${what}: the value is undefined`);
   throw new TemplateFault(`${what}: ${pyRepr(v)} is not iterable`);

@@ -10,9 +10,11 @@ import { toRenderError } from './errors.js';
 import { sandboxEnvironment, withBudget } from './sandbox.js';
 import { shapeError } from './unclosed.js';
 import { templateRel } from './loader.js';
+import type { ExecSession } from './exec/session.js';
 import { SaltFunctions } from './salt.js';
 
 export { traverse } from './salt.js';
+export { ExecSession, renderOnTarget } from './exec/session.js';
 export { yamlReadOptions } from './yaml-schema.js';
 
 export interface RendererOptions {
@@ -20,6 +22,10 @@ export interface RendererOptions {
   pillar: Record<string, unknown>;
   grains: Record<string, unknown>;
   minionId?: string;
+  /** Runs execution functions on the target (cmd.run, file.file_exists...); see exec/session.ts. */
+  exec?: ExecSession;
+  /** Where log.* goes when there is no session. */
+  log?: (level: string, message: string) => void;
 }
 
 export class Renderer {
@@ -27,6 +33,7 @@ export class Renderer {
   readonly pillar: Record<string, unknown>;
   readonly grains: Record<string, unknown>;
   readonly minionId: string;
+  readonly exec: ExecSession | undefined;
   private readonly env: nunjucks.Environment;
   private readonly baseGlobals: Set<string>;
   private ctxGlobals: string[] = [];
@@ -37,7 +44,8 @@ export class Renderer {
     this.grains = o.grains;
     this.minionId = o.minionId ?? (typeof o.grains.id === 'string' ? o.grains.id : 'localhost');
     const opts = { id: this.minionId, saltenv: 'base', renderer: 'jinja|yaml', file_client: 'local', file_roots: { base: [this.statesDir] } };
-    const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts });
+    this.exec = o.exec;
+    const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts, statesDir: this.statesDir, exec: o.exec, log: o.log });
     this.env = createEnvironment(this.statesDir, { pillar: this.pillar, grains: this.grains, salt, opts, saltenv: 'base' });
     sandboxEnvironment(this.env);
     this.baseGlobals = new Set(Object.keys((this.env as unknown as { globals: object }).globals));

@@ -81,18 +81,7 @@ C.compileIf = function compileIf(this: any, node: any, frame: any, async: unknow
   }
 };
 
-const origCompare = C.compileCompare as AnyFn;
-C.compileCompare = function compileCompare(this: any, node: any, frame: any) {
-  if (node.ops.length === 1 && (node.ops[0].type === '==' || node.ops[0].type === '!=')) {
-    this._emit(node.ops[0].type === '!=' ? '!runtime.brineEq(' : 'runtime.brineEq(');
-    this.compile(node.expr, frame);
-    this._emit(',');
-    this.compile(node.ops[0].expr, frame);
-    this._emit(')');
-    return;
-  }
-  return origCompare.call(this, node, frame);
-};
+// comparisons: patch-compare.ts
 
 export const compilerPatched = true;
 

@@ -239,16 +239,17 @@ P.parseAggregate = function parseAggregate(this: any) {
       break;
     }
     if (type === lexer.TOKEN_RIGHT_PAREN || type === lexer.TOKEN_RIGHT_BRACKET || type === lexer.TOKEN_RIGHT_CURLY) {
-      this.fail('parseAggregate: unbalanced brackets', tok.lineno, tok.colno);
+      this.fail('unbalanced brackets', tok.lineno, tok.colno);
     }
     if (node.children.length > 0) {
-      if (!this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', tok.lineno, tok.colno);
+      if (!this.skip(lexer.TOKEN_COMMA)) this.fail(`expected , or ${close === lexer.TOKEN_RIGHT_PAREN ? ')' : close === lexer.TOKEN_RIGHT_BRACKET ? ']' : '}'}, got '${this.peekToken().value}'`, this.peekToken().lineno, this.peekToken().colno);
       sawComma = true;
       if (this.peekToken().type === close) continue;
     }
     if (node instanceof nodes.Dict!) {
-      const key = this.parsePrimary();
-      if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', tok.lineno, tok.colno);
+      // Jinja: a key is any expression (`{'x'|upper: 1}`, `{k ~ '_id': v}`)
+      const key = this.parseExpression();
+      if (!this.skip(lexer.TOKEN_COLON)) this.fail('expected : after a dict key', tok.lineno, tok.colno);
       const value = this.parseExpression();
       node.addChild(new nodes.Pair!(key.lineno, key.colno, key, value));
       continue;

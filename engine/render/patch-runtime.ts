@@ -2,6 +2,7 @@
 // slices; Jinja's printing of values (None, True, lists as Python literals); strict undefined
 // (Salt renders with StrictUndefined: printing or dereferencing a missing value is an error).
 import { type AnyFn, nj } from './internals.js';
+import { pyKey, setTyped } from './dictkeys.js';
 import { pyMethod } from './pymethods.js';
 import { isMap, isStr, pyMod, pyRepr, pyStr, TemplateFault, truthy } from './pyvalue.js';
 
@@ -11,6 +12,8 @@ const R = nj.runtime;
 /** Objects whose members are looked up by their own `lookup` method (the `salt` dict). */
 export interface MemberSource {
   brineLookup(name: string): unknown;
+  /** `name in source` */
+  brineHas?(name: string): boolean;
 }
 function isMemberSource(v: unknown): v is MemberSource {
   return typeof v === 'object' && v !== null && typeof (v as MemberSource).brineLookup === 'function';
@@ -52,7 +55,7 @@ R.memberLookup = function memberLookup(obj: unknown, val: unknown, ...rest: unkn
     const i = val < 0 ? val + len : val;
     return Array.isArray(obj) ? obj[i] : String(obj)[i];
   }
-  const key = String(val);
+  const key = pyKey(val);
   if (isMap(obj) && Object.hasOwn(obj, key)) return obj[key];
   const m = pyMethod(obj, key);
   if (m) return m;
@@ -81,7 +84,10 @@ R.brineAdd = (a: unknown, b: unknown) => {
   throw new TemplateFault(`cannot add ${pyRepr(a)} and ${pyRepr(b)} (use ~ to join as text)`);
 };
 
-R.brineMul = (a: unknown, b: unknown) => {
+R.brineMul = (a: unknown, b: unknown): unknown => {
+  // Python's bool is an int: 'x' * True == 'x'
+  if (typeof b === 'boolean' && (isStr(a) || Array.isArray(a))) return R.brineMul(a, Number(b));
+  if (typeof a === 'boolean' && (isStr(b) || Array.isArray(b))) return R.brineMul(Number(a), b);
   if (isStr(a) && typeof b === 'number') return String(a).repeat(Math.max(0, b));
   if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
   if (typeof a === 'number' && (isStr(b) || Array.isArray(b))) return R.brineMul(b, a);
@@ -112,7 +118,7 @@ R.brineDict = (pairs: Array<[unknown, unknown]>) => {
   for (const [k, v] of pairs) {
     if (k === undefined) throw new TemplateFault('dict key is an undefined value (quote literal keys: {\'name\': ...})');
     if (k !== null && typeof k === 'object') throw new TemplateFault(`unhashable dict key ${pyRepr(k)}`);
-    out[typeof k === 'boolean' || k === null ? pyStr(k) : String(k)] = v;
+    setTyped(out, k, v);
   }
   return out;
 };
@@ -144,4 +150,18 @@ const origGetTemplate = E.getTemplate as AnyFn;
 E.getTemplate = function getTemplate(this: any, name: any, eager: any, ...rest: any[]) {
   if (typeof eager === 'function') return origGetTemplate.call(this, name, eager, ...rest);
   return origGetTemplate.call(this, name, true, ...rest);
+};
+
+// `x in y` as Python: a dict's own keys only (not 'toString'), typed keys, list items by value,
+// the `salt` dict's functions; an undefined operand is an error (StrictUndefined).
+R.inOperator = function inOperator(key: unknown, val: unknown): boolean {
+  if (val === undefined || key === undefined) throw new TemplateFault('`in` with an undefined value (a missing variable or key)');
+  if (isStr(val)) {
+    if (!isStr(key)) throw new TemplateFault(`'in <string>' requires a string as left operand, not ${pyRepr(key)}`);
+    return String(val).includes(String(key));
+  }
+  if (Array.isArray(val)) return val.some((x) => pyEq(x, key));
+  if (isMemberSource(val)) return typeof val.brineHas === 'function' ? val.brineHas(String(key)) : false;
+  if (isMap(val)) return Object.hasOwn(val, pyKey(key));
+  throw new TemplateFault(`argument of type ${pyRepr(val)} is not iterable`);
 };

@@ -1,6 +1,7 @@
 // Python methods on dicts, lists and strings (`d.items()`, `s.split(',')`, `l.append(x)`), looked
 // up by the patched nunjucks member lookup. A real key of a dict always wins over a method, so a
 // pillar key named `items` or `get` still reads as data.
+import { copyTyped, dictEntries, dictKeys, pyKey, setTyped } from './dictkeys.js';
 import { bindArgs, splitKw } from './kwargs.js';
 import { isMap, isStr, itemTuples, pyFormat, pyRepr, pyStr, TemplateFault, tuple } from './pyvalue.js';
 
@@ -130,6 +131,10 @@ const STR: Record<string, Method> = {
     const i = s.indexOf(String(sep));
     return tuple(i < 0 ? [s, '', ''] : [s.slice(0, i), String(sep), s.slice(i + String(sep).length)]);
   },
+  rpartition: (s: string, sep: unknown) => {
+    const i = s.lastIndexOf(String(sep));
+    return tuple(i < 0 ? ['', '', s] : [s.slice(0, i), String(sep), s.slice(i + String(sep).length)]);
+  },
   encode: (s: string) => s,
   decode: (s: string) => s,
 };
@@ -182,20 +187,20 @@ const LIST: Record<string, Method> = {
 const DICT: Record<string, Method> = {
   items: (d: Record<string, unknown>) => itemTuples(d),
   iteritems: (d: Record<string, unknown>) => itemTuples(d),
-  keys: (d: Record<string, unknown>) => Object.keys(d),
-  iterkeys: (d: Record<string, unknown>) => Object.keys(d),
+  keys: (d: Record<string, unknown>) => dictKeys(d),
+  iterkeys: (d: Record<string, unknown>) => dictKeys(d),
   values: (d: Record<string, unknown>) => Object.values(d),
   itervalues: (d: Record<string, unknown>) => Object.values(d),
   get: (d: Record<string, unknown>, ...a) => {
     const [k, def] = bindArgs('get', ['key', 'default'], a);
-    const key = String(k);
+    const key = pyKey(k);
     return Object.hasOwn(d, key) ? d[key] : (def ?? null);
   },
-  has_key: (d: Record<string, unknown>, k: unknown) => Object.hasOwn(d, String(k)),
+  has_key: (d: Record<string, unknown>, k: unknown) => Object.hasOwn(d, pyKey(k)),
   update: (d: Record<string, unknown>, ...a) => {
     const { pos, kw } = splitKw(a);
     for (const src of pos) {
-      if (isMap(src)) Object.assign(d, src);
+      if (isMap(src)) for (const [k, v] of dictEntries(src)) setTyped(d, k, v);
       else if (Array.isArray(src)) for (const pair of src) d[String((pair as unknown[])[0])] = (pair as unknown[])[1];
       else if (src !== undefined && src !== null) throw new TemplateFault(`dict.update() needs a dict, got ${pyRepr(src)}`);
     }
@@ -203,12 +208,12 @@ const DICT: Record<string, Method> = {
     return null;
   },
   setdefault: (d: Record<string, unknown>, k: unknown, def?: unknown) => {
-    const key = String(k);
+    const key = pyKey(k);
     if (!Object.hasOwn(d, key)) d[key] = def ?? null;
     return d[key];
   },
   pop: (d: Record<string, unknown>, k: unknown, ...rest) => {
-    const key = String(k);
+    const key = pyKey(k);
     if (Object.hasOwn(d, key)) {
       const v = d[key];
       delete d[key];
@@ -217,7 +222,11 @@ const DICT: Record<string, Method> = {
     if (rest.length) return rest[0];
     throw new TemplateFault(`KeyError: ${pyRepr(key)}`);
   },
-  copy: (d: Record<string, unknown>) => ({ ...d }),
+  copy: (d: Record<string, unknown>) => {
+    const c = { ...d };
+    copyTyped(d, c);
+    return c;
+  },
 };
 
 /**

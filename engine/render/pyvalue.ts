@@ -1,6 +1,7 @@
 // Python value semantics the templates of real Salt SLS rely on: repr/str of values (what
 // `{{ x }}` prints in Jinja), truthiness, '%' formatting and str.format.
 import { safeGet } from './safe-get.js';
+import { dictEntries } from './dictkeys.js';
 
 /** A failure inside a template helper; the renderer turns it into a RenderError with file:line. */
 export class TemplateFault extends Error {
@@ -21,8 +22,8 @@ export function isTuple(v: unknown): v is unknown[] {
   return Array.isArray(v) && TUPLES.has(v);
 }
 /** dict.items() and friends: a list of (key, value) tuples. */
-export function itemTuples(d: Record<string, unknown>): Array<[string, unknown]> {
-  return Object.entries(d).map((e) => tuple(e));
+export function itemTuples(d: Record<string, unknown>): Array<[unknown, unknown]> {
+  return dictEntries(d).map((e) => tuple(e));
 }
 
 export function isMap(v: unknown): v is Record<string, unknown> {
@@ -55,7 +56,7 @@ export function pyRepr(v: unknown): string {
   if (isStr(v)) return reprString(String(v));
   if (isTuple(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (isMap(v)) return `{${Object.entries(v).map(([k, x]) => `${reprString(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (isMap(v)) return `{${dictEntries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
   return String(v);
 }
 

@@ -2,6 +2,8 @@
 // (pillar.get with nested `a:b:c` keys, grains.get, config.get, grains.filter_by, defaults.merge).
 // Anything else is an error naming the function, never a silent empty value.
 import deepmerge from 'deepmerge';
+import { ExecSession } from './exec/session.js';
+import { localFunctions } from './exec/local-functions.js';
 import { bindArgs } from './kwargs.js';
 import { isMap, TemplateFault } from './pyvalue.js';
 import type { MemberSource } from './patch-runtime.js';
@@ -36,6 +38,12 @@ export interface SaltData {
   pillar: Dict;
   grains: Dict;
   opts: Dict;
+  /** The state tree (cp.list_master*). */
+  statesDir: string;
+  /** Runs target functions (cmd.run, file.file_exists...); absent: they fail naming the function. */
+  exec?: ExecSession;
+  /** log.* when there is no session. */
+  log?: (level: string, message: string) => void;
 }
 
 export class SaltFunctions implements MemberSource {
@@ -99,16 +107,31 @@ export class SaltFunctions implements MemberSource {
         const [a, b, , , mergeLists] = bindArgs('slsutil.merge', ['obj_a', 'obj_b', 'strategy', 'renderer', 'merge_lists'], args);
         return deepmerge(isMap(a) ? a : {}, isMap(b) ? b : {}, mergeLists ? {} : replaceArrays);
       },
+      ...localFunctions({ statesDir: data.statesDir, log: (level, msg) => (data.exec ? data.exec.log(level, msg) : data.log?.(level, msg)) }),
     };
   }
 
   brineLookup(name: string): unknown {
     const fn = this.fns[name];
     if (fn) return fn;
+    if (ExecSession.has(name)) {
+      if (this.data.exec) return this.data.exec.fn(name);
+      return () => {
+        throw new TemplateFault(`salt['${name}'] runs on the target, and this render has no target`);
+      };
+    }
     // `salt.pillar.get(...)`: Salt's attribute sugar for salt['pillar.get'](...)
-    if (!name.includes('.')) return { brineLookup: (f: string) => this.brineLookup(`${name}.${f}`) } satisfies MemberSource;
-    return () => {
-      throw new TemplateFault(`salt['${name}'] is not supported by brine (templates render on the controller; supported: ${Object.keys(this.fns).join(', ')})`);
-    };
+    if (!name.includes('.')) return { brineLookup: (f: string) => this.brineLookup(`${name}.${f}`), brineHas: (f: string) => this.brineHas(`${name}.${f}`) } satisfies MemberSource;
+    // like Salt's loader dict: a function brine lacks is undefined (not callable; calling it fails naming it)
+    return undefined;
+  }
+
+  brineHas(name: string): boolean {
+    return Object.hasOwn(this.fns, name) || ExecSession.has(name);
+  }
+
+  /** Every function name templates can call. */
+  names(): string[] {
+    return [...Object.keys(this.fns), ...ExecSession.names()].sort();
   }
 }

@@ -1,7 +1,8 @@
 // How brine reads YAML: like Salt's loader (YAML 1.1 booleans yes/no/on/off, merge keys `<<`,
 // duplicate keys are errors), but a leading-zero number stays decimal digits (`mode: 0644` is 644,
 // what file modes mean) and `8080:80` / dates stay strings (no sexagesimal ints or timestamps).
-import { type DocumentOptions, type ParseOptions, type SchemaOptions, stringify, type ToStringOptions } from 'yaml';
+import { fromYamlMaps, toSerialisable } from './dictkeys.js';
+import { type DocumentOptions, type ParseOptions, parseDocument, type SchemaOptions, stringify, type ToStringOptions } from 'yaml';
 
 type Tag = { tag?: string; format?: string; test?: RegExp; default?: boolean; resolve?: (s: string) => unknown };
 
@@ -39,14 +40,25 @@ export const yamlReadOptions: ParseOptions & DocumentOptions & SchemaOptions = {
 export function yamlFlow(value: unknown, flow = true): string {
   const opts: ToStringOptions & SchemaOptions & DocumentOptions = {
     version: '1.1',
-    customTags: saltTags,
+    // a Map (a dict with typed keys) is a plain mapping, not YAML 1.1's !!omap
+    customTags: (tags) => saltTags(tags).filter((t) => (t as Tag).tag !== 'tag:yaml.org,2002:omap'),
     collectionStyle: flow ? 'flow' : 'block',
-    sortMapEntries: true,
+    sortMapEntries: false, // toSerialisable sorts as PyYAML does
     flowCollectionPadding: false,
     lineWidth: 0,
     singleQuote: true,
   };
-  let out = stringify(value === undefined ? null : value, opts).replace(/\n$/, '');
+  let out = stringify(value === undefined ? null : toSerialisable(value), opts).replace(/\n$/, '');
   if (out.endsWith('\n...')) out = out.slice(0, -4);
   return out;
+}
+
+/**
+ * YAML text -> data as Salt's loader gives it: like `parse(text, yamlReadOptions)` (throws the
+ * first error), and integer/boolean/null map keys keep their type and order (`400: x`).
+ */
+export function parseYamlData(text: string): unknown {
+  const doc = parseDocument(text, yamlReadOptions);
+  if (doc.errors.length) throw doc.errors[0];
+  return fromYamlMaps(doc.toJS({ mapAsMap: true }));
 }

@@ -3,7 +3,9 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../engine/errors.js';
-import { yamlReadOptions } from '../../../engine/render/index.js';
+import { loadPillarTree } from '../../../engine/env/pillar-tree.js';
+import { mergeTrees } from '../../../engine/env/merge.js';
+import { Renderer, yamlReadOptions } from '../../../engine/render/index.js';
 import { PILLAR, GRAINS, renderer, statesDir } from '../../unit/render/fixture.js';
 import { reference } from './reference.js';
 
@@ -92,6 +94,33 @@ const TEMPLATES: string[] = [
   "{{ {'b': 1, 'a': ['x', None, False, 1.5]}|json }}|{{ 'x'|json }}|{{ ['a', {'z': 1, 'y': 2}]|json }}",
   `{{ ('a: [1, 2]\\nb: yes\\nc: y'|load_yaml).b }}|{{ ('{"a": [1, {"b": null}]}'|load_json).a }}`,
   "{{ pillar.users|yaml }}",
+  // Jinja as Salt formulas write it (issue 13): trailing commas in calls, chained conditionals,
+  // macro varargs/kwargs and call-site spreads, expression dict keys, typed dict keys, traverse,
+  // rpartition, dict|first, a stray #}, yaml_encode, comparing undefined values
+  "{{ 'a\nb \"q\" \\\\ x\t \u00e9'|yaml_encode }}|{{ 'plain'|yaml_encode }}|{{ True|yaml_encode }}|{{ None|yaml_encode }}|{{ 1.5|yaml_encode }}|{{ 'x'|yaml_dquote }}",
+  "{{ 'sub ' * True }}{{ [1] * False }}",
+  "{% macro m(a, b=2) %}{{ a }}{{ b }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, 3, c=4) }}|{{ m(*[5, 6]) }}|{{ m(**{'a': 7, 'b': 8}) }}",
+  "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}",
+  "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, z=2) }}",
+  "{{ {True: 'running', False: 'dead'}.get(True) }}|{{ {True: 'running'}[True] }}|{{ True in {True: 1} }}|{% for k in {1: 'a', None: 'b'} %}{{ k is number }}{% endfor %}|{{ {1: 'x'}.items()|list }}|{{ {1: 'a', 'b': [True]}|yaml }}",
+  "{{ nope < 1 }}",
+  "{{ 1 < 2 < 3 }}{{ 3 > 2 > 2 }}{{ [1, 2] < [1, 3] }}{{ 'a' <= 'a' }}",
+  "{{ 'toString' in {} }}|{{ [1] in [[1]] }}|{{ 'a' in ['a'] }}",
+  "{{ {'a': {'b': [1, 2]}}|traverse('a:b:1') }}|{{ {}|traverse('x', 'd') }}|{{ {'a': 1}|traverse('z') }}",
+  "{{ 'a.b.c'.rpartition('.') }}|{{ 'abc'.rpartition('.') }}|{{ 'x.tar.gz'.rpartition('.')[2] }}",
+  "{{ {'b': 1, 'a': 2}|first }}|{{ {'b': 1, 'a': 2}|last }}|{{ 'xyz'|first }}",
+  "{{ 'y' if 0 else 'z' if 0 else 'w' }}|{{ 'a' if 1 else 'b' if 1 else 'c' }}",
+  "{% set k = 'p' %}{{ {k ~ '_id': 1, 'x'|upper: 2, (1 if k else 2): 3} }}",
+  "{{ dict(\n  a=1,\n  b=2,\n) }}|{{ 'x'.replace(\n  'x',\n  'y',\n) }}",
+  "a #} b {# c #} d",
+  "{{ nope == 1 }}",
+  "{{ pillar.appliance.nope != 'x' }}",
+  "{% set x = 2 %}{{ 'a' if x == 1 else 'b' if x == 2 else 'c' }}",
+  "{% macro m(a) %}{{ a }}{{ kwargs }}{{ varargs }}{% endmacro %}{{ m(1, 2, 3, b=4) }}",
+  "{% macro m(a, **kw) %}{{ a }}{% endmacro %}{{ m(1) }}",
+  "{{ {1: 'one'}.get(1) }}|{{ {1: 'one'}[1] }}|{{ {None: 1} }}|{{ {1: 2, 'a': 3} }}|{{ {'b': 1, 2: 'x', 1: 'y'} }}|{{ {'b': 1, 2: 'x'}|list }}",
+  "{% set d = {'b': 1} %}{% do d.update({3: 'c'}) %}{{ d }}{{ d.copy() }}",
+  "{{ 'x' #} }}",
   // errors both must raise
   '{{ nope }}',
   '{{ pillar.zzz.sub }}',
@@ -113,6 +142,26 @@ const YAML_DOCS: string[] = [
   'k: |\n  line1\n  line2\nf: >\n  folded\n  text\n',
   'nginx:\n  pkg.installed: []\n  service.running:\n    - enable: True\n    - watch:\n      - file: /etc/nginx/nginx.conf\n',
 ];
+
+// pillar YAML read by brine's pillar loader and by PyYAML, then rendered: integer-like keys keep
+// their type and order (`{{ codes }}`, `|yaml`, arithmetic on keys), through a pillar merge too
+const PILLAR_YAML: Array<{ yaml: string; template: string }> = [
+  {
+    yaml: 'errorfiles:\n  503: /e/503.http\n  400: /e/400.http\n  b: x\n  10: ten\nflags:\n  true: on\n  ~: none\n',
+    template: "{{ pillar.errorfiles }}|{% for code, f in pillar.errorfiles.items() %}{{ code + 1 if code is number else code }};{% endfor %}|{{ pillar.errorfiles|yaml }}|{{ pillar.errorfiles.get(503) }}|{{ pillar.flags.get(True) }}|{{ pillar.flags }}",
+  },
+  { yaml: 'ports:\n  8080: web\n  22: ssh\n  9: x\nflags:\n  true: 1\n  ~: 2\n', template: '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}|{{ pillar.flags|json(sort_keys=False) }}' },
+];
+
+describe('pillar keys from YAML keep type and order as Salt', () => {
+  const ref = reference({ dir: statesDir({}), context: { grains: GRAINS }, pillar_yaml: PILLAR_YAML });
+  it.each(PILLAR_YAML.map((c, i) => [i, c] as const))('pillar case %i', (i, c) => {
+    const dir = statesDir({ 'top.sls': "base:\n  '*':\n    - p\n", 'p.sls': c.yaml });
+    const pillar = mergeTrees({}, loadPillarTree({ pillarDir: dir, grains: GRAINS, minionId: 'web1' }));
+    const r = new Renderer({ statesDir: dir, pillar, grains: GRAINS, minionId: 'web1' });
+    expect({ ok: r.renderString(c.template, 'x.sls') }).toEqual(ref.pillar_yaml[i]);
+  });
+});
 
 describe('render matches Jinja2 configured like Salt', () => {
   const ref = reference({ dir: statesDir(FILES), context: { pillar: PILLAR, grains: GRAINS }, templates: TEMPLATES, yaml: YAML_DOCS });

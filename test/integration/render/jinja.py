@@ -54,6 +54,28 @@ def salt_yaml(value, flow_style=True):
     return out[:-4] if out.endswith("\n...") else out
 
 
+def yaml_dquote(text):
+    # Salt's salt.utils.jinja.yaml_dquote
+    import io
+    with io.StringIO() as ostream:
+        yemitter = yaml.emitter.Emitter(ostream, width=sys.maxsize)
+        yemitter.write_double_quoted(str(text))
+        return ostream.getvalue()
+
+
+def yaml_encode(data):
+    # Salt's salt.utils.jinja.yaml_encode
+    ynode = yaml.representer.SafeRepresenter().represent_data(data)
+    if not isinstance(ynode, yaml.ScalarNode):
+        raise TypeError("yaml_encode() only works with YAML scalar data")
+    return yaml_dquote(ynode.value) if ynode.tag.rsplit(":", 1)[-1] == "str" else ynode.value
+
+
+def salt_traverse(data, key, default=None, delimiter=":"):
+    v = traverse(data, key, delimiter)
+    return default if v is MISSING else v
+
+
 def environment(extra):
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(data["dir"]),
@@ -65,6 +87,9 @@ def environment(extra):
     env.filters["json"] = lambda v, sort_keys=True, indent=None: json.dumps(v, sort_keys=sort_keys, indent=indent)
     env.filters["load_yaml"] = lambda v: yaml.safe_load(v)
     env.filters["load_json"] = lambda v: json.loads(v)
+    env.filters["yaml_encode"] = yaml_encode
+    env.filters["yaml_dquote"] = yaml_dquote
+    env.filters["traverse"] = salt_traverse
     ctx = dict(context, salt=salt, saltenv="base", **extra)
     env.globals.update(ctx)
     return env, ctx
@@ -89,4 +114,11 @@ for y in data.get("yaml", []):
         docs.append({"ok": yaml.safe_load(y)})
     except Exception as e:  # noqa: BLE001
         docs.append({"err": type(e).__name__})
-print(json.dumps({"templates": templates, "files": files, "yaml": docs}, default=str))
+# pillar read from YAML (keys keep their YAML type), then a template over it
+pillar_cases = []
+for c in data.get("pillar_yaml", []):
+    penv, pctx = environment({})
+    pctx["pillar"] = yaml.safe_load(c["yaml"])
+    penv.globals["pillar"] = pctx["pillar"]
+    pillar_cases.append(render(lambda: penv.from_string(c["template"]).render(**pctx)))
+print(json.dumps({"templates": templates, "files": files, "yaml": docs, "pillar_yaml": pillar_cases}, default=str))

@@ -7,10 +7,11 @@ export interface Reference {
   templates: Array<{ ok?: string; err?: string }>;
   files: Array<{ ok?: string; err?: string }>;
   yaml: Array<{ ok?: unknown; err?: string }>;
+  pillar_yaml: Array<{ ok?: string; err?: string }>;
 }
 
 /** Renders with the real Jinja2 (see jinja.py). */
-export function reference(input: { dir: string; context: Record<string, unknown>; templates?: string[]; files?: Array<{ file: string; ctx: Record<string, unknown> }>; yaml?: string[] }): Reference {
+export function reference(input: { dir: string; context: Record<string, unknown>; templates?: string[]; files?: Array<{ file: string; ctx: Record<string, unknown> }>; yaml?: string[]; pillar_yaml?: Array<{ yaml: string; template: string }> }): Reference {
   const res = spawnSync('python3', [join(dirname(fileURLToPath(import.meta.url)), 'jinja.py')], {
     input: JSON.stringify(input),
     encoding: 'utf8',

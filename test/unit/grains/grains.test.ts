@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,7 @@ describe('grains', () => {
     expect(g.ipv4).toContain('127.0.0.1');
     expect(g.ip_interfaces.lo).toContain('127.0.0.1');
     expect(typeof g.init).toBe('string');
+    expect(g.osarch).toBe(execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim());
     expect(g.virtual.length).toBeGreaterThan(0);
   });
 
@@ -78,6 +80,10 @@ describe('grains', () => {
       ipv6: ['fe80::1'],
       ip_interfaces: { lo: ['127.0.0.1'], eth0: ['10.0.0.5', 'fe80::1'] },
       default_route: { interface: 'eth0', gateway: '10.0.0.1' },
+      osarch: 'amd64',
+      saltversion: '3006.9',
+      saltversioninfo: [3006, 9],
+      pythonversion: [3, 10, 14, 'final', 0],
     });
   });
 });

@@ -157,6 +157,12 @@ describe('loadSls: line numbers through templates', () => {
     expect(h.states.map((s) => `${s.id}:${s.loc.line}:${s.args[0]!.loc.line}`)).toEqual(['pkg-a:5:6', 'pkg-b:5:6', 'pkg-c:5:6', 'last:11:12']);
   });
 
+  it('blank lines eaten by {%- do not shift the lines after them (a formula pattern)', () => {
+    const sls = 'a:\n  cmd.run:\n    - name: echo a\n\n\n{%- for x in [1, 2] %}\nb{{ x }}:\n  cmd.run:\n    - name: echo {{ x }}\n{% endfor %}\n';
+    const h = load({ 't.sls': sls }, ['t']);
+    expect(h.states.map((s) => `${s.id}:${s.loc.line}:${s.args[0]!.loc.line}`)).toEqual(['a:2:3', 'b1:8:9', 'b2:8:9']);
+  });
+
   it('a YAML error is reported at the source line', () => {
     const src = ['{% set x = 1 %}', '{% set y = 2 %}', 'a:', '  test.nop:', '    - x: [1', 'b: c'].join('\n');
     let err: unknown;

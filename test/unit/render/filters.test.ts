@@ -8,7 +8,7 @@ const cases: Array<[string, string, string]> = [
   ['yaml: Salt flow style', "{{ {'a': [1, 2], 'b': 'x y', 'c': None, 'd': True}|yaml }}", '{a: [1, 2], b: x y, c: null, d: true}'],
   ['yaml: scalars', "{{ 'foo'|yaml }}|{{ 'yes'|yaml }}|{{ 5|yaml }}", "foo|'yes'|5"],
   ['yaml(False): block style', "{{ {'a': [1]}|yaml(False) }}", 'a:\n  - 1'],
-  ['yaml_encode', "{{ 'a: b'|yaml_encode }}|{{ 'plain'|yaml_encode }}", "'a: b'|plain"],
+  ['yaml_encode: strings double-quoted on one line (Salt)', "{{ 'a: b'|yaml_encode }}|{{ 'plain'|yaml_encode }}|{{ 'l1\\nl2'|yaml_encode }}|{{ 1|yaml_encode }}", '"a: b"|"plain"|"l1\\nl2"|1'],
   ['yaml_dquote', '{{ \'say "hi"\'|yaml_dquote }}', '"say \\"hi\\""'],
   ['yaml_squote', "{{ \"it's\"|yaml_squote }}", "'it''s'"],
   ['json: sorted keys, Python separators', "{{ {'b': 1, 'a': [1, None, True]}|json }}", '{"a": [1, null, true], "b": 1}'],
