@@ -72,6 +72,15 @@ describe('highstate output', () => {
     expect(text).toContain('-old value\n');
   });
 
+  it('redacts command output and comments, also a secret in a derived form (upper case, JSON-escaped)', () => {
+    const r = report([res('cmd', { module: 'cmd', fun: 'run', result: false, comment: 'exit 1: S3CRETVALUE', data: { stdout: 'token s3cretvalue\nTOKEN S3CRETVALUE', retcode: 1 } })]);
+    for (const out of ['highstate', 'json', 'markdown'] as const) {
+      const t = formatReport(r, out, { color: false, redactor });
+      expect(t.toLowerCase(), out).not.toContain('s3cretvalue');
+      expect(t, out).toContain('<redacted>');
+    }
+  });
+
   it('colours only when asked', () => {
     expect(text).not.toMatch(/\u001b\[/);
     expect(formatReport(sample, 'highstate', { color: true, redactor })).toMatch(/\u001b\[31m.*Result: False/);
