@@ -96,7 +96,7 @@ describe('YAML attacks and mistakes: one line with file (and line)', () => {
   it('an alias bomb in a pillar file; a pillar YAML error names its line', () => {
     const top = "base:\n  '*':\n    - p\n";
     const bomb = tree({ 'top.sls': top, 'p.sls': aliasBomb(9) });
-    expect(thrown(() => loadPillarTree({ pillarDir: bomb, grains: {}, minionId: 'm' })).message).toMatch(/^p\.sls: invalid YAML: too many aliases/);
+    expect(thrown(() => loadPillarTree({ pillarDir: bomb, grains: {}, minionId: 'm' })).message).toMatch(/^pillar file p\.sls: invalid YAML: too many aliases/);
     const bad = tree({ 'top.sls': top, 'p.sls': 'a: 1\nb: [\nc: 2\n' });
     const e = thrown(() => loadPillarTree({ pillarDir: bad, grains: {}, minionId: 'm' }));
     expect(e).toBeInstanceOf(RenderError);

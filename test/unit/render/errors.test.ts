@@ -22,7 +22,7 @@ const cases: Array<[string, string, string, number | undefined, RegExp]> = [
   ['a salt function brine lacks, attribute style', '{{ salt.mine.get("x") }}', 'x.sls', 1, /salt\['mine.get'\] is not an execution function brine has/],
   ['a target function without a target', '{{ salt.cmd.run("id") }}', 'x.sls', 1, /salt\['cmd.run'\] runs on the target, and this render has no target/],
   ['Jinja phrasing: unclosed expression', "{{ 'x' }\n", 'x.sls', 1, /^expected \}\} to end the expression$/],
-  ['Jinja phrasing: unclosed if', 'a\n{% if x %}', 'x.sls', undefined, /\{% if %\} is not closed with \{% endif %\}/],
+  ['Jinja phrasing: unclosed if', 'a\n{% if x %}', 'x.sls', 2, /\{% if %\} is not closed with \{% endif %\}/],
   ['Jinja phrasing: missing comma in a list', '{{ [1, 2 }}', 'x.sls', 1, /expected , or \], got '\}\}'/],
   ['Jinja phrasing: unknown tag', '{% frob %}', 'x.sls', 1, /unknown tag \{% frob %\}/],
   ['Jinja phrasing: unexpected token', '{% set x = %}', 'x.sls', 1, /unexpected '%\}'/],
