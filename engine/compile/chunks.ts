@@ -74,7 +74,7 @@ export function buildChunks(decls: StateDecl[]): RawChunk[] {
         fun: d.fun,
         loc: d.loc,
         args,
-        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}) },
+        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}), ...(split.parallel ? { parallel: true } : {}) },
         reqSpecs: split.reqs,
         index: out.length,
         fn,
