@@ -4,6 +4,7 @@ import type { StateFunction, StateModule } from './contract.js';
 import { modules as cmd } from './cmd/index.js';
 import { modules as docker } from './docker/index.js';
 import { modules as file } from './file/index.js';
+import { modules as module } from './module/index.js';
 import { modules as pkg } from './pkg/index.js';
 import { modules as postgres } from './postgres/index.js';
 import { modules as service } from './service/index.js';
@@ -21,6 +22,7 @@ export const registry: Record<string, StateModule> = {
   ...system,
   ...docker,
   ...postgres,
+  ...module,
 };
 
 export function lookupFunction(module: string, fun: string): StateFunction | undefined {

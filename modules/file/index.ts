@@ -1,5 +1,5 @@
 // The file state module: file.managed, directory, symlink, absent, touch, append, replace, line,
-// blockreplace, keyvalue, copy, rename, recurse.
+// blockreplace, keyvalue, copy, rename, recurse, serialize.
 import type { StateModule } from '../contract.js';
 import { absent } from './absent.js';
 import { append } from './append.js';
@@ -12,9 +12,10 @@ import { managed } from './managed.js';
 import { recurse } from './recurse.js';
 import { rename } from './rename.js';
 import { replace } from './replace.js';
+import { serializeState } from './serialize.js';
 import { symlink } from './symlink.js';
 import { touch } from './touch.js';
 
 export const modules: Record<string, StateModule> = {
-  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse },
+  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse, serialize: serializeState },
 };
