@@ -1,6 +1,7 @@
 // The registry of state modules: `module.function` in an SLS resolves here.
 
 import type { StateFunction, StateModule } from './contract.js';
+import { modules as archive } from './archive/index.js';
 import { modules as cmd } from './cmd/index.js';
 import { modules as docker } from './docker/index.js';
 import { modules as file } from './file/index.js';
@@ -23,6 +24,7 @@ export const registry: Record<string, StateModule> = {
   ...docker,
   ...postgres,
   ...module,
+  ...archive,
 };
 
 export function lookupFunction(module: string, fun: string): StateFunction | undefined {

@@ -1,10 +1,13 @@
 // State functions Salt formulas use, applied by the built CLI under a scratch --root:
-// module.run/module.wait (both syntaxes) and file.serialize. Each: the dry run says exactly what
+// module.run/module.wait (both syntaxes), file.serialize, archive.extracted, sysctl.present (in a
+// private UTS namespace: kernel.domainname is per namespace, so the test changes nothing else). Each: the dry run says exactly what
 // the real run then does, a second run changes nothing.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { brine, build, cleanScratch, scratch, treeHash, type Scratch } from '../cli/tree.js';
+import { REPO, brine, build, cleanScratch, scratch, treeHash, type Scratch } from '../cli/tree.js';
 
 beforeAll(build, 120_000);
 afterAll(cleanScratch);
@@ -142,5 +145,93 @@ describe('file.serialize', () => {
     expect(readFileSync(join(s.root, 'etc/app/conf.json'), 'utf8')).toBe('{\n  "hosts": [\n    "a",\n    "b"\n  ],\n  "keep": true,\n  "port": 8080\n}\n');
     const again = await highstate(s);
     expect(again.results.every((x) => x.result === true && x.changes.length === 0)).toBe(true);
+  });
+});
+
+describe('archive.extracted', () => {
+  it('salt:// and target-local tar sources; source_hash; if_missing; enforce_toplevel; dry run exact; second run no change', async () => {
+    const s = scratch({ 'top.sls': top('arc') });
+    // a gzipped tar with one top-level directory in the state tree; a flat plain tar on the target
+    const src = join(s.dir, 'src');
+    mkdirSync(join(src, 'app-1.0/bin'), { recursive: true });
+    writeFileSync(join(src, 'app-1.0/bin/run'), '#!/bin/sh\necho run\n');
+    writeFileSync(join(src, 'app-1.0/README'), 'readme\n');
+    execFileSync('tar', ['-czf', join(s.states, 'app.tar.gz'), '-C', src, 'app-1.0']);
+    mkdirSync(join(s.root, 'srv'), { recursive: true });
+    execFileSync('tar', ['-cf', join(s.root, 'srv/flat.tar'), '-C', join(src, 'app-1.0'), 'README', 'bin']);
+    const sha = createHash('sha256').update(readFileSync(join(s.states, 'app.tar.gz'))).digest('hex');
+    s.write(
+      'states/arc.sls',
+      `/opt/app:
+  archive.extracted:
+    - source: salt://app.tar.gz
+    - source_hash: sha256=${sha}
+    - user: nobody
+    - keep_source: False
+
+/opt/flat:
+  archive.extracted:
+    - source:
+      - /srv/missing.tar
+      - /srv/flat.tar
+    - enforce_toplevel: False
+
+/opt/skipped:
+  archive.extracted:
+    - source: salt://app.tar.gz
+    - if_missing: /srv
+
+/opt/strict:
+  archive.extracted:
+    - source: /srv/flat.tar
+
+/opt/badhash:
+  archive.extracted:
+    - source: salt://app.tar.gz
+    - source_hash: ${'0'.repeat(64)}
+`,
+    );
+    const before = treeHash(s.root);
+    const t = await highstate(s, '--test');
+    expect(t.code).toBe(1);
+    expect(treeHash(s.root)).toBe(before);
+    expect(byId(t.results, '/opt/app')).toMatchObject({ result: null, changes: [{ op: 'create', target: '/opt/app', after: 'salt://app.tar.gz: app-1.0, app-1.0/bin, app-1.0/bin/run, app-1.0/README' }] });
+    expect(byId(t.results, '/opt/app').warnings).toEqual(['keep_source has no effect: brine streams the archive to tar and keeps no copy of it']);
+    expect(byId(t.results, '/opt/skipped')).toMatchObject({ result: true, changes: [] });
+    expect(byId(t.results, '/opt/strict').comment).toMatch(/does not have a single top-level directory \(has: README, bin\)/);
+    expect(byId(t.results, '/opt/badhash').comment).toMatch(/source_hash mismatch: sha256 of the archive is [0-9a-f]{64}, expected 0{64}; nothing extracted/);
+
+    const r = await highstate(s);
+    expect(r.code).toBe(1);
+    expect(byId(r.results, '/opt/app').result).toBe(true);
+    expect(readFileSync(join(s.root, 'opt/app/app-1.0/bin/run'), 'utf8')).toBe('#!/bin/sh\necho run\n');
+    expect(statSync(join(s.root, 'opt/app/app-1.0/bin/run')).uid).toBe(65534);
+    expect(readFileSync(join(s.root, 'opt/flat/README'), 'utf8')).toBe('readme\n');
+    expect(existsSync(join(s.root, 'opt/skipped'))).toBe(false);
+    expect(existsSync(join(s.root, 'opt/strict'))).toBe(false);
+    expect(existsSync(join(s.root, 'opt/badhash'))).toBe(false);
+    const again = await highstate(s);
+    expect(['/opt/app', '/opt/flat', '/opt/skipped'].map((id) => byId(again.results, id).changes.length)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('sysctl.present on this machine, in its own UTS namespace (kernel.domainname is per namespace)', () => {
+  it('sets the running value with sysctl -w and writes the config line; second run no change', async () => {
+    const s = scratch({ 'top.sls': top('sys'), 'sys.sls': 'kernel.domainname:\n  sysctl.present:\n    - value: brine-test.example\n    - config: /etc/sysctl.d/60-brine.conf\n' });
+    // one shell in a new UTS namespace runs brine twice and prints the domain name after
+    const run = (more: string) =>
+      `node ${join(REPO, 'bin/brine.mjs')} highstate --id m1 --out json --states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root} ${more}`;
+    const r = execFileSync('unshare', ['--uts', 'sh', '-c', `${run('--test')} > ${s.dir}/t.json; ${run('')} > ${s.dir}/r.json; ${run('')} > ${s.dir}/a.json; cat /proc/sys/kernel/domainname`], { encoding: 'utf8' });
+    expect(r.trim()).toBe('brine-test.example');
+    const t = JSON.parse(readFileSync(join(s.dir, 't.json'), 'utf8')).results[0];
+    const applied = JSON.parse(readFileSync(join(s.dir, 'r.json'), 'utf8')).results[0];
+    const again = JSON.parse(readFileSync(join(s.dir, 'a.json'), 'utf8')).results[0];
+    expect(t.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`)).toEqual(['create /etc/sysctl.d/60-brine.conf', 'update kernel.domainname']);
+    expect(applied.result).toBe(true);
+    expect(applied.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`)).toEqual(t.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`));
+    expect(again).toMatchObject({ result: true, changes: [] });
+    expect(readFileSync(join(s.root, 'etc/sysctl.d/60-brine.conf'), 'utf8')).toBe('kernel.domainname = brine-test.example\n');
+    // this process's namespace was not touched
+    expect(readFileSync('/proc/sys/kernel/domainname', 'utf8').trim()).not.toBe('brine-test.example');
   });
 });
