@@ -135,7 +135,7 @@ function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>
     }
   }
   if (!f.missing!.length && !a.overwrite) return [];
-  const shown = f.missing!.slice(0, 10).join(', ') + (f.missing!.length > 10 ? `, ... (${f.missing!.length} in all)` : '');
+  const shown = [...f.missing!].sort().slice(0, 10).join(', ') + (f.missing!.length > 10 ? `, ... (${f.missing!.length} in all)` : '');
   return [{ op: 'create', target: a.name, after: `${f.source}: ${a.overwrite && !f.missing!.length ? 'overwrite all members' : shown}` }];
 }
 

@@ -188,14 +188,15 @@ describe('archive.extracted', () => {
 /opt/badhash:
   archive.extracted:
     - source: salt://app.tar.gz
-    - source_hash: ${'0'.repeat(64)}
+    - source_hash: '${'0'.repeat(64)}'
 `,
     );
     const before = treeHash(s.root);
     const t = await highstate(s, '--test');
+    expect(t.stderr).toBe('');
     expect(t.code).toBe(1);
     expect(treeHash(s.root)).toBe(before);
-    expect(byId(t.results, '/opt/app')).toMatchObject({ result: null, changes: [{ op: 'create', target: '/opt/app', after: 'salt://app.tar.gz: app-1.0, app-1.0/bin, app-1.0/bin/run, app-1.0/README' }] });
+    expect(byId(t.results, '/opt/app')).toMatchObject({ result: null, changes: [{ op: 'create', target: '/opt/app', after: 'salt://app.tar.gz: app-1.0, app-1.0/README, app-1.0/bin, app-1.0/bin/run' }] });
     expect(byId(t.results, '/opt/app').warnings).toEqual(['keep_source has no effect: brine streams the archive to tar and keeps no copy of it']);
     expect(byId(t.results, '/opt/skipped')).toMatchObject({ result: true, changes: [] });
     expect(byId(t.results, '/opt/strict').comment).toMatch(/does not have a single top-level directory \(has: README, bin\)/);
