@@ -28,7 +28,8 @@ export async function readSource(statesDir: string, source: string, state: strin
     return await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`);
+    // the code tells a caller trying a list of sources that this one is missing
+    throw Object.assign(new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`), { code });
   }
 }
 

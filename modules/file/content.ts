@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
 import type { StateCtx } from '../contract.js';
 
 export interface ContentArgs {
@@ -18,10 +19,20 @@ export interface ContentArgs {
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-/** Reads the first existing source. */
-export async function readFirstSource(ctx: StateCtx<any>, sources: string[]): Promise<{ source: string; data: Buffer }> {
+/**
+ * Reads the first source that exists, trying each in order (Salt's source list): salt:// from the
+ * state tree; an absolute path or file:// is a file on the target, as in Salt.
+ */
+export async function readFirstSource(ctx: StateCtx<any>, sources: string[], host?: Host): Promise<{ source: string; data: Buffer }> {
   const missing: string[] = [];
   for (const source of sources) {
+    const local = source.startsWith('file://') ? source.slice('file://'.length) : source;
+    if (host && local.startsWith('/')) {
+      const data = await host.readFile(local);
+      if (data) return { source, data };
+      missing.push(source);
+      continue;
+    }
     try {
       return { source, data: await ctx.readSource(source) };
     } catch (e) {
@@ -41,12 +52,12 @@ export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, da
 }
 
 /** The wanted contents, or null when the state does not manage contents. */
-export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs): Promise<Buffer | null> {
+export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, host?: Host): Promise<Buffer | null> {
   const given = [args.source, args.contents, args.contents_pillar].filter((x) => x !== undefined && x !== null);
   if (given.length > 1) throw new StateError(ctx.id, 'source, contents and contents_pillar are mutually exclusive');
   if (args.source !== undefined && args.source !== null) {
     const list = Array.isArray(args.source) ? args.source : [args.source];
-    const { source, data } = await readFirstSource(ctx, list);
+    const { source, data } = await readFirstSource(ctx, list, host);
     return renderIfTemplate(ctx, args, data, source);
   }
   if (args.contents !== undefined && args.contents !== null) {

@@ -76,7 +76,7 @@ async function checkContents(host: Host, args: ManagedArgs, data: Buffer): Promi
 }
 
 async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
-  const want = await desiredContents(ctx, args);
+  const want = await desiredContents(ctx, args, host);
   let real: string | undefined;
   if (pp.path.type === 'symlink' && pp.path.target && args.follow_symlinks !== false) {
     real = resolve(dirname(args.name), pp.path.target);

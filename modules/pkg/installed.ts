@@ -22,6 +22,10 @@ export interface InstalledArgs {
   fromrepo?: string;
   /** Seconds to wait for dpkg's lock before failing (default 0: fail at once with a clear message). */
   lock_timeout?: number;
+  /** Salt: held packages may be upgraded (apt's --allow-change-held-packages). */
+  update_holds?: boolean;
+  /** Salt: no signature check (apt's --allow-unauthenticated). */
+  skip_verify?: boolean;
   [k: string]: unknown;
 }
 
@@ -36,6 +40,8 @@ const commonProps: Record<string, JSONSchema> = {
   install_recommends: { type: 'boolean' },
   fromrepo: { type: 'string', minLength: 1 },
   lock_timeout: { type: 'integer', minimum: 0 },
+  update_holds: { type: 'boolean' },
+  skip_verify: { type: 'boolean' },
 };
 
 export const installedSchema: JSONSchema = {
@@ -71,12 +77,13 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
   for (const w of wantedPackages(args)) {
     const s = facts.pkgs[w.name] ?? { installed: null, status: 'unknown', held: false, candidate: null, versions: [] };
     let target: string | null;
-    if (w.version) target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
+    if (w.version === 'latest') target = s.candidate ?? s.installed;
+    else if (w.version) target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
     else if (latest) target = s.candidate ?? s.installed;
     else target = s.installed ?? s.candidate;
     if (target === null) {
       if (!refreshFirst) throw unavailable(w.name, s, w.version);
-      target = w.version ?? AFTER_UPDATE;
+      target = w.version && w.version !== 'latest' ? w.version : AFTER_UPDATE;
     }
     if (target !== s.installed) {
       changes.push({ op: s.installed ? 'update' : 'create', target: w.name, ...(s.installed ? { before: s.installed } : {}), after: target });
@@ -119,8 +126,9 @@ function installArgv(items: Array<{ args: InstalledArgs; changes: Change[] }>): 
   if (args.install_recommends === false) argv.push('--no-install-recommends');
   if (args.install_recommends === true) argv.push('--install-recommends');
   if (args.fromrepo) argv.push('-t', args.fromrepo);
-  if (items.some((i) => wantedPackages(i.args).some((w) => w.version))) argv.push('--allow-downgrades');
-  if (args.hold !== undefined) argv.push('--allow-change-held-packages');
+  if (items.some((i) => wantedPackages(i.args).some((w) => w.version && w.version !== 'latest'))) argv.push('--allow-downgrades');
+  if (args.hold !== undefined || args.update_holds) argv.push('--allow-change-held-packages');
+  if (args.skip_verify) argv.push('--allow-unauthenticated');
   return [...argv, ...specs];
 }
 
@@ -129,7 +137,7 @@ function installArgv(items: Array<{ args: InstalledArgs; changes: Change[] }>): 
  * (install_recommends, fromrepo, lock_timeout) and all or none of them managing holds.
  */
 export function aggKey(args: InstalledArgs): string {
-  return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0]);
+  return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0, !!args.update_holds, !!args.skip_verify]);
 }
 
 function installedComment(changes: Change[]): string | undefined {

@@ -13,9 +13,9 @@ export interface Wanted {
   version?: string;
 }
 
+// an empty list is valid, as in Salt: the state has nothing to do
 export const pkgsSchema: JSONSchema = {
   type: 'array',
-  minItems: 1,
   items: {
     anyOf: [
       { type: 'string', pattern: PKG_NAME },
