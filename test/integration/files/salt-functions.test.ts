@@ -236,3 +236,60 @@ describe('sysctl.present on this machine, in its own UTS namespace (kernel.domai
     expect(readFileSync('/proc/sys/kernel/domainname', 'utf8').trim()).not.toBe('brine-test.example');
   });
 });
+
+describe("Salt's source rules and file.recurse file_mode: keep", () => {
+  it('a source list tries each entry in order; an absolute source is a file on the target', async () => {
+    const s = scratch({
+      'top.sls': top('src'),
+      'src.sls': `/etc/first:
+  file.managed:
+    - source:
+      - salt://missing/one.conf
+      - salt://files/present.conf
+      - salt://files/never.conf
+
+/etc/from-target:
+  file.managed:
+    - source: /srv/on-target.conf
+
+/etc/target-list:
+  file.managed:
+    - source:
+      - /srv/absent.conf
+      - file:///srv/on-target.conf
+
+/etc/none:
+  file.managed:
+    - source:
+      - salt://missing/a
+      - /srv/absent.conf
+
+/opt/tree:
+  file.recurse:
+    - source: salt://tree
+    - file_mode: keep
+    - sym_mode: '0777'
+`,
+      'files/present.conf': 'present\n',
+      'files/never.conf': 'never\n',
+      'tree/run.sh': '#!/bin/sh\n',
+      'tree/data.txt': 'data\n',
+    });
+    execFileSync('chmod', ['0750', join(s.states, 'tree/run.sh')]);
+    execFileSync('chmod', ['0604', join(s.states, 'tree/data.txt')]);
+    mkdirSync(join(s.root, 'srv'), { recursive: true });
+    mkdirSync(join(s.root, 'etc'), { recursive: true });
+    writeFileSync(join(s.root, 'srv/on-target.conf'), 'on the target\n');
+    const r = await highstate(s);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(s.root, 'etc/first'), 'utf8')).toBe('present\n');
+    expect(readFileSync(join(s.root, 'etc/from-target'), 'utf8')).toBe('on the target\n');
+    expect(readFileSync(join(s.root, 'etc/target-list'), 'utf8')).toBe('on the target\n');
+    expect(byId(r.results, '/etc/none')).toMatchObject({ result: false, comment: '/etc/none: source not found: salt://missing/a, /srv/absent.conf' });
+    expect(statSync(join(s.root, 'opt/tree/run.sh')).mode & 0o7777).toBe(0o750);
+    expect(statSync(join(s.root, 'opt/tree/data.txt')).mode & 0o7777).toBe(0o604);
+    expect(byId(r.results, '/opt/tree').warnings).toEqual(['sym_mode has no effect: Linux ignores the mode of a symlink']);
+    const again = await highstate(s);
+    expect(again.results.filter((x) => x.id !== '/etc/none').every((x) => x.result === true && x.changes.length === 0)).toBe(true);
+  });
+});
