@@ -40,6 +40,50 @@ restart-cron:
     - require:
       - pkg: cron
 `,
+  'more.sls': `/usr/local/bin/brine-editor:
+  file.managed:
+    - contents: '#!/bin/sh'
+    - mode: '0755'
+
+editor:
+  alternatives.install:
+    - link: /usr/bin/brine-editor
+    - path: /usr/local/bin/brine-editor
+    - priority: 50
+    - require:
+      - file: /usr/local/bin/brine-editor
+
+tzdata:
+  debconf.set:
+    - data:
+        tzdata/Areas: {type: select, value: Europe}
+        brine/flag: {type: boolean, value: True}
+
+/mnt/scratch:
+  mount.mounted:
+    - device: tmpfs
+    - fstype: tmpfs
+    - opts: size=8m,mode=0750
+    - mkmnt: True
+
+carol:
+  user.present:
+    - groups: [carol]
+    - fullname: Carol C
+    - roomnumber: '12'
+    - password: Plain-Secret-1
+    - hash_password: True
+    - enforce_password: True
+    - expire: null
+
+carol-keys:
+  ssh_auth.present:
+    - user: carol
+    - source: salt://keys.pub
+    - require:
+      - user: carol
+`,
+  'keys.pub': 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test\n',
   'cron-absent.sls': `gone:
   cron.absent:
     - name: /usr/bin/true
@@ -77,6 +121,37 @@ describe('sysctl.present in a container (/proc/sys read-only)', () => {
     expect(await sh('cat /proc/sys/vm/swappiness')).toBe(running);
     const again = await runSls(b.host, tree.dir, ['sysctl'], false);
     expect(summary(again)).toEqual([['sysctl.present vm.swappiness', true, []]]);
+  });
+});
+
+describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments, ssh_auth source', () => {
+  it('dry run exact, apply, second run no change', async () => {
+    const t = await runSls(b.host, tree.dir, ['more'], true);
+    expect(t.results.map((x) => [x.id, x.result])).toEqual([
+      ['/usr/local/bin/brine-editor', null],
+      ['editor', null],
+      ['tzdata', null],
+      ['/mnt/scratch', null],
+      ['carol', null],
+      ['carol-keys', null],
+    ]);
+    expect(await sh('update-alternatives --query editor 2>&1 | grep -c brine-editor || true')).toBe('0');
+    const r = await runSls(b.host, tree.dir, ['more'], false);
+    expect(r.results.map((x) => [x.id, x.result, x.comment])).toEqual(r.results.map((x) => [x.id, true, x.comment]));
+    expect(await sh('update-alternatives --query editor | grep -A1 "^Alternative: /usr/local/bin/brine-editor"')).toBe('Alternative: /usr/local/bin/brine-editor\nPriority: 50');
+    expect(await sh("grep -A3 '^Name: brine/flag' /var/cache/debconf/config.dat | grep '^Value'")).toBe('Value: true');
+    expect(await sh("grep -A3 '^Name: tzdata/Areas' /var/cache/debconf/config.dat | grep '^Value'")).toBe('Value: Europe');
+    expect(await sh("findmnt -n -o FSTYPE,OPTIONS /mnt/scratch")).toMatch(/^tmpfs\s+rw,.*size=8192k.*mode=750/);
+    expect(await sh('grep /mnt/scratch /etc/fstab')).toBe('tmpfs\t/mnt/scratch\ttmpfs\tsize=8m,mode=0750\t0\t0');
+    expect(await sh('getent passwd carol')).toMatch(/^carol:x:\d+:\d+:Carol C,12:\/home\/carol:/);
+    expect(await sh('id -gn carol')).toBe('carol');
+    expect(await sh('getent shadow carol | cut -d: -f2')).toMatch(/^\$y\$|^\$6\$/);
+    expect(await sh('cat /home/carol/.ssh/authorized_keys')).toBe(
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test',
+    );
+    expect(JSON.stringify(r)).not.toContain('Plain-Secret-1');
+    const again = await runSls(b.host, tree.dir, ['more'], false);
+    expect(again.results.map((x) => [x.id, x.result, x.changes.length])).toEqual(again.results.map((x) => [x.id, true, 0]));
   });
 });
 
