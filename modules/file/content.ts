@@ -44,10 +44,24 @@ export async function readFirstSource(ctx: StateCtx<any>, sources: string[], hos
   throw new StateError(ctx.id, `source not found: ${missing.join(', ')}`);
 }
 
+/**
+ * Salt's `accumulator` template variable: the text of the file.accumulated states linked to this
+ * file state (require_in / watch_in) whose filename is this file, by accumulator name.
+ */
+export function accumulatorOf(ctx: StateCtx<any>, file: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const s of ctx.linkedStates?.() ?? []) {
+    if (s.module !== 'file' || s.fun !== 'accumulated' || s.args?.filename !== file) continue;
+    const text = s.args.text;
+    (out[s.name] ??= []).push(...(Array.isArray(text) ? text.map(String) : [String(text ?? '')]));
+  }
+  return out;
+}
+
 export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string): Promise<Buffer> {
   if (!args.template) return data;
   if (String(args.template).toLowerCase() !== 'jinja') throw new StateError(ctx.id, `template '${args.template}' is not supported (only jinja)`);
-  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}) };
+  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
   return Buffer.from(await ctx.renderTemplate(data.toString('utf8'), file, context));
 }
 

@@ -1,7 +1,8 @@
 // The file state module: file.managed, directory, symlink, absent, touch, append, replace, line,
-// blockreplace, keyvalue, copy, rename, recurse, serialize.
+// blockreplace, keyvalue, copy, rename, recurse, serialize, accumulated.
 import type { StateModule } from '../contract.js';
 import { absent } from './absent.js';
+import { accumulated } from './accumulated.js';
 import { append } from './append.js';
 import { blockreplace } from './blockreplace.js';
 import { copy } from './copy.js';
@@ -17,5 +18,5 @@ import { symlink } from './symlink.js';
 import { touch } from './touch.js';
 
 export const modules: Record<string, StateModule> = {
-  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse, serialize: serializeState },
+  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse, serialize: serializeState, accumulated },
 };

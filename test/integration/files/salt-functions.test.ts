@@ -293,3 +293,50 @@ describe("Salt's source rules and file.recurse file_mode: keep", () => {
     expect(again.results.filter((x) => x.id !== '/etc/none').every((x) => x.result === true && x.changes.length === 0)).toBe(true);
   });
 });
+
+describe('file.accumulated', () => {
+  it("feeds the linked file.managed template's accumulator; dry run shows the rendered diff", async () => {
+    const s = scratch({
+      'top.sls': top('acc'),
+      'acc.sls': `/etc/hosts.allow:
+  file.managed:
+    - source: salt://hosts.allow.j2
+    - template: jinja
+
+allow-ssh:
+  file.accumulated:
+    - name: allowed
+    - filename: /etc/hosts.allow
+    - text: 'sshd: 10.0.0.0/8'
+    - require_in:
+      - file: /etc/hosts.allow
+
+allow-more:
+  file.accumulated:
+    - name: allowed
+    - filename: /etc/hosts.allow
+    - text:
+      - 'smtpd: ALL'
+      - 'imapd: 192.168.0.0/16'
+    - require_in:
+      - file: /etc/hosts.allow
+
+stray:
+  file.accumulated:
+    - filename: /etc/other
+    - text: unused
+`,
+      'hosts.allow.j2': "# managed\n{% for line in accumulator['allowed'] %}{{ line }}\n{% endfor %}",
+    });
+    mkdirSync(join(s.root, 'etc'), { recursive: true });
+    const t = await highstate(s, '--test');
+    expect(byId(t.results, '/etc/hosts.allow').changes[0]!.diff).toContain('+sshd: 10.0.0.0/8\n+smtpd: ALL\n+imapd: 192.168.0.0/16');
+    expect(byId(t.results, 'stray').warnings).toEqual(['no file state for /etc/other is linked to this one (require_in or watch_in it): the text is not used']);
+    const r = await highstate(s);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(s.root, 'etc/hosts.allow'), 'utf8')).toBe('# managed\nsshd: 10.0.0.0/8\nsmtpd: ALL\nimapd: 192.168.0.0/16\n');
+    expect(byId(r.results, 'allow-ssh')).toMatchObject({ result: true, comment: 'Accumulator allowed for file /etc/hosts.allow was charged by text' });
+    const again = await highstate(s);
+    expect(byId(again.results, '/etc/hosts.allow').changes).toEqual([]);
+  });
+});
