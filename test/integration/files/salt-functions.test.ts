@@ -340,3 +340,37 @@ stray:
     expect(byId(again.results, '/etc/hosts.allow').changes).toEqual([]);
   });
 });
+
+describe('ssh_known_hosts with a given key under --root', () => {
+  it('writes a plain or hashed entry to config; second run no change; absent removes it', async () => {
+    const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    const s = scratch({
+      'top.sls': top('kh'),
+      'kh.sls': `git.example.org:
+  ssh_known_hosts.present:
+    - config: /etc/ssh/ssh_known_hosts
+    - enc: ssh-ed25519
+    - key: ${KEY}
+    - hash_known_hosts: False
+
+hashed.example.org:
+  ssh_known_hosts.present:
+    - config: /etc/ssh/ssh_known_hosts
+    - enc: ssh-ed25519
+    - key: ${KEY}
+    - port: 2222
+`,
+    });
+    mkdirSync(join(s.root, 'etc'), { recursive: true });
+    const r = await highstate(s);
+    expect(r.code).toBe(0);
+    const text = readFileSync(join(s.root, 'etc/ssh/ssh_known_hosts'), 'utf8');
+    expect(text).toMatch(new RegExp(`^git\\.example\\.org ssh-ed25519 ${KEY}\\n\\|1\\|[^ ]+ ssh-ed25519 ${KEY}\\n$`));
+    const again = await highstate(s);
+    expect(again.results.map((x) => x.changes.length)).toEqual([0, 0]);
+    s.write('states/kh.sls', 'hashed.example.org:\n  ssh_known_hosts.absent:\n    - config: /etc/ssh/ssh_known_hosts\n    - port: 2222\n');
+    const gone = await highstate(s);
+    expect(gone.code).toBe(0);
+    expect(readFileSync(join(s.root, 'etc/ssh/ssh_known_hosts'), 'utf8')).toBe(`git.example.org ssh-ed25519 ${KEY}\n`);
+  });
+});

@@ -84,6 +84,14 @@ carol-keys:
       - user: carol
 `,
   'keys.pub': 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test\n',
+  'kh.sls': `target-itself:
+  ssh_known_hosts.present:
+    - name: 127.0.0.1
+    - user: root
+    - port: {{ pillar['port'] }}
+    - enc: ssh-ed25519
+    - fingerprint: {{ pillar['fp'] }}
+`,
   'cron-absent.sls': `gone:
   cron.absent:
     - name: /usr/bin/true
@@ -152,6 +160,22 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
     expect(JSON.stringify(r)).not.toContain('Plain-Secret-1');
     const again = await runSls(b.host, tree.dir, ['more'], false);
     expect(again.results.map((x) => [x.id, x.result, x.changes.length])).toEqual(again.results.map((x) => [x.id, true, 0]));
+  });
+});
+
+describe('ssh_known_hosts.present with ssh-keyscan on the target', () => {
+  it('adds the hashed entry when the fingerprint matches; refuses another fingerprint', async () => {
+    const fp = (await sh(`ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`)).split(' ')[1]!;
+    const pillar = { port: b.t.port, fp };
+    const t = await runSls(b.host, tree.dir, ['kh'], true, pillar);
+    expect(summary(t)).toEqual([['ssh_known_hosts.present 127.0.0.1', null, [`create /root/.ssh/known_hosts: [127.0.0.1]:${b.t.port}`]]]);
+    const r = await runSls(b.host, tree.dir, ['kh'], false, pillar);
+    expect(r.results[0]!.result).toBe(true);
+    expect(await sh(`ssh-keygen -F '[127.0.0.1]:${b.t.port}' -f /root/.ssh/known_hosts | grep -c '^|1|'`)).toBe('1');
+    expect(summary(await runSls(b.host, tree.dir, ['kh'], false, pillar))).toEqual([['ssh_known_hosts.present 127.0.0.1', true, []]]);
+    const bad = await runSls(b.host, tree.dir, ['kh'], false, { ...pillar, fp: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(bad.results[0]).toMatchObject({ result: false });
+    expect(bad.results[0]!.comment).toContain(`no key of 127.0.0.1 has the fingerprint SHA256:AAAA`);
   });
 });
 
