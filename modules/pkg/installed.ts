@@ -10,6 +10,7 @@ import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './uptodate.js';
+import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
 import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
 
 export interface InstalledArgs {
@@ -26,6 +27,8 @@ export interface InstalledArgs {
   update_holds?: boolean;
   /** Salt: no signature check (apt's --allow-unauthenticated). */
   skip_verify?: boolean;
+  /** .deb files on the target: [{package: /path/x.deb}] (see sources.ts). */
+  sources?: SourcesArg;
   [k: string]: unknown;
 }
 
@@ -47,7 +50,7 @@ const commonProps: Record<string, JSONSchema> = {
 export const installedSchema: JSONSchema = {
   type: 'object',
   required: ['name'],
-  properties: { ...commonProps, version: { type: ['string', 'number'] }, hold: { type: 'boolean' } },
+  properties: { ...commonProps, version: { type: ['string', 'number'] }, hold: { type: 'boolean' }, sources: sourcesSchema },
   additionalProperties: false,
   ...nameUnlessPkgs,
 };
@@ -256,15 +259,27 @@ function batchedInstallGather(latest: boolean) {
 }
 
 /** A plan that refreshes the index first re-plans after it: such a state applies on its own. */
-const aggregateKey = (args: InstalledArgs, changes: Change[]): string | null => (changes.some((c) => c.op === 'run') ? null : aggKey(args));
+const aggregateKey = (args: InstalledArgs, changes: Change[]): string | null => (args.sources || changes.some((c) => c.op === 'run') ? null : aggKey(args));
 
-export const installed: StateFunction<InstalledArgs, PkgFacts> = {
+type SourceFacts = PkgFacts & { debs?: DebFile[] };
+
+/** pkg.installed with `sources` (.deb files) goes its own way; the rest as before. */
+const installedGatherMany = (host: Host, items: Array<{ args: InstalledArgs; aggregate?: boolean }>): Promise<PkgFacts[]> => {
+  const repo = items.filter((i) => !i.args.sources);
+  return Promise.all([batchedInstallGather(false)(host, repo), Promise.all(items.filter((i) => i.args.sources).map((i) => gatherSources(host, i.args.sources!)))]).then(([a, b]) => {
+    let ai = 0;
+    let bi = 0;
+    return items.map((i) => (i.args.sources ? b[bi++]! : a[ai++]!));
+  });
+};
+
+export const installed: StateFunction<InstalledArgs, SourceFacts> = {
   schema: installedSchema,
   lock: 'dpkg',
-  gather: (host, args) => gatherInstall(host, args, false),
-  gatherMany: batchedInstallGather(false),
-  plan: (args, facts) => planInstall(args, facts, false),
-  apply: (host, changes, ctx) => applyInstall(host, changes, ctx, false),
+  gather: (host, args) => (args.sources ? gatherSources(host, args.sources) : gatherInstall(host, args, false)),
+  gatherMany: installedGatherMany,
+  plan: (args, facts) => (args.sources ? planSources(facts) : planInstall(args, facts, false)),
+  apply: (host, changes, ctx) => (ctx.args.sources ? applySources(host, ctx.name, changes, ctx.facts, ctx.args.lock_timeout) : applyInstall(host, changes, ctx, false)),
   aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };
 

@@ -2,6 +2,9 @@
 // sysctl.present where /proc/sys is read-only (a container), cron.present/absent with the real
 // crontab, module.run service.restart. Dry run first (exact), then the real run, then no change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildDeb } from './local-repo.js';
 import { type Booted, bootTarget, runSls, statesTree, summary } from './target.js';
 
 let b: Booted;
@@ -92,6 +95,16 @@ carol-keys:
     - enc: ssh-ed25519
     - fingerprint: {{ pillar['fp'] }}
 `,
+  'debs.sls': `local-debs:
+  pkg.installed:
+    - sources:
+      - brine-src-pkg: /srv/debs/brine-src-pkg_1.0_all.deb
+    - update_holds: True
+
+nothing:
+  pkg.installed:
+    - pkgs: []
+`,
   'cron-absent.sls': `gone:
   cron.absent:
     - name: /usr/bin/true
@@ -160,6 +173,28 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
     expect(JSON.stringify(r)).not.toContain('Plain-Secret-1');
     const again = await runSls(b.host, tree.dir, ['more'], false);
     expect(again.results.map((x) => [x.id, x.result, x.changes.length])).toEqual(again.results.map((x) => [x.id, true, 0]));
+  });
+});
+
+describe('pkg.installed sources (a .deb on the target) and empty pkgs', () => {
+  it('installs the file\'s version, then no change', async () => {
+    mkdirSync(join(b.t.rootfs, 'srv/debs'), { recursive: true });
+    await buildDeb({ name: 'brine-src-pkg', version: '1.0' }, join(b.t.rootfs, 'srv/debs'));
+    const t = await runSls(b.host, tree.dir, ['debs'], true);
+    expect(summary(t)).toEqual([
+      ['pkg.installed local-debs', null, ['create brine-src-pkg']],
+      ['pkg.installed nothing', true, []],
+    ]);
+    const r = await runSls(b.host, tree.dir, ['debs'], false);
+    expect(r.results.map((x) => [x.id, x.result])).toEqual([
+      ['local-debs', true],
+      ['nothing', true],
+    ]);
+    expect(await sh("dpkg-query -W -f '${Version}' brine-src-pkg")).toBe('1.0');
+    expect(summary(await runSls(b.host, tree.dir, ['debs'], false))).toEqual([
+      ['pkg.installed local-debs', true, []],
+      ['pkg.installed nothing', true, []],
+    ]);
   });
 });
 
