@@ -209,8 +209,7 @@ export const present: StateFunction<UserArgs, UserFacts> = {
     if (!ctx.facts.user || has('groups') || has('gid')) await needGroups(host, args);
     if (!ctx.facts.user) {
       const argv = ['useradd'];
-      if (args.uid !== undefined) argv.push('-u', String(args.uid));
-      if (args.unique === false) argv.push('-o');
+      if (args.uid !== undefined) argv.push('-u', String(args.uid), ...(args.unique === false ? ['-o'] : [])); // -o needs -u
       if (ownGroupIsPrimary(args)) argv.push('-U');
       else if (args.gid !== undefined) argv.push('-g', String(args.gid));
       const groups = wantedGroups(args, ctx.facts);

@@ -71,6 +71,7 @@ tzdata:
 
 carol:
   user.present:
+    - uid: 4242
     - groups: [carol]
     - fullname: Carol C
     - roomnumber: '12'
@@ -78,6 +79,14 @@ carol:
     - hash_password: True
     - enforce_password: True
     - expire: null
+
+carol2:
+  user.present:
+    - uid: 4242
+    - unique: False
+    - createhome: False
+    - require:
+      - user: carol
 
 carol-keys:
   ssh_auth.present:
@@ -154,6 +163,7 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
       ['tzdata', null],
       ['/mnt/scratch', null],
       ['carol', null],
+      ['carol2', null],
       ['carol-keys', null],
     ]);
     expect(await sh('update-alternatives --query editor 2>&1 | grep -c brine-editor || true')).toBe('0');
@@ -166,6 +176,7 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
     expect(await sh('grep /mnt/scratch /etc/fstab')).toBe('tmpfs\t/mnt/scratch\ttmpfs\tsize=8m,mode=0750\t0\t0');
     expect(await sh('getent passwd carol')).toMatch(/^carol:x:\d+:\d+:Carol C,12:\/home\/carol:/);
     expect(await sh('id -gn carol')).toBe('carol');
+    expect(await sh('getent passwd carol2 | cut -d: -f3')).toBe('4242');
     expect(await sh('getent shadow carol | cut -d: -f2')).toMatch(/^\$y\$|^\$6\$/);
     expect(await sh('cat /home/carol/.ssh/authorized_keys')).toBe(
       'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test',
