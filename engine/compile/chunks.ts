@@ -1,10 +1,10 @@
 // High data -> chunks: one per ID x module.function x name, with `names` expanded, meta args
 // separated from module args, and module args validated.
 import type { ArgDecl, StateDecl } from '../highdata.js';
-import { lookupFunction } from '../../modules/index.js';
+import { lookupFunction, registry } from '../../modules/index.js';
 import { CompileError } from '../errors.js';
 import { splitArgs, type ReqSpec } from './args.js';
-import { validateArgs } from './validate.js';
+import { distance, validateArgs } from './validate.js';
 import { type Chunk, chunkKey, locStr } from './types.js';
 
 export interface RawChunk extends Omit<Chunk, 'requisites' | 'rank'> {
@@ -44,13 +44,20 @@ function expandNames(value: unknown, loc: StateDecl['loc'], where: string): Arra
   });
 }
 
+/** " (did you mean 'file.managed'?)" for a likely typo of a state function brine has. */
+function functionSuggestion(name: string): string {
+  const all = Object.entries(registry).flatMap(([m, fns]) => Object.keys(fns).map((f) => `${m}.${f}`));
+  const best = all.map((k) => [k, distance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
+  return best && best[1] <= Math.max(1, Math.floor(name.length / 4)) ? ` (did you mean '${best[0]}'?)` : '';
+}
+
 export function buildChunks(decls: StateDecl[]): RawChunk[] {
   const out: RawChunk[] = [];
   const seen = new Map<string, StateDecl>();
   for (const d of decls) {
     const where = `state '${d.id}' (${d.module}.${d.fun})`;
     const fn = lookupFunction(d.module, d.fun);
-    if (!fn) throw new CompileError(locStr(d.loc), `${where}: unknown state function '${d.module}.${d.fun}'`);
+    if (!fn) throw new CompileError(locStr(d.loc), `${where}: unknown state function '${d.module}.${d.fun}'${functionSuggestion(`${d.module}.${d.fun}`)}`);
     const base = splitArgs(d.args, where);
     const names = base.names ? expandNames(base.names.value, base.names.loc, where) : [{ name: undefined, extra: [] as ArgDecl[] }];
     for (const n of names) {

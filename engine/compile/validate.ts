@@ -19,7 +19,7 @@ function validatorFor(fn: StateFunction): ValidateFunction {
 }
 
 /** Edit distance with transpositions (optimal string alignment), for "did you mean". */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
