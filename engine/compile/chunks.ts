@@ -48,7 +48,7 @@ function expandNames(value: unknown, loc: StateDecl['loc'], where: string): Arra
 function functionSuggestion(name: string): string {
   const all = Object.entries(registry).flatMap(([m, fns]) => Object.keys(fns).map((f) => `${m}.${f}`));
   const best = all.map((k) => [k, distance(name, k)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best && best[1] <= Math.max(1, Math.floor(name.length / 4)) ? ` (did you mean '${best[0]}'?)` : '';
+  return best && best[1] <= Math.max(1, Math.floor(name.length / 6)) ? ` (did you mean '${best[0]}'?)` : '';
 }
 
 export function buildChunks(decls: StateDecl[]): RawChunk[] {

@@ -18,5 +18,6 @@ describe('unknown state functions', () => {
     expect(() => compile(high([decl('/x', 'file.manged', {})]))).toThrow(/unknown state function 'file.manged' \(did you mean 'file.managed'\?\)$/);
     expect(() => compile(high([decl('x', 'sysctl.presnt', { value: 1 })]))).toThrow(/\(did you mean 'sysctl.present'\?\)$/);
     expect(() => compile(high([decl('x', 'zabbix.host_present', {})]))).toThrow(/unknown state function 'zabbix.host_present'$/);
+    expect(() => compile(high([decl('f', 'file.nosuch', {})]))).toThrow(/unknown state function 'file.nosuch'$/);
   });
 });
