@@ -94,6 +94,8 @@ export interface LinkedState {
   module: string;
   fun: string;
   name: string;
+  /** Its validated arguments (file.accumulated's text for a file.managed template). */
+  args?: Record<string, unknown>;
 }
 
 /** What apply/refresh may say beyond the changes themselves (cmd output, a comment). */

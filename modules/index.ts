@@ -1,10 +1,12 @@
 // The registry of state modules: `module.function` in an SLS resolves here.
 
 import type { StateFunction, StateModule } from './contract.js';
+import { modules as archive } from './archive/index.js';
 import { modules as cmd } from './cmd/index.js';
 import { modules as docker } from './docker/index.js';
 import { modules as file } from './file/index.js';
 import { modules as git } from './git/index.js';
+import { modules as module } from './module/index.js';
 import { modules as pkg } from './pkg/index.js';
 import { modules as postgres } from './postgres/index.js';
 import { modules as service } from './service/index.js';
@@ -23,6 +25,8 @@ export const registry: Record<string, StateModule> = {
   ...docker,
   ...postgres,
   ...git,
+  ...module,
+  ...archive,
 };
 
 export function lookupFunction(module: string, fun: string): StateFunction | undefined {

@@ -68,7 +68,7 @@ function addRunOptions(cmd: Command): Command {
   return addTreeOptions(cmd)
     .option('--test', 'dry run: show what would change, change nothing (exit 2 when changes are pending)')
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
-    .option('--concurrency <n>', 'states in flight at once', positiveInt, 4)
+    .option('--concurrency <n>', "1 (default): Salt's order; N > 1: states no requisite orders apply in parallel, N at once", positiveInt, 1)
     .option('--failhard', 'stop after the first failed state')
     .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--full', 'highstate output: show unchanged states in full too')

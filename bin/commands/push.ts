@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option('--test', 'dry run on every host (exit 2 when changes are pending)')
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
     .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
-    .option('--concurrency <n>', 'states in flight at once per host', positiveInt('--concurrency'))
+    .option('--concurrency <n>', "per host: 1 (default): Salt's order; N > 1: states no requisite orders apply in parallel", positiveInt('--concurrency'))
     .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--env <file>', "local env.yml for every host (default: each target's own env sources)")
     .option('-i, --identity <key>', 'private key to log in with (repeatable)', collect)

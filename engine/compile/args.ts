@@ -21,7 +21,7 @@ export interface ReqSpec {
 }
 
 /** Keys the engine consumes and never passes to a module (use/use_in: resolved in highdata-edit). */
-const IGNORED_META = new Set(['use', 'use_in', 'fire_event', 'parallel', 'reload_modules', 'reload_pillar', 'reload_grains', '__env__']);
+const IGNORED_META = new Set(['use', 'use_in', 'fire_event', 'reload_modules', 'reload_pillar', 'reload_grains', '__env__']);
 
 const REQ_RE = new RegExp(`^(${REQ_KINDS.join('|')})(_in)?(_any|_all)?$`);
 
@@ -35,6 +35,7 @@ export interface SplitArgs {
   failhard: boolean;
   aggregate?: boolean;
   retry?: RetrySpec;
+  parallel?: boolean;
   order?: 'first' | 'last' | number;
   names?: { value: unknown; loc: SourceLoc };
 }
@@ -125,6 +126,10 @@ export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
       case 'aggregate':
         if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'aggregate' must be true or false`);
         out.aggregate = a.value;
+        continue;
+      case 'parallel':
+        if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'parallel' must be true or false`);
+        out.parallel = a.value;
         continue;
       case 'retry': {
         const r = parseRetry(a.value, a.loc, where);

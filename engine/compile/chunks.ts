@@ -68,6 +68,9 @@ export function buildChunks(decls: StateDecl[]): RawChunk[] {
     for (const n of names) {
       const split = n.extra.length ? splitArgs([...d.args.filter((a) => a.key !== 'names'), ...n.extra], where) : base;
       const args: Record<string, unknown> = { ...split.args };
+      // null means unset, as in Salt (the function's default applies); an unknown key stays an error
+      const known = (fn.schema.properties ?? {}) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(args)) if (v === null && Object.hasOwn(known, k) && !k.includes('.')) delete args[k];
       const name = n.name ?? (args.name === undefined ? d.id : String(args.name));
       args.name = name;
       validateArgs(fn, args, where, d.loc, split.argLocs);
@@ -86,7 +89,7 @@ export function buildChunks(decls: StateDecl[]): RawChunk[] {
         fun: d.fun,
         loc: d.loc,
         args,
-        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}) },
+        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}), ...(split.parallel ? { parallel: true } : {}) },
         reqSpecs: split.reqs,
         index: out.length,
         fn,

@@ -31,6 +31,8 @@ export interface ChunkMeta {
   aggregate?: boolean;
   /** 'first' | 'last' | number, as written. */
   order?: 'first' | 'last' | number;
+  /** Salt's `parallel: True`: the run goes on while this state applies (its dependents wait). */
+  parallel?: boolean;
   /** Salt's `retry`: run the state again until its result is `until` (real runs only). */
   retry?: RetrySpec;
 }

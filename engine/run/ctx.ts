@@ -42,7 +42,7 @@ export function linkedStates(chunk: Chunk, byKey: Map<string, Chunk>): LinkedSta
   }
   return [...keys].flatMap((k) => {
     const c = byKey.get(k);
-    return c && c !== chunk ? [{ module: c.module, fun: c.fun, name: c.name }] : [];
+    return c && c !== chunk ? [{ module: c.module, fun: c.fun, name: c.name, args: c.args }] : [];
   });
 }
 

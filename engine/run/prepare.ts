@@ -7,7 +7,7 @@ import { BrineError, CompileError, RenderError } from '../errors.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 
 /** The prepared value per chunk key; throws RenderError/CompileError naming the state's file:line. */
-export async function prepareChunks(chunks: Chunk[], o: { statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void }): Promise<Map<string, unknown>> {
+export async function prepareChunks(chunks: Chunk[], o: { statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void; byKey?: Map<string, Chunk> }): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   const todo = chunks.filter((c) => c.fn.prepare);
   if (!todo.length) return out;

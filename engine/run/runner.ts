@@ -1,5 +1,8 @@
-// Walks the compiled DAG with p-queue: bounded concurrency, per-host locks (dpkg), failhard,
-// listen at the end; results come back in declaration order whatever the execution order.
+// Walks the compiled DAG in Salt's order: one state at a time in declaration (order) order, a
+// state's requisites first (Salt's state_auto_order), `parallel: True` states started alongside;
+// or, when the user asks (--concurrency N > 1), every state no requisite orders in parallel,
+// bounded (p-queue). Per-host locks (dpkg), failhard, listen at the end; results come back in
+// declaration order whatever the execution order.
 import PQueue from 'p-queue';
 import type { Host } from '../host/host.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
@@ -18,7 +21,11 @@ export interface RunOptions {
   host: Host;
   test: boolean;
   statesDir: string;
-  /** Max states in flight (default 4). */
+  /**
+   * 1 (default): Salt's order, applies one after another (only `parallel: True` states alongside).
+   * N > 1: states that no requisite orders run in parallel, at most N at once (declaration order
+   * between them is not kept: for trees whose requisites say everything).
+   */
   concurrency?: number;
   /** Stop scheduling after the first failure. */
   failhard?: boolean;
@@ -34,7 +41,7 @@ export interface RunOptions {
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
   const t0 = Date.now();
-  const queue = new PQueue({ concurrency: Math.max(1, o.concurrency ?? 4) });
+  const concurrency = Math.max(1, o.concurrency ?? 1);
   const locks = new Map<string, PQueue>();
   const results = new Map<string, StateResult>();
   let applying = false;
@@ -42,7 +49,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let aborted: string | undefined;
 
   // compile phase, part two: sources read and templates rendered before anything changes
-  const prepared = await prepareChunks(compiled.chunks, o);
+  const prepared = await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey });
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
     prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
@@ -98,15 +105,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
 
-  const done = new Map<string, Promise<void>>();
-  const schedule = (c: Chunk): Promise<void> => {
-    let p = done.get(c.key);
-    if (p) return p;
-    const preds = [...(compiled.after.get(c.key) ?? [])].map((k) => schedule(compiled.byKey.get(k)!));
-    p = Promise.all(preds).then(() => ((aborted || stopped()) && !agg.claimOf(c.key) ? undefined : queue.add(() => runOne(c))));
-    done.set(c.key, p);
-    return p;
-  };
+  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key);
   const report = (): RunReport => ({
     host: o.host.name,
     test: o.test,
@@ -118,7 +117,8 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   });
   const untrack = o.control?.track(report);
   try {
-    await Promise.all(compiled.chunks.map(schedule));
+    if (concurrency > 1) await runParallel(compiled, concurrency, runOne, skip);
+    else await runInOrder(compiled, runOne, skip);
   } finally {
     untrack?.();
   }
@@ -146,6 +146,41 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     aborted,
     ...(o.control?.stopped ? { interrupted: o.control.stopped } : {}),
   };
+}
+
+/** Salt's order: declaration order, requisites first; `parallel: True` states do not hold the run up. */
+async function runInOrder(compiled: CompiledRun, runOne: (c: Chunk) => Promise<void>, skip: (c: Chunk) => boolean): Promise<void> {
+  const pos = new Map(compiled.chunks.map((c, i) => [c.key, i]));
+  const finished = new Map<string, Promise<void>>();
+  const start = async (c: Chunk): Promise<void> => {
+    if (finished.has(c.key)) return;
+    const preds = [...(compiled.after.get(c.key) ?? [])].sort((a, b) => pos.get(a)! - pos.get(b)!);
+    for (const k of preds) {
+      await start(compiled.byKey.get(k)!);
+      await finished.get(k);
+    }
+    if (finished.has(c.key)) return; // started while its requisites ran (it was one of theirs too)
+    const p = skip(c) ? Promise.resolve() : runOne(c);
+    finished.set(c.key, p);
+    if (!c.meta.parallel) await p;
+  };
+  for (const c of compiled.chunks) await start(c);
+  await Promise.all(finished.values());
+}
+
+/** --concurrency N > 1: every state starts when its requisites are done, at most N at once. */
+async function runParallel(compiled: CompiledRun, concurrency: number, runOne: (c: Chunk) => Promise<void>, skip: (c: Chunk) => boolean): Promise<void> {
+  const queue = new PQueue({ concurrency });
+  const done = new Map<string, Promise<void>>();
+  const schedule = (c: Chunk): Promise<void> => {
+    let p = done.get(c.key);
+    if (p) return p;
+    const preds = [...(compiled.after.get(c.key) ?? [])].map((k) => schedule(compiled.byKey.get(k)!));
+    p = Promise.all(preds).then(() => (skip(c) ? undefined : queue.add(() => runOne(c))));
+    done.set(c.key, p);
+    return p;
+  };
+  await Promise.all(compiled.chunks.map(schedule));
 }
 
 async function runListener(c: Chunk, trigger: StateResult, env: ExecEnv, test: boolean): Promise<StateResult> {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { textHoldsSecret } from '../../engine/env/secrets.js';
 import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
 import { DIFF_LIMITS } from '../../engine/report/content-view.js';
 import type { ContentView, StateCtx } from '../contract.js';
 
@@ -21,10 +22,26 @@ export interface ContentArgs {
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-/** Reads the first existing source. */
-export async function readFirstSource(ctx: StateCtx<any>, sources: string[]): Promise<{ source: string; data: Buffer }> {
+/** Does a `source:` (list) name a file on the target (`/abs`, `file://`) rather than the state tree? */
+export function hasTargetSource(args: ContentArgs): boolean {
+  if (args.source === undefined || args.source === null) return false;
+  return (Array.isArray(args.source) ? args.source : [args.source]).some((s) => /^(\/|file:\/\/)/.test(String(s)));
+}
+
+/**
+ * Reads the first source that exists, trying each in order (Salt's source list): salt:// from the
+ * state tree; an absolute path or file:// is a file on the target, as in Salt.
+ */
+export async function readFirstSource(ctx: StateCtx<any>, sources: string[], host?: Host): Promise<{ source: string; data: Buffer }> {
   const missing: string[] = [];
   for (const source of sources) {
+    const local = source.startsWith('file://') ? source.slice('file://'.length) : source;
+    if (host && local.startsWith('/')) {
+      const data = await host.readFile(local);
+      if (data) return { source, data };
+      missing.push(source);
+      continue;
+    }
     try {
       return { source, data: await ctx.readSource(source) };
     } catch (e) {
@@ -36,20 +53,34 @@ export async function readFirstSource(ctx: StateCtx<any>, sources: string[]): Pr
   throw new StateError(ctx.id, `source not found: ${missing.join(', ')}`);
 }
 
+/**
+ * Salt's `accumulator` template variable: the text of the file.accumulated states linked to this
+ * file state (require_in / watch_in) whose filename is this file, by accumulator name.
+ */
+export function accumulatorOf(ctx: StateCtx<any>, file: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const s of ctx.linkedStates?.() ?? []) {
+    if (s.module !== 'file' || s.fun !== 'accumulated' || s.args?.filename !== file) continue;
+    const text = s.args.text;
+    (out[s.name] ??= []).push(...(Array.isArray(text) ? text.map(String) : [String(text ?? '')]));
+  }
+  return out;
+}
+
 export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string): Promise<Buffer> {
   if (!args.template) return data;
   if (String(args.template).toLowerCase() !== 'jinja') throw new StateError(ctx.id, `template '${args.template}' is not supported (only jinja)`);
-  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}) };
+  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
   return Buffer.from(await ctx.renderTemplate(data.toString('utf8'), file, context));
 }
 
 /** The wanted contents, or null when the state does not manage contents. */
-export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs): Promise<Buffer | null> {
+export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, host?: Host): Promise<Buffer | null> {
   const given = [args.source, args.contents, args.contents_pillar].filter((x) => x !== undefined && x !== null);
   if (given.length > 1) throw new StateError(ctx.id, 'source, contents and contents_pillar are mutually exclusive');
   if (args.source !== undefined && args.source !== null) {
     const list = Array.isArray(args.source) ? args.source : [args.source];
-    const { source, data } = await readFirstSource(ctx, list);
+    const { source, data } = await readFirstSource(ctx, list, host);
     return renderIfTemplate(ctx, args, data, source);
   }
   if (args.contents !== undefined && args.contents !== null) {

@@ -1,7 +1,8 @@
 // The file state module: file.managed, directory, symlink, absent, touch, append, replace, line,
-// blockreplace, keyvalue, copy, rename, recurse.
+// blockreplace, keyvalue, copy, rename, recurse, serialize, accumulated.
 import type { StateModule } from '../contract.js';
 import { absent } from './absent.js';
+import { accumulated } from './accumulated.js';
 import { append } from './append.js';
 import { blockreplace } from './blockreplace.js';
 import { copy } from './copy.js';
@@ -12,9 +13,10 @@ import { managed } from './managed.js';
 import { recurse } from './recurse.js';
 import { rename } from './rename.js';
 import { replace } from './replace.js';
+import { serializeState } from './serialize.js';
 import { symlink } from './symlink.js';
 import { touch } from './touch.js';
 
 export const modules: Record<string, StateModule> = {
-  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse },
+  file: { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse, serialize: serializeState, accumulated },
 };

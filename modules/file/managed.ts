@@ -10,7 +10,7 @@ import type { Change, StateCtx, StateFunction } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
 import { attrProps, attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, str, strOrList, type AttrArgs } from './common.js';
 import { DIFF_LIMITS } from '../../engine/report/content-view.js';
-import { contentDiff, desiredContents, sha256, type ContentArgs } from './content.js';
+import { contentDiff, desiredContents, hasTargetSource, sha256, type ContentArgs } from './content.js';
 import { modeSchema, parseMode } from './mode.js';
 import type { PathFacts } from './probe.js';
 import { gatherOwners, ownersToCheck, requireOwners, type OwnerFacts } from './owners.js';
@@ -78,8 +78,9 @@ async function checkContents(host: Host, args: ManagedArgs, data: Buffer): Promi
 }
 
 async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
-  // rendered once in the compile phase (prepare); outside a run (unit tests) rendered here
-  const want = ctx.prepared !== undefined ? (ctx.prepared as Buffer | null) : await desiredContents(ctx, args);
+  // rendered once in the compile phase (prepare); a source on the target, or outside a run (unit
+  // tests), here
+  const want = ctx.prepared !== undefined ? (ctx.prepared as Buffer | null) : await desiredContents(ctx, args, host);
   let real: string | undefined;
   if (pp.path.type === 'symlink' && pp.path.target && args.follow_symlinks !== false) {
     real = resolve(dirname(args.name), pp.path.target);
@@ -97,7 +98,8 @@ async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>,
 export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
   schema,
   /** Reads the source (first existing of a list) and renders the template before the run changes anything. */
-  prepare: (args, ctx) => desiredContents(ctx, args),
+  // a source on the target (`/abs`, `file://`) is read when the facts are: prepare has no host
+  prepare: async (args, ctx) => (hasTargetSource(args) ? undefined : desiredContents(ctx, args)),
   async gather(host, args, ctx) {
     const [pp] = await gatherPathsWithParents(host, [args.name]);
     const facts = await finish(host, args, ctx, pp!);

@@ -1,6 +1,7 @@
 // file.recurse: a salt:// directory mirrored to a directory on the host (optionally rendered as
 // templates), with file_mode/dir_mode/user/group, include_pat/exclude_pat and clean.
 
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type FastGlob from 'fast-glob';
 import { StateError } from '../../engine/errors.js';
@@ -24,11 +25,13 @@ export interface RecurseArgs extends AttrArgs {
   include_pat?: string;
   exclude_pat?: string;
   include_empty?: boolean;
+  sym_mode?: string | number;
+  keep_symlinks?: boolean;
 }
 
 interface Want {
   dirs: string[];
-  files: Map<string, { data: Buffer; hash: string }>;
+  files: Map<string, { data: Buffer; hash: string; /** the source file's mode (file_mode: keep) */ mode: number }>;
 }
 
 export interface RecurseFacts {
@@ -45,8 +48,10 @@ const schema = objectSchema(
     defaults: { type: 'object' },
     user: {},
     group: {},
-    file_mode: modeSchema,
+    file_mode: { anyOf: [modeSchema, { const: 'keep' }] },
     dir_mode: modeSchema,
+    sym_mode: modeSchema,
+    keep_symlinks: bool,
     makedirs: bool,
     clean: bool,
     include_pat: str,
@@ -76,7 +81,7 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
     if (!exists.length) throw new StateError(ctx.id, `source directory ${args.source} not found`);
   }
   const dirs: string[] = [];
-  const files = new Map<string, { data: Buffer; hash: string }>();
+  const files: Want['files'] = new Map();
   for (const e of entries.sort()) {
     const rel = e.replace(/\/$/, '');
     if (matches(fg, rel, args.exclude_pat)) continue;
@@ -87,7 +92,7 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
     if (args.include_pat && !matches(fg, rel, args.include_pat)) continue;
     const raw = await ctx.readSource(`salt://${srcRel}/${rel}`);
     const data = await renderIfTemplate(ctx, args, raw, `${srcRel}/${rel}`);
-    files.set(rel, { data, hash: sha256(data) });
+    files.set(rel, { data, hash: sha256(data), mode: (await stat(join(srcDir, rel))).mode & 0o7777 });
   }
   // only the directories that hold wanted files (or all, with include_empty)
   const needed = new Set<string>();
@@ -107,8 +112,9 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     return { root, tree, want };
   },
   plan(args, facts, ctx) {
+    if (args.sym_mode !== undefined) ctx?.log.warn('sym_mode has no effect: Linux ignores the mode of a symlink');
+    if (args.keep_symlinks) ctx?.log.warn('keep_symlinks has no effect: brine copies the files that symlinks in the source point to');
     const { user, group } = attrsOf(args);
-    const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
     const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
     const have = new Map(facts.tree.map((e) => [e.rel, e]));
     const out: Change[] = [];
@@ -125,6 +131,7 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
       else if (attrDiff(e, dm)) out.push({ op: 'update', target: p, before: { mode: fmtMode(e.mode), user: e.user, group: e.group }, after: { mode: fmtMode(dm), user, group } });
     }
     for (const [rel, f] of facts.want.files) {
+      const fm = fileMode(args, f.mode);
       const p = `${args.name}/${rel}`;
       const e = have.get(rel);
       if (!e) out.push({ op: 'create', target: p, after: f.hash, diff: contentDiff(p, null, f.data, { view: ctx?.content }) });
@@ -148,9 +155,13 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
   },
 };
 
+/** The wanted mode of a file: file_mode, the source file's with `keep`, else unmanaged. */
+function fileMode(args: RecurseArgs, sourceMode: number): number | undefined {
+  return args.file_mode === 'keep' ? sourceMode : parseMode(args.file_mode, `${args.name}: file_mode`);
+}
+
 async function applyRecurse(host: Host, changes: Change[], args: RecurseArgs, facts: RecurseFacts): Promise<void> {
   const { user, group } = attrsOf(args);
-  const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
   const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
   const prefix = args.name + '/';
   for (const c of changes) {
@@ -161,7 +172,7 @@ async function applyRecurse(host: Host, changes: Change[], args: RecurseArgs, fa
     const rel = c.target === args.name ? '' : c.target.slice(prefix.length);
     const file = rel ? facts.want.files.get(rel) : undefined;
     if (file) {
-      await host.writeFileAtomic(c.target, file.data, { mode: fm ?? 0o644, owner: user, group });
+      await host.writeFileAtomic(c.target, file.data, { mode: fileMode(args, file.mode) ?? 0o644, owner: user, group });
     } else if (c.op === 'create') {
       await host.mkdir(c.target, { recursive: true, mode: dm ?? 0o755 });
       if (rel && (user !== undefined || group !== undefined)) await applyAttrs(host, c.target, { user, group });

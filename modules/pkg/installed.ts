@@ -11,6 +11,7 @@ import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './uptodate.js';
+import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
 import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
 
 export interface InstalledArgs {
@@ -23,6 +24,12 @@ export interface InstalledArgs {
   fromrepo?: string;
   /** Seconds to wait for dpkg's lock before failing (default 0: fail at once with a clear message). */
   lock_timeout?: number;
+  /** Salt: held packages may be upgraded (apt's --allow-change-held-packages). */
+  update_holds?: boolean;
+  /** Salt: no signature check (apt's --allow-unauthenticated). */
+  skip_verify?: boolean;
+  /** .deb files on the target: [{package: /path/x.deb}] (see sources.ts). */
+  sources?: SourcesArg;
   [k: string]: unknown;
 }
 
@@ -37,12 +44,14 @@ const commonProps: Record<string, JSONSchema> = {
   install_recommends: { type: 'boolean' },
   fromrepo: { type: 'string', minLength: 1 },
   lock_timeout: { type: 'integer', minimum: 0 },
+  update_holds: { type: 'boolean' },
+  skip_verify: { type: 'boolean' },
 };
 
 export const installedSchema: JSONSchema = {
   type: 'object',
   required: ['name'],
-  properties: { ...commonProps, version: { type: ['string', 'number'] }, hold: { type: 'boolean' } },
+  properties: { ...commonProps, version: { type: ['string', 'number'] }, hold: { type: 'boolean' }, sources: sourcesSchema },
   additionalProperties: false,
   ...nameUnlessPkgs,
 };
@@ -72,12 +81,13 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
   for (const w of wantedPackages(args)) {
     const s = facts.pkgs[w.name] ?? { installed: null, status: 'unknown', held: false, candidate: null, versions: [] };
     let target: string | null;
-    if (w.version) target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
+    if (w.version === 'latest') target = s.candidate ?? s.installed;
+    else if (w.version) target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
     else if (latest) target = s.candidate ?? s.installed;
     else target = s.installed ?? s.candidate;
     if (target === null) {
       if (!refreshFirst) throw unavailable(w.name, s, w.version);
-      target = w.version ?? AFTER_UPDATE;
+      target = w.version && w.version !== 'latest' ? w.version : AFTER_UPDATE;
     }
     if (target !== s.installed) {
       changes.push({ op: s.installed ? 'update' : 'create', target: w.name, ...(s.installed ? { before: s.installed } : {}), after: target });
@@ -120,8 +130,9 @@ function installArgv(items: Array<{ args: InstalledArgs; changes: Change[] }>): 
   if (args.install_recommends === false) argv.push('--no-install-recommends');
   if (args.install_recommends === true) argv.push('--install-recommends');
   if (args.fromrepo) argv.push('-t', args.fromrepo);
-  if (items.some((i) => wantedPackages(i.args).some((w) => w.version))) argv.push('--allow-downgrades');
-  if (args.hold !== undefined) argv.push('--allow-change-held-packages');
+  if (items.some((i) => wantedPackages(i.args).some((w) => w.version && w.version !== 'latest'))) argv.push('--allow-downgrades');
+  if (args.hold !== undefined || args.update_holds) argv.push('--allow-change-held-packages');
+  if (args.skip_verify) argv.push('--allow-unauthenticated');
   return [...argv, ...specs];
 }
 
@@ -130,7 +141,7 @@ function installArgv(items: Array<{ args: InstalledArgs; changes: Change[] }>): 
  * (install_recommends, fromrepo, lock_timeout) and all or none of them managing holds.
  */
 export function aggKey(args: InstalledArgs): string {
-  return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0]);
+  return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0, !!args.update_holds, !!args.skip_verify]);
 }
 
 function installedComment(changes: Change[]): string | undefined {
@@ -249,15 +260,27 @@ function batchedInstallGather(latest: boolean) {
 }
 
 /** A plan that refreshes the index first re-plans after it: such a state applies on its own. */
-const aggregateKey = (args: InstalledArgs, changes: Change[]): string | null => (changes.some((c) => c.op === 'run') ? null : aggKey(args));
+const aggregateKey = (args: InstalledArgs, changes: Change[]): string | null => (args.sources || changes.some((c) => c.op === 'run') ? null : aggKey(args));
 
-export const installed: StateFunction<InstalledArgs, PkgFacts> = {
+type SourceFacts = PkgFacts & { debs?: DebFile[] };
+
+/** pkg.installed with `sources` (.deb files) goes its own way; the rest as before. */
+const installedGatherMany = (host: Host, items: Array<{ args: InstalledArgs; aggregate?: boolean }>): Promise<PkgFacts[]> => {
+  const repo = items.filter((i) => !i.args.sources);
+  return Promise.all([batchedInstallGather(false)(host, repo), Promise.all(items.filter((i) => i.args.sources).map((i) => gatherSources(host, i.args.sources!)))]).then(([a, b]) => {
+    let ai = 0;
+    let bi = 0;
+    return items.map((i) => (i.args.sources ? b[bi++]! : a[ai++]!));
+  });
+};
+
+export const installed: StateFunction<InstalledArgs, SourceFacts> = {
   schema: installedSchema,
   lock: 'dpkg',
-  gather: (host, args) => gatherInstall(host, args, false),
-  gatherMany: batchedInstallGather(false),
-  plan: (args, facts) => planInstall(args, facts, false),
-  apply: (host, changes, ctx) => applyInstall(host, changes, ctx, false),
+  gather: (host, args) => (args.sources ? gatherSources(host, args.sources) : gatherInstall(host, args, false)),
+  gatherMany: installedGatherMany,
+  plan: (args, facts) => (args.sources ? planSources(facts) : planInstall(args, facts, false)),
+  apply: (host, changes, ctx) => (ctx.args.sources ? applySources(host, ctx.name, changes, ctx.facts, ctx.args.lock_timeout) : applyInstall(host, changes, ctx, false)),
   aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };
 

@@ -13,9 +13,9 @@ export interface Wanted {
   version?: string;
 }
 
+// an empty list is valid, as in Salt: the state has nothing to do
 export const pkgsSchema: JSONSchema = {
   type: 'array',
-  minItems: 1,
   items: {
     anyOf: [
       { type: 'string', pattern: PKG_NAME },
@@ -30,9 +30,9 @@ export const pkgsSchema: JSONSchema = {
   },
 };
 
-/** `name` must be a package name unless `pkgs` lists the packages. */
+/** `name` must be a package name unless `pkgs` (or `sources`) lists the packages. */
 export const nameUnlessPkgs: JSONSchema = {
-  if: { required: ['pkgs'] },
+  if: { anyOf: [{ required: ['pkgs'] }, { required: ['sources'] }] },
   then: {},
   else: { properties: { name: { type: 'string', pattern: PKG_NAME } } },
 };

@@ -13,6 +13,8 @@ export interface DatabaseArgs extends PgConn {
   lc_collate?: string;
   lc_ctype?: string;
   template?: string;
+  /** The default tablespace (ALTER DATABASE ... SET TABLESPACE moves an existing database, as Salt does). */
+  tablespace?: string;
   /** absent: terminate open connections first (DROP DATABASE ... WITH (FORCE)). */
   force?: boolean;
   [k: string]: unknown;
@@ -24,14 +26,15 @@ export interface DatabaseFacts {
   encoding?: string;
   lc_collate?: string;
   lc_ctype?: string;
+  tablespace?: string;
 }
 
-type DbRow = { name: string; owner: string; encoding: string; lc_collate: string; lc_ctype: string };
+type DbRow = { name: string; owner: string; encoding: string; lc_collate: string; lc_ctype: string; tablespace: string };
 
 async function readDatabases(host: Host, names: string[], conn: PgConn): Promise<Map<string, DbRow>> {
   const rows = await queryRows<DbRow>(
     host,
-    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
+    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype, (SELECT spcname FROM pg_tablespace t WHERE t.oid = dattablespace) AS tablespace FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
     'postgres',
     conn,
   );
@@ -77,7 +80,7 @@ export function sameLocale(a: string, b: string): boolean {
 export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): Change[] {
   if (!f.exists) {
     const after: Record<string, string> = {};
-    for (const k of ['owner', 'encoding', 'lc_collate', 'lc_ctype', 'template'] as const) if (args[k]) after[k] = args[k]!;
+    for (const k of ['owner', 'encoding', 'lc_collate', 'lc_ctype', 'template', 'tablespace'] as const) if (args[k]) after[k] = args[k]!;
     return [{ op: 'create', target: args.name, after }];
   }
   const fixed: string[] = [];
@@ -87,8 +90,10 @@ export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): Chang
   if (fixed.length) {
     throw new StateError(args.name, `database exists but its ${fixed.join('; ')}: this cannot be changed in place (dump, drop and re-create it)`);
   }
-  if (args.owner && args.owner !== f.owner) return [{ op: 'update', target: 'owner', before: f.owner, after: args.owner }];
-  return [];
+  const out: Change[] = [];
+  if (args.owner && args.owner !== f.owner) out.push({ op: 'update', target: 'owner', before: f.owner, after: args.owner });
+  if (args.tablespace && args.tablespace !== f.tablespace) out.push({ op: 'update', target: 'tablespace', before: f.tablespace, after: args.tablespace });
+  return out;
 }
 
 export function createDatabaseSql(args: DatabaseArgs): string {
@@ -100,6 +105,7 @@ export function createDatabaseSql(args: DatabaseArgs): string {
   // A locale or encoding other than template1's needs template0.
   const template = args.template ?? (args.encoding || args.lc_collate || args.lc_ctype ? 'template0' : undefined);
   if (template) parts.push(`TEMPLATE ${quoteIdent(template)}`);
+  if (args.tablespace) parts.push(`TABLESPACE ${quoteIdent(args.tablespace)}`);
   return `${parts.join(' ')};`;
 }
 
@@ -114,6 +120,7 @@ export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
       lc_collate: { type: 'string', minLength: 1 },
       lc_ctype: { type: 'string', minLength: 1 },
       template: { type: 'string', minLength: 1 },
+      tablespace: { type: 'string', minLength: 1 },
       ...connSchema,
     },
     additionalProperties: false,
@@ -124,7 +131,10 @@ export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
   async apply(host, changes, ctx) {
     const { args } = ctx;
     if (!ctx.facts.exists) await psql(host, createDatabaseSql(args), 'postgres', args);
-    else if (changes.some((c) => c.target === 'owner')) await psql(host, `ALTER DATABASE ${quoteIdent(args.name)} OWNER TO ${quoteIdent(args.owner!)};`, 'postgres', args);
+    else {
+      if (changes.some((c) => c.target === 'owner')) await psql(host, `ALTER DATABASE ${quoteIdent(args.name)} OWNER TO ${quoteIdent(args.owner!)};`, 'postgres', args);
+      if (changes.some((c) => c.target === 'tablespace')) await psql(host, `ALTER DATABASE ${quoteIdent(args.name)} SET TABLESPACE ${quoteIdent(args.tablespace!)};`, 'postgres', args);
+    }
   },
 };
 

@@ -1,12 +1,14 @@
-// The postgres state modules: roles, databases and extensions, run as the postgres system user
+// The postgres state modules: roles, databases, schemas and extensions, run as the postgres system user
 // with psql through the Host. pg_hba.conf / postgresql.conf are file states.
 import type { StateModule } from '../contract.js';
 import * as database from './database.js';
 import * as extension from './extension.js';
+import * as schema from './schema.js';
 import * as user from './user.js';
 
 export const modules: Record<string, StateModule> = {
   postgres_user: { present: user.present, absent: user.absent },
   postgres_database: { present: database.present, absent: database.absent },
   postgres_extension: { present: extension.present, absent: extension.absent },
+  postgres_schema: { present: schema.present, absent: schema.absent },
 };

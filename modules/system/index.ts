@@ -1,9 +1,19 @@
-// timezone and locale: system-wide settings of a Debian host.
+// timezone, locale, sysctl, cron, alternatives, debconf, mount: system-wide settings of a Debian host.
 import type { StateModule } from '../contract.js';
+import * as alternatives from './alternatives.js';
+import * as cron from './cron.js';
+import * as debconf from './debconf.js';
 import * as locale from './locale.js';
+import * as mount from './mount.js';
+import * as sysctl from './sysctl.js';
 import * as timezone from './timezone.js';
 
 export const modules: Record<string, StateModule> = {
   timezone: { system: timezone.system },
   locale: { present: locale.present, system: locale.system },
+  sysctl: { present: sysctl.present },
+  cron: { present: cron.present, absent: cron.absent },
+  alternatives: { install: alternatives.install, set: alternatives.set, remove: alternatives.remove },
+  debconf: { set: debconf.set },
+  mount: { mounted: mount.mounted, unmounted: mount.unmounted },
 };

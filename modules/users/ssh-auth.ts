@@ -4,7 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../contract.js';
 import { findGroup, NAME_PATTERN, readAccounts } from './accounts.js';
 
 export interface SshAuthArgs {
@@ -14,6 +14,8 @@ export interface SshAuthArgs {
   comment?: string;
   options?: string[];
   config?: string;
+  /** A file of public keys (salt://, or a path on the target): every key in it, `name` ignored. */
+  source?: string;
   [k: string]: unknown;
 }
 
@@ -25,6 +27,8 @@ export interface SshAuthFacts {
   dirExists: boolean;
   /** The file's text; null when missing. */
   content: string | null;
+  /** The keys of `source`, when given. */
+  sourceKeys?: KeyLine[];
 }
 
 export interface KeyLine {
@@ -102,7 +106,29 @@ function configPath(config: string, home: string, user: string): string {
   return p.startsWith('/') ? p : `${home.replace(/\/$/, '')}/${p}`;
 }
 
-async function gather(host: Host, args: SshAuthArgs): Promise<SshAuthFacts> {
+/** The keys a state manages: those of `source` (with options/comment when given), else its own. */
+function keysOf(args: SshAuthArgs, f: SshAuthFacts): KeyLine[] {
+  if (!f.sourceKeys) return [wantedKey(args)];
+  return f.sourceKeys.map((k) => ({ ...k, ...(args.options ? { options: args.options.join(',') } : {}), ...(args.comment !== undefined ? { comment: args.comment } : {}) }));
+}
+
+function editAll(content: string | null, keys: KeyLine[], present: boolean): string {
+  return keys.reduce<string>((text, k) => editKeys(text, k, present), content ?? '');
+}
+
+async function readSourceKeys(host: Host, args: SshAuthArgs, ctx?: StateCtx<SshAuthArgs>): Promise<KeyLine[] | undefined> {
+  if (!args.source) return undefined;
+  let data: Buffer | null;
+  if (args.source.startsWith('salt://')) data = ctx ? await ctx.readSource(args.source) : null;
+  else data = await host.readFile(args.source.replace(/^file:\/\//, ''));
+  if (!data) throw new StateError(args.user, `source ${args.source} not found`);
+  const keys = data.toString('utf8').split('\n').flatMap((l) => (l.trim() && !l.trim().startsWith('#') ? [parseKeyLine(l)] : []));
+  if (keys.some((k) => !k)) throw new StateError(args.user, `source ${args.source}: a line is not a public key`);
+  return keys as KeyLine[];
+}
+
+async function gather(host: Host, args: SshAuthArgs, ctx?: StateCtx<SshAuthArgs>): Promise<SshAuthFacts> {
+  const sourceKeys = await readSourceKeys(host, args, ctx);
   const a = await readAccounts(host, [args.user]);
   const u = a.users.get(args.user);
   if (!u) throw new MissingFactError('user', args.user, args.user, `user '${args.user}' does not exist`);
@@ -116,11 +142,12 @@ async function gather(host: Host, args: SshAuthArgs): Promise<SshAuthFacts> {
     dir,
     dirExists: dirStat !== null,
     content: content ? content.toString('utf8') : null,
+    ...(sourceKeys ? { sourceKeys } : {}),
   };
 }
 
 function planEdit(args: SshAuthArgs, f: SshAuthFacts, present: boolean): Change[] {
-  const next = editKeys(f.content, wantedKey(args), present);
+  const next = editAll(f.content, keysOf(args, f), present);
   if (next === (f.content ?? '')) return [];
   const changes: Change[] = [];
   if (!f.dirExists) changes.push({ op: 'create', target: f.dir, after: 'directory 0700' });
@@ -137,7 +164,7 @@ async function applyEdit(host: Host, f: SshAuthFacts, args: SshAuthArgs, present
   // re-read: another key state may have written the file since the facts were read
   const cur = await host.readFile(f.path);
   const st = cur ? await host.stat(f.path) : null;
-  const next = editKeys(cur ? cur.toString('utf8') : null, wantedKey(args), present);
+  const next = editAll(cur ? cur.toString('utf8') : null, keysOf(args, f), present);
   await host.writeFileAtomic(f.path, next, st ? { mode: st.mode, owner: st.user, group: st.group } : { mode: 0o600, owner: f.user, group: f.group });
 }
 
@@ -148,6 +175,7 @@ const baseProps = {
   comment: { type: 'string', pattern: '^[^\\n]*$' },
   options: { type: 'array', items: { type: 'string', minLength: 1 } },
   config: { type: 'string', minLength: 1 },
+  source: { type: 'string', pattern: '^(salt://|file:///|/)' },
 };
 
 export const present: StateFunction<SshAuthArgs, SshAuthFacts> = {
@@ -161,10 +189,10 @@ export const present: StateFunction<SshAuthArgs, SshAuthFacts> = {
 export const absent: StateFunction<SshAuthArgs, SshAuthFacts> = {
   schema: { type: 'object', required: ['name', 'user'], properties: baseProps, additionalProperties: false },
   lock: 'ssh_auth',
-  async gather(host, args) {
+  async gather(host, args, ctx) {
     // no such user: no key to remove
     if (!(await readAccounts(host, [args.user])).users.has(args.user)) return { user: args.user, group: '', path: '', dir: '', dirExists: false, content: null };
-    return gather(host, args);
+    return gather(host, args, ctx);
   },
   plan: (args, f) => (f.content === null ? [] : planEdit(args, f, false)),
   apply: (host, _changes, ctx) => applyEdit(host, ctx.facts, ctx.args, false),

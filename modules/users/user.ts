@@ -19,6 +19,17 @@ export interface UserArgs {
   system?: boolean;
   password?: string;
   fullname?: string;
+  roomnumber?: string;
+  workphone?: string;
+  homephone?: string;
+  other?: string;
+  /** false: the password is set when the user is created, never changed after (Salt's enforce_password). */
+  enforce_password?: boolean;
+  /** `password` is plain text: hashed on the target (crypt with the current salt to compare). */
+  hash_password?: boolean;
+  /** false: the uid may be shared (useradd/usermod -o). */
+  unique?: boolean;
+  expire?: number | string;
   allow_uid_change?: boolean;
   allow_gid_change?: boolean;
   [k: string]: unknown;
@@ -33,12 +44,42 @@ export interface UserFacts {
 
 const HIDDEN = '(hidden)';
 
-function gatherOne(host: Host, args: UserArgs): Promise<UserFacts> {
-  return readAccounts(host, [args.name], { shadow: args.password !== undefined }).then((a) => toFacts(a, args));
+async function gatherOne(host: Host, args: UserArgs): Promise<UserFacts> {
+  const a = await readAccounts(host, [args.name], { shadow: args.password !== undefined });
+  return plainHashed(host, args, toFacts(a, args));
 }
 
 function toFacts(a: Accounts, args: UserArgs): UserFacts {
   return { user: a.users.get(args.name) ?? null, hash: a.shadow.get(args.name) ?? null, accounts: { groups: a.groups } };
+}
+
+// crypt(3) of the plain password on stdin with the salt in $1 (perl-base is essential on Debian)
+const CRYPT = `exec perl -e '$p = <STDIN>; chomp $p; print crypt($p, $ARGV[0])' "$1"`;
+
+/**
+ * hash_password: the plain password hashed with the salt of the current hash, on the target, so
+ * the plan compares hashes as usual (facts.hash becomes the plain text when they match).
+ */
+async function plainHashed(host: Host, args: UserArgs, f: UserFacts): Promise<UserFacts> {
+  if (!args.hash_password || args.password === undefined || !f.hash || !/^\$/.test(f.hash)) return f;
+  const salt = f.hash.slice(0, f.hash.lastIndexOf('$') + 1);
+  const r = await host.exec(['sh', '-c', CRYPT, 'sh', salt], { stdin: `${args.password}\n`, readOnly: true });
+  return r.exitCode === 0 && r.stdout === f.hash ? { ...f, hash: args.password } : f;
+}
+
+const GECOS = ['fullname', 'roomnumber', 'workphone', 'homephone', 'other'] as const;
+
+/** The GECOS field with the given parts set (the others kept): fullname,room,work phone,home phone,other. */
+export function gecosOf(current: string, args: UserArgs): string {
+  const parts = current === '' ? [] : current.split(',');
+  const fields = GECOS.map((k, i) => (args[k] !== undefined ? String(args[k]) : i < 4 ? (parts[i] ?? '') : parts.slice(4).join(',')));
+  const lastGiven = Math.max(...GECOS.map((k, i) => (args[k] !== undefined ? i : -1)));
+  return fields.slice(0, Math.max(Math.min(parts.length, 5), lastGiven + 1)).join(',');
+}
+
+/** The user's own name in `groups`: Salt makes that group the primary one (useradd creates it). */
+function ownGroupIsPrimary(args: UserArgs): boolean {
+  return !!args.groups?.includes(args.name) && (args.gid === undefined || args.gid === args.name);
 }
 
 /**
@@ -48,7 +89,7 @@ function toFacts(a: Accounts, args: UserArgs): UserFacts {
  */
 function wantedGroups(args: UserArgs, f: UserFacts): string[] | null {
   if (args.groups === undefined && args.optional_groups === undefined) return null;
-  const out = [...(args.groups ?? [])];
+  const out = (args.groups ?? []).filter((g) => !(g === args.name && ownGroupIsPrimary(args)));
   for (const g of args.optional_groups ?? []) if (findGroup(f.accounts.groups, g)) out.push(g);
   return [...new Set(out)].sort();
 }
@@ -61,20 +102,27 @@ function primaryGid(args: UserArgs, f: UserFacts): number | string | undefined {
 
 /** Fails with one line when a group the user needs does not exist (now, at apply time). */
 async function needGroups(host: Host, args: UserArgs): Promise<void> {
-  const names = [...(args.groups ?? []), ...(args.gid !== undefined ? [args.gid] : [])];
+  const own = ownGroupIsPrimary(args);
+  const names = [...(args.groups ?? []).filter((g) => !(own && g === args.name)), ...(args.gid !== undefined && !own ? [args.gid] : [])];
   if (!names.length) return;
   const { groups } = await readAccounts(host, []);
   const missing = names.filter((g) => !findGroup(groups, g) && !(typeof g === 'number'));
   if (missing.length) throw new StateError(args.name, `group ${missing.map((g) => `'${g}'`).join(', ')} does not exist (declare it with group.present and require it)`);
 }
 
-export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
+const NO_EFFECT: Record<string, string> = {
+  expire: 'brine does not manage account expiry (set it with chage in a cmd.run if needed)',
+};
+
+export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { warn(m: string): void } }): Change[] {
+  for (const [k, why] of Object.entries(NO_EFFECT)) if (args[k] !== undefined) ctx?.log.warn(`${k} has no effect: ${why}`);
   const groups = wantedGroups(args, f);
   const gid = primaryGid(args, f);
   const u = f.user;
   if (!u) {
     const after: Record<string, unknown> = {};
-    for (const k of ['uid', 'gid', 'home', 'shell', 'fullname', 'system'] as const) if (args[k] !== undefined) after[k] = args[k];
+    for (const k of ['uid', 'gid', 'home', 'shell', 'fullname', 'roomnumber', 'workphone', 'homephone', 'other', 'system'] as const) if (args[k] !== undefined) after[k] = args[k];
+    if (ownGroupIsPrimary(args)) after.gid = args.name;
     if (groups?.length) after.groups = groups;
     if (args.createhome !== false) after.createhome = true;
     if (args.password !== undefined) after.password = HIDDEN;
@@ -91,8 +139,8 @@ export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
   }
   if (args.home !== undefined && args.home !== u.home) changes.push({ op: 'update', target: 'home', before: u.home, after: args.home });
   if (args.shell !== undefined && args.shell !== u.shell) changes.push({ op: 'update', target: 'shell', before: u.shell, after: args.shell });
-  const fullname = u.gecos.split(',')[0] ?? '';
-  if (args.fullname !== undefined && args.fullname !== fullname) changes.push({ op: 'update', target: 'fullname', before: fullname, after: args.fullname });
+  const gecos = gecosOf(u.gecos, args);
+  if (GECOS.some((k) => args[k] !== undefined) && gecos !== u.gecos) changes.push({ op: 'update', target: 'gecos', before: u.gecos, after: gecos });
   if (groups) {
     const current = f.accounts.groups.filter((g) => g.members.includes(u.name) && g.gid !== u.gid).map((g) => g.name).sort();
     const missing = groups.filter((g) => !current.includes(g));
@@ -102,12 +150,13 @@ export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
       changes.push({ op: 'update', target: 'groups', before: current, after });
     }
   }
-  if (args.password !== undefined && args.password !== f.hash) changes.push({ op: 'update', target: 'password', before: HIDDEN, after: HIDDEN });
+  if (args.password !== undefined && args.enforce_password !== false && args.password !== f.hash) changes.push({ op: 'update', target: 'password', before: HIDDEN, after: HIDDEN });
   return changes;
 }
 
-async function setPassword(host: Host, name: string, hash: string): Promise<void> {
-  const r = await host.exec(['chpasswd', '-e'], { stdin: `${name}:${hash}\n` });
+async function setPassword(host: Host, name: string, hash: string, plain = false): Promise<void> {
+  // plain (hash_password): chpasswd hashes it with the system's method
+  const r = await host.exec(plain ? ['chpasswd'] : ['chpasswd', '-e'], { stdin: `${name}:${hash}\n` });
   if (r.exitCode !== 0) throw new StateError(name, `setting the password failed (chpasswd exit ${r.exitCode})`);
 }
 
@@ -133,6 +182,14 @@ export const present: StateFunction<UserArgs, UserFacts> = {
       system: { type: 'boolean' },
       password: { type: 'string' },
       fullname: { type: 'string', pattern: '^[^:,\\n]*$' },
+      roomnumber: { type: 'string', pattern: '^[^:,\\n]*$' },
+      workphone: { type: 'string', pattern: '^[^:,\\n]*$' },
+      homephone: { type: 'string', pattern: '^[^:,\\n]*$' },
+      other: { type: 'string', pattern: '^[^:\\n]*$' },
+      enforce_password: { type: 'boolean' },
+      hash_password: { type: 'boolean' },
+      unique: { type: 'boolean' },
+      expire: { type: ['integer', 'string'] },
       allow_uid_change: { type: 'boolean' },
       allow_gid_change: { type: 'boolean' },
     },
@@ -143,7 +200,7 @@ export const present: StateFunction<UserArgs, UserFacts> = {
   gather: gatherOne,
   async gatherMany(host, items) {
     const a = await readAccounts(host, items.map((i) => i.args.name), { shadow: items.some((i) => i.args.password !== undefined) });
-    return items.map((i) => toFacts(a, i.args));
+    return Promise.all(items.map((i) => plainHashed(host, i.args, toFacts(a, i.args))));
   },
   plan: planUserPresent,
   async apply(host, changes, ctx) {
@@ -152,28 +209,29 @@ export const present: StateFunction<UserArgs, UserFacts> = {
     if (!ctx.facts.user || has('groups') || has('gid')) await needGroups(host, args);
     if (!ctx.facts.user) {
       const argv = ['useradd'];
-      if (args.uid !== undefined) argv.push('-u', String(args.uid));
-      if (args.gid !== undefined) argv.push('-g', String(args.gid));
+      if (args.uid !== undefined) argv.push('-u', String(args.uid), ...(args.unique === false ? ['-o'] : [])); // -o needs -u
+      if (ownGroupIsPrimary(args)) argv.push('-U');
+      else if (args.gid !== undefined) argv.push('-g', String(args.gid));
       const groups = wantedGroups(args, ctx.facts);
       if (groups?.length) argv.push('-G', groups.join(','));
       if (args.home) argv.push('-d', args.home);
       argv.push(args.createhome === false ? '-M' : '-m');
       if (args.shell) argv.push('-s', args.shell);
       if (args.system) argv.push('-r');
-      if (args.fullname !== undefined) argv.push('-c', args.fullname);
+      if (GECOS.some((k) => args[k] !== undefined)) argv.push('-c', gecosOf('', args));
       await run(host, args.name, [...argv, '--', args.name]);
     } else {
       const argv = ['usermod'];
       const v = (t: string) => String(has(t)!.after);
-      if (has('uid')) argv.push('-u', v('uid'));
+      if (has('uid')) argv.push('-u', v('uid'), ...(args.unique === false ? ['-o'] : []));
       if (has('gid')) argv.push('-g', v('gid'));
       if (has('home')) argv.push('-d', v('home'));
       if (has('shell')) argv.push('-s', v('shell'));
-      if (has('fullname')) argv.push('-c', v('fullname'));
+      if (has('gecos')) argv.push('-c', v('gecos'));
       if (has('groups')) argv.push('-G', (has('groups')!.after as string[]).join(','));
       if (argv.length > 1) await run(host, args.name, [...argv, '--', args.name]);
     }
-    if (args.password !== undefined && (has('password') || !ctx.facts.user)) await setPassword(host, args.name, args.password);
+    if (args.password !== undefined && (has('password') || !ctx.facts.user)) await setPassword(host, args.name, args.password, !!args.hash_password);
   },
 };
 

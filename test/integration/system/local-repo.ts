@@ -16,7 +16,7 @@ export interface FakePackage {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-async function buildDeb(pkg: FakePackage, out: string): Promise<string> {
+export async function buildDeb(pkg: FakePackage, out: string): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'brine-deb-'));
   try {
     mkdirSync(join(root, 'DEBIAN'));

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../../../engine/compile/index.js';
 import type { StateDecl } from '../../../engine/highdata.js';
 import type { PkgFacts, PkgState } from '../../../modules/pkg/facts.js';
-import { AFTER_UPDATE, planInstall } from '../../../modules/pkg/installed.js';
+import { AFTER_UPDATE, aggKey, planInstall } from '../../../modules/pkg/installed.js';
 import { planManaged, type RepoFacts } from '../../../modules/pkg/pkgrepo.js';
 import { planRemove } from '../../../modules/pkg/removed.js';
 import { listPrefix, parseRepoLine, renderList, renderSources, repoSlug } from '../../../modules/pkg/repo-line.js';
@@ -40,6 +40,17 @@ describe('pkg.installed / pkg.latest plan', () => {
     ]);
     expect(planInstall({ name: 'bash', version: '5.2-2' }, f, false)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
     expect(() => planInstall({ name: 'hello', version: '9.9' }, f, false)).toThrow(/version '9.9' of package 'hello' is not available \(apt knows 2.10-3, 2.10-2\)/);
+  });
+
+  it("version: latest (Salt's spelling of pkg.latest in pkg.installed) upgrades to the candidate; empty pkgs: nothing", () => {
+    expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(planInstall({ name: 'x', pkgs: [] }, f, false)).toEqual([]);
+  });
+
+  it('update_holds and skip_verify become apt options and keep such states out of other states\' apt call', () => {
+    expect(aggKey({ name: 'a', update_holds: true })).not.toBe(aggKey({ name: 'b' }));
+    expect(aggKey({ name: 'a', skip_verify: true })).not.toBe(aggKey({ name: 'b' }));
   });
 
   it('fails in the plan (the dry run too) for packages apt cannot install', () => {

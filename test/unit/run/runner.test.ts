@@ -18,8 +18,40 @@ beforeAll(install);
 beforeEach(reset);
 
 describe('runner: scheduling', () => {
-  it('runs independent states in parallel (their gathers overlap)', async () => {
-    const r = await run([decl('a', 'probe.value', { value: '1', ms: 300 }), decl('b', 'probe.value', { value: '1', ms: 300 })]);
+  it("applies in Salt's order by default: declaration order, one state at a time", async () => {
+    const r = await run([decl('a', 'probe.value', { value: '1', ms: 120 }), decl('b', 'probe.value', { value: '1', ms: 10 }), decl('c', 'probe.value', { value: '1', ms: 60 })]);
+    expect(r.results.map((x) => x.result)).toEqual([true, true, true]);
+    const applies = events.filter((e) => e.what === 'apply');
+    expect(applies.map((e) => e.name)).toEqual(['a', 'b', 'c']);
+    expect(ev('apply', 'b').start).toBeGreaterThanOrEqual(ev('apply', 'a').end);
+    expect(ev('gather', 'c').start).toBeGreaterThanOrEqual(ev('apply', 'b').end);
+    expect(r.results.map((x) => x.runNum)).toEqual([0, 1, 2]);
+  });
+
+  it("a requisite runs before its dependent, which keeps its place otherwise (Salt's state_auto_order)", async () => {
+    const r = await run([
+      decl('first', 'probe.value', { value: '1' }),
+      decl('dep', 'probe.value', { value: '1', require: [{ probe: 'needed' }] }),
+      decl('middle', 'probe.value', { value: '1' }),
+      decl('needed', 'probe.value', { value: '1' }),
+    ]);
+    const byRun = [...r.results].sort((x, y) => x.runNum - y.runNum).map((x) => x.id);
+    expect(byRun).toEqual(['first', 'needed', 'dep', 'middle']);
+    expect(r.results.map((x) => x.id)).toEqual(['first', 'dep', 'middle', 'needed']);
+  });
+
+  it('parallel: True lets the run go on while the state applies; its dependents wait for it', async () => {
+    await run([
+      decl('slow', 'probe.value', { value: '1', ms: 250, parallel: true }),
+      decl('next', 'probe.value', { value: '1', ms: 10 }),
+      decl('dep', 'probe.value', { value: '1', require: [{ probe: 'slow' }] }),
+    ]);
+    expect(ev('apply', 'next').end).toBeLessThan(ev('apply', 'slow').end);
+    expect(ev('gather', 'dep').start).toBeGreaterThanOrEqual(ev('apply', 'slow').end);
+  });
+
+  it('--concurrency N > 1 runs independent states in parallel (their gathers overlap)', async () => {
+    const r = await run([decl('a', 'probe.value', { value: '1', ms: 300 }), decl('b', 'probe.value', { value: '1', ms: 300 })], { concurrency: 4 });
     expect(r.results.map((x) => x.result)).toEqual([true, true]);
     const a = ev('gather', 'a');
     const b = ev('gather', 'b');
@@ -37,7 +69,7 @@ describe('runner: scheduling', () => {
   });
 
   it('serialises states that share a lock key', async () => {
-    await run([decl('p1', 'probe.locked', { value: 'x', ms: 150 }), decl('p2', 'probe.locked', { value: 'x', ms: 150 })]);
+    await run([decl('p1', 'probe.locked', { value: 'x', ms: 150 }), decl('p2', 'probe.locked', { value: 'x', ms: 150 })], { concurrency: 4 });
     const [x, y] = events.filter((e) => e.name === 'p1' || e.name === 'p2').sort((m, n) => m.start - n.start);
     const p1 = events.filter((e) => e.name === 'p1');
     const p2 = events.filter((e) => e.name === 'p2');
@@ -50,7 +82,7 @@ describe('runner: scheduling', () => {
   });
 
   it('reports in declaration order whatever the execution order', async () => {
-    const r = await run([decl('slow', 'probe.value', { value: '1', ms: 250 }), decl('fast', 'probe.value', { value: '1' })]);
+    const r = await run([decl('slow', 'probe.value', { value: '1', ms: 250 }), decl('fast', 'probe.value', { value: '1' })], { concurrency: 4 });
     expect(r.results.map((x) => x.id)).toEqual(['slow', 'fast']);
     expect(byId(r, 'fast').runNum).toBeGreaterThanOrEqual(0);
     expect(ev('apply', 'fast').end).toBeLessThan(ev('apply', 'slow').end);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseGroups, parsePasswd, parseShadow } from '../../../modules/users/accounts.js';
 import { planGroupPresent } from '../../../modules/users/group.js';
 import { editKeys, parseKeyLine, wantedKey } from '../../../modules/users/ssh-auth.js';
-import { planUserPresent, present as userPresent, type UserFacts } from '../../../modules/users/user.js';
+import { gecosOf, planUserPresent, present as userPresent, type UserFacts } from '../../../modules/users/user.js';
 
 const GROUPS = parseGroups('root:x:0:\nsudo:x:27:alice\ndocker:x:998:alice,bob\napp:x:1001:\nalice:x:1000:\n');
 const alice = parsePasswd('alice:x:1000:1000:Alice A,,,:/home/alice:/bin/bash\n').get('alice')!;
@@ -29,7 +29,7 @@ describe('user.present', () => {
     expect(planUserPresent({ name: 'alice', shell: '/bin/bash', home: '/home/alice', fullname: 'Alice A' }, f(alice))).toEqual([]);
     expect(planUserPresent({ name: 'alice', shell: '/bin/sh', fullname: 'Alice B', password: '$6$new' }, f(alice))).toEqual([
       { op: 'update', target: 'shell', before: '/bin/bash', after: '/bin/sh' },
-      { op: 'update', target: 'fullname', before: 'Alice A', after: 'Alice B' },
+      { op: 'update', target: 'gecos', before: 'Alice A,,,', after: 'Alice B,,,' },
       { op: 'update', target: 'password', before: '(hidden)', after: '(hidden)' },
     ]);
     expect(planUserPresent({ name: 'alice', password: '$6$old' }, f(alice))).toEqual([]);
@@ -46,6 +46,32 @@ describe('user.present', () => {
     expect(planUserPresent({ name: 'alice', groups: ['docker', 'sudo', 'later'] }, f(alice))).toEqual([
       { op: 'update', target: 'groups', before: ['docker', 'sudo'], after: ['docker', 'later', 'sudo'] },
     ]);
+  });
+
+  it('GECOS fields: each part set, the others kept', () => {
+    expect(gecosOf('Alice A,,,', { name: 'a', roomnumber: '12', other: 'x' })).toBe('Alice A,12,,,x');
+    expect(gecosOf('', { name: 'a', fullname: 'A' })).toBe('A');
+    expect(gecosOf('A', { name: 'a', homephone: '555' })).toBe('A,,,555');
+    expect(planUserPresent({ name: 'alice', workphone: '+43 1' }, f(alice))).toEqual([{ op: 'update', target: 'gecos', before: 'Alice A,,,', after: 'Alice A,,+43 1,' }]);
+  });
+
+  it('groups holding the own name: that group is the primary one (useradd creates it), not a supplementary one', () => {
+    expect(planUserPresent({ name: 'carol', groups: ['carol', 'docker'] }, f(null, null))).toEqual([
+      { op: 'create', target: 'carol', after: { gid: 'carol', groups: ['docker'], createhome: true } },
+    ]);
+    expect(planUserPresent({ name: 'alice', groups: ['alice', 'docker', 'sudo'] }, f(alice))).toEqual([]);
+  });
+
+  it('enforce_password: False sets the password only on creation; hash_password compares the plain text hashed (facts)', () => {
+    expect(planUserPresent({ name: 'alice', password: '$6$new', enforce_password: false }, f(alice))).toEqual([]);
+    expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, 'plain'))).toEqual([]);
+    expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, '$6$salt$other'))).toEqual([{ op: 'update', target: 'password', before: '(hidden)', after: '(hidden)' }]);
+  });
+
+  it('expire is accepted with a warning that it has no effect', () => {
+    const warned: string[] = [];
+    expect(planUserPresent({ name: 'alice', expire: 20000, unique: false }, f(alice), { log: { warn: (m) => warned.push(m) } })).toEqual([]);
+    expect(warned).toEqual(['expire has no effect: brine does not manage account expiry (set it with chage in a cmd.run if needed)']);
   });
 
   it('refuses uid/gid changes unless allowed', () => {

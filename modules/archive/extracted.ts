@@ -1,0 +1,158 @@
+// archive.extracted: a tar archive (salt:// from the state tree, or a file on the target) unpacked
+// into a directory, as Salt does: skipped when `if_missing` exists or every member is already
+// there; `enforce_toplevel` (default on) demands one top-level directory; `source_hash` checked
+// before anything is extracted; user/group applied to what was extracted.
+import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
+import { shell } from '../../engine/host/exec.js';
+import type { Change, StateCtx, StateFunction } from '../contract.js';
+import { compressionFlag, hashMismatch, members, topLevel } from './tarball.js';
+
+export interface ExtractedArgs {
+  name: string;
+  source: string | string[];
+  source_hash?: string;
+  source_hash_name?: string;
+  skip_verify?: boolean;
+  archive_format?: string;
+  options?: string;
+  tar_options?: string;
+  if_missing?: string;
+  enforce_toplevel?: boolean;
+  user?: string | number;
+  group?: string | number;
+  overwrite?: boolean;
+  keep_source?: boolean;
+  keep?: boolean;
+  trim_output?: boolean | number;
+  clean?: boolean;
+  enforce_ownership_on?: string;
+  extract_perms?: boolean;
+}
+
+export interface ExtractedFacts {
+  /** if_missing exists: nothing to do. */
+  skip?: string;
+  source?: string;
+  data?: Buffer;
+  members?: string[];
+  /** Members not yet present under name. */
+  missing?: string[];
+}
+
+const owner = { anyOf: [{ type: 'string' }, { type: 'integer' }] };
+const schema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', pattern: '^/' },
+    source: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    source_hash: { type: 'string' },
+    source_hash_name: { type: 'string' },
+    skip_verify: { type: 'boolean' },
+    archive_format: { enum: ['tar'] },
+    options: { type: 'string' },
+    tar_options: { type: 'string' },
+    if_missing: { type: 'string', pattern: '^/' },
+    enforce_toplevel: { type: 'boolean' },
+    user: owner,
+    group: owner,
+    overwrite: { type: 'boolean' },
+    keep_source: { type: 'boolean' },
+    keep: { type: 'boolean' },
+    trim_output: { anyOf: [{ type: 'boolean' }, { type: 'integer' }] },
+    clean: { type: 'boolean' },
+    enforce_ownership_on: { type: 'string' },
+    extract_perms: { type: 'boolean' },
+  },
+  required: ['name', 'source'],
+  additionalProperties: false,
+};
+
+const tarOpts = (a: ExtractedArgs): string[] => `${a.options ?? ''} ${a.tar_options ?? ''}`.trim().split(/\s+/).filter(Boolean);
+
+async function readArchive(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>): Promise<{ source: string; data: Buffer }> {
+  const tried: string[] = [];
+  for (const s of Array.isArray(a.source) ? a.source : [a.source]) {
+    if (s.startsWith('salt://')) {
+      try {
+        return { source: s, data: await ctx.readSource(s) };
+      } catch {
+        tried.push(s);
+        continue;
+      }
+    }
+    if (!s.startsWith('/')) throw new StateError(a.name, `source '${s}': brine reads salt:// and absolute paths on the target (no URLs)`);
+    const data = await host.readFile(s);
+    if (data) return { source: s, data };
+    tried.push(s);
+  }
+  throw new StateError(a.name, `source not found: ${tried.join(', ')}`);
+}
+
+// paths NUL-separated on stdin, relative to $1 (under $BRINE_ROOT): prints the missing ones
+const MISSING = `d="\${BRINE_ROOT-}$1"
+tr '\\0' '\\n' | while IFS= read -r p; do [ -e "$d/$p" ] || [ -L "$d/$p" ] || printf '%s\\n' "$p"; done`;
+
+async function gather(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>): Promise<ExtractedFacts> {
+  if (a.if_missing && (await host.lstat(a.if_missing))) return { skip: a.if_missing };
+  const { source, data } = await readArchive(host, a, ctx);
+  if (a.source_hash && !a.skip_verify) {
+    let want = a.source_hash;
+    if (want.startsWith('salt://')) want = (await ctx.readSource(want)).toString('utf8');
+    const bad = hashMismatch(data, want);
+    if (bad) throw new StateError(a.name, `${bad}; nothing extracted`);
+  }
+  const list = await host.exec(['tar', '-t', '-f', '-', ...[compressionFlag(data)].filter(Boolean), ...tarOpts(a)], { stdin: data, readOnly: true });
+  if (list.exitCode !== 0) throw new StateError(a.name, `${source} is not a tar archive brine can read: ${list.stderr.trim().split('\n')[0]}`);
+  const ms = members(list.stdout);
+  const miss = await shell(host, MISSING, [a.name], { stdin: `${ms.join('\0')}\0`, readOnly: true });
+  return { source, data, members: ms, missing: miss.stdout.split('\n').filter(Boolean) };
+}
+
+const NO_EFFECT: Record<string, string> = {
+  clean: 'brine does not remove files the archive does not hold',
+  keep_source: 'brine streams the archive to tar and keeps no copy of it',
+  keep: 'brine streams the archive to tar and keeps no copy of it',
+  trim_output: 'the result lists at most 10 missing members anyway',
+  enforce_ownership_on: 'user/group apply to the extracted members',
+  extract_perms: 'tar keeps the archive\'s permissions (as root)',
+};
+
+function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>): Change[] {
+  for (const [k, why] of Object.entries(NO_EFFECT)) {
+    if ((a as unknown as Record<string, unknown>)[k] !== undefined) ctx?.log.warn(`${k} has no effect: ${why}`);
+  }
+  if (f.skip) {
+    ctx?.log.info(`${f.skip} exists (if_missing): not extracted`);
+    return [];
+  }
+  const ms = f.members!;
+  if (a.enforce_toplevel !== false) {
+    const tops = topLevel(ms);
+    const dirs = tops.filter((t) => ms.some((m) => m.startsWith(`${t}/`)));
+    if (tops.length !== 1 || dirs.length !== 1) {
+      throw new StateError(a.name, `${f.source} does not have a single top-level directory (has: ${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', ...' : ''}); to extract it anyway, set enforce_toplevel: False`);
+    }
+  }
+  if (!f.missing!.length && !a.overwrite) return [];
+  const shown = [...f.missing!].sort().slice(0, 10).join(', ') + (f.missing!.length > 10 ? `, ... (${f.missing!.length} in all)` : '');
+  return [{ op: 'create', target: a.name, after: `${f.source}: ${a.overwrite && !f.missing!.length ? 'overwrite all members' : shown}` }];
+}
+
+export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
+  schema,
+  gather,
+  plan,
+  async apply(host, _changes, ctx) {
+    const { args: a, facts: f } = ctx;
+    await host.mkdir(a.name, { recursive: true, mode: 0o755 });
+    const x = await shell(host, 'd="${BRINE_ROOT-}$1"; shift; exec tar -x -f - -C "$d" "$@"', [a.name, ...[compressionFlag(f.data!)].filter(Boolean), ...tarOpts(a)], { stdin: f.data! });
+    if (x.exitCode !== 0) throw new StateError(a.name, `tar -x failed: ${x.stderr.trim().split('\n')[0]}`);
+    if (a.user !== undefined || a.group !== undefined) {
+      const spec = `${a.user ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`;
+      const tops = topLevel(f.members!);
+      const r = await shell(host, 'd="${BRINE_ROOT-}$1"; s="$2"; shift 2; cd "$d" && exec chown -R -h "$s" -- "$@"', [a.name, spec, ...tops]);
+      if (r.exitCode !== 0) throw new StateError(a.name, `chown ${spec} failed: ${r.stderr.trim()}`);
+    }
+  },
+};
