@@ -70,7 +70,7 @@ export function renderLimits(): RenderLimits {
     depth: 200,
     items: 1_000_000,
     chars: 32 * 1024 * 1024,
-    templates: 200,
+    templates: 1000,
   };
 }
 
