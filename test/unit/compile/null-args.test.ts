@@ -17,7 +17,7 @@ describe('unknown state functions', () => {
   it('get a did-you-mean for a likely typo, none for something far off', () => {
     expect(() => compile(high([decl('/x', 'file.manged', {})]))).toThrow(/unknown state function 'file.manged' \(did you mean 'file.managed'\?\)$/);
     expect(() => compile(high([decl('x', 'sysctl.presnt', { value: 1 })]))).toThrow(/\(did you mean 'sysctl.present'\?\)$/);
-    expect(() => compile(high([decl('x', 'zabbix.host_present', {})]))).toThrow(/unknown state function 'zabbix.host_present'$/);
-    expect(() => compile(high([decl('f', 'file.nosuch', {})]))).toThrow(/unknown state function 'file.nosuch'$/);
+    expect(() => compile(high([decl('x', 'zabbix.host_present', {})]))).toThrow(/unknown state function 'zabbix.host_present' \(no state module 'zabbix'\)$/);
+    expect(() => compile(high([decl('f', 'file.frobnicate', {})]))).toThrow(/unknown state function 'file.frobnicate'$/);
   });
 });
