@@ -45,6 +45,7 @@ export interface PushHostOptions {
   redactor: Redactor;
   lock?: LockOptions;
   control?: RunControl;
+  notice?: (msg: string) => void;
 }
 
 export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
@@ -79,6 +80,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       redactor: o.redactor,
       ...(o.lock ? { lock: o.lock } : {}),
       ...(o.control ? { control: o.control } : {}),
+      ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
     });
     const code = exitCodeFor(report, o.test);
     return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report) });
