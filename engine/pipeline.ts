@@ -165,7 +165,7 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
   const { renderer, compiled } = await compileStatesOnTarget({ ...o, exec });
   registerSecretArgs(compiled, o.redactor);
   // one run at a time per host (dry runs too: their facts would be half-applied otherwise)
-  const lock = o.lock === false ? undefined : await acquireRunLock(o.host, o.lock ?? { waitMs: 300_000 });
+  const lock = o.lock === false ? undefined : await acquireRunLock(o.host, { ...(o.lock ?? { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) });
   try {
     if (lock && !o.test) {
       const removed = await cleanStaleTemps(o.host, writeDirs(compiled), lock.since);

@@ -7,6 +7,7 @@ import { exitCodeFor, formatReport, wantColor } from '../../engine/report/index.
 import { errorRedactor } from '../main.js';
 import { dirOption, resolveDirs, type RunFlags } from './highstate.js';
 import { RunControl } from '../../engine/run/control.js';
+import { RunLockError } from '../../engine/host/run-lock.js';
 import type { RunReport } from '../../engine/run/types.js';
 import { exitCodeForStop, handleStopSignals } from './stop-signals.js';
 
@@ -49,6 +50,11 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
       process.stderr.write(`brine: stopped by ${report.interrupted}: the states not started did not run\n`);
       process.exitCode = exitCodeForStop(report.interrupted);
     }
+  } catch (e) {
+    // a stop while waiting for the lock: nothing ran; the signal's exit code
+    if (!control.stopped || !(e instanceof RunLockError)) throw e;
+    process.stderr.write(`brine: ${e.reason}\n`);
+    process.exitCode = exitCodeForStop(control.stopped);
   } finally {
     unhandle();
     await host.close();

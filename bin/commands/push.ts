@@ -85,6 +85,7 @@ export function register(program: Command): void {
       const r = await push({
         control,
         lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
+        notice: (m) => process.stderr.write(`brine: ${m}\n`),
         targets,
         statesDir,
         pillarDir,

@@ -70,7 +70,16 @@ export class LocalHost implements Host {
       exited,
       async release() {
         sub.stdin?.end();
+        // still waiting for the lock (a stop while waiting): it reads no stdin, end it
+        const t = setTimeout(() => {
+          try {
+            if (sub.pid) process.kill(-sub.pid, 'SIGTERM');
+          } catch {
+            /* gone */
+          }
+        }, 1000);
         await exited;
+        clearTimeout(t);
       },
     };
   }

@@ -27,6 +27,8 @@ export interface LockOptions {
   waitMs: number;
   /** Told once when the lock is busy and the run waits. */
   onWait?: (msg: string) => void;
+  /** A stop (signal) while waiting gives up waiting. */
+  control?: { onStop(cb: (reason: string) => void): void };
 }
 
 // $1 lock file, $2 seconds to wait, $3 who we are. Prints `busy HOLDER` then `locked`, or exits 4.
@@ -59,13 +61,17 @@ export async function acquireRunLock(host: Host, o: LockOptions): Promise<RunLoc
       }
       else if (line.startsWith('busy ') && secs > 0) o.onWait?.(`waiting up to ${secs} s for the run lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`);
     });
+    o.control?.onStop((reason) => resolve({ ok: false, why: `stopped by ${reason} while waiting for the run lock ${path}` }));
     held.exited.then(
       (code) => resolve({ ok: false, why: describe(code, last, path, secs) }),
       (e: Error) => resolve({ ok: false, why: `run lock ${path}: ${e.message}` }),
     );
   });
   const r = await outcome;
-  if (!r.ok) throw new RunLockError(host.name, r.why);
+  if (!r.ok) {
+    void held!.release();
+    throw new RunLockError(host.name, r.why);
+  }
   return { path, since, release: () => held!.release() };
 }
 

@@ -201,7 +201,10 @@ export class SshHost implements Host {
       exited,
       release: async () => {
         if (stream && !this.closed) stream.end();
+        // still waiting for the lock (a stop while waiting): it reads no stdin, close the channel
+        const t = setTimeout(() => stream?.close(), 1000);
         await exited.catch(() => {});
+        clearTimeout(t);
       },
     };
   }

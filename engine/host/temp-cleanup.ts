@@ -7,13 +7,13 @@ import type { Host } from './host.js';
 /** The names brine gives its temp files (anchored on the whole path by find -regex). */
 export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]{6}|(cp|ln)-[0-9]+-[0-9]+)`;
 
+// one find for every directory (that exists and is no link): a no-op run pays one process
 const SCRIPT = `s=$1; shift
 r="\${BRINE_ROOT-}"
-for d; do
-  [ -d "$r$d" ] && [ ! -L "$r$d" ] || continue
-  find "$r$d" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex '${TEMP_REGEX}' ! -newermt "@$s" -print -delete 2>/dev/null |
-    while IFS= read -r p; do printf '%s\n' "\${p#"$r"}"; done
-done
+for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
+[ $# -gt 0 ] || exit 0
+find "$@" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex '${TEMP_REGEX}' ! -newermt "@$s" -print -delete 2>/dev/null |
+  while IFS= read -r p; do printf '%s\\n' "\${p#"$r"}"; done
 exit 0`;
 
 /** Removes stale temp files in dirs (paths as states name them); returns what it removed. */

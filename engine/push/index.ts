@@ -34,6 +34,8 @@ export interface PushOptions {
   lock?: LockOptions;
   /** Stops every host's run from outside (signals). */
   control?: RunControl;
+  /** One-line notices for the operator, prefixed with the host's label (temp files removed...). */
+  notice?: (msg: string) => void;
 }
 
 export interface PushResult {

@@ -48,6 +48,7 @@ export interface PushHostOptions {
   redactor: Redactor;
   lock?: LockOptions;
   control?: RunControl;
+  notice?: (msg: string) => void;
 }
 
 /** The host's pillar with its inventory vars merged in; their secrets are registered like the pillar's. */
@@ -90,6 +91,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       redactor: o.redactor,
       ...(o.lock ? { lock: o.lock } : {}),
       ...(o.control ? { control: o.control } : {}),
+      ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
     });
     const code = exitCodeFor(report, o.test);
     const warning = loaded.defaultEnvWarning ? { warning: loaded.defaultEnvWarning } : {};

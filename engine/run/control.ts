@@ -7,9 +7,18 @@ export class RunControl {
   /** Why the run stops (e.g. 'SIGTERM'); undefined while it runs. */
   stopped: string | undefined;
   private partials: Array<() => RunReport> = [];
+  private listeners: Array<(reason: string) => void> = [];
 
   stop(reason: string): void {
-    this.stopped ??= reason;
+    if (this.stopped) return;
+    this.stopped = reason;
+    for (const l of this.listeners.splice(0)) l(reason);
+  }
+
+  /** Calls back once a stop is requested (at once when it already was). */
+  onStop(cb: (reason: string) => void): void {
+    if (this.stopped) cb(this.stopped);
+    else this.listeners.push(cb);
   }
 
   /** The runner registers how to report what it has done so far (one per host). */

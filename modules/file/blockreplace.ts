@@ -3,6 +3,7 @@
 // A marker line is any line that contains the marker (Salt's `marker in line`).
 
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema } from './common.js';
@@ -58,7 +59,7 @@ export function blockEdit(args: BlockreplaceArgs, text: string): string {
     return [...lines.slice(0, s + 1), block + [end, ...lines.slice(e + 1)].join('\n')].join('\n');
   }
   if (!args.append_if_not_found && !args.prepend_if_not_found)
-    throw new StateError(args.name, `markers not found: no line contains marker_start '${ms}' (set append_if_not_found or prepend_if_not_found)`);
+    throw new MissingFactError('path', args.name, args.name, `markers not found: no line contains marker_start '${ms}' (set append_if_not_found or prepend_if_not_found)`);
   const whole = `${ms}\n${block}${me}\n`;
   if (args.prepend_if_not_found) return whole + text;
   return text === '' || text.endsWith('\n') ? text + whole : `${text}\n${whole}`;

@@ -2,6 +2,7 @@
 
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { StateCtx } from '../contract.js';
 import type { Attrs } from './attrs.js';
@@ -58,7 +59,7 @@ export async function gatherPathsWithParents(host: Host, names: string[]): Promi
 export function requireParent(name: string, parent: PathFacts, makedirs: boolean | undefined, pendingRequisite?: string): void {
   if (parent.type === 'directory' || parent.type === 'symlink') return;
   if (parent.type === 'missing' && (makedirs || pendingRequisite)) return;
-  if (parent.type === 'missing') throw new StateError(name, `parent directory ${dirname(name)} does not exist (set makedirs: True)`);
+  if (parent.type === 'missing') throw new MissingFactError('path', dirname(name), name, `parent directory ${dirname(name)} does not exist (set makedirs: True)`);
   throw new StateError(name, `parent ${dirname(name)} is not a directory`);
 }
 

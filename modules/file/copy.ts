@@ -3,6 +3,7 @@
 
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Change, StateFunction } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
 import { attrProps, attrsOf, bool, ensureParent, objectSchema, requireParent, type AttrArgs } from './common.js';
@@ -34,7 +35,8 @@ export const copy: StateFunction<CopyArgs, CopyFacts> = {
     return items.map((i) => ({ path: m.get(i.args.name)!, parent: m.get(dirname(i.args.name))!, source: m.get(i.args.source)! }));
   },
   plan(args, facts, ctx) {
-    if (facts.source.type !== 'file') throw new StateError(args.name, `source ${args.source} ${facts.source.type === 'missing' ? 'does not exist' : 'is not a regular file'}`);
+    if (facts.source.type === 'missing') throw new MissingFactError('path', args.source, args.name, `source ${args.source} does not exist`);
+    if (facts.source.type !== 'file') throw new StateError(args.name, `source ${args.source} is not a regular file`);
     const attrs = args.preserve ? { mode: undefined, user: undefined, group: undefined } : attrsOf(args);
     if (facts.path.type === 'missing') {
       requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);

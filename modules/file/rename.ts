@@ -3,6 +3,7 @@
 
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../contract.js';
 import { bool, ensureParent, objectSchema, requireParent } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';
@@ -29,7 +30,7 @@ export const rename: StateFunction<RenameArgs, RenameFacts> = {
   plan(args, facts, ctx) {
     if (facts.source.type === 'missing') {
       if (facts.path.type !== 'missing') return [];
-      throw new StateError(args.name, `source ${args.source} does not exist`);
+      throw new MissingFactError('path', args.source, args.name, `source ${args.source} does not exist`);
     }
     if (facts.path.type !== 'missing' && !args.force)
       throw new StateError(args.name, `${args.name} exists and source ${args.source} too; set force: True to replace it`);

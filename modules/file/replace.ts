@@ -2,6 +2,7 @@
 // append_if_not_found / prepend_if_not_found / not_found_content.
 
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema, str } from './common.js';
@@ -66,7 +67,7 @@ export const replace: StateFunction<ReplaceArgs, TextFacts> = {
   plan(args, facts, ctx) {
     if (!facts.exists) {
       if (args.ignore_if_missing) return [];
-      throw new StateError(args.name, 'file does not exist');
+      throw new MissingFactError('path', args.name, args.name, 'file does not exist');
     }
     return textChange(args.name, facts, replaceText(args, facts.text), { show: args.show_changes !== false, view: ctx?.content });
   },

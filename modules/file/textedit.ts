@@ -3,6 +3,7 @@
 // kept unless asked otherwise).
 
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, ContentView } from '../contract.js';
 import { applyAttrs, attrChanges, isAttrChange, type Attrs } from './attrs.js';
@@ -34,7 +35,7 @@ export function planEdit(name: string, facts: TextFileFacts, edit: (text: string
   if (!facts.exists) {
     if (!o.create) {
       if (o.ignoreMissing) return [];
-      throw new StateError(name, `file not found${o.createHint ? ` (set ${o.createHint} to create it)` : ''}`);
+      throw new MissingFactError('path', name, name, `file not found${o.createHint ? ` (set ${o.createHint} to create it)` : ''}`);
     }
     requireParent(facts.real, facts.parent, false, o.pendingRequisite);
     return textChange(name, facts, edit(''), { show: o.show !== false, view: o.view });

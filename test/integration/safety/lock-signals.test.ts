@@ -65,6 +65,26 @@ describe('one run at a time per --root', () => {
     expect(f.stdout).toMatch(/create \/srv\/after/);
   }, 60_000);
 
+  it('SIGTERM while waiting for the lock: the waiting run gives up at once (exit 143), the first goes on', async () => {
+    const s = slowTree(12);
+    const first = start(s);
+    await running(s);
+    const waiting = start(s, ['--lock-timeout', '120']);
+    for (let i = 0; i < 300 && !waiting.pid; i++) await new Promise((r) => setTimeout(r, 50));
+    // wait until it says it waits
+    let said = '';
+    waiting.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+    for (let i = 0; i < 400 && !said.includes('waiting up to'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(said).toContain('waiting up to 120 s');
+    const t0 = Date.now();
+    waiting.kill('SIGTERM');
+    const w = await waiting;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(w.exitCode).toBe(143);
+    expect(w.stderr).toMatch(/stopped by SIGTERM while waiting for the run lock/);
+    expect((await first).exitCode).toBe(0);
+  }, 90_000);
+
   it('two runs on different roots do not wait for each other', async () => {
     const a = slowTree();
     const b = slowTree();

@@ -74,8 +74,12 @@ done:
     await onTarget('brine-lock-mark');
     p.kill('SIGKILL');
     await p;
+    // what a killed write leaves next to its target: the next run removes it (older than its lock)
+    await t.ssh('printf half > /srv/.brine-lock-done.brine-0123456789ab && touch -d "1 hour ago" /srv/.brine-lock-done.brine-0123456789ab; touch /srv/.keep-me');
     const next = await start(['--lock-timeout', '30']);
     expect(next.stderr).not.toContain('gave up');
+    expect(next.stderr).toContain(': removed 1 temp file(s) an interrupted run left: /srv/.brine-lock-done.brine-0123456789ab');
     expect(next.exitCode).toBe(0);
+    expect((await t.ssh('ls -A /srv')).stdout.trim().split('\n').sort()).toEqual(['.keep-me', 'brine-lock-done']);
   }, 300_000);
 });
