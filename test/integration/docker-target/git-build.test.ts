@@ -33,7 +33,8 @@ beforeAll(async () => {
   t = await startDockerTarget();
   const { target, options } = sshTarget(t);
   host = await connectSsh(target, options);
-  const tmp = (await tsh('mktemp -d /root/brine-git.XXXXXX')).trim();
+  // not under /root (0700): the suite runs git as nobody in it too
+  const tmp = (await tsh('mkdir -p /srv && mktemp -d /srv/brine-git.XXXXXX')).trim();
   env = { host, sh: tsh, tmp, rootfs: '', bindAddr: '0.0.0.0', reachAddr: t.ip, freePort: async () => 0 };
 }, 900_000);
 
@@ -126,6 +127,10 @@ ecs-web:
     const again = await push();
     expect(again.code).toBe(0);
     expect(again.results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
+    expect(await imageId()).toBe(id);
+    // git's own bookkeeping in .git/ (a fetch, a gc) is not a new source: still no rebuild
+    await tsh('cd /app/ecs && git fetch -q origin && git gc -q');
+    expect((await push()).results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
     expect(await imageId()).toBe(id);
   });
 
