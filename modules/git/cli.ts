@@ -12,6 +12,8 @@ export interface GitRunOptions {
   cwd?: string;
   timeoutMs?: number;
   readOnly?: boolean;
+  /** Repositories git may use although another user owns them (safe.directory): the checkout, a local remote. */
+  trust?: string[];
 }
 
 function env(o: GitRunOptions): Record<string, string> {
@@ -23,8 +25,10 @@ function env(o: GitRunOptions): Record<string, string> {
 
 /** Runs `git ARGS` in `dir` (when given); a non-zero exit is a result. */
 export function git(host: Host, dir: string | null, args: string[], o: GitRunOptions = {}): Promise<ExecResult> {
-  // A checkout owned by another user than the one running git is still ours to manage.
-  const pre = dir ? ['-c', `safe.directory=${dir}`, '-C', dir] : [];
+  // A checkout (or a local remote) owned by another user than the one running git is still ours
+  // to manage; -c reaches the upload-pack git runs for a local remote too.
+  const trusted = [...new Set([...(dir ? [dir] : []), ...(o.trust ?? [])])];
+  const pre = [...trusted.flatMap((d) => ['-c', `safe.directory=${d}`]), ...(dir ? ['-C', dir] : [])];
   return host.exec(['git', ...pre, ...args], { env: env(o), user: o.user, timeoutMs: o.timeoutMs ?? 600_000, readOnly: o.readOnly });
 }
 

@@ -12,10 +12,11 @@
 
 import { posix } from 'node:path';
 import { CommandError, StateError } from '../../engine/errors.js';
+import { shQuote } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
 import { git, type GitRunOptions, mustGit } from './cli.js';
-import { parseLsRemote, type ResolvedRev, resolveRev } from './remote.js';
+import { parseLsRemote, type RemoteRefs, type ResolvedRev, resolveRev } from './remote.js';
 
 export interface GitLatestArgs {
   /** The repository: a URL (https://, ssh://, git@host:path, file://) or a path on the host. */
@@ -68,8 +69,26 @@ export interface GitLatestFacts {
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 40) : null);
 
+/** The remote's directory when it is on this host (a path or file:// URL), else null. */
+export function localRemotePath(name: string): string | null {
+  if (name.startsWith('/')) return name.replace(/\/+$/, '') || '/';
+  const m = /^file:\/\/(\/.*)$/.exec(name);
+  return m ? m[1]!.replace(/\/+$/, '') : null;
+}
+
+/**
+ * A remote on this host that another user owns (a root-owned source cloned with `user:`) is read
+ * by an upload-pack that trusts it: git drops -c settings for local transports' subprocesses.
+ */
+function uploadPack(args: GitLatestArgs): string[] {
+  const local = localRemotePath(args.name);
+  if (!local) return [];
+  return ['--upload-pack', ['git', '-c', `safe.directory=${local}`, '-c', `safe.directory=${local}/.git`, 'upload-pack'].map(shQuote).join(' ')];
+}
+
 function runOpts(args: GitLatestArgs, readOnly = false): GitRunOptions {
-  return { user: args.user, identity: args.identity, readOnly };
+  const local = localRemotePath(args.name);
+  return { user: args.user, identity: args.identity, readOnly, trust: [args.target, ...(local ? [local, `${local}/.git`] : [])] };
 }
 
 /** The branch the checkout should be on; null: detached at the commit. */
@@ -84,12 +103,14 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
     target: 'missing', rev: null, wanted: null, head: null, branch: null, remoteUrl: null,
     localChanges: [], fastForward: null, shallow: false, remoteError: null,
   };
-  const ls = await git(host, null, ['ls-remote', '--symref', args.name], { ...ro, timeoutMs: 120_000 });
+  let remote: RemoteRefs = { refs: {}, headBranch: null, head: null };
+  const ls = await git(host, null, ['ls-remote', ...uploadPack(args), '--symref', args.name], { ...ro, timeoutMs: 120_000 });
   if (ls.exitCode !== 0) {
     if (ls.exitCode === 127) throw new CommandError(ls, 'git is not installed');
     facts.remoteError = ls.stderr.trim().split('\n').slice(-2).join(' | ') || `git ls-remote exited ${ls.exitCode}`;
   } else {
-    facts.rev = resolveRev(parseLsRemote(ls.stdout), args.rev ?? 'HEAD');
+    remote = parseLsRemote(ls.stdout);
+    facts.rev = resolveRev(remote, args.rev ?? 'HEAD');
     if (facts.rev && facts.rev.kind !== 'commit') facts.wanted = facts.rev.commit;
     else if (facts.rev && facts.rev.commit.length >= 40) facts.wanted = facts.rev.commit;
   }
@@ -128,8 +149,10 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
   const have = async (c: string) => (await git(host, args.target, ['cat-file', '-e', `${c}^{commit}`], ro)).exitCode === 0;
   if (!facts.wanted || !(await have(facts.wanted))) {
     if (!facts.shallow) {
-      const refspec = facts.rev.ref ? [facts.rev.ref] : ['refs/heads/*'];
-      await git(host, args.target, ['fetch', '--quiet', '--no-write-fetch-head', '--no-tags', args.name, ...refspec], { ...ro, timeoutMs: 600_000 });
+      const refspec = facts.rev.ref ? [facts.rev.ref] : Object.keys(remote.refs).filter((r) => r.startsWith('refs/heads/'));
+      if (refspec.length) {
+        await git(host, args.target, ['fetch', ...uploadPack(args), '--quiet', '--no-write-fetch-head', '--no-tags', args.name, ...refspec], { ...ro, timeoutMs: 600_000 });
+      }
     }
   }
   if (facts.rev.kind === 'commit') {
@@ -199,7 +222,9 @@ async function clone(host: Host, args: GitLatestArgs, f: GitLatestFacts): Promis
   const o = runOpts(args);
   if (f.target === 'other' || f.target === 'missing') await host.remove(args.target, { recursive: true });
   await host.mkdir(posix.dirname(args.target), { recursive: true });
-  const argv = ['clone', '--quiet', '--origin', args.remote ?? 'origin'];
+  const argv = ['clone', '--quiet', ...uploadPack(args), '--origin', args.remote ?? 'origin'];
+  // a path remote through upload-pack too (not hard links), so it may belong to another user
+  if (localRemotePath(args.name)) argv.push('--no-local');
   if (args.depth) argv.push('--depth', String(args.depth));
   if (args.fetch_tags === false) argv.push('--no-tags');
   if (f.rev!.kind === 'branch' || f.rev!.kind === 'tag') argv.push('--branch', f.rev!.ref!.replace(/^refs\/(heads|tags)\//, ''));
@@ -217,7 +242,7 @@ async function applyLatest(host: Host, changes: Change[], ctx: { args: GitLatest
   } else {
     if (f.remoteUrl === null) await mustGit(host, args.target, ['remote', 'add', remoteName, args.name], o, 'git remote add');
     else if (f.remoteUrl !== args.name) await mustGit(host, args.target, ['remote', 'set-url', remoteName, args.name], o, 'git remote set-url');
-    const fetch = ['fetch', '--quiet', remoteName];
+    const fetch = ['fetch', '--quiet', ...uploadPack(args), remoteName];
     if (args.depth) fetch.push('--depth', String(args.depth));
     fetch.push(args.fetch_tags === false ? '--no-tags' : '--tags');
     // the rev's own ref too (a tag when tags are off, a branch outside the default refspec)

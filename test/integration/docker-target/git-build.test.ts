@@ -3,7 +3,7 @@
 // on the git state, through `brine push`: the first push clones, builds and runs the container;
 // a second push changes nothing (no rebuild); a new commit rebuilds and the container follows;
 // a commit that breaks the build fails the image state saying the previous image is kept, and the
-// container keeps running it; the fix builds again.
+// container keeps running it; the fix builds again. Last, an ssh remote read with `identity`.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh, type SshHost } from '../../../engine/host/ssh.js';
+import { lookupFunction } from '../../../modules/index.js';
+import { checkApply, plan } from '../../support/checkapply.js';
 import { type DockerTarget, importBusybox, startDockerTarget } from '../../harness/docker-target.js';
 import { sshTarget } from '../../harness/nspawn.js';
 import { gitLatestSuite, type GitRepo, makeRepo } from '../docker/git-suite.js';
@@ -33,7 +35,8 @@ beforeAll(async () => {
   t = await startDockerTarget();
   const { target, options } = sshTarget(t);
   host = await connectSsh(target, options);
-  const tmp = (await tsh('mktemp -d /root/brine-git.XXXXXX')).trim();
+  // not under /root (0700): the suite runs git as nobody in it too
+  const tmp = (await tsh('mkdir -p /srv && mktemp -d /srv/brine-git.XXXXXX')).trim();
   env = { host, sh: tsh, tmp, rootfs: '', bindAddr: '0.0.0.0', reachAddr: t.ip, freePort: async () => 0 };
 }, 900_000);
 
@@ -127,6 +130,10 @@ ecs-web:
     expect(again.code).toBe(0);
     expect(again.results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
     expect(await imageId()).toBe(id);
+    // git's own bookkeeping in .git/ (a fetch, a gc) is not a new source: still no rebuild
+    await tsh('cd /app/ecs && git fetch -q origin && git gc -q');
+    expect((await push()).results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
+    expect(await imageId()).toBe(id);
   });
 
   it('a new commit: the dry run names the revision and the rebuild; the push rebuilds and the container follows', async () => {
@@ -175,5 +182,25 @@ ecs-web:
     expect(fixed.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
     expect(await imageId()).not.toBe(id);
     expect(await web()).toBe('v3');
+  });
+});
+
+describe('git.latest over ssh with an identity', () => {
+  it('clones from an ssh remote with the key `identity` names; without it the remote cannot be read', async () => {
+    const latest = lookupFunction('git', 'latest')!;
+    // a key only brine's state names, authorized for root; sshd's host key known to root's ssh
+    await tsh(`set -e; rm -f /root/gitkey*; ssh-keygen -q -t ed25519 -N '' -f /root/gitkey
+      cat /root/gitkey.pub >> /root/.ssh/authorized_keys
+      ssh-keyscan -t ed25519 127.0.0.1 2>/dev/null >> /root/.ssh/known_hosts`);
+    const repo = await makeRepo(env, '/srv/idrepo');
+    const args = { name: `ssh://root@127.0.0.1${repo.src}`, target: '/srv/idclone' };
+    await expect(plan(host, latest, args)).rejects.toThrow(/cannot read the remote ssh:\/\/root@127\.0\.0\.1/);
+    const r = await checkApply(host, latest, { ...args, identity: '/root/gitkey' });
+    expect(r.planned).toEqual([
+      { op: 'create', target: '/srv/idclone', after: `clone of ${args.name}` },
+      { op: 'update', target: 'revision', before: null, after: await repo.head(repo.work) },
+    ]);
+    expect(r.replanned).toEqual([]);
+    expect((await tsh('cat /srv/idclone/README')).trim()).toBe('one');
   });
 });

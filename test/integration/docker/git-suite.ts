@@ -149,6 +149,25 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     expect(await repo.head(`${tmp}/shallow`)).toBe(f);
   });
 
+  it('runs git as another user: it owns the checkout of a remote root owns; a commit rev is found on the remote', async () => {
+    const { host, sh, tmp } = e();
+    await sh(`chmod 755 ${tmp} && mkdir -p ${tmp}/nobody && chown nobody ${tmp}/nobody`);
+    const first = (await sh(`git -C ${repo.work} rev-list --max-parents=0 HEAD`)).trim();
+    const args = { name: repo.src, target: `${tmp}/nobody/app`, user: 'nobody', rev: first };
+    const r = await checkApply(host, latest, args);
+    expect(r.planned).toEqual([
+      { op: 'create', target: `${tmp}/nobody/app`, after: `clone of ${repo.src}` },
+      { op: 'update', target: 'revision', before: null, after: first },
+    ]);
+    expect(r.replanned).toEqual([]);
+    expect((await sh(`stat -c %U ${tmp}/nobody/app/README; git -C ${tmp}/nobody/app -c safe.directory='*' rev-parse HEAD`)).trim()).toBe(`nobody\n${first}`);
+    // an abbreviated commit that is not in the checkout yet is fetched from the remote's branches
+    const main = await repo.head(repo.work);
+    const abbrev = { ...args, rev: main.slice(0, 12) };
+    expect(await plan(host, latest, abbrev)).toEqual([{ op: 'update', target: 'revision', before: first, after: main }]);
+    expect((await checkApply(host, latest, abbrev)).replanned).toEqual([]);
+  });
+
   it('a target that is not a checkout needs force_clone; an unknown rev fails naming it', async () => {
     const { host, sh, tmp } = e();
     await sh(`mkdir -p ${tmp}/notrepo && echo x > ${tmp}/notrepo/file`);

@@ -2,7 +2,7 @@
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { lookupFunction } from '../../../modules/index.js';
-import { type GitLatestArgs, type GitLatestFacts, planLatest } from '../../../modules/git/latest.js';
+import { type GitLatestArgs, type GitLatestFacts, localRemotePath, planLatest } from '../../../modules/git/latest.js';
 import { parseLsRemote, resolveRev } from '../../../modules/git/remote.js';
 
 const A = 'a'.repeat(40);
@@ -120,6 +120,13 @@ describe('git.latest plan', () => {
     expect(() => planLatest(base, repo({ remoteError: "fatal: '/srv/src.git' does not appear to be a git repository" }))).toThrow(/cannot read the remote/);
     const commit = { kind: 'commit' as const, commit: '1234abcd', ref: null, branch: null };
     expect(() => planLatest({ ...base, rev: '1234abcd' }, repo({ rev: commit, wanted: null }))).toThrow(/commit 1234abcd was not found/);
+  });
+
+  it('knows which remotes are directories on the host', () => {
+    expect(localRemotePath('/srv/src.git/')).toBe('/srv/src.git');
+    expect(localRemotePath('file:///srv/src.git')).toBe('/srv/src.git');
+    expect(localRemotePath('https://example.org/x.git')).toBeNull();
+    expect(localRemotePath('git@example.org:x.git')).toBeNull();
   });
 
   it('schema: name and absolute target required; Salt argument names', () => {
