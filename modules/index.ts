@@ -4,6 +4,7 @@ import type { StateFunction, StateModule } from './contract.js';
 import { modules as cmd } from './cmd/index.js';
 import { modules as docker } from './docker/index.js';
 import { modules as file } from './file/index.js';
+import { modules as git } from './git/index.js';
 import { modules as pkg } from './pkg/index.js';
 import { modules as postgres } from './postgres/index.js';
 import { modules as service } from './service/index.js';
@@ -21,6 +22,7 @@ export const registry: Record<string, StateModule> = {
   ...system,
   ...docker,
   ...postgres,
+  ...git,
 };
 
 export function lookupFunction(module: string, fun: string): StateFunction | undefined {

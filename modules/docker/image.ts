@@ -2,7 +2,8 @@
 // directory (`build`), loaded from a `docker save` archive (`load`) or imported from a rootfs tar
 // or directory (`import`); with no source it is pulled. `force` remakes the image whenever its
 // source changed since it was made (the fingerprint is kept in the image's `brine.source-hash`
-// label; a loaded archive is compared by image ID).
+// label; a loaded archive is compared by image ID). `watch` makes the image again (Salt's
+// mod_watch). A failed build moves no tag: the state fails saying the previous image is kept.
 
 import { isAbsolute, join } from 'node:path';
 import { CommandError, StateError } from '../../engine/errors.js';
@@ -114,7 +115,14 @@ async function applyPresent(host: Host, _changes: Change[], ctx: StateCtx<ImageP
     if (df) argv.push('-f', df);
     for (const [k, v] of Object.entries(toMap(args.buildargs))) argv.push('--build-arg', `${k}=${v}`);
     argv.push(args.build!);
-    await docker(host, argv, {}, `docker build of ${args.name} failed`);
+    const r = await host.exec(['docker', ...argv], { timeoutMs: 1_800_000 });
+    if (r.exitCode !== 0) {
+      // `docker build -t` moves the tag only on success: the previous image (and every container
+      // running it) stays as it was
+      const kept = facts.id ? `the previous image ${facts.id.slice(7, 19)} is kept` : 'there is no previous image';
+      const why = r.stderr.trim().split('\n').slice(-3).join(' | ');
+      throw new StateError(args.name, `docker build of ${args.build} failed, ${kept}${why ? `: ${why}` : ''}`);
+    }
   } else if (kind === 'import') {
     const changes = [label, ...(args.changes ?? [])].flatMap((c) => ['-c', c]);
     const st = await host.stat(args.import!);
@@ -150,6 +158,13 @@ export const present: StateFunction<ImagePresentArgs, ImageFacts> = {
   gather: (host, args) => gatherPresent(host, args),
   plan: (args, facts) => planPresent(args, facts),
   apply: applyPresent,
+  // watch (Salt's mod_watch): make the image again from its source (pull, build, import, load)
+  async refresh(host, args, ctx) {
+    const facts = await gatherPresent(host, args);
+    if (sourceKind(args) !== 'pull' && facts.source === null) throw new StateError(args.name, `${sourceKind(args)} source ${facts.sourcePath ?? ''} does not exist`);
+    await applyPresent(host, [], { ...ctx, facts });
+  },
+  refreshVerb: (args) => (sourceKind(args) === 'build' ? 'rebuild' : sourceKind(args)),
 };
 
 export interface ImageAbsentArgs {

@@ -1,6 +1,7 @@
 // Fingerprints of an image's source, computed on the host (the context never travels back):
 // a build context or import directory hashes every entry's type, mode, path, link target and
-// contents; a file hashes its bytes. The image records the fingerprint as a label, so a later run
+// contents (a git checkout's own .git/ left out: a fetch or a branch move that changes no file is
+// not a new source); a file hashes its bytes. The image records the fingerprint as a label, so a later run
 // knows whether the source changed since the image was made.
 
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ export const SOURCE_LABEL = 'brine.source-hash';
 
 const DIR_HASH = [
   'cd "$1" || exit 3',
-  '{ find . -printf "%y %m %p %l\\n" | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum | cut -d" " -f1',
+  '{ find . -path ./.git -prune -o -printf "%y %m %p %l\\n" | LC_ALL=C sort; find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum | cut -d" " -f1',
 ].join('\n');
 
 /** sha256 of a directory tree on the host, or null when it is not a directory. */

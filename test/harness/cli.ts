@@ -1,7 +1,9 @@
 // Booted Debian 12 targets by hand: `npx tsx test/harness/cli.ts up [N]` starts N targets, prints
-// how to reach them and keeps running until Ctrl-C or `down`; `down` stops every `up` still running.
+// how to reach them and keeps running until Ctrl-C or `down`; `up-docker` starts one docker-capable
+// target (test/harness/docker-target.ts); `down` stops every `up` still running.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startDockerTarget, stopAllDockerTargets } from './docker-target.js';
 import { RUN_DIR, startTargets, stopAll } from './nspawn.js';
 
 const UPS = join(RUN_DIR, '..', 'cli-up');
@@ -20,6 +22,26 @@ async function up(n: number): Promise<void> {
   process.stdout.write(`${n} target(s) up; Ctrl-C or \`npx tsx test/harness/cli.ts down\` stops them\n`);
   const done = async () => {
     await stopAll();
+    rmSync(mark, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGINT', done);
+  process.on('SIGTERM', done);
+  setInterval(() => {}, 1 << 30);
+}
+
+async function upDocker(): Promise<void> {
+  const t = await startDockerTarget();
+  mkdirSync(UPS, { recursive: true });
+  const mark = join(UPS, String(process.pid));
+  writeFileSync(mark, JSON.stringify([{ name: t.name, ip: t.ip }]));
+  process.stdout.write(
+    `${t.name}  ssh -i ${t.keyPath} -o UserKnownHostsFile=${t.knownHostsPath} root@${t.ip}` +
+      `  (brine push -i ${t.keyPath} --known-hosts ${t.knownHostsPath} root@${t.ip}; rootfs ${t.rootfs})\n` +
+      'docker target up; Ctrl-C or `npx tsx test/harness/cli.ts down` stops it\n',
+  );
+  const done = async () => {
+    await stopAllDockerTargets();
     rmSync(mark, { force: true });
     process.exit(0);
   };
@@ -47,9 +69,14 @@ if (cmd === 'up') {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   });
+} else if (cmd === 'up-docker') {
+  upDocker().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  });
 } else if (cmd === 'down') {
   down();
 } else {
-  process.stderr.write('usage: tsx test/harness/cli.ts up [N] | down\n');
+  process.stderr.write('usage: tsx test/harness/cli.ts up [N] | up-docker | down\n');
   process.exit(3);
 }

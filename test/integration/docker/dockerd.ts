@@ -1,7 +1,7 @@
 // The real Docker Engine the docker tests drive: started in the background when it is not up
 // (and left running: other tests may use it), plus a busybox root filesystem to make images from
 // local files (no registry is reachable).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,4 +68,14 @@ export async function httpGet(url: string, tries = 30): Promise<string> {
 
 export function sh(cmd: string): string {
   return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', timeout: 120_000 });
+}
+
+/** sh -c CMD on this machine; stdout; rejects on a non-zero exit. */
+export function shAsync(cmd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('sh', ['-c', cmd], { encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd}: ${stderr.trim() || err.message}`));
+      else resolve(stdout);
+    });
+  });
 }

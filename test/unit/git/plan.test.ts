@@ -1,0 +1,141 @@
+// git.latest as data: ls-remote parsing, rev resolution, and plan (args + facts -> changes).
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { lookupFunction } from '../../../modules/index.js';
+import { type GitLatestArgs, type GitLatestFacts, localRemotePath, planLatest } from '../../../modules/git/latest.js';
+import { parseLsRemote, resolveRev } from '../../../modules/git/remote.js';
+
+const A = 'a'.repeat(40);
+const B = 'b'.repeat(40);
+const C = 'c'.repeat(40);
+const T = 'd'.repeat(40);
+
+const LS = [
+  'ref: refs/heads/main\tHEAD',
+  `${A}\tHEAD`,
+  `${A}\trefs/heads/main`,
+  `${B}\trefs/heads/dev`,
+  `${C}\trefs/tags/v1`,
+  `${T}\trefs/tags/v1^{}`,
+  `${B}\trefs/tags/light`,
+].join('\n');
+
+describe('ls-remote and revs', () => {
+  const remote = parseLsRemote(LS);
+
+  it('parses refs, the default branch and peels annotated tags', () => {
+    expect(remote.headBranch).toBe('main');
+    expect(remote.head).toBe(A);
+    expect(remote.refs).toEqual({ 'refs/heads/main': A, 'refs/heads/dev': B, 'refs/tags/v1': T, 'refs/tags/light': B });
+  });
+
+  it('resolves HEAD, branches, tags and commits', () => {
+    expect(resolveRev(remote, 'HEAD')).toEqual({ kind: 'head', commit: A, ref: 'refs/heads/main', branch: 'main' });
+    expect(resolveRev(remote, 'dev')).toEqual({ kind: 'branch', commit: B, ref: 'refs/heads/dev', branch: 'dev' });
+    expect(resolveRev(remote, 'refs/heads/dev')).toEqual({ kind: 'branch', commit: B, ref: 'refs/heads/dev', branch: 'dev' });
+    expect(resolveRev(remote, 'v1')).toEqual({ kind: 'tag', commit: T, ref: 'refs/tags/v1', branch: null });
+    expect(resolveRev(remote, '1234abcd')).toEqual({ kind: 'commit', commit: '1234abcd', ref: null, branch: null });
+    expect(resolveRev(remote, 'nope')).toBeNull();
+    expect(resolveRev(parseLsRemote(''), 'HEAD')).toBeNull();
+  });
+});
+
+const base: GitLatestArgs = { name: '/srv/src.git', target: '/app/ecs' };
+
+function repo(over: Partial<GitLatestFacts> = {}): GitLatestFacts {
+  return {
+    target: 'repo',
+    rev: { kind: 'head', commit: A, ref: 'refs/heads/main', branch: 'main' },
+    wanted: A,
+    head: A,
+    branch: 'main',
+    remoteUrl: '/srv/src.git',
+    localChanges: [],
+    fastForward: true,
+    shallow: false,
+    remoteError: null,
+    ...over,
+  };
+}
+
+describe('git.latest plan', () => {
+  it('a checkout at the wanted commit on the wanted branch plans nothing', () => {
+    expect(planLatest(base, repo())).toEqual([]);
+  });
+
+  it('a missing target is cloned: the clone and revision {old: null, new}', () => {
+    expect(planLatest(base, repo({ target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }))).toEqual([
+      { op: 'create', target: '/app/ecs', after: 'clone of /srv/src.git' },
+      { op: 'update', target: 'revision', before: null, after: A },
+    ]);
+  });
+
+  it('a new commit on the remote is a revision change (fast-forward)', () => {
+    expect(planLatest(base, repo({ head: B }))).toEqual([{ op: 'update', target: 'revision', before: B, after: A }]);
+  });
+
+  it('a non-fast-forward needs force_reset, then it is a revision change and a forced update', () => {
+    expect(() => planLatest(base, repo({ head: B, fastForward: false }))).toThrow(/not a fast-forward; set force_reset: True/);
+    expect(planLatest({ ...base, force_reset: true }, repo({ head: B, fastForward: false }))).toEqual([
+      { op: 'update', target: 'revision', before: B, after: A },
+      { op: 'update', target: 'forced update', before: undefined, after: 'hard reset' },
+    ]);
+  });
+
+  it('uncommitted changes block an update unless force_reset; up to date they are kept, or reset with force_reset', () => {
+    expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(/uncommitted changes \(Dockerfile\).*force_reset: True/);
+    expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
+    expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
+    expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
+      { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+    ]);
+    expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] }))).toEqual([
+      { op: 'update', target: 'revision', before: B, after: A },
+      { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+    ]);
+  });
+
+  it('a target that is not a checkout needs force_clone', () => {
+    expect(() => planLatest(base, repo({ target: 'other', head: null }))).toThrow(/not a checkout of \/srv\/src\.git; set force_clone: True/);
+    expect(planLatest({ ...base, force_clone: true }, repo({ target: 'other', head: null }))[0]).toEqual({ op: 'update', target: '/app/ecs', after: 'clone of /srv/src.git' });
+  });
+
+  it('a changed remote URL, another branch, a tag (detached)', () => {
+    expect(planLatest(base, repo({ remoteUrl: '/old/src.git' }))).toEqual([{ op: 'update', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' }]);
+    const dev = { kind: 'branch' as const, commit: B, ref: 'refs/heads/dev', branch: 'dev' };
+    expect(planLatest({ ...base, rev: 'dev' }, repo({ rev: dev, wanted: B }))).toEqual([
+      { op: 'update', target: 'revision', before: A, after: B },
+      { op: 'update', target: 'branch', before: 'main', after: 'dev' },
+    ]);
+    const tag = { kind: 'tag' as const, commit: T, ref: 'refs/tags/v1', branch: null };
+    expect(planLatest({ ...base, rev: 'v1' }, repo({ rev: tag, wanted: T }))).toEqual([
+      { op: 'update', target: 'revision', before: A, after: T },
+      { op: 'update', target: 'branch', before: 'main', after: `detached at ${T.slice(0, 12)}` },
+    ]);
+    expect(planLatest({ ...base, rev: 'v1' }, repo({ rev: tag, wanted: T, head: T, branch: null }))).toEqual([]);
+  });
+
+  it('an unknown rev or an unreadable remote fails with the reason', () => {
+    expect(() => planLatest({ ...base, rev: 'nope' }, repo({ rev: null }))).toThrow(/rev nope was not found in \/srv\/src\.git/);
+    expect(() => planLatest(base, repo({ remoteError: "fatal: '/srv/src.git' does not appear to be a git repository" }))).toThrow(/cannot read the remote/);
+    const commit = { kind: 'commit' as const, commit: '1234abcd', ref: null, branch: null };
+    expect(() => planLatest({ ...base, rev: '1234abcd' }, repo({ rev: commit, wanted: null }))).toThrow(/commit 1234abcd was not found/);
+  });
+
+  it('knows which remotes are directories on the host', () => {
+    expect(localRemotePath('/srv/src.git/')).toBe('/srv/src.git');
+    expect(localRemotePath('file:///srv/src.git')).toBe('/srv/src.git');
+    expect(localRemotePath('https://example.org/x.git')).toBeNull();
+    expect(localRemotePath('git@example.org:x.git')).toBeNull();
+  });
+
+  it('schema: name and absolute target required; Salt argument names', () => {
+    const fn = lookupFunction('git', 'latest')!;
+    const ajv = new Ajv({ allErrors: true });
+    expect(ajv.validate(fn.schema, { name: 'https://example.org/x.git', target: '/app/x', rev: 'main', force_reset: 'remote-changes', depth: 1, identity: ['/root/.ssh/id'], fetch_tags: false })).toBe(true);
+    expect(ajv.validate(fn.schema, { name: 'x', target: 'relative' })).toBe(false);
+    expect(ajv.validate(fn.schema, { name: 'x' })).toBe(false);
+    expect(ajv.validate(fn.schema, { name: 'x', target: '/a', force_reset: 'yes' })).toBe(false);
+    expect(ajv.validate(fn.schema, { name: 'x', target: '/a', revision: 'main' })).toBe(false);
+  });
+});
