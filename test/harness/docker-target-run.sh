@@ -23,7 +23,7 @@ trap 'stop=1; [ -n "$NSPID" ] && kill -TERM "$NSPID" 2>/dev/null' TERM INT   # n
 while :; do
   echo "$(date +%s.%N)" >> "$STATE/boots"
   systemd-nspawn -b -D "$ROOT" -M "$NAME" --register=no --keep-unit \
-    --private-network --network-veth --capability=all \
+    --private-network --network-veth --capability=all --drop-capability=CAP_SYS_TIME \
     --system-call-filter='add_key keyctl bpf' --console=read-only \
     --bind="$STATE/var-lib-docker:/var/lib/docker" --bind="$STATE/var-lib-containerd:/var/lib/containerd" &
   NSPID=$!
