@@ -144,7 +144,8 @@ export async function prepareHost(o: {
   const exec = execSession(o.host);
   const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv, allowDefaultEnv: o.allowDefaultEnv, exec });
   for (const s of loaded.secrets) o.redactor.add(s);
-  const modeWarning = await envModeWarning(o.host, o.envFile, loaded.envSource);
+  // the public default env's secrets are in git: who may read the file does not matter
+  const modeWarning = loaded.defaultEnvWarning ? undefined : await envModeWarning(o.host, o.envFile, loaded.envSource);
   const warnings = [...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []), ...(modeWarning ? [modeWarning] : [])];
   return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec };
 }

@@ -51,8 +51,8 @@ describe('a template cannot run code on the controller', () => {
     const s = scratch({ 'top.sls': TOP, 'a.sls': 'x:\n  test.nop: []\n' }, { 'top.sls': PILLAR_TOP });
     const marker = join(s.dir, 'PWNED');
     s.write('pillar/p.sls', `a: 1\nb: {{ ''['constructor']['constructor'](${code(marker)})() }}\n`);
-    expectUserError(await brine(s, ['highstate', '--test']), /^brine: p\.sls:2: access to 'constructor' is not allowed/m);
-    expectUserError(await brine(s, ['show', 'pillar'], ['--states', s.states, '--pillar', s.pillar, '--env', s.env]), /^brine: p\.sls:2: /m);
+    expectUserError(await brine(s, ['highstate', '--test']), /^brine: pillar file p\.sls:2: access to 'constructor' is not allowed/m);
+    expectUserError(await brine(s, ['show', 'pillar'], ['--states', s.states, '--pillar', s.pillar, '--env', s.env]), /^brine: pillar file p\.sls:2: /m);
     expect(existsSync(marker)).toBe(false);
   }, 120_000);
 
@@ -131,7 +131,7 @@ describe('bad input: exit 3 with file:line, never an internal error', () => {
 
   it('a pillar YAML error names its line', async () => {
     const s = scratch({ 'top.sls': TOP, 'a.sls': 'x:\n  test.nop: []\n' }, { 'top.sls': PILLAR_TOP, 'p.sls': 'a: 1\nb: [\nc: 2\n' });
-    expectUserError(await brine(s, ['highstate', '--test']), /^brine: p\.sls:\d+: invalid YAML/m);
+    expectUserError(await brine(s, ['highstate', '--test']), /^brine: pillar file p\.sls:\d+: invalid YAML/m);
   }, 60_000);
 });
 
