@@ -169,6 +169,11 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
 /** The changes, Salt's way: clone, remote URL, revision {old, new}, branch, forced update. */
 export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
   const rev = args.rev ?? 'HEAD';
+  // No checkout yet and the remote does not answer now (no network on a reviewer's machine): the
+  // clone is still the plan, and says so; the real run's clone then fails with git's reason.
+  if (f.remoteError && f.target === 'missing') {
+    return [{ op: 'create', target: args.target, after: `clone of ${args.name} (the remote cannot be read now: ${f.remoteError})` }];
+  }
   if (f.remoteError) throw new StateError(args.target, `cannot read the remote ${args.name}: ${f.remoteError}`);
   if (!f.rev) throw new StateError(args.target, `rev ${rev} was not found in ${args.name}`);
   const want = f.wanted ?? f.rev.commit;

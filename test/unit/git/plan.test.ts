@@ -138,4 +138,11 @@ describe('git.latest plan', () => {
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', force_reset: 'yes' })).toBe(false);
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', revision: 'main' })).toBe(false);
   });
+  it('no checkout and a remote that cannot be read: the clone is planned and says why it is unverified; with a checkout it fails', () => {
+    const down = { remoteError: 'Could not resolve host: example.org', rev: null, wanted: null };
+    expect(planLatest(base, repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }))).toEqual([
+      { op: 'create', target: base.target, after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)` },
+    ]);
+    expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
+  });
 });
