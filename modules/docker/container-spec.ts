@@ -3,6 +3,7 @@
 // and drift means the container is re-created.
 
 import { toMap } from './cli.js';
+import { splitCommand } from '../../engine/shell-words.js';
 
 /** The fields brine manages, normalized so that equal configurations compare equal. */
 export interface ContainerSpec {
@@ -47,41 +48,6 @@ export interface ImageDefaults {
   entrypoint: string[] | null;
   env: string[];
   labels: Record<string, string>;
-}
-
-/** Splits a command line the way a POSIX shell splits words (quotes and backslashes; no expansion). */
-export function splitCommand(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = null;
-      else cur += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = null;
-      else if (c === '\\' && i + 1 < s.length && '"\\$`'.includes(s[i + 1]!)) cur += s[++i];
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated ${quote} quote in command: ${s}`);
-  if (inWord) out.push(cur);
-  return out;
 }
 
 /** `80`, `8080:80`, `127.0.0.1:8080:80/udp`, `127.0.0.1::80` -> `IP:HOSTPORT:PORT/proto`. */

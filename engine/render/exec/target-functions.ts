@@ -4,6 +4,7 @@
 // `kind: 'read'` only reads. `placeholder` stands in while a render round collects calls.
 import type { Host } from '../../host/host.js';
 import { TemplateFault } from '../pyvalue.js';
+import { splitCommand } from '../../shell-words.js';
 
 export type Args = unknown[];
 
@@ -24,34 +25,11 @@ const CMD_IGNORED = ['group', 'output_encoding', 'output_loglevel', 'log_callbac
 
 /** Python's shlex.split, enough for python_shell=False commands. */
 function shlexSplit(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let q: string | null = null;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (q) {
-      if (c === q) q = null;
-      else if (c === '\\' && q === '"' && i + 1 < s.length) cur += s[++i];
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      q = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
+  try {
+    return splitCommand(s);
+  } catch {
+    throw new TemplateFault(`cmd: unbalanced quote in ${JSON.stringify(s)}`);
   }
-  if (q) throw new TemplateFault(`cmd: unbalanced quote in ${JSON.stringify(s)}`);
-  if (inWord) out.push(cur);
-  return out;
 }
 
 interface CmdResult {
