@@ -1,6 +1,7 @@
 // alternatives.install / alternatives.set / alternatives.remove: Debian's update-alternatives, as
 // Salt's alternatives states drive it (install registers a path with a priority, set selects it).
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
 
@@ -50,7 +51,7 @@ type Facts = Awaited<ReturnType<typeof query>>;
 export function planInstall(a: AltArgs, f: Facts): Change[] {
   const have = f.alternatives.find((x) => x.path === a.path);
   const changes: Change[] = [];
-  if (!f.pathExists) throw new StateError(a.name, `alternative ${a.path} does not exist`);
+  if (!f.pathExists) throw new MissingFactError('path', a.path, a.name, `alternative ${a.path} does not exist`);
   if (!have) changes.push({ op: 'create', target: `${a.name}: ${a.path}`, after: { link: a.link, priority: a.priority } });
   else if (have.priority !== a.priority) changes.push({ op: 'update', target: `${a.name}: ${a.path}`, before: { priority: have.priority }, after: { priority: a.priority } });
   if (have && f.link && f.link !== a.link) changes.push({ op: 'update', target: `${a.name} (link)`, before: f.link, after: a.link });

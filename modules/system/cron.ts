@@ -3,6 +3,7 @@
 // own jobs again.
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
 import { type CronJob, parseCrontab, renderCrontab, withJob } from './cron-tab.js';
@@ -78,7 +79,9 @@ async function gather(host: Host, a: CronArgs): Promise<CronFacts> {
   const r = await host.exec(['crontab', '-l', '-u', user], { env: { LC_ALL: 'C' }, readOnly: true });
   if (r.exitCode === 0) return { text: r.stdout.endsWith('\n') || !r.stdout ? r.stdout : `${r.stdout}\n` };
   if (/no crontab for/.test(r.stderr)) return { text: '' };
-  throw new StateError(a.name, `crontab -l -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}${r.exitCode === 127 ? ' (is cron installed?)' : ''}`);
+  // no crontab command yet: a pending pkg state may install cron (a dry run defers to it)
+  if (r.exitCode === 127) throw new MissingFactError('package', 'cron', a.name, `crontab -l -u ${user} failed: crontab is not installed (is cron installed?)`);
+  throw new StateError(a.name, `crontab -l -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 
 function fn(absent: boolean): StateFunction<CronArgs, CronFacts> {
