@@ -166,12 +166,16 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
   return facts;
 }
 
+/** git's words for a remote host it cannot reach (DNS, routing, nothing listening, timeouts). */
+const UNREACHABLE = /Could not resolve host|Could not resolve hostname|Network is unreachable|No route to host|Connection refused|Connection timed out|Failed to connect/i;
+
 /** The changes, Salt's way: clone, remote URL, revision {old, new}, branch, forced update. */
 export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
   const rev = args.rev ?? 'HEAD';
-  // No checkout yet and the remote does not answer now (no network on a reviewer's machine): the
-  // clone is still the plan, and says so; the real run's clone then fails with git's reason.
-  if (f.remoteError && f.target === 'missing') {
+  // No checkout yet and the remote's host cannot be reached now (no network on a reviewer's
+  // machine): the clone is still the plan, and says so; the real run's clone then fails with git's
+  // reason. A remote that answers and refuses (auth, no such repository) fails here already.
+  if (f.remoteError && f.target === 'missing' && UNREACHABLE.test(f.remoteError)) {
     return [{ op: 'create', target: args.target, after: `clone of ${args.name} (the remote cannot be read now: ${f.remoteError})` }];
   }
   if (f.remoteError) throw new StateError(args.target, `cannot read the remote ${args.name}: ${f.remoteError}`);

@@ -144,5 +144,7 @@ describe('git.latest plan', () => {
       { op: 'create', target: base.target, after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)` },
     ]);
     expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
+    const denied = { ...down, remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.' };
+    expect(() => planLatest(base, repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }))).toThrow(/cannot read the remote .*Permission denied/);
   });
 });
