@@ -8,6 +8,7 @@ import { basename, isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CommandError, StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../contract.js';
 import { docker, inspect } from './cli.js';
@@ -40,6 +41,8 @@ export interface ComposeFacts {
   project: string;
   /** Why `config` failed, or null. */
   configError: string | null;
+  /** The project directory or compose file that does not exist yet (a pending state may write it). */
+  missing?: string;
   /** Service name -> config hash computed now (empty when config failed or for down). */
   services: Record<string, string>;
   /** Service name -> ID of the image its `image:` names now (null: not present). */
@@ -104,7 +107,7 @@ async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
   const project = projectName(args);
   const dir = await host.stat(args.name);
   if (dir?.type !== 'directory') {
-    return { project, configError: `project directory ${args.name} does not exist`, services: {}, images: {}, ...(await readProject(host, project)) };
+    return { project, configError: `project directory ${args.name} does not exist`, missing: args.name, services: {}, images: {}, ...(await readProject(host, project)) };
   }
   const [cfg, hashes, live] = await Promise.all([
     compose(host, args, ['config']),
@@ -113,7 +116,8 @@ async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
   ]);
   if (cfg.exitCode !== 0 || hashes.exitCode !== 0) {
     const err = (cfg.exitCode !== 0 ? cfg : hashes).stderr.trim().split('\n').slice(-3).join(' | ');
-    return { project, configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`, services: {}, images: {}, ...live };
+    const noFile = /Can't find a suitable configuration file|no configuration file provided/i.test(err);
+    return { project, configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`, ...(noFile ? { missing: join(args.name, 'docker-compose.yml') } : {}), services: {}, images: {}, ...live };
   }
   // Compose re-creates a container whose image changed under the same name; so does the plan.
   const declared = (parseYaml(cfg.stdout) as { services?: Record<string, { image?: string }> } | null)?.services ?? {};
@@ -131,6 +135,7 @@ async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
 }
 
 export function planUp(args: ComposeArgs, f: ComposeFacts): Change[] {
+  if (f.missing) throw new MissingFactError('path', f.missing, args.name, `compose config is invalid: ${f.configError}`);
   if (f.configError) throw new StateError(args.name, `compose config is invalid: ${f.configError}`);
   const changes: Change[] = [];
   for (const [service, hash] of Object.entries(f.services)) {
