@@ -1,7 +1,7 @@
 // cmd.script: a script from the state tree (salt://, optionally a jinja template) copied to a
 // private temp file on the host, run with args (through `shell`, default sh), then removed.
 
-import type { StateFunction } from '../contract.js';
+import type { StateCtx, StateFunction } from '../contract.js';
 import { StateError } from '../../engine/errors.js';
 import { shQuote } from '../../engine/host/exec.js';
 import { runCommand } from './run.js';
@@ -27,6 +27,13 @@ const schema = {
   },
 };
 
+async function scriptBody(args: ScriptArgs, ctx: StateCtx<ScriptArgs>): Promise<string> {
+  const source = args.source ?? args.name;
+  if (!source.startsWith('salt://') && !source.startsWith('/')) throw new StateError(ctx.id, `source '${source}' must be salt:// or an absolute path`);
+  const body = (await ctx.readSource(source)).toString('utf8');
+  return args.template ? ctx.renderTemplate(body, source, { ...(args.defaults ?? {}), ...(args.context ?? {}) }) : body;
+}
+
 export const script: StateFunction<ScriptArgs, null> = {
   schema,
   async gather() {
@@ -35,12 +42,12 @@ export const script: StateFunction<ScriptArgs, null> = {
   plan(args) {
     return [{ op: 'run', target: args.source ?? args.name }];
   },
+  // the script is read and rendered in the compile phase: a missing source or a broken template
+  // stops the run before its first change
+  prepare: (args, ctx) => scriptBody(args, ctx),
   async apply(host, _changes, ctx) {
     const { args } = ctx;
-    const source = args.source ?? args.name;
-    if (!source.startsWith('salt://') && !source.startsWith('/')) throw new StateError(ctx.id, `source '${source}' must be salt:// or an absolute path`);
-    let body = (await ctx.readSource(source)).toString('utf8');
-    if (args.template) body = await ctx.renderTemplate(body, source, { ...(args.defaults ?? {}), ...(args.context ?? {}) });
+    const body = typeof ctx.prepared === 'string' ? ctx.prepared : await scriptBody(args, ctx);
     const mk = await host.exec(['mktemp', '/tmp/brine-script.XXXXXXXX']);
     if (mk.exitCode !== 0) throw new StateError(ctx.id, `cannot create a temp file: ${mk.stderr.trim()}`);
     const tmp = mk.stdout.trim();

@@ -1,4 +1,4 @@
-// Compile before apply: every file.managed source and template is read and rendered before the
+// Compile before apply: every file.managed and cmd.script source and template is read and rendered before the
 // first state changes the host; the dry run fails where the real run would fail.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +37,27 @@ broken:
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^brine: app\/broken\.conf\.j2:2: .*\(rendering file\.managed: broken at app\.sls:9\)$/);
       expect(r.stderr).not.toContain('    at ');
+      expect(treeHash(s.root)).toBe(before);
+    }
+    expect(existsSync(join(s.root, 'srv/first'))).toBe(false);
+  });
+
+  it('a cmd.script whose template is broken: exit 3 before the first change, the script never runs', async () => {
+    const s = scratch({
+      'top.sls': TOP,
+      'app.sls': `${FIRST}
+script:
+  cmd.script:
+    - source: salt://app/run.sh.j2
+    - template: jinja
+`,
+      'app/run.sh.j2': '#!/bin/sh\ntouch /tmp/brine-script-ran-{{ pillar.get( }}\n',
+    });
+    const before = treeHash(s.root);
+    for (const args of [['highstate'], ['highstate', '--test']]) {
+      const r = await brine(s, args);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^brine: app\/run\.sh\.j2:2: .*\(rendering cmd\.script: script at app\.sls:9\)$/);
       expect(treeHash(s.root)).toBe(before);
     }
     expect(existsSync(join(s.root, 'srv/first'))).toBe(false);
