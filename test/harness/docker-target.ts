@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { withLock } from './lock.js';
-import type { Target } from './nspawn.js';
+import { type Target, terminateOnExit } from './nspawn.js';
 import { CACHE_DIR, CLIENT_KEY, ensurePristine, PRISTINE } from './rootfs.js';
 
 export const DOCKER_RUN_DIR = process.env.BRINE_TEST_DOCKER_RUN ?? '/var/lib/brine-test/docker-targets';
@@ -244,14 +244,8 @@ async function allocate(): Promise<Meta> {
 
 const live = new Set<DockerTarget>();
 const livePids = new Set<number>();
-process.once('exit', () => {
-  // last resort: ask the guests to power off (the next start reclaims the rest)
-  for (const pid of livePids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {}
-  }
-});
+// the next start reclaims the rest
+terminateOnExit(livePids);
 
 function sshArgs(ip: string, knownHosts: string): string[] {
   return [

@@ -44,14 +44,18 @@ let seq = 0;
 const live = new Set<Target>();
 const livePids = new Set<number>();
 
-process.once('exit', () => {
-  // last resort: ask the containers to power off (their dirs are reclaimed by cleanupStale)
-  for (const pid of livePids) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {}
-  }
-});
+/** At this process's exit, SIGTERM each pid still in `pids`: a last resort that asks guests to power off. */
+export function terminateOnExit(pids: Set<number>): void {
+  process.once('exit', () => {
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {}
+    }
+  });
+}
+// the containers' dirs are reclaimed by cleanupStale
+terminateOnExit(livePids);
 
 function alive(pid: number): boolean {
   try {
