@@ -1,5 +1,6 @@
 // The reusable orchestration: render -> load -> top -> compile -> run, for one host.
 // `brine highstate`/`sls` call it locally; `brine push` calls it once per SSH host.
+import type { StateRegistry } from './contract.js';
 import type { Host } from './host/host.js';
 import { loadPillar, startEnvLoad } from './env/pillar.js';
 import { type Grains, readGrains } from './grains.js';
@@ -29,6 +30,8 @@ export interface StatesInput {
   sls?: string[];
   /** Runs the execution functions templates call (cmd.run, file.file_exists...) on the target. */
   exec?: ExecSession;
+  /** The state modules (modules/index.ts `registry`). */
+  registry: StateRegistry;
 }
 
 /** log.* of templates: the debug log (stderr when BRINE_DEBUG is set). */
@@ -66,12 +69,12 @@ export interface CompiledStates {
   compiled: CompiledRun;
 }
 
-export function makeRenderer(o: StatesInput): Renderer {
+export function makeRenderer(o: Omit<StatesInput, 'registry'>): Renderer {
   return new Renderer({ statesDir: o.statesDir, pillar: o.pillar, grains: o.grains, minionId: o.minionId, exec: o.exec, log: templateLog });
 }
 
 /** SLS names for this minion from states/top.sls (or the given names). */
-export function selectSls(o: StatesInput, renderer: Renderer): string[] {
+export function selectSls(o: Omit<StatesInput, 'registry'>, renderer: Renderer): string[] {
   if (o.sls) return o.sls;
   const top = readTop(o.statesDir, renderer);
   return selectFromTop(top, { minionId: o.minionId, pillar: o.pillar, grains: o.grains });
@@ -82,7 +85,7 @@ export function compileStates(o: StatesInput): CompiledStates {
   const renderer = makeRenderer(o);
   const names = selectSls(o, renderer);
   const high: HighData = names.length ? loadSls(names, { statesDir: o.statesDir, renderer }) : { states: [], sls: [], extend: [], exclude: [] };
-  return { renderer, names, high, compiled: compile(high) };
+  return { renderer, names, high, compiled: compile(high, o.registry) };
 }
 
 /**

@@ -1,6 +1,7 @@
-// The registry of state modules: `module.function` in an SLS resolves here.
+// The registry of state modules: `module.function` in an SLS resolves here. The caller (bin, tests)
+// hands it to the engine's compile; it is frozen: a test that needs more modules builds its own.
 
-import type { StateFunction, StateModule } from './contract.js';
+import { lookupFunction as lookup, type StateFunction, type StateRegistry } from '../engine/contract.js';
 import { modules as archive } from './archive/index.js';
 import { modules as cmd } from './cmd/index.js';
 import { modules as docker } from './docker/index.js';
@@ -14,7 +15,7 @@ import { modules as system } from './system/index.js';
 import { modules as test } from './test/index.js';
 import { modules as users } from './users/index.js';
 
-export const registry: Record<string, StateModule> = {
+export const registry: StateRegistry = Object.freeze({
   ...file,
   ...cmd,
   ...test,
@@ -27,9 +28,8 @@ export const registry: Record<string, StateModule> = {
   ...git,
   ...module,
   ...archive,
-};
+});
 
 export function lookupFunction(module: string, fun: string): StateFunction | undefined {
-  const mod = registry[module];
-  return mod && Object.hasOwn(mod, fun) ? mod[fun] : undefined;
+  return lookup(registry, module, fun);
 }

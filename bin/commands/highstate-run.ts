@@ -5,6 +5,7 @@ import { LocalHost } from '../../engine/host/local.js';
 import { prepareHost, runStates } from '../../engine/pipeline.js';
 import { exitCodeFor, formatReport, wantColor } from '../../engine/report/index.js';
 import { errorRedactor } from '../main.js';
+import { registry } from '../../modules/index.js';
 import { dirOption, resolveDirs, type RunFlags } from './highstate.js';
 import { RunControl } from '../../engine/run/control.js';
 import { RunLockError } from '../../engine/host/run-lock.js';
@@ -27,6 +28,7 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
     const report = await runStates({
       host,
       statesDir,
+      registry,
       pillar: prepared.pillar,
       grains: prepared.grains,
       minionId: prepared.minionId,

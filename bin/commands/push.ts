@@ -78,6 +78,7 @@ export function register(program: Command): void {
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
+      const { registry } = await import('../../modules/index.js');
       const control = new RunControl();
       const unhandle = handleStopSignals(control, (reports) => {
         for (const rep of reports) process.stdout.write(`=== ${rep.host} (abandoned) ===\n${formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, { color: false, redactor: errorRedactor })}`);
@@ -88,6 +89,7 @@ export function register(program: Command): void {
         notice: (m) => process.stderr.write(`brine: ${m}\n`),
         targets,
         statesDir,
+        registry,
         pillarDir,
         ...(flags.env ? { envFile: flags.env } : {}),
         test: !!flags.test,

@@ -7,6 +7,7 @@ import type { HighData } from '../../engine/highdata.js';
 import type { CompiledRun } from '../../engine/compile/index.js';
 import { readGrains } from '../../engine/grains.js';
 import { errorRedactor } from '../main.js';
+import { registry } from '../../modules/index.js';
 import { resolveDirs } from './highstate.js';
 import type { ShowFlags, What } from './show.js';
 
@@ -52,7 +53,7 @@ export async function show(what: What, sls: string[], flags: ShowFlags): Promise
       const { statesDir, pillarDir } = resolveDirs(flags);
       const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: true });
       for (const w of p.warnings) process.stderr.write(`brine: warning: ${w}\n`);
-      const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined, exec: p.exec };
+      const input = { statesDir, registry, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined, exec: p.exec };
       if (what === 'pillar') data = p.pillar;
       else if (what === 'top') data = { [p.minionId]: await renderOnTarget(p.exec, () => selectSls(input, makeRenderer(input))) };
       else {

@@ -1,7 +1,7 @@
 // High data -> chunks: one per ID x module.function x name, with `names` expanded, meta args
 // separated from module args, and module args validated.
 import type { ArgDecl, StateDecl } from '../highdata.js';
-import { lookupFunction, registry } from '../../modules/index.js';
+import { lookupFunction, type StateRegistry } from '../contract.js';
 import { CompileError } from '../errors.js';
 import { splitArgs, type ReqSpec } from './args.js';
 import { closest } from './suggest.js';
@@ -13,7 +13,7 @@ export interface RawChunk extends Omit<Chunk, 'requisites' | 'rank'> {
 }
 
 /** Why `module.fun` is not a state function, with the closest known name. */
-function unknownFunction(module: string, fun: string): string {
+function unknownFunction(registry: StateRegistry, module: string, fun: string): string {
   if (!Object.hasOwn(registry, module)) {
     const all = Object.entries(registry).flatMap(([m, fs]) => Object.keys(fs).map((f) => `${m}.${f}`));
     const full = closest(`${module}.${fun}`, all) ?? closest(module, Object.keys(registry));
@@ -56,13 +56,13 @@ function expandNames(value: unknown, loc: StateDecl['loc'], where: string): Arra
   });
 }
 
-export function buildChunks(decls: StateDecl[]): RawChunk[] {
+export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChunk[] {
   const out: RawChunk[] = [];
   const seen = new Map<string, StateDecl>();
   for (const d of decls) {
     const where = `state '${d.id}' (${d.module}.${d.fun})`;
-    const fn = Object.hasOwn(registry, d.module) ? lookupFunction(d.module, d.fun) : undefined;
-    if (!fn) throw new CompileError(locStr(d.loc), `${where}: ${unknownFunction(d.module, d.fun)}`);
+    const fn = lookupFunction(registry, d.module, d.fun);
+    if (!fn) throw new CompileError(locStr(d.loc), `${where}: ${unknownFunction(registry, d.module, d.fun)}`);
     const base = splitArgs(d.args, where);
     const names = base.names ? expandNames(base.names.value, base.names.loc, where) : [{ name: undefined, extra: [] as ArgDecl[] }];
     for (const n of names) {

@@ -1,5 +1,6 @@
 // compile: high data -> typed, validated chunks linked into an acyclic scheduling graph.
 // Compile before apply: any error here is thrown before the first change.
+import type { StateRegistry } from '../contract.js';
 import type { HighData } from '../highdata.js';
 import { buildChunks } from './chunks.js';
 import { addOrderEdges, checkCycles, comesAfter, requisiteEdges } from './graph.js';
@@ -10,9 +11,10 @@ import type { CompiledRun } from './types.js';
 export type { Chunk, CompiledRun, Requisite, ReqKind } from './types.js';
 export { chunkKey, chunkLabel } from './types.js';
 
-export function compile(high: HighData): CompiledRun {
+/** `registry`: the state modules `module.function` resolves in (modules/index.ts for a real run). */
+export function compile(high: HighData, registry: StateRegistry): CompiledRun {
   const decls = applyUse(applyExtendExclude(high));
-  const chunks = resolveRequisites(buildChunks(decls));
+  const chunks = resolveRequisites(buildChunks(decls, registry));
   const after = requisiteEdges(chunks);
   checkCycles(chunks, after);
   for (const [c, d] of implicitDirectoryRequisites(chunks, (a, b) => comesAfter(after, a, b))) after.get(c.key)!.add(d.key);

@@ -1,6 +1,6 @@
 // Compiled state chunks: what the runner walks. One chunk per ID x module.function x name.
 import type { SourceLoc } from '../highdata.js';
-import type { StateFunction } from '../../modules/contract.js';
+import type { StateFunction } from '../contract.js';
 
 /** The requisite kinds that link chunks (use is accepted and ignored). */
 export type ReqKind = 'require' | 'watch' | 'onchanges' | 'onfail' | 'prereq' | 'listen';

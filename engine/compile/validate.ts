@@ -2,7 +2,7 @@
 // file:line, the state and the argument.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { SourceLoc } from '../highdata.js';
-import type { StateFunction } from '../../modules/contract.js';
+import type { StateFunction } from '../contract.js';
 import { CompileError } from '../errors.js';
 import { didYouMean } from './suggest.js';
 import { locStr } from './types.js';

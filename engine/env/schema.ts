@@ -2,7 +2,7 @@
 // marks values that are redacted from every output; `description` says what is expected.
 // Unknown keys under appliance:/ecs: are reported as warnings (additionalProperties: false is
 // turned into a warning by validate.ts); other top-level keys belong to cloud-init and pass.
-import type { JSONSchema } from '../../modules/contract.js';
+import type { JSONSchema } from '../contract.js';
 
 const bool = { type: 'boolean' };
 const str = { type: 'string' };

@@ -4,7 +4,7 @@
 // and the values assigned to secret-like names inside Python settings text (ecs:settings).
 // textHoldsSecret() tells, without knowing any value, whether a text (a file's old contents) looks
 // like it holds a secret: a private key block, a secret-named assignment, a URL with a password.
-import type { JSONSchema } from '../../modules/contract.js';
+import type { JSONSchema } from '../contract.js';
 import { isPlainMap } from './merge.js';
 import { ENV_SCHEMA } from './schema.js';
 

@@ -1,6 +1,7 @@
 // `brine push`: the same states applied to many hosts over SSH, in parallel (p-queue), each host's
 // report printed whole as it finishes, then a summary table. One host never stops the others.
 import PQueue from 'p-queue';
+import type { StateRegistry } from '../contract.js';
 import type { SshOptions } from '../host/ssh.js';
 import type { Redactor } from '../redact.js';
 import { formatReport, toJson, withSafeDiffs, type OutFormat } from '../report/index.js';
@@ -17,6 +18,8 @@ export { formatSummaryTable, pushExitCode } from './summary.js';
 export interface PushOptions {
   targets: PushTarget[];
   statesDir: string;
+  /** The state modules (modules/index.ts `registry`). */
+  registry: StateRegistry;
   pillarDir: string;
   envFile?: string;
   test: boolean;

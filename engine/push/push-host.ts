@@ -14,6 +14,7 @@ import type { RunReport } from '../run/types.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
+import type { StateRegistry } from '../contract.js';
 
 export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error';
 
@@ -37,6 +38,8 @@ export interface HostOutcome {
 
 export interface PushHostOptions {
   statesDir: string;
+  /** The state modules (modules/index.ts `registry`). */
+  registry: StateRegistry;
   pillarDir: string;
   envFile?: string;
   test: boolean;
@@ -80,6 +83,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     const report = await runStates({
       host,
       statesDir: o.statesDir,
+      registry: o.registry,
       pillar,
       grains,
       minionId,

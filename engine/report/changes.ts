@@ -1,5 +1,5 @@
 // Renders a state's changes as text lines (shared by highstate and markdown output).
-import type { Change } from '../../modules/contract.js';
+import type { Change } from '../contract.js';
 
 export function valueText(v: unknown): string {
   if (v === undefined) return '';

@@ -1,6 +1,6 @@
 // The ContentView a run hands its plans (StateCtx.content): the run's Redactor decides which file
 // contents hold secrets, and one budget caps the diff work and diff text of the whole run.
-import type { ContentView, DiffLimits } from '../../modules/contract.js';
+import type { ContentView, DiffLimits } from '../contract.js';
 import type { Redactor } from '../redact.js';
 
 /** Per file 64 KB and 1000 changed lines (at most 250 ms); per run 2 s of diff work and 1 MB of diff text. */

@@ -1,7 +1,7 @@
 // formatReport: highstate text, json or markdown, always through the Redactor. A diff that holds
 // a secret anyway (a module that builds its own diffs, a secret only found after the plan) is
 // dropped whole rather than redacted line by line: its neighbour lines may be old secrets.
-import type { Change } from '../../modules/contract.js';
+import type { Change } from '../contract.js';
 import type { Redactor } from '../redact.js';
 import type { OutFormat } from './formats.js';
 import type { RunReport } from '../run/types.js';

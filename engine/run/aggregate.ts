@@ -6,7 +6,7 @@
 // shared call fails, every state falls back to its own apply (a bad package in one state must not
 // fail the others: isolation), the leader at once, the absorbed ones when the runner reaches them,
 // and the function is not aggregated again in this run (the failure would likely repeat).
-import type { ApplyOutput, Change } from '../../modules/contract.js';
+import type { ApplyOutput, Change } from '../contract.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
 import { chunkLabel } from '../compile/types.js';
 import { type CtxLog, makeCtx } from './ctx.js';

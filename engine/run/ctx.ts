@@ -1,7 +1,7 @@
 // The StateCtx a module sees: template rendering with pillar/grains, salt:// sources, a logger.
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
-import type { ContentView, LinkedState, StateCtx } from '../../modules/contract.js';
+import type { ContentView, LinkedState, StateCtx } from '../contract.js';
 import { StateError } from '../errors.js';
 import type { Chunk } from '../compile/types.js';
 

@@ -1,6 +1,6 @@
 // Runs one chunk: gate on requisites -> onlyif/unless/creates -> gather -> plan -> (test: stop)
 // -> apply -> gather+plan again (the run verifies itself) -> refresh when a watched state changed.
-import type { ApplyOutput, Change, ContentView } from '../../modules/contract.js';
+import type { ApplyOutput, Change, ContentView } from '../contract.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
 import { checkConditions, type KnownExists } from './conditions.js';

@@ -2,7 +2,7 @@
 // The facts serve a state only while nothing has been applied on the host yet. `aggregate` tells
 // gatherMany which states the runner may apply in one call (see aggregate.ts).
 import type { Host } from '../host/host.js';
-import type { StateFunction } from '../../modules/contract.js';
+import type { StateFunction } from '../contract.js';
 import type { Chunk } from '../compile/types.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 

@@ -6,7 +6,7 @@
 import PQueue from 'p-queue';
 import type { Host } from '../host/host.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
-import type { ContentView } from '../../modules/contract.js';
+import type { ContentView } from '../contract.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';

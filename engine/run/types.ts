@@ -1,5 +1,5 @@
 // What a run produces: one result per chunk (declaration order), plus the run's summary facts.
-import type { Change } from '../../modules/contract.js';
+import type { Change } from '../contract.js';
 
 export interface StateResult {
   /** Salt's chunk key: module_|-id_|-name_|-fun */

@@ -5,7 +5,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, StateCtx, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { compressionFlag, hashMismatch, members, topLevel } from './tarball.js';
 
 export interface ExtractedArgs {

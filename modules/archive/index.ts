@@ -1,5 +1,5 @@
 // archive: archive.extracted.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import { extracted } from './extracted.js';
 
 export const modules: Record<string, StateModule> = {

@@ -1,5 +1,5 @@
 // The cmd state module: cmd.run, cmd.wait, cmd.script.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import { run, wait } from './run.js';
 import { script } from './script.js';
 

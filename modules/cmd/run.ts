@@ -3,7 +3,7 @@
 // cmd.wait: does nothing on its own; runs the command only when a watched state changed.
 
 import type { Host } from '../../engine/host/host.js';
-import type { ApplyOutput, StateFunction } from '../contract.js';
+import type { ApplyOutput, StateFunction } from '../../engine/contract.js';
 import { cmdSchema, execOf, type CmdArgs } from './exec-args.js';
 
 export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput> {

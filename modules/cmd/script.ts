@@ -1,7 +1,7 @@
 // cmd.script: a script from the state tree (salt://, optionally a jinja template) copied to a
 // private temp file on the host, run with args (through `shell`, default sh), then removed.
 
-import type { StateCtx, StateFunction } from '../contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
 import { StateError } from '../../engine/errors.js';
 import { shQuote } from '../../engine/host/exec.js';
 import { runCommand } from './run.js';

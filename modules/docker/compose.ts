@@ -10,7 +10,7 @@ import { CommandError, StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { docker, inspect } from './cli.js';
 
 export interface ComposeArgs {

@@ -5,7 +5,7 @@
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { docker, inspect, inspectOne, pairsSchema, toMap } from './cli.js';
 import {
   type ContainerArgs,

@@ -9,7 +9,7 @@ import { isAbsolute, join } from 'node:path';
 import { CommandError, StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { docker, inspectOne, labelsOf, pairsSchema, toMap } from './cli.js';
 import { hashPath, SOURCE_LABEL, sourceFingerprint } from './source-hash.js';
 

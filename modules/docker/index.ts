@@ -1,6 +1,6 @@
 // The docker state modules: images, containers, networks, volumes and compose projects, driven
 // through the `docker` CLI of the Engine the host runs.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import * as compose from './compose.js';
 import * as container from './container.js';
 import * as image from './image.js';

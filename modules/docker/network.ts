@@ -3,7 +3,7 @@
 // gateway or internal flag drifted is re-created, and the containers attached to it re-attached.
 
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { docker, inspectOne, labelsOf, pairsSchema, toMap } from './cli.js';
 
 export interface NetworkArgs {

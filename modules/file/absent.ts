@@ -1,6 +1,6 @@
 // file.absent: the path does not exist (files, symlinks, directory trees).
 
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { objectSchema } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';
 

@@ -1,7 +1,7 @@
 // file.accumulated: text for a file.managed template's `accumulator[NAME]` (Salt's way for several
 // formulas to add lines to one file). It changes nothing itself; the file state it is linked to
 // (require_in / watch_in, or that file requiring it) reads its text when it renders.
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 
 export interface AccumulatedArgs {
   name: string;

@@ -1,6 +1,6 @@
 // file.append: lines (or text blocks) appended only where the file does not contain them yet.
 
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { bool, ensureParent, objectSchema, strOrList } from './common.js';
 import { gatherText, textChange, writeText, type TextFacts } from './text.js';
 

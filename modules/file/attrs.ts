@@ -3,7 +3,7 @@
 
 import { mustExec } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change } from '../contract.js';
+import type { Change } from '../../engine/contract.js';
 import { fmtMode } from './mode.js';
 import type { PathFacts } from './probe.js';
 

@@ -4,7 +4,7 @@
 
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema } from './common.js';
 import { textFileGather, type TextFileFacts } from './text.js';

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { StateCtx } from '../contract.js';
+import type { StateCtx } from '../../engine/contract.js';
 import type { Attrs } from './attrs.js';
 import { modeSchema, parseMode } from './mode.js';
 import { probePaths, type PathFacts } from './probe.js';

@@ -8,7 +8,7 @@ import { textHoldsSecret } from '../../engine/env/secrets.js';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { DIFF_LIMITS } from '../../engine/report/content-view.js';
-import type { ContentView, StateCtx } from '../contract.js';
+import type { ContentView, StateCtx } from '../../engine/contract.js';
 
 export interface ContentArgs {
   name: string;

@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
 import { attrProps, attrsOf, bool, ensureParent, objectSchema, requireParent, type AttrArgs } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';

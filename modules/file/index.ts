@@ -1,6 +1,6 @@
 // The file state module: file.managed, directory, symlink, absent, touch, append, replace, line,
 // blockreplace, keyvalue, copy, rename, recurse, serialize, accumulated.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import { absent } from './absent.js';
 import { accumulated } from './accumulated.js';
 import { append } from './append.js';

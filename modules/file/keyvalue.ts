@@ -3,7 +3,7 @@
 // uncommented with `uncomment`, and a key not found is appended/prepended when asked.
 
 import { StateError } from '../../engine/errors.js';
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { bool, objectSchema } from './common.js';
 import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';

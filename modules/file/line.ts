@@ -6,7 +6,7 @@
 // newline. ensure also takes `location` (start/end) when neither before nor after is given.
 
 import { StateError } from '../../engine/errors.js';
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { attrsOf, bool, objectSchema, ownerSchema, str } from './common.js';
 import { backup } from './managed.js';
 import { modeSchema } from './mode.js';

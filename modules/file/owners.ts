@@ -5,7 +5,7 @@
 import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
-import type { StateCtx } from '../contract.js';
+import type { StateCtx } from '../../engine/contract.js';
 import type { Attrs } from './attrs.js';
 import type { PathFacts } from './probe.js';
 

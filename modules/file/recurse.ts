@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type FastGlob from 'fast-glob';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { applyAttrs } from './attrs.js';
 import { attrsOf, bool, objectSchema, str, type AttrArgs } from './common.js';
 import { contentDiff, renderIfTemplate, sha256 } from './content.js';

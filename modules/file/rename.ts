@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { bool, ensureParent, objectSchema, requireParent } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';
 

@@ -3,7 +3,7 @@
 
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema, str } from './common.js';
 import { compile, pyRepl } from './pyregex.js';

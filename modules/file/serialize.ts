@@ -2,7 +2,7 @@
 // or `dataset_pillar` from the pillar), optionally merged into what the file holds already
 // (`merge_if_exists`). Everything else (mode, owner, makedirs, backup, the diff) is file.managed's.
 import { StateError } from '../../engine/errors.js';
-import type { StateCtx, StateFunction } from '../contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
 import { attrProps, bool, gatherPathsWithParents, objectSchema, str, type AttrArgs } from './common.js';
 import { sha256 } from './content.js';
 import { type ManagedArgs, type ManagedFacts, managed } from './managed.js';

@@ -2,7 +2,7 @@
 
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { attrChanges, onPath } from './attrs.js';
 import { attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
 import type { PathFacts } from './probe.js';

@@ -7,7 +7,7 @@ import { StateError } from '../../engine/errors.js';
 import { isInProcess, shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import { contentDiff, sha256, type DiffOptions } from './content.js';
-import type { Change } from '../contract.js';
+import type { Change } from '../../engine/contract.js';
 import { probePaths, type PathFacts } from './probe.js';
 
 export interface TextFacts {

@@ -5,7 +5,7 @@
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, ContentView } from '../contract.js';
+import type { Change, ContentView } from '../../engine/contract.js';
 import { applyAttrs, attrChanges, isAttrChange, type Attrs } from './attrs.js';
 import { requireParent } from './common.js';
 import { textChange, type TextFileFacts } from './text.js';

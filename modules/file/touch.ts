@@ -1,7 +1,7 @@
 // file.touch: the file exists (created empty when missing). An existing file is left alone, so a
 // second run reports no change (Salt bumps the mtime every run; brine keeps runs idempotent).
 
-import type { StateFunction } from '../contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, type PathAndParent } from './common.js';
 
 export interface TouchArgs {

@@ -14,7 +14,7 @@ import { posix } from 'node:path';
 import { CommandError, StateError } from '../../engine/errors.js';
 import { shQuote } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { git, type GitRunOptions, mustGit } from './cli.js';
 import { parseLsRemote, type RemoteRefs, type ResolvedRev, resolveRev } from './remote.js';
 

@@ -2,7 +2,7 @@
 // state, in Salt's new (`- service.restart: [nginx]`) or old (`name: service.restart`) syntax.
 // module.run calls every time; module.wait only when a watched state changed (like cmd.wait).
 import { StateError } from '../../engine/errors.js';
-import type { ApplyOutput, Change, JSONSchema, StateFunction, StateModule } from '../contract.js';
+import type { ApplyOutput, Change, JSONSchema, StateFunction, StateModule } from '../../engine/contract.js';
 import { type Call, callLabel, callsOf } from './calls.js';
 import { FUNCTIONS, FUNCTION_NAMES } from './functions.js';
 

@@ -2,7 +2,7 @@
 // installed state and selection (hold), apt-cache policy for candidates and known versions, and
 // whether any package index is present at all.
 import type { Host } from '../../engine/host/host.js';
-import type { Change } from '../contract.js';
+import type { Change } from '../../engine/contract.js';
 import { CommandError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import { type AptPolicy, type DpkgEntry, isInstalled, parseAptPolicy, parseDpkgQuery } from './parse.js';

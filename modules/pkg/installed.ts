@@ -7,7 +7,7 @@
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js';
+import type { Change, JSONSchema, StateCtx, StateFunction } from '../../engine/contract.js';
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './uptodate.js';

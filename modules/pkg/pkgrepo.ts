@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { aptGet, classifyAptFailure } from './apt.js';
 import { listPrefix, optionValue, parseRepoLine, type RepoLine, renderList, renderSources, repoSlug } from './repo-line.js';
 

@@ -1,6 +1,6 @@
 // pkg.removed (apt-get remove: configuration files stay) and pkg.purged (apt-get purge: nothing stays).
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { aptGet } from './apt.js';
 import { type PkgFacts, readPackages } from './facts.js';
 import { alongsideChanges, batchedGather } from './installed.js';

@@ -4,7 +4,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change } from '../contract.js';
+import type { Change } from '../../engine/contract.js';
 import { aptGet } from './apt.js';
 import { readPackages, type PkgFacts } from './facts.js';
 

@@ -1,7 +1,7 @@
 // pkg.uptodate: every upgradable package upgraded (apt-get upgrade, or dist-upgrade). The plan is
 // apt's own simulation, so the dry run lists exactly the packages the real run upgrades.
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { APT_ENV, aptGet, failApt } from './apt.js';
 
 export interface UptodateArgs {

@@ -1,6 +1,6 @@
 // The packages a pkg state names (`name` or `pkgs:` with optional version pins) and version
 // matching for pins (exact, or a glob with `*`).
-import type { JSONSchema } from '../contract.js';
+import type { JSONSchema } from '../../engine/contract.js';
 import type { PkgState } from './facts.js';
 
 export const PKG_NAME = '^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$';

@@ -1,6 +1,6 @@
 // The postgres state modules: roles, databases, schemas and extensions, run as the postgres system user
 // with psql through the Host. pg_hba.conf / postgresql.conf are file states.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import * as database from './database.js';
 import * as extension from './extension.js';
 import * as schema from './schema.js';

@@ -2,7 +2,7 @@
 // postgres system user with psql like the other postgres states.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 export interface SchemaArgs extends PgConn {

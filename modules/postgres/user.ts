@@ -3,7 +3,7 @@
 // sent to the server as a SCRAM verifier computed here.
 
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { md5Verifier, scramVerifier, verifierMatches } from './password.js';
 import { connKey, connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 

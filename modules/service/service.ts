@@ -5,7 +5,7 @@ import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, JSONSchema, StateFunction } from '../contract.js';
+import type { Change, JSONSchema, StateFunction } from '../../engine/contract.js';
 import { readUnits, type UnitFacts, unitName } from './units.js';
 
 export interface ServiceArgs {

@@ -5,7 +5,7 @@ import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { type CronJob, parseCrontab, renderCrontab, withJob } from './cron-tab.js';
 
 export interface CronArgs {

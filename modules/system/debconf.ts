@@ -3,7 +3,7 @@
 // holds them whether or not the package is installed yet.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 
 export interface DebconfArgs {
   name: string;

@@ -1,5 +1,5 @@
 // timezone, locale, sysctl, cron, alternatives, debconf, mount: system-wide settings of a Debian host.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import * as alternatives from './alternatives.js';
 import * as cron from './cron.js';
 import * as debconf from './debconf.js';

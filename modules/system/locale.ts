@@ -5,7 +5,7 @@ import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 
 export interface LocaleArgs {
   name: string;

@@ -4,7 +4,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 
 export interface MountArgs {
   name: string;

@@ -6,7 +6,7 @@ import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import { createTwoFilesPatch } from 'diff';
-import type { Change, StateCtx, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 
 export interface SysctlArgs {
   name: string;

@@ -1,6 +1,6 @@
 // Salt's `test` state module: states that succeed or fail, with or without changes, on demand.
 // Useful to try requisites and output without touching anything.
-import type { Change, StateFunction, StateModule } from '../contract.js';
+import type { Change, StateFunction, StateModule } from '../../engine/contract.js';
 import { StateError } from '../../engine/errors.js';
 
 interface Args {

@@ -1,7 +1,7 @@
 // group.present / group.absent with groupadd, groupmod, gpasswd, groupdel.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { type Accounts, type GroupEntry, NAME_PATTERN, readAccounts } from './accounts.js';
 
 export interface GroupArgs {

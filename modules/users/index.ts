@@ -1,5 +1,5 @@
 // user, group, ssh_auth and ssh_known_hosts: accounts through getent and the shadow tools, keys in authorized_keys.
-import type { StateModule } from '../contract.js';
+import type { StateModule } from '../../engine/contract.js';
 import * as knownHosts from './known-hosts.js';
 import * as group from './group.js';
 import * as sshAuth from './ssh-auth.js';

@@ -4,7 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../contract.js';
+import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { findGroup, NAME_PATTERN, readAccounts } from './accounts.js';
 
 export interface SshAuthArgs {

@@ -2,7 +2,7 @@
 // `chpasswd -e` on stdin (never argv, never a change value).
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../contract.js';
+import type { Change, StateFunction } from '../../engine/contract.js';
 import { type Accounts, findGroup, NAME_PATTERN, type PasswdEntry, readAccounts } from './accounts.js';
 
 export interface UserArgs {

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Host } from '../../engine/host/host.js';
-import type { ApplyOutput, Change, StateCtx, StateFunction } from '../../modules/contract.js';
+import type { ApplyOutput, Change, StateCtx, StateFunction } from '../../engine/contract.js';
 
 export function testCtx<A extends Record<string, unknown>>(args: A, statesDir = '/nonexistent'): StateCtx<A> {
   return {

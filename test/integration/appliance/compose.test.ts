@@ -14,6 +14,7 @@ import { LocalHost } from '../../../engine/host/local.js';
 import { loadPillar } from '../../../engine/env/pillar.js';
 import { readGrains } from '../../../engine/grains.js';
 import { compileStates } from '../../../engine/pipeline.js';
+import { registry } from '../../../modules/index.js';
 import { BRINE, REPO } from './tree.js';
 
 const IMAGE = 'ecs/ecs:latest';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const host = new LocalHost();
   const grains = await readGrains(host);
   const { pillar } = await loadPillar({ pillarDir: join(REPO, 'pillar'), envFile: join(REPO, 'pillar/default-env.yml'), host, grains, minionId: grains.id });
-  const { renderer, compiled } = compileStates({ statesDir: join(REPO, 'states'), pillar, grains, minionId: grains.id, sls: ['ecs'] });
+  const { renderer, compiled } = compileStates({ statesDir: join(REPO, 'states'), registry, pillar, grains, minionId: grains.id, sls: ['ecs'] });
   writeFileSync(join(project, 'docker-compose.yml'), renderer.renderFile('ecs/files/docker-compose.yml'));
   for (const d of ['pdfas', 'mocca']) cpSync(join(REPO, 'states/ecs/files', d), join(project, d), { recursive: true });
   for (const f of ['service_urls.env', 'database_url.env']) {

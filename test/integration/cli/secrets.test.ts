@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredContents } from '../../../modules/file/content.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import { compileStates, prepareHost } from '../../../engine/pipeline.js';
+import { registry } from '../../../modules/index.js';
 import { Redactor } from '../../../engine/redact.js';
 import { makeCtx } from '../../../engine/run/ctx.js';
 import { build, REPO } from './tree.js';
@@ -101,7 +102,7 @@ async function materialize(statesDir: string, pillarDir: string, envFile: string
   let n = 0;
   try {
     const p = await prepareHost({ host, pillarDir, envFile, minionId: ID, redactor: new Redactor() });
-    const input = { statesDir, pillar: p.pillar, grains: p.grains, minionId: p.minionId };
+    const input = { statesDir, registry, pillar: p.pillar, grains: p.grains, minionId: p.minionId };
     const { renderer, compiled } = compileStates(input);
     for (const c of compiled.chunks) {
       if (c.module !== 'file' || c.fun !== 'managed') continue;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Host } from '../../../engine/host/host.js';
-import type { ApplyOutput, Change, StateCtx, StateFunction } from '../../../modules/contract.js';
+import type { ApplyOutput, Change, StateCtx, StateFunction } from '../../../engine/contract.js';
 
 export function ctxFor<A extends Record<string, unknown>>(args: A, statesDir: string): StateCtx<A> {
   const env = new nunjucks.Environment(null, { autoescape: false });

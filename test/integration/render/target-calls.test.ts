@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStates } from '../../../engine/pipeline.js';
+import { registry } from '../../../modules/index.js';
 import { Redactor } from '../../../engine/redact.js';
 import { type Booted, bootTarget, statesTree } from '../system/target.js';
 
@@ -52,7 +53,7 @@ describe('templates call execution functions on the SSH target', () => {
     expect(existsSync(MARKER)).toBe(false); // only the target has it
     const host = b.host as typeof b.host & { roundTrips: number };
     const before = host.roundTrips;
-    const report = await runStates({ host: b.host, statesDir: tree.dir, sls: ['t'], test: true, pillar: {}, grains: { init: 'systemd' }, minionId: 'target', redactor: new Redactor() });
+    const report = await runStates({ host: b.host, registry, statesDir: tree.dir, sls: ['t'], test: true, pillar: {}, grains: { init: 'systemd' }, minionId: 'target', redactor: new Redactor() });
     const byName = Object.fromEntries(report.results.map((r) => [r.name, r]));
     const diff = String(byName['/root/brine-report']!.changes[0]?.diff ?? '');
     const targetHost = await sh('cat /etc/hostname');
@@ -68,7 +69,7 @@ describe('templates call execution functions on the SSH target', () => {
   });
 
   it('the real run writes what the target answered', async () => {
-    const report = await runStates({ host: b.host, statesDir: tree.dir, sls: ['t'], test: false, pillar: {}, grains: { init: 'systemd' }, minionId: 'target', redactor: new Redactor() });
+    const report = await runStates({ host: b.host, registry, statesDir: tree.dir, sls: ['t'], test: false, pillar: {}, grains: { init: 'systemd' }, minionId: 'target', redactor: new Redactor() });
     expect(report.results.every((r) => r.result === true)).toBe(true);
     expect(await sh('cat /root/brine-report')).toContain(`host=${await sh('cat /etc/hostname')}\nmarked=True`);
     expect(await sh('cat /root/brine-templated')).toBe('marker=True user=root');

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { Host } from '../../../engine/host/host.js';
 import { connectSsh } from '../../../engine/host/ssh.js';
 import { runStates } from '../../../engine/pipeline.js';
+import { registry } from '../../../modules/index.js';
 import { Redactor } from '../../../engine/redact.js';
 import type { RunReport, StateResult } from '../../../engine/run/types.js';
 import { sshTarget, startTargets, type Target } from '../../harness/nspawn.js';
@@ -48,7 +49,7 @@ export async function runSls(
   pillar: Record<string, unknown> = {},
   redactor = new Redactor(),
 ): Promise<RunReport> {
-  return runStates({ host, statesDir, sls, test, pillar, grains: {}, minionId: 'target', redactor });
+  return runStates({ host, registry, statesDir, sls, test, pillar, grains: {}, minionId: 'target', redactor });
 }
 
 export function byId(r: RunReport): Record<string, StateResult> {

@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadPillarTree } from '../../../engine/env/pillar-tree.js';
 import { compileStates } from '../../../engine/pipeline.js';
+import { registry } from '../../../modules/index.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const STATES = join(REPO, 'states');
@@ -24,7 +25,7 @@ const overwrite = { arrayMerge: (_: unknown[], b: unknown[]) => b };
 function compileWith(envPatch: Record<string, unknown> = {}, sls?: string[]) {
   const tree = loadPillarTree({ pillarDir: join(REPO, 'pillar'), grains: GRAINS, minionId: GRAINS.id });
   const pillar = deepmerge.all([tree, DEFAULT_ENV, envPatch], overwrite) as Record<string, unknown>;
-  return compileStates({ statesDir: STATES, pillar, grains: GRAINS, minionId: GRAINS.id, sls });
+  return compileStates({ statesDir: STATES, registry, pillar, grains: GRAINS, minionId: GRAINS.id, sls });
 }
 
 const byName = (c: ReturnType<typeof compileWith>, name: string) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { CompileError, RequisiteCycleError } from '../../../engine/errors.js';
 import { linkedStates } from '../../../engine/run/ctx.js';
 import { decl, high } from './highdata-builder.js';

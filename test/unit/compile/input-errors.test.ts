@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { CompileError, EnvError, RenderError } from '../../../engine/errors.js';
 import { parseEnv } from '../../../engine/env/parse.js';
 import { loadPillarTree } from '../../../engine/env/pillar-tree.js';

@@ -1,6 +1,6 @@
 // null means unset (Salt passes None, the function's default applies); unknown state functions.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { decl, high } from './highdata-builder.js';
 
 describe('null arguments', () => {

@@ -10,6 +10,7 @@ import { BrineError } from '../../../engine/errors.js';
 import { loadPillar } from '../../../engine/env/pillar.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import { compileStates } from '../../../engine/pipeline.js';
+import { registry } from '../../../modules/index.js';
 
 const REPO = join(import.meta.dirname, '../../..');
 const CASES = 250;
@@ -37,7 +38,7 @@ function writeTree(files: Record<string, string>): string {
 async function pipeline(dir: string): Promise<number> {
   const host = new LocalHost();
   const loaded = await loadPillar({ pillarDir: join(dir, 'pillar'), envFile: join(dir, 'env.yml'), host, grains: GRAINS, minionId: 'm1', vars: {} });
-  const c = compileStates({ statesDir: join(dir, 'states'), pillar: loaded.pillar, grains: GRAINS, minionId: 'm1' });
+  const c = compileStates({ statesDir: join(dir, 'states'), registry, pillar: loaded.pillar, grains: GRAINS, minionId: 'm1' });
   for (const chunk of c.compiled.chunks) {
     const { source, template, context } = chunk.args as { source?: unknown; template?: unknown; context?: unknown };
     if (template === 'jinja' && typeof source === 'string') {

@@ -6,7 +6,7 @@ import { scratchBase } from './mutate.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrineError } from '../../../engine/errors.js';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { loadSls } from '../../../engine/load/index.js';
 import { makeRenderer, selectSls } from '../../../engine/pipeline.js';
 

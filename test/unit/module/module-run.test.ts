@@ -1,6 +1,6 @@
 // module.run / module.wait: both syntaxes compile and plan as data; wrong calls are errors.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { callsOf } from '../../../modules/module/calls.js';
 import { run, wait } from '../../../modules/module/index.js';
 import { decl, high } from '../compile/highdata-builder.js';

@@ -1,6 +1,6 @@
 // pkg/pkgrepo plan as data (args + facts -> changes) and their argument schemas through the compiler.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import type { StateDecl } from '../../../engine/highdata.js';
 import type { PkgFacts, PkgState } from '../../../modules/pkg/facts.js';
 import { AFTER_UPDATE, aggKey, planInstall } from '../../../modules/pkg/installed.js';

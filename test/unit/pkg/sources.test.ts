@@ -1,6 +1,6 @@
 // pkg.installed sources as data: the .deb file's version against the installed one.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { debsOf, planSources } from '../../../modules/pkg/sources.js';
 import { decl, high } from '../compile/highdata-builder.js';
 

@@ -1,8 +1,7 @@
 // A `probe` state module for runner tests: drives an in-memory store and records what the runner
 // did (gather/apply/refresh times), so parallelism and ordering can be asserted.
 import type { Host } from '../../../engine/host/host.js';
-import type { StateFunction } from '../../../modules/contract.js';
-import { registry } from '../../../modules/index.js';
+import type { StateFunction, StateRegistry } from '../../../engine/contract.js';
 import { StateError } from '../../../engine/errors.js';
 import { MissingFactError } from '../../../engine/run/missing-fact.js';
 
@@ -104,9 +103,12 @@ const agg: StateFunction<Args, string | undefined> = {
   },
 };
 
-export function install(): void {
-  registry.probe = {
+/** The module registry of runner tests: the probe module alone. */
+export const probeRegistry: StateRegistry = {
+  probe: {
     value,
+    // no refresh: a watch on it acts as require + onchanges
+    wait: value,
     service: { ...value, refresh: async (_h, a) => void events.push({ what: 'refresh', name: a.name, start: Date.now(), end: Date.now() }), refreshVerb: () => 'restart' },
     // like service.running: only a change of the value named 'running' counts as the restart
     unit: {
@@ -124,8 +126,8 @@ export function install(): void {
         return items.map((i) => world.get(i.args.name));
       },
     },
-  };
-}
+  },
+};
 
 export function reset(): void {
   world.clear();

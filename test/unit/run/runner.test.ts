@@ -1,20 +1,19 @@
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { compile } from '../../support/compile.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import { runCompiled } from '../../../engine/run/index.js';
 import type { RunReport, StateResult } from '../../../engine/run/types.js';
 import { decl, high } from '../compile/highdata-builder.js';
-import { events, install, reset, world } from './probe.js';
+import { events, probeRegistry, reset, world } from './probe.js';
 
 const host = new LocalHost();
 
 async function run(decls: ReturnType<typeof decl>[], o: { test?: boolean; concurrency?: number; failhard?: boolean } = {}): Promise<RunReport> {
-  return runCompiled(compile(high(decls)), { host, statesDir: '/nonexistent', test: !!o.test, concurrency: o.concurrency, failhard: o.failhard });
+  return runCompiled(compile(high(decls), probeRegistry), { host, statesDir: '/nonexistent', test: !!o.test, concurrency: o.concurrency, failhard: o.failhard });
 }
 const byId = (r: RunReport, id: string, fun?: string): StateResult => r.results.find((x) => x.id === id && (!fun || x.fun === fun))!;
 const ev = (what: string, name: string) => events.find((e) => e.what === what && e.name === name)!;
 
-beforeAll(install);
 beforeEach(reset);
 
 describe('runner: scheduling', () => {
@@ -177,8 +176,8 @@ describe('runner: retry', () => {
   });
 
   it('a bad retry spec is a compile error at its line', async () => {
-    expect(() => compile(high([decl('x', 'probe.value', { retry: { attempts: 0 } })]))).toThrow(/main\.sls:\d+: .*retry: 'attempts' must be a whole number/);
-    expect(() => compile(high([decl('x', 'probe.value', { retry: { tries: 2 } })]))).toThrow(/retry: unknown key 'tries'/);
+    expect(() => compile(high([decl('x', 'probe.value', { retry: { attempts: 0 } })]), probeRegistry)).toThrow(/main\.sls:\d+: .*retry: 'attempts' must be a whole number/);
+    expect(() => compile(high([decl('x', 'probe.value', { retry: { tries: 2 } })]), probeRegistry)).toThrow(/retry: unknown key 'tries'/);
   });
 });
 
@@ -219,8 +218,6 @@ describe('runner: requisite semantics', () => {
   });
 
   it('watch on a function without refresh named wait runs only when the target changed', async () => {
-    const { registry } = await import('../../../modules/index.js');
-    registry.probe!.wait = registry.probe!.value!;
     world.set('conf', 'same');
     let r = await run([decl('conf', 'probe.value', { value: 'same' }), decl('w', 'probe.wait', { value: 'ran', watch: [{ probe: 'conf' }] })]);
     expect(byId(r, 'w')).toMatchObject({ result: true, comment: 'State was not run because none of the watched states changed' });
@@ -425,8 +422,6 @@ describe('runner: aggregation (one apply call for unordered states of one functi
   });
 
   it('watch and onchanges on an absorbed state fire (unlike Salt, it reports its changes)', async () => {
-    const { registry } = await import('../../../modules/index.js');
-    registry.probe!.wait = registry.probe!.value!;
     const r = await run([
       decl('a', 'probe.agg', { value: '1' }),
       decl('b', 'probe.agg', { value: '2' }),
@@ -491,7 +486,7 @@ describe('runner: aggregation (one apply call for unordered states of one functi
   });
 
   it('the run option aggregate: false applies each state on its own', async () => {
-    const r = await runCompiled(compile(high([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })])), {
+    const r = await runCompiled(compile(high([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })]), probeRegistry), {
       host,
       statesDir: '/nonexistent',
       test: false,
@@ -503,6 +498,6 @@ describe('runner: aggregation (one apply call for unordered states of one functi
   });
 
   it('aggregate must be true or false: a compile error naming the state', () => {
-    expect(() => compile(high([decl('a', 'probe.agg', { value: '1', aggregate: 'yes' })]))).toThrow(/'aggregate' must be true or false/);
+    expect(() => compile(high([decl('a', 'probe.agg', { value: '1', aggregate: 'yes' })]), probeRegistry)).toThrow(/'aggregate' must be true or false/);
   });
 });

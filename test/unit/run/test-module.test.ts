@@ -1,6 +1,6 @@
 // Salt's test states through the real runner.
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../../engine/compile/index.js';
+import { compile } from '../../support/compile.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import { runCompiled } from '../../../engine/run/index.js';
 import { decl, high } from '../compile/highdata-builder.js';

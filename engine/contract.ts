@@ -1,8 +1,9 @@
 // The state module contract (DESIGN.md): typed data plus gather -> plan -> apply, so that a dry
 // run and a real run share one code path. `--test` stops after plan; a real run applies, then
 // gathers and plans again and fails the state if the plan is still not empty (ops other than 'run').
+// The engine owns this contract; modules/ implement it and depend on the engine only.
 
-import type { Host } from '../engine/host/host.js';
+import type { Host } from './host/host.js';
 
 /** JSON Schema object as ajv takes it. */
 export type JSONSchema = Record<string, unknown>;
@@ -161,3 +162,15 @@ export interface Aggregation<Args = any, Facts = any> {
 
 /** A state module: its functions by name (`file` -> managed, directory, ...). */
 export type StateModule = Record<string, StateFunction>;
+
+/**
+ * The state modules a run may use, by module name (`module.function` in an SLS resolves here).
+ * modules/index.ts builds it; the caller (bin, tests) hands it to compile: the engine imports no module.
+ */
+export type StateRegistry = Readonly<Record<string, StateModule>>;
+
+/** `module.fun` in the registry, or undefined (own properties only: no `constructor.assign`). */
+export function lookupFunction(registry: StateRegistry, module: string, fun: string): StateFunction | undefined {
+  const mod = Object.hasOwn(registry, module) ? registry[module] : undefined;
+  return mod && Object.hasOwn(mod, fun) ? mod[fun] : undefined;
+}
