@@ -10,6 +10,7 @@
 // characters are hidden where they stand alone (not inside a longer word), so a short password
 // does not eat ordinary words; under 3 characters nothing is registered.
 import { PRIVATE_BLOCK, textHoldsSecret } from './env/secrets.js';
+import { escapeRegExp } from './regex-escape.js';
 
 export const REDACTED = '<redacted>';
 
@@ -34,7 +35,6 @@ function hashAt(s: string, i: number): number {
   return h;
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The forms a template or an output format may give a secret. */
 function variants(s: string): string[] {
@@ -105,8 +105,8 @@ export class Redactor {
 
   private regex(): RegExp | null {
     if (!this.pattern && this.secrets.size + this.words.size) {
-      const long = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRe);
-      const short = [...this.words].sort((a, b) => b.length - a.length).map((w) => `(?<![A-Za-z0-9])${escapeRe(w)}(?![A-Za-z0-9])`);
+      const long = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      const short = [...this.words].sort((a, b) => b.length - a.length).map((w) => `(?<![A-Za-z0-9])${escapeRegExp(w)}(?![A-Za-z0-9])`);
       this.pattern = new RegExp([...long, ...short].join('|'), 'g');
     }
     return this.pattern;

@@ -1,20 +1,14 @@
 // Resolves requisite specs to chunk keys: targets `module: ID-or-name`, `sls: name`, bare `ID`
 // (globs allowed), every *_in inverted onto its targets, plus implicit directory ordering.
 import { CompileError } from '../errors.js';
+import { fnmatcher, hasMagic } from '../fnmatch.js';
 import type { RawChunk } from './chunks.js';
 import type { ReqTarget } from './args.js';
 import { type Chunk, type Requisite, chunkLabel, locStr } from './types.js';
 import { rankOf } from './chunks.js';
 
-function globRe(glob: string): RegExp | null {
-  if (!/[*?[]/.test(glob)) return null;
-  const re = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`);
-}
-
 function matcher(value: string): (s: string) => boolean {
-  const re = globRe(value);
-  return re ? (s) => re.test(s) : (s) => s === value;
+  return hasMagic(value) ? fnmatcher(value) : (s) => s === value;
 }
 
 /** Exact-value lookups (ID, name, sls) so resolving stays linear on big trees. */
@@ -35,7 +29,7 @@ export class TargetIndex {
     }
   }
   find(t: ReqTarget): RawChunk[] {
-    if (globRe(t.value)) return findTargets(this.chunks, t);
+    if (hasMagic(t.value)) return findTargets(this.chunks, t);
     if (t.type === 'sls') return this.bySls.get(t.value) ?? [];
     const ids = this.byId.get(t.value) ?? [];
     const names = (this.byName.get(t.value) ?? []).filter((c) => !ids.includes(c));

@@ -4,6 +4,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fnmatch } from '../fnmatch.js';
 
 export interface KnownKey {
   type: string;
@@ -36,11 +37,6 @@ export function keyTypeOf(blob: Buffer): string {
   return blob.subarray(4, 4 + len).toString('latin1');
 }
 
-function globToRegExp(glob: string): RegExp {
-  const esc = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${esc}$`, 'i');
-}
-
 function patternMatches(pattern: string, name: string): boolean {
   if (pattern.startsWith('|1|')) {
     const [, , salt, hash] = pattern.split('|');
@@ -48,7 +44,7 @@ function patternMatches(pattern: string, name: string): boolean {
     const h = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
     return h === hash;
   }
-  return globToRegExp(pattern).test(name);
+  return fnmatch(name, pattern, { nocase: true, brackets: false });
 }
 
 /** True when a comma-separated host pattern list matches name (a negated match wins). */

@@ -3,6 +3,7 @@
 // loop repeated lines. Unchanged lines are aligned by a diff; lines a template produced are
 // matched to the source line whose literal parts they contain.
 import { diffArrays } from 'diff';
+import { escapeRegExp } from '../regex-escape.js';
 
 /** Source lines that produce no output line of their own (only tags/comments). */
 const TAG_ONLY = /^\s*(?:(?:\{%.*?%\}|\{#.*?#\})\s*)+$/;
@@ -21,7 +22,7 @@ function linePattern(src: string): RegExp | null {
 
 function buildPattern(src: string): RegExp | null {
   const parts = src.trim().split(/\{\{.*?\}\}|\{%.*?%\}/);
-  const re = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const re = parts.map(escapeRegExp).join('.*');
   return new RegExp(`^\\s*${re}\\s*$`);
 }
 

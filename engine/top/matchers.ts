@@ -1,5 +1,5 @@
 // Top-file matchers: which minions a target expression selects.
-import { globMatch } from './glob.js';
+import { fnmatch } from '../fnmatch.js';
 import { subdictMatch } from './subdict.js';
 
 export interface MatchTarget {
@@ -14,7 +14,7 @@ export type MatcherName = (typeof MATCHERS)[number];
 export function matchOne(kind: string, expr: string, t: MatchTarget): boolean {
   switch (kind) {
     case 'glob':
-      return globMatch(t.minionId, expr);
+      return fnmatch(t.minionId, expr);
     case 'pcre':
       return new RegExp(`^(?:${expr})`).test(t.minionId);
     case 'list':

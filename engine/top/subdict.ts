@@ -1,15 +1,15 @@
 // Salt's pillar/grain matcher (`appliance:enabled:true`): the key path is the part before some
 // colon, the rest a glob (or regex) matched case-insensitively against the value; a list matches
 // if one element does, a dict if one of its keys does.
-import { globMatch } from './glob.js';
+import { fnmatch } from '../fnmatch.js';
 
 function valueMatch(target: unknown, pattern: string, regex: boolean): boolean {
-  if (target === null || target === undefined) return regex ? new RegExp(pattern, 'i').test('none') : globMatch('none', pattern, true) || pattern === '';
+  if (target === null || target === undefined) return regex ? new RegExp(pattern, 'i').test('none') : fnmatch('none', pattern, { nocase: true }) || pattern === '';
   if (Array.isArray(target)) return target.some((t) => valueMatch(t, pattern, regex));
   if (typeof target === 'object') return Object.keys(target as object).some((k) => valueMatch(k, pattern, regex));
   const s = String(target).toLowerCase();
   if (regex) return new RegExp(`^(?:${pattern})`, 'i').test(s);
-  return globMatch(s, pattern.toLowerCase(), true);
+  return fnmatch(s, pattern, { nocase: true });
 }
 
 function lookup(data: unknown, path: string[]): { found: boolean; value: unknown } {

@@ -11,7 +11,7 @@ import { applyAttrs, attrChanges, isAttrChange, onPath } from './attrs.js';
 import { attrProps, attrsOf, bool, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
 import { fmtMode, modeSchema, parseMode } from './mode.js';
 import { probeTree, type PathFacts, type TreeEntry } from './probe.js';
-import { globToRegExp } from '../../engine/top/glob.js';
+import { fnmatcher } from '../../engine/fnmatch.js';
 
 export interface DirectoryArgs extends AttrArgs {
   makedirs?: boolean;
@@ -73,7 +73,8 @@ async function withTree(host: Host, args: DirectoryArgs, pp: { path: PathFacts; 
 /** exclude_pat: a glob (fnmatch on the path relative to the directory) or E@regex (searched). */
 export function excludeMatcher(pat: string | undefined, where: string): (rel: string) => boolean {
   if (!pat) return () => false;
-  const re = pat.startsWith('E@') ? compile(pat.slice(2), 0, where, false) : globToRegExp(pat);
+  if (!pat.startsWith('E@')) return fnmatcher(pat);
+  const re = compile(pat.slice(2), 0, where, false);
   return (rel) => re.test(rel);
 }
 

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type FastGlob from 'fast-glob';
 import { StateError } from '../../engine/errors.js';
+import { fnmatch } from '../../engine/fnmatch.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { applyAttrs } from './attrs.js';
@@ -64,11 +65,12 @@ const schema = objectSchema(
 // fast-glob is loaded when a file.recurse state runs (it costs ~30 ms to import; most runs have none)
 const loadFg = async (): Promise<typeof FastGlob> => (await import('fast-glob')).default;
 
-function matches(fg: typeof FastGlob, rel: string, pat: string | undefined): boolean {
+/** include_pat/exclude_pat: fnmatch on the name or the path relative to source, or E@regex (searched). */
+function matches(rel: string, pat: string | undefined): boolean {
   if (!pat) return false;
   if (pat.startsWith('E@')) return new RegExp(pat.slice(2)).test(rel);
   const base = rel.split('/').pop()!;
-  return fg.isDynamicPattern(pat) ? new RegExp('^' + pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.') + '$').test(base) || rel === pat : base === pat || rel === pat;
+  return fnmatch(base, pat) || fnmatch(rel, pat);
 }
 
 async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Want> {
@@ -84,12 +86,12 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
   const files: Want['files'] = new Map();
   for (const e of entries.sort()) {
     const rel = e.replace(/\/$/, '');
-    if (matches(fg, rel, args.exclude_pat)) continue;
+    if (matches(rel, args.exclude_pat)) continue;
     if (e.endsWith('/')) {
       dirs.push(rel);
       continue;
     }
-    if (args.include_pat && !matches(fg, rel, args.include_pat)) continue;
+    if (args.include_pat && !matches(rel, args.include_pat)) continue;
     const raw = await ctx.readSource(`salt://${srcRel}/${rel}`);
     const data = await renderIfTemplate(ctx, args, raw, `${srcRel}/${rel}`);
     files.set(rel, { data, hash: sha256(data), mode: (await stat(join(srcDir, rel))).mode & 0o7777 });

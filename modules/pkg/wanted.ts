@@ -1,6 +1,7 @@
 // The packages a pkg state names (`name` or `pkgs:` with optional version pins) and version
 // matching for pins (exact, or a glob with `*`).
 import type { JSONSchema } from '../../engine/contract.js';
+import { fnmatch } from '../../engine/fnmatch.js';
 import type { PkgState } from './facts.js';
 
 export const PKG_NAME = '^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$';
@@ -46,12 +47,8 @@ export function wantedPackages(args: { name: string; pkgs?: PkgsArg; version?: s
   });
 }
 
-function globRe(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
-
 export function versionMatches(version: string, pin: string): boolean {
-  return pin.includes('*') ? globRe(pin).test(version) : version === pin;
+  return pin.includes('*') ? fnmatch(version, pin) : version === pin;
 }
 
 /** The version apt should install for a pin: the exact pin when apt knows it, else the highest glob match. */

@@ -6,6 +6,7 @@ import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Change, StateFunction } from '../../engine/contract.js';
+import { escapeRegExp } from '../../engine/regex-escape.js';
 
 export interface LocaleArgs {
   name: string;
@@ -40,15 +41,14 @@ export function isAvailable(name: string, f: LocaleFacts): boolean {
   return BUILTIN.has(n) || f.available.some((a) => normalizeLocale(a) === n);
 }
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** locale.gen with the line enabled: a commented `# LINE` is uncommented, else the line is appended. */
 export function enableInLocaleGen(text: string | null, line: string): string {
   const lines = (text ?? '').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const re = new RegExp(`^\\s*${esc(line).replace(/ /g, '\\s+')}\\s*$`);
+  const re = new RegExp(`^\\s*${escapeRegExp(line).replace(/ /g, '\\s+')}\\s*$`);
   if (lines.some((l) => re.test(l))) return text ?? '';
-  const commented = new RegExp(`^\\s*#\\s*${esc(line).replace(/ /g, '\\s+')}\\s*$`);
+  const commented = new RegExp(`^\\s*#\\s*${escapeRegExp(line).replace(/ /g, '\\s+')}\\s*$`);
   const i = lines.findIndex((l) => commented.test(l));
   if (i >= 0) lines[i] = line;
   else lines.push(line);
