@@ -21,8 +21,3 @@ export function shQuote(s: string): string {
 export function shell(host: Host, script: string, args: string[] = [], opts?: ExecOptions): Promise<ExecResult> {
   return host.exec(['sh', '-c', script, 'sh', ...args], opts);
 }
-
-/** True for the in-process local transport, where Host calls cost microseconds, not a round trip. */
-export function isInProcess(host: Host): boolean {
-  return host.name === 'local' || host.name.startsWith('local:');
-}

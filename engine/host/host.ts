@@ -72,8 +72,13 @@ export interface HeldCommand {
 }
 
 export interface Host {
-  /** A label for output: 'local', 'root@example.org:22'. */
+  /** A label for output only ('local', 'root@example.org:22'): decide nothing on it. */
   readonly name: string;
+  /**
+   * Calls run in this process and cost microseconds, not a round trip (the local transport): facts
+   * are then read call by call instead of batched into one shell command.
+   */
+  readonly inProcess?: boolean;
   /** Where the run lock lives on this host (default /run/brine.lock); see engine/host/run-lock.ts. */
   readonly runLockPath?: string;
   /**

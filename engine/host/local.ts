@@ -46,6 +46,7 @@ export function toFileStat(s: Stats): FileStat {
 
 export class LocalHost implements Host {
   readonly name: string;
+  readonly inProcess = true;
   readonly root: string | undefined;
 
   /**

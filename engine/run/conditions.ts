@@ -1,5 +1,5 @@
 // onlyif / unless / creates: commands run through the Host (`sh -c`), in the dry run too.
-import { isInProcess, shell } from '../host/exec.js';
+import { shell } from '../host/exec.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
 
@@ -18,7 +18,7 @@ printf 'done\\0'`;
 export async function prefetchCreates(chunks: Chunk[], host: Host): Promise<Map<string, boolean>> {
   const out = new Map<string, boolean>();
   const paths = [...new Set(chunks.flatMap((c) => c.meta.creates))];
-  if (!paths.length || isInProcess(host)) return out;
+  if (!paths.length || host.inProcess) return out;
   for (let i = 0; i < paths.length; i += 2000) {
     const chunk = paths.slice(i, i + 2000);
     const r = await shell(host, EXISTS, chunk, { readOnly: true });

@@ -2,7 +2,7 @@
 // files among them and reads symlink targets, so a no-op over SSH costs one round trip for all
 // files of a state function. Paths are prefixed with $BRINE_ROOT (set by LocalHost's --root).
 
-import { isInProcess, shell } from '../../engine/host/exec.js';
+import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 
 export type PathType = 'missing' | 'file' | 'directory' | 'symlink' | 'other';
@@ -50,8 +50,6 @@ function parseStatLine(rec: string): [string, PathFacts] | null {
   ];
 }
 
-export { isInProcess };
-
 /** Facts through the Host's own stat/hash/readlink calls (cheapest on the local host). */
 async function probeByCalls(host: Host, paths: string[]): Promise<Map<string, PathFacts>> {
   const out = new Map<string, PathFacts>();
@@ -71,7 +69,7 @@ async function probeByCalls(host: Host, paths: string[]): Promise<Map<string, Pa
 /** Facts for every path (absolute, as states name them): one exec per ~2000 paths (or in-process calls locally). */
 export async function probePaths(host: Host, paths: string[]): Promise<Map<string, PathFacts>> {
   const uniq = [...new Set(paths)];
-  if (isInProcess(host)) return probeByCalls(host, uniq);
+  if (host.inProcess) return probeByCalls(host, uniq);
   const out = new Map<string, PathFacts>();
   for (let i = 0; i < uniq.length; i += 2000) {
     const chunk = uniq.slice(i, i + 2000);

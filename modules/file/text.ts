@@ -4,7 +4,7 @@
 
 import { dirname, resolve } from 'node:path';
 import { StateError } from '../../engine/errors.js';
-import { isInProcess, shell } from '../../engine/host/exec.js';
+import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import { contentDiff, sha256, type DiffOptions } from './content.js';
 import type { Change } from '../../engine/contract.js';
@@ -58,7 +58,7 @@ for p; do if [ -f "$r$p" ]; then printf F; base64 -w0 -- "$r$p" || exit 1; else 
 /** Contents of many files: one exec on a remote host (base64, so any bytes survive), in-process reads locally. */
 export async function readTexts(host: Host, names: string[]): Promise<Array<string | null>> {
   if (!names.length) return [];
-  if (isInProcess(host)) return Promise.all(names.map(async (n) => (await host.readFile(n))?.toString('utf8') ?? null));
+  if (host.inProcess) return Promise.all(names.map(async (n) => (await host.readFile(n))?.toString('utf8') ?? null));
   const r = await shell(host, READ, names, { readOnly: true });
   const lines = r.stdout.split('\n');
   if (r.exitCode !== 0 || lines.length < names.length) throw new Error(`cannot read ${names.join(', ')} on ${host.name}: ${r.stderr.trim() || 'no output'}`);
