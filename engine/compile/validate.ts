@@ -1,25 +1,14 @@
 // Validates module args against the function's JSON schema (ajv), with messages that name
 // file:line, the state and the argument.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from '../ajv.js';
 import type { SourceLoc } from '../highdata.js';
 import type { StateFunction } from '../contract.js';
 import { CompileError } from '../errors.js';
 import { didYouMean } from './suggest.js';
 import { locStr } from './types.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, verbose: true });
-// `octalDigits: true`: a file mode written as Salt writes it, octal digits up to 07777 (`'0644'`,
-// `644`, `'0o644'`): checked at compile time, not when the state runs.
-export const OCTAL_MODE = /^(0o|0)?[0-7]{1,4}$/;
-ajv.addKeyword({
-  keyword: 'octalDigits',
-  type: ['string', 'integer'],
-  schemaType: 'boolean',
-  errors: true,
-  validate: function octalDigits(enabled: boolean, data: unknown) {
-    return !enabled || OCTAL_MODE.test(String(data).trim());
-  },
-});
+const ajv = createAjv();
 const cache = new WeakMap<StateFunction, ValidateFunction>();
 
 function validatorFor(fn: StateFunction): ValidateFunction {

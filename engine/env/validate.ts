@@ -1,6 +1,7 @@
 // Validates an env against ENV_SCHEMA: the first error becomes a one-line EnvError naming
 // file:line, the key path and what is expected; unknown keys come back as warnings.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createAjv } from '../ajv.js';
 import { EnvError } from '../errors.js';
 import { lineOf, type ParsedEnv } from './parse.js';
 import { ENV_SCHEMA } from './schema.js';
@@ -10,9 +11,7 @@ import { isSecretKeyName } from './secrets.js';
 let compiled: ValidateFunction | undefined;
 function checker(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
-    compiled = ajv.compile(ENV_SCHEMA);
+    compiled = createAjv().compile(ENV_SCHEMA);
   }
   return compiled;
 }

@@ -1,6 +1,6 @@
 // postgres modules' plan as data, SQL quoting, password verifiers, schemas.
 import { createHash } from 'node:crypto';
-import { Ajv } from 'ajv';
+import { createAjv } from '../../../engine/ajv.js';
 import { describe, expect, it } from 'vitest';
 import { createDatabaseSql, planDatabasePresent, sameLocale } from '../../../modules/postgres/database.js';
 import { planExtensionPresent } from '../../../modules/postgres/extension.js';
@@ -101,7 +101,7 @@ describe('postgres_extension.present plan', () => {
 });
 
 describe('postgres schemas', () => {
-  const ajv = new Ajv({ allErrors: true });
+  const ajv = createAjv();
   it('accept good arguments and reject unknown or malformed ones', () => {
     expect(ajv.validate(modules.postgres_user!.present!.schema, { name: 'app', password: 'x', createdb: true, port: 5432 })).toBe(true);
     expect(ajv.validate(modules.postgres_user!.present!.schema, { name: 'app', passwd: 'x' })).toBe(false);

@@ -1,0 +1,31 @@
+// The one ajv setup of brine (module arguments, env files; tests use it too). Strict: a misspelt
+// schema keyword is an error when the schema compiles, not a check silently skipped.
+import { Ajv } from 'ajv';
+
+// A file mode written as Salt writes it, octal digits up to 07777 (`'0644'`, `644`, `'0o644'`).
+export const OCTAL_MODE = /^(0o|0)?[0-7]{1,4}$/;
+
+export function createAjv(): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    // `required` inside anyOf/if/not names properties declared at the top (pkgs OR name...)
+    strictRequired: false,
+    allowUnionTypes: true,
+    useDefaults: true,
+  });
+  // `octalDigits: true`: a file mode checked at compile time, not when the state runs
+  ajv.addKeyword({
+    keyword: 'octalDigits',
+    type: ['string', 'integer'],
+    schemaType: 'boolean',
+    errors: true,
+    validate: function octalDigits(enabled: boolean, data: unknown) {
+      return !enabled || OCTAL_MODE.test(String(data).trim());
+    },
+  });
+  // `secret: true`: the env key holds a secret (its value never shown in an error)
+  ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+  return ajv;
+}
