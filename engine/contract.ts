@@ -10,12 +10,18 @@ export type JSONSchema = Record<string, unknown>;
 
 export type ChangeOp = 'create' | 'update' | 'delete' | 'run';
 
-export interface Change {
+/**
+ * One planned change. A module types its own (`Change<'hold', boolean, boolean>`...): `kind` says
+ * what the change is to the module that planned it, so apply reads fields, never `target`'s text.
+ */
+export interface Change<Kind extends string = string, Before = unknown, After = unknown> {
   op: ChangeOp;
-  /** What changes: a path, a package name, a service, 'mode', 'owner'... */
+  /** What changes, for the report: a path, a package name, a service, 'mode', 'owner'... */
   target: string;
-  before?: unknown;
-  after?: unknown;
+  /** The module's own kind of change (pkg: 'package', 'hold', 'dependency'...); never reported. */
+  kind?: Kind;
+  before?: Before;
+  after?: After;
   /** A unified diff for file contents (or why it is not shown: a secret, its size, binary). */
   diff?: string;
   /** What apply needs that is not for output (the new text of a file edit); never reported. */
@@ -108,7 +114,7 @@ export interface ApplyOutput {
   data?: Record<string, unknown>;
 }
 
-export interface StateFunction<Args = any, Facts = any> {
+export interface StateFunction<Args = any, Facts = any, C extends Change = Change> {
   /** ajv validates args at compile time; `name` is always present in args. */
   schema: JSONSchema;
   /**
@@ -126,9 +132,9 @@ export interface StateFunction<Args = any, Facts = any> {
    */
   gatherMany?(host: Host, items: Array<{ args: Args; ctx: StateCtx<Args>; aggregate?: boolean }>): Promise<Facts[]>;
   /** Pure: [] means the state is in the desired state. May throw StateError for impossible args. */
-  plan(args: Args, facts: Facts, ctx: StateCtx<Args>): Change[];
+  plan(args: Args, facts: Facts, ctx: StateCtx<Args>): C[];
   /** Makes the planned changes real. */
-  apply(host: Host, changes: Change[], ctx: StateCtx<Args> & { facts: Facts }): Promise<ApplyOutput | void>;
+  apply(host: Host, changes: C[], ctx: StateCtx<Args> & { facts: Facts }): Promise<ApplyOutput | void>;
   /** What `watch` triggers (restart, reload, run); absent means watch acts as require + onchanges. */
   refresh?(host: Host, args: Args, ctx: StateCtx<Args>): Promise<ApplyOutput | void>;
   /** Describes the refresh for the dry run: 'restart', 'reload', 'run'. */
@@ -138,13 +144,13 @@ export interface StateFunction<Args = any, Facts = any> {
    * Absent: any planned change does (a cmd.run that runs anyway is not run twice). A service that
    * only gets enabled is not restarted by that, so a watch must still restart it.
    */
-  refreshCoveredBy?(plan: Change[], args: Args): boolean;
+  refreshCoveredBy?(plan: C[], args: Args): boolean;
   /** States sharing a lock key run one at a time per host (package managers: 'dpkg'). */
   lock?: string;
   /** Argument names that hold secrets: their values are redacted from every output. */
   secretArgs?: string[];
   /** Several states of this function made real by one call (Salt's mod_aggregate); see Aggregation. */
-  aggregate?: Aggregation<Args, Facts>;
+  aggregate?: Aggregation<Args, Facts, C>;
 }
 
 /**
@@ -153,11 +159,11 @@ export interface StateFunction<Args = any, Facts = any> {
  * creates, no prereq, not `aggregate: False`), plans them, and makes ONE applyMany call for all.
  * Each absorbed state later reports its own planned changes as made (so watch/onchanges on it fire).
  */
-export interface Aggregation<Args = any, Facts = any> {
+export interface Aggregation<Args = any, Facts = any, C extends Change = Change> {
   /** Plans with equal keys may share one call; null keeps this state (with this plan) on its own. */
-  key(args: Args, changes: Change[]): string | null;
+  key(args: Args, changes: C[]): string | null;
   /** Makes every item's changes real in one go: one output per item, or throws (nothing is assumed done). */
-  applyMany(host: Host, items: Array<{ changes: Change[]; ctx: StateCtx<Args> & { facts: Facts } }>): Promise<Array<ApplyOutput | void>>;
+  applyMany(host: Host, items: Array<{ changes: C[]; ctx: StateCtx<Args> & { facts: Facts } }>): Promise<Array<ApplyOutput | void>>;
 }
 
 /** A state module: its functions by name (`file` -> managed, directory, ...). */

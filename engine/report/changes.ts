@@ -1,6 +1,17 @@
 // Renders a state's changes as text lines (shared by highstate and markdown output).
 import type { Change } from '../contract.js';
 
+/** A change as reports show it: op, target, before, after, diff (no kind, no payload, no module fields). */
+export function reportedChange(c: Change): Change {
+  return {
+    op: c.op,
+    target: c.target,
+    ...(c.before !== undefined ? { before: c.before } : {}),
+    ...(c.after !== undefined ? { after: c.after } : {}),
+    ...(c.diff !== undefined ? { diff: c.diff } : {}),
+  };
+}
+
 export function valueText(v: unknown): string {
   if (v === undefined) return '';
   if (typeof v === 'string') return v;

@@ -5,6 +5,7 @@ import type { Change } from '../contract.js';
 import type { Redactor } from '../redact.js';
 import type { OutFormat } from './formats.js';
 import type { RunReport } from '../run/types.js';
+import { reportedChange } from './changes.js';
 import { formatHighstate } from './highstate.js';
 import { toJson } from './json.js';
 import { formatMarkdown } from './markdown.js';
@@ -28,13 +29,13 @@ export function formatReport(
 export const SECRET_DIFF = 'content not shown: the diff holds a secret';
 
 function safeChange(c: Change, redactor: Redactor): Change {
-  const { payload: _payload, ...rest } = c;
+  const rest = reportedChange(c);
   if (!rest.diff || !redactor.holdsSecret(rest.diff)) return rest;
   const hashes = [rest.before, rest.after].every((h) => h === undefined || (typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)));
   return { ...rest, diff: hashes && rest.after ? `${SECRET_DIFF}; sha256 ${String(rest.before ?? '(none)')} -> ${String(rest.after)}` : SECRET_DIFF };
 }
 
-/** The report without payloads, and with every diff that holds a secret replaced. */
+/** The report with changes as reported (no payloads, no module fields), every diff that holds a secret replaced. */
 export function withSafeDiffs(report: RunReport, redactor: Redactor): RunReport {
   return { ...report, results: report.results.map((r) => ({ ...r, changes: r.changes.map((c) => safeChange(c, redactor)) })) };
 }

@@ -1,5 +1,6 @@
 // --out json: a stable schema (version 1), documented in the README.
 import type { RunReport } from '../run/types.js';
+import { reportedChange } from './changes.js';
 import { summarize } from './summary.js';
 
 export const JSON_SCHEMA_VERSION = 1;
@@ -21,7 +22,7 @@ export function toJson(report: RunReport): Record<string, unknown> {
       line: r.line,
       result: r.result,
       comment: r.comment,
-      changes: r.changes.map(({ payload: _payload, ...c }) => c),
+      changes: r.changes.map(reportedChange),
       ...(r.data ? { output: r.data } : {}),
       ...(r.warnings ? { warnings: r.warnings } : {}),
       started: r.startedAt,

@@ -110,7 +110,7 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     const drift = facts.tree && args.recurse?.length ? recurseDrift(args, facts.tree) : [];
     if (drift.length) {
       const shown = drift.slice(0, 20).map((e) => e.rel);
-      out.push({ op: 'update', target: `${args.name}/**`, before: `${drift.length} entries differ`, after: { recurse: args.recurse, entries: drift.length > 20 ? [...shown, '...'] : shown } });
+      out.push({ op: 'update', kind: 'recurse', target: `${args.name}/**`, before: `${drift.length} entries differ`, after: { recurse: args.recurse, entries: drift.length > 20 ? [...shown, '...'] : shown } });
     }
     // clean: one change per path removed (a directory's contents listed too), parents first
     if (args.clean && facts.tree) {
@@ -133,7 +133,7 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     const dels = changes.filter((c) => c.op === 'delete').map((c) => c.target);
     for (const d of dels) if (!dels.some((p) => d.startsWith(p + '/'))) await host.remove(d, { recursive: true });
     // recurse: (re)apply on the whole tree; a fresh directory has none yet.
-    if (changes.some((c) => c.target === `${args.name}/**`)) await recurseApply(host, args);
+    if (changes.some((c) => c.kind === 'recurse')) await recurseApply(host, args);
   },
 };
 

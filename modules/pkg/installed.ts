@@ -7,7 +7,8 @@
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, JSONSchema, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { JSONSchema, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { AlongsideChange, PkgChange } from './changes.js';
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './uptodate.js';
@@ -75,9 +76,9 @@ function unavailable(name: string, s: PkgState, pin?: string): StateError {
 }
 
 /** What to install (and hold) for args given facts; shared by installed and latest. */
-export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolean): Change[] {
+export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolean): PkgChange[] {
   const refreshFirst = !facts.listsPresent || !!args.refresh;
-  const changes: Change[] = [];
+  const changes: PkgChange[] = [];
   for (const w of wantedPackages(args)) {
     const s = facts.pkgs[w.name] ?? { installed: null, status: 'unknown', held: false, candidate: null, versions: [] };
     let target: string | null;
@@ -90,39 +91,45 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
       target = w.version && w.version !== 'latest' ? w.version : AFTER_UPDATE;
     }
     if (target !== s.installed) {
-      changes.push({ op: s.installed ? 'update' : 'create', target: w.name, ...(s.installed ? { before: s.installed } : {}), after: target });
+      changes.push({ op: s.installed ? 'update' : 'create', kind: 'package', target: w.name, ...(s.installed ? { before: s.installed } : {}), after: target });
     }
     if (args.hold !== undefined && args.hold !== s.held) {
-      changes.push({ op: 'update', target: `${w.name} (hold)`, before: s.held, after: args.hold });
+      changes.push({ op: 'update', kind: 'hold', target: `${w.name} (hold)`, pkg: w.name, before: s.held, after: args.hold });
     }
   }
-  if (refreshFirst && changes.some((c) => !c.target.endsWith(' (hold)'))) changes.unshift({ op: 'run', target: UPDATE });
+  if (refreshFirst && changes.some((c) => c.kind !== 'hold')) changes.unshift({ op: 'run', kind: 'refresh', target: UPDATE });
   return [...changes, ...alongsideChanges(facts, wantedPackages(args).map((w) => w.name))];
 }
 
 /** apt's simulated side effects as changes: `libfoo (dependency)`, `bar (also removed)`. */
-export function alongsideChanges(facts: PkgFacts, named: string[]): Change[] {
+export function alongsideChanges(facts: PkgFacts, named: string[]): AlongsideChange[] {
   return (facts.alongside ?? [])
     .filter((c) => !named.includes(c.target))
-    .map((c) => ({ ...c, target: `${c.target} (${c.op === 'delete' ? 'also removed' : 'dependency'})` }));
+    .map((c) => ({
+      op: c.op,
+      kind: c.op === 'delete' ? 'also-removed' : 'dependency',
+      target: `${c.target} (${c.op === 'delete' ? 'also removed' : 'dependency'})`,
+      ...(c.before !== undefined ? { before: String(c.before) } : {}),
+      ...(c.after !== undefined ? { after: String(c.after) } : {}),
+    }));
 }
 
-/** Package names to hand to apt: targets with a space are holds, side effects or the refresh. */
-const isPackage = (c: Change) => c.op !== 'run' && !c.target.includes(' ');
+/** The changes that are packages to hand to apt (not holds, side effects or the refresh). */
+const isPackage = (c: PkgChange): c is Extract<PkgChange, { kind: 'package' }> => c.kind === 'package';
 
-function installSpecs(args: InstalledArgs, changes: Change[]): string[] {
+function installSpecs(args: InstalledArgs, changes: PkgChange[]): string[] {
   const byName = new Map(wantedPackages(args).map((w) => [w.name, w]));
   const specs: string[] = [];
   for (const c of changes) {
     if (!isPackage(c)) continue;
     const w = byName.get(c.target);
-    specs.push(w?.version && c.after !== AFTER_UPDATE ? `${c.target}=${String(c.after)}` : c.target);
+    specs.push(w?.version && c.after !== AFTER_UPDATE ? `${c.target}=${c.after}` : c.target);
   }
   return specs;
 }
 
 /** `apt-get install` for the planned changes of one or more states (aggregated: equal aggKey). */
-function installArgv(items: Array<{ args: InstalledArgs; changes: Change[] }>): string[] {
+function installArgv(items: Array<{ args: InstalledArgs; changes: PkgChange[] }>): string[] {
   const specs = items.flatMap((i) => installSpecs(i.args, i.changes));
   if (!specs.length) return [];
   const args = items[0]!.args;
@@ -144,20 +151,19 @@ export function aggKey(args: InstalledArgs): string {
   return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0, !!args.update_holds, !!args.skip_verify]);
 }
 
-function installedComment(changes: Change[]): string | undefined {
+function installedComment(changes: PkgChange[]): string | undefined {
   const done = changes.filter(isPackage);
-  const deps = changes.filter((c) => c.target.endsWith(' (dependency)')).length;
+  const deps = changes.filter((c) => c.kind === 'dependency').length;
   if (!done.length) return undefined;
   return `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}`;
 }
 
-const holdName = (c: Change) => c.target.slice(0, -' (hold)'.length);
-const holdsOf = (changes: Change[], on: boolean) => changes.filter((c) => c.target.endsWith(' (hold)') && c.after === on).map(holdName);
+const holdsOf = (changes: PkgChange[], on: boolean) => changes.flatMap((c) => (c.kind === 'hold' && c.after === on ? [c.pkg] : []));
 
-async function applyInstall(host: Host, changes: Change[], ctx: StateCtx<InstalledArgs>, latest: boolean) {
+async function applyInstall(host: Host, changes: PkgChange[], ctx: StateCtx<InstalledArgs>, latest: boolean) {
   const { args } = ctx;
   const opts = { lockTimeout: args.lock_timeout };
-  if (changes.some((c) => c.op === 'run' && c.target === UPDATE)) {
+  if (changes.some((c) => c.kind === 'refresh')) {
     await aptGet(host, ctx.name, ['update'], opts);
     // the index changed: resolve versions against it (pins and candidates were unknown before)
     changes = planInstall({ ...args, refresh: false }, await gatherInstall(host, { ...args, refresh: false }, latest), latest);
@@ -171,7 +177,7 @@ async function applyInstall(host: Host, changes: Change[], ctx: StateCtx<Install
 }
 
 /** One apt-get install (and one apt-mark per direction) for several states' plans (equal aggKey). */
-async function applyInstallMany(host: Host, items: Array<{ changes: Change[]; ctx: StateCtx<InstalledArgs> }>) {
+async function applyInstallMany(host: Host, items: Array<{ changes: PkgChange[]; ctx: StateCtx<InstalledArgs> }>) {
   const label = items.map((i) => i.ctx.name).join(', ');
   const opts = { lockTimeout: items[0]!.ctx.args.lock_timeout };
   const argv = installArgv(items.map((i) => ({ args: i.ctx.args, changes: i.changes })));
@@ -186,13 +192,13 @@ async function applyInstallMany(host: Host, items: Array<{ changes: Change[]; ct
 
 /** The apt-get install argv a state's plan needs, or null (nothing to install, refresh first, plan error). */
 function pendingArgv(args: InstalledArgs, facts: PkgFacts, latest: boolean): string[] | null {
-  let changes: Change[];
+  let changes: PkgChange[];
   try {
     changes = planInstall(args, facts, latest);
   } catch {
     return null; // the plan reports the problem
   }
-  if (changes.some((c) => c.op === 'run')) return null; // versions are only known after the refresh
+  if (changes.some((c) => c.kind === 'refresh')) return null; // versions are only known after the refresh
   const argv = installArgv([{ args, changes }]);
   return argv.length ? argv : null;
 }
@@ -260,7 +266,7 @@ function batchedInstallGather(latest: boolean) {
 }
 
 /** A plan that refreshes the index first re-plans after it: such a state applies on its own. */
-const aggregateKey = (args: InstalledArgs, changes: Change[]): string | null => (args.sources || changes.some((c) => c.op === 'run') ? null : aggKey(args));
+const aggregateKey = (args: InstalledArgs, changes: PkgChange[]): string | null => (args.sources || changes.some((c) => c.kind === 'refresh') ? null : aggKey(args));
 
 type SourceFacts = PkgFacts & { debs?: DebFile[] };
 
@@ -274,7 +280,7 @@ const installedGatherMany = (host: Host, items: Array<{ args: InstalledArgs; agg
   });
 };
 
-export const installed: StateFunction<InstalledArgs, SourceFacts> = {
+export const installed: StateFunction<InstalledArgs, SourceFacts, PkgChange> = {
   schema: installedSchema,
   lock: 'dpkg',
   gather: (host, args) => (args.sources ? gatherSources(host, args.sources) : gatherInstall(host, args, false)),
@@ -284,7 +290,7 @@ export const installed: StateFunction<InstalledArgs, SourceFacts> = {
   aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };
 
-export const latest: StateFunction<InstalledArgs, PkgFacts> = {
+export const latest: StateFunction<InstalledArgs, PkgFacts, PkgChange> = {
   schema: latestSchema,
   lock: 'dpkg',
   gather: (host, args) => gatherInstall(host, args, true),

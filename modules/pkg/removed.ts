@@ -1,6 +1,7 @@
 // pkg.removed (apt-get remove: configuration files stay) and pkg.purged (apt-get purge: nothing stays).
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { PkgChange } from './changes.js';
 import { aptGet } from './apt.js';
 import { type PkgFacts, readPackages } from './facts.js';
 import { alongsideChanges, batchedGather } from './installed.js';
@@ -37,12 +38,12 @@ export function planRemove(args: RemovedArgs, facts: PkgFacts, purge: boolean) {
     const present = purge ? s.status !== 'not-installed' && s.status !== 'unknown' : s.installed !== null;
     if (!present) return [];
     if (w.version && s.installed && !versionMatches(s.installed, w.version)) return [];
-    return [{ op: 'delete' as const, target: w.name, before: s.installed ?? s.status, ...(purge ? { after: 'purged' } : {}) }];
+    return [{ op: 'delete' as const, kind: 'package' as const, target: w.name, before: s.installed ?? s.status, ...(purge ? { after: 'purged' } : {}) }];
   });
 }
 
 /** The removal plus what apt removes with it (packages that depend on the removed ones). */
-function planWithAlongside(args: RemovedArgs, facts: PkgFacts, purge: boolean): Change[] {
+function planWithAlongside(args: RemovedArgs, facts: PkgFacts, purge: boolean): PkgChange[] {
   return [...planRemove(args, facts, purge), ...alongsideChanges(facts, wantedPackages(args).map((w) => w.name))];
 }
 
@@ -51,7 +52,7 @@ async function withAlongside(host: Host, args: RemovedArgs, facts: PkgFacts, pur
   return names.length ? { ...facts, alongside: await simulateApt(host, [purge ? 'purge' : 'remove', ...names]) } : facts;
 }
 
-function make(purge: boolean): StateFunction<RemovedArgs, PkgFacts> {
+function make(purge: boolean): StateFunction<RemovedArgs, PkgFacts, PkgChange> {
   return {
     schema,
     lock: 'dpkg',
@@ -59,7 +60,7 @@ function make(purge: boolean): StateFunction<RemovedArgs, PkgFacts> {
     gatherMany: batchedGather(false, (host, args: RemovedArgs, facts) => withAlongside(host, args, facts, purge)),
     plan: (args, facts) => planWithAlongside(args, facts, purge),
     async apply(host, changes, ctx) {
-      const names = changes.filter((c) => !c.target.includes(' ')).map((c) => c.target);
+      const names = changes.filter((c) => c.kind === 'package').map((c) => c.target);
       await aptGet(host, ctx.name, [purge ? 'purge' : 'remove', ...names], { lockTimeout: ctx.args.lock_timeout });
       return { comment: `${purge ? 'purged' : 'removed'} ${names.join(', ')}` };
     },

@@ -4,7 +4,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change } from '../../engine/contract.js';
+import type { PackageChange, PkgChange } from './changes.js';
 import { aptGet } from './apt.js';
 import { readPackages, type PkgFacts } from './facts.js';
 
@@ -46,20 +46,21 @@ export async function gatherSources(host: Host, sources: SourcesArg): Promise<Pk
   return { ...facts, debs: debs.map((d) => ({ ...d, package: got.get(d.path)?.pkg || null, version: got.get(d.path)?.v || null })) };
 }
 
-export function planSources(facts: PkgFacts & { debs?: DebFile[] }): Change[] {
+export function planSources(facts: PkgFacts & { debs?: DebFile[] }): PackageChange[] {
   return (facts.debs ?? []).flatMap((d) => {
     if (!d.version) throw new StateError(d.name, `source ${d.path} is not a readable .deb file on the target`);
     if (d.package !== d.name) throw new StateError(d.name, `source ${d.path} holds package '${d.package}', not '${d.name}'`);
     const s = facts.pkgs[d.name];
     const installed = s?.installed ?? null;
     if (installed === d.version) return [];
-    return [{ op: installed ? 'update' : 'create', target: d.name, ...(installed ? { before: installed } : {}), after: d.version } as Change];
+    return [{ op: installed ? 'update' : 'create', kind: 'package', target: d.name, ...(installed ? { before: installed } : {}), after: d.version } as PackageChange];
   });
 }
 
-export async function applySources(host: Host, state: string, changes: Change[], facts: PkgFacts & { debs?: DebFile[] }, lockTimeout?: number): Promise<{ comment: string }> {
-  const paths = (facts.debs ?? []).filter((d) => changes.some((c) => c.target === d.name)).map((d) => d.path);
+export async function applySources(host: Host, state: string, changes: PkgChange[], facts: PkgFacts & { debs?: DebFile[] }, lockTimeout?: number): Promise<{ comment: string }> {
+  const pkgs = changes.filter((c) => c.kind === 'package');
+  const paths = (facts.debs ?? []).filter((d) => pkgs.some((c) => c.target === d.name)).map((d) => d.path);
   // apt takes a .deb by path (it must look like one: absolute); --allow-downgrades as Salt's sources do
   await aptGet(host, state, ['install', '--allow-downgrades', ...paths], { lockTimeout });
-  return { comment: `installed ${changes.map((c) => `${c.target}=${String(c.after)}`).join(', ')} from ${paths.join(', ')}` };
+  return { comment: `installed ${pkgs.map((c) => `${c.target}=${c.after}`).join(', ')} from ${paths.join(', ')}` };
 }

@@ -83,8 +83,8 @@ brine-test-pkgs:
     ]);
     expect(r.results[0]!.changes).toEqual(dry.results[0]!.changes);
     expect(r.results[1]!.changes).toEqual([
-      { op: 'create', target: 'brine-test-a', after: '1.0-1' },
-      { op: 'create', target: 'brine-test-b', after: '2.0-1' },
+      { op: 'create', kind: 'package', target: 'brine-test-a', after: '1.0-1' },
+      { op: 'create', kind: 'package', target: 'brine-test-b', after: '2.0-1' },
     ]);
     expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({ 'brine-test-a': 'ii 1.0-1', 'brine-test-b': 'ii 2.0-1' });
     const src = await b.t.ssh('cat /etc/apt/sources.list.d/brine-test.sources; stat -c %a /etc/apt/keyrings/brine-test.asc');
@@ -165,13 +165,13 @@ agg-h:
     expect(pkgChanges(dry)).toEqual({
       // packages apt adds for the group (brine-test-e) are listed on its first state
       'agg-d': [
-        { op: 'create', target: 'brine-test-d', after: '1.0-1' },
-        { op: 'create', target: 'brine-test-e (dependency)', after: '1.0-1' },
+        { op: 'create', kind: 'package', target: 'brine-test-d', after: '1.0-1' },
+        { op: 'create', kind: 'dependency', target: 'brine-test-e (dependency)', after: '1.0-1' },
       ],
-      'agg-c': [{ op: 'create', target: 'brine-test-c', after: '1.0-1' }],
-      'agg-f': [{ op: 'create', target: 'brine-test-f', after: '1.0-1' }],
-      'agg-g': [{ op: 'create', target: 'brine-test-g', after: '1.0-1' }],
-      'agg-h': [{ op: 'create', target: 'brine-test-h', after: '1.0-1' }],
+      'agg-c': [{ op: 'create', kind: 'package', target: 'brine-test-c', after: '1.0-1' }],
+      'agg-f': [{ op: 'create', kind: 'package', target: 'brine-test-f', after: '1.0-1' }],
+      'agg-g': [{ op: 'create', kind: 'package', target: 'brine-test-g', after: '1.0-1' }],
+      'agg-h': [{ op: 'create', kind: 'package', target: 'brine-test-h', after: '1.0-1' }],
     });
     expect(await dpkg(['brine-test-c', 'brine-test-d', 'brine-test-e'])).toEqual({});
 
@@ -233,14 +233,14 @@ describe('pkg states on the real dpkg', () => {
     const items = [...noop, { args: { name: 'hello' }, ctx: testCtx({ name: 'hello' }) }];
     const more = await pkg.installed!.gatherMany!(counting, items);
     expect(execs).toBe(2);
-    expect(pkg.installed!.plan(items[3]!.args, more[3], items[3]!.ctx)).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(pkg.installed!.plan(items[3]!.args, more[3], items[3]!.ctx)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
   });
 
   it('upgrades to a pinned version and holds it; a held package does not move without hold', async () => {
     const r = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.1-1', hold: true });
     expect(r.planned).toEqual([
-      { op: 'update', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' },
-      { op: 'update', target: 'brine-test-a (hold)', before: false, after: true },
+      { op: 'update', kind: 'package', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' },
+      { op: 'update', kind: 'hold', target: 'brine-test-a (hold)', pkg: 'brine-test-a', before: false, after: true },
     ]);
     expect(r.replanned).toEqual([]);
     expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'hi 1.1-1' });
@@ -252,12 +252,12 @@ describe('pkg states on the real dpkg', () => {
   it('downgrades and releases the hold; latest upgrades again', async () => {
     const down = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0*', hold: false });
     expect(down.planned).toEqual([
-      { op: 'update', target: 'brine-test-a', before: '1.1-1', after: '1.0-1' },
-      { op: 'update', target: 'brine-test-a (hold)', before: true, after: false },
+      { op: 'update', kind: 'package', target: 'brine-test-a', before: '1.1-1', after: '1.0-1' },
+      { op: 'update', kind: 'hold', target: 'brine-test-a (hold)', pkg: 'brine-test-a', before: true, after: false },
     ]);
     expect(down.replanned).toEqual([]);
     const up = await checkApply(b.host, pkg.latest!, { name: 'brine-test-a' });
-    expect(up.planned).toEqual([{ op: 'update', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' }]);
+    expect(up.planned).toEqual([{ op: 'update', kind: 'package', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' }]);
     expect(up.replanned).toEqual([]);
     expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
   });
@@ -265,21 +265,21 @@ describe('pkg states on the real dpkg', () => {
   it('removes (configuration stays), then purges', async () => {
     // the dry run shows what apt removes along with a package (here: the package depending on it)
     expect(await plan(b.host, pkg.removed!, { name: 'brine-test-a' })).toEqual([
-      { op: 'delete', target: 'brine-test-a', before: '1.1-1' },
-      { op: 'delete', target: 'brine-test-b (also removed)', before: '2.0-1' },
+      { op: 'delete', kind: 'package', target: 'brine-test-a', before: '1.1-1' },
+      { op: 'delete', kind: 'also-removed', target: 'brine-test-b (also removed)', before: '2.0-1' },
     ]);
     const dry = await plan(b.host, pkg.removed!, { name: 'brine-test-b' });
     expect(await dpkg(['brine-test-b'])).toEqual({ 'brine-test-b': 'ii 2.0-1' });
     const rm = await checkApply(b.host, pkg.removed!, { name: 'brine-test-b' });
     expect(rm.planned).toEqual(dry);
-    expect(rm.planned).toEqual([{ op: 'delete', target: 'brine-test-b', before: '2.0-1' }]);
+    expect(rm.planned).toEqual([{ op: 'delete', kind: 'package', target: 'brine-test-b', before: '2.0-1' }]);
     expect(rm.replanned).toEqual([]);
     expect(await dpkg(['brine-test-b'])).toEqual({ 'brine-test-b': 'rc 2.0-1' });
     expect((await b.t.ssh('cat /etc/brine-test-b.conf')).stdout).toBe('x = 1');
     const purge = await checkApply(b.host, pkg.purged!, { name: 'x', pkgs: ['brine-test-b', 'brine-test-a'] });
     expect(purge.planned).toEqual([
-      { op: 'delete', target: 'brine-test-b', before: 'config-files', after: 'purged' },
-      { op: 'delete', target: 'brine-test-a', before: '1.1-1', after: 'purged' },
+      { op: 'delete', kind: 'package', target: 'brine-test-b', before: 'config-files', after: 'purged' },
+      { op: 'delete', kind: 'package', target: 'brine-test-a', before: '1.1-1', after: 'purged' },
     ]);
     expect(purge.replanned).toEqual([]);
     expect((await b.t.ssh('test -e /etc/brine-test-b.conf')).exitCode).toBe(1);
@@ -289,8 +289,8 @@ describe('pkg states on the real dpkg', () => {
   it('installs a dependency along with the named package, shown in the plan', async () => {
     const r = await checkApply(b.host, pkg.installed!, { name: 'brine-test-b' });
     expect(r.planned).toEqual([
-      { op: 'create', target: 'brine-test-b', after: '2.0-1' },
-      { op: 'create', target: 'brine-test-a (dependency)', after: '1.1-1' },
+      { op: 'create', kind: 'package', target: 'brine-test-b', after: '2.0-1' },
+      { op: 'create', kind: 'dependency', target: 'brine-test-a (dependency)', after: '1.1-1' },
     ]);
     expect(r.output).toEqual({ comment: 'installed brine-test-b=2.0-1 (+1 dependencies)' });
     expect(r.replanned).toEqual([]);
@@ -299,7 +299,7 @@ describe('pkg states on the real dpkg', () => {
 
   it('installs a package from Debian itself and the second plan is empty', async () => {
     const r = await checkApply(b.host, pkg.installed!, { name: 'hello' });
-    expect(r.planned).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(r.planned).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
     expect(r.replanned).toEqual([]);
     expect((await b.t.ssh('hello')).stdout).toBe('Hello, world!');
   }, 120_000);
@@ -308,8 +308,8 @@ describe('pkg states on the real dpkg', () => {
     await b.t.ssh('find /var/lib/apt/lists -maxdepth 1 ! -type d ! -name lock -delete');
     const r = await checkApply(b.host, pkg.installed!, { name: 'sl' });
     expect(r.planned).toEqual([
-      { op: 'run', target: 'apt-get update' },
-      { op: 'create', target: 'sl', after: '(candidate after apt-get update)' },
+      { op: 'run', kind: 'refresh', target: 'apt-get update' },
+      { op: 'create', kind: 'package', target: 'sl', after: '(candidate after apt-get update)' },
     ]);
     expect(r.output).toEqual({ comment: 'installed sl=5.02-1+b1 (+2 dependencies)' }); // known once the index is there
     expect(r.replanned).toEqual([]);

@@ -57,7 +57,7 @@ describe('file.directory / symlink / absent / touch plans', () => {
       { rel: 'b', type: 'directory', mode: 0o755, user: 'root', group: 'root' },
     ];
     const c = plan('directory', { name: '/d', file_mode: '0644', recurse: ['mode'] }, { path: dir, parent: dir, tree });
-    expect(c).toEqual([{ op: 'update', target: '/d/**', before: '1 entries differ', after: { recurse: ['mode'], entries: ['a'] } }]);
+    expect(c).toEqual([{ op: 'update', kind: 'recurse', target: '/d/**', before: '1 entries differ', after: { recurse: ['mode'], entries: ['a'] } }]);
     expect(plan('directory', { name: '/d', file_mode: '0600', recurse: ['mode'] }, { path: dir, parent: dir, tree })).toEqual([]);
   });
   it('symlink: create, retarget, force', () => {

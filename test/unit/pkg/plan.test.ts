@@ -24,27 +24,27 @@ describe('pkg.installed / pkg.latest plan', () => {
   });
 
   it('installs the candidate of a missing package, leaves an installed one alone', () => {
-    expect(planInstall({ name: 'hello' }, f, false)).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(planInstall({ name: 'hello' }, f, false)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
     expect(planInstall({ name: 'bash' }, f, false)).toEqual([]);
   });
 
   it('latest upgrades to the candidate', () => {
-    expect(planInstall({ name: 'bash' }, f, true)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(planInstall({ name: 'bash' }, f, true)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
     expect(planInstall({ name: 'held' }, f, true)).toEqual([]);
   });
 
   it('pins versions exactly or by glob, downgrading when asked', () => {
-    expect(planInstall({ name: 'hello', version: '2.10-2' }, f, false)).toEqual([{ op: 'create', target: 'hello', after: '2.10-2' }]);
+    expect(planInstall({ name: 'hello', version: '2.10-2' }, f, false)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-2' }]);
     expect(planInstall({ name: 'x', pkgs: [{ bash: '5.2-1' }, { hello: '2.10*' }] }, f, false)).toEqual([
-      { op: 'create', target: 'hello', after: '2.10-3' },
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
     ]);
-    expect(planInstall({ name: 'bash', version: '5.2-2' }, f, false)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(planInstall({ name: 'bash', version: '5.2-2' }, f, false)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
     expect(() => planInstall({ name: 'hello', version: '9.9' }, f, false)).toThrow(/version '9.9' of package 'hello' is not available \(apt knows 2.10-3, 2.10-2\)/);
   });
 
   it("version: latest (Salt's spelling of pkg.latest in pkg.installed) upgrades to the candidate; empty pkgs: nothing", () => {
-    expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([{ op: 'update', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
-    expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([{ op: 'create', target: 'hello', after: '2.10-3' }]);
+    expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
     expect(planInstall({ name: 'x', pkgs: [] }, f, false)).toEqual([]);
   });
 
@@ -60,22 +60,22 @@ describe('pkg.installed / pkg.latest plan', () => {
 
   it('holds and releases', () => {
     expect(planInstall({ name: 'hello', hold: true }, f, false)).toEqual([
-      { op: 'create', target: 'hello', after: '2.10-3' },
-      { op: 'update', target: 'hello (hold)', before: false, after: true },
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
+      { op: 'update', kind: 'hold', target: 'hello (hold)', pkg: 'hello', before: false, after: true },
     ]);
-    expect(planInstall({ name: 'held', hold: false }, f, false)).toEqual([{ op: 'update', target: 'held (hold)', before: true, after: false }]);
+    expect(planInstall({ name: 'held', hold: false }, f, false)).toEqual([{ op: 'update', kind: 'hold', target: 'held (hold)', pkg: 'held', before: true, after: false }]);
     expect(planInstall({ name: 'held', hold: true }, f, false)).toEqual([]);
   });
 
   it('refreshes the index first when asked or when there is none', () => {
     expect(planInstall({ name: 'hello', refresh: true }, f, false)).toEqual([
-      { op: 'run', target: 'apt-get update' },
-      { op: 'create', target: 'hello', after: '2.10-3' },
+      { op: 'run', kind: 'refresh', target: 'apt-get update' },
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
     ]);
     expect(planInstall({ name: 'bash', refresh: true }, f, false)).toEqual([]);
     expect(planInstall({ name: 'ghost' }, { ...f, listsPresent: false }, false)).toEqual([
-      { op: 'run', target: 'apt-get update' },
-      { op: 'create', target: 'ghost', after: AFTER_UPDATE },
+      { op: 'run', kind: 'refresh', target: 'apt-get update' },
+      { op: 'create', kind: 'package', target: 'ghost', after: AFTER_UPDATE },
     ]);
   });
 });
@@ -89,9 +89,9 @@ describe('what apt does alongside (from its simulation)', () => {
       { op: 'delete', target: 'apache2', before: '2.4' },
     ];
     expect(planInstall({ name: 'nginx' }, f, false)).toEqual([
-      { op: 'create', target: 'nginx', after: '1.22' },
-      { op: 'create', target: 'nginx-common (dependency)', after: '1.22' },
-      { op: 'delete', target: 'apache2 (also removed)', before: '2.4' },
+      { op: 'create', kind: 'package', target: 'nginx', after: '1.22' },
+      { op: 'create', kind: 'dependency', target: 'nginx-common (dependency)', after: '1.22' },
+      { op: 'delete', kind: 'also-removed', target: 'apache2 (also removed)', before: '2.4' },
     ]);
   });
 });
@@ -104,10 +104,10 @@ describe('pkg.removed / pkg.purged plan', () => {
     d: {},
   });
   it('removes installed packages; purge also clears config-files', () => {
-    expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, false)).toEqual([{ op: 'delete', target: 'a', before: '1' }]);
+    expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, false)).toEqual([{ op: 'delete', kind: 'package', target: 'a', before: '1' }]);
     expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, true)).toEqual([
-      { op: 'delete', target: 'a', before: '1', after: 'purged' },
-      { op: 'delete', target: 'b', before: 'config-files', after: 'purged' },
+      { op: 'delete', kind: 'package', target: 'a', before: '1', after: 'purged' },
+      { op: 'delete', kind: 'package', target: 'b', before: 'config-files', after: 'purged' },
     ]);
   });
   it('only removes a matching version when one is named', () => {

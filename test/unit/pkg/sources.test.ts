@@ -17,8 +17,8 @@ describe('pkg.installed sources', () => {
   });
   it('installs or upgrades to the file\'s version; nothing when it is installed; a wrong file fails', () => {
     const deb = (v: string | null, pkg = 'a') => ({ name: 'a', path: '/srv/a.deb', package: v ? pkg : null, version: v });
-    expect(planSources({ listsPresent: true, pkgs: { a: st(null) }, debs: [deb('1.0')] })).toEqual([{ op: 'create', target: 'a', after: '1.0' }]);
-    expect(planSources({ listsPresent: true, pkgs: { a: st('0.9') }, debs: [deb('1.0')] })).toEqual([{ op: 'update', target: 'a', before: '0.9', after: '1.0' }]);
+    expect(planSources({ listsPresent: true, pkgs: { a: st(null) }, debs: [deb('1.0')] })).toEqual([{ op: 'create', kind: 'package', target: 'a', after: '1.0' }]);
+    expect(planSources({ listsPresent: true, pkgs: { a: st('0.9') }, debs: [deb('1.0')] })).toEqual([{ op: 'update', kind: 'package', target: 'a', before: '0.9', after: '1.0' }]);
     expect(planSources({ listsPresent: true, pkgs: { a: st('1.0') }, debs: [deb('1.0')] })).toEqual([]);
     expect(() => planSources({ listsPresent: true, pkgs: { a: st(null) }, debs: [deb(null)] })).toThrow(/not a readable .deb file/);
     expect(() => planSources({ listsPresent: true, pkgs: { a: st(null) }, debs: [deb('1.0', 'b')] })).toThrow(/holds package 'b', not 'a'/);

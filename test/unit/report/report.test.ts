@@ -109,6 +109,12 @@ describe('json output', () => {
     expect(JSON.stringify(j)).not.toContain('s3cretvalue');
     expect(JSON.stringify(j)).not.toContain('OLD-unknown');
   });
+
+  it("shows a module's typed change as documented: op, target, before, after (no kind, no module fields)", () => {
+    const hold = { op: 'update' as const, kind: 'hold', pkg: 'nginx', target: 'nginx (hold)', before: false, after: true };
+    const j = JSON.parse(formatReport(report([res('pkg', { changes: [hold] })]), 'json', { color: false, redactor }));
+    expect(j.results[0].changes).toEqual([{ op: 'update', target: 'nginx (hold)', before: false, after: true }]);
+  });
 });
 
 describe('markdown output', () => {
