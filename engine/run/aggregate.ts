@@ -12,6 +12,7 @@ import { chunkLabel } from '../compile/types.js';
 import { type CtxLog, makeCtx } from './ctx.js';
 import { oneLine } from './errors.js';
 import type { ExecEnv } from './execute.js';
+import { stateResult } from './result.js';
 import type { StateResult } from './types.js';
 
 /** May the runner pull this chunk forward into another chunk's apply? (static: the DAG and meta) */
@@ -194,26 +195,11 @@ async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, 
     const changes = plans.get(c.key)!.plan;
     const result = out?.result !== false && !left.length;
     const with_ = `with ${label} (one call for ${members.length} states)`;
-    const res: StateResult = {
-      key: c.key,
-      id: c.id,
-      name: c.name,
-      module: c.module,
-      fun: c.fun,
-      sls: c.sls,
-      file: c.loc.file,
-      line: c.loc.line,
-      result,
-      comment: left.length
-        ? `did not converge: still to change: ${[...new Set(left.map((x) => x.target))].join(', ')} (applied ${with_})`
-        : `${out?.comment || `${changes.length} change(s) made`} ${with_}`,
-      changes,
-      ...(out?.data ? { data: out.data } : {}),
-      startedAt: new Date(started).toISOString(),
-      durationMs,
-      runNum: 0, // set when the runner reaches it
-    };
-    agg.settle(c.key, res);
+    const comment = left.length
+      ? `did not converge: still to change: ${[...new Set(left.map((x) => x.target))].join(', ')} (applied ${with_})`
+      : `${out?.comment || `${changes.length} change(s) made`} ${with_}`;
+    // runNum: set when the runner reaches it
+    agg.settle(c.key, stateResult(c, { result, comment, changes, ...(out?.data ? { data: out.data } : {}) }, { started, durationMs, runNum: 0 }));
   });
   const leaderOut = outs[members.indexOf(leader)] ?? undefined;
   const comment = `${leaderOut?.comment || `${own.plan.length} change(s) made`} (together with ${others.join(', ')})`;

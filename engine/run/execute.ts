@@ -1,5 +1,7 @@
-// Runs one chunk: gate on requisites -> onlyif/unless/creates -> gather -> plan -> (test: stop)
-// -> apply -> gather+plan again (the run verifies itself) -> refresh when a watched state changed.
+// Runs one chunk in named steps: precheck (requisites, onlyif/unless/creates, prereq) -> planned
+// (gather + plan) -> dryRun (--test stops here) or applyPlan (apply, alone or aggregated, then
+// gather+plan again: the run verifies itself) -> refreshAfter when a watched state changed. The
+// StateResult is built in result.ts.
 import type { ApplyOutput, Change, ContentView } from '../contract.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
@@ -7,9 +9,13 @@ import { checkConditions, type KnownExists } from './conditions.js';
 import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
 import { oneLine } from './errors.js';
 import { deferTo, providerOf } from './deferral.js';
-import { changed, gate } from './requisite-check.js';
+import { changed, gate, type Gate } from './requisite-check.js';
+import { type Outcome, stateResult } from './result.js';
 import type { StateResult } from './types.js';
 import type { Together } from './aggregate.js';
+
+/** The gate of a state that runs (its requisites are met). */
+type Open = Extract<Gate, { run: true }>;
 
 export interface ExecEnv {
   host: Host;
@@ -34,34 +40,6 @@ export interface ExecEnv {
   nextRunNum(): number;
   /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
   together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;
-}
-
-export interface Outcome {
-  result: boolean | null;
-  comment: string;
-  changes: Change[];
-  data?: Record<string, unknown>;
-  /** The state did not run (a requisite failed): trying again would not help. */
-  notRun?: boolean;
-}
-
-export function blank(chunk: Chunk, runNum: number, started: number): StateResult {
-  return {
-    key: chunk.key,
-    id: chunk.id,
-    name: chunk.name,
-    module: chunk.module,
-    fun: chunk.fun,
-    sls: chunk.sls,
-    file: chunk.loc.file,
-    line: chunk.loc.line,
-    result: true,
-    comment: '',
-    changes: [],
-    startedAt: new Date(started).toISOString(),
-    durationMs: 0,
-    runNum,
-  };
 }
 
 const targetsOf = (cs: Change[]): string => [...new Set(cs.map((c) => c.target))].join(', ');
@@ -94,85 +72,97 @@ async function prereqMet(chunk: Chunk, env: ExecEnv): Promise<{ met: boolean; er
   return { met: false };
 }
 
-async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
+/** Gate on requisites, onlyif/unless/creates and prereq: an Outcome when the state does not run. */
+async function precheck(chunk: Chunk, env: ExecEnv): Promise<Outcome | { gate: Open; pending: string | null }> {
   const g = gate(chunk, env.results);
   if (!g.run) return { result: g.result, comment: g.comment, changes: [], notRun: true };
-  const pending = env.test ? g.pendingAfter : null;
   const skip = await checkConditions(env.host, chunk, env.knownExists);
   if (skip) return { result: true, comment: skip, changes: [] };
   const pre = await prereqMet(chunk, env);
   if (pre.error) return { result: false, comment: pre.error, changes: [] };
   if (!pre.met) return { result: true, comment: 'No changes: none of the prereq states would change', changes: [] };
+  return { gate: g, pending: env.test ? (g.pendingAfter ?? null) : null };
+}
 
-  let facts: unknown;
-  let plan: Change[];
+/** gather + plan; in a dry run a fact a pending upstream state may create defers the state (deferral.ts). */
+async function planned(chunk: Chunk, env: ExecEnv, log: CtxLog, pending: string | null): Promise<Outcome | { facts: unknown; plan: Change[] }> {
   try {
-    ({ facts, plan } = await gatherPlan(chunk, env, log, false, pending));
+    return await gatherPlan(chunk, env, log, false, pending);
   } catch (e) {
-    // dry run: only a fact a pending upstream state may create is deferred (deferral.ts)
     const by = env.test ? deferTo(chunk, e, env.byKey, env.results, env.after) : null;
     if (by) return { result: null, comment: `would change after ${by}`, changes: [], data: { deferred: oneLine(e) } };
     throw e;
   }
+}
+
+/** What a watch triggers (restart, reload, run), when it is due: not when the plan already does it. */
+function refreshDue(chunk: Chunk, g: Open, plan: Change[]): string | null {
   const fn = chunk.fn;
   const verb = fn.refresh ? (fn.refreshVerb?.(chunk.args) ?? 'run') : null;
-  // a watch refreshes unless the planned changes already restart/re-run the thing
-  const refreshDue = !!(g.watchTriggered && verb && !(fn.refreshCoveredBy ? fn.refreshCoveredBy(plan, chunk.args) : plan.length > 0));
+  if (!g.watchTriggered || !verb) return null;
+  return (fn.refreshCoveredBy ? fn.refreshCoveredBy(plan, chunk.args) : plan.length > 0) ? null : verb;
+}
 
-  if (env.test) {
-    if (plan.length && refreshDue) {
-      return {
-        result: null,
-        comment: `would change (${plan.length}) and ${verb} (watched ${g.watchTriggered} would change)`,
-        changes: [...plan, { op: 'run', target: chunk.name, after: verb! }],
-      };
-    }
-    if (plan.length) return { result: null, comment: `would change (${plan.length})${pending ? ` after ${pending}` : ''}`, changes: plan };
-    if (refreshDue) {
-      return {
-        result: null,
-        comment: `would ${verb} (watched ${g.watchTriggered} would change)`,
-        changes: [{ op: 'run', target: chunk.name, after: verb }],
-      };
-    }
-    return { result: true, comment: log.info.join('; ') || 'Already in the desired state', changes: [] };
+/** --test: what would change (the plan, plus the refresh a watch would trigger). */
+function dryRun(chunk: Chunk, g: Open, plan: Change[], verb: string | null, pending: string | null, log: CtxLog): Outcome {
+  const refresh: Change = { op: 'run', target: chunk.name, after: verb };
+  if (plan.length && verb) {
+    return { result: null, comment: `would change (${plan.length}) and ${verb} (watched ${g.watchTriggered} would change)`, changes: [...plan, refresh] };
   }
+  if (plan.length) return { result: null, comment: `would change (${plan.length})${pending ? ` after ${pending}` : ''}`, changes: plan };
+  if (verb) return { result: null, comment: `would ${verb} (watched ${g.watchTriggered} would change)`, changes: [refresh] };
+  return { result: true, comment: log.info.join('; ') || 'Already in the desired state', changes: [] };
+}
 
-  let result = true;
-  let comment = '';
-  let data: Record<string, unknown> | undefined;
-  const changes: Change[] = [];
+/**
+ * Makes the plan real, alone or with other states in one call (aggregation), then verifies it:
+ * gather and plan again, and fail when something is still to change.
+ */
+async function applyPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, facts: unknown, plan: Change[]): Promise<{ done: Outcome; converged: boolean }> {
   const tog = plan.length && env.together ? await env.together(chunk, plan, log) : { kind: 'alone' as const };
   if (tog.kind === 'fallback') ({ facts, plan } = await gatherPlan(chunk, env, log, true));
-  if (tog.kind === 'done' || plan.length) {
-    // applied with other states in one call (aggregation), or on its own, then verified
-    let out: ApplyOutput | void;
-    let again: Change[] | undefined;
-    if (tog.kind === 'done') ({ plan, out, again } = tog);
-    else {
-      env.markApplying();
-      out = await fn.apply(env.host, plan, { ...makeCtx(chunk, env, log), facts });
-    }
-    changes.push(...plan);
-    if (out?.result === false) result = false;
-    if (out?.comment) comment = out.comment;
-    if (out?.data) data = { ...out.data };
-    if (result) {
-      again ??= (await gatherPlan(chunk, env, { info: [], warn: [] }, true)).plan.filter((c) => c.op !== 'run');
-      if (again.length) return { result: false, comment: `did not converge: still to change: ${targetsOf(again)}`, changes, data };
-    }
-  }
-  if (result && refreshDue && fn.refresh) {
+  if (tog.kind !== 'done' && !plan.length) return { done: { result: true, comment: '', changes: [] }, converged: true };
+  let out: ApplyOutput | void;
+  let again: Change[] | undefined;
+  if (tog.kind === 'done') ({ plan, out, again } = tog);
+  else {
     env.markApplying();
-    const out = await fn.refresh(env.host, chunk.args, makeCtx(chunk, env, log));
-    changes.push({ op: 'run', target: chunk.name, after: verb ?? 'run' });
-    if (out?.result === false) result = false;
-    const said = out?.comment || `${verb} (watched ${g.watchTriggered} changed)`;
-    comment = comment ? `${comment}; ${said}` : said;
-    if (out?.data) data = { ...data, ...out.data };
+    out = await chunk.fn.apply(env.host, plan, { ...makeCtx(chunk, env, log), facts });
   }
-  if (!comment) comment = changes.length ? `${changes.length} change(s) made` : log.info.join('; ') || 'Already in the desired state';
-  return { result, comment, changes, data };
+  const done: Outcome = { result: out?.result !== false, comment: out?.comment ?? '', changes: [...plan], ...(out?.data ? { data: { ...out.data } } : {}) };
+  if (done.result) {
+    again ??= (await gatherPlan(chunk, env, { info: [], warn: [] }, true)).plan.filter((c) => c.op !== 'run');
+    if (again.length) return { done: { ...done, result: false, comment: `did not converge: still to change: ${targetsOf(again)}` }, converged: false };
+  }
+  return { done, converged: true };
+}
+
+/** A watch's refresh after the apply (restart, reload, run), added to what was done. */
+async function refreshAfter(chunk: Chunk, env: ExecEnv, log: CtxLog, g: Open, verb: string, done: Outcome): Promise<Outcome> {
+  env.markApplying();
+  const out = await chunk.fn.refresh!(env.host, chunk.args, makeCtx(chunk, env, log));
+  const said = out?.comment || `${verb} (watched ${g.watchTriggered} changed)`;
+  return {
+    result: out?.result === false ? false : done.result,
+    comment: done.comment ? `${done.comment}; ${said}` : said,
+    changes: [...done.changes, { op: 'run', target: chunk.name, after: verb }],
+    ...(done.data || out?.data ? { data: { ...done.data, ...out?.data } } : {}),
+  };
+}
+
+async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
+  const pre = await precheck(chunk, env);
+  if (!('gate' in pre)) return pre;
+  const p = await planned(chunk, env, log, pre.pending);
+  if (!('plan' in p)) return p;
+  const verb = refreshDue(chunk, pre.gate, p.plan);
+  if (env.test) return dryRun(chunk, pre.gate, p.plan, verb, pre.pending, log);
+  let { done, converged } = await applyPlan(chunk, env, log, p.facts, p.plan);
+  if (!converged) return done;
+  if (done.result && verb && chunk.fn.refresh) done = await refreshAfter(chunk, env, log, pre.gate, verb, done);
+  if (done.comment) return done;
+  const comment = done.changes.length ? `${done.changes.length} change(s) made` : log.info.join('; ') || 'Already in the desired state';
+  return { ...done, comment };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -187,7 +177,7 @@ async function attempt(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome
 
 export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateResult> {
   const started = Date.now();
-  const res = blank(chunk, env.nextRunNum(), started);
+  const runNum = env.nextRunNum();
   const log: CtxLog = { info: [], warn: [] };
   // Salt's retry: real runs only; the state runs again until its result is `until`
   const retry = env.test ? undefined : chunk.meta.retry;
@@ -200,12 +190,8 @@ export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateRes
     await sleep((retry.interval + Math.random() * retry.splay) * 1000);
     o = await attempt(chunk, env, log);
   }
-  const { notRun: _notRun, ...out } = o;
-  Object.assign(res, out, { changes: [...changes, ...o.changes] });
-  if (earlier.length) res.comment = [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ');
-  if (log.warn.length) res.warnings = log.warn;
-  res.durationMs = Date.now() - started;
-  return res;
+  const comment = earlier.length ? [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ') : o.comment;
+  return stateResult(chunk, { ...o, comment, changes: [...changes, ...o.changes] }, { started, runNum, warnings: log.warn });
 }
 
 export { changed };

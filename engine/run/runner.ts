@@ -14,6 +14,7 @@ import { Aggregator, applyTogether } from './aggregate.js';
 import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
+import { type Outcome, stateResult } from './result.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 
@@ -185,35 +186,24 @@ async function runParallel(compiled: CompiledRun, concurrency: number, runOne: (
 
 async function runListener(c: Chunk, trigger: StateResult, env: ExecEnv, test: boolean): Promise<StateResult> {
   const started = Date.now();
+  const runNum = env.nextRunNum();
   const verb = c.fn.refreshVerb?.(c.args) ?? 'run';
   const by = `${trigger.module}: ${trigger.id}`;
-  const res: StateResult = {
-    key: `${c.key}_|-listen`,
-    id: c.id,
-    name: c.name,
-    module: c.module,
-    fun: 'mod_watch',
-    sls: c.sls,
-    file: c.loc.file,
-    line: c.loc.line,
+  const o: Outcome = {
     result: test ? null : true,
     comment: test ? `would ${verb} (listening to ${by})` : `${verb} (listened ${by} changed)`,
     changes: [{ op: 'run', target: c.name, after: verb }],
-    startedAt: new Date(started).toISOString(),
-    durationMs: 0,
-    runNum: env.nextRunNum(),
   };
   if (!test) {
     try {
       const out = await c.fn.refresh!(env.host, c.args, makeCtx(c, env, { info: [], warn: [] }));
-      if (out?.result === false) res.result = false;
-      if (out?.comment) res.comment = out.comment;
-      if (out?.data) res.data = out.data;
+      if (out?.result === false) o.result = false;
+      if (out?.comment) o.comment = out.comment;
+      if (out?.data) o.data = out.data;
     } catch (e) {
-      res.result = false;
-      res.comment = oneLine(e);
+      o.result = false;
+      o.comment = oneLine(e);
     }
   }
-  res.durationMs = Date.now() - started;
-  return res;
+  return stateResult(c, o, { started, runNum, as: { keySuffix: '_|-listen', fun: 'mod_watch' } });
 }
