@@ -4,7 +4,7 @@ import { CompileError } from '../errors.js';
 import { fnmatcher, hasMagic } from '../fnmatch.js';
 import type { RawChunk } from './chunks.js';
 import type { ReqTarget } from './args.js';
-import { type Chunk, type Requisite, chunkLabel, locStr } from './types.js';
+import { type Chunk, chunkLabel, locStr } from './types.js';
 import { rankOf } from './chunks.js';
 
 function matcher(value: string): (s: string) => boolean {

@@ -133,7 +133,10 @@ export function resolveTargets(specs: string[], inv?: Inventory): PushTarget[] {
     });
   };
   const expand = (name: string, seen: Set<string>): void => {
-    if (inv?.hosts[name]) return addHost(name);
+    if (inv?.hosts[name]) {
+      addHost(name);
+      return;
+    }
     const g = inv?.groups[name];
     if (g) {
       if (seen.has(name)) throw new UsageError(`${inv!.file}: groups.${name}: includes itself`);

@@ -17,7 +17,6 @@ import { StatesLoader } from './loader.js';
 import { isMap, isStr, pyRepr, TemplateFault, truthy, tuple } from './pyvalue.js';
 import { jinjaTests } from './tests.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type FilterSpec = { params: readonly string[]; fn: (...a: any[]) => unknown };
 
 /** nunjucks built-in filters kept, with their Python parameter names for keyword arguments. */

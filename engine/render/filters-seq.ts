@@ -4,7 +4,6 @@ import { isMap, isStr, itemTuples, pyRepr, pyStr, TemplateFault, truthy, tuple }
 import { dictKeys } from './dictkeys.js';
 import { pyEq } from './patch-runtime.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function toList(v: unknown, what: string): unknown[] {
   if (Array.isArray(v)) return v;
   if (isMap(v)) return dictKeys(v);

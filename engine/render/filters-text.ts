@@ -35,7 +35,7 @@ export function pyRegex(pattern: unknown, flags: string): RegExp {
 }
 
 function pyReplacement(repl: string): string {
-  return repl.replace(/\$/g, '$$$$').replace(/\\g<(\w+)>|\\(\d+)|\\\\/g, (m, name: string | undefined, num: string | undefined) => {
+  return repl.replace(/\$/g, '$$$$').replace(/\\g<(\w+)>|\\(\d+)|\\\\/g, (_m, name: string | undefined, num: string | undefined) => {
     if (name !== undefined) return /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
     if (num !== undefined) return `$${num}`;
     return '\\';

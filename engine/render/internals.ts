@@ -2,7 +2,6 @@
 // runtime, nodes, lexer): @types/nunjucks only describes the public API.
 import nunjucks from 'nunjucks';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export type AnyFn = (this: any, ...args: any[]) => any;
 export type NodeCtor = new (lineno: number, colno: number, ...fields: any[]) => any;
 

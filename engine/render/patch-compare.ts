@@ -5,7 +5,6 @@ import { nj } from './internals.js';
 import { pyEq } from './patch-runtime.js';
 import { isStr, pyRepr, TemplateFault } from './pyvalue.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const C = nj.compiler.Compiler.prototype;
 const R = nj.runtime;
 

@@ -4,7 +4,6 @@
 import { type AnyFn, nj } from './internals.js';
 import { LoopControl, Slice, WithBlock } from './patch-parser.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const C = nj.compiler.Compiler.prototype;
 const { nodes } = nj;
 

@@ -4,7 +4,6 @@
 import { type AnyFn, nj } from './internals.js';
 import { isMap, isStr, pyRepr, TemplateFault, tuple } from './pyvalue.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const R = nj.runtime;
 const C = nj.compiler.Compiler.prototype;
 const { nodes } = nj;

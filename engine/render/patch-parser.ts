@@ -4,7 +4,6 @@
 //   {% set a, b = expr %} (unpacking, not "both get expr"), tuples `(a, b)`, slices `x[1:]`.
 import { type AnyFn, nj } from './internals.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const { nodes, lexer } = nj;
 const P = nj.parser.Parser.prototype;
 let tmpCounter = 0;

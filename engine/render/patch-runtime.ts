@@ -6,7 +6,6 @@ import { pyKey, setTyped } from './dictkeys.js';
 import { pyMethod } from './pymethods.js';
 import { isMap, isStr, pyMod, pyRepr, pyStr, TemplateFault, truthy } from './pyvalue.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const R = nj.runtime;
 
 /** Objects whose members are looked up by their own `lookup` method (the `salt` dict). */

@@ -3,7 +3,6 @@
 // site, and a stray `#}` in template text (Jinja prints it).
 import { nj } from './internals.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const { nodes, lexer } = nj;
 const P = nj.parser.Parser.prototype;
 

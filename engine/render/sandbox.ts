@@ -17,7 +17,6 @@ import { FORBIDDEN_KEYS } from './safe-get.js';
 
 export { FORBIDDEN_KEYS, safeGet } from './safe-get.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** Functions a template may never call: they compile or evaluate code. */
 const FORBIDDEN_FNS: ReadonlySet<unknown> = new Set<unknown>([
@@ -25,6 +24,7 @@ const FORBIDDEN_FNS: ReadonlySet<unknown> = new Set<unknown>([
   Object.getPrototypeOf(async function () {}).constructor,
   Object.getPrototypeOf(function* () {}).constructor,
   Object.getPrototypeOf(async function* () {}).constructor,
+  // biome-ignore lint/security/noGlobalEval: listed to be locked away from templates, never called
   eval,
   setTimeout,
   setInterval,

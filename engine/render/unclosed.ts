@@ -8,7 +8,7 @@ const OPENERS = new Set(['for', 'if', 'macro', 'call', 'filter', 'raw', 'verbati
 export function unclosedLine(text: string): number | undefined {
   const stack: Array<{ tag: string; line: number }> = [];
   const lineAt = (i: number): number => text.slice(0, i).split('\n').length;
-  const re = /\{%-?\s*(\w+)([^]*?)(-?%\})|\{%|\{#|\{\{/g;
+  const re = /\{%-?\s*(\w+)([\s\S]*?)(-?%\})|\{%|\{#|\{\{/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text))) {
     if (m[0] === '{#') {

@@ -7,7 +7,7 @@
 
 import { StateError } from '../../engine/errors.js';
 import type { StateFunction } from '../../engine/contract.js';
-import { attrsOf, bool, objectSchema, ownerSchema, str } from './common.js';
+import { attrsOf, bool, objectSchema, ownerSchema } from './common.js';
 import { backup } from './managed.js';
 import { modeSchema } from './mode.js';
 import { compile } from './pyregex.js';

@@ -1,7 +1,6 @@
 // file.replace: regex search and replace in a file (Python syntax translated), with
 // append_if_not_found / prepend_if_not_found / not_found_content.
 
-import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../../engine/contract.js';
 import { backup } from './managed.js';

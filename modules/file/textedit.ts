@@ -2,7 +2,6 @@
 // create, a missing) file, plus the file's user/group/mode; written atomically (mode and owner
 // kept unless asked otherwise).
 
-import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, ContentView } from '../../engine/contract.js';

@@ -4,7 +4,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { ApplyOutput, Change, JSONSchema, StateFunction, StateModule } from '../../engine/contract.js';
 import { type Call, callLabel, callsOf } from './calls.js';
-import { FUNCTIONS, FUNCTION_NAMES } from './functions.js';
+import { FUNCTIONS, FUNCTION_NAMES, type FnResult } from './functions.js';
 
 type Args = Record<string, unknown> & { name: string };
 
@@ -37,7 +37,7 @@ async function call(host: Parameters<StateFunction['apply']>[0], calls: Call[], 
   const data: Record<string, unknown> = {};
   const failed: string[] = [];
   for (const c of calls) {
-    let r;
+    let r: FnResult;
     try {
       r = await FUNCTIONS[c.fn]!.run(host, c.args, c.rest);
     } catch (e) {

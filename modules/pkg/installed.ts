@@ -13,7 +13,7 @@ import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './uptodate.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
-import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
+import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, wantedPackages } from './wanted.js';
 
 export interface InstalledArgs {
   name: string;

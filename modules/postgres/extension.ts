@@ -1,7 +1,6 @@
 // postgres_extension.present / absent in one database (default `postgres`), optionally in a
 // schema and at a version.
 
-import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../../engine/contract.js';

@@ -2,7 +2,6 @@
 // debconf.set does; the current answers are read from debconf's database (config.dat), which
 // holds them whether or not the package is installed yet.
 import { StateError } from '../../engine/errors.js';
-import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../../engine/contract.js';
 
 export interface DebconfArgs {
@@ -25,11 +24,11 @@ export function parseConfigDat(text: string): DebconfFacts {
   return out;
 }
 
-const valueOf = (v: string | number | boolean): string => (typeof v === 'boolean' ? String(v) : String(v));
+const answerText = (v: string | number | boolean): string => (typeof v === 'boolean' ? String(v) : String(v));
 
 export function planDebconf(a: DebconfArgs, f: DebconfFacts): Change[] {
   return Object.entries(a.data).flatMap(([q, { value }]) => {
-    const want = valueOf(value);
+    const want = answerText(value);
     const have = f.get(q);
     if (have === want) return [];
     const secret = a.data[q]!.type === 'password';
@@ -68,7 +67,7 @@ export const set: StateFunction<DebconfArgs, DebconfFacts> = {
     const a = ctx.args;
     const lines = Object.entries(a.data)
       .filter(([q]) => changes.some((c) => c.target === `${a.name} ${q}`))
-      .map(([q, d]) => `${a.name} ${q} ${d.type} ${valueOf(d.value)}\n`)
+      .map(([q, d]) => `${a.name} ${q} ${d.type} ${answerText(d.value)}\n`)
       .join('');
     const r = await host.exec(['debconf-set-selections'], { stdin: lines });
     if (r.exitCode !== 0) throw new StateError(a.name, `debconf-set-selections failed: ${r.stderr.trim().split('\n').pop()}`);

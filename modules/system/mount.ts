@@ -34,14 +34,14 @@ export interface MountFacts {
 
 const optsOf = (a: MountArgs): string[] => (Array.isArray(a.opts) ? a.opts : (a.opts ?? 'defaults').split(',')).map((o) => o.trim()).filter(Boolean);
 const configOf = (a: MountArgs) => a.config ?? '/etc/fstab';
-const unescape = (s: string) => s.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+const unescapeOctal = (s: string) => s.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
 
 /** The last mount on `name` in /proc/self/mounts (the one that is visible). */
 export function findMount(procMounts: string, name: string): MountEntry | null {
   let found: MountEntry | null = null;
   for (const l of procMounts.split('\n')) {
     const [device, mp, fstype, opts] = l.split(' ');
-    if (mp && unescape(mp) === name) found = { device: unescape(device!), name, fstype: fstype!, opts: opts!.split(',') };
+    if (mp && unescapeOctal(mp) === name) found = { device: unescapeOctal(device!), name, fstype: fstype!, opts: opts!.split(',') };
   }
   return found;
 }

@@ -119,10 +119,10 @@ describe('compile: requisites', () => {
         decl('l', 'test.nop', { listen: [{ test: 't' }] }),
       ]),
     );
-    const after = (id: string) => [...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id);
-    expect(after('r')).toEqual(['t']);
-    expect(after('t')).toEqual(['p']);
-    expect(after('l')).toEqual([]);
+    const preds = (id: string) => [...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id);
+    expect(preds('r')).toEqual(['t']);
+    expect(preds('t')).toEqual(['p']);
+    expect(preds('l')).toEqual([]);
   });
 
   it('matches "module: X" by ID or by name, bare IDs, sls targets and globs', () => {
@@ -191,9 +191,9 @@ describe('compile: requisites', () => {
       ]),
     );
     expect(run.chunks.map((c) => c.id)).toEqual(['f', 'n1', 'n2', 'u1', 'u2', 'z']);
-    const after = (id: string) => new Set([...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id));
-    expect(after('u1')).toEqual(new Set(['f', 'n1', 'n2']));
-    expect(after('z')).toEqual(new Set(['f', 'n1', 'n2', 'u1', 'u2']));
+    const preds = (id: string) => new Set([...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id));
+    expect(preds('u1')).toEqual(new Set(['f', 'n1', 'n2']));
+    expect(preds('z')).toEqual(new Set(['f', 'n1', 'n2', 'u1', 'u2']));
   });
 
   it('a requisite wins over order (no deadlock)', () => {

@@ -82,7 +82,9 @@ describe('highstate output', () => {
   });
 
   it('colours only when asked', () => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape is what is tested
     expect(text).not.toMatch(/\u001b\[/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ANSI escape is what is tested
     expect(formatReport(sample, 'highstate', { color: true, redactor })).toMatch(/\u001b\[31m.*Result: False/);
     expect(wantColor({ isTTY: true }, {})).toBe(true);
     expect(wantColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
