@@ -10,6 +10,7 @@ import { deferTo, providerOf } from './deferral.js';
 import { changed, gate } from './requisite-check.js';
 import type { StateResult } from './types.js';
 import type { Together } from './aggregate.js';
+import type { PlanHooks } from './plan-hooks.js';
 
 export interface ExecEnv {
   host: Host;
@@ -21,6 +22,8 @@ export interface ExecEnv {
   prepared?: Map<string, unknown>;
   /** The run's secrets and diff budget for the plans' content diffs. */
   content?: ContentView;
+  /** Saved plans: facts out, the apply guard (plan-hooks.ts). */
+  planHooks?: PlanHooks;
   results: Map<string, StateResult>;
   byKey: Map<string, Chunk>;
   /** The run's ordering edges (key -> keys that finish before it). */
@@ -108,6 +111,7 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   let plan: Change[];
   try {
     ({ facts, plan } = await gatherPlan(chunk, env, log, false, pending));
+    env.planHooks?.onFacts?.(chunk, facts);
   } catch (e) {
     // dry run: only a fact a pending upstream state may create is deferred (deferral.ts)
     const by = env.test ? deferTo(chunk, e, env.byKey, env.results, env.after) : null;
@@ -138,12 +142,20 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
     return { result: true, comment: log.info.join('; ') || 'Already in the desired state', changes: [] };
   }
 
+  // a saved plan's apply: only the approved changes (plan-hooks.ts)
+  const refused = (p: Change[]) => env.planHooks?.guard?.(chunk, refreshDue ? [...p, { op: 'run', target: chunk.name, after: verb! }] : p, env.results);
+  const refusal = refused(plan);
+  if (refusal) return { result: false, comment: refusal, changes: [] };
   let result = true;
   let comment = '';
   let data: Record<string, unknown> | undefined;
   const changes: Change[] = [];
   const tog = plan.length && env.together ? await env.together(chunk, plan, log) : { kind: 'alone' as const };
-  if (tog.kind === 'fallback') ({ facts, plan } = await gatherPlan(chunk, env, log, true));
+  if (tog.kind === 'fallback') {
+    ({ facts, plan } = await gatherPlan(chunk, env, log, true));
+    const again = refused(plan);
+    if (again) return { result: false, comment: again, changes: [] };
+  }
   if (tog.kind === 'done' || plan.length) {
     // applied with other states in one call (aggregation), or on its own, then verified
     let out: ApplyOutput | void;

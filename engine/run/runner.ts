@@ -16,6 +16,7 @@ import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
+import type { PlanHooks } from './plan-hooks.js';
 
 export interface RunOptions {
   host: Host;
@@ -37,6 +38,8 @@ export interface RunOptions {
   control?: RunControl;
   /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
   content?: ContentView;
+  /** Saved plans: prepared values in and out, facts out, the apply guard (plan-hooks.ts). */
+  planHooks?: PlanHooks;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -49,7 +52,8 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let aborted: string | undefined;
 
   // compile phase, part two: sources read and templates rendered before anything changes
-  const prepared = await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey });
+  const prepared = o.planHooks?.prepared ?? (await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey }));
+  o.planHooks?.onPrepared?.(prepared);
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
     prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
@@ -63,6 +67,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     debug: o.debug,
     prepared,
     content: o.content,
+    planHooks: o.planHooks,
     results,
     byKey: compiled.byKey,
     after: compiled.after,

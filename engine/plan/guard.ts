@@ -1,0 +1,40 @@
+// The guard of a saved plan's real run (engine/run/plan-hooks.ts): right before a state applies,
+// its fresh plan must be the approved one. The check before the run compared whole dry runs;
+// this closes the window between that check and each apply (a file edited by hand meanwhile).
+//
+// Before the run has changed anything, the changes must equal the plan's exactly (digest of the
+// full changes). Once an earlier state of this run has changed something, a later state's facts
+// may legitimately differ from the dry run's (the package just installed brought a default
+// config: the plan said "create", the apply sees "update"), so from then on the state must make
+// exactly the approved outcome true: the same targets, the same new values and contents
+// (outcome digest). A state the plan shows as deferred ("would change after X") could not be
+// known at review and applies as its state function then plans it. Anything else is refused:
+// the state fails with both sides named and, as the run is failhard, nothing after it runs.
+import type { Change } from '../../modules/contract.js';
+import type { Chunk } from '../compile/types.js';
+import type { Redactor } from '../redact.js';
+import { changeLine } from '../report/changes.js';
+import type { StateResult } from '../run/types.js';
+import type { PlanKeys } from './digest.js';
+import { changesValue, outcomeValue } from './record.js';
+import type { PlanHost } from './types.js';
+
+export const NOT_AS_PLANNED = 'differs from the plan';
+
+const brief = (cs: Array<{ op: string; target: string; before?: unknown; after?: unknown }>): string =>
+  cs.length ? cs.map((c) => changeLine({ op: c.op as Change['op'], target: c.target, before: c.before, after: c.after })).join(', ') : 'no change';
+
+export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor) {
+  const states = new Map(saved.states.map((s) => [s.key, s]));
+  return (chunk: Chunk, changes: Change[], results: Map<string, StateResult>): string | undefined => {
+    if (!changes.length) return undefined;
+    const st = states.get(chunk.key);
+    if (!st) return `${NOT_AS_PLANNED}: not in the plan`;
+    if (st.deferred) return undefined;
+    if (keys.digest(changesValue(changes)) === st.digests.changes) return undefined;
+    const changedBefore = [...results.values()].some((r) => r.result !== false && r.changes.length > 0);
+    if (changedBefore && keys.digest(outcomeValue(changes)) === st.digests.outcome) return undefined;
+    const now = changes.map((c) => ({ op: c.op, target: c.target, before: keys.holdsSecret(String(c.before)) ? '<redacted>' : c.before, after: keys.holdsSecret(String(c.after)) ? '<redacted>' : c.after }));
+    return redactor.redact(`${NOT_AS_PLANNED}: planned ${brief(st.changes)}; now ${brief(now)}`);
+  };
+}
