@@ -43,7 +43,7 @@ export interface PushResult {
   exitCode: 0 | 1 | 2 | 3;
 }
 
-function hostBlock(h: HostOutcome, o: PushOptions): string {
+export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' | 'redactor'>): string {
   const title = `=== ${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''} ===\n${h.warning ? `warning: ${h.warning}\n` : ''}`;
   if (!h.report) return `${title}${h.status}: ${h.error ?? ''}\n`;
   const body = formatReport(h.report, o.out === 'json' ? 'highstate' : o.out, { color: o.color, redactor: o.redactor });
