@@ -7,7 +7,7 @@
 import PQueue from 'p-queue';
 import { BrineError, TransportError } from '../errors.js';
 import type { SshHost } from '../host/ssh.js';
-import { hostBlock, type PushOptions } from '../push/index.js';
+import { hostBlock, markdownHosts, type PushOptions } from '../push/index.js';
 import { connectAndLoad, type HostOutcome } from '../push/push-host.js';
 import { formatSummaryTable } from '../push/summary.js';
 import { exitCodeFor, summarize, toJson, withSafeDiffs } from '../report/index.js';
@@ -96,7 +96,11 @@ async function closeHost(x: Opened): Promise<void> {
   await x.host?.close().catch(() => {});
 }
 
-function finish(o: PushOptions, outcomes: HostOutcome[], exitCode: number, extra: string[] = []): void {
+function finish(o: PushOptions, outcomes: HostOutcome[], exitCode: number, extra: string[] = [], notes?: Map<string, string>): void {
+  if (o.out === 'markdown') {
+    o.write(markdownHosts(outcomes, o, notes));
+    return;
+  }
   if (o.out === 'json') {
     const doc = {
       exitCode,
@@ -127,7 +131,7 @@ export async function pushPlanOut(o: PushOptions & { planOut: string; command: s
         await closeHost(x);
         const code = x.report ? exitCodeFor(x.report, true) : 1;
         const h = x.outcome ?? outcome(x, code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok');
-        if (o.out !== 'json') o.write(hostBlock(h, o));
+        if (o.out === 'highstate') o.write(hostBlock(h, o));
         return { x, h };
       }),
     ),
@@ -170,7 +174,9 @@ export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial:
     const good = opened.filter(matches);
     const go = o.control?.stopped ? [] : o.partial || good.length === opened.length ? good : [];
     const checks = opened.flatMap((x) => (x.check && (x.check.wrongHost || x.check.differences.length) ? [x.check] : []));
-    if (checks.length) o.write(formatDifferences(checks, o.out === 'json' ? 'highstate' : o.out, o.redactor));
+    const notes = new Map<string, string>();
+    if (o.out === 'markdown') for (const c of checks) notes.set(c.target ?? c.host, formatDifferences([c], 'markdown', o.redactor));
+    else if (checks.length) o.write(formatDifferences(checks, 'highstate', o.redactor));
 
     // phase two: apply where allowed, under the locks of phase one
     const applied = new Map<Opened, RunReport>();
@@ -185,7 +191,8 @@ export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial:
             const code = exitCodeFor(report, false);
             const h = outcome({ ...x, report }, off.length ? 'refused' : code === 1 ? 'failed' : 'ok', off.length ? { error: `not as planned: ${off.join(', ')}` } : {});
             x.outcome = h;
-            if (o.out !== 'json') o.write(hostBlock(h, o) + o.redactor.redact(asPlannedNote(report, o.plan.id, o.out)));
+            notes.set(x.t.label, asPlannedNote(report, o.plan.id, o.out));
+            if (o.out === 'highstate') o.write(hostBlock(h, o) + o.redactor.redact(notes.get(x.t.label)!));
           } catch (err) {
             x.outcome = failure(x, err, o);
           }
@@ -202,7 +209,7 @@ export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial:
     const bad = outcomes.some((h) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error');
     const exitCode = refused ? PLAN_MISMATCH_EXIT : bad || outcomes.some((h) => h.status === 'skipped') ? 1 : 0;
     const asPlanned = [...applied.values()].filter((r) => !notAsPlanned(r).length && !r.results.some((s) => s.result === false)).length;
-    finish(o, outcomes, exitCode, o.out === 'json' ? [`${asPlanned} host(s) applied as planned`] : []);
+    finish(o, outcomes, exitCode, o.out === 'json' ? [`${asPlanned} host(s) applied as planned`] : [], notes);
     if (!go.length) o.notice?.(`nothing was changed on any host${o.partial ? '' : ' (--partial applies the hosts that match)'}`);
     return { exitCode };
   } finally {

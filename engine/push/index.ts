@@ -4,6 +4,7 @@ import PQueue from 'p-queue';
 import type { SshOptions } from '../host/ssh.js';
 import type { Redactor } from '../redact.js';
 import { formatReport, toJson, withSafeDiffs, type OutFormat } from '../report/index.js';
+import { formatMarkdownHosts } from '../report/markdown.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
@@ -50,13 +51,27 @@ export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' |
   return `${title}${body}`;
 }
 
+/** --out markdown: one review comment for every host (report/markdown.ts), redacted like the rest. */
+export function markdownHosts(outcomes: HostOutcome[], o: Pick<PushOptions, 'redactor' | 'test'>, notes = new Map<string, string>()): string {
+  const hosts = outcomes.map((h) => ({
+    label: h.label,
+    ...(h.host ? { address: h.host } : {}),
+    status: h.status,
+    ...(h.error ? { error: h.error } : {}),
+    ...(h.warning ? { warning: h.warning } : {}),
+    ...(h.report ? { report: o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor)) } : {}),
+    ...(notes.has(h.label) ? { note: notes.get(h.label)! } : {}),
+  }));
+  return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test }));
+}
+
 export async function push(o: PushOptions): Promise<PushResult> {
   const queue = new PQueue({ concurrency: o.parallel });
   const outcomes = await Promise.all(
     o.targets.map((t) =>
       queue.add(async () => {
         const h = await pushHost(t, o);
-        if (o.out !== 'json') o.write(hostBlock(h, o));
+        if (o.out === 'highstate') o.write(hostBlock(h, o));
         return h;
       }),
     ),
@@ -77,6 +92,8 @@ export async function push(o: PushOptions): Promise<PushResult> {
       })),
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
+  } else if (o.out === 'markdown') {
+    o.write(markdownHosts(outcomes as HostOutcome[], o));
   } else {
     o.write(o.redactor.redact(formatSummaryTable(outcomes as HostOutcome[])));
   }
