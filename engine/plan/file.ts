@@ -50,12 +50,14 @@ export function readPlan(file: string): SavedPlan {
   } catch (e) {
     throw new UsageError(`${file}: not a brine plan: ${(e as Error).message}`);
   }
+  const version = (data as { version?: unknown } | null)?.version;
+  if (data && typeof data === 'object' && (data as { kind?: unknown }).kind === PLAN_KIND && version !== PLAN_VERSION) {
+    throw new UsageError(`${file}: plan version ${JSON.stringify(version)} is not supported (this brine reads version ${PLAN_VERSION})`);
+  }
   validator ??= new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
   if (!validator(data)) {
     const e = validator.errors![0]!;
     const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(top)';
-    const version = (data as { version?: unknown })?.version;
-    if (e.instancePath === '/version') throw new UsageError(`${file}: plan version ${JSON.stringify(version)} is not supported (this brine reads version ${PLAN_VERSION})`);
     throw new UsageError(`${file}: not a brine plan: ${at}: ${e.message ?? 'invalid'}`);
   }
   return data as SavedPlan;
