@@ -2,12 +2,11 @@
 // its fresh plan must be the approved one. The check before the run compared whole dry runs;
 // this closes the window between that check and each apply (a file edited by hand meanwhile).
 //
-// Before the run has changed anything, the changes must equal the plan's exactly (digest of the
-// full changes). Once an earlier state of this run has changed something, a later state's facts
-// may legitimately differ from the dry run's (the package just installed brought a default
-// config: the plan said "create", the apply sees "update"), so from then on the state must make
-// exactly the approved outcome true: the same targets, the same new values and contents
-// (outcome digest). A state the plan shows as deferred ("would change after X") could not be
+// A state's changes must equal the plan's exactly (digest of the full changes), unless one of its
+// requisites (require, watch, ..., transitively) changed something in this run: then its facts may
+// legitimately differ from the dry run's (the package it requires brought a default config: the
+// plan said "create", the apply sees "update"), and it must make exactly the approved outcome
+// true: the same targets, the same new values and contents (outcome digest). A state the plan shows as deferred ("would change after X") could not be
 // known at review and applies as its state function then plans it. Anything else is refused:
 // the state fails with both sides named and, as the run is failhard, nothing after it runs.
 import type { Change } from '../../modules/contract.js';
@@ -24,7 +23,20 @@ export const NOT_AS_PLANNED = 'differs from the plan';
 const brief = (cs: Array<{ op: string; target: string; before?: unknown; after?: unknown }>): string =>
   cs.length ? cs.map((c) => changeLine({ op: c.op as Change['op'], target: c.target, before: c.before, after: c.after })).join(', ') : 'no change';
 
-export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor) {
+/** The keys of every state that finishes before `key` (its requisites, theirs, ...). */
+function upstream(key: string, after: Map<string, Set<string>>): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...(after.get(key) ?? [])];
+  while (todo.length) {
+    const k = todo.pop()!;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    todo.push(...(after.get(k) ?? []));
+  }
+  return seen;
+}
+
+export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor, after: Map<string, Set<string>> = new Map()) {
   const states = new Map(saved.states.map((s) => [s.key, s]));
   return (chunk: Chunk, changes: Change[], results: Map<string, StateResult>): string | undefined => {
     if (!changes.length) return undefined;
@@ -32,7 +44,10 @@ export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor) {
     if (!st) return `${NOT_AS_PLANNED}: not in the plan`;
     if (st.deferred) return undefined;
     if (keys.digest(changesValue(changes)) === st.digests.changes) return undefined;
-    const changedBefore = [...results.values()].some((r) => r.result !== false && r.changes.length > 0);
+    const changedBefore = [...upstream(chunk.key, after)].some((k) => {
+      const r = results.get(k);
+      return !!r && r.result !== false && r.changes.length > 0;
+    });
     if (changedBefore && keys.digest(outcomeValue(changes)) === st.digests.outcome) return undefined;
     const now = changes.map((c) => ({ op: c.op, target: c.target, before: keys.holdsSecret(String(c.before)) ? '<redacted>' : c.before, after: keys.holdsSecret(String(c.after)) ? '<redacted>' : c.after }));
     return redactor.redact(`${NOT_AS_PLANNED}: planned ${brief(st.changes)}; now ${brief(now)}`);

@@ -115,7 +115,7 @@ export class PlanRun {
       ...this.runOptions(),
       test: false,
       failhard: true,
-      planHooks: { prepared: this.prepared, guard: planGuard(saved, this.keys(planId), this.o.redactor) },
+      planHooks: { prepared: this.prepared, guard: planGuard(saved, this.keys(planId), this.o.redactor, this.states.compiled.after) },
     });
   }
 

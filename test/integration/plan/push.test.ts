@@ -30,7 +30,7 @@ describe('brine push with saved plans', () => {
     );
     return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   };
-  const cat = async (t: Target, path: string) => (await t.ssh(`cat ${path} 2>/dev/null || echo MISSING`)).stdout;
+  const cat = async (t: Target, path: string) => (await t.ssh(`cat ${path} 2>/dev/null || echo MISSING`)).stdout.trim();
   const version = (v: string) =>
     writeFileSync(
       join(states, 'demo.sls'),
@@ -75,7 +75,7 @@ mark:
     expect(p.command).toBe('push');
     expect(p.hosts.map((h: { target: string; host: string }) => [h.target, h.host])).toEqual([['alpha', a.name], ['beta', b.name]]);
     expect(readFileSync(plan, 'utf8')).not.toContain('plan-push-secret-7Hq2xZ');
-    expect(await cat(a, '/etc/brine-plan.conf')).toBe('MISSING\n');
+    expect(await cat(a, '/etc/brine-plan.conf')).toBe('MISSING');
 
     const r = await push(['--plan', plan]);
     expect(r.code).toBe(0);
@@ -84,7 +84,7 @@ mark:
     expect(r.stdout).toMatch(/beta\s+ok/);
     for (const t of [a, b]) {
       expect(await cat(t, '/etc/brine-plan.conf')).toBe(`version=1 id=${t.name} password=plan-push-secret-7Hq2xZ`);
-      expect(await cat(t, '/root/brine-plan.log')).toBe('1\n');
+      expect(await cat(t, '/root/brine-plan.log')).toBe('1');
     }
   });
 
@@ -102,8 +102,8 @@ mark:
     expect(r.stdout).toMatch(/beta\s+refused/);
     expect(r.stderr).toContain('nothing was changed on any host (--partial applies the hosts that match)');
     expect(await cat(a, '/etc/brine-plan.motd')).toBe('motd 1');
-    expect(await cat(a, '/root/brine-plan.log')).toBe('1\n');
-    expect(await cat(b, '/etc/brine-plan.motd')).toBe('hand-edited\n');
+    expect(await cat(a, '/root/brine-plan.log')).toBe('1');
+    expect(await cat(b, '/etc/brine-plan.motd')).toBe('hand-edited');
 
     const partial = await push(['--plan', plan, '--partial', '--out', 'markdown']);
     expect(partial.code).toBe(4);
@@ -115,10 +115,10 @@ mark:
     expect(partial.stdout).not.toContain('plan-push-secret-7Hq2xZ');
     expect(await cat(a, '/etc/brine-plan.motd')).toBe('motd 2');
     expect(await cat(a, '/etc/brine-plan.conf')).toBe(`version=2 id=${a.name} password=plan-push-secret-7Hq2xZ`);
-    expect(await cat(a, '/root/brine-plan.log')).toBe('1\n2\n');
-    expect(await cat(b, '/etc/brine-plan.motd')).toBe('hand-edited\n');
+    expect(await cat(a, '/root/brine-plan.log')).toBe('1\n2');
+    expect(await cat(b, '/etc/brine-plan.motd')).toBe('hand-edited');
     expect(await cat(b, '/etc/brine-plan.conf')).toBe(`version=1 id=${b.name} password=plan-push-secret-7Hq2xZ`);
-    expect(await cat(b, '/root/brine-plan.log')).toBe('1\n');
+    expect(await cat(b, '/root/brine-plan.log')).toBe('1');
   });
 
   it('refuses a target the plan does not have, and a plan of another command', async () => {

@@ -91,12 +91,17 @@ describe('planGuard', () => {
     expect(guard(chunk('zz'), [upd('x', 'y')], none)).toBe('differs from the plan: not in the plan');
   });
 
-  it('after an earlier change of the run, the same outcome is enough (a package brought the file)', () => {
-    const earlier = new Map([['k', result(chunk('pkg'), [{ op: 'create', target: 'nginx' }], { result: true })]]);
+  it('when a requisite changed something in this run, the same outcome is enough (a package brought the file)', () => {
+    const pkg = chunk('pkg');
+    const earlier = new Map([[pkg.key, result(pkg, [{ op: 'create', target: 'nginx' }], { result: true })]]);
     const asUpdate: Change = { op: 'update', target: '/etc/b', before: 'h0', after: 'h1', payload: 'new' };
-    expect(guard(b, [asUpdate], none)).toMatch(/^differs from the plan/);
-    expect(guard(b, [asUpdate], earlier)).toBeUndefined();
-    expect(guard(b, [{ ...asUpdate, after: 'h2', payload: 'other' }], earlier)).toMatch(/^differs from the plan/);
+    const mid = 'file_|-mid_|-/etc/mid_|-managed';
+    const ordered = planGuard(saved, keys, redactor, new Map([[b.key, new Set([mid])], [mid, new Set([pkg.key])]]));
+    expect(ordered(b, [asUpdate], none)).toMatch(/^differs from the plan/);
+    expect(ordered(b, [asUpdate], earlier)).toBeUndefined();
+    expect(ordered(b, [{ ...asUpdate, after: 'h2', payload: 'other' }], earlier)).toMatch(/^differs from the plan/);
+    // an earlier change the state does not depend on explains nothing
+    expect(guard(b, [asUpdate], earlier)).toMatch(/^differs from the plan/);
   });
 
   it('never puts a secret in its refusal', () => {
