@@ -126,5 +126,10 @@ mark:
     const r = await push(['--plan', plan, 'gamma']);
     expect(r.code).toBe(3);
     expect(r.stderr.trim()).toBe(`brine: ${plan}: no plan for target 'gamma' (the plan has: alpha, beta)`);
+    const local = join(dir, 'local.json');
+    writeFileSync(local, JSON.stringify({ ...JSON.parse(readFileSync(plan, 'utf8')), command: 'highstate' }));
+    const r2 = await push(['--plan', local]);
+    expect(r2.code).toBe(3);
+    expect(r2.stderr.trim()).toBe(`brine: ${local}: a plan of \`brine highstate\`: apply it with \`brine apply ${local}\``);
   });
 });
