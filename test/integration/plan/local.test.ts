@@ -83,6 +83,22 @@ describe('brine apply FILE', () => {
     expect(twice.stderr).toContain('the plan no longer matches: 5 state(s) differ; nothing was changed');
   });
 
+  it('brine sls NAME --test --plan-out: the plan keeps the SLS names, the apply applies only them', async () => {
+    const s = scratch({ 'top.sls': TOP, 'web.sls': WEB, 'other.sls': 'o:\n  file.managed:\n    - name: /srv/other\n    - makedirs: true\n    - contents: o\n' }, pillarOf(password()));
+    const plan = join(s.dir, 'plan.json');
+    expect((await brine(s, ['sls', 'other', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
+    expect(JSON.parse(readFileSync(plan, 'utf8'))).toMatchObject({ command: 'sls', sls: ['other'] });
+    const r = await brine(s, ['apply', plan, ...ID]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('as planned');
+    expect(readFileSync(join(s.root, 'srv/other'), 'utf8')).toBe('o\n');
+    expect(() => readFileSync(join(s.root, 'srv/site/index.html'))).toThrow();
+    // --plan-out is for dry runs only
+    const bad = await brine(s, ['highstate', '--plan-out', plan, ...ID]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr.trim()).toBe('brine: --plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)');
+  });
+
   it('refuses (exit 4) and changes nothing when a file on the target changed after the plan', async () => {
     const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, pillarOf(password()));
     const plan = join(s.dir, 'plan.json');
