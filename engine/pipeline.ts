@@ -149,7 +149,8 @@ export async function prepareHost(o: {
   // the public default env's secrets are in git: who may read the file does not matter
   const modeWarning = loaded.defaultEnvWarning ? undefined : await envModeWarning(o.host, o.envFile, loaded.envSource);
   const warnings = [...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []), ...(modeWarning ? [modeWarning] : [])];
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec, secrets: [...loaded.secrets].map(String) };
+  const secrets = [...loaded.secrets].map(String);
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec, secrets };
 }
 
 /** The directories a run writes files into: where a killed run may have left temp files. */

@@ -86,8 +86,10 @@ function addApplyOptions(cmd: Command): Command {
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
 }
 
-const runOrPlan = async (flags: RunFlags, sls: string[] | undefined): Promise<void> =>
-  flags.planOut ? (await import('./plan-run.js')).planOut({ ...flags, planOut: flags.planOut }, sls) : (await import('./highstate-run.js')).run(flags, sls);
+async function runOrPlan(flags: RunFlags, sls: string[] | undefined): Promise<void> {
+  if (flags.planOut) return (await import('./plan-run.js')).planOut({ ...flags, planOut: flags.planOut }, sls);
+  return (await import('./highstate-run.js')).run(flags, sls);
+}
 
 export function register(program: Command): void {
   addRunOptions(program.command('highstate').description('apply the states the top file selects for this machine')).action(
@@ -102,7 +104,7 @@ export function register(program: Command): void {
   addApplyOptions(
     program
       .command('apply')
-      .description('apply a saved plan (--plan-out) to this machine if a fresh dry run still equals it (else exit 4, nothing changed)')
+      .description('apply a saved plan (--plan-out) here if a fresh dry run still equals it (else exit 4, nothing changed)')
       .argument('<file>', 'the plan file'),
   ).action(async (file: string, flags: RunFlags) => (await import('./plan-run.js')).applyPlan(file, flags));
 }

@@ -34,7 +34,9 @@ async function openLocal(flags: RunFlags, sls: string[] | undefined, test: boole
   const { statesDir, pillarDir } = resolveDirs(flags);
   const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
   try {
-    const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: test });
+    const redactor = errorRedactor;
+    const minionId = flags.id;
+    const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId, redactor, allowDefaultEnv: test });
     for (const w of p.warnings) say(`warning: ${w}`);
     return { host, prepared: p, statesDir, root: flags.root ? resolve(flags.root) : undefined };
   } catch (e) {
@@ -43,7 +45,12 @@ async function openLocal(flags: RunFlags, sls: string[] | undefined, test: boole
   }
 }
 
-function runInput(o: Awaited<ReturnType<typeof openLocal>>, flags: RunFlags, sls: string[] | undefined, control: RunControl, aggregate: boolean, concurrency: number) {
+type Local = Awaited<ReturnType<typeof openLocal>>;
+
+type RunOpts = SavedPlan['options'];
+
+function runInput(o: Local, flags: RunFlags, sls: string[] | undefined, control: RunControl, run: RunOpts) {
+  const { aggregate, concurrency } = run;
   return {
     host: o.host,
     statesDir: o.statesDir,
@@ -63,17 +70,20 @@ function runInput(o: Awaited<ReturnType<typeof openLocal>>, flags: RunFlags, sls
   };
 }
 
-const fmt = (r: RunReport, flags: RunFlags) => formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
+const fmt = (r: RunReport, flags: RunFlags) =>
+  formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
 
 /** `brine highstate|sls --test --plan-out FILE`: the dry run, printed as usual and saved. */
 export async function planOut(flags: RunFlags & { planOut: string }, sls: string[] | undefined): Promise<void> {
-  if (!flags.test) throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)');
+  if (!flags.test) {
+    throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)');
+  }
   const control = new RunControl();
   const unhandle = handleStopSignals(control, (reports) => reports.forEach((r) => process.stdout.write(fmt(r, flags))));
   const o = await openLocal(flags, sls, true, control);
   try {
     const aggregate = flags.aggregate !== false;
-    const run = await PlanRun.open(runInput(o, flags, sls, control, aggregate, flags.concurrency));
+    const run = await PlanRun.open(runInput(o, flags, sls, control, { aggregate, concurrency: flags.concurrency }));
     try {
       const id = newPlanId();
       const { report, plan } = await run.dryRun(id);
@@ -94,7 +104,9 @@ export async function planOut(flags: RunFlags & { planOut: string }, sls: string
         hosts: [plan],
       };
       writePlan(flags.planOut, saved, errorRedactor);
-      say(`plan written to ${flags.planOut}: ${plan.summary.pending} of ${plan.summary.total} state(s) would change${plan.summary.failed ? `, ${plan.summary.failed} failed` : ''}`);
+      const { pending, total, failed } = plan.summary;
+      const fails = failed ? `, ${failed} failed` : '';
+      say(`plan written to ${flags.planOut}: ${pending} of ${total} state(s) would change${fails}`);
       process.exitCode = exitCodeFor(report, true);
     } finally {
       await run.close();
@@ -108,7 +120,9 @@ export async function planOut(flags: RunFlags & { planOut: string }, sls: string
 /** `brine apply FILE`: dry run again; apply only when it equals the plan (else exit 4, nothing changed). */
 export async function applyPlan(file: string, flags: RunFlags): Promise<void> {
   const saved = readPlan(file);
-  if (saved.command === 'push') throw new UsageError(`${file}: a plan of \`brine push\`: apply it with \`brine push --plan ${file}\``);
+  if (saved.command === 'push') {
+    throw new UsageError(`${file}: a plan of \`brine push\`: apply it with \`brine push --plan ${file}\``);
+  }
   const control = new RunControl();
   const unhandle = handleStopSignals(control, (reports) => reports.forEach((r) => process.stdout.write(fmt(r, flags))));
   const o = await openLocal(flags, saved.sls, false, control);
@@ -116,12 +130,13 @@ export async function applyPlan(file: string, flags: RunFlags): Promise<void> {
     const entry = saved.hosts[0]!;
     const other = wrongHost(entry, o.prepared.minionId, o.root);
     if (other) {
-      process.stdout.write(formatDifferences([{ host: o.prepared.minionId, wrongHost: other, differences: [] }], flags.out, errorRedactor));
+      const check = { host: o.prepared.minionId, wrongHost: other, differences: [] };
+      process.stdout.write(formatDifferences([check], flags.out, errorRedactor));
       say(`${file}: ${other}; nothing was changed`);
       process.exitCode = PLAN_MISMATCH_EXIT;
       return;
     }
-    const run = await PlanRun.open(runInput(o, flags, saved.sls, control, saved.options.aggregate, saved.options.concurrency));
+    const run = await PlanRun.open(runInput(o, flags, saved.sls, control, saved.options));
     try {
       const { report: dry, plan: now } = await run.dryRun(saved.id);
       if (dry.interrupted) {
@@ -156,7 +171,8 @@ export async function applyPlan(file: string, flags: RunFlags): Promise<void> {
 function printApplied(report: RunReport, planId: string, flags: RunFlags): void {
   if (flags.out === 'json') {
     const off = notAsPlanned(report);
-    const doc = { ...toJson(errorRedactor.redactDeep(withSafeDiffs(report, errorRedactor))), plan: { id: planId, as_planned: !off.length, ...(off.length ? { not_as_planned: off } : {}) } };
+    const plan = { id: planId, as_planned: !off.length, ...(off.length ? { not_as_planned: off } : {}) };
+    const doc = { ...toJson(errorRedactor.redactDeep(withSafeDiffs(report, errorRedactor))), plan };
     process.stdout.write(errorRedactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
     return;
   }

@@ -55,7 +55,7 @@ export function register(program: Command): void {
   program
     .command('push')
     .description('apply the states to hosts over SSH ([user@]host[:port], or inventory hosts and groups)')
-    .argument('[target...]', 'hosts: [user@]host[:port], or names of inventory hosts/groups (with --plan: default the plan\'s hosts)')
+    .argument('[target...]', "hosts: [user@]host[:port], or inventory hosts/groups (with --plan: default the plan's)")
     .option('--test', 'dry run on every host (exit 2 when changes are pending)')
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
     .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
@@ -74,11 +74,15 @@ export function register(program: Command): void {
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
     .option('--plan-out <file>', 'with --test: save every host\'s dry run as a plan for `brine push --plan FILE`')
-    .option('--plan <file>', 'apply a saved plan: every host is dry-run again first; nothing changes unless all match (exit 4)')
+    .option('--plan <file>', 'apply a saved plan: every host dry-runs again first; nothing changes unless all match')
     .option('--partial', 'with --plan: apply the hosts whose dry run matches the plan even if others do not')
     .action(async (specs: string[], flags: PushFlags) => {
-      if (flags.planOut && !flags.test) throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine push --plan FILE`)');
-      if (flags.plan && (flags.test || flags.planOut)) throw new UsageError('--plan applies a saved plan: not with --test or --plan-out');
+      if (flags.planOut && !flags.test) {
+        throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine push --plan FILE`)');
+      }
+      if (flags.plan && (flags.test || flags.planOut)) {
+        throw new UsageError('--plan applies a saved plan: not with --test or --plan-out');
+      }
       if (flags.partial && !flags.plan) throw new UsageError('--partial is for --plan');
       if (!flags.plan && !specs.length) throw new UsageError("missing required argument 'target'");
       if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
@@ -87,9 +91,14 @@ export function register(program: Command): void {
       const { loadInventory, push, resolveTargets } = await import('../../engine/push/index.js');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
       const saved = flags.plan ? (await import('../../engine/plan/file.js')).readPlan(flags.plan) : undefined;
-      if (saved && saved.command !== 'push') throw new UsageError(`${flags.plan}: a plan of \`brine ${saved.command}\`: apply it with \`brine apply ${flags.plan}\``);
+      if (saved && saved.command !== 'push') {
+        const how = `apply it with \`brine apply ${flags.plan}\``;
+        throw new UsageError(`${flags.plan}: a plan of \`brine ${saved.command}\`: ${how}`);
+      }
       const labels = saved ? saved.hosts.map((h) => h.target ?? h.host) : [];
-      for (const sp of saved ? specs : []) if (!labels.includes(sp)) throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
+      for (const sp of saved ? specs : []) {
+        if (!labels.includes(sp)) throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
+      }
       const targets = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');

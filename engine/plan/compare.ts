@@ -9,7 +9,8 @@ const label = (s: PlanState): string => `${s.module}.${s.function}: ${s.id}`;
 
 function reasons(p: PlanState, c: PlanState): string[] {
   const why: string[] = [];
-  if (p.digests.changes !== c.digests.changes || p.result !== c.result || !!p.deferred !== !!c.deferred) why.push('changes');
+  const sameChanges = p.digests.changes === c.digests.changes && p.result === c.result && !!p.deferred === !!c.deferred;
+  if (!sameChanges) why.push('changes');
   if (p.digests.args !== c.digests.args) why.push('arguments');
   if (p.digests.contents !== c.digests.contents) why.push('rendered contents');
   if (why.length && p.digests.facts !== c.digests.facts) why.push('facts read');
@@ -19,7 +20,9 @@ function reasons(p: PlanState, c: PlanState): string[] {
 /** The plan's host entry for this run: the same minion id (and the same --root). */
 export function wrongHost(saved: PlanHost, host: string, root?: string): string | undefined {
   if (saved.host !== host) return `the plan is for host '${saved.host}', this is '${host}'`;
-  if ((saved.root ?? '') !== (root ?? '')) return `the plan is for root '${saved.root ?? '/'}', this run's is '${root ?? '/'}'`;
+  if ((saved.root ?? '') !== (root ?? '')) {
+    return `the plan is for root '${saved.root ?? '/'}', this run's is '${root ?? '/'}'`;
+  }
   return undefined;
 }
 
@@ -29,15 +32,17 @@ export function compareHost(saved: PlanHost, current: PlanHost): HostCheck {
   const differences: StateDifference[] = [];
   for (const p of saved.states) {
     const c = now.get(p.key);
-    const where = `${p.file}:${p.line}`;
-    if (!c) differences.push({ key: p.key, label: label(p), sls: p.sls, where, why: ['no longer selected'], planned: p });
+    const base = { key: p.key, label: label(p), planned: p };
+    if (!c) differences.push({ ...base, sls: p.sls, where: `${p.file}:${p.line}`, why: ['no longer selected'] });
     else {
       const why = reasons(p, c);
-      if (why.length) differences.push({ key: p.key, label: label(p), sls: c.sls, where: `${c.file}:${c.line}`, why, planned: p, current: c });
+      if (why.length) differences.push({ ...base, sls: c.sls, where: `${c.file}:${c.line}`, why, current: c });
     }
   }
   for (const c of current.states) {
-    if (!was.has(c.key)) differences.push({ key: c.key, label: label(c), sls: c.sls, where: `${c.file}:${c.line}`, why: ['not in the plan'], current: c });
+    if (was.has(c.key)) continue;
+    const where = `${c.file}:${c.line}`;
+    differences.push({ key: c.key, label: label(c), sls: c.sls, where, why: ['not in the plan'], current: c });
   }
   return { host: current.host, ...(current.target ? { target: current.target } : {}), differences };
 }

@@ -8,7 +8,12 @@ import type { HostCheck, PlanChange, PlanState, StateDifference } from './types.
 
 /** A change on one line, hashes shortened to 12 characters (the diffs below show the content). */
 const line = (c: PlanChange): string => changeLine(c as Change).replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1...');
-const lines = (s: PlanState | undefined, none: string): string[] => (!s ? [none] : s.deferred ? [`${s.comment} (known when it applies)`] : s.changes.length ? s.changes.map(line) : ['no change']);
+function lines(s: PlanState | undefined, none: string): string[] {
+  if (!s) return [none];
+  if (s.deferred) return [`${s.comment} (known when it applies)`];
+  return s.changes.length ? s.changes.map(line) : ['no change'];
+}
+const diffLines = (c: PlanChange): string[] => c.diff!.replace(/\n$/, '').split('\n');
 const diffs = (s: PlanState | undefined): PlanChange[] => (s?.changes ?? []).filter((c) => c.diff);
 const NOT_PLANNED = '(not in the plan)';
 const GONE = '(not selected now)';
@@ -32,7 +37,7 @@ function textState(d: StateDifference): string[] {
   const out = [`--- ${d.label} (${d.sls}, ${d.where}): ${d.why.join(', ')}`];
   out.push(...sideBySide(lines(d.planned, NOT_PLANNED), lines(d.current, GONE)));
   for (const [side, s] of [['planned', d.planned], ['now', d.current]] as const) {
-    for (const c of diffs(s)) out.push(`    ${side}: ${c.op} ${c.target}`, ...c.diff!.replace(/\n$/, '').split('\n').map((l) => `      ${l}`));
+    for (const c of diffs(s)) out.push(`    ${side}: ${c.op} ${c.target}`, ...diffLines(c).map((l) => `      ${l}`));
   }
   return out;
 }
@@ -40,12 +45,16 @@ function textState(d: StateDifference): string[] {
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/`/g, "'");
 
 function markdownState(d: StateDifference): string[] {
-  const out = ['', `**\`${cell(d.label)}\`** (${cell(d.sls)}, ${cell(d.where)}): ${d.why.join(', ')}`, '', '| planned | now |', '|---|---|'];
+  const head = `**\`${cell(d.label)}\`** (${cell(d.sls)}, ${cell(d.where)}): ${d.why.join(', ')}`;
+  const out = ['', head, '', '| planned | now |', '|---|---|'];
   const l = lines(d.planned, NOT_PLANNED);
   const r = lines(d.current, GONE);
   for (let i = 0; i < Math.max(l.length, r.length); i++) out.push(`| ${cell(l[i] ?? '')} | ${cell(r[i] ?? '')} |`);
   for (const [side, s] of [['planned', d.planned], ['now', d.current]] as const) {
-    for (const c of diffs(s)) out.push('', `<details><summary>${side}: ${c.op} <code>${cell(c.target)}</code></summary>`, '', '```diff', c.diff!.replace(/\n$/, ''), '```', '', '</details>');
+    for (const c of diffs(s)) {
+      const summary = `<details><summary>${side}: ${c.op} <code>${cell(c.target)}</code></summary>`;
+      out.push('', summary, '', '```diff', ...diffLines(c), '```', '', '</details>');
+    }
   }
   return out;
 }
@@ -67,7 +76,12 @@ export function formatDifferences(checks: HostCheck[], format: OutFormat, redact
     const doc = {
       version: 1,
       status: 'not as planned',
-      hosts: bad.map((c) => ({ host: c.host, ...(c.target ? { target: c.target } : {}), ...(c.wrongHost ? { refused: c.wrongHost } : {}), differences: c.differences.map(jsonState) })),
+      hosts: bad.map((c) => ({
+        host: c.host,
+        ...(c.target ? { target: c.target } : {}),
+        ...(c.wrongHost ? { refused: c.wrongHost } : {}),
+        differences: c.differences.map(jsonState),
+      })),
     };
     return redactor.redact(`${JSON.stringify(doc, null, 2)}\n`);
   }

@@ -7,10 +7,11 @@ import { UsageError } from '../errors.js';
 import type { Redactor } from '../redact.js';
 import { PLAN_KIND, PLAN_VERSION, type SavedPlan } from './types.js';
 
+const DIGESTS = ['changes', 'outcome', 'args', 'contents', 'facts'];
 const digests = {
   type: 'object',
   required: ['changes', 'outcome', 'args'],
-  properties: { changes: { type: 'string' }, outcome: { type: 'string' }, args: { type: 'string' }, contents: { type: 'string' }, facts: { type: 'string' } },
+  properties: Object.fromEntries(DIGESTS.map((k) => [k, { type: 'string' }])),
 };
 const state = {
   type: 'object',
@@ -30,8 +31,20 @@ const SCHEMA = {
     version: { const: PLAN_VERSION },
     id: { type: 'string', minLength: 16 },
     sls: { type: 'array', items: { type: 'string' } },
-    options: { type: 'object', required: ['aggregate', 'concurrency'], properties: { aggregate: { type: 'boolean' }, concurrency: { type: 'integer', minimum: 1 } } },
-    hosts: { type: 'array', minItems: 1, items: { type: 'object', required: ['host', 'states'], properties: { host: { type: 'string' }, states: { type: 'array', items: state } } } },
+    options: {
+      type: 'object',
+      required: ['aggregate', 'concurrency'],
+      properties: { aggregate: { type: 'boolean' }, concurrency: { type: 'integer', minimum: 1 } },
+    },
+    hosts: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['host', 'states'],
+        properties: { host: { type: 'string' }, states: { type: 'array', items: state } },
+      },
+    },
   },
 };
 
@@ -52,7 +65,8 @@ export function readPlan(file: string): SavedPlan {
   }
   const version = (data as { version?: unknown } | null)?.version;
   if (data && typeof data === 'object' && (data as { kind?: unknown }).kind === PLAN_KIND && version !== PLAN_VERSION) {
-    throw new UsageError(`${file}: plan version ${JSON.stringify(version)} is not supported (this brine reads version ${PLAN_VERSION})`);
+    const v = JSON.stringify(version);
+    throw new UsageError(`${file}: plan version ${v} is not supported (this brine reads version ${PLAN_VERSION})`);
   }
   validator ??= new Ajv({ allErrors: false, strict: false }).compile(SCHEMA);
   if (!validator(data)) {

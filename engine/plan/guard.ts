@@ -6,9 +6,10 @@
 // requisites (require, watch, ..., transitively) changed something in this run: then its facts may
 // legitimately differ from the dry run's (the package it requires brought a default config: the
 // plan said "create", the apply sees "update"), and it must make exactly the approved outcome
-// true: the same targets, the same new values and contents (outcome digest). A state the plan shows as deferred ("would change after X") could not be
-// known at review and applies as its state function then plans it. Anything else is refused:
-// the state fails with both sides named and, as the run is failhard, nothing after it runs.
+// true: the same targets, the same new values and contents (outcome digest). A state the plan
+// shows as deferred ("would change after X") could not be known at review and applies as its
+// state function then plans it. Anything else is refused: the state fails with both sides named
+// and, as the run is failhard, nothing after it runs.
 import type { Change } from '../../modules/contract.js';
 import type { Chunk } from '../compile/types.js';
 import type { Redactor } from '../redact.js';
@@ -20,8 +21,9 @@ import type { PlanHost } from './types.js';
 
 export const NOT_AS_PLANNED = 'differs from the plan';
 
-const brief = (cs: Array<{ op: string; target: string; before?: unknown; after?: unknown }>): string =>
-  cs.length ? cs.map((c) => changeLine({ op: c.op as Change['op'], target: c.target, before: c.before, after: c.after })).join(', ') : 'no change';
+type Shown = { op: string; target: string; before?: unknown; after?: unknown };
+const brief = (cs: Shown[]): string =>
+  cs.length ? cs.map((c) => changeLine({ ...c, op: c.op as Change['op'] })).join(', ') : 'no change';
 
 /** The keys of every state that finishes before `key` (its requisites, theirs, ...). */
 function upstream(key: string, after: Map<string, Set<string>>): Set<string> {
@@ -36,7 +38,7 @@ function upstream(key: string, after: Map<string, Set<string>>): Set<string> {
   return seen;
 }
 
-export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor, after: Map<string, Set<string>> = new Map()) {
+export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor, after = new Map<string, Set<string>>()) {
   const states = new Map(saved.states.map((s) => [s.key, s]));
   return (chunk: Chunk, changes: Change[], results: Map<string, StateResult>): string | undefined => {
     if (!changes.length) return undefined;
@@ -49,7 +51,8 @@ export function planGuard(saved: PlanHost, keys: PlanKeys, redactor: Redactor, a
       return !!r && r.result !== false && r.changes.length > 0;
     });
     if (changedBefore && keys.digest(outcomeValue(changes)) === st.digests.outcome) return undefined;
-    const now = changes.map((c) => ({ op: c.op, target: c.target, before: keys.holdsSecret(String(c.before)) ? '<redacted>' : c.before, after: keys.holdsSecret(String(c.after)) ? '<redacted>' : c.after }));
+    const hide = (v: unknown) => (keys.holdsSecret(String(v)) ? '<redacted>' : v);
+    const now = changes.map((c) => ({ op: c.op, target: c.target, before: hide(c.before), after: hide(c.after) }));
     return redactor.redact(`${NOT_AS_PLANNED}: planned ${brief(st.changes)}; now ${brief(now)}`);
   };
 }

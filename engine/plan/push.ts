@@ -20,6 +20,12 @@ import { newPlanId, PlanRun } from './session.js';
 import { PLAN_MISMATCH_EXIT, PLAN_VERSION, type HostCheck, type PlanHost, type SavedPlan } from './types.js';
 import type { PushTarget } from '../push/inventory.js';
 
+export interface PlanPushResult {
+  exitCode: number;
+}
+
+const SKIPPED = 'not applied: another host does not match the plan (--partial applies the hosts that do)';
+
 interface Opened {
   t: PushTarget;
   start: number;
@@ -35,8 +41,14 @@ interface Opened {
 function failure(x: Opened, err: unknown, o: PushOptions): HostOutcome {
   const raw = err instanceof TransportError ? err.reason : err instanceof Error ? err.message : String(err);
   const msg = o.redactor.redact(raw);
-  const base = { label: x.t.label, ...(x.host ? { host: x.host.name, roundTrips: x.host.roundTrips } : {}), durationMs: Date.now() - x.start };
-  if (err instanceof TransportError && !x.host?.roundTrips) return { ...base, status: 'unreachable', error: msg, errorExitCode: 1 };
+  const base = {
+    label: x.t.label,
+    ...(x.host ? { host: x.host.name, roundTrips: x.host.roundTrips } : {}),
+    durationMs: Date.now() - x.start,
+  };
+  if (err instanceof TransportError && !x.host?.roundTrips) {
+    return { ...base, status: 'unreachable', error: msg, errorExitCode: 1 };
+  }
   if (err instanceof BrineError) return { ...base, status: 'error', error: msg, errorExitCode: err.exitCode };
   return { ...base, status: 'error', error: `internal error: ${msg}`, errorExitCode: 1 };
 }
@@ -96,7 +108,9 @@ async function closeHost(x: Opened): Promise<void> {
   await x.host?.close().catch(() => {});
 }
 
-function finish(o: PushOptions, outcomes: HostOutcome[], exitCode: number, extra: string[] = [], notes?: Map<string, string>): void {
+type Notes = Map<string, string>;
+
+function finish(o: PushOptions, outcomes: HostOutcome[], exitCode: number, extra: string[], notes?: Notes): void {
   if (o.out === 'markdown') {
     o.write(markdownHosts(outcomes, o, notes));
     return;
@@ -121,7 +135,7 @@ function finish(o: PushOptions, outcomes: HostOutcome[], exitCode: number, extra
 }
 
 /** `brine push --test --plan-out FILE`. */
-export async function pushPlanOut(o: PushOptions & { planOut: string; command: string }): Promise<{ exitCode: number }> {
+export async function pushPlanOut(o: PushOptions & { planOut: string; command: string }): Promise<PlanPushResult> {
   const id = newPlanId();
   const queue = new PQueue({ concurrency: o.parallel });
   const opened = await Promise.all(
@@ -138,7 +152,8 @@ export async function pushPlanOut(o: PushOptions & { planOut: string; command: s
   );
   const outcomes = opened.map((r) => r!.h);
   const missing = opened.filter((r) => !r!.x.plan).map((r) => r!.x.t.label);
-  let exitCode = outcomes.some((h) => h.status !== 'ok' && h.status !== 'pending') ? 1 : outcomes.some((h) => h.status === 'pending') ? 2 : 0;
+  const failed = outcomes.some((h) => h.status !== 'ok' && h.status !== 'pending');
+  let exitCode = failed ? 1 : outcomes.some((h) => h.status === 'pending') ? 2 : 0;
   if (missing.length) {
     exitCode = 1;
     o.notice?.(`no plan written: no dry run of ${missing.join(', ')}`);
@@ -157,25 +172,29 @@ export async function pushPlanOut(o: PushOptions & { planOut: string; command: s
     const pending = saved.hosts.reduce((n, h) => n + h.summary.pending, 0);
     o.notice?.(`plan written to ${o.planOut}: ${saved.hosts.length} host(s), ${pending} state(s) would change`);
   }
-  finish(o, outcomes, exitCode);
+  finish(o, outcomes, exitCode, []);
   return { exitCode };
 }
 
 /** `brine push --plan FILE [--partial]`. o.targets are the plan's hosts (or some of them). */
-export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial: boolean }): Promise<{ exitCode: number }> {
+export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial: boolean }): Promise<PlanPushResult> {
   const entries = new Map(o.plan.hosts.map((h) => [h.target ?? h.host, h]));
   const queue = new PQueue({ concurrency: o.parallel });
   const opened: Opened[] = [];
   try {
     // phase one: every host checked, locks kept
-    const got = await Promise.all(o.targets.map((t) => queue.add(() => openHost(t, o, o.plan.id, entries.get(t.label)!))));
+    const open = (t: PushTarget) => openHost(t, o, o.plan.id, entries.get(t.label)!);
+    const got = await Promise.all(o.targets.map((t) => queue.add(() => open(t))));
     opened.push(...got.map((x) => x!));
-    const matches = (x: Opened) => !!x.run && !!x.check && !x.check.wrongHost && !x.check.differences.length && !x.report?.interrupted;
+    const differs = (c: HostCheck) => !!c.wrongHost || c.differences.length > 0;
+    const matches = (x: Opened) => !!x.run && !!x.check && !differs(x.check) && !x.report?.interrupted;
     const good = opened.filter(matches);
     const go = o.control?.stopped ? [] : o.partial || good.length === opened.length ? good : [];
-    const checks = opened.flatMap((x) => (x.check && (x.check.wrongHost || x.check.differences.length) ? [x.check] : []));
+    const checks = opened.flatMap((x) => (x.check && differs(x.check) ? [x.check] : []));
     const notes = new Map<string, string>();
-    if (o.out === 'markdown') for (const c of checks) notes.set(c.target ?? c.host, formatDifferences([c], 'markdown', o.redactor));
+    if (o.out === 'markdown') {
+      for (const c of checks) notes.set(c.target ?? c.host, formatDifferences([c], 'markdown', o.redactor));
+    }
     else if (checks.length) o.write(formatDifferences(checks, 'highstate', o.redactor));
 
     // phase two: apply where allowed, under the locks of phase one
@@ -189,7 +208,9 @@ export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial:
             applied.set(x, report);
             const off = notAsPlanned(report);
             const code = exitCodeFor(report, false);
-            const h = outcome({ ...x, report }, off.length ? 'refused' : code === 1 ? 'failed' : 'ok', off.length ? { error: `not as planned: ${off.join(', ')}` } : {});
+            const status = off.length ? 'refused' : code === 1 ? 'failed' : 'ok';
+            const error = off.length ? { error: `not as planned: ${off.join(', ')}` } : {};
+            const h = outcome({ ...x, report }, status, error);
             x.outcome = h;
             notes.set(x.t.label, asPlannedNote(report, o.plan.id, o.out));
             if (o.out === 'highstate') o.write(hostBlock(h, o) + o.redactor.redact(notes.get(x.t.label)!));
@@ -202,15 +223,19 @@ export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial:
     const outcomes = opened.map((x) => {
       if (x.outcome) return x.outcome;
       if (x.check?.wrongHost) return outcome(x, 'refused', { error: x.check.wrongHost });
-      if (x.check?.differences.length) return outcome(x, 'refused', { error: `not as planned: ${x.check.differences.length} state(s) differ; nothing changed` });
-      return outcome(x, 'skipped', { error: 'not applied: another host does not match the plan (--partial applies the hosts that do)' });
+      const n = x.check?.differences.length;
+      if (n) return outcome(x, 'refused', { error: `not as planned: ${n} state(s) differ; nothing changed` });
+      return outcome(x, 'skipped', { error: SKIPPED });
     });
     const refused = outcomes.some((h) => h.status === 'refused');
     const bad = outcomes.some((h) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error');
     const exitCode = refused ? PLAN_MISMATCH_EXIT : bad || outcomes.some((h) => h.status === 'skipped') ? 1 : 0;
-    const asPlanned = [...applied.values()].filter((r) => !notAsPlanned(r).length && !r.results.some((s) => s.result === false)).length;
+    const clean = (r: RunReport) => !notAsPlanned(r).length && !r.results.some((s) => s.result === false);
+    const asPlanned = [...applied.values()].filter(clean).length;
     finish(o, outcomes, exitCode, o.out === 'json' ? [`${asPlanned} host(s) applied as planned`] : [], notes);
-    if (!go.length) o.notice?.(`nothing was changed on any host${o.partial ? '' : ' (--partial applies the hosts that match)'}`);
+    if (!go.length) {
+      o.notice?.(`nothing was changed on any host${o.partial ? '' : ' (--partial applies the hosts that match)'}`);
+    }
     return { exitCode };
   } finally {
     await Promise.all(opened.map(closeHost));

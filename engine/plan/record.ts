@@ -11,7 +11,14 @@ import type { PlanChange, PlanHost, PlanState } from './types.js';
 
 /** What the changes digest covers: everything the apply gets, payloads included. */
 export function changesValue(changes: Change[]): unknown {
-  return changes.map((c) => ({ op: c.op, target: c.target, before: c.before, after: c.after, diff: c.diff, payload: c.payload }));
+  return changes.map((c) => ({
+    op: c.op,
+    target: c.target,
+    before: c.before,
+    after: c.after,
+    diff: c.diff,
+    payload: c.payload,
+  }));
 }
 
 /** What the outcome digest covers: what the changes make true, not what was there before. */
@@ -24,7 +31,8 @@ const HEX64 = /\b[0-9a-f]{64}\b/g;
 /** A change as shown in the plan: redacted; the sha256 of content that holds a secret keyed. */
 function shown(raw: Change, safe: Change, keys: PlanKeys, redactor: Redactor): PlanChange {
   const secret = keys.holdsSecret(canonicalJson(changesValue([raw]))) || /holds a secret/.test(safe.diff ?? '');
-  const key = (v: unknown): unknown => (secret && typeof v === 'string' ? v.replace(HEX64, (h) => `hmac:${keys.secretDigest(h)}`) : v);
+  const keyed = (h: string) => `hmac:${keys.secretDigest(h)}`;
+  const key = (v: unknown): unknown => (secret && typeof v === 'string' ? v.replace(HEX64, keyed) : v);
   const out: PlanChange = { op: safe.op, target: safe.target };
   if (safe.before !== undefined) out.before = key(safe.before);
   if (safe.after !== undefined) out.after = key(safe.after);
@@ -44,7 +52,15 @@ export interface RecordInput {
 export function stateEntry(r: StateResult, safe: StateResult, o: RecordInput): PlanState {
   const chunk = o.compiled.byKey.get(r.key);
   const compiled = chunk
-    ? { module: chunk.module, fun: chunk.fun, id: chunk.id, name: chunk.name, args: chunk.args, meta: chunk.meta, requisites: chunk.requisites.map((q) => ({ kind: q.kind, any: q.any, targets: q.targets })) }
+    ? {
+        module: chunk.module,
+        fun: chunk.fun,
+        id: chunk.id,
+        name: chunk.name,
+        args: chunk.args,
+        meta: chunk.meta,
+        requisites: chunk.requisites.map((q) => ({ kind: q.kind, any: q.any, targets: q.targets })),
+      }
     : { key: r.key };
   const digests: PlanState['digests'] = {
     changes: o.keys.digest(changesValue(r.changes)),
@@ -71,7 +87,7 @@ export function stateEntry(r: StateResult, safe: StateResult, o: RecordInput): P
   };
 }
 
-export function recordHost(o: RecordInput, where: { host: string; target?: string; address?: string; root?: string }): PlanHost {
+export function recordHost(o: RecordInput, where: Pick<PlanHost, 'host' | 'target' | 'address' | 'root'>): PlanHost {
   const safe = withSafeDiffs(o.report, o.redactor);
   const states = o.report.results.map((r, i) => stateEntry(r, safe.results[i]!, o));
   return {

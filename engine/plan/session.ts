@@ -66,7 +66,8 @@ export class PlanRun {
     const exec = o.exec ?? execSession(o.host);
     const states = await compileStatesOnTarget({ ...o, exec });
     registerSecretArgs(states.compiled, o.redactor);
-    const lock = o.lock === false ? undefined : await acquireRunLock(o.host, { ...(o.lock ?? { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) });
+    const lockOptions = { ...(o.lock || { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) };
+    const lock = o.lock === false ? undefined : await acquireRunLock(o.host, lockOptions);
     return new PlanRun(o, exec, states, lock);
   }
 
@@ -83,7 +84,8 @@ export class PlanRun {
       aggregate: this.o.aggregate,
       control: this.o.control,
       content: contentView(this.o.redactor),
-      render: (text: string, file: string, context?: Record<string, unknown>) => renderOnTarget(this.exec, () => renderer.renderString(text, file, context)),
+      render: (text: string, file: string, context?: Record<string, unknown>) =>
+        renderOnTarget(this.exec, () => renderer.renderString(text, file, context)),
     };
   }
 
@@ -98,10 +100,10 @@ export class PlanRun {
         onFacts: (c, f) => facts.set(c.key, f),
       },
     });
-    const plan = recordHost(
-      { report, compiled: this.states.compiled, prepared: this.prepared, facts, keys: this.keys(planId), redactor: this.o.redactor },
-      { host: this.o.minionId, ...this.o.where },
-    );
+    const { compiled } = this.states;
+    const { prepared, o } = this;
+    const input = { report, compiled, prepared, facts, keys: this.keys(planId), redactor: o.redactor };
+    const plan = recordHost(input, { host: this.o.minionId, ...this.o.where });
     return { report, plan };
   }
 
@@ -109,13 +111,17 @@ export class PlanRun {
   async apply(saved: PlanHost, planId: string): Promise<RunReport> {
     if (this.lock) {
       const removed = await cleanStaleTemps(this.o.host, writeDirs(this.states.compiled), this.lock.since);
-      if (removed.length) this.o.notice?.(`removed ${removed.length} temp file(s) an interrupted run left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`);
+      const some = `${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`;
+      if (removed.length) this.o.notice?.(`removed ${removed.length} temp file(s) an interrupted run left: ${some}`);
     }
     return runCompiled(this.states.compiled, {
       ...this.runOptions(),
       test: false,
       failhard: true,
-      planHooks: { prepared: this.prepared, guard: planGuard(saved, this.keys(planId), this.o.redactor, this.states.compiled.after) },
+      planHooks: {
+        prepared: this.prepared,
+        guard: planGuard(saved, this.keys(planId), this.o.redactor, this.states.compiled.after),
+      },
     });
   }
 

@@ -37,12 +37,15 @@ export function fitMarkdown(blocks: MdBlock[], limit = COMMENT_LIMIT): string {
   const cutDetails = blocks.filter((b) => b.kind === 'detail' && !keep.has(b));
   const out = blocks.filter((b) => b.kind === 'fixed' || keep.has(b));
   const names = cutDetails.map((b) => b.label).filter((l): l is string => !!l);
+  const more = names.length > 10 ? `, and ${names.length - 10} more` : '';
   const shown = names.slice(0, 10).map((n) => `\`${n.replace(/`/g, "'")}\``).join(', ');
   const parts = [
-    ...(cutDetails.length ? [`${cutDetails.length} diff/change block(s) (${shown}${names.length > 10 ? `, and ${names.length - 10} more` : ''})`] : []),
+    ...(cutDetails.length ? [`${cutDetails.length} diff/change block(s) (${shown}${more})`] : []),
     ...(cutRows.length ? [`${cutRows.length} table row(s) of states`] : []),
   ];
-  const note = `\n> ✂️ Cut to fit one ${limit}-character comment: ${parts.join(' and ')} not shown. The full report: \`--out json\` or the highstate output.`;
+  const note =
+    `\n> ✂️ Cut to fit one ${limit}-character comment: ${parts.join(' and ')} not shown. ` +
+    'The full report: `--out json` or the highstate output.';
   let text = join(out);
   // fixed blocks alone too long (thousands of hosts): a hard cut, said so
   if (text.length + note.length + 1 > limit) text = `${text.slice(0, limit - note.length - 200)}\n\n(cut here)`;

@@ -10,7 +10,11 @@ import { fitMarkdown, type MdBlock } from './markdown-fit.js';
 import { summarize } from './summary.js';
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-const icon = (r: StateResult): string => (r.result === false ? '❌' : r.result === null ? '🟡' : r.changes.length ? '✏️' : '✅');
+function icon(r: StateResult): string {
+  if (r.result === false) return '❌';
+  if (r.result === null) return '🟡';
+  return r.changes.length ? '✏️' : '✅';
+}
 const fixed = (text: string): MdBlock => ({ text, kind: 'fixed' });
 
 function escapeHtml(s: string): string {
@@ -36,10 +40,14 @@ function diffCounts(diff: string): string {
 function summaryLine(report: RunReport): string {
   const s = summarize(report);
   const secs = `${(s.duration_ms / 1000).toFixed(2)} s`;
-  return report.test
-    ? `**${s.pending} would change**, ${s.failed} failed, ${s.total - s.pending - s.failed} unchanged, ${s.total} states (${secs})`
-    : `**${s.changed} changed**, ${s.failed} failed, ${s.total - s.changed - s.failed} unchanged, ${s.total} states (${secs})`;
+  const changed = report.test ? s.pending : s.changed;
+  const what = report.test ? 'would change' : 'changed';
+  const same = s.total - changed - s.failed;
+  return `**${changed} ${what}**, ${s.failed} failed, ${same} unchanged, ${s.total} states (${secs})`;
 }
+
+const details = (summary: string, body: string[]): string =>
+  ['', `<details><summary>${summary}</summary>`, '', ...body, '', '</details>'].join('\n');
 
 function stateDetails(r: StateResult): MdBlock[] {
   const out: MdBlock[] = [];
@@ -51,7 +59,7 @@ function stateDetails(r: StateResult): MdBlock[] {
     out.push({
       kind: 'detail',
       label: `${r.module}.${r.fun}: ${r.id}`,
-      text: ['', `<details><summary><code>${escapeHtml(`${r.module}.${r.fun}`)}</code> ${escapeHtml(r.name)}</summary>`, '', f, body, f, '', '</details>'].join('\n'),
+      text: details(`<code>${escapeHtml(`${r.module}.${r.fun}`)}</code> ${escapeHtml(r.name)}`, [f, body, f]),
     });
   }
   for (const c of r.changes.filter((c): c is Change & { diff: string } => !!c.diff)) {
@@ -60,17 +68,20 @@ function stateDetails(r: StateResult): MdBlock[] {
     out.push({
       kind: 'detail',
       label: c.target,
-      text: ['', `<details><summary>${c.op} <code>${escapeHtml(c.target)}</code>${diffCounts(body)}</summary>`, '', `${f}diff`, body, f, '', '</details>'].join('\n'),
+      text: details(`${c.op} <code>${escapeHtml(c.target)}</code>${diffCounts(body)}`, [`${f}diff`, body, f]),
     });
   }
   return out;
 }
 
 /** One host's report as blocks (for one comment, or one section of a push's comment). */
-export function reportBlocks(report: RunReport, title = `### brine ${report.test ? 'dry run' : 'run'} on \`${report.host}\``): MdBlock[] {
+export function reportBlocks(report: RunReport, title?: string): MdBlock[] {
+  title ??= `### brine ${report.test ? 'dry run' : 'run'} on \`${report.host}\``;
   const out: MdBlock[] = [fixed(title), fixed(''), fixed(summaryLine(report))];
   if (report.aborted) out.push(fixed(''), fixed(`Stopped by failhard after \`${report.aborted}\` failed.`));
-  if (report.interrupted) out.push(fixed(''), fixed(`Stopped by ${report.interrupted}: the states not started did not run.`));
+  if (report.interrupted) {
+    out.push(fixed(''), fixed(`Stopped by ${report.interrupted}: the states not started did not run.`));
+  }
   const shown = report.results.filter((r) => r.result !== true || r.changes.length);
   if (!shown.length) {
     out.push(fixed(''), fixed('No changes.'));
@@ -85,7 +96,10 @@ export function reportBlocks(report: RunReport, title = `### brine ${report.test
     out.push(fixed(''), fixed(`#### \`${sls}\`: ${rs.length} state(s)${same ? `, ${same} unchanged` : ''}`), fixed(''));
     out.push(fixed('| | State | Function | Name | Comment | Location |'), fixed('|---|---|---|---|---|---|'));
     for (const r of rs) {
-      out.push({ kind: 'row', text: `| ${icon(r)} | \`${cell(r.id)}\` | ${r.module}.${r.fun} | \`${cell(r.name)}\` | ${cell(r.comment)} | ${cell(r.file)}:${r.line} |` });
+      const where = `${cell(r.file)}:${r.line}`;
+      const fn = `${r.module}.${r.fun}`;
+      const text = `| ${icon(r)} | \`${cell(r.id)}\` | ${fn} | \`${cell(r.name)}\` | ${cell(r.comment)} | ${where} |`;
+      out.push({ kind: 'row', text });
     }
     for (const r of rs) out.push(...stateDetails(r));
   }
@@ -114,7 +128,9 @@ export function formatMarkdownHosts(hosts: MarkdownHost[], o: { test: boolean; l
   for (const h of hosts) {
     const s = h.report ? summarize(h.report) : undefined;
     const changed = s ? String(o.test ? s.pending : s.changed) : '';
-    blocks.push(fixed(`| \`${cell(h.label)}\` | ${cell(h.status)}${h.error ? `: ${cell(h.error)}` : ''} | ${changed} | ${s ? s.failed : ''} | ${s ? s.total : ''} |`));
+    const status = `${cell(h.status)}${h.error ? `: ${cell(h.error)}` : ''}`;
+    const counts = `${changed} | ${s ? s.failed : ''} | ${s ? s.total : ''}`;
+    blocks.push(fixed(`| \`${cell(h.label)}\` | ${status} | ${counts} |`));
   }
   for (const h of hosts) {
     if (!h.report) continue;

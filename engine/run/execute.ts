@@ -143,7 +143,8 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   }
 
   // a saved plan's apply: only the approved changes (plan-hooks.ts)
-  const refused = (p: Change[]) => env.planHooks?.guard?.(chunk, refreshDue ? [...p, { op: 'run', target: chunk.name, after: verb! }] : p, env.results);
+  const withRefresh = (p: Change[]): Change[] => (refreshDue ? [...p, { op: 'run', target: chunk.name, after: verb! }] : p);
+  const refused = (p: Change[]) => env.planHooks?.guard?.(chunk, withRefresh(p), env.results);
   const refusal = refused(plan);
   if (refusal) return { result: false, comment: refusal, changes: [] };
   let result = true;
