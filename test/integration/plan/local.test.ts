@@ -99,6 +99,33 @@ describe('brine apply FILE', () => {
     expect(bad.stderr.trim()).toBe('brine: --plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)');
   });
 
+  it('a state whose requisite brings its file first (a package and its default config) still applies as planned', async () => {
+    const sls = `
+pkg-like:
+  cmd.run:
+    - name: mkdir -p "$BRINE_ROOT/etc/app" && echo default > "$BRINE_ROOT/etc/app/app.conf"
+    - creates: /etc/app/app.conf
+config:
+  file.managed:
+    - name: /etc/app/app.conf
+    - makedirs: true
+    - contents: configured
+    - require:
+      - cmd: pkg-like
+`;
+    const s = scratch({ 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': sls }, pillarOf(password()));
+    const plan = join(s.dir, 'plan.json');
+    expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
+    const config = JSON.parse(readFileSync(plan, 'utf8')).hosts[0].states.find((x: { id: string }) => x.id === 'config');
+    expect(config.changes[0]).toMatchObject({ op: 'create', target: '/etc/app/app.conf' });
+    // at apply time the requisite has just written a default file: "update", not "create", same outcome
+    const r = await brine(s, ['apply', plan, ...ID]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/update \/etc\/app\/app\.conf: [0-9a-f]{64} -> [0-9a-f]{64}/);
+    expect(r.stdout).toContain('as planned');
+    expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('configured\n');
+  });
+
   it('refuses (exit 4) and changes nothing when a file on the target changed after the plan', async () => {
     const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, pillarOf(password()));
     const plan = join(s.dir, 'plan.json');
