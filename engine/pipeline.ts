@@ -124,6 +124,8 @@ export interface PreparedHost {
   warnings: string[];
   /** The run's target calls (pillar and states share their answers). */
   exec: ExecSession;
+  /** The pillar's secret values (registered with the Redactor; saved plans key digests with them). */
+  secrets: string[];
 }
 
 /**
@@ -150,7 +152,8 @@ export async function prepareHost(o: {
   // the public default env's secrets are in git: who may read the file does not matter
   const modeWarning = loaded.defaultEnvWarning ? undefined : await envModeWarning(o.host, o.envFile, loaded.envSource);
   const warnings = [...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []), ...(modeWarning ? [modeWarning] : [])];
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec };
+  const secrets = [...loaded.secrets].map(String);
+  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec, secrets };
 }
 
 /** The directories a run writes files into: where a killed run may have left temp files. */

@@ -24,6 +24,8 @@ export interface RunFlags {
   full?: boolean;
   /** Seconds to wait for another run's lock (0: refuse at once). */
   lockTimeout: number;
+  /** --test --plan-out FILE: save the dry run as a plan (bin/commands/plan-run.ts). */
+  planOut?: string;
 }
 
 function seconds(v: string): number {
@@ -72,17 +74,37 @@ function addRunOptions(cmd: Command): Command {
     .option('--failhard', 'stop after the first failed state')
     .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--full', 'highstate output: show unchanged states in full too')
+    .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300)
+    .option('--plan-out <file>', 'with --test: save the dry run as a plan for `brine apply FILE`');
+}
+
+/** The options of `brine apply FILE`: the tree and env (the run options come from the plan). */
+function addApplyOptions(cmd: Command): Command {
+  return addTreeOptions(cmd)
+    .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
+    .option('--full', 'highstate output: show unchanged states in full too')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
+}
+
+async function runOrPlan(flags: RunFlags, sls: string[] | undefined): Promise<void> {
+  if (flags.planOut) return (await import('./plan-run.js')).planOut({ ...flags, planOut: flags.planOut }, sls);
+  return (await import('./highstate-run.js')).run(flags, sls);
 }
 
 export function register(program: Command): void {
   addRunOptions(program.command('highstate').description('apply the states the top file selects for this machine')).action(
-    async (flags: RunFlags) => (await import('./highstate-run.js')).run(flags, undefined),
+    async (flags: RunFlags) => runOrPlan(flags, undefined),
   );
   addRunOptions(
     program
       .command('sls')
       .description('apply the named SLS files (with their includes)')
       .argument('<name...>', 'SLS names, e.g. common appliance.nginx'),
-  ).action(async (names: string[], flags: RunFlags) => (await import('./highstate-run.js')).run(flags, names));
+  ).action(async (names: string[], flags: RunFlags) => runOrPlan(flags, names));
+  addApplyOptions(
+    program
+      .command('apply')
+      .description('apply a saved plan (--plan-out) here if a fresh dry run still equals it (else exit 4, nothing changed)')
+      .argument('<file>', 'the plan file'),
+  ).action(async (file: string, flags: RunFlags) => (await import('./plan-run.js')).applyPlan(file, flags));
 }

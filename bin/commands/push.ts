@@ -6,6 +6,7 @@ import { UsageError } from '../../engine/errors.js';
 import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/formats.js';
 import { errorRedactor } from '../main.js';
 import { resolveDirs } from './highstate.js';
+import type { PushOptions } from '../../engine/push/index.js';
 
 interface PushFlags {
   test?: boolean;
@@ -26,6 +27,10 @@ interface PushFlags {
   pillar?: string;
   sls?: string[];
   lockTimeout: number;
+  /** Saved plans (engine/plan/push.ts). */
+  planOut?: string;
+  plan?: string;
+  partial?: boolean;
 }
 
 function positiveInt(flag: string) {
@@ -50,7 +55,7 @@ export function register(program: Command): void {
   program
     .command('push')
     .description('apply the states to hosts over SSH ([user@]host[:port], or inventory hosts and groups)')
-    .argument('<target...>', 'hosts: [user@]host[:port], or names of inventory hosts/groups')
+    .argument('[target...]', "hosts: [user@]host[:port], or inventory hosts/groups (with --plan: default the plan's)")
     .option('--test', 'dry run on every host (exit 2 when changes are pending)')
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
     .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
@@ -68,13 +73,33 @@ export function register(program: Command): void {
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
+    .option('--plan-out <file>', 'with --test: save every host\'s dry run as a plan for `brine push --plan FILE`')
+    .option('--plan <file>', 'apply a saved plan: every host dry-runs again first; nothing changes unless all match')
+    .option('--partial', 'with --plan: apply the hosts whose dry run matches the plan even if others do not')
     .action(async (specs: string[], flags: PushFlags) => {
+      if (flags.planOut && !flags.test) {
+        throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine push --plan FILE`)');
+      }
+      if (flags.plan && (flags.test || flags.planOut)) {
+        throw new UsageError('--plan applies a saved plan: not with --test or --plan-out');
+      }
+      if (flags.partial && !flags.plan) throw new UsageError('--partial is for --plan');
+      if (!flags.plan && !specs.length) throw new UsageError("missing required argument 'target'");
       if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
       for (const k of flags.identity ?? []) if (!existsSync(k)) throw new UsageError(`-i: '${k}' not found`);
       const { statesDir, pillarDir } = resolveDirs(flags);
       const { loadInventory, push, resolveTargets } = await import('../../engine/push/index.js');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
-      const targets = resolveTargets(specs, inventory);
+      const saved = flags.plan ? (await import('../../engine/plan/file.js')).readPlan(flags.plan) : undefined;
+      if (saved && saved.command !== 'push') {
+        const how = `apply it with \`brine apply ${flags.plan}\``;
+        throw new UsageError(`${flags.plan}: a plan of \`brine ${saved.command}\`: ${how}`);
+      }
+      const labels = saved ? saved.hosts.map((h) => h.target ?? h.host) : [];
+      for (const sp of saved ? specs : []) {
+        if (!labels.includes(sp)) throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
+      }
+      const targets = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
@@ -83,7 +108,7 @@ export function register(program: Command): void {
       const unhandle = handleStopSignals(control, (reports) => {
         for (const rep of reports) process.stdout.write(`=== ${rep.host} (abandoned) ===\n${formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, { color: false, redactor: errorRedactor })}`);
       });
-      const r = await push({
+      const opts: PushOptions = {
         control,
         lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
         notice: (m) => process.stderr.write(`brine: ${m}\n`),
@@ -108,8 +133,21 @@ export function register(program: Command): void {
         out: flags.out,
         color: wantColor(process.stdout),
         redactor: errorRedactor,
-        write: (s) => process.stdout.write(s),
-      });
+        write: (s: string) => process.stdout.write(s),
+      };
+      const planned = saved || flags.planOut ? await import('../../engine/plan/push.js') : undefined;
+      const r = saved
+        ? await planned!.pushPlanApply({
+            ...opts,
+            ...(saved.sls ? { sls: saved.sls } : {}),
+            aggregate: saved.options.aggregate,
+            concurrency: saved.options.concurrency,
+            plan: saved,
+            partial: !!flags.partial,
+          })
+        : flags.planOut
+          ? await planned!.pushPlanOut({ ...opts, planOut: flags.planOut, command: 'push' })
+          : await push(opts);
       unhandle();
       process.exitCode = control.stopped ? exitCodeForStop(control.stopped) : r.exitCode;
     });

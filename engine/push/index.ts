@@ -5,6 +5,7 @@ import type { StateRegistry } from '../contract.js';
 import type { SshOptions } from '../host/ssh.js';
 import type { Redactor } from '../redact.js';
 import { formatReport, toJson, withSafeDiffs, type OutFormat } from '../report/index.js';
+import { formatMarkdownHosts } from '../report/markdown.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
@@ -46,11 +47,25 @@ export interface PushResult {
   exitCode: 0 | 1 | 2 | 3;
 }
 
-function hostBlock(h: HostOutcome, o: PushOptions): string {
+export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' | 'redactor'>): string {
   const title = `=== ${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''} ===\n${h.warning ? `warning: ${h.warning}\n` : ''}`;
   if (!h.report) return `${title}${h.status}: ${h.error ?? ''}\n`;
   const body = formatReport(h.report, o.out === 'json' ? 'highstate' : o.out, { color: o.color, redactor: o.redactor });
   return `${title}${body}`;
+}
+
+/** --out markdown: one review comment for every host (report/markdown.ts), redacted like the rest. */
+export function markdownHosts(outcomes: HostOutcome[], o: Pick<PushOptions, 'redactor' | 'test'>, notes = new Map<string, string>()) {
+  const hosts = outcomes.map((h) => ({
+    label: h.label,
+    ...(h.host ? { address: h.host } : {}),
+    status: h.status,
+    ...(h.error ? { error: h.error } : {}),
+    ...(h.warning ? { warning: h.warning } : {}),
+    ...(h.report ? { report: o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor)) } : {}),
+    ...(notes.has(h.label) ? { note: notes.get(h.label)! } : {}),
+  }));
+  return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test }));
 }
 
 export async function push(o: PushOptions): Promise<PushResult> {
@@ -59,7 +74,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
     o.targets.map((t) =>
       queue.add(async () => {
         const h = await pushHost(t, o);
-        if (o.out !== 'json') o.write(hostBlock(h, o));
+        if (o.out === 'highstate') o.write(hostBlock(h, o));
         return h;
       }),
     ),
@@ -80,6 +95,8 @@ export async function push(o: PushOptions): Promise<PushResult> {
       })),
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
+  } else if (o.out === 'markdown') {
+    o.write(markdownHosts(outcomes as HostOutcome[], o));
   } else {
     o.write(o.redactor.redact(formatSummaryTable(outcomes as HostOutcome[])));
   }

@@ -16,7 +16,8 @@ import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
 import type { StateRegistry } from '../contract.js';
 
-export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error';
+/** refused/skipped: `push --plan` (engine/plan/push.ts): the plan no longer matches / another host's did not. */
+export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error' | 'refused' | 'skipped';
 
 export interface HostOutcome {
   label: string;
@@ -60,6 +61,34 @@ export function withInventoryVars(pillar: Record<string, unknown>, vars: Record<
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
 
+export interface LoadedHost {
+  host: SshHost;
+  grains: Awaited<ReturnType<typeof readGrains>>;
+  minionId: string;
+  exec: ReturnType<typeof execSession>;
+  pillar: Record<string, unknown>;
+  loaded: Awaited<ReturnType<typeof loadPillar>>;
+  /** The host's secret values (env, pillar, inventory vars), all registered with the Redactor. */
+  secrets: string[];
+}
+
+/** Connects (`connected` gets the host at once, to close it on any error), reads grains and the pillar. */
+export async function connectAndLoad(t: PushTarget, o: PushHostOptions, connected: (h: SshHost) => void): Promise<LoadedHost> {
+  const ssh = { ...o.ssh, identityFiles: [...(o.ssh.identityFiles ?? []), ...(t.identity ? [t.identity] : [])] };
+  const host = await connectSsh(t.target, ssh);
+  connected(host);
+  // the env's reads (activated env, env sources) go out alongside the grains' command
+  const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
+  const grains = await readGrains(host);
+  const minionId = grains.id;
+  const exec = execSession(host);
+  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test, exec });
+  for (const s of loaded.secrets) o.redactor.add(s);
+  const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
+  const secrets = [...loaded.secrets, ...collectSecrets(t.vars)].map(String);
+  return { host, grains, minionId, exec, pillar, loaded, secrets };
+}
+
 export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
   const start = Date.now();
   let host: SshHost | undefined;
@@ -70,18 +99,10 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
     durationMs: Date.now() - start,
   });
   try {
-    const ssh = { ...o.ssh, identityFiles: [...(o.ssh.identityFiles ?? []), ...(t.identity ? [t.identity] : [])] };
-    host = await connectSsh(t.target, ssh);
-    // the env's reads (activated env, env sources) go out alongside the grains' command
-    const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
-    const grains = await readGrains(host);
-    const minionId = grains.id;
-    const exec = execSession(host);
-    const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test, exec });
-    for (const s of loaded.secrets) o.redactor.add(s);
-    const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
+    const c = await connectAndLoad(t, o, (h) => (host = h));
+    const { grains, minionId, exec, pillar, loaded } = c;
     const report = await runStates({
-      host,
+      host: c.host,
       statesDir: o.statesDir,
       registry: o.registry,
       pillar,

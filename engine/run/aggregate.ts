@@ -142,7 +142,11 @@ async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, 
     group.forEach((c, i) => {
       try {
         const p = c.fn.plan(c.args, facts[i], makeCtx(c, env, c === leader ? log : { info: [], warn: [] }));
-        if (c === leader || (p.length && ag.key(c.args, p) === key)) plans.set(c.key, { plan: p, facts: facts[i] });
+        // a saved plan's apply: a state whose plan is not the approved one is left to its own run
+        const approved = c === leader || !env.planHooks?.guard?.(c, p, env.results);
+        if (c === leader || (p.length && ag.key(c.args, p) === key && approved)) {
+          plans.set(c.key, { plan: p, facts: facts[i] });
+        }
       } catch {
         // its own run reports the problem
       }

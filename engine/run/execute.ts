@@ -13,6 +13,7 @@ import { changed, gate, type Gate } from './requisite-check.js';
 import { type Outcome, stateResult } from './result.js';
 import type { StateResult } from './types.js';
 import type { Together } from './aggregate.js';
+import type { PlanHooks } from './plan-hooks.js';
 
 /** The gate of a state that runs (its requisites are met). */
 type Open = Extract<Gate, { run: true }>;
@@ -27,6 +28,8 @@ export interface ExecEnv {
   prepared?: Map<string, unknown>;
   /** The run's secrets and diff budget for the plans' content diffs. */
   content?: ContentView;
+  /** Saved plans: facts out, the apply guard (plan-hooks.ts). */
+  planHooks?: PlanHooks;
   results: Map<string, StateResult>;
   byKey: Map<string, Chunk>;
   /** The run's ordering edges (key -> keys that finish before it). */
@@ -87,7 +90,9 @@ async function precheck(chunk: Chunk, env: ExecEnv): Promise<Outcome | { gate: O
 /** gather + plan; in a dry run a fact a pending upstream state may create defers the state (deferral.ts). */
 async function planned(chunk: Chunk, env: ExecEnv, log: CtxLog, pending: string | null): Promise<Outcome | { facts: unknown; plan: Change[] }> {
   try {
-    return await gatherPlan(chunk, env, log, false, pending);
+    const got = await gatherPlan(chunk, env, log, false, pending);
+    env.planHooks?.onFacts?.(chunk, got.facts);
+    return got;
   } catch (e) {
     const by = env.test ? deferTo(chunk, e, env.byKey, env.results, env.after) : null;
     if (by) return { result: null, comment: `would change after ${by}`, changes: [], data: { deferred: oneLine(e) } };
@@ -118,9 +123,25 @@ function dryRun(chunk: Chunk, g: Open, plan: Change[], verb: string | null, pend
  * Makes the plan real, alone or with other states in one call (aggregation), then verifies it:
  * gather and plan again, and fail when something is still to change.
  */
-async function applyPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, facts: unknown, plan: Change[]): Promise<{ done: Outcome; converged: boolean }> {
+async function applyPlan(
+  chunk: Chunk,
+  env: ExecEnv,
+  log: CtxLog,
+  facts: unknown,
+  plan: Change[],
+  verb: string | null,
+): Promise<{ done: Outcome; converged: boolean }> {
+  // a saved plan's apply: only the approved changes (plan-hooks.ts)
+  const refused = (p: Change[]) =>
+    env.planHooks?.guard?.(chunk, verb ? [...p, { op: 'run', target: chunk.name, after: verb }] : p, env.results);
+  const refusal = refused(plan);
+  if (refusal) return { done: { result: false, comment: refusal, changes: [] }, converged: false };
   const tog = plan.length && env.together ? await env.together(chunk, plan, log) : { kind: 'alone' as const };
-  if (tog.kind === 'fallback') ({ facts, plan } = await gatherPlan(chunk, env, log, true));
+  if (tog.kind === 'fallback') {
+    ({ facts, plan } = await gatherPlan(chunk, env, log, true));
+    const again = refused(plan);
+    if (again) return { done: { result: false, comment: again, changes: [] }, converged: false };
+  }
   if (tog.kind !== 'done' && !plan.length) return { done: { result: true, comment: '', changes: [] }, converged: true };
   let out: ApplyOutput | void;
   let again: Change[] | undefined;
@@ -157,7 +178,7 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   if (!('plan' in p)) return p;
   const verb = refreshDue(chunk, pre.gate, p.plan);
   if (env.test) return dryRun(chunk, pre.gate, p.plan, verb, pre.pending, log);
-  let { done, converged } = await applyPlan(chunk, env, log, p.facts, p.plan);
+  let { done, converged } = await applyPlan(chunk, env, log, p.facts, p.plan, verb);
   if (!converged) return done;
   if (done.result && verb && chunk.fn.refresh) done = await refreshAfter(chunk, env, log, pre.gate, verb, done);
   if (done.comment) return done;

@@ -17,6 +17,7 @@ import { prepareChunks } from './prepare.js';
 import { type Outcome, stateResult } from './result.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
+import type { PlanHooks } from './plan-hooks.js';
 
 export interface RunOptions {
   host: Host;
@@ -38,6 +39,8 @@ export interface RunOptions {
   control?: RunControl;
   /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
   content?: ContentView;
+  /** Saved plans: prepared values in and out, facts out, the apply guard (plan-hooks.ts). */
+  planHooks?: PlanHooks;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -50,7 +53,8 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let aborted: string | undefined;
 
   // compile phase, part two: sources read and templates rendered before anything changes
-  const prepared = await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey });
+  const prepared = o.planHooks?.prepared ?? (await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey }));
+  o.planHooks?.onPrepared?.(prepared);
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
     prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
@@ -64,6 +68,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     debug: o.debug,
     prepared,
     content: o.content,
+    planHooks: o.planHooks,
     results,
     byKey: compiled.byKey,
     after: compiled.after,

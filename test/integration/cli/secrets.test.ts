@@ -3,6 +3,7 @@
 // env renders it, then a dry run with the second env in every output format. Not one secret of
 // either env may print: no line of a key, not the armour tail of a PGP block, not the Django
 // secrets, not a short password, not an upper-cased, sliced, JSON- or base64-encoded one.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -196,4 +197,26 @@ describe('no secret of the old or the new env in any output of a dry run after a
     const json = JSON.parse(jsonOut) as { results: Array<{ changes: Array<Record<string, unknown>> }> };
     expect(json.results.flatMap((r) => r.changes).some((c) => 'payload' in c)).toBe(false);
   }, 900_000);
+
+  it('a saved plan (--plan-out) holds no secret of either env, nor a plain sha256 of a file that holds one', async () => {
+    const plan = join(dir, 'plan.json');
+    const r = await execa('node', [BRINE, 'highstate', '--test', '--plan-out', plan, '--states', states, '--pillar', pillar, '--env', env2.file, '--root', root, '--id', ID], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+      timeout: 240_000,
+    });
+    expect([1, 2], r.stderr).toContain(r.exitCode);
+    const text = readFileSync(plan, 'utf8');
+    expect(JSON.parse(text).hosts[0].states.length).toBeGreaterThan(100);
+    const leaked = [...env1.secrets, ...env2.secrets].filter((x) => text.includes(x));
+    expect(leaked).toEqual([]);
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    // what a guesser would compute: the sha256 of the secret files, on the host (env1) or as env2 renders them
+    const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+    const shown = JSON.stringify(JSON.parse(text).hosts[0].states.filter((x: { id: string }) => x.id === '/etc/dkimkeys/dkim.key'));
+    expect(shown).toMatch(/hmac:[0-9a-f]{64}/);
+    for (const f of ['etc/dkimkeys/dkim.key', 'srv/leak/settings.py', 'srv/leak/derived.conf', 'srv/leak/backup-key.asc']) {
+      expect(text, f).not.toContain(sha(readFileSync(join(root, f))));
+    }
+  }, 600_000);
 });
