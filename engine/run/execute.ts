@@ -203,7 +203,8 @@ export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateRes
   const { notRun: _notRun, ...out } = o;
   Object.assign(res, out, { changes: [...changes, ...o.changes] });
   if (earlier.length) res.comment = [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ');
-  if (log.warn.length) res.warnings = log.warn;
+  const warnings = [...(chunk.meta.inert ?? []), ...log.warn];
+  if (warnings.length) res.warnings = warnings;
   res.durationMs = Date.now() - started;
   return res;
 }

@@ -10,6 +10,7 @@ export interface AbsentArgs {
 
 export const absent: StateFunction<AbsentArgs, PathFacts> = {
   schema: objectSchema({}),
+  inert: { template: 'file.absent renders nothing (Salt ignores it too)' },
   async gather(host, args) {
     return (await probePaths(host, [args.name])).get(args.name)!;
   },

@@ -18,6 +18,11 @@ export interface ContentArgs {
   template?: string | null;
   context?: Record<string, unknown>;
   defaults?: Record<string, unknown>;
+  /** Arguments Salt's file.managed does not know (its **kwargs): template variables, as in Salt. */
+  template_kwargs?: Record<string, unknown>;
+  user?: string | number;
+  group?: string | number;
+  mode?: string | number;
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -67,10 +72,20 @@ export function accumulatorOf(ctx: StateCtx<any>, file: string): Record<string, 
   return out;
 }
 
-export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string): Promise<Buffer> {
+/**
+ * What Salt's file.managed gives a source template beside context/defaults: the state's name,
+ * the source used, user, group, mode, saltenv and its unknown arguments (**kwargs).
+ */
+function managedVars(args: ContentArgs, source: string): Record<string, unknown> {
+  const { name, user, group, mode } = args;
+  return { name, source, user: user ?? null, group: group ?? null, mode: mode ?? null, saltenv: 'base', ...(args.template_kwargs ?? {}) };
+}
+
+export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string, source?: string): Promise<Buffer> {
   if (!args.template) return data;
   if (String(args.template).toLowerCase() !== 'jinja') throw new StateError(ctx.id, `template '${args.template}' is not supported (only jinja)`);
-  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
+  const salt = source === undefined ? {} : managedVars(args, source);
+  const context = { ...salt, ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
   return Buffer.from(await ctx.renderTemplate(data.toString('utf8'), file, context));
 }
 
@@ -81,7 +96,7 @@ export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, hos
   if (args.source !== undefined && args.source !== null) {
     const list = Array.isArray(args.source) ? args.source : [args.source];
     const { source, data } = await readFirstSource(ctx, list, host);
-    return renderIfTemplate(ctx, args, data, source);
+    return renderIfTemplate(ctx, args, data, source, source);
   }
   if (args.contents !== undefined && args.contents !== null) {
     let text = Array.isArray(args.contents) ? args.contents.join('\n') : String(args.contents);

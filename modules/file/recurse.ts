@@ -25,8 +25,6 @@ export interface RecurseArgs extends AttrArgs {
   include_pat?: string;
   exclude_pat?: string;
   include_empty?: boolean;
-  sym_mode?: string | number;
-  keep_symlinks?: boolean;
 }
 
 interface Want {
@@ -50,8 +48,6 @@ const schema = objectSchema(
     group: {},
     file_mode: { anyOf: [modeSchema, { const: 'keep' }] },
     dir_mode: modeSchema,
-    sym_mode: modeSchema,
-    keep_symlinks: bool,
     makedirs: bool,
     clean: bool,
     include_pat: str,
@@ -105,6 +101,10 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
 
 export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
   schema,
+  inert: {
+    sym_mode: 'Linux ignores the mode of a symlink',
+    keep_symlinks: 'brine copies the files that symlinks in the source point to',
+  },
   async gather(host, args, ctx) {
     const want = await wanted(args, ctx);
     const root = (await probePaths(host, [args.name])).get(args.name)!;
@@ -112,8 +112,6 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     return { root, tree, want };
   },
   plan(args, facts, ctx) {
-    if (args.sym_mode !== undefined) ctx?.log.warn('sym_mode has no effect: Linux ignores the mode of a symlink');
-    if (args.keep_symlinks) ctx?.log.warn('keep_symlinks has no effect: brine copies the files that symlinks in the source point to');
     const { user, group } = attrsOf(args);
     const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
     const have = new Map(facts.tree.map((e) => [e.rel, e]));
