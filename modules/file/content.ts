@@ -14,7 +14,7 @@ export interface ContentArgs {
   name: string;
   source?: string | string[];
   contents?: string | string[];
-  contents_pillar?: string;
+  contents_pillar?: string | string[];
   template?: string | null;
   context?: Record<string, unknown>;
   defaults?: Record<string, unknown>;
@@ -103,13 +103,34 @@ export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, hos
     if (!text.endsWith('\n') && text !== '') text += '\n';
     return renderIfTemplate(ctx, args, Buffer.from(text), `${ctx.id} (contents)`);
   }
-  if (args.contents_pillar) {
-    const key = String(args.contents_pillar).replace(/'/g, "\\'");
-    let text = await ctx.renderTemplate(`{{ salt['pillar.get']('${key}', '') }}`, `${ctx.id} (contents_pillar)`);
-    if (!text.endsWith('\n') && text !== '') text += '\n';
-    return Buffer.from(text);
-  }
+  if (args.contents_pillar) return Buffer.from(await pillarContents(ctx, args.contents_pillar));
   return null;
+}
+
+/** One pillar value as data (JSON through the template layer); '' when the key is missing. */
+async function pillarValue(ctx: StateCtx<any>, key: string): Promise<unknown> {
+  const k = key.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  return JSON.parse(await ctx.renderTemplate(`{{ salt['pillar.get']('${k}', '') | json }}`, `${ctx.id} (contents_pillar)`));
+}
+
+/** Python's str() of a pillar scalar ('True', 'None', '3'). */
+const pyStr = (v: unknown): string =>
+  typeof v === 'string' ? v : v === true ? 'True' : v === false ? 'False' : v === null ? 'None' : typeof v === 'number' ? String(v) : JSON.stringify(v);
+
+/**
+ * Salt's contents_pillar: a key, or a list of keys whose values are joined by newlines; a value
+ * that is a list gives one line per item. Every line ends with a newline (Salt's contents_newline).
+ */
+export async function pillarContents(ctx: StateCtx<any>, keys: string | string[]): Promise<string> {
+  let parts: string[];
+  if (Array.isArray(keys)) {
+    const values = await Promise.all(keys.map((k) => pillarValue(ctx, String(k))));
+    parts = [values.map(pyStr).join('\n')];
+  } else {
+    const v = await pillarValue(ctx, keys);
+    parts = Array.isArray(v) ? v.map(pyStr) : [pyStr(v)];
+  }
+  return parts.flatMap((p) => p.split(/\r\n|\r|\n/).filter((l, i, all) => i < all.length - 1 || l !== '')).map((l) => `${l}\n`).join('');
 }
 
 export function isBinary(b: Buffer): boolean {

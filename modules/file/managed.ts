@@ -48,7 +48,7 @@ const schema = objectSchema({
   source: strOrList,
   source_hash: str,
   contents: strOrList,
-  contents_pillar: str,
+  contents_pillar: strOrList,
   template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
   context: { type: 'object' },
   defaults: { type: 'object' },
