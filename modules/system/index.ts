@@ -12,7 +12,7 @@ export const modules: Record<string, StateModule> = {
   timezone: { system: timezone.system },
   locale: { present: locale.present, system: locale.system },
   sysctl: { present: sysctl.present },
-  cron: { present: cron.present, absent: cron.absent },
+  cron: { present: cron.present, absent: cron.absent, env_present: cron.envPresent, env_absent: cron.envAbsent },
   alternatives: { install: alternatives.install, set: alternatives.set, remove: alternatives.remove },
   debconf: { set: debconf.set },
   mount: { mounted: mount.mounted, unmounted: mount.unmounted },
