@@ -221,7 +221,7 @@ describe('loadSls: an argument item with several keys', () => {
 describe('loadSls: validation errors name file:line', () => {
   const cases: Array<[string, Record<string, string>, string[], unknown, RegExp]> = [
     ['duplicate ID across files', { 'a.sls': 'include: [b]\nsame:\n  test.nop: []\n', 'b.sls': 'same:\n  test.nop: []\n' }, ['a'], CompileError, /^a.sls:3: ID 'same' is already declared at b.sls:2/],
-    ['duplicate ID in one file', { 'a.sls': 'x:\n  test.nop: []\nx:\n  test.nop: []\n' }, ['a'], RenderError, /^a.sls:3: duplicate key/],
+    ['duplicate ID in one file', { 'a.sls': 'x:\n  test.nop: []\nx:\n  test.nop: []\n' }, ['a'], RenderError, /^a.sls:3: found conflicting ID 'x': a key given twice in one mapping \(Salt's YAML loader refuses it too\)$/],
     ['ID whose value is not a map', { 'a.sls': 'ok:\n  test.nop: []\nbad: 5\n' }, ['a'], CompileError, /^a.sls:3: ID 'bad' must map to state declarations/],
     ['two functions of one module', { 'a.sls': 'x:\n  pkg.installed: []\n  pkg.removed: []\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': two functions of module 'pkg'/],
     ['two function names in the list form', { 'a.sls': 'x:\n  pkg:\n    - installed\n    - removed\n' }, ['a'], CompileError, /^a.sls:4: ID 'x': 'pkg' names a second function 'removed'/],
