@@ -154,6 +154,11 @@ export interface StateFunction<Args = any, Facts = any> {
    * such arguments (not a likely typo of a known one) reach args as `template_kwargs`.
    */
   kwargsToTemplate?: boolean;
+  /**
+   * `name` is a path Salt passes through os.path.expanduser: `~` and `~/x` are root's home, as
+   * for the root minion (expanded at compile time).
+   */
+  expandUser?: boolean;
   /** Several states of this function made real by one call (Salt's mod_aggregate); see Aggregation. */
   aggregate?: Aggregation<Args, Facts>;
 }

@@ -72,9 +72,11 @@ export function buildChunks(decls: StateDecl[]): RawChunk[] {
       // null means unset, as in Salt (the function's default applies); an unknown key stays an error
       const known = (fn.schema.properties ?? {}) as Record<string, unknown>;
       for (const [k, v] of Object.entries(args)) if (v === null && Object.hasOwn(known, k) && !k.includes('.')) delete args[k];
-      const inert = takeInert(fn, args);
+      const inert = [...split.warnings, ...takeInert(fn, args)];
       takeTemplateKwargs(fn, args);
-      const name = n.name ?? (args.name === undefined ? d.id : String(args.name));
+      let name = n.name ?? (args.name === undefined ? d.id : String(args.name));
+      // the root minion's os.path.expanduser: ~ is /root (~user stays, and fails as not absolute)
+      if (fn.expandUser && /^~(\/|$)/.test(name)) name = `/root${name.slice(1)}`;
       args.name = name;
       validateArgs(fn, args, where, d.loc, split.argLocs);
       const key = chunkKey(d.module, d.id, name, d.fun);

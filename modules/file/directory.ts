@@ -92,6 +92,9 @@ export function cleanTargets(args: DirectoryArgs, tree: TreeEntry[], keepAbs: st
 
 export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
   schema,
+  inert: {
+    allow_symlink: 'brine does not take a symlink for the directory (a symlink in its place fails the state, or force replaces it)',
+  },
   async gather(host, args, ctx) {
     const [pp] = await gatherPathsWithParents(host, [args.name]);
     return withTree(host, args, pp!, ctx);

@@ -14,7 +14,8 @@ import { fmtMode, modeSchema, parseMode } from './mode.js';
 import { probePaths, probeTree, type PathFacts, type TreeEntry } from './probe.js';
 
 export interface RecurseArgs extends AttrArgs {
-  source: string;
+  /** A salt:// directory, or a list of them: the first that exists (Salt's source list, TOFS). */
+  source: string | string[];
   template?: string | null;
   context?: Record<string, unknown>;
   defaults?: Record<string, unknown>;
@@ -40,7 +41,12 @@ export interface RecurseFacts {
 
 const schema = objectSchema(
   {
-    source: { type: 'string', pattern: '^salt://' },
+    source: {
+      anyOf: [
+        { type: 'string', pattern: '^salt://' },
+        { type: 'array', minItems: 1, items: { type: 'string', pattern: '^salt://' } },
+      ],
+    },
     template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
     context: { type: 'object' },
     defaults: { type: 'object' },
@@ -68,14 +74,14 @@ function matches(fg: typeof FastGlob, rel: string, pat: string | undefined): boo
 }
 
 async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Want> {
-  const srcRel = args.source.slice('salt://'.length).replace(/\/+$/, '');
-  const srcDir = join(ctx.statesDir, srcRel);
   const fg = await loadFg();
+  const sources = (Array.isArray(args.source) ? args.source : [args.source]).map((s) => s.slice('salt://'.length).replace(/\/+$/, ''));
+  const isDir = async (rel: string) => (await fg(fg.escapePath(rel), { cwd: ctx.statesDir, onlyDirectories: true })).length > 0;
+  let srcRel: string | undefined;
+  for (const s of sources) if (srcRel === undefined && (await isDir(s))) srcRel = s;
+  if (srcRel === undefined) throw new StateError(ctx.id, `source directory not found: ${sources.map((s) => `salt://${s}`).join(', ')}`);
+  const srcDir = join(ctx.statesDir, srcRel);
   const entries = await fg('**', { cwd: srcDir, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true });
-  if (!entries.length) {
-    const exists = await fg(srcRel, { cwd: ctx.statesDir, onlyDirectories: true });
-    if (!exists.length) throw new StateError(ctx.id, `source directory ${args.source} not found`);
-  }
   const dirs: string[] = [];
   const files: Want['files'] = new Map();
   for (const e of entries.sort()) {

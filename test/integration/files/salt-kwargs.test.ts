@@ -1,7 +1,8 @@
 // Salt SLS forms that formulas use and brine used to refuse, applied by the built CLI under a
 // scratch --root: an argument item with two keys (`- context:` with a sibling key), file.managed's
 // unknown arguments and name/source as template variables (Salt's **kwargs), show_diff,
-// file.directory force, contents_pillar with lists, an inert argument's warning. Dry run exact,
+// file.directory force, contents_pillar with lists, an inert argument's warning, file.recurse
+// with a source list, `~/` in a file name, a boolean onlyif (Salt runs the state). Dry run exact,
 // real run, second run clean.
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,13 +51,30 @@ const SLS = `/etc/app/app.conf:
 /srv/gone:
   file.absent:
     - template: jinja
+
+/srv/tree:
+  file.recurse:
+    - source:
+      - salt://no-such-dir
+      - salt://tree
+    - template: ''
+
+~/.app.cnf:
+  file.managed:
+    - contents: '[client]'
+    - makedirs: True
+
+ran-anyway:
+  cmd.run:
+    - name: touch "$BRINE_ROOT/srv/ran"
+    - onlyif: False
 `;
 const PILLAR = 'motd:\n  lines: [one, two]\n  first: "a\\nb"\n  second: 3\n';
 
 describe('Salt forms formulas use', () => {
-  it('dry run says what the real run does; a second run changes nothing', async () => {
+  it('dry run says what the real run does; a second run changes nothing but the command', async () => {
     const s = scratch(
-      { 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': SLS, 'files/app.conf.jinja': '# managed at <{{ source }}> for {{ name }}\nport={{ app.port }}\n' },
+      { 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': SLS, 'files/app.conf.jinja': '# managed at <{{ source }}> for {{ name }}\nport={{ app.port }}\n', 'tree/a.txt': '{{ not rendered }}\n' },
       { 'top.sls': "base:\n  '*':\n    - motd\n", 'motd.sls': PILLAR },
     );
     mkdirSync(join(s.root, 'etc/app'), { recursive: true });
@@ -75,16 +93,24 @@ describe('Salt forms formulas use', () => {
     expect(byId(t.results, '/srv/data').changes.map((c) => c.op)).toEqual(['delete', 'create']);
     expect(byId(t.results, '/srv/gone').warnings).toEqual(['template has no effect: file.absent renders nothing (Salt ignores it too)']);
 
+    expect(byId(t.results, 'ran-anyway').warnings).toEqual(['onlyif: False has no effect: it is not a command (Salt says "bad type passed" and runs the state)']);
+    expect(byId(t.results, '~/.app.cnf').changes.map((c) => c.target)).toEqual(['/root/.app.cnf']);
+
     const r = await highstate(s);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(readFileSync(join(s.root, 'srv/tree/a.txt'), 'utf8')).toBe('{{ not rendered }}\n');
+    expect(readFileSync(join(s.root, 'root/.app.cnf'), 'utf8')).toBe('[client]\n');
+    expect(statSync(join(s.root, 'srv/ran')).isFile()).toBe(true);
     expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('# managed at <salt://files/app.conf.jinja> for /etc/app/app.conf\nport=8080\n');
     expect(statSync(join(s.root, 'srv/data')).isDirectory()).toBe(true);
     expect(readFileSync(join(s.root, 'srv/motd'), 'utf8')).toBe('one\ntwo\n');
     expect(readFileSync(join(s.root, 'srv/two'), 'utf8')).toBe('a\nb\n3\n');
 
+    // a second run: nothing to change but the command (cmd.run runs every time, as in Salt)
     const again = await highstate(s, '--test');
-    expect(again.code).toBe(0);
+    expect(again.code).toBe(2);
+    expect(again.results.filter((x) => x.changes.length).map((x) => x.id)).toEqual(['ran-anyway']);
   });
 
   it('without force a file where a directory belongs fails the state and says how to replace it', async () => {

@@ -67,3 +67,24 @@ describe('Salt-accepted arguments brine implements', () => {
     expect(() => one('x', 'pkg.installed', { pkgs: ['-o'] })).toThrow(/argument 'pkgs'/);
   });
 });
+
+describe('a boolean onlyif/unless (Salt: "bad type passed", the state runs)', () => {
+  const meta = (args: Record<string, unknown>) => one('c', 'cmd.run', { name: 'true', ...args }).meta;
+  it('onlyif stops checking at the boolean; a warning says it has no effect', () => {
+    expect(meta({ onlyif: true })).toMatchObject({ onlyif: [], inert: ['onlyif: True has no effect: it is not a command (Salt says "bad type passed" and runs the state)'] });
+    expect(meta({ onlyif: ['test -e /a', false, 'test -e /b'] }).onlyif).toEqual(['test -e /a']);
+  });
+  it('unless ignores it, but one in last place makes the state run', () => {
+    expect(meta({ unless: [false, 'test -e /a'] }).unless).toEqual(['test -e /a']);
+    expect(meta({ unless: ['test -e /a', true] }).unless).toEqual([]);
+  });
+});
+
+describe('~ in a file name is the root minion home (os.path.expanduser)', () => {
+  it('expands ~ and ~/x for file states, leaves other modules alone', () => {
+    expect(one('~/.my.cnf', 'file.managed', { contents: 'x' }).name).toBe('/root/.my.cnf');
+    expect(one('c', 'file.directory', { name: '~' }).name).toBe('/root');
+    expect(() => one('~alice/x', 'file.managed', { contents: 'x' })).toThrow(/argument 'name'/);
+    expect(one('~/x', 'cmd.run', {}).name).toBe('~/x');
+  });
+});
