@@ -23,8 +23,9 @@ export interface RecurseArgs extends AttrArgs {
   dir_mode?: string | number;
   makedirs?: boolean;
   clean?: boolean;
-  include_pat?: string;
-  exclude_pat?: string;
+  /** A glob or E@regex, or a list of them (any one matching counts), as Salt takes them. */
+  include_pat?: string | string[];
+  exclude_pat?: string | string[];
   include_empty?: boolean;
 }
 
@@ -56,8 +57,8 @@ const schema = objectSchema(
     dir_mode: modeSchema,
     makedirs: bool,
     clean: bool,
-    include_pat: str,
-    exclude_pat: str,
+    include_pat: { anyOf: [str, { type: 'array', items: str }] },
+    exclude_pat: { anyOf: [str, { type: 'array', items: str }] },
     include_empty: bool,
   },
   ['name', 'source'],
@@ -66,7 +67,8 @@ const schema = objectSchema(
 // fast-glob is loaded when a file.recurse state runs (it costs ~30 ms to import; most runs have none)
 const loadFg = async (): Promise<typeof FastGlob> => (await import('fast-glob')).default;
 
-function matches(fg: typeof FastGlob, rel: string, pat: string | undefined): boolean {
+function matches(fg: typeof FastGlob, rel: string, pat: string | string[] | undefined): boolean {
+  if (Array.isArray(pat)) return pat.some((p) => matches(fg, rel, p));
   if (!pat) return false;
   if (pat.startsWith('E@')) return new RegExp(pat.slice(2)).test(rel);
   const base = rel.split('/').pop()!;
@@ -91,7 +93,7 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
       dirs.push(rel);
       continue;
     }
-    if (args.include_pat && !matches(fg, rel, args.include_pat)) continue;
+    if (args.include_pat?.length && !matches(fg, rel, args.include_pat)) continue;
     const raw = await ctx.readSource(`salt://${srcRel}/${rel}`);
     const data = await renderIfTemplate(ctx, args, raw, `${srcRel}/${rel}`);
     files.set(rel, { data, hash: sha256(data), mode: (await stat(join(srcDir, rel))).mode & 0o7777 });

@@ -2,9 +2,9 @@
 // scratch --root: an argument item with two keys (`- context:` with a sibling key), file.managed's
 // unknown arguments and name/source as template variables (Salt's **kwargs), show_diff,
 // file.directory force, contents_pillar with lists, an inert argument's warning, file.recurse
-// with a source list, `~/` in a file name, a boolean onlyif (Salt runs the state). Dry run exact,
+// with a source list and exclude_pat list, `~/` in a file name, a boolean onlyif (Salt runs the state). Dry run exact,
 // real run, second run clean.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brine, build, cleanScratch, scratch, treeHash, type Scratch } from '../cli/tree.js';
@@ -58,6 +58,9 @@ const SLS = `/etc/app/app.conf:
       - salt://no-such-dir
       - salt://tree
     - template: ''
+    - exclude_pat:
+      - _*
+      - b.txt
 
 ~/.app.cnf:
   file.managed:
@@ -74,7 +77,7 @@ const PILLAR = 'motd:\n  lines: [one, two]\n  first: "a\\nb"\n  second: 3\n';
 describe('Salt forms formulas use', () => {
   it('dry run says what the real run does; a second run changes nothing but the command', async () => {
     const s = scratch(
-      { 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': SLS, 'files/app.conf.jinja': '# managed at <{{ source }}> for {{ name }}\nport={{ app.port }}\n', 'tree/a.txt': '{{ not rendered }}\n' },
+      { 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': SLS, 'files/app.conf.jinja': '# managed at <{{ source }}> for {{ name }}\nport={{ app.port }}\n', 'tree/a.txt': '{{ not rendered }}\n', 'tree/b.txt': 'b', 'tree/_c.txt': 'c' },
       { 'top.sls': "base:\n  '*':\n    - motd\n", 'motd.sls': PILLAR },
     );
     mkdirSync(join(s.root, 'etc/app'), { recursive: true });
@@ -100,6 +103,7 @@ describe('Salt forms formulas use', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(join(s.root, 'srv/tree/a.txt'), 'utf8')).toBe('{{ not rendered }}\n');
+    expect(readdirSync(join(s.root, 'srv/tree'))).toEqual(['a.txt']);
     expect(readFileSync(join(s.root, 'root/.app.cnf'), 'utf8')).toBe('[client]\n');
     expect(statSync(join(s.root, 'srv/ran')).isFile()).toBe(true);
     expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('# managed at <salt://files/app.conf.jinja> for /etc/app/app.conf\nport=8080\n');
