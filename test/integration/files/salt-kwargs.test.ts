@@ -2,7 +2,7 @@
 // scratch --root: an argument item with two keys (`- context:` with a sibling key), file.managed's
 // unknown arguments and name/source as template variables (Salt's **kwargs), show_diff,
 // file.directory force, contents_pillar with lists, an inert argument's warning, file.recurse
-// with a source list and exclude_pat list, `~/` in a file name, a boolean onlyif (Salt runs the state). Dry run exact,
+// with a source list and exclude_pat list, host.present in /etc/hosts, `~/` in a file name, a boolean onlyif (Salt runs the state). Dry run exact,
 // real run, second run clean.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,6 +67,11 @@ const SLS = `/etc/app/app.conf:
     - contents: '[client]'
     - makedirs: True
 
+db.lan:
+  host.present:
+    - ip: [10.0.0.7, 10.0.0.8]
+    - clean: True
+
 ran-anyway:
   cmd.run:
     - name: touch "$BRINE_ROOT/srv/ran"
@@ -84,6 +89,7 @@ describe('Salt forms formulas use', () => {
     writeFileSync(join(s.root, 'etc/app/app.conf'), 'secret-ish old text\n');
     mkdirSync(join(s.root, 'srv'));
     writeFileSync(join(s.root, 'srv/data'), 'a file where a directory belongs\n');
+    writeFileSync(join(s.root, 'etc/hosts'), '127.0.0.1 localhost\n10.0.0.5 db.lan\n');
     const before = treeHash(s.root);
 
     const t = await highstate(s, '--test');
@@ -106,6 +112,7 @@ describe('Salt forms formulas use', () => {
     expect(readdirSync(join(s.root, 'srv/tree'))).toEqual(['a.txt']);
     expect(readFileSync(join(s.root, 'root/.app.cnf'), 'utf8')).toBe('[client]\n');
     expect(statSync(join(s.root, 'srv/ran')).isFile()).toBe(true);
+    expect(readFileSync(join(s.root, 'etc/hosts'), 'utf8')).toBe('127.0.0.1 localhost\n10.0.0.7\t\tdb.lan\n10.0.0.8\t\tdb.lan\n');
     expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('# managed at <salt://files/app.conf.jinja> for /etc/app/app.conf\nport=8080\n');
     expect(statSync(join(s.root, 'srv/data')).isDirectory()).toBe(true);
     expect(readFileSync(join(s.root, 'srv/motd'), 'utf8')).toBe('one\ntwo\n');
