@@ -1,11 +1,13 @@
-// host.present / host.absent: a name on one or more addresses in /etc/hosts, as Salt's host states.
+// host.present / host.absent: a name on one or more addresses in /etc/hosts, as Salt's host states;
+// host.only: exactly these names on an address.
 // `clean: True` removes the name from other addresses; without it a name found on another
 // address is a warning (Salt's too).
 import { createTwoFilesPatch } from 'diff';
 import { isIP } from 'node:net';
 import { StateError } from '../../engine/errors.js';
+import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../contract.js';
-import { addressesOf, withHost, withoutHost } from './hosts-file.js';
+import { addressesOf, withHost, withOnly, withoutHost } from './hosts-file.js';
 
 export interface HostArgs {
   name: string;
@@ -53,14 +55,16 @@ const schema = (extra: Record<string, unknown>) => ({
   additionalProperties: false,
 });
 
+async function readHosts(host: Host): Promise<HostFacts> {
+  return { text: (await host.readFile(HOSTS))?.toString('utf8') ?? '' };
+}
+
 function hostFn(absent: boolean): StateFunction<HostArgs, HostFacts> {
   return {
     schema: schema(absent ? {} : { clean: { type: 'boolean' } }),
     ...(absent ? {} : { inert: { comment: 'brine does not write comments into /etc/hosts' } }),
     lock: 'hosts',
-    async gather(host) {
-      return { text: (await host.readFile(HOSTS))?.toString('utf8') ?? '' };
-    },
+    gather: readHosts,
     plan: (a, f, ctx) => planHost(a, f, absent, ctx),
     async apply(host, _changes, ctx) {
       const cur = (await host.readFile(HOSTS))?.toString('utf8') ?? '';
@@ -71,3 +75,32 @@ function hostFn(absent: boolean): StateFunction<HostArgs, HostFacts> {
 
 export const present = hostFn(false);
 export const absent = hostFn(true);
+
+export interface OnlyArgs {
+  name: string;
+  hostnames: string | string[];
+}
+
+export const only: StateFunction<OnlyArgs, HostFacts> = {
+  schema: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      hostnames: { anyOf: [{ type: 'string', pattern: '^[^\\s#]+$' }, { type: 'array', items: { type: 'string', pattern: '^[^\\s#]+$' } }] },
+    },
+    required: ['name', 'hostnames'],
+    additionalProperties: false,
+  },
+  lock: 'hosts',
+  gather: readHosts,
+  plan(a, f) {
+    if (!isIP(a.name)) throw new StateError(a.name, `Invalid IP Address ${a.name}`);
+    const next = withOnly(f.text, a.name, typeof a.hostnames === 'string' ? [a.hostnames] : a.hostnames);
+    return next === f.text ? [] : [{ op: 'update', target: `${HOSTS}: ${a.name}`, diff: createTwoFilesPatch(HOSTS, HOSTS, f.text, next, undefined, undefined, { context: 1 }) }];
+  },
+  async apply(host, _changes, ctx) {
+    const cur = (await host.readFile(HOSTS))?.toString('utf8') ?? '';
+    const names = typeof ctx.args.hostnames === 'string' ? [ctx.args.hostnames] : ctx.args.hostnames;
+    await host.writeFileAtomic(HOSTS, withOnly(cur, ctx.args.name, names), { mode: 0o644 });
+  },
+};

@@ -60,3 +60,19 @@ export function withoutHost(text: string, ip: string, name: string): string {
   }
   return join(out);
 }
+
+/** The file with exactly `names` on `ip` (Salt's hosts.set_host): its first line gets them, other lines of it go; none: no line. */
+export function withOnly(text: string, ip: string, names: string[]): string {
+  const out: string[] = [];
+  let done = false;
+  for (const l of linesOf(text)) {
+    const h = parseLine(l);
+    if (!h || h.ip !== ip) out.push(l);
+    else if (!done && names.length) {
+      out.push(h.names.join(' ') === names.join(' ') ? l : render({ ...h, names }));
+      done = true;
+    }
+  }
+  if (!done && names.length) out.push(`${ip}\t\t${names.join(' ')}`);
+  return join(out);
+}

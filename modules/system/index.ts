@@ -16,6 +16,6 @@ export const modules: Record<string, StateModule> = {
   cron: { present: cron.present, absent: cron.absent, env_present: cron.envPresent, env_absent: cron.envAbsent },
   alternatives: { install: alternatives.install, set: alternatives.set, remove: alternatives.remove },
   debconf: { set: debconf.set },
-  host: { present: host.present, absent: host.absent },
+  host: { present: host.present, absent: host.absent, only: host.only },
   mount: { mounted: mount.mounted, unmounted: mount.unmounted },
 };

@@ -1,6 +1,6 @@
 // host.present / host.absent as data: /etc/hosts edited line by line.
 import { describe, expect, it } from 'vitest';
-import { addressesOf, withHost, withoutHost } from '../../../modules/system/hosts-file.js';
+import { addressesOf, withHost, withOnly, withoutHost } from '../../../modules/system/hosts-file.js';
 import { wantedHosts } from '../../../modules/system/host.js';
 
 const HOSTS = '127.0.0.1\tlocalhost\n# the LAN\n10.0.0.5  db db.lan   # primary\n::1 localhost ip6-localhost\n';
@@ -33,5 +33,15 @@ describe('host.present / host.absent', () => {
   });
   it('absent removes the pair only', () => {
     expect(wantedHosts({ name: 'localhost', ip: '::1' }, HOSTS, true)).toBe(HOSTS.replace('::1 localhost ip6-localhost', '::1\t\tip6-localhost'));
+  });
+});
+
+describe('host.only', () => {
+  it('sets exactly the names of an address: its first line gets them, other lines of it go; [] removes it', () => {
+    const two = '10.0.0.5 a\n10.0.0.5 b # x\n';
+    expect(withOnly(two, '10.0.0.5', ['c', 'd'])).toBe('10.0.0.5\t\tc d\n');
+    expect(withOnly('10.0.0.5 c d\n', '10.0.0.5', ['c', 'd'])).toBe('10.0.0.5 c d\n');
+    expect(withOnly(two, '10.0.0.5', [])).toBe('');
+    expect(withOnly(HOSTS, '10.0.0.9', ['x'])).toBe(`${HOSTS}10.0.0.9\t\tx\n`);
   });
 });
