@@ -167,7 +167,7 @@ describe('archive.extracted', () => {
     - source: salt://app.tar.gz
     - source_hash: sha256=${sha}
     - user: nobody
-    - keep_source: False
+    - keep_source: True
 
 /opt/flat:
   archive.extracted:
