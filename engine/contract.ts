@@ -149,6 +149,23 @@ export interface StateFunction<Args = any, Facts = any, C extends Change = Chang
   lock?: string;
   /** Argument names that hold secrets: their values are redacted from every output. */
   secretArgs?: string[];
+  /**
+   * Arguments Salt accepts (often through **kwargs) that have no effect in brine: argument -> why.
+   * The compiler takes them out of args (schema and module never see them) and the state's result
+   * carries a warning "ARG has no effect: WHY". `null` is unset (no warning); a likely typo of a
+   * known argument stays a compile error.
+   */
+  inert?: Record<string, string>;
+  /**
+   * Salt's file.managed hands arguments it does not know (**kwargs) to the template as variables:
+   * such arguments (not a likely typo of a known one) reach args as `template_kwargs`.
+   */
+  kwargsToTemplate?: boolean;
+  /**
+   * `name` is a path Salt passes through os.path.expanduser: `~` and `~/x` are root's home, as
+   * for the root minion (expanded at compile time).
+   */
+  expandUser?: boolean;
   /** Several states of this function made real by one call (Salt's mod_aggregate); see Aggregation. */
   aggregate?: Aggregation<Args, Facts, C>;
 }

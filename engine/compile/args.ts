@@ -38,6 +38,8 @@ export interface SplitArgs {
   parallel?: boolean;
   order?: 'first' | 'last' | number;
   names?: { value: unknown; loc: SourceLoc };
+  /** What the state's result says about arguments that have no effect (a boolean onlyif/unless). */
+  warnings: string[];
 }
 
 function stringList(v: unknown, key: string, loc: SourceLoc, where: string): string[] {
@@ -75,6 +77,20 @@ export function parseReqTargets(value: unknown, key: string, loc: SourceLoc, whe
   return out;
 }
 
+/**
+ * Salt runs onlyif/unless entries in order and treats a boolean (`onlyif: {{ x == 'y' }}`) as a "bad
+ * type": onlyif stops checking there and the state runs; unless ignores it, but one in last place
+ * makes the state run. Returns the commands that count, and a warning when a boolean was given.
+ */
+function conditionList(key: 'onlyif' | 'unless', value: unknown): { commands: unknown[]; warning?: string } {
+  const list = Array.isArray(value) ? value : [value];
+  const at = list.findIndex((x) => typeof x === 'boolean');
+  if (at < 0) return { commands: list };
+  const warning = `${key}: ${list[at] ? 'True' : 'False'} has no effect: it is not a command (Salt says "bad type passed" and runs the state)`;
+  if (key === 'onlyif') return { commands: list.slice(0, at), warning };
+  return { commands: typeof list.at(-1) === 'boolean' ? [] : list.filter((x) => typeof x !== 'boolean'), warning };
+}
+
 const RETRY_DEFAULTS: RetrySpec = { attempts: 2, until: true, interval: 30, splay: 0 };
 
 /** Salt's `retry: True` or `retry: {attempts, until, interval, splay}`. */
@@ -103,7 +119,7 @@ function parseRetry(value: unknown, loc: SourceLoc, where: string): RetrySpec | 
 
 /** `where` is "state 'ID' (module.fun)" for messages. */
 export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
-  const out: SplitArgs = { args: {}, argLocs: {}, reqs: [], onlyif: [], unless: [], creates: [], failhard: false };
+  const out: SplitArgs = { args: {}, argLocs: {}, reqs: [], onlyif: [], unless: [], creates: [], failhard: false, warnings: [] };
   for (const a of decls) {
     const m = REQ_RE.exec(a.key);
     if (m) {
@@ -115,7 +131,12 @@ export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
     if (IGNORED_META.has(a.key)) continue;
     switch (a.key) {
       case 'onlyif':
-      case 'unless':
+      case 'unless': {
+        const { commands, warning } = conditionList(a.key, a.value);
+        out[a.key].push(...stringList(commands, a.key, a.loc, where));
+        if (warning) out.warnings.push(warning);
+        continue;
+      }
       case 'creates':
         out[a.key].push(...stringList(a.value, a.key, a.loc, where));
         continue;

@@ -4,6 +4,7 @@ import type { ArgDecl, StateDecl } from '../highdata.js';
 import { lookupFunction, type StateRegistry } from '../contract.js';
 import { CompileError } from '../errors.js';
 import { splitArgs, type ReqSpec } from './args.js';
+import { takeInert, takeTemplateKwargs } from './inert.js';
 import { closest } from './suggest.js';
 import { validateArgs } from './validate.js';
 import { type Chunk, chunkKey, locStr } from './types.js';
@@ -71,7 +72,11 @@ export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChu
       // null means unset, as in Salt (the function's default applies); an unknown key stays an error
       const known = (fn.schema.properties ?? {}) as Record<string, unknown>;
       for (const [k, v] of Object.entries(args)) if (v === null && Object.hasOwn(known, k) && !k.includes('.')) delete args[k];
-      const name = n.name ?? (args.name === undefined ? d.id : String(args.name));
+      const inert = [...split.warnings, ...takeInert(fn, args)];
+      takeTemplateKwargs(fn, args);
+      let name = n.name ?? (args.name === undefined ? d.id : String(args.name));
+      // the root minion's os.path.expanduser: ~ is /root (~user stays, and fails as not absolute)
+      if (fn.expandUser && /^~(\/|$)/.test(name)) name = `/root${name.slice(1)}`;
       args.name = name;
       validateArgs(fn, args, where, d.loc, split.argLocs);
       const key = chunkKey(d.module, d.id, name, d.fun);
@@ -89,7 +94,7 @@ export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChu
         fun: d.fun,
         loc: d.loc,
         args,
-        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}), ...(split.parallel ? { parallel: true } : {}) },
+        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}), ...(split.parallel ? { parallel: true } : {}), ...(inert.length ? { inert } : {}) },
         reqSpecs: split.reqs,
         index: out.length,
         fn,

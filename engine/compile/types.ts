@@ -35,6 +35,8 @@ export interface ChunkMeta {
   parallel?: boolean;
   /** Salt's `retry`: run the state again until its result is `until` (real runs only). */
   retry?: RetrySpec;
+  /** "ARG has no effect: WHY" for each inert argument given (StateFunction.inert): the result's warnings. */
+  inert?: string[];
 }
 
 export interface RetrySpec {

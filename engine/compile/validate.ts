@@ -5,6 +5,7 @@ import { createAjv } from '../ajv.js';
 import type { SourceLoc } from '../highdata.js';
 import type { StateFunction } from '../contract.js';
 import { CompileError } from '../errors.js';
+import { knownArgs } from './inert.js';
 import { didYouMean } from './suggest.js';
 import { locStr } from './types.js';
 
@@ -21,7 +22,7 @@ function validatorFor(fn: StateFunction): ValidateFunction {
 }
 
 function suggestion(extra: string, fn: StateFunction): string {
-  return didYouMean(extra, Object.keys((fn.schema.properties as Record<string, unknown> | undefined) ?? {}));
+  return didYouMean(extra, knownArgs(fn));
 }
 
 function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: string } {

@@ -135,11 +135,16 @@ class SlsReader {
             fun = item.value;
             continue;
           }
-          if (!isMap(item) || item.items.length !== 1) {
+          if (!isMap(item) || item.items.length === 0) {
             this.fail(item, `${where}: '${mkey}' arguments must be single-key mappings (- name: value)`);
           }
-          const ap = item.items[0] as Pair;
-          args.push({ key: keyText(ap), value: this.toJS(ap.value) ?? null, loc: this.loc(ap) });
+          // Salt takes every key of an argument item (`- context:` with a sibling key below it), but
+          // not beside a requisite: "Multiple dictionaries defined in argument of state"
+          const pairs = item.items as Pair[];
+          if (pairs.length > 1 && MULTI_KEY_REQUISITES.has(keyText(pairs[0]!))) {
+            this.fail(item, `${where}: a requisite item '${keyText(pairs[0]!)}' holds other keys too (${pairs.slice(1).map(keyText).join(', ')}); write each as its own '- key: value' item`);
+          }
+          for (const ap of pairs) args.push({ key: keyText(ap), value: this.toJS(ap.value) ?? null, loc: this.loc(ap) });
         }
       }
       if (!fun && !isExtend) this.fail(mp, `${where}: no function given for module '${module}' (use '${module}.FUNCTION')`);
@@ -153,6 +158,9 @@ class SlsReader {
     return decls;
   }
 }
+
+/** Salt rejects an argument item with more keys when its first is one of these (state.py verify_high). */
+const MULTI_KEY_REQUISITES = new Set(['require', 'watch', 'prereq', 'onchanges']);
 
 export function readSls(y: PositionedYaml, file: string, sls: string): SlsContent {
   return new SlsReader(file, sls, y).read();

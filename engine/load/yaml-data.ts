@@ -43,6 +43,17 @@ export function assertPlainData(v: unknown): void {
 }
 
 /**
+ * A key given twice in one mapping, in Salt's words: its YAML loader (SaltYamlSafeLoader) refuses it
+ * ("found conflicting ID 'x'"), where plain PyYAML would keep the last value.
+ */
+export function duplicateKeyReason(text: string, err: { pos?: [number, number] }): string {
+  const rest = err.pos ? text.slice(err.pos[0]).split('\n')[0]! : '';
+  const m = /^(?:"([^"]*)"|'([^']*)'|([^:#\s][^:#]*?))\s*:(\s|$)/.exec(rest);
+  const key = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+  return `found conflicting ID${key === undefined ? '' : ` '${key}'`}: a key given twice in one mapping (Salt's YAML loader refuses it too)`;
+}
+
+/**
  * Parses `text` (YAML 1.1 as Salt reads it); returns the data, or the problem with its line.
  * `typedKeys`: map keys keep their YAML type and order (pillar files: `{1: a}` stays an int key).
  */
@@ -57,7 +68,7 @@ export function readYamlData(text: string, o: { typedKeys?: boolean } = {}): { d
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line ?? (err.pos ? lines.linePos(err.pos[0]).line : undefined);
-    return { line, reason: err.code === 'DUPLICATE_KEY' ? `duplicate key: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` : yamlReason(err) };
+    return { line, reason: err.code === 'DUPLICATE_KEY' ? duplicateKeyReason(text, err) : yamlReason(err) };
   }
   try {
     const raw: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES, mapAsMap: !!o.typedKeys });

@@ -2,7 +2,7 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
 import { RenderError } from '../errors.js';
 import { yamlReadOptions } from '../render/index.js';
-import { yamlReason } from './yaml-data.js';
+import { duplicateKeyReason, yamlReason } from './yaml-data.js';
 
 export interface PositionedYaml {
   doc: Document;
@@ -21,8 +21,7 @@ export function parseYaml(text: string, file: string, mapLine: (n: number) => nu
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    const detail = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new RenderError(file, line ? mapLine(line) : undefined, err.code === 'DUPLICATE_KEY' ? `duplicate key: ${detail}` : yamlReason(err));
+    throw new RenderError(file, line ? mapLine(line) : undefined, err.code === 'DUPLICATE_KEY' ? duplicateKeyReason(text, err) : yamlReason(err));
   }
   const lineOf = (node: unknown): number => {
     const n = (isPair(node) ? ((node as Pair).key ?? (node as Pair).value) : node) as Node | null;

@@ -212,7 +212,7 @@ export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateRes
     o = await attempt(chunk, env, log);
   }
   const comment = earlier.length ? [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ') : o.comment;
-  return stateResult(chunk, { ...o, comment, changes: [...changes, ...o.changes] }, { started, runNum, warnings: log.warn });
+  return stateResult(chunk, { ...o, comment, changes: [...changes, ...o.changes] }, { started, runNum, warnings: [...(chunk.meta.inert ?? []), ...log.warn] });
 }
 
 export { changed };

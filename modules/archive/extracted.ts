@@ -22,12 +22,6 @@ export interface ExtractedArgs {
   user?: string | number;
   group?: string | number;
   overwrite?: boolean;
-  keep_source?: boolean;
-  keep?: boolean;
-  trim_output?: boolean | number;
-  clean?: boolean;
-  enforce_ownership_on?: string;
-  extract_perms?: boolean;
 }
 
 export interface ExtractedFacts {
@@ -57,12 +51,6 @@ const schema = {
     user: owner,
     group: owner,
     overwrite: { type: 'boolean' },
-    keep_source: { type: 'boolean' },
-    keep: { type: 'boolean' },
-    trim_output: { anyOf: [{ type: 'boolean' }, { type: 'integer' }] },
-    clean: { type: 'boolean' },
-    enforce_ownership_on: { type: 'string' },
-    extract_perms: { type: 'boolean' },
   },
   required: ['name', 'source'],
   additionalProperties: false,
@@ -109,19 +97,17 @@ async function gather(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>
   return { source, data, members: ms, missing: miss.stdout.split('\n').filter(Boolean) };
 }
 
-const NO_EFFECT: Record<string, string> = {
+const INERT: Record<string, string> = {
   clean: 'brine does not remove files the archive does not hold',
   keep_source: 'brine streams the archive to tar and keeps no copy of it',
   keep: 'brine streams the archive to tar and keeps no copy of it',
   trim_output: 'the result lists at most 10 missing members anyway',
   enforce_ownership_on: 'user/group apply to the extracted members',
   extract_perms: 'tar keeps the archive\'s permissions (as root)',
+  recurse: 'Salt\'s archive.extracted has no such option and ignores it too (user/group apply to every member)',
 };
 
 function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>): Change[] {
-  for (const [k, why] of Object.entries(NO_EFFECT)) {
-    if ((a as unknown as Record<string, unknown>)[k] !== undefined) ctx?.log.warn(`${k} has no effect: ${why}`);
-  }
   if (f.skip) {
     ctx?.log.info(`${f.skip} exists (if_missing): not extracted`);
     return [];
@@ -141,6 +127,7 @@ function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>
 
 export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
   schema,
+  inert: INERT,
   gather,
   plan,
   async apply(host, _changes, ctx) {

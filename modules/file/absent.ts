@@ -8,8 +8,17 @@ export interface AbsentArgs {
   name: string;
 }
 
+// A formula often switches one state between file.managed and file.absent (`file.{{ state }}`),
+// so file.absent gets file.managed's arguments; Salt's file.absent takes them as **kwargs.
+const FOR_A_FILE = 'file.absent removes the file (Salt ignores it too)';
+const MANAGED_ARGS = ['source', 'source_hash', 'contents', 'contents_pillar', 'user', 'group', 'mode', 'makedirs', 'dir_mode', 'replace', 'backup', 'show_changes', 'context', 'defaults', 'skip_verify', 'follow_symlinks', 'create'];
+
 export const absent: StateFunction<AbsentArgs, PathFacts> = {
   schema: objectSchema({}),
+  inert: {
+    template: 'file.absent renders nothing (Salt ignores it too)',
+    ...Object.fromEntries(MANAGED_ARGS.map((k) => [k, FOR_A_FILE])),
+  },
   async gather(host, args) {
     return (await probePaths(host, [args.name])).get(args.name)!;
   },

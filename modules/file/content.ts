@@ -14,10 +14,15 @@ export interface ContentArgs {
   name: string;
   source?: string | string[];
   contents?: string | string[];
-  contents_pillar?: string;
+  contents_pillar?: string | string[];
   template?: string | null;
   context?: Record<string, unknown>;
   defaults?: Record<string, unknown>;
+  /** Arguments Salt's file.managed does not know (its **kwargs): template variables, as in Salt. */
+  template_kwargs?: Record<string, unknown>;
+  user?: string | number;
+  group?: string | number;
+  mode?: string | number;
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -67,10 +72,20 @@ export function accumulatorOf(ctx: StateCtx<any>, file: string): Record<string, 
   return out;
 }
 
-export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string): Promise<Buffer> {
+/**
+ * What Salt's file.managed gives a source template beside context/defaults: the state's name,
+ * the source used, user, group, mode, saltenv and its unknown arguments (**kwargs).
+ */
+function managedVars(args: ContentArgs, source: string): Record<string, unknown> {
+  const { name, user, group, mode } = args;
+  return { name, source, user: user ?? null, group: group ?? null, mode: mode ?? null, saltenv: 'base', ...(args.template_kwargs ?? {}) };
+}
+
+export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string, source?: string): Promise<Buffer> {
   if (!args.template) return data;
   if (String(args.template).toLowerCase() !== 'jinja') throw new StateError(ctx.id, `template '${args.template}' is not supported (only jinja)`);
-  const context = { ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
+  const salt = source === undefined ? {} : managedVars(args, source);
+  const context = { ...salt, ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
   return Buffer.from(await ctx.renderTemplate(data.toString('utf8'), file, context));
 }
 
@@ -81,20 +96,41 @@ export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, hos
   if (args.source !== undefined && args.source !== null) {
     const list = Array.isArray(args.source) ? args.source : [args.source];
     const { source, data } = await readFirstSource(ctx, list, host);
-    return renderIfTemplate(ctx, args, data, source);
+    return renderIfTemplate(ctx, args, data, source, source);
   }
   if (args.contents !== undefined && args.contents !== null) {
     let text = Array.isArray(args.contents) ? args.contents.join('\n') : String(args.contents);
     if (!text.endsWith('\n') && text !== '') text += '\n';
     return renderIfTemplate(ctx, args, Buffer.from(text), `${ctx.id} (contents)`);
   }
-  if (args.contents_pillar) {
-    const key = String(args.contents_pillar).replace(/'/g, "\\'");
-    let text = await ctx.renderTemplate(`{{ salt['pillar.get']('${key}', '') }}`, `${ctx.id} (contents_pillar)`);
-    if (!text.endsWith('\n') && text !== '') text += '\n';
-    return Buffer.from(text);
-  }
+  if (args.contents_pillar) return Buffer.from(await pillarContents(ctx, args.contents_pillar));
   return null;
+}
+
+/** One pillar value as data (JSON through the template layer); '' when the key is missing. */
+async function pillarValue(ctx: StateCtx<any>, key: string): Promise<unknown> {
+  const k = key.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  return JSON.parse(await ctx.renderTemplate(`{{ salt['pillar.get']('${k}', '') | json }}`, `${ctx.id} (contents_pillar)`));
+}
+
+/** Python's str() of a pillar scalar ('True', 'None', '3'). */
+const pyStr = (v: unknown): string =>
+  typeof v === 'string' ? v : v === true ? 'True' : v === false ? 'False' : v === null ? 'None' : typeof v === 'number' ? String(v) : JSON.stringify(v);
+
+/**
+ * Salt's contents_pillar: a key, or a list of keys whose values are joined by newlines; a value
+ * that is a list gives one line per item. Every line ends with a newline (Salt's contents_newline).
+ */
+export async function pillarContents(ctx: StateCtx<any>, keys: string | string[]): Promise<string> {
+  let parts: string[];
+  if (Array.isArray(keys)) {
+    const values = await Promise.all(keys.map((k) => pillarValue(ctx, String(k))));
+    parts = [values.map(pyStr).join('\n')];
+  } else {
+    const v = await pillarValue(ctx, keys);
+    parts = Array.isArray(v) ? v.map(pyStr) : [pyStr(v)];
+  }
+  return parts.flatMap((p) => p.split(/\r\n|\r|\n/).filter((l, i, all) => i < all.length - 1 || l !== '')).map((l) => `${l}\n`).join('');
 }
 
 export function isBinary(b: Buffer): boolean {

@@ -20,6 +20,7 @@ export interface DirectoryArgs extends AttrArgs {
   recurse?: string[];
   clean?: boolean;
   exclude_pat?: string;
+  force?: boolean;
 }
 
 export interface DirectoryFacts {
@@ -37,6 +38,7 @@ const schema = objectSchema({
   file_mode: modeSchema,
   recurse: { type: 'array', items: { enum: ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'] } },
   clean: bool,
+  force: bool,
   exclude_pat: { type: 'string', minLength: 1 },
 });
 
@@ -91,6 +93,9 @@ export function cleanTargets(args: DirectoryArgs, tree: TreeEntry[], keepAbs: st
 
 export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
   schema,
+  inert: {
+    allow_symlink: 'brine does not take a symlink for the directory (a symlink in its place fails the state, or force replaces it)',
+  },
   async gather(host, args, ctx) {
     const [pp] = await gatherPathsWithParents(host, [args.name]);
     return withTree(host, args, pp!, ctx);
@@ -105,7 +110,12 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
       requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       return [{ op: 'create', target: args.name, after: { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group } }];
     }
-    if (facts.path.type !== 'directory') throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory`);
+    if (facts.path.type !== 'directory') {
+      if (!args.force) throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory (force: True replaces it)`);
+      // Salt's force: the file in the way is removed to make room for the directory
+      const made = { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group };
+      return [{ op: 'delete', target: args.name, before: facts.path.type, after: 'replaced by a directory (force)' }, { op: 'create', target: args.name, after: made }];
+    }
     const out: Change[] = attrChanges(args.name, facts.path, attrs);
     const drift = facts.tree && args.recurse?.length ? recurseDrift(args, facts.tree) : [];
     if (drift.length) {
@@ -123,6 +133,7 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     const { args } = ctx;
     const attrs = { ...attrsOf(args), mode: dirMode(args) };
     if (changes.some((c) => c.op === 'create')) {
+      if (changes.some((c) => c.op === 'delete' && c.target === args.name)) await host.remove(args.name, { recursive: false });
       await host.mkdir(args.name, { recursive: !!args.makedirs, mode: attrs.mode ?? 0o755 });
       if (attrs.user !== undefined || attrs.group !== undefined) await applyAttrs(host, args.name, { user: attrs.user, group: attrs.group });
     } else {
@@ -130,7 +141,7 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
       if (Object.keys(want).length) await applyAttrs(host, args.name, want);
     }
     // clean: remove the top-most paths (their contents go with them)
-    const dels = changes.filter((c) => c.op === 'delete').map((c) => c.target);
+    const dels = changes.filter((c) => c.op === 'delete' && c.target !== args.name).map((c) => c.target);
     for (const d of dels) if (!dels.some((p) => d.startsWith(p + '/'))) await host.remove(d, { recursive: true });
     // recurse: (re)apply on the whole tree; a fresh directory has none yet.
     if (changes.some((c) => c.kind === 'recurse')) await recurseApply(host, args);

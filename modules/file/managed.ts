@@ -21,6 +21,8 @@ export interface ManagedArgs extends AttrArgs, ContentArgs {
   dir_mode?: string | number;
   replace?: boolean;
   show_changes?: boolean;
+  /** Salt's older name of show_changes (show_changes wins when both are given). */
+  show_diff?: boolean;
   backup?: string | boolean;
   create?: boolean;
   follow_symlinks?: boolean;
@@ -46,15 +48,17 @@ const schema = objectSchema({
   source: strOrList,
   source_hash: str,
   contents: strOrList,
-  contents_pillar: str,
+  contents_pillar: strOrList,
   template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
   context: { type: 'object' },
   defaults: { type: 'object' },
+  template_kwargs: { type: 'object' },
   ...attrProps,
   makedirs: bool,
   dir_mode: modeSchema,
   replace: bool,
   show_changes: bool,
+  show_diff: bool,
   backup: { anyOf: [{ type: 'string' }, { type: 'boolean' }] },
   create: bool,
   follow_symlinks: bool,
@@ -90,13 +94,16 @@ async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>,
   if (want && pp.path.type === 'file' && pp.path.hash !== facts.wantHash && args.replace !== false) {
     // no diff of a file over the limit: then it is not read (nor copied back from a remote host)
     const tooBig = (pp.path.size ?? 0) > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes) || want.length > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes);
-    facts.current = args.show_changes === false || tooBig ? null : await host.readFile(real ?? args.name);
+    facts.current = showChanges(args) === false || tooBig ? null : await host.readFile(real ?? args.name);
   }
   return facts;
 }
 
+const showChanges = (a: ManagedArgs): boolean | undefined => a.show_changes ?? a.show_diff;
+
 export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
   schema,
+  kwargsToTemplate: true,
   /** Reads the source (first existing of a list) and renders the template before the run changes anything. */
   // a source on the target (`/abs`, `file://`) is read when the facts are: prepare has no host
   prepare: async (args, ctx) => (hasTargetSource(args) ? undefined : desiredContents(ctx, args)),
@@ -121,13 +128,13 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       requireOwners(name, facts, ctx);
       requireParent(name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       const data = want ?? Buffer.alloc(0);
-      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, { show: args.show_changes !== false, view: ctx?.content }) }];
+      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, { show: showChanges(args) !== false, view: ctx?.content }) }];
     }
     if (path.type === 'directory') throw new StateError(name, 'is a directory, not a file');
     if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
     const out: Change[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
-      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: args.show_changes !== false, view: ctx?.content, beforeHash: path.hash, beforeSize: path.size }) });
+      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: showChanges(args) !== false, view: ctx?.content, beforeHash: path.hash, beforeSize: path.size }) });
     }
     const attrCs = attrChanges(name, path, attrs);
     if (out.length || attrCs.length) requireOwners(name, facts, ctx);

@@ -15,7 +15,8 @@ import { fmtMode, modeSchema, parseMode } from './mode.js';
 import { probePaths, probeTree, type PathFacts, type TreeEntry } from './probe.js';
 
 export interface RecurseArgs extends AttrArgs {
-  source: string;
+  /** A salt:// directory, or a list of them: the first that exists (Salt's source list, TOFS). */
+  source: string | string[];
   template?: string | null;
   context?: Record<string, unknown>;
   defaults?: Record<string, unknown>;
@@ -23,11 +24,10 @@ export interface RecurseArgs extends AttrArgs {
   dir_mode?: string | number;
   makedirs?: boolean;
   clean?: boolean;
-  include_pat?: string;
-  exclude_pat?: string;
+  /** A glob or E@regex, or a list of them (any one matching counts), as Salt takes them. */
+  include_pat?: string | string[];
+  exclude_pat?: string | string[];
   include_empty?: boolean;
-  sym_mode?: string | number;
-  keep_symlinks?: boolean;
 }
 
 interface Want {
@@ -43,7 +43,12 @@ export interface RecurseFacts {
 
 const schema = objectSchema(
   {
-    source: { type: 'string', pattern: '^salt://' },
+    source: {
+      anyOf: [
+        { type: 'string', pattern: '^salt://' },
+        { type: 'array', minItems: 1, items: { type: 'string', pattern: '^salt://' } },
+      ],
+    },
     template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
     context: { type: 'object' },
     defaults: { type: 'object' },
@@ -51,12 +56,10 @@ const schema = objectSchema(
     group: {},
     file_mode: { anyOf: [modeSchema, { const: 'keep' }] },
     dir_mode: modeSchema,
-    sym_mode: modeSchema,
-    keep_symlinks: bool,
     makedirs: bool,
     clean: bool,
-    include_pat: str,
-    exclude_pat: str,
+    include_pat: { anyOf: [str, { type: 'array', items: str }] },
+    exclude_pat: { anyOf: [str, { type: 'array', items: str }] },
     include_empty: bool,
   },
   ['name', 'source'],
@@ -65,8 +68,9 @@ const schema = objectSchema(
 // fast-glob is loaded when a file.recurse state runs (it costs ~30 ms to import; most runs have none)
 const loadFg = async (): Promise<typeof FastGlob> => (await import('fast-glob')).default;
 
-/** include_pat/exclude_pat: fnmatch on the name or the path relative to source, or E@regex (searched). */
-function matches(rel: string, pat: string | undefined): boolean {
+/** include_pat/exclude_pat: fnmatch on the name or the path relative to source, or E@regex (searched); a list: any. */
+function matches(rel: string, pat: string | string[] | undefined): boolean {
+  if (Array.isArray(pat)) return pat.some((p) => matches(rel, p));
   if (!pat) return false;
   if (pat.startsWith('E@')) return new RegExp(pat.slice(2)).test(rel);
   const base = rel.split('/').pop()!;
@@ -74,14 +78,14 @@ function matches(rel: string, pat: string | undefined): boolean {
 }
 
 async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Want> {
-  const srcRel = args.source.slice('salt://'.length).replace(/\/+$/, '');
-  const srcDir = join(ctx.statesDir, srcRel);
   const fg = await loadFg();
+  const sources = (Array.isArray(args.source) ? args.source : [args.source]).map((s) => s.slice('salt://'.length).replace(/\/+$/, ''));
+  const isDir = async (rel: string) => (await fg(fg.escapePath(rel), { cwd: ctx.statesDir, onlyDirectories: true })).length > 0;
+  let srcRel: string | undefined;
+  for (const s of sources) if (srcRel === undefined && (await isDir(s))) srcRel = s;
+  if (srcRel === undefined) throw new StateError(ctx.id, `source directory not found: ${sources.map((s) => `salt://${s}`).join(', ')}`);
+  const srcDir = join(ctx.statesDir, srcRel);
   const entries = await fg('**', { cwd: srcDir, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true });
-  if (!entries.length) {
-    const exists = await fg(srcRel, { cwd: ctx.statesDir, onlyDirectories: true });
-    if (!exists.length) throw new StateError(ctx.id, `source directory ${args.source} not found`);
-  }
   const dirs: string[] = [];
   const files: Want['files'] = new Map();
   for (const e of entries.sort()) {
@@ -91,7 +95,7 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
       dirs.push(rel);
       continue;
     }
-    if (args.include_pat && !matches(rel, args.include_pat)) continue;
+    if (args.include_pat?.length && !matches(rel, args.include_pat)) continue;
     const raw = await ctx.readSource(`salt://${srcRel}/${rel}`);
     const data = await renderIfTemplate(ctx, args, raw, `${srcRel}/${rel}`);
     files.set(rel, { data, hash: sha256(data), mode: (await stat(join(srcDir, rel))).mode & 0o7777 });
@@ -107,6 +111,10 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
 
 export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
   schema,
+  inert: {
+    sym_mode: 'Linux ignores the mode of a symlink',
+    keep_symlinks: 'brine copies the files that symlinks in the source point to',
+  },
   async gather(host, args, ctx) {
     const want = await wanted(args, ctx);
     const root = (await probePaths(host, [args.name])).get(args.name)!;
@@ -114,8 +122,6 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     return { root, tree, want };
   },
   plan(args, facts, ctx) {
-    if (args.sym_mode !== undefined) ctx?.log.warn('sym_mode has no effect: Linux ignores the mode of a symlink');
-    if (args.keep_symlinks) ctx?.log.warn('keep_symlinks has no effect: brine copies the files that symlinks in the source point to');
     const { user, group } = attrsOf(args);
     const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
     const have = new Map(facts.tree.map((e) => [e.rel, e]));

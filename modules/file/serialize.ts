@@ -23,8 +23,6 @@ export interface SerializeArgs extends AttrArgs {
   show_changes?: boolean;
   create?: boolean;
   encoding?: string;
-  serializer_opts?: unknown[];
-  deserializer_opts?: unknown[];
 }
 
 const FORMATS = ['yaml', 'json'];
@@ -43,8 +41,6 @@ const schema = objectSchema({
   show_changes: bool,
   create: bool,
   encoding: str,
-  serializer_opts: { type: 'array' },
-  deserializer_opts: { type: 'array' },
 });
 
 const formatOf = (a: SerializeArgs): Formatter => String(a.serializer ?? a.formatter ?? 'yaml').toLowerCase() as Formatter;
@@ -61,9 +57,6 @@ async function dataOf(args: SerializeArgs, ctx: StateCtx<SerializeArgs>): Promis
 }
 
 function warnIgnored(args: SerializeArgs, ctx: StateCtx<SerializeArgs>): void {
-  if (args.serializer_opts?.length || args.deserializer_opts?.length) {
-    ctx.log.warn('serializer_opts/deserializer_opts have no effect: brine writes YAML and JSON as Salt does by default');
-  }
   if (args.encoding && !/^utf-?8$/i.test(args.encoding)) ctx.log.warn(`encoding '${args.encoding}' has no effect: brine writes UTF-8`);
 }
 
@@ -92,6 +85,10 @@ const asManaged = (a: SerializeArgs): ManagedArgs => ({ name: a.name, user: a.us
 
 export const serializeState: StateFunction<SerializeArgs, ManagedFacts> = {
   schema,
+  inert: {
+    serializer_opts: 'brine writes YAML and JSON as Salt does by default',
+    deserializer_opts: 'brine writes YAML and JSON as Salt does by default',
+  },
   gather,
   plan: (args, facts, ctx) => managed.plan(asManaged(args), facts, ctx as unknown as StateCtx<ManagedArgs>),
   apply: (host, changes, ctx) => managed.apply(host, changes, { ...(ctx as unknown as StateCtx<ManagedArgs> & { facts: ManagedFacts }), args: asManaged(ctx.args) }),

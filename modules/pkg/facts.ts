@@ -6,6 +6,7 @@ import type { Change } from '../../engine/contract.js';
 import { CommandError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import { type AptPolicy, type DpkgEntry, isInstalled, parseAptPolicy, parseDpkgQuery } from './parse.js';
+import { PKG_NAME } from './wanted.js';
 
 export interface PkgState {
   /** Installed version, or null. */
@@ -32,12 +33,14 @@ export interface PkgFacts {
 
 const FORMAT = '${binary:Package}\\t${Package}\\t${Status}\\t${Version}\\n';
 const SCRIPT = `
-dpkg-query -W -f '${FORMAT}' "$@" 2>/dev/null
+if [ $# -gt 0 ]; then dpkg-query -W -f '${FORMAT}' "$@" 2>/dev/null; fi
 echo @@brine-policy
-if [ "$BRINE_POLICY" = 1 ]; then apt-cache policy "$@" 2>/dev/null; fi
+if [ "$BRINE_POLICY" = 1 ] && [ $# -gt 0 ]; then apt-cache policy "$@" 2>/dev/null; fi
 echo @@brine-lists
 ls /var/lib/apt/lists 2>/dev/null | grep -c '_Packages' || true
 `;
+
+const PKG_NAME_RE = new RegExp(PKG_NAME);
 
 export const C_ENV = { LC_ALL: 'C', LANG: 'C' };
 
@@ -79,7 +82,10 @@ export function parseFacts(stdout: string, names: string[]): PkgFacts {
 export async function readPackages(host: Host, names: string[], o: { policy: boolean }): Promise<PkgFacts> {
   const uniq = [...new Set(names)];
   if (!uniq.length) return { pkgs: {}, listsPresent: true };
-  const r = await shell(host, SCRIPT, uniq, { env: { ...C_ENV, BRINE_POLICY: o.policy ? '1' : '0' } });
+  // a name that is no Debian package name (Salt takes any string) is not asked for: apt would read
+  // it as a pattern; it stays unknown, so the state says no repository provides it
+  const asked = uniq.filter((n) => PKG_NAME_RE.test(n));
+  const r = await shell(host, SCRIPT, asked, { env: { ...C_ENV, BRINE_POLICY: o.policy ? '1' : '0' } });
   if (r.exitCode !== 0) throw new CommandError(r, 'reading the package database failed');
   return parseFacts(r.stdout, uniq);
 }

@@ -13,7 +13,7 @@ import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './uptodate.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
-import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, wantedPackages } from './wanted.js';
+import { nameUnlessPkgs, PKG_NAME, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
 
 export interface InstalledArgs {
   name: string;
@@ -34,6 +34,7 @@ export interface InstalledArgs {
   [k: string]: unknown;
 }
 
+const PKG_NAME_RE = new RegExp(PKG_NAME);
 export const UPDATE = 'apt-get update';
 /** Shown as the version when it is only known after the index refresh. */
 export const AFTER_UPDATE = '(candidate after apt-get update)';
@@ -81,6 +82,8 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
   const changes: PkgChange[] = [];
   for (const w of wantedPackages(args)) {
     const s = facts.pkgs[w.name] ?? { installed: null, status: 'unknown', held: false, candidate: null, versions: [] };
+    // no Debian package has this name (Salt fails it at run time too); apt must not read it as a pattern
+    if (!PKG_NAME_RE.test(w.name)) throw unavailable(w.name, s);
     let target: string | null;
     if (w.version === 'latest') target = s.candidate ?? s.installed;
     else if (w.version) target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
@@ -282,6 +285,7 @@ const installedGatherMany = (host: Host, items: Array<{ args: InstalledArgs; agg
 
 export const installed: StateFunction<InstalledArgs, SourceFacts, PkgChange> = {
   schema: installedSchema,
+  inert: { runas: 'apt runs as root (Salt uses runas only for package managers such as Homebrew)' },
   lock: 'dpkg',
   gather: (host, args) => (args.sources ? gatherSources(host, args.sources) : gatherInstall(host, args, false)),
   gatherMany: installedGatherMany,

@@ -119,6 +119,7 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
     },
     additionalProperties: false,
   },
+  inert: { clean_file: 'brine writes the source file whole anyway (what clean_file: True asks)' },
   lock: 'dpkg',
   gather: gatherManaged,
   plan: planManaged,

@@ -4,7 +4,13 @@ import type { JSONSchema } from '../../engine/contract.js';
 import { fnmatch } from '../../engine/fnmatch.js';
 import type { PkgState } from './facts.js';
 
+/** A Debian package name, optionally with :arch. */
 export const PKG_NAME = '^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$';
+/**
+ * What a state may name: Salt takes any string and fails when the package manager does not know
+ * it, so brine only refuses what apt would read as an option (a leading '-') or an empty name.
+ */
+const STATE_PKG_NAME = '^[^-\\s]';
 
 export type PkgsArg = Array<string | Record<string, string | number | null>>;
 
@@ -19,12 +25,12 @@ export const pkgsSchema: JSONSchema = {
   type: 'array',
   items: {
     anyOf: [
-      { type: 'string', pattern: PKG_NAME },
+      { type: 'string', pattern: STATE_PKG_NAME },
       {
         type: 'object',
         minProperties: 1,
         maxProperties: 1,
-        propertyNames: { pattern: PKG_NAME },
+        propertyNames: { pattern: STATE_PKG_NAME },
         additionalProperties: { type: ['string', 'number', 'null'] },
       },
     ],
@@ -35,7 +41,7 @@ export const pkgsSchema: JSONSchema = {
 export const nameUnlessPkgs: JSONSchema = {
   if: { anyOf: [{ required: ['pkgs'] }, { required: ['sources'] }] },
   then: {},
-  else: { properties: { name: { type: 'string', pattern: PKG_NAME } } },
+  else: { properties: { name: { type: 'string', pattern: STATE_PKG_NAME } } },
 };
 
 export function wantedPackages(args: { name: string; pkgs?: PkgsArg; version?: string | number }): Wanted[] {

@@ -22,7 +22,7 @@ export interface CronJob {
 export interface Crontab {
   /** Lines above the header, verbatim. */
   pre: string[];
-  /** Managed lines that are not jobs (environment settings), verbatim. */
+  /** Managed lines that are not jobs (environment settings `NAME=value`), verbatim. */
   env: string[];
   jobs: CronJob[];
 }
@@ -66,6 +66,19 @@ export function renderCrontab(t: Crontab): string {
   const pre = t.pre.map((l) => `${l}\n`).join('');
   if (!t.env.length && !t.jobs.length) return pre;
   return `${pre}${HEADER}\n${t.env.map((l) => `${l}\n`).join('')}${t.jobs.map(renderJob).join('')}`;
+}
+
+const envName = (line: string): string => line.split('=', 1)[0]!;
+
+/**
+ * The crontab with the variable `name` set to `value` in the managed section (replacing its line),
+ * or without it (absent), as Salt's cron.set_env/rm_env: `NAME=value`, `NAME=""` for an empty value.
+ */
+export function withEnv(t: Crontab, name: string, value: string | null, absent = false): Crontab {
+  if (absent) return { ...t, env: t.env.filter((l) => envName(l) !== name) };
+  const line = `${name}=${value === null || value === '' ? '""' : value}`;
+  const i = t.env.findIndex((l) => envName(l) === name);
+  return { ...t, env: i >= 0 ? t.env.map((l, n) => (n === i ? line : l)) : [...t.env, line] };
 }
 
 /** Salt's match: by identifier when the job has one, else by command. */

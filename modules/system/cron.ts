@@ -6,7 +6,7 @@ import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../../engine/contract.js';
-import { type CronJob, parseCrontab, renderCrontab, withJob } from './cron-tab.js';
+import { type CronJob, parseCrontab, renderCrontab, withEnv, withJob } from './cron-tab.js';
 
 export interface CronArgs {
   name: string;
@@ -84,19 +84,67 @@ async function gather(host: Host, a: CronArgs): Promise<CronFacts> {
   throw new StateError(a.name, `crontab -l -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 
+async function writeCrontab(host: Host, user: string, text: string, state: string): Promise<void> {
+  const r = await host.exec(['crontab', '-u', user, '-'], { stdin: text });
+  if (r.exitCode !== 0) throw new StateError(state, `crontab -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+}
+
 function fn(absent: boolean): StateFunction<CronArgs, CronFacts> {
   return {
     schema,
     gather,
     plan: (a, f) => planCron(a, f, absent).changes,
     async apply(host, _changes, ctx) {
-      const user = ctx.args.user ?? 'root';
-      const { text } = planCron(ctx.args, ctx.facts, absent);
-      const r = await host.exec(['crontab', '-u', user, '-'], { stdin: text });
-      if (r.exitCode !== 0) throw new StateError(ctx.args.name, `crontab -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      await writeCrontab(host, ctx.args.user ?? 'root', planCron(ctx.args, ctx.facts, absent).text, ctx.args.name);
     },
   };
 }
 
 export const present = fn(false);
 export const absent = fn(true);
+
+export interface CronEnvArgs {
+  name: string;
+  value?: string | number | boolean;
+  user?: string;
+}
+
+/** cron.env_present / cron.env_absent: a `NAME=value` line in the managed section of a crontab. */
+export function planCronEnv(a: CronEnvArgs, f: CronFacts, absent: boolean): { changes: Change[]; text: string } {
+  const user = a.user ?? 'root';
+  const before = parseCrontab(f.text);
+  const value = a.value === undefined ? null : typeof a.value === 'boolean' ? (a.value ? 'True' : 'False') : String(a.value);
+  const text = renderCrontab(withEnv(before, a.name, value, absent));
+  if (text === f.text || text === renderCrontab(before)) return { changes: [], text };
+  const label = `crontab of ${user}`;
+  const had = before.env.some((l) => l.split('=', 1)[0] === a.name);
+  return {
+    changes: [{ op: absent ? 'delete' : had ? 'update' : 'create', target: `${label}: ${a.name}`, diff: createTwoFilesPatch(label, label, f.text, text, undefined, undefined, { context: 3 }) }],
+    text,
+  };
+}
+
+const envSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', pattern: '^[^=\\s#]+$' },
+    value: { type: ['string', 'number', 'boolean'] },
+    user: { type: 'string', minLength: 1 },
+  },
+  required: ['name'],
+  additionalProperties: false,
+};
+
+function envFn(absent: boolean): StateFunction<CronEnvArgs, CronFacts> {
+  return {
+    schema: envSchema,
+    gather: (host, a) => gather(host, a as CronArgs),
+    plan: (a, f) => planCronEnv(a, f, absent).changes,
+    async apply(host, _changes, ctx) {
+      await writeCrontab(host, ctx.args.user ?? 'root', planCronEnv(ctx.args, ctx.facts, absent).text, ctx.args.name);
+    },
+  };
+}
+
+export const envPresent = envFn(false);
+export const envAbsent = envFn(true);

@@ -26,9 +26,12 @@ export interface LocaleFacts {
   defaultLocale: string | null;
 }
 
-/** glibc's normalisation: en_US.UTF-8 -> en_US.utf8 (codeset lowercased, only letters and digits). */
+/**
+ * glibc's normalisation: en_US.UTF-8 -> en_US.utf8 (codeset lowercased, only letters and digits);
+ * a charmap after a space (`en_US.UTF-8 UTF-8`, SUPPORTED's form) is not part of the name.
+ */
 export function normalizeLocale(name: string): string {
-  const m = /^([^.@]+)(?:\.([^@]+))?(@.+)?$/.exec(name);
+  const m = /^([^.@]+)(?:\.([^@]+))?(@.+)?$/.exec(name.trim().split(/\s+/)[0]!);
   if (!m) return name;
   const codeset = m[2] ? `.${m[2].toLowerCase().replace(/[^a-z0-9]/g, '')}` : '';
   return `${m[1]}${codeset}${m[3] ?? ''}`;
@@ -126,10 +129,13 @@ export function planLocaleSystem(args: LocaleArgs, f: LocaleFacts): Change[] {
   ];
 }
 
-const nameSchema = { type: 'string', pattern: '^[A-Za-z]+(_[A-Za-z0-9]+)?(\\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?$' };
+const LOCALE = '[A-Za-z]+(_[A-Za-z0-9]+)?(\\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?';
+const nameSchema = { type: 'string', pattern: `^${LOCALE}$` };
+/** locale.present also takes SUPPORTED's line, `en_US.UTF-8 UTF-8` (locale and charmap), as Salt does on Debian. */
+const presentNameSchema = { type: 'string', pattern: `^${LOCALE}( [A-Za-z0-9_-]+)?$` };
 
 export const present: StateFunction<LocaleArgs, LocaleFacts> = {
-  schema: { type: 'object', required: ['name'], properties: { name: nameSchema }, additionalProperties: false },
+  schema: { type: 'object', required: ['name'], properties: { name: presentNameSchema }, additionalProperties: false },
   lock: 'locale',
   gather,
   plan: planLocalePresent,

@@ -29,7 +29,6 @@ export interface UserArgs {
   hash_password?: boolean;
   /** false: the uid may be shared (useradd/usermod -o). */
   unique?: boolean;
-  expire?: number | string;
   allow_uid_change?: boolean;
   allow_gid_change?: boolean;
   [k: string]: unknown;
@@ -110,12 +109,7 @@ async function needGroups(host: Host, args: UserArgs): Promise<void> {
   if (missing.length) throw new StateError(args.name, `group ${missing.map((g) => `'${g}'`).join(', ')} does not exist (declare it with group.present and require it)`);
 }
 
-const NO_EFFECT: Record<string, string> = {
-  expire: 'brine does not manage account expiry (set it with chage in a cmd.run if needed)',
-};
-
 export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { warn(m: string): void } }): Change[] {
-  for (const [k, why] of Object.entries(NO_EFFECT)) if (args[k] !== undefined) ctx?.log.warn(`${k} has no effect: ${why}`);
   const groups = wantedGroups(args, f);
   const gid = primaryGid(args, f);
   const u = f.user;
@@ -189,12 +183,12 @@ export const present: StateFunction<UserArgs, UserFacts> = {
       enforce_password: { type: 'boolean' },
       hash_password: { type: 'boolean' },
       unique: { type: 'boolean' },
-      expire: { type: ['integer', 'string'] },
       allow_uid_change: { type: 'boolean' },
       allow_gid_change: { type: 'boolean' },
     },
     additionalProperties: false,
   },
+  inert: { expire: 'brine does not manage account expiry (set it with chage in a cmd.run if needed)' },
   lock: 'passwd',
   secretArgs: ['password'],
   gather: gatherOne,

@@ -1,10 +1,10 @@
 // Execution functions that need no target: path arithmetic (file.dirname...), log.* (to the
-// debug log) and the state tree listings of cp.* (Salt asks the master's fileserver; brine's
+// debug log), mine.get (no mine: {}) and the state tree listings of cp.* (Salt asks the master's fileserver; brine's
 // state tree is on the controller). None of them runs a command.
 import { posix, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { bindArgs } from '../kwargs.js';
-import { pyStr, TemplateFault } from '../pyvalue.js';
+import { pyRepr, pyStr, TemplateFault } from '../pyvalue.js';
 
 type Fn = (...a: unknown[]) => unknown;
 
@@ -53,6 +53,12 @@ export function localFunctions(ctx: LocalContext): Record<string, Fn> {
     'log.error': log('error'),
     'log.critical': log('critical'),
     'log.exception': log('error'),
+    // brine has no mine: a masterless minion without mine data gets {} too (Salt's file_client: local)
+    'mine.get': (...a) => {
+      const [tgt, fun] = bindArgs('mine.get', ['tgt', 'fun', 'tgt_type', 'exclude_minion'], a);
+      ctx.log('warning', `mine.get(${pyRepr(tgt)}, ${pyRepr(fun)}): brine has no mine; {} as on a masterless minion without mine data`);
+      return {};
+    },
     'cp.list_master': (...a) => listing(ctx, 'cp.list_master', a, false),
     'cp.list_master_dirs': (...a) => listing(ctx, 'cp.list_master_dirs', a, true),
   };

@@ -137,7 +137,7 @@ describe('file.serialize', () => {
     expect(treeHash(s.root)).toBe(before);
     const jt = byId(t.results, '/etc/app/conf.json');
     expect(jt.changes[0]!.diff).toContain('+  "port": 8080');
-    expect(jt.warnings).toEqual(['serializer_opts/deserializer_opts have no effect: brine writes YAML and JSON as Salt does by default']);
+    expect(jt.warnings).toEqual(['serializer_opts has no effect: brine writes YAML and JSON as Salt does by default']);
 
     const r = await highstate(s);
     expect(r.code).toBe(0);
@@ -167,7 +167,7 @@ describe('archive.extracted', () => {
     - source: salt://app.tar.gz
     - source_hash: sha256=${sha}
     - user: nobody
-    - keep_source: False
+    - keep_source: True
 
 /opt/flat:
   archive.extracted:

@@ -114,6 +114,15 @@ nothing:
   pkg.installed:
     - pkgs: []
 `,
+  'cron-env.sls': `mailto:
+  cron.env_present:
+    - name: MAILTO
+    - value: ops@example.org
+`,
+  'cron-env-absent.sls': `no-mailto:
+  cron.env_absent:
+    - name: MAILTO
+`,
   'cron-absent.sls': `gone:
   cron.absent:
     - name: /usr/bin/true
@@ -255,6 +264,19 @@ describe('cron.present / cron.absent with the real crontab; module.run service.r
     // module.run runs every time: cron was restarted again
     expect(await sh('systemctl is-active cron')).toBe('active');
     expect(await sh('systemctl show -p MainPID --value cron')).not.toBe(pid);
+
+    // cron.env_present / env_absent: a NAME=value line in the managed section, before the jobs
+    const tab = '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * * * /usr/local/bin/nightly --all';
+    const et = await runSls(b.host, tree.dir, ['cron-env'], true);
+    expect(summary(et)).toEqual([['cron.env_present MAILTO', null, ['create crontab of root: MAILTO']]]);
+    expect(await sh('crontab -l -u root')).toBe(tab);
+    const er = await runSls(b.host, tree.dir, ['cron-env'], false);
+    expect(summary(er)).toEqual([['cron.env_present MAILTO', true, ['create crontab of root: MAILTO']]]);
+    expect(await sh('crontab -l -u root')).toBe(tab.replace('edit\n', 'edit\nMAILTO=ops@example.org\n'));
+    expect(summary(await runSls(b.host, tree.dir, ['cron-env'], false))).toEqual([['cron.env_present MAILTO', true, []]]);
+    const ea = await runSls(b.host, tree.dir, ['cron-env-absent'], false);
+    expect(summary(ea)).toEqual([['cron.env_absent MAILTO', true, ['delete crontab of root: MAILTO']]]);
+    expect(await sh('crontab -l -u root')).toBe(tab);
 
     const gone = await runSls(b.host, tree.dir, ['cron-absent'], false);
     expect(summary(gone)).toEqual([['cron.absent /usr/bin/true', true, ['delete crontab of nobody: /usr/bin/true']]]);

@@ -102,6 +102,12 @@ describe('YAML attacks and mistakes: one line with file (and line)', () => {
     expect(e).toBeInstanceOf(RenderError);
     expect((e as RenderError).line).toBeGreaterThan(1);
   });
+  it("a key twice in one pillar mapping is refused with its name and line, as Salt's YAML loader refuses it", () => {
+    const dup = tree({ 'top.sls': "base:\n  '*':\n    - p\n", 'p.sls': 'ntp:\n  a: 1\n\n# example\nntp:\n  b: 2\n' });
+    expect(thrown(() => loadPillarTree({ pillarDir: dup, grains: {}, minionId: 'm' })).message).toBe(
+      "pillar file p.sls:5: found conflicting ID 'ntp': a key given twice in one mapping (Salt's YAML loader refuses it too)",
+    );
+  });
   it('an alias bomb in env.yml is an EnvError, not an internal error', () => {
     const e = thrown(() => parseEnv(aliasBomb(11), '/x/env.yml'));
     expect(e).toBeInstanceOf(EnvError);

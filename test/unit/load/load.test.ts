@@ -207,15 +207,27 @@ describe('loadSls: extend and exclude', () => {
   });
 });
 
+describe('loadSls: an argument item with several keys', () => {
+  it('gives each key as an argument, as Salt does (`- context:` with a sibling key below it)', () => {
+    const h = load({ 'a.sls': 'x:\n  file.managed:\n    - context:\n      app: {a: 1}\n    - mode: 644\n' }, ['a']);
+    expect(h.states[0]!.args).toEqual([
+      { key: 'context', value: null, loc: { file: 'a.sls', line: 3 } },
+      { key: 'app', value: { a: 1 }, loc: { file: 'a.sls', line: 4 } },
+      { key: 'mode', value: 644, loc: { file: 'a.sls', line: 5 } },
+    ]);
+  });
+});
+
 describe('loadSls: validation errors name file:line', () => {
   const cases: Array<[string, Record<string, string>, string[], unknown, RegExp]> = [
     ['duplicate ID across files', { 'a.sls': 'include: [b]\nsame:\n  test.nop: []\n', 'b.sls': 'same:\n  test.nop: []\n' }, ['a'], CompileError, /^a.sls:3: ID 'same' is already declared at b.sls:2/],
-    ['duplicate ID in one file', { 'a.sls': 'x:\n  test.nop: []\nx:\n  test.nop: []\n' }, ['a'], RenderError, /^a.sls:3: duplicate key/],
+    ['duplicate ID in one file', { 'a.sls': 'x:\n  test.nop: []\nx:\n  test.nop: []\n' }, ['a'], RenderError, /^a.sls:3: found conflicting ID 'x': a key given twice in one mapping \(Salt's YAML loader refuses it too\)$/],
     ['ID whose value is not a map', { 'a.sls': 'ok:\n  test.nop: []\nbad: 5\n' }, ['a'], CompileError, /^a.sls:3: ID 'bad' must map to state declarations/],
     ['two functions of one module', { 'a.sls': 'x:\n  pkg.installed: []\n  pkg.removed: []\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': two functions of module 'pkg'/],
     ['two function names in the list form', { 'a.sls': 'x:\n  pkg:\n    - installed\n    - removed\n' }, ['a'], CompileError, /^a.sls:4: ID 'x': 'pkg' names a second function 'removed'/],
     ['argument list that is a map', { 'a.sls': 'x:\n  file.managed:\n    name: /tmp/x\n' }, ['a'], CompileError, /^a.sls:2: ID 'x': 'file.managed' must be followed by a list of arguments/],
-    ['argument with two keys', { 'a.sls': 'x:\n  file.managed:\n    - name: /tmp/x\n      mode: 644\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': 'file.managed' arguments must be single-key mappings/],
+    ['requisite item with another key', { 'a.sls': 'x:\n  file.managed:\n    - require:\n      - y\n      mode: 644\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': a requisite item 'require' holds other keys too \(mode\)/],
+    ['empty argument item', { 'a.sls': 'x:\n  file.managed:\n    - {}\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': 'file.managed' arguments must be single-key mappings/],
     ['module without function', { 'a.sls': 'x:\n  pkg:\n    - name: vim\n' }, ['a'], CompileError, /^a.sls:2: ID 'x': no function given for module 'pkg'/],
     ['bad declaration key', { 'a.sls': 'x:\n  "not a module": []\n' }, ['a'], CompileError, /^a.sls:2: ID 'x': 'not a module' is not a state declaration/],
     ['top level not a map', { 'a.sls': '- a\n- b\n' }, ['a'], RenderError, /^a.sls:1: an SLS file must be a mapping/],

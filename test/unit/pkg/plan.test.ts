@@ -28,6 +28,13 @@ describe('pkg.installed / pkg.latest plan', () => {
     expect(planInstall({ name: 'bash' }, f, false)).toEqual([]);
   });
 
+  it('a name that is no Debian package name is not found, even before an index refresh (apt must not read it as a pattern)', () => {
+    const fresh = facts({}, false);
+    expect(() => planInstall({ name: 'nginx-custom (can be a list)' }, fresh, false)).toThrow(/package 'nginx-custom \(can be a list\)' not found/);
+    expect(() => planInstall({ name: 'x', pkgs: ['ngin.*'] }, fresh, false)).toThrow(/package 'ngin.\*' not found/);
+    expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([{ op: 'run', target: 'apt-get update' }, { op: 'create', target: 'hello', after: AFTER_UPDATE }]);
+  });
+
   it('latest upgrades to the candidate', () => {
     expect(planInstall({ name: 'bash' }, f, true)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
     expect(planInstall({ name: 'held' }, f, true)).toEqual([]);
@@ -170,7 +177,7 @@ describe('pkg schemas reject wrong arguments at compile time with file:line', ()
   const compileOne = (d: StateDecl) => compile({ states: [d], sls: ['top'], extend: [], exclude: [] });
 
   it.each([
-    ['pkg', 'installed', { name: 'Bad Name' }, /top.sls:4: .*argument 'name'/],
+    ['pkg', 'installed', { name: '-o Dpkg::x' }, /top.sls:4: .*argument 'name'/],
     ['pkg', 'installed', { name: 'x', pkgs: 'hello' }, /top.sls:5: .*argument 'pkgs'/],
     ['pkg', 'installed', { name: 'hello', hold: 'yes' }, /top.sls:5: .*argument 'hold'/],
     ['pkg', 'installed', { name: 'hello', frobnicate: 1 }, /top.sls:5: .*unknown argument 'frobnicate'/],

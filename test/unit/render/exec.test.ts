@@ -98,6 +98,12 @@ describe('execution functions run on the target', () => {
     ]);
   });
 
+  it('mine.get is {} with a warning in the debug log, as on a masterless minion without mine data', async () => {
+    const { render, logs } = setup();
+    expect(await render("{% for id, addrs in salt['mine.get']('*', 'network.ip_addrs', tgt_type='glob').items() %}{{ id }}{% endfor %}|{{ salt['mine.get']('*', 'x') | length }}")).toBe('|0');
+    expect(logs[0]).toEqual(['warning', "mine.get('*', 'network.ip_addrs'): brine has no mine; {} as on a masterless minion without mine data"]);
+  });
+
   it('cp.list_master_dirs lists the state tree', async () => {
     const { render } = setup({ 'a/b/init.sls': '', 'c/x.sls': '' });
     expect(await render("{{ salt['cp.list_master_dirs']() }}|{{ salt['cp.list_master'](prefix='a/') }}")).toBe("['a', 'a/b', 'c']|['a/b/init.sls']");
@@ -105,8 +111,8 @@ describe('execution functions run on the target', () => {
 
   it('a function brine lacks is not callable and fails naming it; `in salt` knows what exists', async () => {
     const { render } = setup();
-    expect(await render("{{ salt['mine.get'] is callable }}{{ salt['cmd.run'] is callable }}{{ 'cmd.run' in salt }}{{ 'mine.get' in salt }}{{ 'pillar.get' in salt }}")).toBe('FalseTrueTrueFalseTrue');
-    await expect(render("\n{{ salt['mine.get']('*', 'x') }}")).rejects.toThrow(/^x\.sls:2: salt\['mine\.get'\] is not an execution function brine has \(brine follows Salt 3006/);
+    expect(await render("{{ salt['publish.publish'] is callable }}{{ salt['cmd.run'] is callable }}{{ 'cmd.run' in salt }}{{ 'publish.publish' in salt }}{{ 'pillar.get' in salt }}")).toBe('FalseTrueTrueFalseTrue');
+    await expect(render("\n{{ salt['publish.publish']('*', 'x') }}")).rejects.toThrow(/^x\.sls:2: salt\['publish\.publish'\] is not an execution function brine has \(brine follows Salt 3006/);
     await expect(render("{{ salt['cmd.run']() }}")).rejects.toThrow(/cmd.run\(\) missing required argument 'cmd'/);
     await expect(render("{{ salt['cmd.run']('true', bogus=1) }}")).rejects.toThrow(/cmd.run\(\) got an unexpected keyword argument 'bogus'/);
   });

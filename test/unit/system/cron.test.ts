@@ -1,6 +1,6 @@
 // cron.present / cron.absent as data: Salt's crontab format read and written.
 import { describe, expect, it } from 'vitest';
-import { planCron } from '../../../modules/system/cron.js';
+import { planCron, planCronEnv } from '../../../modules/system/cron.js';
 import { HEADER, parseCrontab, renderCrontab } from '../../../modules/system/cron-tab.js';
 
 const SALT_TAB = `MAILTO=""
@@ -45,5 +45,28 @@ describe('cron.present / cron.absent', () => {
     expect(p.changes.map((c) => c.op)).toEqual(['delete']);
     expect(p.text).not.toContain('at-boot');
     expect(planCron({ name: '/usr/bin/none' }, { text: SALT_TAB }, true).changes).toEqual([]);
+  });
+});
+
+describe('cron.env_present / cron.env_absent', () => {
+  it('no change when the variable has the value; a new one goes after the others, before the jobs', () => {
+    expect(planCronEnv({ name: 'PATH', value: '/usr/bin:/bin' }, { text: SALT_TAB }, false).changes).toEqual([]);
+    const p = planCronEnv({ name: 'MAILTO', value: 'ops@example.org' }, { text: SALT_TAB }, false);
+    expect(p.changes.map((c) => [c.op, c.target])).toEqual([['create', 'crontab of root: MAILTO']]);
+    // the MAILTO above Salt's header is the user's own line, kept as it is (Salt does the same)
+    expect(p.text).toBe(SALT_TAB.replace('PATH=/usr/bin:/bin\n', 'PATH=/usr/bin:/bin\nMAILTO=ops@example.org\n'));
+  });
+  it('updates a value in place; an empty or missing value is NAME=""; a fresh crontab gets the header', () => {
+    const p = planCronEnv({ name: 'PATH', value: '/opt/bin:/usr/bin' }, { text: SALT_TAB }, false);
+    expect(p.changes[0]!.op).toBe('update');
+    expect(p.changes[0]!.diff).toContain('-PATH=/usr/bin:/bin\n+PATH=/opt/bin:/usr/bin');
+    expect(planCronEnv({ name: 'MAILTO', value: '' }, { text: '' }, false).text).toBe(`${HEADER}\nMAILTO=""\n`);
+    expect(planCronEnv({ name: 'MAILTO' }, { text: '' }, false).text).toBe(`${HEADER}\nMAILTO=""\n`);
+  });
+  it('env_absent removes the managed line only; nothing when it is not there', () => {
+    const p = planCronEnv({ name: 'PATH' }, { text: SALT_TAB }, true);
+    expect(p.changes.map((c) => c.op)).toEqual(['delete']);
+    expect(p.text).toBe(SALT_TAB.replace('PATH=/usr/bin:/bin\n', ''));
+    expect(planCronEnv({ name: 'MAILTO' }, { text: SALT_TAB }, true).changes).toEqual([]);
   });
 });

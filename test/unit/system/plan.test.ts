@@ -1,5 +1,7 @@
 // timezone / locale plan as data.
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../../engine/compile/index.js';
+import { registry } from '../../../modules/index.js';
 import { currentLang, enableInLocaleGen, type LocaleFacts, normalizeLocale, parseLocaleFacts, planLocalePresent, planLocaleSystem, withLang } from '../../../modules/system/locale.js';
 import { planTimezone, type TimezoneFacts, zoneOfLink } from '../../../modules/system/timezone.js';
 
@@ -54,6 +56,15 @@ describe('locale', () => {
     expect(planLocalePresent({ name: 'C.UTF-8' }, lf({ tools: false }))).toEqual([]);
     expect(() => planLocalePresent({ name: 'de_DE.UTF-8' }, lf({ tools: false }))).toThrow(/locales package is not installed/);
     expect(() => planLocalePresent({ name: 'xx_YY.UTF-8' }, lf({ supported: null }))).toThrow(/unknown locale/);
+  });
+  it("takes SUPPORTED's line (locale and charmap) as the name, as Salt does on Debian", () => {
+    expect(normalizeLocale('en_US.UTF-8 UTF-8')).toBe('en_US.utf8');
+    expect(planLocalePresent({ name: 'de_DE.UTF-8 UTF-8' }, lf({ localeGen: 'de_DE.UTF-8 UTF-8\n', available: ['de_DE.utf8'] }))).toEqual([]);
+    expect(planLocalePresent({ name: 'de_DE.UTF-8 UTF-8' }, lf({})).map((x) => x.op)).toEqual(['update', 'create']);
+    const fn = registry.locale!.present!;
+    const one = (name: string) => compile({ states: [{ id: 'l', sls: 'a', module: 'locale', fun: 'present', loc: { file: 'a.sls', line: 1 }, args: [{ key: 'name', value: name, loc: { file: 'a.sls', line: 2 } }] }], sls: ['a'], extend: [], exclude: [] }, registry);
+    expect(one('en_US.UTF-8 UTF-8').chunks[0]!.fn).toBe(fn);
+    expect(() => one('en_US.UTF-8; rm -rf /')).toThrow(/argument 'name' must match/);
   });
   it('plans the default', () => {
     expect(currentLang('LANG="en_US.UTF-8"\n')).toBe('en_US.UTF-8');

@@ -68,10 +68,8 @@ describe('user.present', () => {
     expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, '$6$salt$other'))).toEqual([{ op: 'update', target: 'password', before: '(hidden)', after: '(hidden)' }]);
   });
 
-  it('expire is accepted with a warning that it has no effect', () => {
-    const warned: string[] = [];
-    expect(planUserPresent({ name: 'alice', expire: 20000, unique: false }, f(alice), { log: { warn: (m) => warned.push(m) } })).toEqual([]);
-    expect(warned).toEqual(['expire has no effect: brine does not manage account expiry (set it with chage in a cmd.run if needed)']);
+  it('unique: False changes nothing for an existing user (expire: see test/unit/compile/inert.test.ts)', () => {
+    expect(planUserPresent({ name: 'alice', unique: false }, f(alice))).toEqual([]);
   });
 
   it('refuses uid/gid changes unless allowed', () => {
