@@ -32,7 +32,7 @@ describe('pkg.installed / pkg.latest plan', () => {
     const fresh = facts({}, false);
     expect(() => planInstall({ name: 'nginx-custom (can be a list)' }, fresh, false)).toThrow(/package 'nginx-custom \(can be a list\)' not found/);
     expect(() => planInstall({ name: 'x', pkgs: ['ngin.*'] }, fresh, false)).toThrow(/package 'ngin.\*' not found/);
-    expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([{ op: 'run', target: 'apt-get update' }, { op: 'create', target: 'hello', after: AFTER_UPDATE }]);
+    expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([{ op: 'run', kind: 'refresh', target: 'apt-get update' }, { op: 'create', kind: 'package', target: 'hello', after: AFTER_UPDATE }]);
   });
 
   it('latest upgrades to the candidate', () => {
