@@ -24,6 +24,7 @@ export interface RunFlags {
   full?: boolean;
   /** Seconds to wait for another run's lock (0: refuse at once). */
   lockTimeout: number;
+  quiet?: boolean;
 }
 
 function seconds(v: string): number {
@@ -72,6 +73,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--failhard', 'stop after the first failed state')
     .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--full', 'highstate output: show unchanged states in full too')
+    .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
 }
 

@@ -16,6 +16,7 @@ import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
+import { emit, type RunProgress } from './progress.js';
 
 export interface RunOptions {
   host: Host;
@@ -37,6 +38,8 @@ export interface RunOptions {
   control?: RunControl;
   /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
   content?: ContentView;
+  /** Told the number of states, and each state's start and result (live views, log lines). */
+  progress?: RunProgress;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -49,7 +52,9 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let aborted: string | undefined;
 
   // compile phase, part two: sources read and templates rendered before anything changes
+  emit(o.progress, 'planned', compiled.chunks.length);
   const prepared = await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey });
+  emit(o.progress, 'phase', 'reading facts');
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
     prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
@@ -97,11 +102,13 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
       if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
+      emit(o.progress, 'started', { key: c.key, id: c.id, name: c.name, module: c.module, fun: c.fun });
       return executeChunk(c, env);
     };
     const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();
     if (!r) return;
     results.set(c.key, r);
+    emit(o.progress, 'finished', r);
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
 
