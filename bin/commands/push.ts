@@ -26,6 +26,9 @@ interface PushFlags {
   pillar?: string;
   sls?: string[];
   lockTimeout: number;
+  batch?: string;
+  maxFail?: string;
+  quiet?: boolean;
 }
 
 function positiveInt(flag: string) {
@@ -64,6 +67,9 @@ export function register(program: Command): void {
     .option('--connect-timeout <s>', 'seconds to connect and log in', positiveInt('--connect-timeout'), 15)
     .option('--command-timeout <s>', 'seconds any one command may run (default 1800)', positiveInt('--command-timeout'))
     .option('--sls <name...>', 'apply these SLS instead of the top file')
+    .option('--batch <n>', 'rolling: hosts per batch (N or N% of the targets), batches one after another')
+    .option('--max-fail <n>', 'rolling: failed hosts tolerated (N or N% of the targets) before no further batch starts')
+    .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds a host (0: refuse at once)', seconds, 300)
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
@@ -72,9 +78,19 @@ export function register(program: Command): void {
       if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
       for (const k of flags.identity ?? []) if (!existsSync(k)) throw new UsageError(`-i: '${k}' not found`);
       const { statesDir, pillarDir } = resolveDirs(flags);
-      const { loadInventory, push, resolveTargets } = await import('../../engine/push/index.js');
+      const { loadInventory, parseAmount, push, resolveTargets } = await import('../../engine/push/index.js');
+      const batch = flags.batch !== undefined ? parseAmount('--batch', flags.batch) : undefined;
+      const maxFail = flags.maxFail !== undefined ? parseAmount('--max-fail', flags.maxFail, { zero: true }) : undefined;
+      if (maxFail && !batch) throw new UsageError('--max-fail needs --batch (the budget stops further batches)');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
       const targets = resolveTargets(specs, inventory);
+      const { openProgress } = await import('../../engine/progress/index.js');
+      const progress = await openProgress({ labels: targets.map((t) => t.label), redact: (s) => errorRedactor.redact(s), quiet: !!flags.quiet });
+      // a live view draws on the terminal: the reports wait until it ends
+      const held: [NodeJS.WriteStream, string][] = [];
+      const out = (stream: NodeJS.WriteStream) => (s: string) => (progress.live ? held.push([stream, s]) : stream.write(s));
+      const write = out(process.stdout);
+      const stderr = out(process.stderr);
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
@@ -84,9 +100,12 @@ export function register(program: Command): void {
       });
       const r = await push({
         control,
-        lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
-        notice: (m) => process.stderr.write(`brine: ${m}\n`),
+        lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => stderr(`brine: ${m}\n`) },
+        notice: (m) => stderr(`brine: ${m}\n`),
         targets,
+        ...(batch ? { batch } : {}),
+        ...(maxFail ? { maxFail } : {}),
+        progress,
         statesDir,
         pillarDir,
         ...(flags.env ? { envFile: flags.env } : {}),
@@ -106,8 +125,10 @@ export function register(program: Command): void {
         out: flags.out,
         color: wantColor(process.stdout),
         redactor: errorRedactor,
-        write: (s) => process.stdout.write(s),
+        write,
       });
+      await progress.end();
+      for (const [stream, s] of held) stream.write(s);
       unhandle();
       process.exitCode = control.stopped ? exitCodeForStop(control.stopped) : r.exitCode;
     });

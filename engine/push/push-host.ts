@@ -14,8 +14,10 @@ import type { RunReport } from '../run/types.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
+import type { HostProgress } from '../progress/types.js';
 
-export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error';
+/** skipped: a rollout stopped before the host's batch; nothing was done on it. */
+export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error' | 'skipped';
 
 export interface HostOutcome {
   label: string;
@@ -51,13 +53,28 @@ export interface PushHostOptions {
   notice?: (msg: string) => void;
 }
 
+/** What a progress view is told when the host ends. */
+function endOf(h: HostOutcome): Parameters<HostProgress['done']>[0] {
+  if (h.summary && (h.status === 'ok' || h.status === 'pending' || h.status === 'failed')) {
+    return { status: h.status, changed: h.summary.changed, failed: h.summary.failed, durationMs: h.durationMs };
+  }
+  return { status: h.status === 'unreachable' ? 'unreachable' : 'error', error: h.error ?? h.status, durationMs: h.durationMs };
+}
+
+/** pushHost, telling `progress` its phases, states and end. */
+export async function pushHostWithProgress(t: PushTarget, o: PushHostOptions, progress?: HostProgress): Promise<HostOutcome> {
+  const h = await pushHost(t, progress ? { ...o, progress } : o);
+  progress?.done(endOf(h));
+  return h;
+}
+
 /** The host's pillar with its inventory vars merged in; their secrets are registered like the pillar's. */
 export function withInventoryVars(pillar: Record<string, unknown>, vars: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
   for (const s of collectSecrets(vars)) redactor.add(s);
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
 
-export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
+export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: HostProgress }): Promise<HostOutcome> {
   const start = Date.now();
   let host: SshHost | undefined;
   const done = (x: Omit<HostOutcome, 'label' | 'durationMs'>): HostOutcome => ({
@@ -68,7 +85,9 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
   });
   try {
     const ssh = { ...o.ssh, identityFiles: [...(o.ssh.identityFiles ?? []), ...(t.identity ? [t.identity] : [])] };
+    o.progress?.phase?.('connecting');
     host = await connectSsh(t.target, ssh);
+    o.progress?.phase?.('reading grains and env');
     // the env's reads (activated env, env sources) go out alongside the grains' command
     const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
     const grains = await readGrains(host);
@@ -92,6 +111,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       ...(o.lock ? { lock: o.lock } : {}),
       ...(o.control ? { control: o.control } : {}),
       ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
+      ...(o.progress ? { progress: o.progress } : {}),
     });
     const code = exitCodeFor(report, o.test);
     const warning = loaded.defaultEnvWarning ? { warning: loaded.defaultEnvWarning } : {};
