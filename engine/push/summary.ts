@@ -24,7 +24,10 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
       .join('  ')
       .trimEnd();
   const counts = new Map<string, number>();
-  for (const h of outcomes) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
+  for (const h of outcomes) {
+    const k = h.status === 'skipped' ? 'not started' : h.status;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
   return `\n${[line(head), ...rows.map(line)].join('\n')}\n${outcomes.length} host(s): ${tally}\n`;
 }
