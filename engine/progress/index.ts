@@ -30,7 +30,7 @@ export async function openProgress(o: OpenOptions): Promise<ProgressView> {
   const stdout = o.stdout ?? process.stdout;
   const stderr = o.stderr ?? process.stderr;
   const base: ViewOptions = { labels: o.labels, redact: o.redact, color: wantColor(stderr, env) };
-  const terminal = !!stdout.isTTY && !!stderr.isTTY && env.TERM !== 'dumb' && !env.CI;
+  const terminal = !!stdout.isTTY && !!stderr.isTTY && env.TERM !== 'dumb';
   if (want === 'live' || (want !== 'lines' && terminal)) {
     const { liveView } = await import('./live.js');
     return liveView({ ...base, stream: stderr });
