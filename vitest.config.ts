@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 20_000,
+          // the CLI's progress lines (stderr) are off unless a test asks for them
+          env: { BRINE_PROGRESS: 'off' },
         },
       },
       {
@@ -17,6 +19,7 @@ export default defineConfig({
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,
+          env: { BRINE_PROGRESS: 'off' },
         },
       },
     ],

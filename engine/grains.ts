@@ -35,36 +35,38 @@ export interface Grains {
   [key: string]: unknown;
 }
 
-// Each fact on its own line as key=value; addresses and routes in tagged lines.
+// Each fact on its own line as key=value; addresses and routes in tagged lines. Shell builtins
+// read what /proc and /etc hold: this runs on every host of a push, and on a fleet the targets'
+// process starts are the cost (9 programs run here, 25 before).
 export const GRAINS_SCRIPT = `
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-echo "nodename=$(uname -n)"
-echo "kernel=$(uname -s)"
-echo "kernelrelease=$(uname -r)"
-echo "cpuarch=$(uname -m)"
-h=$(hostname 2>/dev/null || cat /proc/sys/kernel/hostname)
-echo "hostname=$h"
+set -- $(uname -snrm)
+echo "nodename=$2"
+echo "kernel=$1"
+echo "kernelrelease=$3"
+echo "cpuarch=$4"
+echo "hostname=$2"
 echo "fqdn=$(timeout 2 hostname -f 2>/dev/null)"
 echo "ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)"
-echo "memkb=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null)"
+while read -r k v _; do [ "$k" = MemTotal: ] && { echo "memkb=$v"; break; }; done </proc/meminfo 2>/dev/null
 if [ -r /etc/os-release ]; then
   (. /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_name=$NAME"; echo "os_version_id=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME")
 fi
-[ -r /etc/debian_version ] && echo "debian_version=$(cat /etc/debian_version)"
+[ -r /etc/debian_version ] && { read -r dv </etc/debian_version || [ -n "$dv" ]; } && echo "debian_version=$dv"
 v=$(systemd-detect-virt 2>/dev/null)
 if [ -z "$v" ]; then
   if [ -f /.dockerenv ]; then v=docker
-  elif [ -r /run/systemd/container ]; then v=$(cat /run/systemd/container)
+  elif [ -r /run/systemd/container ]; then read -r v </run/systemd/container
   else v=$(tr '\\0' '\\n' </proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n1)
   fi
 fi
 echo "virt=$v"
-echo "init=$(cat /proc/1/comm 2>/dev/null)"
+i=; read -r i </proc/1/comm 2>/dev/null; echo "init=$i"
 echo "osarch=$(dpkg --print-architecture 2>/dev/null || rpm --eval '%{_arch}' 2>/dev/null)"
 echo "initexe=$(readlink /proc/1/exe 2>/dev/null)"
 if command -v ip >/dev/null 2>&1; then
-  ip -o addr show 2>/dev/null | awk '{print "addr=" $2 " " $3 " " $4}'
-  ip route show default 2>/dev/null | head -n1 | sed 's/^/route=/'
+  ip -o addr show 2>/dev/null | while read -r _ dev fam addr _; do echo "addr=$dev $fam $addr"; done
+  ip route show default 2>/dev/null | { read -r l && echo "route=$l"; }
 else
   echo "noip=1"
 fi

@@ -18,6 +18,7 @@ import { dirname, isAbsolute } from 'node:path';
 import { envModeWarning } from './env/file-mode.js';
 import type { RunReport } from './run/types.js';
 import { contentView } from './report/content-view.js';
+import { emit, type RunProgress } from './run/progress.js';
 
 export { defaultDirs } from './dirs.js';
 
@@ -59,6 +60,8 @@ export interface RunStatesOptions extends StatesInput {
   control?: RunControl;
   /** One-line notices for the operator (temp files removed...). */
   notice?: (msg: string) => void;
+  /** The run's progress events (engine/run/progress.ts). */
+  progress?: RunProgress;
 }
 
 export interface CompiledStates {
@@ -169,6 +172,7 @@ export function writeDirs(compiled: CompiledRun): string[] {
 
 export async function runStates(o: RunStatesOptions): Promise<RunReport> {
   const exec = o.exec ?? execSession(o.host);
+  emit(o.progress, 'phase', 'compiling');
   const { renderer, compiled } = await compileStatesOnTarget({ ...o, exec });
   registerSecretArgs(compiled, o.redactor);
   // one run at a time per host (dry runs too: their facts would be half-applied otherwise)
@@ -188,6 +192,7 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
       debug: o.debug,
       control: o.control,
       content: contentView(o.redactor),
+      progress: o.progress,
       render: (text, file, context) => renderOnTarget(exec, () => renderer.renderString(text, file, context)),
     });
   } finally {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../../engine/errors.js';
 import { LocalHost } from '../../engine/host/local.js';
 import { prepareHost, runStates } from '../../engine/pipeline.js';
-import { exitCodeFor, formatReport, wantColor } from '../../engine/report/index.js';
+import { exitCodeFor, formatReport, summarize, wantColor } from '../../engine/report/index.js';
 import { errorRedactor } from '../main.js';
 import { registry } from '../../modules/index.js';
 import { dirOption, resolveDirs, type RunFlags } from './highstate.js';
@@ -25,6 +25,9 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
   try {
     const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: !!flags.test });
     for (const w of prepared.warnings) process.stderr.write(`brine: warning: ${w}\n`);
+    const { openProgress } = await import('../../engine/progress/index.js');
+    const view = await openProgress({ labels: [prepared.minionId], redact: (s) => errorRedactor.redact(s), quiet: !!flags.quiet });
+    const progress = view.host(prepared.minionId);
     const report = await runStates({
       host,
       statesDir,
@@ -42,7 +45,16 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
       lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
       control,
       notice: (m) => process.stderr.write(`brine: ${m}\n`),
+      progress,
+    }).catch(async (e: unknown) => {
+      progress.done({ status: 'error', error: e instanceof Error ? e.message : String(e), durationMs: 0 });
+      await view.end();
+      throw e;
     });
+    const sum = summarize(report);
+    const code = exitCodeFor(report, !!flags.test);
+    progress.done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', changed: sum.changed, failed: sum.failed, durationMs: report.durationMs });
+    await view.end();
     if (!report.results.length) {
       process.stderr.write(`brine: warning: no states selected${sls ? '' : ` for minion '${prepared.minionId}' by top.sls`}\n`);
     }

@@ -26,6 +26,7 @@ export interface RunFlags {
   lockTimeout: number;
   /** --test --plan-out FILE: save the dry run as a plan (bin/commands/plan-run.ts). */
   planOut?: string;
+  quiet?: boolean;
 }
 
 function seconds(v: string): number {
@@ -74,6 +75,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--failhard', 'stop after the first failed state')
     .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
     .option('--full', 'highstate output: show unchanged states in full too')
+    .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300)
     .option('--plan-out <file>', 'with --test: save the dry run as a plan for `brine apply FILE`');
 }
@@ -83,6 +85,7 @@ function addApplyOptions(cmd: Command): Command {
   return addTreeOptions(cmd)
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--full', 'highstate output: show unchanged states in full too')
+    .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
 }
 

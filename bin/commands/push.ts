@@ -31,6 +31,9 @@ interface PushFlags {
   planOut?: string;
   plan?: string;
   partial?: boolean;
+  batch?: string;
+  maxFail?: string;
+  quiet?: boolean;
 }
 
 function positiveInt(flag: string) {
@@ -69,6 +72,9 @@ export function register(program: Command): void {
     .option('--connect-timeout <s>', 'seconds to connect and log in', positiveInt('--connect-timeout'), 15)
     .option('--command-timeout <s>', 'seconds any one command may run (default 1800)', positiveInt('--command-timeout'))
     .option('--sls <name...>', 'apply these SLS instead of the top file')
+    .option('--batch <n>', 'rolling: hosts per batch (N or N% of the targets), batches one after another')
+    .option('--max-fail <n>', 'rolling: failed hosts tolerated (N or N% of the targets) before no further batch starts')
+    .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds a host (0: refuse at once)', seconds, 300)
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
@@ -88,8 +94,12 @@ export function register(program: Command): void {
       if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
       for (const k of flags.identity ?? []) if (!existsSync(k)) throw new UsageError(`-i: '${k}' not found`);
       const { statesDir, pillarDir } = resolveDirs(flags);
-      const { loadInventory, push, resolveTargets } = await import('../../engine/push/index.js');
+      const { loadInventory, parseAmount, push, resolveTargets } = await import('../../engine/push/index.js');
+      const batch = flags.batch !== undefined ? parseAmount('--batch', flags.batch) : undefined;
+      const maxFail = flags.maxFail !== undefined ? parseAmount('--max-fail', flags.maxFail, { zero: true }) : undefined;
+      if (maxFail && !batch) throw new UsageError('--max-fail needs --batch (the budget stops further batches)');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
+      if (batch && (flags.plan || flags.planOut)) throw new UsageError('--batch is not for saved plans (--plan, --plan-out)');
       const saved = flags.plan ? (await import('../../engine/plan/file.js')).readPlan(flags.plan) : undefined;
       if (saved && saved.command !== 'push') {
         const how = `apply it with \`brine apply ${flags.plan}\``;
@@ -100,6 +110,13 @@ export function register(program: Command): void {
         if (!labels.includes(sp)) throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
       }
       const targets = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
+      const { openProgress } = await import('../../engine/progress/index.js');
+      const progress = await openProgress({ labels: targets.map((t) => t.label), redact: (s) => errorRedactor.redact(s), quiet: !!flags.quiet || !!saved || !!flags.planOut });
+      // a live view draws on the terminal: the reports wait until it ends
+      const held: [NodeJS.WriteStream, string][] = [];
+      const out = (stream: NodeJS.WriteStream) => (s: string) => (progress.live ? held.push([stream, s]) : stream.write(s));
+      const write = out(process.stdout);
+      const stderr = out(process.stderr);
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
@@ -110,9 +127,12 @@ export function register(program: Command): void {
       });
       const opts: PushOptions = {
         control,
-        lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
-        notice: (m) => process.stderr.write(`brine: ${m}\n`),
+        lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => stderr(`brine: ${m}\n`) },
+        notice: (m) => stderr(`brine: ${m}\n`),
         targets,
+        ...(batch ? { batch } : {}),
+        ...(maxFail ? { maxFail } : {}),
+        progress,
         statesDir,
         registry,
         pillarDir,
@@ -133,7 +153,7 @@ export function register(program: Command): void {
         out: flags.out,
         color: wantColor(process.stdout),
         redactor: errorRedactor,
-        write: (s: string) => process.stdout.write(s),
+        write,
       };
       const planned = saved || flags.planOut ? await import('../../engine/plan/push.js') : undefined;
       const r = saved
@@ -148,6 +168,8 @@ export function register(program: Command): void {
         : flags.planOut
           ? await planned!.pushPlanOut({ ...opts, planOut: flags.planOut, command: 'push' })
           : await push(opts);
+      await progress.end();
+      for (const [stream, s] of held) stream.write(s);
       unhandle();
       process.exitCode = control.stopped ? exitCodeForStop(control.stopped) : r.exitCode;
     });

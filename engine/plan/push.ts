@@ -67,7 +67,8 @@ const outcome = (x: Opened, status: HostOutcome['status'], extra: Partial<HostOu
 async function openHost(t: PushTarget, o: PushOptions, planId: string, entry?: PlanHost): Promise<Opened> {
   const x: Opened = { t, start: Date.now() };
   try {
-    const c = await connectAndLoad(t, o, (h) => (x.host = h));
+    const { progress: _view, ...hostOptions } = o; // a saved plan's push shows no per-host progress
+    const c = await connectAndLoad(t, hostOptions, (h) => (x.host = h));
     if (c.loaded.defaultEnvWarning) x.warning = c.loaded.defaultEnvWarning;
     if (entry) {
       const other = wrongHost(entry, c.minionId);

@@ -1,6 +1,6 @@
 // `brine push`: the same states applied to many hosts over SSH, in parallel (p-queue), each host's
-// report printed whole as it finishes, then a summary table. One host never stops the others.
-import PQueue from 'p-queue';
+// report printed whole as it finishes, then a summary table. One host never stops the others;
+// with --batch the hosts go batch after batch and too many failures stop the rollout.
 import type { StateRegistry } from '../contract.js';
 import type { SshOptions } from '../host/ssh.js';
 import type { Redactor } from '../redact.js';
@@ -9,12 +9,17 @@ import { formatMarkdownHosts } from '../report/markdown.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
-import { pushHost, type HostOutcome } from './push-host.js';
-import { formatSummaryTable, pushExitCode } from './summary.js';
+import { pushHostWithProgress, type HostOutcome } from './push-host.js';
+import { formatRolloutStop, formatSummaryTable, pushExitCode } from './summary.js';
+import type { ProgressView } from '../progress/types.js';
+import { batchSize, failBudget, type Amount } from './batches.js';
+import { rollout, type RolloutStop } from './rollout.js';
 
 export { loadInventory, parseInventory, resolveTargets, type Inventory, type PushTarget } from './inventory.js';
 export type { HostOutcome } from './push-host.js';
-export { formatSummaryTable, pushExitCode } from './summary.js';
+export { formatSummaryTable, pushExitCode, ROLLOUT_STOPPED } from './summary.js';
+export { parseAmount, type Amount } from './batches.js';
+export type { RolloutStop } from './rollout.js';
 
 export interface PushOptions {
   targets: PushTarget[];
@@ -40,11 +45,19 @@ export interface PushOptions {
   control?: RunControl;
   /** One-line notices for the operator, prefixed with the host's label (temp files removed...). */
   notice?: (msg: string) => void;
+  /** --batch: hosts per batch (default: all in one). */
+  batch?: Amount;
+  /** --max-fail: failed hosts tolerated before no further batch starts (default: no limit). */
+  maxFail?: Amount;
+  /** Told each host's phases, states and end (engine/progress). */
+  progress?: ProgressView;
 }
 
 export interface PushResult {
   outcomes: HostOutcome[];
-  exitCode: 0 | 1 | 2 | 3;
+  exitCode: 0 | 1 | 2 | 3 | 5;
+  /** Set when the rollout stopped before its last batch. */
+  stop?: RolloutStop;
 }
 
 export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' | 'redactor'>): string {
@@ -68,22 +81,54 @@ export function markdownHosts(outcomes: HostOutcome[], o: Pick<PushOptions, 'red
   return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test }));
 }
 
+const failedHost = (h: HostOutcome) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error';
+
 export async function push(o: PushOptions): Promise<PushResult> {
-  const queue = new PQueue({ concurrency: o.parallel });
-  const outcomes = await Promise.all(
-    o.targets.map((t) =>
-      queue.add(async () => {
-        const h = await pushHost(t, o);
-        if (o.out === 'highstate') o.write(hostBlock(h, o));
-        return h;
-      }),
-    ),
-  );
-  const exitCode = pushExitCode(outcomes as HostOutcome[]);
+  const total = o.targets.length;
+  const size = o.batch ? batchSize(o.batch, total) : total;
+  const budget = o.maxFail ? failBudget(o.maxFail, total) : Infinity;
+  const batches = Math.ceil(total / Math.max(1, size));
+  const { results, stop } = await rollout({
+    items: o.targets,
+    batchSize: size,
+    parallel: o.parallel,
+    budget,
+    label: (t) => t.label,
+    failed: failedHost,
+    stopped: () => !!o.control?.stopped,
+    onBatch: (i, n, items) => {
+      if (n > 1) o.notice?.(`batch ${i + 1} of ${n}: ${items.map((t) => t.label).join(', ')}`);
+    },
+    run: async (t) => {
+      const h = await pushHostWithProgress(t, o, o.progress?.host(t.label));
+      if (o.out === 'highstate') o.write(hostBlock(h, o));
+      return h;
+    },
+  });
+  const skipped: HostOutcome[] = (stop?.notStarted ?? []).map((label) => {
+    const why = stop!.reason === 'budget' ? 'the rollout stopped' : `stopped by ${o.control?.stopped ?? 'a signal'}`;
+    o.progress?.skipped(label, why);
+    return { label, status: 'skipped', error: `not started: ${why}`, durationMs: 0 };
+  });
+  const outcomes = [...results, ...skipped];
+  const exitCode = pushExitCode(outcomes, stop);
   if (o.out === 'json') {
     const doc = {
       exitCode,
-      hosts: (outcomes as HostOutcome[]).map((h) => ({
+      ...(o.batch || o.maxFail
+        ? {
+            rollout: {
+              batchSize: size,
+              batches,
+              batchesRun: stop?.batchesRun ?? batches,
+              maxFail: Number.isFinite(budget) ? budget : null,
+              failures: results.filter(failedHost).length,
+              stopped: stop ? stop.reason : null,
+              notStarted: stop?.notStarted ?? [],
+            },
+          }
+        : {}),
+      hosts: outcomes.map((h) => ({
         host: h.label,
         address: h.host ?? null,
         status: h.status,
@@ -98,7 +143,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
   } else if (o.out === 'markdown') {
     o.write(markdownHosts(outcomes as HostOutcome[], o));
   } else {
-    o.write(o.redactor.redact(formatSummaryTable(outcomes as HostOutcome[])));
+    o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop) : '')));
   }
-  return { outcomes: outcomes as HostOutcome[], exitCode };
+  return { outcomes, exitCode, ...(stop ? { stop } : {}) };
 }

@@ -15,8 +15,12 @@ import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
 import type { RunControl } from '../run/control.js';
 import type { StateRegistry } from '../contract.js';
+import type { HostProgress } from '../progress/types.js';
 
-/** refused/skipped: `push --plan` (engine/plan/push.ts): the plan no longer matches / another host's did not. */
+/**
+ * refused: `push --plan` (engine/plan/push.ts): the plan no longer matches; skipped: another host's plan
+ * did not match, or a rollout stopped before the host's batch; nothing was done on it.
+ */
 export type HostStatus = 'ok' | 'pending' | 'failed' | 'unreachable' | 'error' | 'refused' | 'skipped';
 
 export interface HostOutcome {
@@ -55,6 +59,21 @@ export interface PushHostOptions {
   notice?: (msg: string) => void;
 }
 
+/** What a progress view is told when the host ends. */
+function endOf(h: HostOutcome): Parameters<HostProgress['done']>[0] {
+  if (h.summary && (h.status === 'ok' || h.status === 'pending' || h.status === 'failed')) {
+    return { status: h.status, changed: h.summary.changed, failed: h.summary.failed, durationMs: h.durationMs };
+  }
+  return { status: h.status === 'unreachable' ? 'unreachable' : 'error', error: h.error ?? h.status, durationMs: h.durationMs };
+}
+
+/** pushHost, telling `progress` its phases, states and end. */
+export async function pushHostWithProgress(t: PushTarget, o: PushHostOptions, progress?: HostProgress): Promise<HostOutcome> {
+  const h = await pushHost(t, progress ? { ...o, progress } : o);
+  progress?.done(endOf(h));
+  return h;
+}
+
 /** The host's pillar with its inventory vars merged in; their secrets are registered like the pillar's. */
 export function withInventoryVars(pillar: Record<string, unknown>, vars: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
   for (const s of collectSecrets(vars)) redactor.add(s);
@@ -73,10 +92,16 @@ export interface LoadedHost {
 }
 
 /** Connects (`connected` gets the host at once, to close it on any error), reads grains and the pillar. */
-export async function connectAndLoad(t: PushTarget, o: PushHostOptions, connected: (h: SshHost) => void): Promise<LoadedHost> {
+export async function connectAndLoad(
+  t: PushTarget,
+  o: PushHostOptions & { progress?: HostProgress },
+  connected: (h: SshHost) => void,
+): Promise<LoadedHost> {
   const ssh = { ...o.ssh, identityFiles: [...(o.ssh.identityFiles ?? []), ...(t.identity ? [t.identity] : [])] };
+  o.progress?.phase?.('connecting');
   const host = await connectSsh(t.target, ssh);
   connected(host);
+  o.progress?.phase?.('reading grains and env');
   // the env's reads (activated env, env sources) go out alongside the grains' command
   const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
   const grains = await readGrains(host);
@@ -89,7 +114,7 @@ export async function connectAndLoad(t: PushTarget, o: PushHostOptions, connecte
   return { host, grains, minionId, exec, pillar, loaded, secrets };
 }
 
-export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostOutcome> {
+export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: HostProgress }): Promise<HostOutcome> {
   const start = Date.now();
   let host: SshHost | undefined;
   const done = (x: Omit<HostOutcome, 'label' | 'durationMs'>): HostOutcome => ({
@@ -117,6 +142,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions): Promise<HostO
       ...(o.lock ? { lock: o.lock } : {}),
       ...(o.control ? { control: o.control } : {}),
       ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
+      ...(o.progress ? { progress: o.progress } : {}),
     });
     const code = exitCodeFor(report, o.test);
     const warning = loaded.defaultEnvWarning ? { warning: loaded.defaultEnvWarning } : {};

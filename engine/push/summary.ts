@@ -1,12 +1,17 @@
 // The table printed after a push: one line per host with its counts and duration, or why it
 // could not be reached; then the exit code the push ends with.
 import type { HostOutcome } from './push-host.js';
+import type { RolloutStop } from './rollout.js';
+
+/** The exit code of a rollout that stopped because failures passed --max-fail. */
+export const ROLLOUT_STOPPED = 5;
 
 export function formatSummaryTable(outcomes: HostOutcome[]): string {
   const rows = outcomes.map((h) => {
     const s = h.summary;
     const secs = `${(h.durationMs / 1000).toFixed(1)}s`;
     if (h.status === 'unreachable') return [h.label, 'unreachable', '', '', '', secs, h.error ?? ''];
+    if (h.status === 'skipped') return [h.label, 'not started', '', '', '', '', h.error ?? ''];
     if (!s) return [h.label, 'error', '', '', '', secs, h.error ?? ''];
     const status = h.status === 'pending' ? 'would change' : h.status;
     return [h.label, status, String(s.succeeded - s.changed), String(s.changed), String(s.failed), secs, `${h.roundTrips ?? '-'} round trips`];
@@ -19,13 +24,29 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
       .join('  ')
       .trimEnd();
   const counts = new Map<string, number>();
-  for (const h of outcomes) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
+  for (const h of outcomes) {
+    const k = h.status === 'skipped' ? 'not started' : h.status;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
   return `\n${[line(head), ...rows.map(line)].join('\n')}\n${outcomes.length} host(s): ${tally}\n`;
 }
 
-/** 1 if any host failed or was unreachable (3 if every failure was bad input), 2 --test with changes, else 0. */
-export function pushExitCode(outcomes: HostOutcome[]): 0 | 1 | 2 | 3 {
+/** The lines after the table when a rollout stopped early. */
+export function formatRolloutStop(s: RolloutStop): string {
+  const why =
+    s.reason === 'budget'
+      ? `${s.failures} host(s) failed, more than --max-fail allows (${s.budget})`
+      : 'stopped by a signal';
+  return `rollout stopped after batch ${s.batchesRun} of ${s.batches}: ${why}\nnot started: ${s.notStarted.join(', ')}\n`;
+}
+
+/**
+ * 5 if a rollout stopped because failures passed --max-fail; else 1 if any host failed or was
+ * unreachable (3 if every failure was bad input), 2 --test with changes, else 0.
+ */
+export function pushExitCode(outcomes: HostOutcome[], stop?: RolloutStop): 0 | 1 | 2 | 3 | 5 {
+  if (stop?.reason === 'budget') return ROLLOUT_STOPPED;
   const bad = outcomes.filter((h) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error');
   if (bad.length) return bad.every((h) => h.status === 'error' && h.errorExitCode === 3) ? 3 : 1;
   if (outcomes.some((h) => h.status === 'pending')) return 2;

@@ -18,6 +18,7 @@ import { type Outcome, stateResult } from './result.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 import type { PlanHooks } from './plan-hooks.js';
+import { emit, type RunProgress } from './progress.js';
 
 export interface RunOptions {
   host: Host;
@@ -41,6 +42,8 @@ export interface RunOptions {
   content?: ContentView;
   /** Saved plans: prepared values in and out, facts out, the apply guard (plan-hooks.ts). */
   planHooks?: PlanHooks;
+  /** Told the number of states, and each state's start and result (live views, log lines). */
+  progress?: RunProgress;
 }
 
 export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise<RunReport> {
@@ -53,8 +56,10 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   let aborted: string | undefined;
 
   // compile phase, part two: sources read and templates rendered before anything changes
+  emit(o.progress, 'planned', compiled.chunks.length);
   const prepared = o.planHooks?.prepared ?? (await prepareChunks(compiled.chunks, { ...o, byKey: compiled.byKey }));
   o.planHooks?.onPrepared?.(prepared);
+  emit(o.progress, 'phase', 'reading facts');
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
   const [facts, creates] = await Promise.all([
     prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
@@ -103,11 +108,13 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
       if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
+      emit(o.progress, 'started', { key: c.key, id: c.id, name: c.name, module: c.module, fun: c.fun });
       return executeChunk(c, env);
     };
     const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();
     if (!r) return;
     results.set(c.key, r);
+    emit(o.progress, 'finished', r);
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
 

@@ -39,10 +39,13 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 r="\${BRINE_ROOT-}"
 d="$r/sys/class/dmi/id"
 for f in ${DMI_FIELDS.join(' ')}; do
-  [ -r "$d/$f" ] && v=$(cat "$d/$f" 2>/dev/null) && printf 'dmi.%s=%s\\n' "$f" "$v"
+  v=; [ -r "$d/$f" ] && { read -r v <"$d/$f" || [ -n "$v" ]; } 2>/dev/null && printf 'dmi.%s=%s\\n' "$f" "$v"
 done
-[ -r "$r/sys/hypervisor/uuid" ] && v=$(cat "$r/sys/hypervisor/uuid" 2>/dev/null) && printf 'dmi.hypervisor_uuid=%s\\n' "$v"
+v=; [ -r "$r/sys/hypervisor/uuid" ] && { read -r v <"$r/sys/hypervisor/uuid" || [ -n "$v" ]; } 2>/dev/null && printf 'dmi.hypervisor_uuid=%s\\n' "$v"
+# one scan of the labels for every label asked (the probe runs on every host of a push)
+labels=$(blkid -c /dev/null -s LABEL 2>/dev/null)
 for l; do
+  case "$labels" in *"LABEL=\\"$l\\""*) ;; *) continue ;; esac
   dev=$(blkid -c /dev/null -L "$l" 2>/dev/null | head -n1)
   [ -n "$dev" ] || continue
   [ "$(blkid -p -s LABEL -o value "$dev" 2>/dev/null)" = "$l" ] || continue
