@@ -98,7 +98,7 @@ mark:
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('beta: the plan no longer matches: 1 state(s) differ');
     expect(r.stdout).toContain('--- file.managed: /etc/brine-plan.motd');
-    expect(r.stdout).toMatch(/alpha\s+skipped/);
+    expect(r.stdout).toMatch(/alpha\s+not started/);
     expect(r.stdout).toMatch(/beta\s+refused/);
     expect(r.stderr).toContain('nothing was changed on any host (--partial applies the hosts that match)');
     expect(await cat(a, '/etc/brine-plan.motd')).toBe('motd 1');
