@@ -147,14 +147,18 @@ disable_{{ part }}_mount:
       - cmd: prepare_storage
 {%- endfor %}
 
+/etc/appliance/storage.conf:
+  file.managed:
+    - makedirs: true
+    - contents: |
+        # managed by brine (states/storage): the filesystems prepare-storage.sh mounts (ecs-PART on /PART)
+        MOUNT_PARTS="{{ mount_parts | join(' ') }}"
+
 /usr/local/share/appliance/prepare-storage.sh:
   file.managed:
     - source: salt://storage/files/prepare-storage.sh
-    - template: jinja
     - makedirs: true
     - mode: "0755"
-    - context:
-        mount_parts: "{{ mount_parts | join(' ') }}"
 
 prepare_storage:
   cmd.run:
@@ -162,3 +166,4 @@ prepare_storage:
     - unless: /usr/local/share/appliance/prepare-storage.sh --check
     - require:
       - file: /usr/local/share/appliance/prepare-storage.sh
+      - file: /etc/appliance/storage.conf

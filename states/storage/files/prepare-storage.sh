@@ -9,9 +9,11 @@
 #    that use it are stopped, it is copied next to its new place, renamed into place, and only then
 #    is the old directory replaced by the link; a second run changes nothing. A path that is a mount
 #    point of its own is left where it is; when both sides hold data nothing is moved (exit 1).
-# --check: exit 0 when there is nothing to do.
+# --check: exit 0 when there is nothing to do. /etc/appliance/storage.conf says which filesystems
+# to mount (MOUNT_PARTS="data volatile"; states/storage writes it from the env).
 set -euo pipefail
-MOUNT_PARTS="{{ mount_parts }}"
+MOUNT_PARTS=""
+. /etc/appliance/storage.conf
 # source target services-to-stop (comma separated)
 RELOCATE="
 /var/lib/postgresql /data/postgresql postgresql.service
