@@ -21,7 +21,7 @@ RELOCATE="
 /app/ecs-ca /data/ecs-ca appliance.service
 /app/ecs-gpg /data/ecs-gpg appliance.service
 /app/ecs-storage-vault /data/ecs-storage-vault appliance.service
-/var/lib/docker /volatile/docker appliance.service,docker.socket,docker.service
+/var/lib/docker /volatile/docker appliance.service,docker.service,docker.socket
 /app/ecs-cache /volatile/ecs-cache appliance.service
 "
 check=false
@@ -30,7 +30,8 @@ stopped=()
 
 log() { echo "prepare-storage: $*"; }
 die() { echo "prepare-storage: $*" >&2; restart_stopped; exit 1; }
-is_empty() { test -z "$(find "$1" -mindepth 1 -maxdepth 1 -print -quit 2>/dev/null)"; }
+# empty: nothing in it but a new filesystem's lost+found
+is_empty() { test -z "$(find "$1" -mindepth 1 -maxdepth 1 ! -name lost+found -print -quit 2>/dev/null)"; }
 
 stop_services() {
     local u
@@ -47,7 +48,6 @@ restart_stopped() {
     local i
     # in reverse: what was stopped last (docker) starts first
     for ((i = ${#stopped[@]} - 1; i >= 0; i--)); do
-        case "${stopped[$i]}" in docker.socket) continue ;; esac
         log "starting ${stopped[$i]}"
         systemctl start --no-block "${stopped[$i]}" || true
     done
@@ -71,7 +71,7 @@ mount_part() {
     if ! is_empty "/$part"; then
         # the data that is on the root filesystem at /PART goes onto the new filesystem, once
         log "/$part holds data on the root filesystem: copying it onto $label"
-        stop_services appliance.service,postgresql.service,docker.socket,docker.service
+        stop_services appliance.service,postgresql.service,docker.service,docker.socket
         tmp=/run/prepare-storage/$part
         mkdir -p "$tmp"
         mount "/dev/disk/by-label/$label" "$tmp"

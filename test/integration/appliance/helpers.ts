@@ -20,6 +20,7 @@ export interface JsonResult {
   result: boolean | null;
   comment: string;
   changes: Array<{ op: string; target: string; diff?: string }>;
+  output?: { stdout?: string; stderr?: string };
 }
 
 export interface Status {
@@ -59,7 +60,10 @@ export function hostReport(run: Run): { status: string; results: JsonResult[] } 
 }
 
 export const failures = (rs: JsonResult[]) =>
-  rs.filter((r) => r.result === false).map((r) => `${r.id} (${r.module}.${r.function}): ${r.comment}`);
+  rs.filter((r) => r.result === false).map((r) => {
+    const err = r.output?.stderr ? ` | stderr: ${r.output.stderr.slice(-600)}` : '';
+    return `${r.id} (${r.module}.${r.function}): ${r.comment}${err}`;
+  });
 export const changed = (rs: JsonResult[]) =>
   rs.filter((r) => r.changes.length > 0 || r.result === null).map((r) => `${r.module}.${r.function} ${r.id}`);
 
