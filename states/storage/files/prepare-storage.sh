@@ -66,7 +66,8 @@ mount_part() {
     local part=$1 label=ecs-$1 tmp
     mountpoint -q "/$part" && return 0
     $check && return 1
-    wait_for_label "$label" || die "no filesystem labelled $label (create it: appliance:storage:setup, or mkfs.ext4 -L $label DEVICE; or set appliance:storage:ignore:$part: true)"
+    wait_for_label "$label" || die "no filesystem labelled $label (create it: appliance:storage:setup," \
+        "or mkfs.ext4 -L $label DEVICE; or set appliance:storage:ignore:$part: true)"
     mkdir -p "/$part"
     if ! is_empty "/$part"; then
         # the data that is on the root filesystem at /PART goes onto the new filesystem, once
@@ -117,7 +118,10 @@ relocate() {
         stop_services "$services"
         rm -rf "$dst.relocating"
         mkdir -p "$(dirname "$dst")"
-        cp -a "$src" "$dst.relocating" || { rm -rf "$dst.relocating"; die "copying $src to $dst failed; $src is unchanged"; }
+        if ! cp -a "$src" "$dst.relocating"; then
+            rm -rf "$dst.relocating"
+            die "copying $src to $dst failed; $src is unchanged"
+        fi
         sync
         if test -d "$dst"; then rmdir "$dst"; fi
         mv "$dst.relocating" "$dst"

@@ -15,7 +15,11 @@ export DEBIAN_FRONTEND=noninteractive NO_COLOR=1
 env_export
 fail() {
     # a running appliance keeps serving; a stopped one shows why
-    if systemctl is-active --quiet appliance.service; then appliance_status --disable; else appliance_status "Appliance Update" "Update failed: $1"; fi
+    if systemctl is-active --quiet appliance.service; then
+        appliance_status --disable
+    else
+        appliance_status "Appliance Update" "Update failed: $1"
+    fi
     echo "appliance-update: $1" >&2; exit 1
 }
 ecs_state() { cat /app/etc/ecs/docker-compose.yml /app/etc/ecs/*.env 2>/dev/null | sha256sum; brine env export ecs --env "$ACTIVE_ENV" | sha256sum; }
