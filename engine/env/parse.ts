@@ -29,7 +29,21 @@ export function parseEnv(text: string, file: string): ParsedEnv {
   }
   if (tree === null || tree === undefined) return { tree: {}, doc, lines };
   if (!isPlainMap(tree)) throw new EnvError(file, 'the env must be a YAML mapping (appliance:, ecs:, ...)');
-  return { tree, doc, lines };
+  return { tree: dropUnset(tree), doc, lines };
+}
+
+/**
+ * A key written with no value (`standby:`) means unset, as the original appliance's
+ * `pillar.get('x', default)` reads it: such keys are dropped (in maps, at any depth; list items stay),
+ * so the pillar's default applies and the schema sees no null.
+ */
+export function dropUnset(tree: Tree): Tree {
+  const out: Tree = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (v === null || v === undefined) continue;
+    out[k] = isPlainMap(v) ? dropUnset(v) : v;
+  }
+  return out;
 }
 
 /** 1-based line of the key (or list item) at `path`, else of its nearest ancestor that exists. */

@@ -14,6 +14,29 @@ const obj = (properties: Record<string, unknown>, extra: Record<string, unknown>
   ...extra,
 });
 const git = obj({ branch: str, source: str });
+/** appliance:storage:setup: partition and format new disks (states/storage). */
+const STORAGE_SETUP = obj({
+  parted: {
+    type: 'object',
+    additionalProperties: obj({
+      type: { enum: ['gpt', 'mbr', 'msdos'], description: 'gpt or mbr' },
+      parts: {
+        type: 'array',
+        items: obj(
+          { name: str, start: { type: ['string', 'number'] }, end: { type: ['string', 'number'] }, flags: { type: 'array', items: str } },
+          { required: ['name', 'start', 'end'] },
+        ),
+      },
+    }),
+  },
+  format: {
+    type: 'object',
+    additionalProperties: obj(
+      { fstype: str, options: { type: ['string', 'array'], items: str }, opts: str },
+      { required: ['fstype'] },
+    ),
+  },
+});
 
 const DOMAIN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 
@@ -58,7 +81,10 @@ export const ENV_SCHEMA: JSONSchema = {
         }),
         update: obj({ automatic: bool, oncalendar: { type: 'string', description: 'a systemd OnCalendar expression' } }),
         storage: obj({
-          setup: { type: ['string', 'null'] },
+          setup: {
+            anyOf: [str, STORAGE_SETUP],
+            description: 'a mapping of parted: and format: (as the original appliance), or YAML text of one',
+          },
           proxy_cache: bool,
           grow_root: bool,
           ignore: { anyOf: [bool, obj({ volatile: bool, data: bool })], description: 'true/false or {volatile, data}' },

@@ -1,17 +1,21 @@
 # The runtime and data layout of the appliance (administration manual, "runtime layout" and
 # "data layout"): /app holds configuration, /data what must be backed up, /volatile what can be
-# rebuilt. /app/ecs-ca is the CA in /data.
+# rebuilt. storage (prepare-storage.sh) mounts /data and /volatile when the env has them and makes
+# the manual's links: /app/etc -> /data/etc, /app/ecs-{ca,gpg,storage-vault} -> /data/...,
+# /var/lib/postgresql -> /data/postgresql, /var/lib/docker -> /volatile/docker.
 include:
   - common
+  - storage
 
 /usr/local/share/appliance:
   file.directory:
     - makedirs: true
 
 /app/etc:
-  file.directory:
-    - makedirs: true
-    - mode: "0755"
+  file.symlink:
+    - target: /data/etc
+    - require:
+      - cmd: prepare_storage
 
 {%- for n in ['tags', 'flags', 'hooks'] %}
 /app/etc/{{ n }}:
@@ -20,11 +24,13 @@ include:
       - file: /app/etc
 {%- endfor %}
 
-{%- for d in ['/data/etc', '/data/ecs-pgdump', '/data/postgresql',
+{%- for d in ['/data/etc', '/data/ecs-pgdump',
               '/volatile/docker', '/volatile/ecs-backup-test', '/volatile/redis', '/volatile/duplicity'] %}
 {{ d }}:
   file.directory:
     - makedirs: true
+    - require:
+      - cmd: prepare_storage
 {%- endfor %}
 
 # owned by uid/gid 1000: the user the ECS containers run as (no host account is needed)
@@ -35,12 +41,13 @@ include:
     - user: 1000
     - group: 1000
     - mode: "{{ '0700' if d == '/data/ecs-gpg' else '0755' }}"
+    - require:
+      - cmd: prepare_storage
 {%- endfor %}
 
 /app/ecs-ca:
   file.symlink:
     - target: /data/ecs-ca
-    - force: true
     - require:
       - file: /data/ecs-ca
 

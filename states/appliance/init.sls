@@ -2,6 +2,7 @@
 # file when the pillar says appliance:enabled: true.
 include:
   - common
+  - storage
   - docker
   - brine
   - appliance.directories
@@ -12,7 +13,6 @@ include:
   - postfix
   - stunnel
   - postgresql
-  - storage
   - scripts
   - systemd
   - backup

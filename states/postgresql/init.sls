@@ -2,6 +2,7 @@
 # on localhost and the docker bridge, md5 logins for `app` from the docker net, pg_stat_statements.
 include:
   - common
+  - storage
 
 {%- set version = salt['pillar.get']('postgresql:version', 15) %}
 {%- set port = salt['pillar.get']('postgresql:port', 5432) %}
@@ -16,6 +17,15 @@ postgresql_packages:
       - postgresql-contrib
     - require:
       - locale: locale_de_DE.UTF-8
+
+# the clusters live on /data (/var/lib/postgresql is a link, states/storage), owned by postgres
+/data/postgresql:
+  file.directory:
+    - user: postgres
+    - group: postgres
+    - require:
+      - pkg: postgresql_packages
+      - cmd: prepare_storage
 
 {{ confdir }}/conf.d/ecs.conf:
   file.managed:

@@ -4,7 +4,7 @@
 # in the host's roots), boots the container with its own network namespace, gives the host end of
 # the veth its address on every boot, and boots it again when the guest reboots (nspawn exit 133).
 # After /work/shared/recipes/docker-in-nspawn.sh (_run).
-# Env: NAME ROOT STATE HOSTIP MEMCG
+# Env: NAME ROOT STATE HOSTIP MEMCG [DEVICES: block devices of the host bound into the guest, space-separated]
 set -u
 CG=brine-$NAME
 : > "$STATE/cgroups"
@@ -18,6 +18,9 @@ for h in /sys/fs/cgroup/*/; do
   fi
   echo $BASHPID > "$d/cgroup.procs"
 done
+devs=() DOCKER_BIND=()
+[ "${DOCKER_ON_HOST:-1}" = 1 ] && DOCKER_BIND=(--bind="$STATE/var-lib-docker:/var/lib/docker")
+for d in ${DEVICES:-}; do devs+=("--bind=$d"); done
 stop=0 NSPID=
 trap 'stop=1; [ -n "$NSPID" ] && kill -TERM "$NSPID" 2>/dev/null' TERM INT   # nspawn powers the guest off
 while :; do
@@ -25,7 +28,7 @@ while :; do
   systemd-nspawn -b -D "$ROOT" -M "$NAME" --register=no --keep-unit \
     --private-network --network-veth --capability=all --drop-capability=CAP_SYS_TIME \
     --system-call-filter='add_key keyctl bpf' --console=read-only \
-    --bind="$STATE/var-lib-docker:/var/lib/docker" --bind="$STATE/var-lib-containerd:/var/lib/containerd" &
+    --bind="$STATE/var-lib-containerd:/var/lib/containerd" "${devs[@]}" "${DOCKER_BIND[@]}" &
   NSPID=$!
   echo $NSPID > "$STATE/nspawn.pid"
   for _ in $(seq 100); do ip link show "ve-$NAME" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -40,7 +40,59 @@ export interface DockerTargetOptions {
   extraPackages?: string[];
   /** Boot (and reboot) timeout (default 180 s). */
   bootTimeoutMs?: number;
+  /**
+   * Blank disks (sizes in MiB): sparse files attached as loop devices of the host (partition
+   * scanning on) and bound into the guest, in this order (`DockerTarget.disks`). The guest has no
+   * udev, so a TEST ONLY unit stands in for it there (UDEV_SHIM).
+   */
+  loopDisksMiB?: number[];
+  /**
+   * /var/lib/docker on a directory of the host (default true: overlay2 needs a real filesystem under
+   * it). false: it stays in the guest's root (dockerd falls back to vfs there), as on a machine
+   * whose appliance is to move it (storage).
+   */
+  dockerOnHost?: boolean;
 }
+
+/**
+ * TEST ONLY stand-in for udev in the guest (nspawn guests have none): device nodes for the
+ * partitions of the bound loop disks and /dev/disk/by-label links to labelled filesystems on them,
+ * once before local-fs-pre.target and then every second (as udev would after parted and mkfs).
+ */
+const UDEV_SHIM = `#!/bin/sh
+sync_nodes() {
+  mkdir -p /dev/disk/by-label
+  for disk in $(cat /etc/brine-test-disks); do
+    for s in /sys/class/block/$disk /sys/class/block/$disk/\${disk}p*; do
+      [ -e "$s/dev" ] || continue
+      n=\${s##*/}
+      [ -b "/dev/$n" ] || mknod "/dev/$n" b $(tr ':' ' ' < "$s/dev")
+      label=$(blkid -p -s LABEL -o value "/dev/$n" 2>/dev/null)
+      [ -n "$label" ] && [ "$(readlink "/dev/disk/by-label/$label")" != "/dev/$n" ] && ln -sfn "/dev/$n" "/dev/disk/by-label/$label"
+    done
+  done
+  for l in /dev/disk/by-label/*; do
+    [ -L "$l" ] || continue
+    [ "$(blkid -p -s LABEL -o value "$(readlink "$l")" 2>/dev/null)" = "\${l##*/}" ] || rm -f "$l"
+  done
+}
+sync_nodes
+[ "\${1:-}" = --loop ] || exit 0
+while sleep 1; do sync_nodes; done
+`;
+
+const UDEV_SHIM_UNIT = `[Unit]
+Description=TEST ONLY: udev stand-in for the bound loop disks (brine test harness)
+DefaultDependencies=no
+Before=local-fs-pre.target
+Wants=local-fs-pre.target
+[Service]
+Type=simple
+ExecStartPre=/usr/local/sbin/brine-test-udev
+ExecStart=/usr/local/sbin/brine-test-udev --loop
+[Install]
+WantedBy=sysinit.target
+`;
 
 export interface DockerTarget extends Target {
   /** The guest's address (10.231.IDX.2); sshd listens there on port 22. */
@@ -52,6 +104,8 @@ export interface DockerTarget extends Target {
   reboot(): Promise<void>;
   /** How many times the guest has booted (1 after start). */
   boots(): number;
+  /** The loop devices of `loopDisksMiB`, as the guest sees them (/dev/loopN). */
+  disks: string[];
 }
 
 interface Meta {
@@ -60,6 +114,8 @@ interface Meta {
   name: string;
   uplink?: string;
   supervisor?: number;
+  /** Loop devices attached for this target (detached on teardown). */
+  loops?: string[];
 }
 
 function alive(pid: number | undefined): boolean {
@@ -191,6 +247,7 @@ async function teardown(meta: Meta): Promise<void> {
     const u = await execa('umount', [root], { reject: false });
     if (u.exitCode !== 0) await execa('umount', ['-l', root], { reject: false });
   }
+  for (const loop of meta.loops ?? []) await execa('losetup', ['-d', loop], { reject: false });
   rmSync(`/run/systemd/nspawn/propagate/${meta.name}`, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }
@@ -273,6 +330,7 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
   const hostIp = `10.231.${idx}.1`;
   const knownHostsPath = join(dir, 'known_hosts');
   const bootTimeout = o.bootTimeoutMs ?? 180_000;
+  let targetDisks: string[] = [];
 
   const ssh: Target['ssh'] = async (cmd, so) => {
     const r = await execa('ssh', [...sshArgs(ip, knownHostsPath), cmd], {
@@ -330,12 +388,35 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
     await addRules(name, idx, meta.uplink);
 
+    // blank disks: loop devices of the host, bound into the guest, with the udev stand-in
+    const disks: string[] = [];
+    for (const [i, mib] of (o.loopDisksMiB ?? []).entries()) {
+      const img = join(dir, `disk${i}.img`);
+      await execa('truncate', ['-s', `${mib}M`, img]);
+      const dev = (await execa('losetup', ['-f', '-P', '--show', img])).stdout.trim();
+      disks.push(dev);
+      meta.loops = [...(meta.loops ?? []), dev];
+      writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+    }
+    if (disks.length > 0) {
+      writeFileSync(join(root, 'etc/brine-test-disks'), `${disks.map((d) => d.replace('/dev/', '')).join('\n')}\n`);
+      mkdirSync(join(root, 'usr/local/sbin'), { recursive: true });
+      writeFileSync(join(root, 'usr/local/sbin/brine-test-udev'), UDEV_SHIM, { mode: 0o755 });
+      writeFileSync(join(root, 'etc/systemd/system/brine-test-udev.service'), UDEV_SHIM_UNIT);
+      mkdirSync(join(root, 'etc/systemd/system/sysinit.target.wants'), { recursive: true });
+      await execa('ln', ['-sf', '/etc/systemd/system/brine-test-udev.service', join(root, 'etc/systemd/system/sysinit.target.wants/')]);
+    }
+    targetDisks = disks;
+
     const memcg = /^\d+:memory:(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '';
     const logFd = openSync(join(dir, 'console.log'), 'a');
     const child = spawn('bash', [SUPERVISOR], {
       detached: true,
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, NAME: name, ROOT: root, STATE: dir, HOSTIP: hostIp, MEMCG: memcg === '/' ? '' : memcg },
+      env: {
+        ...process.env, NAME: name, ROOT: root, STATE: dir, HOSTIP: hostIp, MEMCG: memcg === '/' ? '' : memcg,
+        DEVICES: targetDisks.join(' '), DOCKER_ON_HOST: o.dockerOnHost === false ? '0' : '1',
+      },
     });
     closeSync(logFd);
     child.unref();
@@ -364,6 +445,7 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
     hostKey: readFileSync(knownHostsPath, 'utf8').trim().split(/\s+/).slice(1).join(' '),
     ssh,
     boots,
+    disks: targetDisks,
     async reboot() {
       const before = boots();
       await ssh('systemctl reboot', { timeoutMs: 15_000 });

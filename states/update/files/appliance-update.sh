@@ -13,7 +13,15 @@ set -uo pipefail
 export DEBIAN_FRONTEND=noninteractive NO_COLOR=1
 . /usr/local/share/appliance/appliance.include
 env_export
-fail() { appliance_status "Appliance Update" "Update failed: $1"; echo "appliance-update: $1" >&2; exit 1; }
+fail() {
+    # a running appliance keeps serving; a stopped one shows why
+    if systemctl is-active --quiet appliance.service; then
+        appliance_status --disable
+    else
+        appliance_status "Appliance Update" "Update failed: $1"
+    fi
+    echo "appliance-update: $1" >&2; exit 1
+}
 ecs_state() { cat /app/etc/ecs/docker-compose.yml /app/etc/ecs/*.env 2>/dev/null | sha256sum; brine env export ecs --env "$ACTIVE_ENV" | sha256sum; }
 before="$(ecs_state)"
 
@@ -66,4 +74,5 @@ elif $need_restart; then
     systemctl restart appliance.service || fail "restarting the appliance"
 else
     echo "appliance-update: nothing changed, the appliance keeps running"
+    if systemctl is-active --quiet appliance.service; then appliance_status --disable; fi
 fi

@@ -8,129 +8,14 @@
 // build that keeps the old image, backup -> wipe -> recover, standby, and a failing boot chain.
 // Each case brings what it needs through once-only steps (pushed, ecsUp, officeUser, updated) and
 // puts back what it changes in the env, so a case does not rely on the ones declared before it.
-import { execFileSync, execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DockerTarget, startDockerTarget } from '../../harness/docker-target.js';
-import { BRINE, ECS_REPO, makeTestTree, PG_PORT, REPO, STANDIN, STANDIN_BASE, secretsOf, type TestTree } from './tree.js';
+import { startDockerTarget } from '../../harness/docker-target.js';
+import { applianceHelpers, changed, failures, hostReport, type JsonResult, q } from './helpers.js';
+import { ECS_REPO, makeTestTree, PG_PORT, STANDIN_BASE, secretsOf } from './tree.js';
 
-let tree: TestTree;
-let target: DockerTarget;
-let secrets: string[];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function brine(args: string[], timeoutMs = 600_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BRINE, ...args],
-      { cwd: REPO, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-function push(extra: string[] = [], timeoutMs = 1_100_000): Promise<Run> {
-  return brine([
-    'push', `root@${target.ip}`,
-    '-i', target.keyPath, '--known-hosts', target.knownHostsPath,
-    '--env', tree.env, '--states', tree.states, '--pillar', tree.pillar, ...extra,
-  ], timeoutMs);
-}
-
-interface JsonResult {
-  id: string;
-  module: string;
-  function: string;
-  result: boolean | null;
-  comment: string;
-  changes: Array<{ op: string; target: string; diff?: string }>;
-}
-
-function hostReport(run: Run): { status: string; results: JsonResult[] } {
-  let doc: { hosts: Array<{ status: string; error: string | null; report: { results: JsonResult[] } | null }> };
-  try {
-    doc = JSON.parse(run.stdout);
-  } catch {
-    throw new Error(`push --out json printed no JSON (exit ${run.code}): ${run.stderr.slice(0, 2000)}`);
-  }
-  const h = doc.hosts[0]!;
-  if (!h.report) throw new Error(`push: host ${h.status}: ${h.error}`);
-  return { status: h.status, results: h.report.results };
-}
-
-const failures = (rs: JsonResult[]) => rs.filter((r) => r.result === false).map((r) => `${r.id} (${r.module}.${r.function}): ${r.comment}`);
-const changed = (rs: JsonResult[]) => rs.filter((r) => r.changes.length > 0 || r.result === null).map((r) => `${r.module}.${r.function} ${r.id}`);
-
-function sh(cmd: string, o?: { stdin?: string; timeoutMs?: number }) {
-  return target.ssh(cmd, o);
-}
-
-/** Runs cmd on the target and fails the test with its output unless it exits 0. */
-async function ok(cmd: string, o?: { stdin?: string; timeoutMs?: number }): Promise<string> {
-  const r = await sh(cmd, o);
-  if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
-  return r.stdout;
-}
-
-function expectNoSecrets(text: string): void {
-  for (const s of secrets) expect(text.includes(s), `a secret of the test env appears in the output: ${s.slice(0, 12)}...`).toBe(false);
-}
-
-const q = (sql: string) => `cd / && runuser -u postgres -- psql -p ${PG_PORT} -d ecs -Atc "${sql}"`;
-
-interface Status {
-  ecs: string;
-  version: string;
-  users: number;
-  internal_users: string[];
-  migrations: string[];
-  vault_files: string[];
-  forwarded_proto: string | null;
-}
-
-/** What the ECS web container answers through nginx over https, or null. */
-async function status(): Promise<Status | null> {
-  const r = await sh('curl -sk -m 5 https://localhost/status');
-  try {
-    return JSON.parse(r.stdout) as Status;
-  } catch {
-    return null;
-  }
-}
-
-/** Waits until the appliance unit is active and the web container answers (with version `version`). */
-async function waitForEcs(version?: string, timeoutMs = 600_000): Promise<Status> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const s = await status();
-    const active = (await sh('systemctl is-active appliance.service')).stdout.trim();
-    if (s && active === 'active' && (!version || s.version === version)) return s;
-    last = `appliance ${active}, status ${JSON.stringify(s)}`;
-    const failed = await sh('test -e /run/appliance-failed && echo failed');
-    if (failed.stdout.includes('failed') || Date.now() > deadline) {
-      const log = await sh('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance --no-pager -n 60 -o cat; cat /var/www/html/503.html');
-      throw new Error(`the ECS did not come up (${last}):\n${log.stdout.slice(-6000)}`);
-    }
-    await new Promise((res) => setTimeout(res, 3000));
-  }
-}
-
-/** Commits the stand-in work tree on the target (after `change`, a shell snippet run in it) and pushes it. */
-async function commitStandin(change: string, message: string): Promise<string> {
-  return (await ok(`set -e; cd /srv/ecs-standin-work; ${change}
-    git add -A; git -c user.name=test -c user.email=test@localhost commit -q -m ${JSON.stringify(message)}
-    git push -q origin main; git rev-parse HEAD`)).trim();
-}
+const h = applianceHelpers();
+const { push, sh, ok, expectNoSecrets, status, waitForEcs, commitStandin } = h;
 
 /** A step that runs once; every case that needs it awaits the same promise. */
 function once<T>(f: () => Promise<T>): () => Promise<T> {
@@ -169,25 +54,20 @@ const updated = once(async () => {
 
 /** Puts the test env back in place and activates it (a case that edited /app/env.yml). */
 async function restoreEnv(): Promise<void> {
-  await ok('install -m 0600 /dev/stdin /app/env.yml && brine env activate', { stdin: readFileSync(tree.env, 'utf8') });
+  await ok('install -m 0600 /dev/stdin /app/env.yml && brine env activate', { stdin: readFileSync(h.ctx.tree!.env, 'utf8') });
 }
 
 beforeAll(async () => {
-  tree = makeTestTree();
-  secrets = secretsOf(readFileSync(tree.env, 'utf8'));
-  expect(secrets.length).toBeGreaterThan(20);
-  target = await startDockerTarget();
-  // the stand-in ECS source as a git repository on the target (the env's ecs:git:source)
-  const tgz = execFileSync('tar', ['-C', STANDIN, '-cz', '.']).toString('base64');
-  await ok(`set -e; rm -rf /srv/ecs-standin-work ${ECS_REPO}; mkdir -p /srv/ecs-standin-work
-    base64 -d | tar -xz -C /srv/ecs-standin-work; cd /srv/ecs-standin-work
-    git init -q -b main; git add -A; git -c user.name=test -c user.email=test@localhost commit -q -m 'ECS stand-in 1'
-    git clone -q --bare . ${ECS_REPO}; git remote add origin ${ECS_REPO}; git fetch -q origin`, { stdin: tgz });
+  h.ctx.tree = makeTestTree();
+  h.ctx.secrets = secretsOf(readFileSync(h.ctx.tree.env, 'utf8'));
+  expect(h.ctx.secrets.length).toBeGreaterThan(20);
+  h.ctx.target = await startDockerTarget();
+  await h.stageStandin();
 }, 600_000);
 
 afterAll(async () => {
-  await target?.stop();
-  tree?.cleanup();
+  await h.ctx.target?.stop();
+  h.ctx.tree?.cleanup();
 }, 120_000);
 
 describe('ECS appliance with its containers on a booted Debian 12 target with dockerd', () => {
@@ -326,7 +206,7 @@ EOF`);
     await officeUser();
     const version = (await waitForEcs()).version;
     const webBefore = (await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim();
-    await target.reboot();
+    await h.ctx.target!.reboot();
     const s = await waitForEcs(version);
     expect(s.internal_users).toEqual(['office@localhost']);
     expect((await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim()).not.toBe(webBefore);

@@ -104,6 +104,19 @@ describe('brine env / sizing (CLI)', () => {
     expect(r.stderr).toContain(':4: appliance.colour: unknown key (ignored)');
   });
 
+  it('an env of the original appliance with keys written with no value (standby:) activates and exports', () => {
+    const src = join(dir, 'old-appliance.yml');
+    writeFileSync(src, readFileSync(DEFAULT_ENV, 'utf8').replace(/^ {2}standby: false$/m, '  standby:'));
+    expect(readFileSync(src, 'utf8')).toMatch(/^ {2}standby:$/m);
+    const r = brine(['env', 'activate', '--out', join(dir, 'old-active.yml')], { env: { ENV_YML: src } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/standby/);
+    const exp = brine(['env', 'export', 'appliance', '--env', src]);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(exp.stdout).toContain('APPLIANCE_DOMAIN=localhost');
+    expect(exp.stdout).not.toContain('APPLIANCE_STANDBY');
+  });
+
   it('env export round-trips through bash eval', () => {
     const script = `eval "$(node ${CLI} env export appliance,ecs --env ${DEFAULT_ENV} --prefix 'export ')" && printf '%s|%s|%s|%s' "$APPLIANCE_DOMAIN" "$APPLIANCE_SSL_LETSENCRYPT_ENABLED" "$ECS_USERSWITCHER_PARAMETER" "$(printf %s "$APPLIANCE_DKIM_KEY" | head -1)"`;
     const out = execFileSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, ...NO_CLOUD } });
