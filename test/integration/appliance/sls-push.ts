@@ -54,16 +54,3 @@ export async function onTarget(t: DockerTarget, cmd: string, stdin?: string): Pr
   if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   return r.stdout;
 }
-
-/** Polls cmd on the target until check(stdout) holds; throws with the last output after timeoutMs. */
-export async function waitOn(t: DockerTarget, cmd: string, check: (out: string) => boolean, timeoutMs: number, what: string): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    const r = await t.ssh(cmd);
-    last = `${r.stdout}${r.stderr}`;
-    if (r.exitCode === 0 && check(r.stdout)) return r.stdout;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last output:\n${last.slice(-3000)}`);
-    await new Promise((res) => setTimeout(res, 2000));
-  }
-}
