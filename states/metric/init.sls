@@ -37,7 +37,10 @@ include:
                      ['prometheus', server], ['prometheus-alertmanager', server]] %}
 {%- if on %}
 {{ name }}:
-  pkg.installed: []
+  pkg.installed:
+    # its flags first: the package starts the daemon at once (dpkg keeps our file: confold)
+    - require:
+      - file: /etc/default/{{ name }}
   service.running:
     - enable: true
     - require:
@@ -64,8 +67,6 @@ include:
         DATA_SOURCE_NAME='user=prometheus host=/run/postgresql port={{ pgport }} dbname=postgres sslmode=disable'
 {%- endif %}
         ARGS="{{ args[name] }}"
-    - require:
-      - pkg: {{ name }}
 {%- else %}
 {{ name }}:
   pkg.removed: []

@@ -44,11 +44,14 @@ export async function metricSockets(t: Target): Promise<Array<{ addr: string; po
   });
 }
 
-/** Makes `unit` fail once (a runtime drop-in whose ExecStartPre fails), so its ExecStopPost reports a failure. */
+/**
+ * Makes `unit` fail once (a runtime drop-in: its conditions reset, an ExecStartPre that fails), so its
+ * ExecStopPost reports a failure.
+ */
 export async function failOnce(t: Target, unit: string): Promise<void> {
   const dir = `/run/systemd/system/${unit}.d`;
-  await sh(t, `mkdir -p ${dir} && printf '[Service]\\nExecStartPre=/bin/sh -c "echo test: forced failure; exit 1"\\n' > ${dir}/zz-test-fail.conf`
-    + ' && systemctl daemon-reload');
+  const dropIn = '[Unit]\\nConditionFileNotEmpty=\\n[Service]\\nExecStartPre=/bin/sh -c "echo test: forced failure; exit 1"\\n';
+  await sh(t, `mkdir -p ${dir} && printf '${dropIn}' > ${dir}/zz-test-fail.conf && systemctl daemon-reload`);
   const r = await t.ssh(`systemctl start ${unit}`);
   await sh(t, `rm -f ${dir}/zz-test-fail.conf && systemctl daemon-reload && systemctl reset-failed ${unit}`);
   if (r.exitCode === 0) throw new Error(`${unit} did not fail with the forced failure`);
