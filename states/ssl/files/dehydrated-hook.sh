@@ -7,9 +7,12 @@ set -u
 live_metric() {
     dir=/var/lib/prometheus/node-exporter
     test -d "$dir" || return 0
-    end="$(openssl x509 -noout -enddate -in "$1" | sed 's/^notAfter=//')"
-    printf '# HELP appliance_letsencrypt_valid_until_seconds End of the certificate'"'"'s validity (epoch)\n# TYPE appliance_letsencrypt_valid_until_seconds gauge\nappliance_letsencrypt_valid_until_seconds{domain="%s"} %s\n' \
-        "$2" "$(date -d "$end" +%s)" > "$dir/letsencrypt.prom.tmp" && mv "$dir/letsencrypt.prom.tmp" "$dir/letsencrypt.prom"
+    end="$(date -d "$(openssl x509 -noout -enddate -in "$1" | sed 's/^notAfter=//')" +%s)"
+    {
+        echo "# HELP appliance_letsencrypt_valid_until_seconds End of the certificate's validity (epoch)"
+        echo "# TYPE appliance_letsencrypt_valid_until_seconds gauge"
+        echo "appliance_letsencrypt_valid_until_seconds{domain=\"$2\"} $end"
+    } > "$dir/letsencrypt.prom.tmp" && mv "$dir/letsencrypt.prom.tmp" "$dir/letsencrypt.prom"
 }
 # points the links at the domain's certificate; true when they changed
 use_cert() {

@@ -1,7 +1,8 @@
 // The appliance's host certificate (states/ssl, states/nginx) on a booted Debian target with its own
 // network: with Let's Encrypt enabled, `brine push --sls nginx` gets the first certificate from a
 // real ACME server (pebble in the target, HTTP-01 validated against the target's nginx) in the same
-// run and nginx serves it when the run ends; a second run changes nothing; a renewal reloads nginx
+// run and nginx serves it when the run ends (while the server is unreachable, the self-signed one
+// stays and the run does not fail); a second run changes nothing; a renewal reloads nginx
 // (same process) onto the new certificate; appliance:ssl:key/cert from the env win over all.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,7 +53,8 @@ function ownCertificate(): { key: string; cert: string } {
 
 /** SHA-256 fingerprint of the certificate nginx serves for the domain (saved to /tmp/served.pem). */
 async function servedFingerprint(): Promise<string> {
-  await onTarget(target, `openssl s_client -connect 127.0.0.1:443 -servername ${DOMAIN} -showcerts </dev/null 2>/dev/null `
+  await onTarget(target, `openssl s_client -connect 127.0.0.1:443 -servername ${DOMAIN} -showcerts `
+    + '</dev/null 2>/dev/null '
     + `| awk '/BEGIN CERTIFICATE/,/END CERTIFICATE/' > /tmp/served.pem && test -s /tmp/served.pem`);
   return fingerprintOn('/tmp/served.pem');
 }
@@ -68,8 +70,9 @@ beforeAll(async () => {
   target = await startDockerTarget();
   pebble = await startPebble(target, DOMAIN);
   // TEST ONLY: dehydrated asks pebble and trusts its API's CA (pillar tree, not the env)
-  writeFileSync(join(tree.pillar, 'appliance-test.sls'),
-    `${readFileSync(join(tree.pillar, 'appliance-test.sls'), 'utf8')}appliance:\n  ssl:\n    letsencrypt:\n${pebble.pillarYaml()}\n`);
+  const testPillar = join(tree.pillar, 'appliance-test.sls');
+  const acme = `appliance:\n  ssl:\n    letsencrypt:\n${pebble.pillarYaml()}\n`;
+  writeFileSync(testPillar, `${readFileSync(testPillar, 'utf8')}${acme}`);
   const base = readFileSync(tree.env, 'utf8');
   envLe = envWith(base, join(tree.dir, 'env-letsencrypt.yml'));
   own = ownCertificate();
@@ -82,6 +85,17 @@ afterAll(async () => {
 });
 
 describe('the host certificate', () => {
+  it('keeps the self-signed certificate, without failing the run, while the ACME server is unreachable', async () => {
+    await pebble.stop();
+    const run = await pushSls(target, tree, envLe, ['nginx']);
+    const rs = results(run);
+    expect(failures(rs)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(JSON.stringify(rs.find((r) => r.id === 'letsencrypt_certificate'))).toContain('no certificate for');
+    expect(await servedFingerprint()).toBe(await fingerprintOn('/app/etc/selfsigned/server.cert.pem'));
+    await pebble.start();
+  });
+
   it('gets the first Let\'s Encrypt certificate in the same run, and nginx serves it when the run ends', async () => {
     const run = await pushSls(target, tree, envLe, ['nginx']);
     const rs = results(run);

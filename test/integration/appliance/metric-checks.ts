@@ -7,26 +7,32 @@ import type { Target } from '../../harness/nspawn.js';
 /** The scrape jobs of a target whose compose project runs no redis/memcached (the test pillar). */
 export const JOBS = ['alertmanager', 'nginx', 'node', 'postgres', 'prometheus'];
 /** Every alert rule states/metric/files/appliance.rules.yml must load. */
-export const RULES = ['BackupFailed', 'BackupMissed', 'CertificateExpiresSoon', 'DiskFull', 'DiskSpaceLow', 'ExporterDown',
-  'ServiceDown', 'ServiceFailed', 'UpdateFailed', 'UpdateMissed'];
+export const RULES = ['BackupFailed', 'BackupMissed', 'CertificateExpiresSoon', 'DiskFull', 'DiskSpaceLow',
+  'ExporterDown', 'ServiceDown', 'ServiceFailed', 'UpdateFailed', 'UpdateMissed'];
 /** Where each metric daemon listens (all on 127.0.0.1); alertmanager's cluster port 9094 must not. */
 export const PORTS = [9090, 9093, 9100, 9113, 9187];
 
 async function sh(t: Target, cmd: string): Promise<string> {
   const r = await t.ssh(cmd);
-  if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  if (r.exitCode !== 0) {
+    throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  }
   return r.stdout;
 }
 
 /** Polls cmd until check(stdout) holds; throws with the last output after timeoutMs. */
-export async function waitFor(t: Target, cmd: string, check: (out: string) => boolean, timeoutMs: number, what: string): Promise<string> {
+export async function waitFor(
+  t: Target, cmd: string, check: (out: string) => boolean, timeoutMs: number, what: string,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
     const r = await t.ssh(cmd);
     last = `${r.stdout}${r.stderr}`;
     if (r.exitCode === 0 && check(r.stdout)) return r.stdout;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last output:\n${last.slice(-3000)}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last output:\n${last.slice(-3000)}`);
+    }
     await new Promise((res) => setTimeout(res, 2000));
   }
 }
@@ -50,7 +56,8 @@ export async function metricSockets(t: Target): Promise<Array<{ addr: string; po
  */
 export async function failOnce(t: Target, unit: string): Promise<void> {
   const dir = `/run/systemd/system/${unit}.d`;
-  const dropIn = '[Unit]\\nConditionFileNotEmpty=\\n[Service]\\nExecStartPre=/bin/sh -c "echo test: forced failure; exit 1"\\n';
+  const dropIn = '[Unit]\\nConditionFileNotEmpty=\\n'
+    + '[Service]\\nExecStartPre=/bin/sh -c "echo test: forced failure; exit 1"\\n';
   await sh(t, `mkdir -p ${dir} && printf '${dropIn}' > ${dir}/zz-test-fail.conf && systemctl daemon-reload`);
   const r = await t.ssh(`systemctl start ${unit}`);
   await sh(t, `rm -f ${dir}/zz-test-fail.conf && systemctl daemon-reload && systemctl reset-failed ${unit}`);
@@ -59,7 +66,8 @@ export async function failOnce(t: Target, unit: string): Promise<void> {
 
 /** The names of the alerts alertmanager holds (active). */
 export async function alertNames(t: Target): Promise<string[]> {
-  const alerts = JSON.parse(await sh(t, 'curl -sf http://127.0.0.1:9093/api/v2/alerts')) as Array<{ labels: { alertname: string } }>;
+  type Alerts = Array<{ labels: { alertname: string } }>;
+  const alerts = JSON.parse(await sh(t, 'curl -sf http://127.0.0.1:9093/api/v2/alerts')) as Alerts;
   return alerts.map((a) => a.labels.alertname);
 }
 
@@ -81,16 +89,18 @@ export async function checkMetrics(t: Target, jobs: string[] = JOBS): Promise<vo
   expect((JSON.parse(targets) as Targets).data.activeTargets.map((x) => x.labels.job).sort()).toEqual([...jobs].sort());
 
   type Rules = { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
-  const rules = (JSON.parse(await sh(t, 'curl -sf http://127.0.0.1:9090/api/v1/rules')) as Rules).data.groups.flatMap((g) => g.rules);
+  const rulesDoc = JSON.parse(await sh(t, 'curl -sf http://127.0.0.1:9090/api/v1/rules')) as Rules;
+  const rules = rulesDoc.data.groups.flatMap((g) => g.rules);
   expect(rules.map((r) => r.name).sort()).toEqual(expect.arrayContaining(RULES));
 
   expect(await sh(t, 'curl -sf http://127.0.0.1:9187/metrics')).toMatch(/^pg_up 1$/m);
 
   await sh(t, 'rm -f /var/lib/prometheus/node-exporter/appliance_backup.prom');
   await failOnce(t, 'appliance-backup.service');
-  expect(await sh(t, 'cat /var/lib/prometheus/node-exporter/appliance_backup.prom')).toMatch(/^appliance_backup_success 0$/m);
+  expect(await sh(t, 'cat /var/lib/prometheus/node-exporter/appliance_backup.prom'))
+    .toMatch(/^appliance_backup_success 0$/m);
   await waitFor(t, 'curl -sf http://127.0.0.1:9093/api/v2/alerts', (out) => out.includes('"BackupFailed"'), 120_000,
     'alertmanager to receive BackupFailed');
-  await waitFor(t, 'grep -l "BackupFailed" /root/Maildir/new/* 2>/dev/null || true', (out) => out.trim() !== '', 150_000,
-    'the BackupFailed mail in root\'s mailbox');
+  await waitFor(t, 'grep -l "BackupFailed" /root/Maildir/new/* 2>/dev/null || true', (out) => out.trim() !== '',
+    150_000, 'the BackupFailed mail in root\'s mailbox');
 }

@@ -47,9 +47,9 @@ describe('metrics and alerts', () => {
   it('listens on 127.0.0.1 only, scrapes every exporter, loads the rules, and mails root a failed backup', async () => {
     await checkMetrics(target);
     // the role: pg_monitor, peer login over the socket, no password
-    expect((await onTarget(target, `runuser -u postgres -- psql -p ${PG_PORT} -Atc `
-      + `"SELECT pg_has_role('prometheus', 'pg_monitor', 'member'), rolpassword IS NULL FROM pg_authid WHERE rolname = 'prometheus'"`)).trim())
-      .toBe('t|t');
+    const sql = "SELECT pg_has_role('prometheus', 'pg_monitor', 'member'), rolpassword IS NULL "
+      + "FROM pg_authid WHERE rolname = 'prometheus'";
+    expect((await onTarget(target, `runuser -u postgres -- psql -p ${PG_PORT} -Atc "${sql}"`)).trim()).toBe('t|t');
   });
 
   it('a backup that fails for real (empty storage vault) reports success 0', async () => {
@@ -60,15 +60,17 @@ describe('metrics and alerts', () => {
     expect(await onTarget(target, 'journalctl -u appliance-backup --no-pager -n 30')).toContain('backup refused');
     const prom = await onTarget(target, 'cat /var/lib/prometheus/node-exporter/appliance_backup.prom');
     expect(prom).toMatch(/^appliance_backup_success 0$/m);
-    expect(Number(/^appliance_backup_last_run_timestamp_seconds (\d+)$/m.exec(prom)?.[1])).toBeGreaterThanOrEqual(before);
+    const lastRun = Number(/^appliance_backup_last_run_timestamp_seconds (\d+)$/m.exec(prom)?.[1]);
+    expect(lastRun).toBeGreaterThanOrEqual(before);
     await onTarget(target, 'systemctl reset-failed appliance-backup.service');
   });
 
   it('a failed update fires UpdateFailed; a good run clears its metric', async () => {
     await failOnce(target, 'appliance-update.service');
-    expect(await onTarget(target, 'cat /var/lib/prometheus/node-exporter/appliance_update.prom')).toMatch(/^appliance_update_success 0$/m);
-    await waitFor(target, 'curl -sf http://127.0.0.1:9093/api/v2/alerts', (out) => out.includes('"UpdateFailed"'), 120_000,
-      'alertmanager to receive UpdateFailed');
+    expect(await onTarget(target, 'cat /var/lib/prometheus/node-exporter/appliance_update.prom'))
+      .toMatch(/^appliance_update_success 0$/m);
+    await waitFor(target, 'curl -sf http://127.0.0.1:9093/api/v2/alerts', (out) => out.includes('"UpdateFailed"'),
+      120_000, 'alertmanager to receive UpdateFailed');
     expect(await alertNames(target)).toContain('UpdateFailed');
     // a successful run (the script itself, as its unit's ExecStopPost calls it) keeps the last success time
     await onTarget(target, 'SERVICE_RESULT=success /usr/local/sbin/appliance-metric-result.sh update');

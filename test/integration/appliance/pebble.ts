@@ -21,6 +21,10 @@ export interface Pebble {
   issuingRoot(): Promise<string>;
   /** The pillar lines (YAML, under appliance:ssl:letsencrypt) that point dehydrated at pebble. */
   pillarYaml(): string;
+  /** Stops pebble (the ACME server is unreachable then). */
+  stop(): Promise<void>;
+  /** Starts it again (same listener certificate; a new issuing root). */
+  start(): Promise<void>;
 }
 
 function openssl(dir: string, args: string[]): void {
@@ -33,10 +37,11 @@ function listenerCert(): { ca: string; cert: string; key: string } {
   try {
     openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=brine test ACME API CA',
       '-keyout', 'ca.key', '-out', 'ca.pem']);
-    openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'key.pem', '-out', 'req.pem']);
+    openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
+      '-keyout', 'key.pem', '-out', 'req.pem']);
     writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    openssl(dir, ['x509', '-req', '-in', 'req.pem', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2',
-      '-extfile', 'ext.cnf', '-out', 'cert.pem']);
+    openssl(dir, ['x509', '-req', '-in', 'req.pem', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-days', '2', '-extfile', 'ext.cnf', '-out', 'cert.pem']);
     return { ca: readFileSync(join(dir, 'ca.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
       key: readFileSync(join(dir, 'key.pem'), 'utf8') };
   } finally {
@@ -46,7 +51,9 @@ function listenerCert(): { ca: string; cert: string; key: string } {
 
 async function ok(t: Target, cmd: string, stdin?: string): Promise<string> {
   const r = await t.ssh(cmd, stdin === undefined ? {} : { stdin });
-  if (r.exitCode !== 0) throw new Error(`pebble setup on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout}\n${r.stderr}`);
+  if (r.exitCode !== 0) {
+    throw new Error(`pebble setup on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout}\n${r.stderr}`);
+  }
   return r.stdout;
 }
 
@@ -55,7 +62,9 @@ async function ok(t: Target, cmd: string, stdin?: string): Promise<string> {
  * and makes `domain` resolve to 127.0.0.1 there. Throws when pebble is missing or does not answer.
  */
 export async function startPebble(t: Target, domain: string): Promise<Pebble> {
-  if (!existsSync(PEBBLE_BIN)) throw new Error(`${PEBBLE_BIN} is missing: run scripts/ci.d/21-docker-target.sh (apt-get install pebble)`);
+  if (!existsSync(PEBBLE_BIN)) {
+    throw new Error(`${PEBBLE_BIN} is missing: run scripts/ci.d/21-docker-target.sh (apt-get install pebble)`);
+  }
   copyFileSync(PEBBLE_BIN, join(t.rootfs, 'usr/local/bin/pebble'));
   const { ca, cert, key } = listenerCert();
   const config = {
@@ -75,6 +84,22 @@ export async function startPebble(t: Target, domain: string): Promise<Pebble> {
   await ok(t, 'umask 077 && cat > /etc/pebble/key.pem', key);
   await ok(t, 'cat > /etc/pebble/config.json', JSON.stringify(config, null, 2));
   await ok(t, `grep -q ' ${domain}$' /etc/hosts || echo '127.0.0.1 ${domain}' >> /etc/hosts`);
+  await run(t);
+  return {
+    apiCa: ca,
+    issuingRoot: () => ok(t, `curl -sf -k ${PEBBLE_MANAGEMENT}/roots/0`),
+    pillarYaml: () =>
+      [`      ca: ${ACME_DIRECTORY}`, '      ca_cert: |', ...ca.trim().split('\n').map((l) => `        ${l}`)]
+        .join('\n'),
+    stop: async () => {
+      await ok(t, 'systemctl stop pebble.service');
+    },
+    start: () => run(t),
+  };
+}
+
+/** Runs pebble as the transient unit `pebble` and waits until its directory answers. */
+async function run(t: Target): Promise<void> {
   // no random sleep before validating; no nonces rejected at random (dehydrated would just retry)
   await ok(t, 'systemctl reset-failed pebble.service 2>/dev/null; systemd-run --unit=pebble '
     + '-E PEBBLE_VA_NOSLEEP=1 -E PEBBLE_WFE_NONCEREJECT=0 /usr/local/bin/pebble -config /etc/pebble/config.json');
@@ -88,10 +113,5 @@ export async function startPebble(t: Target, domain: string): Promise<Pebble> {
     }
     await new Promise((res) => setTimeout(res, 500));
   }
-  return {
-    apiCa: ca,
-    issuingRoot: () => ok(t, `curl -sf -k ${PEBBLE_MANAGEMENT}/roots/0`),
-    pillarYaml: () =>
-      [`      ca: ${ACME_DIRECTORY}`, '      ca_cert: |', ...ca.trim().split('\n').map((l) => `        ${l}`)].join('\n'),
-  };
 }
+

@@ -19,14 +19,18 @@ export interface JsonResult {
   changes: Array<{ op: string; target: string; diff?: string }>;
 }
 
-export function pushSls(t: DockerTarget, tree: TestTree, env: string, sls: string[], timeoutMs = 900_000): Promise<Run> {
+export function pushSls(
+  t: DockerTarget, tree: TestTree, env: string, sls: string[], timeoutMs = 900_000,
+): Promise<Run> {
   const args = [
     BRINE, 'push', `root@${t.ip}`, '-i', t.keyPath, '--known-hosts', t.knownHostsPath,
     '--env', env, '--states', tree.states, '--pillar', tree.pillar, '--out', 'json', '--sls', ...sls,
   ];
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: REPO, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }));
+    const opts = { cwd: REPO, timeout: timeoutMs, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } };
+    execFile(process.execPath, args, opts, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
   });
 }
 
@@ -51,6 +55,8 @@ export const changed = (rs: JsonResult[]) =>
 /** Runs cmd on the target; fails with its output unless it exits 0. */
 export async function onTarget(t: DockerTarget, cmd: string, stdin?: string): Promise<string> {
   const r = await t.ssh(cmd, stdin === undefined ? {} : { stdin });
-  if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  if (r.exitCode !== 0) {
+    throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  }
   return r.stdout;
 }
