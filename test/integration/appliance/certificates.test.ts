@@ -87,14 +87,14 @@ afterAll(async () => {
 describe('the host certificate', () => {
   it('keeps the self-signed certificate, without failing the run, while the ACME server is unreachable', async () => {
     await pebble.stop();
-    const run = await pushSls(target, tree, envLe, ['nginx']);
+    const run = await pushSls(target, tree, envLe, ['nginx'], 1_100_000);
     const rs = results(run);
     expect(failures(rs)).toEqual([]);
     expect(run.code).toBe(0);
     expect(JSON.stringify(rs.find((r) => r.id === 'letsencrypt_certificate'))).toContain('no certificate for');
     expect(await servedFingerprint()).toBe(await fingerprintOn('/app/etc/selfsigned/server.cert.pem'));
     await pebble.start();
-  });
+  }, 1_200_000);
 
   it('gets the first Let\'s Encrypt certificate in the same run, and nginx serves it when the run ends', async () => {
     const run = await pushSls(target, tree, envLe, ['nginx']);
