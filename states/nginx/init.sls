@@ -4,6 +4,10 @@
 include:
   - ssl
 
+{%- set domain = salt['pillar.get']('appliance:domain', 'localhost') %}
+{%- set envcert = salt['pillar.get']('appliance:ssl:key', '') and salt['pillar.get']('appliance:ssl:cert', '') %}
+{%- set letsencrypt = salt['pillar.get']('appliance:ssl:letsencrypt:enabled', false) and not envcert %}
+
 nginx:
   pkg.installed:
     - pkgs:
@@ -41,3 +45,31 @@ nginx:
     - replace: false
     - require:
       - pkg: nginx
+
+{%- if letsencrypt %}
+
+# the first Let's Encrypt certificate in this run (prepare-appliance), not after the next timer: nginx
+# answers the HTTP-01 challenge with the self-signed certificate in place, dehydrated's hook then
+# switches /app/etc/server.*.pem to the new certificate and reloads nginx (states/ssl). Skipped while a
+# certificate for the domain is valid for 30 more days (the timer renews). As the original appliance
+# does, a failed request does not fail the boot: the self-signed certificate stays, the message says
+# why, letsencrypt-renew.timer tries again.
+{%- set live = '/app/etc/dehydrated/certs/' ~ domain %}
+letsencrypt_certificate:
+  cmd.run:
+    - name: >-
+        { dehydrated --config /app/etc/dehydrated/config --register --accept-terms
+        && dehydrated --config /app/etc/dehydrated/config --cron --accept-terms; }
+        || echo "letsencrypt: no certificate for {{ domain }} yet, the self-signed one stays
+        (letsencrypt-renew.timer tries again)" >&2
+    - unless: >-
+        openssl x509 -noout -checkend 2592000 -in {{ live }}/cert.pem
+        && openssl x509 -noout -ext subjectAltName -in {{ live }}/cert.pem | grep -q "DNS:{{ domain }}$"
+        && test "$(readlink /app/etc/server.cert.pem)" = {{ live }}/fullchain.pem
+    - require:
+      - service: nginx
+      - file: /app/etc/dehydrated/config
+      - file: /app/etc/dehydrated/domains.txt
+      - file: /app/etc/dehydrated/acme-challenge
+      - file: /usr/local/sbin/dehydrated-hook.sh
+{%- endif %}

@@ -1,6 +1,12 @@
-# TLS for nginx, postfix and stunnel: /app/etc/server.{key,cert}.pem.
-# - appliance:ssl:letsencrypt:enabled: a Let's Encrypt certificate for appliance:domain from
-#   dehydrated (Debian package), renewed daily by a timer; the self-signed one until it exists.
+# TLS for nginx, postfix and stunnel: /app/etc/server.{key,cert}.pem, links to the certificate in use:
+# - appliance:ssl:key + appliance:ssl:cert (env): that key and certificate (/app/etc/env-cert), as given.
+# - else appliance:ssl:letsencrypt:enabled: a Let's Encrypt certificate for appliance:domain from
+#   dehydrated (Debian package). The first one is requested in the same highstate, as soon as nginx
+#   answers the HTTP-01 challenge (states/nginx: letsencrypt_certificate), and the hook switches the
+#   links and reloads nginx, postfix and stunnel; the self-signed one is used until then. A daily timer
+#   renews (the hook reloads again).
+#   TEST ONLY: appliance:ssl:letsencrypt:ca (another ACME directory URL) and :ca_cert (a PEM CA that
+#   dehydrated trusts for it) point dehydrated at a local ACME server (pebble); never set in production.
 # - otherwise a self-signed certificate for the domain (created once, kept).
 # The client-certificate CA (/data/ecs-ca, linked from /app/ecs-ca) starts as a local CA
 # created here; the ECS web application takes it over.
@@ -9,7 +15,12 @@ include:
   - systemd.reload
 
 {%- set domain = salt['pillar.get']('appliance:domain', 'localhost') %}
-{%- set letsencrypt = salt['pillar.get']('appliance:ssl:letsencrypt:enabled', false) %}
+{%- set envkey = salt['pillar.get']('appliance:ssl:key', '') %}
+{%- set envcert = salt['pillar.get']('appliance:ssl:cert', '') %}
+{%- set fromenv = true if (envkey and envcert) else false %}
+{%- set letsencrypt = salt['pillar.get']('appliance:ssl:letsencrypt:enabled', false) and not fromenv %}
+{%- set acme_ca = salt['pillar.get']('appliance:ssl:letsencrypt:ca', '') %}
+{%- set acme_ca_cert = salt['pillar.get']('appliance:ssl:letsencrypt:ca_cert', '') %}
 
 ssl_packages:
   pkg.installed:
@@ -35,12 +46,36 @@ selfsigned_cert:
       - file: /app/etc/selfsigned
       - pkg: ssl_packages
 
-# the certificate in use: letsencrypt's when it exists, else the self-signed one
+{%- if fromenv %}
+/app/etc/env-cert:
+  file.directory:
+    - mode: "0700"
+    - require:
+      - file: /app/etc
+
+/app/etc/env-cert/server.key.pem:
+  file.managed:
+    - contents_pillar: appliance:ssl:key
+    - mode: "0600"
+    - require:
+      - file: /app/etc/env-cert
+
+/app/etc/env-cert/server.cert.pem:
+  file.managed:
+    - contents_pillar: appliance:ssl:cert
+    - mode: "0644"
+    - require:
+      - file: /app/etc/env-cert
+{%- endif %}
+
+# the certificate in use: the env's, else letsencrypt's when it exists, else the self-signed one
 {%- set live = '/app/etc/dehydrated/certs/' ~ domain %}
 {%- for f, le in [['server.key.pem', 'privkey.pem'], ['server.cert.pem', 'fullchain.pem']] %}
 /app/etc/{{ f }}:
   file.symlink:
-{%- if letsencrypt %}
+{%- if fromenv %}
+    - target: /app/etc/env-cert/{{ f }}
+{%- elif letsencrypt %}
     - target: {{ live }}/{{ le }}
     - onlyif: test -e {{ live }}/{{ le }}
 {%- else %}
@@ -49,20 +84,21 @@ selfsigned_cert:
     - force: true
     - require:
       - cmd: selfsigned_cert
-{%- endfor %}
+{%- if fromenv %}
+      - file: /app/etc/env-cert/{{ f }}
+{%- endif %}
 
 {%- if letsencrypt %}
-{%- for f in ['server.key.pem', 'server.cert.pem'] %}
 /app/etc/{{ f }}_fallback:
   file.symlink:
     - name: /app/etc/{{ f }}
     - target: /app/etc/selfsigned/{{ f }}
-    - unless: test -e {{ live }}/{{ 'privkey.pem' if f == 'server.key.pem' else 'fullchain.pem' }}
+    - unless: test -e {{ live }}/{{ le }}
     - force: true
     - require:
       - cmd: selfsigned_cert
-{%- endfor %}
 {%- endif %}
+{%- endfor %}
 
 /app/etc/dehydrated:
   file.directory:
@@ -82,6 +118,12 @@ selfsigned_cert:
         DOMAINS_TXT="/app/etc/dehydrated/domains.txt"
         HOOK="/usr/local/sbin/dehydrated-hook.sh"
         CONTACT_EMAIL="root@{{ domain }}"
+{%- if acme_ca %}
+        CA="{{ acme_ca }}"
+{%- endif %}
+{%- if acme_ca_cert %}
+        export CURL_CA_BUNDLE=/app/etc/dehydrated/acme-ca.pem
+{%- endif %}
     - require:
       - file: /app/etc/dehydrated
 
@@ -91,6 +133,16 @@ selfsigned_cert:
         {{ domain }}
     - require:
       - file: /app/etc/dehydrated
+
+{%- if acme_ca_cert %}
+
+# TEST ONLY (see the top): the CA of a local ACME server
+/app/etc/dehydrated/acme-ca.pem:
+  file.managed:
+    - contents_pillar: appliance:ssl:letsencrypt:ca_cert
+    - require:
+      - file: /app/etc/dehydrated
+{%- endif %}
 
 /usr/local/sbin/dehydrated-hook.sh:
   file.managed:
