@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerTarget } from '../../harness/docker-target.js';
+import { checkMetrics } from './metric-checks.js';
 import { applianceHelpers, changed, failures, hostReport, type Run, sleep } from './helpers.js';
 import { makeTestTree, PG_PORT, STANDIN_BASE, secretsOf } from './tree.js';
 
@@ -203,6 +204,10 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect(await page()).toMatchObject({ code: '200' });
     expect(await ok('cat /var/www/html/503.html')).not.toContain('Appliance Error');
   }, 1_200_000);
+
+  it('metrics and alerts: exporters on localhost only, every target scraped, rules loaded, a failed backup mails root', async () => {
+    await checkMetrics(h.ctx.target!);
+  }, 600_000);
 
   it('a second push changes nothing', async () => {
     const run = await push(['--out', 'json']);
