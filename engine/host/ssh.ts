@@ -7,7 +7,8 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
-import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type HeldCommand, type Host, type WriteOptions } from './host.js';
+import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type HeldCommand, type Host, type HostOp, type HostOpsResult, type WriteOptions } from './host.js';
+import { decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
 import { buildCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
@@ -214,6 +215,15 @@ export class SshHost implements Host {
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
     const r = await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
     return { argv, exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr, ...(r.timedOut ? { timedOut: true } : {}) };
+  }
+
+  /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */
+  async applyOps(groups: HostOp[][]): Promise<HostOpsResult[]> {
+    if (!groups.length) return [];
+    const timeoutMs = this.opts.commandTimeoutMs ?? 30 * 60_000;
+    const cmd = buildCommand(OPS_ARGV, {}, { loginUser: this.loginUser, timeoutMs });
+    const r = await this.execRaw(cmd, encodeOps(groups), timeoutMs, OPS_ARGV, true);
+    return decodeOps(groups, { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr });
   }
 
   // ---------------------------------------------------------------- sftp

@@ -27,6 +27,8 @@ export interface ExecEnv {
   after?: Map<string, Set<string>>;
   /** Batched facts from gatherMany, valid until the first apply on this host. */
   takeFacts(chunk: Chunk): { facts: unknown } | undefined;
+  /** Gives back facts taken with takeFacts but not used (a state left out of a wave). */
+  returnFacts?(chunk: Chunk, facts: unknown): void;
   /** Batched existence of `creates` paths, valid until the first apply on this host. */
   knownExists?: KnownExists;
   /** Called right before the first change is made (invalidates batched facts). */

@@ -14,6 +14,7 @@ import { Aggregator, applyTogether } from './aggregate.js';
 import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
+import { Waves } from './wave.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 
@@ -33,6 +34,8 @@ export interface RunOptions {
   aggregate?: boolean;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
+  /** Waves over SSH (a state and the ones after it applied in one batch, wave.ts); default true. */
+  waves?: boolean;
   /** A stop from outside (signals): no new state starts after it. */
   control?: RunControl;
   /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
@@ -72,6 +75,9 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       facts.delete(c.key);
       return { facts: f };
     },
+    returnFacts(c, f) {
+      if (!applying) facts.set(c.key, f);
+    },
     knownExists: (p) => (applying ? undefined : creates.get(p)),
     markApplying() {
       applying = true;
@@ -87,17 +93,32 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   };
 
   const stopped = (): boolean => !!o.control?.stopped;
+  const done = new Set<string>();
+  const waves = new Waves(compiled, env, {
+    enabled: o.waves !== false && !o.test && !o.failhard && concurrency === 1,
+    done: (k) => done.has(k),
+    claimed: (k) => !!agg.claimOf(k),
+  });
   const runOne = async (c: Chunk): Promise<void> => {
-    if ((aborted || stopped()) && !agg.claimOf(c.key)) return;
+    try {
+      await runChunk(c);
+    } finally {
+      done.add(c.key);
+    }
+  };
+  const runChunk = async (c: Chunk): Promise<void> => {
+    if ((aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key)) return;
     const exec = async (): Promise<StateResult | undefined> => {
-      // absorbed into another state's apply: report what was done on its behalf (even after a
-      // failhard abort: the change was made)
+      // absorbed into another state's apply, or applied in a wave: report what was done on its
+      // behalf (even after a failhard abort: the change was made)
       const claim = agg.claimOf(c.key);
       const absorbed = claim && (await claim);
       if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
+      const inWave = waves.take(c.key);
+      if (inWave) return { ...inWave, runNum: env.nextRunNum() };
       if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
-      return executeChunk(c, env);
+      return (await waves.lead(c)) ?? executeChunk(c, env);
     };
     const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();
     if (!r) return;
@@ -105,7 +126,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
 
-  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key);
+  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key);
   const report = (): RunReport => ({
     host: o.host.name,
     test: o.test,
