@@ -4,6 +4,7 @@
 import type { Host } from '../../engine/host/host.js';
 import type { Change } from '../contract.js';
 import { CommandError } from '../../engine/errors.js';
+import { TickBatcher } from './tick-batcher.js';
 import { shell } from '../../engine/host/exec.js';
 import { type AptPolicy, type DpkgEntry, isInstalled, parseAptPolicy, parseDpkgQuery } from './parse.js';
 
@@ -75,11 +76,20 @@ export function parseFacts(stdout: string, names: string[]): PkgFacts {
   return { pkgs, listsPresent: Number.parseInt(listsOut.trim(), 10) > 0 };
 }
 
-/** One round trip for any number of packages. `policy: false` skips apt-cache (removal needs none). */
-export async function readPackages(host: Host, names: string[], o: { policy: boolean }): Promise<PkgFacts> {
+/**
+ * One round trip for any number of packages. `policy: false` skips apt-cache (removal needs none).
+ * Reads asked for in the same moment (the facts of every pkg function) share one command.
+ */
+export function readPackages(host: Host, names: string[], o: { policy: boolean }): Promise<PkgFacts> {
   const uniq = [...new Set(names)];
-  if (!uniq.length) return { pkgs: {}, listsPresent: true };
-  const r = await shell(host, SCRIPT, uniq, { env: { ...C_ENV, BRINE_POLICY: o.policy ? '1' : '0' } });
-  if (r.exitCode !== 0) throw new CommandError(r, 'reading the package database failed');
-  return parseFacts(r.stdout, uniq);
+  if (!uniq.length) return Promise.resolve({ pkgs: {}, listsPresent: true });
+  return reads.add(host, '', { names: uniq, policy: o.policy });
 }
+
+const reads = new TickBatcher<{ names: string[]; policy: boolean }, PkgFacts>(async (host, reqs) => {
+  const all = [...new Set(reqs.flatMap((r) => r.names))];
+  const policy = reqs.some((r) => r.policy);
+  const r = await shell(host, SCRIPT, all, { env: { ...C_ENV, BRINE_POLICY: policy ? '1' : '0' } });
+  if (r.exitCode !== 0) throw new CommandError(r, 'reading the package database failed');
+  return reqs.map((q) => parseFacts(r.stdout, q.names));
+});

@@ -10,7 +10,7 @@ import type { Host } from '../../engine/host/host.js';
 import type { Change, JSONSchema, StateCtx, StateFunction } from '../contract.js';
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
-import { simulateApt } from './uptodate.js';
+import { simulateApt } from './apt-batch.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
 import { nameUnlessPkgs, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
 

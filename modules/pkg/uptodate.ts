@@ -31,15 +31,6 @@ export function parseSimulation(out: string): Change[] {
   return changes;
 }
 
-/**
- * What apt would do for argv (`install ...`, `remove ...`), without doing it; [] when apt refuses
- * (the plan reports why). Used to show the packages a state changes beyond the ones it names.
- */
-export async function simulateApt(host: Host, argv: string[]): Promise<Change[]> {
-  const r = await host.exec(['apt-get', '-s', '-q', '-o', 'Debug::NoLocking=1', ...argv], { env: APT_ENV });
-  return r.exitCode === 0 ? parseSimulation(r.stdout) : [];
-}
-
 async function simulate(host: Host, args: UptodateArgs): Promise<UptodateFacts> {
   const verb = args.dist_upgrade ? 'dist-upgrade' : 'upgrade';
   const r = await host.exec(['apt-get', '-s', '-q', '-o', 'Debug::NoLocking=1', verb], { env: APT_ENV });
