@@ -33,6 +33,11 @@ export interface ExecEnv {
   knownExists?: KnownExists;
   /** Called right before the first change is made (invalidates batched facts). */
   markApplying(): void;
+  /**
+   * Like markApplying, for changes whose paths are known (a wave's ops): the batched existence of
+   * `creates` paths stays valid for paths none of them overlaps.
+   */
+  markTouched?(paths: string[]): void;
   nextRunNum(): number;
   /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
   together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;

@@ -14,7 +14,7 @@ import { Aggregator, applyTogether } from './aggregate.js';
 import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
-import { Waves } from './wave.js';
+import { overlaps, Waves } from './wave.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 
@@ -48,6 +48,9 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   const locks = new Map<string, PQueue>();
   const results = new Map<string, StateResult>();
   let applying = false;
+  // what has changed so far: anything (a state applied on its own), or only these paths (waves)
+  let opaque = false;
+  const touched: string[] = [];
   let runNum = 0;
   let aborted: string | undefined;
 
@@ -78,9 +81,14 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     returnFacts(c, f) {
       if (!applying) facts.set(c.key, f);
     },
-    knownExists: (p) => (applying ? undefined : creates.get(p)),
+    knownExists: (p) => (opaque || touched.some((t) => overlaps(p, t)) ? undefined : creates.get(p)),
     markApplying() {
       applying = true;
+      opaque = true;
+    },
+    markTouched(paths) {
+      applying = true;
+      touched.push(...paths);
     },
     nextRunNum: () => runNum++,
     together: (c, plan, log) => applyTogether(c, plan, env, log, agg),

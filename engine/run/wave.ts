@@ -23,6 +23,20 @@ import type { StateResult } from './types.js';
 const MAX_MEMBERS = 1000;
 const MAX_BYTES = 64 * 1024 * 1024;
 
+/** The paths an op may create, change or remove (an exec's absolute-path arguments). */
+function opPaths(op: HostOp): string[] {
+  switch (op.op) {
+    case 'write':
+    case 'mkdir':
+    case 'remove':
+      return [op.path];
+    case 'rename':
+      return [op.from, op.to];
+    case 'exec':
+      return op.argv.filter((a) => a.startsWith('/'));
+  }
+}
+
 interface Member {
   c: Chunk;
   log: CtxLog;
@@ -32,7 +46,8 @@ interface Member {
   out?: ApplyOutput | void;
 }
 
-const overlaps = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith('/') ? b : `${b}/`) || b.startsWith(a.endsWith('/') ? a : `${a}/`);
+/** a and b are the same path, or one is under the other. */
+export const overlaps = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith('/') ? b : `${b}/`) || b.startsWith(a.endsWith('/') ? a : `${a}/`);
 
 export interface WaveOptions {
   enabled: boolean;
@@ -120,7 +135,8 @@ export class Waves {
     const withOps = members.filter((m) => m.ops.length);
     let done: HostOpsResult[] = [];
     if (withOps.length) {
-      this.env.markApplying();
+      if (this.env.markTouched) this.env.markTouched(withOps.flatMap((m) => m.ops.flatMap(opPaths)));
+      else this.env.markApplying();
       try {
         done = await this.env.host.applyOps!(withOps.map((m) => m.ops));
       } catch (e) {
