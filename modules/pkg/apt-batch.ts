@@ -10,8 +10,9 @@ import type { Change } from '../contract.js';
 import { APT_ENV } from './apt.js';
 import { parseSimulation } from './uptodate.js';
 import { TickBatcher } from './tick-batcher.js';
+import { aptRead } from './apt-read.js';
 
-const SIM = ['apt-get', '-s', '-q', '-o', 'Debug::NoLocking=1'];
+const SIM = ['-s', '-q', '-o', 'Debug::NoLocking=1'];
 
 /** `install [options] specs`: the options (the batch key) and the package specs. */
 export function splitInstallArgv(argv: string[]): { opts: string[]; specs: string[] } | null {
@@ -53,7 +54,7 @@ export function splitSimulation(changes: Change[], why: Map<string, string>, req
 }
 
 async function simulateOne(host: Host, argv: string[]): Promise<Change[]> {
-  const r = await host.exec([...SIM, ...argv], { env: APT_ENV });
+  const r = await host.exec(aptRead('apt-get', [...SIM, ...argv]), { env: APT_ENV });
   return r.exitCode === 0 ? parseSimulation(r.stdout) : [];
 }
 
@@ -61,7 +62,7 @@ const installs = new TickBatcher<string[], Change[]>(async (host, reqs) => {
   if (reqs.length === 1) return [await simulateOne(host, reqs[0]!)];
   const parts = reqs.map((a) => splitInstallArgv(a)!);
   const specs = [...new Set(parts.flatMap((p) => p.specs))];
-  const r = await host.exec([...SIM, '-o', 'Debug::pkgDepCache::AutoInstall=1', 'install', ...parts[0]!.opts, ...specs], { env: APT_ENV });
+  const r = await host.exec(aptRead('apt-get', [...SIM, '-o', 'Debug::pkgDepCache::AutoInstall=1', 'install', ...parts[0]!.opts, ...specs]), { env: APT_ENV });
   if (r.exitCode !== 0) return Promise.all(reqs.map((a) => simulateOne(host, a)));
   return splitSimulation(parseSimulation(r.stdout), parseWhy(`${r.stdout}\n${r.stderr}`), parts.map((p) => p.specs.map(specName)));
 });

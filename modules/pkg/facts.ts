@@ -5,6 +5,7 @@ import type { Host } from '../../engine/host/host.js';
 import type { Change } from '../contract.js';
 import { CommandError } from '../../engine/errors.js';
 import { TickBatcher } from './tick-batcher.js';
+import { APT_READ_FN } from './apt-read.js';
 import { shell } from '../../engine/host/exec.js';
 import { type AptPolicy, type DpkgEntry, isInstalled, parseAptPolicy, parseDpkgQuery } from './parse.js';
 
@@ -32,10 +33,10 @@ export interface PkgFacts {
 }
 
 const FORMAT = '${binary:Package}\\t${Package}\\t${Status}\\t${Version}\\n';
-const SCRIPT = `
+const SCRIPT = `${APT_READ_FN}
 dpkg-query -W -f '${FORMAT}' "$@" 2>/dev/null
 echo @@brine-policy
-if [ "$BRINE_POLICY" = 1 ]; then apt-cache policy "$@" 2>/dev/null; fi
+if [ "$BRINE_POLICY" = 1 ]; then aptr apt-cache policy "$@" 2>/dev/null; fi
 echo @@brine-lists
 ls /var/lib/apt/lists 2>/dev/null | grep -c '_Packages' || true
 `;
