@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { HostOp, HostOpsResult } from './host.js';
 
-// stdout: per group `K` (done) or `F<TAB>index` and a line of the failing command's stderr; `END`
+// stdout: per group `K` (done) or `F<TAB>index` and a line of the failing command's stderr; `END`.
+// (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
 const SCRIPT = `set -C
 E=$(mktemp) || exit 125
 trap 'rm -f -- "$E"' EXIT
@@ -21,7 +22,7 @@ w() {
   [ -e "$p" ] && ex=1
   if [ -z "$u" ]; then if [ -n "$ex" ]; then u=077; else u=022; fi; fi
   umask "$u"
-  if ! { : > "$t"; } 2>>"$E"; then disc "$n"; return 1; fi
+  if ! { true > "$t"; } 2>>"$E"; then disc "$n"; return 1; fi
   if ! {
     { [ -z "$ex" ] || chown --reference="$p" -- "$t"; } &&
     { [ -z "$o$g" ] || chown -- "$o\${g:+:$g}" "$t"; } &&
