@@ -10,16 +10,24 @@ import { fmtMs, median, timed } from './measure.js';
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 
 async function once(dir: string): Promise<number> {
-  const r = await timed(['node', join(dir, 'bin/brine.mjs'), 'highstate', '--test'], { env: { ...process.env, NO_COLOR: '1' } as Record<string, string> });
+  const r = await timed(['node', join(dir, 'bin/brine.mjs'), 'highstate', '--test'], {
+    env: { ...process.env, NO_COLOR: '1' } as Record<string, string>,
+  });
   if (r.exitCode !== 2) {
-    process.stderr.write(`${dir}: brine highstate --test exited ${r.exitCode} (expected 2)\n${r.stderr.slice(-2000)}\n`);
+    process.stderr.write(
+      `${dir}: brine highstate --test exited ${r.exitCode} (expected 2)\n${r.stderr.slice(-2000)}\n`,
+    );
     process.exit(1);
   }
   return r.ms;
 }
 
 async function main(): Promise<void> {
-  const o = new Command().option('--runs <n>', 'runs per build', '5').option('--baseline <dir>', 'a second build to compare, alternating').parse().opts<{ runs: string; baseline?: string }>();
+  const o = new Command()
+    .option('--runs <n>', 'runs per build', '5')
+    .option('--baseline <dir>', 'a second build to compare, alternating')
+    .parse()
+    .opts<{ runs: string; baseline?: string }>();
   const builds = [repo, ...(o.baseline ? [resolve(o.baseline)] : [])];
   const times = builds.map((): number[] => []);
   for (let i = 0; i < Number(o.runs); i++) {
@@ -29,7 +37,9 @@ async function main(): Promise<void> {
       console.log(`  run ${i + 1} ${b ? 'baseline' : 'this build'}: ${fmtMs(ms)}`);
     }
   }
-  builds.forEach((dir, b) => console.log(`${b ? 'baseline' : 'this build'} (${dir}): median ${fmtMs(median(times[b]!))} of ${times[b]!.length}`));
+  builds.forEach((dir, b) =>
+    console.log(`${b ? 'baseline' : 'this build'} (${dir}): median ${fmtMs(median(times[b]!))} of ${times[b]!.length}`),
+  );
 }
 
 main().catch((e: unknown) => {

@@ -33,7 +33,8 @@ export function encodeCommands(cmds: CoalescedCommand[]): Buffer {
   const parts: Buffer[] = [];
   for (const c of cmds) {
     const cmd = Buffer.from(c.command);
-    const input = c.stdin === undefined ? Buffer.alloc(0) : typeof c.stdin === 'string' ? Buffer.from(c.stdin) : c.stdin;
+    const input =
+      c.stdin === undefined ? Buffer.alloc(0) : typeof c.stdin === 'string' ? Buffer.from(c.stdin) : c.stdin;
     parts.push(Buffer.from(`${cmd.length} ${input.length}\n`), cmd, input);
   }
   return Buffer.concat(parts);
@@ -57,7 +58,11 @@ export function decodeResults(out: Buffer, n: number): CoalescedResult[] | null 
     const [ol, el] = [Number(m[2]), Number(m[3])];
     const start = nl + 1;
     if (start + ol + el > out.length) return null;
-    res.push({ exitCode: Number(m[1]), stdout: out.subarray(start, start + ol), stderr: out.subarray(start + ol, start + ol + el).toString('utf8') });
+    res.push({
+      exitCode: Number(m[1]),
+      stdout: out.subarray(start, start + ol),
+      stderr: out.subarray(start + ol, start + ol + el).toString('utf8'),
+    });
     at = start + ol + el;
   }
   return res;

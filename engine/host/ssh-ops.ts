@@ -80,7 +80,14 @@ const octal = (n: number) => n.toString(8).padStart(4, '0');
 
 /** Why an op cannot travel in the stream (a field on more than one line): then it is not batched. */
 export function opUnfit(op: HostOp): string | undefined {
-  const fields = op.op === 'exec' ? op.argv : op.op === 'rename' ? [op.from, op.to] : op.op === 'write' ? [op.path, op.owner ?? '', op.group ?? ''] : [op.path];
+  const fields =
+    op.op === 'exec'
+      ? op.argv
+      : op.op === 'rename'
+        ? [op.from, op.to]
+        : op.op === 'write'
+          ? [op.path, op.owner ?? '', op.group ?? '']
+          : [op.path];
   return fields.some((f) => /[\n\r]/.test(f)) ? 'a newline in a field' : undefined;
 }
 
@@ -99,7 +106,10 @@ export function encodeOps(groups: HostOp[][]): Buffer {
           // created with the mode's rw bits (never wider); x and special bits by chmod after chown
           const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
           const x = m !== undefined && m & 0o7111 ? octal(m) : '';
-          const tmp = posix.join(posix.dirname(op.path), `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`);
+          const tmp = posix.join(
+            posix.dirname(op.path),
+            `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
+          );
           lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
           parts.push(op.data);
           break;
@@ -124,10 +134,17 @@ export function encodeOps(groups: HostOp[][]): Buffer {
 }
 
 const opLabel = (op: HostOp): string =>
-  op.op === 'exec' ? `\`${op.argv.join(' ')}\`` : op.op === 'rename' ? `rename ${op.from} -> ${op.to}` : `${op.op} ${op.path}`;
+  op.op === 'exec'
+    ? `\`${op.argv.join(' ')}\``
+    : op.op === 'rename'
+      ? `rename ${op.from} -> ${op.to}`
+      : `${op.op} ${op.path}`;
 
 /** Results per group from the script's output; groups it did not reach failed. */
-export function decodeOps(groups: HostOp[][], r: { exitCode: number; stdout: string; stderr: string }): HostOpsResult[] {
+export function decodeOps(
+  groups: HostOp[][],
+  r: { exitCode: number; stdout: string; stderr: string },
+): HostOpsResult[] {
   const lines = r.stdout.split('\n');
   const out: HostOpsResult[] = [];
   let i = 0;

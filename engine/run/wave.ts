@@ -47,7 +47,8 @@ interface Member {
 }
 
 /** a and b are the same path, or one is under the other. */
-export const overlaps = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith('/') ? b : `${b}/`) || b.startsWith(a.endsWith('/') ? a : `${a}/`);
+export const overlaps = (a: string, b: string): boolean =>
+  a === b || a.startsWith(b.endsWith('/') ? b : `${b}/`) || b.startsWith(a.endsWith('/') ? a : `${a}/`);
 
 export interface WaveOptions {
   enabled: boolean;
@@ -153,7 +154,9 @@ export class Waves {
     const each = Math.round((Date.now() - started) / members.length);
     this.stats.waves++;
     this.stats.members += members.length;
-    this.env.debug?.(`wave at ${c.module}: ${c.id}: ${members.length} states, ${withOps.length} with changes, in one batch`);
+    this.env.debug?.(
+      `wave at ${c.module}: ${c.id}: ${members.length} states, ${withOps.length} with changes, in one batch`,
+    );
     let own: StateResult | undefined;
     for (const m of members) {
       const r = this.result(m, failed.get(m), again.get(m), started, each);
@@ -174,9 +177,15 @@ export class Waves {
     });
     await Promise.all(
       [...byFn].map(async ([fn, idx]) => {
-        const items = idx.map((i) => ({ args: cands[i]!.args, ctx: makeCtx(cands[i]!, this.env, { info: [], warn: [] }) }));
-        const got = fn.gatherMany ? await fn.gatherMany(this.env.host, items) : await Promise.all(items.map((it) => fn.gather(this.env.host, it.args, it.ctx)));
-        if (got.length !== idx.length) throw new Error(`gatherMany returned ${got.length} facts for ${idx.length} states`);
+        const items = idx.map((i) => ({
+          args: cands[i]!.args,
+          ctx: makeCtx(cands[i]!, this.env, { info: [], warn: [] }),
+        }));
+        const got = fn.gatherMany
+          ? await fn.gatherMany(this.env.host, items)
+          : await Promise.all(items.map((it) => fn.gather(this.env.host, it.args, it.ctx)));
+        if (got.length !== idx.length)
+          throw new Error(`gatherMany returned ${got.length} facts for ${idx.length} states`);
         idx.forEach((i, n) => (out[i] = got[n]));
       }),
     );
@@ -233,7 +242,10 @@ export class Waves {
     }
     ms.forEach((m, i) => {
       try {
-        out.set(m, m.c.fn.plan(m.c.args, facts[i], makeCtx(m.c, this.env, { info: [], warn: [] })).filter((x) => x.op !== 'run'));
+        out.set(
+          m,
+          m.c.fn.plan(m.c.args, facts[i], makeCtx(m.c, this.env, { info: [], warn: [] })).filter((x) => x.op !== 'run'),
+        );
       } catch (e) {
         out.set(m, oneLine(e));
       }
@@ -241,7 +253,13 @@ export class Waves {
     return out;
   }
 
-  private result(m: Member, error: string | undefined, again: Change[] | string | undefined, started: number, ms: number): StateResult {
+  private result(
+    m: Member,
+    error: string | undefined,
+    again: Change[] | string | undefined,
+    started: number,
+    ms: number,
+  ): StateResult {
     const res = blank(m.c, 0, started);
     res.durationMs = ms;
     if (m.log.warn.length) res.warnings = m.log.warn;

@@ -29,7 +29,9 @@ export const specName = (s: string): string => s.replace(/[=/].*$/, '').replace(
 export function parseWhy(out: string): Map<string, string> {
   const why = new Map<string, string>();
   for (const line of out.split('\n')) {
-    const m = /^\s*(?:Installing|Upgrading|Removing|Downgrading|Reinstalling)\s+(\S+)\s+as\s+\S+\s+of\s+(\S+)/.exec(line);
+    const m = /^\s*(?:Installing|Upgrading|Removing|Downgrading|Reinstalling)\s+(\S+)\s+as\s+\S+\s+of\s+(\S+)/.exec(
+      line,
+    );
     if (m && !why.has(specName(m[1]!))) why.set(specName(m[1]!), specName(m[2]!));
   }
   return why;
@@ -62,9 +64,16 @@ const installs = new TickBatcher<string[], Change[]>(async (host, reqs) => {
   if (reqs.length === 1) return [await simulateOne(host, reqs[0]!)];
   const parts = reqs.map((a) => splitInstallArgv(a)!);
   const specs = [...new Set(parts.flatMap((p) => p.specs))];
-  const r = await host.exec(aptRead('apt-get', [...SIM, '-o', 'Debug::pkgDepCache::AutoInstall=1', 'install', ...parts[0]!.opts, ...specs]), { env: APT_ENV });
+  const r = await host.exec(
+    aptRead('apt-get', [...SIM, '-o', 'Debug::pkgDepCache::AutoInstall=1', 'install', ...parts[0]!.opts, ...specs]),
+    { env: APT_ENV },
+  );
   if (r.exitCode !== 0) return Promise.all(reqs.map((a) => simulateOne(host, a)));
-  return splitSimulation(parseSimulation(r.stdout), parseWhy(`${r.stdout}\n${r.stderr}`), parts.map((p) => p.specs.map(specName)));
+  return splitSimulation(
+    parseSimulation(r.stdout),
+    parseWhy(`${r.stdout}\n${r.stderr}`),
+    parts.map((p) => p.specs.map(specName)),
+  );
 });
 
 /**

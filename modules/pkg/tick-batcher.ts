@@ -20,7 +20,10 @@ export class TickBatcher<Req, Res> {
       byKey.set(key, batch);
       setImmediate(() => {
         byKey!.delete(key);
-        this.run(host, batch.reqs.map((r) => r.req)).then(
+        this.run(
+          host,
+          batch.reqs.map((r) => r.req),
+        ).then(
           (out) => batch.reqs.forEach((r, i) => r.resolve(out[i]!)),
           (e) => batch.reqs.forEach((r) => r.reject(e)),
         );
@@ -29,4 +32,3 @@ export class TickBatcher<Req, Res> {
     return new Promise<Res>((resolve, reject) => p.reqs.push({ req, resolve, reject }));
   }
 }
-

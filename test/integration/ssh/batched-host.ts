@@ -24,13 +24,29 @@ export function batchedHost(host: Host): { host: Host; batches: () => number } {
     applyOps: (g) => host.applyOps!(g),
     exec: (argv, opts) => host.exec(argv, opts),
     readFile: (p) => host.readFile(p),
-    writeFileAtomic: (p, d, o) => via((r) => r.writeFileAtomic(p, d, o), () => host.writeFileAtomic(p, d, o)),
+    writeFileAtomic: (p, d, o) =>
+      via(
+        (r) => r.writeFileAtomic(p, d, o),
+        () => host.writeFileAtomic(p, d, o),
+      ),
     stat: (p) => host.stat(p),
     lstat: (p) => host.lstat(p),
     readlink: (p) => host.readlink(p),
-    mkdir: (p, o) => via((r) => r.mkdir(p, o), () => host.mkdir(p, o)),
-    remove: (p, o) => via((r) => r.remove(p, o), () => host.remove(p, o)),
-    rename: (a, b) => via((r) => r.rename(a, b), () => host.rename(a, b)),
+    mkdir: (p, o) =>
+      via(
+        (r) => r.mkdir(p, o),
+        () => host.mkdir(p, o),
+      ),
+    remove: (p, o) =>
+      via(
+        (r) => r.remove(p, o),
+        () => host.remove(p, o),
+      ),
+    rename: (a, b) =>
+      via(
+        (r) => r.rename(a, b),
+        () => host.rename(a, b),
+      ),
     hash: (p) => host.hash(p),
     close: () => host.close(),
   };

@@ -17,22 +17,35 @@ async function runOps(groups: HostOp[][]) {
 const mode = (p: string) => statSync(p).mode & 0o7777;
 
 describe('the batch script of waves', () => {
-  it('writes files atomically with their modes (x and setgid bits too), keeps an old file\'s mode, makes dirs, in order', async () => {
+  it("writes files atomically with their modes (x and setgid bits too), keeps an old file's mode, makes dirs, in order", async () => {
     const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
     writeFileSync(join(d, 'old'), 'before');
     const { chmodSync } = await import('node:fs');
     chmodSync(join(d, 'old'), 0o604);
     const bin = Buffer.from([0, 1, 2, 255, 10, 0]);
     const res = await runOps([
-      [{ op: 'mkdir', path: join(d, 'a/b'), mode: 0o750, recursive: true }, { op: 'write', path: join(d, 'a/b/f'), data: Buffer.from('hello\n'), mode: 0o640 }],
+      [
+        { op: 'mkdir', path: join(d, 'a/b'), mode: 0o750, recursive: true },
+        { op: 'write', path: join(d, 'a/b/f'), data: Buffer.from('hello\n'), mode: 0o640 },
+      ],
       [{ op: 'write', path: join(d, 'x'), data: bin, mode: 0o2755 }],
       [{ op: 'write', path: join(d, 'old'), data: Buffer.from('after') }],
       [{ op: 'write', path: join(d, 'empty'), data: Buffer.alloc(0), mode: 0o600 }],
-      [{ op: 'exec', argv: ['chmod', '700', join(d, 'a')] }, { op: 'rename', from: join(d, 'empty'), to: join(d, 'moved') }],
+      [
+        { op: 'exec', argv: ['chmod', '700', join(d, 'a')] },
+        { op: 'rename', from: join(d, 'empty'), to: join(d, 'moved') },
+      ],
     ]);
     expect(res).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }, { ok: true }]);
     expect(readFileSync(join(d, 'a/b/f'), 'utf8')).toBe('hello\n');
-    expect([mode(join(d, 'a/b')), mode(join(d, 'a/b/f')), mode(join(d, 'x')), mode(join(d, 'old')), mode(join(d, 'moved')), mode(join(d, 'a'))]).toEqual([0o750, 0o640, 0o2755, 0o604, 0o600, 0o700]);
+    expect([
+      mode(join(d, 'a/b')),
+      mode(join(d, 'a/b/f')),
+      mode(join(d, 'x')),
+      mode(join(d, 'old')),
+      mode(join(d, 'moved')),
+      mode(join(d, 'a')),
+    ]).toEqual([0o750, 0o640, 0o2755, 0o604, 0o600, 0o700]);
     expect(readFileSync(join(d, 'x'))).toEqual(bin);
     expect(readFileSync(join(d, 'old'), 'utf8')).toBe('after');
     expect(readdirSync(d).filter((n) => n.includes('.brine-'))).toEqual([]);
@@ -43,12 +56,21 @@ describe('the batch script of waves', () => {
     writeFileSync(join(d, 'afile'), '');
     symlinkSync('/nonexistent-brine', join(d, 'dangling'));
     const res = await runOps([
-      [{ op: 'mkdir', path: join(d, 'afile/sub'), recursive: true }, { op: 'write', path: join(d, 'afile/sub/x'), data: Buffer.from('lost') }],
+      [
+        { op: 'mkdir', path: join(d, 'afile/sub'), recursive: true },
+        { op: 'write', path: join(d, 'afile/sub/x'), data: Buffer.from('lost') },
+      ],
       [{ op: 'write', path: join(d, 'dangling/y'), data: Buffer.from('y'.repeat(5000)) }],
       [{ op: 'write', path: join(d, 'ok'), data: Buffer.from('fine'), mode: 0o644 }],
-      [{ op: 'exec', argv: ['false'] }, { op: 'write', path: join(d, 'never'), data: Buffer.from('n') }],
+      [
+        { op: 'exec', argv: ['false'] },
+        { op: 'write', path: join(d, 'never'), data: Buffer.from('n') },
+      ],
     ]);
-    expect(res[0]).toMatchObject({ ok: false, error: expect.stringMatching(/^mkdir .*afile\/sub: .*(Not a directory|File exists)/) });
+    expect(res[0]).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^mkdir .*afile\/sub: .*(Not a directory|File exists)/),
+    });
     expect(res[1]).toMatchObject({ ok: false, error: expect.stringMatching(/^write .*dangling\/y: /) });
     expect(res[2]).toEqual({ ok: true });
     expect(res[3]).toMatchObject({ ok: false, error: expect.stringMatching(/^`false`: /) });
@@ -72,7 +94,11 @@ describe('coalesced read-only commands', () => {
       { command: "sh -c 'echo err >&2; exit 3'" },
       { command: "printf '\\000\\001'" },
     ];
-    const r = await execa('sh', ['-c', COALESCE_COMMAND], { input: encodeCommands(cmds), encoding: 'buffer', reject: false });
+    const r = await execa('sh', ['-c', COALESCE_COMMAND], {
+      input: encodeCommands(cmds),
+      encoding: 'buffer',
+      reject: false,
+    });
     const res = decodeResults(Buffer.from(r.stdout), 3)!;
     expect(res.map((x) => [x.exitCode, x.stdout.toString('latin1'), x.stderr])).toEqual([
       [0, 'in-1\nout\n', ''],

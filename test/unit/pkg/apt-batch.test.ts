@@ -18,18 +18,30 @@ Inst tzdata [2024a-0] (2025b-0 Debian:12.15/oldstable [all])
 
 describe('apt-batch', () => {
   it('splits install argv into options (the batch key) and specs', () => {
-    expect(splitInstallArgv(['install', '--no-install-recommends', '-t', 'bookworm-backports', 'nginx', 'curl=7'])).toEqual({
+    expect(
+      splitInstallArgv(['install', '--no-install-recommends', '-t', 'bookworm-backports', 'nginx', 'curl=7']),
+    ).toEqual({
       opts: ['--no-install-recommends', '-t', 'bookworm-backports'],
       specs: ['nginx', 'curl=7'],
     });
     expect(splitInstallArgv(['remove', 'x'])).toBeNull();
-    expect(['nginx', 'nginx=1.2-1', 'nginx:amd64', 'nginx/bookworm', 'lib:i386=2'].map(specName)).toEqual(['nginx', 'nginx', 'nginx', 'nginx', 'lib']);
+    expect(['nginx', 'nginx=1.2-1', 'nginx:amd64', 'nginx/bookworm', 'lib:i386=2'].map(specName)).toEqual([
+      'nginx',
+      'nginx',
+      'nginx',
+      'nginx',
+      'lib',
+    ]);
   });
 
   it('gives each request what it names and what that pulls in, transitively; the rest to the first', () => {
     const why = parseWhy(SIM);
     expect(why.get('libnginx-mod-x')).toBe('nginx-common');
-    const [a, b, c] = splitSimulation(parseSimulation(SIM), why, [['bridge-utils'], ['nginx=1.22.1-9'].map(specName), ['postfix']]);
+    const [a, b, c] = splitSimulation(parseSimulation(SIM), why, [
+      ['bridge-utils'],
+      ['nginx=1.22.1-9'].map(specName),
+      ['postfix'],
+    ]);
     expect(a!.map((x) => x.target)).toEqual(['bridge-utils', 'tzdata']);
     expect(b!.map((x) => x.target)).toEqual(['nginx-common', 'libnginx-mod-x', 'nginx']);
     expect(c!.map((x) => x.target)).toEqual(['cpio', 'postfix']);
@@ -40,6 +52,9 @@ describe('apt-batch', () => {
       ['a', 'b'],
       ['b', 'a'],
     ]);
-    expect(splitSimulation([{ op: 'create', target: 'a' }], why, [['x'], ['y']])).toEqual([[{ op: 'create', target: 'a' }], []]);
+    expect(splitSimulation([{ op: 'create', target: 'a' }], why, [['x'], ['y']])).toEqual([
+      [{ op: 'create', target: 'a' }],
+      [],
+    ]);
   });
 });
