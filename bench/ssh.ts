@@ -27,12 +27,18 @@ function check(what: string, r: Timed): Timed {
   return r;
 }
 
-async function brinePush(w: Workload, ts: Target[], kh: string): Promise<{ t: Timed; changed: number[]; roundTrips: number[] }> {
+/** The controller's CPU seconds (user + sys) of a command run under /usr/bin/time -f '@@cpu %U %S'. */
+function cpuOf(t: Timed): number {
+  const m = /@@cpu ([\d.]+) ([\d.]+)\s*$/.exec(t.stderr);
+  return m ? Number(m[1]) + Number(m[2]) : NaN;
+}
+
+async function brinePush(w: Workload, ts: Target[], kh: string): Promise<{ t: Timed; changed: number[]; roundTrips: number[]; cpu: number }> {
   const t = check(
     'brine push',
     await timed(
       [
-        'node', brineBin, 'push', ...ts.map((x) => `root@127.0.0.1:${x.port}`),
+        '/usr/bin/time', '-f', '@@cpu %U %S', 'node', brineBin, 'push', ...ts.map((x) => `root@127.0.0.1:${x.port}`),
         '--sls', w.sls, '--states', w.statesDir, '--pillar', w.pillarDir,
         '--known-hosts', kh, '--ssh-config', '/dev/null', '-i', ts[0]!.keyPath, '--parallel', String(ts.length), '--out', 'json',
       ],
@@ -44,6 +50,7 @@ async function brinePush(w: Workload, ts: Target[], kh: string): Promise<{ t: Ti
     t,
     changed: doc.hosts.map((h) => h.report?.summary.changed ?? -1),
     roundTrips: doc.hosts.map((h) => h.roundTrips ?? -1),
+    cpu: cpuOf(t),
   };
 }
 
@@ -98,6 +105,8 @@ async function main(): Promise<void> {
     const first: Row = { case: 'first apply (1 host)', brine: [], ansible: [] };
     const noop: Row = { case: 'no-op (1 host)', brine: [], ansible: [] };
     const trips: number[] = [];
+    const firstTrips: number[] = [];
+    const cpu = { first: [] as number[], noop: [] as number[], fanFirst: [] as number[], fanNoop: [] as number[] };
     for (let i = 0; i < runs; i++) {
       await one.ssh('rm -rf /srv/bench-brine /srv/bench-ansible');
       const a = await brinePush(w, [one], kh);
@@ -106,7 +115,13 @@ async function main(): Promise<void> {
       first.brine.push(a.t.ms);
       noop.brine.push(b.t.ms);
       trips.push(b.roundTrips[0]!);
-      console.log(`  brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed[0]} changed, ${a.roundTrips[0]} round trips), no-op ${fmtMs(b.t.ms)} (${b.roundTrips[0]} round trips)`);
+      firstTrips.push(a.roundTrips[0]!);
+      cpu.first.push(a.cpu);
+      cpu.noop.push(b.cpu);
+      console.log(
+        `  brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed[0]} changed, ${a.roundTrips[0]} round trips, controller CPU ${a.cpu.toFixed(2)} s), ` +
+          `no-op ${fmtMs(b.t.ms)} (${b.roundTrips[0]} round trips, CPU ${b.cpu.toFixed(2)} s)`,
+      );
       if (o.ansible) {
         const c = await ansible(w, one, kh);
         const d = await ansible(w, one, kh);
@@ -127,7 +142,12 @@ async function main(): Promise<void> {
         if (b.changed.some((c) => c !== 0)) throw new Error(`brine fan-out no-op reported changes: ${b.changed.join(',')}`);
         ff.brine.push(a.t.ms);
         fn.brine.push(b.t.ms);
-        console.log(`  fan-out run ${i + 1}: first ${fmtMs(a.t.ms)}, no-op ${fmtMs(b.t.ms)} (round trips ${b.roundTrips.join(', ')})`);
+        cpu.fanFirst.push(a.cpu);
+        cpu.fanNoop.push(b.cpu);
+        console.log(
+          `  fan-out run ${i + 1}: first ${fmtMs(a.t.ms)} (round trips ${a.roundTrips.join(', ')}, controller CPU ${a.cpu.toFixed(2)} s), ` +
+            `no-op ${fmtMs(b.t.ms)} (round trips ${b.roundTrips.join(', ')}, CPU ${b.cpu.toFixed(2)} s)`,
+        );
       }
       rows.push(ff, fn);
       console.log(
@@ -136,7 +156,11 @@ async function main(): Promise<void> {
     }
     console.log('');
     console.log(table(rows, w.items));
-    console.log(`\nno-op push round trips (exec channels + sftp requests): median ${median(trips)} for ${w.items} states`);
+    const per = (n: number) => (n / w.items).toFixed(3);
+    console.log(`\nround trips (exec channels + sftp requests), medians for ${w.items} states:`);
+    console.log(`  first apply ${median(firstTrips)} (${per(median(firstTrips))} per state), no-op ${median(trips)} (${per(median(trips))} per state)`);
+    console.log(`controller CPU (user + sys, medians): first apply ${median(cpu.first).toFixed(2)} s, no-op ${median(cpu.noop).toFixed(2)} s` +
+      (cpu.fanFirst.length ? `; ${fan} hosts: first apply ${median(cpu.fanFirst).toFixed(2)} s, no-op ${median(cpu.fanNoop).toFixed(2)} s` : ''));
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
   }

@@ -166,6 +166,14 @@ export interface StateFunction<Args = any, Facts = any, C extends Change = Chang
    * for the root minion (expanded at compile time).
    */
   expandUser?: boolean;
+  /**
+   * Waves (engine/run/wave.ts): over a transport with Host.applyOps (SSH), this function's states
+   * may apply in one batch with the states declared right after them, in order. `paths` names what
+   * the state's facts and apply touch (its path, a link it follows, a parent it creates); a state
+   * whose paths overlap an earlier member's ends the wave. The apply must not depend on answers
+   * from the host after its first change (reads throw and the state applies on its own).
+   */
+  wave?: { paths(args: Args, facts: Facts): string[] };
   /** Several states of this function made real by one call (Salt's mod_aggregate); see Aggregation. */
   aggregate?: Aggregation<Args, Facts, C>;
 }

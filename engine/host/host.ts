@@ -71,6 +71,21 @@ export interface HeldCommand {
   release(): Promise<void>;
 }
 
+/**
+ * A change a transport can make as part of a batch (Host.applyOps): the same semantics as the Host
+ * method of that name (writeFileAtomic, mkdir, remove, rename; exec of argv without stdin, env, user
+ * or cwd, whose output is not kept).
+ */
+export type HostOp =
+  | { op: 'write'; path: string; data: Buffer; mode?: number; owner?: string; group?: string }
+  | { op: 'mkdir'; path: string; mode?: number; recursive?: boolean }
+  | { op: 'remove'; path: string; recursive?: boolean }
+  | { op: 'rename'; from: string; to: string }
+  | { op: 'exec'; argv: string[] };
+
+/** How one group of a batch went: every op done, or the first that failed (the rest were not run). */
+export type HostOpsResult = { ok: true } | { ok: false; op: HostOp; error: string };
+
 export interface Host {
   /** A label for output only ('local', 'root@example.org:22'): decide nothing on it. */
   readonly name: string;
@@ -93,6 +108,12 @@ export interface Host {
    * component too; off for commands that act on a link itself (chown -h).
    */
   resolvePath?(path: string, followLast?: boolean): Promise<string>;
+  /**
+   * Makes groups of changes in one go (over SSH: one exec channel, the written files in its stream),
+   * in order; a group stops at its first failing op, the other groups go on. Absent on transports
+   * where a call costs no round trip (local).
+   */
+  applyOps?(groups: HostOp[][]): Promise<HostOpsResult[]>;
   /** Run argv (never a joined string). */
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** File contents, or null when it does not exist. */

@@ -7,7 +7,9 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
-import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type HeldCommand, type Host, type WriteOptions } from './host.js';
+import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type HeldCommand, type Host, type HostOp, type HostOpsResult, type WriteOptions } from './host.js';
+import { decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
+import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
@@ -37,6 +39,8 @@ export interface SshStats {
 }
 
 const SFTP_NO_SUCH_FILE = 2;
+
+type RawResult = { exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean };
 const CHUNK = 32 * 1024;
 const READ_CHUNK = 64 * 1024;
 
@@ -212,8 +216,46 @@ export class SshHost implements Host {
   async exec(argv: string[], opts: ExecOptions = {}, invalidates = !opts.readOnly): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
-    const r = await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
+    const r = opts.readOnly ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv) : await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
     return { argv, exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr, ...(r.timedOut ? { timedOut: true } : {}) };
+  }
+
+  private readOnlyBatch: Array<{ cmd: string; stdin?: string | Buffer; timeoutMs: number; argv: string[]; done(r: Promise<RawResult>): void }> | undefined;
+
+  /** A read-only command; those started in the same turn share one channel (ssh-coalesce.ts). */
+  private coalesced(cmd: string, stdin: string | Buffer | undefined, timeoutMs: number, argv: string[]): Promise<RawResult> {
+    return new Promise<RawResult>((resolve, reject) => {
+      const item = { cmd, stdin, timeoutMs, argv, done: (r: Promise<RawResult>) => r.then(resolve, reject) };
+      if (this.readOnlyBatch) return void this.readOnlyBatch.push(item);
+      const batch = (this.readOnlyBatch = [item]);
+      setImmediate(() => {
+        this.readOnlyBatch = undefined;
+        const alone = (i: (typeof batch)[number]) => i.done(this.execRaw(i.cmd, i.stdin, i.timeoutMs, i.argv, false));
+        if (batch.length === 1) return alone(batch[0]!);
+        const max = Math.max(...batch.map((i) => i.timeoutMs));
+        const all = this.execRaw(COALESCE_COMMAND, encodeCommands(batch.map((i) => ({ command: i.cmd, stdin: i.stdin }))), max, ['sh'], false);
+        all.then(
+          (r) => {
+            const res = r.exitCode === 0 ? decodeResults(r.stdout, batch.length) : null;
+            if (!res) return batch.forEach(alone);
+            batch.forEach((i, n) => {
+              const x = res[n]!;
+              i.done(Promise.resolve({ ...x, ...(i.timeoutMs > 0 && x.exitCode === 124 ? { timedOut: true } : {}) }));
+            });
+          },
+          (e: unknown) => batch.forEach((i) => i.done(Promise.reject(e))),
+        );
+      });
+    });
+  }
+
+  /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */
+  async applyOps(groups: HostOp[][]): Promise<HostOpsResult[]> {
+    if (!groups.length) return [];
+    const timeoutMs = this.opts.commandTimeoutMs ?? 30 * 60_000;
+    const cmd = buildCommand(OPS_ARGV, {}, { loginUser: this.loginUser, timeoutMs });
+    const r = await this.execRaw(cmd, encodeOps(groups), timeoutMs, OPS_ARGV, true);
+    return decodeOps(groups, { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr });
   }
 
   // ---------------------------------------------------------------- sftp

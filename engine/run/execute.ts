@@ -36,10 +36,17 @@ export interface ExecEnv {
   after?: Map<string, Set<string>>;
   /** Batched facts from gatherMany, valid until the first apply on this host. */
   takeFacts(chunk: Chunk): { facts: unknown } | undefined;
+  /** Gives back facts taken with takeFacts but not used (a state left out of a wave). */
+  returnFacts?(chunk: Chunk, facts: unknown): void;
   /** Batched existence of `creates` paths, valid until the first apply on this host. */
   knownExists?: KnownExists;
   /** Called right before the first change is made (invalidates batched facts). */
   markApplying(): void;
+  /**
+   * Like markApplying, for changes whose paths are known (a wave's ops): the batched existence of
+   * `creates` paths stays valid for paths none of them overlaps.
+   */
+  markTouched?(paths: string[]): void;
   nextRunNum(): number;
   /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
   together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;

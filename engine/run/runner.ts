@@ -15,6 +15,7 @@ import { prefetchCreates } from './conditions.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
 import { type Outcome, stateResult } from './result.js';
+import { overlaps, Waves } from './wave.js';
 import type { RunControl } from './control.js';
 import type { RunReport, StateResult } from './types.js';
 import type { PlanHooks } from './plan-hooks.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   aggregate?: boolean;
   render?: TemplateRenderer;
   debug?: (msg: string) => void;
+  /** Waves over SSH (a state and the ones after it applied in one batch, wave.ts); default true. */
+  waves?: boolean;
   /** A stop from outside (signals): no new state starts after it. */
   control?: RunControl;
   /** The run's secrets and diff budget for the plans' content diffs (StateCtx.content). */
@@ -52,6 +55,9 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   const locks = new Map<string, PQueue>();
   const results = new Map<string, StateResult>();
   let applying = false;
+  // what has changed so far: anything (a state applied on its own), or only these paths (waves)
+  let opaque = false;
+  const touched: string[] = [];
   let runNum = 0;
   let aborted: string | undefined;
 
@@ -83,9 +89,17 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       facts.delete(c.key);
       return { facts: f };
     },
-    knownExists: (p) => (applying ? undefined : creates.get(p)),
+    returnFacts(c, f) {
+      if (!applying) facts.set(c.key, f);
+    },
+    knownExists: (p) => (opaque || touched.some((t) => overlaps(p, t)) ? undefined : creates.get(p)),
     markApplying() {
       applying = true;
+      opaque = true;
+    },
+    markTouched(paths) {
+      applying = true;
+      touched.push(...paths);
     },
     nextRunNum: () => runNum++,
     together: (c, plan, log) => applyTogether(c, plan, env, log, agg),
@@ -98,18 +112,34 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   };
 
   const stopped = (): boolean => !!o.control?.stopped;
+  const done = new Set<string>();
+  const waves = new Waves(compiled, env, {
+    // a saved plan's apply checks every state against the plan right before it applies (plan-hooks.ts)
+    enabled: o.waves !== false && !o.test && !o.failhard && concurrency === 1 && !o.planHooks?.guard,
+    done: (k) => done.has(k),
+    claimed: (k) => !!agg.claimOf(k),
+  });
   const runOne = async (c: Chunk): Promise<void> => {
-    if ((aborted || stopped()) && !agg.claimOf(c.key)) return;
+    try {
+      await runChunk(c);
+    } finally {
+      done.add(c.key);
+    }
+  };
+  const runChunk = async (c: Chunk): Promise<void> => {
+    if ((aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key)) return;
     const exec = async (): Promise<StateResult | undefined> => {
-      // absorbed into another state's apply: report what was done on its behalf (even after a
-      // failhard abort: the change was made)
+      // absorbed into another state's apply, or applied in a wave: report what was done on its
+      // behalf (even after a failhard abort: the change was made)
       const claim = agg.claimOf(c.key);
       const absorbed = claim && (await claim);
       if (absorbed) return { ...absorbed, runNum: env.nextRunNum() };
+      const inWave = waves.take(c.key);
+      if (inWave) return { ...inWave, runNum: env.nextRunNum() };
       if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
       emit(o.progress, 'started', { key: c.key, id: c.id, name: c.name, module: c.module, fun: c.fun });
-      return executeChunk(c, env);
+      return (await waves.lead(c)) ?? executeChunk(c, env);
     };
     const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();
     if (!r) return;
@@ -118,7 +148,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
 
-  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key);
+  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key);
   const report = (): RunReport => ({
     host: o.host.name,
     test: o.test,

@@ -63,9 +63,11 @@ export function requireParent(name: string, parent: PathFacts, makedirs: boolean
   throw new StateError(name, `parent ${dirname(name)} is not a directory`);
 }
 
-export async function ensureParent(host: Host, name: string, dirMode?: number): Promise<void> {
+/** Creates the parent directory when missing; `known`: its facts from gather (no second look). */
+export async function ensureParent(host: Host, name: string, dirMode?: number, known?: PathFacts): Promise<void> {
   const parent = dirname(name);
-  if (!(await host.stat(parent))) await host.mkdir(parent, { recursive: true, mode: dirMode ?? 0o755 });
+  if (known?.type === 'directory') return;
+  if (known?.type === 'missing' || !(await host.stat(parent))) await host.mkdir(parent, { recursive: true, mode: dirMode ?? 0o755 });
 }
 
 /** gatherMany from a single-item gather. */

@@ -129,6 +129,8 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     }
     return out;
   },
+  // waves: the directory and everything under it (clean, recurse)
+  wave: { paths: (args) => [args.name] },
   async apply(host, changes, ctx) {
     const { args } = ctx;
     const attrs = { ...attrsOf(args), mode: dirMode(args) };

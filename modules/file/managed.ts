@@ -140,6 +140,8 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     if (out.length || attrCs.length) requireOwners(name, facts, ctx);
     return [...out, ...attrCs];
   },
+  // waves: the file (and the one a followed link names); a parent it creates is made with mkdir -p
+  wave: { paths: (args, facts) => (facts.real ? [args.name, facts.real] : [args.name]) },
   async apply(host, changes, ctx) {
     const { args, facts } = ctx;
     const attrs = attrsOf(args);
@@ -147,7 +149,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     const content = changes.find((c) => !isAttrChange(c));
     if (content) {
       if (args.check_cmd) await checkContents(host, args, facts.want ?? Buffer.alloc(0));
-      if (facts.path.type === 'missing') await ensureParent(host, name, parseMode(args.dir_mode, `${args.name}: dir_mode`));
+      if (facts.path.type === 'missing') await ensureParent(host, name, parseMode(args.dir_mode, `${args.name}: dir_mode`), facts.parent);
       else if (args.backup) await backup(host, name, args.backup);
       await host.writeFileAtomic(name, facts.want ?? Buffer.alloc(0), {
         mode: attrs.mode ?? (facts.path.type === 'missing' ? 0o644 : undefined),

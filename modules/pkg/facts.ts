@@ -4,6 +4,8 @@
 import type { Host } from '../../engine/host/host.js';
 import type { Change } from '../../engine/contract.js';
 import { CommandError } from '../../engine/errors.js';
+import { TickBatcher } from './tick-batcher.js';
+import { APT_READ_FN } from './apt-read.js';
 import { shell } from '../../engine/host/exec.js';
 import { type AptPolicy, type DpkgEntry, isInstalled, parseAptPolicy, parseDpkgQuery } from './parse.js';
 import { PKG_NAME } from './wanted.js';
@@ -32,10 +34,10 @@ export interface PkgFacts {
 }
 
 const FORMAT = '${binary:Package}\\t${Package}\\t${Status}\\t${Version}\\n';
-const SCRIPT = `
+const SCRIPT = `${APT_READ_FN}
 if [ $# -gt 0 ]; then dpkg-query -W -f '${FORMAT}' "$@" 2>/dev/null; fi
 echo @@brine-policy
-if [ "$BRINE_POLICY" = 1 ] && [ $# -gt 0 ]; then apt-cache policy "$@" 2>/dev/null; fi
+if [ "$BRINE_POLICY" = 1 ] && [ $# -gt 0 ]; then aptr apt-cache policy "$@" 2>/dev/null; fi
 echo @@brine-lists
 ls /var/lib/apt/lists 2>/dev/null | grep -c '_Packages' || true
 `;
@@ -78,14 +80,22 @@ export function parseFacts(stdout: string, names: string[]): PkgFacts {
   return { pkgs, listsPresent: Number.parseInt(listsOut.trim(), 10) > 0 };
 }
 
-/** One round trip for any number of packages. `policy: false` skips apt-cache (removal needs none). */
-export async function readPackages(host: Host, names: string[], o: { policy: boolean }): Promise<PkgFacts> {
+/**
+ * One round trip for any number of packages. `policy: false` skips apt-cache (removal needs none).
+ * Reads asked for in the same moment (the facts of every pkg function) share one command.
+ */
+export function readPackages(host: Host, names: string[], o: { policy: boolean }): Promise<PkgFacts> {
   const uniq = [...new Set(names)];
-  if (!uniq.length) return { pkgs: {}, listsPresent: true };
+  if (!uniq.length) return Promise.resolve({ pkgs: {}, listsPresent: true });
+  return reads.add(host, '', { names: uniq, policy: o.policy });
+}
+
+const reads = new TickBatcher<{ names: string[]; policy: boolean }, PkgFacts>(async (host, reqs) => {
   // a name that is no Debian package name (Salt takes any string) is not asked for: apt would read
   // it as a pattern; it stays unknown, so the state says no repository provides it
-  const asked = uniq.filter((n) => PKG_NAME_RE.test(n));
-  const r = await shell(host, SCRIPT, asked, { env: { ...C_ENV, BRINE_POLICY: o.policy ? '1' : '0' } });
+  const all = [...new Set(reqs.flatMap((r) => r.names))].filter((n) => PKG_NAME_RE.test(n));
+  const policy = reqs.some((r) => r.policy);
+  const r = await shell(host, SCRIPT, all, { env: { ...C_ENV, BRINE_POLICY: policy ? '1' : '0' } });
   if (r.exitCode !== 0) throw new CommandError(r, 'reading the package database failed');
-  return parseFacts(r.stdout, uniq);
-}
+  return reqs.map((q) => parseFacts(r.stdout, q.names));
+});

@@ -11,7 +11,7 @@ import type { JSONSchema, StateCtx, StateFunction } from '../../engine/contract.
 import type { AlongsideChange, PkgChange } from './changes.js';
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
-import { simulateApt } from './uptodate.js';
+import { simulateApt } from './apt-batch.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
 import { nameUnlessPkgs, PKG_NAME, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
 

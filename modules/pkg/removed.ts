@@ -5,7 +5,7 @@ import type { PkgChange } from './changes.js';
 import { aptGet } from './apt.js';
 import { type PkgFacts, readPackages } from './facts.js';
 import { alongsideChanges, batchedGather } from './installed.js';
-import { simulateApt } from './uptodate.js';
+import { simulateApt } from './apt-batch.js';
 import { nameUnlessPkgs, type PkgsArg, pkgsSchema, versionMatches, wantedPackages } from './wanted.js';
 
 export interface RemovedArgs {

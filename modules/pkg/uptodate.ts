@@ -3,6 +3,7 @@
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../../engine/contract.js';
 import { APT_ENV, aptGet, failApt } from './apt.js';
+import { aptRead } from './apt-read.js';
 
 export interface UptodateArgs {
   name: string;
@@ -31,18 +32,9 @@ export function parseSimulation(out: string): Change[] {
   return changes;
 }
 
-/**
- * What apt would do for argv (`install ...`, `remove ...`), without doing it; [] when apt refuses
- * (the plan reports why). Used to show the packages a state changes beyond the ones it names.
- */
-export async function simulateApt(host: Host, argv: string[]): Promise<Change[]> {
-  const r = await host.exec(['apt-get', '-s', '-q', '-o', 'Debug::NoLocking=1', ...argv], { env: APT_ENV });
-  return r.exitCode === 0 ? parseSimulation(r.stdout) : [];
-}
-
 async function simulate(host: Host, args: UptodateArgs): Promise<UptodateFacts> {
   const verb = args.dist_upgrade ? 'dist-upgrade' : 'upgrade';
-  const r = await host.exec(['apt-get', '-s', '-q', '-o', 'Debug::NoLocking=1', verb], { env: APT_ENV });
+  const r = await host.exec(aptRead('apt-get', ['-s', '-q', '-o', 'Debug::NoLocking=1', verb]), { env: APT_ENV });
   if (r.exitCode !== 0) failApt(args.name, r, `apt-get -s ${verb}`);
   return { actions: parseSimulation(r.stdout) };
 }

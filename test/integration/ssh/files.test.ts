@@ -1,10 +1,12 @@
 // H3's file/cmd integration suite, unchanged, against the booted Debian target over SSH: once as
-// root (sftp for files) and once as a non-root login user with sudo (every operation via sudo -n).
+// root (sftp for files) and once as a non-root login user with sudo (every operation via sudo -n);
+// then both again with the changes made through the batch stream of waves (batched-host.ts).
 import { afterAll, beforeAll } from 'vitest';
 import { connectSsh } from '../../../engine/host/ssh.js';
 import { sshTarget, startTargets, type Target } from '../../harness/nspawn.js';
 import { defineFileSuite } from '../files/suite.js';
 import { addSudoUser } from './sudo-user.js';
+import { batchedHost } from './batched-host.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -22,4 +24,13 @@ defineFileSuite('the booted Debian target over SSH as root', async () => {
 defineFileSuite('the booted Debian target over SSH as a sudo user', async () => {
   const { target, options } = sshTarget(t, 'deploy');
   return connectSsh(target, options);
+});
+// the same suite with every change made by the batch script that waves use (engine/host/ssh-ops.ts)
+defineFileSuite('the booted Debian target over SSH as root, changes through the batch stream', async () => {
+  const { target, options } = sshTarget(t);
+  return batchedHost(await connectSsh(target, options)).host;
+});
+defineFileSuite('the booted Debian target over SSH as a sudo user, changes through the batch stream', async () => {
+  const { target, options } = sshTarget(t, 'deploy');
+  return batchedHost(await connectSsh(target, options)).host;
 });

@@ -1,0 +1,88 @@
+// One apt cache load where several would do: the runner reads the facts of every state function at
+// once, so the package reads (dpkg-query + apt-cache policy) and the `apt-get -s install`
+// simulations that the pkg functions ask for in the same moment are made by ONE command each per
+// host. A shared simulation is split back per request with apt's own account of why it installs a
+// package (Debug::pkgDepCache::AutoInstall: "Installing libx as Depends of nginx"): each request gets
+// the packages it names and what they pull in; what apt does not explain goes to the first request.
+// If apt refuses the combination (conflicting requests), each request is simulated on its own.
+import type { Host } from '../../engine/host/host.js';
+import type { Change } from '../../engine/contract.js';
+import { APT_ENV } from './apt.js';
+import { parseSimulation } from './uptodate.js';
+import { TickBatcher } from './tick-batcher.js';
+import { aptRead } from './apt-read.js';
+
+const SIM = ['-s', '-q', '-o', 'Debug::NoLocking=1'];
+
+/** `install [options] specs`: the options (the batch key) and the package specs. */
+export function splitInstallArgv(argv: string[]): { opts: string[]; specs: string[] } | null {
+  if (argv[0] !== 'install') return null;
+  let i = 1;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '-t' ? 2 : 1;
+  return { opts: argv.slice(1, i), specs: argv.slice(i) };
+}
+
+/** A spec's package name: `nginx`, `nginx=1.2`, `nginx:amd64`, `nginx/bookworm` -> nginx. */
+export const specName = (s: string): string => s.replace(/[=/].*$/, '').replace(/:[^:]*$/, '');
+
+/** apt's AutoInstall debug lines: package -> the package it was installed for. */
+export function parseWhy(out: string): Map<string, string> {
+  const why = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    const m = /^\s*(?:Installing|Upgrading|Removing|Downgrading|Reinstalling)\s+(\S+)\s+as\s+\S+\s+of\s+(\S+)/.exec(
+      line,
+    );
+    if (m && !why.has(specName(m[1]!))) why.set(specName(m[1]!), specName(m[2]!));
+  }
+  return why;
+}
+
+/** Splits one simulation's changes over the requests (lists of spec names), as described above. */
+export function splitSimulation(changes: Change[], why: Map<string, string>, requests: string[][]): Change[][] {
+  const owner = new Map<string, number>();
+  requests.forEach((names, i) => names.forEach((n) => owner.has(n) || owner.set(n, i)));
+  const rootOf = (name: string): number => {
+    const seen = new Set<string>();
+    for (let n: string | undefined = name; n && !seen.has(n); n = why.get(n)) {
+      seen.add(n);
+      const o = owner.get(n);
+      if (o !== undefined) return o;
+    }
+    return 0;
+  };
+  const out = requests.map((): Change[] => []);
+  for (const c of changes) out[rootOf(specName(c.target))]!.push(c);
+  return out;
+}
+
+async function simulateOne(host: Host, argv: string[]): Promise<Change[]> {
+  const r = await host.exec(aptRead('apt-get', [...SIM, ...argv]), { env: APT_ENV });
+  return r.exitCode === 0 ? parseSimulation(r.stdout) : [];
+}
+
+const installs = new TickBatcher<string[], Change[]>(async (host, reqs) => {
+  if (reqs.length === 1) return [await simulateOne(host, reqs[0]!)];
+  const parts = reqs.map((a) => splitInstallArgv(a)!);
+  const specs = [...new Set(parts.flatMap((p) => p.specs))];
+  const r = await host.exec(
+    aptRead('apt-get', [...SIM, '-o', 'Debug::pkgDepCache::AutoInstall=1', 'install', ...parts[0]!.opts, ...specs]),
+    { env: APT_ENV },
+  );
+  if (r.exitCode !== 0) return Promise.all(reqs.map((a) => simulateOne(host, a)));
+  return splitSimulation(
+    parseSimulation(r.stdout),
+    parseWhy(`${r.stdout}\n${r.stderr}`),
+    parts.map((p) => p.specs.map(specName)),
+  );
+});
+
+/**
+ * What apt would do for argv (`install ...`, `remove ...`), without doing it; [] when apt refuses
+ * (the plan reports why). Installs asked for at the same moment with the same options share one
+ * simulation.
+ */
+export function simulateApt(host: Host, argv: string[]): Promise<Change[]> {
+  const split = splitInstallArgv(argv);
+  if (!split) return simulateOne(host, argv);
+  return installs.add(host, split.opts.join('\u0000'), argv);
+}

@@ -1,0 +1,20 @@
+// apt's reads (apt-cache policy, apt-get -s) without rebuilding its cache every time: where the
+// system keeps no binary cache (`Dir::Cache::pkgcache ""`, as container images set it), each apt
+// process parses every package list again (seconds of CPU). Reads then use a cache of brine's own,
+// /var/cache/brine/apt/pkgcache.bin (apt rebuilds it when the lists change), so a run pays that
+// once, not per apt call; the system's apt settings and the real installs are left alone.
+
+/** Shell function `aptr PROGRAM ARGS...`: runs an apt read with that cache where needed. */
+export const APT_READ_FN = `aptr() {
+  _p=$1; shift
+  pc=; eval "$(apt-config shell pc Dir::Cache::pkgcache 2>/dev/null)"
+  if [ -z "$pc" ] && mkdir -p /var/cache/brine/apt 2>/dev/null; then
+    set -- -o Dir::Cache::pkgcache=/var/cache/brine/apt/pkgcache.bin "$@"
+  fi
+  "$_p" "$@"
+}`;
+
+/** argv that runs `program args...` through aptr. */
+export function aptRead(program: string, args: string[]): string[] {
+  return ['sh', '-c', `${APT_READ_FN}\naptr "$@"`, 'sh', program, ...args];
+}
