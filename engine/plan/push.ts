@@ -7,10 +7,10 @@
 import PQueue from 'p-queue';
 import { BrineError, TransportError } from '../errors.js';
 import type { SshHost } from '../host/ssh.js';
-import { hostBlock, markdownHosts, type PushOptions } from '../push/index.js';
+import { hostBlock, hostJson, markdownHosts, type PushOptions } from '../push/index.js';
 import { connectAndLoad, type HostOutcome } from '../push/push-host.js';
 import { formatSummaryTable } from '../push/summary.js';
-import { exitCodeFor, summarize, toJson, withSafeDiffs } from '../report/index.js';
+import { exitCodeFor, summarize } from '../report/index.js';
 import type { RunReport } from '../run/types.js';
 import { compareHost, wrongHost } from './compare.js';
 import { formatDifferences } from './differences.js';
@@ -120,16 +120,7 @@ function finish(o: PushOptions, outcomes: HostOutcome[], exitCode: number, extra
   if (o.out === 'json') {
     const doc = {
       exitCode,
-      hosts: outcomes.map((h) => ({
-        host: h.label,
-        address: h.host ?? null,
-        status: h.status,
-        durationMs: h.durationMs,
-        roundTrips: h.roundTrips ?? null,
-        error: h.error ?? null,
-        ...(h.warning ? { warning: h.warning } : {}),
-        report: h.report ? toJson(o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor))) : null,
-      })),
+      hosts: outcomes.map((h) => hostJson(h, o.redactor)),
       ...(extra.length ? { plan: extra } : {}),
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));

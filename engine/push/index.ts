@@ -83,6 +83,20 @@ export function markdownHosts(outcomes: HostOutcome[], o: Pick<PushOptions, 'red
 
 const failedHost = (h: HostOutcome) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error';
 
+/** One host of `--out json` (push and saved plans' push): its outcome and its redacted report. */
+export function hostJson(h: HostOutcome, redactor: Redactor) {
+  return {
+    host: h.label,
+    address: h.host ?? null,
+    status: h.status,
+    durationMs: h.durationMs,
+    roundTrips: h.roundTrips ?? null,
+    error: h.error ?? null,
+    ...(h.warning ? { warning: h.warning } : {}),
+    report: h.report ? toJson(redactor.redactDeep(withSafeDiffs(h.report, redactor))) : null,
+  };
+}
+
 export async function push(o: PushOptions): Promise<PushResult> {
   const total = o.targets.length;
   const size = o.batch ? batchSize(o.batch, total) : total;
@@ -128,16 +142,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
             },
           }
         : {}),
-      hosts: outcomes.map((h) => ({
-        host: h.label,
-        address: h.host ?? null,
-        status: h.status,
-        durationMs: h.durationMs,
-        roundTrips: h.roundTrips ?? null,
-        error: h.error ?? null,
-        ...(h.warning ? { warning: h.warning } : {}),
-        report: h.report ? toJson(o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor))) : null,
-      })),
+      hosts: outcomes.map((h) => hostJson(h, o.redactor)),
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
   } else if (o.out === 'markdown') {
