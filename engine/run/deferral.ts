@@ -3,12 +3,14 @@
 //   - a user or group: a pending user.present/group.present of that name (a user.present also
 //     makes the group of its name), or a pending pkg state it requires (packages create system users);
 //   - another missing fact (unit, package in the index, locale, path): any pending upstream state;
-//   - a command a gather needed that failed (its tool is not installed yet): a pending pkg state it requires.
+//   - a command a gather needed that failed (its tool is not installed yet): a pending pkg state it requires;
+//   - the host's present state refused (StateError: a directory where a link goes): a pending cmd
+//     state it requires (a command may change anything; the real run then decides).
 // Upstream: requisites and ordering edges transitively, and (Salt's declaration order) the
 // states declared earlier; "it requires": the first two only.
 // Everything else (a source, a template, a user nothing creates) fails as the real run would.
 import type { Chunk } from '../compile/types.js';
-import { CommandError } from '../errors.js';
+import { CommandError, StateError } from '../errors.js';
 import { type FactKind, MissingFactError } from './missing-fact.js';
 import type { StateResult } from './types.js';
 
@@ -72,6 +74,12 @@ export function providerOf(chunk: Chunk, kind: FactKind, fact: string, byKey: Ma
 
 /** The label of the pending upstream state the failure may be deferred to, or null: it fails. */
 export function deferTo(chunk: Chunk, err: unknown, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): string | null {
+  if (err instanceof StateError && !(err instanceof MissingFactError)) {
+    // what the host looks like now (a directory where a link goes) that a command it requires
+    // would change first (prepare-storage moves /app/etc before the link is made)
+    const cmd = pendingUpstream(chunk, byKey, results, after, false).find((c) => c.module === 'cmd');
+    return cmd ? label(cmd) : null;
+  }
   if (!(err instanceof MissingFactError) && !(err instanceof CommandError)) return null;
   // a failed command (its tool not installed yet): a pending package it is linked to
   const by = err instanceof MissingFactError ? find(chunk, err, byKey, results, after) : pendingUpstream(chunk, byKey, results, after, false).find(isPkg);

@@ -49,6 +49,18 @@ describe('deferTo', () => {
     expect(deferTo(svc, new TypeError('x'), by(up, svc), pending(up))).toBeNull();
   });
 
+  it('the host refused as it is now (StateError): only after a pending cmd state it requires', () => {
+    const cmd = chunk('cmd', 'run', '/usr/local/share/appliance/prepare-storage.sh');
+    const link = chunk('file', 'symlink', '/app/etc', [cmd]);
+    const err = new StateError('/app/etc', 'exists as a directory; set force: True to replace it with a symlink');
+    expect(deferTo(link, err, by(cmd, link), pending(cmd))).toBe('cmd: /usr/local/share/appliance/prepare-storage.sh');
+    // the command would not run: the directory is what the real run meets
+    expect(deferTo(link, err, by(cmd, link), new Map())).toBeNull();
+    // a command declared earlier but not required does not count
+    const alone = chunk('file', 'symlink', '/app/other');
+    expect(deferTo(alone, err, by(cmd, alone), pending(cmd))).toBeNull();
+  });
+
   it('a failed command of a gather: only after a pending package the state is linked to (transitively)', () => {
     const p = chunk('pkg', 'installed', 'postgresql');
     const s = chunk('service', 'running', 'postgresql', [p]);
