@@ -59,12 +59,19 @@ update_packages:
     - watch_in:
       - cmd: systemd_reload
 
+/usr/local/sbin/check-oncalendar.sh:
+  file.managed:
+    - source: salt://update/files/check-oncalendar.sh
+    - mode: "0755"
+
+# appliance:update:oncalendar is checked with systemd-analyze before the timer file changes: a bad
+# value is a state error naming the key, and the timer keeps its last good schedule
 /etc/systemd/system/appliance-update.timer:
   file.managed:
     - contents: |
         # managed by brine (states/update)
         [Unit]
-        Description=Appliance update ({{ salt['pillar.get']('appliance:update:oncalendar', '*-*-* 06:30:00') }})
+        Description=Appliance update
 
         [Timer]
         OnCalendar={{ salt['pillar.get']('appliance:update:oncalendar', '*-*-* 06:30:00') }}
@@ -72,6 +79,9 @@ update_packages:
 
         [Install]
         WantedBy=timers.target
+    - check_cmd: /usr/local/sbin/check-oncalendar.sh appliance:update:oncalendar
+    - require:
+      - file: /usr/local/sbin/check-oncalendar.sh
     - watch_in:
       - cmd: systemd_reload
 

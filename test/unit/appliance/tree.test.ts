@@ -66,7 +66,7 @@ describe('appliance state tree', () => {
 
   it('the backup config follows appliance:backup:url; the update timer follows appliance:update', () => {
     const c = compileWith({ appliance: { backup: { url: 'sftp://b@backup.example.org/ecs/' }, update: { automatic: true, oncalendar: '*-*-* 04:00:00' } } });
-    expect(String(byName(c, '/etc/appliance/backup.conf').args.contents)).toContain('BACKUP_URL="sftp://b@backup.example.org/ecs/"');
+    expect(String(byName(c, '/etc/appliance/backup.conf').args.contents)).toContain('BACKUP_URL=sftp://b@backup.example.org/ecs/\n');
     expect(String(byName(c, '/etc/systemd/system/appliance-update.timer').args.contents)).toContain('OnCalendar=*-*-* 04:00:00');
     expect(byName(c, 'appliance-update.timer').fun).toBe('running');
     expect(byName(compileWith(), 'appliance-update.timer').fun).toBe('dead');
