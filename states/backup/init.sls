@@ -30,7 +30,7 @@ backup_packages:
         FULL_IF_OLDER_THAN=2M
         REMOVE_OLDER_THAN=4M
         DATABASE={{ salt['pillar.get']('ecs:database', 'ecs')|quote }}
-        PGPORT={{ salt['pillar.get']('postgresql:port', 5432)|quote }}
+        PGPORT={{ salt['pillar.get']('postgresql:port', 5432) }}
 
 # the backup key: staged root-only; the keyring is rebuilt from it whenever they differ (a changed
 # key replaces the old one)

@@ -65,7 +65,8 @@ update_packages:
     - mode: "0755"
 
 # appliance:update:oncalendar is checked with systemd-analyze before the timer file changes: a bad
-# value is a state error naming the key, and the timer keeps its last good schedule
+# value is a state error naming the key, and the timer keeps its last good schedule. The timer file
+# has a daemon-reload of its own: its failure stops the update timer's states, not every unit's.
 /etc/systemd/system/appliance-update.timer:
   file.managed:
     - contents: |
@@ -82,8 +83,12 @@ update_packages:
     - check_cmd: /usr/local/sbin/check-oncalendar.sh appliance:update:oncalendar
     - require:
       - file: /usr/local/sbin/check-oncalendar.sh
-    - watch_in:
-      - cmd: systemd_reload
+
+appliance_update_timer_reload:
+  cmd.wait:
+    - name: systemctl daemon-reload
+    - watch:
+      - file: /etc/systemd/system/appliance-update.timer
 
 appliance-update.timer:
 {%- if automatic %}
@@ -97,6 +102,7 @@ appliance-update.timer:
 {%- endif %}
     - require:
       - cmd: systemd_reload
+      - cmd: appliance_update_timer_reload
       - file: /etc/systemd/system/appliance-update.service
       - file: /etc/systemd/system/appliance-update.timer
       - file: /usr/local/sbin/appliance-update.sh
