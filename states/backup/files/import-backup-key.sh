@@ -34,4 +34,5 @@ chmod 0700 "$home"
 gpg --homedir "$home" --batch --yes --import "$key" 2>&1 | grep -v '^gpg: key .*: secret key imported' || true
 gpgconf --homedir "$home" --kill gpg-agent 2>/dev/null || true
 rm -f "$home"/S.gpg-agent*
+test "$(wanted)" = "$(present)" || { echo "import-backup-key: importing $key into $home failed" >&2; exit 1; }
 echo "import-backup-key: $(present | grep -c "^fpr") keys in $home"
