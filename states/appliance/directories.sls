@@ -33,14 +33,16 @@ include:
       - cmd: prepare_storage
 {%- endfor %}
 
-# owned by uid/gid 1000: the user the ECS containers run as (no host account is needed)
+# owned by uid/gid 1000: the user the ECS containers run as (no host account is needed); the
+# client-certificate CA (its private key) and the vault keys are for that user alone (nginx's
+# master process reads the CA certificate and CRL as root)
 {%- for d in ['/data/ecs-ca', '/data/ecs-gpg', '/data/ecs-storage-vault', '/volatile/ecs-cache'] %}
 {{ d }}:
   file.directory:
     - makedirs: true
     - user: 1000
     - group: 1000
-    - mode: "{{ '0700' if d == '/data/ecs-gpg' else '0755' }}"
+    - mode: "{{ '0700' if d in ['/data/ecs-ca', '/data/ecs-gpg'] else '0755' }}"
     - require:
       - cmd: prepare_storage
 {%- endfor %}

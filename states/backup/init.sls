@@ -16,18 +16,43 @@ backup_packages:
       - python3-paramiko
       - cifs-utils
 
+# sourced by the backup scripts: every value quoted for the shell (a URL password may hold $ " ' `
+# or a backslash); never shown in a diff (the URL may hold a password)
 /etc/appliance/backup.conf:
   file.managed:
     - makedirs: true
     - mode: "0600"
+    - show_changes: false
     - contents: |
         # managed by brine (states/backup)
-        BACKUP_URL="{{ salt['pillar.get']('appliance:backup:url', 'file:///volatile/ecs-backup-test/') }}"
-        BACKUP_OPTIONS="{{ salt['pillar.get']('appliance:backup:options', '') }}"
+        BACKUP_URL={{ salt['pillar.get']('appliance:backup:url', 'file:///volatile/ecs-backup-test/')|quote }}
+        BACKUP_OPTIONS={{ salt['pillar.get']('appliance:backup:options', '')|quote }}
         FULL_IF_OLDER_THAN=2M
         REMOVE_OLDER_THAN=4M
-        DATABASE={{ salt['pillar.get']('ecs:database', 'ecs') }}
+        DATABASE={{ salt['pillar.get']('ecs:database', 'ecs')|quote }}
         PGPORT={{ salt['pillar.get']('postgresql:port', 5432) }}
+
+# the backup key: staged root-only; the keyring is rebuilt from it whenever they differ (a changed
+# key replaces the old one)
+/etc/appliance/backup-key.asc:
+  file.managed:
+    - makedirs: true
+    - mode: "0600"
+    - contents_pillar: appliance:backup:encrypt
+
+/usr/local/sbin/import-backup-key.sh:
+  file.managed:
+    - source: salt://backup/files/import-backup-key.sh
+    - mode: "0755"
+
+backup_key:
+  cmd.run:
+    - name: /usr/local/sbin/import-backup-key.sh
+    - unless: /usr/local/sbin/import-backup-key.sh --check
+    - require:
+      - pkg: backup_packages
+      - file: /usr/local/sbin/import-backup-key.sh
+      - file: /etc/appliance/backup-key.asc
 
 {%- for n in ['appliance-backup.sh', 'recover-from-backup.sh'] %}
 /usr/local/sbin/{{ n }}:
@@ -51,6 +76,7 @@ appliance-backup.timer:
       - cmd: systemd_reload
       - pkg: backup_packages
       - file: /etc/appliance/backup.conf
+      - cmd: backup_key
       - file: /usr/local/sbin/appliance-backup.sh
       - file: /etc/systemd/system/appliance-backup.service
     - watch:

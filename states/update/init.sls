@@ -59,12 +59,20 @@ update_packages:
     - watch_in:
       - cmd: systemd_reload
 
+/usr/local/sbin/check-oncalendar.sh:
+  file.managed:
+    - source: salt://update/files/check-oncalendar.sh
+    - mode: "0755"
+
+# appliance:update:oncalendar is checked with systemd-analyze before the timer file changes: a bad
+# value is a state error naming the key, and the timer keeps its last good schedule. The timer file
+# has a daemon-reload of its own: its failure stops the update timer's states, not every unit's.
 /etc/systemd/system/appliance-update.timer:
   file.managed:
     - contents: |
         # managed by brine (states/update)
         [Unit]
-        Description=Appliance update ({{ salt['pillar.get']('appliance:update:oncalendar', '*-*-* 06:30:00') }})
+        Description=Appliance update
 
         [Timer]
         OnCalendar={{ salt['pillar.get']('appliance:update:oncalendar', '*-*-* 06:30:00') }}
@@ -72,8 +80,15 @@ update_packages:
 
         [Install]
         WantedBy=timers.target
-    - watch_in:
-      - cmd: systemd_reload
+    - check_cmd: /usr/local/sbin/check-oncalendar.sh appliance:update:oncalendar
+    - require:
+      - file: /usr/local/sbin/check-oncalendar.sh
+
+appliance_update_timer_reload:
+  cmd.wait:
+    - name: systemctl daemon-reload
+    - watch:
+      - file: /etc/systemd/system/appliance-update.timer
 
 appliance-update.timer:
 {%- if automatic %}
@@ -87,6 +102,7 @@ appliance-update.timer:
 {%- endif %}
     - require:
       - cmd: systemd_reload
+      - cmd: appliance_update_timer_reload
       - file: /etc/systemd/system/appliance-update.service
       - file: /etc/systemd/system/appliance-update.timer
       - file: /usr/local/sbin/appliance-update.sh

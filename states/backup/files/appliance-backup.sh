@@ -16,11 +16,10 @@ if test -z "$(find /data/ecs-storage-vault -mindepth 1 -print -quit 2>/dev/null)
     echo "backup refused: /data/ecs-storage-vault is empty" >&2; exit 1
 fi
 
-# the encryption key comes from the active env, never from a file of the state tree
-eval "$(/usr/local/bin/brine env export appliance --env /run/active-env.yml --prefix 'export ')"
-key="${APPLIANCE_BACKUP_ENCRYPT:-}"
-if test -z "$key"; then echo "backup refused: appliance:backup:encrypt is not set" >&2; exit 1; fi
-printf '%s\n' "$key" | gpg --batch --yes --import 2>/dev/null
+# the keyring holds exactly the env's backup key (appliance:backup:encrypt, staged by the highstate;
+# a changed key replaced the old one): encrypt to it
+/usr/local/sbin/import-backup-key.sh --check || /usr/local/sbin/import-backup-key.sh ||
+    { echo "backup refused: no usable backup key (appliance:backup:encrypt)" >&2; exit 1; }
 fpr="$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr:/ {print $10; exit}')"
 
 mkdir -p /data/ecs-pgdump

@@ -7,11 +7,13 @@
 # current ECS). --only-restore: restore the files only, no database import, no start.
 set -euo pipefail
 usage() {
-    echo "usage: $0 [--only-restore] --yes-i-am-sure   (restores $BACKUP_URL into /data and the database; stops the appliance)" >&2
+    echo "usage: $0 [--only-restore] --yes-i-am-sure   (restores $shown_url into /data and the database; stops the appliance)" >&2
     exit 3
 }
 . /etc/appliance/backup.conf
 . /usr/local/share/appliance/appliance.include
+# the URL as printed: without its password
+shown_url="$(sed -E 's#^([a-z0-9+]+://[^:/@]*):.*@#\1:***@#' <<<"$BACKUP_URL")"
 only_restore=false
 if test "${1:-}" = "--only-restore"; then only_restore=true; shift; fi
 test "${1:-}" = "--yes-i-am-sure" -a "$#" -eq 1 || usage
@@ -29,7 +31,7 @@ rm -f /app/etc/tags/last_running_ecs
 
 restore=/data/restore
 rm -rf "$restore"
-echo "recover: restoring files and the database dump from $BACKUP_URL"
+echo "recover: restoring files and the database dump from $shown_url"
 # shellcheck disable=SC2086
 duplicity restore "${GPG_OPTIONS[@]}" --archive-dir /volatile/duplicity $BACKUP_OPTIONS "$BACKUP_URL" "$restore"
 for d in ecs-storage-vault ecs-pgdump; do
@@ -66,4 +68,4 @@ rm -f /app/etc/tags/last_migration_ecs /run/appliance-failed
 echo "recover: starting the appliance"
 systemctl reset-failed || true
 systemctl start appliance.service
-echo "recover: recovered from $BACKUP_URL"
+echo "recover: recovered from $shown_url"

@@ -3,6 +3,7 @@
 # filters and the salt[] functions brine supports emulated below, and PyYAML's safe loader.
 # stdin JSON: {dir, context, templates: [text], files: [{file, ctx}], yaml: [text]}
 import json
+import shlex
 import sys
 
 import jinja2
@@ -89,6 +90,7 @@ def environment(extra):
     env.filters["load_json"] = lambda v: json.loads(v)
     env.filters["yaml_encode"] = yaml_encode
     env.filters["yaml_dquote"] = yaml_dquote
+    env.filters["quote"] = shlex.quote  # Salt's quote filter
     env.filters["traverse"] = salt_traverse
     ctx = dict(context, salt=salt, saltenv="base", **extra)
     env.globals.update(ctx)

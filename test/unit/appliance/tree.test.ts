@@ -1,6 +1,7 @@
 // The appliance state tree compiles (render -> load -> top -> compile) with the default env and with
 // edited envs, and its templates render what the env says. No host is touched: the pillar is the
 // pillar tree merged with an env file, the grains are fixed data.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import deepmerge from 'deepmerge';
@@ -67,7 +68,7 @@ describe('appliance state tree', () => {
 
   it('the backup config follows appliance:backup:url; the update timer follows appliance:update', () => {
     const c = compileWith({ appliance: { backup: { url: 'sftp://b@backup.example.org/ecs/' }, update: { automatic: true, oncalendar: '*-*-* 04:00:00' } } });
-    expect(String(byName(c, '/etc/appliance/backup.conf').args.contents)).toContain('BACKUP_URL="sftp://b@backup.example.org/ecs/"');
+    expect(String(byName(c, '/etc/appliance/backup.conf').args.contents)).toContain('BACKUP_URL=sftp://b@backup.example.org/ecs/\n');
     expect(String(byName(c, '/etc/systemd/system/appliance-update.timer').args.contents)).toContain('OnCalendar=*-*-* 04:00:00');
     expect(byName(c, 'appliance-update.timer').fun).toBe('running');
     expect(byName(compileWith(), 'appliance-update.timer').fun).toBe('dead');
@@ -99,6 +100,26 @@ describe('appliance state tree', () => {
       expect(list).toContain('cmd.run enable_volatile_mount');
       expect(String(byName(c, '/etc/appliance/storage.conf').args.contents)).toContain('MOUNT_PARTS="data volatile"');
     }
+  });
+
+  it('backup.conf quotes the URL for the shell that sources it; its diff is never shown', () => {
+    const url = `sftp://b:pa$s"w'o\`r\\d$(id)@backup.example.org/ecs/`;
+    const conf = byName(compileWith({ appliance: { backup: { url, options: '--timeout 90' } } }), '/etc/appliance/backup.conf');
+    expect(conf.args.show_changes).toBe(false);
+    const sourced = execFileSync('bash', ['-c', 'eval "$1"; printf "%s\\n" "$BACKUP_URL" $BACKUP_OPTIONS', 'x', String(conf.args.contents)], { encoding: 'utf8' });
+    expect(sourced).toBe(`${url}\n--timeout\n90\n`);
+  });
+
+  it('nginx replaces the X-Forwarded-For a client sent with $remote_addr; sshd reads the drop-in first', () => {
+    const c = compileWith();
+    const conf = c.renderer.renderFile('nginx/files/nginx.conf');
+    expect(conf).not.toContain('$proxy_add_x_forwarded_for');
+    expect(conf.match(/proxy_set_header X-Forwarded-For \$remote_addr;/g)).toHaveLength(2);
+    expect(byName(c, '/etc/ssh/sshd_config.d/00-appliance.conf').fun).toBe('managed');
+    expect(byName(c, '/etc/ssh/sshd_config.d/appliance.conf').fun).toBe('absent');
+    expect(byName(c, '/etc/systemd/system/appliance-update.timer').args.check_cmd).toBe(
+      '/usr/local/sbin/check-oncalendar.sh appliance:update:oncalendar',
+    );
   });
 
   it('stunnel listens on the address of the default route; postfix on localhost and the docker bridge', () => {
