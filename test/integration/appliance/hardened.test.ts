@@ -10,6 +10,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDockerTarget } from '../../harness/docker-target.js';
 import { checkMetrics } from './metric-checks.js';
+import {
+  checkBackupConfUrl,
+  checkEcsCaPrivate,
+  checkForwardedForAtEcs,
+  checkMissedBackupAfterBootChain,
+  checkSshdDropinWins,
+  checkStunnelUnprivileged,
+  plantCloudInitSshd,
+  primeMissedBackup,
+} from './safe-defaults-checks.js';
 import { applianceHelpers, changed, failures, hostReport, type Run, sleep } from './helpers.js';
 import { makeTestTree, PG_PORT, STANDIN_BASE, secretsOf } from './tree.js';
 
@@ -78,6 +88,8 @@ beforeAll(async () => {
   // data that is there before the appliance: it must be moved, never lost
   await ok(MARKERS.map(([before]) => `mkdir -p $(dirname ${before}) && echo ${before} > ${before}`).join(' && '));
   await h.stageStandin();
+  // a cloud image's sshd drop-in (PasswordAuthentication yes): the appliance's must win over it
+  await plantCloudInitSshd(target);
   firstPush = await push(['--out', 'json'], 1_500_000);
   const rep = hostReport(firstPush);
   expect(failures(rep.results)).toEqual([]);
@@ -150,6 +162,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
   }, 60_000);
 
   it('boot order: after a reboot /data and /volatile are mounted, postgres and postfix listen on the docker bridge, the ECS is back', async () => {
+    // a backup the timer missed while the host was off runs only after the boot chain
+    await primeMissedBackup(h.ctx.target!);
     await h.ctx.target!.reboot();
     expect((await ok('findmnt -n -o TARGET /data; findmnt -n -o TARGET /volatile')).trim().split('\n')).toEqual(['/data', '/volatile']);
     const listen = await ok('ss -Hltnp');
@@ -167,6 +181,7 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     // the containers reach the database over the bridge: the ECS comes up
     await waitForEcs('standin-1');
     expect(await page()).toMatchObject({ code: '200' });
+    await checkMissedBackupAfterBootChain(h.ctx.target!);
   }, 900_000);
 
   it('maintenance page: progress during prepare, cleared when the ECS is up; "Appliance Error" does not stay after recovery', async () => {
@@ -204,6 +219,17 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect(await page()).toMatchObject({ code: '200' });
     expect(await ok('cat /var/www/html/503.html')).not.toContain('Appliance Error');
   }, 1_200_000);
+
+  it('safe defaults: sshd drop-in first, client address from nginx, /data/ecs-ca private, stunnel unprivileged, backup.conf', async () => {
+    const t = h.ctx.target!;
+    await checkSshdDropinWins(t);
+    checkForwardedForAtEcs(t);
+    await checkEcsCaPrivate(t);
+    await checkStunnelUnprivileged(t);
+    const url = /^ {2}backup:\n {4}url: (\S+)$/m.exec(envText)?.[1];
+    expect(url, 'appliance:backup:url in the test env').toBeTruthy();
+    await checkBackupConfUrl(t, url!);
+  }, 300_000);
 
   it('metrics and alerts: exporters on localhost only, every target scraped, rules loaded, a failed backup mails root', async () => {
     await checkMetrics(h.ctx.target!);
