@@ -199,7 +199,7 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     }
     expect([...seen]).toContain('Appliance Startup');
     expect((await sh('test -e /run/appliance-maintenance && echo on || echo off')).stdout.trim()).toBe('off');
-    const log = await ok('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager -n 300');
+    const log = await ok('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager -n 3000');
     expect(log).toMatch(/appliance status: Appliance Startup: Configuring the host/);
     expect(log).toMatch(/appliance status: up \(maintenance page cleared\)/);
 
