@@ -27,24 +27,60 @@ function check(what: string, r: Timed): Timed {
   return r;
 }
 
-async function brinePush(w: Workload, ts: LightTarget[], kh: string, key: string): Promise<{ t: Timed; changed: number }> {
+async function brinePush(
+  w: Workload,
+  ts: LightTarget[],
+  kh: string,
+  key: string,
+): Promise<{ t: Timed; changed: number }> {
   const argv = [
-    'node', brineBin, 'push', ...ts.map((x) => `root@${x.host}`),
-    '--sls', w.sls, '--states', w.statesDir, '--pillar', w.pillarDir, '--quiet',
-    '--known-hosts', kh, '--ssh-config', '/dev/null', '-i', key, '--parallel', String(ts.length), '--out', 'json',
+    'node',
+    brineBin,
+    'push',
+    ...ts.map((x) => `root@${x.host}`),
+    '--sls',
+    w.sls,
+    '--states',
+    w.statesDir,
+    '--pillar',
+    w.pillarDir,
+    '--quiet',
+    '--known-hosts',
+    kh,
+    '--ssh-config',
+    '/dev/null',
+    '-i',
+    key,
+    '--parallel',
+    String(ts.length),
+    '--out',
+    'json',
   ];
-  const t = check('brine push', await timed(argv, { env: { ...process.env, SSH_AUTH_SOCK: '' } as Record<string, string> }));
+  const t = check(
+    'brine push',
+    await timed(argv, { env: { ...process.env, SSH_AUTH_SOCK: '' } as Record<string, string> }),
+  );
   const doc = JSON.parse(t.stdout) as PushJson;
   const bad = doc.hosts.find((h) => h.status !== 'ok');
   if (bad) throw new Error(`brine push: ${bad.host} ${bad.status} ${bad.error ?? ''}`);
   return { t, changed: doc.hosts.reduce((n, h) => n + (h.report?.summary.changed ?? 0), 0) };
 }
 
-async function ansible(w: Workload, ts: LightTarget[], kh: string, key: string): Promise<{ t: Timed; changed: number }> {
+async function ansible(
+  w: Workload,
+  ts: LightTarget[],
+  kh: string,
+  key: string,
+): Promise<{ t: Timed; changed: number }> {
   const inv = join(w.dir, 'ansible', `inventory-${ts.length}.ini`);
   writeFileSync(
     inv,
-    ts.map((t, i) => `h${i} ansible_host=${t.host} ansible_user=root ansible_ssh_private_key_file=${key} ansible_python_interpreter=/usr/bin/python3\n`).join(''),
+    ts
+      .map(
+        (t, i) =>
+          `h${i} ansible_host=${t.host} ansible_user=root ansible_ssh_private_key_file=${key} ansible_python_interpreter=/usr/bin/python3\n`,
+      )
+      .join(''),
   );
   const r = check(
     'ansible-playbook',
@@ -82,17 +118,33 @@ async function main(): Promise<void> {
     .option('--commands <n>', 'commands with creates', '5')
     .option('--no-ansible', 'skip ansible-playbook')
     .parse()
-    .opts<{ sizes: string; runs: string; ansibleRuns?: string; files: string; dirs: string; templates: string; commands: string; ansible: boolean }>();
+    .opts<{
+      sizes: string;
+      runs: string;
+      ansibleRuns?: string;
+      files: string;
+      dirs: string;
+      templates: string;
+      commands: string;
+      ansible: boolean;
+    }>();
   const sizes = o.sizes.split(',').map(Number);
   const runs = Number(o.runs);
   const ansRuns = o.ansible ? Number(o.ansibleRuns ?? o.runs) : 0;
   const dir = mkdtempSync(join(tmpdir(), 'brine-bench-fleet-'));
   const w = writeWorkload(join(dir, 'work'), {
-    size: { files: Number(o.files), dirs: Number(o.dirs), templates: Number(o.templates), commands: Number(o.commands) },
+    size: {
+      files: Number(o.files),
+      dirs: Number(o.dirs),
+      templates: Number(o.templates),
+      commands: Number(o.commands),
+    },
     brineTarget: '/srv/bench-brine',
     ansibleTarget: '/srv/bench-ansible',
   });
-  console.log(`workload: ${w.items} states/items per host; sizes ${sizes.join(', ')}; brine ${runs} runs, Ansible ${ansRuns} runs per case`);
+  console.log(
+    `workload: ${w.items} states/items per host; sizes ${sizes.join(', ')}; brine ${runs} runs, Ansible ${ansRuns} runs per case`,
+  );
   const t0 = Date.now();
   const fleet = await startFleet(Math.max(...sizes));
   console.log(`${fleet.targets.length} light targets up in ${fmtMs(Date.now() - t0)}`);
@@ -112,7 +164,9 @@ async function main(): Promise<void> {
           if (b.changed !== 0) throw new Error(`brine no-op push on ${n} hosts reported ${b.changed} changes`);
           c.brineFirst.push(a.t.ms);
           c.brineNoop.push(b.t.ms);
-          console.log(`  ${n} host(s) brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed} changed), no-op ${fmtMs(b.t.ms)}`);
+          console.log(
+            `  ${n} host(s) brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed} changed), no-op ${fmtMs(b.t.ms)}`,
+          );
         }
         if (i < ansRuns) {
           const a = await ansible(w, ts, fleet.knownHostsPath, fleet.keyPath);
@@ -120,7 +174,9 @@ async function main(): Promise<void> {
           if (b.changed !== 0) throw new Error(`ansible no-op run on ${n} hosts reported changed=${b.changed}`);
           c.ansFirst.push(a.t.ms);
           c.ansNoop.push(b.t.ms);
-          console.log(`  ${n} host(s) ansible run ${i + 1}: first ${fmtMs(a.t.ms)} (changed=${a.changed}), no-op ${fmtMs(b.t.ms)}`);
+          console.log(
+            `  ${n} host(s) ansible run ${i + 1}: first ${fmtMs(a.t.ms)} (changed=${a.changed}), no-op ${fmtMs(b.t.ms)}`,
+          );
         }
       }
       cases.push(c);
@@ -135,10 +191,23 @@ async function main(): Promise<void> {
 function report(cases: Case[]): string {
   const cell = (xs: number[]) => (xs.length ? fmtMs(median(xs)) : '-');
   const ratio = (a: number[], b: number[]) => (a.length && b.length ? `${(median(a) / median(b)).toFixed(1)}x` : '-');
-  const head = ['hosts', 'brine first', 'brine no-op', 'ansible first', 'ansible no-op', 'ansible/brine first', 'ansible/brine no-op'];
+  const head = [
+    'hosts',
+    'brine first',
+    'brine no-op',
+    'ansible first',
+    'ansible no-op',
+    'ansible/brine first',
+    'ansible/brine no-op',
+  ];
   const rows = cases.map((c) => [
-    String(c.hosts), cell(c.brineFirst), cell(c.brineNoop), cell(c.ansFirst), cell(c.ansNoop),
-    ratio(c.ansFirst, c.brineFirst), ratio(c.ansNoop, c.brineNoop),
+    String(c.hosts),
+    cell(c.brineFirst),
+    cell(c.brineNoop),
+    cell(c.ansFirst),
+    cell(c.ansNoop),
+    ratio(c.ansFirst, c.brineFirst),
+    ratio(c.ansNoop, c.brineNoop),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
@@ -147,11 +216,16 @@ function report(cases: Case[]): string {
   const most = cases.reduce((a, b) => (b.hosts > a.hosts ? b : a));
   if (one && most !== one) {
     const scale = median(most.brineNoop) / median(one.brineNoop);
-    lines.push('', `no-op, ${most.hosts} hosts / 1 host: ${scale.toFixed(2)}x (aim: within 3x): ${scale <= 3 ? 'met' : 'not met'}`);
+    lines.push(
+      '',
+      `no-op, ${most.hosts} hosts / 1 host: ${scale.toFixed(2)}x (aim: within 3x): ${scale <= 3 ? 'met' : 'not met'}`,
+    );
     if (one.ansNoop.length && most.ansNoop.length) {
       const r1 = median(one.ansNoop) / median(one.brineNoop);
       const rn = median(most.ansNoop) / median(most.brineNoop);
-      lines.push(`ahead of Ansible, no-op: ${r1.toFixed(1)}x on 1 host, ${rn.toFixed(1)}x on ${most.hosts} (aim: at least the same): ${rn >= r1 ? 'met' : 'not met'}`);
+      lines.push(
+        `ahead of Ansible, no-op: ${r1.toFixed(1)}x on 1 host, ${rn.toFixed(1)}x on ${most.hosts} (aim: at least the same): ${rn >= r1 ? 'met' : 'not met'}`,
+      );
     }
   }
   return lines.join('\n');

@@ -10,7 +10,12 @@ export interface Timed {
 
 export async function timed(argv: string[], o: { cwd?: string; env?: Record<string, string> } = {}): Promise<Timed> {
   const t0 = process.hrtime.bigint();
-  const r = await execa(argv[0]!, argv.slice(1), { reject: false, cwd: o.cwd, env: o.env, maxBuffer: 512 * 1024 * 1024 });
+  const r = await execa(argv[0]!, argv.slice(1), {
+    reject: false,
+    cwd: o.cwd,
+    env: o.env,
+    maxBuffer: 512 * 1024 * 1024,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   return { ms, exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -22,7 +27,11 @@ export function median(xs: number[]): number {
 }
 
 export function fmtMs(ms: number): string {
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+  return ms >= 10_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : `${ms.toFixed(0)} ms`;
 }
 
 export interface Row {
@@ -37,7 +46,13 @@ export function table(rows: Row[], items: number): string {
   const lines = rows.map((r) => {
     const b = median(r.brine);
     const a = r.ansible.length ? median(r.ansible) : NaN;
-    return [r.case, fmtMs(b), r.ansible.length ? fmtMs(a) : '-', r.ansible.length ? `${(a / b).toFixed(1)}x` : '-', `${(b / items).toFixed(2)} ms`];
+    return [
+      r.case,
+      fmtMs(b),
+      r.ansible.length ? fmtMs(a) : '-',
+      r.ansible.length ? `${(a / b).toFixed(1)}x` : '-',
+      `${(b / items).toFixed(2)} ms`,
+    ];
   });
   const w = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(w[i]!)).join(' | ')} |`;

@@ -16,7 +16,13 @@ const brineBin = join(repo, 'dist/brine.mjs');
 
 interface PushJson {
   exitCode: number;
-  hosts: { host: string; status: string; roundTrips: number | null; error: string | null; report: { summary: { changed: number; failed: number } } | null }[];
+  hosts: {
+    host: string;
+    status: string;
+    roundTrips: number | null;
+    error: string | null;
+    report: { summary: { changed: number; failed: number } } | null;
+  }[];
 }
 
 function check(what: string, r: Timed): Timed {
@@ -33,14 +39,38 @@ function cpuOf(t: Timed): number {
   return m ? Number(m[1]) + Number(m[2]) : NaN;
 }
 
-async function brinePush(w: Workload, ts: Target[], kh: string): Promise<{ t: Timed; changed: number[]; roundTrips: number[]; cpu: number }> {
+async function brinePush(
+  w: Workload,
+  ts: Target[],
+  kh: string,
+): Promise<{ t: Timed; changed: number[]; roundTrips: number[]; cpu: number }> {
   const t = check(
     'brine push',
     await timed(
       [
-        '/usr/bin/time', '-f', '@@cpu %U %S', 'node', brineBin, 'push', ...ts.map((x) => `root@127.0.0.1:${x.port}`),
-        '--sls', w.sls, '--states', w.statesDir, '--pillar', w.pillarDir,
-        '--known-hosts', kh, '--ssh-config', '/dev/null', '-i', ts[0]!.keyPath, '--parallel', String(ts.length), '--out', 'json',
+        '/usr/bin/time',
+        '-f',
+        '@@cpu %U %S',
+        'node',
+        brineBin,
+        'push',
+        ...ts.map((x) => `root@127.0.0.1:${x.port}`),
+        '--sls',
+        w.sls,
+        '--states',
+        w.statesDir,
+        '--pillar',
+        w.pillarDir,
+        '--known-hosts',
+        kh,
+        '--ssh-config',
+        '/dev/null',
+        '-i',
+        ts[0]!.keyPath,
+        '--parallel',
+        String(ts.length),
+        '--out',
+        'json',
       ],
       { env: { ...process.env, SSH_AUTH_SOCK: '' } as Record<string, string> },
     ),
@@ -56,7 +86,10 @@ async function brinePush(w: Workload, ts: Target[], kh: string): Promise<{ t: Ti
 
 async function ansible(w: Workload, t: Target, kh: string): Promise<{ t: Timed; changed: number }> {
   const inv = join(w.dir, 'ansible', 'inventory.ini');
-  writeFileSync(inv, `target ansible_host=127.0.0.1 ansible_port=${t.port} ansible_user=root ansible_ssh_private_key_file=${t.keyPath} ansible_python_interpreter=/usr/bin/python3\n`);
+  writeFileSync(
+    inv,
+    `target ansible_host=127.0.0.1 ansible_port=${t.port} ansible_user=root ansible_ssh_private_key_file=${t.keyPath} ansible_python_interpreter=/usr/bin/python3\n`,
+  );
   const r = check(
     'ansible-playbook',
     await timed(['ansible-playbook', '-i', inv, w.playbook], {
@@ -84,16 +117,31 @@ async function main(): Promise<void> {
     .option('--commands <n>', 'commands with creates', '5')
     .option('--no-ansible', 'skip ansible-playbook')
     .parse()
-    .opts<{ runs: string; fanout: string; files: string; dirs: string; templates: string; commands: string; ansible: boolean }>();
+    .opts<{
+      runs: string;
+      fanout: string;
+      files: string;
+      dirs: string;
+      templates: string;
+      commands: string;
+      ansible: boolean;
+    }>();
   const runs = Number(o.runs);
   const fan = Number(o.fanout);
   const dir = mkdtempSync(join(tmpdir(), 'brine-bench-ssh-'));
   const w = writeWorkload(join(dir, 'work'), {
-    size: { files: Number(o.files), dirs: Number(o.dirs), templates: Number(o.templates), commands: Number(o.commands) },
+    size: {
+      files: Number(o.files),
+      dirs: Number(o.dirs),
+      templates: Number(o.templates),
+      commands: Number(o.commands),
+    },
     brineTarget: '/srv/bench-brine',
     ansibleTarget: '/srv/bench-ansible',
   });
-  console.log(`workload: ${w.size.files} files, ${w.size.dirs} dirs, ${w.size.templates} templates, ${w.size.commands} commands (${w.items} states/items) over SSH; ${runs} runs each`);
+  console.log(
+    `workload: ${w.size.files} files, ${w.size.dirs} dirs, ${w.size.templates} templates, ${w.size.commands} commands (${w.items} states/items) over SSH; ${runs} runs each`,
+  );
   const targets = await startTargets(Math.max(1, fan));
   const stop = () => Promise.all(targets.map((t) => t.stop())).finally(() => process.exit(130));
   process.once('SIGINT', stop);
@@ -139,7 +187,8 @@ async function main(): Promise<void> {
         await Promise.all(targets.map((t) => t.ssh('rm -rf /srv/bench-brine')));
         const a = await brinePush(w, targets, kh);
         const b = await brinePush(w, targets, kh);
-        if (b.changed.some((c) => c !== 0)) throw new Error(`brine fan-out no-op reported changes: ${b.changed.join(',')}`);
+        if (b.changed.some((c) => c !== 0))
+          throw new Error(`brine fan-out no-op reported changes: ${b.changed.join(',')}`);
         ff.brine.push(a.t.ms);
         fn.brine.push(b.t.ms);
         cpu.fanFirst.push(a.cpu);
@@ -158,9 +207,15 @@ async function main(): Promise<void> {
     console.log(table(rows, w.items));
     const per = (n: number) => (n / w.items).toFixed(3);
     console.log(`\nround trips (exec channels + sftp requests), medians for ${w.items} states:`);
-    console.log(`  first apply ${median(firstTrips)} (${per(median(firstTrips))} per state), no-op ${median(trips)} (${per(median(trips))} per state)`);
-    console.log(`controller CPU (user + sys, medians): first apply ${median(cpu.first).toFixed(2)} s, no-op ${median(cpu.noop).toFixed(2)} s` +
-      (cpu.fanFirst.length ? `; ${fan} hosts: first apply ${median(cpu.fanFirst).toFixed(2)} s, no-op ${median(cpu.fanNoop).toFixed(2)} s` : ''));
+    console.log(
+      `  first apply ${median(firstTrips)} (${per(median(firstTrips))} per state), no-op ${median(trips)} (${per(median(trips))} per state)`,
+    );
+    console.log(
+      `controller CPU (user + sys, medians): first apply ${median(cpu.first).toFixed(2)} s, no-op ${median(cpu.noop).toFixed(2)} s` +
+        (cpu.fanFirst.length
+          ? `; ${fan} hosts: first apply ${median(cpu.fanFirst).toFixed(2)} s, no-op ${median(cpu.fanNoop).toFixed(2)} s`
+          : ''),
+    );
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
   }

@@ -44,7 +44,10 @@ function write(path: string, text: string): void {
 }
 
 /** Writes the workload to `dir`; targets are absolute paths on the machine the runs apply to. */
-export function writeWorkload(dir: string, o: { size?: Partial<WorkloadSize>; brineTarget: string; ansibleTarget: string }): Workload {
+export function writeWorkload(
+  dir: string,
+  o: { size?: Partial<WorkloadSize>; brineTarget: string; ansibleTarget: string },
+): Workload {
   const size = { ...DEFAULT_SIZE, ...o.size };
   rmSync(dir, { recursive: true, force: true });
   const statesDir = join(dir, 'states');
@@ -54,10 +57,15 @@ export function writeWorkload(dir: string, o: { size?: Partial<WorkloadSize>; br
 
   // brine
   const sls: string[] = [];
-  for (let i = 0; i < size.dirs; i++) sls.push(`bench-dir-${i}:\n  file.directory:\n    - name: ${dirOf(o.brineTarget, i)}\n    - mode: '0755'\n    - makedirs: True\n`);
+  for (let i = 0; i < size.dirs; i++)
+    sls.push(
+      `bench-dir-${i}:\n  file.directory:\n    - name: ${dirOf(o.brineTarget, i)}\n    - mode: '0755'\n    - makedirs: True\n`,
+    );
   for (let i = 0; i < size.files; i++) {
     write(join(statesDir, 'bench/files', `file-${i}.txt`), fileBody(i));
-    sls.push(`bench-file-${i}:\n  file.managed:\n    - name: ${dirOf(o.brineTarget, i)}/file-${i}.txt\n    - source: salt://bench/files/file-${i}.txt\n    - mode: '0644'\n`);
+    sls.push(
+      `bench-file-${i}:\n  file.managed:\n    - name: ${dirOf(o.brineTarget, i)}/file-${i}.txt\n    - source: salt://bench/files/file-${i}.txt\n    - mode: '0644'\n`,
+    );
   }
   for (let i = 0; i < size.templates; i++) {
     write(join(statesDir, 'bench/templates', `tpl-${i}.j2`), TEMPLATE);
@@ -67,7 +75,9 @@ export function writeWorkload(dir: string, o: { size?: Partial<WorkloadSize>; br
   }
   for (let i = 0; i < size.commands; i++) {
     const out = `${o.brineTarget}/cmd-${i}.out`;
-    sls.push(`bench-cmd-${i}:\n  cmd.run:\n    - name: echo command ${i} > ${out}\n    - creates: ${out}\n    - require:\n      - file: bench-dir-0\n`);
+    sls.push(
+      `bench-cmd-${i}:\n  cmd.run:\n    - name: echo command ${i} > ${out}\n    - creates: ${out}\n    - require:\n      - file: bench-dir-0\n`,
+    );
   }
   write(join(statesDir, 'bench/init.sls'), sls.join('\n'));
   write(join(statesDir, 'top.sls'), "base:\n  '*':\n    - bench\n");

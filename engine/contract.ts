@@ -188,7 +188,10 @@ export interface Aggregation<Args = any, Facts = any, C extends Change = Change>
   /** Plans with equal keys may share one call; null keeps this state (with this plan) on its own. */
   key(args: Args, changes: C[]): string | null;
   /** Makes every item's changes real in one go: one output per item, or throws (nothing is assumed done). */
-  applyMany(host: Host, items: Array<{ changes: C[]; ctx: StateCtx<Args> & { facts: Facts } }>): Promise<Array<ApplyOutput | void>>;
+  applyMany(
+    host: Host,
+    items: Array<{ changes: C[]; ctx: StateCtx<Args> & { facts: Facts } }>,
+  ): Promise<Array<ApplyOutput | void>>;
 }
 
 /** A state module: its functions by name (`file` -> managed, directory, ...). */

@@ -8,7 +8,10 @@ import { dirname, join, resolve } from 'node:path';
  * package root, found by walking up from `fromDir` (the bundle's directory), so a copied bundle
  * directory works.
  */
-export function defaultDirs(fromDir: string, env: NodeJS.ProcessEnv = process.env): { statesDir: string; pillarDir: string } {
+export function defaultDirs(
+  fromDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { statesDir: string; pillarDir: string } {
   let root = resolve(fromDir, '..');
   for (let d = resolve(fromDir), i = 0; i < 5; i++, d = dirname(d)) {
     if (existsSync(join(d, 'states')) || existsSync(join(d, 'package.json'))) {

@@ -1,15 +1,7 @@
 // The few named error classes of brine. Each has a stable `code` and carries its location in
 // the message, so the CLI can print one line and map the class to an exit code.
 
-export type ErrorCode =
-  | 'RENDER'
-  | 'COMPILE'
-  | 'REQUISITE_CYCLE'
-  | 'TRANSPORT'
-  | 'COMMAND'
-  | 'STATE'
-  | 'ENV'
-  | 'USAGE';
+export type ErrorCode = 'RENDER' | 'COMPILE' | 'REQUISITE_CYCLE' | 'TRANSPORT' | 'COMMAND' | 'STATE' | 'ENV' | 'USAGE';
 
 export abstract class BrineError extends Error {
   abstract readonly code: ErrorCode;

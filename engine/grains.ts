@@ -89,9 +89,21 @@ const OS_NAMES: Record<string, string> = {
 };
 
 /** The Salt release brine's templates and grains follow (Salt 3006 LTS, onedir with Python 3.10). */
-export const SALT_VERSION = { saltversion: '3006.9', saltversioninfo: [3006, 9], pythonversion: [3, 10, 14, 'final', 0] };
+export const SALT_VERSION = {
+  saltversion: '3006.9',
+  saltversioninfo: [3006, 9],
+  pythonversion: [3, 10, 14, 'final', 0],
+};
 
-const DPKG_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', armv7l: 'armhf', i686: 'i386', i386: 'i386', ppc64le: 'ppc64el', s390x: 's390x' };
+const DPKG_ARCH: Record<string, string> = {
+  x86_64: 'amd64',
+  aarch64: 'arm64',
+  armv7l: 'armhf',
+  i686: 'i386',
+  i386: 'i386',
+  ppc64le: 'ppc64el',
+  s390x: 's390x',
+};
 
 function family(id: string, like: string): string {
   const all = `${id} ${like}`;
@@ -105,7 +117,20 @@ function family(id: string, like: string): string {
 
 function virtualName(v: string): string {
   if (!v || v === 'none') return 'physical';
-  const map: Record<string, string> = { kvm: 'kvm', qemu: 'kvm', oracle: 'VirtualBox', vmware: 'VMware', microsoft: 'VirtualPC', xen: 'xen', lxc: 'LXC', 'lxc-libvirt': 'LXC', docker: 'container', podman: 'container', 'systemd-nspawn': 'systemd-nspawn', wsl: 'wsl' };
+  const map: Record<string, string> = {
+    kvm: 'kvm',
+    qemu: 'kvm',
+    oracle: 'VirtualBox',
+    vmware: 'VMware',
+    microsoft: 'VirtualPC',
+    xen: 'xen',
+    lxc: 'LXC',
+    'lxc-libvirt': 'LXC',
+    docker: 'container',
+    podman: 'container',
+    'systemd-nspawn': 'systemd-nspawn',
+    wsl: 'wsl',
+  };
   return map[v] ?? v;
 }
 
@@ -144,7 +169,12 @@ export function parseGrains(text: string): Grains {
   }
   const via = /\bvia\s+(\S+)/.exec(route);
   const dev = /\bdev\s+(\S+)/.exec(route);
-  const init = kv.init === 'systemd' || /systemd/.test(kv.initexe ?? '') ? 'systemd' : kv.init === 'init' ? 'sysvinit' : kv.init || 'unknown';
+  const init =
+    kv.init === 'systemd' || /systemd/.test(kv.initexe ?? '')
+      ? 'systemd'
+      : kv.init === 'init'
+        ? 'sysvinit'
+        : kv.init || 'unknown';
   const memkb = Number.parseInt(kv.memkb ?? '', 10);
   return {
     id: fqdn,
@@ -182,7 +212,10 @@ export function parseGrains(text: string): Grains {
 export async function readGrains(host: Host): Promise<Grains> {
   const r = await host.exec(['sh', '-c', GRAINS_SCRIPT], { readOnly: true });
   if (!r.stdout.includes('kernel=')) {
-    throw new TransportError(host.name, `could not read grains (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+    throw new TransportError(
+      host.name,
+      `could not read grains (exit ${r.exitCode}): ${r.stderr.trim().split('\n').pop() ?? ''}`,
+    );
   }
   return parseGrains(r.stdout);
 }

@@ -73,7 +73,14 @@ export interface CompiledStates {
 }
 
 export function makeRenderer(o: Omit<StatesInput, 'registry'>): Renderer {
-  return new Renderer({ statesDir: o.statesDir, pillar: o.pillar, grains: o.grains, minionId: o.minionId, exec: o.exec, log: templateLog });
+  return new Renderer({
+    statesDir: o.statesDir,
+    pillar: o.pillar,
+    grains: o.grains,
+    minionId: o.minionId,
+    exec: o.exec,
+    log: templateLog,
+  });
 }
 
 /** SLS names for this minion from states/top.sls (or the given names). */
@@ -87,7 +94,9 @@ export function selectSls(o: Omit<StatesInput, 'registry'>, renderer: Renderer):
 export function compileStates(o: StatesInput): CompiledStates {
   const renderer = makeRenderer(o);
   const names = selectSls(o, renderer);
-  const high: HighData = names.length ? loadSls(names, { statesDir: o.statesDir, renderer }) : { states: [], sls: [], extend: [], exclude: [] };
+  const high: HighData = names.length
+    ? loadSls(names, { statesDir: o.statesDir, renderer })
+    : { states: [], sls: [], extend: [], exclude: [] };
   return { renderer, names, high, compiled: compile(high, o.registry) };
 }
 
@@ -150,11 +159,23 @@ export async function prepareHost(o: {
   const minionId = o.minionId ?? grains.id;
   grains.id = minionId;
   const exec = execSession(o.host);
-  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host, grains, minionId, activeEnv, allowDefaultEnv: o.allowDefaultEnv, exec });
+  const loaded = await loadPillar({
+    pillarDir: o.pillarDir,
+    envFile: o.envFile,
+    host: o.host,
+    grains,
+    minionId,
+    activeEnv,
+    allowDefaultEnv: o.allowDefaultEnv,
+    exec,
+  });
   for (const s of loaded.secrets) o.redactor.add(s);
   // the public default env's secrets are in git: who may read the file does not matter
   const modeWarning = loaded.defaultEnvWarning ? undefined : await envModeWarning(o.host, o.envFile, loaded.envSource);
-  const warnings = [...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []), ...(modeWarning ? [modeWarning] : [])];
+  const warnings = [
+    ...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []),
+    ...(modeWarning ? [modeWarning] : []),
+  ];
   const secrets = [...loaded.secrets].map(String);
   return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec, secrets };
 }
@@ -176,11 +197,20 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
   const { renderer, compiled } = await compileStatesOnTarget({ ...o, exec });
   registerSecretArgs(compiled, o.redactor);
   // one run at a time per host (dry runs too: their facts would be half-applied otherwise)
-  const lock = o.lock === false ? undefined : await acquireRunLock(o.host, { ...(o.lock ?? { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) });
+  const lock =
+    o.lock === false
+      ? undefined
+      : await acquireRunLock(o.host, {
+          ...(o.lock ?? { waitMs: 300_000 }),
+          ...(o.control ? { control: o.control } : {}),
+        });
   try {
     if (lock && !o.test) {
       const removed = await cleanStaleTemps(o.host, writeDirs(compiled), lock.since);
-      if (removed.length) o.notice?.(`removed ${removed.length} temp file(s) an interrupted run left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`);
+      if (removed.length)
+        o.notice?.(
+          `removed ${removed.length} temp file(s) an interrupted run left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`,
+        );
     }
     return await runCompiled(compiled, {
       host: o.host,

@@ -35,16 +35,24 @@ function hashAt(s: string, i: number): number {
   return h;
 }
 
-
 /** The forms a template or an output format may give a secret. */
 function variants(s: string): string[] {
-  const out = [s, s.toUpperCase(), s.toLowerCase(), JSON.stringify(s).slice(1, -1), s.replace(/'/g, "''"), Buffer.from(s).toString('base64')];
+  const out = [
+    s,
+    s.toUpperCase(),
+    s.toLowerCase(),
+    JSON.stringify(s).slice(1, -1),
+    s.replace(/'/g, "''"),
+    Buffer.from(s).toString('base64'),
+  ];
   try {
     out.push(encodeURIComponent(s));
   } catch {
     // lone surrogates: no URL form
   }
-  out.push(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'));
+  out.push(
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;'),
+  );
   return out;
 }
 
@@ -106,7 +114,9 @@ export class Redactor {
   private regex(): RegExp | null {
     if (!this.pattern && this.secrets.size + this.words.size) {
       const long = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      const short = [...this.words].sort((a, b) => b.length - a.length).map((w) => `(?<![A-Za-z0-9])${escapeRegExp(w)}(?![A-Za-z0-9])`);
+      const short = [...this.words]
+        .sort((a, b) => b.length - a.length)
+        .map((w) => `(?<![A-Za-z0-9])${escapeRegExp(w)}(?![A-Za-z0-9])`);
       this.pattern = new RegExp([...long, ...short].join('|'), 'g');
     }
     return this.pattern;

@@ -32,8 +32,21 @@ try {
   const out = join(statesDir, 'brine/files');
   mkdirSync(out, { recursive: true });
   const tar = join(stage, 'brine.tar');
-  execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--mode=u+rw,go+r,go-w',
-    '-C', stage, '-cf', tar, 'brine.mjs', 'states', 'pillar']);
+  execFileSync('tar', [
+    '--sort=name',
+    '--mtime=@0',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mode=u+rw,go+r,go-w',
+    '-C',
+    stage,
+    '-cf',
+    tar,
+    'brine.mjs',
+    'states',
+    'pillar',
+  ]);
   execFileSync('sh', ['-c', `gzip -n -9 -c "$1" > "$2.tmp" && mv "$2.tmp" "$2"`, 'sh', tar, join(out, 'brine.tar.gz')]);
 } finally {
   rmSync(stage, { recursive: true, force: true });

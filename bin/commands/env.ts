@@ -23,20 +23,28 @@ export function register(program: Command): void {
     .option('--ip <ipv4>', 'public IPv4 address for the A and PTR records')
     .option('--force', 'overwrite an existing --out file')
     .exitOverride()
-    .action(async (domain: string, o: { out?: string; extra?: string; zone?: string; ip?: string; force?: boolean }) => {
-      const [{ createEnv }, { readExtra }, { writePrivateFile }] = await Promise.all([
-        import('../../engine/env/create/index.js'),
-        import('../../engine/env/extra.js'),
-        import('../../engine/env/write-private.js'),
-      ]);
-      const text = await createEnv({ domain, zone: o.zone, ip: o.ip, extra: o.extra ? readExtra(o.extra) : undefined, extraLabel: o.extra });
-      if (o.out) {
-        writePrivateFile(o.out, text, { overwrite: o.force });
-        process.stderr.write(`brine: wrote ${o.out} (mode 0600); the DNS records are at its top\n`);
-      } else {
-        process.stdout.write(text);
-      }
-    });
+    .action(
+      async (domain: string, o: { out?: string; extra?: string; zone?: string; ip?: string; force?: boolean }) => {
+        const [{ createEnv }, { readExtra }, { writePrivateFile }] = await Promise.all([
+          import('../../engine/env/create/index.js'),
+          import('../../engine/env/extra.js'),
+          import('../../engine/env/write-private.js'),
+        ]);
+        const text = await createEnv({
+          domain,
+          zone: o.zone,
+          ip: o.ip,
+          extra: o.extra ? readExtra(o.extra) : undefined,
+          extraLabel: o.extra,
+        });
+        if (o.out) {
+          writePrivateFile(o.out, text, { overwrite: o.force });
+          process.stderr.write(`brine: wrote ${o.out} (mode 0600); the DNS records are at its top\n`);
+        } else {
+          process.stdout.write(text);
+        }
+      },
+    );
 
   env
     .command('export')
@@ -66,7 +74,9 @@ export function register(program: Command): void {
 
   env
     .command('activate')
-    .description('find the env (ENV_YML, /app/env.yml, cidata, config-2, ec2, gce), validate it, write /run/active-env.yml (0600)')
+    .description(
+      'find the env (ENV_YML, /app/env.yml, cidata, config-2, ec2, gce), validate it, write /run/active-env.yml (0600)',
+    )
     .option('--out <path>', 'write here instead of /run/active-env.yml')
     .exitOverride()
     .action(async (o: { out?: string }) => {
@@ -80,7 +90,8 @@ export function register(program: Command): void {
         const a = await activateEnv({ host, out: o.out });
         warn(formatWarnings(a.source, a.warnings));
         process.stdout.write(`env: activated from ${a.source} -> ${a.out} (mode 0600)\n`);
-        if (a.standby) process.stdout.write('env: standby (appliance:standby is true): the appliance highstate does nothing\n');
+        if (a.standby)
+          process.stdout.write('env: standby (appliance:standby is true): the appliance highstate does nothing\n');
       } finally {
         await host.close();
       }

@@ -18,15 +18,27 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
   const { statesDir, pillarDir } = resolveDirs(flags);
   const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
   const control = new RunControl();
-  const fmt = (r: RunReport) => formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
+  const fmt = (r: RunReport) =>
+    formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
   const unhandle = handleStopSignals(control, (reports) => {
     for (const r of reports) process.stdout.write(fmt(r));
   });
   try {
-    const prepared = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: !!flags.test });
+    const prepared = await prepareHost({
+      host,
+      pillarDir,
+      envFile: flags.env,
+      minionId: flags.id,
+      redactor: errorRedactor,
+      allowDefaultEnv: !!flags.test,
+    });
     for (const w of prepared.warnings) process.stderr.write(`brine: warning: ${w}\n`);
     const { openProgress } = await import('../../engine/progress/index.js');
-    const view = await openProgress({ labels: [prepared.minionId], redact: (s) => errorRedactor.redact(s), quiet: !!flags.quiet });
+    const view = await openProgress({
+      labels: [prepared.minionId],
+      redact: (s) => errorRedactor.redact(s),
+      quiet: !!flags.quiet,
+    });
     const progress = view.host(prepared.minionId);
     const report = await runStates({
       host,
@@ -53,10 +65,17 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
     });
     const sum = summarize(report);
     const code = exitCodeFor(report, !!flags.test);
-    progress.done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', changed: sum.changed, failed: sum.failed, durationMs: report.durationMs });
+    progress.done({
+      status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok',
+      changed: sum.changed,
+      failed: sum.failed,
+      durationMs: report.durationMs,
+    });
     await view.end();
     if (!report.results.length) {
-      process.stderr.write(`brine: warning: no states selected${sls ? '' : ` for minion '${prepared.minionId}' by top.sls`}\n`);
+      process.stderr.write(
+        `brine: warning: no states selected${sls ? '' : ` for minion '${prepared.minionId}' by top.sls`}\n`,
+      );
     }
     process.stdout.write(fmt(report));
     process.exitCode = exitCodeFor(report, !!flags.test);

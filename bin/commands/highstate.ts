@@ -31,7 +31,8 @@ export interface RunFlags {
 
 function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
   return n;
 }
 
@@ -50,7 +51,8 @@ export function dirOption(flag: string, dir: string): string {
 export function resolveDirs(flags: { states?: string; pillar?: string }): { statesDir: string; pillarDir: string } {
   const d = defaultDirs(dirname(fileURLToPath(import.meta.url)));
   const statesDir = flags.states ?? d.statesDir;
-  if (!flags.states && !existsSync(statesDir)) throw new UsageError(`no state tree at ${statesDir}: use --states DIR or $BRINE_STATES`);
+  if (!flags.states && !existsSync(statesDir))
+    throw new UsageError(`no state tree at ${statesDir}: use --states DIR or $BRINE_STATES`);
   return {
     statesDir: dirOption(flags.states ? '--states' : 'states dir', statesDir),
     // a missing default pillar dir is an empty pillar; a missing --pillar is a mistake
@@ -71,9 +73,17 @@ function addRunOptions(cmd: Command): Command {
   return addTreeOptions(cmd)
     .option('--test', 'dry run: show what would change, change nothing (exit 2 when changes are pending)')
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
-    .option('--concurrency <n>', "1 (default): Salt's order; N > 1: states no requisite orders apply in parallel, N at once", positiveInt, 1)
+    .option(
+      '--concurrency <n>',
+      "1 (default): Salt's order; N > 1: states no requisite orders apply in parallel, N at once",
+      positiveInt,
+      1,
+    )
     .option('--failhard', 'stop after the first failed state')
-    .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
+    .option(
+      '--no-aggregate',
+      'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)',
+    )
     .option('--full', 'highstate output: show unchanged states in full too')
     .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300)
@@ -95,9 +105,9 @@ async function runOrPlan(flags: RunFlags, sls: string[] | undefined): Promise<vo
 }
 
 export function register(program: Command): void {
-  addRunOptions(program.command('highstate').description('apply the states the top file selects for this machine')).action(
-    async (flags: RunFlags) => runOrPlan(flags, undefined),
-  );
+  addRunOptions(
+    program.command('highstate').description('apply the states the top file selects for this machine'),
+  ).action(async (flags: RunFlags) => runOrPlan(flags, undefined));
   addRunOptions(
     program
       .command('sls')
@@ -107,7 +117,9 @@ export function register(program: Command): void {
   addApplyOptions(
     program
       .command('apply')
-      .description('apply a saved plan (--plan-out) here if a fresh dry run still equals it (else exit 4, nothing changed)')
+      .description(
+        'apply a saved plan (--plan-out) here if a fresh dry run still equals it (else exit 4, nothing changed)',
+      )
       .argument('<file>', 'the plan file'),
   ).action(async (file: string, flags: RunFlags) => (await import('./plan-run.js')).applyPlan(file, flags));
 }

@@ -46,7 +46,8 @@ function positiveInt(flag: string) {
 
 function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
   return n;
 }
 
@@ -62,8 +63,15 @@ export function register(program: Command): void {
     .option('--test', 'dry run on every host (exit 2 when changes are pending)')
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
     .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
-    .option('--concurrency <n>', "per host: 1 (default): Salt's order; N > 1: states no requisite orders apply in parallel", positiveInt('--concurrency'))
-    .option('--no-aggregate', 'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)')
+    .option(
+      '--concurrency <n>',
+      "per host: 1 (default): Salt's order; N > 1: states no requisite orders apply in parallel",
+      positiveInt('--concurrency'),
+    )
+    .option(
+      '--no-aggregate',
+      'one apt call per pkg state (default: pkg.installed states nothing orders share one apt call)',
+    )
     .option('--env <file>', "local env.yml for every host (default: each target's own env sources)")
     .option('-i, --identity <key>', 'private key to log in with (repeatable)', collect)
     .option('--accept-new', 'add unknown host keys to known_hosts (a changed key is still refused)')
@@ -79,7 +87,7 @@ export function register(program: Command): void {
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
-    .option('--plan-out <file>', 'with --test: save every host\'s dry run as a plan for `brine push --plan FILE`')
+    .option('--plan-out <file>', "with --test: save every host's dry run as a plan for `brine push --plan FILE`")
     .option('--plan <file>', 'apply a saved plan: every host dry-runs again first; nothing changes unless all match')
     .option('--partial', 'with --plan: apply the hosts whose dry run matches the plan even if others do not')
     .action(async (specs: string[], flags: PushFlags) => {
@@ -96,10 +104,12 @@ export function register(program: Command): void {
       const { statesDir, pillarDir } = resolveDirs(flags);
       const { loadInventory, parseAmount, push, resolveTargets } = await import('../../engine/push/index.js');
       const batch = flags.batch !== undefined ? parseAmount('--batch', flags.batch) : undefined;
-      const maxFail = flags.maxFail !== undefined ? parseAmount('--max-fail', flags.maxFail, { zero: true }) : undefined;
+      const maxFail =
+        flags.maxFail !== undefined ? parseAmount('--max-fail', flags.maxFail, { zero: true }) : undefined;
       if (maxFail && !batch) throw new UsageError('--max-fail needs --batch (the budget stops further batches)');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
-      if (batch && (flags.plan || flags.planOut)) throw new UsageError('--batch is not for saved plans (--plan, --plan-out)');
+      if (batch && (flags.plan || flags.planOut))
+        throw new UsageError('--batch is not for saved plans (--plan, --plan-out)');
       const saved = flags.plan ? (await import('../../engine/plan/file.js')).readPlan(flags.plan) : undefined;
       if (saved && saved.command !== 'push') {
         const how = `apply it with \`brine apply ${flags.plan}\``;
@@ -107,14 +117,20 @@ export function register(program: Command): void {
       }
       const labels = saved ? saved.hosts.map((h) => h.target ?? h.host) : [];
       for (const sp of saved ? specs : []) {
-        if (!labels.includes(sp)) throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
+        if (!labels.includes(sp))
+          throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
       }
       const targets = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
       const { openProgress } = await import('../../engine/progress/index.js');
-      const progress = await openProgress({ labels: targets.map((t) => t.label), redact: (s) => errorRedactor.redact(s), quiet: !!flags.quiet || !!saved || !!flags.planOut });
+      const progress = await openProgress({
+        labels: targets.map((t) => t.label),
+        redact: (s) => errorRedactor.redact(s),
+        quiet: !!flags.quiet || !!saved || !!flags.planOut,
+      });
       // a live view draws on the terminal: the reports wait until it ends
       const held: [NodeJS.WriteStream, string][] = [];
-      const out = (stream: NodeJS.WriteStream) => (s: string) => (progress.live ? held.push([stream, s]) : stream.write(s));
+      const out = (stream: NodeJS.WriteStream) => (s: string) =>
+        progress.live ? held.push([stream, s]) : stream.write(s);
       const write = out(process.stdout);
       const stderr = out(process.stderr);
       const { RunControl } = await import('../../engine/run/control.js');
@@ -123,7 +139,10 @@ export function register(program: Command): void {
       const { registry } = await import('../../modules/index.js');
       const control = new RunControl();
       const unhandle = handleStopSignals(control, (reports) => {
-        for (const rep of reports) process.stdout.write(`=== ${rep.host} (abandoned) ===\n${formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, { color: false, redactor: errorRedactor })}`);
+        for (const rep of reports)
+          process.stdout.write(
+            `=== ${rep.host} (abandoned) ===\n${formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, { color: false, redactor: errorRedactor })}`,
+          );
       });
       const opts: PushOptions = {
         control,

@@ -1,7 +1,13 @@
 // The work of `brine show`, loaded only when it runs (bin/commands/show.ts).
 import { stringify } from 'yaml';
 import { LocalHost } from '../../engine/host/local.js';
-import { compileStatesOnTarget, makeRenderer, prepareHost, registerSecretArgs, selectSls } from '../../engine/pipeline.js';
+import {
+  compileStatesOnTarget,
+  makeRenderer,
+  prepareHost,
+  registerSecretArgs,
+  selectSls,
+} from '../../engine/pipeline.js';
 import { renderOnTarget } from '../../engine/render/index.js';
 import type { HighData } from '../../engine/highdata.js';
 import type { CompiledRun } from '../../engine/compile/index.js';
@@ -33,7 +39,13 @@ export function lowstate(compiled: CompiledRun): Array<Record<string, unknown>> 
     order: i,
     ...c.args,
     ...(c.requisites.length
-      ? { requisites: c.requisites.map((r) => ({ [r.kind + (r.any ? '_any' : '')]: r.targets.map((k) => compiled.byKey.get(k)!).map((t) => `${t.module}: ${t.id}`) })) }
+      ? {
+          requisites: c.requisites.map((r) => ({
+            [r.kind + (r.any ? '_any' : '')]: r.targets
+              .map((k) => compiled.byKey.get(k)!)
+              .map((t) => `${t.module}: ${t.id}`),
+          })),
+        }
       : {}),
     ...(c.meta.onlyif.length ? { onlyif: c.meta.onlyif } : {}),
     ...(c.meta.unless.length ? { unless: c.meta.unless } : {}),
@@ -51,11 +63,27 @@ export async function show(what: What, sls: string[], flags: ShowFlags): Promise
       data = g;
     } else {
       const { statesDir, pillarDir } = resolveDirs(flags);
-      const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId: flags.id, redactor: errorRedactor, allowDefaultEnv: true });
+      const p = await prepareHost({
+        host,
+        pillarDir,
+        envFile: flags.env,
+        minionId: flags.id,
+        redactor: errorRedactor,
+        allowDefaultEnv: true,
+      });
       for (const w of p.warnings) process.stderr.write(`brine: warning: ${w}\n`);
-      const input = { statesDir, registry, pillar: p.pillar, grains: p.grains, minionId: p.minionId, sls: sls.length ? sls : undefined, exec: p.exec };
+      const input = {
+        statesDir,
+        registry,
+        pillar: p.pillar,
+        grains: p.grains,
+        minionId: p.minionId,
+        sls: sls.length ? sls : undefined,
+        exec: p.exec,
+      };
       if (what === 'pillar') data = p.pillar;
-      else if (what === 'top') data = { [p.minionId]: await renderOnTarget(p.exec, () => selectSls(input, makeRenderer(input))) };
+      else if (what === 'top')
+        data = { [p.minionId]: await renderOnTarget(p.exec, () => selectSls(input, makeRenderer(input))) };
       else {
         const c = await compileStatesOnTarget(input);
         registerSecretArgs(c.compiled, errorRedactor);

@@ -26,7 +26,8 @@ export function register(program: Command): void {
   )
     .addOption(new Option('--out <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .action(async (what: string, sls: string[], flags: ShowFlags) => {
-      if (!(WHAT as readonly string[]).includes(what)) throw new UsageError(`show: unknown '${what}', expected one of ${WHAT.join(', ')}`);
+      if (!(WHAT as readonly string[]).includes(what))
+        throw new UsageError(`show: unknown '${what}', expected one of ${WHAT.join(', ')}`);
       await (await import('./show-run.js')).show(what as What, sls, flags);
     });
 }

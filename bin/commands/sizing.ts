@@ -5,7 +5,9 @@ import { UsageError } from '../../engine/errors.js';
 export function register(program: Command): void {
   program
     .command('sizing')
-    .description("cores, memory, disk and backup space for N studies per month over ten years (the manual's assessment)")
+    .description(
+      "cores, memory, disk and backup space for N studies per month over ten years (the manual's assessment)",
+    )
     .requiredOption('--studies <n>', 'studies per month')
     .option('--out <format>', 'text or json', 'text')
     .exitOverride()

@@ -21,7 +21,9 @@ export function handleStopSignals(control: RunControl, abandon: (reports: RunRep
       return;
     }
     const gone = removeInFlightTemps();
-    process.stderr.write(`brine: ${sig} again: abandoning the run${gone.length ? ` (removed ${gone.length} temp file(s) of writes in flight)` : ''}\n`);
+    process.stderr.write(
+      `brine: ${sig} again: abandoning the run${gone.length ? ` (removed ${gone.length} temp file(s) of writes in flight)` : ''}\n`,
+    );
     abandon(control.partial());
     process.exit(exitCodeForStop(control.stopped));
   };

@@ -21,7 +21,15 @@ export interface ReqSpec {
 }
 
 /** Keys the engine consumes and never passes to a module (use/use_in: resolved in highdata-edit). */
-const IGNORED_META = new Set(['use', 'use_in', 'fire_event', 'reload_modules', 'reload_pillar', 'reload_grains', '__env__']);
+const IGNORED_META = new Set([
+  'use',
+  'use_in',
+  'fire_event',
+  'reload_modules',
+  'reload_pillar',
+  'reload_grains',
+  '__env__',
+]);
 
 const REQ_RE = new RegExp(`^(${REQ_KINDS.join('|')})(_in)?(_any|_all)?$`);
 
@@ -100,7 +108,8 @@ function parseRetry(value: unknown, loc: SourceLoc, where: string): RetrySpec | 
   };
   if (value === true) return { ...RETRY_DEFAULTS };
   if (value === false || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) return fail('must be True or a map of attempts, until, interval, splay');
+  if (typeof value !== 'object' || Array.isArray(value))
+    return fail('must be True or a map of attempts, until, interval, splay');
   const out = { ...RETRY_DEFAULTS };
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k === 'until') {
@@ -119,7 +128,16 @@ function parseRetry(value: unknown, loc: SourceLoc, where: string): RetrySpec | 
 
 /** `where` is "state 'ID' (module.fun)" for messages. */
 export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
-  const out: SplitArgs = { args: {}, argLocs: {}, reqs: [], onlyif: [], unless: [], creates: [], failhard: false, warnings: [] };
+  const out: SplitArgs = {
+    args: {},
+    argLocs: {},
+    reqs: [],
+    onlyif: [],
+    unless: [],
+    creates: [],
+    failhard: false,
+    warnings: [],
+  };
   for (const a of decls) {
     const m = REQ_RE.exec(a.key);
     if (m) {
@@ -141,15 +159,18 @@ export function splitArgs(decls: ArgDecl[], where: string): SplitArgs {
         out[a.key].push(...stringList(a.value, a.key, a.loc, where));
         continue;
       case 'failhard':
-        if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'failhard' must be true or false`);
+        if (typeof a.value !== 'boolean')
+          throw new CompileError(locStr(a.loc), `${where}: 'failhard' must be true or false`);
         out.failhard = a.value;
         continue;
       case 'aggregate':
-        if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'aggregate' must be true or false`);
+        if (typeof a.value !== 'boolean')
+          throw new CompileError(locStr(a.loc), `${where}: 'aggregate' must be true or false`);
         out.aggregate = a.value;
         continue;
       case 'parallel':
-        if (typeof a.value !== 'boolean') throw new CompileError(locStr(a.loc), `${where}: 'parallel' must be true or false`);
+        if (typeof a.value !== 'boolean')
+          throw new CompileError(locStr(a.loc), `${where}: 'parallel' must be true or false`);
         out.parallel = a.value;
         continue;
       case 'retry': {

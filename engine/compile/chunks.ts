@@ -65,13 +65,16 @@ export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChu
     const fn = lookupFunction(registry, d.module, d.fun);
     if (!fn) throw new CompileError(locStr(d.loc), `${where}: ${unknownFunction(registry, d.module, d.fun)}`);
     const base = splitArgs(d.args, where);
-    const names = base.names ? expandNames(base.names.value, base.names.loc, where) : [{ name: undefined, extra: [] as ArgDecl[] }];
+    const names = base.names
+      ? expandNames(base.names.value, base.names.loc, where)
+      : [{ name: undefined, extra: [] as ArgDecl[] }];
     for (const n of names) {
       const split = n.extra.length ? splitArgs([...d.args.filter((a) => a.key !== 'names'), ...n.extra], where) : base;
       const args: Record<string, unknown> = { ...split.args };
       // null means unset, as in Salt (the function's default applies); an unknown key stays an error
       const known = (fn.schema.properties ?? {}) as Record<string, unknown>;
-      for (const [k, v] of Object.entries(args)) if (v === null && Object.hasOwn(known, k) && !k.includes('.')) delete args[k];
+      for (const [k, v] of Object.entries(args))
+        if (v === null && Object.hasOwn(known, k) && !k.includes('.')) delete args[k];
       const inert = [...split.warnings, ...takeInert(fn, args)];
       takeTemplateKwargs(fn, args);
       let name = n.name ?? (args.name === undefined ? d.id : String(args.name));
@@ -82,7 +85,10 @@ export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChu
       const key = chunkKey(d.module, d.id, name, d.fun);
       const prev = seen.get(key);
       if (prev) {
-        throw new CompileError(locStr(d.loc), `${where}: conflicting ID, '${d.id}' with name '${name}' is already declared at ${locStr(prev.loc)}`);
+        throw new CompileError(
+          locStr(d.loc),
+          `${where}: conflicting ID, '${d.id}' with name '${name}' is already declared at ${locStr(prev.loc)}`,
+        );
       }
       seen.set(key, d);
       out.push({
@@ -94,7 +100,17 @@ export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChu
         fun: d.fun,
         loc: d.loc,
         args,
-        meta: { onlyif: split.onlyif, unless: split.unless, creates: split.creates, failhard: split.failhard, order: split.order, ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}), ...(split.retry ? { retry: split.retry } : {}), ...(split.parallel ? { parallel: true } : {}), ...(inert.length ? { inert } : {}) },
+        meta: {
+          onlyif: split.onlyif,
+          unless: split.unless,
+          creates: split.creates,
+          failhard: split.failhard,
+          order: split.order,
+          ...(split.aggregate !== undefined ? { aggregate: split.aggregate } : {}),
+          ...(split.retry ? { retry: split.retry } : {}),
+          ...(split.parallel ? { parallel: true } : {}),
+          ...(inert.length ? { inert } : {}),
+        },
         reqSpecs: split.reqs,
         index: out.length,
         fn,

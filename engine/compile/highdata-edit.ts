@@ -51,7 +51,10 @@ function findUsed(states: StateDecl[], user: StateDecl, t: ReqTarget, key: strin
   const module = t.type === 'id' ? user.module : t.type;
   const hits = states.filter((s) => s !== user && s.module === module && (s.id === t.value || nameOf(s) === t.value));
   if (!hits.length) {
-    throw new CompileError(locStr(t.loc), `state '${user.id}' (${user.module}.${user.fun}): ${key} target '${module}: ${t.value}' not found`);
+    throw new CompileError(
+      locStr(t.loc),
+      `state '${user.id}' (${user.module}.${user.fun}): ${key} target '${module}: ${t.value}' not found`,
+    );
   }
   return hits[0]!;
 }

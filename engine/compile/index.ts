@@ -17,7 +17,8 @@ export function compile(high: HighData, registry: StateRegistry): CompiledRun {
   const chunks = resolveRequisites(buildChunks(decls, registry));
   const after = requisiteEdges(chunks);
   checkCycles(chunks, after);
-  for (const [c, d] of implicitDirectoryRequisites(chunks, (a, b) => comesAfter(after, a, b))) after.get(c.key)!.add(d.key);
+  for (const [c, d] of implicitDirectoryRequisites(chunks, (a, b) => comesAfter(after, a, b)))
+    after.get(c.key)!.add(d.key);
   addOrderEdges(chunks, after);
   checkCycles(chunks, after);
   // Output order: order rank, then declaration order (Salt's).

@@ -3,7 +3,8 @@
 import type { StateFunction } from '../../engine/contract.js';
 import { closest } from './suggest.js';
 
-const schemaKeys = (fn: StateFunction): string[] => Object.keys((fn.schema.properties ?? {}) as Record<string, unknown>);
+const schemaKeys = (fn: StateFunction): string[] =>
+  Object.keys((fn.schema.properties ?? {}) as Record<string, unknown>);
 
 /** Every argument name the function takes: its schema's and its inert ones (for "did you mean"). */
 export function knownArgs(fn: StateFunction): string[] {
@@ -11,7 +12,8 @@ export function knownArgs(fn: StateFunction): string[] {
 }
 
 /** null, False, '' and [] ask for nothing, so they get no warning. */
-const asksSomething = (v: unknown): boolean => v !== null && v !== false && v !== '' && !(Array.isArray(v) && !v.length);
+const asksSomething = (v: unknown): boolean =>
+  v !== null && v !== false && v !== '' && !(Array.isArray(v) && !v.length);
 
 /**
  * Takes the inert arguments out of `args` (a key the schema knows stays) and returns the warnings

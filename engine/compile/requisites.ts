@@ -69,7 +69,10 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
         if (found.length === 0 && !(t.type === 'sls' && r.sls === t.value)) {
           const how = `${spec.kind}${spec.inverse ? '_in' : ''}`;
           if (all.length) {
-            throw new CompileError(locStr(t.loc), `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' is the state itself (a state cannot ${how.replace(/_in$/, '')} itself)`);
+            throw new CompileError(
+              locStr(t.loc),
+              `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' is the state itself (a state cannot ${how.replace(/_in$/, '')} itself)`,
+            );
           }
           throw new CompileError(
             locStr(t.loc),
@@ -81,7 +84,14 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
       if (spec.inverse) {
         for (const k of new Set(keys)) {
           if (spec.kind === 'prereq') {
-            self.requisites.push({ kind: 'require', any: false, targets: [k], loc: spec.loc, label: chunkLabel(byKey.get(k)!), implicit: true });
+            self.requisites.push({
+              kind: 'require',
+              any: false,
+              targets: [k],
+              loc: spec.loc,
+              label: chunkLabel(byKey.get(k)!),
+              implicit: true,
+            });
           }
           byKey.get(k)!.requisites.push({
             kind: spec.kind,
@@ -96,7 +106,14 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
         if (spec.kind === 'prereq') {
           // the target runs after this state and not at all if this state fails
           for (const k of new Set(keys)) {
-            byKey.get(k)!.requisites.push({ kind: 'require', any: false, targets: [self.key], loc: spec.loc, label: chunkLabel(self), implicit: true });
+            byKey.get(k)!.requisites.push({
+              kind: 'require',
+              any: false,
+              targets: [self.key],
+              loc: spec.loc,
+              label: chunkLabel(self),
+              implicit: true,
+            });
           }
         }
         self.requisites.push({
@@ -128,7 +145,10 @@ function parents(path: string): string[] {
  * Implicit ordering (like Puppet's autorequire): a state on a path under a directory managed by
  * file.directory in the same run requires the nearest such directory, unless that would make a cycle.
  */
-export function implicitDirectoryRequisites(chunks: Chunk[], comesAfter: (a: string, b: string) => boolean): Array<[Chunk, Chunk]> {
+export function implicitDirectoryRequisites(
+  chunks: Chunk[],
+  comesAfter: (a: string, b: string) => boolean,
+): Array<[Chunk, Chunk]> {
   const dirs = new Map<string, Chunk>();
   for (const c of chunks) {
     if (c.module === 'file' && c.fun === 'directory' && c.name.startsWith('/')) {
@@ -143,7 +163,14 @@ export function implicitDirectoryRequisites(chunks: Chunk[], comesAfter: (a: str
       const d = dirs.get(p);
       if (!d || d === c) continue;
       if (!comesAfter(d.key, c.key)) {
-        c.requisites.push({ kind: 'require', any: false, targets: [d.key], loc: c.loc, label: chunkLabel(d), implicit: true });
+        c.requisites.push({
+          kind: 'require',
+          any: false,
+          targets: [d.key],
+          loc: c.loc,
+          label: chunkLabel(d),
+          implicit: true,
+        });
         added.push([c, d]);
       }
       break;

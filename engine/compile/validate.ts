@@ -39,11 +39,19 @@ function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: strin
         : { arg: extra, msg: `unknown argument '${extra}'${suggestion(extra, fn)}` };
     }
     case 'octalDigits':
-      return { arg, msg: `argument '${arg}'${sub} must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(e.data)})` };
+      return {
+        arg,
+        msg: `argument '${arg}'${sub} must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(e.data)})`,
+      };
     case 'enum':
-      return { arg, msg: `argument '${arg}'${sub} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` };
+      return {
+        arg,
+        msg: `argument '${arg}'${sub} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`,
+      };
     default:
-      return arg ? { arg, msg: `argument '${arg}'${sub} ${e.message ?? 'is invalid'}` } : { msg: e.message ?? 'invalid arguments' };
+      return arg
+        ? { arg, msg: `argument '${arg}'${sub} ${e.message ?? 'is invalid'}` }
+        : { msg: e.message ?? 'invalid arguments' };
   }
 }
 
@@ -59,7 +67,10 @@ export function validateArgs(
   if (v(args)) return;
   // an unknown argument explains the rest (a misspelt 'name' also leaves the default name invalid)
   const errors = v.errors!;
-  const first = errors.find((e) => e.keyword === 'additionalProperties' && !e.instancePath) ?? errors.find((e) => e.keyword === 'octalDigits') ?? errors[0]!;
+  const first =
+    errors.find((e) => e.keyword === 'additionalProperties' && !e.instancePath) ??
+    errors.find((e) => e.keyword === 'octalDigits') ??
+    errors[0]!;
   const { arg, msg } = describe(first, fn);
   const loc = (arg && argLocs[arg]) || stateLoc;
   throw new CompileError(locStr(loc), `${where}: ${msg}`);

@@ -31,7 +31,10 @@ const varName = (k: string): string => k.toUpperCase().replace(/[^A-Z0-9_]/g, '_
  */
 export function exportEnv(tree: Tree, keys: string, prefix = ''): string[] {
   const lines: string[] = [];
-  for (const k of keys.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const k of keys
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const flat = new Map<string, string>();
     if (k === '.') flatten(tree, '', flat);
     else if (k in tree) flatten(tree[k], k, flat);

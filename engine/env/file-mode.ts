@@ -10,7 +10,11 @@ function message(path: string, mode: number): string {
 }
 
 /** The warning for the env file a run used, or null. envSource as loadPillar reports it. */
-export async function envModeWarning(host: Host, envFile: string | undefined, envSource: string | null): Promise<string | null> {
+export async function envModeWarning(
+  host: Host,
+  envFile: string | undefined,
+  envSource: string | null,
+): Promise<string | null> {
   if (envFile) {
     try {
       const mode = statSync(envFile).mode;

@@ -52,7 +52,8 @@ export function lineOf(parsed: ParsedEnv, path: (string | number)[]): number | u
     const parent = n === 1 ? parsed.doc.contents : parsed.doc.getIn(path.slice(0, n - 1), true);
     const last = path[n - 1];
     let node: unknown;
-    if (isMap(parent)) node = parent.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(last))?.key;
+    if (isMap(parent))
+      node = parent.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(last))?.key;
     else if (isSeq(parent)) node = parent.items[Number(last)];
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     if (range) return parsed.lines.linePos(range[0]).line;

@@ -37,7 +37,8 @@ function renderPillarFile(renderer: Renderer, rel: string): string {
   try {
     return renderer.renderFile(rel);
   } catch (e) {
-    if (e instanceof RenderError && !e.file.startsWith('pillar file ')) throw new RenderError(`pillar file ${e.file}`, e.line, e.reason);
+    if (e instanceof RenderError && !e.file.startsWith('pillar file '))
+      throw new RenderError(`pillar file ${e.file}`, e.line, e.reason);
     throw e;
   }
 }
@@ -45,7 +46,13 @@ function renderPillarFile(renderer: Renderer, rel: string): string {
 /** The merged pillar tree, or {} when the directory has no top.sls. */
 export function loadPillarTree(o: PillarTreeOptions): Tree {
   if (!existsSync(join(o.pillarDir, 'top.sls'))) return {};
-  const renderer = new Renderer({ statesDir: o.pillarDir, pillar: {}, grains: o.grains, minionId: o.minionId, exec: o.exec });
+  const renderer = new Renderer({
+    statesDir: o.pillarDir,
+    pillar: {},
+    grains: o.grains,
+    minionId: o.minionId,
+    exec: o.exec,
+  });
   const top = readTop(o.pillarDir, renderer);
   const names = matchTop(top, { minionId: o.minionId, pillar: {}, grains: o.grains });
   const seen = new Set<string>();

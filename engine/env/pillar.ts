@@ -59,7 +59,9 @@ export const NO_ENV_MESSAGE =
  * source, else default-env.yml): it needs neither grains nor minion id, so it can run while they
  * are read. Pass the promise to loadPillar as `activeEnv`.
  */
-export function startEnvLoad(o: Omit<LoadPillarOptions, 'grains' | 'minionId' | 'activeEnv'>): Promise<LoadedEnv | null> {
+export function startEnvLoad(
+  o: Omit<LoadPillarOptions, 'grains' | 'minionId' | 'activeEnv'>,
+): Promise<LoadedEnv | null> {
   const p = loadActiveEnv({
     host: o.host,
     envFile: o.envFile,
@@ -74,7 +76,9 @@ export function startEnvLoad(o: Omit<LoadPillarOptions, 'grains' | 'minionId' | 
 
 export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
   const exec = o.exec ?? new ExecSession(o.host);
-  const tree = await renderOnTarget(exec, () => loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId, exec }));
+  const tree = await renderOnTarget(exec, () =>
+    loadPillarTree({ pillarDir: o.pillarDir, grains: o.grains, minionId: o.minionId, exec }),
+  );
   const env = await (o.activeEnv ?? startEnvLoad(o));
   if (env && env.source === null && !o.allowDefaultEnv) throw new EnvError('env', NO_ENV_MESSAGE);
   const pillar = env ? mergeTrees(tree, env.parsed.tree) : tree;
@@ -91,7 +95,8 @@ export async function loadPillar(o: LoadPillarOptions): Promise<LoadedPillar> {
 /** A warning when `env` is the public default env (the fallback) or shares its secrets (a copy). */
 function defaultEnvWarning(env: LoadedEnv, pillarDir: string): string | undefined {
   const path = join(pillarDir, DEFAULT_ENV_FILE);
-  if (env.source === null) return `no env found: using the public default env ${path} (its secrets are in git; dry run only)`;
+  if (env.source === null)
+    return `no env found: using the public default env ${path} (its secrets are in git; dry run only)`;
   if (!existsSync(path)) return undefined;
   let publicSecrets: Set<string>;
   try {

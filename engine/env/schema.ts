@@ -23,7 +23,12 @@ const STORAGE_SETUP = obj({
       parts: {
         type: 'array',
         items: obj(
-          { name: str, start: { type: ['string', 'number'] }, end: { type: ['string', 'number'] }, flags: { type: 'array', items: str } },
+          {
+            name: str,
+            start: { type: ['string', 'number'] },
+            end: { type: ['string', 'number'] },
+            flags: { type: 'array', items: str },
+          },
           { required: ['name', 'start', 'end'] },
         ),
       },
@@ -38,7 +43,8 @@ const STORAGE_SETUP = obj({
   },
 });
 
-const DOMAIN = '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
+const DOMAIN =
+  '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$';
 
 export const ENV_SCHEMA: JSONSchema = {
   type: 'object',
@@ -71,7 +77,11 @@ export const ENV_SCHEMA: JSONSchema = {
                 path: { type: 'string', pattern: '^/', description: 'an absolute path' },
                 contents: str,
                 owner: { type: 'string', pattern: '^[^:\\s]+(:[^:\\s]+)?$', description: 'user or user:group' },
-                permissions: { type: 'string', pattern: '^0?[0-7]{3,4}$', description: 'an octal mode in quotes, like "0600"' },
+                permissions: {
+                  type: 'string',
+                  pattern: '^0?[0-7]{3,4}$',
+                  description: 'an octal mode in quotes, like "0600"',
+                },
               },
               { required: ['path'] },
             ),
@@ -79,7 +89,10 @@ export const ENV_SCHEMA: JSONSchema = {
           packages: nullableList,
           states: str,
         }),
-        update: obj({ automatic: bool, oncalendar: { type: 'string', description: 'a systemd OnCalendar expression' } }),
+        update: obj({
+          automatic: bool,
+          oncalendar: { type: 'string', description: 'a systemd OnCalendar expression' },
+        }),
         storage: obj({
           setup: {
             anyOf: [str, STORAGE_SETUP],
@@ -98,7 +111,11 @@ export const ENV_SCHEMA: JSONSchema = {
           },
         }),
         backup: obj({
-          url: { type: 'string', pattern: '^[a-z][a-z0-9+]*://', description: 'a duplicity URL like file:///path or sftp://user@host/path' },
+          url: {
+            type: 'string',
+            pattern: '^[a-z][a-z0-9+]*://',
+            description: 'a duplicity URL like file:///path or sftp://user@host/path',
+          },
           options: str,
           mount: obj({ type: str, source: str, target: str, options: { type: 'string', secret: true } }),
           encrypt: {
@@ -118,8 +135,18 @@ export const ENV_SCHEMA: JSONSchema = {
       migrate: obj({ auto: bool }),
       userswitcher: obj({ enabled: bool, parameter: str }),
       settings: { type: 'string', description: 'Django settings (Python) as a block string' },
-      vault_encrypt: { type: 'string', secret: true, pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----', description: 'an ASCII-armoured PGP private key' },
-      vault_sign: { type: 'string', secret: true, pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----', description: 'an ASCII-armoured PGP private key' },
+      vault_encrypt: {
+        type: 'string',
+        secret: true,
+        pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+        description: 'an ASCII-armoured PGP private key',
+      },
+      vault_sign: {
+        type: 'string',
+        secret: true,
+        pattern: '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+        description: 'an ASCII-armoured PGP private key',
+      },
     }),
   },
 };

@@ -10,10 +10,26 @@ import { ENV_SCHEMA } from './schema.js';
 
 const SECRET_KEY_NAME = /(secret|passw(or)?d|passwd|passphrase|token|private|credential|api_?key|^key$|_key$)/i;
 /** Words that make a key name secret when they are one of its parts (db_pass, smtpPw, pass). */
-const SECRET_WORDS = new Set(['pass', 'pw', 'pwd', 'passwd', 'password', 'passphrase', 'secret', 'token', 'credentials', 'credential', 'creds', 'apikey', 'privkey', 'psk']);
+const SECRET_WORDS = new Set([
+  'pass',
+  'pw',
+  'pwd',
+  'passwd',
+  'password',
+  'passphrase',
+  'secret',
+  'token',
+  'credentials',
+  'credential',
+  'creds',
+  'apikey',
+  'privkey',
+  'psk',
+]);
 export const PRIVATE_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const SETTINGS_ASSIGN = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?)\s*=\s*(['"])(.*?)\2\s*(?:#.*)?$/gm;
-const SETTINGS_SECRET_NAME = /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|CREDENTIALS|_KEY\b|KEY$|DSN|(^|_)PASS$|(^|_)PW$)/i;
+const SETTINGS_SECRET_NAME =
+  /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|CREDENTIALS|_KEY\b|KEY$|DSN|(^|_)PASS$|(^|_)PW$)/i;
 const OPTION_SECRET = /(?:^|[,\s])(?:pass|password|passwd|passphrase|pw|pwd|secret|token|credentials)=([^,\s]+)/gi;
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
 
@@ -39,7 +55,10 @@ function isSecretSettingName(name: string): boolean {
   const w = nameWords(name);
   const last = w[w.length - 1] ?? '';
   if (SECRET_WORDS.has(last)) return true;
-  return last === 'key' && w.slice(0, -1).some((x) => ['secret', 'private', 'api', 'access', 'signing', 'encryption', 'master'].includes(x));
+  return (
+    last === 'key' &&
+    w.slice(0, -1).some((x) => ['secret', 'private', 'api', 'access', 'signing', 'encryption', 'master'].includes(x))
+  );
 }
 
 const NOT_A_VALUE = /^(|true|false|yes|no|on|off|none|null|nil|~|\*+|x+|changeme|invalid)$/i;
@@ -77,7 +96,10 @@ function secretAssignment(line: string): string | undefined {
   if (line.length > 4096) return undefined;
   const m = ASSIGN_LINE.exec(line);
   if (!m || !isSecretSettingName(m[1]!.replace(/\[['"]?([^'"\]]+)['"]?\]$/, '_$1'))) return undefined;
-  const v = m[2]!.replace(/\s+#.*$/, '').replace(/^(['"])(.*)\1[,;]?$/, '$2').trim();
+  const v = m[2]!
+    .replace(/\s+#.*$/, '')
+    .replace(/^(['"])(.*)\1[,;]?$/, '$2')
+    .trim();
   return !NOT_A_VALUE.test(v) && !/^[/$%{<]/.test(v) && v.length >= 3 ? v : undefined;
 }
 

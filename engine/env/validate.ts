@@ -23,7 +23,12 @@ export interface EnvIssue {
 }
 
 const segs = (instancePath: string): string[] =>
-  instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  instancePath === ''
+    ? []
+    : instancePath
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 /** What was found instead, without the value itself when it may be a secret. */
 function show(v: unknown, secret: boolean): string {

@@ -97,7 +97,13 @@ export function checkHostKey(file: string, name: string, blob: Buffer): HostKeyV
 
 /** The key types known for name, to offer them first (as OpenSSH does). */
 export function knownKeyTypes(file: string, name: string): string[] {
-  return [...new Set(findKnownKeys(file, name).filter((e) => !e.revoked).map((e) => e.type))];
+  return [
+    ...new Set(
+      findKnownKeys(file, name)
+        .filter((e) => !e.revoked)
+        .map((e) => e.type),
+    ),
+  ];
 }
 
 /** Appends `name type key` to the file (creating it 0600 and its directory 0700). */

@@ -20,7 +20,11 @@ export function removeInFlightTemps(): string[] {
   return gone;
 }
 
-export async function writeFileAtomicLocal(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
+export async function writeFileAtomicLocal(
+  path: string,
+  data: string | Buffer,
+  opts: WriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.brine-${randomBytes(6).toString('hex')}`);
   let old: import('node:fs').Stats | null = null;
@@ -43,7 +47,15 @@ export async function writeFileAtomicLocal(path: string, data: string | Buffer, 
   }
 }
 
-async function writeTemp(tmp: string, path: string, dir: string, data: string | Buffer, mode: number, uid: number, gid: number): Promise<void> {
+async function writeTemp(
+  tmp: string,
+  path: string,
+  dir: string,
+  data: string | Buffer,
+  mode: number,
+  uid: number,
+  gid: number,
+): Promise<void> {
   const fh = await fs.open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, mode & 0o600);
   try {
     if (uid !== -1 || gid !== -1) await fh.chown(uid, gid);

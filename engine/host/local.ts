@@ -58,13 +58,23 @@ export class LocalHost implements Host {
   constructor(o: LocalHostOptions = {}) {
     this.root = o.root ? resolve(o.root) : undefined;
     this.name = this.root ? `local:${this.root}` : 'local';
-    this.runLockPath = this.root ? `/run/brine/root-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.lock` : '/run/brine.lock';
+    this.runLockPath = this.root
+      ? `/run/brine/root-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.lock`
+      : '/run/brine.lock';
   }
 
   hold(argv: string[], onLine: (line: string) => void): HeldCommand {
     // own process group: a Ctrl-C meant for brine must not end the lock before brine has cleaned up;
     // when brine dies, the pipe to the command's stdin closes and the command ends
-    const sub = execa(argv[0]!, argv.slice(1), { env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' }, extendEnv: false, reject: false, detached: true, stdin: 'pipe', stderr: 'ignore', cwd: '/' });
+    const sub = execa(argv[0]!, argv.slice(1), {
+      env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' },
+      extendEnv: false,
+      reject: false,
+      detached: true,
+      stdin: 'pipe',
+      stderr: 'ignore',
+      cwd: '/',
+    });
     createInterface({ input: sub.stdout! }).on('line', onLine);
     const exited = sub.then((r) => r.exitCode ?? 1);
     return {
@@ -196,12 +206,19 @@ export class LocalHost implements Host {
     // every directory made gets the mode exactly, whatever the umask (Salt's makedirs: parents too)
     const made: string[] = [];
     for (let d = real; ; d = dirname(d)) {
-      if (await fs.lstat(d).then(() => true, () => false)) break;
+      if (
+        await fs.lstat(d).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       made.unshift(d);
       if (!opts.recursive || dirname(d) === d) break;
     }
     if (!made.length) {
-      if (!opts.recursive) await fs.mkdir(real); // exists: EEXIST
+      if (!opts.recursive)
+        await fs.mkdir(real); // exists: EEXIST
       else if (opts.mode !== undefined) await fs.chmod(real, opts.mode);
       return;
     }
@@ -253,7 +270,15 @@ export class LocalHost implements Host {
   async close(): Promise<void> {}
 }
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
 function signalNumber(sig: string): number {
   return SIGNALS[sig] ?? 0;
 }

@@ -39,7 +39,8 @@ export function resolveInRoot(root: string, p: string, followLast: boolean): str
       done.push(name);
       continue;
     }
-    if (++links > MAX_LINKS) throw Object.assign(new Error(`too many levels of symbolic links: ${p}`), { code: 'ELOOP' });
+    if (++links > MAX_LINKS)
+      throw Object.assign(new Error(`too many levels of symbolic links: ${p}`), { code: 'ELOOP' });
     if (target.startsWith('/')) done.length = 0;
     todo = [...split(target), ...todo];
   }

@@ -58,10 +58,14 @@ export async function acquireRunLock(host: Host, o: LockOptions): Promise<RunLoc
       if (line.startsWith('locked')) {
         since = Number(line.slice(7)) || since;
         resolve({ ok: true });
-      }
-      else if (line.startsWith('busy ') && secs > 0) o.onWait?.(`waiting up to ${secs} s for the run lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`);
+      } else if (line.startsWith('busy ') && secs > 0)
+        o.onWait?.(
+          `waiting up to ${secs} s for the run lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`,
+        );
     });
-    o.control?.onStop((reason) => resolve({ ok: false, why: `stopped by ${reason} while waiting for the run lock ${path}` }));
+    o.control?.onStop((reason) =>
+      resolve({ ok: false, why: `stopped by ${reason} while waiting for the run lock ${path}` }),
+    );
     held.exited.then(
       (code) => resolve({ ok: false, why: describe(code, last, path, secs) }),
       (e: Error) => resolve({ ok: false, why: `run lock ${path}: ${e.message}` }),

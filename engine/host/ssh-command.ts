@@ -23,10 +23,18 @@ export function buildCommand(argv: string[], opts: ExecOptions, ctx: CommandCont
   const user = opts.user;
   const switched = !!user && user !== 'root';
   const who = user ?? 'root'; // without a user, commands run as root (sudo for a non-root login)
-  const env: Record<string, string> = { ...BASE_ENV, USER: who, LOGNAME: who, ...(who === 'root' ? { HOME: '/root' } : {}), ...(opts.env ?? {}) };
-  for (const k of Object.keys(env)) if (!ENV_NAME.test(k)) throw new Error(`exec: bad environment variable name '${k}'`);
+  const env: Record<string, string> = {
+    ...BASE_ENV,
+    USER: who,
+    LOGNAME: who,
+    ...(who === 'root' ? { HOME: '/root' } : {}),
+    ...(opts.env ?? {}),
+  };
+  for (const k of Object.keys(env))
+    if (!ENV_NAME.test(k)) throw new Error(`exec: bad environment variable name '${k}'`);
   const pairs = Object.entries(env).map(([k, v]) => shQuote(`${k}=${v}`));
-  const home = who !== 'root' && !opts.env?.HOME ? 'HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"; export HOME; ' : '';
+  const home =
+    who !== 'root' && !opts.env?.HOME ? 'HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"; export HOME; ' : '';
   const inner = `${home}${opts.cwd ? `cd ${shQuote(opts.cwd)} && ` : ''}exec env ${pairs.join(' ')} ${argv.map(shQuote).join(' ')}`;
   const secs = ctx.timeoutMs > 0 ? Math.max(1, Math.ceil(ctx.timeoutMs / 1000)) : 0;
   const run = secs ? `timeout -k 5 ${secs} sh -c ${shQuote(inner)}` : `sh -c ${shQuote(inner)}`;

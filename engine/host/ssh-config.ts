@@ -46,26 +46,24 @@ function first(v: string | string[] | undefined): string | undefined {
 
 function expand(path: string, vars: { h: string; r: string; p: number }): string {
   const home = homedir();
-  return path
-    .replace(/^~(?=\/|$)/, home)
-    .replace(/%(.)/g, (all, c: string) => {
-      switch (c) {
-        case 'd':
-          return home;
-        case 'u':
-          return userInfo().username;
-        case 'h':
-          return vars.h;
-        case 'r':
-          return vars.r;
-        case 'p':
-          return String(vars.p);
-        case '%':
-          return '%';
-        default:
-          return all;
-      }
-    });
+  return path.replace(/^~(?=\/|$)/, home).replace(/%(.)/g, (all, c: string) => {
+    switch (c) {
+      case 'd':
+        return home;
+      case 'u':
+        return userInfo().username;
+      case 'h':
+        return vars.h;
+      case 'r':
+        return vars.r;
+      case 'p':
+        return String(vars.p);
+      case '%':
+        return '%';
+      default:
+        return all;
+    }
+  });
 }
 
 /** Merges the target with ~/.ssh/config (or configPath; null: no config file). */

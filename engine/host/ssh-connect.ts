@@ -53,7 +53,8 @@ function loadKeys(label: string, files: string[], must: boolean): Buffer[] {
     const data = readFileSync(f);
     const parsed = utils.parseKey(data);
     if (parsed instanceof Error) {
-      if (must) throw new TransportError(label, `identity file ${f}: ${parsed.message} (encrypted keys: use the agent)`);
+      if (must)
+        throw new TransportError(label, `identity file ${f}: ${parsed.message} (encrypted keys: use the agent)`);
       continue;
     }
     keys.push(data);
@@ -70,7 +71,13 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
   const explicit = loadKeys(label, o.identityFiles ?? [], true);
   const configured = loadKeys(label, t.identityFiles, false);
   const defaults =
-    explicit.length || t.identitiesOnly ? [] : loadKeys(label, DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', k)), false);
+    explicit.length || t.identitiesOnly
+      ? []
+      : loadKeys(
+          label,
+          DEFAULT_KEYS.map((k) => join(homedir(), '.ssh', k)),
+          false,
+        );
   const methods: AnyAuthMethod[] = [
     ...explicit.map((key): AnyAuthMethod => ({ type: 'publickey', username: t.user, key })),
     ...(agent && !t.identitiesOnly && !explicit.length ? [{ type: 'agent' as const, username: t.user, agent }] : []),
@@ -79,7 +86,9 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
     ...defaults.map((key): AnyAuthMethod => ({ type: 'publickey', username: t.user, key })),
   ];
   if (!methods.length) {
-    return Promise.reject(new TransportError(label, 'no identity to log in with (no -i KEY, IdentityFile, agent or ~/.ssh/id_*)'));
+    return Promise.reject(
+      new TransportError(label, 'no identity to log in with (no -i KEY, IdentityFile, agent or ~/.ssh/id_*)'),
+    );
   }
 
   // offer the key types known_hosts has for this host first, so a known key is negotiated
@@ -131,8 +140,10 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
     });
     conn.on('error', (err: Error & { level?: string }) => {
       if (refusal) return fail(refusal);
-      if (err.level === 'client-authentication') return fail(`authentication as ${t.user} failed (tried ${methods.length} key(s)/agent)`);
-      if (/Timed out/i.test(err.message)) return fail(`connect timed out after ${cfg.readyTimeout} ms (${t.hostname}:${t.port})`);
+      if (err.level === 'client-authentication')
+        return fail(`authentication as ${t.user} failed (tried ${methods.length} key(s)/agent)`);
+      if (/Timed out/i.test(err.message))
+        return fail(`connect timed out after ${cfg.readyTimeout} ms (${t.hostname}:${t.port})`);
       fail(err.message);
     });
     conn.on('close', () => fail(refusal ?? 'connection closed during handshake'));

@@ -54,7 +54,10 @@ export class SudoFiles {
 
   async stat(path: string, follow: boolean): Promise<FileStat | null> {
     const test = follow ? '[ -e "$1" ]' : '[ -e "$1" ] || [ -L "$1" ]';
-    const r = await this.run(`${test} || exit ${MISSING}; exec stat ${follow ? '-L ' : ''}-c '%f %u %g %U %G %s %Y' -- "$1"`, [path]);
+    const r = await this.run(
+      `${test} || exit ${MISSING}; exec stat ${follow ? '-L ' : ''}-c '%f %u %g %U %G %s %Y' -- "$1"`,
+      [path],
+    );
     if (r.exitCode === MISSING) return null;
     if (r.exitCode !== 0) this.fail('stat', path, r.stderr);
     const [modeHex, uid, gid, user, group, size, mtime] = r.stdout.toString('utf8').trim().split(' ');

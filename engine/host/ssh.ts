@@ -7,7 +7,17 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
-import { type ExecOptions, type ExecResult, type FileStat, fileTypeOfMode, type HeldCommand, type Host, type HostOp, type HostOpsResult, type WriteOptions } from './host.js';
+import {
+  type ExecOptions,
+  type ExecResult,
+  type FileStat,
+  fileTypeOfMode,
+  type HeldCommand,
+  type Host,
+  type HostOp,
+  type HostOpsResult,
+  type WriteOptions,
+} from './host.js';
 import { decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand } from './ssh-command.js';
@@ -76,7 +86,11 @@ export class SshHost implements Host {
     this.sudo = loginUser === 'root' ? undefined : new SudoFiles(this);
     this.names = new NameCache({
       load: async () => {
-        const argv = ['sh', '-c', 'stat -c %s:%Y /etc/passwd /etc/group | paste -sd " "; echo @@; cat /etc/passwd; echo @@; cat /etc/group'];
+        const argv = [
+          'sh',
+          '-c',
+          'stat -c %s:%Y /etc/passwd /etc/group | paste -sd " "; echo @@; cat /etc/passwd; echo @@; cat /etc/group',
+        ];
         const r = await this.exec(argv, {}, false);
         const [sig, passwd, group] = r.stdout.split('@@\n');
         return { sig: (sig ?? '').trim(), passwd: passwd ?? '', group: group ?? '' };
@@ -119,53 +133,54 @@ export class SshHost implements Host {
           this.stats.exec++;
           if (invalidates) this.names.invalidate();
           let attempt = 0;
-          const open = () => this.conn.exec(command, (err, stream) => {
-            if (err) {
-              // sshd counts a just-closed session against MaxSessions until its main loop frees it
-              if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
-                this.stats.retries++;
-                setTimeout(open, 20 * 2 ** attempt++);
+          const open = () =>
+            this.conn.exec(command, (err, stream) => {
+              if (err) {
+                // sshd counts a just-closed session against MaxSessions until its main loop frees it
+                if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
+                  this.stats.retries++;
+                  setTimeout(open, 20 * 2 ** attempt++);
+                  return;
+                }
+                reject(new TransportError(this.name, `exec failed: ${err.message}`));
                 return;
               }
-              reject(new TransportError(this.name, `exec failed: ${err.message}`));
-              return;
-            }
-            const out: Buffer[] = [];
-            const errb: Buffer[] = [];
-            let code: number | undefined;
-            let signal: string | undefined;
-            let guard: NodeJS.Timeout | undefined;
-            let guardFired = false;
-            if (timeoutMs > 0) {
-              // the remote `timeout` kills the command; this only catches a target that stopped answering
-              guard = setTimeout(() => {
-                guardFired = true;
-                stream.close();
-              }, timeoutMs + 15_000);
-            }
-            stream.on('data', (d: Buffer) => out.push(d));
-            stream.stderr.on('data', (d: Buffer) => errb.push(d));
-            stream.on('exit', (c: number | null, sig?: string) => {
-              code = c ?? undefined;
-              signal = sig;
-            });
-            stream.on('close', () => {
-              if (guard) clearTimeout(guard);
-              const stderr = Buffer.concat(errb).toString('utf8');
-              const timedOut = guardFired || (timeoutMs > 0 && code === 124);
-              if (code === undefined && !guardFired && this.closed) {
-                reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
-                return;
+              const out: Buffer[] = [];
+              const errb: Buffer[] = [];
+              let code: number | undefined;
+              let signal: string | undefined;
+              let guard: NodeJS.Timeout | undefined;
+              let guardFired = false;
+              if (timeoutMs > 0) {
+                // the remote `timeout` kills the command; this only catches a target that stopped answering
+                guard = setTimeout(() => {
+                  guardFired = true;
+                  stream.close();
+                }, timeoutMs + 15_000);
               }
-              resolve({
-                exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
-                stdout: Buffer.concat(out),
-                stderr,
-                ...(timedOut ? { timedOut: true } : {}),
+              stream.on('data', (d: Buffer) => out.push(d));
+              stream.stderr.on('data', (d: Buffer) => errb.push(d));
+              stream.on('exit', (c: number | null, sig?: string) => {
+                code = c ?? undefined;
+                signal = sig;
               });
+              stream.on('close', () => {
+                if (guard) clearTimeout(guard);
+                const stderr = Buffer.concat(errb).toString('utf8');
+                const timedOut = guardFired || (timeoutMs > 0 && code === 124);
+                if (code === undefined && !guardFired && this.closed) {
+                  reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
+                  return;
+                }
+                resolve({
+                  exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
+                  stdout: Buffer.concat(out),
+                  stderr,
+                  ...(timedOut ? { timedOut: true } : {}),
+                });
+              });
+              stream.end(stdin ?? '');
             });
-            stream.end(stdin ?? '');
-          });
           open();
         }),
     ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
@@ -216,14 +231,35 @@ export class SshHost implements Host {
   async exec(argv: string[], opts: ExecOptions = {}, invalidates = !opts.readOnly): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
-    const r = opts.readOnly ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv) : await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
-    return { argv, exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr, ...(r.timedOut ? { timedOut: true } : {}) };
+    const r = opts.readOnly
+      ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv)
+      : await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
+    return {
+      argv,
+      exitCode: r.exitCode,
+      stdout: r.stdout.toString('utf8'),
+      stderr: r.stderr,
+      ...(r.timedOut ? { timedOut: true } : {}),
+    };
   }
 
-  private readOnlyBatch: Array<{ cmd: string; stdin?: string | Buffer; timeoutMs: number; argv: string[]; done(r: Promise<RawResult>): void }> | undefined;
+  private readOnlyBatch:
+    | Array<{
+        cmd: string;
+        stdin?: string | Buffer;
+        timeoutMs: number;
+        argv: string[];
+        done(r: Promise<RawResult>): void;
+      }>
+    | undefined;
 
   /** A read-only command; those started in the same turn share one channel (ssh-coalesce.ts). */
-  private coalesced(cmd: string, stdin: string | Buffer | undefined, timeoutMs: number, argv: string[]): Promise<RawResult> {
+  private coalesced(
+    cmd: string,
+    stdin: string | Buffer | undefined,
+    timeoutMs: number,
+    argv: string[],
+  ): Promise<RawResult> {
     return new Promise<RawResult>((resolve, reject) => {
       const item = { cmd, stdin, timeoutMs, argv, done: (r: Promise<RawResult>) => r.then(resolve, reject) };
       if (this.readOnlyBatch) return void this.readOnlyBatch.push(item);
@@ -233,7 +269,13 @@ export class SshHost implements Host {
         const alone = (i: (typeof batch)[number]) => i.done(this.execRaw(i.cmd, i.stdin, i.timeoutMs, i.argv, false));
         if (batch.length === 1) return alone(batch[0]!);
         const max = Math.max(...batch.map((i) => i.timeoutMs));
-        const all = this.execRaw(COALESCE_COMMAND, encodeCommands(batch.map((i) => ({ command: i.cmd, stdin: i.stdin }))), max, ['sh'], false);
+        const all = this.execRaw(
+          COALESCE_COMMAND,
+          encodeCommands(batch.map((i) => ({ command: i.cmd, stdin: i.stdin }))),
+          max,
+          ['sh'],
+          false,
+        );
         all.then(
           (r) => {
             const res = r.exitCode === 0 ? decodeResults(r.stdout, batch.length) : null;
@@ -269,7 +311,10 @@ export class SshHost implements Host {
   }
 
   /** One sftp request; with missingIsNull, "no such file" resolves null. */
-  private async sftpCall<T>(fn: (sf: SFTPWrapper, cb: (err: Error | undefined | null, v?: T) => void) => void, missingIsNull = false): Promise<T> {
+  private async sftpCall<T>(
+    fn: (sf: SFTPWrapper, cb: (err: Error | undefined | null, v?: T) => void) => void,
+    missingIsNull = false,
+  ): Promise<T> {
     const sf = await this.sftp();
     this.alive();
     this.stats.sftp++;
@@ -333,7 +378,16 @@ export class SshHost implements Host {
   private async toStat(s: Stats | null): Promise<FileStat | null> {
     if (!s) return null;
     const [user, group] = await Promise.all([this.names.userName(s.uid), this.names.groupName(s.gid)]);
-    return { type: fileTypeOfMode(s.mode), mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, user, group, size: s.size, mtimeMs: s.mtime * 1000 };
+    return {
+      type: fileTypeOfMode(s.mode),
+      mode: s.mode & 0o7777,
+      uid: s.uid,
+      gid: s.gid,
+      user,
+      group,
+      size: s.size,
+      mtimeMs: s.mtime * 1000,
+    };
   }
 
   async stat(path: string): Promise<FileStat | null> {
@@ -412,7 +466,11 @@ export class SshHost implements Host {
   }
 
   async hash(path: string): Promise<string | null> {
-    const r = await this.exec(['sh', '-c', 'if [ -e "$1" ]; then sha256sum < "$1"; else echo MISSING; fi', 'sh', path], {}, false);
+    const r = await this.exec(
+      ['sh', '-c', 'if [ -e "$1" ]; then sha256sum < "$1"; else echo MISSING; fi', 'sh', path],
+      {},
+      false,
+    );
     if (r.exitCode !== 0) this.fail('hash', path, new Error(r.stderr.trim()));
     const out = r.stdout.trim();
     if (out === 'MISSING') return null;
@@ -422,7 +480,8 @@ export class SshHost implements Host {
   async writeFileAtomic(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
     if (this.sudo) return this.sudo.writeFileAtomic(path, data, opts);
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    const old = opts.mode === undefined || opts.owner === undefined || opts.group === undefined ? await this.stat(path) : null;
+    const old =
+      opts.mode === undefined || opts.owner === undefined || opts.group === undefined ? await this.stat(path) : null;
     const mode = opts.mode ?? (old ? old.mode : 0o644);
     const uid = opts.owner !== undefined ? await this.names.uid(opts.owner) : old?.uid;
     const gid = opts.group !== undefined ? await this.names.gid(opts.group) : old?.gid;

@@ -66,7 +66,12 @@ class SlsReader {
     const out: SlsContent = { states: [], extend: [], exclude: [], include: [] };
     const root = this.y.doc.contents;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return out;
-    if (!isMap(root)) throw new RenderError(this.file, this.y.lineOf(root) || 1, 'an SLS file must be a mapping of IDs to state declarations');
+    if (!isMap(root))
+      throw new RenderError(
+        this.file,
+        this.y.lineOf(root) || 1,
+        'an SLS file must be a mapping of IDs to state declarations',
+      );
     for (const p of (root as YAMLMap).items as Pair[]) {
       const key = keyText(p);
       if (key === 'include') this.readInclude(p, out);
@@ -116,7 +121,11 @@ class SlsReader {
       const [module, fun] = p.value.value.split('.') as [string, string];
       return [{ id, sls: this.sls, module, fun, args: [], loc: this.loc(p) }];
     }
-    if (!isMap(p.value)) this.fail(p, `${where} must map to state declarations like 'pkg.installed: [...]' (got ${p.value === null ? 'nothing' : preview(this.toJS(p.value))})`);
+    if (!isMap(p.value))
+      this.fail(
+        p,
+        `${where} must map to state declarations like 'pkg.installed: [...]' (got ${p.value === null ? 'nothing' : preview(this.toJS(p.value))})`,
+      );
     const byModule = new Map<string, StateDecl>();
     const decls: StateDecl[] = [];
     for (const mp of (p.value as YAMLMap).items as Pair[]) {
@@ -128,10 +137,15 @@ class SlsReader {
       const args: ArgDecl[] = [];
       const list = mp.value;
       if (list !== null && !(isScalar(list) && list.value === null)) {
-        if (!isSeq(list)) this.fail(mp, `${where}: '${mkey}' must be followed by a list of arguments (- name: value), not ${isMap(list) ? 'a mapping' : 'a scalar'}`);
+        if (!isSeq(list))
+          this.fail(
+            mp,
+            `${where}: '${mkey}' must be followed by a list of arguments (- name: value), not ${isMap(list) ? 'a mapping' : 'a scalar'}`,
+          );
         for (const item of (list as YAMLSeq).items) {
           if (isScalar(item) && typeof item.value === 'string') {
-            if (fun) this.fail(item, `${where}: '${module}' names a second function '${item.value}' (already '${fun}')`);
+            if (fun)
+              this.fail(item, `${where}: '${module}' names a second function '${item.value}' (already '${fun}')`);
             fun = item.value;
             continue;
           }
@@ -142,14 +156,23 @@ class SlsReader {
           // not beside a requisite: "Multiple dictionaries defined in argument of state"
           const pairs = item.items as Pair[];
           if (pairs.length > 1 && MULTI_KEY_REQUISITES.has(keyText(pairs[0]!))) {
-            this.fail(item, `${where}: a requisite item '${keyText(pairs[0]!)}' holds other keys too (${pairs.slice(1).map(keyText).join(', ')}); write each as its own '- key: value' item`);
+            this.fail(
+              item,
+              `${where}: a requisite item '${keyText(pairs[0]!)}' holds other keys too (${pairs.slice(1).map(keyText).join(', ')}); write each as its own '- key: value' item`,
+            );
           }
-          for (const ap of pairs) args.push({ key: keyText(ap), value: this.toJS(ap.value) ?? null, loc: this.loc(ap) });
+          for (const ap of pairs)
+            args.push({ key: keyText(ap), value: this.toJS(ap.value) ?? null, loc: this.loc(ap) });
         }
       }
-      if (!fun && !isExtend) this.fail(mp, `${where}: no function given for module '${module}' (use '${module}.FUNCTION')`);
+      if (!fun && !isExtend)
+        this.fail(mp, `${where}: no function given for module '${module}' (use '${module}.FUNCTION')`);
       const prev = byModule.get(module);
-      if (prev) this.fail(mp, `${where}: two functions of module '${module}' (${prev.fun || '?'} and ${fun || '?'}) under one ID`);
+      if (prev)
+        this.fail(
+          mp,
+          `${where}: two functions of module '${module}' (${prev.fun || '?'} and ${fun || '?'}) under one ID`,
+        );
       const decl: StateDecl = { id, sls: this.sls, module, fun, args, loc: this.loc(mp) };
       byModule.set(module, decl);
       decls.push(decl);

@@ -31,7 +31,9 @@ export function loadSls(names: string[], o: LoadOptions): HighData {
     if (!file) {
       const base = name.replace(/\./g, '/');
       const reason = `SLS '${name}' not found (no ${base}.sls or ${base}/init.sls in the states dir)`;
-      throw from ? new RenderError(from.file, from.line, `include: ${reason}`) : new RenderError('top.sls', undefined, reason);
+      throw from
+        ? new RenderError(from.file, from.line, `include: ${reason}`)
+        : new RenderError('top.sls', undefined, reason);
     }
     const source = readFileSync(join(o.statesDir, file), 'utf8');
     const rendered = renderSls(o.renderer, source, file);
@@ -45,7 +47,10 @@ export function loadSls(names: string[], o: LoadOptions): HighData {
     for (const s of content.states) {
       const prev = idAt.get(s.id);
       if (prev && prev.sls !== s.sls) {
-        throw new CompileError(`${s.loc.file}:${s.loc.line}`, `ID '${s.id}' is already declared at ${prev.loc.file}:${prev.loc.line} (IDs must be unique across SLS files)`);
+        throw new CompileError(
+          `${s.loc.file}:${s.loc.line}`,
+          `ID '${s.id}' is already declared at ${prev.loc.file}:${prev.loc.line} (IDs must be unique across SLS files)`,
+        );
       }
       idAt.set(s.id, s);
       high.states.push(s);

@@ -17,7 +17,8 @@ export function yamlReason(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   if (/Maximum call stack/i.test(msg)) return 'invalid YAML: nested too deeply';
   if (/^invalid YAML: /.test(msg)) return msg;
-  if (/alias count|resource exhaustion/i.test(msg)) return `invalid YAML: too many aliases (more than ${MAX_ALIASES}: an alias bomb?)`;
+  if (/alias count|resource exhaustion/i.test(msg))
+    return `invalid YAML: too many aliases (more than ${MAX_ALIASES}: an alias bomb?)`;
   return `invalid YAML: ${msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
 }
 
@@ -57,7 +58,10 @@ export function duplicateKeyReason(text: string, err: { pos?: [number, number] }
  * Parses `text` (YAML 1.1 as Salt reads it); returns the data, or the problem with its line.
  * `typedKeys`: map keys keep their YAML type and order (pillar files: `{1: a}` stays an int key).
  */
-export function readYamlData(text: string, o: { typedKeys?: boolean } = {}): { data: unknown; doc: Document; lines: LineCounter } | YamlProblem {
+export function readYamlData(
+  text: string,
+  o: { typedKeys?: boolean } = {},
+): { data: unknown; doc: Document; lines: LineCounter } | YamlProblem {
   const lines = new LineCounter();
   let doc: Document;
   try {

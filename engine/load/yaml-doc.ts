@@ -21,7 +21,11 @@ export function parseYaml(text: string, file: string, mapLine: (n: number) => nu
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line;
-    throw new RenderError(file, line ? mapLine(line) : undefined, err.code === 'DUPLICATE_KEY' ? duplicateKeyReason(text, err) : yamlReason(err));
+    throw new RenderError(
+      file,
+      line ? mapLine(line) : undefined,
+      err.code === 'DUPLICATE_KEY' ? duplicateKeyReason(text, err) : yamlReason(err),
+    );
   }
   const lineOf = (node: unknown): number => {
     const n = (isPair(node) ? ((node as Pair).key ?? (node as Pair).value) : node) as Node | null;

@@ -36,7 +36,10 @@ function sideBySide(left: string[], right: string[]): string[] {
 function textState(d: StateDifference): string[] {
   const out = [`--- ${d.label} (${d.sls}, ${d.where}): ${d.why.join(', ')}`];
   out.push(...sideBySide(lines(d.planned, NOT_PLANNED), lines(d.current, GONE)));
-  for (const [side, s] of [['planned', d.planned], ['now', d.current]] as const) {
+  for (const [side, s] of [
+    ['planned', d.planned],
+    ['now', d.current],
+  ] as const) {
     for (const c of diffs(s)) out.push(`    ${side}: ${c.op} ${c.target}`, ...diffLines(c).map((l) => `      ${l}`));
   }
   return out;
@@ -50,7 +53,10 @@ function markdownState(d: StateDifference): string[] {
   const l = lines(d.planned, NOT_PLANNED);
   const r = lines(d.current, GONE);
   for (let i = 0; i < Math.max(l.length, r.length); i++) out.push(`| ${cell(l[i] ?? '')} | ${cell(r[i] ?? '')} |`);
-  for (const [side, s] of [['planned', d.planned], ['now', d.current]] as const) {
+  for (const [side, s] of [
+    ['planned', d.planned],
+    ['now', d.current],
+  ] as const) {
     for (const c of diffs(s)) {
       const summary = `<details><summary>${side}: ${c.op} <code>${cell(c.target)}</code></summary>`;
       out.push('', summary, '', '```diff', ...diffLines(c), '```', '', '</details>');

@@ -187,8 +187,7 @@ export async function pushPlanApply(o: PushOptions & { plan: SavedPlan; partial:
     const notes = new Map<string, string>();
     if (o.out === 'markdown') {
       for (const c of checks) notes.set(c.target ?? c.host, formatDifferences([c], 'markdown', o.redactor));
-    }
-    else if (checks.length) o.write(formatDifferences(checks, 'highstate', o.redactor));
+    } else if (checks.length) o.write(formatDifferences(checks, 'highstate', o.redactor));
 
     // phase two: apply where allowed, under the locks of phase one
     const applied = new Map<Opened, RunReport>();

@@ -14,11 +14,14 @@ export function lineView(o: ViewOptions & { write: (line: string) => void; heart
     o.write(o.redact(`brine: ${label ? `${label}: ` : ''}${text}\n`));
   };
   const every = o.heartbeatMs ?? HEARTBEAT_MS;
-  const timer = setInterval(() => {
-    if (Date.now() - last < every) return;
-    for (const [label, r] of running) out(label, `still ${r.what} (${secs(Date.now() - r.since)})`);
-    last = Date.now();
-  }, Math.min(every, 1000));
+  const timer = setInterval(
+    () => {
+      if (Date.now() - last < every) return;
+      for (const [label, r] of running) out(label, `still ${r.what} (${secs(Date.now() - r.since)})`);
+      last = Date.now();
+    },
+    Math.min(every, 1000),
+  );
   timer.unref();
 
   return {

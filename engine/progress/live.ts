@@ -26,7 +26,12 @@ function line(h: HostLine, label: string, detail: boolean): string {
   if (!h.start) return `${label}  waiting`;
   const now = Date.now();
   const first = [...h.running.values()][0];
-  const what = first && !detail ? `running ${first.name}${h.running.size > 1 ? ` (+${h.running.size - 1})` : ''}` : first ? 'running' : h.phase;
+  const what =
+    first && !detail
+      ? `running ${first.name}${h.running.size > 1 ? ` (+${h.running.size - 1})` : ''}`
+      : first
+        ? 'running'
+        : h.phase;
   return `${label}  ${h.total ? `${h.done}/${h.total}  ` : ''}${what}  ${secs(now - h.start)}`;
 }
 
@@ -57,7 +62,7 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
         await h.settled;
         redraw(h);
         if (h.skipped) task.skip(task.title);
-        else if (h.end && (h.end.status !== 'ok' && h.end.status !== 'pending')) throw new Error(task.title ?? h.label);
+        else if (h.end && h.end.status !== 'ok' && h.end.status !== 'pending') throw new Error(task.title ?? h.label);
       },
     })),
     {
@@ -70,7 +75,10 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
         showErrorMessage: false,
         collapseErrors: false,
         formatOutput: 'truncate',
-        logger: new ListrLogger({ useIcons: true, processOutput: new ProcessOutput(o.stream, o.stream, { leaveEmptyLine: false }) }),
+        logger: new ListrLogger({
+          useIcons: true,
+          processOutput: new ProcessOutput(o.stream, o.stream, { leaveEmptyLine: false }),
+        }),
       },
     },
   );

@@ -10,7 +10,9 @@ export function parseAmount(flag: string, v: string, o: { zero?: boolean } = {})
   const n = m ? Number(m[1]) : NaN;
   const min = o.zero ? 0 : 1;
   if (!m || n < min || (m[2] && n > 100)) {
-    throw new UsageError(`${flag} must be a ${o.zero ? 'whole number' : 'positive integer'} or a percentage (N or N%), got '${v}'`);
+    throw new UsageError(
+      `${flag} must be a ${o.zero ? 'whole number' : 'positive integer'} or a percentage (N or N%), got '${v}'`,
+    );
   }
   return { n, percent: m[2] === '%' };
 }

@@ -68,7 +68,11 @@ export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' |
 }
 
 /** --out markdown: one review comment for every host (report/markdown.ts), redacted like the rest. */
-export function markdownHosts(outcomes: HostOutcome[], o: Pick<PushOptions, 'redactor' | 'test'>, notes = new Map<string, string>()) {
+export function markdownHosts(
+  outcomes: HostOutcome[],
+  o: Pick<PushOptions, 'redactor' | 'test'>,
+  notes = new Map<string, string>(),
+) {
   const hosts = outcomes.map((h) => ({
     label: h.label,
     ...(h.host ? { address: h.host } : {}),

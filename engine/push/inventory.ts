@@ -63,7 +63,8 @@ export function parseInventory(text: string, file: string): Inventory {
   };
   if (!isMap(raw)) bad('(top)', 'expected a mapping with hosts: and groups:');
   const top = raw as Record<string, unknown>;
-  for (const k of Object.keys(top)) if (k !== 'hosts' && k !== 'groups') bad(k, 'unknown key (expected hosts or groups)');
+  for (const k of Object.keys(top))
+    if (k !== 'hosts' && k !== 'groups') bad(k, 'unknown key (expected hosts or groups)');
   const hosts: Record<string, InventoryHost> = {};
   const rawHosts = top.hosts ?? {};
   if (!isMap(rawHosts)) bad('hosts', 'expected a mapping of host names');
@@ -71,7 +72,8 @@ export function parseInventory(text: string, file: string): Inventory {
     const h = v ?? {};
     if (!isMap(h)) bad(`hosts.${name}`, 'expected a mapping (address, port, user, identity, vars)');
     const m = h as Record<string, unknown>;
-    for (const k of Object.keys(m)) if (!HOST_KEYS.has(k)) bad(`hosts.${name}.${k}`, 'unknown key (expected address, port, user, identity, vars)');
+    for (const k of Object.keys(m))
+      if (!HOST_KEYS.has(k)) bad(`hosts.${name}.${k}`, 'unknown key (expected address, port, user, identity, vars)');
     if (m.address !== undefined && typeof m.address !== 'string') bad(`hosts.${name}.address`, 'expected a string');
     if (m.user !== undefined && typeof m.user !== 'string') bad(`hosts.${name}.user`, 'expected a string');
     if (m.identity !== undefined && typeof m.identity !== 'string') bad(`hosts.${name}.identity`, 'expected a path');
@@ -89,12 +91,14 @@ export function parseInventory(text: string, file: string): Inventory {
     let members: unknown = v;
     let vars: unknown;
     if (isMap(v)) {
-      for (const k of Object.keys(v)) if (k !== 'hosts' && k !== 'vars') bad(`groups.${name}.${k}`, 'unknown key (expected hosts or vars)');
+      for (const k of Object.keys(v))
+        if (k !== 'hosts' && k !== 'vars') bad(`groups.${name}.${k}`, 'unknown key (expected hosts or vars)');
       members = v.hosts ?? [];
       vars = v.vars;
       if (vars !== undefined && !isMap(vars)) bad(`groups.${name}.vars`, 'expected a mapping');
     }
-    if (!Array.isArray(members) || members.some((m) => typeof m !== 'string')) bad(`groups.${name}`, 'expected a list of host names');
+    if (!Array.isArray(members) || members.some((m) => typeof m !== 'string'))
+      bad(`groups.${name}`, 'expected a list of host names');
     groups[name] = { hosts: members as string[], ...(vars ? { vars: vars as Record<string, unknown> } : {}) };
   }
   for (const [name, g] of Object.entries(groups)) {

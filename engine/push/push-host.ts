@@ -64,18 +64,30 @@ function endOf(h: HostOutcome): Parameters<HostProgress['done']>[0] {
   if (h.summary && (h.status === 'ok' || h.status === 'pending' || h.status === 'failed')) {
     return { status: h.status, changed: h.summary.changed, failed: h.summary.failed, durationMs: h.durationMs };
   }
-  return { status: h.status === 'unreachable' ? 'unreachable' : 'error', error: h.error ?? h.status, durationMs: h.durationMs };
+  return {
+    status: h.status === 'unreachable' ? 'unreachable' : 'error',
+    error: h.error ?? h.status,
+    durationMs: h.durationMs,
+  };
 }
 
 /** pushHost, telling `progress` its phases, states and end. */
-export async function pushHostWithProgress(t: PushTarget, o: PushHostOptions, progress?: HostProgress): Promise<HostOutcome> {
+export async function pushHostWithProgress(
+  t: PushTarget,
+  o: PushHostOptions,
+  progress?: HostProgress,
+): Promise<HostOutcome> {
   const h = await pushHost(t, progress ? { ...o, progress } : o);
   progress?.done(endOf(h));
   return h;
 }
 
 /** The host's pillar with its inventory vars merged in; their secrets are registered like the pillar's. */
-export function withInventoryVars(pillar: Record<string, unknown>, vars: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
+export function withInventoryVars(
+  pillar: Record<string, unknown>,
+  vars: Record<string, unknown>,
+  redactor: Redactor,
+): Record<string, unknown> {
   for (const s of collectSecrets(vars)) redactor.add(s);
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
@@ -107,7 +119,17 @@ export async function connectAndLoad(
   const grains = await readGrains(host);
   const minionId = grains.id;
   const exec = execSession(host);
-  const loaded = await loadPillar({ pillarDir: o.pillarDir, envFile: o.envFile, host, grains, minionId, vars: {}, activeEnv, allowDefaultEnv: o.test, exec });
+  const loaded = await loadPillar({
+    pillarDir: o.pillarDir,
+    envFile: o.envFile,
+    host,
+    grains,
+    minionId,
+    vars: {},
+    activeEnv,
+    allowDefaultEnv: o.test,
+    exec,
+  });
   for (const s of loaded.secrets) o.redactor.add(s);
   const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
   const secrets = [...loaded.secrets, ...collectSecrets(t.vars)].map(String);
@@ -146,12 +168,18 @@ export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: 
     });
     const code = exitCodeFor(report, o.test);
     const warning = loaded.defaultEnvWarning ? { warning: loaded.defaultEnvWarning } : {};
-    return done({ status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok', report, summary: summarize(report), ...warning });
+    return done({
+      status: code === 1 ? 'failed' : code === 2 ? 'pending' : 'ok',
+      report,
+      summary: summarize(report),
+      ...warning,
+    });
   } catch (err) {
     // a TransportError's message starts with the host, which the output already names
     const raw = err instanceof TransportError ? err.reason : err instanceof Error ? err.message : String(err);
     const msg = o.redactor.redact(raw);
-    if (err instanceof TransportError && !host?.roundTrips) return done({ status: 'unreachable', error: msg, errorExitCode: 1 });
+    if (err instanceof TransportError && !host?.roundTrips)
+      return done({ status: 'unreachable', error: msg, errorExitCode: 1 });
     if (err instanceof BrineError) return done({ status: 'error', error: msg, errorExitCode: err.exitCode });
     return done({ status: 'error', error: `internal error: ${msg}`, errorExitCode: 1 });
   } finally {

@@ -44,7 +44,17 @@ export async function rollout<T, R>(o: RolloutOptions<T, R>): Promise<RolloutRes
     const over = failures > o.budget;
     if (i > 0 && (over || o.stopped?.())) {
       const notStarted = batches.slice(i).flat().map(o.label);
-      return { results, stop: { reason: over ? 'budget' : 'stopped', batchesRun: i, batches: batches.length, failures, budget: o.budget, notStarted } };
+      return {
+        results,
+        stop: {
+          reason: over ? 'budget' : 'stopped',
+          batchesRun: i,
+          batches: batches.length,
+          failures,
+          budget: o.budget,
+          notStarted,
+        },
+      };
     }
     o.onBatch?.(i, batches.length, batches[i]!);
     const queue = new PQueue({ concurrency: o.parallel });

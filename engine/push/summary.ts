@@ -14,7 +14,15 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
     if (h.status === 'skipped') return [h.label, 'not started', '', '', '', '', h.error ?? ''];
     if (!s) return [h.label, 'error', '', '', '', secs, h.error ?? ''];
     const status = h.status === 'pending' ? 'would change' : h.status;
-    return [h.label, status, String(s.succeeded - s.changed), String(s.changed), String(s.failed), secs, `${h.roundTrips ?? '-'} round trips`];
+    return [
+      h.label,
+      status,
+      String(s.succeeded - s.changed),
+      String(s.changed),
+      String(s.failed),
+      secs,
+      `${h.roundTrips ?? '-'} round trips`,
+    ];
   });
   const head = ['HOST', 'STATUS', 'OK', 'CHANGED', 'FAILED', 'TIME', ''];
   const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));

@@ -82,10 +82,13 @@ export function copyTyped(from: object, to: object): void {
 
 /** Python's sorted() on dict keys: None if the keys cannot be compared (int vs str). */
 export function pySorted(keys: unknown[]): unknown[] | null {
-  const kind = (k: unknown) => (typeof k === 'number' || typeof k === 'boolean' ? 'n' : typeof k === 'string' ? 's' : 'x');
+  const kind = (k: unknown) =>
+    typeof k === 'number' || typeof k === 'boolean' ? 'n' : typeof k === 'string' ? 's' : 'x';
   const kinds = new Set(keys.map(kind));
   if (kinds.has('x') ? keys.length > 1 : kinds.size > 1) return null;
-  return [...keys].sort((a, b) => (kind(a) === 'n' ? Number(a) - Number(b) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  return [...keys].sort((a, b) =>
+    kind(a) === 'n' ? Number(a) - Number(b) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0,
+  );
 }
 
 /**
@@ -121,7 +124,8 @@ export function fromYamlMaps(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fromYamlMaps);
   if (v instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of v) setTyped(out, k === undefined || (typeof k === 'object' && k !== null) ? String(k) : k, fromYamlMaps(x));
+    for (const [k, x] of v)
+      setTyped(out, k === undefined || (typeof k === 'object' && k !== null) ? String(k) : k, fromYamlMaps(x));
     return out;
   }
   return v;
@@ -133,7 +137,8 @@ export function mergeData(a: Record<string, unknown>, b: Record<string, unknown>
   for (const [k, v] of dictEntries(b)) {
     const p = pyKey(k);
     const cur = out[p];
-    const plain = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
+    const plain = (x: unknown): x is Record<string, unknown> =>
+      x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype;
     setTyped(out, k, plain(cur) && plain(v) ? mergeData(cur, v) : cloneData(v));
   }
   return out;

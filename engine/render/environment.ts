@@ -104,7 +104,8 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
     False: false,
     __brine_do: () => '',
     __brine_truthy: (v: unknown) => {
-      if (v === undefined) throw new TemplateFault('testing an undefined value (a missing variable or key; use `is defined` or .get())');
+      if (v === undefined)
+        throw new TemplateFault('testing an undefined value (a missing variable or key; use `is defined` or .get())');
       return truthy(v);
     },
     __brine_push: (list: unknown[], item: unknown) => {
@@ -116,14 +117,18 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
     __brine_tuple: (...items: unknown[]) => tuple(items),
     range: (...args: unknown[]) => {
       const { pos } = splitKw(args);
-      const [a, b, s] = pos.length === 1 ? [0, Number(pos[0]), 1] : [Number(pos[0]), Number(pos[1]), pos[2] === undefined ? 1 : Number(pos[2])];
+      const [a, b, s] =
+        pos.length === 1
+          ? [0, Number(pos[0]), 1]
+          : [Number(pos[0]), Number(pos[1]), pos[2] === undefined ? 1 : Number(pos[2])];
       const out: number[] = [];
       if (s > 0) for (let i = a; i < b; i += s) out.push(i);
       else if (s < 0) for (let i = a; i > b; i += s) out.push(i);
       return out;
     },
     dict: pyDict,
-    list: (v?: unknown) => (v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? dictKeys(v) : isStr(v) ? [...String(v)] : [v]),
+    list: (v?: unknown) =>
+      v === undefined ? [] : Array.isArray(v) ? [...v] : isMap(v) ? dictKeys(v) : isStr(v) ? [...String(v)] : [v],
     // insertion order is kept anyway: an OrderedDict is a dict here
     odict: pyDict,
     namespace: (...args: unknown[]) => {
@@ -131,7 +136,8 @@ export function createEnvironment(statesDir: string, globals: Record<string, unk
       return Object.assign({}, ...pos.filter(isMap), kw);
     },
     __brine_setattr: (obj: unknown, key: unknown, value: unknown) => {
-      if (!isMap(obj)) throw new TemplateFault(`cannot set attribute '${String(key)}' on ${pyRepr(obj)} (use namespace())`);
+      if (!isMap(obj))
+        throw new TemplateFault(`cannot set attribute '${String(key)}' on ${pyRepr(obj)} (use namespace())`);
       obj[String(key)] = value;
       return '';
     },

@@ -34,8 +34,14 @@ export function toRenderError(e: unknown, file: string): RenderError {
   // nunjucks phrasing for the usual suspects, in Salt/Jinja terms
   reason = jinjaPhrasing(reason);
   reason = reason.replace(/^Unable to call `(.*)`, which is undefined or falsey$/, 'cannot call $1: it is undefined');
-  reason = reason.replace(/^Unable to call `(.*)`, which is not a function$/, 'cannot call $1: it is not a function (a key of that name shadows the method)');
-  reason = reason.replace(/^template not found: (.*)$/, 'template not found: $1 (names are relative to the states dir)');
+  reason = reason.replace(
+    /^Unable to call `(.*)`, which is not a function$/,
+    'cannot call $1: it is not a function (a key of that name shadows the method)',
+  );
+  reason = reason.replace(
+    /^template not found: (.*)$/,
+    'template not found: $1 (names are relative to the states dir)',
+  );
   return new RenderError(where, line, reason || 'template error');
 }
 
@@ -50,7 +56,8 @@ function saltName(callee: string): string | null {
 export function jinjaPhrasing(reason: string): string {
   const call = /^Unable to call `(.*)`, which is undefined or falsey$/.exec(reason);
   const fn = call ? saltName(call[1]!) : null;
-  if (fn) return `salt['${fn}'] is not an execution function brine has (brine follows Salt 3006; see the README's Salt compatibility section)`;
+  if (fn)
+    return `salt['${fn}'] is not an execution function brine has (brine follows Salt 3006; see the README's Salt compatibility section)`;
   return reason
     .replace(/^parse[A-Za-z]*: /, '')
     .replace(/^expected variable end$/, 'expected }} to end the expression')
@@ -58,7 +65,10 @@ export function jinjaPhrasing(reason: string): string {
     .replace(/^unexpected token: (.*)$/, "unexpected '$1'")
     .replace(/^unknown block tag: (.*)$/, 'unknown tag {% $1 %} (or the block it belongs to is not open)')
     .replace(/^expected end of comment, got end of file$/, 'a {# comment is not closed with #}')
-    .replace(/^unexpected end of file$/, 'unexpected end of the template (a {% for %}, {% if %} or other block is not closed)')
+    .replace(
+      /^unexpected end of file$/,
+      'unexpected end of the template (a {% for %}, {% if %} or other block is not closed)',
+    )
     .replace(/^expected elif, else, or endif, got end of file$/, '{% if %} is not closed with {% endif %}')
     .replace(/^expected (.*), got end of file$/, 'expected $1, got the end of the template');
 }

@@ -39,7 +39,8 @@ export function pyJson(v: unknown, o: JsonOpts, depth = 0): string {
     let keys = entries.map(([k]) => k);
     if (o.sortKeys) {
       const sorted = pySorted(keys);
-      if (!sorted) throw new TemplateFault(`json: cannot sort keys of different types (${keys.map(pyRepr).join(', ')})`);
+      if (!sorted)
+        throw new TemplateFault(`json: cannot sort keys of different types (${keys.map(pyRepr).join(', ')})`);
       keys = sorted;
     }
     // Python's json writes a key True as "true", None as "null", 1 as "1"
@@ -55,7 +56,9 @@ export function loadYaml(text: unknown, where = 'load_yaml'): unknown {
   } catch (e) {
     const err = e as { message?: string; linePos?: Array<{ line: number }> };
     const line = err.linePos?.[0]?.line;
-    throw new TemplateFault(`${where}: invalid YAML${line ? ` at line ${line}` : ''}: ${String(err.message).split('\n')[0]}`);
+    throw new TemplateFault(
+      `${where}: invalid YAML${line ? ` at line ${line}` : ''}: ${String(err.message).split('\n')[0]}`,
+    );
   }
 }
 
@@ -67,7 +70,23 @@ export function loadJson(text: unknown, where = 'load_json'): unknown {
   }
 }
 
-const DQ_ESCAPES: Record<string, string> = { '\0': '0', '\x07': 'a', '\b': 'b', '\t': 't', '\n': 'n', '\v': 'v', '\f': 'f', '\r': 'r', '\x1b': 'e', '"': '"', '\\': '\\', '\x85': 'N', '\xa0': '_', '\u2028': 'L', '\u2029': 'P' };
+const DQ_ESCAPES: Record<string, string> = {
+  '\0': '0',
+  '\x07': 'a',
+  '\b': 'b',
+  '\t': 't',
+  '\n': 'n',
+  '\v': 'v',
+  '\f': 'f',
+  '\r': 'r',
+  '\x1b': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xa0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
+};
 
 /** PyYAML's Emitter.write_double_quoted (allow_unicode off, no line width): Salt's yaml_dquote. */
 function pyDquote(s: string): string {
@@ -95,7 +114,10 @@ function label(kind: string, p: unknown): string {
 }
 
 export const dataFilters = {
-  yaml: { params: ['flow_style'], fn: (v: unknown, flow?: unknown) => yamlFlow(v, flow === undefined ? true : Boolean(flow)) },
+  yaml: {
+    params: ['flow_style'],
+    fn: (v: unknown, flow?: unknown) => yamlFlow(v, flow === undefined ? true : Boolean(flow)),
+  },
   yaml_encode: {
     params: [],
     fn: (v: unknown) => {
@@ -110,11 +132,17 @@ export const dataFilters = {
   json: {
     params: ['sort_keys', 'indent'],
     fn: (v: unknown, sortKeys?: unknown, indent?: unknown) =>
-      pyJson(v, { sortKeys: sortKeys === undefined ? true : Boolean(sortKeys), indent: indent == null ? null : Number(indent), ascii: true, html: false }),
+      pyJson(v, {
+        sortKeys: sortKeys === undefined ? true : Boolean(sortKeys),
+        indent: indent == null ? null : Number(indent),
+        ascii: true,
+        html: false,
+      }),
   },
   tojson: {
     params: ['indent'],
-    fn: (v: unknown, indent?: unknown) => pyJson(v, { sortKeys: true, indent: indent == null ? null : Number(indent), ascii: true, html: true }),
+    fn: (v: unknown, indent?: unknown) =>
+      pyJson(v, { sortKeys: true, indent: indent == null ? null : Number(indent), ascii: true, html: true }),
   },
   load_yaml: { params: [], fn: (t: unknown) => loadYaml(t) },
   load_json: { params: [], fn: (t: unknown) => loadJson(t) },

@@ -83,8 +83,18 @@ export const seqFilters = {
       return list.map((x) => filter.call(this, x, ...restKw));
     },
   },
-  select: { params: ['*'], fn(this: any, v: unknown, test?: unknown, ...a: unknown[]) { return toList(v, 'select').filter((x) => runTest(this, test, x, a)); } },
-  reject: { params: ['*'], fn(this: any, v: unknown, test?: unknown, ...a: unknown[]) { return toList(v, 'reject').filter((x) => !runTest(this, test, x, a)); } },
+  select: {
+    params: ['*'],
+    fn(this: any, v: unknown, test?: unknown, ...a: unknown[]) {
+      return toList(v, 'select').filter((x) => runTest(this, test, x, a));
+    },
+  },
+  reject: {
+    params: ['*'],
+    fn(this: any, v: unknown, test?: unknown, ...a: unknown[]) {
+      return toList(v, 'reject').filter((x) => !runTest(this, test, x, a));
+    },
+  },
   selectattr: {
     params: ['*'],
     fn(this: any, v: unknown, attr: unknown, test?: unknown, ...a: unknown[]) {
@@ -118,12 +128,34 @@ export const seqFilters = {
   },
   join: {
     params: ['d', 'attribute'],
-    fn: (v: unknown, d?: unknown, attribute?: unknown) => toList(v, 'join').map(attrGetter(attribute)).map((x) => pyStr(x)).join(d === undefined ? '' : pyStr(d)),
+    fn: (v: unknown, d?: unknown, attribute?: unknown) =>
+      toList(v, 'join')
+        .map(attrGetter(attribute))
+        .map((x) => pyStr(x))
+        .join(d === undefined ? '' : pyStr(d)),
   },
   list: { params: [], fn: (v: unknown) => [...toList(v, 'list')] },
-  items: { params: [], fn: (v: unknown) => (v === undefined ? [] : isMap(v) ? itemTuples(v) : (() => { throw new TemplateFault(`items: ${pyRepr(v)} is not a dict`); })()) },
-  min: { params: ['case_sensitive', 'attribute'], fn: (v: unknown, cs?: unknown, a?: unknown) => [...toList(v, 'min')].sort((x, y) => cmp(attrGetter(a)(x), attrGetter(a)(y), Boolean(cs)))[0] ?? null },
-  max: { params: ['case_sensitive', 'attribute'], fn: (v: unknown, cs?: unknown, a?: unknown) => [...toList(v, 'max')].sort((x, y) => cmp(attrGetter(a)(x), attrGetter(a)(y), Boolean(cs))).pop() ?? null },
+  items: {
+    params: [],
+    fn: (v: unknown) =>
+      v === undefined
+        ? []
+        : isMap(v)
+          ? itemTuples(v)
+          : (() => {
+              throw new TemplateFault(`items: ${pyRepr(v)} is not a dict`);
+            })(),
+  },
+  min: {
+    params: ['case_sensitive', 'attribute'],
+    fn: (v: unknown, cs?: unknown, a?: unknown) =>
+      [...toList(v, 'min')].sort((x, y) => cmp(attrGetter(a)(x), attrGetter(a)(y), Boolean(cs)))[0] ?? null,
+  },
+  max: {
+    params: ['case_sensitive', 'attribute'],
+    fn: (v: unknown, cs?: unknown, a?: unknown) =>
+      [...toList(v, 'max')].sort((x, y) => cmp(attrGetter(a)(x), attrGetter(a)(y), Boolean(cs))).pop() ?? null,
+  },
   attr: { params: ['name'], fn: (v: unknown, name: unknown) => attrGetter(name)(v) },
   is_list: { params: [], fn: (v: unknown) => Array.isArray(v) },
   sequence: { params: [], fn: (v: unknown) => (Array.isArray(v) ? v : [v]) },

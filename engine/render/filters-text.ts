@@ -35,11 +35,13 @@ export function pyRegex(pattern: unknown, flags: string): RegExp {
 }
 
 function pyReplacement(repl: string): string {
-  return repl.replace(/\$/g, '$$$$').replace(/\\g<(\w+)>|\\(\d+)|\\\\/g, (_m, name: string | undefined, num: string | undefined) => {
-    if (name !== undefined) return /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
-    if (num !== undefined) return `$${num}`;
-    return '\\';
-  });
+  return repl
+    .replace(/\$/g, '$$$$')
+    .replace(/\\g<(\w+)>|\\(\d+)|\\\\/g, (_m, name: string | undefined, num: string | undefined) => {
+      if (name !== undefined) return /^\d+$/.test(name) ? `$${name}` : `$<${name}>`;
+      if (num !== undefined) return `$${num}`;
+      return '\\';
+    });
 }
 
 function reFlags(ignorecase: unknown, multiline: unknown, extra = ''): string {
@@ -56,10 +58,14 @@ function shellQuote(v: unknown): string {
 const hash = (algo: string) => (v: unknown) => createHash(algo).update(pyStr(v)).digest('hex');
 
 export const textFilters = {
-  indent: { params: ['width', 'first', 'blank', 'indentfirst'], fn: (s: unknown, w?: unknown, f?: unknown, b?: unknown, f2?: unknown) => indent(s, w, f ?? f2, b) },
+  indent: {
+    params: ['width', 'first', 'blank', 'indentfirst'],
+    fn: (s: unknown, w?: unknown, f?: unknown, b?: unknown, f2?: unknown) => indent(s, w, f ?? f2, b),
+  },
   regex_replace: {
     params: ['rgx', 'val', 'ignorecase', 'multiline'],
-    fn: (s: unknown, rgx: unknown, val: unknown, ic?: unknown, ml?: unknown) => pyStr(s).replace(pyRegex(rgx, reFlags(ic, ml, 'g')), pyReplacement(pyStr(val ?? ''))),
+    fn: (s: unknown, rgx: unknown, val: unknown, ic?: unknown, ml?: unknown) =>
+      pyStr(s).replace(pyRegex(rgx, reFlags(ic, ml, 'g')), pyReplacement(pyStr(val ?? ''))),
   },
   regex_search: {
     params: ['rgx', 'ignorecase', 'multiline'],
@@ -102,9 +108,18 @@ export const textFilters = {
       const dflt = d === undefined ? 0 : d;
       if (typeof v === 'number') return Math.trunc(v);
       if (typeof v === 'boolean') return v ? 1 : 0;
-      const s = pyStr(v ?? '').trim().replace(/_/g, '');
+      const s = pyStr(v ?? '')
+        .trim()
+        .replace(/_/g, '');
       const b = base === undefined ? 10 : Number(base);
-      const re = b === 16 ? /^[-+]?(0x)?[0-9a-f]+$/i : b === 8 ? /^[-+]?(0o)?[0-7]+$/i : b === 2 ? /^[-+]?(0b)?[01]+$/i : /^[-+]?\d+$/;
+      const re =
+        b === 16
+          ? /^[-+]?(0x)?[0-9a-f]+$/i
+          : b === 8
+            ? /^[-+]?(0o)?[0-7]+$/i
+            : b === 2
+              ? /^[-+]?(0b)?[01]+$/i
+              : /^[-+]?\d+$/;
       if (re.test(s)) return parseInt(s.replace(/^([-+]?)0[xob]/i, '$1'), b);
       const f = Number(s);
       return s !== '' && Number.isFinite(f) ? Math.trunc(f) : dflt;

@@ -2,7 +2,7 @@
 // file of the states dir; every failure is a RenderError naming file (relative) and line.
 import { readFileSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { RenderError } from '../errors.js';
 import { compiledTemplate } from './compile-cache.js';
 import { createEnvironment } from './environment.js';
@@ -43,10 +43,29 @@ export class Renderer {
     this.pillar = o.pillar;
     this.grains = o.grains;
     this.minionId = o.minionId ?? (typeof o.grains.id === 'string' ? o.grains.id : 'localhost');
-    const opts = { id: this.minionId, saltenv: 'base', renderer: 'jinja|yaml', file_client: 'local', file_roots: { base: [this.statesDir] } };
+    const opts = {
+      id: this.minionId,
+      saltenv: 'base',
+      renderer: 'jinja|yaml',
+      file_client: 'local',
+      file_roots: { base: [this.statesDir] },
+    };
     this.exec = o.exec;
-    const salt = new SaltFunctions({ pillar: this.pillar, grains: this.grains, opts, statesDir: this.statesDir, exec: o.exec, log: o.log });
-    this.env = createEnvironment(this.statesDir, { pillar: this.pillar, grains: this.grains, salt, opts, saltenv: 'base' });
+    const salt = new SaltFunctions({
+      pillar: this.pillar,
+      grains: this.grains,
+      opts,
+      statesDir: this.statesDir,
+      exec: o.exec,
+      log: o.log,
+    });
+    this.env = createEnvironment(this.statesDir, {
+      pillar: this.pillar,
+      grains: this.grains,
+      salt,
+      opts,
+      saltenv: 'base',
+    });
     sandboxEnvironment(this.env);
     this.baseGlobals = new Set(Object.keys((this.env as unknown as { globals: object }).globals));
   }
@@ -75,7 +94,9 @@ export class Renderer {
       const err = toRenderError(e, name);
       const own = err.file === name;
       const shaped = shapeError(err.file, err.line, err.reason, own ? text : '', parsing && own);
-      throw shaped.line === err.line && shaped.reason === err.reason ? err : new RenderError(err.file, shaped.line, shaped.reason);
+      throw shaped.line === err.line && shaped.reason === err.reason
+        ? err
+        : new RenderError(err.file, shaped.line, shaped.reason);
     }
   }
 
@@ -87,7 +108,11 @@ export class Renderer {
     try {
       text = readFileSync(resolve(this.statesDir, rel), 'utf8');
     } catch (e) {
-      throw new RenderError(rel, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new RenderError(
+        rel,
+        undefined,
+        `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     return this.renderString(text, rel, extra);
   }

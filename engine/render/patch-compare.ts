@@ -35,8 +35,16 @@ function order(op: string, a: unknown, b: unknown): boolean {
 R.brineCompare = (first: unknown, ops: Array<[string, unknown]>): boolean => {
   let left = first;
   for (const [op, right] of ops) {
-    if (left === undefined || right === undefined) throw new TemplateFault(`comparing an undefined value (a missing variable or key) with '${op}'; use \`is defined\` or .get()`);
-    const r = op === '==' || op === '===' ? pyEq(left, right) : op === '!=' || op === '!==' ? !pyEq(left, right) : order(op, left, right);
+    if (left === undefined || right === undefined)
+      throw new TemplateFault(
+        `comparing an undefined value (a missing variable or key) with '${op}'; use \`is defined\` or .get()`,
+      );
+    const r =
+      op === '==' || op === '==='
+        ? pyEq(left, right)
+        : op === '!=' || op === '!=='
+          ? !pyEq(left, right)
+          : order(op, left, right);
     if (!r) return false;
     left = right;
   }

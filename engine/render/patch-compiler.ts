@@ -71,7 +71,12 @@ C.compileInlineIf = function compileInlineIf(this: any, node: any, frame: any) {
 const origIf = C.compileIf as AnyFn;
 C.compileIf = function compileIf(this: any, node: any, frame: any, async: unknown) {
   const cond = node.cond;
-  const wrapped = new nodes.FunCall!(cond.lineno, cond.colno, new nodes.Symbol!(cond.lineno, cond.colno, '__brine_truthy'), new nodes.NodeList!(cond.lineno, cond.colno, [cond]));
+  const wrapped = new nodes.FunCall!(
+    cond.lineno,
+    cond.colno,
+    new nodes.Symbol!(cond.lineno, cond.colno, '__brine_truthy'),
+    new nodes.NodeList!(cond.lineno, cond.colno, [cond]),
+  );
   node.cond = wrapped;
   try {
     return origIf.call(this, node, frame, async);
@@ -89,7 +94,9 @@ export const compilerPatched = true;
 // `runtime.brineLoc` is where the statement being executed comes from (file, 1-based line): an
 // error thrown inside a macro defined in another file names that file.
 function emitLoc(c: any, node: any): void {
-  c._emitLine(`lineno = ${node.lineno}; colno = ${node.colno}; runtime.brineLoc = [${JSON.stringify(String(c.templateName ?? ''))}, ${node.lineno + 1}];`);
+  c._emitLine(
+    `lineno = ${node.lineno}; colno = ${node.colno}; runtime.brineLoc = [${JSON.stringify(String(c.templateName ?? ''))}, ${node.lineno + 1}];`,
+  );
 }
 function withLine(name: string) {
   const orig = C[name] as AnyFn;
@@ -98,7 +105,8 @@ function withLine(name: string) {
     return orig.call(this, node, frame, ...rest);
   };
 }
-for (const n of ['compileIf', 'compileFor', 'compileSet', 'compileInclude', 'compileImport', 'compileFromImport']) withLine(n);
+for (const n of ['compileIf', 'compileFor', 'compileSet', 'compileInclude', 'compileImport', 'compileFromImport'])
+  withLine(n);
 
 const origOutput = C.compileOutput as AnyFn;
 C.compileOutput = function compileOutput(this: any, node: any, frame: any) {
@@ -122,7 +130,11 @@ C._makeCallback = function _makeCallback(this: any, res?: string) {
 const origNodeName = C._getNodeName as AnyFn;
 C._getNodeName = function _getNodeName(this: any, node: any) {
   const name = String(origNodeName.call(this, node));
-  return name.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u2028|\u2029/g, ' ');
+  return name
+    .replace(/\\/g, '\\\\')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\u2028|\u2029/g, ' ');
 };
 
 // Jinja scoping: `{% set %}` inside a for loop (or macro) does not leak out of it. nunjucks
@@ -159,8 +171,11 @@ void WithBlock;
 const origBindings = C._emitLoopBindings as AnyFn;
 C._emitLoopBindings = function _emitLoopBindings(this: any, node: any, ...rest: any[]) {
   const r = origBindings.call(this, node, ...rest);
-  const names: string[] = node.name instanceof nodes.Array! ? node.name.children.map((c: any) => c.value) : [node.name.value];
-  this._emitLine(`for (const k in frame.variables) if (k !== "loop" && !${JSON.stringify(names)}.includes(k)) delete frame.variables[k];`);
+  const names: string[] =
+    node.name instanceof nodes.Array! ? node.name.children.map((c: any) => c.value) : [node.name.value];
+  this._emitLine(
+    `for (const k in frame.variables) if (k !== "loop" && !${JSON.stringify(names)}.includes(k)) delete frame.variables[k];`,
+  );
   return r;
 };
 

@@ -2,9 +2,24 @@
 // escapes ('\d' -> 'd'), which silently breaks regular expressions written for Jinja.
 import { nj } from './internals.js';
 
-const T = Object.getPrototypeOf(nj.lexer as any as { lex: (s: string) => object }) && Object.getPrototypeOf((nj.lexer as any).lex(''));
+const T =
+  Object.getPrototypeOf(nj.lexer as any as { lex: (s: string) => object }) &&
+  Object.getPrototypeOf((nj.lexer as any).lex(''));
 
-const SIMPLE: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+const SIMPLE: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '\n': '',
+};
 
 T._parseString = function _parseString(this: any, delimiter: string) {
   this.forward();

@@ -28,7 +28,13 @@ R.brineStarKwargs = (v: unknown): Record<string, unknown> => {
  * The macro's own makeMacro: `uses` says whether its body reads varargs / kwargs. The collected
  * extras reach the macro body through `runtime.brineMacroExtra`, read as its first statement.
  */
-R.brineMakeMacro = function brineMakeMacro(name: string, uses: { varargs: boolean; kwargs: boolean }, argNames: string[], kwargNames: string[], func: AnyFn) {
+R.brineMakeMacro = function brineMakeMacro(
+  name: string,
+  uses: { varargs: boolean; kwargs: boolean },
+  argNames: string[],
+  kwargNames: string[],
+  func: AnyFn,
+) {
   const names = [...argNames, ...kwargNames];
   return function macro(this: unknown, ...callArgs: unknown[]) {
     const last = callArgs[callArgs.length - 1];
@@ -42,7 +48,8 @@ R.brineMakeMacro = function brineMakeMacro(name: string, uses: { varargs: boolea
       if (i < names.length) values[i] = v;
       else varargs.push(v);
     });
-    if (varargs.length && !uses.varargs) throw new TemplateFault(`macro '${name}' takes not more than ${names.length} argument(s)`);
+    if (varargs.length && !uses.varargs)
+      throw new TemplateFault(`macro '${name}' takes not more than ${names.length} argument(s)`);
     const extra: Record<string, unknown> = {};
     const rest: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(kw)) {
@@ -78,8 +85,13 @@ C._compileMacro = function _compileMacro(this: any, node: any, frame: any) {
   this._emitLines = function (this: any, ...lines: string[]) {
     this._emitLines = emitLines;
     if (String(lines[0]).includes('runtime.makeMacro(')) {
-      lines[0] = String(lines[0]).replace('runtime.makeMacro(', `runtime.brineMakeMacro(${JSON.stringify(name)}, ${JSON.stringify(uses)}, `);
-      lines.push('{ const x = runtime.brineMacroExtra; runtime.brineMacroExtra = undefined; if (x) { frame.set("varargs", x.varargs); frame.set("kwargs", x.kwargs); } }');
+      lines[0] = String(lines[0]).replace(
+        'runtime.makeMacro(',
+        `runtime.brineMakeMacro(${JSON.stringify(name)}, ${JSON.stringify(uses)}, `,
+      );
+      lines.push(
+        '{ const x = runtime.brineMacroExtra; runtime.brineMacroExtra = undefined; if (x) { frame.set("varargs", x.varargs); frame.set("kwargs", x.kwargs); } }',
+      );
     }
     return emitLines.apply(this, lines);
   };

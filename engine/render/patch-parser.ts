@@ -18,7 +18,13 @@ const output = (t: any, expr: any) => new nodes.Output!(t.lineno, t.colno, [expr
 export const Slice = nodes.Node!.extend('Slice', {
   fields: ['start', 'stop', 'step'],
   init(this: any, lineno: number, colno: number, start: any, stop: any, step: any) {
-    this.parent(lineno, colno, start ?? new nodes.Literal!(lineno, colno, null), stop ?? new nodes.Literal!(lineno, colno, null), step ?? new nodes.Literal!(lineno, colno, null));
+    this.parent(
+      lineno,
+      colno,
+      start ?? new nodes.Literal!(lineno, colno, null),
+      stop ?? new nodes.Literal!(lineno, colno, null),
+      step ?? new nodes.Literal!(lineno, colno, null),
+    );
   },
 });
 
@@ -35,7 +41,8 @@ function parseImportData(this: any, kind: 'yaml' | 'json' | 'text'): any {
   const path = this.parseExpression();
   if (!this.skipSymbol('as')) this.fail(`import_${kind}: expected "as NAME"`, tok.lineno, tok.colno);
   const target = this.parsePrimary();
-  if (!(target instanceof nodes.Symbol!)) this.fail(`import_${kind}: expected a variable name after "as"`, tok.lineno, tok.colno);
+  if (!(target instanceof nodes.Symbol!))
+    this.fail(`import_${kind}: expected a variable name after "as"`, tok.lineno, tok.colno);
   this.advanceAfterBlockEnd(tok.value);
   const include = new nodes.Include!(tok.lineno, tok.colno, path, false);
   const text = new nodes.Capture!(tok.lineno, tok.colno, list(tok, [include]));
@@ -52,7 +59,12 @@ function parseLoadBlock(this: any, kind: 'yaml' | 'json' | 'text'): any {
   const body = this.parseUntilBlocks('endload');
   this.advanceAfterBlockEnd();
   const text = new nodes.Capture!(tok.lineno, tok.colno, body);
-  const value = new nodes.Filter!(tok.lineno, tok.colno, sym(tok, `__brine_load_${kind}`), list(tok, [text, lit(tok, `load_${kind} block`)]));
+  const value = new nodes.Filter!(
+    tok.lineno,
+    tok.colno,
+    sym(tok, `__brine_load_${kind}`),
+    list(tok, [text, lit(tok, `load_${kind} block`)]),
+  );
   return new nodes.Set!(tok.lineno, tok.colno, [target], value);
 }
 
@@ -124,10 +136,12 @@ P.parseFor = function parseFor(this: any) {
   const names: any[] = [];
   do {
     const t = this.parsePrimary(true);
-    if (!(t instanceof nodes.Symbol!)) this.fail('parseFor: variable name expected for loop', forTok.lineno, forTok.colno);
+    if (!(t instanceof nodes.Symbol!))
+      this.fail('parseFor: variable name expected for loop', forTok.lineno, forTok.colno);
     names.push(t);
   } while (this.skip(lexer.TOKEN_COMMA));
-  if (paren && !this.skip(lexer.TOKEN_RIGHT_PAREN)) this.fail('parseFor: expected ) after loop variables', forTok.lineno, forTok.colno);
+  if (paren && !this.skip(lexer.TOKEN_RIGHT_PAREN))
+    this.fail('parseFor: expected ) after loop variables', forTok.lineno, forTok.colno);
   node.name = names.length === 1 ? names[0] : new nodes.Array!(forTok.lineno, forTok.colno, names);
   if (!this.skipSymbol('in')) this.fail('parseFor: expected "in" keyword for loop', forTok.lineno, forTok.colno);
   // Jinja: the iterable is not an inline-if (a trailing `if` filters the items); `a, b, c` is a tuple.
@@ -158,7 +172,14 @@ P.parseFor = function parseFor(this: any) {
   const tmp = `_brine_for${++tmpCounter}`;
   const item = nvars === 1 ? node.name : new nodes.Array!(forTok.lineno, forTok.colno, node.name.children);
   const push = output(forTok, call(forTok, '__brine_push', [sym(forTok, tmp), item]));
-  const collect = new nodes.For!(forTok.lineno, forTok.colno, node.arr, node.name, list(forTok, [new nodes.If!(forTok.lineno, forTok.colno, cond, list(forTok, [push]), null)]), null);
+  const collect = new nodes.For!(
+    forTok.lineno,
+    forTok.colno,
+    node.arr,
+    node.name,
+    list(forTok, [new nodes.If!(forTok.lineno, forTok.colno, cond, list(forTok, [push]), null)]),
+    null,
+  );
   node.arr = sym(forTok, tmp);
   return list(forTok, [set(forTok, tmp, new nodes.Array!(forTok.lineno, forTok.colno, [])), collect, node]);
 };
@@ -170,7 +191,8 @@ P.parseSet = function parseSet(this: any) {
   const node = origSetWithTuple.call(this);
   // `{% set ns.attr = value %}` (Jinja namespaces)
   if (node.targets.some((t: any) => t instanceof nodes.LookupVal!)) {
-    if (node.targets.length !== 1 || !node.value) this.fail('set: an attribute target must be the only target, with a value', tag.lineno, tag.colno);
+    if (node.targets.length !== 1 || !node.value)
+      this.fail('set: an attribute target must be the only target, with a value', tag.lineno, tag.colno);
     const t = node.targets[0];
     return output(tag, call(tag, '__brine_setattr', [t.target, t.val, node.value]));
   }
@@ -178,7 +200,14 @@ P.parseSet = function parseSet(this: any) {
   const tmp = `_brine_set${++tmpCounter}`;
   const out: any[] = [set(tag, tmp, call(tag, '__brine_unpack', [node.value, lit(tag, node.targets.length)]))];
   node.targets.forEach((t: any, i: number) => {
-    out.push(new nodes.Set!(tag.lineno, tag.colno, [t], new nodes.LookupVal!(tag.lineno, tag.colno, sym(tag, tmp), lit(tag, i))));
+    out.push(
+      new nodes.Set!(
+        tag.lineno,
+        tag.colno,
+        [t],
+        new nodes.LookupVal!(tag.lineno, tag.colno, sym(tag, tmp), lit(tag, i)),
+      ),
+    );
   });
   return list(tag, out);
 };
@@ -212,9 +241,12 @@ P.parseAggregate = function parseAggregate(this: any) {
   const tok = this.nextToken();
   let node: any;
   let close: string;
-  if (tok.type === lexer.TOKEN_LEFT_PAREN) [node, close] = [new nodes.Group!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_PAREN!];
-  else if (tok.type === lexer.TOKEN_LEFT_BRACKET) [node, close] = [new nodes.Array!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_BRACKET!];
-  else if (tok.type === lexer.TOKEN_LEFT_CURLY) [node, close] = [new nodes.Dict!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_CURLY!];
+  if (tok.type === lexer.TOKEN_LEFT_PAREN)
+    [node, close] = [new nodes.Group!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_PAREN!];
+  else if (tok.type === lexer.TOKEN_LEFT_BRACKET)
+    [node, close] = [new nodes.Array!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_BRACKET!];
+  else if (tok.type === lexer.TOKEN_LEFT_CURLY)
+    [node, close] = [new nodes.Dict!(tok.lineno, tok.colno), lexer.TOKEN_RIGHT_CURLY!];
   else return null;
   let sawComma = false;
   let slice: any[] | null = null;
@@ -241,7 +273,12 @@ P.parseAggregate = function parseAggregate(this: any) {
       this.fail('unbalanced brackets', tok.lineno, tok.colno);
     }
     if (node.children.length > 0) {
-      if (!this.skip(lexer.TOKEN_COMMA)) this.fail(`expected , or ${close === lexer.TOKEN_RIGHT_PAREN ? ')' : close === lexer.TOKEN_RIGHT_BRACKET ? ']' : '}'}, got '${this.peekToken().value}'`, this.peekToken().lineno, this.peekToken().colno);
+      if (!this.skip(lexer.TOKEN_COMMA))
+        this.fail(
+          `expected , or ${close === lexer.TOKEN_RIGHT_PAREN ? ')' : close === lexer.TOKEN_RIGHT_BRACKET ? ']' : '}'}, got '${this.peekToken().value}'`,
+          this.peekToken().lineno,
+          this.peekToken().colno,
+        );
       sawComma = true;
       if (this.peekToken().type === close) continue;
     }
@@ -253,22 +290,36 @@ P.parseAggregate = function parseAggregate(this: any) {
       node.addChild(new nodes.Pair!(key.lineno, key.colno, key, value));
       continue;
     }
-    const first = node instanceof nodes.Array! && node.children.length === 0 && this.peekToken().type === lexer.TOKEN_COLON ? null : this.parseExpression();
+    const first =
+      node instanceof nodes.Array! && node.children.length === 0 && this.peekToken().type === lexer.TOKEN_COLON
+        ? null
+        : this.parseExpression();
     if (node instanceof nodes.Array! && node.children.length === 0 && this.peekToken().type === lexer.TOKEN_COLON) {
       slice = parseSlice(first);
       break;
     }
     node.addChild(first);
   }
-  if (slice) return new nodes.Array!(tok.lineno, tok.colno, [new Slice(tok.lineno, tok.colno, slice[0], slice[1], slice[2])]);
-  if (node instanceof nodes.Group! && (node.children.length !== 1 || sawComma)) return call(tok, '__brine_tuple', node.children);
+  if (slice)
+    return new nodes.Array!(tok.lineno, tok.colno, [new Slice(tok.lineno, tok.colno, slice[0], slice[1], slice[2])]);
+  if (node instanceof nodes.Group! && (node.children.length !== 1 || sawComma))
+    return call(tok, '__brine_tuple', node.children);
   return node;
 };
 
 export const parserPatched = true;
 
 // `x is sameas true`, `n is divisibleby 3`: Jinja allows one test argument without parentheses.
-const ARG_START = new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
+const ARG_START = new Set([
+  lexer.TOKEN_SYMBOL,
+  lexer.TOKEN_STRING,
+  lexer.TOKEN_INT,
+  lexer.TOKEN_FLOAT,
+  lexer.TOKEN_BOOLEAN,
+  lexer.TOKEN_NONE,
+  lexer.TOKEN_LEFT_BRACKET,
+  lexer.TOKEN_LEFT_CURLY,
+]);
 const NOT_ARG = new Set(['else', 'or', 'and', 'if', 'is', 'in', 'not']);
 P.parseIs = function parseIs(this: any) {
   let node = this.parseCompare();
@@ -276,7 +327,12 @@ P.parseIs = function parseIs(this: any) {
   const not = this.skipSymbol('not');
   let test = this.parseCompare();
   const next = this.peekToken();
-  if (test instanceof nodes.Symbol! && next && ARG_START.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_ARG.has(next.value))) {
+  if (
+    test instanceof nodes.Symbol! &&
+    next &&
+    ARG_START.has(next.type) &&
+    !(next.type === lexer.TOKEN_SYMBOL && NOT_ARG.has(next.value))
+  ) {
     const arg = this.parsePostfix(this.parsePrimary());
     test = new nodes.FunCall!(test.lineno, test.colno, test, list(test, [arg]));
   }
@@ -288,7 +344,8 @@ P.parseIs = function parseIs(this: any) {
 P.parsePostfix = function parsePostfix(this: any, node: any) {
   let tok = this.peekToken();
   while (tok) {
-    if (tok.type === lexer.TOKEN_LEFT_PAREN) node = new nodes.FunCall!(tok.lineno, tok.colno, node, this.parseSignature());
+    if (tok.type === lexer.TOKEN_LEFT_PAREN)
+      node = new nodes.FunCall!(tok.lineno, tok.colno, node, this.parseSignature());
     else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
       const lookup = this.parseAggregate();
       if (lookup.children.length > 1) this.fail('invalid index');
@@ -297,7 +354,8 @@ P.parsePostfix = function parsePostfix(this: any, node: any) {
       this.nextToken();
       const val = this.nextToken();
       let key: unknown;
-      if (val.type === lexer.TOKEN_SYMBOL || val.type === lexer.TOKEN_NONE || val.type === lexer.TOKEN_BOOLEAN) key = val.value;
+      if (val.type === lexer.TOKEN_SYMBOL || val.type === lexer.TOKEN_NONE || val.type === lexer.TOKEN_BOOLEAN)
+        key = val.value;
       else if (val.type === lexer.TOKEN_INT) key = Number(val.value);
       else this.fail(`expected name as lookup value, got ${val.value}`, val.lineno, val.colno);
       node = new nodes.LookupVal!(tok.lineno, tok.colno, node, new nodes.Literal!(val.lineno, val.colno, key));

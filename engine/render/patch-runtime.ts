@@ -46,7 +46,8 @@ function sliceLookup(obj: unknown, start: unknown, stop: unknown, step: unknown)
 const origMemberLookup = R.memberLookup as AnyFn;
 R.memberLookup = function memberLookup(obj: unknown, val: unknown, ...rest: unknown[]) {
   if (rest.length === 2) return sliceLookup(obj, val, rest[0], rest[1]);
-  if (obj === undefined) throw new TemplateFault(`cannot read '${String(val)}' of an undefined value (a missing variable or key)`);
+  if (obj === undefined)
+    throw new TemplateFault(`cannot read '${String(val)}' of an undefined value (a missing variable or key)`);
   if (obj === null) throw new TemplateFault(`cannot read '${String(val)}' of None`);
   if (isMemberSource(obj)) return obj.brineLookup(String(val));
   if (typeof val === 'number' && (Array.isArray(obj) || isStr(obj))) {
@@ -64,13 +65,17 @@ R.memberLookup = function memberLookup(obj: unknown, val: unknown, ...rest: unkn
 
 const origSuppress = R.suppressValue as AnyFn;
 R.suppressValue = function suppressValue(val: unknown, autoescape: boolean) {
-  if (val === undefined) throw new TemplateFault('printing an undefined value (a missing variable or key; use `is defined`, `|default` or `.get()`)');
+  if (val === undefined)
+    throw new TemplateFault(
+      'printing an undefined value (a missing variable or key; use `is defined`, `|default` or `.get()`)',
+    );
   if (typeof val === 'string' || val instanceof String) return origSuppress.call(this, val, autoescape);
   return origSuppress.call(this, pyStr(val), autoescape);
 };
 
 R.brineTruthy = (v: unknown) => {
-  if (v === undefined) throw new TemplateFault('testing an undefined value (a missing variable or key; use `is defined` or `.get()`)');
+  if (v === undefined)
+    throw new TemplateFault('testing an undefined value (a missing variable or key; use `is defined` or `.get()`)');
   return truthy(v);
 };
 
@@ -79,7 +84,8 @@ R.brineMod = pyMod;
 R.brineAdd = (a: unknown, b: unknown) => {
   if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
   if (isStr(a) && isStr(b)) return String(a) + String(b);
-  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) + Number(b);
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean'))
+    return Number(a) + Number(b);
   throw new TemplateFault(`cannot add ${pyRepr(a)} and ${pyRepr(b)} (use ~ to join as text)`);
 };
 
@@ -90,18 +96,21 @@ R.brineMul = (a: unknown, b: unknown): unknown => {
   if (isStr(a) && typeof b === 'number') return String(a).repeat(Math.max(0, b));
   if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat();
   if (typeof a === 'number' && (isStr(b) || Array.isArray(b))) return R.brineMul(b, a);
-  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) * Number(b);
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean'))
+    return Number(a) * Number(b);
   throw new TemplateFault(`cannot multiply ${pyRepr(a)} and ${pyRepr(b)}`);
 };
 
 R.brineConcat = (a: unknown, b: unknown) => {
-  if (a === undefined || b === undefined) throw new TemplateFault('~ with an undefined value (a missing variable or key)');
+  if (a === undefined || b === undefined)
+    throw new TemplateFault('~ with an undefined value (a missing variable or key)');
   return pyStr(a) + pyStr(b);
 };
 
 export function pyEq(a: unknown, b: unknown): boolean {
   if (isStr(a) && isStr(b)) return String(a) === String(b);
-  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean')) return Number(a) === Number(b);
+  if ((typeof a === 'number' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'boolean'))
+    return Number(a) === Number(b);
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
@@ -115,7 +124,7 @@ R.brineEq = pyEq;
 R.brineDict = (pairs: Array<[unknown, unknown]>) => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of pairs) {
-    if (k === undefined) throw new TemplateFault('dict key is an undefined value (quote literal keys: {\'name\': ...})');
+    if (k === undefined) throw new TemplateFault("dict key is an undefined value (quote literal keys: {'name': ...})");
     if (k !== null && typeof k === 'object') throw new TemplateFault(`unhashable dict key ${pyRepr(k)}`);
     setTyped(out, k, v);
   }
@@ -129,7 +138,8 @@ export const runtimePatched = true;
 R.handleError = function handleError(error: any, lineno: number, colno: number) {
   if (error && error.lineno) return error;
   // already located by a nested template (a compile error of an included file)
-  if (error instanceof Error && /^\([^()\n]*\) \[Line \d+/.test(error.message)) return new nj.lib.TemplateError(error.message, (lineno ?? 0) + 1, (colno ?? 0) + 1);
+  if (error instanceof Error && /^\([^()\n]*\) \[Line \d+/.test(error.message))
+    return new nj.lib.TemplateError(error.message, (lineno ?? 0) + 1, (colno ?? 0) + 1);
   const loc = R.brineLoc as [string, number] | undefined;
   R.brineLoc = undefined;
   if (loc && error instanceof Error) {
@@ -154,7 +164,8 @@ E.getTemplate = function getTemplate(this: any, name: any, eager: any, ...rest: 
 // `x in y` as Python: a dict's own keys only (not 'toString'), typed keys, list items by value,
 // the `salt` dict's functions; an undefined operand is an error (StrictUndefined).
 R.inOperator = function inOperator(key: unknown, val: unknown): boolean {
-  if (val === undefined || key === undefined) throw new TemplateFault('`in` with an undefined value (a missing variable or key)');
+  if (val === undefined || key === undefined)
+    throw new TemplateFault('`in` with an undefined value (a missing variable or key)');
   if (isStr(val)) {
     if (!isStr(key)) throw new TemplateFault(`'in <string>' requires a string as left operand, not ${pyRepr(key)}`);
     return String(val).includes(String(key));

@@ -43,7 +43,8 @@ P.parseSignature = function parseSignature(this: any, tolerant?: boolean, noPare
     }
     if (noParens && tok.type === lexer.TOKEN_BLOCK_END) break;
     if (checkComma) {
-      if (!this.skip(lexer.TOKEN_COMMA)) this.fail(`expected , or ) in the arguments, got '${tok.value}'`, tok.lineno, tok.colno);
+      if (!this.skip(lexer.TOKEN_COMMA))
+        this.fail(`expected , or ) in the arguments, got '${tok.value}'`, tok.lineno, tok.colno);
       checkComma = false;
       continue; // a trailing comma before ) is allowed
     }
@@ -54,7 +55,8 @@ P.parseSignature = function parseSignature(this: any, tolerant?: boolean, noPare
       else kwargs.addChild(new StarStarArg(tok.lineno, tok.colno, target));
     } else {
       const arg = this.parseExpression();
-      if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) kwargs.addChild(new nodes.Pair!(arg.lineno, arg.colno, arg, this.parseExpression()));
+      if (this.skipValue(lexer.TOKEN_OPERATOR, '='))
+        kwargs.addChild(new nodes.Pair!(arg.lineno, arg.colno, arg, this.parseExpression()));
       else args.addChild(arg);
     }
     checkComma = true;

@@ -47,7 +47,14 @@ function rsplit(s: string, sep: unknown, maxsplit: unknown): string[] {
   if (sep === undefined || sep === null) {
     const parts = wsSplit(s, -1);
     if (parts.length <= max + 1) return parts;
-    return [s.trim().split(/\s+/).slice(0, parts.length - max).join(' '), ...parts.slice(parts.length - max)];
+    return [
+      s
+        .trim()
+        .split(/\s+/)
+        .slice(0, parts.length - max)
+        .join(' '),
+      ...parts.slice(parts.length - max),
+    ];
   }
   const d = String(sep);
   const parts = s.split(d);
@@ -99,12 +106,20 @@ const STR: Record<string, Method> = {
     return pyFormat(s, pos, kw);
   },
   join: (s: string, items: unknown) => {
-    const list = Array.isArray(items) ? items : isMap(items) ? Object.keys(items) : isStr(items) ? [...String(items)] : null;
+    const list = Array.isArray(items)
+      ? items
+      : isMap(items)
+        ? Object.keys(items)
+        : isStr(items)
+          ? [...String(items)]
+          : null;
     if (!list) throw new TemplateFault(`str.join() needs a list, got ${pyRepr(items)}`);
-    return list.map((x) => {
-      if (!isStr(x)) throw new TemplateFault(`str.join(): sequence item ${pyRepr(x)} is not a string`);
-      return String(x);
-    }).join(s);
+    return list
+      .map((x) => {
+        if (!isStr(x)) throw new TemplateFault(`str.join(): sequence item ${pyRepr(x)} is not a string`);
+        return String(x);
+      })
+      .join(s);
   },
   find: (s: string, sub: unknown) => s.indexOf(String(sub)),
   rfind: (s: string, sub: unknown) => s.lastIndexOf(String(sub)),
@@ -120,7 +135,8 @@ const STR: Record<string, Method> = {
   isspace: (s: string) => /^\s+$/.test(s),
   islower: (s: string) => /[a-z]/.test(s) && s === s.toLowerCase(),
   isupper: (s: string) => /[A-Z]/.test(s) && s === s.toUpperCase(),
-  zfill: (s: string, w: unknown) => (s.startsWith('-') ? `-${s.slice(1).padStart(Number(w) - 1, '0')}` : s.padStart(Number(w), '0')),
+  zfill: (s: string, w: unknown) =>
+    s.startsWith('-') ? `-${s.slice(1).padStart(Number(w) - 1, '0')}` : s.padStart(Number(w), '0'),
   ljust: (s: string, w: unknown, f?: unknown) => s.padEnd(Number(w), f === undefined ? ' ' : String(f)),
   rjust: (s: string, w: unknown, f?: unknown) => s.padStart(Number(w), f === undefined ? ' ' : String(f)),
   center: (s: string, w: unknown) => {
@@ -202,7 +218,8 @@ const DICT: Record<string, Method> = {
     for (const src of pos) {
       if (isMap(src)) for (const [k, v] of dictEntries(src)) setTyped(d, k, v);
       else if (Array.isArray(src)) for (const pair of src) d[String((pair as unknown[])[0])] = (pair as unknown[])[1];
-      else if (src !== undefined && src !== null) throw new TemplateFault(`dict.update() needs a dict, got ${pyRepr(src)}`);
+      else if (src !== undefined && src !== null)
+        throw new TemplateFault(`dict.update() needs a dict, got ${pyRepr(src)}`);
     }
     Object.assign(d, kw);
     return null;

@@ -30,7 +30,7 @@ export function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof String) && !(v instanceof Date);
 }
 
-export function isStr(v: unknown): v is string | String {
+export function isStr(v: unknown): v is string | string {
   return typeof v === 'string' || v instanceof String;
 }
 
@@ -56,7 +56,10 @@ export function pyRepr(v: unknown): string {
   if (isStr(v)) return reprString(String(v));
   if (isTuple(v)) return v.length === 1 ? `(${pyRepr(v[0])},)` : `(${v.map(pyRepr).join(', ')})`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (isMap(v)) return `{${dictEntries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (isMap(v))
+    return `{${dictEntries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
@@ -96,62 +99,65 @@ export function pyPercent(fmt: string, args: unknown): string {
   let i = 0;
   let usedNamed = false;
   const re = /%(?:\(([^)]*)\))?([-+ #0]*)(\d+|\*)?(?:\.(\d+))?([sdirfFeExXogGc%])/g;
-  const out = fmt.replace(re, (_m, name: string | undefined, flags: string, w: string | undefined, prec: string | undefined, conv: string) => {
-    if (conv === '%') return '%';
-    let v: unknown;
-    if (name !== undefined) {
-      if (!isMap(args)) throw new TemplateFault(`'%(${name})${conv}' format requires a mapping`);
-      if (!Object.hasOwn(args, name)) throw new TemplateFault(`KeyError: '${name}' in '%' format`);
-      v = args[name];
-      usedNamed = true;
-    } else {
-      if (i >= positional.length) throw new TemplateFault(`not enough arguments for format string '${fmt}'`);
-      v = positional[i++];
-    }
-    const width = w === undefined || w === '*' ? 0 : Number(w);
-    let s: string;
-    switch (conv) {
-      case 's':
-        s = pyStr(v);
-        if (prec !== undefined) s = s.slice(0, Number(prec));
-        return padNum(s, flags, width, false);
-      case 'r':
-        return padNum(pyRepr(v), flags, width, false);
-      case 'd':
-      case 'i': {
-        const n = Math.trunc(toNumber(v, conv));
-        s = (flags.includes('+') && n >= 0 ? '+' : '') + String(n);
-        return padNum(s, flags, width, true);
+  const out = fmt.replace(
+    re,
+    (_m, name: string | undefined, flags: string, w: string | undefined, prec: string | undefined, conv: string) => {
+      if (conv === '%') return '%';
+      let v: unknown;
+      if (name !== undefined) {
+        if (!isMap(args)) throw new TemplateFault(`'%(${name})${conv}' format requires a mapping`);
+        if (!Object.hasOwn(args, name)) throw new TemplateFault(`KeyError: '${name}' in '%' format`);
+        v = args[name];
+        usedNamed = true;
+      } else {
+        if (i >= positional.length) throw new TemplateFault(`not enough arguments for format string '${fmt}'`);
+        v = positional[i++];
       }
-      case 'f':
-      case 'F': {
-        const n = toNumber(v, conv);
-        s = (flags.includes('+') && n >= 0 ? '+' : '') + n.toFixed(prec === undefined ? 6 : Number(prec));
-        return padNum(s, flags, width, true);
+      const width = w === undefined || w === '*' ? 0 : Number(w);
+      let s: string;
+      switch (conv) {
+        case 's':
+          s = pyStr(v);
+          if (prec !== undefined) s = s.slice(0, Number(prec));
+          return padNum(s, flags, width, false);
+        case 'r':
+          return padNum(pyRepr(v), flags, width, false);
+        case 'd':
+        case 'i': {
+          const n = Math.trunc(toNumber(v, conv));
+          s = (flags.includes('+') && n >= 0 ? '+' : '') + String(n);
+          return padNum(s, flags, width, true);
+        }
+        case 'f':
+        case 'F': {
+          const n = toNumber(v, conv);
+          s = (flags.includes('+') && n >= 0 ? '+' : '') + n.toFixed(prec === undefined ? 6 : Number(prec));
+          return padNum(s, flags, width, true);
+        }
+        case 'e':
+        case 'E': {
+          const n = toNumber(v, conv);
+          s = n.toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
+          return padNum(conv === 'E' ? s.toUpperCase() : s, flags, width, true);
+        }
+        case 'x':
+        case 'X':
+        case 'o': {
+          const n = Math.trunc(toNumber(v, conv));
+          s = n.toString(conv === 'o' ? 8 : 16);
+          if (flags.includes('#')) s = (conv === 'o' ? '0o' : '0x') + s;
+          return padNum(conv === 'X' ? s.toUpperCase() : s, flags, width, true);
+        }
+        case 'g':
+        case 'G':
+          return padNum(String(toNumber(v, conv)), flags, width, true);
+        case 'c':
+          return typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v);
+        default:
+          throw new TemplateFault(`unsupported format character '${conv}'`);
       }
-      case 'e':
-      case 'E': {
-        const n = toNumber(v, conv);
-        s = n.toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
-        return padNum(conv === 'E' ? s.toUpperCase() : s, flags, width, true);
-      }
-      case 'x':
-      case 'X':
-      case 'o': {
-        const n = Math.trunc(toNumber(v, conv));
-        s = n.toString(conv === 'o' ? 8 : 16);
-        if (flags.includes('#')) s = (conv === 'o' ? '0o' : '0x') + s;
-        return padNum(conv === 'X' ? s.toUpperCase() : s, flags, width, true);
-      }
-      case 'g':
-      case 'G':
-        return padNum(String(toNumber(v, conv)), flags, width, true);
-      case 'c':
-        return typeof v === 'number' ? String.fromCodePoint(v) : pyStr(v);
-      default:
-        throw new TemplateFault(`unsupported format character '${conv}'`);
-    }
-  });
+    },
+  );
   if (!usedNamed && i < positional.length) {
     throw new TemplateFault(`not all arguments converted during string formatting ('${fmt}')`);
   }
@@ -219,11 +225,14 @@ function fieldValue(path: string, args: unknown[], kwargs: Record<string, unknow
 /** Python's str.format(*args, **kwargs). */
 export function pyFormat(fmt: string, args: unknown[], kwargs: Record<string, unknown>): string {
   const auto = { i: 0 };
-  return fmt.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g, (whole, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    const v = fieldValue(field ?? '', args, kwargs, auto);
-    if (conv === 'r') return formatSpec(pyRepr(v), spec ?? '');
-    return formatSpec(v, spec ?? '');
-  });
+  return fmt.replace(
+    /\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g,
+    (whole, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
+      if (whole === '{{') return '{';
+      if (whole === '}}') return '}';
+      const v = fieldValue(field ?? '', args, kwargs, auto);
+      if (conv === 'r') return formatSpec(pyRepr(v), spec ?? '');
+      return formatSpec(v, spec ?? '');
+    },
+  );
 }

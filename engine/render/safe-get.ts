@@ -19,7 +19,8 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
 /** `obj[key]` for an own key or an index only (undefined otherwise); never a function's member. */
 export function safeGet(obj: unknown, key: string): unknown {
   if (obj === null || obj === undefined || typeof obj === 'function') return undefined;
-  if (typeof obj === 'string' || obj instanceof String) return /^\d+$/.test(key) ? String(obj)[Number(key)] : key === 'length' ? String(obj).length : undefined;
+  if (typeof obj === 'string' || obj instanceof String)
+    return /^\d+$/.test(key) ? String(obj)[Number(key)] : key === 'length' ? String(obj).length : undefined;
   if (typeof obj !== 'object') return undefined;
   if (Array.isArray(obj) && key === 'length') return obj.length;
   return Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;

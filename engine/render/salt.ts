@@ -25,7 +25,11 @@ export function traverse(data: unknown, key: string, delimiter = ':'): unknown {
 
 function getter(what: string, data: () => Dict) {
   return (...args: unknown[]) => {
-    const [key, dflt, delimiter, merge] = bindArgs(what, ['key', 'default', 'delimiter', 'merge', 'merge_nested_lists', 'pillarenv', 'saltenv'], args.length === 0 ? [''] : args);
+    const [key, dflt, delimiter, merge] = bindArgs(
+      what,
+      ['key', 'default', 'delimiter', 'merge', 'merge_nested_lists', 'pillarenv', 'saltenv'],
+      args.length === 0 ? [''] : args,
+    );
     const v = traverse(data(), String(key), delimiter === undefined || delimiter === null ? ':' : String(delimiter));
     const d = dflt === undefined ? '' : dflt;
     if (v === undefined) return d;
@@ -53,7 +57,11 @@ export class SaltFunctions implements MemberSource {
     const pillarGet = getter('pillar.get', () => data.pillar);
     const grainsGet = getter('grains.get', () => data.grains);
     const configGet = (...args: unknown[]) => {
-      const [key, dflt, delimiter] = bindArgs('config.get', ['key', 'default', 'delimiter', 'merge', 'omit_opts', 'omit_pillar', 'omit_master', 'omit_grains'], args);
+      const [key, dflt, delimiter] = bindArgs(
+        'config.get',
+        ['key', 'default', 'delimiter', 'merge', 'omit_opts', 'omit_pillar', 'omit_master', 'omit_grains'],
+        args,
+      );
       const d = delimiter == null ? ':' : String(delimiter);
       for (const src of [data.opts, data.grains, data.pillar]) {
         const v = traverse(src, String(key), d);
@@ -61,13 +69,15 @@ export class SaltFunctions implements MemberSource {
       }
       return dflt === undefined ? '' : dflt;
     };
-    const items = (what: string, src: () => Dict) => (...keys: unknown[]) => {
-      const [first] = bindArgs(what, ['*'], keys);
-      if (first === undefined) return src();
-      const out: Dict = {};
-      for (const k of keys) if (typeof k === 'string') out[k] = traverse(src(), k) ?? '';
-      return out;
-    };
+    const items =
+      (what: string, src: () => Dict) =>
+      (...keys: unknown[]) => {
+        const [first] = bindArgs(what, ['*'], keys);
+        if (first === undefined) return src();
+        const out: Dict = {};
+        for (const k of keys) if (typeof k === 'string') out[k] = traverse(src(), k) ?? '';
+        return out;
+      };
     this.fns = {
       'pillar.get': pillarGet,
       'pillar.item': items('pillar.item', () => data.pillar),
@@ -77,13 +87,18 @@ export class SaltFunctions implements MemberSource {
       'grains.item': items('grains.item', () => data.grains),
       'grains.items': () => data.grains,
       'grains.filter_by': (...args: unknown[]) => {
-        const [lookup, grain, merge, dflt, base] = bindArgs('grains.filter_by', ['lookup_dict', 'grain', 'merge', 'default', 'base'], args);
+        const [lookup, grain, merge, dflt, base] = bindArgs(
+          'grains.filter_by',
+          ['lookup_dict', 'grain', 'merge', 'default', 'base'],
+          args,
+        );
         if (!isMap(lookup)) throw new TemplateFault('grains.filter_by: lookup_dict must be a dict');
         const g = traverse(data.grains, grain == null ? 'os_family' : String(grain));
         const keys = Array.isArray(g) ? g.map(String) : g === undefined ? [] : [String(g)];
         const hit = keys.find((k) => Object.hasOwn(lookup, k));
         let ret: unknown = hit !== undefined ? lookup[hit] : lookup[dflt == null ? 'default' : String(dflt)];
-        if (base != null && isMap(lookup[String(base)])) ret = deepmerge(lookup[String(base)] as Dict, isMap(ret) ? ret : {}, replaceArrays);
+        if (base != null && isMap(lookup[String(base)]))
+          ret = deepmerge(lookup[String(base)] as Dict, isMap(ret) ? ret : {}, replaceArrays);
         if (isMap(merge)) ret = deepmerge(isMap(ret) ? ret : {}, merge, replaceArrays);
         return ret ?? null;
       },
@@ -94,7 +109,11 @@ export class SaltFunctions implements MemberSource {
         return v === undefined ? (dflt === undefined ? '' : dflt) : v;
       },
       'defaults.merge': (...args: unknown[]) => {
-        const [dest, upd, mergeLists, inPlace] = bindArgs('defaults.merge', ['dest', 'upd', 'merge_lists', 'in_place'], args);
+        const [dest, upd, mergeLists, inPlace] = bindArgs(
+          'defaults.merge',
+          ['dest', 'upd', 'merge_lists', 'in_place'],
+          args,
+        );
         if (!isMap(dest) || !isMap(upd)) throw new TemplateFault('defaults.merge: dest and upd must be dicts');
         const merged = deepmerge(dest, upd, mergeLists ? {} : replaceArrays);
         if (inPlace === false) return merged;
@@ -104,10 +123,17 @@ export class SaltFunctions implements MemberSource {
       },
       'defaults.deepcopy': (v: unknown) => structuredClone(v),
       'slsutil.merge': (...args: unknown[]) => {
-        const [a, b, , , mergeLists] = bindArgs('slsutil.merge', ['obj_a', 'obj_b', 'strategy', 'renderer', 'merge_lists'], args);
+        const [a, b, , , mergeLists] = bindArgs(
+          'slsutil.merge',
+          ['obj_a', 'obj_b', 'strategy', 'renderer', 'merge_lists'],
+          args,
+        );
         return deepmerge(isMap(a) ? a : {}, isMap(b) ? b : {}, mergeLists ? {} : replaceArrays);
       },
-      ...localFunctions({ statesDir: data.statesDir, log: (level, msg) => (data.exec ? data.exec.log(level, msg) : data.log?.(level, msg)) }),
+      ...localFunctions({
+        statesDir: data.statesDir,
+        log: (level, msg) => (data.exec ? data.exec.log(level, msg) : data.log?.(level, msg)),
+      }),
     };
   }
 
@@ -121,7 +147,11 @@ export class SaltFunctions implements MemberSource {
       };
     }
     // `salt.pillar.get(...)`: Salt's attribute sugar for salt['pillar.get'](...)
-    if (!name.includes('.')) return { brineLookup: (f: string) => this.brineLookup(`${name}.${f}`), brineHas: (f: string) => this.brineHas(`${name}.${f}`) } satisfies MemberSource;
+    if (!name.includes('.'))
+      return {
+        brineLookup: (f: string) => this.brineLookup(`${name}.${f}`),
+        brineHas: (f: string) => this.brineHas(`${name}.${f}`),
+      } satisfies MemberSource;
     // like Salt's loader dict: a function brine lacks is undefined (not callable; calling it fails naming it)
     return undefined;
   }

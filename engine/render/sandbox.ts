@@ -17,11 +17,10 @@ import { FORBIDDEN_KEYS } from './safe-get.js';
 
 export { FORBIDDEN_KEYS, safeGet } from './safe-get.js';
 
-
 /** Functions a template may never call: they compile or evaluate code. */
 const FORBIDDEN_FNS: ReadonlySet<unknown> = new Set<unknown>([
   Function,
-  Object.getPrototypeOf(async function () {}).constructor,
+  Object.getPrototypeOf(async () => {}).constructor,
   Object.getPrototypeOf(function* () {}).constructor,
   Object.getPrototypeOf(async function* () {}).constructor,
   // biome-ignore lint/security/noGlobalEval: listed to be locked away from templates, never called
@@ -113,7 +112,9 @@ function translate(e: unknown): unknown {
     if (/string length|array length|allocation/i.test(e.message)) return new TemplateFault(big);
   }
   // nunjucks already wrapped it (with the line): reword the engine's message in place
-  e.message = e.message.replace(/(?:RangeError: )?Maximum call stack size exceeded/, deep).replace(/(?:RangeError: )?Invalid (?:string|array) length/, big);
+  e.message = e.message
+    .replace(/(?:RangeError: )?Maximum call stack size exceeded/, deep)
+    .replace(/(?:RangeError: )?Invalid (?:string|array) length/, big);
   return e;
 }
 
@@ -124,7 +125,9 @@ function limits(): RenderLimits {
 function tick(): void {
   if (!budget) return;
   if ((++budget.ticks & 1023) === 0 && Date.now() > budget.deadline) {
-    throw new TemplateFault(`the render took longer than its budget of ${Math.round(budget.limits.timeMs / 1000)} s (an endless or huge loop?)`);
+    throw new TemplateFault(
+      `the render took longer than its budget of ${Math.round(budget.limits.timeMs / 1000)} s (an endless or huge loop?)`,
+    );
   }
 }
 
@@ -132,14 +135,17 @@ function tick(): void {
 function loopTick(): void {
   if (!budget) return;
   if (++budget.iterations > budget.limits.iterations) {
-    throw new TemplateFault(`the loops of this render ran more than ${budget.limits.iterations} iterations (nested loops too large?)`);
+    throw new TemplateFault(
+      `the loops of this render ran more than ${budget.limits.iterations} iterations (nested loops too large?)`,
+    );
   }
   tick();
 }
 
 export function checkItems(n: number, what: string): void {
   const max = limits().items;
-  if (!(n <= max)) throw new TemplateFault(`${what} would have ${Number.isFinite(n) ? n : 'too many'} items (the limit is ${max})`);
+  if (!(n <= max))
+    throw new TemplateFault(`${what} would have ${Number.isFinite(n) ? n : 'too many'} items (the limit is ${max})`);
 }
 
 export function checkChars(n: number, what: string): void {
@@ -158,7 +164,11 @@ function guardMember(obj: unknown, key: unknown): void {
   const k = typeof key === 'symbol' ? '' : String(key);
   if (typeof key === 'symbol') throw new TemplateFault('symbol keys are not allowed in templates');
   if (FORBIDDEN_KEYS.has(k)) {
-    const own = obj !== null && typeof obj === 'object' && Object.hasOwn(obj, k) && typeof (obj as Record<string, unknown>)[k] !== 'function';
+    const own =
+      obj !== null &&
+      typeof obj === 'object' &&
+      Object.hasOwn(obj, k) &&
+      typeof (obj as Record<string, unknown>)[k] !== 'function';
     if (!own) throw new TemplateFault(`access to '${k}' is not allowed in a template`);
   }
   if (typeof obj === 'function') throw new TemplateFault(`cannot read '${k}' of a function`);
@@ -171,14 +181,17 @@ function isMemberSource(v: unknown): boolean {
 /** JavaScript's inherited methods of strings, lists and numbers are not template methods. */
 function guardNative(obj: unknown, key: unknown, result: unknown): void {
   if (typeof result !== 'function') return;
-  if (FORBIDDEN_FNS.has(result)) throw new TemplateFault('calling the Function constructor is not allowed in a template');
+  if (FORBIDDEN_FNS.has(result))
+    throw new TemplateFault('calling the Function constructor is not allowed in a template');
   if (obj === null || obj === undefined || isMemberSource(obj)) return;
   const k = String(key);
   if (typeof obj === 'object' && Object.hasOwn(obj, k)) return;
   if (pyMethod(obj, k)) return;
   if (isMap(obj) && Object.getPrototypeOf(obj) !== Object.prototype && Object.getPrototypeOf(obj) !== null) return; // cycler, namespace-like helpers
   if (isStr(obj) || Array.isArray(obj) || typeof obj === 'number' || typeof obj === 'boolean' || isMap(obj)) {
-    throw new TemplateFault(`${isStr(obj) ? 'str' : Array.isArray(obj) ? 'list' : isMap(obj) ? 'dict' : typeof obj} object has no attribute '${k}'`);
+    throw new TemplateFault(
+      `${isStr(obj) ? 'str' : Array.isArray(obj) ? 'list' : isMap(obj) ? 'dict' : typeof obj} object has no attribute '${k}'`,
+    );
   }
 }
 
@@ -208,7 +221,10 @@ export function installSandbox(): void {
   R.memberLookup = function memberLookup(this: unknown, obj: unknown, val: unknown, ...rest: unknown[]) {
     if (rest.length === 0) guardMember(obj, val);
     else if (typeof obj === 'function') throw new TemplateFault('cannot slice a function');
-    if (obj === undefined && trail.missing) throw new TemplateFault(`cannot read '${String(val)}' of an undefined value: ${trail.missing} is missing (use .get() or |default for an optional key)`);
+    if (obj === undefined && trail.missing)
+      throw new TemplateFault(
+        `cannot read '${String(val)}' of an undefined value: ${trail.missing} is missing (use .get() or |default for an optional key)`,
+      );
     const out = origMember.call(this, obj, val, ...rest);
     if (rest.length === 0) guardNative(obj, val, out);
     follow(obj, rest.length ? '[:]' : typeof val === 'number' ? `[${val}]` : `['${String(val)}']`, out);
@@ -216,7 +232,12 @@ export function installSandbox(): void {
   };
 
   const origLookup = R.contextOrFrameLookup as AnyFn;
-  R.contextOrFrameLookup = function contextOrFrameLookup(this: unknown, context: unknown, frame: unknown, name: string) {
+  R.contextOrFrameLookup = function contextOrFrameLookup(
+    this: unknown,
+    context: unknown,
+    frame: unknown,
+    name: string,
+  ) {
     const out = origLookup.call(this, context, frame, name);
     trail.obj = out;
     trail.expr = name;
@@ -264,7 +285,10 @@ export function installSandbox(): void {
   const origSuppress = R.suppressValue as AnyFn;
   R.suppressValue = function suppressValue(this: unknown, val: unknown, autoescape: boolean) {
     tick();
-    if (val === undefined && trail.missing) throw new TemplateFault(`printing an undefined value: ${trail.missing} is missing (use \`is defined\`, |default or .get() for an optional key)`);
+    if (val === undefined && trail.missing)
+      throw new TemplateFault(
+        `printing an undefined value: ${trail.missing} is missing (use \`is defined\`, |default or .get() for an optional key)`,
+      );
     return checkValue(origSuppress.call(this, val, autoescape), 'a printed value');
   };
 
@@ -291,7 +315,9 @@ export function installSandbox(): void {
   const origGetTemplate = E.getTemplate as AnyFn;
   E.getTemplate = function getTemplate(this: unknown, name: unknown, ...rest: unknown[]) {
     if (budget && ++budget.templates > budget.limits.templates) {
-      throw new TemplateFault(`more than ${budget.limits.templates} templates imported or included in one render (does '${String(name)}' import itself?)`);
+      throw new TemplateFault(
+        `more than ${budget.limits.templates} templates imported or included in one render (does '${String(name)}' import itself?)`,
+      );
     }
     tick();
     return origGetTemplate.call(this, name, ...rest);
@@ -311,7 +337,10 @@ export function installSandbox(): void {
  * variables, never to what a plain object inherits (`constructor`, `__proto__`, `toString`).
  * nunjucks' Context is not exported: it is the `this` of a global function called by a template.
  */
-export function guardContext(env: { addGlobal(n: string, v: unknown): unknown; renderString(s: string, c: object): string }): void {
+export function guardContext(env: {
+  addGlobal(n: string, v: unknown): unknown;
+  renderString(s: string, c: object): string;
+}): void {
   if (ContextProto) return;
   let ctx: object | null = null;
   env.addGlobal('__brine_capture', function (this: object) {
@@ -338,7 +367,10 @@ export function guardContext(env: { addGlobal(n: string, v: unknown): unknown; r
 }
 
 /** Per environment: the context guard, and the globals that allocate or write (`range`, `{% set ns.x %}`). */
-export function sandboxEnvironment(env: { addGlobal(n: string, v: unknown): unknown; renderString(s: string, c: object): string }): void {
+export function sandboxEnvironment(env: {
+  addGlobal(n: string, v: unknown): unknown;
+  renderString(s: string, c: object): string;
+}): void {
   installSandbox();
   guardContext(env);
   const globals = (env as unknown as { globals: Record<string, AnyFn | undefined> }).globals;

@@ -15,7 +15,14 @@ export const jinjaTests: Record<string, (v: unknown, ...a: unknown[]) => boolean
   sequence: (v) => Array.isArray(v) || isStr(v) || isMap(v),
   iterable: (v) => Array.isArray(v) || isStr(v) || isMap(v),
   list: (v) => Array.isArray(v),
-  in: (v, seq) => (Array.isArray(seq) ? seq.includes(v) : isMap(seq) ? Object.hasOwn(seq, String(v)) : isStr(seq) ? String(seq).includes(String(v)) : false),
+  in: (v, seq) =>
+    Array.isArray(seq)
+      ? seq.includes(v)
+      : isMap(seq)
+        ? Object.hasOwn(seq, String(v))
+        : isStr(seq)
+          ? String(seq).includes(String(v))
+          : false,
   match: (v, rgx, ic, ml) => pyRegex(`^(?:${String(rgx)})`, `${ic ? 'i' : ''}${ml ? 'm' : ''}`).test(pyStr(v)),
   search: (v, rgx, ic, ml) => pyRegex(rgx, `${ic ? 'i' : ''}${ml ? 'm' : ''}`).test(pyStr(v)),
 };

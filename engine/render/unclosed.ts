@@ -2,7 +2,22 @@
 // `{%- for ...`, an `{% if %}` without `{% endif %}`) with no line. This scans the tags and returns
 // the line of the innermost block still open at the end, or of a tag left unterminated.
 
-const OPENERS = new Set(['for', 'if', 'macro', 'call', 'filter', 'raw', 'verbatim', 'with', 'block', 'set', 'load_yaml', 'load_json', 'load_text', 'import_yaml']);
+const OPENERS = new Set([
+  'for',
+  'if',
+  'macro',
+  'call',
+  'filter',
+  'raw',
+  'verbatim',
+  'with',
+  'block',
+  'set',
+  'load_yaml',
+  'load_json',
+  'load_text',
+  'import_yaml',
+]);
 
 /** 1-based line of the block (or tag, comment, expression) left open at the end of `text`, if any. */
 export function unclosedLine(text: string): number | undefined {
@@ -45,7 +60,8 @@ export function unclosedLine(text: string): number | undefined {
   return stack.length ? stack[stack.length - 1]!.line : undefined;
 }
 
-const ENGINE = /Cannot read properties of|is not a function|is not iterable|undefined is not|Cannot convert|Cannot set properties/;
+const ENGINE =
+  /Cannot read properties of|is not a function|is not iterable|undefined is not|Cannot convert|Cannot set properties/;
 const AT_EOF = /end of file|expected (?:block|variable) end|expected end of comment|unexpected end/;
 
 /**
@@ -53,12 +69,22 @@ const AT_EOF = /end of file|expected (?:block|variable) end|expected end of comm
  * error, an error at the end of the text names the line of the block left open, and a JavaScript
  * message (`Cannot read properties of null`) is said as Jinja would say it.
  */
-export function shapeError(file: string, line: number | undefined, reason: string, text: string, parsing: boolean): { line: number | undefined; reason: string } {
+export function shapeError(
+  file: string,
+  line: number | undefined,
+  reason: string,
+  text: string,
+  parsing: boolean,
+): { line: number | undefined; reason: string } {
   let r = reason;
   let l = line;
-  if (parsing && ENGINE.test(r)) r = 'syntax error: the template is malformed (an unterminated string, tag or expression?)';
+  if (parsing && ENGINE.test(r))
+    r = 'syntax error: the template is malformed (an unterminated string, tag or expression?)';
   else {
-    r = r.replace(/Cannot read properties of (null|undefined) \(reading '([^']*)'\)/g, (_m, what: string, key: string) => `cannot read '${key}' of ${what === 'null' ? 'None' : 'an undefined value'}`);
+    r = r.replace(
+      /Cannot read properties of (null|undefined) \(reading '([^']*)'\)/g,
+      (_m, what: string, key: string) => `cannot read '${key}' of ${what === 'null' ? 'None' : 'an undefined value'}`,
+    );
   }
   if (l === undefined && (parsing || AT_EOF.test(reason))) {
     const open = unclosedLine(text);

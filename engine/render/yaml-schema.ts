@@ -2,7 +2,14 @@
 // duplicate keys are errors), but a leading-zero number stays decimal digits (`mode: 0644` is 644,
 // what file modes mean) and `8080:80` / dates stay strings (no sexagesimal ints or timestamps).
 import { fromYamlMaps, toSerialisable } from './dictkeys.js';
-import { type DocumentOptions, type ParseOptions, parseDocument, type SchemaOptions, stringify, type ToStringOptions } from 'yaml';
+import {
+  type DocumentOptions,
+  type ParseOptions,
+  parseDocument,
+  type SchemaOptions,
+  stringify,
+  type ToStringOptions,
+} from 'yaml';
 
 type Tag = { tag?: string; format?: string; test?: RegExp; default?: boolean; resolve?: (s: string) => unknown };
 

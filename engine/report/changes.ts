@@ -32,7 +32,14 @@ export function dataLines(data: Record<string, unknown> | undefined): string[] {
   for (const [k, v] of Object.entries(data)) {
     const text = valueText(v);
     if (!text.includes('\n')) out.push(`${k}: ${text}`);
-    else out.push(`${k}:`, ...text.replace(/\n$/, '').split('\n').map((l) => `    ${l}`));
+    else
+      out.push(
+        `${k}:`,
+        ...text
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
   }
   return out;
 }

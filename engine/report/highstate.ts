@@ -27,7 +27,11 @@ export function formatHighstate(report: RunReport, o: HighstateOptions): string 
     const colour = r.result === false ? c.red : r.result === null ? c.yellow : r.changes.length ? c.cyan : c.green;
     const clean = r.result === true && r.changes.length === 0;
     if (clean && !o.full) {
-      out.push(colour(`  Name: ${r.name} - Function: ${r.module}.${r.fun} - Result: Clean - Started: ${clock(r.startedAt)} - Duration: ${r.durationMs} ms`));
+      out.push(
+        colour(
+          `  Name: ${r.name} - Function: ${r.module}.${r.fun} - Result: Clean - Started: ${clock(r.startedAt)} - Duration: ${r.durationMs} ms`,
+        ),
+      );
       continue;
     }
     out.push(colour('----------'));
@@ -36,7 +40,10 @@ export function formatHighstate(report: RunReport, o: HighstateOptions): string 
     out.push(colour(`${pad('Name')}: ${r.name}`));
     out.push(colour(`${pad('Result')}: ${resultWord(r)}`));
     const comment = r.comment.split('\n');
-    out.push(colour(`${pad('Comment')}: ${comment[0]}`), ...comment.slice(1).map((l) => colour(`${' '.repeat(14)}${l}`)));
+    out.push(
+      colour(`${pad('Comment')}: ${comment[0]}`),
+      ...comment.slice(1).map((l) => colour(`${' '.repeat(14)}${l}`)),
+    );
     out.push(colour(`${pad('Started')}: ${clock(r.startedAt)}`));
     out.push(colour(`${pad('Duration')}: ${r.durationMs} ms`));
     out.push(colour(`${pad('Changes')}:`));
@@ -45,7 +52,12 @@ export function formatHighstate(report: RunReport, o: HighstateOptions): string 
       out.push(c.cyan(`${ind}${changeLine(ch)}`));
       if (ch.diff) {
         for (const l of ch.diff.replace(/\n$/, '').split('\n')) {
-          const col = l.startsWith('+') && !l.startsWith('+++') ? c.green : l.startsWith('-') && !l.startsWith('---') ? c.red : c.cyan;
+          const col =
+            l.startsWith('+') && !l.startsWith('+++')
+              ? c.green
+              : l.startsWith('-') && !l.startsWith('---')
+                ? c.red
+                : c.cyan;
           out.push(col(`${ind}    ${l}`));
         }
       }
@@ -55,10 +67,16 @@ export function formatHighstate(report: RunReport, o: HighstateOptions): string 
   }
   const s = summarize(report);
   out.push('', `Summary for ${report.host}${report.test ? ' (test)' : ''}`, '------------');
-  const succ = report.test ? `Succeeded: ${s.succeeded} (unchanged=${s.succeeded - s.changed}, changed=${s.changed})` : `Succeeded: ${s.succeeded} (changed=${s.changed})`;
+  const succ = report.test
+    ? `Succeeded: ${s.succeeded} (unchanged=${s.succeeded - s.changed}, changed=${s.changed})`
+    : `Succeeded: ${s.succeeded} (changed=${s.changed})`;
   out.push(c.green(succ));
   out.push((s.failed ? c.red : c.cyan)(`Failed:    ${s.failed}`));
   if (report.aborted) out.push(c.red(`Aborted:   failhard after ${report.aborted} failed`));
-  out.push('------------', `Total states run:     ${s.total}`, `Total run time: ${(report.durationMs / 1000).toFixed(3)} s`);
+  out.push(
+    '------------',
+    `Total states run:     ${s.total}`,
+    `Total run time: ${(report.durationMs / 1000).toFixed(3)} s`,
+  );
   return `${out.join('\n')}\n`;
 }

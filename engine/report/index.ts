@@ -31,11 +31,22 @@ export const SECRET_DIFF = 'content not shown: the diff holds a secret';
 function safeChange(c: Change, redactor: Redactor): Change {
   const rest = reportedChange(c);
   if (!rest.diff || !redactor.holdsSecret(rest.diff)) return rest;
-  const hashes = [rest.before, rest.after].every((h) => h === undefined || (typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)));
-  return { ...rest, diff: hashes && rest.after ? `${SECRET_DIFF}; sha256 ${String(rest.before ?? '(none)')} -> ${String(rest.after)}` : SECRET_DIFF };
+  const hashes = [rest.before, rest.after].every(
+    (h) => h === undefined || (typeof h === 'string' && /^[0-9a-f]{64}$/.test(h)),
+  );
+  return {
+    ...rest,
+    diff:
+      hashes && rest.after
+        ? `${SECRET_DIFF}; sha256 ${String(rest.before ?? '(none)')} -> ${String(rest.after)}`
+        : SECRET_DIFF,
+  };
 }
 
 /** The report with changes as reported (no payloads, no module fields), every diff that holds a secret replaced. */
 export function withSafeDiffs(report: RunReport, redactor: Redactor): RunReport {
-  return { ...report, results: report.results.map((r) => ({ ...r, changes: r.changes.map((c) => safeChange(c, redactor)) })) };
+  return {
+    ...report,
+    results: report.results.map((r) => ({ ...r, changes: r.changes.map((c) => safeChange(c, redactor)) })),
+  };
 }

@@ -38,7 +38,10 @@ export function fitMarkdown(blocks: MdBlock[], limit = COMMENT_LIMIT): string {
   const out = blocks.filter((b) => b.kind === 'fixed' || keep.has(b));
   const names = cutDetails.map((b) => b.label).filter((l): l is string => !!l);
   const more = names.length > 10 ? `, and ${names.length - 10} more` : '';
-  const shown = names.slice(0, 10).map((n) => `\`${n.replace(/`/g, "'")}\``).join(', ');
+  const shown = names
+    .slice(0, 10)
+    .map((n) => `\`${n.replace(/`/g, "'")}\``)
+    .join(', ');
   const parts = [
     ...(cutDetails.length ? [`${cutDetails.length} diff/change block(s) (${shown}${more})`] : []),
     ...(cutRows.length ? [`${cutRows.length} table row(s) of states`] : []),

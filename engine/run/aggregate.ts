@@ -61,7 +61,8 @@ export class Aggregator {
 
   /** Claims the chunks `leader` may absorb (declaration order); each must be settled with settle(). */
   claim(leader: Chunk): Chunk[] {
-    if (!this.o.enabled || this.o.test || !leader.fn.aggregate || leader.meta.aggregate === false || this.o.aborted()) return [];
+    if (!this.o.enabled || this.o.test || !leader.fn.aggregate || leader.meta.aggregate === false || this.o.aborted())
+      return [];
     if (this.failed.has(leader.fn)) return [];
     const out: Chunk[] = [];
     for (const c of this.compiled.chunks) {
@@ -105,7 +106,10 @@ async function gatherGroup(group: Chunk[], env: ExecEnv): Promise<unknown[]> {
   const fn = group[0]!.fn;
   const ctxs = group.map((c) => makeCtx(c, env, { info: [], warn: [] }));
   if (fn.gatherMany) {
-    const got = await fn.gatherMany(env.host, group.map((c, i) => ({ args: c.args, ctx: ctxs[i]!, aggregate: true })));
+    const got = await fn.gatherMany(
+      env.host,
+      group.map((c, i) => ({ args: c.args, ctx: ctxs[i]!, aggregate: true })),
+    );
     if (got.length === group.length) return got;
   }
   return Promise.all(group.map((c, i) => fn.gather(env.host, c.args, ctxs[i]!)));
@@ -115,7 +119,13 @@ async function gatherGroup(group: Chunk[], env: ExecEnv): Promise<unknown[]> {
  * Called by the leader right before it applies `plan`. Absorbs, plans, applies all in one call,
  * verifies all (one gather), and settles the absorbed chunks' results.
  */
-export async function applyTogether(leader: Chunk, plan: Change[], env: ExecEnv, log: CtxLog, agg: Aggregator): Promise<Together> {
+export async function applyTogether(
+  leader: Chunk,
+  plan: Change[],
+  env: ExecEnv,
+  log: CtxLog,
+  agg: Aggregator,
+): Promise<Together> {
   const ag = leader.fn.aggregate;
   const key = ag?.key(leader.args, plan) ?? null;
   if (!ag || key === null) return { kind: 'alone' };
@@ -129,7 +139,14 @@ export async function applyTogether(leader: Chunk, plan: Change[], env: ExecEnv,
   }
 }
 
-async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, log: CtxLog, agg: Aggregator): Promise<Together> {
+async function absorb(
+  leader: Chunk,
+  key: string,
+  cands: Chunk[],
+  env: ExecEnv,
+  log: CtxLog,
+  agg: Aggregator,
+): Promise<Together> {
   const ag = leader.fn.aggregate!;
   const release = (cs: Chunk[]) => cs.forEach((c) => agg.settle(c.key, null));
   const label = chunkLabel(leader);
@@ -171,11 +188,16 @@ async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, 
   try {
     outs = await ag.applyMany(
       env.host,
-      members.map((c) => ({ changes: plans.get(c.key)!.plan, ctx: { ...makeCtx(c, env, c === leader ? log : { info: [], warn: [] }), facts: plans.get(c.key)!.facts } })),
+      members.map((c) => ({
+        changes: plans.get(c.key)!.plan,
+        ctx: { ...makeCtx(c, env, c === leader ? log : { info: [], warn: [] }), facts: plans.get(c.key)!.facts },
+      })),
     );
   } catch (e) {
     // Isolation over speed: each state retries on its own, so one bad state fails alone.
-    log.warn.push(`one ${leader.module}.${leader.fun} call for ${members.length} states failed (${oneLine(e)}); each applies on its own`);
+    log.warn.push(
+      `one ${leader.module}.${leader.fun} call for ${members.length} states failed (${oneLine(e)}); each applies on its own`,
+    );
     agg.fail(leader.fn);
     release(absorbed);
     return { kind: 'fallback' };
@@ -185,7 +207,9 @@ async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, 
   let again: Change[][];
   try {
     const facts = await gatherGroup(members, env);
-    again = members.map((c, i) => c.fn.plan(c.args, facts[i], makeCtx(c, env, { info: [], warn: [] })).filter((x) => x.op !== 'run'));
+    again = members.map((c, i) =>
+      c.fn.plan(c.args, facts[i], makeCtx(c, env, { info: [], warn: [] })).filter((x) => x.op !== 'run'),
+    );
   } catch (e) {
     const msg = `verifying after the shared apply failed: ${oneLine(e)}`;
     again = members.map(() => [{ op: 'update', target: msg }]);
@@ -203,9 +227,22 @@ async function absorb(leader: Chunk, key: string, cands: Chunk[], env: ExecEnv, 
       ? `did not converge: still to change: ${[...new Set(left.map((x) => x.target))].join(', ')} (applied ${with_})`
       : `${out?.comment || `${changes.length} change(s) made`} ${with_}`;
     // runNum: set when the runner reaches it
-    agg.settle(c.key, stateResult(c, { result, comment, changes, ...(out?.data ? { data: out.data } : {}) }, { started, durationMs, runNum: 0 }));
+    agg.settle(
+      c.key,
+      stateResult(
+        c,
+        { result, comment, changes, ...(out?.data ? { data: out.data } : {}) },
+        { started, durationMs, runNum: 0 },
+      ),
+    );
   });
   const leaderOut = outs[members.indexOf(leader)] ?? undefined;
   const comment = `${leaderOut?.comment || `${own.plan.length} change(s) made`} (together with ${others.join(', ')})`;
-  return { kind: 'done', plan: own.plan, facts: own.facts, out: { ...(leaderOut ?? {}), comment }, again: again[members.indexOf(leader)]! };
+  return {
+    kind: 'done',
+    plan: own.plan,
+    facts: own.facts,
+    out: { ...(leaderOut ?? {}), comment },
+    again: again[members.indexOf(leader)]!,
+  };
 }

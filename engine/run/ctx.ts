@@ -5,7 +5,11 @@ import type { ContentView, LinkedState, StateCtx } from '../contract.js';
 import { StateError } from '../errors.js';
 import type { Chunk } from '../compile/types.js';
 
-export type TemplateRenderer = (text: string, file: string, context?: Record<string, unknown>) => string | Promise<string>;
+export type TemplateRenderer = (
+  text: string,
+  file: string,
+  context?: Record<string, unknown>,
+) => string | Promise<string>;
 
 export interface CtxLog {
   info: string[];
@@ -29,7 +33,10 @@ export async function readSource(statesDir: string, source: string, state: strin
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     // keeps the errno code, so a `source:` list can go on to its next entry
-    throw Object.assign(new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`), { code });
+    throw Object.assign(
+      new StateError(state, `source '${source}' ${code === 'ENOENT' ? 'not found' : `unreadable (${code})`}`),
+      { code },
+    );
   }
 }
 
@@ -48,7 +55,14 @@ export function linkedStates(chunk: Chunk, byKey: Map<string, Chunk>): LinkedSta
 
 export function makeCtx(
   chunk: Chunk,
-  o: { statesDir: string; render?: TemplateRenderer; debug?: (msg: string) => void; byKey?: Map<string, Chunk>; prepared?: Map<string, unknown>; content?: ContentView },
+  o: {
+    statesDir: string;
+    render?: TemplateRenderer;
+    debug?: (msg: string) => void;
+    byKey?: Map<string, Chunk>;
+    prepared?: Map<string, unknown>;
+    content?: ContentView;
+  },
   log: CtxLog,
 ): StateCtx {
   const label = `${chunk.module}: ${chunk.id}`;

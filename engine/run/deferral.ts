@@ -56,24 +56,48 @@ const isPkg = (c: Chunk): boolean => c.module === 'pkg' && c.fun !== 'removed' &
 function provides(c: Chunk, e: { kind: FactKind; fact: string }, linked: Set<Chunk>): boolean {
   // a package may create system users, but only one the state is linked to counts: otherwise a
   // misspelt user anywhere after a pending package would pass the dry run
-  if (e.kind === 'user') return (c.module === 'user' && c.fun === 'present' && c.name === e.fact) || (isPkg(c) && linked.has(c));
-  if (e.kind === 'group') return ((c.module === 'group' || c.module === 'user') && c.fun === 'present' && c.name === e.fact) || (isPkg(c) && linked.has(c));
+  if (e.kind === 'user')
+    return (c.module === 'user' && c.fun === 'present' && c.name === e.fact) || (isPkg(c) && linked.has(c));
+  if (e.kind === 'group')
+    return (
+      ((c.module === 'group' || c.module === 'user') && c.fun === 'present' && c.name === e.fact) ||
+      (isPkg(c) && linked.has(c))
+    );
   return true;
 }
 
-function find(chunk: Chunk, e: { kind: FactKind; fact: string }, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): Chunk | undefined {
+function find(
+  chunk: Chunk,
+  e: { kind: FactKind; fact: string },
+  byKey: Map<string, Chunk>,
+  results: Map<string, StateResult>,
+  after?: Map<string, Set<string>>,
+): Chunk | undefined {
   const linked = new Set(pendingUpstream(chunk, byKey, results, after, false));
   return pendingUpstream(chunk, byKey, results, after).find((c) => provides(c, e, linked));
 }
 
 /** The pending upstream state that may create the fact (StateCtx.pendingProvider). */
-export function providerOf(chunk: Chunk, kind: FactKind, fact: string, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): string | undefined {
+export function providerOf(
+  chunk: Chunk,
+  kind: FactKind,
+  fact: string,
+  byKey: Map<string, Chunk>,
+  results: Map<string, StateResult>,
+  after?: Map<string, Set<string>>,
+): string | undefined {
   const by = find(chunk, { kind, fact }, byKey, results, after);
   return by ? label(by) : undefined;
 }
 
 /** The label of the pending upstream state the failure may be deferred to, or null: it fails. */
-export function deferTo(chunk: Chunk, err: unknown, byKey: Map<string, Chunk>, results: Map<string, StateResult>, after?: Map<string, Set<string>>): string | null {
+export function deferTo(
+  chunk: Chunk,
+  err: unknown,
+  byKey: Map<string, Chunk>,
+  results: Map<string, StateResult>,
+  after?: Map<string, Set<string>>,
+): string | null {
   if (err instanceof StateError && !(err instanceof MissingFactError)) {
     // what the host looks like now (a directory where a link goes) that a command it requires
     // would change first (prepare-storage moves /app/etc before the link is made)
@@ -82,6 +106,9 @@ export function deferTo(chunk: Chunk, err: unknown, byKey: Map<string, Chunk>, r
   }
   if (!(err instanceof MissingFactError) && !(err instanceof CommandError)) return null;
   // a failed command (its tool not installed yet): a pending package it is linked to
-  const by = err instanceof MissingFactError ? find(chunk, err, byKey, results, after) : pendingUpstream(chunk, byKey, results, after, false).find(isPkg);
+  const by =
+    err instanceof MissingFactError
+      ? find(chunk, err, byKey, results, after)
+      : pendingUpstream(chunk, byKey, results, after, false).find(isPkg);
   return by ? label(by) : null;
 }

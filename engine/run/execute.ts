@@ -55,7 +55,13 @@ export interface ExecEnv {
 const targetsOf = (cs: Change[]): string => [...new Set(cs.map((c) => c.target))].join(', ');
 
 /** gather (batched facts if still valid) and plan. */
-async function gatherPlan(chunk: Chunk, env: ExecEnv, log: CtxLog, fresh: boolean, pending?: string | null): Promise<{ facts: unknown; plan: Change[] }> {
+async function gatherPlan(
+  chunk: Chunk,
+  env: ExecEnv,
+  log: CtxLog,
+  fresh: boolean,
+  pending?: string | null,
+): Promise<{ facts: unknown; plan: Change[] }> {
   const ctx = makeCtx(chunk, env, log);
   if (pending) ctx.pendingRequisite = pending;
   if (env.test) ctx.pendingProvider = (kind, name) => providerOf(chunk, kind, name, env.byKey, env.results, env.after);
@@ -95,7 +101,12 @@ async function precheck(chunk: Chunk, env: ExecEnv): Promise<Outcome | { gate: O
 }
 
 /** gather + plan; in a dry run a fact a pending upstream state may create defers the state (deferral.ts). */
-async function planned(chunk: Chunk, env: ExecEnv, log: CtxLog, pending: string | null): Promise<Outcome | { facts: unknown; plan: Change[] }> {
+async function planned(
+  chunk: Chunk,
+  env: ExecEnv,
+  log: CtxLog,
+  pending: string | null,
+): Promise<Outcome | { facts: unknown; plan: Change[] }> {
   try {
     const got = await gatherPlan(chunk, env, log, false, pending);
     env.planHooks?.onFacts?.(chunk, got.facts);
@@ -116,13 +127,30 @@ function refreshDue(chunk: Chunk, g: Open, plan: Change[]): string | null {
 }
 
 /** --test: what would change (the plan, plus the refresh a watch would trigger). */
-function dryRun(chunk: Chunk, g: Open, plan: Change[], verb: string | null, pending: string | null, log: CtxLog): Outcome {
+function dryRun(
+  chunk: Chunk,
+  g: Open,
+  plan: Change[],
+  verb: string | null,
+  pending: string | null,
+  log: CtxLog,
+): Outcome {
   const refresh: Change = { op: 'run', target: chunk.name, after: verb };
   if (plan.length && verb) {
-    return { result: null, comment: `would change (${plan.length}) and ${verb} (watched ${g.watchTriggered} would change)`, changes: [...plan, refresh] };
+    return {
+      result: null,
+      comment: `would change (${plan.length}) and ${verb} (watched ${g.watchTriggered} would change)`,
+      changes: [...plan, refresh],
+    };
   }
-  if (plan.length) return { result: null, comment: `would change (${plan.length})${pending ? ` after ${pending}` : ''}`, changes: plan };
-  if (verb) return { result: null, comment: `would ${verb} (watched ${g.watchTriggered} would change)`, changes: [refresh] };
+  if (plan.length)
+    return {
+      result: null,
+      comment: `would change (${plan.length})${pending ? ` after ${pending}` : ''}`,
+      changes: plan,
+    };
+  if (verb)
+    return { result: null, comment: `would ${verb} (watched ${g.watchTriggered} would change)`, changes: [refresh] };
   return { result: true, comment: log.info.join('; ') || 'Already in the desired state', changes: [] };
 }
 
@@ -157,16 +185,32 @@ async function applyPlan(
     env.markApplying();
     out = await chunk.fn.apply(env.host, plan, { ...makeCtx(chunk, env, log), facts });
   }
-  const done: Outcome = { result: out?.result !== false, comment: out?.comment ?? '', changes: [...plan], ...(out?.data ? { data: { ...out.data } } : {}) };
+  const done: Outcome = {
+    result: out?.result !== false,
+    comment: out?.comment ?? '',
+    changes: [...plan],
+    ...(out?.data ? { data: { ...out.data } } : {}),
+  };
   if (done.result) {
     again ??= (await gatherPlan(chunk, env, { info: [], warn: [] }, true)).plan.filter((c) => c.op !== 'run');
-    if (again.length) return { done: { ...done, result: false, comment: `did not converge: still to change: ${targetsOf(again)}` }, converged: false };
+    if (again.length)
+      return {
+        done: { ...done, result: false, comment: `did not converge: still to change: ${targetsOf(again)}` },
+        converged: false,
+      };
   }
   return { done, converged: true };
 }
 
 /** A watch's refresh after the apply (restart, reload, run), added to what was done. */
-async function refreshAfter(chunk: Chunk, env: ExecEnv, log: CtxLog, g: Open, verb: string, done: Outcome): Promise<Outcome> {
+async function refreshAfter(
+  chunk: Chunk,
+  env: ExecEnv,
+  log: CtxLog,
+  g: Open,
+  verb: string,
+  done: Outcome,
+): Promise<Outcome> {
   env.markApplying();
   const out = await chunk.fn.refresh!(env.host, chunk.args, makeCtx(chunk, env, log));
   const said = out?.comment || `${verb} (watched ${g.watchTriggered} changed)`;
@@ -189,7 +233,9 @@ async function body(chunk: Chunk, env: ExecEnv, log: CtxLog): Promise<Outcome> {
   if (!converged) return done;
   if (done.result && verb && chunk.fn.refresh) done = await refreshAfter(chunk, env, log, pre.gate, verb, done);
   if (done.comment) return done;
-  const comment = done.changes.length ? `${done.changes.length} change(s) made` : log.info.join('; ') || 'Already in the desired state';
+  const comment = done.changes.length
+    ? `${done.changes.length} change(s) made`
+    : log.info.join('; ') || 'Already in the desired state';
   return { ...done, comment };
 }
 
@@ -218,8 +264,14 @@ export async function executeChunk(chunk: Chunk, env: ExecEnv): Promise<StateRes
     await sleep((retry.interval + Math.random() * retry.splay) * 1000);
     o = await attempt(chunk, env, log);
   }
-  const comment = earlier.length ? [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ') : o.comment;
-  return stateResult(chunk, { ...o, comment, changes: [...changes, ...o.changes] }, { started, runNum, warnings: [...(chunk.meta.inert ?? []), ...log.warn] });
+  const comment = earlier.length
+    ? [...earlier, `attempt ${earlier.length + 1} of ${retry!.attempts}: ${o.comment}`].join('; ')
+    : o.comment;
+  return stateResult(
+    chunk,
+    { ...o, comment, changes: [...changes, ...o.changes] },
+    { started, runNum, warnings: [...(chunk.meta.inert ?? []), ...log.warn] },
+  );
 }
 
 export { changed };

@@ -8,7 +8,13 @@ import { makeCtx, type TemplateRenderer } from './ctx.js';
 
 export async function prefetchFacts(
   chunks: Chunk[],
-  o: { host: Host; statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void; prepared?: Map<string, unknown> },
+  o: {
+    host: Host;
+    statesDir: string;
+    render?: TemplateRenderer;
+    debug?: (m: string) => void;
+    prepared?: Map<string, unknown>;
+  },
   mayAggregate: (c: Chunk) => boolean = () => false,
 ): Promise<Map<string, unknown>> {
   const groups = new Map<StateFunction, Chunk[]>();
@@ -23,7 +29,11 @@ export async function prefetchFacts(
   await Promise.all(
     [...groups].map(async ([fn, cs]) => {
       try {
-        const items = cs.map((c) => ({ args: c.args, ctx: makeCtx(c, ctxEnv, { info: [], warn: [] }), aggregate: mayAggregate(c) }));
+        const items = cs.map((c) => ({
+          args: c.args,
+          ctx: makeCtx(c, ctxEnv, { info: [], warn: [] }),
+          aggregate: mayAggregate(c),
+        }));
         const got = await fn.gatherMany!(o.host, items);
         if (got.length !== cs.length) return;
         cs.forEach((c, i) => facts.set(c.key, got[i]));

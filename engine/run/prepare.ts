@@ -7,7 +7,10 @@ import { BrineError, CompileError, RenderError } from '../errors.js';
 import { makeCtx, type TemplateRenderer } from './ctx.js';
 
 /** The prepared value per chunk key; throws RenderError/CompileError naming the state's file:line. */
-export async function prepareChunks(chunks: Chunk[], o: { statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void; byKey?: Map<string, Chunk> }): Promise<Map<string, unknown>> {
+export async function prepareChunks(
+  chunks: Chunk[],
+  o: { statesDir: string; render?: TemplateRenderer; debug?: (m: string) => void; byKey?: Map<string, Chunk> },
+): Promise<Map<string, unknown>> {
   const out = new Map<string, unknown>();
   const todo = chunks.filter((c) => c.fn.prepare);
   if (!todo.length) return out;
@@ -35,6 +38,11 @@ function asCompileError(c: Chunk, e: unknown): BrineError {
   const where = `${c.loc.file}:${c.loc.line}`;
   const state = `${c.module}.${c.fun}: ${c.id}`;
   if (e instanceof RenderError) return new RenderError(e.file, e.line, `${e.reason} (rendering ${state} at ${where})`);
-  const reason = e instanceof BrineError && 'reason' in e ? String((e as { reason: unknown }).reason) : e instanceof Error ? e.message : String(e);
+  const reason =
+    e instanceof BrineError && 'reason' in e
+      ? String((e as { reason: unknown }).reason)
+      : e instanceof Error
+        ? e.message
+        : String(e);
   return new CompileError(where, `${state}: ${reason}`);
 }

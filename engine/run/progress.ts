@@ -21,7 +21,11 @@ export interface RunProgress {
 }
 
 /** Calls a listener without letting a view's bug break the run. */
-export function emit<K extends keyof RunProgress>(p: RunProgress | undefined, k: K, ...args: Parameters<NonNullable<RunProgress[K]>>): void {
+export function emit<K extends keyof RunProgress>(
+  p: RunProgress | undefined,
+  k: K,
+  ...args: Parameters<NonNullable<RunProgress[K]>>
+): void {
   const fn = p?.[k] as ((...a: unknown[]) => void) | undefined;
   if (!fn) return;
   try {

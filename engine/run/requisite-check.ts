@@ -44,8 +44,10 @@ export function gate(chunk: Chunk, results: Map<string, StateResult>): Gate {
       if (c && !watchTriggered) watchTriggered = label(c);
     }
   }
-  if (failed.length) return { run: false, result: false, comment: `One or more requisite failed: ${[...new Set(failed)].join(', ')}` };
-  if (onfailSeen && !onfailMet) return { run: false, result: true, comment: 'State was not run because onfail req did not change' };
+  if (failed.length)
+    return { run: false, result: false, comment: `One or more requisite failed: ${[...new Set(failed)].join(', ')}` };
+  if (onfailSeen && !onfailMet)
+    return { run: false, result: true, comment: 'State was not run because onfail req did not change' };
   if (onchangesSeen && !onchangesMet) {
     return { run: false, result: true, comment: 'State was not run because none of the onchanges reqs changed' };
   }
@@ -62,7 +64,9 @@ export function gate(chunk: Chunk, results: Map<string, StateResult>): Gate {
     return {
       run: false,
       result: true,
-      comment: watchSeen ? 'State was not run because none of the watched states changed' : 'State was not run: nothing watched',
+      comment: watchSeen
+        ? 'State was not run because none of the watched states changed'
+        : 'State was not run: nothing watched',
     };
   }
   return { run: true, watchTriggered, pendingAfter };

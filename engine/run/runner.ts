@@ -173,7 +173,10 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       const reqs = c.requisites.filter((r) => r.kind === 'listen');
       const own = results.get(c.key);
       if (!reqs.length || !own || own.result === false || !c.fn.refresh) continue;
-      const trigger = reqs.flatMap((r) => r.targets).map((k) => results.get(k)).find((r) => r && changed(r));
+      const trigger = reqs
+        .flatMap((r) => r.targets)
+        .map((k) => results.get(k))
+        .find((r) => r && changed(r));
       if (!trigger) continue;
       listened.push(await runListener(c, trigger, env, o.test));
     }
@@ -192,7 +195,11 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
 }
 
 /** Salt's order: declaration order, requisites first; `parallel: True` states do not hold the run up. */
-async function runInOrder(compiled: CompiledRun, runOne: (c: Chunk) => Promise<void>, skip: (c: Chunk) => boolean): Promise<void> {
+async function runInOrder(
+  compiled: CompiledRun,
+  runOne: (c: Chunk) => Promise<void>,
+  skip: (c: Chunk) => boolean,
+): Promise<void> {
   const pos = new Map(compiled.chunks.map((c, i) => [c.key, i]));
   const finished = new Map<string, Promise<void>>();
   const start = async (c: Chunk): Promise<void> => {
@@ -212,7 +219,12 @@ async function runInOrder(compiled: CompiledRun, runOne: (c: Chunk) => Promise<v
 }
 
 /** --concurrency N > 1: every state starts when its requisites are done, at most N at once. */
-async function runParallel(compiled: CompiledRun, concurrency: number, runOne: (c: Chunk) => Promise<void>, skip: (c: Chunk) => boolean): Promise<void> {
+async function runParallel(
+  compiled: CompiledRun,
+  concurrency: number,
+  runOne: (c: Chunk) => Promise<void>,
+  skip: (c: Chunk) => boolean,
+): Promise<void> {
   const queue = new PQueue({ concurrency });
   const done = new Map<string, Promise<void>>();
   const schedule = (c: Chunk): Promise<void> => {

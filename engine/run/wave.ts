@@ -271,10 +271,17 @@ export class Waves {
 
   /** What a wave member's apply came to (the same outcomes as execute.ts's applyPlan). */
   private outcome(m: Member, error: string | undefined, again: Change[] | string | undefined): Outcome {
-    if (!m.plan.length) return { result: true, comment: m.log.info.join('; ') || 'Already in the desired state', changes: [] };
+    if (!m.plan.length)
+      return { result: true, comment: m.log.info.join('; ') || 'Already in the desired state', changes: [] };
     if (error !== undefined) return { result: false, comment: error, changes: [] };
-    const done: Outcome = { result: true, comment: '', changes: m.plan, ...(m.out?.data ? { data: { ...m.out.data } } : {}) };
-    if (m.out?.result === false) return { ...done, result: false, comment: m.out.comment || `${m.plan.length} change(s) made` };
+    const done: Outcome = {
+      result: true,
+      comment: '',
+      changes: m.plan,
+      ...(m.out?.data ? { data: { ...m.out.data } } : {}),
+    };
+    if (m.out?.result === false)
+      return { ...done, result: false, comment: m.out.comment || `${m.plan.length} change(s) made` };
     if (typeof again === 'string') return { ...done, result: false, comment: again };
     if (again?.length) {
       const still = [...new Set(again.map((x) => x.target))].join(', ');

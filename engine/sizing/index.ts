@@ -51,7 +51,8 @@ export function sizing(studiesPerMonth: number): Sizing {
   // Memory: 2 GB base + 1 GB per core + the size of the database, at least 4 GB, in 0.5 GB steps up.
   const memoryGB = Math.max(4, Math.ceil((2 + cores + databaseGB) * 2) / 2);
   const notes: string[] = [];
-  if (n > MAX_STUDIES) notes.push(`the manual states the ecs sustains at most ${MAX_STUDIES} studies per month for ten years`);
+  if (n > MAX_STUDIES)
+    notes.push(`the manual states the ecs sustains at most ${MAX_STUDIES} studies per month for ten years`);
   notes.push('add the memory per core if you add cores; with more memory available, add some');
   return {
     studiesPerMonth: n,

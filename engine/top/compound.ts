@@ -44,7 +44,8 @@ export function compoundMatch(expr: string, t: MatchTarget): boolean {
       if (toks[i++] !== ')') throw new CompoundSyntaxError(`compound expression '${expr}': missing ')'`);
       return v;
     }
-    if (tok === ')' || tok === 'and' || tok === 'or') throw new CompoundSyntaxError(`compound expression '${expr}': unexpected '${tok}'`);
+    if (tok === ')' || tok === 'and' || tok === 'or')
+      throw new CompoundSyntaxError(`compound expression '${expr}': unexpected '${tok}'`);
     const m = /^([A-Z])@(.*)$/.exec(tok);
     if (!m) return matchOne('glob', tok, t);
     const kind = { G: 'grain', I: 'pillar', L: 'list', E: 'pcre', P: 'grain_pcre', J: 'pillar_pcre' }[m[1]!];

@@ -32,7 +32,9 @@ export interface TopFile {
 const TOP = 'top.sls';
 
 function scalarText(n: unknown): string | null {
-  return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number' || typeof n.value === 'boolean') ? String(n.value) : null;
+  return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number' || typeof n.value === 'boolean')
+    ? String(n.value)
+    : null;
 }
 
 /** Renders and parses `dir/top.sls` (a missing file is a RenderError). */
@@ -99,7 +101,9 @@ export function readTop(dir: string, renderer: Renderer): TopFile {
 export function selectFromTop(top: TopFile, o: MatchTarget): string[] {
   const names = matchTop(top, o);
   if (!names.length) {
-    const why = top.entries.length ? `none of its ${top.entries.length} target(s) matches minion '${o.minionId}'` : 'it has no targets';
+    const why = top.entries.length
+      ? `none of its ${top.entries.length} target(s) matches minion '${o.minionId}'`
+      : 'it has no targets';
     throw new RenderError(top.file, undefined, `No Top file or master_tops data matches found: ${why}`);
   }
   return names;

@@ -18,7 +18,10 @@ export function matchOne(kind: string, expr: string, t: MatchTarget): boolean {
     case 'pcre':
       return new RegExp(`^(?:${expr})`).test(t.minionId);
     case 'list':
-      return expr.split(/[,\s]+/).filter(Boolean).includes(t.minionId);
+      return expr
+        .split(/[,\s]+/)
+        .filter(Boolean)
+        .includes(t.minionId);
     case 'grain':
       return subdictMatch(t.grains, expr);
     case 'grain_pcre':

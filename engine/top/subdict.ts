@@ -4,7 +4,8 @@
 import { fnmatch } from '../fnmatch.js';
 
 function valueMatch(target: unknown, pattern: string, regex: boolean): boolean {
-  if (target === null || target === undefined) return regex ? new RegExp(pattern, 'i').test('none') : fnmatch('none', pattern, { nocase: true }) || pattern === '';
+  if (target === null || target === undefined)
+    return regex ? new RegExp(pattern, 'i').test('none') : fnmatch('none', pattern, { nocase: true }) || pattern === '';
   if (Array.isArray(target)) return target.some((t) => valueMatch(t, pattern, regex));
   if (typeof target === 'object') return Object.keys(target as object).some((k) => valueMatch(k, pattern, regex));
   const s = String(target).toLowerCase();
@@ -17,7 +18,9 @@ function lookup(data: unknown, path: string[]): { found: boolean; value: unknown
   for (const p of path) {
     if (Array.isArray(v)) {
       // a list of dicts: look the key up in each (Salt's subdict_match does this)
-      const hits = v.filter((x) => x && typeof x === 'object' && !Array.isArray(x) && Object.hasOwn(x, p)).map((x) => (x as Record<string, unknown>)[p]);
+      const hits = v
+        .filter((x) => x && typeof x === 'object' && !Array.isArray(x) && Object.hasOwn(x, p))
+        .map((x) => (x as Record<string, unknown>)[p]);
       if (!hits.length) return { found: false, value: undefined };
       v = hits.length === 1 ? hits[0] : hits;
     } else if (v && typeof v === 'object' && Object.hasOwn(v, p)) v = (v as Record<string, unknown>)[p];

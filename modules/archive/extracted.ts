@@ -39,7 +39,12 @@ const schema = {
   type: 'object',
   properties: {
     name: { type: 'string', pattern: '^/' },
-    source: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+    source: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', items: { type: 'string' }, minItems: 1 },
+      ],
+    },
     source_hash: { type: 'string' },
     source_hash_name: { type: 'string' },
     skip_verify: { type: 'boolean' },
@@ -56,9 +61,14 @@ const schema = {
   additionalProperties: false,
 };
 
-const tarOpts = (a: ExtractedArgs): string[] => `${a.options ?? ''} ${a.tar_options ?? ''}`.trim().split(/\s+/).filter(Boolean);
+const tarOpts = (a: ExtractedArgs): string[] =>
+  `${a.options ?? ''} ${a.tar_options ?? ''}`.trim().split(/\s+/).filter(Boolean);
 
-async function readArchive(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>): Promise<{ source: string; data: Buffer }> {
+async function readArchive(
+  host: Host,
+  a: ExtractedArgs,
+  ctx: StateCtx<ExtractedArgs>,
+): Promise<{ source: string; data: Buffer }> {
   const tried: string[] = [];
   for (const s of Array.isArray(a.source) ? a.source : [a.source]) {
     if (s.startsWith('salt://')) {
@@ -69,7 +79,8 @@ async function readArchive(host: Host, a: ExtractedArgs, ctx: StateCtx<Extracted
         continue;
       }
     }
-    if (!s.startsWith('/')) throw new StateError(a.name, `source '${s}': brine reads salt:// and absolute paths on the target (no URLs)`);
+    if (!s.startsWith('/'))
+      throw new StateError(a.name, `source '${s}': brine reads salt:// and absolute paths on the target (no URLs)`);
     const data = await host.readFile(s);
     if (data) return { source: s, data };
     tried.push(s);
@@ -90,8 +101,12 @@ async function gather(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>
     const bad = hashMismatch(data, want);
     if (bad) throw new StateError(a.name, `${bad}; nothing extracted`);
   }
-  const list = await host.exec(['tar', '-t', '-f', '-', ...[compressionFlag(data)].filter(Boolean), ...tarOpts(a)], { stdin: data, readOnly: true });
-  if (list.exitCode !== 0) throw new StateError(a.name, `${source} is not a tar archive brine can read: ${list.stderr.trim().split('\n')[0]}`);
+  const list = await host.exec(['tar', '-t', '-f', '-', ...[compressionFlag(data)].filter(Boolean), ...tarOpts(a)], {
+    stdin: data,
+    readOnly: true,
+  });
+  if (list.exitCode !== 0)
+    throw new StateError(a.name, `${source} is not a tar archive brine can read: ${list.stderr.trim().split('\n')[0]}`);
   const ms = members(list.stdout);
   const miss = await shell(host, MISSING, [a.name], { stdin: `${ms.join('\0')}\0`, readOnly: true });
   return { source, data, members: ms, missing: miss.stdout.split('\n').filter(Boolean) };
@@ -103,8 +118,8 @@ const INERT: Record<string, string> = {
   keep: 'brine streams the archive to tar and keeps no copy of it',
   trim_output: 'the result lists at most 10 missing members anyway',
   enforce_ownership_on: 'user/group apply to the extracted members',
-  extract_perms: 'tar keeps the archive\'s permissions (as root)',
-  recurse: 'Salt\'s archive.extracted has no such option and ignores it too (user/group apply to every member)',
+  extract_perms: "tar keeps the archive's permissions (as root)",
+  recurse: "Salt's archive.extracted has no such option and ignores it too (user/group apply to every member)",
 };
 
 function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>): Change[] {
@@ -117,12 +132,23 @@ function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>
     const tops = topLevel(ms);
     const dirs = tops.filter((t) => ms.some((m) => m.startsWith(`${t}/`)));
     if (tops.length !== 1 || dirs.length !== 1) {
-      throw new StateError(a.name, `${f.source} does not have a single top-level directory (has: ${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', ...' : ''}); to extract it anyway, set enforce_toplevel: False`);
+      throw new StateError(
+        a.name,
+        `${f.source} does not have a single top-level directory (has: ${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', ...' : ''}); to extract it anyway, set enforce_toplevel: False`,
+      );
     }
   }
   if (!f.missing!.length && !a.overwrite) return [];
-  const shown = [...f.missing!].sort().slice(0, 10).join(', ') + (f.missing!.length > 10 ? `, ... (${f.missing!.length} in all)` : '');
-  return [{ op: 'create', target: a.name, after: `${f.source}: ${a.overwrite && !f.missing!.length ? 'overwrite all members' : shown}` }];
+  const shown =
+    [...f.missing!].sort().slice(0, 10).join(', ') +
+    (f.missing!.length > 10 ? `, ... (${f.missing!.length} in all)` : '');
+  return [
+    {
+      op: 'create',
+      target: a.name,
+      after: `${f.source}: ${a.overwrite && !f.missing!.length ? 'overwrite all members' : shown}`,
+    },
+  ];
 }
 
 export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
@@ -133,12 +159,21 @@ export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
   async apply(host, _changes, ctx) {
     const { args: a, facts: f } = ctx;
     await host.mkdir(a.name, { recursive: true, mode: 0o755 });
-    const x = await shell(host, 'd="${BRINE_ROOT-}$1"; shift; exec tar -x -f - -C "$d" "$@"', [a.name, ...[compressionFlag(f.data!)].filter(Boolean), ...tarOpts(a)], { stdin: f.data! });
+    const x = await shell(
+      host,
+      'd="${BRINE_ROOT-}$1"; shift; exec tar -x -f - -C "$d" "$@"',
+      [a.name, ...[compressionFlag(f.data!)].filter(Boolean), ...tarOpts(a)],
+      { stdin: f.data! },
+    );
     if (x.exitCode !== 0) throw new StateError(a.name, `tar -x failed: ${x.stderr.trim().split('\n')[0]}`);
     if (a.user !== undefined || a.group !== undefined) {
       const spec = `${a.user ?? ''}${a.group !== undefined ? `:${a.group}` : ''}`;
       const tops = topLevel(f.members!);
-      const r = await shell(host, 'd="${BRINE_ROOT-}$1"; s="$2"; shift 2; cd "$d" && exec chown -R -h "$s" -- "$@"', [a.name, spec, ...tops]);
+      const r = await shell(host, 'd="${BRINE_ROOT-}$1"; s="$2"; shift 2; cd "$d" && exec chown -R -h "$s" -- "$@"', [
+        a.name,
+        spec,
+        ...tops,
+      ]);
       if (r.exitCode !== 0) throw new StateError(a.name, `chown ${spec} failed: ${r.stderr.trim()}`);
     }
   },

@@ -23,7 +23,14 @@ export function members(listing: string): string[] {
 /** The archive's top-level entries. */
 export const topLevel = (ms: string[]): string[] => [...new Set(ms.map((m) => m.split('/')[0]!))];
 
-const ALGOS: Record<number, string> = { 32: 'md5', 40: 'sha1', 56: 'sha224', 64: 'sha256', 96: 'sha384', 128: 'sha512' };
+const ALGOS: Record<number, string> = {
+  32: 'md5',
+  40: 'sha1',
+  56: 'sha224',
+  64: 'sha256',
+  96: 'sha384',
+  128: 'sha512',
+};
 
 /** Salt's source_hash: `algo=hex`, or a bare hex digest (the algorithm from its length). null: acceptable. */
 export function hashMismatch(data: Buffer, sourceHash: string): string | null {
@@ -37,5 +44,7 @@ export function hashMismatch(data: Buffer, sourceHash: string): string | null {
   } catch {
     return `source_hash: unknown hash algorithm '${algo}'`;
   }
-  return got === m[2]!.toLowerCase() ? null : `source_hash mismatch: ${algo} of the archive is ${got}, expected ${m[2]!.toLowerCase()}`;
+  return got === m[2]!.toLowerCase()
+    ? null
+    : `source_hash mismatch: ${algo} of the archive is ${got}, expected ${m[2]!.toLowerCase()}`;
 }

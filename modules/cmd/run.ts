@@ -22,7 +22,11 @@ export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput
   if (r.timedOut) {
     return { result: false, comment: `Command "${args.name}" timed out after ${args.timeout}s`, data };
   }
-  return { result: ok, comment: ok ? `Command "${args.name}" run` : `Command "${args.name}" exited ${r.exitCode}`, data };
+  return {
+    result: ok,
+    comment: ok ? `Command "${args.name}" run` : `Command "${args.name}" exited ${r.exitCode}`,
+    data,
+  };
 }
 
 export const run: StateFunction<CmdArgs, null> = {

@@ -29,7 +29,8 @@ const schema = {
 
 async function scriptBody(args: ScriptArgs, ctx: StateCtx<ScriptArgs>): Promise<string> {
   const source = args.source ?? args.name;
-  if (!source.startsWith('salt://') && !source.startsWith('/')) throw new StateError(ctx.id, `source '${source}' must be salt:// or an absolute path`);
+  if (!source.startsWith('salt://') && !source.startsWith('/'))
+    throw new StateError(ctx.id, `source '${source}' must be salt:// or an absolute path`);
   const body = (await ctx.readSource(source)).toString('utf8');
   return args.template ? ctx.renderTemplate(body, source, { ...(args.defaults ?? {}), ...(args.context ?? {}) }) : body;
 }
@@ -56,7 +57,11 @@ export const script: StateFunction<ScriptArgs, null> = {
       if (args.runas) await host.exec(['chown', args.runas, tmp]);
       const cmdline = `${shQuote(tmp)}${args.args ? ' ' + args.args : ''}`;
       const shell = args.shell ?? 'sh';
-      return await runCommand(host, { ...args, name: `${shell} ${cmdline}`, argv: [shell, '-c', `${shQuote(shell)} ${cmdline}`] });
+      return await runCommand(host, {
+        ...args,
+        name: `${shell} ${cmdline}`,
+        argv: [shell, '-c', `${shQuote(shell)} ${cmdline}`],
+      });
     } finally {
       await host.exec(['rm', '-f', tmp]);
     }

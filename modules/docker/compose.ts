@@ -55,7 +55,12 @@ const LABEL = 'com.docker.compose';
 
 /** The project name compose derives from a directory name. */
 export function projectName(args: ComposeArgs): string {
-  return args.project ?? basename(args.name).toLowerCase().replace(/[^-_a-z0-9]/g, '');
+  return (
+    args.project ??
+    basename(args.name)
+      .toLowerCase()
+      .replace(/[^-_a-z0-9]/g, '')
+  );
 }
 
 const binaries = new WeakMap<Host, Promise<string[]>>();
@@ -64,7 +69,10 @@ const binaries = new WeakMap<Host, Promise<string[]>>();
 export function composeBinary(host: Host): Promise<string[]> {
   let p = binaries.get(host);
   if (!p) {
-    p = shell(host, 'if docker compose version >/dev/null 2>&1; then echo plugin; elif command -v docker-compose >/dev/null; then echo v1; else exit 127; fi').then((r) => {
+    p = shell(
+      host,
+      'if docker compose version >/dev/null 2>&1; then echo plugin; elif command -v docker-compose >/dev/null; then echo v1; else exit 127; fi',
+    ).then((r) => {
       if (r.exitCode !== 0) throw new CommandError(r, 'neither `docker compose` nor `docker-compose` is installed');
       return r.stdout.trim() === 'plugin' ? ['docker', 'compose'] : ['docker-compose'];
     });
@@ -81,14 +89,36 @@ function fileArgs(args: ComposeArgs): string[] {
 
 async function compose(host: Host, args: ComposeArgs, sub: string[]) {
   const bin = await composeBinary(host);
-  return host.exec([...bin, ...fileArgs(args), '-p', projectName(args), ...sub], { cwd: args.name, timeoutMs: 600_000 });
+  return host.exec([...bin, ...fileArgs(args), '-p', projectName(args), ...sub], {
+    cwd: args.name,
+    timeoutMs: 600_000,
+  });
 }
 
-const FORMAT = ['{{.ID}}', '{{.Names}}', '{{.State}}', `{{.Label "${LABEL}.service"}}`, `{{.Label "${LABEL}.config-hash"}}`, `{{.Label "${LABEL}.oneoff"}}`].join('\t');
+const FORMAT = [
+  '{{.ID}}',
+  '{{.Names}}',
+  '{{.State}}',
+  `{{.Label "${LABEL}.service"}}`,
+  `{{.Label "${LABEL}.config-hash"}}`,
+  `{{.Label "${LABEL}.oneoff"}}`,
+].join('\t');
 
-async function readProject(host: Host, project: string): Promise<{ containers: ComposeContainer[]; networks: string[] }> {
+async function readProject(
+  host: Host,
+  project: string,
+): Promise<{ containers: ComposeContainer[]; networks: string[] }> {
   const [ps, nets] = await Promise.all([
-    docker(host, ['container', 'ls', '-a', '--no-trunc', '--filter', `label=${LABEL}.project=${project}`, '--format', FORMAT]),
+    docker(host, [
+      'container',
+      'ls',
+      '-a',
+      '--no-trunc',
+      '--filter',
+      `label=${LABEL}.project=${project}`,
+      '--format',
+      FORMAT,
+    ]),
     docker(host, ['network', 'ls', '--filter', `label=${LABEL}.project=${project}`, '--format', '{{.Name}}']),
   ]);
   const containers = ps.stdout
@@ -96,8 +126,19 @@ async function readProject(host: Host, project: string): Promise<{ containers: C
     .filter(Boolean)
     .map((l) => l.split('\t'))
     .filter((f) => f[5] !== 'True')
-    .map(([id, name, state, service, hash]) => ({ id: id!, name: name!, state: state!, service: service!, hash: hash!, image: '' }));
-  const inspected = await inspect<{ Id: string; Image: string }>(host, 'container', containers.map((c) => c.id));
+    .map(([id, name, state, service, hash]) => ({
+      id: id!,
+      name: name!,
+      state: state!,
+      service: service!,
+      hash: hash!,
+      image: '',
+    }));
+  const inspected = await inspect<{ Id: string; Image: string }>(
+    host,
+    'container',
+    containers.map((c) => c.id),
+  );
   const imageOf = new Map(inspected.map((c) => [c.Id, c.Image]));
   for (const c of containers) c.image = imageOf.get(c.id) ?? '';
   return { containers, networks: nets.stdout.split('\n').filter(Boolean).sort() };
@@ -107,7 +148,14 @@ async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
   const project = projectName(args);
   const dir = await host.stat(args.name);
   if (dir?.type !== 'directory') {
-    return { project, configError: `project directory ${args.name} does not exist`, missing: args.name, services: {}, images: {}, ...(await readProject(host, project)) };
+    return {
+      project,
+      configError: `project directory ${args.name} does not exist`,
+      missing: args.name,
+      services: {},
+      images: {},
+      ...(await readProject(host, project)),
+    };
   }
   const [cfg, hashes, live] = await Promise.all([
     compose(host, args, ['config']),
@@ -117,12 +165,21 @@ async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
   if (cfg.exitCode !== 0 || hashes.exitCode !== 0) {
     const err = (cfg.exitCode !== 0 ? cfg : hashes).stderr.trim().split('\n').slice(-3).join(' | ');
     const noFile = /Can't find a suitable configuration file|no configuration file provided/i.test(err);
-    return { project, configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`, ...(noFile ? { missing: join(args.name, 'docker-compose.yml') } : {}), services: {}, images: {}, ...live };
+    return {
+      project,
+      configError: err || `config exited ${cfg.exitCode || hashes.exitCode}`,
+      ...(noFile ? { missing: join(args.name, 'docker-compose.yml') } : {}),
+      services: {},
+      images: {},
+      ...live,
+    };
   }
   // Compose re-creates a container whose image changed under the same name; so does the plan.
   const declared = (parseYaml(cfg.stdout) as { services?: Record<string, { image?: string }> } | null)?.services ?? {};
   const names = [...new Set(Object.values(declared).flatMap((s) => (s?.image ? [s.image] : [])))];
-  const found = await Promise.all(names.map(async (n) => [n, (await inspect<{ Id: string }>(host, 'image', [n]))[0]?.Id ?? null] as const));
+  const found = await Promise.all(
+    names.map(async (n) => [n, (await inspect<{ Id: string }>(host, 'image', [n]))[0]?.Id ?? null] as const),
+  );
   const idOf = new Map(found);
   const images: Record<string, string | null> = {};
   for (const [svc, def] of Object.entries(declared)) if (def?.image) images[svc] = idOf.get(def.image) ?? null;
@@ -135,7 +192,8 @@ async function gatherUp(host: Host, args: ComposeArgs): Promise<ComposeFacts> {
 }
 
 export function planUp(args: ComposeArgs, f: ComposeFacts): Change[] {
-  if (f.missing) throw new MissingFactError('path', f.missing, args.name, `compose config is invalid: ${f.configError}`);
+  if (f.missing)
+    throw new MissingFactError('path', f.missing, args.name, `compose config is invalid: ${f.configError}`);
   if (f.configError) throw new StateError(args.name, `compose config is invalid: ${f.configError}`);
   const changes: Change[] = [];
   for (const [service, hash] of Object.entries(f.services)) {
@@ -146,17 +204,28 @@ export function planUp(args: ComposeArgs, f: ComposeFacts): Change[] {
     }
     const stale = mine.filter((c) => c.hash !== hash);
     if (stale.length) {
-      changes.push({ op: 'update', target: `service ${service}`, before: `config ${stale[0]!.hash.slice(0, 12)}`, after: `re-created, config ${hash.slice(0, 12)}` });
+      changes.push({
+        op: 'update',
+        target: `service ${service}`,
+        before: `config ${stale[0]!.hash.slice(0, 12)}`,
+        after: `re-created, config ${hash.slice(0, 12)}`,
+      });
       continue;
     }
     const image = f.images[service];
     const oldImage = image ? mine.find((c) => c.image !== image) : undefined;
     if (oldImage) {
-      changes.push({ op: 'update', target: `service ${service}`, before: `image ${oldImage.image.slice(0, 19)}`, after: `re-created, image ${image!.slice(0, 19)}` });
+      changes.push({
+        op: 'update',
+        target: `service ${service}`,
+        before: `image ${oldImage.image.slice(0, 19)}`,
+        after: `re-created, image ${image!.slice(0, 19)}`,
+      });
       continue;
     }
     const stopped = mine.filter((c) => c.state !== 'running');
-    if (stopped.length) changes.push({ op: 'update', target: `service ${service}`, before: stopped[0]!.state, after: 'running' });
+    if (stopped.length)
+      changes.push({ op: 'update', target: `service ${service}`, before: stopped[0]!.state, after: 'running' });
   }
   if (args.remove_orphans !== false) {
     for (const c of f.containers.filter((c) => !(c.service in f.services))) {
@@ -189,7 +258,11 @@ export const up: StateFunction<ComposeArgs, ComposeFacts> = {
   gather: gatherUp,
   plan: planUp,
   async apply(host, _changes, ctx) {
-    const r = await compose(host, ctx.args, ['up', '-d', ...(ctx.args.remove_orphans !== false ? ['--remove-orphans'] : [])]);
+    const r = await compose(host, ctx.args, [
+      'up',
+      '-d',
+      ...(ctx.args.remove_orphans !== false ? ['--remove-orphans'] : []),
+    ]);
     if (r.exitCode !== 0) throw new CommandError(r, `compose up of ${ctx.args.name} failed`);
   },
   async refresh(host, args) {

@@ -134,7 +134,9 @@ export function observedSpec(c: Record<string, any>, args: ContainerArgs): Conta
   const cfg = c.Config ?? {};
   const hc = c.HostConfig ?? {};
   const ports: string[] = [];
-  for (const [key, bindings] of Object.entries<Array<{ HostIp?: string; HostPort?: string }> | null>(hc.PortBindings ?? {})) {
+  for (const [key, bindings] of Object.entries<Array<{ HostIp?: string; HostPort?: string }> | null>(
+    hc.PortBindings ?? {},
+  )) {
     for (const b of bindings ?? [{}]) ports.push(normalizePort(`${b.HostIp || ''}:${b.HostPort || ''}:${key}`));
   }
   const spec: ContainerSpec = {
@@ -164,11 +166,18 @@ export function withoutImageDefaults(spec: ContainerSpec, image: ImageDefaults, 
   const argLabels = toMap(args.labels);
   const keep = (m: Record<string, string>, fromImage: Record<string, string>, fromArgs: Record<string, string>) =>
     Object.fromEntries(Object.entries(m).filter(([k]) => k in fromArgs || !(k in fromImage)));
-  return { ...spec, environment: keep(spec.environment, imageEnv, argEnv), labels: keep(spec.labels, image.labels, argLabels) };
+  return {
+    ...spec,
+    environment: keep(spec.environment, imageEnv, argEnv),
+    labels: keep(spec.labels, image.labels, argLabels),
+  };
 }
 
 /** The fields that differ, as before/after pairs (map fields show only the keys that differ). */
-export function specDrift(observed: ContainerSpec, desired: ContainerSpec): Array<{ field: string; before: unknown; after: unknown }> {
+export function specDrift(
+  observed: ContainerSpec,
+  desired: ContainerSpec,
+): Array<{ field: string; before: unknown; after: unknown }> {
   const out: Array<{ field: string; before: unknown; after: unknown }> = [];
   for (const field of Object.keys(desired) as Array<keyof ContainerSpec>) {
     const a = observed[field];

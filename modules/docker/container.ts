@@ -142,7 +142,10 @@ export const running: StateFunction<ContainerArgs, ContainerFacts> = {
       entrypoint: { type: 'string' },
       environment: pairsSchema,
       ports: { type: 'array', items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: portPattern }] } },
-      port_bindings: { type: 'array', items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: portPattern }] } },
+      port_bindings: {
+        type: 'array',
+        items: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: portPattern }] },
+      },
       volumes: { type: 'array', items: { type: 'string', pattern: '^[^:]+:/[^:]*(:(ro|rw|z|Z|ro,z|ro,Z))?$' } },
       binds: { type: 'array', items: { type: 'string', pattern: '^[^:]+:/[^:]*(:(ro|rw|z|Z|ro,z|ro,Z))?$' } },
       networks: { type: 'array', items: { type: 'string', minLength: 1 } },
@@ -165,21 +168,28 @@ export const running: StateFunction<ContainerArgs, ContainerFacts> = {
     const [imgs, ctrs] = await Promise.all([inspect(host, 'image', images), inspect(host, 'container', names)]);
     const imageByName = new Map<string, Record<string, any>>();
     for (const img of imgs) {
-      for (const n of images) if (img.Id === n || (img.RepoTags ?? []).includes(n.includes(':') ? n : `${n}:latest`)) imageByName.set(n, img);
+      for (const n of images)
+        if (img.Id === n || (img.RepoTags ?? []).includes(n.includes(':') ? n : `${n}:latest`)) imageByName.set(n, img);
     }
     // A name given as an ID, digest or short form is not in RepoTags: ask for it on its own.
     const unmatched = images.filter((n) => !imageByName.has(n));
-    await Promise.all(unmatched.map(async (n) => {
-      const img = await inspectOne(host, 'image', n);
-      if (img) imageByName.set(n, img);
-    }));
+    await Promise.all(
+      unmatched.map(async (n) => {
+        const img = await inspectOne(host, 'image', n);
+        if (img) imageByName.set(n, img);
+      }),
+    );
     const ctrByName = new Map(ctrs.map((c) => [String(c.Name).replace(/^\//, ''), c]));
-    return items.map(({ args }) => ({ image: imageDefaults(imageByName.get(args.image)), container: containerFacts(ctrByName.get(args.name), args) }));
+    return items.map(({ args }) => ({
+      image: imageDefaults(imageByName.get(args.image)),
+      container: containerFacts(ctrByName.get(args.name), args),
+    }));
   },
   plan: planRunning,
   async apply(host, changes, ctx) {
     const onlyStart = changes.every((c) => c.target === 'state');
-    if (onlyStart) await docker(host, ['container', 'start', ctx.args.name], {}, `starting container ${ctx.args.name} failed`);
+    if (onlyStart)
+      await docker(host, ['container', 'start', ctx.args.name], {}, `starting container ${ctx.args.name} failed`);
     else await recreate(host, ctx.args, ctx.facts.container !== null);
   },
   async refresh(host, args) {

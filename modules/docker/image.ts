@@ -13,7 +13,6 @@ import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { docker, inspectOne, labelsOf, pairsSchema, toMap } from './cli.js';
 import { hashPath, SOURCE_LABEL, sourceFingerprint } from './source-hash.js';
 
-
 export interface ImagePresentArgs {
   name: string;
   build?: string;
@@ -64,7 +63,11 @@ async function archiveImageId(host: Host, file: string): Promise<string | null> 
 }
 
 async function gatherPresent(host: Host, args: ImagePresentArgs): Promise<ImageFacts> {
-  const img = await inspectOne<{ Id: string; Config?: { Labels?: Record<string, string> | null } }>(host, 'image', args.name);
+  const img = await inspectOne<{ Id: string; Config?: { Labels?: Record<string, string> | null } }>(
+    host,
+    'image',
+    args.name,
+  );
   const kind = sourceKind(args);
   const facts: ImageFacts = {
     id: img?.Id ?? null,
@@ -84,7 +87,10 @@ async function gatherPresent(host: Host, args: ImagePresentArgs): Promise<ImageF
   if (hash !== null) {
     const df = dockerfilePath(args);
     const dfHash = kind === 'build' && df && !df.startsWith(`${args.build}/`) ? await host.hash(df) : null;
-    const options = kind === 'build' ? { dockerfile: args.dockerfile ?? null, dfHash, buildargs: toMap(args.buildargs) } : { changes: args.changes ?? [] };
+    const options =
+      kind === 'build'
+        ? { dockerfile: args.dockerfile ?? null, dfHash, buildargs: toMap(args.buildargs) }
+        : { changes: args.changes ?? [] };
     facts.source = sourceFingerprint(kind, hash, options);
   }
   return facts;
@@ -103,7 +109,11 @@ export function planPresent(args: ImagePresentArgs, facts: ImageFacts): Change[]
   return [{ op: 'update', target: args.name, before: facts.id.slice(0, 19), after: `re-${how} (source changed)` }];
 }
 
-async function applyPresent(host: Host, _changes: Change[], ctx: StateCtx<ImagePresentArgs> & { facts: ImageFacts }): Promise<void> {
+async function applyPresent(
+  host: Host,
+  _changes: Change[],
+  ctx: StateCtx<ImagePresentArgs> & { facts: ImageFacts },
+): Promise<void> {
   const { args, facts } = ctx;
   const kind = sourceKind(args);
   const label = `LABEL ${SOURCE_LABEL}=${facts.source}`;
@@ -127,7 +137,12 @@ async function applyPresent(host: Host, _changes: Change[], ctx: StateCtx<ImageP
     const changes = [label, ...(args.changes ?? [])].flatMap((c) => ['-c', c]);
     const st = await host.stat(args.import!);
     if (st?.type === 'directory') {
-      const r = await shell(host, 'dir="$1"; name="$2"; shift 2; tar -C "$dir" -c . | docker import "$@" - "$name"', [args.import!, args.name, ...changes], { timeoutMs: 600_000 });
+      const r = await shell(
+        host,
+        'dir="$1"; name="$2"; shift 2; tar -C "$dir" -c . | docker import "$@" - "$name"',
+        [args.import!, args.name, ...changes],
+        { timeoutMs: 600_000 },
+      );
       if (r.exitCode !== 0) throw new CommandError(r, `docker import of ${args.import} failed`);
     } else {
       await docker(host, ['import', ...changes, args.import!, args.name], {}, `docker import of ${args.import} failed`);
@@ -153,7 +168,9 @@ export const present: StateFunction<ImagePresentArgs, ImageFacts> = {
       force: { type: 'boolean' },
     },
     additionalProperties: false,
-    not: { anyOf: [{ required: ['build', 'load'] }, { required: ['build', 'import'] }, { required: ['load', 'import'] }] },
+    not: {
+      anyOf: [{ required: ['build', 'load'] }, { required: ['build', 'import'] }, { required: ['load', 'import'] }],
+    },
   },
   gather: (host, args) => gatherPresent(host, args),
   plan: (args, facts) => planPresent(args, facts),
@@ -161,7 +178,8 @@ export const present: StateFunction<ImagePresentArgs, ImageFacts> = {
   // watch (Salt's mod_watch): make the image again from its source (pull, build, import, load)
   async refresh(host, args, ctx) {
     const facts = await gatherPresent(host, args);
-    if (sourceKind(args) !== 'pull' && facts.source === null) throw new StateError(args.name, `${sourceKind(args)} source ${facts.sourcePath ?? ''} does not exist`);
+    if (sourceKind(args) !== 'pull' && facts.source === null)
+      throw new StateError(args.name, `${sourceKind(args)} source ${facts.sourcePath ?? ''} does not exist`);
     await applyPresent(host, [], { ...ctx, facts });
   },
   refreshVerb: (args) => (sourceKind(args) === 'build' ? 'rebuild' : sourceKind(args)),

@@ -38,7 +38,9 @@ async function readNetwork(host: Host, name: string): Promise<NetworkFacts> {
     gateway: ipam.Gateway ?? '',
     internal: Boolean(n.Internal),
     labels: labelsOf(n),
-    containers: Object.values<{ Name: string }>(n.Containers ?? {}).map((c) => c.Name).sort(),
+    containers: Object.values<{ Name: string }>(n.Containers ?? {})
+      .map((c) => c.Name)
+      .sort(),
   };
 }
 
@@ -55,7 +57,8 @@ export function planNetworkPresent(args: NetworkArgs, f: NetworkFacts): Change[]
     const have = (f as unknown as Record<string, unknown>)[k];
     if (k === 'labels') {
       const h = have as Record<string, string>;
-      if (Object.entries(labels).some(([lk, lv]) => h[lk] !== lv)) changes.push({ op: 'update', target: 'labels', before: h, after: { ...h, ...labels } });
+      if (Object.entries(labels).some(([lk, lv]) => h[lk] !== lv))
+        changes.push({ op: 'update', target: 'labels', before: h, after: { ...h, ...labels } });
     } else if (have !== v) changes.push({ op: 'update', target: k, before: have, after: v });
   }
   return changes;
@@ -99,9 +102,17 @@ export const present: StateFunction<NetworkArgs, NetworkFacts> = {
 };
 
 export const absent: StateFunction<{ name: string }, NetworkFacts> = {
-  schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } }, additionalProperties: false },
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1 } },
+    additionalProperties: false,
+  },
   gather: (host, args) => readNetwork(host, args.name),
-  plan: (args, f) => (f.exists ? [{ op: 'delete', target: args.name, before: { driver: f.driver, subnet: f.subnet, containers: f.containers } }] : []),
+  plan: (args, f) =>
+    f.exists
+      ? [{ op: 'delete', target: args.name, before: { driver: f.driver, subnet: f.subnet, containers: f.containers } }]
+      : [],
   async apply(host, _changes, ctx) {
     for (const c of ctx.facts.containers ?? []) await docker(host, ['network', 'disconnect', '-f', ctx.args.name, c]);
     await docker(host, ['network', 'rm', ctx.args.name]);

@@ -34,5 +34,7 @@ export async function hashPath(host: Host, path: string): Promise<string | null>
 
 /** Combines the source hash with the options that shape the image (dockerfile, build args...). */
 export function sourceFingerprint(kind: string, hash: string, options: unknown): string {
-  return createHash('sha256').update(JSON.stringify([kind, hash, options])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([kind, hash, options]))
+    .digest('hex');
 }

@@ -33,13 +33,17 @@ export function planVolumePresent(args: VolumeArgs, f: VolumeFacts): Change[] {
   if (!f.exists) return [{ op: 'create', target: args.name, after: want }];
   const have = { driver: f.driver, driver_opts: f.options ?? {}, labels: f.labels ?? {} };
   const drift: Change[] = [];
-  if (have.driver !== want.driver) drift.push({ op: 'update', target: 'driver', before: have.driver, after: want.driver });
+  if (have.driver !== want.driver)
+    drift.push({ op: 'update', target: 'driver', before: have.driver, after: want.driver });
   if (Object.entries(want.driver_opts).some(([k, v]) => have.driver_opts[k] !== v))
     drift.push({ op: 'update', target: 'driver_opts', before: have.driver_opts, after: want.driver_opts });
   if (Object.entries(want.labels).some(([k, v]) => have.labels[k] !== v))
     drift.push({ op: 'update', target: 'labels', before: have.labels, after: want.labels });
   if (drift.length && !args.force) {
-    throw new StateError(args.name, `volume exists with a different ${drift.map((d) => d.target).join(', ')}; re-creating it loses its data (set force: true to allow)`);
+    throw new StateError(
+      args.name,
+      `volume exists with a different ${drift.map((d) => d.target).join(', ')}; re-creating it loses its data (set force: true to allow)`,
+    );
   }
   return drift;
 }

@@ -11,7 +11,25 @@ export interface AbsentArgs {
 // A formula often switches one state between file.managed and file.absent (`file.{{ state }}`),
 // so file.absent gets file.managed's arguments; Salt's file.absent takes them as **kwargs.
 const FOR_A_FILE = 'file.absent removes the file (Salt ignores it too)';
-const MANAGED_ARGS = ['source', 'source_hash', 'contents', 'contents_pillar', 'user', 'group', 'mode', 'makedirs', 'dir_mode', 'replace', 'backup', 'show_changes', 'context', 'defaults', 'skip_verify', 'follow_symlinks', 'create'];
+const MANAGED_ARGS = [
+  'source',
+  'source_hash',
+  'contents',
+  'contents_pillar',
+  'user',
+  'group',
+  'mode',
+  'makedirs',
+  'dir_mode',
+  'replace',
+  'backup',
+  'show_changes',
+  'context',
+  'defaults',
+  'skip_verify',
+  'follow_symlinks',
+  'create',
+];
 
 export const absent: StateFunction<AbsentArgs, PathFacts> = {
   schema: objectSchema({}),
@@ -23,7 +41,10 @@ export const absent: StateFunction<AbsentArgs, PathFacts> = {
     return (await probePaths(host, [args.name])).get(args.name)!;
   },
   async gatherMany(host, items) {
-    const m = await probePaths(host, items.map((i) => i.args.name));
+    const m = await probePaths(
+      host,
+      items.map((i) => i.args.name),
+    );
     return items.map((i) => m.get(i.args.name)!);
   },
   plan(args, facts) {

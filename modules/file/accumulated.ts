@@ -23,7 +23,10 @@ export const accumulated: StateFunction<AccumulatedArgs, null> = {
   gather: async () => null,
   plan(args, _f, ctx) {
     const linked = (ctx?.linkedStates?.() ?? []).some((s) => s.module === 'file' && s.name === args.filename);
-    if (ctx?.linkedStates && !linked) ctx.log.warn(`no file state for ${args.filename} is linked to this one (require_in or watch_in it): the text is not used`);
+    if (ctx?.linkedStates && !linked)
+      ctx.log.warn(
+        `no file state for ${args.filename} is linked to this one (require_in or watch_in it): the text is not used`,
+      );
     else ctx?.log.info(`Accumulator ${args.name} for file ${args.filename} was charged by text`);
     return [];
   },

@@ -42,22 +42,50 @@ const inRoot = async (host: Host, path: string, argv: string[]): Promise<string>
 
 /** Runs argv with the path (under $BRINE_ROOT when set) appended as the last argument. */
 export async function onPath(host: Host, argv: string[], path: string, what?: string) {
-  return mustExec(host, ['sh', '-c', 'p="${BRINE_ROOT-}$1"; shift; exec "$@" "$p"', 'sh', await inRoot(host, path, argv), ...argv], undefined, what);
+  return mustExec(
+    host,
+    ['sh', '-c', 'p="${BRINE_ROOT-}$1"; shift; exec "$@" "$p"', 'sh', await inRoot(host, path, argv), ...argv],
+    undefined,
+    what,
+  );
 }
 
 /** Runs argv with two paths (each under $BRINE_ROOT when set) appended. */
 export async function onPaths(host: Host, argv: string[], a: string, b: string, what?: string) {
-  return mustExec(host, ['sh', '-c', 'a="${BRINE_ROOT-}$1"; b="${BRINE_ROOT-}$2"; shift 2; exec "$@" "$a" "$b"', 'sh', await inRoot(host, a, argv), await inRoot(host, b, argv), ...argv], undefined, what);
+  return mustExec(
+    host,
+    [
+      'sh',
+      '-c',
+      'a="${BRINE_ROOT-}$1"; b="${BRINE_ROOT-}$2"; shift 2; exec "$@" "$a" "$b"',
+      'sh',
+      await inRoot(host, a, argv),
+      await inRoot(host, b, argv),
+      ...argv,
+    ],
+    undefined,
+    what,
+  );
 }
 
 /** Applies attributes (chown before chmod: chown clears setuid bits). */
-export async function applyAttrs(host: Host, path: string, want: Attrs, o: { symlink?: boolean; recursive?: boolean } = {}): Promise<void> {
+export async function applyAttrs(
+  host: Host,
+  path: string,
+  want: Attrs,
+  o: { symlink?: boolean; recursive?: boolean } = {},
+): Promise<void> {
   const flags = [o.symlink ? '-h' : '', o.recursive ? '-R' : ''].filter(Boolean);
   if (want.user !== undefined || want.group !== undefined) {
     const spec = `${want.user ?? ''}${want.group !== undefined ? ':' + want.group : ''}`;
     await onPath(host, ['chown', ...flags, spec, '--'], path, `chown ${spec} ${path}`);
   }
   if (want.mode !== undefined && !o.symlink) {
-    await onPath(host, ['chmod', ...(o.recursive ? ['-R'] : []), want.mode.toString(8), '--'], path, `chmod ${fmtMode(want.mode)} ${path}`);
+    await onPath(
+      host,
+      ['chmod', ...(o.recursive ? ['-R'] : []), want.mode.toString(8), '--'],
+      path,
+      `chmod ${fmtMode(want.mode)} ${path}`,
+    );
   }
 }

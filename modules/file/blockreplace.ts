@@ -53,13 +53,22 @@ export function blockEdit(args: BlockreplaceArgs, text: string): string {
   const s = lines.findIndex((l) => l.includes(ms));
   if (s >= 0) {
     const e = lines.findIndex((l, i) => i > s && l.includes(me));
-    if (e < 0) throw new StateError(args.name, `unterminated block: no line contains marker_end '${me}' after the marker_start line ${s + 1}`);
+    if (e < 0)
+      throw new StateError(
+        args.name,
+        `unterminated block: no line contains marker_end '${me}' after the marker_start line ${s + 1}`,
+      );
     // a block without a final newline runs into the end marker's line, which then starts at the marker
     const end = block === '' || block.endsWith('\n') ? lines[e]! : lines[e]!.slice(lines[e]!.indexOf(me));
     return [...lines.slice(0, s + 1), block + [end, ...lines.slice(e + 1)].join('\n')].join('\n');
   }
   if (!args.append_if_not_found && !args.prepend_if_not_found)
-    throw new MissingFactError('path', args.name, args.name, `markers not found: no line contains marker_start '${ms}' (set append_if_not_found or prepend_if_not_found)`);
+    throw new MissingFactError(
+      'path',
+      args.name,
+      args.name,
+      `markers not found: no line contains marker_start '${ms}' (set append_if_not_found or prepend_if_not_found)`,
+    );
   const whole = `${ms}\n${block}${me}\n`;
   if (args.prepend_if_not_found) return whole + text;
   return text === '' || text.endsWith('\n') ? text + whole : `${text}\n${whole}`;

@@ -48,7 +48,10 @@ export interface PathAndParent {
 }
 
 export async function gatherPathsWithParents(host: Host, names: string[]): Promise<PathAndParent[]> {
-  const m = await probePaths(host, names.flatMap((n) => [n, dirname(n)]));
+  const m = await probePaths(
+    host,
+    names.flatMap((n) => [n, dirname(n)]),
+  );
   return names.map((n) => ({ path: m.get(n)!, parent: m.get(dirname(n))! }));
 }
 
@@ -56,10 +59,21 @@ export async function gatherPathsWithParents(host: Host, names: string[]): Promi
  * Throws when the parent directory is missing and makedirs is off, unless (dry run) a requisite
  * that would change first may create it: a package or a directory state.
  */
-export function requireParent(name: string, parent: PathFacts, makedirs: boolean | undefined, pendingRequisite?: string): void {
+export function requireParent(
+  name: string,
+  parent: PathFacts,
+  makedirs: boolean | undefined,
+  pendingRequisite?: string,
+): void {
   if (parent.type === 'directory' || parent.type === 'symlink') return;
   if (parent.type === 'missing' && (makedirs || pendingRequisite)) return;
-  if (parent.type === 'missing') throw new MissingFactError('path', dirname(name), name, `parent directory ${dirname(name)} does not exist (set makedirs: True)`);
+  if (parent.type === 'missing')
+    throw new MissingFactError(
+      'path',
+      dirname(name),
+      name,
+      `parent directory ${dirname(name)} does not exist (set makedirs: True)`,
+    );
   throw new StateError(name, `parent ${dirname(name)} is not a directory`);
 }
 
@@ -67,10 +81,12 @@ export function requireParent(name: string, parent: PathFacts, makedirs: boolean
 export async function ensureParent(host: Host, name: string, dirMode?: number, known?: PathFacts): Promise<void> {
   const parent = dirname(name);
   if (known?.type === 'directory') return;
-  if (known?.type === 'missing' || !(await host.stat(parent))) await host.mkdir(parent, { recursive: true, mode: dirMode ?? 0o755 });
+  if (known?.type === 'missing' || !(await host.stat(parent)))
+    await host.mkdir(parent, { recursive: true, mode: dirMode ?? 0o755 });
 }
 
 /** gatherMany from a single-item gather. */
 export function manyFromOne<A, F>(one: (host: Host, args: A, ctx: StateCtx<A>) => Promise<F>) {
-  return (host: Host, items: Array<{ args: A; ctx: StateCtx<A> }>) => Promise.all(items.map((i) => one(host, i.args, i.ctx)));
+  return (host: Host, items: Array<{ args: A; ctx: StateCtx<A> }>) =>
+    Promise.all(items.map((i) => one(host, i.args, i.ctx)));
 }

@@ -37,7 +37,11 @@ export function hasTargetSource(args: ContentArgs): boolean {
  * Reads the first source that exists, trying each in order (Salt's source list): salt:// from the
  * state tree; an absolute path or file:// is a file on the target, as in Salt.
  */
-export async function readFirstSource(ctx: StateCtx<any>, sources: string[], host?: Host): Promise<{ source: string; data: Buffer }> {
+export async function readFirstSource(
+  ctx: StateCtx<any>,
+  sources: string[],
+  host?: Host,
+): Promise<{ source: string; data: Buffer }> {
   const missing: string[] = [];
   for (const source of sources) {
     const local = source.startsWith('file://') ? source.slice('file://'.length) : source;
@@ -78,14 +82,34 @@ export function accumulatorOf(ctx: StateCtx<any>, file: string): Record<string, 
  */
 function managedVars(args: ContentArgs, source: string): Record<string, unknown> {
   const { name, user, group, mode } = args;
-  return { name, source, user: user ?? null, group: group ?? null, mode: mode ?? null, saltenv: 'base', ...(args.template_kwargs ?? {}) };
+  return {
+    name,
+    source,
+    user: user ?? null,
+    group: group ?? null,
+    mode: mode ?? null,
+    saltenv: 'base',
+    ...(args.template_kwargs ?? {}),
+  };
 }
 
-export async function renderIfTemplate(ctx: StateCtx<any>, args: ContentArgs, data: Buffer, file: string, source?: string): Promise<Buffer> {
+export async function renderIfTemplate(
+  ctx: StateCtx<any>,
+  args: ContentArgs,
+  data: Buffer,
+  file: string,
+  source?: string,
+): Promise<Buffer> {
   if (!args.template) return data;
-  if (String(args.template).toLowerCase() !== 'jinja') throw new StateError(ctx.id, `template '${args.template}' is not supported (only jinja)`);
+  if (String(args.template).toLowerCase() !== 'jinja')
+    throw new StateError(ctx.id, `template '${args.template}' is not supported (only jinja)`);
   const salt = source === undefined ? {} : managedVars(args, source);
-  const context = { ...salt, ...(args.defaults ?? {}), ...(args.context ?? {}), accumulator: accumulatorOf(ctx, args.name) };
+  const context = {
+    ...salt,
+    ...(args.defaults ?? {}),
+    ...(args.context ?? {}),
+    accumulator: accumulatorOf(ctx, args.name),
+  };
   return Buffer.from(await ctx.renderTemplate(data.toString('utf8'), file, context));
 }
 
@@ -110,12 +134,24 @@ export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, hos
 /** One pillar value as data (JSON through the template layer); '' when the key is missing. */
 async function pillarValue(ctx: StateCtx<any>, key: string): Promise<unknown> {
   const k = key.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-  return JSON.parse(await ctx.renderTemplate(`{{ salt['pillar.get']('${k}', '') | json }}`, `${ctx.id} (contents_pillar)`));
+  return JSON.parse(
+    await ctx.renderTemplate(`{{ salt['pillar.get']('${k}', '') | json }}`, `${ctx.id} (contents_pillar)`),
+  );
 }
 
 /** Python's str() of a pillar scalar ('True', 'None', '3'). */
 const pyStr = (v: unknown): string =>
-  typeof v === 'string' ? v : v === true ? 'True' : v === false ? 'False' : v === null ? 'None' : typeof v === 'number' ? String(v) : JSON.stringify(v);
+  typeof v === 'string'
+    ? v
+    : v === true
+      ? 'True'
+      : v === false
+        ? 'False'
+        : v === null
+          ? 'None'
+          : typeof v === 'number'
+            ? String(v)
+            : JSON.stringify(v);
 
 /**
  * Salt's contents_pillar: a key, or a list of keys whose values are joined by newlines; a value
@@ -130,7 +166,10 @@ export async function pillarContents(ctx: StateCtx<any>, keys: string | string[]
     const v = await pillarValue(ctx, keys);
     parts = Array.isArray(v) ? v.map(pyStr) : [pyStr(v)];
   }
-  return parts.flatMap((p) => p.split(/\r\n|\r|\n/).filter((l, i, all) => i < all.length - 1 || l !== '')).map((l) => `${l}\n`).join('');
+  return parts
+    .flatMap((p) => p.split(/\r\n|\r|\n/).filter((l, i, all) => i < all.length - 1 || l !== ''))
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 export function isBinary(b: Buffer): boolean {
@@ -142,9 +181,20 @@ export function isBinary(b: Buffer): boolean {
 const size = (n: number): string => (n < 1024 ? `${n} B` : `${Math.round(n / 1024)} KB`);
 
 /** Old and new contents by hash and size: what a change shows when its diff is not shown. */
-export function contentIdentity(before: Buffer | null, after: Buffer, beforeHash?: string, beforeSize?: number): string {
+export function contentIdentity(
+  before: Buffer | null,
+  after: Buffer,
+  beforeHash?: string,
+  beforeSize?: number,
+): string {
   const was = before ? sha256(before) : (beforeHash ?? '(none)');
-  const wasSize = before ? size(before.length) : beforeSize !== undefined ? size(beforeSize) : beforeHash ? 'unread' : 'no file';
+  const wasSize = before
+    ? size(before.length)
+    : beforeSize !== undefined
+      ? size(beforeSize)
+      : beforeHash
+        ? 'unread'
+        : 'no file';
   return `sha256 ${was} -> ${sha256(after)} (${wasSize} -> ${size(after.length)})`;
 }
 
@@ -184,7 +234,8 @@ export function contentDiff(path: string, before: Buffer | null, after: Buffer, 
   const limits = o.view?.limits ?? DIFF_LIMITS;
   const spent = o.view?.spent ?? { ms: 0, bytes: 0 };
   const biggest = Math.max(before?.length ?? o.beforeSize ?? 0, after.length);
-  if (biggest > limits.fileBytes) return `diff omitted: ${size(biggest)} file, over the ${size(limits.fileBytes)} diff limit; ${id()}`;
+  if (biggest > limits.fileBytes)
+    return `diff omitted: ${size(biggest)} file, over the ${size(limits.fileBytes)} diff limit; ${id()}`;
   const a = before ? before.toString('utf8') : '';
   const b = after.toString('utf8');
   const secret = o.view ? o.view.holdsSecret.bind(o.view) : textHoldsSecret;
@@ -193,7 +244,8 @@ export function contentDiff(path: string, before: Buffer | null, after: Buffer, 
     return `diff omitted: the run's diff limit is spent (${size(limits.runBytes)} of diffs or ${limits.runMs / 1000} s of diff work); ${id()}`;
   }
   const least = changedLinesAtLeast(a, b);
-  if (least > limits.changedLines) return `diff omitted: ${least} lines change, over the ${limits.changedLines}-line diff limit; ${id()}`;
+  if (least > limits.changedLines)
+    return `diff omitted: ${least} lines change, over the ${limits.changedLines}-line diff limit; ${id()}`;
   const t0 = Date.now();
   const patch = createTwoFilesPatch(path, path, a, b, undefined, undefined, {
     context: 3,
@@ -201,7 +253,8 @@ export function contentDiff(path: string, before: Buffer | null, after: Buffer, 
     timeout: Math.max(1, Math.min(limits.fileMs, limits.runMs - spent.ms)),
   });
   spent.ms += Date.now() - t0;
-  if (patch === undefined) return `diff omitted: more than ${limits.changedLines} changed lines or ${limits.fileMs} ms of diff work; ${id()}`;
+  if (patch === undefined)
+    return `diff omitted: more than ${limits.changedLines} changed lines or ${limits.fileMs} ms of diff work; ${id()}`;
   spent.bytes += patch.length;
   return patch;
 }

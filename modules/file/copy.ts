@@ -22,7 +22,10 @@ export interface CopyFacts {
   source: PathFacts;
 }
 
-const schema = objectSchema({ source: { type: 'string', pattern: '^/' }, force: bool, preserve: bool, makedirs: bool, ...attrProps }, ['name', 'source']);
+const schema = objectSchema(
+  { source: { type: 'string', pattern: '^/' }, force: bool, preserve: bool, makedirs: bool, ...attrProps },
+  ['name', 'source'],
+);
 
 export const copy: StateFunction<CopyArgs, CopyFacts> = {
   schema,
@@ -31,11 +34,19 @@ export const copy: StateFunction<CopyArgs, CopyFacts> = {
     return { path: m.get(args.name)!, parent: m.get(dirname(args.name))!, source: m.get(args.source)! };
   },
   async gatherMany(host, items) {
-    const m = await probePaths(host, items.flatMap((i) => [i.args.name, dirname(i.args.name), i.args.source]));
-    return items.map((i) => ({ path: m.get(i.args.name)!, parent: m.get(dirname(i.args.name))!, source: m.get(i.args.source)! }));
+    const m = await probePaths(
+      host,
+      items.flatMap((i) => [i.args.name, dirname(i.args.name), i.args.source]),
+    );
+    return items.map((i) => ({
+      path: m.get(i.args.name)!,
+      parent: m.get(dirname(i.args.name))!,
+      source: m.get(i.args.source)!,
+    }));
   },
   plan(args, facts, ctx) {
-    if (facts.source.type === 'missing') throw new MissingFactError('path', args.source, args.name, `source ${args.source} does not exist`);
+    if (facts.source.type === 'missing')
+      throw new MissingFactError('path', args.source, args.name, `source ${args.source} does not exist`);
     if (facts.source.type !== 'file') throw new StateError(args.name, `source ${args.source} is not a regular file`);
     const attrs = args.preserve ? { mode: undefined, user: undefined, group: undefined } : attrsOf(args);
     if (facts.path.type === 'missing') {
@@ -54,12 +65,22 @@ export const copy: StateFunction<CopyArgs, CopyFacts> = {
     if (changes.some((c) => !isAttrChange(c))) {
       if (facts.path.type === 'missing') await ensureParent(host, args.name);
       const tmp = `${dirname(args.name)}/.${args.name.split('/').pop()}.brine-cp-${process.pid}-${Date.now()}`;
-      await onPaths(host, ['cp', ...(args.preserve ? ['-p'] : []), '--'], args.source, tmp, `cp ${args.source} ${args.name}`);
+      await onPaths(
+        host,
+        ['cp', ...(args.preserve ? ['-p'] : []), '--'],
+        args.source,
+        tmp,
+        `cp ${args.source} ${args.name}`,
+      );
       await applyAttrs(host, tmp, attrs);
       await host.rename(tmp, args.name);
       return;
     }
-    const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? (attrs as { mode?: number }).mode : c.after]));
+    const want = Object.fromEntries(
+      changes
+        .filter(isAttrChange)
+        .map((c) => [c.target, c.target === 'mode' ? (attrs as { mode?: number }).mode : c.after]),
+    );
     await applyAttrs(host, args.name, want);
   },
 };

@@ -8,7 +8,15 @@ import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { compile } from './pyregex.js';
 import { applyAttrs, attrChanges, isAttrChange, onPath } from './attrs.js';
-import { attrProps, attrsOf, bool, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
+import {
+  attrProps,
+  attrsOf,
+  bool,
+  gatherPathsWithParents,
+  objectSchema,
+  requireParent,
+  type AttrArgs,
+} from './common.js';
 import { fmtMode, modeSchema, parseMode } from './mode.js';
 import { probeTree, type PathFacts, type TreeEntry } from './probe.js';
 import { fnmatcher } from '../../engine/fnmatch.js';
@@ -66,8 +74,15 @@ function recurseDrift(args: DirectoryArgs, tree: TreeEntry[]): TreeEntry[] {
   });
 }
 
-async function withTree(host: Host, args: DirectoryArgs, pp: { path: PathFacts; parent: PathFacts }, ctx?: StateCtx<DirectoryArgs>): Promise<DirectoryFacts> {
-  const keep = args.clean ? (ctx?.linkedStates?.() ?? []).filter((s) => s.module === 'file' && s.name.startsWith('/')).map((s) => s.name) : undefined;
+async function withTree(
+  host: Host,
+  args: DirectoryArgs,
+  pp: { path: PathFacts; parent: PathFacts },
+  ctx?: StateCtx<DirectoryArgs>,
+): Promise<DirectoryFacts> {
+  const keep = args.clean
+    ? (ctx?.linkedStates?.() ?? []).filter((s) => s.module === 'file' && s.name.startsWith('/')).map((s) => s.name)
+    : undefined;
   if ((!args.recurse?.length && !args.clean) || pp.path.type !== 'directory') return keep ? { ...pp, keep } : pp;
   return { ...pp, tree: await probeTree(host, args.name), ...(keep ? { keep } : {}) };
 }
@@ -83,7 +98,10 @@ export function excludeMatcher(pat: string | undefined, where: string): (rel: st
 /** Paths clean removes: every entry neither kept nor excluded nor above a kept/excluded one (parents first). */
 export function cleanTargets(args: DirectoryArgs, tree: TreeEntry[], keepAbs: string[]): TreeEntry[] {
   const root = args.name.replace(/\/+$/, '');
-  const keep = keepAbs.map((k) => k.replace(/\/+$/, '')).filter((k) => k.startsWith(root + '/')).map((k) => k.slice(root.length + 1));
+  const keep = keepAbs
+    .map((k) => k.replace(/\/+$/, ''))
+    .filter((k) => k.startsWith(root + '/'))
+    .map((k) => k.slice(root.length + 1));
   const excluded = excludeMatcher(args.exclude_pat, `${args.name}: exclude_pat`);
   // kept roots: linked states' paths and excluded entries; their subtrees and ancestors stay
   const roots = [...keep, ...tree.filter((e) => excluded(e.rel)).map((e) => e.rel)];
@@ -94,38 +112,59 @@ export function cleanTargets(args: DirectoryArgs, tree: TreeEntry[], keepAbs: st
 export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
   schema,
   inert: {
-    allow_symlink: 'brine does not take a symlink for the directory (a symlink in its place fails the state, or force replaces it)',
+    allow_symlink:
+      'brine does not take a symlink for the directory (a symlink in its place fails the state, or force replaces it)',
   },
   async gather(host, args, ctx) {
     const [pp] = await gatherPathsWithParents(host, [args.name]);
     return withTree(host, args, pp!, ctx);
   },
   async gatherMany(host, items) {
-    const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
+    const pps = await gatherPathsWithParents(
+      host,
+      items.map((i) => i.args.name),
+    );
     return Promise.all(items.map((i, n) => withTree(host, i.args, pps[n]!, i.ctx)));
   },
   plan(args, facts, ctx) {
     const attrs = { ...attrsOf(args), mode: dirMode(args) };
     if (facts.path.type === 'missing') {
       requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
-      return [{ op: 'create', target: args.name, after: { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group } }];
+      return [
+        {
+          op: 'create',
+          target: args.name,
+          after: { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group },
+        },
+      ];
     }
     if (facts.path.type !== 'directory') {
-      if (!args.force) throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory (force: True replaces it)`);
+      if (!args.force)
+        throw new StateError(args.name, `exists as a ${facts.path.type}, not a directory (force: True replaces it)`);
       // Salt's force: the file in the way is removed to make room for the directory
       const made = { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group };
-      return [{ op: 'delete', target: args.name, before: facts.path.type, after: 'replaced by a directory (force)' }, { op: 'create', target: args.name, after: made }];
+      return [
+        { op: 'delete', target: args.name, before: facts.path.type, after: 'replaced by a directory (force)' },
+        { op: 'create', target: args.name, after: made },
+      ];
     }
     const out: Change[] = attrChanges(args.name, facts.path, attrs);
     const drift = facts.tree && args.recurse?.length ? recurseDrift(args, facts.tree) : [];
     if (drift.length) {
       const shown = drift.slice(0, 20).map((e) => e.rel);
-      out.push({ op: 'update', kind: 'recurse', target: `${args.name}/**`, before: `${drift.length} entries differ`, after: { recurse: args.recurse, entries: drift.length > 20 ? [...shown, '...'] : shown } });
+      out.push({
+        op: 'update',
+        kind: 'recurse',
+        target: `${args.name}/**`,
+        before: `${drift.length} entries differ`,
+        after: { recurse: args.recurse, entries: drift.length > 20 ? [...shown, '...'] : shown },
+      });
     }
     // clean: one change per path removed (a directory's contents listed too), parents first
     if (args.clean && facts.tree) {
       const root = args.name.replace(/\/+$/, '');
-      for (const e of cleanTargets(args, facts.tree, facts.keep ?? [])) out.push({ op: 'delete', target: `${root}/${e.rel}`, before: e.type });
+      for (const e of cleanTargets(args, facts.tree, facts.keep ?? []))
+        out.push({ op: 'delete', target: `${root}/${e.rel}`, before: e.type });
     }
     return out;
   },
@@ -135,11 +174,15 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     const { args } = ctx;
     const attrs = { ...attrsOf(args), mode: dirMode(args) };
     if (changes.some((c) => c.op === 'create')) {
-      if (changes.some((c) => c.op === 'delete' && c.target === args.name)) await host.remove(args.name, { recursive: false });
+      if (changes.some((c) => c.op === 'delete' && c.target === args.name))
+        await host.remove(args.name, { recursive: false });
       await host.mkdir(args.name, { recursive: !!args.makedirs, mode: attrs.mode ?? 0o755 });
-      if (attrs.user !== undefined || attrs.group !== undefined) await applyAttrs(host, args.name, { user: attrs.user, group: attrs.group });
+      if (attrs.user !== undefined || attrs.group !== undefined)
+        await applyAttrs(host, args.name, { user: attrs.user, group: attrs.group });
     } else {
-      const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]));
+      const want = Object.fromEntries(
+        changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]),
+      );
       if (Object.keys(want).length) await applyAttrs(host, args.name, want);
     }
     // clean: remove the top-most paths (their contents go with them)
@@ -158,10 +201,23 @@ async function recurseApply(host: Host, args: DirectoryArgs): Promise<void> {
   const own = `${r.has('user') && user !== undefined ? user : ''}${r.has('group') && group !== undefined ? ':' + group : ''}`;
   if (own) {
     const types = [r.has('ignore_files') ? '' : 'f', r.has('ignore_dirs') ? '' : 'd'].filter(Boolean).join(',');
-    await onPath(host, ['sh', '-c', 'find "$2" \\( -type ' + types.split(',').join(' -o -type ') + ' \\) -exec chown -- "$1" {} +', 'sh', own], args.name, `chown -R ${own} ${args.name}`);
+    await onPath(
+      host,
+      [
+        'sh',
+        '-c',
+        'find "$2" \\( -type ' + types.split(',').join(' -o -type ') + ' \\) -exec chown -- "$1" {} +',
+        'sh',
+        own,
+      ],
+      args.name,
+      `chown -R ${own} ${args.name}`,
+    );
   }
   if (r.has('mode')) {
-    if (dm !== undefined && !r.has('ignore_dirs')) await onPath(host, ['sh', '-c', 'find "$2" -type d -exec chmod -- "$1" {} +', 'sh', dm.toString(8)], args.name);
-    if (fm !== undefined && !r.has('ignore_files')) await onPath(host, ['sh', '-c', 'find "$2" -type f -exec chmod -- "$1" {} +', 'sh', fm.toString(8)], args.name);
+    if (dm !== undefined && !r.has('ignore_dirs'))
+      await onPath(host, ['sh', '-c', 'find "$2" -type d -exec chmod -- "$1" {} +', 'sh', dm.toString(8)], args.name);
+    if (fm !== undefined && !r.has('ignore_files'))
+      await onPath(host, ['sh', '-c', 'find "$2" -type f -exec chmod -- "$1" {} +', 'sh', fm.toString(8)], args.name);
   }
 }

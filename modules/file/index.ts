@@ -17,7 +17,22 @@ import { serializeState } from './serialize.js';
 import { symlink } from './symlink.js';
 import { touch } from './touch.js';
 
-const paths = { managed, directory, symlink, absent, touch, append, replace, line, blockreplace, keyvalue, copy, rename, recurse, serialize: serializeState };
+const paths = {
+  managed,
+  directory,
+  symlink,
+  absent,
+  touch,
+  append,
+  replace,
+  line,
+  blockreplace,
+  keyvalue,
+  copy,
+  rename,
+  recurse,
+  serialize: serializeState,
+};
 // Salt's file states expand `~` in the name (os.path.expanduser)
 for (const fn of Object.values(paths)) fn.expandUser = true;
 

@@ -58,7 +58,8 @@ export function wantedPairs(args: KeyvalueArgs): Array<[string, string]> {
     if (!pairs.length) throw new StateError(args.name, 'key_values is empty');
     return pairs;
   }
-  if (args.key === undefined || args.value === undefined) throw new StateError(args.name, 'key and value (or key_values) are required');
+  if (args.key === undefined || args.value === undefined)
+    throw new StateError(args.name, 'key and value (or key_values) are required');
   return [[String(args.key), str2(args.value)]];
 }
 

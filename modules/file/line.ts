@@ -70,7 +70,11 @@ function find(lines: string[], pattern: string, where: string, literalFallback =
 }
 
 function one(idx: number[], what: string, name: string): number {
-  if (idx.length !== 1) throw new StateError(name, `found ${idx.length > 1 ? 'more' : 'less'} than one line matching "${what}" (${idx.length})`);
+  if (idx.length !== 1)
+    throw new StateError(
+      name,
+      `found ${idx.length > 1 ? 'more' : 'less'} than one line matching "${what}" (${idx.length})`,
+    );
   return idx[0]!;
 }
 
@@ -91,17 +95,28 @@ export function lineEdit(args: LineArgs, text: string): string {
   const fromContent = !match && before === null && after === null;
   if (fromContent) match = content;
   // Salt's _set_line_indent: the new line takes the indentation of the line it goes next to
-  const put = (ref: string | undefined) => (args.indent !== false && ref !== undefined ? leading(ref) + content!.replace(/^[ \t]+/, '') : content!);
+  const put = (ref: string | undefined) =>
+    args.indent !== false && ref !== undefined ? leading(ref) + content!.replace(/^[ \t]+/, '') : content!;
   const out = [...lines];
 
   if (mode === 'delete' || mode === 'replace') {
     if (!match) throw new StateError(name, `mode: ${mode} needs match (or content)`);
     const idx = new Set(find(lines, match, `${name}: match`, fromContent));
-    if (mode === 'delete') return joinEdited(lines.filter((_, i) => !idx.has(i)), lines, text);
-    return joinEdited(lines.map((l, i) => (idx.has(i) ? put(l) : l)), lines, text);
+    if (mode === 'delete')
+      return joinEdited(
+        lines.filter((_, i) => !idx.has(i)),
+        lines,
+        text,
+      );
+    return joinEdited(
+      lines.map((l, i) => (idx.has(i) ? put(l) : l)),
+      lines,
+      text,
+    );
   }
 
-  const findOne = (p: string, what: string) => one(find(lines, p, `${name}: ${what}`), what === 'before' ? `before: ${p}` : `after: ${p}`, name);
+  const findOne = (p: string, what: string) =>
+    one(find(lines, p, `${name}: ${what}`), what === 'before' ? `before: ${p}` : `after: ${p}`, name);
   const location = args.location ?? null;
   if (mode === 'insert' && location) {
     if (location === 'start') {
@@ -110,12 +125,17 @@ export function lineEdit(args: LineArgs, text: string): string {
     return joinEdited(out, lines, text);
   }
   if (mode === 'insert' || mode === 'ensure') {
-    if (mode === 'ensure' && lines.some((l) => same(l, content!) || (before !== null && after !== null && l.includes(content!)))) return text;
+    if (
+      mode === 'ensure' &&
+      lines.some((l) => same(l, content!) || (before !== null && after !== null && l.includes(content!)))
+    )
+      return text;
     if (before !== null && after !== null) {
       const a = findOne(after, 'after');
       const b = findOne(before, 'before');
       if (b <= a) throw new StateError(name, `the line matching "before" comes before the one matching "after"`);
-      if (mode === 'ensure' && b !== a + 1) throw new StateError(name, 'found more than one line between boundaries "before" and "after"');
+      if (mode === 'ensure' && b !== a + 1)
+        throw new StateError(name, 'found more than one line between boundaries "before" and "after"');
       if (lines.slice(a + 1, b).some((l) => same(l, content!))) return text;
       out.splice(b, 0, put(lines[b]));
       return joinEdited(out, lines, text);
@@ -131,8 +151,14 @@ export function lineEdit(args: LineArgs, text: string): string {
       return joinEdited(out, lines, text);
     }
     if (mode === 'ensure' && location === 'start') return joinEdited([content!, ...lines], lines, text);
-    if (mode === 'ensure' && location === 'end') return joinEdited([...lines, put(lines[lines.length - 1])], lines, text);
-    throw new StateError(name, mode === 'insert' ? 'mode: insert needs location, before or after' : 'mode: ensure needs before, after or location (where to put the line)');
+    if (mode === 'ensure' && location === 'end')
+      return joinEdited([...lines, put(lines[lines.length - 1])], lines, text);
+    throw new StateError(
+      name,
+      mode === 'insert'
+        ? 'mode: insert needs location, before or after'
+        : 'mode: ensure needs before, after or location (where to put the line)',
+    );
   }
   throw new StateError(name, `unknown mode '${String(args.mode)}'`);
 }
@@ -152,7 +178,8 @@ export const line: StateFunction<LineArgs, TextFileFacts> = {
     });
   },
   async apply(host, changes, ctx) {
-    if (ctx.args.backup && ctx.facts.exists && changes.some((c) => c.target === ctx.args.name)) await backup(host, ctx.facts.real, ctx.args.backup);
+    if (ctx.args.backup && ctx.facts.exists && changes.some((c) => c.target === ctx.args.name))
+      await backup(host, ctx.facts.real, ctx.args.backup);
     await applyEdit(host, ctx.args.name, changes, ctx.facts, attrsOf(ctx.args, 'file_mode'));
   },
 };

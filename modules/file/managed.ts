@@ -8,7 +8,18 @@ import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
-import { attrProps, attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, str, strOrList, type AttrArgs } from './common.js';
+import {
+  attrProps,
+  attrsOf,
+  bool,
+  ensureParent,
+  gatherPathsWithParents,
+  objectSchema,
+  requireParent,
+  str,
+  strOrList,
+  type AttrArgs,
+} from './common.js';
 import { DIFF_LIMITS } from '../../engine/report/content-view.js';
 import { contentDiff, desiredContents, hasTargetSource, sha256, type ContentArgs } from './content.js';
 import { modeSchema, parseMode } from './mode.js';
@@ -78,10 +89,18 @@ async function checkContents(host: Host, args: ManagedArgs, data: Buffer): Promi
   const r = await shell(host, CHECK, [args.check_cmd!, args.tmp_ext ?? ''], { stdin: data });
   if (r.exitCode === 0) return;
   const why = (r.stderr.trim() || r.stdout.trim()).split('\n')[0] || 'no output';
-  throw new StateError(args.name, `check_cmd '${args.check_cmd}' refused the new contents (exit ${r.exitCode}): ${why}; the file was not changed`);
+  throw new StateError(
+    args.name,
+    `check_cmd '${args.check_cmd}' refused the new contents (exit ${r.exitCode}): ${why}; the file was not changed`,
+  );
 }
 
-async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>, pp: { path: PathFacts; parent: PathFacts }): Promise<ManagedFacts> {
+async function finish(
+  host: Host,
+  args: ManagedArgs,
+  ctx: StateCtx<ManagedArgs>,
+  pp: { path: PathFacts; parent: PathFacts },
+): Promise<ManagedFacts> {
   // rendered once in the compile phase (prepare); a source on the target, or outside a run (unit
   // tests), here
   const want = ctx.prepared !== undefined ? (ctx.prepared as Buffer | null) : await desiredContents(ctx, args, host);
@@ -93,7 +112,9 @@ async function finish(host: Host, args: ManagedArgs, ctx: StateCtx<ManagedArgs>,
   const facts: ManagedFacts = { ...pp, ...(real ? { real } : {}), want, wantHash: want ? sha256(want) : undefined };
   if (want && pp.path.type === 'file' && pp.path.hash !== facts.wantHash && args.replace !== false) {
     // no diff of a file over the limit: then it is not read (nor copied back from a remote host)
-    const tooBig = (pp.path.size ?? 0) > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes) || want.length > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes);
+    const tooBig =
+      (pp.path.size ?? 0) > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes) ||
+      want.length > (ctx.content?.limits.fileBytes ?? DIFF_LIMITS.fileBytes);
     facts.current = showChanges(args) === false || tooBig ? null : await host.readFile(real ?? args.name);
   }
   return facts;
@@ -114,9 +135,15 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     return { ...facts, ...owners };
   },
   async gatherMany(host, items) {
-    const pps = await gatherPathsWithParents(host, items.map((i) => i.args.name));
+    const pps = await gatherPathsWithParents(
+      host,
+      items.map((i) => i.args.name),
+    );
     const all = await Promise.all(items.map((i, n) => finish(host, i.args, i.ctx, pps[n]!)));
-    const owners = await gatherOwners(host, all.map((f, n) => ownersToCheck(attrsOf(items[n]!.args), f.path)));
+    const owners = await gatherOwners(
+      host,
+      all.map((f, n) => ownersToCheck(attrsOf(items[n]!.args), f.path)),
+    );
     return all.map((f, n) => ({ ...f, ...owners[n] }));
   },
   plan(args, facts, ctx) {
@@ -128,13 +155,31 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       requireOwners(name, facts, ctx);
       requireParent(name, facts.parent, args.makedirs, ctx?.pendingRequisite);
       const data = want ?? Buffer.alloc(0);
-      return [{ op: 'create', target: name, after: facts.wantHash ?? sha256(data), diff: contentDiff(name, null, data, { show: showChanges(args) !== false, view: ctx?.content }) }];
+      return [
+        {
+          op: 'create',
+          target: name,
+          after: facts.wantHash ?? sha256(data),
+          diff: contentDiff(name, null, data, { show: showChanges(args) !== false, view: ctx?.content }),
+        },
+      ];
     }
     if (path.type === 'directory') throw new StateError(name, 'is a directory, not a file');
     if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
     const out: Change[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
-      out.push({ op: 'update', target: name, before: path.hash, after: facts.wantHash, diff: contentDiff(name, facts.current ?? null, want, { show: showChanges(args) !== false, view: ctx?.content, beforeHash: path.hash, beforeSize: path.size }) });
+      out.push({
+        op: 'update',
+        target: name,
+        before: path.hash,
+        after: facts.wantHash,
+        diff: contentDiff(name, facts.current ?? null, want, {
+          show: showChanges(args) !== false,
+          view: ctx?.content,
+          beforeHash: path.hash,
+          beforeSize: path.size,
+        }),
+      });
     }
     const attrCs = attrChanges(name, path, attrs);
     if (out.length || attrCs.length) requireOwners(name, facts, ctx);
@@ -149,7 +194,8 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     const content = changes.find((c) => !isAttrChange(c));
     if (content) {
       if (args.check_cmd) await checkContents(host, args, facts.want ?? Buffer.alloc(0));
-      if (facts.path.type === 'missing') await ensureParent(host, name, parseMode(args.dir_mode, `${args.name}: dir_mode`), facts.parent);
+      if (facts.path.type === 'missing')
+        await ensureParent(host, name, parseMode(args.dir_mode, `${args.name}: dir_mode`), facts.parent);
       else if (args.backup) await backup(host, name, args.backup);
       await host.writeFileAtomic(name, facts.want ?? Buffer.alloc(0), {
         mode: attrs.mode ?? (facts.path.type === 'missing' ? 0o644 : undefined),
@@ -158,7 +204,9 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       });
       return;
     }
-    const want = Object.fromEntries(changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]));
+    const want = Object.fromEntries(
+      changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]),
+    );
     await applyAttrs(host, name, want);
   },
 };

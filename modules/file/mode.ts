@@ -15,4 +15,9 @@ export function fmtMode(m: number | undefined): string | undefined {
 }
 
 /** JSON schema for a mode argument. */
-export const modeSchema = { anyOf: [{ type: 'string', pattern: '^(0o|0)?[0-7]{1,4}$', octalDigits: true }, { type: 'integer', minimum: 0, octalDigits: true }] };
+export const modeSchema = {
+  anyOf: [
+    { type: 'string', pattern: '^(0o|0)?[0-7]{1,4}$', octalDigits: true },
+    { type: 'integer', minimum: 0, octalDigits: true },
+  ],
+};

@@ -44,6 +44,8 @@ export async function gatherOwners(host: Host, wants: Array<{ user?: string; gro
 
 /** Throws when the state would set an owner the host does not have (and, dry run, nothing pending creates). */
 export function requireOwners(state: string, f: OwnerFacts, ctx?: Pick<StateCtx, 'pendingProvider'>): void {
-  if (f.missingUser && !ctx?.pendingProvider?.('user', f.missingUser)) throw new MissingFactError('user', f.missingUser, state, `user '${f.missingUser}' does not exist`);
-  if (f.missingGroup && !ctx?.pendingProvider?.('group', f.missingGroup)) throw new MissingFactError('group', f.missingGroup, state, `group '${f.missingGroup}' does not exist`);
+  if (f.missingUser && !ctx?.pendingProvider?.('user', f.missingUser))
+    throw new MissingFactError('user', f.missingUser, state, `user '${f.missingUser}' does not exist`);
+  if (f.missingGroup && !ctx?.pendingProvider?.('group', f.missingGroup))
+    throw new MissingFactError('group', f.missingGroup, state, `group '${f.missingGroup}' does not exist`);
 }

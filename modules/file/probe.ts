@@ -46,7 +46,15 @@ function parseStatLine(rec: string): [string, PathFacts] | null {
   const [ftype, mode, user, group, uid, gid, size] = tail as [string, string, string, string, string, string, string];
   return [
     f.join('\t'),
-    { type: typeFromStat(ftype), mode: parseInt(mode, 8), user, group, uid: Number(uid), gid: Number(gid), size: Number(size) },
+    {
+      type: typeFromStat(ftype),
+      mode: parseInt(mode, 8),
+      user,
+      group,
+      uid: Number(uid),
+      gid: Number(gid),
+      size: Number(size),
+    },
   ];
 }
 
@@ -57,7 +65,15 @@ async function probeByCalls(host: Host, paths: string[]): Promise<Map<string, Pa
     paths.map(async (p) => {
       const st = await host.lstat(p);
       if (!st) return out.set(p, { type: 'missing' });
-      const f: PathFacts = { type: st.type, mode: st.mode, user: st.user, group: st.group, uid: st.uid, gid: st.gid, size: st.size };
+      const f: PathFacts = {
+        type: st.type,
+        mode: st.mode,
+        user: st.user,
+        group: st.group,
+        uid: st.uid,
+        gid: st.gid,
+        size: st.size,
+      };
       if (st.type === 'file') f.hash = (await host.hash(p)) ?? undefined;
       if (st.type === 'symlink') f.target = (await host.readlink(p)) ?? undefined;
       return out.set(p, f);
@@ -136,7 +152,14 @@ export async function probeTree(host: Host, dir: string): Promise<TreeEntry[]> {
     const tail = f.splice(f.length - 5, 5);
     const [y, mode, user, group, target] = tail as [string, string, string, string, string];
     const type: PathType = y === 'f' ? 'file' : y === 'd' ? 'directory' : y === 'l' ? 'symlink' : 'other';
-    entries.set(f.join('\t'), { rel: f.join('\t'), type, mode: parseInt(mode, 8), user, group, ...(type === 'symlink' ? { target } : {}) });
+    entries.set(f.join('\t'), {
+      rel: f.join('\t'),
+      type,
+      mode: parseInt(mode, 8),
+      user,
+      group,
+      ...(type === 'symlink' ? { target } : {}),
+    });
   }
   for (const rec of (sums ?? '').split('\0')) {
     const m = /^\\?([0-9a-f]{64}) [ *]\.\/(.*)$/s.exec(rec);

@@ -32,7 +32,7 @@ export interface RecurseArgs extends AttrArgs {
 
 interface Want {
   dirs: string[];
-  files: Map<string, { data: Buffer; hash: string; /** the source file's mode (file_mode: keep) */ mode: number }>;
+  files: Map<string, { data: Buffer; hash: string /** the source file's mode (file_mode: keep) */; mode: number }>;
 }
 
 export interface RecurseFacts {
@@ -79,13 +79,23 @@ function matches(rel: string, pat: string | string[] | undefined): boolean {
 
 async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Want> {
   const fg = await loadFg();
-  const sources = (Array.isArray(args.source) ? args.source : [args.source]).map((s) => s.slice('salt://'.length).replace(/\/+$/, ''));
-  const isDir = async (rel: string) => (await fg(fg.escapePath(rel), { cwd: ctx.statesDir, onlyDirectories: true })).length > 0;
+  const sources = (Array.isArray(args.source) ? args.source : [args.source]).map((s) =>
+    s.slice('salt://'.length).replace(/\/+$/, ''),
+  );
+  const isDir = async (rel: string) =>
+    (await fg(fg.escapePath(rel), { cwd: ctx.statesDir, onlyDirectories: true })).length > 0;
   let srcRel: string | undefined;
   for (const s of sources) if (srcRel === undefined && (await isDir(s))) srcRel = s;
-  if (srcRel === undefined) throw new StateError(ctx.id, `source directory not found: ${sources.map((s) => `salt://${s}`).join(', ')}`);
+  if (srcRel === undefined)
+    throw new StateError(ctx.id, `source directory not found: ${sources.map((s) => `salt://${s}`).join(', ')}`);
   const srcDir = join(ctx.statesDir, srcRel);
-  const entries = await fg('**', { cwd: srcDir, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: true });
+  const entries = await fg('**', {
+    cwd: srcDir,
+    dot: true,
+    onlyFiles: false,
+    markDirectories: true,
+    followSymbolicLinks: true,
+  });
   const dirs: string[] = [];
   const files: Want['files'] = new Map();
   for (const e of entries.sort()) {
@@ -128,24 +138,46 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     const out: Change[] = [];
     if (facts.root.type === 'missing') {
       out.push({ op: 'create', target: args.name, after: 'directory' });
-    } else if (facts.root.type !== 'directory') throw new StateError(args.name, `exists as a ${facts.root.type}, not a directory`);
+    } else if (facts.root.type !== 'directory')
+      throw new StateError(args.name, `exists as a ${facts.root.type}, not a directory`);
     const attrDiff = (e: TreeEntry, m: number | undefined) =>
-      (user !== undefined && e.user !== user) || (group !== undefined && e.group !== group) || (m !== undefined && e.mode !== m);
+      (user !== undefined && e.user !== user) ||
+      (group !== undefined && e.group !== group) ||
+      (m !== undefined && e.mode !== m);
     for (const d of facts.want.dirs) {
       const p = `${args.name}/${d}`;
       const e = have.get(d);
       if (!e) out.push({ op: 'create', target: p, after: { type: 'directory', mode: fmtMode(dm ?? 0o755) } });
       else if (e.type !== 'directory') throw new StateError(p, `exists as a ${e.type}, not a directory`);
-      else if (attrDiff(e, dm)) out.push({ op: 'update', target: p, before: { mode: fmtMode(e.mode), user: e.user, group: e.group }, after: { mode: fmtMode(dm), user, group } });
+      else if (attrDiff(e, dm))
+        out.push({
+          op: 'update',
+          target: p,
+          before: { mode: fmtMode(e.mode), user: e.user, group: e.group },
+          after: { mode: fmtMode(dm), user, group },
+        });
     }
     for (const [rel, f] of facts.want.files) {
       const fm = fileMode(args, f.mode);
       const p = `${args.name}/${rel}`;
       const e = have.get(rel);
-      if (!e) out.push({ op: 'create', target: p, after: f.hash, diff: contentDiff(p, null, f.data, { view: ctx?.content }) });
+      if (!e)
+        out.push({
+          op: 'create',
+          target: p,
+          after: f.hash,
+          diff: contentDiff(p, null, f.data, { view: ctx?.content }),
+        });
       else if (e.type !== 'file') throw new StateError(p, `exists as a ${e.type}, not a file`);
-      else if (e.hash !== f.hash) out.push({ op: 'update', target: p, before: e.hash, after: f.hash, diff: `sha256 ${e.hash} -> ${f.hash}` });
-      else if (attrDiff(e, fm)) out.push({ op: 'update', target: p, before: { mode: fmtMode(e.mode), user: e.user, group: e.group }, after: { mode: fmtMode(fm), user, group } });
+      else if (e.hash !== f.hash)
+        out.push({ op: 'update', target: p, before: e.hash, after: f.hash, diff: `sha256 ${e.hash} -> ${f.hash}` });
+      else if (attrDiff(e, fm))
+        out.push({
+          op: 'update',
+          target: p,
+          before: { mode: fmtMode(e.mode), user: e.user, group: e.group },
+          after: { mode: fmtMode(fm), user, group },
+        });
     }
     if (args.clean) {
       const keep = new Set([...facts.want.dirs, ...facts.want.files.keys()]);

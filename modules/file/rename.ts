@@ -33,7 +33,10 @@ export const rename: StateFunction<RenameArgs, RenameFacts> = {
       throw new MissingFactError('path', args.source, args.name, `source ${args.source} does not exist`);
     }
     if (facts.path.type !== 'missing' && !args.force)
-      throw new StateError(args.name, `${args.name} exists and source ${args.source} too; set force: True to replace it`);
+      throw new StateError(
+        args.name,
+        `${args.name} exists and source ${args.source} too; set force: True to replace it`,
+      );
     requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
     return [{ op: 'update', target: args.name, before: args.source, after: args.name }];
   },

@@ -68,7 +68,10 @@ export const replace: StateFunction<ReplaceArgs, TextFacts> = {
       if (args.ignore_if_missing) return [];
       throw new MissingFactError('path', args.name, args.name, 'file does not exist');
     }
-    return textChange(args.name, facts, replaceText(args, facts.text), { show: args.show_changes !== false, view: ctx?.content });
+    return textChange(args.name, facts, replaceText(args, facts.text), {
+      show: args.show_changes !== false,
+      view: ctx?.content,
+    });
   },
   async apply(host, changes, ctx) {
     if (ctx.args.backup) await backup(host, ctx.args.name, ctx.args.backup);

@@ -9,7 +9,12 @@ const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (isMap(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  if (isMap(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    );
   return v;
 }
 
@@ -18,7 +23,13 @@ export function serialize(data: unknown, fmt: Formatter): string {
     const text = JSON.stringify(sortKeys(data), null, 2) ?? 'null';
     return text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   }
-  return stringify(data ?? null, { version: '1.1', sortMapEntries: true, indentSeq: false, lineWidth: 0, singleQuote: true });
+  return stringify(data ?? null, {
+    version: '1.1',
+    sortMapEntries: true,
+    indentSeq: false,
+    lineWidth: 0,
+    singleQuote: true,
+  });
 }
 
 /** Parses an existing file for merge_if_exists; throws with the parser's message. */
@@ -30,7 +41,9 @@ export function deserialize(text: string, fmt: Formatter): unknown {
 export function mergeRecurse(existing: unknown, dataset: unknown, mergeLists: boolean): unknown {
   if (!isMap(existing) || !isMap(dataset)) return dataset;
   return deepmerge(existing, dataset, {
-    arrayMerge: mergeLists ? (a, b) => [...a, ...b.filter((x) => !a.some((y) => JSON.stringify(y) === JSON.stringify(x)))] : (_a, b) => b,
+    arrayMerge: mergeLists
+      ? (a, b) => [...a, ...b.filter((x) => !a.some((y) => JSON.stringify(y) === JSON.stringify(x)))]
+      : (_a, b) => b,
     isMergeableObject: (v) => isMap(v) || Array.isArray(v),
   });
 }

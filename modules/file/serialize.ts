@@ -43,24 +43,33 @@ const schema = objectSchema({
   encoding: str,
 });
 
-const formatOf = (a: SerializeArgs): Formatter => String(a.serializer ?? a.formatter ?? 'yaml').toLowerCase() as Formatter;
+const formatOf = (a: SerializeArgs): Formatter =>
+  String(a.serializer ?? a.formatter ?? 'yaml').toLowerCase() as Formatter;
 
 async function dataOf(args: SerializeArgs, ctx: StateCtx<SerializeArgs>): Promise<unknown> {
   const given = (args.dataset !== undefined ? 1 : 0) + (args.dataset_pillar !== undefined ? 1 : 0);
   if (given !== 1) throw new StateError(args.name, 'give exactly one of dataset and dataset_pillar');
   if (args.dataset !== undefined) return args.dataset;
   const key = args.dataset_pillar!.replace(/'/g, "\\'");
-  const text = await ctx.renderTemplate(`{{ salt['pillar.get']('${key}', None) | json }}`, `${args.name} (dataset_pillar)`);
+  const text = await ctx.renderTemplate(
+    `{{ salt['pillar.get']('${key}', None) | json }}`,
+    `${args.name} (dataset_pillar)`,
+  );
   const data = JSON.parse(text);
   if (data === null) throw new StateError(args.name, `dataset_pillar: no pillar value at '${args.dataset_pillar}'`);
   return data;
 }
 
 function warnIgnored(args: SerializeArgs, ctx: StateCtx<SerializeArgs>): void {
-  if (args.encoding && !/^utf-?8$/i.test(args.encoding)) ctx.log.warn(`encoding '${args.encoding}' has no effect: brine writes UTF-8`);
+  if (args.encoding && !/^utf-?8$/i.test(args.encoding))
+    ctx.log.warn(`encoding '${args.encoding}' has no effect: brine writes UTF-8`);
 }
 
-async function gather(host: Parameters<StateFunction['gather']>[0], args: SerializeArgs, ctx: StateCtx<SerializeArgs>): Promise<ManagedFacts> {
+async function gather(
+  host: Parameters<StateFunction['gather']>[0],
+  args: SerializeArgs,
+  ctx: StateCtx<SerializeArgs>,
+): Promise<ManagedFacts> {
   warnIgnored(args, ctx);
   const fmt = formatOf(args);
   let data = await dataOf(args, ctx);
@@ -72,7 +81,10 @@ async function gather(host: Parameters<StateFunction['gather']>[0], args: Serial
     try {
       existing = deserialize(current.toString('utf8'), fmt);
     } catch (e) {
-      throw new StateError(args.name, `merge_if_exists: the file is not valid ${fmt}: ${(e as Error).message.split('\n')[0]}`);
+      throw new StateError(
+        args.name,
+        `merge_if_exists: the file is not valid ${fmt}: ${(e as Error).message.split('\n')[0]}`,
+      );
     }
     data = mergeRecurse(existing, data, !!args.merge_lists);
   }
@@ -81,7 +93,17 @@ async function gather(host: Parameters<StateFunction['gather']>[0], args: Serial
   return { ...pp!, want, wantHash, ...(current && pp!.path.hash !== wantHash ? { current } : {}) };
 }
 
-const asManaged = (a: SerializeArgs): ManagedArgs => ({ name: a.name, user: a.user, group: a.group, mode: a.mode, makedirs: a.makedirs, dir_mode: a.dir_mode, backup: a.backup, show_changes: a.show_changes, create: a.create });
+const asManaged = (a: SerializeArgs): ManagedArgs => ({
+  name: a.name,
+  user: a.user,
+  group: a.group,
+  mode: a.mode,
+  makedirs: a.makedirs,
+  dir_mode: a.dir_mode,
+  backup: a.backup,
+  show_changes: a.show_changes,
+  create: a.create,
+});
 
 export const serializeState: StateFunction<SerializeArgs, ManagedFacts> = {
   schema,
@@ -91,5 +113,9 @@ export const serializeState: StateFunction<SerializeArgs, ManagedFacts> = {
   },
   gather,
   plan: (args, facts, ctx) => managed.plan(asManaged(args), facts, ctx as unknown as StateCtx<ManagedArgs>),
-  apply: (host, changes, ctx) => managed.apply(host, changes, { ...(ctx as unknown as StateCtx<ManagedArgs> & { facts: ManagedFacts }), args: asManaged(ctx.args) }),
+  apply: (host, changes, ctx) =>
+    managed.apply(host, changes, {
+      ...(ctx as unknown as StateCtx<ManagedArgs> & { facts: ManagedFacts }),
+      args: asManaged(ctx.args),
+    }),
 };

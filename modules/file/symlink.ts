@@ -4,7 +4,15 @@ import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
 import type { Change, StateFunction } from '../../engine/contract.js';
 import { attrChanges, onPath } from './attrs.js';
-import { attrsOf, bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, type AttrArgs } from './common.js';
+import {
+  attrsOf,
+  bool,
+  ensureParent,
+  gatherPathsWithParents,
+  objectSchema,
+  requireParent,
+  type AttrArgs,
+} from './common.js';
 import type { PathFacts } from './probe.js';
 
 export interface SymlinkArgs extends AttrArgs {
@@ -18,7 +26,10 @@ export interface SymlinkFacts {
   parent: PathFacts;
 }
 
-const schema = objectSchema({ target: { type: 'string', minLength: 1 }, force: bool, makedirs: bool, user: {}, group: {} }, ['name', 'target']);
+const schema = objectSchema(
+  { target: { type: 'string', minLength: 1 }, force: bool, makedirs: bool, user: {}, group: {} },
+  ['name', 'target'],
+);
 
 export const symlink: StateFunction<SymlinkArgs, SymlinkFacts> = {
   schema,
@@ -26,7 +37,10 @@ export const symlink: StateFunction<SymlinkArgs, SymlinkFacts> = {
     return (await gatherPathsWithParents(host, [args.name]))[0]!;
   },
   gatherMany(host, items) {
-    return gatherPathsWithParents(host, items.map((i) => i.args.name));
+    return gatherPathsWithParents(
+      host,
+      items.map((i) => i.args.name),
+    );
   },
   plan(args, facts, ctx) {
     const { path } = facts;
@@ -36,11 +50,13 @@ export const symlink: StateFunction<SymlinkArgs, SymlinkFacts> = {
       return [{ op: 'create', target: args.name, after: args.target }];
     }
     if (path.type !== 'symlink') {
-      if (!args.force) throw new StateError(args.name, `exists as a ${path.type}; set force: True to replace it with a symlink`);
+      if (!args.force)
+        throw new StateError(args.name, `exists as a ${path.type}; set force: True to replace it with a symlink`);
       return [{ op: 'update', target: args.name, before: path.type, after: args.target }];
     }
     const out: Change[] = [];
-    if (path.target !== args.target) out.push({ op: 'update', target: args.name, before: path.target, after: args.target });
+    if (path.target !== args.target)
+      out.push({ op: 'update', target: args.name, before: path.target, after: args.target });
     return [...out, ...attrChanges(args.name, path, attrs)];
   },
   async apply(host, _changes, ctx) {

@@ -61,8 +61,11 @@ export async function readTexts(host: Host, names: string[]): Promise<Array<stri
   if (host.inProcess) return Promise.all(names.map(async (n) => (await host.readFile(n))?.toString('utf8') ?? null));
   const r = await shell(host, READ, names, { readOnly: true });
   const lines = r.stdout.split('\n');
-  if (r.exitCode !== 0 || lines.length < names.length) throw new Error(`cannot read ${names.join(', ')} on ${host.name}: ${r.stderr.trim() || 'no output'}`);
-  return names.map((_, i) => (lines[i]!.startsWith('F') ? Buffer.from(lines[i]!.slice(1), 'base64').toString('utf8') : null));
+  if (r.exitCode !== 0 || lines.length < names.length)
+    throw new Error(`cannot read ${names.join(', ')} on ${host.name}: ${r.stderr.trim() || 'no output'}`);
+  return names.map((_, i) =>
+    lines[i]!.startsWith('F') ? Buffer.from(lines[i]!.slice(1), 'base64').toString('utf8') : null,
+  );
 }
 
 /**
@@ -70,18 +73,35 @@ export async function readTexts(host: Host, names: string[]): Promise<Array<stri
  * their number. A symlink is followed to the file it points to (like Salt's realpath).
  */
 export async function gatherTextFiles(host: Host, names: string[]): Promise<TextFileFacts[]> {
-  let m = await probePaths(host, names.flatMap((n) => [n, dirname(n)]));
+  let m = await probePaths(
+    host,
+    names.flatMap((n) => [n, dirname(n)]),
+  );
   const real = names.map((n) => {
     const f = m.get(n)!;
     return f.type === 'symlink' && f.target ? resolve(dirname(n), f.target) : n;
   });
-  if (real.some((r, i) => r !== names[i])) m = new Map([...m, ...(await probePaths(host, real.flatMap((n) => [n, dirname(n)])))]);
+  if (real.some((r, i) => r !== names[i]))
+    m = new Map([
+      ...m,
+      ...(await probePaths(
+        host,
+        real.flatMap((n) => [n, dirname(n)]),
+      )),
+    ]);
   for (const [i, r] of real.entries()) {
     const t = m.get(r)!.type;
     if (t === 'directory') throw new StateError(names[i]!, 'is a directory');
-    if (t === 'symlink' || t === 'other') throw new StateError(names[i]!, `is not a regular file (${t === 'symlink' ? 'a symlink to a symlink' : 'special file'})`);
+    if (t === 'symlink' || t === 'other')
+      throw new StateError(
+        names[i]!,
+        `is not a regular file (${t === 'symlink' ? 'a symlink to a symlink' : 'special file'})`,
+      );
   }
-  const texts = await readTexts(host, real.filter((r) => m.get(r)!.type === 'file'));
+  const texts = await readTexts(
+    host,
+    real.filter((r) => m.get(r)!.type === 'file'),
+  );
   let k = 0;
   return real.map((r) => {
     const path = m.get(r)!;
@@ -92,6 +112,11 @@ export async function gatherTextFiles(host: Host, names: string[]): Promise<Text
 
 /** gather and gatherMany of a state that edits the one text file its `name` says (line, keyvalue, blockreplace). */
 export const textFileGather = {
-  gather: async (host: Host, args: { name: string }): Promise<TextFileFacts> => (await gatherTextFiles(host, [args.name]))[0]!,
-  gatherMany: (host: Host, items: Array<{ args: { name: string } }>): Promise<TextFileFacts[]> => gatherTextFiles(host, items.map((i) => i.args.name)),
+  gather: async (host: Host, args: { name: string }): Promise<TextFileFacts> =>
+    (await gatherTextFiles(host, [args.name]))[0]!,
+  gatherMany: (host: Host, items: Array<{ args: { name: string } }>): Promise<TextFileFacts[]> =>
+    gatherTextFiles(
+      host,
+      items.map((i) => i.args.name),
+    ),
 };

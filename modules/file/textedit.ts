@@ -30,11 +30,21 @@ export interface EditOpts {
 }
 
 /** Changes that turn facts into `edit(text)`; edit may throw StateError for impossible args. */
-export function planEdit(name: string, facts: TextFileFacts, edit: (text: string) => string, o: EditOpts = {}): Change[] {
+export function planEdit(
+  name: string,
+  facts: TextFileFacts,
+  edit: (text: string) => string,
+  o: EditOpts = {},
+): Change[] {
   if (!facts.exists) {
     if (!o.create) {
       if (o.ignoreMissing) return [];
-      throw new MissingFactError('path', name, name, `file not found${o.createHint ? ` (set ${o.createHint} to create it)` : ''}`);
+      throw new MissingFactError(
+        'path',
+        name,
+        name,
+        `file not found${o.createHint ? ` (set ${o.createHint} to create it)` : ''}`,
+      );
     }
     requireParent(facts.real, facts.parent, false, o.pendingRequisite);
     return textChange(name, facts, edit(''), { show: o.show !== false, view: o.view });
@@ -44,14 +54,25 @@ export function planEdit(name: string, facts: TextFileFacts, edit: (text: string
   return out;
 }
 
-export async function applyEdit(host: Host, name: string, changes: Change[], facts: TextFileFacts, attrs: Attrs = {}): Promise<void> {
+export async function applyEdit(
+  host: Host,
+  name: string,
+  changes: Change[],
+  facts: TextFileFacts,
+  attrs: Attrs = {},
+): Promise<void> {
   const c = changes.find((x) => x.target === name && (x.op === 'create' || x.op === 'update'));
   if (c?.op === 'create') {
-    await host.writeFileAtomic(facts.real, String(c.payload), { mode: attrs.mode ?? 0o644, owner: attrs.user, group: attrs.group });
+    await host.writeFileAtomic(facts.real, String(c.payload), {
+      mode: attrs.mode ?? 0o644,
+      owner: attrs.user,
+      group: attrs.group,
+    });
   } else if (c) {
     await host.writeFileAtomic(facts.real, String(c.payload));
   }
   const want: Attrs = {};
-  for (const a of changes.filter(isAttrChange)) (want as Record<string, unknown>)[a.target] = attrs[a.target as keyof Attrs];
+  for (const a of changes.filter(isAttrChange))
+    (want as Record<string, unknown>)[a.target] = attrs[a.target as keyof Attrs];
   if (Object.keys(want).length) await applyAttrs(host, facts.real, want);
 }

@@ -2,7 +2,14 @@
 // second run reports no change (Salt bumps the mtime every run; brine keeps runs idempotent).
 
 import type { StateFunction } from '../../engine/contract.js';
-import { bool, ensureParent, gatherPathsWithParents, objectSchema, requireParent, type PathAndParent } from './common.js';
+import {
+  bool,
+  ensureParent,
+  gatherPathsWithParents,
+  objectSchema,
+  requireParent,
+  type PathAndParent,
+} from './common.js';
 
 export interface TouchArgs {
   name: string;
@@ -15,7 +22,10 @@ export const touch: StateFunction<TouchArgs, PathAndParent> = {
     return (await gatherPathsWithParents(host, [args.name]))[0]!;
   },
   gatherMany(host, items) {
-    return gatherPathsWithParents(host, items.map((i) => i.args.name));
+    return gatherPathsWithParents(
+      host,
+      items.map((i) => i.args.name),
+    );
   },
   plan(args, facts, ctx) {
     if (facts.path.type !== 'missing') return [];

@@ -19,7 +19,10 @@ export interface GitRunOptions {
 function env(o: GitRunOptions): Record<string, string> {
   const e: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_ASKPASS: 'true' };
   const ids = o.identity === undefined ? [] : Array.isArray(o.identity) ? o.identity : [o.identity];
-  if (ids.length) e.GIT_SSH_COMMAND = ['ssh', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', ...ids.flatMap((i) => ['-i', i])].map(shQuote).join(' ');
+  if (ids.length)
+    e.GIT_SSH_COMMAND = ['ssh', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', ...ids.flatMap((i) => ['-i', i])]
+      .map(shQuote)
+      .join(' ');
   return e;
 }
 
@@ -29,11 +32,22 @@ export function git(host: Host, dir: string | null, args: string[], o: GitRunOpt
   // to manage; -c reaches the upload-pack git runs for a local remote too.
   const trusted = [...new Set([...(dir ? [dir] : []), ...(o.trust ?? [])])];
   const pre = [...trusted.flatMap((d) => ['-c', `safe.directory=${d}`]), ...(dir ? ['-C', dir] : [])];
-  return host.exec(['git', ...pre, ...args], { env: env(o), user: o.user, timeoutMs: o.timeoutMs ?? 600_000, readOnly: o.readOnly });
+  return host.exec(['git', ...pre, ...args], {
+    env: env(o),
+    user: o.user,
+    timeoutMs: o.timeoutMs ?? 600_000,
+    readOnly: o.readOnly,
+  });
 }
 
 /** Runs `git ARGS` and throws CommandError (with `what`) on a non-zero exit. */
-export async function mustGit(host: Host, dir: string | null, args: string[], o: GitRunOptions, what: string): Promise<ExecResult> {
+export async function mustGit(
+  host: Host,
+  dir: string | null,
+  args: string[],
+  o: GitRunOptions,
+  what: string,
+): Promise<ExecResult> {
   const r = await git(host, dir, args, o);
   if (r.exitCode !== 0) throw new CommandError(r, what);
   return r;

@@ -83,12 +83,22 @@ export function localRemotePath(name: string): string | null {
 function uploadPack(args: GitLatestArgs): string[] {
   const local = localRemotePath(args.name);
   if (!local) return [];
-  return ['--upload-pack', ['git', '-c', `safe.directory=${local}`, '-c', `safe.directory=${local}/.git`, 'upload-pack'].map(shQuote).join(' ')];
+  return [
+    '--upload-pack',
+    ['git', '-c', `safe.directory=${local}`, '-c', `safe.directory=${local}/.git`, 'upload-pack']
+      .map(shQuote)
+      .join(' '),
+  ];
 }
 
 function runOpts(args: GitLatestArgs, readOnly = false): GitRunOptions {
   const local = localRemotePath(args.name);
-  return { user: args.user, identity: args.identity, readOnly, trust: [args.target, ...(local ? [local, `${local}/.git`] : [])] };
+  return {
+    user: args.user,
+    identity: args.identity,
+    readOnly,
+    trust: [args.target, ...(local ? [local, `${local}/.git`] : [])],
+  };
 }
 
 /** The branch the checkout should be on; null: detached at the commit. */
@@ -100,11 +110,22 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
   const ro = runOpts(args, true);
   const remoteName = args.remote ?? 'origin';
   const facts: GitLatestFacts = {
-    target: 'missing', rev: null, wanted: null, head: null, branch: null, remoteUrl: null,
-    localChanges: [], fastForward: null, shallow: false, remoteError: null,
+    target: 'missing',
+    rev: null,
+    wanted: null,
+    head: null,
+    branch: null,
+    remoteUrl: null,
+    localChanges: [],
+    fastForward: null,
+    shallow: false,
+    remoteError: null,
   };
   let remote: RemoteRefs = { refs: {}, headBranch: null, head: null };
-  const ls = await git(host, null, ['ls-remote', ...uploadPack(args), '--symref', args.name], { ...ro, timeoutMs: 120_000 });
+  const ls = await git(host, null, ['ls-remote', ...uploadPack(args), '--symref', args.name], {
+    ...ro,
+    timeoutMs: 120_000,
+  });
   if (ls.exitCode !== 0) {
     if (ls.exitCode === 127) throw new CommandError(ls, 'git is not installed');
     facts.remoteError = ls.stderr.trim().split('\n').slice(-2).join(' | ') || `git ls-remote exited ${ls.exitCode}`;
@@ -141,17 +162,28 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
   facts.branch = branch.exitCode === 0 ? branch.stdout.trim() : null;
   facts.remoteUrl = url.exitCode === 0 ? url.stdout.trim() : null;
   if (status.exitCode !== 0) throw new CommandError(status, `git status in ${args.target}`);
-  facts.localChanges = status.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
+  facts.localChanges = status.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
   if (!facts.rev || facts.remoteError) return facts;
 
   // The wanted commit's objects, so ancestry is known before anything changes: fetched without
   // writing a ref or FETCH_HEAD (a commit rev: the remote's branches, to find it among them).
-  const have = async (c: string) => (await git(host, args.target, ['cat-file', '-e', `${c}^{commit}`], ro)).exitCode === 0;
+  const have = async (c: string) =>
+    (await git(host, args.target, ['cat-file', '-e', `${c}^{commit}`], ro)).exitCode === 0;
   if (!facts.wanted || !(await have(facts.wanted))) {
     if (!facts.shallow) {
-      const refspec = facts.rev.ref ? [facts.rev.ref] : Object.keys(remote.refs).filter((r) => r.startsWith('refs/heads/'));
+      const refspec = facts.rev.ref
+        ? [facts.rev.ref]
+        : Object.keys(remote.refs).filter((r) => r.startsWith('refs/heads/'));
       if (refspec.length) {
-        await git(host, args.target, ['fetch', ...uploadPack(args), '--quiet', '--no-write-fetch-head', '--no-tags', args.name, ...refspec], { ...ro, timeoutMs: 600_000 });
+        await git(
+          host,
+          args.target,
+          ['fetch', ...uploadPack(args), '--quiet', '--no-write-fetch-head', '--no-tags', args.name, ...refspec],
+          { ...ro, timeoutMs: 600_000 },
+        );
       }
     }
   }
@@ -167,7 +199,8 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
 }
 
 /** git's words for a remote host it cannot reach (DNS, routing, nothing listening, timeouts). */
-const UNREACHABLE = /Could not resolve host|Could not resolve hostname|Network is unreachable|No route to host|Connection refused|Connection timed out|Failed to connect/i;
+const UNREACHABLE =
+  /Could not resolve host|Could not resolve hostname|Network is unreachable|No route to host|Connection refused|Connection timed out|Failed to connect/i;
 
 /** The changes, Salt's way: clone, remote URL, revision {old, new}, branch, forced update. */
 export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
@@ -176,17 +209,28 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
   // machine): the clone is still the plan, and says so; the real run's clone then fails with git's
   // reason. A remote that answers and refuses (auth, no such repository) fails here already.
   if (f.remoteError && f.target === 'missing' && UNREACHABLE.test(f.remoteError)) {
-    return [{ op: 'create', target: args.target, after: `clone of ${args.name} (the remote cannot be read now: ${f.remoteError})` }];
+    return [
+      {
+        op: 'create',
+        target: args.target,
+        after: `clone of ${args.name} (the remote cannot be read now: ${f.remoteError})`,
+      },
+    ];
   }
   if (f.remoteError) throw new StateError(args.target, `cannot read the remote ${args.name}: ${f.remoteError}`);
   if (!f.rev) throw new StateError(args.target, `rev ${rev} was not found in ${args.name}`);
   const want = f.wanted ?? f.rev.commit;
   const branch = wantedBranch(args, f.rev);
   if (f.target === 'other' && !args.force_clone) {
-    throw new StateError(args.target, `${args.target} exists and is not a checkout of ${args.name}; set force_clone: True to replace it`);
+    throw new StateError(
+      args.target,
+      `${args.target} exists and is not a checkout of ${args.name}; set force_clone: True to replace it`,
+    );
   }
   if (f.target !== 'repo') {
-    const changes: Change[] = [{ op: f.target === 'other' ? 'update' : 'create', target: args.target, after: `clone of ${args.name}` }];
+    const changes: Change[] = [
+      { op: f.target === 'other' ? 'update' : 'create', target: args.target, after: `clone of ${args.name}` },
+    ];
     changes.push({ op: 'update', target: 'revision', before: null, after: want });
     return changes;
   }
@@ -195,7 +239,13 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
   }
   const changes: Change[] = [];
   const remoteName = args.remote ?? 'origin';
-  if (f.remoteUrl !== args.name) changes.push({ op: f.remoteUrl === null ? 'create' : 'update', target: `remote ${remoteName}`, before: f.remoteUrl, after: args.name });
+  if (f.remoteUrl !== args.name)
+    changes.push({
+      op: f.remoteUrl === null ? 'create' : 'update',
+      target: `remote ${remoteName}`,
+      before: f.remoteUrl,
+      after: args.name,
+    });
   const moves = f.head !== want;
   const dirty = f.localChanges.length > 0;
   if (moves || (branch !== null && f.branch !== branch) || (branch === null && f.branch !== null)) {
@@ -217,13 +267,21 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
       );
     }
     changes.push({ op: 'update', target: 'revision', before: f.head, after: want });
-    if (forced || dirty) changes.push({ op: 'update', target: 'forced update', before: dirty ? f.localChanges : undefined, after: 'hard reset' });
+    if (forced || dirty)
+      changes.push({
+        op: 'update',
+        target: 'forced update',
+        before: dirty ? f.localChanges : undefined,
+        after: 'hard reset',
+      });
   } else if (dirty && args.force_reset === true) {
     // Salt: up to date, with uncommitted changes that force_reset discards
     changes.push({ op: 'update', target: 'forced update', before: f.localChanges, after: 'hard reset' });
   }
-  if (branch !== null && f.branch !== branch) changes.push({ op: 'update', target: 'branch', before: f.branch, after: branch });
-  if (branch === null && f.branch !== null) changes.push({ op: 'update', target: 'branch', before: f.branch, after: `detached at ${want.slice(0, 12)}` });
+  if (branch !== null && f.branch !== branch)
+    changes.push({ op: 'update', target: 'branch', before: f.branch, after: branch });
+  if (branch === null && f.branch !== null)
+    changes.push({ op: 'update', target: 'branch', before: f.branch, after: `detached at ${want.slice(0, 12)}` });
   return changes;
 }
 
@@ -236,11 +294,22 @@ async function clone(host: Host, args: GitLatestArgs, f: GitLatestFacts): Promis
   if (localRemotePath(args.name)) argv.push('--no-local');
   if (args.depth) argv.push('--depth', String(args.depth));
   if (args.fetch_tags === false) argv.push('--no-tags');
-  if (f.rev!.kind === 'branch' || f.rev!.kind === 'tag') argv.push('--branch', f.rev!.ref!.replace(/^refs\/(heads|tags)\//, ''));
-  await mustGit(host, null, [...argv, args.name, args.target], o, `git clone of ${args.name} into ${args.target} failed`);
+  if (f.rev!.kind === 'branch' || f.rev!.kind === 'tag')
+    argv.push('--branch', f.rev!.ref!.replace(/^refs\/(heads|tags)\//, ''));
+  await mustGit(
+    host,
+    null,
+    [...argv, args.name, args.target],
+    o,
+    `git clone of ${args.name} into ${args.target} failed`,
+  );
 }
 
-async function applyLatest(host: Host, changes: Change[], ctx: { args: GitLatestArgs; facts: GitLatestFacts }): Promise<void> {
+async function applyLatest(
+  host: Host,
+  changes: Change[],
+  ctx: { args: GitLatestArgs; facts: GitLatestFacts },
+): Promise<void> {
   const { args, facts: f } = ctx;
   const o = runOpts(args);
   const remoteName = args.remote ?? 'origin';
@@ -249,18 +318,27 @@ async function applyLatest(host: Host, changes: Change[], ctx: { args: GitLatest
   if (f.target !== 'repo') {
     await clone(host, args, f);
   } else {
-    if (f.remoteUrl === null) await mustGit(host, args.target, ['remote', 'add', remoteName, args.name], o, 'git remote add');
-    else if (f.remoteUrl !== args.name) await mustGit(host, args.target, ['remote', 'set-url', remoteName, args.name], o, 'git remote set-url');
+    if (f.remoteUrl === null)
+      await mustGit(host, args.target, ['remote', 'add', remoteName, args.name], o, 'git remote add');
+    else if (f.remoteUrl !== args.name)
+      await mustGit(host, args.target, ['remote', 'set-url', remoteName, args.name], o, 'git remote set-url');
     const fetch = ['fetch', '--quiet', ...uploadPack(args), remoteName];
     if (args.depth) fetch.push('--depth', String(args.depth));
     fetch.push(args.fetch_tags === false ? '--no-tags' : '--tags');
     // the rev's own ref too (a tag when tags are off, a branch outside the default refspec)
-    if (rev.ref && rev.ref !== 'HEAD') fetch.push(`+${rev.ref}:${rev.kind === 'tag' ? rev.ref : `refs/remotes/${remoteName}/${rev.branch}`}`);
+    if (rev.ref && rev.ref !== 'HEAD')
+      fetch.push(`+${rev.ref}:${rev.kind === 'tag' ? rev.ref : `refs/remotes/${remoteName}/${rev.branch}`}`);
     fetch.push(`+refs/heads/*:refs/remotes/${remoteName}/*`);
     await mustGit(host, args.target, fetch, o, `git fetch of ${args.name} in ${args.target} failed`);
   }
   // the wanted commit, now local (a commit rev may be abbreviated)
-  const resolved = await mustGit(host, args.target, ['rev-parse', '--verify', `${rev.commit}^{commit}`], o, `${args.rev ?? 'HEAD'} is not in ${args.target} after fetching`);
+  const resolved = await mustGit(
+    host,
+    args.target,
+    ['rev-parse', '--verify', `${rev.commit}^{commit}`],
+    o,
+    `${args.rev ?? 'HEAD'} is not in ${args.target} after fetching`,
+  );
   const want = resolved.stdout.trim();
   const head = await git(host, args.target, ['rev-parse', '--verify', '-q', 'HEAD^{commit}'], o);
   const cur = await git(host, args.target, ['symbolic-ref', '-q', '--short', 'HEAD'], o);
@@ -270,15 +348,28 @@ async function applyLatest(host: Host, changes: Change[], ctx: { args: GitLatest
   if (branch !== null) {
     if (onBranch !== branch || head.stdout.trim() !== want) {
       // -B moves the branch to the wanted commit; plan allowed it (fast-forward, or force_reset)
-      await mustGit(host, args.target, ['checkout', '--quiet', ...(force ? ['--force'] : []), '-B', branch, want], o, `git checkout of ${branch} in ${args.target} failed`);
+      await mustGit(
+        host,
+        args.target,
+        ['checkout', '--quiet', ...(force ? ['--force'] : []), '-B', branch, want],
+        o,
+        `git checkout of ${branch} in ${args.target} failed`,
+      );
     }
     if (rev.branch) {
       await git(host, args.target, ['branch', '--quiet', `--set-upstream-to=${remoteName}/${rev.branch}`, branch], o);
     }
   } else if (onBranch !== null || head.stdout.trim() !== want) {
-    await mustGit(host, args.target, ['checkout', '--quiet', ...(force ? ['--force'] : []), '--detach', want], o, `git checkout of ${want.slice(0, 12)} in ${args.target} failed`);
+    await mustGit(
+      host,
+      args.target,
+      ['checkout', '--quiet', ...(force ? ['--force'] : []), '--detach', want],
+      o,
+      `git checkout of ${want.slice(0, 12)} in ${args.target} failed`,
+    );
   }
-  if (force) await mustGit(host, args.target, ['reset', '--quiet', '--hard', want], o, `git reset in ${args.target} failed`);
+  if (force)
+    await mustGit(host, args.target, ['reset', '--quiet', '--hard', want], o, `git reset in ${args.target} failed`);
 }
 
 export const latest: StateFunction<GitLatestArgs, GitLatestFacts> = {
@@ -294,7 +385,12 @@ export const latest: StateFunction<GitLatestArgs, GitLatestFacts> = {
       force_clone: { type: 'boolean' },
       depth: { type: 'integer', minimum: 1 },
       user: { type: 'string', minLength: 1 },
-      identity: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }] },
+      identity: {
+        anyOf: [
+          { type: 'string', minLength: 1 },
+          { type: 'array', items: { type: 'string', minLength: 1 } },
+        ],
+      },
       remote: { type: 'string', pattern: '^[A-Za-z0-9][-_.A-Za-z0-9]*$' },
       fetch_tags: { type: 'boolean' },
     },

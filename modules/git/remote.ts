@@ -51,7 +51,12 @@ export const COMMIT_RE = /^[0-9a-f]{4,64}$/;
 export function resolveRev(remote: RemoteRefs, rev: string): ResolvedRev | null {
   if (rev === 'HEAD') {
     if (!remote.head) return null;
-    return { kind: 'head', commit: remote.head, ref: remote.headBranch ? `refs/heads/${remote.headBranch}` : 'HEAD', branch: remote.headBranch };
+    return {
+      kind: 'head',
+      commit: remote.head,
+      ref: remote.headBranch ? `refs/heads/${remote.headBranch}` : 'HEAD',
+      branch: remote.headBranch,
+    };
   }
   const short = rev.replace(/^refs\/(heads|tags)\//, '');
   const asBranch = rev.startsWith('refs/tags/') ? undefined : remote.refs[`refs/heads/${short}`];

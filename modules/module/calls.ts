@@ -17,31 +17,49 @@ const OWN = new Set(['name', 'm_name', 'args', 'kwargs']);
 
 export const isFunctionKey = (k: string): boolean => k.includes('.');
 
-function bind(state: string, name: string, spec: ExecFunction, positional: unknown[], kwargs: Record<string, unknown>): Call {
+function bind(
+  state: string,
+  name: string,
+  spec: ExecFunction,
+  positional: unknown[],
+  kwargs: Record<string, unknown>,
+): Call {
   const args: Record<string, unknown> = {};
   const rest: unknown[] = [];
   positional.forEach((v, i) => {
     const p = spec.params[i];
     if (p) args[p] = v;
     else if (spec.varargs) rest.push(v);
-    else throw new StateError(state, `${name} takes at most ${spec.params.length} positional argument(s) (${spec.params.join(', ') || 'none'}), got ${positional.length}`);
+    else
+      throw new StateError(
+        state,
+        `${name} takes at most ${spec.params.length} positional argument(s) (${spec.params.join(', ') || 'none'}), got ${positional.length}`,
+      );
   });
   for (const [k, v] of Object.entries(kwargs)) {
     if (v === null || v === undefined) continue;
     if (!spec.params.includes(k)) {
-      throw new StateError(state, `${name}: unknown argument '${k}' (${spec.params.length ? `takes ${spec.params.join(', ')}` : 'takes none'})`);
+      throw new StateError(
+        state,
+        `${name}: unknown argument '${k}' (${spec.params.length ? `takes ${spec.params.join(', ')}` : 'takes none'})`,
+      );
     }
     if (k in args) throw new StateError(state, `${name}: argument '${k}' given twice`);
     args[k] = v;
   }
   const missing = spec.required.filter((p) => args[p] === undefined || args[p] === null);
-  if (missing.length) throw new StateError(state, `${name}: missing argument ${missing.map((m) => `'${m}'`).join(', ')}`);
+  if (missing.length)
+    throw new StateError(state, `${name}: missing argument ${missing.map((m) => `'${m}'`).join(', ')}`);
   return { fn: name, args, rest };
 }
 
 function lookup(state: string, name: string): ExecFunction {
   const spec = FUNCTIONS[name];
-  if (!spec) throw new StateError(state, `no execution function '${name}' in brine (module.run can call: ${FUNCTION_NAMES.join(', ')})`);
+  if (!spec)
+    throw new StateError(
+      state,
+      `no execution function '${name}' in brine (module.run can call: ${FUNCTION_NAMES.join(', ')})`,
+    );
   return spec;
 }
 
@@ -75,6 +93,9 @@ export function callsOf(args: Record<string, unknown>): Call[] {
 
 /** How a call reads in the plan and report: `service.restart(nginx)`. */
 export function callLabel(c: Call): string {
-  const shown = [...Object.entries(c.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`), ...c.rest.map((v) => JSON.stringify(v))];
+  const shown = [
+    ...Object.entries(c.args).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+    ...c.rest.map((v) => JSON.stringify(v)),
+  ];
   return `${c.fn}(${shown.join(', ')})`;
 }

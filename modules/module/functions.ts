@@ -24,7 +24,10 @@ const str = (v: unknown): string => (v === undefined || v === null ? '' : String
 const mode = (v: unknown): number => parseInt(String(v), 8);
 
 async function command(host: Host, a: Record<string, unknown>) {
-  const env = a.env && typeof a.env === 'object' ? Object.fromEntries(Object.entries(a.env as Record<string, unknown>).map(([k, v]) => [k, str(v)])) : undefined;
+  const env =
+    a.env && typeof a.env === 'object'
+      ? Object.fromEntries(Object.entries(a.env as Record<string, unknown>).map(([k, v]) => [k, str(v)]))
+      : undefined;
   return host.exec([a.shell ? str(a.shell) : 'sh', '-c', str(a.cmd)], {
     ...(a.cwd ? { cwd: str(a.cwd) } : {}),
     ...(a.runas ? { user: str(a.runas) } : {}),
@@ -49,7 +52,10 @@ function systemctl(verb: string, ok: (code: number) => boolean = (c) => c === 0)
 
 /** mkdir -p through the Host, then owner/mode when given. */
 async function mkdirs(host: Host, path: string, a: Record<string, unknown>): Promise<void> {
-  await host.mkdir(path, { recursive: true, ...(a.mode !== undefined && a.mode !== null ? { mode: mode(a.mode) } : {}) });
+  await host.mkdir(path, {
+    recursive: true,
+    ...(a.mode !== undefined && a.mode !== null ? { mode: mode(a.mode) } : {}),
+  });
   if (a.user || a.group) await chown(host, path, a.user, a.group);
 }
 
@@ -104,7 +110,10 @@ export const FUNCTIONS: Record<string, ExecFunction> = {
     required: ['cmd'],
     async run(host, a) {
       const r = await command(host, a);
-      return { result: r.exitCode === 0, ret: { retcode: r.exitCode, stdout: strip(r.stdout), stderr: strip(r.stderr), pid: 0 } };
+      return {
+        result: r.exitCode === 0,
+        ret: { retcode: r.exitCode, stdout: strip(r.stdout), stderr: strip(r.stderr), pid: 0 },
+      };
     },
   },
   'service.start': systemctl('start'),
@@ -163,7 +172,11 @@ export const FUNCTIONS: Record<string, ExecFunction> = {
     params: ['src', 'dst', 'recurse'],
     required: ['src', 'dst'],
     async run(host, a) {
-      const r = await shell(host, 'r="${BRINE_ROOT-}"; exec cp $3 -p "$r$1" "$r$2"', [str(a.src), str(a.dst), a.recurse ? '-r' : '']);
+      const r = await shell(host, 'r="${BRINE_ROOT-}"; exec cp $3 -p "$r$1" "$r$2"', [
+        str(a.src),
+        str(a.dst),
+        a.recurse ? '-r' : '',
+      ]);
       return { result: r.exitCode === 0, ret: r.exitCode === 0 || strip(r.stderr) };
     },
   },
@@ -179,7 +192,11 @@ export const FUNCTIONS: Record<string, ExecFunction> = {
     params: ['src', 'path', 'force'],
     required: ['src', 'path'],
     async run(host, a) {
-      const r = await shell(host, 'exec ln -s $3 "$1" "${BRINE_ROOT-}$2"', [str(a.src), str(a.path), a.force ? '-f' : '']);
+      const r = await shell(host, 'exec ln -s $3 "$1" "${BRINE_ROOT-}$2"', [
+        str(a.src),
+        str(a.path),
+        a.force ? '-f' : '',
+      ]);
       return { result: r.exitCode === 0, ret: r.exitCode === 0 || strip(r.stderr) };
     },
   },

@@ -8,7 +8,16 @@ import { FUNCTIONS, FUNCTION_NAMES, type FnResult } from './functions.js';
 
 type Args = Record<string, unknown> & { name: string };
 
-const callValue = { anyOf: [{ type: 'array' }, { type: 'object' }, { type: 'null' }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
+const callValue = {
+  anyOf: [
+    { type: 'array' },
+    { type: 'object' },
+    { type: 'null' },
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+  ],
+};
 const paramNames = [...new Set(Object.values(FUNCTIONS).flatMap((f) => f.params))].filter((p) => p !== 'name');
 
 /** Function names are the keys of the new syntax; the old syntax passes the function's own parameters. */

@@ -18,14 +18,16 @@ export const DPKG_OPTS = ['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::
 export function classifyAptFailure(stderr: string, stdout = ''): string | null {
   const text = `${stderr}\n${stdout}`;
   let m = /Could not get lock (\S+?)\.?(?:\s+It is held by process (\d+) \(([^)]+)\))?\s*$/m.exec(text);
-  if (m) return `dpkg is locked by another process${m[2] ? ` (pid ${m[2]} ${m[3]})` : ''}: ${m[1]}; try again when it has finished`;
+  if (m)
+    return `dpkg is locked by another process${m[2] ? ` (pid ${m[2]} ${m[3]})` : ''}: ${m[1]}; try again when it has finished`;
   if (/Unable to acquire the dpkg frontend lock|Unable to lock the administration directory/.test(text)) {
     return 'dpkg is locked by another process (/var/lib/dpkg/lock-frontend); try again when it has finished';
   }
   m = /Unable to locate package (\S+)/.exec(text);
   if (m) return `package '${m[1]}' not found: no configured repository provides it (is the package index up to date?)`;
   m = /Package '([^']+)' has no installation candidate/.exec(text);
-  if (m) return `package '${m[1]}' has no installation candidate (virtual, obsolete, or not in the configured repositories)`;
+  if (m)
+    return `package '${m[1]}' has no installation candidate (virtual, obsolete, or not in the configured repositories)`;
   m = /Version '([^']+)' for '([^']+)' was not found/.exec(text);
   if (m) return `version '${m[1]}' of package '${m[2]}' is not available from the configured repositories`;
   if (/Held packages were changed and -y was used without --allow-change-held-packages/.test(text)) {
@@ -36,7 +38,9 @@ export function classifyAptFailure(stderr: string, stdout = ''): string | null {
   }
   m = /^\s*(\S+) : (?:Depends|PreDepends|Conflicts|Breaks): (.+)$/m.exec(text);
   if (m) return `unmet dependencies: ${m[1]} ${m[2]!.trim()}`;
-  m = /^[WE]: (?:GPG error: )?(.*(?:NO_PUBKEY|EXPKEYSIG|BADSIG|signatures were invalid).*)$/m.exec(text) ?? /^W: GPG error: (.+)$/m.exec(text);
+  m =
+    /^[WE]: (?:GPG error: )?(.*(?:NO_PUBKEY|EXPKEYSIG|BADSIG|signatures were invalid).*)$/m.exec(text) ??
+    /^W: GPG error: (.+)$/m.exec(text);
   if (m) return `signature check failed: ${m[1]!.replace(/\s+/g, ' ')}`;
   m = /^E: The repository '([^']+)' (is not signed|does not have a Release file)/m.exec(text);
   if (m) return `repository '${m[1]}' ${m[2]}`;

@@ -13,7 +13,16 @@ import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
 import { simulateApt } from './apt-batch.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
-import { nameUnlessPkgs, PKG_NAME, type PkgsArg, pkgsSchema, resolvePin, versionMatches, type Wanted, wantedPackages } from './wanted.js';
+import {
+  nameUnlessPkgs,
+  PKG_NAME,
+  type PkgsArg,
+  pkgsSchema,
+  resolvePin,
+  versionMatches,
+  type Wanted,
+  wantedPackages,
+} from './wanted.js';
 
 export interface InstalledArgs {
   name: string;
@@ -53,7 +62,12 @@ const commonProps: Record<string, JSONSchema> = {
 export const installedSchema: JSONSchema = {
   type: 'object',
   required: ['name'],
-  properties: { ...commonProps, version: { type: ['string', 'number'] }, hold: { type: 'boolean' }, sources: sourcesSchema },
+  properties: {
+    ...commonProps,
+    version: { type: ['string', 'number'] },
+    hold: { type: 'boolean' },
+    sources: sourcesSchema,
+  },
   additionalProperties: false,
   ...nameUnlessPkgs,
 };
@@ -68,12 +82,23 @@ const latestSchema: JSONSchema = {
 
 function unavailable(name: string, s: PkgState, pin?: string): StateError {
   if (pin && s.versions.length) {
-    return new StateError(name, `version '${pin}' of package '${name}' is not available (apt knows ${s.versions.slice(0, 5).join(', ')})`);
+    return new StateError(
+      name,
+      `version '${pin}' of package '${name}' is not available (apt knows ${s.versions.slice(0, 5).join(', ')})`,
+    );
   }
   if (!s.versions.length) {
-    return new MissingFactError('package', name, name, `package '${name}' not found: no configured repository provides it (set refresh: True if the index is stale)`);
+    return new MissingFactError(
+      'package',
+      name,
+      name,
+      `package '${name}' not found: no configured repository provides it (set refresh: True if the index is stale)`,
+    );
   }
-  return new StateError(name, `package '${name}' has no installation candidate (virtual, obsolete, or not in the configured repositories)`);
+  return new StateError(
+    name,
+    `package '${name}' has no installation candidate (virtual, obsolete, or not in the configured repositories)`,
+  );
 }
 
 /** What to install (and hold) for args given facts; shared by installed and latest. */
@@ -86,7 +111,8 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
     if (!PKG_NAME_RE.test(w.name)) throw unavailable(w.name, s);
     let target: string | null;
     if (w.version === 'latest') target = s.candidate ?? s.installed;
-    else if (w.version) target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
+    else if (w.version)
+      target = s.installed && versionMatches(s.installed, w.version) ? s.installed : resolvePin(s, w.version);
     else if (latest) target = s.candidate ?? s.installed;
     else target = s.installed ?? s.candidate;
     if (target === null) {
@@ -94,14 +120,34 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
       target = w.version && w.version !== 'latest' ? w.version : AFTER_UPDATE;
     }
     if (target !== s.installed) {
-      changes.push({ op: s.installed ? 'update' : 'create', kind: 'package', target: w.name, ...(s.installed ? { before: s.installed } : {}), after: target });
+      changes.push({
+        op: s.installed ? 'update' : 'create',
+        kind: 'package',
+        target: w.name,
+        ...(s.installed ? { before: s.installed } : {}),
+        after: target,
+      });
     }
     if (args.hold !== undefined && args.hold !== s.held) {
-      changes.push({ op: 'update', kind: 'hold', target: `${w.name} (hold)`, pkg: w.name, before: s.held, after: args.hold });
+      changes.push({
+        op: 'update',
+        kind: 'hold',
+        target: `${w.name} (hold)`,
+        pkg: w.name,
+        before: s.held,
+        after: args.hold,
+      });
     }
   }
-  if (refreshFirst && changes.some((c) => c.kind !== 'hold')) changes.unshift({ op: 'run', kind: 'refresh', target: UPDATE });
-  return [...changes, ...alongsideChanges(facts, wantedPackages(args).map((w) => w.name))];
+  if (refreshFirst && changes.some((c) => c.kind !== 'hold'))
+    changes.unshift({ op: 'run', kind: 'refresh', target: UPDATE });
+  return [
+    ...changes,
+    ...alongsideChanges(
+      facts,
+      wantedPackages(args).map((w) => w.name),
+    ),
+  ];
 }
 
 /** apt's simulated side effects as changes: `libfoo (dependency)`, `bar (also removed)`. */
@@ -140,7 +186,8 @@ function installArgv(items: Array<{ args: InstalledArgs; changes: PkgChange[] }>
   if (args.install_recommends === false) argv.push('--no-install-recommends');
   if (args.install_recommends === true) argv.push('--install-recommends');
   if (args.fromrepo) argv.push('-t', args.fromrepo);
-  if (items.some((i) => wantedPackages(i.args).some((w) => w.version && w.version !== 'latest'))) argv.push('--allow-downgrades');
+  if (items.some((i) => wantedPackages(i.args).some((w) => w.version && w.version !== 'latest')))
+    argv.push('--allow-downgrades');
   if (args.hold !== undefined || args.update_holds) argv.push('--allow-change-held-packages');
   if (args.skip_verify) argv.push('--allow-unauthenticated');
   return [...argv, ...specs];
@@ -151,7 +198,14 @@ function installArgv(items: Array<{ args: InstalledArgs; changes: PkgChange[] }>
  * (install_recommends, fromrepo, lock_timeout) and all or none of them managing holds.
  */
 export function aggKey(args: InstalledArgs): string {
-  return JSON.stringify([args.install_recommends ?? null, args.fromrepo ?? null, args.hold !== undefined, args.lock_timeout ?? 0, !!args.update_holds, !!args.skip_verify]);
+  return JSON.stringify([
+    args.install_recommends ?? null,
+    args.fromrepo ?? null,
+    args.hold !== undefined,
+    args.lock_timeout ?? 0,
+    !!args.update_holds,
+    !!args.skip_verify,
+  ]);
 }
 
 function installedComment(changes: PkgChange[]): string | undefined {
@@ -161,7 +215,8 @@ function installedComment(changes: PkgChange[]): string | undefined {
   return `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}`;
 }
 
-const holdsOf = (changes: PkgChange[], on: boolean) => changes.flatMap((c) => (c.kind === 'hold' && c.after === on ? [c.pkg] : []));
+const holdsOf = (changes: PkgChange[], on: boolean) =>
+  changes.flatMap((c) => (c.kind === 'hold' && c.after === on ? [c.pkg] : []));
 
 async function applyInstall(host: Host, changes: PkgChange[], ctx: StateCtx<InstalledArgs>, latest: boolean) {
   const { args } = ctx;
@@ -169,7 +224,11 @@ async function applyInstall(host: Host, changes: PkgChange[], ctx: StateCtx<Inst
   if (changes.some((c) => c.kind === 'refresh')) {
     await aptGet(host, ctx.name, ['update'], opts);
     // the index changed: resolve versions against it (pins and candidates were unknown before)
-    changes = planInstall({ ...args, refresh: false }, await gatherInstall(host, { ...args, refresh: false }, latest), latest);
+    changes = planInstall(
+      { ...args, refresh: false },
+      await gatherInstall(host, { ...args, refresh: false }, latest),
+      latest,
+    );
   }
   const argv = installArgv([{ args, changes }]);
   if (argv.length) await aptGet(host, ctx.name, argv, opts);
@@ -213,7 +272,11 @@ async function withAlongside(host: Host, args: InstalledArgs, facts: PkgFacts, l
 }
 
 async function gatherInstall(host: Host, args: InstalledArgs, latest: boolean): Promise<PkgFacts> {
-  const facts = await readPackages(host, wantedPackages(args).map((w) => w.name), { policy: true });
+  const facts = await readPackages(
+    host,
+    wantedPackages(args).map((w) => w.name),
+    { policy: true },
+  );
   return withAlongside(host, args, facts, latest);
 }
 
@@ -251,11 +314,14 @@ function batchedInstallGather(latest: boolean) {
       const k = it.aggregate ? `agg ${aggKey(it.args)}` : `one ${i}`;
       groups.set(k, [...(groups.get(k) ?? []), i]);
     });
-    const alone = (i: number) => withAlongside(host, items[i]!.args, facts[i]!, latest).then((f) => void (facts[i] = f));
+    const alone = (i: number) =>
+      withAlongside(host, items[i]!.args, facts[i]!, latest).then((f) => void (facts[i] = f));
     await Promise.all(
       [...groups.values()].map(async (idx) => {
         if (idx.length === 1) return alone(idx[0]!);
-        const argv = installArgv(idx.map((i) => ({ args: items[i]!.args, changes: planInstall(items[i]!.args, facts[i]!, latest) })));
+        const argv = installArgv(
+          idx.map((i) => ({ args: items[i]!.args, changes: planInstall(items[i]!.args, facts[i]!, latest) })),
+        );
         const sim = await simulateApt(host, argv);
         if (!sim.length) return Promise.all(idx.map(alone)); // apt refused the combination: each on its own
         const named = new Set(idx.flatMap((i) => lists[i]!));
@@ -269,14 +335,21 @@ function batchedInstallGather(latest: boolean) {
 }
 
 /** A plan that refreshes the index first re-plans after it: such a state applies on its own. */
-const aggregateKey = (args: InstalledArgs, changes: PkgChange[]): string | null => (args.sources || changes.some((c) => c.kind === 'refresh') ? null : aggKey(args));
+const aggregateKey = (args: InstalledArgs, changes: PkgChange[]): string | null =>
+  args.sources || changes.some((c) => c.kind === 'refresh') ? null : aggKey(args);
 
 type SourceFacts = PkgFacts & { debs?: DebFile[] };
 
 /** pkg.installed with `sources` (.deb files) goes its own way; the rest as before. */
-const installedGatherMany = (host: Host, items: Array<{ args: InstalledArgs; aggregate?: boolean }>): Promise<PkgFacts[]> => {
+const installedGatherMany = (
+  host: Host,
+  items: Array<{ args: InstalledArgs; aggregate?: boolean }>,
+): Promise<PkgFacts[]> => {
   const repo = items.filter((i) => !i.args.sources);
-  return Promise.all([batchedInstallGather(false)(host, repo), Promise.all(items.filter((i) => i.args.sources).map((i) => gatherSources(host, i.args.sources!)))]).then(([a, b]) => {
+  return Promise.all([
+    batchedInstallGather(false)(host, repo),
+    Promise.all(items.filter((i) => i.args.sources).map((i) => gatherSources(host, i.args.sources!))),
+  ]).then(([a, b]) => {
     let ai = 0;
     let bi = 0;
     return items.map((i) => (i.args.sources ? b[bi++]! : a[ai++]!));
@@ -290,7 +363,10 @@ export const installed: StateFunction<InstalledArgs, SourceFacts, PkgChange> = {
   gather: (host, args) => (args.sources ? gatherSources(host, args.sources) : gatherInstall(host, args, false)),
   gatherMany: installedGatherMany,
   plan: (args, facts) => (args.sources ? planSources(facts) : planInstall(args, facts, false)),
-  apply: (host, changes, ctx) => (ctx.args.sources ? applySources(host, ctx.name, changes, ctx.facts, ctx.args.lock_timeout) : applyInstall(host, changes, ctx, false)),
+  apply: (host, changes, ctx) =>
+    ctx.args.sources
+      ? applySources(host, ctx.name, changes, ctx.facts, ctx.args.lock_timeout)
+      : applyInstall(host, changes, ctx, false),
   aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };
 

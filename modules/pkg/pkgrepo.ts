@@ -8,7 +8,15 @@ import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { aptGet, classifyAptFailure } from './apt.js';
-import { listPrefix, optionValue, parseRepoLine, type RepoLine, renderList, renderSources, repoSlug } from './repo-line.js';
+import {
+  listPrefix,
+  optionValue,
+  parseRepoLine,
+  type RepoLine,
+  renderList,
+  renderSources,
+  repoSlug,
+} from './repo-line.js';
 
 export interface RepoArgs {
   name: string;
@@ -66,7 +74,8 @@ async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffe
   if (args.key_text !== undefined && args.key_file !== undefined) {
     throw new StateError(ctx.name, 'give key_text or key_file, not both');
   }
-  if (args.key_text !== undefined) return Buffer.from(args.key_text.endsWith('\n') ? args.key_text : `${args.key_text}\n`);
+  if (args.key_text !== undefined)
+    return Buffer.from(args.key_text.endsWith('\n') ? args.key_text : `${args.key_text}\n`);
   if (args.key_file !== undefined) return ctx.readSource(args.key_file);
   return null;
 }
@@ -83,13 +92,24 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
   const render = file.endsWith('.sources') ? renderSources : renderList;
   const want = render(r, key?.path, args.humanname);
   const current = await host.readFile(file);
-  return { file, content: current ? current.toString('utf8') : null, want, key, listsPresent: await listsPresent(host, r) };
+  return {
+    file,
+    content: current ? current.toString('utf8') : null,
+    want,
+    key,
+    listsPresent: await listsPresent(host, r),
+  };
 }
 
 export function planManaged(args: RepoArgs, f: RepoFacts): Change[] {
   const changes: Change[] = [];
   if (f.key && f.key.have !== f.key.want) {
-    changes.push({ op: f.key.have ? 'update' : 'create', target: f.key.path, ...(f.key.have ? { before: `sha256 ${f.key.have}` } : {}), after: `sha256 ${f.key.want}` });
+    changes.push({
+      op: f.key.have ? 'update' : 'create',
+      target: f.key.path,
+      ...(f.key.have ? { before: `sha256 ${f.key.have}` } : {}),
+      after: `sha256 ${f.key.want}`,
+    });
   }
   if (f.content !== f.want) {
     changes.push({
@@ -128,7 +148,11 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
     const targets = new Set(changes.map((c) => c.target));
     if (f.key && targets.has(f.key.path)) {
       await host.mkdir(f.key.path.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
-      await host.writeFileAtomic(f.key.path, Buffer.from(f.key.data, 'base64'), { mode: 0o644, owner: 'root', group: 'root' });
+      await host.writeFileAtomic(f.key.path, Buffer.from(f.key.data, 'base64'), {
+        mode: 0o644,
+        owner: 'root',
+        group: 'root',
+      });
     }
     if (targets.has(f.file)) {
       await host.mkdir(f.file.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
@@ -137,7 +161,9 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
     if (targets.has('apt-get update')) {
       // refresh only this source: fast, and a broken unrelated source does not fail this state
       const only = ['-o', `Dir::Etc::sourcelist=${f.file}`, '-o', 'Dir::Etc::sourceparts=-'];
-      const r = await aptGet(host, ctx.name, ['update', ...only, '-o', 'APT::Get::List-Cleanup=0'], { lockTimeout: ctx.args.lock_timeout });
+      const r = await aptGet(host, ctx.name, ['update', ...only, '-o', 'APT::Get::List-Cleanup=0'], {
+        lockTimeout: ctx.args.lock_timeout,
+      });
       // with older index files present, apt only warns and keeps using them: still a failure here
       const text = `${r.stderr}\n${r.stdout}`;
       const warn = /^W: (GPG error: .+|.*NO_PUBKEY.+|.*is not signed.*)$/m.exec(text);
@@ -156,7 +182,11 @@ export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
   schema: {
     type: 'object',
     required: ['name'],
-    properties: { name: { type: 'string', pattern: LINE }, file: { type: 'string', pattern: FILE }, lock_timeout: { type: 'integer', minimum: 0 } },
+    properties: {
+      name: { type: 'string', pattern: LINE },
+      file: { type: 'string', pattern: FILE },
+      lock_timeout: { type: 'integer', minimum: 0 },
+    },
     additionalProperties: false,
   },
   lock: 'dpkg',
@@ -168,7 +198,10 @@ export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
     for (const k of candidates) if (await host.lstat(k)) keys.push(k);
     return { file, exists: (await host.lstat(file)) !== null, keys };
   },
-  plan: (_args, f) => [...(f.exists ? [{ op: 'delete' as const, target: f.file }] : []), ...f.keys.map((k) => ({ op: 'delete' as const, target: k }))],
+  plan: (_args, f) => [
+    ...(f.exists ? [{ op: 'delete' as const, target: f.file }] : []),
+    ...f.keys.map((k) => ({ op: 'delete' as const, target: k })),
+  ],
   async apply(host, changes) {
     for (const c of changes) await host.remove(c.target);
   },

@@ -38,25 +38,51 @@ export function planRemove(args: RemovedArgs, facts: PkgFacts, purge: boolean) {
     const present = purge ? s.status !== 'not-installed' && s.status !== 'unknown' : s.installed !== null;
     if (!present) return [];
     if (w.version && s.installed && !versionMatches(s.installed, w.version)) return [];
-    return [{ op: 'delete' as const, kind: 'package' as const, target: w.name, before: s.installed ?? s.status, ...(purge ? { after: 'purged' } : {}) }];
+    return [
+      {
+        op: 'delete' as const,
+        kind: 'package' as const,
+        target: w.name,
+        before: s.installed ?? s.status,
+        ...(purge ? { after: 'purged' } : {}),
+      },
+    ];
   });
 }
 
 /** The removal plus what apt removes with it (packages that depend on the removed ones). */
 function planWithAlongside(args: RemovedArgs, facts: PkgFacts, purge: boolean): PkgChange[] {
-  return [...planRemove(args, facts, purge), ...alongsideChanges(facts, wantedPackages(args).map((w) => w.name))];
+  return [
+    ...planRemove(args, facts, purge),
+    ...alongsideChanges(
+      facts,
+      wantedPackages(args).map((w) => w.name),
+    ),
+  ];
 }
 
 async function withAlongside(host: Host, args: RemovedArgs, facts: PkgFacts, purge: boolean): Promise<PkgFacts> {
   const names = planRemove(args, facts, purge).map((c) => c.target);
-  return names.length ? { ...facts, alongside: await simulateApt(host, [purge ? 'purge' : 'remove', ...names]) } : facts;
+  return names.length
+    ? { ...facts, alongside: await simulateApt(host, [purge ? 'purge' : 'remove', ...names]) }
+    : facts;
 }
 
 function make(purge: boolean): StateFunction<RemovedArgs, PkgFacts, PkgChange> {
   return {
     schema,
     lock: 'dpkg',
-    gather: async (host, args) => withAlongside(host, args, await readPackages(host, wantedPackages(args).map((w) => w.name), { policy: false }), purge),
+    gather: async (host, args) =>
+      withAlongside(
+        host,
+        args,
+        await readPackages(
+          host,
+          wantedPackages(args).map((w) => w.name),
+          { policy: false },
+        ),
+        purge,
+      ),
     gatherMany: batchedGather(false, (host, args: RemovedArgs, facts) => withAlongside(host, args, facts, purge)),
     plan: (args, facts) => planWithAlongside(args, facts, purge),
     async apply(host, changes, ctx) {

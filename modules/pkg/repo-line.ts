@@ -44,7 +44,10 @@ export function repoSlug(r: RepoLine): string {
 
 /** apt's URItoFileName prefix for this URI: the lists under /var/lib/apt/lists start with it. */
 export function listPrefix(uri: string): string {
-  const quoted = hostPath(uri).replace(/[\\|{}[\]<>"^~_=!@#$%&*]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const quoted = hostPath(uri).replace(
+    /[\\|{}[\]<>"^~_=!@#$%&*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
   return `${quoted}/`.replace(/\//g, '_');
 }
 
@@ -65,7 +68,7 @@ const DEB822_KEYS: Record<string, string> = {
   arch: 'Architectures',
   lang: 'Languages',
   target: 'Targets',
-  'pdiffs': 'PDiffs',
+  pdiffs: 'PDiffs',
   'by-hash': 'By-Hash',
   'allow-insecure': 'Allow-Insecure',
   'allow-weak': 'Allow-Weak',

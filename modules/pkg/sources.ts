@@ -20,7 +20,12 @@ export interface DebFile {
 
 export const sourcesSchema = {
   type: 'array',
-  items: { type: 'object', minProperties: 1, maxProperties: 1, additionalProperties: { type: 'string', pattern: '^(/|file:///)' } },
+  items: {
+    type: 'object',
+    minProperties: 1,
+    maxProperties: 1,
+    additionalProperties: { type: 'string', pattern: '^(/|file:///)' },
+  },
 };
 
 export function debsOf(sources: SourcesArg): Array<{ name: string; path: string }> {
@@ -39,25 +44,58 @@ done`;
 export async function gatherSources(host: Host, sources: SourcesArg): Promise<PkgFacts & { debs: DebFile[] }> {
   const debs = debsOf(sources);
   const [facts, r] = await Promise.all([
-    readPackages(host, debs.map((d) => d.name), { policy: false }),
-    shell(host, FIELDS, debs.map((d) => d.path), { readOnly: true }),
+    readPackages(
+      host,
+      debs.map((d) => d.name),
+      { policy: false },
+    ),
+    shell(
+      host,
+      FIELDS,
+      debs.map((d) => d.path),
+      { readOnly: true },
+    ),
   ]);
-  const got = new Map(r.stdout.split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string, string]).map(([p, pkg, v]) => [p, { pkg, v }]));
-  return { ...facts, debs: debs.map((d) => ({ ...d, package: got.get(d.path)?.pkg || null, version: got.get(d.path)?.v || null })) };
+  const got = new Map(
+    r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t') as [string, string, string])
+      .map(([p, pkg, v]) => [p, { pkg, v }]),
+  );
+  return {
+    ...facts,
+    debs: debs.map((d) => ({ ...d, package: got.get(d.path)?.pkg || null, version: got.get(d.path)?.v || null })),
+  };
 }
 
 export function planSources(facts: PkgFacts & { debs?: DebFile[] }): PackageChange[] {
   return (facts.debs ?? []).flatMap((d) => {
     if (!d.version) throw new StateError(d.name, `source ${d.path} is not a readable .deb file on the target`);
-    if (d.package !== d.name) throw new StateError(d.name, `source ${d.path} holds package '${d.package}', not '${d.name}'`);
+    if (d.package !== d.name)
+      throw new StateError(d.name, `source ${d.path} holds package '${d.package}', not '${d.name}'`);
     const s = facts.pkgs[d.name];
     const installed = s?.installed ?? null;
     if (installed === d.version) return [];
-    return [{ op: installed ? 'update' : 'create', kind: 'package', target: d.name, ...(installed ? { before: installed } : {}), after: d.version } as PackageChange];
+    return [
+      {
+        op: installed ? 'update' : 'create',
+        kind: 'package',
+        target: d.name,
+        ...(installed ? { before: installed } : {}),
+        after: d.version,
+      } as PackageChange,
+    ];
   });
 }
 
-export async function applySources(host: Host, state: string, changes: PkgChange[], facts: PkgFacts & { debs?: DebFile[] }, lockTimeout?: number): Promise<{ comment: string }> {
+export async function applySources(
+  host: Host,
+  state: string,
+  changes: PkgChange[],
+  facts: PkgFacts & { debs?: DebFile[] },
+  lockTimeout?: number,
+): Promise<{ comment: string }> {
   const pkgs = changes.filter((c) => c.kind === 'package');
   const paths = (facts.debs ?? []).filter((d) => pkgs.some((c) => c.target === d.name)).map((d) => d.path);
   // apt takes a .deb by path (it must look like one: absolute); --allow-downgrades as Salt's sources do

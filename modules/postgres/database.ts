@@ -29,7 +29,14 @@ export interface DatabaseFacts {
   tablespace?: string;
 }
 
-type DbRow = { name: string; owner: string; encoding: string; lc_collate: string; lc_ctype: string; tablespace: string };
+type DbRow = {
+  name: string;
+  owner: string;
+  encoding: string;
+  lc_collate: string;
+  lc_ctype: string;
+  tablespace: string;
+};
 
 async function readDatabases(host: Host, names: string[], conn: PgConn): Promise<Map<string, DbRow>> {
   const rows = await queryRows<DbRow>(
@@ -57,7 +64,11 @@ async function readDatabasesMany(host: Host, items: Array<{ args: DatabaseArgs }
   const groups = new Map<string, DatabaseArgs[]>();
   for (const { args } of items) groups.set(key(args), [...(groups.get(key(args)) ?? []), args]);
   const found = new Map<string, Map<string, DbRow>>();
-  await Promise.all([...groups].map(async ([k, list]) => found.set(k, await readDatabases(host, [...new Set(list.map((a) => a.name))], list[0]!))));
+  await Promise.all(
+    [...groups].map(async ([k, list]) =>
+      found.set(k, await readDatabases(host, [...new Set(list.map((a) => a.name))], list[0]!)),
+    ),
+  );
   return items.map(({ args }) => factsOf(found.get(key(args))!.get(args.name)));
 }
 
@@ -80,19 +91,28 @@ export function sameLocale(a: string, b: string): boolean {
 export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): Change[] {
   if (!f.exists) {
     const after: Record<string, string> = {};
-    for (const k of ['owner', 'encoding', 'lc_collate', 'lc_ctype', 'template', 'tablespace'] as const) if (args[k]) after[k] = args[k]!;
+    for (const k of ['owner', 'encoding', 'lc_collate', 'lc_ctype', 'template', 'tablespace'] as const)
+      if (args[k]) after[k] = args[k]!;
     return [{ op: 'create', target: args.name, after }];
   }
   const fixed: string[] = [];
-  if (args.encoding && !sameEncoding(args.encoding, f.encoding!)) fixed.push(`encoding is ${f.encoding}, wanted ${args.encoding}`);
-  if (args.lc_collate && !sameLocale(args.lc_collate, f.lc_collate!)) fixed.push(`lc_collate is ${f.lc_collate}, wanted ${args.lc_collate}`);
-  if (args.lc_ctype && !sameLocale(args.lc_ctype, f.lc_ctype!)) fixed.push(`lc_ctype is ${f.lc_ctype}, wanted ${args.lc_ctype}`);
+  if (args.encoding && !sameEncoding(args.encoding, f.encoding!))
+    fixed.push(`encoding is ${f.encoding}, wanted ${args.encoding}`);
+  if (args.lc_collate && !sameLocale(args.lc_collate, f.lc_collate!))
+    fixed.push(`lc_collate is ${f.lc_collate}, wanted ${args.lc_collate}`);
+  if (args.lc_ctype && !sameLocale(args.lc_ctype, f.lc_ctype!))
+    fixed.push(`lc_ctype is ${f.lc_ctype}, wanted ${args.lc_ctype}`);
   if (fixed.length) {
-    throw new StateError(args.name, `database exists but its ${fixed.join('; ')}: this cannot be changed in place (dump, drop and re-create it)`);
+    throw new StateError(
+      args.name,
+      `database exists but its ${fixed.join('; ')}: this cannot be changed in place (dump, drop and re-create it)`,
+    );
   }
   const out: Change[] = [];
-  if (args.owner && args.owner !== f.owner) out.push({ op: 'update', target: 'owner', before: f.owner, after: args.owner });
-  if (args.tablespace && args.tablespace !== f.tablespace) out.push({ op: 'update', target: 'tablespace', before: f.tablespace, after: args.tablespace });
+  if (args.owner && args.owner !== f.owner)
+    out.push({ op: 'update', target: 'owner', before: f.owner, after: args.owner });
+  if (args.tablespace && args.tablespace !== f.tablespace)
+    out.push({ op: 'update', target: 'tablespace', before: f.tablespace, after: args.tablespace });
   return out;
 }
 
@@ -132,8 +152,20 @@ export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
     const { args } = ctx;
     if (!ctx.facts.exists) await psql(host, createDatabaseSql(args), 'postgres', args);
     else {
-      if (changes.some((c) => c.target === 'owner')) await psql(host, `ALTER DATABASE ${quoteIdent(args.name)} OWNER TO ${quoteIdent(args.owner!)};`, 'postgres', args);
-      if (changes.some((c) => c.target === 'tablespace')) await psql(host, `ALTER DATABASE ${quoteIdent(args.name)} SET TABLESPACE ${quoteIdent(args.tablespace!)};`, 'postgres', args);
+      if (changes.some((c) => c.target === 'owner'))
+        await psql(
+          host,
+          `ALTER DATABASE ${quoteIdent(args.name)} OWNER TO ${quoteIdent(args.owner!)};`,
+          'postgres',
+          args,
+        );
+      if (changes.some((c) => c.target === 'tablespace'))
+        await psql(
+          host,
+          `ALTER DATABASE ${quoteIdent(args.name)} SET TABLESPACE ${quoteIdent(args.tablespace!)};`,
+          'postgres',
+          args,
+        );
     }
   },
 };
@@ -148,6 +180,11 @@ export const absent: StateFunction<DatabaseArgs, DatabaseFacts> = {
   gather: readDatabase,
   plan: (args, f) => (f.exists ? [{ op: 'delete', target: args.name, before: { owner: f.owner } }] : []),
   async apply(host, _changes, ctx) {
-    await psql(host, `DROP DATABASE ${quoteIdent(ctx.args.name)}${ctx.args.force ? ' WITH (FORCE)' : ''};`, 'postgres', ctx.args);
+    await psql(
+      host,
+      `DROP DATABASE ${quoteIdent(ctx.args.name)}${ctx.args.force ? ' WITH (FORCE)' : ''};`,
+      'postgres',
+      ctx.args,
+    );
   },
 };

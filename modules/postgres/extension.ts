@@ -49,16 +49,24 @@ async function readExtension(host: Host, args: ExtensionArgs): Promise<Extension
 export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): Change[] {
   const db = dbOf(args);
   if (!f.installed) {
-    if (!f.available) throw new MissingFactError('package', args.name, args.name, `extension is not available on this server (no control file; is its package installed?)`);
+    if (!f.available)
+      throw new MissingFactError(
+        'package',
+        args.name,
+        args.name,
+        `extension is not available on this server (no control file; is its package installed?)`,
+      );
     const after: Record<string, string> = { db };
     if (args.schema) after.schema = args.schema;
     if (versionOf(args)) after.version = versionOf(args)!;
     return [{ op: 'create', target: args.name, after }];
   }
   const changes: Change[] = [];
-  if (args.schema && args.schema !== f.installed.schema) changes.push({ op: 'update', target: 'schema', before: f.installed.schema, after: args.schema });
+  if (args.schema && args.schema !== f.installed.schema)
+    changes.push({ op: 'update', target: 'schema', before: f.installed.schema, after: args.schema });
   const version = versionOf(args);
-  if (version && version !== f.installed.version) changes.push({ op: 'update', target: 'version', before: f.installed.version, after: version });
+  if (version && version !== f.installed.version)
+    changes.push({ op: 'update', target: 'version', before: f.installed.version, after: version });
   return changes;
 }
 
@@ -84,10 +92,14 @@ export const present: StateFunction<ExtensionArgs, ExtensionFacts> = {
     const ext = quoteIdent(args.name);
     const sql: string[] = [];
     if (!ctx.facts.installed) {
-      sql.push(`CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : ''};`);
+      sql.push(
+        `CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : ''};`,
+      );
     } else {
-      if (changes.some((c) => c.target === 'schema')) sql.push(`ALTER EXTENSION ${ext} SET SCHEMA ${quoteIdent(args.schema!)};`);
-      if (changes.some((c) => c.target === 'version')) sql.push(`ALTER EXTENSION ${ext} UPDATE TO ${quoteLiteral(versionOf(args)!)};`);
+      if (changes.some((c) => c.target === 'schema'))
+        sql.push(`ALTER EXTENSION ${ext} SET SCHEMA ${quoteIdent(args.schema!)};`);
+      if (changes.some((c) => c.target === 'version'))
+        sql.push(`ALTER EXTENSION ${ext} UPDATE TO ${quoteLiteral(versionOf(args)!)};`);
     }
     await psql(host, sql.join('\n'), dbOf(args), args);
   },
@@ -97,12 +109,24 @@ export const absent: StateFunction<ExtensionArgs, ExtensionFacts> = {
   schema: {
     type: 'object',
     required: ['name'],
-    properties: { name: { type: 'string', minLength: 1 }, db: { type: 'string', minLength: 1 }, maintenance_db: { type: 'string', minLength: 1 }, cascade: { type: 'boolean' }, ...connSchema },
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      db: { type: 'string', minLength: 1 },
+      maintenance_db: { type: 'string', minLength: 1 },
+      cascade: { type: 'boolean' },
+      ...connSchema,
+    },
     additionalProperties: false,
   },
   gather: readExtension,
-  plan: (args, f) => (f.installed ? [{ op: 'delete', target: args.name, before: { db: dbOf(args), ...f.installed } }] : []),
+  plan: (args, f) =>
+    f.installed ? [{ op: 'delete', target: args.name, before: { db: dbOf(args), ...f.installed } }] : [],
   async apply(host, _changes, ctx) {
-    await psql(host, `DROP EXTENSION ${quoteIdent(ctx.args.name)}${ctx.args.cascade ? ' CASCADE' : ''};`, dbOf(ctx.args), ctx.args);
+    await psql(
+      host,
+      `DROP EXTENSION ${quoteIdent(ctx.args.name)}${ctx.args.cascade ? ' CASCADE' : ''};`,
+      dbOf(ctx.args),
+      ctx.args,
+    );
   },
 };

@@ -24,7 +24,9 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
 
 /** An md5 verifier (`md5` + md5(password + role)), for `encrypted: md5`. */
 export function md5Verifier(password: string, role: string): string {
-  return `md5${createHash('md5').update(password + role).digest('hex')}`;
+  return `md5${createHash('md5')
+    .update(password + role)
+    .digest('hex')}`;
 }
 
 /** Whether a stored verifier (SCRAM-SHA-256 or md5) matches the password; null when it cannot tell. */
@@ -35,7 +37,12 @@ export function verifierMatches(stored: string | null, password: string, role: s
     const keys = scramKeys(password, Buffer.from(m[2]!, 'base64'), Number(m[1]));
     const a = Buffer.from(m[3]!, 'base64');
     const b = Buffer.from(m[4]!, 'base64');
-    return a.length === keys.stored.length && b.length === keys.server.length && timingSafeEqual(a, keys.stored) && timingSafeEqual(b, keys.server);
+    return (
+      a.length === keys.stored.length &&
+      b.length === keys.server.length &&
+      timingSafeEqual(a, keys.stored) &&
+      timingSafeEqual(b, keys.server)
+    );
   }
   if (/^md5[0-9a-f]{32}$/.test(stored)) {
     return stored === md5Verifier(password, role);

@@ -64,7 +64,12 @@ export async function psql(host: Host, sql: string, db: string, conn: PgConn = {
   const { runas, port } = resolveConn(conn);
   const argv = ['psql', '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db];
   if (port) argv.push('-p', String(port));
-  const r = await host.exec(argv, { stdin: `SET standard_conforming_strings = on;\n${sql}\n`, user: runas, cwd: '/', timeoutMs: 300_000 });
+  const r = await host.exec(argv, {
+    stdin: `SET standard_conforming_strings = on;\n${sql}\n`,
+    user: runas,
+    cwd: '/',
+    timeoutMs: 300_000,
+  });
   if (r.exitCode !== 0) {
     const safe = { ...r, stderr: scrubPsqlError(r.stderr), stdout: '' };
     throw new CommandError(safe, `psql in database ${db} failed`);
@@ -73,7 +78,12 @@ export async function psql(host: Host, sql: string, db: string, conn: PgConn = {
 }
 
 /** Runs a SELECT and returns its rows as objects (one json_agg round trip). */
-export async function queryRows<T = Record<string, unknown>>(host: Host, select: string, db: string, conn: PgConn = {}): Promise<T[]> {
+export async function queryRows<T = Record<string, unknown>>(
+  host: Host,
+  select: string,
+  db: string,
+  conn: PgConn = {},
+): Promise<T[]> {
   const r = await psql(host, `SELECT coalesce(json_agg(t), '[]'::json) FROM (${select}) t;`, db, conn);
   return JSON.parse(r.stdout.trim() || '[]') as T[];
 }

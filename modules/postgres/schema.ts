@@ -19,7 +19,12 @@ export interface SchemaFacts {
 }
 
 async function readSchema(host: Host, a: SchemaArgs): Promise<SchemaFacts> {
-  const [probe] = await queryRows<{ db: boolean }>(host, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(a.dbname)}) AS db`, 'postgres', a);
+  const [probe] = await queryRows<{ db: boolean }>(
+    host,
+    `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(a.dbname)}) AS db`,
+    'postgres',
+    a,
+  );
   if (!probe!.db) return { dbExists: false, owner: null };
   const [row] = await queryRows<{ owner: string }>(
     host,
@@ -32,10 +37,12 @@ async function readSchema(host: Host, a: SchemaArgs): Promise<SchemaFacts> {
 
 export function planSchemaPresent(a: SchemaArgs, f: SchemaFacts, pendingRequisite?: string): Change[] {
   if (!f.dbExists) {
-    if (pendingRequisite) return [{ op: 'create', target: a.name, after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) } }];
+    if (pendingRequisite)
+      return [{ op: 'create', target: a.name, after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) } }];
     throw new StateError(a.name, `database '${a.dbname}' does not exist`);
   }
-  if (f.owner === null) return [{ op: 'create', target: a.name, after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) } }];
+  if (f.owner === null)
+    return [{ op: 'create', target: a.name, after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) } }];
   if (a.owner && a.owner !== f.owner) return [{ op: 'update', target: 'owner', before: f.owner, after: a.owner }];
   return [];
 }
@@ -59,15 +66,18 @@ export const present: StateFunction<SchemaArgs, SchemaFacts> = {
   async apply(host, changes, ctx) {
     const a = ctx.args;
     const owner = a.owner ? ` AUTHORIZATION ${quoteIdent(a.owner)}` : '';
-    if (changes.some((c) => c.op === 'create')) await psql(host, `CREATE SCHEMA ${quoteIdent(a.name)}${owner};`, a.dbname, a);
-    else if (changes.some((c) => c.target === 'owner')) await psql(host, `ALTER SCHEMA ${quoteIdent(a.name)} OWNER TO ${quoteIdent(a.owner!)};`, a.dbname, a);
+    if (changes.some((c) => c.op === 'create'))
+      await psql(host, `CREATE SCHEMA ${quoteIdent(a.name)}${owner};`, a.dbname, a);
+    else if (changes.some((c) => c.target === 'owner'))
+      await psql(host, `ALTER SCHEMA ${quoteIdent(a.name)} OWNER TO ${quoteIdent(a.owner!)};`, a.dbname, a);
   },
 };
 
 export const absent: StateFunction<SchemaArgs, SchemaFacts> = {
   schema: { ...schema, properties: { name: schema.properties.name, dbname: schema.properties.dbname, ...connSchema } },
   gather: readSchema,
-  plan: (a, f) => (f.owner !== null ? [{ op: 'delete', target: a.name, before: { dbname: a.dbname, owner: f.owner } }] : []),
+  plan: (a, f) =>
+    f.owner !== null ? [{ op: 'delete', target: a.name, before: { dbname: a.dbname, owner: f.owner } }] : [],
   async apply(host, _changes, ctx) {
     await psql(host, `DROP SCHEMA ${quoteIdent(ctx.args.name)};`, ctx.args.dbname, ctx.args);
   },

@@ -76,7 +76,8 @@ async function readRoles(host: Host, names: string[], conn: PgConn): Promise<Map
 /** The wanted flags: those the args set, plus LOGIN for a new role unless the args say otherwise. */
 function wantedFlags(args: UserArgs, creating: boolean): Partial<Record<Flag, boolean>> {
   const out: Partial<Record<Flag, boolean>> = {};
-  for (const flag of Object.keys(FLAGS) as Flag[]) if (typeof args[flag] === 'boolean') out[flag] = args[flag] as boolean;
+  for (const flag of Object.keys(FLAGS) as Flag[])
+    if (typeof args[flag] === 'boolean') out[flag] = args[flag] as boolean;
   if (out.createrole === undefined && typeof args.createroles === 'boolean') out.createrole = args.createroles;
   if (creating && out.login === undefined) out.login = true;
   return out;
@@ -94,7 +95,12 @@ export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
     if (have !== want) changes.push({ op: 'update', target: flag, before: have, after: want });
   }
   if (args.password !== undefined && f.passwordMatches !== true) {
-    changes.push({ op: 'update', target: 'password', before: f.hasPassword ? 'set (differs)' : 'not set', after: 'set' });
+    changes.push({
+      op: 'update',
+      target: 'password',
+      before: f.hasPassword ? 'set (differs)' : 'not set',
+      after: 'set',
+    });
   }
   return changes;
 }
@@ -134,7 +140,9 @@ export const present: StateFunction<UserArgs, UserFacts> = {
     for (const { args } of items) byConn.set(connKey(args), [...(byConn.get(connKey(args)) ?? []), args]);
     const rows = new Map<string, Map<string, RoleRow>>();
     await Promise.all(
-      [...byConn].map(async ([key, list]) => rows.set(key, await readRoles(host, [...new Set(list.map((a) => a.name))], list[0]!))),
+      [...byConn].map(async ([key, list]) =>
+        rows.set(key, await readRoles(host, [...new Set(list.map((a) => a.name))], list[0]!)),
+      ),
     );
     return items.map(({ args }) => factsFor(args, rows.get(connKey(args))!.get(args.name)));
   },
@@ -146,7 +154,8 @@ export const present: StateFunction<UserArgs, UserFacts> = {
     const setPassword = args.password !== undefined && (!facts.exists || changes.some((c) => c.target === 'password'));
     const parts = [flagSql(facts.exists ? flags : wantedFlags(args, true))];
     if (setPassword) {
-      const verifier = args.encrypted === 'md5' ? md5Verifier(args.password!, args.name) : scramVerifier(args.password!);
+      const verifier =
+        args.encrypted === 'md5' ? md5Verifier(args.password!, args.name) : scramVerifier(args.password!);
       parts.push(`PASSWORD ${quoteLiteral(verifier)}`);
     }
     const sql = `${facts.exists ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(args.name)} WITH ${parts.filter(Boolean).join(' ')};`;

@@ -31,7 +31,12 @@ const schemaWith = (props: Record<string, JSONSchema>): JSONSchema => ({
 });
 
 function notFound(f: UnitFacts): StateError {
-  return new MissingFactError('unit', f.unit, f.unit, `unit ${f.unit} not found${f.systemd ? '' : ' (systemd is not running; no unit file either)'}`);
+  return new MissingFactError(
+    'unit',
+    f.unit,
+    f.unit,
+    `unit ${f.unit} not found${f.systemd ? '' : ' (systemd is not running; no unit file either)'}`,
+  );
 }
 
 function isMasked(f: UnitFacts): boolean {
@@ -39,17 +44,21 @@ function isMasked(f: UnitFacts): boolean {
 }
 
 function enableChanges(args: ServiceArgs, f: UnitFacts): Change[] {
-  if (args.enable === true && !ENABLED_OK.has(f.fileState)) return [{ op: 'update', target: 'enabled', before: f.fileState || 'none', after: 'enabled' }];
-  if (args.enable === false && ENABLED.has(f.fileState)) return [{ op: 'update', target: 'enabled', before: f.fileState, after: 'disabled' }];
+  if (args.enable === true && !ENABLED_OK.has(f.fileState))
+    return [{ op: 'update', target: 'enabled', before: f.fileState || 'none', after: 'enabled' }];
+  if (args.enable === false && ENABLED.has(f.fileState))
+    return [{ op: 'update', target: 'enabled', before: f.fileState, after: 'disabled' }];
   return [];
 }
 
-const reloadChange = (f: UnitFacts): Change[] => (f.needReload ? [{ op: 'run', target: 'daemon-reload', after: `${f.unit} changed on disk` }] : []);
+const reloadChange = (f: UnitFacts): Change[] =>
+  f.needReload ? [{ op: 'run', target: 'daemon-reload', after: `${f.unit} changed on disk` }] : [];
 
 export function planRunning(args: ServiceArgs, f: UnitFacts): Change[] {
   const changes: Change[] = [];
   if (isMasked(f)) {
-    if (!args.unmask) throw new StateError(f.unit, `unit ${f.unit} is masked (set unmask: True or use service.unmasked)`);
+    if (!args.unmask)
+      throw new StateError(f.unit, `unit ${f.unit} is masked (set unmask: True or use service.unmasked)`);
     changes.push({ op: 'update', target: 'masked', before: true, after: false });
   } else if (f.load === 'not-found' && !f.needReload) {
     throw notFound(f);
@@ -86,12 +95,19 @@ export function planMasked(f: UnitFacts, want: boolean): Change[] {
 
 async function systemctl(host: Host, unit: string, verb: string[], online: boolean): Promise<void> {
   if (!online) throw new StateError(unit, `cannot ${verb[0]} ${unit}: systemd is not running on this host`);
-  const r = await host.exec(['systemctl', ...verb, ...(verb[0] === 'daemon-reload' ? [] : [unit])], { env: { LC_ALL: 'C' } });
+  const r = await host.exec(['systemctl', ...verb, ...(verb[0] === 'daemon-reload' ? [] : [unit])], {
+    env: { LC_ALL: 'C' },
+  });
   if (r.exitCode === 0) return;
   let why = r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`;
   if (['start', 'restart', 'reload-or-restart'].includes(verb[0]!)) {
     // the unit's own output first (its error), else what systemd logged about it
-    const log = await shell(host, 'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || journalctl -u "$1" -n 3 --no-pager -o cat', [unit], { env: { LC_ALL: 'C' } });
+    const log = await shell(
+      host,
+      'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || journalctl -u "$1" -n 3 --no-pager -o cat',
+      [unit],
+      { env: { LC_ALL: 'C' } },
+    );
     const tail = log.stdout.trim().split('\n').filter(Boolean).join(' | ');
     if (tail) why = `${why} -- last log: ${tail}`;
   }
@@ -121,24 +137,32 @@ function make(
   return {
     schema,
     gather: async (host, args) => (await readUnits(host, [args.name]))[0]!,
-    gatherMany: (host, items) => readUnits(host, items.map((i) => i.args.name)),
+    gatherMany: (host, items) =>
+      readUnits(
+        host,
+        items.map((i) => i.args.name),
+      ),
     plan,
     apply: (host, changes, ctx) => applyChanges(host, changes, ctx.facts),
     ...extra,
   };
 }
 
-export const running = make(schemaWith({ enable: { type: 'boolean' }, reload: { type: 'boolean' }, unmask: { type: 'boolean' } }), planRunning, {
-  refreshVerb: (args) => (args.reload ? 'reload' : 'restart'),
-  // a start or a restart in the plan is the refresh; enabling or unmasking alone is not
-  refreshCoveredBy: (plan) => plan.some((c) => c.target === 'running' || c.target === 'restart'),
-  async refresh(host, args) {
-    const [f] = await readUnits(host, [args.name]);
-    if (f!.needReload) await systemctl(host, f!.unit, ['daemon-reload'], f!.systemd);
-    await systemctl(host, unitName(args.name), [args.reload ? 'reload-or-restart' : 'restart'], f!.systemd);
-    return { comment: `${args.reload ? 'reloaded' : 'restarted'} ${unitName(args.name)}` };
+export const running = make(
+  schemaWith({ enable: { type: 'boolean' }, reload: { type: 'boolean' }, unmask: { type: 'boolean' } }),
+  planRunning,
+  {
+    refreshVerb: (args) => (args.reload ? 'reload' : 'restart'),
+    // a start or a restart in the plan is the refresh; enabling or unmasking alone is not
+    refreshCoveredBy: (plan) => plan.some((c) => c.target === 'running' || c.target === 'restart'),
+    async refresh(host, args) {
+      const [f] = await readUnits(host, [args.name]);
+      if (f!.needReload) await systemctl(host, f!.unit, ['daemon-reload'], f!.systemd);
+      await systemctl(host, unitName(args.name), [args.reload ? 'reload-or-restart' : 'restart'], f!.systemd);
+      return { comment: `${args.reload ? 'reloaded' : 'restarted'} ${unitName(args.name)}` };
+    },
   },
-});
+);
 export const dead = make(schemaWith({ enable: { type: 'boolean' } }), planDead);
 export const enabled = make(schemaWith({}), (_a, f) => planEnabled(f, true));
 export const disabled = make(schemaWith({}), (_a, f) => planEnabled(f, false));

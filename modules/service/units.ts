@@ -42,7 +42,12 @@ export function parseUnits(stdout: string, units: string[]): UnitFacts[] {
   const [head, ...rest] = stdout.split('\n');
   const body = rest.join('\n');
   if (head === '@@offline') {
-    const states = new Map(body.split('\n').filter(Boolean).map((l) => l.split('\t') as [string, string]));
+    const states = new Map(
+      body
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t') as [string, string]),
+    );
     return units.map((unit) => {
       const fileState = states.get(unit) ?? '';
       return {

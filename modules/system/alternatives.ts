@@ -35,13 +35,17 @@ export function parseQuery(text: string): AltQuery {
       q.link = f.Link ?? null;
       q.status = f.Status ?? null;
       q.value = f.Value && f.Value !== 'none' ? f.Value : null;
-    } else if (f.Alternative !== undefined) q.alternatives.push({ path: f.Alternative, priority: Number(f.Priority ?? 0) });
+    } else if (f.Alternative !== undefined)
+      q.alternatives.push({ path: f.Alternative, priority: Number(f.Priority ?? 0) });
   }
   return q;
 }
 
 async function query(host: Host, a: AltArgs): Promise<AltQuery & { pathExists: boolean }> {
-  const [r, st] = await Promise.all([host.exec(['update-alternatives', '--query', a.name], { env: { LC_ALL: 'C' }, readOnly: true }), host.stat(a.path)]);
+  const [r, st] = await Promise.all([
+    host.exec(['update-alternatives', '--query', a.name], { env: { LC_ALL: 'C' }, readOnly: true }),
+    host.stat(a.path),
+  ]);
   if (r.exitCode === 127) throw new StateError(a.name, 'update-alternatives is not installed');
   return { ...parseQuery(r.exitCode === 0 ? r.stdout : ''), pathExists: !!st };
 }
@@ -52,33 +56,51 @@ export function planInstall(a: AltArgs, f: Facts): Change[] {
   const have = f.alternatives.find((x) => x.path === a.path);
   const changes: Change[] = [];
   if (!f.pathExists) throw new MissingFactError('path', a.path, a.name, `alternative ${a.path} does not exist`);
-  if (!have) changes.push({ op: 'create', target: `${a.name}: ${a.path}`, after: { link: a.link, priority: a.priority } });
-  else if (have.priority !== a.priority) changes.push({ op: 'update', target: `${a.name}: ${a.path}`, before: { priority: have.priority }, after: { priority: a.priority } });
-  if (have && f.link && f.link !== a.link) changes.push({ op: 'update', target: `${a.name} (link)`, before: f.link, after: a.link });
+  if (!have)
+    changes.push({ op: 'create', target: `${a.name}: ${a.path}`, after: { link: a.link, priority: a.priority } });
+  else if (have.priority !== a.priority)
+    changes.push({
+      op: 'update',
+      target: `${a.name}: ${a.path}`,
+      before: { priority: have.priority },
+      after: { priority: a.priority },
+    });
+  if (have && f.link && f.link !== a.link)
+    changes.push({ op: 'update', target: `${a.name} (link)`, before: f.link, after: a.link });
   return changes;
 }
 
 export function planSet(a: AltArgs, f: Facts): Change[] {
-  if (!f.alternatives.some((x) => x.path === a.path)) throw new StateError(a.name, `${a.path} is not an alternative of ${a.name} (install it first)`);
-  return f.value === a.path && f.status === 'manual' ? [] : [{ op: 'update', target: a.name, before: f.value, after: a.path }];
+  if (!f.alternatives.some((x) => x.path === a.path))
+    throw new StateError(a.name, `${a.path} is not an alternative of ${a.name} (install it first)`);
+  return f.value === a.path && f.status === 'manual'
+    ? []
+    : [{ op: 'update', target: a.name, before: f.value, after: a.path }];
 }
 
 async function ua(host: Host, a: AltArgs, argv: string[]): Promise<void> {
   const r = await host.exec(['update-alternatives', ...argv], { env: { LC_ALL: 'C' } });
-  if (r.exitCode !== 0) throw new StateError(a.name, `update-alternatives ${argv[0]} failed: ${r.stderr.trim().split('\n').pop()}`);
+  if (r.exitCode !== 0)
+    throw new StateError(a.name, `update-alternatives ${argv[0]} failed: ${r.stderr.trim().split('\n').pop()}`);
 }
 
 export const install: StateFunction<AltArgs, Facts> = {
   schema: {
     type: 'object',
     required: ['name', 'link', 'path', 'priority'],
-    properties: { name: { type: 'string', pattern: '^[^/\\s]+$' }, link: { type: 'string', pattern: '^/' }, path: { type: 'string', pattern: '^/' }, priority: { type: 'integer' } },
+    properties: {
+      name: { type: 'string', pattern: '^[^/\\s]+$' },
+      link: { type: 'string', pattern: '^/' },
+      path: { type: 'string', pattern: '^/' },
+      priority: { type: 'integer' },
+    },
     additionalProperties: false,
   },
   lock: 'alternatives',
   gather: query,
   plan: planInstall,
-  apply: (host, _c, ctx) => ua(host, ctx.args, ['--install', ctx.args.link!, ctx.args.name, ctx.args.path, String(ctx.args.priority)]),
+  apply: (host, _c, ctx) =>
+    ua(host, ctx.args, ['--install', ctx.args.link!, ctx.args.name, ctx.args.path, String(ctx.args.priority)]),
 };
 
 export const set: StateFunction<AltArgs, Facts> = {
@@ -98,6 +120,7 @@ export const remove: StateFunction<AltArgs, Facts> = {
   schema: set.schema,
   lock: 'alternatives',
   gather: query,
-  plan: (a, f) => (f.alternatives.some((x) => x.path === a.path) ? [{ op: 'delete', target: `${a.name}: ${a.path}` }] : []),
+  plan: (a, f) =>
+    f.alternatives.some((x) => x.path === a.path) ? [{ op: 'delete', target: `${a.name}: ${a.path}` }] : [],
   apply: (host, _c, ctx) => ua(host, ctx.args, ['--remove', ctx.args.name, ctx.args.path]),
 };

@@ -45,10 +45,30 @@ export function parseCrontab(text: string): Crontab {
     }
     const special = /^(@\w+)\s+(.+)$/.exec(line);
     const timed = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.+)$/.exec(line);
-    if (special) tab.jobs.push({ minute: '*', hour: '*', daymonth: '*', month: '*', dayweek: '*', special: special[1]!, cmd: special[2]!, ...comment, ...(disabled ? { commented: true } : {}) });
+    if (special)
+      tab.jobs.push({
+        minute: '*',
+        hour: '*',
+        daymonth: '*',
+        month: '*',
+        dayweek: '*',
+        special: special[1]!,
+        cmd: special[2]!,
+        ...comment,
+        ...(disabled ? { commented: true } : {}),
+      });
     else if (timed && !/^\w+=/.test(line)) {
       const [, minute, hour, daymonth, month, dayweek, cmd] = timed as unknown as string[];
-      tab.jobs.push({ minute: minute!, hour: hour!, daymonth: daymonth!, month: month!, dayweek: dayweek!, cmd: cmd!, ...comment, ...(disabled ? { commented: true } : {}) });
+      tab.jobs.push({
+        minute: minute!,
+        hour: hour!,
+        daymonth: daymonth!,
+        month: month!,
+        dayweek: dayweek!,
+        cmd: cmd!,
+        ...comment,
+        ...(disabled ? { commented: true } : {}),
+      });
     } else if (line.trim()) tab.env.push(raw);
     comment = null;
   }
@@ -57,7 +77,8 @@ export function parseCrontab(text: string): Crontab {
 
 export function renderJob(j: CronJob): string {
   let out = '';
-  if (j.comment || j.identifier) out += `#${j.comment ? ` ${j.comment}` : ''}${j.identifier ? ` ${IDENT}:${j.identifier}` : ''}\n`;
+  if (j.comment || j.identifier)
+    out += `#${j.comment ? ` ${j.comment}` : ''}${j.identifier ? ` ${IDENT}:${j.identifier}` : ''}\n`;
   const when = j.special ?? `${j.minute} ${j.hour} ${j.daymonth} ${j.month} ${j.dayweek}`;
   return `${out}${j.commented ? '#DISABLED#' : ''}${when} ${j.cmd}\n`;
 }
@@ -83,7 +104,9 @@ export function withEnv(t: Crontab, name: string, value: string | null, absent =
 
 /** Salt's match: by identifier when the job has one, else by command. */
 export function findJob(t: Crontab, want: CronJob): number {
-  return want.identifier ? t.jobs.findIndex((j) => j.identifier === want.identifier) : t.jobs.findIndex((j) => !j.identifier && j.cmd === want.cmd);
+  return want.identifier
+    ? t.jobs.findIndex((j) => j.identifier === want.identifier)
+    : t.jobs.findIndex((j) => !j.identifier && j.cmd === want.cmd);
 }
 
 /** The crontab with `want` set (replacing its match) or, with absent, without it. */
@@ -96,7 +119,6 @@ export function withJob(t: Crontab, want: CronJob, absent = false): Crontab {
     // a comment not given keeps the one the job has
     const old = jobs[i]!;
     jobs[i] = want.comment === undefined && old.comment ? { ...want, comment: old.comment } : want;
-  }
-  else jobs.push(want);
+  } else jobs.push(want);
   return { ...t, jobs };
 }

@@ -69,7 +69,13 @@ export function planCron(a: CronArgs, f: CronFacts, absent: boolean): { changes:
   if (text === f.text || (absent && text === renderCrontab(parseCrontab(f.text)))) return { changes: [], text };
   const label = `crontab of ${user}`;
   return {
-    changes: [{ op: absent ? 'delete' : f.text.includes(a.name) ? 'update' : 'create', target: `${label}: ${a.name}`, diff: createTwoFilesPatch(label, label, f.text, text, undefined, undefined, { context: 3 }) }],
+    changes: [
+      {
+        op: absent ? 'delete' : f.text.includes(a.name) ? 'update' : 'create',
+        target: `${label}: ${a.name}`,
+        diff: createTwoFilesPatch(label, label, f.text, text, undefined, undefined, { context: 3 }),
+      },
+    ],
     text,
   };
 }
@@ -80,13 +86,20 @@ async function gather(host: Host, a: CronArgs): Promise<CronFacts> {
   if (r.exitCode === 0) return { text: r.stdout.endsWith('\n') || !r.stdout ? r.stdout : `${r.stdout}\n` };
   if (/no crontab for/.test(r.stderr)) return { text: '' };
   // no crontab command yet: a pending pkg state may install cron (a dry run defers to it)
-  if (r.exitCode === 127) throw new MissingFactError('package', 'cron', a.name, `crontab -l -u ${user} failed: crontab is not installed (is cron installed?)`);
+  if (r.exitCode === 127)
+    throw new MissingFactError(
+      'package',
+      'cron',
+      a.name,
+      `crontab -l -u ${user} failed: crontab is not installed (is cron installed?)`,
+    );
   throw new StateError(a.name, `crontab -l -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 
 async function writeCrontab(host: Host, user: string, text: string, state: string): Promise<void> {
   const r = await host.exec(['crontab', '-u', user, '-'], { stdin: text });
-  if (r.exitCode !== 0) throw new StateError(state, `crontab -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new StateError(state, `crontab -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 
 function fn(absent: boolean): StateFunction<CronArgs, CronFacts> {
@@ -113,13 +126,20 @@ export interface CronEnvArgs {
 export function planCronEnv(a: CronEnvArgs, f: CronFacts, absent: boolean): { changes: Change[]; text: string } {
   const user = a.user ?? 'root';
   const before = parseCrontab(f.text);
-  const value = a.value === undefined ? null : typeof a.value === 'boolean' ? (a.value ? 'True' : 'False') : String(a.value);
+  const value =
+    a.value === undefined ? null : typeof a.value === 'boolean' ? (a.value ? 'True' : 'False') : String(a.value);
   const text = renderCrontab(withEnv(before, a.name, value, absent));
   if (text === f.text || text === renderCrontab(before)) return { changes: [], text };
   const label = `crontab of ${user}`;
   const had = before.env.some((l) => l.split('=', 1)[0] === a.name);
   return {
-    changes: [{ op: absent ? 'delete' : had ? 'update' : 'create', target: `${label}: ${a.name}`, diff: createTwoFilesPatch(label, label, f.text, text, undefined, undefined, { context: 3 }) }],
+    changes: [
+      {
+        op: absent ? 'delete' : had ? 'update' : 'create',
+        target: `${label}: ${a.name}`,
+        diff: createTwoFilesPatch(label, label, f.text, text, undefined, undefined, { context: 3 }),
+      },
+    ],
     text,
   };
 }

@@ -32,7 +32,14 @@ export function planDebconf(a: DebconfArgs, f: DebconfFacts): Change[] {
     const have = f.get(q);
     if (have === want) return [];
     const secret = a.data[q]!.type === 'password';
-    return [{ op: have === undefined ? 'create' : 'update', target: `${a.name} ${q}`, ...(have !== undefined ? { before: secret ? '(hidden)' : have } : {}), after: secret ? '(hidden)' : want }];
+    return [
+      {
+        op: have === undefined ? 'create' : 'update',
+        target: `${a.name} ${q}`,
+        ...(have !== undefined ? { before: secret ? '(hidden)' : have } : {}),
+        after: secret ? '(hidden)' : want,
+      },
+    ];
   });
 }
 
@@ -70,6 +77,7 @@ export const set: StateFunction<DebconfArgs, DebconfFacts> = {
       .map(([q, d]) => `${a.name} ${q} ${d.type} ${answerText(d.value)}\n`)
       .join('');
     const r = await host.exec(['debconf-set-selections'], { stdin: lines });
-    if (r.exitCode !== 0) throw new StateError(a.name, `debconf-set-selections failed: ${r.stderr.trim().split('\n').pop()}`);
+    if (r.exitCode !== 0)
+      throw new StateError(a.name, `debconf-set-selections failed: ${r.stderr.trim().split('\n').pop()}`);
   },
 };

@@ -41,14 +41,25 @@ export function wantedHosts(a: HostArgs, text: string, absent: boolean, warn?: (
 function planHost(a: HostArgs, f: HostFacts, absent: boolean, ctx?: StateCtx<HostArgs>): Change[] {
   const next = wantedHosts(a, f.text, absent, (m) => ctx?.log.warn(m));
   if (next === f.text) return [];
-  return [{ op: absent ? 'delete' : 'update', target: `${HOSTS}: ${a.name}`, diff: createTwoFilesPatch(HOSTS, HOSTS, f.text, next, undefined, undefined, { context: 1 }) }];
+  return [
+    {
+      op: absent ? 'delete' : 'update',
+      target: `${HOSTS}: ${a.name}`,
+      diff: createTwoFilesPatch(HOSTS, HOSTS, f.text, next, undefined, undefined, { context: 1 }),
+    },
+  ];
 }
 
 const schema = (extra: Record<string, unknown>) => ({
   type: 'object',
   properties: {
     name: { type: 'string', pattern: '^[^\\s#]+$' },
-    ip: { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }] },
+    ip: {
+      anyOf: [
+        { type: 'string', minLength: 1 },
+        { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+      ],
+    },
     ...extra,
   },
   required: ['name', 'ip'],
@@ -86,7 +97,12 @@ export const only: StateFunction<OnlyArgs, HostFacts> = {
     type: 'object',
     properties: {
       name: { type: 'string', minLength: 1 },
-      hostnames: { anyOf: [{ type: 'string', pattern: '^[^\\s#]+$' }, { type: 'array', items: { type: 'string', pattern: '^[^\\s#]+$' } }] },
+      hostnames: {
+        anyOf: [
+          { type: 'string', pattern: '^[^\\s#]+$' },
+          { type: 'array', items: { type: 'string', pattern: '^[^\\s#]+$' } },
+        ],
+      },
     },
     required: ['name', 'hostnames'],
     additionalProperties: false,
@@ -96,7 +112,15 @@ export const only: StateFunction<OnlyArgs, HostFacts> = {
   plan(a, f) {
     if (!isIP(a.name)) throw new StateError(a.name, `Invalid IP Address ${a.name}`);
     const next = withOnly(f.text, a.name, typeof a.hostnames === 'string' ? [a.hostnames] : a.hostnames);
-    return next === f.text ? [] : [{ op: 'update', target: `${HOSTS}: ${a.name}`, diff: createTwoFilesPatch(HOSTS, HOSTS, f.text, next, undefined, undefined, { context: 1 }) }];
+    return next === f.text
+      ? []
+      : [
+          {
+            op: 'update',
+            target: `${HOSTS}: ${a.name}`,
+            diff: createTwoFilesPatch(HOSTS, HOSTS, f.text, next, undefined, undefined, { context: 1 }),
+          },
+        ];
   },
   async apply(host, _changes, ctx) {
     const cur = (await host.readFile(HOSTS))?.toString('utf8') ?? '';

@@ -44,7 +44,6 @@ export function isAvailable(name: string, f: LocaleFacts): boolean {
   return BUILTIN.has(n) || f.available.some((a) => normalizeLocale(a) === n);
 }
 
-
 /** locale.gen with the line enabled: a commented `# LINE` is uncommented, else the line is appended. */
 export function enableInLocaleGen(text: string | null, line: string): string {
   const lines = (text ?? '').split('\n');
@@ -68,7 +67,9 @@ echo @@end
 `;
 
 export function parseLocaleFacts(out: string): LocaleFacts {
-  const m = /@@avail\n([\s\S]*)@@gen\n([\s\S]*)@@supported\n([\s\S]*)@@tools\n([\s\S]*)@@default\n([\s\S]*)@@end/.exec(out);
+  const m = /@@avail\n([\s\S]*)@@gen\n([\s\S]*)@@supported\n([\s\S]*)@@tools\n([\s\S]*)@@default\n([\s\S]*)@@end/.exec(
+    out,
+  );
   if (!m) throw new Error('unexpected output');
   const file = (s: string) => (s.startsWith('1\n') ? s.slice(2) : null);
   return {
@@ -91,14 +92,27 @@ async function gather(host: Host, args: LocaleArgs): Promise<LocaleFacts> {
 
 export function planLocalePresent(args: LocaleArgs, f: LocaleFacts): Change[] {
   if (BUILTIN.has(normalizeLocale(args.name))) return [];
-  if (!f.tools) throw new MissingFactError('package', 'locales', args.name, 'the locales package is not installed (no locale-gen or /usr/share/i18n/SUPPORTED)');
+  if (!f.tools)
+    throw new MissingFactError(
+      'package',
+      'locales',
+      args.name,
+      'the locales package is not installed (no locale-gen or /usr/share/i18n/SUPPORTED)',
+    );
   if (!f.supported) throw new StateError(args.name, `unknown locale '${args.name}' (not in /usr/share/i18n/SUPPORTED)`);
   const changes: Change[] = [];
   const next = enableInLocaleGen(f.localeGen, f.supported);
   if (next !== (f.localeGen ?? '')) {
-    changes.push({ op: f.localeGen === null ? 'create' : 'update', target: '/etc/locale.gen', diff: createTwoFilesPatch('/etc/locale.gen', '/etc/locale.gen', f.localeGen ?? '', next, undefined, undefined, { context: 1 }) });
+    changes.push({
+      op: f.localeGen === null ? 'create' : 'update',
+      target: '/etc/locale.gen',
+      diff: createTwoFilesPatch('/etc/locale.gen', '/etc/locale.gen', f.localeGen ?? '', next, undefined, undefined, {
+        context: 1,
+      }),
+    });
   }
-  if (changes.length || !isAvailable(args.name, f)) changes.push({ op: 'create', target: args.name, after: 'generated' });
+  if (changes.length || !isAvailable(args.name, f))
+    changes.push({ op: 'create', target: args.name, after: 'generated' });
   return changes;
 }
 
@@ -118,13 +132,27 @@ export function currentLang(text: string | null): string | null {
 
 export function planLocaleSystem(args: LocaleArgs, f: LocaleFacts): Change[] {
   if (currentLang(f.defaultLocale) === args.name) return [];
-  if (!isAvailable(args.name, f)) throw new MissingFactError('locale', args.name, args.name, `locale '${args.name}' is not generated on this host (add a locale.present state for it)`);
+  if (!isAvailable(args.name, f))
+    throw new MissingFactError(
+      'locale',
+      args.name,
+      args.name,
+      `locale '${args.name}' is not generated on this host (add a locale.present state for it)`,
+    );
   const next = withLang(f.defaultLocale, args.name);
   return [
     {
       op: f.defaultLocale === null ? 'create' : 'update',
       target: '/etc/default/locale',
-      diff: createTwoFilesPatch('/etc/default/locale', '/etc/default/locale', f.defaultLocale ?? '', next, undefined, undefined, { context: 3 }),
+      diff: createTwoFilesPatch(
+        '/etc/default/locale',
+        '/etc/default/locale',
+        f.defaultLocale ?? '',
+        next,
+        undefined,
+        undefined,
+        { context: 3 },
+      ),
     },
   ];
 }
@@ -147,7 +175,8 @@ export const present: StateFunction<LocaleArgs, LocaleFacts> = {
       await host.writeFileAtomic('/etc/locale.gen', enableInLocaleGen(text, f.supported!), { mode: 0o644 });
     }
     const r = await host.exec(['locale-gen'], { env: { LC_ALL: 'C' } });
-    if (r.exitCode !== 0) throw new StateError(ctx.name, `locale-gen failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0)
+      throw new StateError(ctx.name, `locale-gen failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
   },
 };
 
@@ -157,6 +186,8 @@ export const system: StateFunction<LocaleArgs, LocaleFacts> = {
   gather,
   plan: planLocaleSystem,
   async apply(host, _changes, ctx) {
-    await host.writeFileAtomic('/etc/default/locale', withLang(ctx.facts.defaultLocale, ctx.args.name), { mode: 0o644 });
+    await host.writeFileAtomic('/etc/default/locale', withLang(ctx.facts.defaultLocale, ctx.args.name), {
+      mode: 0o644,
+    });
   },
 };

@@ -32,7 +32,8 @@ export interface MountFacts {
   dirExists: boolean;
 }
 
-const optsOf = (a: MountArgs): string[] => (Array.isArray(a.opts) ? a.opts : (a.opts ?? 'defaults').split(',')).map((o) => o.trim()).filter(Boolean);
+const optsOf = (a: MountArgs): string[] =>
+  (Array.isArray(a.opts) ? a.opts : (a.opts ?? 'defaults').split(',')).map((o) => o.trim()).filter(Boolean);
 const configOf = (a: MountArgs) => a.config ?? '/etc/fstab';
 const unescapeOctal = (s: string) => s.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
 
@@ -41,7 +42,8 @@ export function findMount(procMounts: string, name: string): MountEntry | null {
   let found: MountEntry | null = null;
   for (const l of procMounts.split('\n')) {
     const [device, mp, fstype, opts] = l.split(' ');
-    if (mp && unescapeOctal(mp) === name) found = { device: unescapeOctal(device!), name, fstype: fstype!, opts: opts!.split(',') };
+    if (mp && unescapeOctal(mp) === name)
+      found = { device: unescapeOctal(device!), name, fstype: fstype!, opts: opts!.split(',') };
   }
   return found;
 }
@@ -68,7 +70,18 @@ export function withFstab(text: string | null, a: MountArgs, remove = false): st
 }
 
 // options the kernel shows differently or not at all: not compared
-const IGNORED = new Set(['defaults', 'auto', 'noauto', 'nofail', 'user', 'users', 'owner', 'group', '_netdev', 'x-systemd.automount']);
+const IGNORED = new Set([
+  'defaults',
+  'auto',
+  'noauto',
+  'nofail',
+  'user',
+  'users',
+  'owner',
+  'group',
+  '_netdev',
+  'x-systemd.automount',
+]);
 
 /** An option as the kernel shows it: size in k, modes without leading zeros. */
 export function normOpt(o: string): string {
@@ -76,7 +89,8 @@ export function normOpt(o: string): string {
   if (v === undefined) return o;
   if (k === 'size' || k === 'nr_blocks' || k === 'nr_inodes') {
     const m = /^(\d+)([kmgKMG]?)$/.exec(v);
-    if (m && k === 'size') return `size=${Number(m[1]) * { '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']}k`;
+    if (m && k === 'size')
+      return `size=${Number(m[1]) * { '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']}k`;
   }
   if (k === 'mode' && /^[0-7]+$/.test(v)) return `mode=${parseInt(v, 8).toString(8)}`;
   return o;
@@ -87,33 +101,60 @@ export function planMounted(a: MountArgs, f: MountFacts): Change[] {
   const m = f.mounted;
   if (a.mount !== false) {
     if (!m) {
-      if (!f.dirExists && !a.mkmnt) throw new StateError(a.name, `mount point ${a.name} does not exist (set mkmnt: True)`);
+      if (!f.dirExists && !a.mkmnt)
+        throw new StateError(a.name, `mount point ${a.name} does not exist (set mkmnt: True)`);
       changes.push({ op: 'create', target: a.name, after: `${a.device} (${a.fstype}, ${optsOf(a).join(',')})` });
     } else if (m.fstype !== a.fstype || (m.device !== a.device && a.fstype !== 'tmpfs')) {
-      throw new StateError(a.name, `${m.device} (${m.fstype}) is mounted there, not ${a.device} (${a.fstype}); unmount it first`);
+      throw new StateError(
+        a.name,
+        `${m.device} (${m.fstype}) is mounted there, not ${a.device} (${a.fstype}); unmount it first`,
+      );
     } else {
       const have = m.opts.map(normOpt);
       const missing = optsOf(a).filter((o) => !IGNORED.has(o) && !have.includes(normOpt(o)) && !o.startsWith('x-'));
-      if (missing.length) changes.push({ op: 'update', target: `${a.name} (options)`, before: m.opts.join(','), after: optsOf(a).join(',') });
+      if (missing.length)
+        changes.push({
+          op: 'update',
+          target: `${a.name} (options)`,
+          before: m.opts.join(','),
+          after: optsOf(a).join(','),
+        });
     }
   }
   if (a.persist !== false) {
     const next = withFstab(f.fstab, a);
     const cfg = configOf(a);
-    if (next !== (f.fstab ?? '')) changes.push({ op: f.fstab === null ? 'create' : 'update', target: cfg, diff: createTwoFilesPatch(cfg, cfg, f.fstab ?? '', next, undefined, undefined, { context: 3 }) });
+    if (next !== (f.fstab ?? ''))
+      changes.push({
+        op: f.fstab === null ? 'create' : 'update',
+        target: cfg,
+        diff: createTwoFilesPatch(cfg, cfg, f.fstab ?? '', next, undefined, undefined, { context: 3 }),
+      });
   }
   return changes;
 }
 
 async function gather(host: Host, a: MountArgs): Promise<MountFacts> {
-  const [r, fstab, st] = await Promise.all([host.exec(['cat', '/proc/self/mounts'], { readOnly: true }), host.readFile(configOf(a)), host.stat(a.name)]);
+  const [r, fstab, st] = await Promise.all([
+    host.exec(['cat', '/proc/self/mounts'], { readOnly: true }),
+    host.readFile(configOf(a)),
+    host.stat(a.name),
+  ]);
   if (r.exitCode !== 0) throw new StateError(a.name, `reading /proc/self/mounts failed: ${r.stderr.trim()}`);
-  return { mounted: findMount(r.stdout, a.name), fstab: fstab ? fstab.toString('utf8') : null, dirExists: st?.type === 'directory' };
+  return {
+    mounted: findMount(r.stdout, a.name),
+    fstab: fstab ? fstab.toString('utf8') : null,
+    dirExists: st?.type === 'directory',
+  };
 }
 
 async function mountCmd(host: Host, a: MountArgs, argv: string[]): Promise<void> {
   const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
-  if (r.exitCode !== 0) throw new StateError(a.name, `${argv.join(' ')} failed: ${r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new StateError(
+      a.name,
+      `${argv.join(' ')} failed: ${r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}`}`,
+    );
 }
 
 export const mounted: StateFunction<MountArgs, MountFacts> = {
@@ -148,16 +189,31 @@ export const mounted: StateFunction<MountArgs, MountFacts> = {
       if (!ctx.facts.dirExists) await host.mkdir(a.name, { recursive: true, mode: 0o755 });
       await mountCmd(host, a, ['mount', '-t', a.fstype, '-o', optsOf(a).join(','), a.device, a.name]);
     } else if (changes.some((c) => c.target === `${a.name} (options)`)) {
-      await mountCmd(host, a, ['mount', '-o', `remount,${optsOf(a).filter((o) => o !== 'defaults').join(',')}`, a.name]);
+      await mountCmd(host, a, [
+        'mount',
+        '-o',
+        `remount,${optsOf(a)
+          .filter((o) => o !== 'defaults')
+          .join(',')}`,
+        a.name,
+      ]);
     }
   },
 };
 
-export const unmounted: StateFunction<Pick<MountArgs, 'name' | 'device' | 'fstype' | 'persist' | 'config'>, MountFacts> = {
+export const unmounted: StateFunction<
+  Pick<MountArgs, 'name' | 'device' | 'fstype' | 'persist' | 'config'>,
+  MountFacts
+> = {
   schema: {
     type: 'object',
     required: ['name'],
-    properties: { name: { type: 'string', pattern: '^/' }, device: { type: 'string' }, persist: { type: 'boolean' }, config: { type: 'string', pattern: '^/' } },
+    properties: {
+      name: { type: 'string', pattern: '^/' },
+      device: { type: 'string' },
+      persist: { type: 'boolean' },
+      config: { type: 'string', pattern: '^/' },
+    },
     additionalProperties: false,
   },
   lock: 'mount',
@@ -167,7 +223,12 @@ export const unmounted: StateFunction<Pick<MountArgs, 'name' | 'device' | 'fstyp
     if (f.mounted) changes.push({ op: 'delete', target: a.name, before: `${f.mounted.device} (${f.mounted.fstype})` });
     if (a.persist) {
       const next = withFstab(f.fstab, a as MountArgs, true);
-      if (next !== (f.fstab ?? '')) changes.push({ op: 'update', target: configOf(a as MountArgs), diff: createTwoFilesPatch('fstab', 'fstab', f.fstab ?? '', next) });
+      if (next !== (f.fstab ?? ''))
+        changes.push({
+          op: 'update',
+          target: configOf(a as MountArgs),
+          diff: createTwoFilesPatch('fstab', 'fstab', f.fstab ?? '', next),
+        });
     }
     return changes;
   },

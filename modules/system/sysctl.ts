@@ -39,7 +39,11 @@ const schema = {
 };
 
 /** Whitespace-insensitive, like sysctl's tab-separated multi-value parameters. */
-export const norm = (v: string | number | null): string => String(v ?? '').trim().split(/\s+/).join(' ');
+export const norm = (v: string | number | null): string =>
+  String(v ?? '')
+    .trim()
+    .split(/\s+/)
+    .join(' ');
 const configOf = (a: SysctlArgs) => a.config ?? DEFAULT_CONFIG;
 export const procPath = (name: string) => `/proc/sys/${name.includes('/') ? name : name.replace(/\./g, '/')}`;
 
@@ -73,8 +77,17 @@ export function planSysctl(a: SysctlArgs, f: SysctlFacts, warn: (m: string) => v
     });
   }
   if (norm(f.running) !== norm(a.value)) {
-    if (f.writable) changes.push({ op: 'update', target: a.name, before: f.running === null ? null : norm(f.running), after: norm(a.value) });
-    else warn(`${a.name} is ${norm(f.running)} and cannot be set to ${norm(a.value)} here: ${procPath(a.name)} is read-only (a container?); ${config} sets it at boot`);
+    if (f.writable)
+      changes.push({
+        op: 'update',
+        target: a.name,
+        before: f.running === null ? null : norm(f.running),
+        after: norm(a.value),
+      });
+    else
+      warn(
+        `${a.name} is ${norm(f.running)} and cannot be set to ${norm(a.value)} here: ${procPath(a.name)} is read-only (a container?); ${config} sets it at boot`,
+      );
   }
   return changes;
 }
@@ -87,7 +100,10 @@ if [ -w "$p" ]; then echo w; else echo ro; fi
 cat "$p" 2>/dev/null || true`;
 
 async function gather(host: Host, a: SysctlArgs): Promise<SysctlFacts> {
-  const [r, config] = await Promise.all([shell(host, PROBE, [procPath(a.name)], { readOnly: true }), host.readFile(configOf(a))]);
+  const [r, config] = await Promise.all([
+    shell(host, PROBE, [procPath(a.name)], { readOnly: true }),
+    host.readFile(configOf(a)),
+  ]);
   if (r.exitCode !== 0) throw new StateError(a.name, `reading ${procPath(a.name)} failed: ${r.stderr.trim()}`);
   const [state, w, ...value] = r.stdout.split('\n');
   return {
@@ -112,11 +128,19 @@ export const present: StateFunction<SysctlArgs, SysctlFacts> = {
     if (changes.some((c) => c.target === cfg)) {
       const st = await host.stat(cfg);
       if (!st) await host.mkdir(cfg.slice(0, cfg.lastIndexOf('/')) || '/', { recursive: true, mode: 0o755 });
-      await host.writeFileAtomic(cfg, withSetting(ctx.facts.config, a.name, a.value), st ? { mode: st.mode } : { mode: 0o644 });
+      await host.writeFileAtomic(
+        cfg,
+        withSetting(ctx.facts.config, a.name, a.value),
+        st ? { mode: st.mode } : { mode: 0o644 },
+      );
     }
     if (changes.some((c) => c.target === a.name)) {
       const r = await shell(host, ASSIGN, [a.name, norm(a.value), procPath(a.name)]);
-      if (r.exitCode !== 0) throw new StateError(a.name, `sysctl -w ${a.name}=${norm(a.value)} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      if (r.exitCode !== 0)
+        throw new StateError(
+          a.name,
+          `sysctl -w ${a.name}=${norm(a.value)} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
+        );
     }
   },
 };

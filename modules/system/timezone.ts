@@ -37,15 +37,32 @@ export function adjtimeMode(text: string | null): 'UTC' | 'LOCAL' {
 }
 
 export function planTimezone(args: TimezoneArgs, f: TimezoneFacts): Change[] {
-  if (!f.zoneExists) throw new StateError(args.name, `unknown time zone '${args.name}' (no ${ZONEINFO}${args.name}; is tzdata installed?)`);
+  if (!f.zoneExists)
+    throw new StateError(
+      args.name,
+      `unknown time zone '${args.name}' (no ${ZONEINFO}${args.name}; is tzdata installed?)`,
+    );
   const changes: Change[] = [];
   const current = zoneOfLink(f.localtime);
-  if (current !== args.name) changes.push({ op: 'update', target: '/etc/localtime', before: current ?? (f.localtime === null ? 'not a symlink' : f.localtime), after: args.name });
+  if (current !== args.name)
+    changes.push({
+      op: 'update',
+      target: '/etc/localtime',
+      before: current ?? (f.localtime === null ? 'not a symlink' : f.localtime),
+      after: args.name,
+    });
   const tzText = f.timezoneFile?.trim() ?? null;
-  if (tzText !== args.name) changes.push({ op: tzText === null ? 'create' : 'update', target: '/etc/timezone', ...(tzText !== null ? { before: tzText } : {}), after: args.name });
+  if (tzText !== args.name)
+    changes.push({
+      op: tzText === null ? 'create' : 'update',
+      target: '/etc/timezone',
+      ...(tzText !== null ? { before: tzText } : {}),
+      after: args.name,
+    });
   if (args.utc !== undefined) {
     const want = args.utc ? 'UTC' : 'LOCAL';
-    if (adjtimeMode(f.adjtime) !== want) changes.push({ op: 'update', target: 'hardware clock', before: adjtimeMode(f.adjtime), after: want });
+    if (adjtimeMode(f.adjtime) !== want)
+      changes.push({ op: 'update', target: 'hardware clock', before: adjtimeMode(f.adjtime), after: want });
   }
   return changes;
 }
@@ -84,7 +101,11 @@ export const system: StateFunction<TimezoneArgs, TimezoneFacts> = {
       let done = false;
       if (ctx.facts.systemd) done = (await host.exec(['timedatectl', 'set-timezone', name])).exitCode === 0;
       if (!done) {
-        const r = await shell(host, 'ln -sfn "$1" /etc/.localtime.brine && mv -Tf /etc/.localtime.brine /etc/localtime', [`${ZONEINFO}${name}`]);
+        const r = await shell(
+          host,
+          'ln -sfn "$1" /etc/.localtime.brine && mv -Tf /etc/.localtime.brine /etc/localtime',
+          [`${ZONEINFO}${name}`],
+        );
         if (r.exitCode !== 0) throw new StateError(name, `setting /etc/localtime failed: ${r.stderr.trim()}`);
       }
     }

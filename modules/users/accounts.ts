@@ -62,7 +62,9 @@ echo @@end
 
 /** passwd entries of `users` (all when empty and allUsers), every group, and optionally shadow hashes. */
 export async function readAccounts(host: Host, users: string[], o: { shadow?: boolean } = {}): Promise<Accounts> {
-  const r = await shell(host, SCRIPT, [...new Set(users)], { env: { LC_ALL: 'C', BRINE_SHADOW: o.shadow ? '1' : '0' } });
+  const r = await shell(host, SCRIPT, [...new Set(users)], {
+    env: { LC_ALL: 'C', BRINE_SHADOW: o.shadow ? '1' : '0' },
+  });
   const parts = /@@passwd\n([\s\S]*)@@group\n([\s\S]*)@@shadow\n([\s\S]*)@@end/.exec(r.stdout);
   if (!parts) throw new CommandError(r, 'reading the account databases failed');
   return { users: parsePasswd(parts[1]!), groups: parseGroups(parts[2]!), shadow: parseShadow(parts[3]!) };
@@ -70,7 +72,9 @@ export async function readAccounts(host: Host, users: string[], o: { shadow?: bo
 
 /** A group by name or numeric id. */
 export function findGroup(groups: GroupEntry[], ref: string | number): GroupEntry | undefined {
-  return typeof ref === 'number' || /^\d+$/.test(ref) ? groups.find((g) => g.gid === Number(ref)) : groups.find((g) => g.name === ref);
+  return typeof ref === 'number' || /^\d+$/.test(ref)
+    ? groups.find((g) => g.gid === Number(ref))
+    : groups.find((g) => g.name === ref);
 }
 
 export const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?$';

@@ -51,14 +51,17 @@ export function planGroupPresent(args: GroupArgs, f: GroupFacts): Change[] {
     return [{ op: 'create', target: args.name, after }];
   }
   const changes: Change[] = [];
-  if (args.gid !== undefined && args.gid !== f.group.gid) changes.push({ op: 'update', target: 'gid', before: f.group.gid, after: args.gid });
-  if (members && members.join(',') !== current.join(',')) changes.push({ op: 'update', target: 'members', before: current, after: members });
+  if (args.gid !== undefined && args.gid !== f.group.gid)
+    changes.push({ op: 'update', target: 'gid', before: f.group.gid, after: args.gid });
+  if (members && members.join(',') !== current.join(','))
+    changes.push({ op: 'update', target: 'members', before: current, after: members });
   return changes;
 }
 
 async function run(host: Host, name: string, argv: string[]): Promise<void> {
   const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
-  if (r.exitCode !== 0) throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
 }
 
 export const present: StateFunction<GroupArgs, GroupFacts> = {
@@ -87,7 +90,13 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
     const has = (t: string) => changes.find((c) => c.target === t);
     let members = has('members')?.after as string[] | undefined;
     if (!ctx.facts.group) {
-      await run(host, args.name, ['groupadd', ...(args.gid !== undefined ? ['-g', String(args.gid)] : []), ...(args.system ? ['-r'] : []), '--', args.name]);
+      await run(host, args.name, [
+        'groupadd',
+        ...(args.gid !== undefined ? ['-g', String(args.gid)] : []),
+        ...(args.system ? ['-r'] : []),
+        '--',
+        args.name,
+      ]);
       members = (changes[0]!.after as { members?: string[] }).members;
     }
     if (has('gid')) await run(host, args.name, ['groupmod', '-g', String(args.gid), '--', args.name]);
@@ -95,14 +104,20 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
       // a member may be created by a user.present in the same run: check now, not in the plan
       const { users } = await readAccounts(host, members);
       const missing = members.filter((u) => !users.has(u));
-      if (missing.length) throw new StateError(args.name, `member ${missing.map((u) => `'${u}'`).join(', ')} does not exist`);
+      if (missing.length)
+        throw new StateError(args.name, `member ${missing.map((u) => `'${u}'`).join(', ')} does not exist`);
       await run(host, args.name, ['gpasswd', '-M', members.join(','), args.name]);
     }
   },
 };
 
 export const absent: StateFunction<{ name: string }, GroupFacts> = {
-  schema: { type: 'object', required: ['name'], properties: { name: { type: 'string', pattern: NAME_PATTERN } }, additionalProperties: false },
+  schema: {
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string', pattern: NAME_PATTERN } },
+    additionalProperties: false,
+  },
   lock: 'passwd',
   gather: async (host, args) => toFacts(await readAccounts(host, []), args),
   plan: (args, f) => (f.group ? [{ op: 'delete', target: args.name, before: { gid: f.group.gid } }] : []),

@@ -47,7 +47,12 @@ export function sha256Fingerprint(blob: string): string {
 }
 
 /** known_hosts with the host's key of the same type set (present) or every key of it removed. */
-export function editKnownHosts(content: string | null, a: KnownHostArgs, key: { enc: string; blob: string } | null, present: boolean): string {
+export function editKnownHosts(
+  content: string | null,
+  a: KnownHostArgs,
+  key: { enc: string; blob: string } | null,
+  present: boolean,
+): string {
   const host = hostPattern(a);
   const lines = (content ?? '').split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -75,7 +80,11 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
     const u = acc.users.get(a.user);
     if (!u) throw new StateError(a.name, `user '${a.user}' does not exist`);
     owner = { user: u.name, group: findGroup(acc.groups, u.gid)?.name ?? String(u.gid) };
-    path = !path ? `${u.home.replace(/\/$/, '')}/.ssh/known_hosts` : path.startsWith('/') ? path : `${u.home.replace(/\/$/, '')}/${path}`;
+    path = !path
+      ? `${u.home.replace(/\/$/, '')}/.ssh/known_hosts`
+      : path.startsWith('/')
+        ? path
+        : `${u.home.replace(/\/$/, '')}/${path}`;
   }
   if (!path) throw new StateError(a.name, 'give user or an absolute config path');
   const content = await host.readFile(path);
@@ -83,14 +92,33 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
   if (present) {
     if (a.key) key = { enc: a.enc ?? 'ssh-rsa', blob: a.key };
     else {
-      const argv = ['ssh-keyscan', '-T', String(a.timeout ?? 5), ...(a.port ? ['-p', String(a.port)] : []), ...(a.enc ? ['-t', a.enc.replace(/^ssh-/, '')] : []), a.name];
+      const argv = [
+        'ssh-keyscan',
+        '-T',
+        String(a.timeout ?? 5),
+        ...(a.port ? ['-p', String(a.port)] : []),
+        ...(a.enc ? ['-t', a.enc.replace(/^ssh-/, '')] : []),
+        a.name,
+      ];
       const r = await host.exec(argv, { readOnly: true });
       const keys = r.stdout.split('\n').flatMap((l) => {
         const [, enc, blob] = l.trim().split(/\s+/);
         return l.startsWith('#') || !blob ? [] : [{ enc: enc!, blob }];
       });
-      key = keys.find((k) => !a.fingerprint || sha256Fingerprint(k.blob) === a.fingerprint || sha256Fingerprint(k.blob) === `SHA256:${a.fingerprint}`) ?? null;
-      if (!key) throw new StateError(a.name, keys.length ? `no key of ${a.name} has the fingerprint ${a.fingerprint} (scanned: ${keys.map((k) => sha256Fingerprint(k.blob)).join(', ')})` : `ssh-keyscan found no key for ${a.name}`);
+      key =
+        keys.find(
+          (k) =>
+            !a.fingerprint ||
+            sha256Fingerprint(k.blob) === a.fingerprint ||
+            sha256Fingerprint(k.blob) === `SHA256:${a.fingerprint}`,
+        ) ?? null;
+      if (!key)
+        throw new StateError(
+          a.name,
+          keys.length
+            ? `no key of ${a.name} has the fingerprint ${a.fingerprint} (scanned: ${keys.map((k) => sha256Fingerprint(k.blob)).join(', ')})`
+            : `ssh-keyscan found no key for ${a.name}`,
+        );
     }
   }
   return { path, ...(owner ? { owner } : {}), content: content ? content.toString('utf8') : null, key };
@@ -99,7 +127,13 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
 function plan(a: KnownHostArgs, f: KnownHostFacts, present: boolean): Change[] {
   const next = editKnownHosts(f.content, a, f.key, present);
   if (next === (f.content ?? '')) return [];
-  return [{ op: present ? (f.content?.length ? 'update' : 'create') : 'delete', target: `${f.path}: ${hostPattern(a)}`, ...(f.key ? { after: `${f.key.enc} ${sha256Fingerprint(f.key.blob)}` } : {}) }];
+  return [
+    {
+      op: present ? (f.content?.length ? 'update' : 'create') : 'delete',
+      target: `${f.path}: ${hostPattern(a)}`,
+      ...(f.key ? { after: `${f.key.enc} ${sha256Fingerprint(f.key.blob)}` } : {}),
+    },
+  ];
 }
 
 const schema = {
@@ -127,7 +161,13 @@ async function write(host: Host, f: KnownHostFacts, text: string): Promise<void>
     if (f.owner) await host.exec(['chown', `${f.owner.user}:${f.owner.group}`, dir]);
   }
   const st = await host.stat(f.path);
-  await host.writeFileAtomic(f.path, text, st ? { mode: st.mode, owner: st.user, group: st.group } : { mode: 0o644, ...(f.owner ? { owner: f.owner.user, group: f.owner.group } : {}) });
+  await host.writeFileAtomic(
+    f.path,
+    text,
+    st
+      ? { mode: st.mode, owner: st.user, group: st.group }
+      : { mode: 0o644, ...(f.owner ? { owner: f.owner.user, group: f.owner.group } : {}) },
+  );
 }
 
 export const present: StateFunction<KnownHostArgs, KnownHostFacts> = {

@@ -38,7 +38,8 @@ export interface KeyLine {
   comment: string;
 }
 
-const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com|ssh-(rsa|ed25519)-cert-v01@openssh\.com)$/;
+const KEY_TYPE =
+  /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com|ssh-(rsa|ed25519)-cert-v01@openssh\.com)$/;
 
 /** Splits an authorized_keys line: [options] type blob [comment]. Options may quote spaces. */
 export function parseKeyLine(line: string): KeyLine | null {
@@ -68,7 +69,11 @@ export function parseKeyLine(line: string): KeyLine | null {
 export function wantedKey(args: SshAuthArgs): KeyLine {
   const parsed = parseKeyLine(args.name);
   const bare = /^[A-Za-z0-9+/]+={0,3}$/.test(args.name.trim());
-  if (!parsed && !bare) throw new StateError(args.name.slice(0, 40), 'not a public key: give "TYPE BASE64 [COMMENT]" or the bare base64 key with enc');
+  if (!parsed && !bare)
+    throw new StateError(
+      args.name.slice(0, 40),
+      'not a public key: give "TYPE BASE64 [COMMENT]" or the bare base64 key with enc',
+    );
   const k = parsed ?? { options: '', enc: args.enc ?? 'ssh-rsa', blob: args.name.trim(), comment: '' };
   return {
     options: args.options ? args.options.join(',') : k.options,
@@ -109,20 +114,31 @@ function configPath(config: string, home: string, user: string): string {
 /** The keys a state manages: those of `source` (with options/comment when given), else its own. */
 function keysOf(args: SshAuthArgs, f: SshAuthFacts): KeyLine[] {
   if (!f.sourceKeys) return [wantedKey(args)];
-  return f.sourceKeys.map((k) => ({ ...k, ...(args.options ? { options: args.options.join(',') } : {}), ...(args.comment !== undefined ? { comment: args.comment } : {}) }));
+  return f.sourceKeys.map((k) => ({
+    ...k,
+    ...(args.options ? { options: args.options.join(',') } : {}),
+    ...(args.comment !== undefined ? { comment: args.comment } : {}),
+  }));
 }
 
 function editAll(content: string | null, keys: KeyLine[], present: boolean): string {
   return keys.reduce<string>((text, k) => editKeys(text, k, present), content ?? '');
 }
 
-async function readSourceKeys(host: Host, args: SshAuthArgs, ctx?: StateCtx<SshAuthArgs>): Promise<KeyLine[] | undefined> {
+async function readSourceKeys(
+  host: Host,
+  args: SshAuthArgs,
+  ctx?: StateCtx<SshAuthArgs>,
+): Promise<KeyLine[] | undefined> {
   if (!args.source) return undefined;
   let data: Buffer | null;
   if (args.source.startsWith('salt://')) data = ctx ? await ctx.readSource(args.source) : null;
   else data = await host.readFile(args.source.replace(/^file:\/\//, ''));
   if (!data) throw new StateError(args.user, `source ${args.source} not found`);
-  const keys = data.toString('utf8').split('\n').flatMap((l) => (l.trim() && !l.trim().startsWith('#') ? [parseKeyLine(l)] : []));
+  const keys = data
+    .toString('utf8')
+    .split('\n')
+    .flatMap((l) => (l.trim() && !l.trim().startsWith('#') ? [parseKeyLine(l)] : []));
   if (keys.some((k) => !k)) throw new StateError(args.user, `source ${args.source}: a line is not a public key`);
   return keys as KeyLine[];
 }
@@ -151,7 +167,11 @@ function planEdit(args: SshAuthArgs, f: SshAuthFacts, present: boolean): Change[
   if (next === (f.content ?? '')) return [];
   const changes: Change[] = [];
   if (!f.dirExists) changes.push({ op: 'create', target: f.dir, after: 'directory 0700' });
-  changes.push({ op: f.content === null ? 'create' : 'update', target: f.path, diff: createTwoFilesPatch(f.path, f.path, f.content ?? '', next, undefined, undefined, { context: 3 }) });
+  changes.push({
+    op: f.content === null ? 'create' : 'update',
+    target: f.path,
+    diff: createTwoFilesPatch(f.path, f.path, f.content ?? '', next, undefined, undefined, { context: 3 }),
+  });
   return changes;
 }
 
@@ -165,7 +185,11 @@ async function applyEdit(host: Host, f: SshAuthFacts, args: SshAuthArgs, present
   const cur = await host.readFile(f.path);
   const st = cur ? await host.stat(f.path) : null;
   const next = editAll(cur ? cur.toString('utf8') : null, keysOf(args, f), present);
-  await host.writeFileAtomic(f.path, next, st ? { mode: st.mode, owner: st.user, group: st.group } : { mode: 0o600, owner: f.user, group: f.group });
+  await host.writeFileAtomic(
+    f.path,
+    next,
+    st ? { mode: st.mode, owner: st.user, group: st.group } : { mode: 0o600, owner: f.user, group: f.group },
+  );
 }
 
 const baseProps = {
@@ -191,7 +215,8 @@ export const absent: StateFunction<SshAuthArgs, SshAuthFacts> = {
   lock: 'ssh_auth',
   async gather(host, args, ctx) {
     // no such user: no key to remove
-    if (!(await readAccounts(host, [args.user])).users.has(args.user)) return { user: args.user, group: '', path: '', dir: '', dirExists: false, content: null };
+    if (!(await readAccounts(host, [args.user])).users.has(args.user))
+      return { user: args.user, group: '', path: '', dir: '', dirExists: false, content: null };
     return gather(host, args, ctx);
   },
   plan: (args, f) => (f.content === null ? [] : planEdit(args, f, false)),

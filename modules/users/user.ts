@@ -49,7 +49,11 @@ async function gatherOne(host: Host, args: UserArgs): Promise<UserFacts> {
 }
 
 function toFacts(a: Accounts, args: UserArgs): UserFacts {
-  return { user: a.users.get(args.name) ?? null, hash: a.shadow.get(args.name) ?? null, accounts: { groups: a.groups } };
+  return {
+    user: a.users.get(args.name) ?? null,
+    hash: a.shadow.get(args.name) ?? null,
+    accounts: { groups: a.groups },
+  };
 }
 
 // crypt(3) of the plain password on stdin with the salt in $1 (perl-base is essential on Debian)
@@ -71,7 +75,9 @@ const GECOS = ['fullname', 'roomnumber', 'workphone', 'homephone', 'other'] as c
 /** The GECOS field with the given parts set (the others kept): fullname,room,work phone,home phone,other. */
 export function gecosOf(current: string, args: UserArgs): string {
   const parts = current === '' ? [] : current.split(',');
-  const fields = GECOS.map((k, i) => (args[k] !== undefined ? String(args[k]) : i < 4 ? (parts[i] ?? '') : parts.slice(4).join(',')));
+  const fields = GECOS.map((k, i) =>
+    args[k] !== undefined ? String(args[k]) : i < 4 ? (parts[i] ?? '') : parts.slice(4).join(','),
+  );
   const lastGiven = Math.max(...GECOS.map((k, i) => (args[k] !== undefined ? i : -1)));
   return fields.slice(0, Math.max(Math.min(parts.length, 5), lastGiven + 1)).join(',');
 }
@@ -102,11 +108,18 @@ function primaryGid(args: UserArgs, f: UserFacts): number | string | undefined {
 /** Fails with one line when a group the user needs does not exist (now, at apply time). */
 async function needGroups(host: Host, args: UserArgs): Promise<void> {
   const own = ownGroupIsPrimary(args);
-  const names = [...(args.groups ?? []).filter((g) => !(own && g === args.name)), ...(args.gid !== undefined && !own ? [args.gid] : [])];
+  const names = [
+    ...(args.groups ?? []).filter((g) => !(own && g === args.name)),
+    ...(args.gid !== undefined && !own ? [args.gid] : []),
+  ];
   if (!names.length) return;
   const { groups } = await readAccounts(host, []);
   const missing = names.filter((g) => !findGroup(groups, g) && !(typeof g === 'number'));
-  if (missing.length) throw new StateError(args.name, `group ${missing.map((g) => `'${g}'`).join(', ')} does not exist (declare it with group.present and require it)`);
+  if (missing.length)
+    throw new StateError(
+      args.name,
+      `group ${missing.map((g) => `'${g}'`).join(', ')} does not exist (declare it with group.present and require it)`,
+    );
 }
 
 export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { warn(m: string): void } }): Change[] {
@@ -115,7 +128,19 @@ export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { war
   const u = f.user;
   if (!u) {
     const after: Record<string, unknown> = {};
-    for (const k of ['uid', 'gid', 'home', 'shell', 'fullname', 'roomnumber', 'workphone', 'homephone', 'other', 'system'] as const) if (args[k] !== undefined) after[k] = args[k];
+    for (const k of [
+      'uid',
+      'gid',
+      'home',
+      'shell',
+      'fullname',
+      'roomnumber',
+      'workphone',
+      'homephone',
+      'other',
+      'system',
+    ] as const)
+      if (args[k] !== undefined) after[k] = args[k];
     if (ownGroupIsPrimary(args)) after.gid = args.name;
     if (groups?.length) after.groups = groups;
     if (args.createhome !== false) after.createhome = true;
@@ -124,19 +149,27 @@ export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { war
   }
   const changes: Change[] = [];
   if (args.uid !== undefined && args.uid !== u.uid) {
-    if (!args.allow_uid_change) throw new StateError(args.name, `uid is ${u.uid}, not ${args.uid} (set allow_uid_change: True to change it)`);
+    if (!args.allow_uid_change)
+      throw new StateError(args.name, `uid is ${u.uid}, not ${args.uid} (set allow_uid_change: True to change it)`);
     changes.push({ op: 'update', target: 'uid', before: u.uid, after: args.uid });
   }
   if (gid !== undefined && gid !== u.gid) {
-    if (!args.allow_gid_change) throw new StateError(args.name, `primary gid is ${u.gid}, not ${gid} (set allow_gid_change: True to change it)`);
+    if (!args.allow_gid_change)
+      throw new StateError(args.name, `primary gid is ${u.gid}, not ${gid} (set allow_gid_change: True to change it)`);
     changes.push({ op: 'update', target: 'gid', before: u.gid, after: gid });
   }
-  if (args.home !== undefined && args.home !== u.home) changes.push({ op: 'update', target: 'home', before: u.home, after: args.home });
-  if (args.shell !== undefined && args.shell !== u.shell) changes.push({ op: 'update', target: 'shell', before: u.shell, after: args.shell });
+  if (args.home !== undefined && args.home !== u.home)
+    changes.push({ op: 'update', target: 'home', before: u.home, after: args.home });
+  if (args.shell !== undefined && args.shell !== u.shell)
+    changes.push({ op: 'update', target: 'shell', before: u.shell, after: args.shell });
   const gecos = gecosOf(u.gecos, args);
-  if (GECOS.some((k) => args[k] !== undefined) && gecos !== u.gecos) changes.push({ op: 'update', target: 'gecos', before: u.gecos, after: gecos });
+  if (GECOS.some((k) => args[k] !== undefined) && gecos !== u.gecos)
+    changes.push({ op: 'update', target: 'gecos', before: u.gecos, after: gecos });
   if (groups) {
-    const current = f.accounts.groups.filter((g) => g.members.includes(u.name) && g.gid !== u.gid).map((g) => g.name).sort();
+    const current = f.accounts.groups
+      .filter((g) => g.members.includes(u.name) && g.gid !== u.gid)
+      .map((g) => g.name)
+      .sort();
     const missing = groups.filter((g) => !current.includes(g));
     const extra = args.remove_groups === false ? [] : current.filter((g) => !groups.includes(g));
     if (missing.length || extra.length) {
@@ -144,7 +177,8 @@ export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { war
       changes.push({ op: 'update', target: 'groups', before: current, after });
     }
   }
-  if (args.password !== undefined && args.enforce_password !== false && args.password !== f.hash) changes.push({ op: 'update', target: 'password', before: HIDDEN, after: HIDDEN });
+  if (args.password !== undefined && args.enforce_password !== false && args.password !== f.hash)
+    changes.push({ op: 'update', target: 'password', before: HIDDEN, after: HIDDEN });
   return changes;
 }
 
@@ -156,7 +190,8 @@ async function setPassword(host: Host, name: string, hash: string, plain = false
 
 async function run(host: Host, name: string, argv: string[]): Promise<void> {
   const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
-  if (r.exitCode !== 0) throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0)
+    throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
 }
 
 export const present: StateFunction<UserArgs, UserFacts> = {
@@ -193,7 +228,11 @@ export const present: StateFunction<UserArgs, UserFacts> = {
   secretArgs: ['password'],
   gather: gatherOne,
   async gatherMany(host, items) {
-    const a = await readAccounts(host, items.map((i) => i.args.name), { shadow: items.some((i) => i.args.password !== undefined) });
+    const a = await readAccounts(
+      host,
+      items.map((i) => i.args.name),
+      { shadow: items.some((i) => i.args.password !== undefined) },
+    );
     return Promise.all(items.map((i) => plainHashed(host, i.args, toFacts(a, i.args))));
   },
   plan: planUserPresent,
@@ -225,7 +264,8 @@ export const present: StateFunction<UserArgs, UserFacts> = {
       if (has('groups')) argv.push('-G', (has('groups')!.after as string[]).join(','));
       if (argv.length > 1) await run(host, args.name, [...argv, '--', args.name]);
     }
-    if (args.password !== undefined && (has('password') || !ctx.facts.user)) await setPassword(host, args.name, args.password, !!args.hash_password);
+    if (args.password !== undefined && (has('password') || !ctx.facts.user))
+      await setPassword(host, args.name, args.password, !!args.hash_password);
   },
 };
 
@@ -233,18 +273,35 @@ export const absent: StateFunction<{ name: string; purge?: boolean; force?: bool
   schema: {
     type: 'object',
     required: ['name'],
-    properties: { name: { type: 'string', pattern: NAME_PATTERN }, purge: { type: 'boolean' }, force: { type: 'boolean' } },
+    properties: {
+      name: { type: 'string', pattern: NAME_PATTERN },
+      purge: { type: 'boolean' },
+      force: { type: 'boolean' },
+    },
     additionalProperties: false,
   },
   lock: 'passwd',
   gather: (host, args) => gatherOne(host, args),
-  plan: (args, f) => (f.user ? [{ op: 'delete', target: args.name, before: { uid: f.user.uid, home: f.user.home }, ...(args.purge ? { after: `home ${f.user.home} removed` } : {}) }] : []),
+  plan: (args, f) =>
+    f.user
+      ? [
+          {
+            op: 'delete',
+            target: args.name,
+            before: { uid: f.user.uid, home: f.user.home },
+            ...(args.purge ? { after: `home ${f.user.home} removed` } : {}),
+          },
+        ]
+      : [],
   async apply(host, _changes, ctx) {
     const argv = ['userdel', ...(ctx.args.purge ? ['-r'] : []), ...(ctx.args.force ? ['-f'] : []), '--', ctx.args.name];
     const r = await host.exec(argv, { env: { LC_ALL: 'C' } });
     // 12: the home directory could not be removed (e.g. it never existed); the user is gone
     if (r.exitCode !== 0 && r.exitCode !== 12) {
-      throw new StateError(ctx.args.name, `userdel failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
+      throw new StateError(
+        ctx.args.name,
+        `userdel failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`,
+      );
     }
   },
 };

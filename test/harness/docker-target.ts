@@ -28,7 +28,15 @@ const SUPERVISOR = join(dirname(fileURLToPath(import.meta.url)), 'docker-target-
 
 /** What every docker rootfs holds on top of the pristine one. */
 export const DOCKER_PACKAGES = [
-  'docker.io', 'docker-compose', 'busybox-static', 'git', 'curl', 'ca-certificates', 'gnupg', 'iptables', 'xz-utils',
+  'docker.io',
+  'docker-compose',
+  'busybox-static',
+  'git',
+  'curl',
+  'ca-certificates',
+  'gnupg',
+  'iptables',
+  'xz-utils',
 ];
 
 /** IDX range of the 10.231.IDX.0/30 networks this harness hands out. */
@@ -132,7 +140,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function need(cmd: string, pkg: string): Promise<void> {
   const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
-  if (r.exitCode !== 0) throw new Error(`test harness: \`${cmd}\` is missing; run scripts/ci.d/21-docker-target.sh (apt-get install ${pkg})`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `test harness: \`${cmd}\` is missing; run scripts/ci.d/21-docker-target.sh (apt-get install ${pkg})`,
+    );
 }
 
 /** Builds (once per package set) the docker rootfs; returns its directory. */
@@ -181,7 +192,8 @@ EOF
       reject: false,
       env: { ...process.env, DIR: dir, PRISTINE, PKGS: pkgs.join(' ') },
     });
-    if (r.exitCode !== 0) throw new Error(`test harness: building the docker rootfs failed: ${r.stderr.trim() || r.stdout.trim()}`);
+    if (r.exitCode !== 0)
+      throw new Error(`test harness: building the docker rootfs failed: ${r.stderr.trim() || r.stdout.trim()}`);
   });
   return dir;
 }
@@ -192,12 +204,19 @@ function uplink(): Promise<string> {
 
 /** Deletes every iptables rule (filter and nat) tagged with this target's comment. */
 async function dropRules(name: string): Promise<void> {
-  await execa('bash', ['-c', `
+  await execa(
+    'bash',
+    [
+      '-c',
+      `
     for t in filter nat; do
       iptables -t $t -S | grep -F -- "--comment brine-$NAME " | sed 's/^-A /-D /' | while read -r rule; do
         eval "iptables -t $t $rule" || true
       done
-    done`], { reject: false, env: { ...process.env, NAME: name } });
+    done`,
+    ],
+    { reject: false, env: { ...process.env, NAME: name } },
+  );
 }
 
 async function addRules(name: string, idx: number, up: string): Promise<void> {
@@ -206,7 +225,21 @@ async function addRules(name: string, idx: number, up: string): Promise<void> {
   const cmds = [
     ['-t', 'nat', '-I', 'POSTROUTING', '-s', net, '-o', up, ...c, '-j', 'MASQUERADE'],
     ['-I', 'FORWARD', '-i', `ve-${name}`, '-o', up, ...c, '-j', 'ACCEPT'],
-    ['-I', 'FORWARD', '-i', up, '-o', `ve-${name}`, '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', ...c, '-j', 'ACCEPT'],
+    [
+      '-I',
+      'FORWARD',
+      '-i',
+      up,
+      '-o',
+      `ve-${name}`,
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'RELATED,ESTABLISHED',
+      ...c,
+      '-j',
+      'ACCEPT',
+    ],
   ];
   for (const a of cmds) {
     const r = await execa('iptables', a, { reject: false });
@@ -240,7 +273,9 @@ async function teardown(meta: Meta): Promise<void> {
   await dropRules(meta.name);
   await execa('ip', ['link', 'del', `ve-${meta.name}`], { reject: false });
   for (const cg of (readFileSafe(join(dir, 'cgroups')) ?? '').split('\n').filter(Boolean)) {
-    await execa('sh', ['-c', 'find "$1" -depth -type d -exec rmdir {} \\; 2>/dev/null; true', 'sh', cg], { reject: false });
+    await execa('sh', ['-c', 'find "$1" -depth -type d -exec rmdir {} \\; 2>/dev/null; true', 'sh', cg], {
+      reject: false,
+    });
   }
   const root = join(dir, 'root');
   if ((await execa('mountpoint', ['-q', root], { reject: false })).exitCode === 0) {
@@ -289,7 +324,13 @@ async function allocate(): Promise<Meta> {
     for (let k = 0; k <= IDX_MAX - IDX_MIN; k++) {
       const idx = IDX_MIN + ((start - IDX_MIN + k) % (IDX_MAX - IDX_MIN + 1));
       const name = `bdt${idx}`;
-      if (taken.has(idx) || addrs.includes(` 10.231.${idx}.`) || links.includes(` ve-${name}`) || links.includes(`: ve-${name}@`)) continue;
+      if (
+        taken.has(idx) ||
+        addrs.includes(` 10.231.${idx}.`) ||
+        links.includes(` ve-${name}`) ||
+        links.includes(`: ve-${name}@`)
+      )
+        continue;
       const meta: Meta = { owner: process.pid, idx, name };
       mkdirSync(join(DOCKER_RUN_DIR, name), { recursive: true });
       writeFileSync(join(DOCKER_RUN_DIR, name, 'meta.json'), JSON.stringify(meta));
@@ -306,8 +347,20 @@ terminateOnExit(livePids);
 
 function sshArgs(ip: string, knownHosts: string): string[] {
   return [
-    '-i', CLIENT_KEY, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=3',
-    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'LogLevel=ERROR',
+    '-i',
+    CLIENT_KEY,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ConnectTimeout=3',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'LogLevel=ERROR',
     `root@${ip}`,
   ];
 }
@@ -354,24 +407,50 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
       last = `${r.stdout.trim().replace(/\n/g, ' ')} ${r.stderr.trim()}`.trim();
       if (state === 'running' || state === 'degraded') {
         const f = await ssh('systemctl --failed --no-legend; journalctl -u docker -u containerd --no-pager -n 20');
-        if (/docker\.service|containerd\.service/.test(f.stdout)) throw new Error(`dockerd failed in the target:\n${f.stdout}`);
+        if (/docker\.service|containerd\.service/.test(f.stdout))
+          throw new Error(`dockerd failed in the target:\n${f.stdout}`);
       }
-      if (Date.now() > deadline) throw new Error(`target did not finish ${what} within ${bootTimeout / 1000} s (last: ${last || 'no answer'})`);
+      if (Date.now() > deadline)
+        throw new Error(`target did not finish ${what} within ${bootTimeout / 1000} s (last: ${last || 'no answer'})`);
       await sleep(500);
     }
   };
 
   try {
-    for (const d of ['upper', 'work', 'var-lib-docker', 'var-lib-containerd']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['upper', 'work', 'var-lib-docker', 'var-lib-containerd'])
+      mkdirSync(join(dir, d), { recursive: true });
     mkdirSync(root, { recursive: true });
-    await execa('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`, root]);
+    await execa('mount', [
+      '-t',
+      'overlay',
+      'overlay',
+      '-o',
+      `lowerdir=${lower},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`,
+      root,
+    ]);
 
     // this target's host key, hostname, resolver and address
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(root, 'etc/ssh/ssh_host_ed25519_key')]);
+    await execa('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      name,
+      '-f',
+      join(root, 'etc/ssh/ssh_host_ed25519_key'),
+    ]);
     mkdirSync(join(root, 'etc/ssh/sshd_config.d'), { recursive: true });
-    writeFileSync(join(root, 'etc/ssh/sshd_config.d/brine-test.conf'), 'HostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nMaxStartups 50\n');
+    writeFileSync(
+      join(root, 'etc/ssh/sshd_config.d/brine-test.conf'),
+      'HostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nMaxStartups 50\n',
+    );
     writeFileSync(join(root, 'etc/hostname'), `${name}\n`);
-    writeFileSync(join(root, 'etc/hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost ip6-localhost ip6-loopback\n`);
+    writeFileSync(
+      join(root, 'etc/hosts'),
+      `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost ip6-localhost ip6-loopback\n`,
+    );
     const resolv = readFileSync('/etc/resolv.conf', 'utf8');
     writeFileSync(join(root, 'etc/resolv.conf'), resolv);
     const dns = /^nameserver\s+(\S+)/m.exec(resolv)?.[1];
@@ -380,7 +459,11 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
       join(root, 'etc/systemd/network/10-host0.network'),
       `[Match]\nName=host0\n[Network]\nAddress=${ip}/30\nGateway=${hostIp}\n${dns ? `DNS=${dns}\n` : ''}`,
     );
-    const hostKey = readFileSync(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    const hostKey = readFileSync(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
     writeFileSync(knownHostsPath, `${ip} ${hostKey}\n`);
 
     // NAT for apt inside (the host end of the veth gets its address from the supervisor)
@@ -404,7 +487,11 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
       writeFileSync(join(root, 'usr/local/sbin/brine-test-udev'), UDEV_SHIM, { mode: 0o755 });
       writeFileSync(join(root, 'etc/systemd/system/brine-test-udev.service'), UDEV_SHIM_UNIT);
       mkdirSync(join(root, 'etc/systemd/system/sysinit.target.wants'), { recursive: true });
-      await execa('ln', ['-sf', '/etc/systemd/system/brine-test-udev.service', join(root, 'etc/systemd/system/sysinit.target.wants/')]);
+      await execa('ln', [
+        '-sf',
+        '/etc/systemd/system/brine-test-udev.service',
+        join(root, 'etc/systemd/system/sysinit.target.wants/'),
+      ]);
     }
     targetDisks = disks;
 
@@ -414,8 +501,14 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
       detached: true,
       stdio: ['ignore', logFd, logFd],
       env: {
-        ...process.env, NAME: name, ROOT: root, STATE: dir, HOSTIP: hostIp, MEMCG: memcg === '/' ? '' : memcg,
-        DEVICES: targetDisks.join(' '), DOCKER_ON_HOST: o.dockerOnHost === false ? '0' : '1',
+        ...process.env,
+        NAME: name,
+        ROOT: root,
+        STATE: dir,
+        HOSTIP: hostIp,
+        MEMCG: memcg === '/' ? '' : memcg,
+        DEVICES: targetDisks.join(' '),
+        DOCKER_ON_HOST: o.dockerOnHost === false ? '0' : '1',
       },
     });
     closeSync(logFd);
@@ -428,7 +521,9 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
   } catch (err) {
     if (meta.supervisor) livePids.delete(meta.supervisor);
     await teardown(meta);
-    throw new Error(`test harness: starting docker target ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `test harness: starting docker target ${name} failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 
   let stopped = false;
@@ -451,8 +546,10 @@ export async function startDockerTarget(o: DockerTargetOptions = {}): Promise<Do
       await ssh('systemctl reboot', { timeoutMs: 15_000 });
       const deadline = Date.now() + bootTimeout;
       while (boots() <= before) {
-        if (!alive(meta.supervisor)) throw new Error(`test harness: ${name} did not come back from reboot:\n${consoleTail()}`);
-        if (Date.now() > deadline) throw new Error(`test harness: ${name} did not reboot within ${bootTimeout / 1000} s`);
+        if (!alive(meta.supervisor))
+          throw new Error(`test harness: ${name} did not come back from reboot:\n${consoleTail()}`);
+        if (Date.now() > deadline)
+          throw new Error(`test harness: ${name} did not reboot within ${bootTimeout / 1000} s`);
         await sleep(200);
       }
       await waitBooted('rebooting');
@@ -478,7 +575,11 @@ export async function stopAllDockerTargets(): Promise<void> {
  * Imports a static-busybox image inside the target (no registry is reachable): `IMAGE` with sh,
  * httpd, wget, ... and /www/index.html. Returns the image's id.
  */
-export async function importBusybox(t: Target, image = 'local/busybox:latest', index = 'hello from busybox'): Promise<string> {
+export async function importBusybox(
+  t: Target,
+  image = 'local/busybox:latest',
+  index = 'hello from busybox',
+): Promise<string> {
   const r = await t.ssh(`set -e
     d=$(mktemp -d); chmod 755 "$d"; mkdir -p "$d/bin" "$d/www" "$d/tmp"; cp /bin/busybox "$d/bin/"
     for a in sh httpd wget cat echo env ls sleep mkdir rm; do ln -s busybox "$d/bin/$a"; done

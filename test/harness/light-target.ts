@@ -127,14 +127,28 @@ async function startOne(fleet: string, i: number, subnet: number): Promise<Light
     // the target's own files go to the overlay's upper dir before it is mounted
     const etc = join(dir, 'upper/etc');
     mkdirSync(join(etc, 'ssh/sshd_config.d'), { recursive: true });
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(etc, 'ssh/ssh_host_ed25519_key')]);
+    await execa('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      name,
+      '-f',
+      join(etc, 'ssh/ssh_host_ed25519_key'),
+    ]);
     writeFileSync(
       join(etc, 'ssh/sshd_config.d/brine-light.conf'),
       `ListenAddress ${addr}\nHostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nUsePAM no\nMaxStartups 100\nMaxSessions 100\n`,
     );
     writeFileSync(join(etc, 'hostname'), `${name}\n`);
     writeFileSync(join(etc, 'hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n`);
-    const hostKey = readFileSync(join(etc, 'ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    const hostKey = readFileSync(join(etc, 'ssh/ssh_host_ed25519_key.pub'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
 
     await ip(['netns', 'add', ns]);
     await ip(['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
@@ -147,8 +161,26 @@ async function startOne(fleet: string, i: number, subnet: number): Promise<Light
     const logFd = openSync(join(dir, 'sshd.log'), 'a');
     const child = spawn(
       'ip',
-      ['netns', 'exec', ns, 'unshare', '--mount', '--uts', '--pid', '--kill-child', '--propagation', 'private', 'sh', '-c', INSIDE],
-      { detached: true, stdio: ['ignore', logFd, logFd], env: { ...process.env, DIR: dir, LOWER: PRISTINE, NAME: name } },
+      [
+        'netns',
+        'exec',
+        ns,
+        'unshare',
+        '--mount',
+        '--uts',
+        '--pid',
+        '--kill-child',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        INSIDE,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', logFd, logFd],
+        env: { ...process.env, DIR: dir, LOWER: PRISTINE, NAME: name },
+      },
     );
     closeSync(logFd);
     child.unref();
@@ -158,7 +190,9 @@ async function startOne(fleet: string, i: number, subnet: number): Promise<Light
     meta.pid = pid;
     writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
     await waitSsh(addr, 22, pid, 20_000).catch((e: Error) => {
-      throw new Error(`${e.message}: ${readFileSync(join(dir, 'sshd.log'), 'utf8').trim().split('\n').slice(-5).join(' | ')}`);
+      throw new Error(
+        `${e.message}: ${readFileSync(join(dir, 'sshd.log'), 'utf8').trim().split('\n').slice(-5).join(' | ')}`,
+      );
     });
     const knownHostsLine = `${addr} ${hostKey}`;
     const kh = join(dir, 'known_hosts');
@@ -174,7 +208,20 @@ async function startOne(fleet: string, i: number, subnet: number): Promise<Light
       async ssh(cmd) {
         const r = await execa(
           'ssh',
-          ['-i', CLIENT_KEY, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${kh}`, '-o', 'LogLevel=ERROR', `root@${addr}`, cmd],
+          [
+            '-i',
+            CLIENT_KEY,
+            '-o',
+            'BatchMode=yes',
+            '-o',
+            'IdentitiesOnly=yes',
+            '-o',
+            `UserKnownHostsFile=${kh}`,
+            '-o',
+            'LogLevel=ERROR',
+            `root@${addr}`,
+            cmd,
+          ],
           { reject: false, timeout: 120_000 },
         );
         return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };

@@ -8,9 +8,13 @@ import { dirname } from 'node:path';
 /** Runs fn while holding the exclusive lock on `path` (created when missing). */
 export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 900_000): Promise<T> {
   mkdirSync(dirname(path), { recursive: true });
-  const holder = spawn('flock', ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), path, 'sh', '-c', 'echo locked; cat >/dev/null'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const holder = spawn(
+    'flock',
+    ['-x', '-w', String(Math.ceil(timeoutMs / 1000)), path, 'sh', '-c', 'echo locked; cat >/dev/null'],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   holder.stderr.on('data', (d) => (stderr += String(d)));
   await new Promise<void>((resolve, reject) => {
@@ -20,7 +24,9 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs 
       if (out.includes('locked')) resolve();
     });
     holder.once('error', (e) => reject(new Error(`test harness: flock ${path}: ${e.message}`)));
-    holder.once('exit', (code) => reject(new Error(`test harness: could not lock ${path} (flock exit ${code}) ${stderr.trim()}`)));
+    holder.once('exit', (code) =>
+      reject(new Error(`test harness: could not lock ${path} (flock exit ${code}) ${stderr.trim()}`)),
+    );
   });
   try {
     return await fn();

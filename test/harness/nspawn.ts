@@ -28,7 +28,10 @@ export interface Target {
   /** The target's host public key line (`ssh-ed25519 AAAA...`). */
   hostKey: string;
   /** Runs a shell command as root over ssh. */
-  ssh(cmd: string, o?: { stdin?: string; timeoutMs?: number }): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  ssh(
+    cmd: string,
+    o?: { stdin?: string; timeoutMs?: number },
+  ): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** Powers the container off and removes its copy. Idempotent. */
   stop(): Promise<void>;
 }
@@ -114,10 +117,23 @@ async function cleanupStale(): Promise<void> {
 
 function sshArgs(port: number, knownHosts: string): string[] {
   return [
-    '-i', CLIENT_KEY, '-p', String(port),
-    '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'ConnectTimeout=3',
-    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`,
-    '-o', 'LogLevel=ERROR', 'root@127.0.0.1',
+    '-i',
+    CLIENT_KEY,
+    '-p',
+    String(port),
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ConnectTimeout=3',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    '-o',
+    'LogLevel=ERROR',
+    'root@127.0.0.1',
   ];
 }
 
@@ -157,7 +173,14 @@ async function startOne(o: StartOptions): Promise<Target> {
   try {
     const m = await execa(
       'mount',
-      ['-t', 'overlay', 'overlay', '-o', `lowerdir=${PRISTINE},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`, root],
+      [
+        '-t',
+        'overlay',
+        'overlay',
+        '-o',
+        `lowerdir=${PRISTINE},upperdir=${join(dir, 'upper')},workdir=${join(dir, 'work')}`,
+        root,
+      ],
       { reject: false },
     );
     if (m.exitCode === 0) overlay = true;
@@ -166,16 +189,33 @@ async function startOne(o: StartOptions): Promise<Target> {
     const port = await pickPort();
     meta.port = port;
     // per-target host key, sshd on the loopback port, hostname, resolver
-    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(root, 'etc/ssh/ssh_host_ed25519_key')]);
+    await execa('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      name,
+      '-f',
+      join(root, 'etc/ssh/ssh_host_ed25519_key'),
+    ]);
     mkdirSync(join(root, 'etc/ssh/sshd_config.d'), { recursive: true });
     writeFileSync(
       join(root, 'etc/ssh/sshd_config.d/brine-test.conf'),
       `Port ${port}\nListenAddress 127.0.0.1\nHostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nMaxStartups 50\n`,
     );
     writeFileSync(join(root, 'etc/hostname'), `${name}\n`);
-    writeFileSync(join(root, 'etc/hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost ip6-localhost ip6-loopback\n`);
+    writeFileSync(
+      join(root, 'etc/hosts'),
+      `127.0.0.1 localhost\n127.0.1.1 ${name}\n::1 localhost ip6-localhost ip6-loopback\n`,
+    );
     writeFileSync(join(root, 'etc/resolv.conf'), readFileSync('/etc/resolv.conf'));
-    const hostKey = readFileSync(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+    const hostKey = readFileSync(join(root, 'etc/ssh/ssh_host_ed25519_key.pub'), 'utf8')
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
     const knownHostsPath = join(dir, 'known_hosts');
     writeFileSync(knownHostsPath, `[127.0.0.1]:${port} ${hostKey}\n`);
 
@@ -214,7 +254,8 @@ async function startOne(o: StartOptions): Promise<Target> {
       const state = r.stdout.trim();
       if (state === 'running' || state === 'degraded') break;
       last = `${state} ${r.stderr.trim()}`.trim();
-      if (Date.now() > deadline) throw new Error(`target did not boot within the timeout (last: ${last || 'no answer'})`);
+      if (Date.now() > deadline)
+        throw new Error(`target did not boot within the timeout (last: ${last || 'no answer'})`);
       await new Promise((res) => setTimeout(res, 500));
     }
 
@@ -240,7 +281,9 @@ async function startOne(o: StartOptions): Promise<Target> {
     return target;
   } catch (err) {
     await cleanup();
-    throw new Error(`test harness: starting target ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `test harness: starting target ${name} failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }
 

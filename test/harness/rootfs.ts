@@ -12,8 +12,16 @@ const READY = join(CACHE_DIR, 'bookworm.ready');
 const LOCK = join(CACHE_DIR, '.lock');
 
 export const PACKAGES = [
-  'systemd', 'systemd-sysv', 'dbus', 'openssh-server', 'iproute2', 'sudo', 'python3',
-  'ca-certificates', 'gnupg', 'locales',
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'openssh-server',
+  'iproute2',
+  'sudo',
+  'python3',
+  'ca-certificates',
+  'gnupg',
+  'locales',
 ];
 
 /** Fails with the reason when a tool the harness needs is missing. */

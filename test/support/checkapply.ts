@@ -24,7 +24,11 @@ export interface CheckApplyResult {
 }
 
 /** Dry run only: what would change. */
-export async function plan<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A): Promise<Change[]> {
+export async function plan<A extends Record<string, unknown>>(
+  host: Host,
+  fn: StateFunction<A>,
+  args: A,
+): Promise<Change[]> {
   const ctx = testCtx(args);
   return fn.plan(args, await fn.gather(host, args, ctx), ctx);
 }

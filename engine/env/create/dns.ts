@@ -22,9 +22,11 @@ export function txtStrings(value: string, max = 250): string[] {
 export function dnsRecords(o: DnsOptions): string[] {
   const domain = o.domain.replace(/\.$/, '');
   const zone = (o.zone ?? domain.split('.').slice(-2).join('.')).replace(/\.$/, '');
-  if (domain !== zone && !domain.endsWith(`.${zone}`)) throw new EnvError('env create', `--zone ${zone} does not contain ${domain}`);
+  if (domain !== zone && !domain.endsWith(`.${zone}`))
+    throw new EnvError('env create', `--zone ${zone} does not contain ${domain}`);
   const ip = o.ip ?? '1.2.3.4';
-  if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip)) throw new EnvError('env create', `--ip ${ip}: expected an IPv4 address`);
+  if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(ip))
+    throw new EnvError('env create', `--ip ${ip}: expected an IPv4 address`);
   const rel = domain === zone ? '' : domain.slice(0, -(zone.length + 1));
   const name = (label: string): string => (rel ? (label === '@' ? rel : `${label}.${rel}`) : label);
   const reverse = `${ip.split('.').reverse().join('.')}.in-addr.arpa.`;

@@ -23,7 +23,8 @@ export interface CreateEnvOptions {
   extraLabel?: string;
 }
 
-const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const DOMAIN =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 function mergeInto(doc: Document, path: string[], value: unknown): void {
   if (isPlainMap(value) && (path.length === 0 || isMap(doc.getIn(path, true)))) {
@@ -43,7 +44,10 @@ export async function createEnv(o: CreateEnvOptions): Promise<string> {
   const domain = o.domain.replace(/\.$/, '');
   if (!DOMAIN.test(domain)) throw new EnvError('env create', `'${o.domain}' is not a DNS name like ecs.example.org`);
   const dkim = generateDkimKey();
-  const [backupKey, vaultEncryptKey, vaultSignKey] = await generatePgpKeys(['ecs_backup', 'ecs_mediaserver', 'ecs_authority'], domain);
+  const [backupKey, vaultEncryptKey, vaultSignKey] = await generatePgpKeys(
+    ['ecs_backup', 'ecs_mediaserver', 'ecs_authority'],
+    domain,
+  );
   let text = envTemplate({
     domain,
     dnsRecords: dnsRecords({ domain, zone: o.zone, ip: o.ip, dkimPublicKey: dkim.publicKeyBase64 }),

@@ -14,7 +14,8 @@ async function gpg(home: string, args: string[], input?: string): Promise<string
     env: { LC_ALL: 'C' },
   });
   if (r.failed) {
-    const why = r.code === 'ENOENT' ? 'gpg is not installed (apt-get install gnupg)' : String(r.stderr).trim().split('\n').pop();
+    const why =
+      r.code === 'ENOENT' ? 'gpg is not installed (apt-get install gnupg)' : String(r.stderr).trim().split('\n').pop();
     throw new EnvError('env create', `cannot make PGP keys: ${why}`);
   }
   return String(r.stdout);

@@ -9,7 +9,14 @@ import type { EnvSource, FoundEnv, SourceCtx } from './types.js';
 export type { EnvSource, FoundEnv, SourceCtx } from './types.js';
 export type { PlatformProbe } from './platform.js';
 
-export const ENV_SOURCES: readonly EnvSource[] = [envYmlVar, appEnvFile, cidataDrive, configDrive, ec2Metadata, gceMetadata];
+export const ENV_SOURCES: readonly EnvSource[] = [
+  envYmlVar,
+  appEnvFile,
+  cidataDrive,
+  configDrive,
+  ec2Metadata,
+  gceMetadata,
+];
 
 export interface FindEnvOptions {
   host: Host;

@@ -6,7 +6,15 @@
 import type { Host } from '../../host/host.js';
 
 /** /sys/class/dmi/id fields read (absent ones are left out). */
-export const DMI_FIELDS = ['sys_vendor', 'product_name', 'product_version', 'bios_vendor', 'bios_version', 'chassis_asset_tag', 'product_uuid'] as const;
+export const DMI_FIELDS = [
+  'sys_vendor',
+  'product_name',
+  'product_version',
+  'bios_vendor',
+  'bios_version',
+  'chassis_asset_tag',
+  'product_uuid',
+] as const;
 export type DmiField = (typeof DMI_FIELDS)[number];
 
 export interface Dmi extends Partial<Record<DmiField, string>> {
@@ -66,7 +74,8 @@ export function parseProbe(text: string): PlatformProbe {
     const [, kind, key, raw] = m as unknown as [string, string, string, string];
     const value = raw.trim();
     if (kind === 'dmi') {
-      if (value && ((DMI_FIELDS as readonly string[]).includes(key) || key === 'hypervisor_uuid')) dmi[key as keyof Dmi] = value;
+      if (value && ((DMI_FIELDS as readonly string[]).includes(key) || key === 'hypervisor_uuid'))
+        dmi[key as keyof Dmi] = value;
     } else if (kind === 'drive') {
       if (value) devices[key] = value;
     } else if (value) {

@@ -29,23 +29,34 @@ function dirname(p: string): string {
 function listing(ctx: LocalContext, name: string, a: unknown[], dirs: boolean): string[] {
   const [, prefix] = bindArgs(name, ['saltenv', 'prefix'], a);
   const root = resolve(ctx.statesDir);
-  const found = fg.sync('**', { cwd: root, onlyDirectories: dirs, onlyFiles: !dirs, dot: false, followSymbolicLinks: false });
+  const found = fg.sync('**', {
+    cwd: root,
+    onlyDirectories: dirs,
+    onlyFiles: !dirs,
+    dot: false,
+    followSymbolicLinks: false,
+  });
   const p = prefix == null ? '' : String(prefix);
   return found.filter((f) => f.startsWith(p)).sort();
 }
 
 export function localFunctions(ctx: LocalContext): Record<string, Fn> {
-  const log = (level: string): Fn => (...a) => {
-    const [msg] = bindArgs(`log.${level}`, ['message'], a);
-    ctx.log(level, pyStr(msg));
-    return null;
-  };
+  const log =
+    (level: string): Fn =>
+    (...a) => {
+      const [msg] = bindArgs(`log.${level}`, ['message'], a);
+      ctx.log(level, pyStr(msg));
+      return null;
+    };
   return {
     'file.dirname': (...a) => dirname(pathArg('file.dirname', a)),
     'file.basename': (...a) => posix.basename(pathArg('file.basename', a)),
     'file.join': (...a) => {
       const parts = a.map(String);
-      return parts.reduce((acc, p) => (p.startsWith('/') ? p : acc === '' || acc.endsWith('/') ? acc + p : `${acc}/${p}`), '');
+      return parts.reduce(
+        (acc, p) => (p.startsWith('/') ? p : acc === '' || acc.endsWith('/') ? acc + p : `${acc}/${p}`),
+        '',
+      );
     },
     'log.debug': log('debug'),
     'log.info': log('info'),
@@ -56,7 +67,10 @@ export function localFunctions(ctx: LocalContext): Record<string, Fn> {
     // brine has no mine: a masterless minion without mine data gets {} too (Salt's file_client: local)
     'mine.get': (...a) => {
       const [tgt, fun] = bindArgs('mine.get', ['tgt', 'fun', 'tgt_type', 'exclude_minion'], a);
-      ctx.log('warning', `mine.get(${pyRepr(tgt)}, ${pyRepr(fun)}): brine has no mine; {} as on a masterless minion without mine data`);
+      ctx.log(
+        'warning',
+        `mine.get(${pyRepr(tgt)}, ${pyRepr(fun)}): brine has no mine; {} as on a masterless minion without mine data`,
+      );
       return {};
     },
     'cp.list_master': (...a) => listing(ctx, 'cp.list_master', a, false),

@@ -143,7 +143,8 @@ function bindTarget(name: string, spec: TargetFunction, raw: unknown[]): unknown
   }
   const args = bindArgs(name, spec.params, raw);
   const [first] = args;
-  if (first === undefined && spec.params.length && !spec.optional) throw new TemplateFault(`${name}() missing required argument '${spec.params[0]}'`);
+  if (first === undefined && spec.params.length && !spec.optional)
+    throw new TemplateFault(`${name}() missing required argument '${spec.params[0]}'`);
   const used = spec.ignored ?? [];
   return args.map((v, i) => (used.includes(spec.params[i]!) ? undefined : v));
 }
@@ -168,7 +169,12 @@ export async function renderOnTarget<T>(session: ExecSession | undefined, render
         throw e;
       }
     }
-    if (round >= MAX_ROUNDS) throw new RenderError('(templates)', undefined, `more than ${MAX_ROUNDS} rounds of calls to the target while rendering`);
+    if (round >= MAX_ROUNDS)
+      throw new RenderError(
+        '(templates)',
+        undefined,
+        `more than ${MAX_ROUNDS} rounds of calls to the target while rendering`,
+      );
     await session.resolvePending();
   }
 }

@@ -20,8 +20,43 @@ export interface TargetFunction {
   run(host: Host, a: Args): Promise<unknown>;
 }
 
-const CMD_PARAMS = ['cmd', 'cwd', 'stdin', 'runas', 'group', 'shell', 'python_shell', 'env', 'clean_env', 'template', 'rstrip', 'umask', 'output_encoding', 'output_loglevel', 'log_callback', 'hide_output', 'timeout', 'reset_system_locale', 'ignore_retcode', 'saltenv', 'use_vt'] as const;
-const CMD_IGNORED = ['group', 'output_encoding', 'output_loglevel', 'log_callback', 'hide_output', 'reset_system_locale', 'ignore_retcode', 'saltenv', 'use_vt', 'clean_env', 'umask', 'template'];
+const CMD_PARAMS = [
+  'cmd',
+  'cwd',
+  'stdin',
+  'runas',
+  'group',
+  'shell',
+  'python_shell',
+  'env',
+  'clean_env',
+  'template',
+  'rstrip',
+  'umask',
+  'output_encoding',
+  'output_loglevel',
+  'log_callback',
+  'hide_output',
+  'timeout',
+  'reset_system_locale',
+  'ignore_retcode',
+  'saltenv',
+  'use_vt',
+] as const;
+const CMD_IGNORED = [
+  'group',
+  'output_encoding',
+  'output_loglevel',
+  'log_callback',
+  'hide_output',
+  'reset_system_locale',
+  'ignore_retcode',
+  'saltenv',
+  'use_vt',
+  'clean_env',
+  'umask',
+  'template',
+];
 
 /** Python's shlex.split, enough for python_shell=False commands. */
 function shlexSplit(s: string): string[] {
@@ -41,7 +76,8 @@ interface CmdResult {
 /** Runs a cmd.* command: through `sh -c` (Salt's default in templates) unless python_shell=False. */
 async function runCmd(host: Host, a: Args, merge: boolean): Promise<CmdResult> {
   const [cmd, cwd, stdin, runas, , shell, pythonShell, env, , , rstrip, , , , , , timeout] = a;
-  if (typeof cmd !== 'string' && !Array.isArray(cmd)) throw new TemplateFault('cmd: the command must be a string or a list');
+  if (typeof cmd !== 'string' && !Array.isArray(cmd))
+    throw new TemplateFault('cmd: the command must be a string or a list');
   let argv: string[];
   if (Array.isArray(cmd)) argv = cmd.map(String);
   else if (pythonShell === false) argv = shlexSplit(cmd);
@@ -51,7 +87,8 @@ async function runCmd(host: Host, a: Args, merge: boolean): Promise<CmdResult> {
     argv = [sh, '-c', merge ? `exec 2>&1\n${cmd}` : cmd];
   }
   const envVars: Record<string, string> = {};
-  if (env && typeof env === 'object') for (const [k, v] of Object.entries(env as Record<string, unknown>)) envVars[k] = String(v);
+  if (env && typeof env === 'object')
+    for (const [k, v] of Object.entries(env as Record<string, unknown>)) envVars[k] = String(v);
   const r = await host.exec(argv, {
     ...(typeof cwd === 'string' && cwd ? { cwd } : {}),
     ...(stdin != null ? { stdin: String(stdin) } : {}),
@@ -92,7 +129,12 @@ async function sh(host: Host, script: string, ...args: string[]) {
   return host.exec(['sh', '-c', script, 'sh', ...args], { readOnly: true });
 }
 
-function read(params: readonly string[], placeholder: unknown, run: (host: Host, a: Args) => Promise<unknown>, optional = false): TargetFunction {
+function read(
+  params: readonly string[],
+  placeholder: unknown,
+  run: (host: Host, a: Args) => Promise<unknown>,
+  optional = false,
+): TargetFunction {
   return { params, kind: 'read', placeholder, run, optional };
 }
 
@@ -131,11 +173,20 @@ async function userInfo(host: Host, name: string): Promise<Record<string, unknow
 
 /** Installed Debian packages: name -> {version, arch, description}. */
 async function dpkgInstalled(host: Host, names: string[]): Promise<Map<string, Record<string, string>>> {
-  const r = await host.exec(['dpkg-query', '-W', '-f=${Package}\\t${db:Status-Status}\\t${Version}\\t${Architecture}\\t${binary:Summary}\\n', ...names], { readOnly: true });
+  const r = await host.exec(
+    [
+      'dpkg-query',
+      '-W',
+      '-f=${Package}\\t${db:Status-Status}\\t${Version}\\t${Architecture}\\t${binary:Summary}\\n',
+      ...names,
+    ],
+    { readOnly: true },
+  );
   const out = new Map<string, Record<string, string>>();
   for (const line of r.stdout.split('\n')) {
     const [name, status, version, arch, summary] = line.split('\t');
-    if (name && status === 'installed') out.set(name, { version: version ?? '', arch: arch ?? '', description: summary ?? '' });
+    if (name && status === 'installed')
+      out.set(name, { version: version ?? '', arch: arch ?? '', description: summary ?? '' });
   }
   return out;
 }
@@ -181,7 +232,14 @@ async function routes(host: Host, family: unknown): Promise<Route[]> {
           [dest, mask] = [ip!, prefixMask(bits === undefined ? 32 : Number(bits))];
         }
       } else if (dest === 'default') dest = '::/0';
-      out.push({ addr_family: fam, destination: dest, gateway: gw, netmask: mask, flags: via >= 0 ? 'UG' : 'U', interface: dev >= 0 ? w[dev + 1]! : '' });
+      out.push({
+        addr_family: fam,
+        destination: dest,
+        gateway: gw,
+        netmask: mask,
+        flags: via >= 0 ? 'UG' : 'U',
+        interface: dev >= 0 ? w[dev + 1]! : '',
+      });
     }
   };
   if (family !== 'inet6') parse(v4, 'inet');
@@ -228,7 +286,11 @@ export const TARGET_FUNCTIONS: Record<string, TargetFunction> = {
   'cmd.run_stderr': cmdFn('stderr', ''),
   'cmd.retcode': cmdFn('retcode', 0),
   'cmd.run_all': cmdFn('all', { pid: 0, retcode: 0, stdout: '', stderr: '' }),
-  'cmd.has_exec': read(['cmd'], false, async (h, [c]) => (await sh(h, 'command -v "$1" >/dev/null 2>&1', str(c, 'cmd.has_exec'))).exitCode === 0),
+  'cmd.has_exec': read(
+    ['cmd'],
+    false,
+    async (h, [c]) => (await sh(h, 'command -v "$1" >/dev/null 2>&1', str(c, 'cmd.has_exec'))).exitCode === 0,
+  ),
   'cmd.which': read(['cmd'], null, async (h, [c]) => {
     const r = await sh(h, 'command -v "$1"', str(c, 'cmd.which'));
     return r.exitCode === 0 && r.stdout.trim().startsWith('/') ? r.stdout.trim() : null;
@@ -268,7 +330,9 @@ export const TARGET_FUNCTIONS: Record<string, TargetFunction> = {
   }),
   'pkg.info_installed': read(['*'], {}, async (h, a) => Object.fromEntries(await dpkgInstalled(h, pkgNames(a)))),
   'pkg.list_pkgs': read([], {}, async (h) => {
-    const r = await h.exec(['dpkg-query', '-W', '-f=${Package}\\t${db:Status-Status}\\t${Version}\\n'], { readOnly: true });
+    const r = await h.exec(['dpkg-query', '-W', '-f=${Package}\\t${db:Status-Status}\\t${Version}\\n'], {
+      readOnly: true,
+    });
     const out: Record<string, string> = {};
     for (const line of r.stdout.split('\n')) {
       const [n, s, v] = line.split('\t');
@@ -277,18 +341,34 @@ export const TARGET_FUNCTIONS: Record<string, TargetFunction> = {
     return out;
   }),
   'network.routes': read(['family'], [], async (h, [f]) => routes(h, f), true),
-  'network.default_route': read(['family'], [], async (h, [f]) => (await routes(h, f)).filter((r) => r.destination === '0.0.0.0' || r.destination === '::/0'), true),
+  'network.default_route': read(
+    ['family'],
+    [],
+    async (h, [f]) => (await routes(h, f)).filter((r) => r.destination === '0.0.0.0' || r.destination === '::/0'),
+    true,
+  ),
   'network.get_route': read(['ip'], {}, async (h, [ip]) => {
     const r = await h.exec(['ip', 'route', 'get', str(ip, 'network.get_route')], { readOnly: true });
-    if (r.exitCode !== 0) throw new TemplateFault(`network.get_route: ${r.stderr.trim() || `no route to ${String(ip)}`}`);
+    if (r.exitCode !== 0)
+      throw new TemplateFault(`network.get_route: ${r.stderr.trim() || `no route to ${String(ip)}`}`);
     const w = r.stdout.split('\n')[0]!.trim().split(/\s+/);
     const at = (k: string) => (w.includes(k) ? w[w.indexOf(k) + 1]! : '');
     return { destination: ip, gateway: at('via') || null, interface: at('dev'), source: at('src') };
   }),
-  'network.ip_addrs': read(['interface', 'include_loopback', 'cidr', 'type'], [], async (h, a) => ipAddrs(h, a, '4'), true),
+  'network.ip_addrs': read(
+    ['interface', 'include_loopback', 'cidr', 'type'],
+    [],
+    async (h, a) => ipAddrs(h, a, '4'),
+    true,
+  ),
   'network.ip_addrs6': read(['interface', 'include_loopback', 'cidr'], [], async (h, a) => ipAddrs(h, a, '6'), true),
-  'status.time': read(['format'], '', async (h, [f]) => {
-    const r = await h.exec(['date', `+${f == null ? '%A' : String(f)}`], { readOnly: true });
-    return r.stdout.replace(/\n$/, '');
-  }, true),
+  'status.time': read(
+    ['format'],
+    '',
+    async (h, [f]) => {
+      const r = await h.exec(['date', `+${f == null ? '%A' : String(f)}`], { readOnly: true });
+      return r.stdout.replace(/\n$/, '');
+    },
+    true,
+  ),
 };

@@ -54,7 +54,9 @@ const updated = once(async () => {
 
 /** Puts the test env back in place and activates it (a case that edited /app/env.yml). */
 async function restoreEnv(): Promise<void> {
-  await ok('install -m 0600 /dev/stdin /app/env.yml && brine env activate', { stdin: readFileSync(h.ctx.tree!.env, 'utf8') });
+  await ok('install -m 0600 /dev/stdin /app/env.yml && brine env activate', {
+    stdin: readFileSync(h.ctx.tree!.env, 'utf8'),
+  });
 }
 
 beforeAll(async () => {
@@ -89,7 +91,9 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
 
   it('nginx, postgresql, postfix, opendkim, stunnel and docker run as systemd services', async () => {
     await pushed();
-    const r = await sh('systemctl is-active nginx postgresql@15-main postfix opendkim stunnel docker; systemctl is-enabled nginx postfix opendkim stunnel docker appliance');
+    const r = await sh(
+      'systemctl is-active nginx postgresql@15-main postfix opendkim stunnel docker; systemctl is-enabled nginx postfix opendkim stunnel docker appliance',
+    );
     expect(r.stdout.trim().split('\n')).toEqual([...Array(6).fill('active'), ...Array(6).fill('enabled')]);
     const ss = await sh('ss -Hltnp');
     expect(ss.stdout).toMatch(/:443\b.*nginx/);
@@ -101,7 +105,9 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     expect(ss.stdout).toMatch(new RegExp(`172\\.17\\.0\\.1:${PG_PORT}\\b.*postgres`));
     // https shows the maintenance page until the boot chain has started the application; http redirects
     const app = (await sh('systemctl is-active appliance.service')).stdout.trim();
-    const curl = await sh("curl -sk -o /dev/null -w '%{http_code}' https://localhost/; echo; curl -s -o /dev/null -w '%{http_code} %{redirect_url}' http://localhost/x");
+    const curl = await sh(
+      "curl -sk -o /dev/null -w '%{http_code}' https://localhost/; echo; curl -s -o /dev/null -w '%{http_code} %{redirect_url}' http://localhost/x",
+    );
     expect(curl.stdout.trim().split('\n')).toEqual([app === 'active' ? '200' : '502', '301 https://localhost/x']);
   }, 60_000);
 
@@ -109,15 +115,24 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     await pushed();
     const p = (sql: string) => sh(`cd / && runuser -u postgres -- psql -p ${PG_PORT} -Atc "${sql}"`);
     expect((await p("select rolcanlogin from pg_roles where rolname='app'")).stdout.trim()).toBe('t');
-    expect((await p("select pg_get_userbyid(datdba), datcollate, datctype from pg_database where datname='ecs'")).stdout.trim()).toBe('app|de_DE.utf8|de_DE.utf8');
+    expect(
+      (
+        await p("select pg_get_userbyid(datdba), datcollate, datctype from pg_database where datname='ecs'")
+      ).stdout.trim(),
+    ).toBe('app|de_DE.utf8|de_DE.utf8');
     expect((await sh(q('select extname from pg_extension order by 1'))).stdout).toContain('pgcrypto');
   }, 60_000);
 
   it('the storage vault keys of the env are the keyring in /data/ecs-gpg (0700, uid 1000)', async () => {
     await pushed();
     expect((await ok('stat -c "%a %u" /data/ecs-gpg')).trim()).toBe('700 1000');
-    const keys = await ok("gpg --homedir /data/ecs-gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: '$1==\"uid\" {print $10}' | sort");
-    expect(keys.trim().split('\n')).toEqual(['ecs_authority TEST ONLY <ecs_authority@localhost>', 'ecs_mediaserver TEST ONLY <ecs_mediaserver@localhost>']);
+    const keys = await ok(
+      'gpg --homedir /data/ecs-gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: \'$1=="uid" {print $10}\' | sort',
+    );
+    expect(keys.trim().split('\n')).toEqual([
+      'ecs_authority TEST ONLY <ecs_authority@localhost>',
+      'ecs_mediaserver TEST ONLY <ecs_mediaserver@localhost>',
+    ]);
     expect((await ok('ls /data/ecs-gpg/private-keys-v1.d | wc -l')).trim()).toBe('2');
     expect((await ok('/usr/local/share/appliance/import-vault-keys.sh --check; echo rc=$?')).trim()).toBe('rc=0');
   }, 60_000);
@@ -146,7 +161,11 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     expect(dry.exitCode).toBe(2);
     const json = await sh('brine highstate --test --env /app/env.yml --out json');
     const results = (JSON.parse(json.stdout) as { results: JsonResult[] }).results;
-    expect(changed(results).sort()).toEqual(['file.managed /etc/appliance/backup.conf', 'file.managed /etc/nginx/nginx.conf', 'service.running nginx']);
+    expect(changed(results).sort()).toEqual([
+      'file.managed /etc/appliance/backup.conf',
+      'file.managed /etc/nginx/nginx.conf',
+      'service.running nginx',
+    ]);
     expect(dry.stdout).toContain('+BACKUP_URL="sftp://backup@backup.example.org/ecs/"');
     expect(dry.stdout).toContain('+    ssl_verify_client on;');
     expectNoSecrets(dry.stdout + dry.stderr + json.stdout);
@@ -156,31 +175,56 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
 
   it('the boot chain builds the ECS from its checkout, creates the database and starts the containers; https answers', async () => {
     const s = await ecsUp();
-    expect(s).toMatchObject({ ecs: 'stand-in', migrations: ['0001_initial'], internal_users: [], forwarded_proto: 'https' });
+    expect(s).toMatchObject({
+      ecs: 'stand-in',
+      migrations: ['0001_initial'],
+      internal_users: [],
+      forwarded_proto: 'https',
+    });
     expect(s.users).toBe(1); // bootstrap's root user
     const ps = await ok("docker ps --format '{{.Names}} {{.Image}}' | sort");
-    expect(ps.trim().split('\n')).toEqual(['ecs_ecs.beat_1 ecs/ecs:latest', 'ecs_ecs.smtpd_1 ecs/ecs:latest', 'ecs_ecs.web_1 ecs/ecs:latest', 'ecs_ecs.worker_1 ecs/ecs:latest']);
+    expect(ps.trim().split('\n')).toEqual([
+      'ecs_ecs.beat_1 ecs/ecs:latest',
+      'ecs_ecs.smtpd_1 ecs/ecs:latest',
+      'ecs_ecs.web_1 ecs/ecs:latest',
+      'ecs_ecs.worker_1 ecs/ecs:latest',
+    ]);
     // the image is the checkout's build; the tags say which commit
     const head = (await ok('git -C /app/ecs rev-parse HEAD')).trim();
     expect((await ok('cat /app/etc/tags/last_build_ecs')).trim()).toBe(head);
-    expect((await ok('journalctl -u prepare-ecs -o cat --no-pager')).toString()).toMatch(/Applying ecs\.0001_initial\.\.\. OK/);
+    expect((await ok('journalctl -u prepare-ecs -o cat --no-pager')).toString()).toMatch(
+      /Applying ecs\.0001_initial\.\.\. OK/,
+    );
     // the ECS took over the client CA (bootstrap wrote its certificate, nginx verifies with it)
     expect(await ok('openssl x509 -noout -subject -in /data/ecs-ca/ca.cert.pem')).toContain('ECS Client CA');
-    expect((await ok('journalctl -u prepare-appliance -o cat --no-pager'))).toMatch(/Failed:\s+0/);
-    expectNoSecrets(await ok('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager'));
+    expect(await ok('journalctl -u prepare-appliance -o cat --no-pager')).toMatch(/Failed:\s+0/);
+    expectNoSecrets(
+      await ok('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager'),
+    );
   }, 900_000);
 
   it('first user (manual 3.3): create-internal-user, then create-client-certificate mails the certificate', async () => {
     const user = await officeUser();
     expect(user).toMatch(/created\/updated user office@localhost with passphrase [a-z0-9]{16}\b/);
-    expect((await ok(q("select u.first_name, u.last_name, p.is_internal, p.gender, g.name from auth_user u join users_userprofile p on p.user_id = u.id join auth_user_groups ug on ug.user_id = u.id join auth_group g on g.id = ug.group_id where u.email = 'office@localhost'"))).trim()).toBe('Ada|Office|t|f|EC-Office');
-    expect((await ok(q("select password like 'pbkdf2_sha256$%' from auth_user where email = 'office@localhost'"))).trim()).toBe('t');
+    expect(
+      (
+        await ok(
+          q(
+            "select u.first_name, u.last_name, p.is_internal, p.gender, g.name from auth_user u join users_userprofile p on p.user_id = u.id join auth_user_groups ug on ug.user_id = u.id join auth_group g on g.id = ug.group_id where u.email = 'office@localhost'",
+          ),
+        )
+      ).trim(),
+    ).toBe('Ada|Office|t|f|EC-Office');
+    expect(
+      (await ok(q("select password like 'pbkdf2_sha256$%' from auth_user where email = 'office@localhost'"))).trim(),
+    ).toBe('t');
     // bad input: usage, exit 3
     expect((await sh("create-internal-user.sh office@localhost 'Ada' 'Office' x")).exitCode).toBe(3);
     expect((await sh('create-client-certificate.sh nobody@localhost cert1')).exitCode).not.toBe(0);
 
     const cert = await ok('create-client-certificate.sh office@localhost ada-office 7');
-    const certPass = /Created and sent certificate ada-office for office@localhost using passphrase ([a-z0-9]{16})\b/.exec(cert)?.[1];
+    const certPass =
+      /Created and sent certificate ada-office for office@localhost using passphrase ([a-z0-9]{16})\b/.exec(cert)?.[1];
     expect(certPass, cert).toMatch(/^[a-z0-9]{16}$/);
     // the mail reached the user's mailbox (postfix delivers to ~/Maildir); its attachment opens with the passphrase
     let mail = '';
@@ -189,7 +233,8 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
       if (!mail.includes('ada-office.p12')) await new Promise((res) => setTimeout(res, 500));
     }
     expect(mail).toContain('Subject: Certificate ada-office');
-    const subject = await ok(`python3 - <<'EOF' | openssl pkcs12 -nokeys -clcerts -passin pass:${certPass} | openssl x509 -noout -subject -nameopt compat
+    const subject =
+      await ok(`python3 - <<'EOF' | openssl pkcs12 -nokeys -clcerts -passin pass:${certPass} | openssl x509 -noout -subject -nameopt compat
 import email, glob, sys
 for f in glob.glob('/home/office/Maildir/new/*'):
     for part in email.message_from_binary_file(open(f, 'rb')).walk():
@@ -199,7 +244,7 @@ EOF`);
     expect(subject).toContain('CN=ada-office');
     expect(subject).toContain('emailAddress=office@localhost');
     // issued by the ECS's CA, recorded by the ECS
-    expect((await ok(q("select cn from pki_certificate"))).trim()).toBe('ada-office');
+    expect((await ok(q('select cn from pki_certificate'))).trim()).toBe('ada-office');
   }, 300_000);
 
   it('a reboot brings everything back; then a highstate changes nothing', async () => {
@@ -238,39 +283,58 @@ EOF`);
     expect(again.stdout).toMatch(/nothing changed, the appliance keeps running/);
     expect((await ok("docker inspect -f '{{.State.StartedAt}}' ecs_ecs.web_1")).trim()).toBe(webBefore);
     // Debian 12: reboot-notifier is what writes /run/reboot-required
-    expect((await ok("dpkg-query -W -f '${Status}\\n' reboot-notifier unattended-upgrades")).trim()).toBe('install ok installed\ninstall ok installed');
+    expect((await ok("dpkg-query -W -f '${Status}\\n' reboot-notifier unattended-upgrades")).trim()).toBe(
+      'install ok installed\ninstall ok installed',
+    );
     expect(await ok('cat /etc/apt/apt.conf.d/50unattended-upgrades')).toContain('label=Debian-Security');
   }, 1_800_000);
 
   it('a failed ECS build keeps the previous image running and says so', async () => {
     await updated();
     await waitForEcs('standin-2');
-    await commitStandin("sed -i 's|^WORKDIR /app/ecs|RUN false\\nWORKDIR /app/ecs|' Dockerfile", 'ECS stand-in 3: a broken build');
+    await commitStandin(
+      "sed -i 's|^WORKDIR /app/ecs|RUN false\\nWORKDIR /app/ecs|' Dockerfile",
+      'ECS stand-in 3: a broken build',
+    );
     await ok('brine highstate --env /run/active-env.yml >/dev/null', { timeoutMs: 600_000 });
     const before = (await ok("docker image inspect -f '{{.Id}}' ecs/ecs:latest")).trim();
     await ok('systemctl restart --no-block appliance.service');
     const s = await waitForEcs('standin-2');
     expect(s.migrations).toEqual(['0001_initial', '0002_update_probe']);
     expect((await ok("docker image inspect -f '{{.Id}}' ecs/ecs:latest")).trim()).toBe(before);
-    expect(await ok('journalctl -u prepare-ecs -o cat --no-pager -n 200')).toMatch(/ECS build \S+ failed, restarting the old image/);
-    expect((await ok('cat /app/etc/tags/last_failed_build_ecs')).trim()).toBe((await ok('git -C /app/ecs rev-parse HEAD')).trim());
+    expect(await ok('journalctl -u prepare-ecs -o cat --no-pager -n 200')).toMatch(
+      /ECS build \S+ failed, restarting the old image/,
+    );
+    expect((await ok('cat /app/etc/tags/last_failed_build_ecs')).trim()).toBe(
+      (await ok('git -C /app/ecs rev-parse HEAD')).trim(),
+    );
     // repair the source: the next start builds it
     await commitStandin('git revert --no-commit HEAD', 'ECS stand-in 4: build repaired');
     await ok('brine highstate --env /run/active-env.yml >/dev/null', { timeoutMs: 600_000 });
     await ok('systemctl restart --no-block appliance.service');
     await waitForEcs('standin-2');
-    expect((await ok('cat /app/etc/tags/last_build_ecs')).trim()).toBe((await ok('git -C /app/ecs rev-parse HEAD')).trim());
+    expect((await ok('cat /app/etc/tags/last_build_ecs')).trim()).toBe(
+      (await ok('git -C /app/ecs rev-parse HEAD')).trim(),
+    );
   }, 1_200_000);
 
   it('update: appliance:update:automatic and :oncalendar drive the appliance-update timer', async () => {
     await pushed();
     await restoreEnv();
-    expect((await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer')).stdout.trim().split('\n')).toEqual(['disabled', 'inactive']);
-    await ok(`sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* 05:15:00"|' /app/env.yml && brine env activate`);
+    expect(
+      (await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer')).stdout
+        .trim()
+        .split('\n'),
+    ).toEqual(['disabled', 'inactive']);
+    await ok(
+      `sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* 05:15:00"|' /app/env.yml && brine env activate`,
+    );
     const run = await sh('NO_COLOR=1 brine highstate --env /run/active-env.yml');
     expect(run.stdout).toMatch(/Failed:\s+0/);
     expect(run.exitCode).toBe(0);
-    const t = await sh('systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer; systemctl show -p TimersCalendar --value appliance-update.timer');
+    const t = await sh(
+      'systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer; systemctl show -p TimersCalendar --value appliance-update.timer',
+    );
     const [enabled, active, calendar] = t.stdout.trim().split('\n');
     expect([enabled, active]).toEqual(['enabled', 'active']);
     expect(calendar).toContain('05:15:00');
@@ -286,14 +350,23 @@ EOF`);
     const refused = await sh('/usr/local/sbin/appliance-backup.sh');
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('backup refused: /data/ecs-storage-vault is empty');
-    await ok("printf 'vault document 1\\n' > /data/ecs-storage-vault/doc1 && chown 1000:1000 /data/ecs-storage-vault/doc1");
+    await ok(
+      "printf 'vault document 1\\n' > /data/ecs-storage-vault/doc1 && chown 1000:1000 /data/ecs-storage-vault/doc1",
+    );
     const before = await status();
     expect(before?.vault_files).toEqual(['doc1']);
-    const rows = () => ok(q("select string_agg(email || ':' || first_name, ',' order by email) from auth_user") + ' && ' + q('select count(*) from pki_certificate'));
+    const rows = () =>
+      ok(
+        q("select string_agg(email || ':' || first_name, ',' order by email) from auth_user") +
+          ' && ' +
+          q('select count(*) from pki_certificate'),
+      );
     const rowsBefore = await rows();
     const backup = await sh('/usr/local/sbin/appliance-backup.sh', { timeoutMs: 600_000 });
     expect(backup.exitCode, backup.stderr).toBe(0);
-    const files = await sh('ls /volatile/ecs-backup-test/; grep -rl "vault document" /volatile/ecs-backup-test/ || true');
+    const files = await sh(
+      'ls /volatile/ecs-backup-test/; grep -rl "vault document" /volatile/ecs-backup-test/ || true',
+    );
     expect(files.stdout).toMatch(/duplicity-full\.\S+\.vol1\.difftar\.gpg/);
     expect(files.stdout).not.toContain('/volatile/ecs-backup-test/');
     expectNoSecrets(backup.stdout + backup.stderr);
@@ -311,7 +384,12 @@ EOF`);
     expect(recover.exitCode, recover.stdout.slice(-3000) + recover.stderr.slice(-3000)).toBe(0);
     expect(recover.stdout).toMatch(/the existing database ecs is kept as ecs_replaced_\d+/);
     const after = await waitForEcs(version);
-    expect(after).toMatchObject({ users: before!.users, internal_users: ['office@localhost'], vault_files: ['doc1'], migrations: before!.migrations });
+    expect(after).toMatchObject({
+      users: before!.users,
+      internal_users: ['office@localhost'],
+      vault_files: ['doc1'],
+      migrations: before!.migrations,
+    });
     expect(await rows()).toBe(rowsBefore);
     expect((await ok('cat /data/ecs-storage-vault/doc1')).trim()).toBe('vault document 1');
   }, 1_800_000);
@@ -322,8 +400,10 @@ EOF`);
     await ok("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");
     // the units that start containers are skipped (ExecCondition), not failed
     await sh('systemctl restart appliance.service', { timeoutMs: 600_000 });
-    expect((await ok("docker ps -q | wc -l")).trim()).toBe('0');
-    expect((await ok('journalctl -u prepare-ecs -u appliance -o cat --no-pager -n 20'))).toMatch(/Skipped due to 'exec-condition'/);
+    expect((await ok('docker ps -q | wc -l')).trim()).toBe('0');
+    expect(await ok('journalctl -u prepare-ecs -u appliance -o cat --no-pager -n 20')).toMatch(
+      /Skipped due to 'exec-condition'/,
+    );
     const page = await sh('curl -sk https://localhost/');
     expect(page.stdout).toContain('Appliance Standby');
     expect((await sh('test -e /run/appliance-failed && echo failed || echo ok')).stdout.trim()).toBe('ok');
@@ -341,9 +421,13 @@ EOF`);
   it('a failing boot chain leaves /run/appliance-failed and does not loop', async () => {
     await pushed();
     await restoreEnv();
-    const edit = await ok(`sed -i 's|^  domain: localhost|  domain: "not a domain"|' /app/env.yml && grep -c '^  domain: "not a domain"' /app/env.yml`);
+    const edit = await ok(
+      `sed -i 's|^  domain: localhost|  domain: "not a domain"|' /app/env.yml && grep -c '^  domain: "not a domain"' /app/env.yml`,
+    );
     expect(edit.trim()).toBe('1');
-    const r = await sh('systemctl stop prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service; echo rc=$?');
+    const r = await sh(
+      'systemctl stop prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service; echo rc=$?',
+    );
     expect(r.stdout).toContain('rc=1');
     let failed = '';
     for (let i = 0; i < 40 && failed !== 'yes'; i++) {
@@ -351,7 +435,9 @@ EOF`);
       if (failed !== 'yes') await new Promise((res) => setTimeout(res, 250));
     }
     expect(failed).toBe('yes');
-    const again = await sh('systemctl start prepare-env.service; systemctl show -p ConditionResult --value prepare-env.service');
+    const again = await sh(
+      'systemctl start prepare-env.service; systemctl show -p ConditionResult --value prepare-env.service',
+    );
     expect(again.stdout.trim()).toBe('no');
     // the good env back; the failure mark goes with the next successful start
     await restoreEnv();

@@ -42,9 +42,27 @@ function envWith(base: string, file: string, ownCert?: { key: string; cert: stri
 function ownCertificate(): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), 'brine-owncert-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30',
-      '-subj', `/O=brine env certificate test/CN=${DOMAIN}`, '-addext', `subjectAltName=DNS:${DOMAIN}`,
-      '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: dir, stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        `/O=brine env certificate test/CN=${DOMAIN}`,
+        '-addext',
+        `subjectAltName=DNS:${DOMAIN}`,
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+      ],
+      { cwd: dir, stdio: 'pipe' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -53,9 +71,12 @@ function ownCertificate(): { key: string; cert: string } {
 
 /** SHA-256 fingerprint of the certificate nginx serves for the domain (saved to /tmp/served.pem). */
 async function servedFingerprint(): Promise<string> {
-  await onTarget(target, `openssl s_client -connect 127.0.0.1:443 -servername ${DOMAIN} -showcerts `
-    + '</dev/null 2>/dev/null '
-    + `| awk '/BEGIN CERTIFICATE/,/END CERTIFICATE/' > /tmp/served.pem && test -s /tmp/served.pem`);
+  await onTarget(
+    target,
+    `openssl s_client -connect 127.0.0.1:443 -servername ${DOMAIN} -showcerts ` +
+      '</dev/null 2>/dev/null ' +
+      `| awk '/BEGIN CERTIFICATE/,/END CERTIFICATE/' > /tmp/served.pem && test -s /tmp/served.pem`,
+  );
   return fingerprintOn('/tmp/served.pem');
 }
 
@@ -96,7 +117,7 @@ describe('the host certificate', () => {
     await pebble.start();
   }, 1_200_000);
 
-  it('gets the first Let\'s Encrypt certificate in the same run, and nginx serves it when the run ends', async () => {
+  it("gets the first Let's Encrypt certificate in the same run, and nginx serves it when the run ends", async () => {
     const run = await pushSls(target, tree, envLe, ['nginx']);
     const rs = results(run);
     expect(failures(rs)).toEqual([]);
@@ -108,8 +129,9 @@ describe('the host certificate', () => {
     // issued by pebble: the served chain verifies against the root this pebble made
     await onTarget(target, 'curl -sfk https://127.0.0.1:15000/roots/0 > /tmp/pebble-root.pem');
     await onTarget(target, 'openssl verify -CAfile /tmp/pebble-root.pem -untrusted /tmp/served.pem /tmp/served.pem');
-    expect((await onTarget(target, 'readlink /app/etc/server.cert.pem /app/etc/server.key.pem')).trim().split('\n'))
-      .toEqual([`${LIVE}/fullchain.pem`, `${LIVE}/privkey.pem`]);
+    expect(
+      (await onTarget(target, 'readlink /app/etc/server.cert.pem /app/etc/server.key.pem')).trim().split('\n'),
+    ).toEqual([`${LIVE}/fullchain.pem`, `${LIVE}/privkey.pem`]);
     // the HTTP-01 challenge was validated for real (pebble's VA fetched it from nginx)
     expect(await onTarget(target, 'journalctl -u pebble --no-pager')).toMatch(/validat/i);
     expect((await onTarget(target, 'systemctl is-enabled letsencrypt-renew.timer')).trim()).toBe('enabled');

@@ -61,7 +61,10 @@ function hardenedEnv(text: string, dataDisk: string, volatileDisk: string): stri
   ].join('\n');
   const out = text
     .replace(/^ {2}standby: false$/m, '  standby:')
-    .replace(/^ {2}metric:\n {4}exporter: false\n {4}server: false$/m, '  metric:\n    exporter: true\n    server: true')
+    .replace(
+      /^ {2}metric:\n {4}exporter: false\n {4}server: false$/m,
+      '  metric:\n    exporter: true\n    server: true',
+    )
     .replace(/^ {2}storage:\n {4}ignore:\n {6}volatile: true\n {6}data: true$/m, storage);
   if (!out.includes('exporter: true') || !out.includes('ecs-volatile') || !/^ {2}standby:$/m.test(out)) {
     throw new Error('hardened.test.ts: the default env changed shape; update hardenedEnv()');
@@ -71,7 +74,9 @@ function hardenedEnv(text: string, dataDisk: string, volatileDisk: string): stri
 
 /** HTTP code and <title> of https://localhost/status on the target (the ECS, or the maintenance page). */
 async function page(): Promise<{ code: string; title: string }> {
-  const r = await sh("curl -sk -m 5 -o /tmp/page.html -w '%{http_code}' https://localhost/status; echo; sed -n 's|.*<title>\\([^<]*\\)</title>.*|\\1|p' /tmp/page.html");
+  const r = await sh(
+    "curl -sk -m 5 -o /tmp/page.html -w '%{http_code}' https://localhost/status; echo; sed -n 's|.*<title>\\([^<]*\\)</title>.*|\\1|p' /tmp/page.html",
+  );
   const [code = '', title = ''] = r.stdout.split('\n');
   return { code: code.trim(), title: title.trim() };
 }
@@ -110,16 +115,26 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
   it('storage:setup partitioned and formatted the blank disks; /data and /volatile are them', async () => {
     const [dataDisk, volatileDisk] = h.ctx.target!.disks as [string, string];
     expect(await ok(`parted -sm ${dataDisk} print`)).toMatch(/^1:1049kB:.*:ext4:ecs-data:;$/m);
-    expect((await ok(`blkid -p -s PTTYPE -o value ${dataDisk}; blkid -p -s LABEL -o value ${dataDisk}p1 ${volatileDisk}`)).trim().split('\n')).toEqual([
-      'gpt', 'ecs-data', 'ecs-volatile',
-    ]);
-    expect((await ok('findmnt -n -o SOURCE,FSTYPE /data; findmnt -n -o SOURCE,FSTYPE /volatile')).trim().split('\n').map((l) => l.split(/\s+/))).toEqual([
-      [`${dataDisk}p1`, 'ext4'], [volatileDisk, 'ext4'],
+    expect(
+      (await ok(`blkid -p -s PTTYPE -o value ${dataDisk}; blkid -p -s LABEL -o value ${dataDisk}p1 ${volatileDisk}`))
+        .trim()
+        .split('\n'),
+    ).toEqual(['gpt', 'ecs-data', 'ecs-volatile']);
+    expect(
+      (await ok('findmnt -n -o SOURCE,FSTYPE /data; findmnt -n -o SOURCE,FSTYPE /volatile'))
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)),
+    ).toEqual([
+      [`${dataDisk}p1`, 'ext4'],
+      [volatileDisk, 'ext4'],
     ]);
     // mounted at boot by their units, which the services that keep data there require
-    expect((await ok('systemctl is-enabled data.mount volatile.mount; systemctl is-active data.mount volatile.mount')).trim().split('\n')).toEqual([
-      'enabled', 'enabled', 'active', 'active',
-    ]);
+    expect(
+      (await ok('systemctl is-enabled data.mount volatile.mount; systemctl is-active data.mount volatile.mount'))
+        .trim()
+        .split('\n'),
+    ).toEqual(['enabled', 'enabled', 'active', 'active']);
     const deps = await ok('systemctl show -p RequiresMountsFor,After postgresql@15-main docker appliance');
     expect(deps).toMatch(/RequiresMountsFor=.*\/data\/postgresql/);
     expect(deps).toMatch(/RequiresMountsFor=.*\/volatile\/docker/);
@@ -129,21 +144,41 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
   }, 60_000);
 
   it('data layout (manual 6.4/6.5): the links exist, the services keep their data there, existing data was moved once', async () => {
-    const links = await ok('for l in /var/lib/postgresql /var/lib/docker /app/etc /app/ecs-ca /app/ecs-gpg /app/ecs-storage-vault /app/ecs-cache; do echo "$l $(readlink $l)"; done');
+    const links = await ok(
+      'for l in /var/lib/postgresql /var/lib/docker /app/etc /app/ecs-ca /app/ecs-gpg /app/ecs-storage-vault /app/ecs-cache; do echo "$l $(readlink $l)"; done',
+    );
     expect(links.trim().split('\n')).toEqual([
-      '/var/lib/postgresql /data/postgresql', '/var/lib/docker /volatile/docker', '/app/etc /data/etc', '/app/ecs-ca /data/ecs-ca',
-      '/app/ecs-gpg /data/ecs-gpg', '/app/ecs-storage-vault /data/ecs-storage-vault', '/app/ecs-cache /volatile/ecs-cache',
+      '/var/lib/postgresql /data/postgresql',
+      '/var/lib/docker /volatile/docker',
+      '/app/etc /data/etc',
+      '/app/ecs-ca /data/ecs-ca',
+      '/app/ecs-gpg /data/ecs-gpg',
+      '/app/ecs-storage-vault /data/ecs-storage-vault',
+      '/app/ecs-cache /volatile/ecs-cache',
     ]);
     const pgdata = (await ok(`cd / && runuser -u postgres -- psql -p ${PG_PORT} -Atc 'show data_directory'`)).trim();
-    expect((await ok(`findmnt -n -o TARGET -T ${pgdata}; stat -c %U /data/postgresql`)).trim().split('\n')).toEqual(['/data', 'postgres']);
+    expect((await ok(`findmnt -n -o TARGET -T ${pgdata}; stat -c %U /data/postgresql`)).trim().split('\n')).toEqual([
+      '/data',
+      'postgres',
+    ]);
     const docker = (await ok("docker info -f '{{.DockerRootDir}} {{.Driver}}'")).trim().split(' ');
     expect(docker).toEqual(['/volatile/docker', 'overlay2']);
     expect((await ok('findmnt -n -o TARGET -T /volatile/docker')).trim()).toBe('/volatile');
     // the ECS's files are on /data
-    expect((await ok('findmnt -n -o TARGET -T /app/etc/server.cert.pem; findmnt -n -o TARGET -T /app/ecs-gpg')).trim().split('\n')).toEqual(['/data', '/data']);
+    expect(
+      (await ok('findmnt -n -o TARGET -T /app/etc/server.cert.pem; findmnt -n -o TARGET -T /app/ecs-gpg'))
+        .trim()
+        .split('\n'),
+    ).toEqual(['/data', '/data']);
     // what was there before: moved, with nothing left behind
     for (const [before, after] of MARKERS) expect((await ok(`cat ${after}`)).trim(), after).toBe(before);
-    expect((await sh('ls -d /var/lib/*.relocated /data/*.relocating /volatile/*.relocating /app/*.relocated 2>/dev/null | wc -l')).stdout.trim()).toBe('0');
+    expect(
+      (
+        await sh(
+          'ls -d /var/lib/*.relocated /data/*.relocating /volatile/*.relocating /app/*.relocated 2>/dev/null | wc -l',
+        )
+      ).stdout.trim(),
+    ).toBe('0');
     // a second run of the mover finds nothing to do
     expect((await sh('/usr/local/share/appliance/prepare-storage.sh --check; echo rc=$?')).stdout.trim()).toBe('rc=0');
     expect((await ok('/usr/local/share/appliance/prepare-storage.sh')).trim()).toBe('');
@@ -165,7 +200,10 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     // a backup the timer missed while the host was off runs only after the boot chain
     await primeMissedBackup(h.ctx.target!);
     await h.ctx.target!.reboot();
-    expect((await ok('findmnt -n -o TARGET /data; findmnt -n -o TARGET /volatile')).trim().split('\n')).toEqual(['/data', '/volatile']);
+    expect((await ok('findmnt -n -o TARGET /data; findmnt -n -o TARGET /volatile')).trim().split('\n')).toEqual([
+      '/data',
+      '/volatile',
+    ]);
     const listen = await ok('ss -Hltnp');
     expect(listen).toMatch(new RegExp(`172\\.17\\.0\\.1:${PG_PORT}\\b.*postgres`));
     expect(listen).toMatch(/172\.17\.0\.1:25\b.*master/);
@@ -173,7 +211,13 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     const t = await ok(
       'for u in data.mount volatile.mount docker postgresql@15-main postfix@-; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done',
     );
-    const [data, volatile, dockerd, pg, postfix] = t.trim().split('\n').map(Number) as [number, number, number, number, number];
+    const [data, volatile, dockerd, pg, postfix] = t.trim().split('\n').map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     expect(pg).toBeGreaterThan(dockerd);
     expect(postfix).toBeGreaterThan(dockerd);
     expect(pg).toBeGreaterThan(data);
@@ -193,19 +237,28 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     for (;;) {
       const p = await page();
       if (p.code === '503') seen.add(p.title);
-      if (seen.size > 0 && p.code === '200' && (await sh('systemctl is-active appliance.service')).stdout.trim() === 'active') break;
+      if (
+        seen.size > 0 &&
+        p.code === '200' &&
+        (await sh('systemctl is-active appliance.service')).stdout.trim() === 'active'
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`the ECS did not come back; pages seen: ${[...seen].join(', ')}`);
       await sleep(300);
     }
     expect([...seen]).toContain('Appliance Startup');
     expect((await sh('test -e /run/appliance-maintenance && echo on || echo off')).stdout.trim()).toBe('off');
-    const log = await ok('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager -n 3000');
+    const log = await ok(
+      'journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance -o cat --no-pager -n 3000',
+    );
     expect(log).toMatch(/appliance status: Appliance Startup: Configuring the host/);
     expect(log).toMatch(/appliance status: up \(maintenance page cleared\)/);
 
     // a failing boot chain shows "Appliance Error" ...
-    await ok("sed -i 's|^  domain: localhost|  domain: \"not a domain\"|' /app/env.yml");
-    await sh('systemctl stop appliance.service prepare-ecs prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service');
+    await ok('sed -i \'s|^  domain: localhost|  domain: "not a domain"|\' /app/env.yml');
+    await sh(
+      'systemctl stop appliance.service prepare-ecs prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service',
+    );
     let error = { code: '', title: '' };
     for (let i = 0; i < 60 && error.title !== 'Appliance Error'; i++) {
       error = await page();

@@ -60,10 +60,12 @@ export function hostReport(run: Run): { status: string; results: JsonResult[] } 
 }
 
 export const failures = (rs: JsonResult[]) =>
-  rs.filter((r) => r.result === false).map((r) => {
-    const err = r.output?.stderr ? ` | stderr: ${r.output.stderr.slice(-600)}` : '';
-    return `${r.id} (${r.module}.${r.function}): ${r.comment}${err}`;
-  });
+  rs
+    .filter((r) => r.result === false)
+    .map((r) => {
+      const err = r.output?.stderr ? ` | stderr: ${r.output.stderr.slice(-600)}` : '';
+      return `${r.id} (${r.module}.${r.function}): ${r.comment}${err}`;
+    });
 export const changed = (rs: JsonResult[]) =>
   rs.filter((r) => r.changes.length > 0 || r.result === null).map((r) => `${r.module}.${r.function} ${r.id}`);
 
@@ -88,11 +90,24 @@ export function applianceHelpers() {
   function push(extra: string[] = [], timeoutMs = 1_100_000): Promise<Run> {
     const t = target();
     const tree = ctx.tree!;
-    return brine([
-      'push', `root@${t.ip}`,
-      '-i', t.keyPath, '--known-hosts', t.knownHostsPath,
-      '--env', tree.env, '--states', tree.states, '--pillar', tree.pillar, ...extra,
-    ], timeoutMs);
+    return brine(
+      [
+        'push',
+        `root@${t.ip}`,
+        '-i',
+        t.keyPath,
+        '--known-hosts',
+        t.knownHostsPath,
+        '--env',
+        tree.env,
+        '--states',
+        tree.states,
+        '--pillar',
+        tree.pillar,
+        ...extra,
+      ],
+      timeoutMs,
+    );
   }
 
   function sh(cmd: string, o?: { stdin?: string; timeoutMs?: number }) {
@@ -102,12 +117,14 @@ export function applianceHelpers() {
   /** Runs cmd on the target and fails the test with its output unless it exits 0. */
   async function ok(cmd: string, o?: { stdin?: string; timeoutMs?: number }): Promise<string> {
     const r = await sh(cmd, o);
-    if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+    if (r.exitCode !== 0)
+      throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
     return r.stdout;
   }
 
   function expectNoSecrets(text: string): void {
-    for (const s of ctx.secrets) expect(text.includes(s), `a secret of the test env appears in the output: ${s.slice(0, 12)}...`).toBe(false);
+    for (const s of ctx.secrets)
+      expect(text.includes(s), `a secret of the test env appears in the output: ${s.slice(0, 12)}...`).toBe(false);
   }
 
   /** What the ECS web container answers through nginx over https, or null. */
@@ -131,7 +148,9 @@ export function applianceHelpers() {
       last = `appliance ${active}, status ${JSON.stringify(s)}`;
       const failed = await sh('test -e /run/appliance-failed && echo failed');
       if (failed.stdout.includes('failed') || Date.now() > deadline) {
-        const log = await sh('journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance --no-pager -n 60 -o cat; cat /var/www/html/503.html');
+        const log = await sh(
+          'journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance --no-pager -n 60 -o cat; cat /var/www/html/503.html',
+        );
         throw new Error(`the ECS did not come up (${last}):\n${log.stdout.slice(-6000)}`);
       }
       await sleep(3000);
@@ -141,17 +160,22 @@ export function applianceHelpers() {
   /** The stand-in ECS source as a git repository on the target (the env's ecs:git:source). */
   async function stageStandin(): Promise<void> {
     const tgz = execFileSync('tar', ['-C', STANDIN, '-cz', '.']).toString('base64');
-    await ok(`set -e; rm -rf /srv/ecs-standin-work ${ECS_REPO}; mkdir -p /srv/ecs-standin-work
+    await ok(
+      `set -e; rm -rf /srv/ecs-standin-work ${ECS_REPO}; mkdir -p /srv/ecs-standin-work
       base64 -d | tar -xz -C /srv/ecs-standin-work; cd /srv/ecs-standin-work
       git init -q -b main; git add -A; git -c user.name=test -c user.email=test@localhost commit -q -m 'ECS stand-in 1'
-      git clone -q --bare . ${ECS_REPO}; git remote add origin ${ECS_REPO}; git fetch -q origin`, { stdin: tgz });
+      git clone -q --bare . ${ECS_REPO}; git remote add origin ${ECS_REPO}; git fetch -q origin`,
+      { stdin: tgz },
+    );
   }
 
   /** Commits the stand-in work tree on the target (after `change`, a shell snippet run in it) and pushes it. */
   async function commitStandin(change: string, message: string): Promise<string> {
-    return (await ok(`set -e; cd /srv/ecs-standin-work; ${change}
+    return (
+      await ok(`set -e; cd /srv/ecs-standin-work; ${change}
       git add -A; git -c user.name=test -c user.email=test@localhost commit -q -m ${JSON.stringify(message)}
-      git push -q origin main; git rev-parse HEAD`)).trim();
+      git push -q origin main; git rev-parse HEAD`)
+    ).trim();
   }
 
   return { ctx, push, sh, ok, expectNoSecrets, status, waitForEcs, stageStandin, commitStandin };

@@ -7,8 +7,18 @@ import type { Target } from '../../harness/nspawn.js';
 /** The scrape jobs of a target whose compose project runs no redis/memcached (the test pillar). */
 export const JOBS = ['alertmanager', 'nginx', 'node', 'postgres', 'prometheus'];
 /** Every alert rule states/metric/files/appliance.rules.yml must load. */
-export const RULES = ['BackupFailed', 'BackupMissed', 'CertificateExpiresSoon', 'DiskFull', 'DiskSpaceLow',
-  'ExporterDown', 'ServiceDown', 'ServiceFailed', 'UpdateFailed', 'UpdateMissed'];
+export const RULES = [
+  'BackupFailed',
+  'BackupMissed',
+  'CertificateExpiresSoon',
+  'DiskFull',
+  'DiskSpaceLow',
+  'ExporterDown',
+  'ServiceDown',
+  'ServiceFailed',
+  'UpdateFailed',
+  'UpdateMissed',
+];
 /** Where each metric daemon listens (all on 127.0.0.1); alertmanager's cluster port 9094 must not. */
 export const PORTS = [9090, 9093, 9100, 9113, 9187];
 
@@ -22,7 +32,11 @@ async function sh(t: Target, cmd: string): Promise<string> {
 
 /** Polls cmd until check(stdout) holds; throws with the last output after timeoutMs. */
 export async function waitFor(
-  t: Target, cmd: string, check: (out: string) => boolean, timeoutMs: number, what: string,
+  t: Target,
+  cmd: string,
+  check: (out: string) => boolean,
+  timeoutMs: number,
+  what: string,
 ): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -56,8 +70,8 @@ export async function metricSockets(t: Target): Promise<Array<{ addr: string; po
  */
 export async function failOnce(t: Target, unit: string): Promise<void> {
   const dir = `/run/systemd/system/${unit}.d`;
-  const dropIn = '[Unit]\\nConditionFileNotEmpty=\\n'
-    + '[Service]\\nExecStartPre=/bin/sh -c "echo test: forced failure; exit 1"\\n';
+  const dropIn =
+    '[Unit]\\nConditionFileNotEmpty=\\n' + '[Service]\\nExecStartPre=/bin/sh -c "echo test: forced failure; exit 1"\\n';
   await sh(t, `mkdir -p ${dir} && printf '${dropIn}' > ${dir}/zz-test-fail.conf && systemctl daemon-reload`);
   const r = await t.ssh(`systemctl start ${unit}`);
   await sh(t, `rm -f ${dir}/zz-test-fail.conf && systemctl daemon-reload && systemctl reset-failed ${unit}`);
@@ -78,14 +92,23 @@ export async function alertNames(t: Target): Promise<string[]> {
  */
 export async function checkMetrics(t: Target, jobs: string[] = JOBS): Promise<void> {
   const socks = await metricSockets(t);
-  expect(socks.filter((s) => s.addr !== '127.0.0.1'), 'metric daemons listening beyond 127.0.0.1').toEqual([]);
+  expect(
+    socks.filter((s) => s.addr !== '127.0.0.1'),
+    'metric daemons listening beyond 127.0.0.1',
+  ).toEqual([]);
   expect([...new Set(socks.map((s) => s.port))].sort()).toEqual(PORTS);
 
   type Targets = { data: { activeTargets: Array<{ labels: { job: string }; health: string; lastError: string }> } };
-  const targets = await waitFor(t, 'curl -sf http://127.0.0.1:9090/api/v1/targets', (out) => {
-    const a = (JSON.parse(out) as Targets).data.activeTargets;
-    return a.length === jobs.length && a.every((x) => x.health === 'up');
-  }, 90_000, `prometheus scraping ${jobs.join(', ')}, all up`);
+  const targets = await waitFor(
+    t,
+    'curl -sf http://127.0.0.1:9090/api/v1/targets',
+    (out) => {
+      const a = (JSON.parse(out) as Targets).data.activeTargets;
+      return a.length === jobs.length && a.every((x) => x.health === 'up');
+    },
+    90_000,
+    `prometheus scraping ${jobs.join(', ')}, all up`,
+  );
   expect((JSON.parse(targets) as Targets).data.activeTargets.map((x) => x.labels.job).sort()).toEqual([...jobs].sort());
 
   type Rules = { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
@@ -97,10 +120,21 @@ export async function checkMetrics(t: Target, jobs: string[] = JOBS): Promise<vo
 
   await sh(t, 'rm -f /var/lib/prometheus/node-exporter/appliance_backup.prom');
   await failOnce(t, 'appliance-backup.service');
-  expect(await sh(t, 'cat /var/lib/prometheus/node-exporter/appliance_backup.prom'))
-    .toMatch(/^appliance_backup_success 0$/m);
-  await waitFor(t, 'curl -sf http://127.0.0.1:9093/api/v2/alerts', (out) => out.includes('"BackupFailed"'), 120_000,
-    'alertmanager to receive BackupFailed');
-  await waitFor(t, 'grep -l "BackupFailed" /root/Maildir/new/* 2>/dev/null || true', (out) => out.trim() !== '',
-    150_000, 'the BackupFailed mail in root\'s mailbox');
+  expect(await sh(t, 'cat /var/lib/prometheus/node-exporter/appliance_backup.prom')).toMatch(
+    /^appliance_backup_success 0$/m,
+  );
+  await waitFor(
+    t,
+    'curl -sf http://127.0.0.1:9093/api/v2/alerts',
+    (out) => out.includes('"BackupFailed"'),
+    120_000,
+    'alertmanager to receive BackupFailed',
+  );
+  await waitFor(
+    t,
+    'grep -l "BackupFailed" /root/Maildir/new/* 2>/dev/null || true',
+    (out) => out.trim() !== '',
+    150_000,
+    "the BackupFailed mail in root's mailbox",
+  );
 }

@@ -53,8 +53,9 @@ describe('metrics and alerts', () => {
   it('listens on 127.0.0.1 only, scrapes every exporter, loads the rules, and mails root a failed backup', async () => {
     await checkMetrics(target);
     // the role: pg_monitor, peer login over the socket, no password
-    const sql = "SELECT pg_has_role('prometheus', 'pg_monitor', 'member'), rolpassword IS NULL "
-      + "FROM pg_authid WHERE rolname = 'prometheus'";
+    const sql =
+      "SELECT pg_has_role('prometheus', 'pg_monitor', 'member'), rolpassword IS NULL " +
+      "FROM pg_authid WHERE rolname = 'prometheus'";
     expect((await onTarget(target, `runuser -u postgres -- psql -p ${PG_PORT} -Atc "${sql}"`)).trim()).toBe('t|t');
   });
 
@@ -73,10 +74,16 @@ describe('metrics and alerts', () => {
 
   it('a failed update fires UpdateFailed; a good run clears its metric', async () => {
     await failOnce(target, 'appliance-update.service');
-    expect(await onTarget(target, 'cat /var/lib/prometheus/node-exporter/appliance_update.prom'))
-      .toMatch(/^appliance_update_success 0$/m);
-    await waitFor(target, 'curl -sf http://127.0.0.1:9093/api/v2/alerts', (out) => out.includes('"UpdateFailed"'),
-      120_000, 'alertmanager to receive UpdateFailed');
+    expect(await onTarget(target, 'cat /var/lib/prometheus/node-exporter/appliance_update.prom')).toMatch(
+      /^appliance_update_success 0$/m,
+    );
+    await waitFor(
+      target,
+      'curl -sf http://127.0.0.1:9093/api/v2/alerts',
+      (out) => out.includes('"UpdateFailed"'),
+      120_000,
+      'alertmanager to receive UpdateFailed',
+    );
     expect(await alertNames(target)).toContain('UpdateFailed');
     // a successful run (the script itself, as its unit's ExecStopPost calls it) keeps the last success time
     await onTarget(target, 'SERVICE_RESULT=success /usr/local/sbin/appliance-metric-result.sh update');

@@ -35,15 +35,56 @@ function openssl(dir: string, args: string[]): void {
 function listenerCert(): { ca: string; cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'brine-pebble-'));
   try {
-    openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=brine test ACME API CA',
-      '-keyout', 'ca.key', '-out', 'ca.pem']);
-    openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost',
-      '-keyout', 'key.pem', '-out', 'req.pem']);
+    openssl(dir, [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=brine test ACME API CA',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+    ]);
+    openssl(dir, [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'req.pem',
+    ]);
     writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    openssl(dir, ['x509', '-req', '-in', 'req.pem', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-days', '2', '-extfile', 'ext.cnf', '-out', 'cert.pem']);
-    return { ca: readFileSync(join(dir, 'ca.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(join(dir, 'key.pem'), 'utf8') };
+    openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      'req.pem',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'cert.pem',
+    ]);
+    return {
+      ca: readFileSync(join(dir, 'ca.pem'), 'utf8'),
+      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,8 +130,14 @@ export async function startPebble(t: Target, domain: string): Promise<Pebble> {
     apiCa: ca,
     issuingRoot: () => ok(t, `curl -sf -k ${PEBBLE_MANAGEMENT}/roots/0`),
     pillarYaml: () =>
-      [`      ca: ${ACME_DIRECTORY}`, '      ca_cert: |', ...ca.trim().split('\n').map((l) => `        ${l}`)]
-        .join('\n'),
+      [
+        `      ca: ${ACME_DIRECTORY}`,
+        '      ca_cert: |',
+        ...ca
+          .trim()
+          .split('\n')
+          .map((l) => `        ${l}`),
+      ].join('\n'),
     stop: async () => {
       await ok(t, 'systemctl stop pebble.service');
     },
@@ -101,8 +148,11 @@ export async function startPebble(t: Target, domain: string): Promise<Pebble> {
 /** Runs pebble as the transient unit `pebble` and waits until its directory answers. */
 async function run(t: Target): Promise<void> {
   // no random sleep before validating; no nonces rejected at random (dehydrated would just retry)
-  await ok(t, 'systemctl reset-failed pebble.service 2>/dev/null; systemd-run --unit=pebble '
-    + '-E PEBBLE_VA_NOSLEEP=1 -E PEBBLE_WFE_NONCEREJECT=0 /usr/local/bin/pebble -config /etc/pebble/config.json');
+  await ok(
+    t,
+    'systemctl reset-failed pebble.service 2>/dev/null; systemd-run --unit=pebble ' +
+      '-E PEBBLE_VA_NOSLEEP=1 -E PEBBLE_WFE_NONCEREJECT=0 /usr/local/bin/pebble -config /etc/pebble/config.json',
+  );
   const deadline = Date.now() + 30_000;
   for (;;) {
     const r = await t.ssh(`curl -sf --cacert /etc/pebble/ca.pem ${ACME_DIRECTORY}`);
@@ -114,4 +164,3 @@ async function run(t: Target): Promise<void> {
     await new Promise((res) => setTimeout(res, 500));
   }
 }
-

@@ -12,7 +12,8 @@ export const FORGED_XFF = '203.0.113.66';
 
 async function ok(t: SafeTarget, cmd: string, stdin?: string): Promise<string> {
   const r = await t.ssh(cmd, stdin === undefined ? undefined : { stdin });
-  if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
+  if (r.exitCode !== 0)
+    throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
   return r.stdout;
 }
 
@@ -22,10 +23,13 @@ async function ok(t: SafeTarget, cmd: string, stdin?: string): Promise<string> {
  * loses (checked: sshd -T shows passwords on).
  */
 export async function plantCloudInitSshd(t: SafeTarget): Promise<void> {
-  await ok(t, `set -e; d=/etc/ssh/sshd_config.d
+  await ok(
+    t,
+    `set -e; d=/etc/ssh/sshd_config.d
     printf 'PasswordAuthentication yes\\n' > $d/50-cloud-init.conf
     printf 'UseDNS no\\nPasswordAuthentication no\\nPermitRootLogin prohibit-password\\n' > $d/appliance.conf
-    sshd -T | grep -ix 'passwordauthentication yes'`);
+    sshd -T | grep -ix 'passwordauthentication yes'`,
+  );
 }
 
 /** After the push: sshd -T shows the appliance's values although 50-cloud-init.conf says otherwise. */
@@ -45,7 +49,11 @@ export async function checkSshdDropinWins(t: SafeTarget): Promise<void> {
  * picks the X-Forwarded-For the application got from the answer to `path` (https, from this host).
  */
 export function checkForwardedFor(t: SafeTarget, path: string, seen: (body: string) => string | null): void {
-  const body = execFileSync('curl', ['-sk', '-m', '20', '-H', `X-Forwarded-For: ${FORGED_XFF}`, `https://${t.ip}${path}`], { encoding: 'utf8' });
+  const body = execFileSync(
+    'curl',
+    ['-sk', '-m', '20', '-H', `X-Forwarded-For: ${FORGED_XFF}`, `https://${t.ip}${path}`],
+    { encoding: 'utf8' },
+  );
   expect(body).not.toContain(FORGED_XFF);
   expect(seen(body), body).toBe(t.hostIp);
 }
@@ -69,7 +77,9 @@ export async function checkStunnelUnprivileged(t: SafeTarget): Promise<void> {
   expect((await ok(t, `ps -o user= -p ${pid}`)).trim()).toBe('stunnel4');
   const users = (await ok(t, `ps -o user= --ppid ${pid} --pid ${pid}`)).trim().split(/\s+/);
   expect(new Set(users)).toEqual(new Set(['stunnel4']));
-  const hello = execFileSync('sh', ['-c', `echo | timeout 20 openssl s_client -connect ${t.ip}:465 2>&1 || true`], { encoding: 'utf8' });
+  const hello = execFileSync('sh', ['-c', `echo | timeout 20 openssl s_client -connect ${t.ip}:465 2>&1 || true`], {
+    encoding: 'utf8',
+  });
   expect(hello).toContain('-----BEGIN CERTIFICATE-----');
 }
 
@@ -84,8 +94,12 @@ export async function checkBackupConfUrl(t: SafeTarget, url: string): Promise<vo
 
 /** Fingerprints (primary and subkeys) of an armoured key, read on the target without importing it. */
 export async function keyFingerprints(t: SafeTarget, armoured: string): Promise<string[]> {
-  const out = await ok(t, `h=$(mktemp -d); gpg --homedir "$h" --batch --with-colons --import-options show-only --import 2>/dev/null
-    rm -rf "$h"`, armoured);
+  const out = await ok(
+    t,
+    `h=$(mktemp -d); gpg --homedir "$h" --batch --with-colons --import-options show-only --import 2>/dev/null
+    rm -rf "$h"`,
+    armoured,
+  );
   return fprs(out);
 }
 
@@ -96,7 +110,11 @@ export async function backupKeyring(t: SafeTarget): Promise<{ pub: string[]; sec
 }
 
 function fprs(colons: string): string[] {
-  return colons.split('\n').filter((l) => l.startsWith('fpr:')).map((l) => l.split(':')[9]!).sort();
+  return colons
+    .split('\n')
+    .filter((l) => l.startsWith('fpr:'))
+    .map((l) => l.split(':')[9]!)
+    .sort();
 }
 
 /** Microseconds since the epoch of a unit's timestamp property (`Wed 2026-12-02 09:53:03.123456 UTC`). */
@@ -112,7 +130,10 @@ export async function unitTimeUsec(t: SafeTarget, unit: string, prop: string): P
  * (Persistent=true) catches up on it during the boot.
  */
 export async function primeMissedBackup(t: SafeTarget): Promise<void> {
-  await ok(t, "mkdir -p /var/lib/systemd/timers && touch -d '3 days ago' /var/lib/systemd/timers/stamp-appliance-backup.timer");
+  await ok(
+    t,
+    "mkdir -p /var/lib/systemd/timers && touch -d '3 days ago' /var/lib/systemd/timers/stamp-appliance-backup.timer",
+  );
 }
 
 /**

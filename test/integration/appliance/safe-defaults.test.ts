@@ -15,8 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DockerTarget, startDockerTarget } from '../../harness/docker-target.js';
 import { BRINE, makeTestTree, REPO, secretsOf, type TestTree } from './tree.js';
 import {
-  backupKeyring, checkBackupConfUrl, checkEcsCaPrivate, checkForwardedFor, checkSshdDropinWins, checkStunnelUnprivileged,
-  keyFingerprints, plantCloudInitSshd, unitTimeUsec,
+  backupKeyring,
+  checkBackupConfUrl,
+  checkEcsCaPrivate,
+  checkForwardedFor,
+  checkSshdDropinWins,
+  checkStunnelUnprivileged,
+  keyFingerprints,
+  plantCloudInitSshd,
+  unitTimeUsec,
 } from './safe-defaults-checks.js';
 
 const PASSWORD = `pa$s"w'o\`r\\d$(id)`;
@@ -45,13 +52,33 @@ interface JsonResult {
 
 function push(env: string, sls: string[]): Promise<Run> {
   const args = [
-    BRINE, 'push', `root@${target.ip}`, '-i', target.keyPath, '--known-hosts', target.knownHostsPath,
-    '--env', env, '--states', tree.states, '--pillar', tree.pillar, '--out', 'json', '--sls', ...sls,
+    BRINE,
+    'push',
+    `root@${target.ip}`,
+    '-i',
+    target.keyPath,
+    '--known-hosts',
+    target.knownHostsPath,
+    '--env',
+    env,
+    '--states',
+    tree.states,
+    '--pillar',
+    tree.pillar,
+    '--out',
+    'json',
+    '--sls',
+    ...sls,
   ];
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: REPO, timeout: 1_100_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: REPO, timeout: 1_100_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -72,12 +99,14 @@ const failures = (rs: JsonResult[]) => rs.filter((r) => r.result === false).map(
 function expectNothingSecret(run: Run): void {
   const out = run.stdout + run.stderr;
   expect(out.includes(PASSWORD), 'the backup URL password appears in the output').toBe(false);
-  for (const s of secrets) expect(out.includes(s), `a secret of the test env appears in the output: ${s.slice(0, 12)}...`).toBe(false);
+  for (const s of secrets)
+    expect(out.includes(s), `a secret of the test env appears in the output: ${s.slice(0, 12)}...`).toBe(false);
 }
 
 async function ok(cmd: string): Promise<string> {
   const r = await target.ssh(cmd);
-  if (r.exitCode !== 0) throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  if (r.exitCode !== 0)
+    throw new Error(`on the target: ${cmd}\nexit ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
   return r.stdout;
 }
 
@@ -163,8 +192,13 @@ EOF
     expect(run.code).toBe(1);
     // the timer file fails with the key in its message; only the update timer's states depend on it
     const bad = failures(results(run));
-    expect(bad.map((f) => f.split(':')[0]), bad.join('\n')).toEqual([
-      '/etc/systemd/system/appliance-update.timer', 'appliance_update_timer_reload', 'appliance-update.timer',
+    expect(
+      bad.map((f) => f.split(':')[0]),
+      bad.join('\n'),
+    ).toEqual([
+      '/etc/systemd/system/appliance-update.timer',
+      'appliance_update_timer_reload',
+      'appliance-update.timer',
     ]);
     expect(bad[0]).toContain(`appliance:update:oncalendar: '${BAD_CALENDAR}' is not a systemd calendar expression`);
     expect(bad[0]).not.toMatch(/\n\s+at /); // no stack trace
@@ -185,7 +219,8 @@ EOF
       echo 'test: 1' > /run/active-env.yml`);
     /** The timer's last run three days ago, prepare-appliance starting: the timer catches up at once. */
     const race = async () => {
-      const mono = async (unit: string) => (await ok(`systemctl show -p ExecMainStartTimestampMonotonic --value ${unit}`)).trim();
+      const mono = async (unit: string) =>
+        (await ok(`systemctl show -p ExecMainStartTimestampMonotonic --value ${unit}`)).trim();
       const before = await mono('appliance-backup');
       const jobs = await ok(`set -e; systemctl daemon-reload; systemctl stop appliance-backup.timer prepare-appliance
         systemctl reset-failed; mkdir -p /var/lib/systemd/timers
@@ -196,7 +231,9 @@ EOF
         for i in $(seq 30); do systemctl list-jobs --no-legend | grep appliance-backup.service && break; sleep 0.1; done || true`);
       // until the backup ran again and both are done
       for (let i = 0; i < 120; i++) {
-        const done = (await target.ssh("systemctl list-jobs --no-legend | grep -E 'appliance-backup|prepare-appliance'")).exitCode === 1;
+        const done =
+          (await target.ssh("systemctl list-jobs --no-legend | grep -E 'appliance-backup|prepare-appliance'"))
+            .exitCode === 1;
         if (done && (await mono('appliance-backup')) !== before) break;
         await new Promise((r) => setTimeout(r, 250));
       }
@@ -215,7 +252,9 @@ EOF
     expect(r.backupStart, 'the backup started after prepare-appliance had finished').toBeGreaterThanOrEqual(r.prepEnd);
 
     // control: without the ordering the same catch-up runs while prepare-appliance still works
-    await ok("sed -i 's/ prepare-appliance.service prepare-ecs.service$//' /etc/systemd/system/appliance-backup.service");
+    await ok(
+      "sed -i 's/ prepare-appliance.service prepare-ecs.service$//' /etc/systemd/system/appliance-backup.service",
+    );
     const c = await race();
     expect(c.backupStart).toBeGreaterThan(c.prepStart);
     expect(c.backupStart, 'without After= the backup ran in parallel').toBeLessThan(c.prepEnd);

@@ -6,9 +6,18 @@ import type { TestTree } from './tree.js';
 
 export { changed, failures } from './helpers.js';
 
-export function pushSls(t: DockerTarget, tree: TestTree, env: string, sls: string[], timeoutMs = 900_000): Promise<Run> {
+export function pushSls(
+  t: DockerTarget,
+  tree: TestTree,
+  env: string,
+  sls: string[],
+  timeoutMs = 900_000,
+): Promise<Run> {
   const args = ['push', `root@${t.ip}`, '-i', t.keyPath, '--known-hosts', t.knownHostsPath];
-  return brine([...args, '--env', env, '--states', tree.states, '--pillar', tree.pillar, '--out', 'json', '--sls', ...sls], timeoutMs);
+  return brine(
+    [...args, '--env', env, '--states', tree.states, '--pillar', tree.pillar, '--out', 'json', '--sls', ...sls],
+    timeoutMs,
+  );
 }
 
 /** The host's results; throws with the output when there is no report. */

@@ -30,7 +30,10 @@ export function makeTestTree(): TestTree {
   const dir = mkdtempSync(join(tmpdir(), 'brine-appliance-'));
   const states = join(dir, 'states');
   const pillar = join(dir, 'pillar');
-  cpSync(join(REPO, 'states'), states, { recursive: true, filter: (src) => !src.startsWith(join(REPO, 'states/brine/files')) });
+  cpSync(join(REPO, 'states'), states, {
+    recursive: true,
+    filter: (src) => !src.startsWith(join(REPO, 'states/brine/files')),
+  });
   cpSync(join(REPO, 'pillar'), pillar, { recursive: true });
   appendFileSync(join(pillar, 'top.sls'), '    - appliance-test\n');
   writeFileSync(
@@ -52,7 +55,10 @@ export function makeTestTree(): TestTree {
   writeFileSync(env, testEnv(readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8')));
   // the CLI bundle for push, and the standalone bundle + trees the states install on the target
   execFileSync(process.execPath, [join(REPO, 'scripts/build.mjs')], { cwd: REPO, stdio: 'pipe' });
-  execFileSync(process.execPath, [join(REPO, 'scripts/stage-brine.mjs'), '--states', states, '--pillar', pillar], { cwd: REPO, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(REPO, 'scripts/stage-brine.mjs'), '--states', states, '--pillar', pillar], {
+    cwd: REPO,
+    stdio: 'pipe',
+  });
   return { dir, states, pillar, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -60,7 +66,8 @@ export function makeTestTree(): TestTree {
 export function secretsOf(envText: string): string[] {
   const out: string[] = [];
   for (const m of envText.matchAll(/^\s+([A-Za-z0-9+/=]{40,})$/gm)) out.push(m[1]!); // key material lines
-  for (const m of envText.matchAll(/(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/g)) out.push(m[2]!);
+  for (const m of envText.matchAll(/(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/g))
+    out.push(m[2]!);
   return out;
 }
 
@@ -70,6 +77,7 @@ export function testEnv(defaultEnv: string): string {
   const out = defaultEnv
     .replace(/^ecs:\n/m, `ecs:\n  git:\n    source: ${ECS_REPO}\n    branch: main\n`)
     .replace("EMAIL_BACKEND_UNFILTERED = 'django.core.mail.backends.console.EmailBackend'", smtp);
-  if (!out.includes(ECS_REPO) || !out.includes(smtp)) throw new Error('tree.ts: the default env changed shape; update testEnv()');
+  if (!out.includes(ECS_REPO) || !out.includes(smtp))
+    throw new Error('tree.ts: the default env changed shape; update testEnv()');
   return out;
 }

@@ -58,7 +58,9 @@ describe('brine highstate', () => {
     expect(dry.stdout).toMatch(/create \/srv\/site\/index\.html: [0-9a-f]{64}/);
     expect(dry.stdout).not.toContain('hunter2-not-for-output');
     // the file that holds the pillar's password: that it is created, not its contents
-    expect(dry.stdout).toMatch(/create \/srv\/site\/site\.conf: [0-9a-f]{64}\n\s+content not shown: the file holds a secret; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)/);
+    expect(dry.stdout).toMatch(
+      /create \/srv\/site\/site\.conf: [0-9a-f]{64}\n\s+content not shown: the file holds a secret; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)/,
+    );
     expect(treeHash(s.root)).toBe(before);
 
     const real = await brine(s, ['highstate']);
@@ -75,7 +77,9 @@ describe('brine highstate', () => {
     expect(again.code).toBe(0);
     const j = JSON.parse(again.stdout);
     expect(j.summary).toMatchObject({ total: 5, failed: 0, changed: 0 });
-    expect(j.results.find((r: { id: string }) => r.id === 'reload').comment).toBe('State was not run because none of the onchanges reqs changed');
+    expect(j.results.find((r: { id: string }) => r.id === 'reload').comment).toBe(
+      'State was not run because none of the onchanges reqs changed',
+    );
 
     const dry2 = await brine(s, ['highstate', '--test']);
     expect(dry2.code).toBe(0);
@@ -115,11 +119,36 @@ independent:
 
 describe('bad input: exit 3 and one line, nothing changed', () => {
   const cases: Array<[string, Record<string, string>, string[], RegExp]> = [
-    ['an unknown argument', { 'x.sls': 'f:\n  test.configurable_test_state:\n    - name: /f\n    - bogus: 1\n' }, ['sls', 'x'], /^brine: x\.sls:4: state 'f' \(test\.configurable_test_state\): unknown argument 'bogus'$/],
-    ['a wrongly typed argument', { 'x.sls': 'f:\n  file.managed:\n    - name: /f\n    - makedirs: [1]\n' }, ['sls', 'x'], /^brine: x\.sls:4: state 'f' \(file\.managed\): argument 'makedirs' must be boolean$/],
-    ['an unknown function', { 'x.sls': 'f:\n  file.nosuch:\n    - name: /f\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'(?: \(did you mean 'file\.\w+'\?\))?$/],
-    ['a missing requisite', { 'x.sls': 'f:\n  test.nop:\n    - require:\n      - file: ghost\n' }, ['sls', 'x'], /^brine: x\.sls:\d+: state 'f' \(test\.nop\): require target 'file: ghost' not found$/],
-    ['a cycle', { 'x.sls': 'a:\n  test.nop:\n    - require: [b]\nb:\n  test.nop:\n    - require: [a]\n' }, ['sls', 'x'], /^brine: requisite cycle: test: [ab] \(x\.sls:\d+\) -> test: [ab] \(x\.sls:\d+\) -> test: [ab]/],
+    [
+      'an unknown argument',
+      { 'x.sls': 'f:\n  test.configurable_test_state:\n    - name: /f\n    - bogus: 1\n' },
+      ['sls', 'x'],
+      /^brine: x\.sls:4: state 'f' \(test\.configurable_test_state\): unknown argument 'bogus'$/,
+    ],
+    [
+      'a wrongly typed argument',
+      { 'x.sls': 'f:\n  file.managed:\n    - name: /f\n    - makedirs: [1]\n' },
+      ['sls', 'x'],
+      /^brine: x\.sls:4: state 'f' \(file\.managed\): argument 'makedirs' must be boolean$/,
+    ],
+    [
+      'an unknown function',
+      { 'x.sls': 'f:\n  file.nosuch:\n    - name: /f\n' },
+      ['sls', 'x'],
+      /^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'(?: \(did you mean 'file\.\w+'\?\))?$/,
+    ],
+    [
+      'a missing requisite',
+      { 'x.sls': 'f:\n  test.nop:\n    - require:\n      - file: ghost\n' },
+      ['sls', 'x'],
+      /^brine: x\.sls:\d+: state 'f' \(test\.nop\): require target 'file: ghost' not found$/,
+    ],
+    [
+      'a cycle',
+      { 'x.sls': 'a:\n  test.nop:\n    - require: [b]\nb:\n  test.nop:\n    - require: [a]\n' },
+      ['sls', 'x'],
+      /^brine: requisite cycle: test: [ab] \(x\.sls:\d+\) -> test: [ab] \(x\.sls:\d+\) -> test: [ab]/,
+    ],
   ];
   for (const [what, files, args, re] of cases) {
     it(what, async () => {
@@ -157,7 +186,12 @@ describe('brine show', () => {
     expect(JSON.parse(top.stdout)).toEqual({ web1: ['web'] });
     const low = JSON.parse((await brine(s, ['show', 'lowstate', '--out', 'json'])).stdout);
     expect(low.map((c: { __id__: string }) => c.__id__)).toEqual(['site-dir', 'index', 'conf', 'note', 'reload']);
-    expect(low[1]).toMatchObject({ state: 'file', fun: 'managed', name: '/srv/site/index.html', requisites: [{ require: ['file: site-dir'] }] });
+    expect(low[1]).toMatchObject({
+      state: 'file',
+      fun: 'managed',
+      name: '/srv/site/index.html',
+      requisites: [{ require: ['file: site-dir'] }],
+    });
     const hs = await brine(s, ['show', 'highstate']);
     expect(hs.stdout).toContain('site-dir:');
     expect(hs.stdout).not.toContain('hunter2');
@@ -172,7 +206,10 @@ describe('brine show', () => {
 describe('secret arguments', () => {
   it("a module's secretArgs never print: show lowstate/highstate, and a failing run's output", async () => {
     const hash = '$6$saltsalt$Zm9vYmFyYmF6c2VjcmV0aGFzaHZhbHVlMTIzNDU2Nzg5';
-    const s = scratch({ 'u.sls': `bob:\n  user.present:\n    - password: '${hash}'\n    - shell: relative/not/allowed\n`, 'ok.sls': `ok:\n  user.present:\n    - name: brine-test-nobody\n    - password: '${hash}'\n` });
+    const s = scratch({
+      'u.sls': `bob:\n  user.present:\n    - password: '${hash}'\n    - shell: relative/not/allowed\n`,
+      'ok.sls': `ok:\n  user.present:\n    - name: brine-test-nobody\n    - password: '${hash}'\n`,
+    });
     for (const what of ['lowstate', 'highstate']) {
       const r = await brine(s, ['show', what, 'ok', '--out', 'json']);
       expect(r.stdout).toContain('<redacted>');
@@ -188,9 +225,13 @@ describe('secret arguments', () => {
 
 describe('watch with real file and cmd states', () => {
   it('cmd.wait runs only when the watched file changed; --test says it would run', async () => {
-    const sls = (v: string) => `conf:\n  file.managed:\n    - name: /etc/app.conf\n    - makedirs: true\n    - contents: "${v}"\nreload:\n  cmd.wait:\n    - name: echo x >> "$BRINE_ROOT/reloads"\n    - watch:\n      - file: conf\n`;
+    const sls = (v: string) =>
+      `conf:\n  file.managed:\n    - name: /etc/app.conf\n    - makedirs: true\n    - contents: "${v}"\nreload:\n  cmd.wait:\n    - name: echo x >> "$BRINE_ROOT/reloads"\n    - watch:\n      - file: conf\n`;
     const s = scratch({ 'w.sls': sls('v1') });
-    const reloads = () => (existsSync(join(s.root, 'reloads')) ? readFileSync(join(s.root, 'reloads'), 'utf8').split('\n').filter(Boolean).length : 0);
+    const reloads = () =>
+      existsSync(join(s.root, 'reloads'))
+        ? readFileSync(join(s.root, 'reloads'), 'utf8').split('\n').filter(Boolean).length
+        : 0;
     expect((await brine(s, ['sls', 'w'])).code).toBe(0);
     expect(reloads()).toBe(1);
     const again = await brine(s, ['sls', 'w']);
@@ -199,7 +240,12 @@ describe('watch with real file and cmd states', () => {
     expect(reloads()).toBe(1);
     s.write('states/w.sls', sls('v2'));
     const dry = JSON.parse((await brine(s, ['sls', 'w', '--test', '--out', 'json'])).stdout);
-    expect(dry.results[1]).toMatchObject({ id: 'reload', result: null, comment: 'would run (watched file: conf would change)', changes: [{ op: 'run', after: 'run' }] });
+    expect(dry.results[1]).toMatchObject({
+      id: 'reload',
+      result: null,
+      comment: 'would run (watched file: conf would change)',
+      changes: [{ op: 'run', after: 'run' }],
+    });
     expect(reloads()).toBe(1);
     expect((await brine(s, ['sls', 'w'])).code).toBe(0);
     expect(reloads()).toBe(2);
@@ -209,9 +255,17 @@ describe('watch with real file and cmd states', () => {
 
 describe('the env of a run', () => {
   // no env source on this machine answers quickly: no metadata service
-  const noCloud = { BRINE_EC2_METADATA_URL: 'http://127.0.0.1:1', BRINE_GCE_METADATA_URL: 'http://127.0.0.1:1', ENV_YML: '' };
+  const noCloud = {
+    BRINE_EC2_METADATA_URL: 'http://127.0.0.1:1',
+    BRINE_GCE_METADATA_URL: 'http://127.0.0.1:1',
+    ENV_YML: '',
+  };
   const run = (s: ReturnType<typeof scratch>, args: string[]) =>
-    execa('node', [join(REPO, 'bin/brine.mjs'), ...args, '--states', s.states, '--pillar', s.pillar, '--root', s.root], { reject: false, env: { NO_COLOR: '1', ...noCloud }, timeout: 120_000 });
+    execa(
+      'node',
+      [join(REPO, 'bin/brine.mjs'), ...args, '--states', s.states, '--pillar', s.pillar, '--root', s.root],
+      { reject: false, env: { NO_COLOR: '1', ...noCloud }, timeout: 120_000 },
+    );
 
   it('a real run without an env refuses (exit 3, one line, nothing changed); --test and an explicit --env use the default env and say so', async () => {
     const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, PILLAR);
@@ -222,22 +276,30 @@ describe('the env of a run', () => {
     expect(real.exitCode).toBe(3);
     expect(real.stdout).toBe('');
     expect(real.stderr.trim().split('\n')).toHaveLength(1);
-    expect(real.stderr).toMatch(/^brine: env: no env found .*a real run never uses the public default env; create one with `brine env create DOMAIN -o env\.yml` and pass `--env env\.yml`/);
+    expect(real.stderr).toMatch(
+      /^brine: env: no env found .*a real run never uses the public default env; create one with `brine env create DOMAIN -o env\.yml` and pass `--env env\.yml`/,
+    );
     expect(treeHash(s.root)).toBe(before);
 
     const dry = await run(s, ['highstate', '--test']);
     expect(dry.exitCode).toBe(2);
-    expect(dry.stderr).toBe(`brine: warning: no env found: using the public default env ${join(s.pillar, 'default-env.yml')} (its secrets are in git; dry run only)`);
+    expect(dry.stderr).toBe(
+      `brine: warning: no env found: using the public default env ${join(s.pillar, 'default-env.yml')} (its secrets are in git; dry run only)`,
+    );
     expect(treeHash(s.root)).toBe(before);
 
     const explicit = await run(s, ['highstate', '--env', join(s.pillar, 'default-env.yml')]);
     expect(explicit.exitCode).toBe(0);
-    expect(explicit.stderr).toMatch(/^brine: warning: the env holds secrets of the public default env .*never use them on a real host$/);
+    expect(explicit.stderr).toMatch(
+      /^brine: warning: the env holds secrets of the public default env .*never use them on a real host$/,
+    );
     expect(existsSync(join(s.root, 'srv/site/index.html'))).toBe(true);
 
     // a real env (no public secrets): no warning
     const own = join(s.dir, 'own-env.yml');
-    const created = await execa('node', [join(REPO, 'bin/brine.mjs'), 'env', 'create', 'own.example.org', '-o', own], { reject: false });
+    const created = await execa('node', [join(REPO, 'bin/brine.mjs'), 'env', 'create', 'own.example.org', '-o', own], {
+      reject: false,
+    });
     expect(created.exitCode).toBe(0);
     const mine = await run(s, ['highstate', '--env', own]);
     expect(mine.exitCode).toBe(0);
@@ -248,7 +310,8 @@ describe('the env of a run', () => {
 describe('big files', () => {
   it('a dry run over big rewritten files prints their sizes and hashes, not 200 KB diffs', async () => {
     const n = 10;
-    const body = (tag: string) => Array.from({ length: 4000 }, (_, i) => `${tag} ${i} ${'z'.repeat(45)}`).join('\n') + '\n';
+    const body = (tag: string) =>
+      Array.from({ length: 4000 }, (_, i) => `${tag} ${i} ${'z'.repeat(45)}`).join('\n') + '\n';
     const files: Record<string, string> = { 'top.sls': "base:\n  '*':\n    - big\n" };
     let sls = '';
     for (let i = 0; i < n; i++) {
@@ -262,7 +325,11 @@ describe('big files', () => {
     const dry = await brine(s, ['highstate', '--test']);
     const ms = Date.now() - t0;
     expect(dry.code).toBe(2);
-    expect(dry.stdout.match(/diff omitted: 2\d\d KB file, over the 64 KB diff limit; sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2\d\d KB -> 2\d\d KB\)/g)).toHaveLength(n);
+    expect(
+      dry.stdout.match(
+        /diff omitted: 2\d\d KB file, over the 64 KB diff limit; sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2\d\d KB -> 2\d\d KB\)/g,
+      ),
+    ).toHaveLength(n);
     expect(dry.stdout.length).toBeLessThan(20_000); // was 5.7 MB for 10 such files
     expect(ms).toBeLessThan(60_000); // was 107 s for 10 such files on this machine
   }, 120_000);

@@ -13,13 +13,19 @@ afterAll(cleanScratch);
 
 const TOP = "base:\n  '*':\n    - a\n";
 const PILLAR_TOP = "base:\n  '*':\n    - p\n";
-const code = (marker: string) => JSON.stringify(`process.getBuiltinModule('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`);
+const code = (marker: string) =>
+  JSON.stringify(`process.getBuiltinModule('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`);
 const NOT_A_CRASH = /internal error|\n\s+at |Cannot read properties|Maximum call stack/;
 
 function expectUserError(r: { code: number | undefined; stdout: string; stderr: string }, file: RegExp): void {
   expect(r.code, r.stderr || r.stdout).toBe(3);
   expect(r.stderr).toMatch(file);
-  expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('brine:'))).toHaveLength(1);
+  expect(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('brine:')),
+  ).toHaveLength(1);
   expect(`${r.stdout}${r.stderr}`).not.toMatch(NOT_A_CRASH);
 }
 
@@ -51,8 +57,14 @@ describe('a template cannot run code on the controller', () => {
     const s = scratch({ 'top.sls': TOP, 'a.sls': 'x:\n  test.nop: []\n' }, { 'top.sls': PILLAR_TOP });
     const marker = join(s.dir, 'PWNED');
     s.write('pillar/p.sls', `a: 1\nb: {{ ''['constructor']['constructor'](${code(marker)})() }}\n`);
-    expectUserError(await brine(s, ['highstate', '--test']), /^brine: pillar file p\.sls:2: access to 'constructor' is not allowed/m);
-    expectUserError(await brine(s, ['show', 'pillar'], ['--states', s.states, '--pillar', s.pillar, '--env', s.env]), /^brine: pillar file p\.sls:2: /m);
+    expectUserError(
+      await brine(s, ['highstate', '--test']),
+      /^brine: pillar file p\.sls:2: access to 'constructor' is not allowed/m,
+    );
+    expectUserError(
+      await brine(s, ['show', 'pillar'], ['--states', s.states, '--pillar', s.pillar, '--env', s.env]),
+      /^brine: pillar file p\.sls:2: /m,
+    );
     expect(existsSync(marker)).toBe(false);
   }, 120_000);
 
@@ -60,7 +72,10 @@ describe('a template cannot run code on the controller', () => {
     const s = scratch({ 'top.sls': TOP });
     const marker = join(s.dir, 'PWNED');
     s.write('states/t.j2', `line 1\n{{ range.constructor(${code(marker)})() }}\n`);
-    s.write('states/a.sls', 'f:\n  file.managed:\n    - name: /etc/x.conf\n    - source: salt://t.j2\n    - template: jinja\n');
+    s.write(
+      'states/a.sls',
+      'f:\n  file.managed:\n    - name: /etc/x.conf\n    - source: salt://t.j2\n    - template: jinja\n',
+    );
     for (const args of [['highstate', '--test'], ['highstate']]) {
       const r = await brine(s, args);
       // exit 1 while file templates render during the run; 3 once everything renders before the first change
@@ -79,7 +94,11 @@ describe('budgets end what would hang or exhaust memory', () => {
     ["'x' * 10**9", "{% set s = 'x' * 10**9 %}", /would have 1000000000 characters/],
     ['[0] * 10**9', '{% set l = [0] * 10**9 %}', /would have 1000000000 items/],
     ['a recursive macro', '{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}', /calls nest deeper than/],
-    ['30 nested blocks on one line', `${'{% for i in [1, 2] %}'.repeat(30)}x${'{% endfor %}'.repeat(30)}`, /budget of 2 s|iterations/],
+    [
+      '30 nested blocks on one line',
+      `${'{% for i in [1, 2] %}'.repeat(30)}x${'{% endfor %}'.repeat(30)}`,
+      /budget of 2 s|iterations/,
+    ],
   ];
   for (const [what, tpl, msg] of cases) {
     it(`${what}: exit 3 naming the file within seconds`, async () => {
@@ -100,14 +119,30 @@ describe('budgets end what would hang or exhaust memory', () => {
 
 describe('bad input: exit 3 with file:line, never an internal error', () => {
   const sls: Array<[string, string, RegExp]> = [
-    ['mode: 9999 fails at compile time', 'x:\n  file.managed:\n    - name: /x\n    - mode: 9999\n', /^brine: a\.sls:4: state 'x' \(file\.managed\): argument 'mode' must be a file mode/m],
-    ['a state requiring itself', 'x:\n  test.nop:\n    - require:\n      - test: x\n', /^brine: a\.sls:3: .*is the state itself/m],
+    [
+      'mode: 9999 fails at compile time',
+      'x:\n  file.managed:\n    - name: /x\n    - mode: 9999\n',
+      /^brine: a\.sls:4: state 'x' \(file\.managed\): argument 'mode' must be a file mode/m,
+    ],
+    [
+      'a state requiring itself',
+      'x:\n  test.nop:\n    - require:\n      - test: x\n',
+      /^brine: a\.sls:3: .*is the state itself/m,
+    ],
     ['an unknown state function', 'x:\n  file.manged: []\n', /^brine: a\.sls:2: .*did you mean 'file\.managed'/m],
-    ['a missing pillar key', "x:\n  test.nop:\n    - name: {{ pillar['nope']['b'] }}\n", /^brine: a\.sls:3: .*pillar\['nope'\] is missing/m],
+    [
+      'a missing pillar key',
+      "x:\n  test.nop:\n    - name: {{ pillar['nope']['b'] }}\n",
+      /^brine: a\.sls:3: .*pillar\['nope'\] is missing/m,
+    ],
     ['a truncated {%- for', 'x:\n  test.nop: []\n{%- for i in [1] %}\n', /^brine: a\.sls:3: .*never closed/m],
     ['a null state body', 'x: null\n', /^brine: a\.sls:1: /m],
     ['- require: null', 'x:\n  test.nop:\n    - require: null\n', /^brine: a\.sls:3: /m],
-    ['deep nesting', `x:\n  test.nop:\n    - name: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /^brine: a\.sls:3: invalid YAML: nested too deeply/m],
+    [
+      'deep nesting',
+      `x:\n  test.nop:\n    - name: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      /^brine: a\.sls:3: invalid YAML: nested too deeply/m,
+    ],
   ];
   for (const [what, text, msg] of sls) {
     it(what, async () => {
@@ -118,19 +153,30 @@ describe('bad input: exit 3 with file:line, never an internal error', () => {
 
   it('a top file that selects nothing', async () => {
     const s = scratch({ 'top.sls': "base:\n  'db*':\n    - a\n", 'a.sls': 'x:\n  test.nop: []\n' });
-    expectUserError(await brine(s, ['highstate', '--test', '--id', 'web1']), /^brine: top\.sls: No Top file or master_tops data matches found: none of its 1 target\(s\) matches minion 'web1'$/m);
+    expectUserError(
+      await brine(s, ['highstate', '--test', '--id', 'web1']),
+      /^brine: top\.sls: No Top file or master_tops data matches found: none of its 1 target\(s\) matches minion 'web1'$/m,
+    );
   }, 60_000);
 
   it('an alias bomb in env.yml', async () => {
     const s = scratch({ 'top.sls': TOP, 'a.sls': 'x:\n  test.nop: []\n' });
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i <= 11; i++) bomb.push(`b${i}: &b${i} [${Array(9).fill(i === 1 ? '*a' : `*b${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 11; i++)
+      bomb.push(
+        `b${i}: &b${i} [${Array(9)
+          .fill(i === 1 ? '*a' : `*b${i - 1}`)
+          .join(', ')}]`,
+      );
     writeFileSync(s.env, `${readFileSync(s.env, 'utf8')}\n${bomb.join('\n')}\n`);
     expectUserError(await brine(s, ['highstate', '--test']), /env\.yml: invalid YAML: too many aliases/);
   }, 60_000);
 
   it('a pillar YAML error names its line', async () => {
-    const s = scratch({ 'top.sls': TOP, 'a.sls': 'x:\n  test.nop: []\n' }, { 'top.sls': PILLAR_TOP, 'p.sls': 'a: 1\nb: [\nc: 2\n' });
+    const s = scratch(
+      { 'top.sls': TOP, 'a.sls': 'x:\n  test.nop: []\n' },
+      { 'top.sls': PILLAR_TOP, 'p.sls': 'a: 1\nb: [\nc: 2\n' },
+    );
     expectUserError(await brine(s, ['highstate', '--test']), /^brine: pillar file p\.sls:\d+: invalid YAML/m);
   }, 60_000);
 });
@@ -143,17 +189,22 @@ describe('fuzz sample through the CLI', () => {
       const target = TARGETS[Math.floor(rand() * TARGETS.length)]!;
       const states: Record<string, string> = {};
       const pillar: Record<string, string> = {};
-      for (const [k, v] of Object.entries(BASE_TREE)) (k.startsWith('states/') ? states : pillar)[k.replace(/^(states|pillar)\//, '')] = v;
+      for (const [k, v] of Object.entries(BASE_TREE))
+        (k.startsWith('states/') ? states : pillar)[k.replace(/^(states|pillar)\//, '')] = v;
       const s = scratch(states, pillar);
       const path = join(s.dir, target);
-      const text = mutate(rand, target === 'env.yml' ? readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8') : BASE_TREE[target]!);
+      const text = mutate(
+        rand,
+        target === 'env.yml' ? readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8') : BASE_TREE[target]!,
+      );
       writeFileSync(path, text);
       const t0 = Date.now();
       const r = await brine(s, ['highstate', '--test', '--id', 'm1']);
       const label = `case ${i} (${target}) exit ${r.code} in ${Date.now() - t0} ms: ${r.stderr.slice(0, 400)}`;
       if (![0, 2, 3].includes(r.code ?? -1)) problems.push(label);
       if (NOT_A_CRASH.test(r.stdout + r.stderr)) problems.push(`${label} (crash text)`);
-      if (r.code === 3 && !/^brine: .*\.(?:sls|yml|j2|jinja)\b/m.test(r.stderr)) problems.push(`${label} (names no file)`);
+      if (r.code === 3 && !/^brine: .*\.(?:sls|yml|j2|jinja)\b/m.test(r.stderr))
+        problems.push(`${label} (names no file)`);
     }
     expect(problems, problems.join('\n')).toEqual([]);
   }, 600_000);

@@ -27,7 +27,22 @@ second:
 describe('progress of a local run', () => {
   const run = async (args: string[], progress: string) => {
     const s = scratch({ 'p.sls': SLS });
-    const argv = [join(REPO, 'bin/brine.mjs'), 'sls', 'p', '--id', 'box1', '--states', s.states, '--pillar', s.pillar, '--env', s.env, '--root', s.root, ...args];
+    const argv = [
+      join(REPO, 'bin/brine.mjs'),
+      'sls',
+      'p',
+      '--id',
+      'box1',
+      '--states',
+      s.states,
+      '--pillar',
+      s.pillar,
+      '--env',
+      s.env,
+      '--root',
+      s.root,
+      ...args,
+    ];
     return execa('node', argv, { reject: false, env: { NO_COLOR: '1', BRINE_PROGRESS: progress }, timeout: 120_000 });
   };
 
@@ -54,7 +69,11 @@ describe('progress of a local run', () => {
   it('on a terminal: the live view shows the running state and its time, then the result', async () => {
     const s = scratch({ 'p.sls': SLS });
     const cmd = `stty cols 120 rows 30; node ${join(REPO, 'bin/brine.mjs')} sls p --id box1 --states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root}`;
-    const r = await execa('script', ['-qec', cmd, '/dev/null'], { reject: false, env: { NO_COLOR: '1', BRINE_PROGRESS: '' }, timeout: 120_000 });
+    const r = await execa('script', ['-qec', cmd, '/dev/null'], {
+      reject: false,
+      env: { NO_COLOR: '1', BRINE_PROGRESS: '' },
+      timeout: 120_000,
+    });
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/box1\s+1\/3\s+running/); // the host's line while `slow` runs
     expect(r.stdout).toMatch(/cmd\.run: slow \(sleep 2\.5\)\s+[12]\.\ds/); // the running state with its time

@@ -68,27 +68,43 @@ async function createEnv(dir: string, name: string, domain: string): Promise<Env
   const file = join(dir, `${name}.yml`);
   const r = await execa('node', [BRINE, 'env', 'create', domain, '-o', file], { reject: false });
   expect(r.exitCode, r.stderr).toBe(0);
-  const lt = { db_pass: `db-${rnd(20)}`, passphrase: `ph-${rnd(24)}`, credentials: `cr"${rnd(20)}`, api_token: `tk-${rnd(20)}`, pw: `Q${rnd(4)}`, relay: `rl-${rnd(16)}` };
+  const lt = {
+    db_pass: `db-${rnd(20)}`,
+    passphrase: `ph-${rnd(24)}`,
+    credentials: `cr"${rnd(20)}`,
+    api_token: `tk-${rnd(20)}`,
+    pw: `Q${rnd(4)}`,
+    relay: `rl-${rnd(16)}`,
+  };
   let text = readFileSync(file, 'utf8');
   // an operator's extra file with a password in it
   text = text.replace(
     /^appliance:\n/m,
-    `appliance:\n  extra:\n    files:\n      - path: /app/etc/relay.conf\n        owner: root:root\n        permissions: \"0600\"\n        contents: |\n          relay_host=smtp.example.org\n          relay_pass=${lt.relay}\n`,
+    `appliance:\n  extra:\n    files:\n      - path: /app/etc/relay.conf\n        owner: root:root\n        permissions: "0600"\n        contents: |\n          relay_host=smtp.example.org\n          relay_pass=${lt.relay}\n`,
   );
   text += `\nleaktest:\n${Object.entries(lt)
     .map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)
     .join('\n')}\n`;
   writeFileSync(file, text, { mode: 0o600 });
 
-  const env = parse(text) as { appliance: { dkim: { key: string }; backup: { encrypt: string } }; ecs: Record<string, string> };
+  const env = parse(text) as {
+    appliance: { dkim: { key: string }; backup: { encrypt: string } };
+    ecs: Record<string, string>;
+  };
   const secrets = new Set<string>();
-  for (const block of [env.appliance.dkim.key, env.appliance.backup.encrypt, env.ecs.vault_encrypt!, env.ecs.vault_sign!]) {
+  for (const block of [
+    env.appliance.dkim.key,
+    env.appliance.backup.encrypt,
+    env.ecs.vault_encrypt!,
+    env.ecs.vault_sign!,
+  ]) {
     for (const line of block.split('\n')) {
       const t = line.trim();
       if (t.length >= 4 && !/^-----(BEGIN|END) /.test(t)) secrets.add(t); // body, checksum (=XXXX), last body line
     }
   }
-  for (const m of env.ecs.settings!.matchAll(/^(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/gm)) secrets.add(m[2]!);
+  for (const m of env.ecs.settings!.matchAll(/^(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/gm))
+    secrets.add(m[2]!);
   for (const v of Object.values(lt)) secrets.add(v);
   secrets.add(lt.db_pass.toUpperCase());
   secrets.add(lt.passphrase.slice(2, 20));
@@ -107,7 +123,11 @@ async function materialize(statesDir: string, pillarDir: string, envFile: string
     const { renderer, compiled } = compileStates(input);
     for (const c of compiled.chunks) {
       if (c.module !== 'file' || c.fun !== 'managed') continue;
-      const ctx = makeCtx(c, { statesDir, render: (t, f, x) => renderer.renderString(t, f, x) }, { info: [], warn: [] });
+      const ctx = makeCtx(
+        c,
+        { statesDir, render: (t, f, x) => renderer.renderString(t, f, x) },
+        { info: [], warn: [] },
+      );
       // the staged brine tarball is not part of this tree: that one file is skipped
       const data = await desiredContents(ctx, c.args as never).catch((e: Error) => {
         if (/brine\.tar\.gz/.test(e.message)) return null;
@@ -139,7 +159,10 @@ describe('no secret of the old or the new env in any output of a dry run after a
     states = join(dir, 'states');
     pillar = join(dir, 'pillar');
     root = join(dir, 'root');
-    cpSync(join(REPO, 'states'), states, { recursive: true, filter: (src) => !src.startsWith(join(REPO, 'states/brine/files')) });
+    cpSync(join(REPO, 'states'), states, {
+      recursive: true,
+      filter: (src) => !src.startsWith(join(REPO, 'states/brine/files')),
+    });
     cpSync(join(REPO, 'pillar'), pillar, { recursive: true });
     // the staged brine bundle is big and holds no secret: a stand-in file is enough (sources render before the run)
     mkdirSync(join(states, 'brine/files'), { recursive: true });
@@ -162,11 +185,31 @@ describe('no secret of the old or the new env in any output of a dry run after a
   });
 
   const dry = (out: string) =>
-    execa('node', [BRINE, 'highstate', '--test', '--out', out, '--states', states, '--pillar', pillar, '--env', env2.file, '--root', root, '--id', ID], {
-      reject: false,
-      env: { NO_COLOR: '1' },
-      timeout: 240_000,
-    });
+    execa(
+      'node',
+      [
+        BRINE,
+        'highstate',
+        '--test',
+        '--out',
+        out,
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+        '--env',
+        env2.file,
+        '--root',
+        root,
+        '--id',
+        ID,
+      ],
+      {
+        reject: false,
+        env: { NO_COLOR: '1' },
+        timeout: 240_000,
+      },
+    );
 
   it('highstate text, json and markdown: every secret of both envs is absent; secret files show hashes, others their diff', async () => {
     const outs: Record<string, string> = {};
@@ -188,8 +231,18 @@ describe('no secret of the old or the new env in any output of a dry run after a
     }
     const text = outs.highstate!;
     // the key file, the settings, the derived forms and the operator's file: changed, by hash only
-    for (const f of ['/etc/dkimkeys/dkim.key', '/srv/leak/settings.py', '/srv/leak/derived.conf', '/srv/leak/backup-key.asc', '/app/etc/relay.conf']) {
-      expect(text, f).toMatch(new RegExp(`update ${f.replace(/\./g, '\\.')}: [0-9a-f]{64} -> [0-9a-f]{64}\\n\\s+content not shown: the file holds a secret; sha256 [0-9a-f]{64} -> [0-9a-f]{64}`));
+    for (const f of [
+      '/etc/dkimkeys/dkim.key',
+      '/srv/leak/settings.py',
+      '/srv/leak/derived.conf',
+      '/srv/leak/backup-key.asc',
+      '/app/etc/relay.conf',
+    ]) {
+      expect(text, f).toMatch(
+        new RegExp(
+          `update ${f.replace(/\./g, '\\.')}: [0-9a-f]{64} -> [0-9a-f]{64}\\n\\s+content not shown: the file holds a secret; sha256 [0-9a-f]{64} -> [0-9a-f]{64}`,
+        ),
+      );
     }
     // a file without a secret still shows its diff
     expect(text).toContain('-domain=ecs-one.example.org');
@@ -200,11 +253,31 @@ describe('no secret of the old or the new env in any output of a dry run after a
 
   it('a saved plan (--plan-out) holds no secret of either env, nor a plain sha256 of a file that holds one', async () => {
     const plan = join(dir, 'plan.json');
-    const r = await execa('node', [BRINE, 'highstate', '--test', '--plan-out', plan, '--states', states, '--pillar', pillar, '--env', env2.file, '--root', root, '--id', ID], {
-      reject: false,
-      env: { NO_COLOR: '1' },
-      timeout: 240_000,
-    });
+    const r = await execa(
+      'node',
+      [
+        BRINE,
+        'highstate',
+        '--test',
+        '--plan-out',
+        plan,
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+        '--env',
+        env2.file,
+        '--root',
+        root,
+        '--id',
+        ID,
+      ],
+      {
+        reject: false,
+        env: { NO_COLOR: '1' },
+        timeout: 240_000,
+      },
+    );
     expect([1, 2], r.stderr).toContain(r.exitCode);
     const text = readFileSync(plan, 'utf8');
     expect(JSON.parse(text).hosts[0].states.length).toBeGreaterThan(100);
@@ -213,9 +286,16 @@ describe('no secret of the old or the new env in any output of a dry run after a
     expect(text).not.toMatch(/PRIVATE KEY/);
     // what a guesser would compute: the sha256 of the secret files, on the host (env1) or as env2 renders them
     const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-    const shown = JSON.stringify(JSON.parse(text).hosts[0].states.filter((x: { id: string }) => x.id === '/etc/dkimkeys/dkim.key'));
+    const shown = JSON.stringify(
+      JSON.parse(text).hosts[0].states.filter((x: { id: string }) => x.id === '/etc/dkimkeys/dkim.key'),
+    );
     expect(shown).toMatch(/hmac:[0-9a-f]{64}/);
-    for (const f of ['etc/dkimkeys/dkim.key', 'srv/leak/settings.py', 'srv/leak/derived.conf', 'srv/leak/backup-key.asc']) {
+    for (const f of [
+      'etc/dkimkeys/dkim.key',
+      'srv/leak/settings.py',
+      'srv/leak/derived.conf',
+      'srv/leak/backup-key.asc',
+    ]) {
       expect(text, f).not.toContain(sha(readFileSync(join(root, f))));
     }
   }, 600_000);

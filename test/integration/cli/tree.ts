@@ -1,6 +1,17 @@
 // Scratch state trees for CLI tests: writes files under a temp dir and runs the built brine.
 import { createHash } from 'node:crypto';
-import { chmodSync, rmSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, lstatSync, readlinkSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  chmodSync,
+  rmSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  lstatSync,
+  readlinkSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -46,8 +57,16 @@ export function scratch(files: Record<string, string>, pillar: Record<string, st
   return s;
 }
 
-export async function brine(s: Scratch, args: string[], extra: string[] = ['--states', s.states, '--pillar', s.pillar, '--env', s.env, '--root', s.root]) {
-  const r = await execa('node', [join(REPO, 'bin/brine.mjs'), ...args, ...extra], { reject: false, env: { NO_COLOR: '1' }, timeout: 120_000 });
+export async function brine(
+  s: Scratch,
+  args: string[],
+  extra: string[] = ['--states', s.states, '--pillar', s.pillar, '--env', s.env, '--root', s.root],
+) {
+  const r = await execa('node', [join(REPO, 'bin/brine.mjs'), ...args, ...extra], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+    timeout: 120_000,
+  });
   return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -56,19 +56,42 @@ describe('an image built from a git checkout, through brine push', () => {
   let repo: GitRepo;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  type Res = { id: string; result: boolean | null; comment: string; changes: Array<{ op: string; target: string; before?: unknown; after?: unknown }> };
+  type Res = {
+    id: string;
+    result: boolean | null;
+    comment: string;
+    changes: Array<{ op: string; target: string; before?: unknown; after?: unknown }>;
+  };
   const push = async (extra: string[] = []) => {
     const r = await execa(
       'node',
       [
-        join(REPO, 'bin/brine.mjs'), 'push', `root@${t.ip}`, '-i', t.keyPath, '--known-hosts', t.knownHostsPath, '--ssh-config', '/dev/null',
-        '--states', states, '--pillar', pillar, '--env', join(REPO, 'pillar/default-env.yml'), '--out', 'json', ...extra,
+        join(REPO, 'bin/brine.mjs'),
+        'push',
+        `root@${t.ip}`,
+        '-i',
+        t.keyPath,
+        '--known-hosts',
+        t.knownHostsPath,
+        '--ssh-config',
+        '/dev/null',
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+        '--env',
+        join(REPO, 'pillar/default-env.yml'),
+        '--out',
+        'json',
+        ...extra,
       ],
       { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 600_000 },
     );
     let results: Res[];
     try {
-      const doc = JSON.parse(r.stdout) as { hosts: Array<{ status: string; error: string | null; report: { results: Res[] } | null }> };
+      const doc = JSON.parse(r.stdout) as {
+        hosts: Array<{ status: string; error: string | null; report: { results: Res[] } | null }>;
+      };
       if (!doc.hosts[0]!.report) throw new Error(`host ${doc.hosts[0]!.status}: ${doc.hosts[0]!.error}`);
       results = doc.hosts[0]!.report.results;
     } catch (e) {
@@ -83,7 +106,10 @@ describe('an image built from a git checkout, through brine push', () => {
   it('first push clones, builds from the checkout and runs the container', async () => {
     await importBusybox(t, 'brine-gb-base:1');
     repo = await makeRepo(env, '/root/gb');
-    await repo.commit('docker/Dockerfile', 'FROM brine-gb-base:1\nARG GREETING=none\nCOPY www /www\nRUN echo "$GREETING" > /www/greeting.txt\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n');
+    await repo.commit(
+      'docker/Dockerfile',
+      'FROM brine-gb-base:1\nARG GREETING=none\nCOPY www /www\nRUN echo "$GREETING" > /www/greeting.txt\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n',
+    );
     await repo.commit('www/index.html', 'v1\n');
     mkdirSync(states, { recursive: true });
     mkdirSync(pillar, { recursive: true });
@@ -120,7 +146,12 @@ ecs-web:
     const first = await push();
     expect(first.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
     expect(first.code).toBe(0);
-    expect(first.by['ecs-source']!.changes).toContainEqual({ op: 'update', target: 'revision', before: null, after: await repo.head(repo.work) });
+    expect(first.by['ecs-source']!.changes).toContainEqual({
+      op: 'update',
+      target: 'revision',
+      before: null,
+      after: await repo.head(repo.work),
+    });
     expect(await web()).toBe('v1');
     expect((await httpGet(`http://${t.ip}:8095/greeting.txt`)).trim()).toBe('hello-from-buildargs');
 
@@ -152,7 +183,14 @@ ecs-web:
     expect(real.by['ecs-source']!.changes).toEqual(dry.by['ecs-source']!.changes);
     // the dry run cannot see the new checkout yet, so it announces the watch's rebuild; the real
     // run sees the changed source and rebuilds once (the rebuild covers the watch)
-    expect(real.by['ecs-image']!.changes).toEqual([{ op: 'update', target: 'brine-gb/ecs:latest', before: id.slice(0, 19), after: 're-build /app/ecs (source changed)' }]);
+    expect(real.by['ecs-image']!.changes).toEqual([
+      {
+        op: 'update',
+        target: 'brine-gb/ecs:latest',
+        before: id.slice(0, 19),
+        after: 're-build /app/ecs (source changed)',
+      },
+    ]);
     expect(await imageId()).not.toBe(id);
     expect(await web()).toBe('v2');
     expect((await push()).results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
@@ -165,7 +203,9 @@ ecs-web:
     expect(broken.code).toBe(1);
     expect(broken.by['ecs-source']!.result).toBe(true);
     expect(broken.by['ecs-image']!.result).toBe(false);
-    expect(broken.by['ecs-image']!.comment).toContain(`docker build of /app/ecs failed, the previous image ${id.slice(7, 19)} is kept`);
+    expect(broken.by['ecs-image']!.comment).toContain(
+      `docker build of /app/ecs failed, the previous image ${id.slice(7, 19)} is kept`,
+    );
     expect(broken.by['ecs-web']!.result).toBe(false);
     expect(await imageId()).toBe(id);
     expect(await web()).toBe('v2');
@@ -176,7 +216,10 @@ ecs-web:
     expect(retry.by['ecs-image']!.comment).toContain('failed, the previous image');
     expect(await web()).toBe('v2');
 
-    await repo.commit('docker/Dockerfile', 'FROM brine-gb-base:1\nCOPY www /www\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n');
+    await repo.commit(
+      'docker/Dockerfile',
+      'FROM brine-gb-base:1\nCOPY www /www\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n',
+    );
     await repo.commit('www/index.html', 'v3\n');
     const fixed = await push();
     expect(fixed.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);

@@ -41,7 +41,9 @@ describe('docker target (systemd-nspawn with its own network namespace)', () => 
     expect(t.ip).toMatch(/^10\.231\.\d+\.2$/);
     expect(t.port).toBe(22);
     expect(readFileSync(t.knownHostsPath, 'utf8').trim()).toBe(`${t.ip} ${t.hostKey}`);
-    const r = await t.ssh('hostname; systemctl is-active docker containerd; docker info --format "{{.Driver}} {{.CgroupVersion}}"; ip -4 -br addr show host0');
+    const r = await t.ssh(
+      'hostname; systemctl is-active docker containerd; docker info --format "{{.Driver}} {{.CgroupVersion}}"; ip -4 -br addr show host0',
+    );
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe(t.name);
@@ -56,7 +58,9 @@ describe('docker target (systemd-nspawn with its own network namespace)', () => 
   it('a container imported from a local busybox rootfs publishes a port this machine reaches', async () => {
     const id = await importBusybox(t, 'local/busybox:latest', 'hello from the docker target');
     expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const run = await t.ssh('docker run -d --name web --restart always -p 8080:80 local/busybox httpd -f -p 80 -h /www');
+    const run = await t.ssh(
+      'docker run -d --name web --restart always -p 8080:80 local/busybox httpd -f -p 80 -h /www',
+    );
     expect(run.exitCode, run.stderr).toBe(0);
     expect((await httpGet(`http://${t.ip}:8080/`)).trim()).toBe('hello from the docker target');
   });
@@ -66,7 +70,9 @@ describe('docker target (systemd-nspawn with its own network namespace)', () => 
     expect((await t.ssh('touch /run/brine-before-reboot')).exitCode).toBe(0);
     await t.reboot();
     expect(t.boots()).toBe(2);
-    const r = await t.ssh('systemctl is-active docker; docker ps --format "{{.Names}}"; test -e /run/brine-before-reboot && echo same-boot || echo new-boot');
+    const r = await t.ssh(
+      'systemctl is-active docker; docker ps --format "{{.Names}}"; test -e /run/brine-before-reboot && echo same-boot || echo new-boot',
+    );
     expect(r.stdout.trim().split('\n')).toEqual(['active', 'web', 'new-boot']);
     expect((await httpGet(`http://${t.ip}:8080/`)).trim()).toBe('hello from the docker target');
   });

@@ -65,14 +65,32 @@ describe('brine push of docker states', () => {
     const r = await execa(
       'node',
       [
-        join(REPO, 'bin/brine.mjs'), 'push', `root@${t.ip}`, '-i', t.keyPath, '--known-hosts', t.knownHostsPath, '--ssh-config', '/dev/null',
-        '--states', states, '--pillar', pillar, '--env', join(REPO, 'pillar/default-env.yml'), '--out', 'json', ...extra,
+        join(REPO, 'bin/brine.mjs'),
+        'push',
+        `root@${t.ip}`,
+        '-i',
+        t.keyPath,
+        '--known-hosts',
+        t.knownHostsPath,
+        '--ssh-config',
+        '/dev/null',
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+        '--env',
+        join(REPO, 'pillar/default-env.yml'),
+        '--out',
+        'json',
+        ...extra,
       ],
       { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 600_000 },
     );
     let results: Res[];
     try {
-      const doc = JSON.parse(r.stdout) as { hosts: Array<{ status: string; error: string | null; report: { results: Res[] } | null }> };
+      const doc = JSON.parse(r.stdout) as {
+        hosts: Array<{ status: string; error: string | null; report: { results: Res[] } | null }>;
+      };
       if (!doc.hosts[0]!.report) throw new Error(`host ${doc.hosts[0]!.status}: ${doc.hosts[0]!.error}`);
       results = doc.hosts[0]!.report.results;
     } catch (e) {
@@ -146,7 +164,13 @@ app:
     const dry = await push(['--test']);
     expect(dry.code).toBe(2);
     expect(dry.results.filter((r) => r.result === false)).toEqual([]);
-    expect((await tsh('docker ps -aq --filter name=brine-push; docker ps -aq --filter label=com.docker.compose.project=app; docker network ls -q --filter name=brine-push-net; docker volume ls -q --filter name=brine-push')).trim()).toBe('');
+    expect(
+      (
+        await tsh(
+          'docker ps -aq --filter name=brine-push; docker ps -aq --filter label=com.docker.compose.project=app; docker network ls -q --filter name=brine-push-net; docker volume ls -q --filter name=brine-push',
+        )
+      ).trim(),
+    ).toBe('');
 
     const real = await push();
     expect(real.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
@@ -156,7 +180,10 @@ app:
     const app = dry.results.find((r) => r.id === 'app')!;
     expect(app).toMatchObject({ result: null, changes: [] });
     expect(app.comment).toMatch(/would change after .*compose-file/);
-    expect(changesOf(real.results)).toEqual({ ...changesOf(dry.results), app: [{ op: 'create', target: 'service api' }] });
+    expect(changesOf(real.results)).toEqual({
+      ...changesOf(dry.results),
+      app: [{ op: 'create', target: 'service api' }],
+    });
     expect(real.results.every((r) => r.changes.length > 0)).toBe(true);
     expect((await httpGet(`http://${t.ip}:8090/`)).trim()).toBe('hello from the pushed tree');
     expect((await httpGet(`http://${t.ip}:8091/`)).trim()).toBe('hello from the pushed tree');

@@ -15,7 +15,10 @@ const IMAGE = 'brine-h7-e2e:1';
 const CTR = 'brine-h7-e2e-web';
 
 function psql(q: string): string {
-  return execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-d', 'postgres', '-c', q], { encoding: 'utf8', cwd: '/' }).trim();
+  return execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-d', 'postgres', '-c', q], {
+    encoding: 'utf8',
+    cwd: '/',
+  }).trim();
 }
 
 function cleanup(): void {
@@ -81,10 +84,13 @@ h7-web:
     - watch:
       - docker_image: h7-image
 `;
-    s = scratch({ 'h7.sls': sls, 'bad.sls': 'h7-bad:\n  postgres_user.present:\n    - name: x\n    - passwd: nope\n' }, {
-      'top.sls': "base:\n  '*':\n    - h7\n",
-      'h7.sls': `h7:\n  db_password: ${PASSWORD}\n`,
-    });
+    s = scratch(
+      { 'h7.sls': sls, 'bad.sls': 'h7-bad:\n  postgres_user.present:\n    - name: x\n    - passwd: nope\n' },
+      {
+        'top.sls': "base:\n  '*':\n    - h7\n",
+        'h7.sls': `h7:\n  db_password: ${PASSWORD}\n`,
+      },
+    );
   }, 300_000);
 
   afterAll(() => {
@@ -106,18 +112,27 @@ h7-web:
     expect(real.code, real.stdout + real.stderr).toBe(0);
     // The dry run predicted exactly the changes the real run made.
     type Res = { id: string; result: boolean | null; changes: unknown[] };
-    const changesOf = (out: string) => Object.fromEntries((JSON.parse(out).results as Res[]).map((r) => [r.id, r.changes]));
+    const changesOf = (out: string) =>
+      Object.fromEntries((JSON.parse(out).results as Res[]).map((r) => [r.id, r.changes]));
     expect(changesOf(real.stdout)).toEqual(changesOf(dry.stdout));
     expect((JSON.parse(real.stdout).results as Res[]).map((r) => [r.id, r.result, r.changes.length])).toEqual([
-      ['h7-role', true, 1], ['h7-db', true, 1], ['h7-ext', true, 1], ['h7-image', true, 1], ['h7-web', true, 1],
+      ['h7-role', true, 1],
+      ['h7-db', true, 1],
+      ['h7-ext', true, 1],
+      ['h7-image', true, 1],
+      ['h7-web', true, 1],
     ]);
     expect(await httpGet(`http://127.0.0.1:${port}/`)).toBe('hello from busybox\n');
     expect(sh(`docker exec ${CTR} sh -c 'echo $DB_PASSWORD'`).trim()).toBe(PASSWORD);
     expect(psql(`SELECT datcollate FROM pg_database WHERE datname = '${ROLE}'`)).toBe('de_DE.utf8');
-    const login = execFileSync('psql', ['-X', '-A', '-t', '-h', '127.0.0.1', '-U', ROLE, '-d', ROLE, '-c', "SELECT similarity('ab', 'ab')"], {
-      env: { ...process.env, PGPASSWORD: PASSWORD },
-      encoding: 'utf8',
-    });
+    const login = execFileSync(
+      'psql',
+      ['-X', '-A', '-t', '-h', '127.0.0.1', '-U', ROLE, '-d', ROLE, '-c', "SELECT similarity('ab', 'ab')"],
+      {
+        env: { ...process.env, PGPASSWORD: PASSWORD },
+        encoding: 'utf8',
+      },
+    );
     expect(login.trim()).toBe('1');
 
     const again = await run(['sls', 'h7', '--test']);

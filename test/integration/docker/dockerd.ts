@@ -34,7 +34,8 @@ export function busyboxRootfs(): string {
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'www'));
   copyFileSync('/bin/busybox', join(dir, 'bin/busybox'));
-  for (const applet of ['sh', 'httpd', 'sleep', 'cat', 'echo', 'env', 'ls', 'wget']) symlinkSync('busybox', join(dir, 'bin', applet));
+  for (const applet of ['sh', 'httpd', 'sleep', 'cat', 'echo', 'env', 'ls', 'wget'])
+    symlinkSync('busybox', join(dir, 'bin', applet));
   writeFileSync(join(dir, 'www/index.html'), 'hello from busybox\n');
   return dir;
 }

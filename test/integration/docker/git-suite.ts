@@ -127,7 +127,9 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const d = await repo.head(target());
     await sh(`cd ${repo.work} && git -c user.name=t -c user.email=t@t tag -a -m v1 v1 && git push -q ${repo.src} v1`);
     const tagged = { ...args, rev: 'v1' };
-    expect(await plan(host, latest, tagged)).toEqual([{ op: 'update', target: 'branch', before: 'main', after: `detached at ${d.slice(0, 12)}` }]);
+    expect(await plan(host, latest, tagged)).toEqual([
+      { op: 'update', target: 'branch', before: 'main', after: `detached at ${d.slice(0, 12)}` },
+    ]);
     expect((await checkApply(host, latest, tagged)).replanned).toEqual([]);
     expect((await sh(`git -C ${target()} symbolic-ref -q HEAD || echo detached`)).trim()).toBe('detached');
 
@@ -142,7 +144,11 @@ export function gitLatestSuite(env: () => DockerEnv): void {
 
     const shallow = { name: `file://${repo.src}`, target: `${tmp}/shallow`, depth: 1 };
     expect((await checkApply(host, latest, shallow)).replanned).toEqual([]);
-    expect((await sh(`git -C ${tmp}/shallow rev-parse --is-shallow-repository; git -C ${tmp}/shallow rev-list --count HEAD`)).trim()).toBe('true\n1');
+    expect(
+      (
+        await sh(`git -C ${tmp}/shallow rev-parse --is-shallow-repository; git -C ${tmp}/shallow rev-list --count HEAD`)
+      ).trim(),
+    ).toBe('true\n1');
     const f = await repo.commit('README', 'three\n');
     expect(await plan(host, latest, shallow)).toMatchObject([{ op: 'update', target: 'revision', after: f }]);
     expect((await checkApply(host, latest, { ...shallow, force_reset: true })).replanned).toEqual([]);
@@ -160,11 +166,17 @@ export function gitLatestSuite(env: () => DockerEnv): void {
       { op: 'update', target: 'revision', before: null, after: first },
     ]);
     expect(r.replanned).toEqual([]);
-    expect((await sh(`stat -c %U ${tmp}/nobody/app/README; git -C ${tmp}/nobody/app -c safe.directory='*' rev-parse HEAD`)).trim()).toBe(`nobody\n${first}`);
+    expect(
+      (
+        await sh(`stat -c %U ${tmp}/nobody/app/README; git -C ${tmp}/nobody/app -c safe.directory='*' rev-parse HEAD`)
+      ).trim(),
+    ).toBe(`nobody\n${first}`);
     // an abbreviated commit that is not in the checkout yet is fetched from the remote's branches
     const main = await repo.head(repo.work);
     const abbrev = { ...args, rev: main.slice(0, 12) };
-    expect(await plan(host, latest, abbrev)).toEqual([{ op: 'update', target: 'revision', before: first, after: main }]);
+    expect(await plan(host, latest, abbrev)).toEqual([
+      { op: 'update', target: 'revision', before: first, after: main },
+    ]);
     expect((await checkApply(host, latest, abbrev)).replanned).toEqual([]);
   });
 
@@ -175,7 +187,11 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     await expect(plan(host, latest, args)).rejects.toThrow(/is not a checkout of .*force_clone: True/);
     const r = await checkApply(host, latest, { ...args, force_clone: true });
     expect(r.replanned).toEqual([]);
-    expect((await sh(`test -e ${tmp}/notrepo/file && echo kept || echo replaced; cat ${tmp}/notrepo/README`)).trim()).toBe('replaced\nthree');
-    await expect(plan(host, latest, { ...args, rev: 'no-such-branch' })).rejects.toThrow(/rev no-such-branch was not found/);
+    expect(
+      (await sh(`test -e ${tmp}/notrepo/file && echo kept || echo replaced; cat ${tmp}/notrepo/README`)).trim(),
+    ).toBe('replaced\nthree');
+    await expect(plan(host, latest, { ...args, rev: 'no-such-branch' })).rejects.toThrow(
+      /rev no-such-branch was not found/,
+    );
   });
 }

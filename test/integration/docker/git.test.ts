@@ -15,7 +15,15 @@ describe('git.latest on this machine', () => {
   let env: DockerEnv;
   beforeAll(() => {
     const tmp = mkdtempSync(join(tmpdir(), 'brine-git-'));
-    env = { host: new LocalHost(), sh: shAsync, tmp, rootfs: '', bindAddr: '127.0.0.1', reachAddr: '127.0.0.1', freePort: async () => 0 };
+    env = {
+      host: new LocalHost(),
+      sh: shAsync,
+      tmp,
+      rootfs: '',
+      bindAddr: '127.0.0.1',
+      reachAddr: '127.0.0.1',
+      freePort: async () => 0,
+    };
   });
   afterAll(() => rmSync(env.tmp, { recursive: true, force: true }));
   gitLatestSuite(() => env);

@@ -51,7 +51,9 @@ export function imageContainerNames(P: string) {
 /** Removes what imageContainerSuite made. */
 export async function imageContainerCleanup(env: DockerEnv, P: string): Promise<void> {
   const { BASE, WEB, LOADED } = imageContainerNames(P);
-  await env.sh(`docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rmi -f ${BASE} ${WEB} ${LOADED} 2>/dev/null; true`);
+  await env.sh(
+    `docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rmi -f ${BASE} ${WEB} ${LOADED} 2>/dev/null; true`,
+  );
 }
 
 /** docker_image (import, build, load, absent) and docker_container (running, stopped, absent). */
@@ -59,14 +61,18 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
   const { BASE, WEB, LOADED } = imageContainerNames(P);
   const e = () => env();
   const imageId = async (name: string) => (await e().sh(`docker image inspect --format '{{.Id}}' ${name}`)).trim();
-  const containerId = async (name: string) => (await e().sh(`docker container inspect --format '{{.Id}}' ${name} 2>/dev/null || true`)).trim();
+  const containerId = async (name: string) =>
+    (await e().sh(`docker container inspect --format '{{.Id}}' ${name} 2>/dev/null || true`)).trim();
   const ctxDir = () => `${e().tmp}/ctx`;
   const writeCtx = async (content: string) => e().host.writeFileAtomic(`${ctxDir()}/index.html`, content);
 
   it('imports an image from a rootfs directory; dry run changes nothing; re-imports only when forced and the source changed', async () => {
     const { host, rootfs, sh } = e();
     await sh(`mkdir -p ${ctxDir()}`);
-    await host.writeFileAtomic(`${ctxDir()}/Dockerfile`, `FROM ${BASE}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n`);
+    await host.writeFileAtomic(
+      `${ctxDir()}/Dockerfile`,
+      `FROM ${BASE}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n`,
+    );
     await writeCtx('version one\n');
 
     const args = { name: BASE, import: rootfs, changes: ['CMD ["sh"]'], force: true };
@@ -113,7 +119,9 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     const archive = `${tmp}/web.tar`;
     await sh(`docker save -o ${archive} ${WEB}`);
     const args = { name: LOADED, load: archive, force: true };
-    expect(await plan(host, image.present!, args)).toEqual([{ op: 'create', target: LOADED, after: `load ${archive}` }]);
+    expect(await plan(host, image.present!, args)).toEqual([
+      { op: 'create', target: LOADED, after: `load ${archive}` },
+    ]);
     const r = await checkApply(host, image.present!, args);
     expect(r.replanned).toEqual([]);
     expect(await imageId(LOADED)).toBe(await imageId(WEB));
@@ -126,7 +134,9 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
   });
 
   it('an image with no source that does not exist fails the plan with the path', async () => {
-    await expect(plan(e().host, image.present!, { name: `${P}-none:1`, import: `${e().tmp}/missing.tar` })).rejects.toThrow(/missing\.tar does not exist/);
+    await expect(
+      plan(e().host, image.present!, { name: `${P}-none:1`, import: `${e().tmp}/missing.tar` }),
+    ).rejects.toThrow(/missing\.tar does not exist/);
   });
 
   it('runs a container publishing a port that answers; re-creates it on drift; restarts a stopped one', async () => {
@@ -151,13 +161,20 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     const r = await checkApply(host, container.running!, args);
     expect(r.replanned).toEqual([]);
     expect(await httpGet(url)).toBe('version one\n');
-    expect(await sh(`docker exec ${name} sh -c 'echo $GREETING-$MODE-$(cat /proc/sys/kernel/hostname)'`)).toBe('hello-one-webhost\n');
+    expect(await sh(`docker exec ${name} sh -c 'echo $GREETING-$MODE-$(cat /proc/sys/kernel/hostname)'`)).toBe(
+      'hello-one-webhost\n',
+    );
     const id1 = await containerId(name);
 
     // Drift: a changed env var, a new volume and a new restart policy are each one change.
     const vol = `${tmp}/data`;
     await sh(`mkdir -p ${vol} && echo bound > ${vol}/f`);
-    const args2 = { ...args, environment: { GREETING: 'hello', MODE: 'two' }, volumes: [`${vol}:/data:ro`], restart_policy: 'always' };
+    const args2 = {
+      ...args,
+      environment: { GREETING: 'hello', MODE: 'two' },
+      volumes: [`${vol}:/data:ro`],
+      restart_policy: 'always',
+    };
     const drift = await plan(host, container.running!, args2);
     expect(drift).toEqual([
       { op: 'update', target: 'environment', before: { MODE: 'one' }, after: { MODE: 'two' } },
@@ -189,8 +206,15 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     expect(await containerId(name)).toBe(id2);
 
     // The batched read sees exactly what the single reads see.
-    const items = [args2, { name: `${P}-none`, image: await imageId(WEB) }, { name: `${P}-other`, image: `${P}-missing:1` }];
-    const many = await container.running!.gatherMany!(host, items.map((a) => ({ args: a, ctx: testCtx(a) })));
+    const items = [
+      args2,
+      { name: `${P}-none`, image: await imageId(WEB) },
+      { name: `${P}-other`, image: `${P}-missing:1` },
+    ];
+    const many = await container.running!.gatherMany!(
+      host,
+      items.map((a) => ({ args: a, ctx: testCtx(a) })),
+    );
     for (const [i, a] of items.entries()) expect(many[i]).toEqual(await container.running!.gather(host, a, testCtx(a)));
     expect(many[0].container.running).toBe(true);
     expect(many[1].image.id).toBe(await imageId(WEB));
@@ -238,7 +262,10 @@ export async function nvcCleanup(env: DockerEnv, P: string, project: string, all
     `docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=${PROJECT}) 2>/dev/null; ` +
       `docker network rm ${NET} ${PROJECT}_default 2>/dev/null; docker volume rm ${VOL} 2>/dev/null; true`,
   );
-  if (all) await env.sh(`docker rmi -f ${BASE} 2>/dev/null; docker image prune -f --filter label=brine.test=${P} >/dev/null; true`);
+  if (all)
+    await env.sh(
+      `docker rmi -f ${BASE} 2>/dev/null; docker image prune -f --filter label=brine.test=${P} >/dev/null; true`,
+    );
 }
 
 /** docker_network, docker_volume and docker_compose (docker-compose 1.29 or the plugin). */
@@ -258,10 +285,21 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     expect((await sh(`docker network ls -q --filter name=^${NET}$`)).trim()).toBe('');
     const r = await checkApply(host, net.present!, args);
     expect(r.replanned).toEqual([]);
-    expect((await sh(`docker network inspect --format '{{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config 0).Gateway}}' ${NET}`)).trim()).toBe('172.31.250.0/24 172.31.250.1');
+    expect(
+      (
+        await sh(
+          `docker network inspect --format '{{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config 0).Gateway}}' ${NET}`,
+        )
+      ).trim(),
+    ).toBe('172.31.250.0/24 172.31.250.1');
 
     // A container on the network, then the subnet changes.
-    const c = await checkApply(host, modules.docker_container!.running!, { name: `${P}-c`, image: BASE, command: 'sleep 1000', networks: [NET] });
+    const c = await checkApply(host, modules.docker_container!.running!, {
+      name: `${P}-c`,
+      image: BASE,
+      command: 'sleep 1000',
+      networks: [NET],
+    });
     expect(c.replanned).toEqual([]);
     const args2 = { name: NET, subnet: '172.31.251.0/24', gateway: '172.31.251.1' };
     const drift = await plan(host, net.present!, args2);
@@ -271,7 +309,9 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     ]);
     const r2 = await checkApply(host, net.present!, args2);
     expect(r2.replanned).toEqual([]);
-    expect((await sh(`docker inspect --format '{{(index .NetworkSettings.Networks "${NET}").IPAddress}}' ${P}-c`)).trim()).toMatch(/^172\.31\.251\./);
+    expect(
+      (await sh(`docker inspect --format '{{(index .NetworkSettings.Networks "${NET}").IPAddress}}' ${P}-c`)).trim(),
+    ).toMatch(/^172\.31\.251\./);
 
     await sh(`docker rm -f ${P}-c`);
     const gone = await checkApply(host, net.absent!, { name: NET });
@@ -284,11 +324,15 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     const { host, sh } = e();
     const vol = modules.docker_volume!;
     const args = { name: VOL, labels: { purpose: 'test' } };
-    expect(await plan(host, vol.present!, args)).toEqual([{ op: 'create', target: VOL, after: { driver: 'local', driver_opts: {}, labels: { purpose: 'test' } } }]);
+    expect(await plan(host, vol.present!, args)).toEqual([
+      { op: 'create', target: VOL, after: { driver: 'local', driver_opts: {}, labels: { purpose: 'test' } } },
+    ]);
     const r = await checkApply(host, vol.present!, args);
     expect(r.replanned).toEqual([]);
     expect((await sh(`docker volume inspect --format '{{.Labels.purpose}}' ${VOL}`)).trim()).toBe('test');
-    await expect(plan(host, vol.present!, { name: VOL, labels: { purpose: 'other' } })).rejects.toThrow(/different labels.*force: true/);
+    await expect(plan(host, vol.present!, { name: VOL, labels: { purpose: 'other' } })).rejects.toThrow(
+      /different labels.*force: true/,
+    );
     const gone = await checkApply(host, vol.absent!, { name: VOL });
     expect(gone.planned).toEqual([{ op: 'delete', target: VOL, before: { driver: 'local' } }]);
     expect(gone.replanned).toEqual([]);
@@ -303,8 +347,10 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     await sh(`mkdir -p ${dir()}`);
     await host.writeFileAtomic(file, composeFile(BASE, bindAddr, port, '1000'));
     const args = { name: dir() };
-    const ps = (filter: string, format: string) => sh(`docker ps ${filter} --filter label=com.docker.compose.project=${PROJECT} --format '${format}'`);
-    const serviceId = async (svc: string) => (await ps(`-q --no-trunc --filter label=com.docker.compose.service=${svc}`, '{{.ID}}')).trim();
+    const ps = (filter: string, format: string) =>
+      sh(`docker ps ${filter} --filter label=com.docker.compose.project=${PROJECT} --format '${format}'`);
+    const serviceId = async (svc: string) =>
+      (await ps(`-q --no-trunc --filter label=com.docker.compose.service=${svc}`, '{{.ID}}')).trim();
 
     const dry = await plan(host, compose.up!, args);
     expect(dry).toEqual([
@@ -317,7 +363,11 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     expect(r.replanned).toEqual([]);
     // Proof outside brine: the file validates and both services run.
     await sh(`cd ${dir()} && docker-compose -p ${PROJECT} config -q`);
-    expect(await sh(`docker ps --filter label=com.docker.compose.project=${PROJECT} --format '{{.Label "com.docker.compose.service"}} {{.State}}' | sort`)).toBe('web running\nworker running\n');
+    expect(
+      await sh(
+        `docker ps --filter label=com.docker.compose.project=${PROJECT} --format '{{.Label "com.docker.compose.service"}} {{.State}}' | sort`,
+      ),
+    ).toBe('web running\nworker running\n');
     expect(await httpGet(`http://${reachAddr}:${port}/`)).toBe('hello from busybox\n');
     let webId = await serviceId('web');
 
@@ -342,7 +392,9 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     // A stopped service is started.
     webId = await serviceId('web');
     await sh(`docker stop -t 1 ${webId}`);
-    expect(await plan(host, compose.up!, args)).toEqual([{ op: 'update', target: 'service web', before: 'exited', after: 'running' }]);
+    expect(await plan(host, compose.up!, args)).toEqual([
+      { op: 'update', target: 'service web', before: 'exited', after: 'running' },
+    ]);
     expect((await checkApply(host, compose.up!, args)).replanned).toEqual([]);
 
     // An invalid file is a failure naming the project, and changes nothing.
@@ -351,7 +403,11 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     await host.writeFileAtomic(file, composeFile(BASE, bindAddr, port, '2000'));
 
     const down = await checkApply(host, compose.down!, args);
-    expect(down.planned.map((c) => c.target).sort()).toEqual([`container ${PROJECT}_web_1`, `container ${PROJECT}_worker_1`, `network ${PROJECT}_default`]);
+    expect(down.planned.map((c) => c.target).sort()).toEqual([
+      `container ${PROJECT}_web_1`,
+      `container ${PROJECT}_worker_1`,
+      `network ${PROJECT}_default`,
+    ]);
     expect(down.replanned).toEqual([]);
     expect((await sh(`docker ps -aq --filter label=com.docker.compose.project=${PROJECT}`)).trim()).toBe('');
 

@@ -1,6 +1,15 @@
 // The env and sizing commands end to end, through the built CLI (dist/brine.mjs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,14 +52,23 @@ describe('brine env / sizing (CLI)', () => {
 
   it('env create -o writes a 0600 env, refuses to overwrite it, merges --extra', () => {
     const out = join(dir, 'env.yml');
-    writeFileSync(join(dir, 'extra.yml'), 'appliance:\n  metric:\n    exporter: true\n  extra:\n    packages: [qrencode]\n');
-    const r = brine(['env', 'create', 'ecs.example.org', '-o', out, '--extra', join(dir, 'extra.yml')], { umask: '000' });
+    writeFileSync(
+      join(dir, 'extra.yml'),
+      'appliance:\n  metric:\n    exporter: true\n  extra:\n    packages: [qrencode]\n',
+    );
+    const r = brine(['env', 'create', 'ecs.example.org', '-o', out, '--extra', join(dir, 'extra.yml')], {
+      umask: '000',
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(mode(out)).toBe(0o600);
     const text = readFileSync(out, 'utf8');
     expect(text.split('\n')[0]).toBe('#cloud-config');
     const env = parse(text) as { appliance: { domain: string; metric: object; extra: { packages: string[] } } };
-    expect(env.appliance).toMatchObject({ domain: 'ecs.example.org', metric: { exporter: true }, extra: { packages: ['qrencode'] } });
+    expect(env.appliance).toMatchObject({
+      domain: 'ecs.example.org',
+      metric: { exporter: true },
+      extra: { packages: ['qrencode'] },
+    });
     expect(readdirSync(dir).sort()).toEqual(['env.yml', 'extra.yml']); // no temp file left behind
 
     const again = brine(['env', 'create', 'ecs.example.org', '-o', out]);
@@ -87,12 +105,17 @@ describe('brine env / sizing (CLI)', () => {
 
   it('env activate refuses a bad env: one line naming file:line and key, exit 3, nothing written', () => {
     const src = join(dir, 'bad-env.yml');
-    writeFileSync(src, '#cloud-config\nappliance:\n  domain: ecs.example.org\n  ssl:\n    letsencrypt:\n      enabled: sometimes\n  colour: blue\n');
+    writeFileSync(
+      src,
+      '#cloud-config\nappliance:\n  domain: ecs.example.org\n  ssl:\n    letsencrypt:\n      enabled: sometimes\n  colour: blue\n',
+    );
     const out = join(dir, 'never.yml');
     const r = brine(['env', 'activate', '--out', out], { env: { ENV_YML: src } });
     expect(r.code).toBe(3);
     oneLine(r.stderr);
-    expect(r.stderr).toContain(`ENV_YML:${src}:6: appliance.ssl.letsencrypt.enabled: expected boolean, got "sometimes"`);
+    expect(r.stderr).toContain(
+      `ENV_YML:${src}:6: appliance.ssl.letsencrypt.enabled: expected boolean, got "sometimes"`,
+    );
     expect(existsSync(out)).toBe(false);
   });
 

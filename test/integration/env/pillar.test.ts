@@ -29,12 +29,18 @@ describe('loadPillar', () => {
     mkdirSync(root);
     host = new LocalHost({ root });
     write('pillar/top.sls', "base:\n  '*':\n    - common\n    - site\n  'other*':\n    - never\n");
-    write('pillar/common.sls', 'include:\n  - common.extra\ntimezone: Europe/Vienna\nlist: [a, b, c]\nappliance:\n  metric:\n    exporter: false\n    gui: false\n');
+    write(
+      'pillar/common.sls',
+      'include:\n  - common.extra\ntimezone: Europe/Vienna\nlist: [a, b, c]\nappliance:\n  metric:\n    exporter: false\n    gui: false\n',
+    );
     write('pillar/common/extra.sls', 'from_include: yes-included\n');
     write('pillar/site.sls', "os_line: \"{{ grains['os'] }} {{ grains['osmajorrelease'] }}\"\nlist: [z]\n");
     write('pillar/never.sls', 'never: true\n');
     write('pillar/default-env.yml', readFileSync(resolve('pillar/default-env.yml'), 'utf8'));
-    write('env.yml', '#cloud-config\nappliance:\n  domain: ecs.example.org\n  metric:\n    exporter: true\n  backup:\n    url: sftp://backup:s3cret-pass@host/path\necs:\n  settings: |\n    SECRET_KEY = \'abcdefghijklmnop-secret\'\n');
+    write(
+      'env.yml',
+      "#cloud-config\nappliance:\n  domain: ecs.example.org\n  metric:\n    exporter: true\n  backup:\n    url: sftp://backup:s3cret-pass@host/path\necs:\n  settings: |\n    SECRET_KEY = 'abcdefghijklmnop-secret'\n",
+    );
   });
   afterAll(async () => {
     await host?.close();
@@ -42,7 +48,14 @@ describe('loadPillar', () => {
   });
 
   it('merges the pillar tree in top order with the env on top (maps merged, lists replaced)', async () => {
-    const r = await loadPillar({ pillarDir, envFile: join(dir, 'env.yml'), host, grains, minionId: 'ecs1', vars: NO_CLOUD });
+    const r = await loadPillar({
+      pillarDir,
+      envFile: join(dir, 'env.yml'),
+      host,
+      grains,
+      minionId: 'ecs1',
+      vars: NO_CLOUD,
+    });
     expect(r.envSource).toBe(`file:${join(dir, 'env.yml')}`);
     expect(r.pillar).toMatchObject({
       timezone: 'Europe/Vienna',
@@ -99,11 +112,24 @@ describe('loadPillar', () => {
     write('bad.yml', 'appliance:\n  domain: ecs.example.org\n  update:\n    automatic: 3\n');
     const p = loadPillar({ pillarDir, envFile: join(dir, 'bad.yml'), host, grains, minionId: 'ecs1', vars: NO_CLOUD });
     await expect(p).rejects.toThrow(EnvError);
-    await expect(p).rejects.toThrow(`${join(dir, 'bad.yml')}:4: appliance.update.automatic: expected boolean, got number 3`);
+    await expect(p).rejects.toThrow(
+      `${join(dir, 'bad.yml')}:4: appliance.update.automatic: expected boolean, got number 3`,
+    );
   });
 
   it('the shipped pillar/ loads for any minion', async () => {
-    const r = await loadPillar({ pillarDir: resolve('pillar'), host, grains, minionId: 'anything', vars: NO_CLOUD, allowDefaultEnv: true });
-    expect(r.pillar).toMatchObject({ timezone: 'Europe/Vienna', docker: { net: '172.17.0.0/16' }, appliance: { domain: 'localhost' } });
+    const r = await loadPillar({
+      pillarDir: resolve('pillar'),
+      host,
+      grains,
+      minionId: 'anything',
+      vars: NO_CLOUD,
+      allowDefaultEnv: true,
+    });
+    expect(r.pillar).toMatchObject({
+      timezone: 'Europe/Vienna',
+      docker: { net: '172.17.0.0/16' },
+      appliance: { domain: 'localhost' },
+    });
   });
 });

@@ -98,7 +98,9 @@ describe('platform probe', () => {
       const found = await findEnv({ host, vars: { BRINE_GCE_METADATA_URL: meta.url } });
       expect(found?.source).toBe(`gce:${meta.url}/computeMetadata/v1/instance/attributes/user-data`);
       // EC2 (no URL set, no EC2 in DMI) was skipped; GCE was asked once
-      expect(meta.seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /computeMetadata/v1/instance/attributes/user-data']);
+      expect(meta.seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'GET /computeMetadata/v1/instance/attributes/user-data',
+      ]);
       expect(host.ran.filter(isHttp)).toHaveLength(1);
     } finally {
       meta.gceUserData = null;

@@ -8,7 +8,8 @@ import { parse } from 'yaml';
 
 const CLI = resolve('dist/brine.mjs');
 const NO_CLOUD = { BRINE_EC2_METADATA_URL: 'http://127.0.0.1:1', BRINE_GCE_METADATA_URL: 'http://127.0.0.1:1' };
-const run = (args: string[]) => spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...NO_CLOUD } });
+const run = (args: string[]) =>
+  spawnSync('node', [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...NO_CLOUD } });
 
 describe('brine show pillar', () => {
   let dir: string;
@@ -26,8 +27,15 @@ describe('brine show pillar', () => {
       ecs: { settings: string; vault_encrypt: string; vault_sign: string };
     };
     const blocks = [env.appliance.dkim.key, env.appliance.backup.encrypt, env.ecs.vault_encrypt, env.ecs.vault_sign];
-    const bodyLines = blocks.flatMap((b) => b.split('\n').map((l) => l.trim()).filter((l) => l.length >= 20 && !l.startsWith('-----')));
-    const settings = [...env.ecs.settings.matchAll(/^\s*(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/gm)].map((m) => m[2]!);
+    const bodyLines = blocks.flatMap((b) =>
+      b
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 20 && !l.startsWith('-----')),
+    );
+    const settings = [
+      ...env.ecs.settings.matchAll(/^\s*(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/gm),
+    ].map((m) => m[2]!);
     expect(settings).toHaveLength(3);
     secrets = [...bodyLines, ...settings];
     expect(secrets.length).toBeGreaterThan(50);

@@ -101,7 +101,14 @@ describe('env sources', () => {
     try {
       for (const url of [`http://127.0.0.1:${port}`, 'http://127.0.0.1:1']) {
         const t0 = Date.now();
-        const found = norm(await findEnv({ host, vars: { BRINE_EC2_METADATA_URL: url, BRINE_GCE_METADATA_URL: url }, timeoutMs: 500, sources: [ec2Metadata, gceMetadata] }));
+        const found = norm(
+          await findEnv({
+            host,
+            vars: { BRINE_EC2_METADATA_URL: url, BRINE_GCE_METADATA_URL: url },
+            timeoutMs: 500,
+            sources: [ec2Metadata, gceMetadata],
+          }),
+        );
         expect(found).toBeNull();
         expect(Date.now() - t0).toBeLessThan(3000);
       }

@@ -87,7 +87,12 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
     const r = await brine('--test');
     expect(r.code, r.stderr + r.stdout).toBe(2);
     const dir = results(r.stdout).find((x) => x.id === 'conf-dir')!;
-    expect(dir.changes.map((c) => `${c.op} ${c.target}`)).toEqual(['delete /etc/demo/old', 'delete /etc/demo/old/deeper', 'delete /etc/demo/old/deeper/x', 'delete /etc/demo/stale.conf']);
+    expect(dir.changes.map((c) => `${c.op} ${c.target}`)).toEqual([
+      'delete /etc/demo/old',
+      'delete /etc/demo/old/deeper',
+      'delete /etc/demo/old/deeper/x',
+      'delete /etc/demo/stale.conf',
+    ]);
     expect(await treeHash(host(), '/')).toBe(before);
   });
 
@@ -96,10 +101,23 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const res = results(r.stdout);
     expect(res.every((x) => x.result === true)).toBe(true);
-    expect(res.find((x) => x.id === 'conf-dir')!.changes.map((c) => c.target)).toEqual(['/etc/demo/old', '/etc/demo/old/deeper', '/etc/demo/old/deeper/x', '/etc/demo/stale.conf']);
+    expect(res.find((x) => x.id === 'conf-dir')!.changes.map((c) => c.target)).toEqual([
+      '/etc/demo/old',
+      '/etc/demo/old/deeper',
+      '/etc/demo/old/deeper/x',
+      '/etc/demo/stale.conf',
+    ]);
     const find = await host().exec(['sh', '-c', 'cd "$BRINE_ROOT/etc/demo" && find . | LC_ALL=C sort']);
-    expect(find.stdout.trim().split('\n')).toEqual(['.', './conf.d', './conf.d/extra.conf', './main.conf', './site.local']);
-    expect(readFileSync(join(root, 'etc/demo/main.conf'), 'utf8')).toBe('Port 22\nUseDNS no\nPermitRootLogin no\n# BEGIN brine\nMatch User deploy\n# END brine\n');
+    expect(find.stdout.trim().split('\n')).toEqual([
+      '.',
+      './conf.d',
+      './conf.d/extra.conf',
+      './main.conf',
+      './site.local',
+    ]);
+    expect(readFileSync(join(root, 'etc/demo/main.conf'), 'utf8')).toBe(
+      'Port 22\nUseDNS no\nPermitRootLogin no\n# BEGIN brine\nMatch User deploy\n# END brine\n',
+    );
     expect(readFileSync(join(root, 'etc/demo/site.local'), 'utf8')).toBe('operator edits');
   });
 

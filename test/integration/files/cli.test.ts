@@ -78,8 +78,13 @@ describe('brine highstate --root (built CLI) applies a tree of files, templates,
   let pillar: string;
   const host = () => new LocalHost({ root });
   const brine = (...args: string[]) =>
-    execa('node', [cli, 'highstate', '--root', root, '--states', states, '--pillar', pillar, '--id', 'e2e-host', ...args], { reject: false, env: { NO_COLOR: '1' } });
-  const setPillar = (greeting: string) => writeFileSync(join(pillar, 'app.sls'), `app:\n  greeting: ${greeting}\n  port: 9090\n`);
+    execa(
+      'node',
+      [cli, 'highstate', '--root', root, '--states', states, '--pillar', pillar, '--id', 'e2e-host', ...args],
+      { reject: false, env: { NO_COLOR: '1' } },
+    );
+  const setPillar = (greeting: string) =>
+    writeFileSync(join(pillar, 'app.sls'), `app:\n  greeting: ${greeting}\n  port: 9090\n`);
 
   beforeAll(() => {
     if (!existsSync(join(repo, 'dist/brine.mjs'))) throw new Error('dist/brine.mjs missing: run npm run build');
@@ -90,7 +95,10 @@ describe('brine highstate --root (built CLI) applies a tree of files, templates,
     for (const d of [root, join(states, 'app'), pillar]) mkdirSync(d, { recursive: true });
     writeFileSync(join(states, 'top.sls'), "base:\n  '*':\n    - app\n");
     writeFileSync(join(states, 'app/init.sls'), SLS);
-    writeFileSync(join(states, 'app/app.conf.j2'), 'greeting = {{ pillar.app.greeting }}\nport = {{ port }}\nhost = {{ grains.id }}\n');
+    writeFileSync(
+      join(states, 'app/app.conf.j2'),
+      'greeting = {{ pillar.app.greeting }}\nport = {{ port }}\nhost = {{ grains.id }}\n',
+    );
     writeFileSync(join(pillar, 'top.sls'), "base:\n  '*':\n    - app\n");
     setPillar('hello');
     mkdirSync(join(root, 'srv/app'), { recursive: true });
@@ -107,8 +115,15 @@ describe('brine highstate --root (built CLI) applies a tree of files, templates,
     const report = JSON.parse(r.stdout);
     expect(report.summary).toMatchObject({ failed: 0, total: 10 });
     expect(report.summary.changed).toBeGreaterThanOrEqual(8);
-    expect(readFileSync(join(root, 'srv/app/app.conf'), 'utf8')).toBe('greeting = hello\nport = 9090\nhost = e2e-host\n');
-    expect(await host().stat('/srv/app')).toMatchObject({ type: 'directory', mode: 0o750, user: 'nobody', group: 'nogroup' });
+    expect(readFileSync(join(root, 'srv/app/app.conf'), 'utf8')).toBe(
+      'greeting = hello\nport = 9090\nhost = e2e-host\n',
+    );
+    expect(await host().stat('/srv/app')).toMatchObject({
+      type: 'directory',
+      mode: 0o750,
+      user: 'nobody',
+      group: 'nogroup',
+    });
     expect(await host().stat('/srv/app/app.conf')).toMatchObject({ mode: 0o640, user: 'nobody', group: 'nogroup' });
     expect(readFileSync(join(root, 'srv/app/static/b.txt'), 'utf8')).toBe('static b\n');
     expect(readFileSync(join(root, 'srv/app/motd'), 'utf8')).toBe('hello\n');
@@ -146,7 +161,9 @@ describe('brine highstate --root (built CLI) applies a tree of files, templates,
     const r = await brine('--out', 'json');
     expect(r.exitCode).toBe(0);
     // app-conf (mode), app-static-a (recreated) and app-restart (watches app-conf)
-    const changed = JSON.parse(r.stdout).results.filter((x: { changes: unknown[] }) => x.changes.length).map((x: { id: string }) => x.id);
+    const changed = JSON.parse(r.stdout)
+      .results.filter((x: { changes: unknown[] }) => x.changes.length)
+      .map((x: { id: string }) => x.id);
     expect(changed).toEqual(['app-conf', 'app-static-a', 'app-restart']);
     expect(statSync(join(root, 'srv/app/app.conf')).mode & 0o7777).toBe(0o640);
     expect(readFileSync(join(root, 'srv/app/static/a.txt'), 'utf8')).toBe('static a\n');

@@ -13,13 +13,20 @@ export function ctxFor<A extends Record<string, unknown>>(args: A, statesDir: st
     name: String(args.name),
     args,
     statesDir,
-    renderTemplate: async (text, _file, context) => env.renderString(text, { pillar: { who: 'pillar-value' }, ...(context ?? {}) }),
+    renderTemplate: async (text, _file, context) =>
+      env.renderString(text, { pillar: { who: 'pillar-value' }, ...(context ?? {}) }),
     readSource: async (source) => readFile(source.startsWith('salt://') ? join(statesDir, source.slice(7)) : source),
     log: { debug() {}, info() {}, warn() {} },
   };
 }
 
-export async function planOf<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A, statesDir: string, extra: Partial<StateCtx<A>> = {}): Promise<Change[]> {
+export async function planOf<A extends Record<string, unknown>>(
+  host: Host,
+  fn: StateFunction<A>,
+  args: A,
+  statesDir: string,
+  extra: Partial<StateCtx<A>> = {},
+): Promise<Change[]> {
   const ctx = { ...ctxFor(args, statesDir), ...extra };
   return fn.plan(args, await fn.gather(host, args, ctx), ctx);
 }
@@ -30,7 +37,13 @@ export interface Converged {
   replanned: Change[];
 }
 
-export async function converge<A extends Record<string, unknown>>(host: Host, fn: StateFunction<A>, args: A, statesDir: string, extra: Partial<StateCtx<A>> = {}): Promise<Converged> {
+export async function converge<A extends Record<string, unknown>>(
+  host: Host,
+  fn: StateFunction<A>,
+  args: A,
+  statesDir: string,
+  extra: Partial<StateCtx<A>> = {},
+): Promise<Converged> {
   const ctx = { ...ctxFor(args, statesDir), ...extra };
   const facts = await fn.gather(host, args, ctx);
   const planned = fn.plan(args, facts, ctx);

@@ -22,7 +22,11 @@ describe('LocalHost', () => {
     expect(r.stdout.split('\n')[0]).toBe(root);
     const names = r.stdout.split('\n')[1]!.trim().split(' ');
     expect(names).toEqual(expect.arrayContaining(['BRINE_ROOT', 'HOME', 'LANG', 'PATH', 'USER']));
-    expect(names.filter((n) => !['BRINE_ROOT', 'HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'SHLVL', 'USER', 'OLDPWD', '_'].includes(n))).toEqual([]);
+    expect(
+      names.filter(
+        (n) => !['BRINE_ROOT', 'HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'SHLVL', 'USER', 'OLDPWD', '_'].includes(n),
+      ),
+    ).toEqual([]);
     expect(r.stdout).not.toMatch(/VITEST|NODE_OPTIONS/);
   });
 
@@ -46,7 +50,9 @@ describe('LocalHost', () => {
     expect(await h.stat('/w')).toMatchObject({ mode: 0o664, user: 'nobody', group: 'nogroup' });
     await h.writeFileAtomic('/w', 'b');
     expect(await h.stat('/w')).toMatchObject({ mode: 0o664, user: 'nobody', size: 1 });
-    await expect(h.writeFileAtomic('/w', 'c', { owner: 'no-such-user-xyz' })).rejects.toThrow(/unknown user 'no-such-user-xyz'/);
+    await expect(h.writeFileAtomic('/w', 'c', { owner: 'no-such-user-xyz' })).rejects.toThrow(
+      /unknown user 'no-such-user-xyz'/,
+    );
     expect(readdirSync(root).filter((f) => f.includes('brine-'))).toEqual([]);
     await h.remove('/w');
     await h.remove('/w');

@@ -21,7 +21,10 @@ interface Res {
   output?: Record<string, unknown>;
 }
 const top = (sls: string) => `base:\n  '*':\n    - ${sls}\n`;
-async function highstate(s: Scratch, ...more: string[]): Promise<{ code: number | undefined; results: Res[]; stderr: string }> {
+async function highstate(
+  s: Scratch,
+  ...more: string[]
+): Promise<{ code: number | undefined; results: Res[]; stderr: string }> {
   const r = await brine(s, ['highstate', '--id', 'm1', '--out', 'json', ...more]);
   return { code: r.code, results: r.stdout ? JSON.parse(r.stdout).results : [], stderr: r.stderr };
 }
@@ -69,7 +72,10 @@ on-change:
       'file.write(path="/srv/made/lines", "first", "second")',
       'cmd.run(cmd="echo ran >> \\"$BRINE_ROOT/srv/log\\"")',
     ]);
-    expect(byId(t.results, 'on-change')).toMatchObject({ result: null, changes: [{ op: 'run', target: 'on-change', after: 'run' }] });
+    expect(byId(t.results, 'on-change')).toMatchObject({
+      result: null,
+      changes: [{ op: 'run', target: 'on-change', after: 'run' }],
+    });
 
     const r = await highstate(s);
     expect(r.stderr).toBe('');
@@ -85,13 +91,16 @@ on-change:
     expect(again.code).toBe(0);
     expect(readFileSync(join(s.root, 'srv/log'), 'utf8')).toBe('ran\nran\n');
     expect(readFileSync(join(s.root, 'srv/waited'), 'utf8')).toBe('changed\n');
-    expect(byId(again.results, 'on-change').comment).toBe('State was not run because none of the watched states changed');
+    expect(byId(again.results, 'on-change').comment).toBe(
+      'State was not run because none of the watched states changed',
+    );
   });
 
   it('a failing function fails the state (cmd.run_all exit code, test.false); an unknown function is a compile error', async () => {
     const s = scratch({
       'top.sls': top('bad'),
-      'bad.sls': "fails:\n  module.run:\n    - cmd.run_all:\n      - exit 3\nfalse:\n  module.run:\n    - test.false: []\n",
+      'bad.sls':
+        'fails:\n  module.run:\n    - cmd.run_all:\n      - exit 3\nfalse:\n  module.run:\n    - test.false: []\n',
     });
     const r = await highstate(s);
     expect(r.code).toBe(1);
@@ -100,7 +109,9 @@ on-change:
     const c = scratch({ 'top.sls': top('c'), 'c.sls': 'x:\n  module.run:\n    - service.restrat:\n      - nginx\n' });
     const cr = await brine(c, ['highstate', '--id', 'm1']);
     expect(cr.code).toBe(3);
-    expect(cr.stderr.trim()).toMatch(/^brine: c\.sls:3: state 'x' \(module\.run\): unknown argument 'service\.restrat' \(did you mean 'service\.restart'\?\)$/);
+    expect(cr.stderr.trim()).toMatch(
+      /^brine: c\.sls:3: state 'x' \(module\.run\): unknown argument 'service\.restrat' \(did you mean 'service\.restart'\?\)$/,
+    );
   });
 });
 
@@ -142,7 +153,9 @@ describe('file.serialize', () => {
     const r = await highstate(s);
     expect(r.code).toBe(0);
     expect(readFileSync(join(s.root, 'etc/app/conf.yml'), 'utf8')).toBe("a:\n  x: 'yes'\nb:\n- 1\n- 2\n\n");
-    expect(readFileSync(join(s.root, 'etc/app/conf.json'), 'utf8')).toBe('{\n  "hosts": [\n    "a",\n    "b"\n  ],\n  "keep": true,\n  "port": 8080\n}\n');
+    expect(readFileSync(join(s.root, 'etc/app/conf.json'), 'utf8')).toBe(
+      '{\n  "hosts": [\n    "a",\n    "b"\n  ],\n  "keep": true,\n  "port": 8080\n}\n',
+    );
     const again = await highstate(s);
     expect(again.results.every((x) => x.result === true && x.changes.length === 0)).toBe(true);
   });
@@ -159,7 +172,9 @@ describe('archive.extracted', () => {
     execFileSync('tar', ['-czf', join(s.states, 'app.tar.gz'), '-C', src, 'app-1.0']);
     mkdirSync(join(s.root, 'srv'), { recursive: true });
     execFileSync('tar', ['-cf', join(s.root, 'srv/flat.tar'), '-C', join(src, 'app-1.0'), 'README', 'bin']);
-    const sha = createHash('sha256').update(readFileSync(join(s.states, 'app.tar.gz'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(s.states, 'app.tar.gz')))
+      .digest('hex');
     s.write(
       'states/arc.sls',
       `/opt/app:
@@ -196,11 +211,26 @@ describe('archive.extracted', () => {
     expect(t.stderr).toBe('');
     expect(t.code).toBe(1);
     expect(treeHash(s.root)).toBe(before);
-    expect(byId(t.results, '/opt/app')).toMatchObject({ result: null, changes: [{ op: 'create', target: '/opt/app', after: 'salt://app.tar.gz: app-1.0, app-1.0/README, app-1.0/bin, app-1.0/bin/run' }] });
-    expect(byId(t.results, '/opt/app').warnings).toEqual(['keep_source has no effect: brine streams the archive to tar and keeps no copy of it']);
+    expect(byId(t.results, '/opt/app')).toMatchObject({
+      result: null,
+      changes: [
+        {
+          op: 'create',
+          target: '/opt/app',
+          after: 'salt://app.tar.gz: app-1.0, app-1.0/README, app-1.0/bin, app-1.0/bin/run',
+        },
+      ],
+    });
+    expect(byId(t.results, '/opt/app').warnings).toEqual([
+      'keep_source has no effect: brine streams the archive to tar and keeps no copy of it',
+    ]);
     expect(byId(t.results, '/opt/skipped')).toMatchObject({ result: true, changes: [] });
-    expect(byId(t.results, '/opt/strict').comment).toMatch(/does not have a single top-level directory \(has: README, bin\)/);
-    expect(byId(t.results, '/opt/badhash').comment).toMatch(/source_hash mismatch: sha256 of the archive is [0-9a-f]{64}, expected 0{64}; nothing extracted/);
+    expect(byId(t.results, '/opt/strict').comment).toMatch(
+      /does not have a single top-level directory \(has: README, bin\)/,
+    );
+    expect(byId(t.results, '/opt/badhash').comment).toMatch(
+      /source_hash mismatch: sha256 of the archive is [0-9a-f]{64}, expected 0{64}; nothing extracted/,
+    );
 
     const r = await highstate(s);
     expect(r.code).toBe(1);
@@ -212,26 +242,48 @@ describe('archive.extracted', () => {
     expect(existsSync(join(s.root, 'opt/strict'))).toBe(false);
     expect(existsSync(join(s.root, 'opt/badhash'))).toBe(false);
     const again = await highstate(s);
-    expect(['/opt/app', '/opt/flat', '/opt/skipped'].map((id) => byId(again.results, id).changes.length)).toEqual([0, 0, 0]);
+    expect(['/opt/app', '/opt/flat', '/opt/skipped'].map((id) => byId(again.results, id).changes.length)).toEqual([
+      0, 0, 0,
+    ]);
   });
 });
 
 describe('sysctl.present on this machine, in its own UTS namespace (kernel.domainname is per namespace)', () => {
   it('sets the running value with sysctl -w and writes the config line; second run no change', async () => {
-    const s = scratch({ 'top.sls': top('sys'), 'sys.sls': 'kernel.domainname:\n  sysctl.present:\n    - value: brine-test.example\n    - config: /etc/sysctl.d/60-brine.conf\n' });
+    const s = scratch({
+      'top.sls': top('sys'),
+      'sys.sls':
+        'kernel.domainname:\n  sysctl.present:\n    - value: brine-test.example\n    - config: /etc/sysctl.d/60-brine.conf\n',
+    });
     // one shell in a new UTS namespace runs brine twice and prints the domain name after
     const run = (more: string) =>
       `node ${join(REPO, 'bin/brine.mjs')} highstate --id m1 --out json --states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root} ${more}`;
-    const r = execFileSync('unshare', ['--uts', 'sh', '-c', `${run('--test')} > ${s.dir}/t.json; ${run('')} > ${s.dir}/r.json; ${run('')} > ${s.dir}/a.json; cat /proc/sys/kernel/domainname`], { encoding: 'utf8' });
+    const r = execFileSync(
+      'unshare',
+      [
+        '--uts',
+        'sh',
+        '-c',
+        `${run('--test')} > ${s.dir}/t.json; ${run('')} > ${s.dir}/r.json; ${run('')} > ${s.dir}/a.json; cat /proc/sys/kernel/domainname`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.trim()).toBe('brine-test.example');
     const t = JSON.parse(readFileSync(join(s.dir, 't.json'), 'utf8')).results[0];
     const applied = JSON.parse(readFileSync(join(s.dir, 'r.json'), 'utf8')).results[0];
     const again = JSON.parse(readFileSync(join(s.dir, 'a.json'), 'utf8')).results[0];
-    expect(t.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`)).toEqual(['create /etc/sysctl.d/60-brine.conf', 'update kernel.domainname']);
+    expect(t.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`)).toEqual([
+      'create /etc/sysctl.d/60-brine.conf',
+      'update kernel.domainname',
+    ]);
     expect(applied.result).toBe(true);
-    expect(applied.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`)).toEqual(t.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`));
+    expect(applied.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`)).toEqual(
+      t.changes.map((c: { op: string; target: string }) => `${c.op} ${c.target}`),
+    );
     expect(again).toMatchObject({ result: true, changes: [] });
-    expect(readFileSync(join(s.root, 'etc/sysctl.d/60-brine.conf'), 'utf8')).toBe('kernel.domainname = brine-test.example\n');
+    expect(readFileSync(join(s.root, 'etc/sysctl.d/60-brine.conf'), 'utf8')).toBe(
+      'kernel.domainname = brine-test.example\n',
+    );
     // this process's namespace was not touched
     expect(readFileSync('/proc/sys/kernel/domainname', 'utf8').trim()).not.toBe('brine-test.example');
   });
@@ -285,12 +337,19 @@ describe("Salt's source rules and file.recurse file_mode: keep", () => {
     expect(readFileSync(join(s.root, 'etc/first'), 'utf8')).toBe('present\n');
     expect(readFileSync(join(s.root, 'etc/from-target'), 'utf8')).toBe('on the target\n');
     expect(readFileSync(join(s.root, 'etc/target-list'), 'utf8')).toBe('on the target\n');
-    expect(byId(r.results, '/etc/none')).toMatchObject({ result: false, comment: '/etc/none: source not found: salt://missing/a, /srv/absent.conf' });
+    expect(byId(r.results, '/etc/none')).toMatchObject({
+      result: false,
+      comment: '/etc/none: source not found: salt://missing/a, /srv/absent.conf',
+    });
     expect(statSync(join(s.root, 'opt/tree/run.sh')).mode & 0o7777).toBe(0o750);
     expect(statSync(join(s.root, 'opt/tree/data.txt')).mode & 0o7777).toBe(0o604);
-    expect(byId(r.results, '/opt/tree').warnings).toEqual(['sym_mode has no effect: Linux ignores the mode of a symlink']);
+    expect(byId(r.results, '/opt/tree').warnings).toEqual([
+      'sym_mode has no effect: Linux ignores the mode of a symlink',
+    ]);
     const again = await highstate(s);
-    expect(again.results.filter((x) => x.id !== '/etc/none').every((x) => x.result === true && x.changes.length === 0)).toBe(true);
+    expect(
+      again.results.filter((x) => x.id !== '/etc/none').every((x) => x.result === true && x.changes.length === 0),
+    ).toBe(true);
   });
 });
 
@@ -330,12 +389,21 @@ stray:
     });
     mkdirSync(join(s.root, 'etc'), { recursive: true });
     const t = await highstate(s, '--test');
-    expect(byId(t.results, '/etc/hosts.allow').changes[0]!.diff).toContain('+sshd: 10.0.0.0/8\n+smtpd: ALL\n+imapd: 192.168.0.0/16');
-    expect(byId(t.results, 'stray').warnings).toEqual(['no file state for /etc/other is linked to this one (require_in or watch_in it): the text is not used']);
+    expect(byId(t.results, '/etc/hosts.allow').changes[0]!.diff).toContain(
+      '+sshd: 10.0.0.0/8\n+smtpd: ALL\n+imapd: 192.168.0.0/16',
+    );
+    expect(byId(t.results, 'stray').warnings).toEqual([
+      'no file state for /etc/other is linked to this one (require_in or watch_in it): the text is not used',
+    ]);
     const r = await highstate(s);
     expect(r.code).toBe(0);
-    expect(readFileSync(join(s.root, 'etc/hosts.allow'), 'utf8')).toBe('# managed\nsshd: 10.0.0.0/8\nsmtpd: ALL\nimapd: 192.168.0.0/16\n');
-    expect(byId(r.results, 'allow-ssh')).toMatchObject({ result: true, comment: 'Accumulator allowed for file /etc/hosts.allow was charged by text' });
+    expect(readFileSync(join(s.root, 'etc/hosts.allow'), 'utf8')).toBe(
+      '# managed\nsshd: 10.0.0.0/8\nsmtpd: ALL\nimapd: 192.168.0.0/16\n',
+    );
+    expect(byId(r.results, 'allow-ssh')).toMatchObject({
+      result: true,
+      comment: 'Accumulator allowed for file /etc/hosts.allow was charged by text',
+    });
     const again = await highstate(s);
     expect(byId(again.results, '/etc/hosts.allow').changes).toEqual([]);
   });
@@ -368,7 +436,10 @@ hashed.example.org:
     expect(text).toMatch(new RegExp(`^git\\.example\\.org ssh-ed25519 ${KEY}\\n\\|1\\|[^ ]+ ssh-ed25519 ${KEY}\\n$`));
     const again = await highstate(s);
     expect(again.results.map((x) => x.changes.length)).toEqual([0, 0]);
-    s.write('states/kh.sls', 'hashed.example.org:\n  ssh_known_hosts.absent:\n    - config: /etc/ssh/ssh_known_hosts\n    - port: 2222\n');
+    s.write(
+      'states/kh.sls',
+      'hashed.example.org:\n  ssh_known_hosts.absent:\n    - config: /etc/ssh/ssh_known_hosts\n    - port: 2222\n',
+    );
     const gone = await highstate(s);
     expect(gone.code).toBe(0);
     expect(readFileSync(join(s.root, 'etc/ssh/ssh_known_hosts'), 'utf8')).toBe(`git.example.org ssh-ed25519 ${KEY}\n`);

@@ -18,7 +18,10 @@ interface Res {
   changes: Array<{ op: string; target: string; diff?: string }>;
   warnings?: string[];
 }
-async function highstate(s: Scratch, ...more: string[]): Promise<{ code: number | undefined; results: Res[]; stderr: string }> {
+async function highstate(
+  s: Scratch,
+  ...more: string[]
+): Promise<{ code: number | undefined; results: Res[]; stderr: string }> {
   const r = await brine(s, ['highstate', '--id', 'm1', '--out', 'json', ...more]);
   return { code: r.code, results: r.stdout ? JSON.parse(r.stdout).results : [], stderr: r.stderr };
 }
@@ -82,7 +85,14 @@ const PILLAR = 'motd:\n  lines: [one, two]\n  first: "a\\nb"\n  second: 3\n';
 describe('Salt forms formulas use', () => {
   it('dry run says what the real run does; a second run changes nothing but the command', async () => {
     const s = scratch(
-      { 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': SLS, 'files/app.conf.jinja': '# managed at <{{ source }}> for {{ name }}\nport={{ app.port }}\n', 'tree/a.txt': '{{ not rendered }}\n', 'tree/b.txt': 'b', 'tree/_c.txt': 'c' },
+      {
+        'top.sls': "base:\n  '*':\n    - app\n",
+        'app.sls': SLS,
+        'files/app.conf.jinja': '# managed at <{{ source }}> for {{ name }}\nport={{ app.port }}\n',
+        'tree/a.txt': '{{ not rendered }}\n',
+        'tree/b.txt': 'b',
+        'tree/_c.txt': 'c',
+      },
       { 'top.sls': "base:\n  '*':\n    - motd\n", 'motd.sls': PILLAR },
     );
     mkdirSync(join(s.root, 'etc/app'), { recursive: true });
@@ -100,9 +110,13 @@ describe('Salt forms formulas use', () => {
     expect(conf.diff).toMatch(/^content not shown \(show_changes: False\)/);
     expect(JSON.stringify(t.results)).not.toContain('secret-ish');
     expect(byId(t.results, '/srv/data').changes.map((c) => c.op)).toEqual(['delete', 'create']);
-    expect(byId(t.results, '/srv/gone').warnings).toEqual(['template has no effect: file.absent renders nothing (Salt ignores it too)']);
+    expect(byId(t.results, '/srv/gone').warnings).toEqual([
+      'template has no effect: file.absent renders nothing (Salt ignores it too)',
+    ]);
 
-    expect(byId(t.results, 'ran-anyway').warnings).toEqual(['onlyif: False has no effect: it is not a command (Salt says "bad type passed" and runs the state)']);
+    expect(byId(t.results, 'ran-anyway').warnings).toEqual([
+      'onlyif: False has no effect: it is not a command (Salt says "bad type passed" and runs the state)',
+    ]);
     expect(byId(t.results, '~/.app.cnf').changes.map((c) => c.target)).toEqual(['/root/.app.cnf']);
 
     const r = await highstate(s);
@@ -112,8 +126,12 @@ describe('Salt forms formulas use', () => {
     expect(readdirSync(join(s.root, 'srv/tree'))).toEqual(['a.txt']);
     expect(readFileSync(join(s.root, 'root/.app.cnf'), 'utf8')).toBe('[client]\n');
     expect(statSync(join(s.root, 'srv/ran')).isFile()).toBe(true);
-    expect(readFileSync(join(s.root, 'etc/hosts'), 'utf8')).toBe('127.0.0.1 localhost\n10.0.0.7\t\tdb.lan\n10.0.0.8\t\tdb.lan\n');
-    expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('# managed at <salt://files/app.conf.jinja> for /etc/app/app.conf\nport=8080\n');
+    expect(readFileSync(join(s.root, 'etc/hosts'), 'utf8')).toBe(
+      '127.0.0.1 localhost\n10.0.0.7\t\tdb.lan\n10.0.0.8\t\tdb.lan\n',
+    );
+    expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe(
+      '# managed at <salt://files/app.conf.jinja> for /etc/app/app.conf\nport=8080\n',
+    );
     expect(statSync(join(s.root, 'srv/data')).isDirectory()).toBe(true);
     expect(readFileSync(join(s.root, 'srv/motd'), 'utf8')).toBe('one\ntwo\n');
     expect(readFileSync(join(s.root, 'srv/two'), 'utf8')).toBe('a\nb\n3\n');
@@ -130,6 +148,8 @@ describe('Salt forms formulas use', () => {
     writeFileSync(join(s.root, 'srv/data'), 'x');
     const t = await highstate(s, '--test');
     expect(t.code).toBe(1);
-    expect(JSON.stringify(byId(t.results, '/srv/data'))).toContain('exists as a file, not a directory (force: True replaces it)');
+    expect(JSON.stringify(byId(t.results, '/srv/data'))).toContain(
+      'exists as a file, not a directory (force: True replaces it)',
+    );
   });
 });

@@ -47,7 +47,10 @@ reload:
 `;
 
 const password = () => `pw-${randomBytes(12).toString('hex')}`;
-const pillarOf = (pw: string) => ({ 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': `app:\n  db_password: ${pw}\n` });
+const pillarOf = (pw: string) => ({
+  'top.sls': "base:\n  '*':\n    - app\n",
+  'app.sls': `app:\n  db_password: ${pw}\n`,
+});
 const ID = ['--id', 'plan-host'];
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
@@ -59,11 +62,20 @@ describe('brine apply FILE', () => {
     expect(dry.code).toBe(2);
     expect(dry.stderr).toContain(`plan written to ${plan}: 5 of 5 state(s) would change`);
     const p = JSON.parse(readFileSync(plan, 'utf8'));
-    expect(p).toMatchObject({ kind: 'brine-plan', version: 1, command: 'highstate', options: { aggregate: true, concurrency: 1 } });
+    expect(p).toMatchObject({
+      kind: 'brine-plan',
+      version: 1,
+      command: 'highstate',
+      options: { aggregate: true, concurrency: 1 },
+    });
     expect(p.hosts).toHaveLength(1);
     expect(p.hosts[0]).toMatchObject({ host: 'plan-host', root: s.root, summary: { total: 5, pending: 5, failed: 0 } });
     const index = p.hosts[0].states.find((x: { id: string }) => x.id === 'index');
-    expect(index.changes[0]).toMatchObject({ op: 'create', target: '/srv/site/index.html', after: sha256('hello Debian\n') });
+    expect(index.changes[0]).toMatchObject({
+      op: 'create',
+      target: '/srv/site/index.html',
+      after: sha256('hello Debian\n'),
+    });
     expect(Object.keys(index.digests).sort()).toEqual(['args', 'changes', 'contents', 'facts', 'outcome']);
 
     const r = await brine(s, ['apply', plan, ...ID]);
@@ -84,7 +96,14 @@ describe('brine apply FILE', () => {
   });
 
   it('brine sls NAME --test --plan-out: the plan keeps the SLS names, the apply applies only them', async () => {
-    const s = scratch({ 'top.sls': TOP, 'web.sls': WEB, 'other.sls': 'o:\n  file.managed:\n    - name: /srv/other\n    - makedirs: true\n    - contents: o\n' }, pillarOf(password()));
+    const s = scratch(
+      {
+        'top.sls': TOP,
+        'web.sls': WEB,
+        'other.sls': 'o:\n  file.managed:\n    - name: /srv/other\n    - makedirs: true\n    - contents: o\n',
+      },
+      pillarOf(password()),
+    );
     const plan = join(s.dir, 'plan.json');
     expect((await brine(s, ['sls', 'other', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
     expect(JSON.parse(readFileSync(plan, 'utf8'))).toMatchObject({ command: 'sls', sls: ['other'] });
@@ -96,7 +115,9 @@ describe('brine apply FILE', () => {
     // --plan-out is for dry runs only
     const bad = await brine(s, ['highstate', '--plan-out', plan, ...ID]);
     expect(bad.code).toBe(3);
-    expect(bad.stderr.trim()).toBe('brine: --plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)');
+    expect(bad.stderr.trim()).toBe(
+      'brine: --plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)',
+    );
   });
 
   it('a state whose requisite brings its file first (a package and its default config) still applies as planned', async () => {
@@ -116,7 +137,9 @@ config:
     const s = scratch({ 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': sls }, pillarOf(password()));
     const plan = join(s.dir, 'plan.json');
     expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
-    const config = JSON.parse(readFileSync(plan, 'utf8')).hosts[0].states.find((x: { id: string }) => x.id === 'config');
+    const config = JSON.parse(readFileSync(plan, 'utf8')).hosts[0].states.find(
+      (x: { id: string }) => x.id === 'config',
+    );
     expect(config.changes[0]).toMatchObject({ op: 'create', target: '/etc/app/app.conf' });
     // at apply time the requisite has just written a default file: "update", not "create", same outcome
     const r = await brine(s, ['apply', plan, ...ID]);
@@ -160,7 +183,10 @@ config:
     const plan = join(s.dir, 'plan.json');
     expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
     // one state's content changes; another state gains an argument that changes nothing on disk
-    s.write('states/web.sls', WEB.replace('hello {{', 'hi {{').replace('- name: /srv/site\n', '- name: /srv/site\n    - order: 1\n'));
+    s.write(
+      'states/web.sls',
+      WEB.replace('hello {{', 'hi {{').replace('- name: /srv/site\n', '- name: /srv/site\n    - order: 1\n'),
+    );
     const before = treeHash(s.root);
     const r = await brine(s, ['apply', plan, ...ID]);
     expect(r.code).toBe(4);
@@ -188,7 +214,9 @@ config:
     writeFileSync(join(s.dir, 'bad.json'), '{"kind":"brine-plan","version":7}');
     const bad = await brine(s, ['apply', join(s.dir, 'bad.json'), ...ID]);
     expect(bad.code).toBe(3);
-    expect(bad.stderr.trim()).toBe(`brine: ${join(s.dir, 'bad.json')}: plan version 7 is not supported (this brine reads version 1)`);
+    expect(bad.stderr.trim()).toBe(
+      `brine: ${join(s.dir, 'bad.json')}: plan version 7 is not supported (this brine reads version 1)`,
+    );
   });
 
   it('the plan file holds no secret of the env or the pillar, nor a plain sha256 of a file that holds one', async () => {
@@ -199,7 +227,13 @@ config:
     const text = readFileSync(plan, 'utf8');
     const env = parse(readFileSync(s.env, 'utf8'));
     const key: string = env.appliance.dkim.key;
-    const secrets = [pw, ...key.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'))];
+    const secrets = [
+      pw,
+      ...key
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.length >= 16 && !l.startsWith('-----')),
+    ];
     expect(secrets.length).toBeGreaterThan(10);
     for (const x of secrets) expect(text).not.toContain(x);
     expect(text).not.toContain(Buffer.from(pw).toString('base64'));

@@ -25,7 +25,25 @@ describe('brine push with saved plans', () => {
   const push = async (args: string[]) => {
     const r = await execa(
       'node',
-      [join(REPO, 'bin/brine.mjs'), 'push', ...args, '--inventory', inv, '--known-hosts', kh, '--ssh-config', '/dev/null', '-i', a.keyPath, '--states', states, '--pillar', pillar, '--env', env],
+      [
+        join(REPO, 'bin/brine.mjs'),
+        'push',
+        ...args,
+        '--inventory',
+        inv,
+        '--known-hosts',
+        kh,
+        '--ssh-config',
+        '/dev/null',
+        '-i',
+        a.keyPath,
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+        '--env',
+        env,
+      ],
       { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
     );
     return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
@@ -59,7 +77,10 @@ mark:
     writeFileSync(join(pillar, 'top.sls'), "base:\n  '*':\n    - app\n");
     writeFileSync(join(pillar, 'app.sls'), 'app:\n  db_password: plan-push-secret-7Hq2xZ\n');
     writeFileSync(env, readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8'), { mode: 0o600 });
-    writeFileSync(inv, `hosts:\n  alpha: { address: 127.0.0.1, port: ${a.port}, user: root }\n  beta: { address: 127.0.0.1, port: ${b.port}, user: root }\n`);
+    writeFileSync(
+      inv,
+      `hosts:\n  alpha: { address: 127.0.0.1, port: ${a.port}, user: root }\n  beta: { address: 127.0.0.1, port: ${b.port}, user: root }\n`,
+    );
   }, 300_000);
   afterAll(async () => {
     await Promise.all([a, b].filter(Boolean).map((t) => t.stop()));
@@ -73,13 +94,18 @@ mark:
     expect(dry.stderr).toContain(`plan written to ${plan}: 2 host(s), 6 state(s) would change`);
     const p = JSON.parse(readFileSync(plan, 'utf8'));
     expect(p.command).toBe('push');
-    expect(p.hosts.map((h: { target: string; host: string }) => [h.target, h.host])).toEqual([['alpha', a.name], ['beta', b.name]]);
+    expect(p.hosts.map((h: { target: string; host: string }) => [h.target, h.host])).toEqual([
+      ['alpha', a.name],
+      ['beta', b.name],
+    ]);
     expect(readFileSync(plan, 'utf8')).not.toContain('plan-push-secret-7Hq2xZ');
     expect(await cat(a, '/etc/brine-plan.conf')).toBe('MISSING');
 
     const r = await push(['--plan', plan]);
     expect(r.code).toBe(0);
-    expect(r.stdout.match(/as planned: plan [0-9a-f]{12} applied \(3 state\(s\) changed, 3 checked\)/g)).toHaveLength(2);
+    expect(r.stdout.match(/as planned: plan [0-9a-f]{12} applied \(3 state\(s\) changed, 3 checked\)/g)).toHaveLength(
+      2,
+    );
     expect(r.stdout).toMatch(/alpha\s+ok/);
     expect(r.stdout).toMatch(/beta\s+ok/);
     for (const t of [a, b]) {
@@ -130,6 +156,8 @@ mark:
     writeFileSync(local, JSON.stringify({ ...JSON.parse(readFileSync(plan, 'utf8')), command: 'highstate' }));
     const r2 = await push(['--plan', local]);
     expect(r2.code).toBe(3);
-    expect(r2.stderr.trim()).toBe(`brine: ${local}: a plan of \`brine highstate\`: apply it with \`brine apply ${local}\``);
+    expect(r2.stderr.trim()).toBe(
+      `brine: ${local}: a plan of \`brine highstate\`: apply it with \`brine apply ${local}\``,
+    );
   });
 });

@@ -43,8 +43,26 @@ describe('a saved plan between its check and its apply', () => {
     const host = new LocalHost({ root });
     const redactor = new Redactor();
     try {
-      const p = await prepareHost({ host, pillarDir: join(dir, 'no-pillar'), envFile: join(process.cwd(), 'pillar/default-env.yml'), minionId: 'race', redactor, allowDefaultEnv: true });
-      const input = { host, registry, statesDir: states, pillar: p.pillar, grains: p.grains, minionId: 'race', exec: p.exec, sls: ['race'], redactor, secrets: p.secrets };
+      const p = await prepareHost({
+        host,
+        pillarDir: join(dir, 'no-pillar'),
+        envFile: join(process.cwd(), 'pillar/default-env.yml'),
+        minionId: 'race',
+        redactor,
+        allowDefaultEnv: true,
+      });
+      const input = {
+        host,
+        registry,
+        statesDir: states,
+        pillar: p.pillar,
+        grains: p.grains,
+        minionId: 'race',
+        exec: p.exec,
+        sls: ['race'],
+        redactor,
+        secrets: p.secrets,
+      };
       const id = newPlanId();
       // review time
       const reviewRun = await PlanRun.open(input);
@@ -60,11 +78,18 @@ describe('a saved plan between its check and its apply', () => {
         // ... then someone edits /srv/two before its state applies
         writeFileSync(join(root, 'srv/two'), 'edited in the window\n');
         const report = await run.apply(plan, id);
-        expect(report.results.map((r) => [r.id, r.result])).toEqual([['one', true], ['two', false]]);
-        expect(report.results[1]!.comment).toMatch(/^differs from the plan: planned update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}; now update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}$/);
+        expect(report.results.map((r) => [r.id, r.result])).toEqual([
+          ['one', true],
+          ['two', false],
+        ]);
+        expect(report.results[1]!.comment).toMatch(
+          /^differs from the plan: planned update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}; now update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}$/,
+        );
         expect(report.aborted).toBe('file: two');
         expect(notAsPlanned(report)).toEqual(['file.managed: two']);
-        expect(asPlannedNote(report, id, 'highstate')).toContain('NOT as planned: file.managed: two no longer matched the plan');
+        expect(asPlannedNote(report, id, 'highstate')).toContain(
+          'NOT as planned: file.managed: two no longer matched the plan',
+        );
       } finally {
         await run.close();
       }

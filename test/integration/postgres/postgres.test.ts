@@ -18,17 +18,25 @@ const PASSWORD = `pa'ss"w0rd;-- DROP ROLE postgres; \\ secret`;
 const PASSWORD2 = 'second-Secret-value-42';
 
 function sql(q: string, db = 'postgres'): string {
-  return execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db], { input: q, encoding: 'utf8', cwd: '/' }).trim();
+  return execFileSync(
+    'runuser',
+    ['-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db],
+    { input: q, encoding: 'utf8', cwd: '/' },
+  ).trim();
 }
 
 /** A TCP login with a real client, as `role` with `password`: true when it works. */
 function tcpLogin(role: string, password: string, db = 'postgres'): boolean {
   try {
-    const out = execFileSync('psql', ['-X', '-A', '-t', '-h', '127.0.0.1', '-U', role, '-d', db, '-c', 'SELECT current_user'], {
-      env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'psql',
+      ['-X', '-A', '-t', '-h', '127.0.0.1', '-U', role, '-d', db, '-c', 'SELECT current_user'],
+      {
+        env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return out.trim() === role;
   } catch {
     return false;
@@ -37,14 +45,17 @@ function tcpLogin(role: string, password: string, db = 'postgres'): boolean {
 
 function ensurePostgres(): void {
   const status = execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' });
-  if (!/^15\s+main\s+\d+\s+online/m.test(status)) execFileSync('pg_ctlcluster', ['15', 'main', 'start'], { stdio: 'inherit' });
+  if (!/^15\s+main\s+\d+\s+online/m.test(status))
+    execFileSync('pg_ctlcluster', ['15', 'main', 'start'], { stdio: 'inherit' });
   if (!/^15\s+main\s+\d+\s+online/m.test(execFileSync('pg_lsclusters', ['-h'], { encoding: 'utf8' }))) {
     throw new Error('PostgreSQL 15/main is not running; run scripts/ci.d/41-postgres.sh');
   }
 }
 
 function cleanup(): void {
-  sql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE); DROP ROLE IF EXISTS "brine_h7 ""odd"" role"; DROP ROLE IF EXISTS brine_h7_owner2;`);
+  sql(
+    `DROP DATABASE IF EXISTS ${DB} WITH (FORCE); DROP ROLE IF EXISTS "brine_h7 ""odd"" role"; DROP ROLE IF EXISTS brine_h7_owner2;`,
+  );
 }
 
 function noSecret(x: unknown): void {
@@ -68,18 +79,24 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     const args = { name: ROLE, password: PASSWORD, createdb: true, superuser: false };
     expect(user.present!.secretArgs).toEqual(['password']);
     const dry = await plan(host, user.present!, args);
-    expect(dry).toEqual([{ op: 'create', target: ROLE, after: { createdb: true, superuser: false, login: true, password: 'set' } }]);
+    expect(dry).toEqual([
+      { op: 'create', target: ROLE, after: { createdb: true, superuser: false, login: true, password: 'set' } },
+    ]);
     expect(sql(`SELECT count(*) FROM pg_roles WHERE rolname = 'brine_h7 "odd" role'`)).toBe('0');
 
     const r = await checkApply(host, user.present!, args);
     expect(r.planned).toEqual(dry);
     expect(r.replanned).toEqual([]);
     noSecret(r);
-    expect(sql(`SELECT rolcanlogin, rolcreatedb, rolsuper FROM pg_roles WHERE rolname = 'brine_h7 "odd" role'`)).toBe('t|t|f');
+    expect(sql(`SELECT rolcanlogin, rolcreatedb, rolsuper FROM pg_roles WHERE rolname = 'brine_h7 "odd" role'`)).toBe(
+      't|t|f',
+    );
     expect(tcpLogin(ROLE, PASSWORD)).toBe(true);
     expect(tcpLogin(ROLE, 'wrong-password')).toBe(false);
     // The server never saw the clear password: it stored the verifier brine computed.
-    expect(sql(`SELECT rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'brine_h7 "odd" role'`)).toBe('t');
+    expect(
+      sql(`SELECT rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'brine_h7 "odd" role'`),
+    ).toBe('t');
   });
 
   it('changes flags and the password, showing neither the old nor the new password', async () => {
@@ -107,14 +124,24 @@ describe('postgres modules on a real PostgreSQL 15', () => {
       { op: 'update', target: 'password', before: 'set (differs)', after: 'set' },
     ]);
     // encrypted: md5 stores an md5 verifier (Salt's argument names for the OS user and port work too).
-    const md5 = await checkApply(host, user.present!, { name: ROLE, password: PASSWORD, encrypted: 'md5' as const, user: 'postgres', db_port: 5432 });
+    const md5 = await checkApply(host, user.present!, {
+      name: ROLE,
+      password: PASSWORD,
+      encrypted: 'md5' as const,
+      user: 'postgres',
+      db_port: 5432,
+    });
     expect(md5.planned).toEqual([{ op: 'update', target: 'password', before: 'set (differs)', after: 'set' }]);
     expect(md5.replanned).toEqual([]);
     noSecret(md5);
     expect(sql(`SELECT rolpassword FROM pg_authid WHERE rolname = 'brine_h7 "odd" role'`)).toMatch(/^md5[0-9a-f]{32}$/);
     sql(`SET password_encryption = 'md5'; ALTER ROLE "brine_h7 ""odd"" role" PASSWORD '${PASSWORD2}';`);
 
-    const items = [{ name: ROLE, password: PASSWORD2 }, { name: 'postgres', superuser: true }, { name: 'brine_h7_nobody' }].map((args) => ({ args, ctx: testCtx(args) }));
+    const items = [
+      { name: ROLE, password: PASSWORD2 },
+      { name: 'postgres', superuser: true },
+      { name: 'brine_h7_nobody' },
+    ].map((args) => ({ args, ctx: testCtx(args) }));
     const facts = await user.present!.gatherMany!(host, items);
     expect(facts.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
     expect(facts[0].passwordMatches).toBe(true);
@@ -122,15 +149,36 @@ describe('postgres modules on a real PostgreSQL 15', () => {
   });
 
   it('creates a database with owner, encoding and de_DE locale; changes the owner; refuses a locale change', async () => {
-    const args = { name: DB, owner: ROLE, encoding: 'UTF8', lc_collate: 'de_DE.utf8', lc_ctype: 'de_DE.utf8', template: 'template0' };
+    const args = {
+      name: DB,
+      owner: ROLE,
+      encoding: 'UTF8',
+      lc_collate: 'de_DE.utf8',
+      lc_ctype: 'de_DE.utf8',
+      template: 'template0',
+    };
     const dry = await plan(host, database.present!, args);
-    expect(dry).toEqual([{ op: 'create', target: DB, after: { owner: ROLE, encoding: 'UTF8', lc_collate: 'de_DE.utf8', lc_ctype: 'de_DE.utf8', template: 'template0' } }]);
+    expect(dry).toEqual([
+      {
+        op: 'create',
+        target: DB,
+        after: {
+          owner: ROLE,
+          encoding: 'UTF8',
+          lc_collate: 'de_DE.utf8',
+          lc_ctype: 'de_DE.utf8',
+          template: 'template0',
+        },
+      },
+    ]);
     expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
     const r = await checkApply(host, database.present!, args);
     expect(r.replanned).toEqual([]);
-    expect(sql(`SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '${DB}'`)).toBe(
-      `${ROLE}|UTF8|de_DE.utf8|de_DE.utf8`,
-    );
+    expect(
+      sql(
+        `SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '${DB}'`,
+      ),
+    ).toBe(`${ROLE}|UTF8|de_DE.utf8|de_DE.utf8`);
     // German collation is really in effect: ä sorts with a, not after z.
     expect(sql(`SELECT string_agg(x, '' ORDER BY x) FROM (VALUES ('z'), ('ä'), ('b')) v(x)`, DB)).toBe('äbz');
     // The same locale spelled differently is no change.
@@ -141,28 +189,45 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(own.planned).toEqual([{ op: 'update', target: 'owner', before: ROLE, after: 'brine_h7_owner2' }]);
     expect(own.replanned).toEqual([]);
 
-    const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({ args, ctx: testCtx(args) }));
+    const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({
+      args,
+      ctx: testCtx(args),
+    }));
     const many = await database.present!.gatherMany!(host, items);
-    for (const [i, { args, ctx }] of items.entries()) expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
+    for (const [i, { args, ctx }] of items.entries())
+      expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
     expect(many.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
 
-    await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(/lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/);
+    await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(
+      /lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/,
+    );
   });
 
   it('installs an extension in a database and schema, moves it, and removes it', async () => {
     const args = { name: 'pgcrypto', db: DB };
-    expect(await plan(host, extension.present!, args)).toEqual([{ op: 'create', target: 'pgcrypto', after: { db: DB } }]);
+    expect(await plan(host, extension.present!, args)).toEqual([
+      { op: 'create', target: 'pgcrypto', after: { db: DB } },
+    ]);
     const r = await checkApply(host, extension.present!, args);
     expect(r.replanned).toEqual([]);
-    expect(sql(`SELECT encode(digest('abc', 'sha256'), 'hex')`, DB)).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sql(`SELECT encode(digest('abc', 'sha256'), 'hex')`, DB)).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
 
     sql('CREATE SCHEMA ext', DB);
     const moved = await checkApply(host, extension.present!, { ...args, schema: 'ext' });
     expect(moved.planned).toEqual([{ op: 'update', target: 'schema', before: 'public', after: 'ext' }]);
     expect(moved.replanned).toEqual([]);
-    expect(sql(`SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pgcrypto'`, DB)).toBe('ext');
+    expect(
+      sql(
+        `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname = 'pgcrypto'`,
+        DB,
+      ),
+    ).toBe('ext');
 
-    await expect(plan(host, extension.present!, { name: 'no_such_extension', db: DB })).rejects.toThrow(/not available/);
+    await expect(plan(host, extension.present!, { name: 'no_such_extension', db: DB })).rejects.toThrow(
+      /not available/,
+    );
 
     const gone = await checkApply(host, extension.absent!, args);
     expect(gone.planned).toHaveLength(1);
@@ -177,10 +242,12 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
 
     // A failing statement that carries the password (ALTER of a role that is gone) must not leak it.
-    const err = await user.present!.apply(host, [{ op: 'update', target: 'password' }], {
-      ...testCtx({ name: 'brine_h7_vanished', password: PASSWORD }),
-      facts: { exists: true, flags: {}, hasPassword: true, passwordMatches: false },
-    }).catch((e: Error) => e);
+    const err = await user
+      .present!.apply(host, [{ op: 'update', target: 'password' }], {
+        ...testCtx({ name: 'brine_h7_vanished', password: PASSWORD }),
+        facts: { exists: true, flags: {}, hasPassword: true, passwordMatches: false },
+      })
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/role "brine_h7_vanished" does not exist/);
     noSecret((err as Error).message);

@@ -11,7 +11,11 @@ const DB = 'brine_schema_db';
 const TS_DIR = '/var/lib/postgresql/brine-ts';
 
 function sql(q: string, db = 'postgres'): string {
-  return execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db], { input: q, encoding: 'utf8', cwd: '/' }).trim();
+  return execFileSync(
+    'runuser',
+    ['-u', 'postgres', '--', 'psql', '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', db],
+    { input: q, encoding: 'utf8', cwd: '/' },
+  ).trim();
 }
 
 function cleanup(): void {
@@ -38,24 +42,38 @@ describe('postgres_schema and tablespace on a real PostgreSQL 15', () => {
     const db = modules.postgres_database!.present!;
     expect(await plan(host, db, { name: DB })).toEqual([{ op: 'create', target: DB, after: {} }]);
     await checkApply(host, db, { name: DB });
-    expect(await plan(host, db, { name: DB, tablespace: 'brine_ts' })).toEqual([{ op: 'update', target: 'tablespace', before: 'pg_default', after: 'brine_ts' }]);
+    expect(await plan(host, db, { name: DB, tablespace: 'brine_ts' })).toEqual([
+      { op: 'update', target: 'tablespace', before: 'pg_default', after: 'brine_ts' },
+    ]);
     const r = await checkApply(host, db, { name: DB, tablespace: 'brine_ts' });
     expect(r.replanned).toEqual([]);
-    expect(sql(`SELECT spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE datname = '${DB}'`)).toBe('brine_ts');
+    expect(
+      sql(`SELECT spcname FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace WHERE datname = '${DB}'`),
+    ).toBe('brine_ts');
   });
 
   it('postgres_schema: create with owner, change owner, absent', async () => {
     const present = modules.postgres_schema!.present!;
     const absent = modules.postgres_schema!.absent!;
     const args = { name: 'app', dbname: DB, owner: 'brine_schema_owner' };
-    expect(await plan(host, present, args)).toEqual([{ op: 'create', target: 'app', after: { dbname: DB, owner: 'brine_schema_owner' } }]);
+    expect(await plan(host, present, args)).toEqual([
+      { op: 'create', target: 'app', after: { dbname: DB, owner: 'brine_schema_owner' } },
+    ]);
     expect((await checkApply(host, present, args)).replanned).toEqual([]);
-    expect(sql("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'app'", DB)).toBe('brine_schema_owner');
-    expect(await plan(host, present, { ...args, owner: 'postgres' })).toEqual([{ op: 'update', target: 'owner', before: 'brine_schema_owner', after: 'postgres' }]);
+    expect(sql("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'app'", DB)).toBe(
+      'brine_schema_owner',
+    );
+    expect(await plan(host, present, { ...args, owner: 'postgres' })).toEqual([
+      { op: 'update', target: 'owner', before: 'brine_schema_owner', after: 'postgres' },
+    ]);
     expect((await checkApply(host, present, { ...args, owner: 'postgres' })).replanned).toEqual([]);
     expect(await plan(host, present, { name: 'app', dbname: DB })).toEqual([]);
-    await expect(plan(host, present, { name: 'x', dbname: 'brine_no_such_db' })).rejects.toThrow(/database 'brine_no_such_db' does not exist/);
-    expect((await checkApply(host, absent, { name: 'app', dbname: DB })).planned).toEqual([{ op: 'delete', target: 'app', before: { dbname: DB, owner: 'postgres' } }]);
+    await expect(plan(host, present, { name: 'x', dbname: 'brine_no_such_db' })).rejects.toThrow(
+      /database 'brine_no_such_db' does not exist/,
+    );
+    expect((await checkApply(host, absent, { name: 'app', dbname: DB })).planned).toEqual([
+      { op: 'delete', target: 'app', before: { dbname: DB, owner: 'postgres' } },
+    ]);
     expect(sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'", DB)).toBe('0');
     expect(await plan(host, absent, { name: 'app', dbname: DB })).toEqual([]);
   });

@@ -18,11 +18,29 @@ const PASSWORD = 'over-ssh-Secret-9f2c';
 
 function tcpLogin(role: string, password: string, db: string): string | null {
   try {
-    return execFileSync('psql', ['-X', '-A', '-t', '-h', '127.0.0.1', '-p', String(PORT), '-U', role, '-d', db, '-c', 'SELECT current_user || \':\' || current_database()'], {
-      env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
+    return execFileSync(
+      'psql',
+      [
+        '-X',
+        '-A',
+        '-t',
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(PORT),
+        '-U',
+        role,
+        '-d',
+        db,
+        '-c',
+        "SELECT current_user || ':' || current_database()",
+      ],
+      {
+        env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ).trim();
   } catch {
     return null;
   }
@@ -47,13 +65,14 @@ describe('postgres modules over SSH on a booted Debian target', () => {
         'apt-get install -y -qq --no-install-recommends postgresql >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log >&2; true; }',
         'test -f /etc/postgresql/15/main/postgresql.conf',
         `sed -i 's/^port = .*/port = ${PORT}/' /etc/postgresql/15/main/postgresql.conf`,
-        "sed -i \"s/^#\\?listen_addresses = .*/listen_addresses = '127.0.0.1'/\" /etc/postgresql/15/main/postgresql.conf",
+        'sed -i "s/^#\\?listen_addresses = .*/listen_addresses = \'127.0.0.1\'/" /etc/postgresql/15/main/postgresql.conf',
         'systemctl restart postgresql@15-main',
         'systemctl is-active postgresql@15-main',
       ].join('\n'),
       { timeoutMs: 600_000 },
     );
-    if (install.exitCode !== 0) throw new Error(`installing postgresql in the target failed: ${install.stderr.slice(-2000)}`);
+    if (install.exitCode !== 0)
+      throw new Error(`installing postgresql in the target failed: ${install.stderr.slice(-2000)}`);
     execFileSync('sh', ['-c', 'cp -n "$1"/*.deb "$2"/ 2>/dev/null || true', 'sh', archives, DEB_CACHE]);
     const { target: t, options } = sshTarget(target);
     host = await connectSsh(t, options);
@@ -69,14 +88,25 @@ describe('postgres modules over SSH on a booted Debian target', () => {
     const db = modules.postgres_database!.present!;
     const ext = modules.postgres_extension!.present!;
     const role = { name: 'ecs', password: PASSWORD, createdb: true, port: PORT };
-    const database = { name: 'ecs', owner: 'ecs', encoding: 'UTF8', lc_collate: 'C.UTF-8', lc_ctype: 'C.UTF-8', port: PORT };
+    const database = {
+      name: 'ecs',
+      owner: 'ecs',
+      encoding: 'UTF8',
+      lc_collate: 'C.UTF-8',
+      lc_ctype: 'C.UTF-8',
+      port: PORT,
+    };
     const trgm = { name: 'pg_trgm', db: 'ecs', port: PORT };
 
     const dry = await plan(host, user, role);
     expect(dry).toEqual([{ op: 'create', target: 'ecs', after: { createdb: true, login: true, password: 'set' } }]);
     expect(tcpLogin('ecs', PASSWORD, 'postgres')).toBeNull();
 
-    for (const [fn, args] of [[user, role], [db, database], [ext, trgm]] as const) {
+    for (const [fn, args] of [
+      [user, role],
+      [db, database],
+      [ext, trgm],
+    ] as const) {
       const r = await checkApply(host, fn, args as never);
       expect(r.planned).toHaveLength(1);
       expect(r.replanned).toEqual([]);
@@ -84,7 +114,9 @@ describe('postgres modules over SSH on a booted Debian target', () => {
     }
     expect(tcpLogin('ecs', PASSWORD, 'ecs')).toBe('ecs:ecs');
     expect(tcpLogin('ecs', 'not-the-password', 'ecs')).toBeNull();
-    const probe = await target.ssh(`runuser -u postgres -- psql -X -A -t -p ${PORT} -d ecs -c "SELECT pg_get_userbyid(datdba) || ' ' || datcollate FROM pg_database WHERE datname = 'ecs'; SELECT similarity('brine', 'brine')"`);
+    const probe = await target.ssh(
+      `runuser -u postgres -- psql -X -A -t -p ${PORT} -d ecs -c "SELECT pg_get_userbyid(datdba) || ' ' || datcollate FROM pg_database WHERE datname = 'ecs'; SELECT similarity('brine', 'brine')"`,
+    );
     expect(probe.stdout.trim().split('\n')).toEqual(['ecs C.UTF-8', '1']);
 
     // The no-op run: everything in place.

@@ -10,7 +10,8 @@ import { PILLAR, GRAINS, renderer, statesDir } from '../../unit/render/fixture.j
 import { reference } from './reference.js';
 
 const FILES = {
-  'macros.jinja': "{% macro row(k, v='-', sep=': ') %}{{ k }}{{ sep }}{{ v }}{% endmacro %}{% set shared = {'port': 8080} %}",
+  'macros.jinja':
+    "{% macro row(k, v='-', sep=': ') %}{{ k }}{{ sep }}{{ v }}{% endmacro %}{% set shared = {'port': 8080} %}",
   'data.yml': 'name: {{ grains.os }}\nlist: [1, 2, yes, no, on, y, n]\n',
   'inc.txt': 'inc {{ grains.id }}\n',
 };
@@ -24,7 +25,7 @@ const TEMPLATES: string[] = [
   // (deliberate difference: brine's `pillar.items` is the key `items`; Jinja's is the dict method)
   "{{ pillar['items'] }}|{{ pillar['keys'] }}|{{ pillar['get'] }}|{{ pillar['values'] }}",
   "{{ pillar.appliance.get('domain') }}|{{ pillar.appliance.get('nope') }}|{{ pillar.appliance.get('nope', 'd') }}",
-  "{% for k, v in pillar.appliance.flags.items() %}{{ k }}={{ v }}{% endfor %}|{{ pillar.appliance.flags.keys()|list }}|{{ pillar.appliance.flags.values()|list }}",
+  '{% for k, v in pillar.appliance.flags.items() %}{{ k }}={{ v }}{% endfor %}|{{ pillar.appliance.flags.keys()|list }}|{{ pillar.appliance.flags.values()|list }}',
   "{% set d = {'a': 1} %}{% do d.update({'b': 2}) %}{% do d.update(c=3) %}{{ d }}{{ d.pop('a') }}{{ d.setdefault('z', 9) }}{{ d }}",
   '{% set l = [3, 1] %}{% do l.append(2) %}{% do l.extend([5]) %}{% do l.insert(0, 0) %}{{ l }}{{ l.index(5) }}{{ l.count(1) }}{{ l.pop() }}{{ l }}',
   "{{ ' a  b\\tc '.split() }}{{ 'a,b,,c'.split(',') }}{{ 'a,b,c'.split(',', 1) }}{{ 'a.b.c'.rsplit('.', 1) }}",
@@ -69,7 +70,7 @@ const TEMPLATES: string[] = [
   'a\n{%- if true %}\nb{% endif -%}\n c\n  {%- set x = 1 %}\nd',
   "{{ '\\d+\\.x' }}|{{ 'a\\tb' }}|{{ \"q'q\" }}|{{ 'q\"q' }}",
   "{{ {'a': {'b': 1}} }}|{{ {'a': 1,} }}|{{ [1, 2,] }}",
-  "{{ range(3)|list }}{{ range(1, 7, 2)|list }}{{ dict(a=1, b=2) }}",
+  '{{ range(3)|list }}{{ range(1, 7, 2)|list }}{{ dict(a=1, b=2) }}',
   // imports
   "{% from 'macros.jinja' import row, shared %}{{ row('k') }}|{{ row('k', 'v', sep='=') }}|{{ shared.port }}",
   "{% import 'macros.jinja' as m %}{{ m.row(1, 2) }}|{% include 'inc.txt' %}|{% include 'nope.txt' ignore missing %}end",
@@ -83,7 +84,7 @@ const TEMPLATES: string[] = [
   "{{ [3, 1, 2]|sort }}{{ [3, 1, 2]|sort(reverse=True) }}{{ ['b', 'A', 'c']|sort }}{{ pillar.users|sort(attribute='uid', reverse=True)|map(attribute='name')|first }}",
   "{{ pillar.users|join(', ', attribute='name') }}|{{ [1, 2]|join }}|{{ [1, 2]|join('-') }}|{{ {'a': 1, 'b': 2}|list }}|{{ 'ab'|list }}|{{ [1, None]|string }}",
   "{{ '42'|int + 1 }}|{{ 'x'|int }}|{{ '1.5'|float }}|{{ 3.7|int }}|{{ 'x'|int(5) }}|{{ '0x1f'|int(0, 16) }}",
-  "{{ [3, 1, 2]|min }}{{ [3, 1, 2]|max }}{{ pillar.pkgs|length }}{{ pillar.pkgs|count }}{{ pillar.pkgs|first }}{{ pillar.pkgs|last }}{{ [1, 2, 3]|sum }}",
+  '{{ [3, 1, 2]|min }}{{ [3, 1, 2]|max }}{{ pillar.pkgs|length }}{{ pillar.pkgs|count }}{{ pillar.pkgs|first }}{{ pillar.pkgs|last }}{{ [1, 2, 3]|sum }}',
   "{{ 'Hello World'|lower }}{{ 'x'|upper }}{{ ' t '|trim }}{{ 'hello world'|title }}{{ 'aaa'|replace('a', 'b', 2) }}{{ 'ab'|reverse }}{{ [1, 2]|reverse|list }}",
   "{{ '%s:%d'|format('h', 80) }}|{{ 'x'|center(5) }}|{{ [1, 2, 3, 4, 5]|batch(2)|list }}|{{ -3|abs }}",
   "{% for g in pillar.users|groupby('admin') %}{{ g.grouper }}:{{ g.list|map(attribute='name')|join }};{% endfor %}",
@@ -93,17 +94,17 @@ const TEMPLATES: string[] = [
   "{{ {'b': [1, 'two', None, True], 'a': {'y': 'x y', 'x': 'yes'}}|yaml }}|{{ 'plain'|yaml }}|{{ 'on'|yaml }}|{{ [1, 2]|yaml }}|{{ {}|yaml }}",
   "{{ {'b': 1, 'a': ['x', None, False, 1.5]}|json }}|{{ 'x'|json }}|{{ ['a', {'z': 1, 'y': 2}]|json }}",
   `{{ ('a: [1, 2]\\nb: yes\\nc: y'|load_yaml).b }}|{{ ('{"a": [1, {"b": null}]}'|load_json).a }}`,
-  "{{ pillar.users|yaml }}",
+  '{{ pillar.users|yaml }}',
   // Jinja as Salt formulas write it (issue 13): trailing commas in calls, chained conditionals,
   // macro varargs/kwargs and call-site spreads, expression dict keys, typed dict keys, traverse,
   // rpartition, dict|first, a stray #}, yaml_encode, comparing undefined values
   "{{ 'a\nb \"q\" \\\\ x\t \u00e9'|yaml_encode }}|{{ 'plain'|yaml_encode }}|{{ True|yaml_encode }}|{{ None|yaml_encode }}|{{ 1.5|yaml_encode }}|{{ 'x'|yaml_dquote }}",
   "{{ 'sub ' * True }}{{ [1] * False }}",
   "{% macro m(a, b=2) %}{{ a }}{{ b }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, 3, c=4) }}|{{ m(*[5, 6]) }}|{{ m(**{'a': 7, 'b': 8}) }}",
-  "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}",
-  "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, z=2) }}",
+  '{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}',
+  '{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, z=2) }}',
   "{{ {True: 'running', False: 'dead'}.get(True) }}|{{ {True: 'running'}[True] }}|{{ True in {True: 1} }}|{% for k in {1: 'a', None: 'b'} %}{{ k is number }}{% endfor %}|{{ {1: 'x'}.items()|list }}|{{ {1: 'a', 'b': [True]}|yaml }}",
-  "{{ nope < 1 }}",
+  '{{ nope < 1 }}',
   "{{ 1 < 2 < 3 }}{{ 3 > 2 > 2 }}{{ [1, 2] < [1, 3] }}{{ 'a' <= 'a' }}",
   "{{ 'toString' in {} }}|{{ [1] in [[1]] }}|{{ 'a' in ['a'] }}",
   "{{ {'a': {'b': [1, 2]}}|traverse('a:b:1') }}|{{ {}|traverse('x', 'd') }}|{{ {'a': 1}|traverse('z') }}",
@@ -112,12 +113,12 @@ const TEMPLATES: string[] = [
   "{{ 'y' if 0 else 'z' if 0 else 'w' }}|{{ 'a' if 1 else 'b' if 1 else 'c' }}",
   "{% set k = 'p' %}{{ {k ~ '_id': 1, 'x'|upper: 2, (1 if k else 2): 3} }}",
   "{{ dict(\n  a=1,\n  b=2,\n) }}|{{ 'x'.replace(\n  'x',\n  'y',\n) }}",
-  "a #} b {# c #} d",
-  "{{ nope == 1 }}",
+  'a #} b {# c #} d',
+  '{{ nope == 1 }}',
   "{{ pillar.appliance.nope != 'x' }}",
   "{% set x = 2 %}{{ 'a' if x == 1 else 'b' if x == 2 else 'c' }}",
-  "{% macro m(a) %}{{ a }}{{ kwargs }}{{ varargs }}{% endmacro %}{{ m(1, 2, 3, b=4) }}",
-  "{% macro m(a, **kw) %}{{ a }}{% endmacro %}{{ m(1) }}",
+  '{% macro m(a) %}{{ a }}{{ kwargs }}{{ varargs }}{% endmacro %}{{ m(1, 2, 3, b=4) }}',
+  '{% macro m(a, **kw) %}{{ a }}{% endmacro %}{{ m(1) }}',
   "{{ {1: 'one'}.get(1) }}|{{ {1: 'one'}[1] }}|{{ {None: 1} }}|{{ {1: 2, 'a': 3} }}|{{ {'b': 1, 2: 'x', 1: 'y'} }}|{{ {'b': 1, 2: 'x'}|list }}",
   "{% set d = {'b': 1} %}{% do d.update({3: 'c'}) %}{{ d }}{{ d.copy() }}",
   "{{ 'x' #} }}",
@@ -148,9 +149,14 @@ const YAML_DOCS: string[] = [
 const PILLAR_YAML: Array<{ yaml: string; template: string }> = [
   {
     yaml: 'errorfiles:\n  503: /e/503.http\n  400: /e/400.http\n  b: x\n  10: ten\nflags:\n  true: on\n  ~: none\n',
-    template: "{{ pillar.errorfiles }}|{% for code, f in pillar.errorfiles.items() %}{{ code + 1 if code is number else code }};{% endfor %}|{{ pillar.errorfiles|yaml }}|{{ pillar.errorfiles.get(503) }}|{{ pillar.flags.get(True) }}|{{ pillar.flags }}",
+    template:
+      '{{ pillar.errorfiles }}|{% for code, f in pillar.errorfiles.items() %}{{ code + 1 if code is number else code }};{% endfor %}|{{ pillar.errorfiles|yaml }}|{{ pillar.errorfiles.get(503) }}|{{ pillar.flags.get(True) }}|{{ pillar.flags }}',
   },
-  { yaml: 'ports:\n  8080: web\n  22: ssh\n  9: x\nflags:\n  true: 1\n  ~: 2\n', template: '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}|{{ pillar.flags|json(sort_keys=False) }}' },
+  {
+    yaml: 'ports:\n  8080: web\n  22: ssh\n  9: x\nflags:\n  true: 1\n  ~: 2\n',
+    template:
+      '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}|{{ pillar.flags|json(sort_keys=False) }}',
+  },
 ];
 
 describe('pillar keys from YAML keep type and order as Salt', () => {
@@ -164,7 +170,12 @@ describe('pillar keys from YAML keep type and order as Salt', () => {
 });
 
 describe('render matches Jinja2 configured like Salt', () => {
-  const ref = reference({ dir: statesDir(FILES), context: { pillar: PILLAR, grains: GRAINS }, templates: TEMPLATES, yaml: YAML_DOCS });
+  const ref = reference({
+    dir: statesDir(FILES),
+    context: { pillar: PILLAR, grains: GRAINS },
+    templates: TEMPLATES,
+    yaml: YAML_DOCS,
+  });
   const r = renderer(FILES);
 
   it.each(TEMPLATES.map((t, i) => [i, t] as const))('template %i: %s', (i, tpl) => {

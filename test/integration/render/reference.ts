@@ -11,12 +11,20 @@ export interface Reference {
 }
 
 /** Renders with the real Jinja2 (see jinja.py). */
-export function reference(input: { dir: string; context: Record<string, unknown>; templates?: string[]; files?: Array<{ file: string; ctx: Record<string, unknown> }>; yaml?: string[]; pillar_yaml?: Array<{ yaml: string; template: string }> }): Reference {
+export function reference(input: {
+  dir: string;
+  context: Record<string, unknown>;
+  templates?: string[];
+  files?: Array<{ file: string; ctx: Record<string, unknown> }>;
+  yaml?: string[];
+  pillar_yaml?: Array<{ yaml: string; template: string }>;
+}): Reference {
   const res = spawnSync('python3', [join(dirname(fileURLToPath(import.meta.url)), 'jinja.py')], {
     input: JSON.stringify(input),
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });
-  if (res.status !== 0) throw new Error(`python3 with jinja2 and yaml is required (scripts/ci.d/25-render.sh): ${res.stderr || res.error}`);
+  if (res.status !== 0)
+    throw new Error(`python3 with jinja2 and yaml is required (scripts/ci.d/25-render.sh): ${res.stderr || res.error}`);
   return JSON.parse(res.stdout.replace(/\bInfinity\b/g, '"inf"'));
 }

@@ -17,7 +17,13 @@ const STATES = join(ROOT, 'states');
 describe('the appliance state tree renders like Salt', async () => {
   const host = new LocalHost();
   const grains = await readGrains(host);
-  const { pillar } = await loadPillar({ pillarDir: join(ROOT, 'pillar'), envFile: join(ROOT, 'pillar/default-env.yml'), host, grains, minionId: 'vm' });
+  const { pillar } = await loadPillar({
+    pillarDir: join(ROOT, 'pillar'),
+    envFile: join(ROOT, 'pillar/default-env.yml'),
+    host,
+    grains,
+    minionId: 'vm',
+  });
   // render the appliance branches too
   (pillar.appliance as Record<string, unknown> | undefined) ?? (pillar.appliance = {});
   (pillar.appliance as Record<string, unknown>).enabled = true;
@@ -26,7 +32,11 @@ describe('the appliance state tree renders like Salt', async () => {
     .filter((f) => f.endsWith('.sls') || /\{\{|\{%/.test(readFileSync(join(STATES, f), 'latin1')))
     .filter((f) => !readFileSync(join(STATES, f)).includes(0))
     .sort();
-  const ref = reference({ dir: STATES, context: { pillar, grains }, files: files.map((file) => ({ file, ctx: fileContext(file) })) });
+  const ref = reference({
+    dir: STATES,
+    context: { pillar, grains },
+    files: files.map((file) => ({ file, ctx: fileContext(file) })),
+  });
   const r = new Renderer({ statesDir: STATES, pillar, grains, minionId: 'vm' });
 
   it('has a tree to compare', () => {

@@ -41,7 +41,10 @@ const sh = async (cmd: string) => (await b.t.ssh(cmd)).stdout.trim();
 beforeAll(async () => {
   b = await bootTarget();
   await sh(`touch ${MARKER}`);
-  tree = statesTree({ 't.sls': SLS, 't.j2': "marker={{ salt['file.file_exists']('" + MARKER + "') }} user={{ salt['cmd.run']('id -un') }}\n" });
+  tree = statesTree({
+    't.sls': SLS,
+    't.j2': "marker={{ salt['file.file_exists']('" + MARKER + "') }} user={{ salt['cmd.run']('id -un') }}\n",
+  });
 }, 300_000);
 afterAll(async () => {
   tree?.cleanup();
@@ -53,7 +56,17 @@ describe('templates call execution functions on the SSH target', () => {
     expect(existsSync(MARKER)).toBe(false); // only the target has it
     const host = b.host as typeof b.host & { roundTrips: number };
     const before = host.roundTrips;
-    const report = await runStates({ host: b.host, registry, statesDir: tree.dir, sls: ['t'], test: true, pillar: {}, grains: { init: 'systemd' }, minionId: 'target', redactor: new Redactor() });
+    const report = await runStates({
+      host: b.host,
+      registry,
+      statesDir: tree.dir,
+      sls: ['t'],
+      test: true,
+      pillar: {},
+      grains: { init: 'systemd' },
+      minionId: 'target',
+      redactor: new Redactor(),
+    });
     const byName = Object.fromEntries(report.results.map((r) => [r.name, r]));
     const diff = String(byName['/root/brine-report']!.changes[0]?.diff ?? '');
     const targetHost = await sh('cat /etc/hostname');
@@ -69,7 +82,17 @@ describe('templates call execution functions on the SSH target', () => {
   });
 
   it('the real run writes what the target answered', async () => {
-    const report = await runStates({ host: b.host, registry, statesDir: tree.dir, sls: ['t'], test: false, pillar: {}, grains: { init: 'systemd' }, minionId: 'target', redactor: new Redactor() });
+    const report = await runStates({
+      host: b.host,
+      registry,
+      statesDir: tree.dir,
+      sls: ['t'],
+      test: false,
+      pillar: {},
+      grains: { init: 'systemd' },
+      minionId: 'target',
+      redactor: new Redactor(),
+    });
     expect(report.results.every((r) => r.result === true)).toBe(true);
     expect(await sh('cat /root/brine-report')).toContain(`host=${await sh('cat /etc/hostname')}\nmarked=True`);
     expect(await sh('cat /root/brine-templated')).toBe('marker=True user=root');

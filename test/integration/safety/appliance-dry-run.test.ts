@@ -19,10 +19,29 @@ afterAll(async () => {
 });
 
 function push(extra: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const args = [BRINE, 'push', `root@127.0.0.1:${target.port}`, '-i', target.keyPath, '--known-hosts', target.knownHostsPath, '--env', tree.env, '--states', tree.states, '--pillar', tree.pillar, ...extra];
+  const args = [
+    BRINE,
+    'push',
+    `root@127.0.0.1:${target.port}`,
+    '-i',
+    target.keyPath,
+    '--known-hosts',
+    target.knownHostsPath,
+    '--env',
+    tree.env,
+    '--states',
+    tree.states,
+    '--pillar',
+    tree.pillar,
+    ...extra,
+  ];
   return new Promise((resolve) =>
-    execFile(process.execPath, args, { cwd: REPO, timeout: 600_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      args,
+      { cwd: REPO, timeout: 600_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -31,7 +50,13 @@ describe('appliance dry run on a fresh target', () => {
   it('exit 2, no state fails, the target is unchanged', async () => {
     const before = (await target.ssh('dpkg -l | md5sum; ls -la /etc | md5sum; getent passwd | md5sum')).stdout;
     const r = await push(['--test', '--out', 'json']);
-    const doc = JSON.parse(r.stdout) as { hosts: Array<{ status: string; error: string | null; report: { results: Array<{ id: string; module: string; result: boolean | null; comment: string }> } | null }> };
+    const doc = JSON.parse(r.stdout) as {
+      hosts: Array<{
+        status: string;
+        error: string | null;
+        report: { results: Array<{ id: string; module: string; result: boolean | null; comment: string }> } | null;
+      }>;
+    };
     const h = doc.hosts[0]!;
     expect(h.error).toBeNull();
     const failed = h.report!.results.filter((x) => x.result === false).map((x) => `${x.module}: ${x.id}: ${x.comment}`);

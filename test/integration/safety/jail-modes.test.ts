@@ -16,8 +16,23 @@ const TOP = "base:\n  '*':\n    - app\n";
 const mode = (p: string) => (statSync(p).mode & 0o7777).toString(8).padStart(4, '0');
 
 async function run(s: Scratch, args: string[], umask = '022') {
-  const argv = [join(REPO, 'bin/brine.mjs'), ...args, '--states', s.states, '--pillar', s.pillar, '--env', s.env, '--root', s.root];
-  const r = await execa('sh', ['-c', `umask ${umask}; exec node "$@"`, 'sh', ...argv], { reject: false, env: { NO_COLOR: '1' }, timeout: 120_000 });
+  const argv = [
+    join(REPO, 'bin/brine.mjs'),
+    ...args,
+    '--states',
+    s.states,
+    '--pillar',
+    s.pillar,
+    '--env',
+    s.env,
+    '--root',
+    s.root,
+  ];
+  const r = await execa('sh', ['-c', `umask ${umask}; exec node "$@"`, 'sh', ...argv], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+    timeout: 120_000,
+  });
   return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -108,7 +123,8 @@ touched:
     const r = await run(s, ['highstate'], '077');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    for (const d of ['srv', 'srv/a', 'srv/a/b', 'opt', 'opt/x', 'opt/x/y']) expect([d, mode(join(s.root, d))]).toEqual([d, '0755']);
+    for (const d of ['srv', 'srv/a', 'srv/a/b', 'opt', 'opt/x', 'opt/x/y'])
+      expect([d, mode(join(s.root, d))]).toEqual([d, '0755']);
     expect(mode(join(s.root, 'srv/a/b/c.conf'))).toBe('0644');
     expect(mode(join(s.root, 'srv/given'))).toBe('0640');
     expect(mode(join(s.root, 'srv/touched'))).toBe('0644');
@@ -121,9 +137,13 @@ touched:
     chmodSync(s.env, 0o644);
     const r = await run(s, ['highstate']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`brine: warning: ${s.env} is readable by group and others (mode 0644) and holds secrets: chmod 600 ${s.env}`);
+    expect(r.stderr).toBe(
+      `brine: warning: ${s.env} is readable by group and others (mode 0644) and holds secrets: chmod 600 ${s.env}`,
+    );
     chmodSync(s.env, 0o640);
-    expect((await run(s, ['highstate'])).stderr).toBe(`brine: warning: ${s.env} is readable by group (mode 0640) and holds secrets: chmod 600 ${s.env}`);
+    expect((await run(s, ['highstate'])).stderr).toBe(
+      `brine: warning: ${s.env} is readable by group (mode 0640) and holds secrets: chmod 600 ${s.env}`,
+    );
     chmodSync(s.env, 0o600);
     const ok = await run(s, ['highstate']);
     expect(ok.code).toBe(0);

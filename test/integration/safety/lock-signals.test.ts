@@ -23,7 +23,19 @@ after:
 `;
 
 function start(s: Scratch, extra: string[] = []) {
-  const args = [join(REPO, 'bin/brine.mjs'), 'highstate', '--states', s.states, '--pillar', s.pillar, '--env', s.env, '--root', s.root, ...extra];
+  const args = [
+    join(REPO, 'bin/brine.mjs'),
+    'highstate',
+    '--states',
+    s.states,
+    '--pillar',
+    s.pillar,
+    '--env',
+    s.env,
+    '--root',
+    s.root,
+    ...extra,
+  ];
   return execa('node', args, { reject: false, env: { NO_COLOR: '1' }, timeout: 120_000 });
 }
 
@@ -51,7 +63,9 @@ describe('one run at a time per --root', () => {
     await running(s);
     const refused = await start(s, ['--lock-timeout', '0']);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toMatch(/^brine: local:.*: another brine run holds \/run\/brine\/root-[0-9a-f]{16}\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)$/);
+    expect(refused.stderr).toMatch(
+      /^brine: local:.*: another brine run holds \/run\/brine\/root-[0-9a-f]{16}\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)$/,
+    );
     expect(refused.stdout).toBe('');
 
     const waiting = start(s, ['--lock-timeout', '60']);
@@ -59,7 +73,9 @@ describe('one run at a time per --root', () => {
     const f = await first;
     expect(f.exitCode).toBe(0);
     expect(w.exitCode).toBe(0);
-    expect(w.stderr).toMatch(/^brine: waiting up to 60 s for the run lock \/run\/brine\/root-[0-9a-f]{16}\.lock on local:.* \(held by pid \d+/);
+    expect(w.stderr).toMatch(
+      /^brine: waiting up to 60 s for the run lock \/run\/brine\/root-[0-9a-f]{16}\.lock on local:.* \(held by pid \d+/,
+    );
     // the waiting run started after the first had finished: its file was already in place
     expect(w.stdout).not.toMatch(/create \/srv\/after/);
     expect(f.stdout).toMatch(/create \/srv\/after/);
@@ -98,7 +114,10 @@ describe('one run at a time per --root', () => {
 });
 
 describe('signals', () => {
-  for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [sig, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`${sig}: the state in flight finishes, nothing new starts, the report so far prints, exit ${code}`, async () => {
       const s = slowTree();
       const p = start(s);
@@ -153,18 +172,35 @@ conf:
     mkdirSync(join(s.root, 'etc/app'), { recursive: true });
     mkdirSync(join(s.root, 'elsewhere'), { recursive: true });
     const old = new Date(Date.now() - 3600_000);
-    const files = ['etc/app/.app.conf.brine-0123456789ab', 'etc/app/.app.conf.brine-Ab3xY9', 'etc/app/.keep', 'etc/app/.app.conf.brine-bak.20260101T000000', 'elsewhere/.x.brine-0123456789ab'];
+    const files = [
+      'etc/app/.app.conf.brine-0123456789ab',
+      'etc/app/.app.conf.brine-Ab3xY9',
+      'etc/app/.keep',
+      'etc/app/.app.conf.brine-bak.20260101T000000',
+      'elsewhere/.x.brine-0123456789ab',
+    ];
     for (const f of files) {
       writeFileSync(join(s.root, f), 'half');
       utimesSync(join(s.root, f), old, old);
     }
     const dry = await start(s, ['--test']);
     expect(dry.exitCode).toBe(2);
-    expect(readdirSync(join(s.root, 'etc/app')).sort()).toEqual(['.app.conf.brine-0123456789ab', '.app.conf.brine-Ab3xY9', '.app.conf.brine-bak.20260101T000000', '.keep']);
+    expect(readdirSync(join(s.root, 'etc/app')).sort()).toEqual([
+      '.app.conf.brine-0123456789ab',
+      '.app.conf.brine-Ab3xY9',
+      '.app.conf.brine-bak.20260101T000000',
+      '.keep',
+    ]);
     const r = await start(s);
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toBe('brine: removed 2 temp file(s) an interrupted run left: /etc/app/.app.conf.brine-0123456789ab, /etc/app/.app.conf.brine-Ab3xY9');
-    expect(readdirSync(join(s.root, 'etc/app')).sort()).toEqual(['.app.conf.brine-bak.20260101T000000', '.keep', 'app.conf']);
+    expect(r.stderr).toBe(
+      'brine: removed 2 temp file(s) an interrupted run left: /etc/app/.app.conf.brine-0123456789ab, /etc/app/.app.conf.brine-Ab3xY9',
+    );
+    expect(readdirSync(join(s.root, 'etc/app')).sort()).toEqual([
+      '.app.conf.brine-bak.20260101T000000',
+      '.keep',
+      'app.conf',
+    ]);
     expect(existsSync(join(s.root, 'elsewhere/.x.brine-0123456789ab'))).toBe(true);
   }, 60_000);
 });

@@ -165,6 +165,8 @@ owned:
     const dry = await brine(s, ['highstate', '--test']);
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(2);
-    expect(dry.stdout).toMatch(/ID: owned[\s\S]*Result: None[\s\S]*would change \(1\) after user: brine-future[\s\S]*\+hello/);
+    expect(dry.stdout).toMatch(
+      /ID: owned[\s\S]*Result: None[\s\S]*would change \(1\) after user: brine-future[\s\S]*\+hello/,
+    );
   });
 });

@@ -15,7 +15,9 @@ describe('test harness: booted Debian 12 targets', () => {
 
   it('boots systemd and answers over ssh', async () => {
     for (const t of ts) {
-      const r = await t.ssh('cat /proc/1/comm; systemctl is-system-running; . /etc/os-release; echo $VERSION_CODENAME; hostname');
+      const r = await t.ssh(
+        'cat /proc/1/comm; systemctl is-system-running; . /etc/os-release; echo $VERSION_CODENAME; hostname',
+      );
       expect(r.exitCode).toBe(0);
       const [comm, state, codename, hostname] = r.stdout.split('\n');
       expect(comm).toBe('systemd');

@@ -60,7 +60,20 @@ describe('ssh host keys and connection failures', () => {
     const again = await connectSsh(sshTarget(t).target, opts(kh));
     await again.close();
     // OpenSSH agrees with what was written
-    execFileSync('ssh', ['-i', t.keyPath, '-p', String(t.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${kh}`, 'root@127.0.0.1', 'true']);
+    execFileSync('ssh', [
+      '-i',
+      t.keyPath,
+      '-p',
+      String(t.port),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${kh}`,
+      'root@127.0.0.1',
+      'true',
+    ]);
   });
 
   it('refuses a changed host key even with accept-new, naming the fingerprint and the old entry', async () => {
@@ -82,14 +95,19 @@ describe('ssh host keys and connection failures', () => {
   });
 
   it('reports a refused port and a silent server as unreachable within the timeout', async () => {
-    const closed = await connectSsh({ host: '127.0.0.1', port: 1, user: 'root' }, opts(t.knownHostsPath)).catch((e: unknown) => e);
+    const closed = await connectSsh({ host: '127.0.0.1', port: 1, user: 'root' }, opts(t.knownHostsPath)).catch(
+      (e: unknown) => e,
+    );
     expect(closed).toBeInstanceOf(TransportError);
     expect((closed as Error).message).toMatch(/ECONNREFUSED/);
     const silent: Server = createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
     const start = Date.now();
-    const err = await connectSsh({ host: '127.0.0.1', port, user: 'root' }, opts(t.knownHostsPath, { connectTimeoutMs: 1500 })).catch((e: unknown) => e);
+    const err = await connectSsh(
+      { host: '127.0.0.1', port, user: 'root' },
+      opts(t.knownHostsPath, { connectTimeoutMs: 1500 }),
+    ).catch((e: unknown) => e);
     silent.close();
     expect(err).toBeInstanceOf(TransportError);
     expect((err as Error).message).toMatch(/timed out after 1500 ms/);

@@ -19,7 +19,24 @@ describe('run lock over SSH', () => {
   const start = (args: string[]) =>
     execa(
       'node',
-      [join(REPO, 'bin/brine.mjs'), 'push', `root@127.0.0.1:${t.port}`, ...args, '--known-hosts', t.knownHostsPath, '--ssh-config', '/dev/null', '-i', t.keyPath, '--states', states, '--pillar', pillar, '--env', join(REPO, 'pillar/default-env.yml')],
+      [
+        join(REPO, 'bin/brine.mjs'),
+        'push',
+        `root@127.0.0.1:${t.port}`,
+        ...args,
+        '--known-hosts',
+        t.knownHostsPath,
+        '--ssh-config',
+        '/dev/null',
+        '-i',
+        t.keyPath,
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+        '--env',
+        join(REPO, 'pillar/default-env.yml'),
+      ],
       { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
     );
   const onTarget = async (pattern: string): Promise<void> => {
@@ -59,13 +76,17 @@ done:
     await onTarget('brine-lock-mark');
     const refused = await start(['--lock-timeout', '0']);
     expect(refused.exitCode).toBe(1);
-    expect(refused.stdout).toMatch(/another brine run holds \/run\/brine\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)/);
+    expect(refused.stdout).toMatch(
+      /another brine run holds \/run\/brine\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)/,
+    );
     expect((await t.ssh('cat /run/brine.lock')).stdout).toMatch(/^pid \d+ on /);
     const waiting = await start(['--lock-timeout', '120']);
     const f = await first;
     expect(f.exitCode).toBe(0);
     expect(waiting.exitCode).toBe(0);
-    expect(waiting.stderr).toMatch(/brine: waiting up to 120 s for the run lock \/run\/brine\.lock on root@127\.0\.0\.1:\d+ \(held by pid \d+/);
+    expect(waiting.stderr).toMatch(
+      /brine: waiting up to 120 s for the run lock \/run\/brine\.lock on root@127\.0\.0\.1:\d+ \(held by pid \d+/,
+    );
     expect((await t.ssh('cat /srv/brine-lock-done')).stdout.trim()).toBe('done');
   }, 300_000);
 
@@ -75,10 +96,14 @@ done:
     p.kill('SIGKILL');
     await p;
     // what a killed write leaves next to its target: the next run removes it (older than its lock)
-    await t.ssh('printf half > /srv/.brine-lock-done.brine-0123456789ab && touch -d "1 hour ago" /srv/.brine-lock-done.brine-0123456789ab; touch /srv/.keep-me');
+    await t.ssh(
+      'printf half > /srv/.brine-lock-done.brine-0123456789ab && touch -d "1 hour ago" /srv/.brine-lock-done.brine-0123456789ab; touch /srv/.keep-me',
+    );
     const next = await start(['--lock-timeout', '30']);
     expect(next.stderr).not.toContain('gave up');
-    expect(next.stderr).toContain(': removed 1 temp file(s) an interrupted run left: /srv/.brine-lock-done.brine-0123456789ab');
+    expect(next.stderr).toContain(
+      ': removed 1 temp file(s) an interrupted run left: /srv/.brine-lock-done.brine-0123456789ab',
+    );
     expect(next.exitCode).toBe(0);
     expect((await t.ssh('ls -A /srv')).stdout.trim().split('\n').sort()).toEqual(['.keep-me', 'brine-lock-done']);
   }, 300_000);

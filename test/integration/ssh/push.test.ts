@@ -26,13 +26,38 @@ describe('brine push', () => {
   const push = async (args: string[]) => {
     const r = await execa(
       'node',
-      [join(REPO, 'bin/brine.mjs'), 'push', ...args, '--inventory', inv, '--known-hosts', kh, '--ssh-config', '/dev/null', '-i', a.keyPath, '--states', states, '--pillar', pillar],
+      [
+        join(REPO, 'bin/brine.mjs'),
+        'push',
+        ...args,
+        '--inventory',
+        inv,
+        '--known-hosts',
+        kh,
+        '--ssh-config',
+        '/dev/null',
+        '-i',
+        a.keyPath,
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+      ],
       { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
     );
     return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
   };
   const json = (stdout: string) =>
-    JSON.parse(stdout) as { exitCode: number; hosts: { host: string; status: string; roundTrips: number; error: string | null; report: { summary: { changed: number; failed: number } } | null }[] };
+    JSON.parse(stdout) as {
+      exitCode: number;
+      hosts: {
+        host: string;
+        status: string;
+        roundTrips: number;
+        error: string | null;
+        report: { summary: { changed: number; failed: number } } | null;
+      }[];
+    };
   const cat = async (t: Target, path: string) => (await t.ssh(`cat ${path}`)).stdout;
 
   beforeAll(async () => {
@@ -74,7 +99,10 @@ groups:
 `,
     );
     // alpha has its own env on the target
-    const env = readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8').replace(/^  domain: .*$/m, '  domain: alpha.example.test');
+    const env = readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8').replace(
+      /^ {2}domain: .*$/m,
+      '  domain: alpha.example.test',
+    );
     expect(env).toContain('alpha.example.test');
     expect((await a.ssh('mkdir -p /app && cat > /app/env.yml', { stdin: env })).exitCode).toBe(0);
     copyFileSync(join(REPO, 'pillar/default-env.yml'), join(dir, 'local-env.yml'));
@@ -97,7 +125,9 @@ groups:
     expect(await cat(a, '/etc/brine-demo.conf')).toBe(`domain=alpha.example.test motd=from-inventory id=${a.name}`);
     expect(await cat(b, '/etc/brine-demo.conf')).toBe(`domain=none motd=from-pillar id=${b.name}`);
     for (const t of [a, b]) {
-      expect((await t.ssh('stat -c "%a %U" /etc/brine-demo.conf /srv/brine-demo && test -e /srv/brine-demo/ran')).stdout).toBe('640 root\n750 root');
+      expect(
+        (await t.ssh('stat -c "%a %U" /etc/brine-demo.conf /srv/brine-demo && test -e /srv/brine-demo/ran')).stdout,
+      ).toBe('640 root\n750 root');
     }
   });
 
@@ -111,7 +141,9 @@ groups:
     ]);
     const alpha = doc.hosts[0]!;
     // connect + grains (1 exec) + env sources + facts per state; no file is copied back to compare
-    process.stdout.write(`no-op push round trips: alpha (root) ${alpha.roundTrips}, beta (sudo) ${doc.hosts[1]!.roundTrips}\n`);
+    process.stdout.write(
+      `no-op push round trips: alpha (root) ${alpha.roundTrips}, beta (sudo) ${doc.hosts[1]!.roundTrips}\n`,
+    );
     expect(alpha.roundTrips).toBeLessThanOrEqual(STATES + 10);
     expect(doc.hosts[1]!.roundTrips).toBeLessThanOrEqual(STATES + 15);
   });

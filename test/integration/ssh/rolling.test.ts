@@ -25,7 +25,24 @@ describe('brine push --batch --max-fail', () => {
   const push = async (args: string[], progress = 'lines') => {
     const r = await execa(
       'node',
-      [join(REPO, 'bin/brine.mjs'), 'push', 'fleet', ...args, '--inventory', inv, '--known-hosts', fleet.knownHostsPath, '--ssh-config', '/dev/null', '-i', fleet.keyPath, '--states', states, '--pillar', pillar],
+      [
+        join(REPO, 'bin/brine.mjs'),
+        'push',
+        'fleet',
+        ...args,
+        '--inventory',
+        inv,
+        '--known-hosts',
+        fleet.knownHostsPath,
+        '--ssh-config',
+        '/dev/null',
+        '-i',
+        fleet.keyPath,
+        '--states',
+        states,
+        '--pillar',
+        pillar,
+      ],
       { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '', BRINE_PROGRESS: progress }, timeout: 300_000 },
     );
     return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
@@ -84,12 +101,30 @@ check:
     expect(r.code, r.stderr).toBe(5);
     const doc = JSON.parse(r.stdout) as {
       exitCode: number;
-      rollout: { batches: number; batchesRun: number; failures: number; maxFail: number; stopped: string; notStarted: string[] };
+      rollout: {
+        batches: number;
+        batchesRun: number;
+        failures: number;
+        maxFail: number;
+        stopped: string;
+        notStarted: string[];
+      };
       hosts: { host: string; status: string }[];
     };
-    expect(doc.rollout).toMatchObject({ batches: 3, batchesRun: 2, failures: 1, maxFail: 0, stopped: 'budget', notStarted: ['h5'] });
+    expect(doc.rollout).toMatchObject({
+      batches: 3,
+      batchesRun: 2,
+      failures: 1,
+      maxFail: 0,
+      stopped: 'budget',
+      notStarted: ['h5'],
+    });
     expect(doc.hosts.map((h) => [h.host, h.status])).toEqual([
-      ['h2', 'ok'], ['h1', 'ok'], ['h3', 'failed'], ['h4', 'ok'], ['h5', 'skipped'],
+      ['h2', 'ok'],
+      ['h1', 'ok'],
+      ['h3', 'failed'],
+      ['h4', 'ok'],
+      ['h5', 'skipped'],
     ]);
     // batch 2 ran whole (h4 alongside the failing h3); h5 was never touched
     for (const h of ['h1', 'h2', 'h3', 'h4']) expect(await rolled(h)).toBe('rolled out');
@@ -102,7 +137,9 @@ check:
     const r = await push(['--batch', '50%', '--max-fail', '0', '--env', env], 'off');
     expect(r.code).toBe(5);
     expect(r.stdout).toMatch(/^h4\s+not started\s+not started: the rollout stopped$/m);
-    expect(r.stdout).toContain('rollout stopped after batch 1 of 2: 1 host(s) failed, more than --max-fail allows (0)\nnot started: h4, h5');
+    expect(r.stdout).toContain(
+      'rollout stopped after batch 1 of 2: 1 host(s) failed, more than --max-fail allows (0)\nnot started: h4, h5',
+    );
     expect(r.stdout).toContain('5 host(s): 2 ok, 1 failed, 2 not started');
     expect(r.stderr).toBe('brine: batch 1 of 2: h2, h1, h3'); // no progress lines (BRINE_PROGRESS=off), no batch 2
   });
@@ -110,7 +147,10 @@ check:
   it('goes on within the budget: every batch runs, the failed host makes it exit 1', async () => {
     const r = await push(['--batch', '1', '--max-fail', '20%', '--env', env, '--out', 'json'], 'off');
     expect(r.code, r.stdout).toBe(1);
-    const doc = JSON.parse(r.stdout) as { rollout: { batchesRun: number; stopped: string | null }; hosts: { host: string; status: string }[] };
+    const doc = JSON.parse(r.stdout) as {
+      rollout: { batchesRun: number; stopped: string | null };
+      hosts: { host: string; status: string }[];
+    };
     expect(doc.rollout).toMatchObject({ batchesRun: 5, stopped: null });
     expect(await rolled('h5')).toBe('rolled out');
   });
@@ -125,8 +165,24 @@ check:
     await byName.get('h3')!.ssh('rm -f /etc/brine-broken');
     const cmd = [
       'stty cols 120 rows 40;',
-      'node', join(REPO, 'bin/brine.mjs'), 'push', 'fleet', '--env', env, '--inventory', inv, '--known-hosts', fleet.knownHostsPath,
-      '--ssh-config', '/dev/null', '-i', fleet.keyPath, '--states', states, '--pillar', pillar,
+      'node',
+      join(REPO, 'bin/brine.mjs'),
+      'push',
+      'fleet',
+      '--env',
+      env,
+      '--inventory',
+      inv,
+      '--known-hosts',
+      fleet.knownHostsPath,
+      '--ssh-config',
+      '/dev/null',
+      '-i',
+      fleet.keyPath,
+      '--states',
+      states,
+      '--pillar',
+      pillar,
     ].join(' ');
     const r = await execa('script', ['-qec', cmd, '/dev/null'], {
       reject: false,
@@ -137,7 +193,7 @@ check:
     // the view's last frame: one line per host with states done/total and the result
     for (const h of ORDER) expect(r.stdout).toMatch(new RegExp(`✔ ${h}\\s+2/2\\s+ok, [0-2] changed, 0 failed \\(\\d`));
     expect(r.stdout).toContain('\x1b[?25l'); // the live view hid the cursor while it drew
-    expect(r.stdout).not.toMatch(/\x1b\[3\dm/); // no colours
+    expect(r.stdout).not.toMatch(new RegExp(`${'\x1b'}\\[3\\dm`)); // no colours (an SGR colour sequence)
     expect(r.stdout).not.toContain('brine: h1: [1/2]'); // no log lines on a terminal
     // the reports and the table come after the view
     expect(r.stdout.lastIndexOf('✔ h5')).toBeLessThan(r.stdout.indexOf('HOST'));

@@ -22,8 +22,14 @@ describe('ssh transport', () => {
 
   it('honours ssh config (HostName, Port, User, IdentityFile) for an alias', async () => {
     const cfg = join(dir, 'config');
-    writeFileSync(cfg, `Host ecs-test\n  HostName 127.0.0.1\n  Port ${t.port}\n  User root\n  IdentityFile ${t.keyPath}\n  IdentitiesOnly yes\n`);
-    const h = await connectSsh({ host: 'ecs-test' }, { sshConfigPath: cfg, knownHostsPath: t.knownHostsPath, agent: null });
+    writeFileSync(
+      cfg,
+      `Host ecs-test\n  HostName 127.0.0.1\n  Port ${t.port}\n  User root\n  IdentityFile ${t.keyPath}\n  IdentitiesOnly yes\n`,
+    );
+    const h = await connectSsh(
+      { host: 'ecs-test' },
+      { sshConfigPath: cfg, knownHostsPath: t.knownHostsPath, agent: null },
+    );
     expect(h.name).toBe(`root@ecs-test:${t.port}`);
     expect((await h.exec(['hostname'])).stdout.trim()).toBe(t.name);
     await h.close();
@@ -35,7 +41,10 @@ describe('ssh transport', () => {
     const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(out)![1]);
     try {
       execFileSync('ssh-add', [t.keyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
-      const h = await connectSsh({ host: '127.0.0.1', port: t.port, user: 'root' }, { sshConfigPath: null, knownHostsPath: t.knownHostsPath, agent: sock });
+      const h = await connectSsh(
+        { host: '127.0.0.1', port: t.port, user: 'root' },
+        { sshConfigPath: null, knownHostsPath: t.knownHostsPath, agent: sock },
+      );
       expect((await h.exec(['id', '-u'])).stdout.trim()).toBe('0');
       await h.close();
     } finally {
@@ -82,7 +91,8 @@ describe('ssh transport', () => {
     const { target, options } = sshTarget(t);
     const h = await connectSsh(target, options);
     // kill this connection's sshd process from inside (the first sshd above this shell)
-    const kill = 'p=$$; while [ "$(cat /proc/$p/comm)" != sshd ]; do p=$(cut -d" " -f4 /proc/$p/stat); done; kill -9 $p; sleep 5';
+    const kill =
+      'p=$$; while [ "$(cat /proc/$p/comm)" != sshd ]; do p=$(cut -d" " -f4 /proc/$p/stat); done; kill -9 $p; sleep 5';
     const start = Date.now();
     const r = await h.exec(['sh', '-c', kill]).catch((e: unknown) => e);
     expect(r).toBeInstanceOf(TransportError);

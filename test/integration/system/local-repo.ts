@@ -53,7 +53,9 @@ export async function buildSignedRepo(dir: string, pkgs: FakePackage[]): Promise
     const file = await buildDeb(p, dir);
     const data = readFileSync(file);
     const fields = await execa('dpkg-deb', ['-f', file]);
-    stanzas.push(`${fields.stdout.trim()}\nFilename: ./${file.split('/').pop()}\nSize: ${statSync(file).size}\nSHA256: ${sha256(data)}\n`);
+    stanzas.push(
+      `${fields.stdout.trim()}\nFilename: ./${file.split('/').pop()}\nSize: ${statSync(file).size}\nSHA256: ${sha256(data)}\n`,
+    );
   }
   const packages = Buffer.from(stanzas.join('\n'));
   writeFileSync(join(dir, 'Packages'), packages);
@@ -69,8 +71,25 @@ export async function buildSignedRepo(dir: string, pkgs: FakePackage[]): Promise
   const gnupg = mkdtempSync(join(tmpdir(), 'brine-gpg-'));
   try {
     const env = { GNUPGHOME: gnupg };
-    await execa('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', '--quick-gen-key', 'brine test repo <repo@brine.test>', 'ed25519', 'sign', 'never'], { env });
-    await execa('gpg', ['--batch', '--yes', '--clearsign', '-o', join(dir, 'InRelease'), join(dir, 'Release')], { env });
+    await execa(
+      'gpg',
+      [
+        '--batch',
+        '--pinentry-mode',
+        'loopback',
+        '--passphrase',
+        '',
+        '--quick-gen-key',
+        'brine test repo <repo@brine.test>',
+        'ed25519',
+        'sign',
+        'never',
+      ],
+      { env },
+    );
+    await execa('gpg', ['--batch', '--yes', '--clearsign', '-o', join(dir, 'InRelease'), join(dir, 'Release')], {
+      env,
+    });
     const key = await execa('gpg', ['--batch', '--armor', '--export', 'repo@brine.test'], { env });
     return { keyArmored: `${key.stdout.trim()}\n` };
   } finally {

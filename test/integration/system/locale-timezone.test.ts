@@ -31,9 +31,9 @@ describe('timezone.system', () => {
     const r = await checkApply(b.host, timezone.system!, args);
     expect(r.planned).toEqual(dry);
     expect(r.replanned).toEqual([]);
-    expect(await sh('timedatectl show -p Timezone --value; readlink /etc/localtime; cat /etc/timezone; date +%Z')).toMatch(
-      /^Europe\/Vienna\n.*\/usr\/share\/zoneinfo\/Europe\/Vienna\nEurope\/Vienna\nCES?T$/,
-    );
+    expect(
+      await sh('timedatectl show -p Timezone --value; readlink /etc/localtime; cat /etc/timezone; date +%Z'),
+    ).toMatch(/^Europe\/Vienna\n.*\/usr\/share\/zoneinfo\/Europe\/Vienna\nEurope\/Vienna\nCES?T$/);
   });
 
   it('keeps the hardware clock in local time when utc: False', async () => {
@@ -78,7 +78,9 @@ default_locale:
         ['locale.system de_DE.UTF-8', true, ['update /etc/default/locale']],
       ]);
       expect(r.results[0]!.changes).toEqual(dry.results[0]!.changes);
-      expect(await sh('locale -a | grep de_DE; grep "^de_DE" /etc/locale.gen; grep LANG= /etc/default/locale')).toBe('de_DE.utf8\nde_DE.UTF-8 UTF-8\nLANG=de_DE.UTF-8');
+      expect(await sh('locale -a | grep de_DE; grep "^de_DE" /etc/locale.gen; grep LANG= /etc/default/locale')).toBe(
+        'de_DE.utf8\nde_DE.UTF-8 UTF-8\nLANG=de_DE.UTF-8',
+      );
       expect(await sh('. /etc/default/locale; LANG=$LANG date -d 2026-01-05 +%A')).toBe('Montag');
       for (const test of [true, false]) {
         const again = await runSls(b.host, tree.dir, ['l10n'], test);
@@ -93,7 +95,9 @@ default_locale:
   }, 120_000);
 
   it('refuses an unknown locale and a default that is not generated, in the plan', async () => {
-    await expect(plan(b.host, locale.present!, { name: 'xx_YY.UTF-8' })).rejects.toThrow("xx_YY.UTF-8: unknown locale 'xx_YY.UTF-8' (not in /usr/share/i18n/SUPPORTED)");
+    await expect(plan(b.host, locale.present!, { name: 'xx_YY.UTF-8' })).rejects.toThrow(
+      "xx_YY.UTF-8: unknown locale 'xx_YY.UTF-8' (not in /usr/share/i18n/SUPPORTED)",
+    );
     await expect(plan(b.host, locale.system!, { name: 'fr_FR.UTF-8' })).rejects.toThrow(
       "fr_FR.UTF-8: locale 'fr_FR.UTF-8' is not generated on this host (add a locale.present state for it)",
     );

@@ -16,8 +16,19 @@ let b: Booted;
 let key: string;
 
 async function dpkg(names: string[]): Promise<Record<string, string>> {
-  const r = await b.t.ssh(`dpkg-query -W -f '\${Package} \${db:Status-Abbrev} \${Version}\\n' ${names.join(' ')} 2>/dev/null; true`);
-  return Object.fromEntries(r.stdout.trim().split('\n').filter(Boolean).map((l) => { const [n, s, v] = l.split(/\s+/); return [n!, `${s!.trim()} ${v ?? ''}`.trim()]; }));
+  const r = await b.t.ssh(
+    `dpkg-query -W -f '\${Package} \${db:Status-Abbrev} \${Version}\\n' ${names.join(' ')} 2>/dev/null; true`,
+  );
+  return Object.fromEntries(
+    r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [n, s, v] = l.split(/\s+/);
+        return [n!, `${s!.trim()} ${v ?? ''}`.trim()];
+      }),
+  );
 }
 
 beforeAll(async () => {
@@ -65,7 +76,15 @@ brine-test-pkgs:
   it('dry run: plans the key, the source and one refresh, installs after it; changes nothing', async () => {
     const r = await runSls(b.host, tree.dir, ['repo'], true);
     expect(summary(r)).toEqual([
-      ['pkgrepo.managed deb file:/srv/brine-repo ./', null, ['create /etc/apt/keyrings/brine-test.asc', 'create /etc/apt/sources.list.d/brine-test.sources', 'run apt-get update']],
+      [
+        'pkgrepo.managed deb file:/srv/brine-repo ./',
+        null,
+        [
+          'create /etc/apt/keyrings/brine-test.asc',
+          'create /etc/apt/sources.list.d/brine-test.sources',
+          'run apt-get update',
+        ],
+      ],
       ['pkg.installed brine-test-pkgs', null, []],
     ]);
     expect(r.results[1]!.comment).toBe('would change after pkgrepo: brine-repo');
@@ -86,9 +105,16 @@ brine-test-pkgs:
       { op: 'create', kind: 'package', target: 'brine-test-a', after: '1.0-1' },
       { op: 'create', kind: 'package', target: 'brine-test-b', after: '2.0-1' },
     ]);
-    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({ 'brine-test-a': 'ii 1.0-1', 'brine-test-b': 'ii 2.0-1' });
-    const src = await b.t.ssh('cat /etc/apt/sources.list.d/brine-test.sources; stat -c %a /etc/apt/keyrings/brine-test.asc');
-    expect(src.stdout).toBe('# brine test repository\nTypes: deb\nURIs: file:/srv/brine-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/brine-test.asc\n644');
+    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({
+      'brine-test-a': 'ii 1.0-1',
+      'brine-test-b': 'ii 2.0-1',
+    });
+    const src = await b.t.ssh(
+      'cat /etc/apt/sources.list.d/brine-test.sources; stat -c %a /etc/apt/keyrings/brine-test.asc',
+    );
+    expect(src.stdout).toBe(
+      '# brine test repository\nTypes: deb\nURIs: file:/srv/brine-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/brine-test.asc\n644',
+    );
   });
 
   it('second run: nothing to do, in the dry run and for real', async () => {
@@ -146,7 +172,10 @@ agg-h:
   /** The apt-get install command lines in apt's history log, in order. */
   async function aptInstalls(): Promise<string[]> {
     const r = await b.t.ssh('grep -h "^Commandline: apt-get .* install" /var/log/apt/history.log 2>/dev/null; true');
-    return r.stdout.split('\n').filter(Boolean).map((l) => l.replace(/^Commandline: apt-get .*? install /, 'install '));
+    return r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.replace(/^Commandline: apt-get .*? install /, 'install '));
   }
   const pkgChanges = (r: Awaited<ReturnType<typeof runSls>>) =>
     Object.fromEntries(r.results.filter((x) => x.module === 'pkg').map((x) => [x.id, x.changes]));
@@ -156,7 +185,11 @@ agg-h:
     let sims = 0;
     const counting = new Proxy(b.host, {
       get(target, prop, recv) {
-        if (prop === 'exec') return (argv: string[], o?: ExecOptions) => { if (argv[argv.indexOf('apt-get') + 1] === '-s') sims++; return target.exec(argv, o); };
+        if (prop === 'exec')
+          return (argv: string[], o?: ExecOptions) => {
+            if (argv[argv.indexOf('apt-get') + 1] === '-s') sims++;
+            return target.exec(argv, o);
+          };
         return Reflect.get(target, prop, recv);
       },
     }) as Host;
@@ -192,9 +225,21 @@ agg-h:
     // apt's own log: ONE install for the three unordered states, then one each for g and h
     const installs = (await aptInstalls()).slice(before.length);
     expect(installs).toHaveLength(3);
-    expect(installs[0]!.split(' ').filter((w) => !w.startsWith('-')).sort()).toEqual(['brine-test-c', 'brine-test-d', 'brine-test-f', 'install']);
-    expect(installs.slice(1).map((l) => l.split(' ').pop()).sort()).toEqual(['brine-test-g', 'brine-test-h']);
-    expect(await dpkg(['brine-test-c', 'brine-test-d', 'brine-test-e', 'brine-test-f', 'brine-test-g', 'brine-test-h'])).toEqual({
+    expect(
+      installs[0]!
+        .split(' ')
+        .filter((w) => !w.startsWith('-'))
+        .sort(),
+    ).toEqual(['brine-test-c', 'brine-test-d', 'brine-test-f', 'install']);
+    expect(
+      installs
+        .slice(1)
+        .map((l) => l.split(' ').pop())
+        .sort(),
+    ).toEqual(['brine-test-g', 'brine-test-h']);
+    expect(
+      await dpkg(['brine-test-c', 'brine-test-d', 'brine-test-e', 'brine-test-f', 'brine-test-g', 'brine-test-h']),
+    ).toEqual({
       'brine-test-c': 'ii 1.0-1',
       'brine-test-d': 'ii 1.0-1',
       'brine-test-e': 'ii 1.0-1',
@@ -213,7 +258,9 @@ agg-h:
     }
     expect(await aptInstalls()).toHaveLength(before.length + 3);
     expect((await b.t.ssh('cat /root/agg-watch')).stdout).toBe('ran');
-    await b.t.ssh('apt-get purge -y -q brine-test-c brine-test-d brine-test-e brine-test-f brine-test-g brine-test-h >/dev/null');
+    await b.t.ssh(
+      'apt-get purge -y -q brine-test-c brine-test-d brine-test-e brine-test-f brine-test-g brine-test-h >/dev/null',
+    );
   }, 300_000);
 });
 
@@ -222,11 +269,17 @@ describe('pkg states on the real dpkg', () => {
     let execs = 0;
     const counting = new Proxy(b.host, {
       get(target, prop, recv) {
-        if (prop === 'exec') return (argv: string[], o?: ExecOptions) => { execs++; return target.exec(argv, o); };
+        if (prop === 'exec')
+          return (argv: string[], o?: ExecOptions) => {
+            execs++;
+            return target.exec(argv, o);
+          };
         return Reflect.get(target, prop, recv);
       },
     }) as Host;
-    const noop = [{ name: 'brine-test-a' }, { name: 'x', pkgs: ['brine-test-b', 'bash'] }, { name: 'libc6' }].map((args) => ({ args, ctx: testCtx(args) }));
+    const noop = [{ name: 'brine-test-a' }, { name: 'x', pkgs: ['brine-test-b', 'bash'] }, { name: 'libc6' }].map(
+      (args) => ({ args, ctx: testCtx(args) }),
+    );
     const facts = await pkg.installed!.gatherMany!(counting, noop);
     expect(execs).toBe(1);
     expect(facts.map((f, i) => pkg.installed!.plan(noop[i]!.args, f, noop[i]!.ctx))).toEqual([[], [], []]);
@@ -235,7 +288,9 @@ describe('pkg states on the real dpkg', () => {
     const items = [...noop, { args: { name: 'hello' }, ctx: testCtx({ name: 'hello' }) }];
     const more = await pkg.installed!.gatherMany!(counting, items);
     expect(execs).toBe(2);
-    expect(pkg.installed!.plan(items[3]!.args, more[3], items[3]!.ctx)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
+    expect(pkg.installed!.plan(items[3]!.args, more[3], items[3]!.ctx)).toEqual([
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
+    ]);
   });
 
   it('upgrades to a pinned version and holds it; a held package does not move without hold', async () => {
@@ -247,7 +302,9 @@ describe('pkg states on the real dpkg', () => {
     expect(r.replanned).toEqual([]);
     expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'hi 1.1-1' });
     const blocked = checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' });
-    await expect(blocked).rejects.toThrow('brine-test-a: a held package would change: release the hold (hold: False) or pin the held version');
+    await expect(blocked).rejects.toThrow(
+      'brine-test-a: a held package would change: release the hold (hold: False) or pin the held version',
+    );
     expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'hi 1.1-1' });
   });
 
@@ -259,7 +316,9 @@ describe('pkg states on the real dpkg', () => {
     ]);
     expect(down.replanned).toEqual([]);
     const up = await checkApply(b.host, pkg.latest!, { name: 'brine-test-a' });
-    expect(up.planned).toEqual([{ op: 'update', kind: 'package', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' }]);
+    expect(up.planned).toEqual([
+      { op: 'update', kind: 'package', target: 'brine-test-a', before: '1.0-1', after: '1.1-1' },
+    ]);
     expect(up.replanned).toEqual([]);
     expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
   });
@@ -296,7 +355,10 @@ describe('pkg states on the real dpkg', () => {
     ]);
     expect(r.output).toEqual({ comment: 'installed brine-test-b=2.0-1 (+1 dependencies)' });
     expect(r.replanned).toEqual([]);
-    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({ 'brine-test-a': 'ii 1.1-1', 'brine-test-b': 'ii 2.0-1' });
+    expect(await dpkg(['brine-test-a', 'brine-test-b'])).toEqual({
+      'brine-test-a': 'ii 1.1-1',
+      'brine-test-b': 'ii 2.0-1',
+    });
   });
 
   it('installs a package from Debian itself and the second plan is empty', async () => {
@@ -330,8 +392,13 @@ describe('pkg states on the real dpkg', () => {
       for i in $(seq 50); do [ -e /run/locked ] && break; sleep 0.1; done`);
     expect((await b.t.ssh('test -e /run/locked && pgrep -f fcntl.lockf')).exitCode).toBe(0);
     try {
-      const err = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' }).then(() => null, (e: Error) => e);
-      expect(err?.message).toMatch(/^brine-test-a: dpkg is locked by another process \(pid \d+ python3\): \/var\/lib\/dpkg\/lock-frontend; try again when it has finished$/);
+      const err = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(err?.message).toMatch(
+        /^brine-test-a: dpkg is locked by another process \(pid \d+ python3\): \/var\/lib\/dpkg\/lock-frontend; try again when it has finished$/,
+      );
       expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
     } finally {
       await b.t.ssh('pkill -f "fcntl.lockf" ; rm -f /run/locked');
@@ -368,13 +435,20 @@ describe('pkgrepo one-line sources', () => {
     expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
   });
 
-  it('a key that did not sign the repository fails with apt\'s reason in one line', async () => {
+  it("a key that did not sign the repository fails with apt's reason in one line", async () => {
     const other = (await b.t.ssh('cat /usr/share/keyrings/debian-archive-keyring.gpg | base64 -w0')).stdout;
-    const args = { name: 'deb file:/srv/brine-repo ./', file: '/etc/apt/sources.list.d/brine-wrong.list', key_file: '/nonexistent' };
+    const args = {
+      name: 'deb file:/srv/brine-repo ./',
+      file: '/etc/apt/sources.list.d/brine-wrong.list',
+      key_file: '/nonexistent',
+    };
     const { writeFileSync, mkdtempSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/brine-h6-key-');
     writeFileSync(`${dir}/debian.gpg`, Buffer.from(other, 'base64'));
-    const err = await checkApply(b.host, pkgrepo.managed!, { ...args, key_file: `${dir}/debian.gpg` }).then(() => null, (e: Error) => e);
+    const err = await checkApply(b.host, pkgrepo.managed!, { ...args, key_file: `${dir}/debian.gpg` }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/^deb file:\/srv\/brine-repo \.\/: signature check failed: .*NO_PUBKEY [0-9A-F]+$/);
     expect((await checkApply(b.host, pkgrepo.absent!, args)).replanned).toEqual([]);
   });

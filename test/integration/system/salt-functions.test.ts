@@ -95,7 +95,8 @@ carol-keys:
     - require:
       - user: carol
 `,
-  'keys.pub': 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test\n',
+  'keys.pub':
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test\n',
   'kh.sls': `target-itself:
   ssh_known_hosts.present:
     - name: 127.0.0.1
@@ -178,10 +179,14 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
     expect(await sh('update-alternatives --query editor 2>&1 | grep -c brine-editor || true')).toBe('0');
     const r = await runSls(b.host, tree.dir, ['more'], false);
     expect(r.results.map((x) => [x.id, x.result, x.comment])).toEqual(r.results.map((x) => [x.id, true, x.comment]));
-    expect(await sh('update-alternatives --query editor | grep -A1 "^Alternative: /usr/local/bin/brine-editor"')).toBe('Alternative: /usr/local/bin/brine-editor\nPriority: 50');
+    expect(await sh('update-alternatives --query editor | grep -A1 "^Alternative: /usr/local/bin/brine-editor"')).toBe(
+      'Alternative: /usr/local/bin/brine-editor\nPriority: 50',
+    );
     expect(await sh("grep -A3 '^Name: brine/flag' /var/cache/debconf/config.dat | grep '^Value'")).toBe('Value: true');
-    expect(await sh("grep -A3 '^Name: tzdata/Areas' /var/cache/debconf/config.dat | grep '^Value'")).toBe('Value: Europe');
-    expect(await sh("findmnt -n -o FSTYPE,OPTIONS /mnt/scratch")).toMatch(/^tmpfs\s+rw,.*size=8192k.*mode=750/);
+    expect(await sh("grep -A3 '^Name: tzdata/Areas' /var/cache/debconf/config.dat | grep '^Value'")).toBe(
+      'Value: Europe',
+    );
+    expect(await sh('findmnt -n -o FSTYPE,OPTIONS /mnt/scratch')).toMatch(/^tmpfs\s+rw,.*size=8192k.*mode=750/);
     expect(await sh('grep /mnt/scratch /etc/fstab')).toBe('tmpfs\t/mnt/scratch\ttmpfs\tsize=8m,mode=0750\t0\t0');
     expect(await sh('getent passwd carol')).toMatch(/^carol:x:\d+:\d+:Carol C,12:\/home\/carol:/);
     expect(await sh('id -gn carol')).toBe('carol');
@@ -192,12 +197,14 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
     );
     expect(JSON.stringify(r)).not.toContain('Plain-Secret-1');
     const again = await runSls(b.host, tree.dir, ['more'], false);
-    expect(again.results.map((x) => [x.id, x.result, x.changes.length])).toEqual(again.results.map((x) => [x.id, true, 0]));
+    expect(again.results.map((x) => [x.id, x.result, x.changes.length])).toEqual(
+      again.results.map((x) => [x.id, true, 0]),
+    );
   });
 });
 
 describe('pkg.installed sources (a .deb on the target) and empty pkgs', () => {
-  it('installs the file\'s version, then no change', async () => {
+  it("installs the file's version, then no change", async () => {
     mkdirSync(join(b.t.rootfs, 'srv/debs'), { recursive: true });
     await buildDeb({ name: 'brine-src-pkg', version: '1.0' }, join(b.t.rootfs, 'srv/debs'));
     const t = await runSls(b.host, tree.dir, ['debs'], true);
@@ -223,12 +230,19 @@ describe('ssh_known_hosts.present with ssh-keyscan on the target', () => {
     const fp = (await sh(`ssh-keygen -l -f /etc/ssh/ssh_host_ed25519_key.pub`)).split(' ')[1]!;
     const pillar = { port: b.t.port, fp };
     const t = await runSls(b.host, tree.dir, ['kh'], true, pillar);
-    expect(summary(t)).toEqual([['ssh_known_hosts.present 127.0.0.1', null, [`create /root/.ssh/known_hosts: [127.0.0.1]:${b.t.port}`]]]);
+    expect(summary(t)).toEqual([
+      ['ssh_known_hosts.present 127.0.0.1', null, [`create /root/.ssh/known_hosts: [127.0.0.1]:${b.t.port}`]],
+    ]);
     const r = await runSls(b.host, tree.dir, ['kh'], false, pillar);
     expect(r.results[0]!.result).toBe(true);
     expect(await sh(`ssh-keygen -F '[127.0.0.1]:${b.t.port}' -f /root/.ssh/known_hosts | grep -c '^|1|'`)).toBe('1');
-    expect(summary(await runSls(b.host, tree.dir, ['kh'], false, pillar))).toEqual([['ssh_known_hosts.present 127.0.0.1', true, []]]);
-    const bad = await runSls(b.host, tree.dir, ['kh'], false, { ...pillar, fp: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    expect(summary(await runSls(b.host, tree.dir, ['kh'], false, pillar))).toEqual([
+      ['ssh_known_hosts.present 127.0.0.1', true, []],
+    ]);
+    const bad = await runSls(b.host, tree.dir, ['kh'], false, {
+      ...pillar,
+      fp: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    });
     expect(bad.results[0]).toMatchObject({ result: false });
     expect(bad.results[0]!.comment).toContain(`no key of 127.0.0.1 has the fingerprint SHA256:AAAA`);
   });
@@ -266,14 +280,17 @@ describe('cron.present / cron.absent with the real crontab; module.run service.r
     expect(await sh('systemctl show -p MainPID --value cron')).not.toBe(pid);
 
     // cron.env_present / env_absent: a NAME=value line in the managed section, before the jobs
-    const tab = '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * * * /usr/local/bin/nightly --all';
+    const tab =
+      '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * * * /usr/local/bin/nightly --all';
     const et = await runSls(b.host, tree.dir, ['cron-env'], true);
     expect(summary(et)).toEqual([['cron.env_present MAILTO', null, ['create crontab of root: MAILTO']]]);
     expect(await sh('crontab -l -u root')).toBe(tab);
     const er = await runSls(b.host, tree.dir, ['cron-env'], false);
     expect(summary(er)).toEqual([['cron.env_present MAILTO', true, ['create crontab of root: MAILTO']]]);
     expect(await sh('crontab -l -u root')).toBe(tab.replace('edit\n', 'edit\nMAILTO=ops@example.org\n'));
-    expect(summary(await runSls(b.host, tree.dir, ['cron-env'], false))).toEqual([['cron.env_present MAILTO', true, []]]);
+    expect(summary(await runSls(b.host, tree.dir, ['cron-env'], false))).toEqual([
+      ['cron.env_present MAILTO', true, []],
+    ]);
     const ea = await runSls(b.host, tree.dir, ['cron-env-absent'], false);
     expect(summary(ea)).toEqual([['cron.env_absent MAILTO', true, ['delete crontab of root: MAILTO']]]);
     expect(await sh('crontab -l -u root')).toBe(tab);

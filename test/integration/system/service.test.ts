@@ -40,9 +40,14 @@ async function sh(cmd: string): Promise<string> {
   return r.stdout.trim();
 }
 const mainPid = () => sh('systemctl show -p MainPID --value brine-web.service');
-const get = (port: number) => sh(`python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:${port}/index.html').read().decode())" 2>&1`);
+const get = (port: number) =>
+  sh(
+    `python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:${port}/index.html').read().decode())" 2>&1`,
+  );
 async function waitListening(port: number): Promise<void> {
-  await b.t.ssh(`for i in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', ${port}))" 2>/dev/null && exit 0; sleep 0.1; done; exit 1`);
+  await b.t.ssh(
+    `for i in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', ${port}))" 2>/dev/null && exit 0; sleep 0.1; done; exit 1`,
+  );
 }
 
 beforeAll(async () => {
@@ -146,7 +151,9 @@ EOF`);
     expect(service.running!.refreshVerb!(args)).toBe('reload');
     await service.running!.refresh!(b.host, args, undefined as never);
     await b.t.ssh('for i in $(seq 30); do [ -s /run/brine-reload.log ] && break; sleep 0.1; done');
-    expect(await sh('cat /run/brine-reload.log; systemctl show -p MainPID --value brine-reload')).toBe(`reloaded\n${pid}`);
+    expect(await sh('cat /run/brine-reload.log; systemctl show -p MainPID --value brine-reload')).toBe(
+      `reloaded\n${pid}`,
+    );
   });
 
   it('dead + disabled, then enabled, masked, unmasked: each planned exactly and converged', async () => {
@@ -164,21 +171,30 @@ EOF`);
       expect([fun, r.planned]).toEqual([fun, dry]);
       expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual(expected);
       expect(r.replanned).toEqual([]);
-      if (after) expect(await sh('echo $(systemctl is-active brine-web) $(systemctl is-enabled brine-web)')).toBe(after);
+      if (after)
+        expect(await sh('echo $(systemctl is-active brine-web) $(systemctl is-enabled brine-web)')).toBe(after);
     }
   });
 
   it('a masked unit cannot be started (one line), a missing one neither', async () => {
     expect((await b.t.ssh('systemctl stop brine-reload && systemctl mask brine-reload')).exitCode).toBe(0);
-    await expect(plan(b.host, service.running!, { name: 'brine-reload' })).rejects.toThrow('brine-reload.service: unit brine-reload.service is masked (set unmask: True or use service.unmasked)');
-    await expect(plan(b.host, service.running!, { name: 'brine-nope' })).rejects.toThrow('brine-nope.service: unit brine-nope.service not found');
+    await expect(plan(b.host, service.running!, { name: 'brine-reload' })).rejects.toThrow(
+      'brine-reload.service: unit brine-reload.service is masked (set unmask: True or use service.unmasked)',
+    );
+    await expect(plan(b.host, service.running!, { name: 'brine-nope' })).rejects.toThrow(
+      'brine-nope.service: unit brine-nope.service not found',
+    );
     const r = await checkApply(b.host, service.running!, { name: 'brine-reload', unmask: true });
     expect(r.planned.map((c) => c.target)).toEqual(['masked', 'running']);
     expect(r.replanned).toEqual([]);
   });
 
-  it('a failing start fails with systemd\'s reason and the unit\'s last log lines', async () => {
-    await b.t.ssh(`printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/sh -c "echo brine-boom >&2; exit 3"\\n' > /etc/systemd/system/brine-bad.service`);
-    await expect(checkApply(b.host, service.running!, { name: 'brine-bad' })).rejects.toThrow(/^brine-bad.service: systemctl start brine-bad.service failed: .*last log: .*brine-boom/);
+  it("a failing start fails with systemd's reason and the unit's last log lines", async () => {
+    await b.t.ssh(
+      `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/sh -c "echo brine-boom >&2; exit 3"\\n' > /etc/systemd/system/brine-bad.service`,
+    );
+    await expect(checkApply(b.host, service.running!, { name: 'brine-bad' })).rejects.toThrow(
+      /^brine-bad.service: systemctl start brine-bad.service failed: .*last log: .*brine-boom/,
+    );
   });
 });

@@ -58,5 +58,9 @@ export function byId(r: RunReport): Record<string, StateResult> {
 
 /** Result, comment and change targets per state: what a reviewer reads, in a comparable form. */
 export function summary(r: RunReport): Array<[string, boolean | null, string[]]> {
-  return r.results.map((x) => [`${x.module}.${x.fun} ${x.name}`, x.result, x.changes.map((c) => `${c.op} ${c.target}`)]);
+  return r.results.map((x) => [
+    `${x.module}.${x.fun} ${x.name}`,
+    x.result,
+    x.changes.map((c) => `${c.op} ${c.target}`),
+  ]);
 }

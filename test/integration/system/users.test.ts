@@ -93,7 +93,8 @@ describe('the appliance account setup through the pipeline', () => {
       password: '(hidden)',
     });
     expect(r.results[3]!.comment).toBe('would change after user: application_user');
-    for (const out of ['highstate', 'json', 'markdown'] as const) expect(formatReport(r, out, { color: false, redactor, full: true })).not.toContain('brinesalt1');
+    for (const out of ['highstate', 'json', 'markdown'] as const)
+      expect(formatReport(r, out, { color: false, redactor, full: true })).not.toContain('brinesalt1');
     expect(await sh('getent passwd app; getent group app brine-ops; test -e /app; echo $?')).toBe('1');
   });
 
@@ -108,10 +109,14 @@ describe('the appliance account setup through the pipeline', () => {
       [OLD.slice(0, 20), true],
     ]);
     expect(r.results[5]!.changes).toEqual([]);
-    expect(await sh('getent passwd app | cut -d: -f5-; getent group brine-ops; id -nG app')).toBe('ECS application:/app:/bin/bash\nbrine-ops:x:3100:app\napp brine-ops');
+    expect(await sh('getent passwd app | cut -d: -f5-; getent group brine-ops; id -nG app')).toBe(
+      'ECS application:/app:/bin/bash\nbrine-ops:x:3100:app\napp brine-ops',
+    );
     expect(await sh('getent shadow app | cut -d: -f2')).toBe(HASH1);
     expect(await sh('cat /app/.ssh/authorized_keys')).toBe(`${K1}\n${K2}`);
-    expect(await sh('stat -c "%a %U:%G" /app /app/.ssh /app/.ssh/authorized_keys')).toBe('755 app:app\n700 app:app\n600 app:app');
+    expect(await sh('stat -c "%a %U:%G" /app /app/.ssh /app/.ssh/authorized_keys')).toBe(
+      '755 app:app\n700 app:app\n600 app:app',
+    );
     for (const test of [true, false]) {
       const again = await runSls(b.host, tree.dir, ['users'], test, pillar);
       expect(again.results.map((x) => [x.result, x.changes])).toEqual(Array(6).fill([true, []]));
@@ -161,15 +166,24 @@ describe('user and group functions one by one', () => {
   });
 
   it('ssh_auth with options and comment rewrites the key line in place', async () => {
-    const r = await checkApply(b.host, ssh_auth.present!, { name: K2, user: 'app', options: ['no-pty', 'from="127.0.0.1"'], comment: 'k2 restricted' });
+    const r = await checkApply(b.host, ssh_auth.present!, {
+      name: K2,
+      user: 'app',
+      options: ['no-pty', 'from="127.0.0.1"'],
+      comment: 'k2 restricted',
+    });
     expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual(['update /app/.ssh/authorized_keys']);
     expect(r.replanned).toEqual([]);
-    expect(await sh('cat /app/.ssh/authorized_keys')).toBe(`${K1}\nno-pty,from="127.0.0.1" ${K2.slice(0, -3)} k2 restricted`);
+    expect(await sh('cat /app/.ssh/authorized_keys')).toBe(
+      `${K1}\nno-pty,from="127.0.0.1" ${K2.slice(0, -3)} k2 restricted`,
+    );
   });
 
   it('user.absent with purge removes the home; group.absent removes the group', async () => {
     const r = await checkApply(b.host, user.absent!, { name: 'app', purge: true });
-    expect(r.planned).toEqual([{ op: 'delete', target: 'app', before: { uid: 1000, home: '/app' }, after: 'home /app removed' }]);
+    expect(r.planned).toEqual([
+      { op: 'delete', target: 'app', before: { uid: 1000, home: '/app' }, after: 'home /app removed' },
+    ]);
     expect(r.replanned).toEqual([]);
     expect((await b.t.ssh('test -e /app')).exitCode).toBe(1);
     for (const name of ['brine-ops', 'app']) {

@@ -6,7 +6,9 @@ import { decl, high } from './highdata-builder.js';
 
 const keysOf = (run: ReturnType<typeof compile>, id: string) => run.chunks.filter((c) => c.id === id);
 const reqs = (run: ReturnType<typeof compile>, id: string) =>
-  keysOf(run, id).flatMap((c) => c.requisites.map((r) => ({ kind: r.kind, any: r.any, targets: r.targets.map((k) => run.byKey.get(k)!.id) })));
+  keysOf(run, id).flatMap((c) =>
+    c.requisites.map((r) => ({ kind: r.kind, any: r.any, targets: r.targets.map((k) => run.byKey.get(k)!.id) })),
+  );
 
 describe('compile: chunks', () => {
   it("builds Salt's chunk key and fills name from the ID", () => {
@@ -16,7 +18,11 @@ describe('compile: chunks', () => {
   });
 
   it('expands names, with per-name args', () => {
-    const run = compile(high([decl('many', 'test.configurable_test_state', { names: ['x', { y: [{ comment: 'why' }] }], comment: 'base' })]));
+    const run = compile(
+      high([
+        decl('many', 'test.configurable_test_state', { names: ['x', { y: [{ comment: 'why' }] }], comment: 'base' }),
+      ]),
+    );
     expect(run.chunks.map((c) => [c.name, c.args.comment])).toEqual([
       ['x', 'base'],
       ['y', 'why'],
@@ -25,7 +31,16 @@ describe('compile: chunks', () => {
 
   it('separates meta args from module args', () => {
     const run = compile(
-      high([decl('a', 'test.configurable_test_state', { onlyif: 'true', unless: ['false'], creates: '/x', order: 5, failhard: true, require: [] })]),
+      high([
+        decl('a', 'test.configurable_test_state', {
+          onlyif: 'true',
+          unless: ['false'],
+          creates: '/x',
+          order: 5,
+          failhard: true,
+          require: [],
+        }),
+      ]),
     );
     const c = run.chunks[0]!;
     expect(c.args).toEqual({ name: 'a', changes: true, result: true, comment: '' });
@@ -35,12 +50,16 @@ describe('compile: chunks', () => {
   it('rejects an unknown argument with file:line, state ID and argument', () => {
     const d = decl('a', 'test.configurable_test_state', { bogus: 1 });
     expect(() => compile(high([d]))).toThrow(CompileError);
-    expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): unknown argument 'bogus'`);
+    expect(() => compile(high([d]))).toThrow(
+      `main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): unknown argument 'bogus'`,
+    );
   });
 
   it('names a misspelt argument before what it leaves invalid, with the likely one (file and cmd too)', () => {
     const nme = decl('x', 'file.managed', { nme: '/tmp/x' });
-    expect(() => compile(high([nme]))).toThrow(`main.sls:${nme.args[0]!.loc.line}: state 'x' (file.managed): unknown argument 'nme' (did you mean 'name'?)`);
+    expect(() => compile(high([nme]))).toThrow(
+      `main.sls:${nme.args[0]!.loc.line}: state 'x' (file.managed): unknown argument 'nme' (did you mean 'name'?)`,
+    );
     const mdoe = decl('/tmp/x', 'file.managed', { mdoe: '0644' });
     expect(() => compile(high([mdoe]))).toThrow("unknown argument 'mdoe' (did you mean 'mode'?)");
     const cwd = decl('true', 'cmd.run', { cdw: '/tmp' });
@@ -51,24 +70,38 @@ describe('compile: chunks', () => {
 
   it('rejects a wrongly typed argument at its line', () => {
     const d = decl('a', 'test.configurable_test_state', { changes: 'yes' });
-    expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): argument 'changes' must be boolean`);
+    expect(() => compile(high([d]))).toThrow(
+      `main.sls:${d.args[0]!.loc.line}: state 'a' (test.configurable_test_state): argument 'changes' must be boolean`,
+    );
   });
 
   it('rejects an unknown module or function with file:line', () => {
     const d = decl('a', 'nosuch.thing');
-    expect(() => compile(high([d]))).toThrow(`main.sls:${d.loc.line}: state 'a' (nosuch.thing): unknown state function 'nosuch.thing'`);
+    expect(() => compile(high([d]))).toThrow(
+      `main.sls:${d.loc.line}: state 'a' (nosuch.thing): unknown state function 'nosuch.thing'`,
+    );
     expect(() => compile(high([decl('b', 'test.nosuch')]))).toThrow(/unknown state function 'test.nosuch'/);
   });
 
   it('rejects conflicting IDs', () => {
-    expect(() => compile(high([decl('a', 'test.nop'), decl('a', 'test.nop', {}, { sls: 'other' })]))).toThrow(/conflicting ID/);
+    expect(() => compile(high([decl('a', 'test.nop'), decl('a', 'test.nop', {}, { sls: 'other' })]))).toThrow(
+      /conflicting ID/,
+    );
   });
 
   it('applies extend (requisites appended, args overridden) and exclude', () => {
-    const h = high([decl('a', 'test.configurable_test_state', { comment: 'old', require: [{ test: 'b' }] }), decl('b', 'test.nop'), decl('c', 'test.nop'), decl('gone', 'test.nop', {}, { sls: 'x' })], {
-      extend: [decl('a', 'test.configurable_test_state', { comment: 'new', require: [{ test: 'c' }] })],
-      exclude: [{ sls: 'x', loc: { file: 'top', line: 1 } }],
-    });
+    const h = high(
+      [
+        decl('a', 'test.configurable_test_state', { comment: 'old', require: [{ test: 'b' }] }),
+        decl('b', 'test.nop'),
+        decl('c', 'test.nop'),
+        decl('gone', 'test.nop', {}, { sls: 'x' }),
+      ],
+      {
+        extend: [decl('a', 'test.configurable_test_state', { comment: 'new', require: [{ test: 'c' }] })],
+        exclude: [{ sls: 'x', loc: { file: 'top', line: 1 } }],
+      },
+    );
     const run = compile(h);
     expect(run.chunks.map((c) => c.id)).toEqual(['a', 'b', 'c']);
     expect(run.chunks[0]!.args.comment).toBe('new');
@@ -76,13 +109,22 @@ describe('compile: chunks', () => {
       { kind: 'require', any: false, targets: ['b'] },
       { kind: 'require', any: false, targets: ['c'] },
     ]);
-    expect(() => compile(high([], { extend: [decl('zz', 'test.nop', { comment: 'x' })] }))).toThrow(/extend: no state 'zz'/);
+    expect(() => compile(high([], { extend: [decl('zz', 'test.nop', { comment: 'x' })] }))).toThrow(
+      /extend: no state 'zz'/,
+    );
   });
 
   it("use / use_in: a state takes the other's args it does not set, never its name or requisites", () => {
     const run = compile(
       high([
-        decl('/etc/foo.conf', 'file.managed', { user: 'root', group: 'adm', mode: '0640', contents: 'foo', onlyif: 'true', require: [{ file: '/etc' }] }),
+        decl('/etc/foo.conf', 'file.managed', {
+          user: 'root',
+          group: 'adm',
+          mode: '0640',
+          contents: 'foo',
+          onlyif: 'true',
+          require: [{ file: '/etc' }],
+        }),
         decl('/etc', 'file.directory'),
         decl('/etc/bar.conf', 'file.managed', { contents: 'bar', use: [{ file: '/etc/foo.conf' }] }),
         decl('/etc/baz.conf', 'file.managed', { mode: '0600' }),
@@ -93,8 +135,14 @@ describe('compile: chunks', () => {
     expect(bar.args).toEqual({ name: '/etc/bar.conf', contents: 'bar', user: 'root', group: 'adm', mode: '0640' });
     expect(bar.meta.onlyif).toEqual(['true']);
     expect(bar.requisites.filter((r) => !r.implicit)).toEqual([]); // /etc orders it implicitly, not foo's require
-    expect(run.chunks.find((c) => c.id === '/etc/baz.conf')!.args).toEqual({ name: '/etc/baz.conf', mode: '0600', group: 'root' });
-    expect(() => compile(high([decl('/a', 'file.managed', { use: [{ file: '/nope' }] })]))).toThrow(/main\.sls:\d+: state '\/a' \(file.managed\): use target 'file: \/nope' not found/);
+    expect(run.chunks.find((c) => c.id === '/etc/baz.conf')!.args).toEqual({
+      name: '/etc/baz.conf',
+      mode: '0600',
+      group: 'root',
+    });
+    expect(() => compile(high([decl('/a', 'file.managed', { use: [{ file: '/nope' }] })]))).toThrow(
+      /main\.sls:\d+: state '\/a' \(file.managed\): use target 'file: \/nope' not found/,
+    );
   });
 });
 
@@ -105,7 +153,9 @@ describe('compile: requisites', () => {
     it(`${kind} and ${kind}_in resolve to the same link`, () => {
       const direct = compile(high([decl('t', 'test.nop'), decl('s', 'test.nop', { [kind]: [{ test: 't' }] })]));
       expect(reqs(direct, 's')).toEqual([{ kind, any: kind === 'onfail', targets: ['t'] }]);
-      const inverse = compile(high([decl('t', 'test.nop', { [`${kind}_in`]: [{ test: 's' }] }), decl('s', 'test.nop')]));
+      const inverse = compile(
+        high([decl('t', 'test.nop', { [`${kind}_in`]: [{ test: 's' }] }), decl('s', 'test.nop')]),
+      );
       expect(reqs(inverse, 's')).toEqual([{ kind, any: false, targets: ['t'] }]);
     });
   }
@@ -119,7 +169,8 @@ describe('compile: requisites', () => {
         decl('l', 'test.nop', { listen: [{ test: 't' }] }),
       ]),
     );
-    const preds = (id: string) => [...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id);
+    const preds = (id: string) =>
+      [...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id);
     expect(preds('r')).toEqual(['t']);
     expect(preds('t')).toEqual(['p']);
     expect(preds('l')).toEqual([]);
@@ -147,22 +198,36 @@ describe('compile: requisites', () => {
 
   it('a module requisite matches only states of that module', () => {
     const d = decl('s', 'test.nop', { require: [{ file: 'conf' }] });
-    expect(() => compile(high([decl('conf', 'test.nop'), d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 's' (test.nop): require target 'file: conf' not found`);
+    expect(() => compile(high([decl('conf', 'test.nop'), d]))).toThrow(
+      `main.sls:${d.args[0]!.loc.line}: state 's' (test.nop): require target 'file: conf' not found`,
+    );
   });
 
   it('a missing target is a CompileError at the requisite line, also for *_in and sls', () => {
     const d = decl('s', 'test.nop', { watch_in: [{ test: 'nope' }] });
-    expect(() => compile(high([d]))).toThrow(`main.sls:${d.args[0]!.loc.line}: state 's' (test.nop): watch_in target 'test: nope' not found`);
-    expect(() => compile(high([decl('s', 'test.nop', { require: [{ sls: 'missing' }] })]))).toThrow(/require target 'sls: missing' not found/);
-    expect(() => compile(high([decl('s', 'test.nop', { require: 'ghost' })]))).toThrow(/require target 'ghost' not found/);
+    expect(() => compile(high([d]))).toThrow(
+      `main.sls:${d.args[0]!.loc.line}: state 's' (test.nop): watch_in target 'test: nope' not found`,
+    );
+    expect(() => compile(high([decl('s', 'test.nop', { require: [{ sls: 'missing' }] })]))).toThrow(
+      /require target 'sls: missing' not found/,
+    );
+    expect(() => compile(high([decl('s', 'test.nop', { require: 'ghost' })]))).toThrow(
+      /require target 'ghost' not found/,
+    );
   });
 
   it('rejects malformed requisite entries', () => {
-    expect(() => compile(high([decl('t', 'test.nop'), decl('s', 'test.nop', { require: [{ test: 't', x: 'y' }] })]))).toThrow(/single "module: ID-or-name" pair/);
+    expect(() =>
+      compile(high([decl('t', 'test.nop'), decl('s', 'test.nop', { require: [{ test: 't', x: 'y' }] })])),
+    ).toThrow(/single "module: ID-or-name" pair/);
   });
 
   it('names the cycle', () => {
-    const h = high([decl('a', 'test.nop', { require: 'c' }), decl('b', 'test.nop', { require: 'a' }), decl('c', 'test.nop', { require: 'b' })]);
+    const h = high([
+      decl('a', 'test.nop', { require: 'c' }),
+      decl('b', 'test.nop', { require: 'a' }),
+      decl('c', 'test.nop', { require: 'b' }),
+    ]);
     expect(() => compile(h)).toThrow(RequisiteCycleError);
     try {
       compile(h);
@@ -176,7 +241,9 @@ describe('compile: requisites', () => {
   });
 
   it('a cycle through *_in and prereq is found too', () => {
-    expect(() => compile(high([decl('a', 'test.nop', { require_in: 'b' }), decl('b', 'test.nop', { prereq: 'a' })]))).toThrow(RequisiteCycleError);
+    expect(() =>
+      compile(high([decl('a', 'test.nop', { require_in: 'b' }), decl('b', 'test.nop', { prereq: 'a' })])),
+    ).toThrow(RequisiteCycleError);
   });
 
   it('order: first, numbers, unspecified, last; ties keep declaration order', () => {
@@ -191,13 +258,16 @@ describe('compile: requisites', () => {
       ]),
     );
     expect(run.chunks.map((c) => c.id)).toEqual(['f', 'n1', 'n2', 'u1', 'u2', 'z']);
-    const preds = (id: string) => new Set([...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id));
+    const preds = (id: string) =>
+      new Set([...run.after.get(run.chunks.find((c) => c.id === id)!.key)!].map((k) => run.byKey.get(k)!.id));
     expect(preds('u1')).toEqual(new Set(['f', 'n1', 'n2']));
     expect(preds('z')).toEqual(new Set(['f', 'n1', 'n2', 'u1', 'u2']));
   });
 
   it('a requisite wins over order (no deadlock)', () => {
-    const run = compile(high([decl('early', 'test.nop', { order: 'first', require: 'late' }), decl('late', 'test.nop')]));
+    const run = compile(
+      high([decl('early', 'test.nop', { order: 'first', require: 'late' }), decl('late', 'test.nop')]),
+    );
     expect([...run.after.get(run.chunks.find((c) => c.id === 'late')!.key)!]).toEqual([]);
   });
 });
@@ -218,7 +288,12 @@ describe('compile: implicit directory ordering', () => {
   });
 
   it('an explicit requisite the other way round wins (no cycle)', () => {
-    const run = compile(high([decl('dir', 'file.directory', { name: '/srv/x', require: [{ file: '/srv/x/f' }] }), decl('f', 'file.managed', { name: '/srv/x/f', contents: '' })]));
+    const run = compile(
+      high([
+        decl('dir', 'file.directory', { name: '/srv/x', require: [{ file: '/srv/x/f' }] }),
+        decl('f', 'file.managed', { name: '/srv/x/f', contents: '' }),
+      ]),
+    );
     expect(reqs(run, 'f')).toEqual([]);
   });
 });
@@ -237,7 +312,14 @@ describe('linked states (what file.directory clean keeps)', () => {
       ]),
     );
     const dir = run.chunks.find((c) => c.id === 'dir')!;
-    const names = linkedStates(dir, run.byKey).map((s) => `${s.module}.${s.fun} ${s.name}`).sort();
-    expect(names).toEqual(['cmd.run true', 'file.managed /elsewhere/req', 'file.managed /srv/d/in', 'file.managed /srv/d/sub/under']);
+    const names = linkedStates(dir, run.byKey)
+      .map((s) => `${s.module}.${s.fun} ${s.name}`)
+      .sort();
+    expect(names).toEqual([
+      'cmd.run true',
+      'file.managed /elsewhere/req',
+      'file.managed /srv/d/in',
+      'file.managed /srv/d/sub/under',
+    ]);
   });
 });

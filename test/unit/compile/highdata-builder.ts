@@ -3,7 +3,12 @@ import type { HighData, StateDecl } from '../../../engine/highdata.js';
 
 let line = 0;
 
-export function decl(id: string, modFun: string, args: Record<string, unknown> = {}, o: { sls?: string; file?: string } = {}): StateDecl {
+export function decl(
+  id: string,
+  modFun: string,
+  args: Record<string, unknown> = {},
+  o: { sls?: string; file?: string } = {},
+): StateDecl {
   const [module, fun] = modFun.split('.') as [string, string];
   const file = o.file ?? `${(o.sls ?? 'main').replace(/\./g, '/')}.sls`;
   const at = ++line;

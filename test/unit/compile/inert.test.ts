@@ -6,17 +6,26 @@ import { compile } from '../../../engine/compile/index.js';
 import { registry } from '../../../modules/index.js';
 import { decl, high } from './highdata-builder.js';
 
-const one = (id: string, fun: string, args: Record<string, unknown>) => compile(high([decl(id, fun, args)]), registry).chunks[0]!;
+const one = (id: string, fun: string, args: Record<string, unknown>) =>
+  compile(high([decl(id, fun, args)]), registry).chunks[0]!;
 
 describe('inert arguments', () => {
   it('are taken out of the args with a warning that says why they have no effect', () => {
     const c = one('u', 'user.present', { expire: 20000, shell: '/bin/sh' });
     expect(c.args).toEqual({ name: 'u', shell: '/bin/sh' });
-    expect(c.meta.inert).toEqual(['expire has no effect: brine does not manage account expiry (set it with chage in a cmd.run if needed)']);
+    expect(c.meta.inert).toEqual([
+      'expire has no effect: brine does not manage account expiry (set it with chage in a cmd.run if needed)',
+    ]);
     const r = one('deb http://example.org/debian bookworm main', 'pkgrepo.managed', { clean_file: true });
-    expect(r.meta.inert).toEqual(['clean_file has no effect: brine writes the source file whole anyway (what clean_file: True asks)']);
-    expect(one('/x', 'file.absent', { template: 'jinja' }).meta.inert).toEqual(['template has no effect: file.absent renders nothing (Salt ignores it too)']);
-    expect(one('memcached', 'pkg.installed', { runas: 'root' }).meta.inert?.[0]).toMatch(/^runas has no effect: apt runs as root/);
+    expect(r.meta.inert).toEqual([
+      'clean_file has no effect: brine writes the source file whole anyway (what clean_file: True asks)',
+    ]);
+    expect(one('/x', 'file.absent', { template: 'jinja' }).meta.inert).toEqual([
+      'template has no effect: file.absent renders nothing (Salt ignores it too)',
+    ]);
+    expect(one('memcached', 'pkg.installed', { runas: 'root' }).meta.inert?.[0]).toMatch(
+      /^runas has no effect: apt runs as root/,
+    );
   });
 
   it('null, False and an empty list ask for nothing: no warning', () => {
@@ -26,8 +35,12 @@ describe('inert arguments', () => {
   });
 
   it('a likely typo of one is still an error with did-you-mean', () => {
-    expect(() => one('u', 'user.present', { expier: 1 })).toThrow(/unknown argument 'expier' \(did you mean 'expire'\?\)/);
-    expect(() => one('r', 'pkgrepo.managed', { name: 'deb http://example.org/d x main', clean_fil: true })).toThrow(/did you mean 'clean_file'/);
+    expect(() => one('u', 'user.present', { expier: 1 })).toThrow(
+      /unknown argument 'expier' \(did you mean 'expire'\?\)/,
+    );
+    expect(() => one('r', 'pkgrepo.managed', { name: 'deb http://example.org/d x main', clean_fil: true })).toThrow(
+      /did you mean 'clean_file'/,
+    );
   });
 
   it('every reason is a sentence and no inert argument is also in the schema', () => {
@@ -48,7 +61,9 @@ describe("file.managed's unknown arguments (Salt's **kwargs)", () => {
     const c = one('/etc/a', 'file.managed', { source: 'salt://a', template: 'jinja', apache: { port: 80 } });
     expect(c.args.template_kwargs).toEqual({ apache: { port: 80 } });
     expect(c.args.apache).toBeUndefined();
-    expect(() => one('/etc/a', 'file.managed', { source: 'salt://a', tempalte: 'jinja' })).toThrow(/unknown argument 'tempalte' \(did you mean 'template'\?\)/);
+    expect(() => one('/etc/a', 'file.managed', { source: 'salt://a', tempalte: 'jinja' })).toThrow(
+      /unknown argument 'tempalte' \(did you mean 'template'\?\)/,
+    );
   });
   it('other functions keep refusing unknown arguments', () => {
     expect(() => one('/d', 'file.directory', { apache: 1 })).toThrow(/unknown argument 'apache'/);
@@ -58,11 +73,17 @@ describe("file.managed's unknown arguments (Salt's **kwargs)", () => {
 describe('Salt-accepted arguments brine implements', () => {
   it('file.directory force, file.managed show_diff', () => {
     expect(one('/d', 'file.directory', { force: true }).args).toEqual({ name: '/d', force: true });
-    expect(one('/f', 'file.managed', { contents: 'x', show_diff: false }).args).toEqual({ name: '/f', contents: 'x', show_diff: false });
+    expect(one('/f', 'file.managed', { contents: 'x', show_diff: false }).args).toEqual({
+      name: '/f',
+      contents: 'x',
+      show_diff: false,
+    });
   });
   it('a pkg name is any string that is not an option, as Salt takes it (pkgs too)', () => {
     expect(one('nginx_install', 'pkg.installed', { pkgs: ['nginx'] }).args.name).toBe('nginx_install');
-    expect(one('x', 'pkg.installed', { name: 'nginx-custom (can be a list)' }).args.name).toBe('nginx-custom (can be a list)');
+    expect(one('x', 'pkg.installed', { name: 'nginx-custom (can be a list)' }).args.name).toBe(
+      'nginx-custom (can be a list)',
+    );
     expect(() => one('x', 'pkg.installed', { name: '--force-yes' })).toThrow(/argument 'name' must match/);
     expect(() => one('x', 'pkg.installed', { pkgs: ['-o'] })).toThrow(/argument 'pkgs'/);
   });
@@ -71,7 +92,10 @@ describe('Salt-accepted arguments brine implements', () => {
 describe('a boolean onlyif/unless (Salt: "bad type passed", the state runs)', () => {
   const meta = (args: Record<string, unknown>) => one('c', 'cmd.run', { name: 'true', ...args }).meta;
   it('onlyif stops checking at the boolean; a warning says it has no effect', () => {
-    expect(meta({ onlyif: true })).toMatchObject({ onlyif: [], inert: ['onlyif: True has no effect: it is not a command (Salt says "bad type passed" and runs the state)'] });
+    expect(meta({ onlyif: true })).toMatchObject({
+      onlyif: [],
+      inert: ['onlyif: True has no effect: it is not a command (Salt says "bad type passed" and runs the state)'],
+    });
     expect(meta({ onlyif: ['test -e /a', false, 'test -e /b'] }).onlyif).toEqual(['test -e /a']);
   });
   it('unless ignores it, but one in last place makes the state run', () => {

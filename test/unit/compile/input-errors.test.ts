@@ -40,8 +40,12 @@ describe('compile: input errors', () => {
     const d = decl('a', 'test.nop', { require: [{ test: 'a' }] });
     const e = thrown(() => compile(high([d])));
     expect(e).toBeInstanceOf(CompileError);
-    expect(e.message).toBe(`main.sls:${d.args[0]!.loc.line}: state 'a' (test.nop): require target 'test: a' is the state itself (a state cannot require itself)`);
-    expect(thrown(() => compile(high([decl('b', 'test.nop', { watch_in: ['b'] })]))).message).toMatch(/watch_in target 'b' is the state itself/);
+    expect(e.message).toBe(
+      `main.sls:${d.args[0]!.loc.line}: state 'a' (test.nop): require target 'test: a' is the state itself (a state cannot require itself)`,
+    );
+    expect(thrown(() => compile(high([decl('b', 'test.nop', { watch_in: ['b'] })]))).message).toMatch(
+      /watch_in target 'b' is the state itself/,
+    );
   });
 
   it('file modes are checked at compile time: octal digits up to 7777', () => {
@@ -49,54 +53,91 @@ describe('compile: input errors', () => {
       const d = decl('/x', 'file.managed', { mode: bad });
       const e = thrown(() => compile(high([d])));
       expect(e, String(bad)).toBeInstanceOf(CompileError);
-      expect(e.message).toBe(`main.sls:${d.args[0]!.loc.line}: state '/x' (file.managed): argument 'mode' must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(bad)})`);
+      expect(e.message).toBe(
+        `main.sls:${d.args[0]!.loc.line}: state '/x' (file.managed): argument 'mode' must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(bad)})`,
+      );
     }
-    for (const good of [644, '0644', '0o755', 7777, '600', 0]) expect(() => compile(high([decl('/y', 'file.managed', { mode: good })])), String(good)).not.toThrow();
-    expect(thrown(() => compile(high([decl('/d', 'file.directory', { dir_mode: 888 })]))).message).toMatch(/argument 'dir_mode' must be a file mode/);
+    for (const good of [644, '0644', '0o755', 7777, '600', 0])
+      expect(() => compile(high([decl('/y', 'file.managed', { mode: good })])), String(good)).not.toThrow();
+    expect(thrown(() => compile(high([decl('/d', 'file.directory', { dir_mode: 888 })]))).message).toMatch(
+      /argument 'dir_mode' must be a file mode/,
+    );
   });
 
   it('an unknown state function or module gets "did you mean"', () => {
-    expect(thrown(() => compile(high([decl('a', 'file.manged')]))).message).toMatch(/unknown state function 'file.manged' \(did you mean 'file.managed'\?\)$/);
-    expect(thrown(() => compile(high([decl('a', 'tset.nop')]))).message).toMatch(/unknown state function 'tset.nop' \(no state module 'tset'; did you mean 'test.nop'\?\)$/);
+    expect(thrown(() => compile(high([decl('a', 'file.manged')]))).message).toMatch(
+      /unknown state function 'file.manged' \(did you mean 'file.managed'\?\)$/,
+    );
+    expect(thrown(() => compile(high([decl('a', 'tset.nop')]))).message).toMatch(
+      /unknown state function 'tset.nop' \(no state module 'tset'; did you mean 'test.nop'\?\)$/,
+    );
     expect(thrown(() => compile(high([decl('a', 'pkg.instaled')]))).message).toMatch(/did you mean 'pkg.installed'/);
     // no lookup through Object's prototype
-    expect(thrown(() => compile(high([decl('a', 'constructor.assign')]))).message).toMatch(/unknown state function 'constructor.assign' \(no state module 'constructor'\)$/);
-    expect(thrown(() => compile(high([decl('a', 'test.constructor')]))).message).toMatch(/unknown state function 'test.constructor'/);
+    expect(thrown(() => compile(high([decl('a', 'constructor.assign')]))).message).toMatch(
+      /unknown state function 'constructor.assign' \(no state module 'constructor'\)$/,
+    );
+    expect(thrown(() => compile(high([decl('a', 'test.constructor')]))).message).toMatch(
+      /unknown state function 'test.constructor'/,
+    );
   });
 });
 
 describe('top: a top file that selects nothing is an error', () => {
   const select = (text: string, minionId = 'web1') => {
     const dir = tree({ 'top.sls': text });
-    return selectFromTop(readTop(dir, new Renderer({ statesDir: dir, pillar: {}, grains: {}, minionId })), { minionId, pillar: {}, grains: {} });
+    return selectFromTop(readTop(dir, new Renderer({ statesDir: dir, pillar: {}, grains: {}, minionId })), {
+      minionId,
+      pillar: {},
+      grains: {},
+    });
   };
   it('no matching target', () => {
     const e = thrown(() => select("base:\n  'db*':\n    - db\n"));
     expect(e).toBeInstanceOf(RenderError);
-    expect(e.message).toBe("top.sls: No Top file or master_tops data matches found: none of its 1 target(s) matches minion 'web1'");
+    expect(e.message).toBe(
+      "top.sls: No Top file or master_tops data matches found: none of its 1 target(s) matches minion 'web1'",
+    );
   });
   it('no targets at all', () => {
-    for (const t of ['', 'base: {}\n', 'base:\n']) expect(thrown(() => select(t)).message).toMatch(/^top\.sls: No Top file or master_tops data matches found: it has no targets$/);
+    for (const t of ['', 'base: {}\n', 'base:\n'])
+      expect(thrown(() => select(t)).message).toMatch(
+        /^top\.sls: No Top file or master_tops data matches found: it has no targets$/,
+      );
   });
   it('a match selects', () => expect(select("base:\n  'web*':\n    - web\n")).toEqual(['web']));
 });
 
 describe('YAML attacks and mistakes: one line with file (and line)', () => {
   it('an alias bomb in an SLS argument', () => {
-    const dir = tree({ 'a.sls': `x:\n  test.nop:\n    - name: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `    - b${i}: &b${i} [${Array(9).fill(i === 1 ? '*a' : `*b${i - 1}`).join(', ')}]`).join('\n')}\n` });
-    const e = thrown(() => loadSls(['a'], { statesDir: dir, renderer: new Renderer({ statesDir: dir, pillar: {}, grains: {} }) }));
+    const dir = tree({
+      'a.sls': `x:\n  test.nop:\n    - name: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\n${[1, 2, 3, 4, 5, 6, 7, 8]
+        .map(
+          (i) =>
+            `    - b${i}: &b${i} [${Array(9)
+              .fill(i === 1 ? '*a' : `*b${i - 1}`)
+              .join(', ')}]`,
+        )
+        .join('\n')}\n`,
+    });
+    const e = thrown(() =>
+      loadSls(['a'], { statesDir: dir, renderer: new Renderer({ statesDir: dir, pillar: {}, grains: {} }) }),
+    );
     expect(e).toBeInstanceOf(RenderError);
     expect(e.message).toMatch(/^a\.sls:\d+: invalid YAML: too many aliases/);
   });
   it('nesting deeper than the parser goes, in an SLS', () => {
     const dir = tree({ 'a.sls': `x:\n  test.nop:\n    - name: ${'['.repeat(5000)}${']'.repeat(5000)}\n` });
-    const e = thrown(() => loadSls(['a'], { statesDir: dir, renderer: new Renderer({ statesDir: dir, pillar: {}, grains: {} }) }));
+    const e = thrown(() =>
+      loadSls(['a'], { statesDir: dir, renderer: new Renderer({ statesDir: dir, pillar: {}, grains: {} }) }),
+    );
     expect(e.message).toMatch(/^a\.sls:3: invalid YAML: nested too deeply$/);
   });
   it('an alias bomb in a pillar file; a pillar YAML error names its line', () => {
     const top = "base:\n  '*':\n    - p\n";
     const bomb = tree({ 'top.sls': top, 'p.sls': aliasBomb(9) });
-    expect(thrown(() => loadPillarTree({ pillarDir: bomb, grains: {}, minionId: 'm' })).message).toMatch(/^pillar file p\.sls: invalid YAML: too many aliases/);
+    expect(thrown(() => loadPillarTree({ pillarDir: bomb, grains: {}, minionId: 'm' })).message).toMatch(
+      /^pillar file p\.sls: invalid YAML: too many aliases/,
+    );
     const bad = tree({ 'top.sls': top, 'p.sls': 'a: 1\nb: [\nc: 2\n' });
     const e = thrown(() => loadPillarTree({ pillarDir: bad, grains: {}, minionId: 'm' }));
     expect(e).toBeInstanceOf(RenderError);

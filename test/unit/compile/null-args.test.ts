@@ -5,19 +5,30 @@ import { decl, high } from './highdata-builder.js';
 
 describe('null arguments', () => {
   it('are dropped before validation, so a schema that wants a string accepts them', () => {
-    const c = compile(high([decl('/x', 'file.managed', { contents: 'a', mode: null, user: null, template: null })])).chunks[0]!;
+    const c = compile(high([decl('/x', 'file.managed', { contents: 'a', mode: null, user: null, template: null })]))
+      .chunks[0]!;
     expect(c.args).toEqual({ name: '/x', contents: 'a' });
   });
-  it("a misspelt argument is still an error with did-you-mean, null or not", () => {
-    expect(() => compile(high([decl('/x', 'file.managed', { contents: 'a', mdoe: null })]))).toThrow(/unknown argument 'mdoe' \(did you mean 'mode'\?\)/);
+  it('a misspelt argument is still an error with did-you-mean, null or not', () => {
+    expect(() => compile(high([decl('/x', 'file.managed', { contents: 'a', mdoe: null })]))).toThrow(
+      /unknown argument 'mdoe' \(did you mean 'mode'\?\)/,
+    );
   });
 });
 
 describe('unknown state functions', () => {
   it('get a did-you-mean for a likely typo, none for something far off', () => {
-    expect(() => compile(high([decl('/x', 'file.manged', {})]))).toThrow(/unknown state function 'file.manged' \(did you mean 'file.managed'\?\)$/);
-    expect(() => compile(high([decl('x', 'sysctl.presnt', { value: 1 })]))).toThrow(/\(did you mean 'sysctl.present'\?\)$/);
-    expect(() => compile(high([decl('x', 'zabbix.host_present', {})]))).toThrow(/unknown state function 'zabbix.host_present' \(no state module 'zabbix'\)$/);
-    expect(() => compile(high([decl('f', 'file.frobnicate', {})]))).toThrow(/unknown state function 'file.frobnicate'$/);
+    expect(() => compile(high([decl('/x', 'file.manged', {})]))).toThrow(
+      /unknown state function 'file.manged' \(did you mean 'file.managed'\?\)$/,
+    );
+    expect(() => compile(high([decl('x', 'sysctl.presnt', { value: 1 })]))).toThrow(
+      /\(did you mean 'sysctl.present'\?\)$/,
+    );
+    expect(() => compile(high([decl('x', 'zabbix.host_present', {})]))).toThrow(
+      /unknown state function 'zabbix.host_present' \(no state module 'zabbix'\)$/,
+    );
+    expect(() => compile(high([decl('f', 'file.frobnicate', {})]))).toThrow(
+      /unknown state function 'file.frobnicate'$/,
+    );
   });
 });

@@ -10,7 +10,9 @@ const only: StateRegistry = { probe: { nop: registry.test!.nop! } };
 describe('the module registry is handed to compile', () => {
   it('resolves in the given registry only', () => {
     expect(compile(high([decl('a', 'probe.nop')]), only).chunks[0]!.fn).toBe(registry.test!.nop);
-    expect(() => compile(high([decl('a', 'test.nop')]), only)).toThrow(/unknown state function 'test.nop' \(no state module 'test'/);
+    expect(() => compile(high([decl('a', 'test.nop')]), only)).toThrow(
+      /unknown state function 'test.nop' \(no state module 'test'/,
+    );
     expect(compile(high([decl('a', 'test.nop')]), registry).chunks).toHaveLength(1);
   });
 

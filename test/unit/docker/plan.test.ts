@@ -20,12 +20,24 @@ const IMG: ImageDefaults = {
 
 /** Facts of a container created exactly as `args` ask, over IMG. */
 function factsMatching(args: Parameters<typeof desiredSpec>[0], running = true): ContainerFacts {
-  return { image: IMG, container: { id: 'c1', running, status: running ? 'running' : 'exited', spec: desiredSpec(args, IMG) } };
+  return {
+    image: IMG,
+    container: { id: 'c1', running, status: running ? 'running' : 'exited', spec: desiredSpec(args, IMG) },
+  };
 }
 
 describe('container arguments', () => {
   it('splits command lines like a shell', () => {
-    expect(splitCommand(`httpd -f -p 80 -h '/my www' "a \\"b\\"" c\\ d`)).toEqual(['httpd', '-f', '-p', '80', '-h', '/my www', 'a "b"', 'c d']);
+    expect(splitCommand(`httpd -f -p 80 -h '/my www' "a \\"b\\"" c\\ d`)).toEqual([
+      'httpd',
+      '-f',
+      '-p',
+      '80',
+      '-h',
+      '/my www',
+      'a "b"',
+      'c d',
+    ]);
     expect(splitCommand("''")).toEqual(['']);
     expect(() => splitCommand('echo "open')).toThrow(/unterminated/);
   });
@@ -53,9 +65,31 @@ describe('container arguments', () => {
         hostname: 'h',
       }),
     ).toEqual([
-      'container', 'create', '--name', 'web', '--hostname', 'h', '--env', 'A=1', '--env', 'B=two=2', '--label', 'role=web',
-      '--publish', '127.0.0.1:8080:80/tcp', '--publish', '53/udp', '--volume', '/srv:/data:ro', '--network', 'front',
-      '--restart', 'always', 'img:1', 'httpd', '-f',
+      'container',
+      'create',
+      '--name',
+      'web',
+      '--hostname',
+      'h',
+      '--env',
+      'A=1',
+      '--env',
+      'B=two=2',
+      '--label',
+      'role=web',
+      '--publish',
+      '127.0.0.1:8080:80/tcp',
+      '--publish',
+      '53/udp',
+      '--volume',
+      '/srv:/data:ro',
+      '--network',
+      'front',
+      '--restart',
+      'always',
+      'img:1',
+      'httpd',
+      '-f',
     ]);
   });
 });
@@ -65,18 +99,30 @@ describe('docker_container.running plan', () => {
 
   it('creates a missing container, showing what it will be', () => {
     expect(planRunning(args, { image: IMG, container: null })).toEqual([
-      { op: 'create', target: 'web', after: { image: 'img:1', ports: [':8080:80/tcp'], restart_policy: 'always', environment: { A: '1' } } },
+      {
+        op: 'create',
+        target: 'web',
+        after: { image: 'img:1', ports: [':8080:80/tcp'], restart_policy: 'always', environment: { A: '1' } },
+      },
     ]);
   });
 
   it('plans nothing when the container matches, and a start when it is stopped', () => {
     expect(planRunning(args, factsMatching(args))).toEqual([]);
-    expect(planRunning(args, factsMatching(args, false))).toEqual([{ op: 'update', target: 'state', before: 'exited', after: 'running' }]);
+    expect(planRunning(args, factsMatching(args, false))).toEqual([
+      { op: 'update', target: 'state', before: 'exited', after: 'running' },
+    ]);
   });
 
   it('shows each drifted field with before and after', () => {
     const facts = factsMatching(args);
-    const changed = { ...args, environment: { A: '2', NEW: 'x' }, ports: ['9090:80'], command: ['sleep', '1'], restart_policy: 'no' };
+    const changed = {
+      ...args,
+      environment: { A: '2', NEW: 'x' },
+      ports: ['9090:80'],
+      command: ['sleep', '1'],
+      restart_policy: 'no',
+    };
     expect(planRunning(changed, facts)).toEqual([
       { op: 'update', target: 'command', before: ['sh'], after: ['sleep', '1'] },
       { op: 'update', target: 'environment', before: { A: '1' }, after: { A: '2', NEW: 'x' } },
@@ -87,7 +133,9 @@ describe('docker_container.running plan', () => {
 
   it('a removed environment variable or label is drift; the image defaults are not', () => {
     const facts = factsMatching({ ...args, labels: { keep: '1', drop: '2' } });
-    expect(planRunning({ ...args, labels: { keep: '1' } }, facts)).toEqual([{ op: 'update', target: 'labels', before: { drop: '2' }, after: {} }]);
+    expect(planRunning({ ...args, labels: { keep: '1' } }, facts)).toEqual([
+      { op: 'update', target: 'labels', before: { drop: '2' }, after: {} },
+    ]);
     const noEnv = factsMatching({ ...args, environment: {} });
     expect(planRunning({ ...args, environment: {} }, noEnv)).toEqual([]);
   });
@@ -100,24 +148,42 @@ describe('docker_container.running plan', () => {
   });
 
   it("accepts Salt's port_bindings for ports", () => {
-    expect(planRunning({ name: 'web', image: 'img:1', port_bindings: ['8080:80'], environment: { A: '1' }, restart_policy: 'always' }, factsMatching(args))).toEqual([]);
+    expect(
+      planRunning(
+        { name: 'web', image: 'img:1', port_bindings: ['8080:80'], environment: { A: '1' }, restart_policy: 'always' },
+        factsMatching(args),
+      ),
+    ).toEqual([]);
   });
 
   it('a new image is drift; a missing image (made later in the run) is drift too', () => {
     const facts = factsMatching(args);
-    const newer = { ...facts, image: { ...IMG, id: 'sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', labels: { 'brine.source-hash': 'y' } } };
+    const newer = {
+      ...facts,
+      image: {
+        ...IMG,
+        id: 'sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+        labels: { 'brine.source-hash': 'y' },
+      },
+    };
     expect(planRunning(args, newer)).toEqual([
       { op: 'update', target: 'image', before: 'sha256:aaaaaaaaaaaa', after: 'img:1 (sha256:bbbbbbbbbbbb)' },
     ]);
-    expect(planRunning(args, { ...facts, image: null })).toEqual([{ op: 'update', target: 'image', before: 'sha256:aaaaaaaaaaaa', after: 'img:1' }]);
+    expect(planRunning(args, { ...facts, image: null })).toEqual([
+      { op: 'update', target: 'image', before: 'sha256:aaaaaaaaaaaa', after: 'img:1' },
+    ]);
   });
 });
 
 describe('docker_image.present plan', () => {
   const facts = { id: null, label: null, source: 'h1', sourcePath: '/ctx' };
   it('makes a missing image from its source', () => {
-    expect(planPresent({ name: 'i:1', build: '/ctx' }, facts)).toEqual([{ op: 'create', target: 'i:1', after: 'build /ctx' }]);
-    expect(planPresent({ name: 'i:1' }, { ...facts, source: null, sourcePath: null })).toEqual([{ op: 'create', target: 'i:1', after: 'pull' }]);
+    expect(planPresent({ name: 'i:1', build: '/ctx' }, facts)).toEqual([
+      { op: 'create', target: 'i:1', after: 'build /ctx' },
+    ]);
+    expect(planPresent({ name: 'i:1' }, { ...facts, source: null, sourcePath: null })).toEqual([
+      { op: 'create', target: 'i:1', after: 'pull' },
+    ]);
   });
   it('remakes only with force and a changed source', () => {
     const have = { ...facts, id: 'sha256:0123456789abcdef0123', label: 'h0' };
@@ -128,27 +194,50 @@ describe('docker_image.present plan', () => {
     expect(planPresent({ name: 'i:1', build: '/ctx', force: true }, { ...have, label: 'h1' })).toEqual([]);
   });
   it('a missing source is a failure naming it', () => {
-    expect(() => planPresent({ name: 'i:1', import: '/x.tar' }, { ...facts, source: null, sourcePath: '/x.tar' })).toThrow(/import source \/x\.tar does not exist/);
+    expect(() =>
+      planPresent({ name: 'i:1', import: '/x.tar' }, { ...facts, source: null, sourcePath: '/x.tar' }),
+    ).toThrow(/import source \/x\.tar does not exist/);
   });
 });
 
 describe('docker_network and docker_volume plans', () => {
   it('network: create, then drift per field', () => {
-    expect(planNetworkPresent({ name: 'n', subnet: '10.9.0.0/24' }, { exists: false })).toEqual([{ op: 'create', target: 'n', after: { driver: 'bridge', subnet: '10.9.0.0/24' } }]);
-    const have = { exists: true, driver: 'bridge', subnet: '10.9.0.0/24', gateway: '10.9.0.1', internal: false, labels: {}, containers: [] };
+    expect(planNetworkPresent({ name: 'n', subnet: '10.9.0.0/24' }, { exists: false })).toEqual([
+      { op: 'create', target: 'n', after: { driver: 'bridge', subnet: '10.9.0.0/24' } },
+    ]);
+    const have = {
+      exists: true,
+      driver: 'bridge',
+      subnet: '10.9.0.0/24',
+      gateway: '10.9.0.1',
+      internal: false,
+      labels: {},
+      containers: [],
+    };
     expect(planNetworkPresent({ name: 'n', subnet: '10.9.0.0/24' }, have)).toEqual([]);
-    expect(planNetworkPresent({ name: 'n', internal: true }, have)).toEqual([{ op: 'update', target: 'internal', before: false, after: true }]);
+    expect(planNetworkPresent({ name: 'n', internal: true }, have)).toEqual([
+      { op: 'update', target: 'internal', before: false, after: true },
+    ]);
   });
   it('volume: drift is refused without force', () => {
     const have = { exists: true, driver: 'local', options: {}, labels: {} };
     expect(planVolumePresent({ name: 'v' }, have)).toEqual([]);
     expect(() => planVolumePresent({ name: 'v', driver: 'other' }, have)).toThrow(/different driver.*force: true/);
-    expect(planVolumePresent({ name: 'v', driver: 'other', force: true }, have)).toEqual([{ op: 'update', target: 'driver', before: 'local', after: 'other' }]);
+    expect(planVolumePresent({ name: 'v', driver: 'other', force: true }, have)).toEqual([
+      { op: 'update', target: 'driver', before: 'local', after: 'other' },
+    ]);
   });
 });
 
 describe('docker_compose plans', () => {
-  const c = (service: string, hash: string, state = 'running', name = `p_${service}_1`) => ({ id: name, name, state, service, hash, image: 'sha256:i1' });
+  const c = (service: string, hash: string, state = 'running', name = `p_${service}_1`) => ({
+    id: name,
+    name,
+    state,
+    service,
+    hash,
+    image: 'sha256:i1',
+  });
   const facts: ComposeFacts = {
     project: 'p',
     configError: null,
@@ -164,14 +253,23 @@ describe('docker_compose plans', () => {
       { op: 'update', target: 'service stopped', before: 'exited', after: 'running' },
       { op: 'delete', target: 'orphan p_gone_1', before: 'running' },
     ]);
-    expect(planUp({ name: '/srv/p', remove_orphans: false }, facts).map((x) => x.target)).not.toContain('orphan p_gone_1');
+    expect(planUp({ name: '/srv/p', remove_orphans: false }, facts).map((x) => x.target)).not.toContain(
+      'orphan p_gone_1',
+    );
   });
   it('up: a service whose image changed under the same name is re-created', () => {
     const f = { ...facts, images: { ...facts.images, web: 'sha256:i2' } };
-    expect(planUp({ name: '/srv/p' }, f)[0]).toEqual({ op: 'update', target: 'service web', before: 'image sha256:i1', after: 're-created, image sha256:i2' });
+    expect(planUp({ name: '/srv/p' }, f)[0]).toEqual({
+      op: 'update',
+      target: 'service web',
+      before: 'image sha256:i1',
+      after: 're-created, image sha256:i2',
+    });
   });
   it('up: an invalid file is a failure with the reason', () => {
-    expect(() => planUp({ name: '/srv/p' }, { ...facts, configError: 'services.web.image contains an invalid type' })).toThrow(/\/srv\/p: compose config is invalid: services\.web/);
+    expect(() =>
+      planUp({ name: '/srv/p' }, { ...facts, configError: 'services.web.image contains an invalid type' }),
+    ).toThrow(/\/srv\/p: compose config is invalid: services\.web/);
   });
   it('down removes every container and network of the project', () => {
     expect(planDown({ name: '/srv/p' }, facts)).toHaveLength(5);
@@ -187,10 +285,19 @@ describe('docker schemas', () => {
   const ajv = new Ajv({ allErrors: true });
   const validate = (mod: string, fun: string, args: unknown) => ajv.validate(modules[mod]![fun]!.schema, args);
   it('accept good arguments and reject unknown or malformed ones', () => {
-    expect(validate('docker_container', 'running', { name: 'web', image: 'i', ports: ['127.0.0.1:80:80/tcp', 8080], environment: ['A=1'] })).toBe(true);
+    expect(
+      validate('docker_container', 'running', {
+        name: 'web',
+        image: 'i',
+        ports: ['127.0.0.1:80:80/tcp', 8080],
+        environment: ['A=1'],
+      }),
+    ).toBe(true);
     expect(validate('docker_container', 'running', { name: 'web', image: 'i', port: ['80'] })).toBe(false);
     expect(validate('docker_container', 'running', { name: 'web', image: 'i', ports: ['eighty'] })).toBe(false);
-    expect(validate('docker_container', 'running', { name: 'web', image: 'i', restart_policy: 'sometimes' })).toBe(false);
+    expect(validate('docker_container', 'running', { name: 'web', image: 'i', restart_policy: 'sometimes' })).toBe(
+      false,
+    );
     expect(validate('docker_image', 'present', { name: 'i', build: '/a', import: '/b' })).toBe(false);
     expect(validate('docker_compose', 'up', { name: 'relative/dir' })).toBe(false);
     expect(validate('docker_network', 'present', { name: 'n', subnet: '10.0.0.0/8', gateway: '10.0.0.1' })).toBe(true);

@@ -12,7 +12,13 @@ import { collectSecrets } from '../../../engine/env/secrets.js';
 import { EnvError } from '../../../engine/errors.js';
 
 type Env = {
-  appliance: { domain: string; dkim: { key: string }; backup: { encrypt: string }; metric?: Record<string, boolean>; sentry?: { dsn: string } };
+  appliance: {
+    domain: string;
+    dkim: { key: string };
+    backup: { encrypt: string };
+    metric?: Record<string, boolean>;
+    sentry?: { dsn: string };
+  };
   ecs: { settings: string; vault_encrypt: string; vault_sign: string };
   ssh_authorized_keys: string[];
 };
@@ -25,10 +31,16 @@ const settingsValue = (settings: string, name: string): string => {
 
 /** The DKIM public key from the DNS comment lines at the top of the file. */
 const dkimFromComments = (text: string): string => {
-  const head = text.split('\n').filter((l) => l.startsWith('#')).join('\n');
+  const head = text
+    .split('\n')
+    .filter((l) => l.startsWith('#'))
+    .join('\n');
   const start = head.indexOf('default._domainkey');
   const strings = head.slice(start).match(/"[^"]*"/g) ?? [];
-  return strings.map((s) => s.slice(1, -1)).join('').replace(/^.*p=/, '');
+  return strings
+    .map((s) => s.slice(1, -1))
+    .join('')
+    .replace(/^.*p=/, '');
 };
 
 describe('env create', () => {
@@ -37,11 +49,21 @@ describe('env create', () => {
   let envA: Env;
   let gnupg: string;
   const gpg = (args: string[], input?: string | Buffer): Buffer =>
-    execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', '--trust-model', 'always', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+    execFileSync('gpg', ['--homedir', gnupg, '--batch', '--yes', '--quiet', '--trust-model', 'always', ...args], {
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
 
   beforeAll(async () => {
     [a, b] = await Promise.all([
-      createEnv({ domain: 'ecs.example.org', ip: '192.0.2.10', extra: { appliance: { metric: { exporter: true }, sentry: { dsn: 'https://pub@sentry.example.org/2' } }, ssh_authorized_keys: ['ssh-ed25519 AAAAC3Nza test@example'] } }),
+      createEnv({
+        domain: 'ecs.example.org',
+        ip: '192.0.2.10',
+        extra: {
+          appliance: { metric: { exporter: true }, sentry: { dsn: 'https://pub@sentry.example.org/2' } },
+          ssh_authorized_keys: ['ssh-ed25519 AAAAC3Nza test@example'],
+        },
+      }),
       createEnv({ domain: 'ecs.example.org' }),
     ]);
     envA = parse(a) as Env;
@@ -99,7 +121,8 @@ describe('env create', () => {
   });
 
   it('has PGP keys that encrypt and decrypt (backup, vault) and sign (vault_sign)', () => {
-    for (const key of [envA.appliance.backup.encrypt, envA.ecs.vault_encrypt, envA.ecs.vault_sign]) gpg(['--import'], key);
+    for (const key of [envA.appliance.backup.encrypt, envA.ecs.vault_encrypt, envA.ecs.vault_sign])
+      gpg(['--import'], key);
     const plain = `backup payload ${Date.now()}`;
     for (const uid of ['ecs_backup@ecs.example.org', 'ecs_mediaserver@ecs.example.org']) {
       const cipher = gpg(['--armor', '--encrypt', '--recipient', uid], plain);
@@ -111,14 +134,20 @@ describe('env create', () => {
   });
 
   it('names the extra settings when they make the env invalid', async () => {
-    await expect(createEnv({ domain: 'a.example.org', extra: { appliance: { metric: { gui: 'yes' } } }, extraLabel: 'extra.yml' })).rejects.toThrow(
-      'extra.yml: appliance.metric.gui: expected boolean, got "yes"',
-    );
+    await expect(
+      createEnv({ domain: 'a.example.org', extra: { appliance: { metric: { gui: 'yes' } } }, extraLabel: 'extra.yml' }),
+    ).rejects.toThrow('extra.yml: appliance.metric.gui: expected boolean, got "yes"');
   });
 
   it("keeps an extra string that YAML 1.1 would read as a boolean a string ('yes', 'on')", async () => {
-    const text = await createEnv({ domain: 'a.example.org', extra: { appliance: { extra: { packages: ['on'] } }, ecs: { settings: 'yes' } } });
-    const env = parseEnv(text, 'env.yml').tree as { appliance: { extra: { packages: unknown[] } }; ecs: { settings: unknown } };
+    const text = await createEnv({
+      domain: 'a.example.org',
+      extra: { appliance: { extra: { packages: ['on'] } }, ecs: { settings: 'yes' } },
+    });
+    const env = parseEnv(text, 'env.yml').tree as {
+      appliance: { extra: { packages: unknown[] } };
+      ecs: { settings: unknown };
+    };
     expect(env.appliance.extra.packages).toEqual(['on']);
     expect(env.ecs.settings).toBe('yes');
   });

@@ -19,7 +19,7 @@ const env = {
 describe('env export', () => {
   it('flattens like the appliance scripts expect', () => {
     expect(exportEnv(env, 'appliance')).toEqual([
-      'APPLIANCE_ALLOWED_0=\'a b\'',
+      "APPLIANCE_ALLOWED_0='a b'",
       "APPLIANCE_ALLOWED_1='it'\\''s'",
       'APPLIANCE_ALLOWED_LEN=2',
       'APPLIANCE_DOMAIN=ecs.example.org',
@@ -50,7 +50,9 @@ describe('env export', () => {
 
   it('round-trips through bash eval', () => {
     const script = `eval "$(cat)"; printf '%s\\0' "$APPLIANCE_NOTE" "$APPLIANCE_ALLOWED_1" "$APPLIANCE_DOMAIN" "$APPLIANCE_ALLOWED_LEN" "$APPLIANCE_EMPTY" "$APPLIANCE_SSL_LETSENCRYPT_ENABLED"; env | grep -c '^APPLIANCE_' || true`;
-    const out = execFileSync('bash', ['-c', script], { input: exportEnv(env, 'appliance', 'export ').join('\n') }).toString();
+    const out = execFileSync('bash', ['-c', script], {
+      input: exportEnv(env, 'appliance', 'export ').join('\n'),
+    }).toString();
     const [note, allowed1, domain, len, empty, le, count] = out.split('\0');
     expect(note).toBe(env.appliance.note.trim());
     expect(allowed1).toBe("it's");

@@ -2,17 +2,55 @@
 // DMI strings are the ones real instances report (cloud-init's ds-identify test data and
 // provider docs).
 import { describe, expect, it } from 'vitest';
-import { cloudsFromDmi, parseProbe, PROBE_SCRIPT, shouldQueryMetadata, type Dmi } from '../../../engine/env/sources/platform.js';
+import {
+  cloudsFromDmi,
+  parseProbe,
+  PROBE_SCRIPT,
+  shouldQueryMetadata,
+  type Dmi,
+} from '../../../engine/env/sources/platform.js';
 
-const NITRO: Dmi = { sys_vendor: 'Amazon EC2', product_name: 'm5.large', bios_vendor: 'Amazon EC2', chassis_asset_tag: 'Amazon EC2' };
-const EC2_XEN_HVM: Dmi = { sys_vendor: 'Xen', product_name: 'HVM domU', product_version: '4.11.amazon', bios_vendor: 'Xen', bios_version: '4.11.amazon' };
+const NITRO: Dmi = {
+  sys_vendor: 'Amazon EC2',
+  product_name: 'm5.large',
+  bios_vendor: 'Amazon EC2',
+  chassis_asset_tag: 'Amazon EC2',
+};
+const EC2_XEN_HVM: Dmi = {
+  sys_vendor: 'Xen',
+  product_name: 'HVM domU',
+  product_version: '4.11.amazon',
+  bios_vendor: 'Xen',
+  bios_version: '4.11.amazon',
+};
 const EC2_XEN_PV: Dmi = { hypervisor_uuid: 'ec2e1916-9099-7caf-fd21-012345abcdef' };
 const GCE: Dmi = { sys_vendor: 'Google', product_name: 'Google Compute Engine', bios_vendor: 'Google' };
 const OPENSTACK: Dmi = { sys_vendor: 'OpenStack Foundation', product_name: 'OpenStack Nova', bios_vendor: 'SeaBIOS' };
-const OTC: Dmi = { sys_vendor: 'QEMU', product_name: 'Standard PC (i440FX + PIIX, 1996)', chassis_asset_tag: 'OpenTelekomCloud' };
-const KVM: Dmi = { sys_vendor: 'QEMU', product_name: 'Standard PC (Q35 + ICH9, 2009)', bios_vendor: 'SeaBIOS', chassis_asset_tag: '' };
-const LAPTOP: Dmi = { sys_vendor: 'LENOVO', product_name: '20XW0026GE', bios_vendor: 'LENOVO', chassis_asset_tag: 'No Asset Information' };
-const PLAIN_XEN: Dmi = { sys_vendor: 'Xen', product_name: 'HVM domU', product_version: '4.16.2', bios_vendor: 'Xen', bios_version: '4.16.2', product_uuid: '3d1c2a5e-0000-4000-8000-000000000001' };
+const OTC: Dmi = {
+  sys_vendor: 'QEMU',
+  product_name: 'Standard PC (i440FX + PIIX, 1996)',
+  chassis_asset_tag: 'OpenTelekomCloud',
+};
+const KVM: Dmi = {
+  sys_vendor: 'QEMU',
+  product_name: 'Standard PC (Q35 + ICH9, 2009)',
+  bios_vendor: 'SeaBIOS',
+  chassis_asset_tag: '',
+};
+const LAPTOP: Dmi = {
+  sys_vendor: 'LENOVO',
+  product_name: '20XW0026GE',
+  bios_vendor: 'LENOVO',
+  chassis_asset_tag: 'No Asset Information',
+};
+const PLAIN_XEN: Dmi = {
+  sys_vendor: 'Xen',
+  product_name: 'HVM domU',
+  product_version: '4.16.2',
+  bios_vendor: 'Xen',
+  bios_version: '4.16.2',
+  product_uuid: '3d1c2a5e-0000-4000-8000-000000000001',
+};
 
 describe('cloudsFromDmi', () => {
   it.each([
@@ -78,13 +116,18 @@ describe('parseProbe', () => {
     );
     expect(p).toEqual({
       dmi: { sys_vendor: 'Amazon EC2', product_name: 't3.micro', chassis_asset_tag: 'Amazon EC2' },
-      drives: { cidata: { device: '/dev/sr0', mountpoint: null }, 'CONFIG-2': { device: '/dev/vdb', mountpoint: '/mnt/config' } },
+      drives: {
+        cidata: { device: '/dev/sr0', mountpoint: null },
+        'CONFIG-2': { device: '/dev/vdb', mountpoint: '/mnt/config' },
+      },
     });
     expect(cloudsFromDmi(p.dmi)).toEqual(['ec2']);
   });
 
   it('keeps values with = and spaces whole; ignores empty values, unknown keys and noise', () => {
-    const p = parseProbe('dmi.product_name=Standard PC (Q35 + ICH9, 2009)\ndmi.bios_version=a=b\ndmi.sys_vendor=\ndmi.evil=x\nblkid: warning\nmount.cidata=/x\n');
+    const p = parseProbe(
+      'dmi.product_name=Standard PC (Q35 + ICH9, 2009)\ndmi.bios_version=a=b\ndmi.sys_vendor=\ndmi.evil=x\nblkid: warning\nmount.cidata=/x\n',
+    );
     expect(p).toEqual({ dmi: { product_name: 'Standard PC (Q35 + ICH9, 2009)', bios_version: 'a=b' }, drives: {} });
   });
 
@@ -93,7 +136,15 @@ describe('parseProbe', () => {
   });
 
   it('the script reads every DMI field the decision uses', () => {
-    for (const f of ['sys_vendor', 'product_name', 'product_version', 'bios_vendor', 'bios_version', 'chassis_asset_tag', 'product_uuid']) {
+    for (const f of [
+      'sys_vendor',
+      'product_name',
+      'product_version',
+      'bios_vendor',
+      'bios_version',
+      'chassis_asset_tag',
+      'product_uuid',
+    ]) {
       expect(PROBE_SCRIPT).toContain(f);
     }
     expect(PROBE_SCRIPT).toContain('/sys/hypervisor/uuid');

@@ -19,7 +19,9 @@ describe('env schema', () => {
   it('accepts the shipped default env without warnings', () => {
     const e = checkEnv(DEFAULT_ENV, 'default-env.yml', null);
     expect(e.warnings).toEqual([]);
-    expect(e.parsed.tree).toMatchObject({ appliance: { domain: 'localhost', ssl: { letsencrypt: { enabled: false } } } });
+    expect(e.parsed.tree).toMatchObject({
+      appliance: { domain: 'localhost', ssl: { letsencrypt: { enabled: false } } },
+    });
   });
 
   it('names file, line, key path and what is expected', () => {
@@ -40,16 +42,24 @@ describe('env schema', () => {
   });
 
   it('never shows the value of a secret in an error', () => {
-    expect(err('appliance:\n  domain: a.b\n  dkim:\n    key: 123456789\n').message).toBe('env.yml:4: appliance.dkim.key: expected a PEM RSA private key, got a number');
+    expect(err('appliance:\n  domain: a.b\n  dkim:\n    key: 123456789\n').message).toBe(
+      'env.yml:4: appliance.dkim.key: expected a PEM RSA private key, got a number',
+    );
     expect(err('appliance:\n  domain: a.b\n  sentry:\n    dsn: [https://sekrit@x]\n').message).not.toMatch(/sekrit/);
   });
 
   it('reads YAML 1.1 like cloud-init and Salt: yes/on are true; a quoted yes stays a string', () => {
-    const e = checkEnv('appliance:\n  domain: ecs.example.org\n  update:\n    automatic: yes\n  metric:\n    exporter: on\n', 'env.yml', 'x');
+    const e = checkEnv(
+      'appliance:\n  domain: ecs.example.org\n  update:\n    automatic: yes\n  metric:\n    exporter: on\n',
+      'env.yml',
+      'x',
+    );
     const a = e.parsed.tree.appliance as { update: { automatic: unknown }; metric: { exporter: unknown } };
     expect(a.update.automatic).toBe(true);
     expect(a.metric.exporter).toBe(true);
-    expect(err("appliance:\n  domain: ecs.example.org\n  metric:\n    server: 'yes'\n").message).toBe('env.yml:4: appliance.metric.server: expected boolean, got "yes"');
+    expect(err("appliance:\n  domain: ecs.example.org\n  metric:\n    server: 'yes'\n").message).toBe(
+      'env.yml:4: appliance.metric.server: expected boolean, got "yes"',
+    );
   });
 
   it('reports a YAML mistake with its line, as an EnvError', () => {
@@ -58,7 +68,11 @@ describe('env schema', () => {
   });
 
   it('warns about unknown keys instead of failing, and accepts non-ASCII', () => {
-    const e = checkEnv('appliance:\n  domain: ecs.example.org\n  colour: grün\n  ssl:\n    lets: 1\necs:\n  settings: "TITLE = \'Ethikkommission Österreich – 倫理\'"\nusers: []\n', 'env.yml', 'x');
+    const e = checkEnv(
+      'appliance:\n  domain: ecs.example.org\n  colour: grün\n  ssl:\n    lets: 1\necs:\n  settings: "TITLE = \'Ethikkommission Österreich – 倫理\'"\nusers: []\n',
+      'env.yml',
+      'x',
+    );
     expect(e.warnings.map((w) => `${w.line}: ${w.path}: ${w.message}`)).toEqual([
       '3: appliance.colour: unknown key (ignored)',
       '5: appliance.ssl.lets: unknown key (ignored)',

@@ -32,7 +32,16 @@ describe('secrets of the env', () => {
       nested: { db_password: 'db-pass-word', api: { token: 9876543 } },
     });
     expect(s).toEqual(
-      expect.arrayContaining(['hunter2-pw', 'cifs-password', 'user=u,pass=cifs-password', 'https://k3y@sentry.example/1', 'key-file-contents', 'some-app-secret', 'db-pass-word', '9876543']),
+      expect.arrayContaining([
+        'hunter2-pw',
+        'cifs-password',
+        'user=u,pass=cifs-password',
+        'https://k3y@sentry.example/1',
+        'key-file-contents',
+        'some-app-secret',
+        'db-pass-word',
+        '9876543',
+      ]),
     );
     expect(s).not.toContain('x.y');
   });
@@ -65,13 +74,29 @@ describe('secret key names', () => {
       passenger: 'not-a-secret-3',
       extra: { contents: 'relay_host=smtp\nrelay_pass=relay-file-value\n' },
     });
-    expect(s).toEqual(expect.arrayContaining(['smtp-pass-value', 'db-pw-value', 'gpg-phrase-value', 'cloud-cred-value', 'camel-pw-value', 'relay-file-value']));
+    expect(s).toEqual(
+      expect.arrayContaining([
+        'smtp-pass-value',
+        'db-pw-value',
+        'gpg-phrase-value',
+        'cloud-cred-value',
+        'camel-pw-value',
+        'relay-file-value',
+      ]),
+    );
     for (const v of ['mailer', 'not-a-secret-1', 'not-a-secret-2', 'not-a-secret-3']) expect(s).not.toContain(v);
   });
 });
 
 describe('Redactor', () => {
-  const key = ['-----BEGIN PGP PRIVATE KEY BLOCK-----', '', 'lQOYBGsPtn0BCAC8WCRj1aI+boMlUnZY4MEPl8ne0VOYzZIZ7ivUCWZTEcR7HRIX', 'xWTpSGw=', '=K3WK', '-----END PGP PRIVATE KEY BLOCK-----'].join('\n');
+  const key = [
+    '-----BEGIN PGP PRIVATE KEY BLOCK-----',
+    '',
+    'lQOYBGsPtn0BCAC8WCRj1aI+boMlUnZY4MEPl8ne0VOYzZIZ7ivUCWZTEcR7HRIX',
+    'xWTpSGw=',
+    '=K3WK',
+    '-----END PGP PRIVATE KEY BLOCK-----',
+  ].join('\n');
   const r = new Redactor();
   r.add(key);
   r.add('Db-Secret-Value-42xyz');
@@ -84,7 +109,13 @@ describe('Redactor', () => {
   });
 
   it('hides the derived forms a template may print: upper, lower, JSON-escaped, YAML-quoted, base64, URL-encoded, a slice', () => {
-    const forms = ['DB-SECRET-VALUE-42XYZ', 'db-secret-value-42xyz', Buffer.from('Db-Secret-Value-42xyz').toString('base64'), 'Secret-Value-4', 'lQOYBGsPtn0BCAC8WCRj1a'];
+    const forms = [
+      'DB-SECRET-VALUE-42XYZ',
+      'db-secret-value-42xyz',
+      Buffer.from('Db-Secret-Value-42xyz').toString('base64'),
+      'Secret-Value-4',
+      'lQOYBGsPtn0BCAC8WCRj1a',
+    ];
     for (const f of forms) expect(r.redact(`x=${f};`), f).not.toContain(f);
     const q = new Redactor();
     q.add(`it's "quoted"\\`);

@@ -22,19 +22,28 @@ describe('env keys written with no value', () => {
     expect(Object.hasOwn(appliance, 'standby')).toBe(false);
     expect(appliance.storage).toEqual({ ignore: { data: true } });
     // the pillar's default applies where the env says nothing
-    const merged = mergeTrees({ appliance: { standby: false, storage: { ignore: { volatile: true } } } }, env.parsed.tree);
+    const merged = mergeTrees(
+      { appliance: { standby: false, storage: { ignore: { volatile: true } } } },
+      env.parsed.tree,
+    );
     expect((merged.appliance as Record<string, unknown>).standby).toBe(false);
     expect(exportEnv(env.parsed.tree, 'appliance').some((l) => l.startsWith('APPLIANCE_STANDBY'))).toBe(false);
   });
 
   it('a wrong value is still an error naming file and line', () => {
     const text = DEFAULT_ENV.replace(/^ {2}standby: false$/m, '  standby: maybe');
-    expect(() => checkEnv(text, 'old-env.yml', 'file:old-env.yml')).toThrow(/old-env\.yml:\d+: appliance\.standby: expected boolean/);
+    expect(() => checkEnv(text, 'old-env.yml', 'file:old-env.yml')).toThrow(
+      /old-env\.yml:\d+: appliance\.standby: expected boolean/,
+    );
   });
 
   it('dropUnset keeps falsy values and null list items', () => {
     expect(dropUnset({ a: null, b: false, c: 0, d: '', e: [null, 1], f: { g: null, h: { i: null } } })).toEqual({
-      b: false, c: 0, d: '', e: [null, 1], f: { h: {} },
+      b: false,
+      c: 0,
+      d: '',
+      e: [null, 1],
+      f: { h: {} },
     });
   });
 });

@@ -23,7 +23,9 @@ describe('archive.extracted', () => {
     expect(hashMismatch(data, `sha256=${sha}`)).toBeNull();
     expect(hashMismatch(data, sha.toUpperCase())).toBeNull();
     expect(hashMismatch(data, createHash('md5').update(data).digest('hex'))).toBeNull();
-    expect(hashMismatch(data, `sha256=${'0'.repeat(64)}`)).toBe(`source_hash mismatch: sha256 of the archive is ${sha}, expected ${'0'.repeat(64)}`);
+    expect(hashMismatch(data, `sha256=${'0'.repeat(64)}`)).toBe(
+      `source_hash mismatch: sha256 of the archive is ${sha}, expected ${'0'.repeat(64)}`,
+    );
     expect(hashMismatch(data, 'nothex!')).toMatch(/is not a hash/);
   });
   it('plans: skipped by if_missing, nothing when all members exist, the missing ones listed; enforce_toplevel', () => {
@@ -31,9 +33,13 @@ describe('archive.extracted', () => {
     const a = { name: '/opt', source: 'salt://a.tar' };
     expect(extracted.plan({ ...a, if_missing: '/opt/a' }, { skip: '/opt/a' }, undefined as never)).toEqual([]);
     expect(extracted.plan(a, { ...facts, missing: [] }, undefined as never)).toEqual([]);
-    expect(extracted.plan(a, facts, undefined as never)).toEqual([{ op: 'create', target: '/opt', after: 'salt://a.tar: a/y' }]);
+    expect(extracted.plan(a, facts, undefined as never)).toEqual([
+      { op: 'create', target: '/opt', after: 'salt://a.tar: a/y' },
+    ]);
     const flat = { source: 'salt://f.tar', members: ['x', 'y'], missing: ['x', 'y'] };
-    expect(() => extracted.plan(a, flat, undefined as never)).toThrow(/does not have a single top-level directory \(has: x, y\); to extract it anyway, set enforce_toplevel: False/);
+    expect(() => extracted.plan(a, flat, undefined as never)).toThrow(
+      /does not have a single top-level directory \(has: x, y\); to extract it anyway, set enforce_toplevel: False/,
+    );
     expect(extracted.plan({ ...a, enforce_toplevel: false }, flat, undefined as never)).toHaveLength(1);
   });
 });

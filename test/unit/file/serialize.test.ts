@@ -2,11 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { deserialize, mergeRecurse, serialize } from '../../../modules/file/serialize-format.js';
 
-const data = { name: 'naive', a_list: ['first', 'second'], nested: { b: [{ x: 1, on: 'yes' }], a: true, n: null }, mode: '0644' };
+const data = {
+  name: 'naive',
+  a_list: ['first', 'second'],
+  nested: { b: [{ x: 1, on: 'yes' }], a: true, n: null },
+  mode: '0644',
+};
 
 describe('file.serialize formats', () => {
   it('yaml: block style, keys sorted, lists not indented under their key, YAML 1.1 words quoted', () => {
-    expect(serialize(data, 'yaml')).toBe("a_list:\n- first\n- second\nmode: '0644'\nname: naive\nnested:\n  a: true\n  b:\n  - 'on': 'yes'\n    x: 1\n  'n': null\n");
+    expect(serialize(data, 'yaml')).toBe(
+      "a_list:\n- first\n- second\nmode: '0644'\nname: naive\nnested:\n  a: true\n  b:\n  - 'on': 'yes'\n    x: 1\n  'n': null\n",
+    );
   });
   it('json: indent 2, keys sorted, non-ASCII escaped', () => {
     expect(serialize({ b: 1, a: ['ü'] }, 'json')).toBe('{\n  "a": [\n    "\\u00fc"\n  ],\n  "b": 1\n}');

@@ -20,7 +20,8 @@ describe('Python regex translation', () => {
 });
 
 describe('replaceText', () => {
-  const r = (args: Record<string, unknown>, text: string) => replaceText({ name: '/f', pattern: '', repl: '', ...args }, text);
+  const r = (args: Record<string, unknown>, text: string) =>
+    replaceText({ name: '/f', pattern: '', repl: '', ...args }, text);
   it('replaces all matches (multiline by default) or count of them', () => {
     expect(r({ pattern: '^a=(\\d)$', repl: 'a=\\g<1>0' }, 'a=1\nb\na=2\n')).toBe('a=10\nb\na=20\n');
     expect(r({ pattern: '^a=(\\d)$', repl: 'x', count: 1 }, 'a=1\na=2\n')).toBe('x\na=2\n');
@@ -28,7 +29,9 @@ describe('replaceText', () => {
   it('appends or prepends when not found, once', () => {
     expect(r({ pattern: '^k=.*', repl: 'k=1', append_if_not_found: true }, 'a\n')).toBe('a\nk=1\n');
     expect(r({ pattern: '^k=.*', repl: 'k=1', append_if_not_found: true }, 'a')).toBe('a\nk=1\n');
-    expect(r({ pattern: '^k=.*', repl: 'k=1', prepend_if_not_found: true, not_found_content: '# k' }, 'a\n')).toBe('# k\na\n');
+    expect(r({ pattern: '^k=.*', repl: 'k=1', prepend_if_not_found: true, not_found_content: '# k' }, 'a\n')).toBe(
+      '# k\na\n',
+    );
     expect(r({ pattern: '^zzz', repl: 'k=1', append_if_not_found: true }, 'k=1\n')).toBe('k=1\n');
   });
   it('rejects a bad pattern with the state name', () => {
@@ -47,7 +50,9 @@ describe('appendText', () => {
 
 describe('modes', () => {
   it('accepts octal spellings and rejects others', () => {
-    expect([644, '644', '0644', '0o644', '2755'].map((m) => parseMode(m))).toEqual([0o644, 0o644, 0o644, 0o644, 0o2755]);
+    expect([644, '644', '0644', '0o644', '2755'].map((m) => parseMode(m))).toEqual([
+      0o644, 0o644, 0o644, 0o644, 0o2755,
+    ]);
     expect(parseMode(undefined)).toBeUndefined();
     expect(() => parseMode('rw-r--r--', '/x: mode')).toThrow(/\/x: mode: invalid mode/);
     expect(fmtMode(0o600)).toBe('0600');
@@ -57,7 +62,17 @@ describe('modes', () => {
 describe('cmd', () => {
   it('maps args to one exec', () => {
     expect(execOf({ name: 'echo hi' })).toEqual({ argv: ['sh', '-c', 'echo hi'], opts: {} });
-    expect(execOf({ name: 'x', shell: '/bin/bash', cwd: '/srv', runas: 'app', env: [{ A: 1 }, { B: null }], stdin: 'in', timeout: 1.5 })).toEqual({
+    expect(
+      execOf({
+        name: 'x',
+        shell: '/bin/bash',
+        cwd: '/srv',
+        runas: 'app',
+        env: [{ A: 1 }, { B: null }],
+        stdin: 'in',
+        timeout: 1.5,
+      }),
+    ).toEqual({
       argv: ['/bin/bash', '-c', 'x'],
       opts: { cwd: '/srv', user: 'app', env: { A: '1', B: '' }, stdin: 'in', timeoutMs: 1500 },
     });

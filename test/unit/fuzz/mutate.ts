@@ -27,23 +27,91 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 
 /** Values that replace a scalar: wrong types, nulls, huge numbers, odd unicode, Jinja. */
 export const ODD_VALUES = [
-  'null', '~', '[]', '{}', '[null]', '{a: null}', '- x', '9999', '99999999999999999999999', '1e308', '-1', '0o777', '.nan',
-  '"\\u0000"', '"\\ud800"', '"\u202egnp.x"', '"\u200b"', '"😀"', "'x'", '"a: b"', '!!binary aGVsbG8=', '!!python/object:os.system x',
-  '&x [*x]', '*nope', '"{{ 1 }}"', '{{ none }}', '{{ pillar["nope"]["deeper"] }}', '[1, [2, [3, [4]]]]', '"\\t"', '"%s"',
-  'yes', 'on', '2026-12-02', '"' + 'x'.repeat(5000) + '"',
+  'null',
+  '~',
+  '[]',
+  '{}',
+  '[null]',
+  '{a: null}',
+  '- x',
+  '9999',
+  '99999999999999999999999',
+  '1e308',
+  '-1',
+  '0o777',
+  '.nan',
+  '"\\u0000"',
+  '"\\ud800"',
+  '"\u202egnp.x"',
+  '"\u200b"',
+  '"😀"',
+  "'x'",
+  '"a: b"',
+  '!!binary aGVsbG8=',
+  '!!python/object:os.system x',
+  '&x [*x]',
+  '*nope',
+  '"{{ 1 }}"',
+  '{{ none }}',
+  '{{ pillar["nope"]["deeper"] }}',
+  '[1, [2, [3, [4]]]]',
+  '"\\t"',
+  '"%s"',
+  'yes',
+  'on',
+  '2026-12-02',
+  '"' + 'x'.repeat(5000) + '"',
 ];
 
 /** Fragments spliced into template text. */
 export const JINJA_FRAGMENTS = [
-  '{%- for', '{% for x in y %}', '{% endfor %}', '{% if %}', '{% if 1 %}', '{% endif %}', '{{', '}}', '{{ }}', '{#', '{% raw %}',
-  '{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}', '{{ range(10**9)|length }}', "{{ ('x' * 10**9)|length }}", '{{ ([0] * 10**9)|length }}',
-  '{{ "".constructor.constructor("return process")() }}', '{{ x.__proto__ }}', '{{ range.constructor }}', '{{ cycler.__init__ }}',
-  '{{ joiner().caller }}', "{{ ''|attr('constructor') }}", '{% set __proto__ = 1 %}', '{{ "{0.constructor}".format(1) }}',
-  "{{ pillar['a']['b'] }}", "{{ salt['nope.nope']() }}", "{{ salt['pillar.get']('a:b', {}) }}", '{{ 1/0 }}', '{{ 10**10**10 }}',
-  '{{ "%1000000000s" % 1 }}', "{{ 'a'.ljust(10**9) }}", '{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}',
-  '{% include "nope.sls" %}', '{% import "../../etc/passwd" as x %}', '{% from "top.sls" import nope %}', '{{ caller() }}',
-  '{% set x = namespace() %}{% set x.__proto__ = 1 %}', '{% do %}', '{% extends "a.sls" %}', '{{ self }}', '{{ loop.cycle() }}',
-  '{{ [1,2][5] }}', '{{ {}.x.y }}', '{{ "a" ~ none ~ undefined_thing }}', '{% call %}{% endcall %}', '\u0000', '\r\n', '\t',
+  '{%- for',
+  '{% for x in y %}',
+  '{% endfor %}',
+  '{% if %}',
+  '{% if 1 %}',
+  '{% endif %}',
+  '{{',
+  '}}',
+  '{{ }}',
+  '{#',
+  '{% raw %}',
+  '{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}',
+  '{{ range(10**9)|length }}',
+  "{{ ('x' * 10**9)|length }}",
+  '{{ ([0] * 10**9)|length }}',
+  '{{ "".constructor.constructor("return process")() }}',
+  '{{ x.__proto__ }}',
+  '{{ range.constructor }}',
+  '{{ cycler.__init__ }}',
+  '{{ joiner().caller }}',
+  "{{ ''|attr('constructor') }}",
+  '{% set __proto__ = 1 %}',
+  '{{ "{0.constructor}".format(1) }}',
+  "{{ pillar['a']['b'] }}",
+  "{{ salt['nope.nope']() }}",
+  "{{ salt['pillar.get']('a:b', {}) }}",
+  '{{ 1/0 }}',
+  '{{ 10**10**10 }}',
+  '{{ "%1000000000s" % 1 }}',
+  "{{ 'a'.ljust(10**9) }}",
+  '{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}',
+  '{% include "nope.sls" %}',
+  '{% import "../../etc/passwd" as x %}',
+  '{% from "top.sls" import nope %}',
+  '{{ caller() }}',
+  '{% set x = namespace() %}{% set x.__proto__ = 1 %}',
+  '{% do %}',
+  '{% extends "a.sls" %}',
+  '{{ self }}',
+  '{{ loop.cycle() }}',
+  '{{ [1,2][5] }}',
+  '{{ {}.x.y }}',
+  '{{ "a" ~ none ~ undefined_thing }}',
+  '{% call %}{% endcall %}',
+  '\u0000',
+  '\r\n',
+  '\t',
 ];
 
 const NEST = ['[', '{a: ', '- ', '  '];
@@ -66,7 +134,8 @@ export function mutateOnce(r: Rand, text: string): string {
   switch (Math.floor(r() * 12)) {
     case 0: // truncate
       return text.slice(0, at);
-    case 1: { // a scalar value replaced (the text after the last ': ' or '- ' of a line)
+    case 1: {
+      // a scalar value replaced (the text after the last ': ' or '- ' of a line)
       const l = lines[li]!;
       const m = /^(\s*(?:- )?[^:#]*:\s|\s*- )(.*)$/.exec(l);
       if (m) lines[li] = m[1] + pick(r, ODD_VALUES);
@@ -76,7 +145,8 @@ export function mutateOnce(r: Rand, text: string): string {
     case 2: // a Jinja fragment spliced in
     case 3:
       return text.slice(0, at) + pick(r, JINJA_FRAGMENTS) + text.slice(at);
-    case 4: { // deep nesting
+    case 4: {
+      // deep nesting
       const n = pick(r, [50, 500, 5000]);
       const open = pick(r, NEST);
       const close = open === '[' ? ']' : open === '{a: ' ? '}' : '';
@@ -93,14 +163,39 @@ export function mutateOnce(r: Rand, text: string): string {
     case 8: // indentation broken
       lines[li] = pick(r, ['', ' ', '\t', '      ']) + lines[li]!.trimStart();
       return lines.join('\n');
-    case 9: { // a key made a non-string or a reserved word
+    case 9: {
+      // a key made a non-string or a reserved word
       const l = lines[li]!;
       const m = /^(\s*)([^:\s#][^:]*):(.*)$/.exec(l);
-      if (m) lines[li] = `${m[1]}${pick(r, ['1', 'null', '[a]', '{a: 1}', 'include', 'extend', '__x', 'constructor', '__proto__', 'true', '"a.b.c"'])}:${m[3]}`;
+      if (m)
+        lines[li] =
+          `${m[1]}${pick(r, ['1', 'null', '[a]', '{a: 1}', 'include', 'extend', '__x', 'constructor', '__proto__', 'true', '"a.b.c"'])}:${m[3]}`;
       return lines.join('\n');
     }
-    case 10: { // random characters
-      const junk = pick(r, ['\u0000', '\ufeff', '\u00a0', '"', "'", '&', '*', '!', '%', '@', '`', '|', '>', '{', '}', '[', ']', ':', '#', '\\']);
+    case 10: {
+      // random characters
+      const junk = pick(r, [
+        '\u0000',
+        '\ufeff',
+        '\u00a0',
+        '"',
+        "'",
+        '&',
+        '*',
+        '!',
+        '%',
+        '@',
+        '`',
+        '|',
+        '>',
+        '{',
+        '}',
+        '[',
+        ']',
+        ':',
+        '#',
+        '\\',
+      ]);
       return text.slice(0, at) + junk + text.slice(at);
     }
     default: // everything doubled (duplicate keys)
@@ -145,7 +240,8 @@ export const BASE_TREE: Record<string, string> = {
     '    - onchanges:',
     '      - file: web-dir',
   ].join('\n'),
-  'states/web/macros.jinja': '{% macro conf(name, port) -%}\nserver {{ name }} listens on {{ port }}\n{%- endmacro %}\n',
+  'states/web/macros.jinja':
+    '{% macro conf(name, port) -%}\nserver {{ name }} listens on {{ port }}\n{%- endmacro %}\n',
   'states/web/files.sls': [
     '/srv/web/index.html:',
     '  file.managed:',
@@ -156,7 +252,8 @@ export const BASE_TREE: Record<string, string> = {
     '    - require:',
     '      - file: web-dir',
   ].join('\n'),
-  'states/web/index.html.j2': '<h1>{{ title }}</h1>\n{% for s in pillar.get("sites", []) %}<p>{{ s.name|upper }} {{ loop.index }}</p>\n{% endfor %}',
+  'states/web/index.html.j2':
+    '<h1>{{ title }}</h1>\n{% for s in pillar.get("sites", []) %}<p>{{ s.name|upper }} {{ loop.index }}</p>\n{% endfor %}',
   'states/db.sls': [
     'db-notice:',
     '  test.show_notification:',
@@ -167,8 +264,19 @@ export const BASE_TREE: Record<string, string> = {
     '      - test: db-notice',
   ].join('\n'),
   'pillar/top.sls': "base:\n  '*':\n    - common\n",
-  'pillar/common.sls': "web:\n  port: 8443\nsites:\n  - name: alpha\n  - name: beta\ndb:\n  name: {{ grains['id'] }}_db\n",
+  'pillar/common.sls':
+    "web:\n  port: 8443\nsites:\n  - name: alpha\n  - name: beta\ndb:\n  name: {{ grains['id'] }}_db\n",
 };
 
 /** Which file of the tree a case mutates (env.yml is the real default env, added by the test). */
-export const TARGETS = ['states/top.sls', 'states/web/init.sls', 'states/web/files.sls', 'states/web/index.html.j2', 'states/web/macros.jinja', 'states/db.sls', 'pillar/top.sls', 'pillar/common.sls', 'env.yml'] as const;
+export const TARGETS = [
+  'states/top.sls',
+  'states/web/init.sls',
+  'states/web/files.sls',
+  'states/web/index.html.j2',
+  'states/web/macros.jinja',
+  'states/db.sls',
+  'pillar/top.sls',
+  'pillar/common.sls',
+  'env.yml',
+] as const;

@@ -37,12 +37,26 @@ function writeTree(files: Record<string, string>): string {
 /** The pipeline up to the first change; throws what the CLI would report. */
 async function pipeline(dir: string): Promise<number> {
   const host = new LocalHost();
-  const loaded = await loadPillar({ pillarDir: join(dir, 'pillar'), envFile: join(dir, 'env.yml'), host, grains: GRAINS, minionId: 'm1', vars: {} });
-  const c = compileStates({ statesDir: join(dir, 'states'), registry, pillar: loaded.pillar, grains: GRAINS, minionId: 'm1' });
+  const loaded = await loadPillar({
+    pillarDir: join(dir, 'pillar'),
+    envFile: join(dir, 'env.yml'),
+    host,
+    grains: GRAINS,
+    minionId: 'm1',
+    vars: {},
+  });
+  const c = compileStates({
+    statesDir: join(dir, 'states'),
+    registry,
+    pillar: loaded.pillar,
+    grains: GRAINS,
+    minionId: 'm1',
+  });
   for (const chunk of c.compiled.chunks) {
     const { source, template, context } = chunk.args as { source?: unknown; template?: unknown; context?: unknown };
     if (template === 'jinja' && typeof source === 'string') {
-      const ctx = context && typeof context === 'object' && !Array.isArray(context) ? (context as Record<string, unknown>) : {};
+      const ctx =
+        context && typeof context === 'object' && !Array.isArray(context) ? (context as Record<string, unknown>) : {};
       c.renderer.renderFile(source, ctx);
     }
   }
@@ -86,7 +100,8 @@ describe('fuzz: hostile and broken inputs through the real pipeline', () => {
       const target = TARGETS[Math.floor(rand() * TARGETS.length)]!;
       const files = { ...BASE_TREE };
       const dir = writeTree(files);
-      const original = target === 'env.yml' ? (await import('node:fs')).readFileSync(join(dir, 'env.yml'), 'utf8') : files[target]!;
+      const original =
+        target === 'env.yml' ? (await import('node:fs')).readFileSync(join(dir, 'env.yml'), 'utf8') : files[target]!;
       const text = mutate(rand, original);
       writeFileSync(join(dir, target), text);
       const t0 = Date.now();
@@ -108,8 +123,14 @@ describe('fuzz: hostile and broken inputs through the real pipeline', () => {
       }
       if (e.exitCode !== 3) failures.push(`${label}: exit code ${e.exitCode}: ${e.message}`);
       if (!NAMES_A_FILE.test(e.message)) failures.push(`${label}: names no file: ${e.message}`);
-      if (/\n\s+at |internal error|Cannot read properties|Maximum call stack|is not a function|undefined \(reading/.test(e.message)) failures.push(`${label}: engine message: ${e.message}`);
-      if (e.message.length > 2000 || e.message.split('\n').length > 3) failures.push(`${label}: not one short line: ${e.message.slice(0, 300)}`);
+      if (
+        /\n\s+at |internal error|Cannot read properties|Maximum call stack|is not a function|undefined \(reading/.test(
+          e.message,
+        )
+      )
+        failures.push(`${label}: engine message: ${e.message}`);
+      if (e.message.length > 2000 || e.message.split('\n').length > 3)
+        failures.push(`${label}: not one short line: ${e.message.slice(0, 300)}`);
     }
     // the mix is meaningful: most mutations break the input, some leave it valid
     expect(failures, failures.slice(0, 8).join('\n\n')).toEqual([]);

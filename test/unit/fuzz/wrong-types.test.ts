@@ -10,7 +10,31 @@ import { compile } from '../../support/compile.js';
 import { loadSls } from '../../../engine/load/index.js';
 import { makeRenderer, selectSls } from '../../../engine/pipeline.js';
 
-const ODD = ['null', '[]', '{}', '[null]', '[[]]', '[{}]', '{a: null}', '1', '-1', '1e400', 'true', '"x"', '[1, 2]', '{a: [1]}', '[{a: {b: c}}]', '!!binary aGk=', '2020-01-01', '[{require: null}]', '{test: null}', '[{test: [null]}]', '&a [*a]', 'constructor', '__proto__'];
+const ODD = [
+  'null',
+  '[]',
+  '{}',
+  '[null]',
+  '[[]]',
+  '[{}]',
+  '{a: null}',
+  '1',
+  '-1',
+  '1e400',
+  'true',
+  '"x"',
+  '[1, 2]',
+  '{a: [1]}',
+  '[{a: {b: c}}]',
+  '!!binary aGk=',
+  '2020-01-01',
+  '[{require: null}]',
+  '{test: null}',
+  '[{test: [null]}]',
+  '&a [*a]',
+  'constructor',
+  '__proto__',
+];
 
 const arg = (mf: string, key: string) => (v: string) => `x:\n  ${mf}:\n    - ${key}: ${v}\n`;
 const SLS: Array<(v: string) => string> = [
@@ -33,8 +57,28 @@ const SLS: Array<(v: string) => string> = [
   (v) => `x:\n  test.nop: []\nextend:\n  x:\n    test.nop: ${v}\n`,
   (v) => `x:\n  test.nop: []\nextend:\n  x:\n    test.nop:\n      - require: ${v}\n`,
   (v) => `x:\n  test.nop: []\ny:\n  test.nop:\n    - use:\n      - ${v}\n`,
-  ...['name', 'names', 'require', 'watch', 'onchanges', 'onfail', 'prereq', 'listen', 'use', 'onlyif', 'unless', 'creates', 'order', 'failhard', 'retry', 'parallel', 'aggregate'].map((k) => arg('test.nop', k)),
-  ...['source', 'contents', 'context', 'defaults', 'mode', 'user', 'makedirs', 'template', 'check_cmd'].map((k) => arg('file.managed', k)),
+  ...[
+    'name',
+    'names',
+    'require',
+    'watch',
+    'onchanges',
+    'onfail',
+    'prereq',
+    'listen',
+    'use',
+    'onlyif',
+    'unless',
+    'creates',
+    'order',
+    'failhard',
+    'retry',
+    'parallel',
+    'aggregate',
+  ].map((k) => arg('test.nop', k)),
+  ...['source', 'contents', 'context', 'defaults', 'mode', 'user', 'makedirs', 'template', 'check_cmd'].map((k) =>
+    arg('file.managed', k),
+  ),
   ...['env', 'cwd', 'runas', 'stdin'].map((k) => arg('cmd.run', k)),
   ...['pkgs', 'version', 'hold'].map((k) => arg('pkg.installed', k)),
   arg('service.running', 'enable'),
@@ -66,7 +110,8 @@ function problem(top: string, sls: string): string | null {
     if (!(e instanceof BrineError)) return `not a brine error: ${e instanceof Error ? e.stack : String(e)}`;
     if (e.exitCode !== 3) return `exit ${e.exitCode}: ${e.message}`;
     if (!/(?:top|a)\.sls\b/.test(e.message)) return `names no file: ${e.message}`;
-    if (/Cannot read properties|is not a function|call stack|undefined \(reading|is not iterable|\n/.test(e.message)) return `engine message: ${e.message}`;
+    if (/Cannot read properties|is not a function|call stack|undefined \(reading|is not iterable|\n/.test(e.message))
+      return `engine message: ${e.message}`;
     return null;
   }
 }
@@ -74,16 +119,18 @@ function problem(top: string, sls: string): string | null {
 describe('wrong types everywhere in an SLS and a top file', () => {
   it(`${SLS.length * ODD.length + TOP.length * ODD.length} inputs: compile, or exit 3 naming the file`, () => {
     const problems: string[] = [];
-    for (const make of SLS) for (const v of ODD) {
-      const text = make(v);
-      const p = problem("base:\n  '*':\n    - a\n", text);
-      if (p) problems.push(`${JSON.stringify(text)}: ${p}`);
-    }
-    for (const make of TOP) for (const v of ODD) {
-      const text = make(v);
-      const p = problem(text, 'x:\n  test.nop: []\n');
-      if (p) problems.push(`top ${JSON.stringify(text)}: ${p}`);
-    }
+    for (const make of SLS)
+      for (const v of ODD) {
+        const text = make(v);
+        const p = problem("base:\n  '*':\n    - a\n", text);
+        if (p) problems.push(`${JSON.stringify(text)}: ${p}`);
+      }
+    for (const make of TOP)
+      for (const v of ODD) {
+        const text = make(v);
+        const p = problem(text, 'x:\n  test.nop: []\n');
+        if (p) problems.push(`top ${JSON.stringify(text)}: ${p}`);
+      }
     expect(problems, problems.slice(0, 5).join('\n')).toEqual([]);
   }, 60_000);
 });

@@ -32,7 +32,12 @@ describe('ls-remote and revs', () => {
   it('resolves HEAD, branches, tags and commits', () => {
     expect(resolveRev(remote, 'HEAD')).toEqual({ kind: 'head', commit: A, ref: 'refs/heads/main', branch: 'main' });
     expect(resolveRev(remote, 'dev')).toEqual({ kind: 'branch', commit: B, ref: 'refs/heads/dev', branch: 'dev' });
-    expect(resolveRev(remote, 'refs/heads/dev')).toEqual({ kind: 'branch', commit: B, ref: 'refs/heads/dev', branch: 'dev' });
+    expect(resolveRev(remote, 'refs/heads/dev')).toEqual({
+      kind: 'branch',
+      commit: B,
+      ref: 'refs/heads/dev',
+      branch: 'dev',
+    });
     expect(resolveRev(remote, 'v1')).toEqual({ kind: 'tag', commit: T, ref: 'refs/tags/v1', branch: null });
     expect(resolveRev(remote, '1234abcd')).toEqual({ kind: 'commit', commit: '1234abcd', ref: null, branch: null });
     expect(resolveRev(remote, 'nope')).toBeNull();
@@ -64,7 +69,9 @@ describe('git.latest plan', () => {
   });
 
   it('a missing target is cloned: the clone and revision {old: null, new}', () => {
-    expect(planLatest(base, repo({ target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }))).toEqual([
+    expect(
+      planLatest(base, repo({ target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null })),
+    ).toEqual([
       { op: 'create', target: '/app/ecs', after: 'clone of /srv/src.git' },
       { op: 'update', target: 'revision', before: null, after: A },
     ]);
@@ -75,7 +82,9 @@ describe('git.latest plan', () => {
   });
 
   it('a non-fast-forward needs force_reset, then it is a revision change and a forced update', () => {
-    expect(() => planLatest(base, repo({ head: B, fastForward: false }))).toThrow(/not a fast-forward; set force_reset: True/);
+    expect(() => planLatest(base, repo({ head: B, fastForward: false }))).toThrow(
+      /not a fast-forward; set force_reset: True/,
+    );
     expect(planLatest({ ...base, force_reset: true }, repo({ head: B, fastForward: false }))).toEqual([
       { op: 'update', target: 'revision', before: B, after: A },
       { op: 'update', target: 'forced update', before: undefined, after: 'hard reset' },
@@ -83,25 +92,37 @@ describe('git.latest plan', () => {
   });
 
   it('uncommitted changes block an update unless force_reset; up to date they are kept, or reset with force_reset', () => {
-    expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(/uncommitted changes \(Dockerfile\).*force_reset: True/);
+    expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(
+      /uncommitted changes \(Dockerfile\).*force_reset: True/,
+    );
     expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
     expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
     expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
       { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
     ]);
-    expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] }))).toEqual([
+    expect(
+      planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] })),
+    ).toEqual([
       { op: 'update', target: 'revision', before: B, after: A },
       { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
     ]);
   });
 
   it('a target that is not a checkout needs force_clone', () => {
-    expect(() => planLatest(base, repo({ target: 'other', head: null }))).toThrow(/not a checkout of \/srv\/src\.git; set force_clone: True/);
-    expect(planLatest({ ...base, force_clone: true }, repo({ target: 'other', head: null }))[0]).toEqual({ op: 'update', target: '/app/ecs', after: 'clone of /srv/src.git' });
+    expect(() => planLatest(base, repo({ target: 'other', head: null }))).toThrow(
+      /not a checkout of \/srv\/src\.git; set force_clone: True/,
+    );
+    expect(planLatest({ ...base, force_clone: true }, repo({ target: 'other', head: null }))[0]).toEqual({
+      op: 'update',
+      target: '/app/ecs',
+      after: 'clone of /srv/src.git',
+    });
   });
 
   it('a changed remote URL, another branch, a tag (detached)', () => {
-    expect(planLatest(base, repo({ remoteUrl: '/old/src.git' }))).toEqual([{ op: 'update', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' }]);
+    expect(planLatest(base, repo({ remoteUrl: '/old/src.git' }))).toEqual([
+      { op: 'update', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' },
+    ]);
     const dev = { kind: 'branch' as const, commit: B, ref: 'refs/heads/dev', branch: 'dev' };
     expect(planLatest({ ...base, rev: 'dev' }, repo({ rev: dev, wanted: B }))).toEqual([
       { op: 'update', target: 'revision', before: A, after: B },
@@ -116,10 +137,16 @@ describe('git.latest plan', () => {
   });
 
   it('an unknown rev or an unreadable remote fails with the reason', () => {
-    expect(() => planLatest({ ...base, rev: 'nope' }, repo({ rev: null }))).toThrow(/rev nope was not found in \/srv\/src\.git/);
-    expect(() => planLatest(base, repo({ remoteError: "fatal: '/srv/src.git' does not appear to be a git repository" }))).toThrow(/cannot read the remote/);
+    expect(() => planLatest({ ...base, rev: 'nope' }, repo({ rev: null }))).toThrow(
+      /rev nope was not found in \/srv\/src\.git/,
+    );
+    expect(() =>
+      planLatest(base, repo({ remoteError: "fatal: '/srv/src.git' does not appear to be a git repository" })),
+    ).toThrow(/cannot read the remote/);
     const commit = { kind: 'commit' as const, commit: '1234abcd', ref: null, branch: null };
-    expect(() => planLatest({ ...base, rev: '1234abcd' }, repo({ rev: commit, wanted: null }))).toThrow(/commit 1234abcd was not found/);
+    expect(() => planLatest({ ...base, rev: '1234abcd' }, repo({ rev: commit, wanted: null }))).toThrow(
+      /commit 1234abcd was not found/,
+    );
   });
 
   it('knows which remotes are directories on the host', () => {
@@ -132,7 +159,17 @@ describe('git.latest plan', () => {
   it('schema: name and absolute target required; Salt argument names', () => {
     const fn = lookupFunction('git', 'latest')!;
     const ajv = new Ajv({ allErrors: true });
-    expect(ajv.validate(fn.schema, { name: 'https://example.org/x.git', target: '/app/x', rev: 'main', force_reset: 'remote-changes', depth: 1, identity: ['/root/.ssh/id'], fetch_tags: false })).toBe(true);
+    expect(
+      ajv.validate(fn.schema, {
+        name: 'https://example.org/x.git',
+        target: '/app/x',
+        rev: 'main',
+        force_reset: 'remote-changes',
+        depth: 1,
+        identity: ['/root/.ssh/id'],
+        fetch_tags: false,
+      }),
+    ).toBe(true);
     expect(ajv.validate(fn.schema, { name: 'x', target: 'relative' })).toBe(false);
     expect(ajv.validate(fn.schema, { name: 'x' })).toBe(false);
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', force_reset: 'yes' })).toBe(false);
@@ -140,11 +177,28 @@ describe('git.latest plan', () => {
   });
   it('no checkout and a remote that cannot be read: the clone is planned and says why it is unverified; with a checkout it fails', () => {
     const down = { remoteError: 'Could not resolve host: example.org', rev: null, wanted: null };
-    expect(planLatest(base, repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }))).toEqual([
-      { op: 'create', target: base.target, after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)` },
+    expect(
+      planLatest(
+        base,
+        repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
+      ),
+    ).toEqual([
+      {
+        op: 'create',
+        target: base.target,
+        after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)`,
+      },
     ]);
     expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
-    const denied = { ...down, remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.' };
-    expect(() => planLatest(base, repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }))).toThrow(/cannot read the remote .*Permission denied/);
+    const denied = {
+      ...down,
+      remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.',
+    };
+    expect(() =>
+      planLatest(
+        base,
+        repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
+      ),
+    ).toThrow(/cannot read the remote .*Permission denied/);
   });
 });

@@ -44,7 +44,8 @@ const CASES: Array<[pattern: string, value: string]> = [
 ];
 
 function python(cases: Array<[string, string]>): boolean[] {
-  const code = 'import fnmatch, json, sys\nprint(json.dumps([fnmatch.fnmatchcase(v, p) for p, v in json.load(sys.stdin)]))';
+  const code =
+    'import fnmatch, json, sys\nprint(json.dumps([fnmatch.fnmatchcase(v, p) for p, v in json.load(sys.stdin)]))';
   return JSON.parse(execFileSync('python3', ['-c', code], { input: JSON.stringify(cases) }).toString()) as boolean[];
 }
 

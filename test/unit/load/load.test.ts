@@ -120,12 +120,18 @@ describe('loadSls: includes', () => {
 
   it('a missing include is a RenderError at the include line', () => {
     expect(() => load({ 'a.sls': 'include:\n  - common\n  - nope.x\n', 'common.sls': '' }, ['a'])).toThrow(
-      new RenderError('a.sls', 3, "include: SLS 'nope.x' not found (no nope/x.sls or nope/x/init.sls in the states dir)"),
+      new RenderError(
+        'a.sls',
+        3,
+        "include: SLS 'nope.x' not found (no nope/x.sls or nope/x/init.sls in the states dir)",
+      ),
     );
   });
 
   it('a relative include beyond the top is an error', () => {
-    expect(() => load({ 'a.sls': 'include:\n  - ..x\n' }, ['a'])).toThrow(/a.sls:2: include: relative include '..x' goes beyond the top/);
+    expect(() => load({ 'a.sls': 'include:\n  - ..x\n' }, ['a'])).toThrow(
+      /a.sls:2: include: relative include '..x' goes beyond the top/,
+    );
   });
 
   it('a missing SLS name is a RenderError', () => {
@@ -154,11 +160,17 @@ describe('loadSls: line numbers through templates', () => {
       },
       ['pk'],
     );
-    expect(h.states.map((s) => `${s.id}:${s.loc.line}:${s.args[0]!.loc.line}`)).toEqual(['pkg-a:5:6', 'pkg-b:5:6', 'pkg-c:5:6', 'last:11:12']);
+    expect(h.states.map((s) => `${s.id}:${s.loc.line}:${s.args[0]!.loc.line}`)).toEqual([
+      'pkg-a:5:6',
+      'pkg-b:5:6',
+      'pkg-c:5:6',
+      'last:11:12',
+    ]);
   });
 
   it('blank lines eaten by {%- do not shift the lines after them (a formula pattern)', () => {
-    const sls = 'a:\n  cmd.run:\n    - name: echo a\n\n\n{%- for x in [1, 2] %}\nb{{ x }}:\n  cmd.run:\n    - name: echo {{ x }}\n{% endfor %}\n';
+    const sls =
+      'a:\n  cmd.run:\n    - name: echo a\n\n\n{%- for x in [1, 2] %}\nb{{ x }}:\n  cmd.run:\n    - name: echo {{ x }}\n{% endfor %}\n';
     const h = load({ 't.sls': sls }, ['t']);
     expect(h.states.map((s) => `${s.id}:${s.loc.line}:${s.args[0]!.loc.line}`)).toEqual(['a:2:3', 'b1:8:9', 'b2:8:9']);
   });
@@ -178,15 +190,17 @@ describe('loadSls: line numbers through templates', () => {
   });
 
   it('a template error in an included SLS names that file and line', () => {
-    expect(() => load({ 'a.sls': 'include:\n  - b\n', 'b.sls': 'x:\n  test.nop:\n    - v: {{ pillar.nope.deeper }}\n' }, ['a'])).toThrow(
-      /^b.sls:3: cannot read 'deeper' of an undefined value/,
-    );
+    expect(() =>
+      load({ 'a.sls': 'include:\n  - b\n', 'b.sls': 'x:\n  test.nop:\n    - v: {{ pillar.nope.deeper }}\n' }, ['a']),
+    ).toThrow(/^b.sls:3: cannot read 'deeper' of an undefined value/);
   });
 
   it('#!yaml files are not templated; other renderers are refused', () => {
     const h = load({ 'raw.sls': '#!yaml\nr:\n  test.nop:\n    - t: "{{ not rendered }}"\n' }, ['raw']);
     expect(h.states[0]!.args[0]!.value).toBe('{{ not rendered }}');
-    expect(() => load({ 'py.sls': '#!py\ndef run(): pass\n' }, ['py'])).toThrow(/py.sls:1: renderer 'py' is not supported/);
+    expect(() => load({ 'py.sls': '#!py\ndef run(): pass\n' }, ['py'])).toThrow(
+      /py.sls:1: renderer 'py' is not supported/,
+    );
   });
 });
 
@@ -194,12 +208,22 @@ describe('loadSls: extend and exclude', () => {
   it('extend and exclude blocks with locations', () => {
     const h = load(
       {
-        'a.sls': 'include:\n  - b\nextend:\n  svc:\n    service:\n      - watch:\n        - file: f\nexclude:\n  - sls: c\n  - id: other\n',
+        'a.sls':
+          'include:\n  - b\nextend:\n  svc:\n    service:\n      - watch:\n        - file: f\nexclude:\n  - sls: c\n  - id: other\n',
         'b.sls': 'svc:\n  service.running: []\n',
       },
       ['a'],
     );
-    expect(h.extend).toEqual([{ id: 'svc', sls: 'a', module: 'service', fun: '', args: [{ key: 'watch', value: [{ file: 'f' }], loc: { file: 'a.sls', line: 6 } }], loc: { file: 'a.sls', line: 5 } }]);
+    expect(h.extend).toEqual([
+      {
+        id: 'svc',
+        sls: 'a',
+        module: 'service',
+        fun: '',
+        args: [{ key: 'watch', value: [{ file: 'f' }], loc: { file: 'a.sls', line: 6 } }],
+        loc: { file: 'a.sls', line: 5 },
+      },
+    ]);
     expect(h.exclude).toEqual([
       { sls: 'c', loc: { file: 'a.sls', line: 9 } },
       { id: 'other', loc: { file: 'a.sls', line: 10 } },
@@ -220,19 +244,85 @@ describe('loadSls: an argument item with several keys', () => {
 
 describe('loadSls: validation errors name file:line', () => {
   const cases: Array<[string, Record<string, string>, string[], unknown, RegExp]> = [
-    ['duplicate ID across files', { 'a.sls': 'include: [b]\nsame:\n  test.nop: []\n', 'b.sls': 'same:\n  test.nop: []\n' }, ['a'], CompileError, /^a.sls:3: ID 'same' is already declared at b.sls:2/],
-    ['duplicate ID in one file', { 'a.sls': 'x:\n  test.nop: []\nx:\n  test.nop: []\n' }, ['a'], RenderError, /^a.sls:3: found conflicting ID 'x': a key given twice in one mapping \(Salt's YAML loader refuses it too\)$/],
-    ['ID whose value is not a map', { 'a.sls': 'ok:\n  test.nop: []\nbad: 5\n' }, ['a'], CompileError, /^a.sls:3: ID 'bad' must map to state declarations/],
-    ['two functions of one module', { 'a.sls': 'x:\n  pkg.installed: []\n  pkg.removed: []\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': two functions of module 'pkg'/],
-    ['two function names in the list form', { 'a.sls': 'x:\n  pkg:\n    - installed\n    - removed\n' }, ['a'], CompileError, /^a.sls:4: ID 'x': 'pkg' names a second function 'removed'/],
-    ['argument list that is a map', { 'a.sls': 'x:\n  file.managed:\n    name: /tmp/x\n' }, ['a'], CompileError, /^a.sls:2: ID 'x': 'file.managed' must be followed by a list of arguments/],
-    ['requisite item with another key', { 'a.sls': 'x:\n  file.managed:\n    - require:\n      - y\n      mode: 644\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': a requisite item 'require' holds other keys too \(mode\)/],
-    ['empty argument item', { 'a.sls': 'x:\n  file.managed:\n    - {}\n' }, ['a'], CompileError, /^a.sls:3: ID 'x': 'file.managed' arguments must be single-key mappings/],
-    ['module without function', { 'a.sls': 'x:\n  pkg:\n    - name: vim\n' }, ['a'], CompileError, /^a.sls:2: ID 'x': no function given for module 'pkg'/],
-    ['bad declaration key', { 'a.sls': 'x:\n  "not a module": []\n' }, ['a'], CompileError, /^a.sls:2: ID 'x': 'not a module' is not a state declaration/],
+    [
+      'duplicate ID across files',
+      { 'a.sls': 'include: [b]\nsame:\n  test.nop: []\n', 'b.sls': 'same:\n  test.nop: []\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:3: ID 'same' is already declared at b.sls:2/,
+    ],
+    [
+      'duplicate ID in one file',
+      { 'a.sls': 'x:\n  test.nop: []\nx:\n  test.nop: []\n' },
+      ['a'],
+      RenderError,
+      /^a.sls:3: found conflicting ID 'x': a key given twice in one mapping \(Salt's YAML loader refuses it too\)$/,
+    ],
+    [
+      'ID whose value is not a map',
+      { 'a.sls': 'ok:\n  test.nop: []\nbad: 5\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:3: ID 'bad' must map to state declarations/,
+    ],
+    [
+      'two functions of one module',
+      { 'a.sls': 'x:\n  pkg.installed: []\n  pkg.removed: []\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:3: ID 'x': two functions of module 'pkg'/,
+    ],
+    [
+      'two function names in the list form',
+      { 'a.sls': 'x:\n  pkg:\n    - installed\n    - removed\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:4: ID 'x': 'pkg' names a second function 'removed'/,
+    ],
+    [
+      'argument list that is a map',
+      { 'a.sls': 'x:\n  file.managed:\n    name: /tmp/x\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:2: ID 'x': 'file.managed' must be followed by a list of arguments/,
+    ],
+    [
+      'requisite item with another key',
+      { 'a.sls': 'x:\n  file.managed:\n    - require:\n      - y\n      mode: 644\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:3: ID 'x': a requisite item 'require' holds other keys too \(mode\)/,
+    ],
+    [
+      'empty argument item',
+      { 'a.sls': 'x:\n  file.managed:\n    - {}\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:3: ID 'x': 'file.managed' arguments must be single-key mappings/,
+    ],
+    [
+      'module without function',
+      { 'a.sls': 'x:\n  pkg:\n    - name: vim\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:2: ID 'x': no function given for module 'pkg'/,
+    ],
+    [
+      'bad declaration key',
+      { 'a.sls': 'x:\n  "not a module": []\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:2: ID 'x': 'not a module' is not a state declaration/,
+    ],
     ['top level not a map', { 'a.sls': '- a\n- b\n' }, ['a'], RenderError, /^a.sls:1: an SLS file must be a mapping/],
     ['include not a list', { 'a.sls': 'include: b\n' }, ['a'], CompileError, /^a.sls:1: 'include' must be a list/],
-    ['bad exclude entry', { 'a.sls': 'exclude:\n  - foo: x\n' }, ['a'], CompileError, /^a.sls:2: 'exclude' entries must be/],
+    [
+      'bad exclude entry',
+      { 'a.sls': 'exclude:\n  - foo: x\n' },
+      ['a'],
+      CompileError,
+      /^a.sls:2: 'exclude' entries must be/,
+    ],
   ];
   it.each(cases)('%s', (_n, files, names, cls, msg) => {
     let err: unknown;

@@ -5,7 +5,8 @@ import { callsOf } from '../../../modules/module/calls.js';
 import { run, wait } from '../../../modules/module/index.js';
 import { decl, high } from '../compile/highdata-builder.js';
 
-const argsOf = (id: string, fun: string, a: Record<string, unknown>) => compile(high([decl(id, `module.${fun}`, a)])).chunks[0]!.args;
+const argsOf = (id: string, fun: string, a: Record<string, unknown>) =>
+  compile(high([decl(id, `module.${fun}`, a)])).chunks[0]!.args;
 const planOf = (id: string, a: Record<string, unknown>) => run.plan(argsOf(id, 'run', a) as never, null, {} as never);
 
 describe('module.run', () => {
@@ -14,27 +15,41 @@ describe('module.run', () => {
       { op: 'run', target: 'service.restart(name="nginx")' },
       { op: 'run', target: 'cmd.run(cmd="echo hi", cwd="/tmp")' },
     ]);
-    expect(planOf('w', { 'file.write': ['/etc/x', 'line 1', 'line 2'] })).toEqual([{ op: 'run', target: 'file.write(path="/etc/x", "line 1", "line 2")' }]);
-    expect(planOf('reload', { 'service.systemctl_reload': null })).toEqual([{ op: 'run', target: 'service.systemctl_reload()' }]);
+    expect(planOf('w', { 'file.write': ['/etc/x', 'line 1', 'line 2'] })).toEqual([
+      { op: 'run', target: 'file.write(path="/etc/x", "line 1", "line 2")' },
+    ]);
+    expect(planOf('reload', { 'service.systemctl_reload': null })).toEqual([
+      { op: 'run', target: 'service.systemctl_reload()' },
+    ]);
   });
 
   it('old syntax: name is the function, m_name its name argument, other keys its keyword arguments', () => {
-    expect(planOf('r', { name: 'service.restart', m_name: 'nginx' })).toEqual([{ op: 'run', target: 'service.restart(name="nginx")' }]);
+    expect(planOf('r', { name: 'service.restart', m_name: 'nginx' })).toEqual([
+      { op: 'run', target: 'service.restart(name="nginx")' },
+    ]);
     expect(planOf('service.reload', { m_name: 'ssh' })).toEqual([{ op: 'run', target: 'service.reload(name="ssh")' }]);
-    expect(planOf('t', { name: 'file.mkdir', dir_path: '/srv/a', mode: '0750' })).toEqual([{ op: 'run', target: 'file.mkdir(dir_path="/srv/a", mode="0750")' }]);
+    expect(planOf('t', { name: 'file.mkdir', dir_path: '/srv/a', mode: '0750' })).toEqual([
+      { op: 'run', target: 'file.mkdir(dir_path="/srv/a", mode="0750")' },
+    ]);
     expect(planOf('c', { name: 'cmd.run', args: ['true'] })).toEqual([{ op: 'run', target: 'cmd.run(cmd="true")' }]);
   });
 
   it('a misspelt function is a compile error with did-you-mean; an unknown old-style function names what exists', () => {
-    expect(() => argsOf('x', 'run', { 'service.restrat': ['nginx'] })).toThrow(/main.sls:\d+: .*unknown argument 'service.restrat' \(did you mean 'service.restart'\?\)/);
+    expect(() => argsOf('x', 'run', { 'service.restrat': ['nginx'] })).toThrow(
+      /main.sls:\d+: .*unknown argument 'service.restrat' \(did you mean 'service.restart'\?\)/,
+    );
     expect(() => argsOf('x', 'run', { name: 'mine.send' })).toThrow(/argument 'name' must be one of/);
   });
 
   it('wrong arguments to a function fail the state in the dry run (plan), not only when applied', () => {
     expect(() => planOf('x', { 'service.restart': [] })).toThrow(/service.restart: missing argument 'name'/);
     expect(() => planOf('x', { 'service.restart': ['a', 'b'] })).toThrow(/at most 1 positional/);
-    expect(() => planOf('x', { 'file.mkdir': [{ dir: '/x' }] })).toThrow(/file.mkdir: unknown argument 'dir' \(takes dir_path, user, group, mode\)/);
-    expect(() => wait.plan(argsOf('x', 'wait', { 'cmd.run': [] }) as never, null, {} as never)).toThrow(/missing argument 'cmd'/);
+    expect(() => planOf('x', { 'file.mkdir': [{ dir: '/x' }] })).toThrow(
+      /file.mkdir: unknown argument 'dir' \(takes dir_path, user, group, mode\)/,
+    );
+    expect(() => wait.plan(argsOf('x', 'wait', { 'cmd.run': [] }) as never, null, {} as never)).toThrow(
+      /missing argument 'cmd'/,
+    );
   });
 
   it('module.wait plans nothing on its own and refreshes (runs) when watched', () => {

@@ -65,7 +65,13 @@ describe('dpkg-query and apt-cache policy parsing', () => {
     expect(f.pkgs.hello).toMatchObject({ installed: '2.10-3', held: true });
     expect(f.pkgs.sl).toMatchObject({ installed: null, status: 'config-files' });
     expect(f.pkgs.half).toMatchObject({ installed: null, status: 'half-installed' });
-    expect(f.pkgs.nosuchpkg).toEqual({ installed: null, status: 'unknown', held: false, candidate: null, versions: [] });
+    expect(f.pkgs.nosuchpkg).toEqual({
+      installed: null,
+      status: 'unknown',
+      held: false,
+      candidate: null,
+      versions: [],
+    });
     expect(parseFacts('@@brine-policy\n@@brine-lists\n0\n', ['x']).listsPresent).toBe(false);
   });
 
@@ -91,10 +97,22 @@ describe('apt failures become one line', () => {
       'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?',
       'dpkg is locked by another process (pid 4242 apt-get): /var/lib/dpkg/lock-frontend; try again when it has finished',
     ],
-    ['E: Unable to locate package nosuchpkg', "package 'nosuchpkg' not found: no configured repository provides it (is the package index up to date?)"],
-    ["E: Package 'mta' has no installation candidate", "package 'mta' has no installation candidate (virtual, obsolete, or not in the configured repositories)"],
-    ["E: Version '9.9' for 'hello' was not found", "version '9.9' of package 'hello' is not available from the configured repositories"],
-    ['E: Held packages were changed and -y was used without --allow-change-held-packages.', 'a held package would change: release the hold (hold: False) or pin the held version'],
+    [
+      'E: Unable to locate package nosuchpkg',
+      "package 'nosuchpkg' not found: no configured repository provides it (is the package index up to date?)",
+    ],
+    [
+      "E: Package 'mta' has no installation candidate",
+      "package 'mta' has no installation candidate (virtual, obsolete, or not in the configured repositories)",
+    ],
+    [
+      "E: Version '9.9' for 'hello' was not found",
+      "version '9.9' of package 'hello' is not available from the configured repositories",
+    ],
+    [
+      'E: Held packages were changed and -y was used without --allow-change-held-packages.',
+      'a held package would change: release the hold (hold: False) or pin the held version',
+    ],
     [
       "W: GPG error: file:/srv/repo ./ InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 961B0FE919E02DA2\nE: The repository 'file:/srv/repo ./ InRelease' is not signed.",
       "signature check failed: file:/srv/repo ./ InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 961B0FE919E02DA2",

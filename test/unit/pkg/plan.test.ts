@@ -8,7 +8,14 @@ import { planManaged, type RepoFacts } from '../../../modules/pkg/pkgrepo.js';
 import { planRemove } from '../../../modules/pkg/removed.js';
 import { listPrefix, parseRepoLine, renderList, renderSources, repoSlug } from '../../../modules/pkg/repo-line.js';
 
-const st = (o: Partial<PkgState>): PkgState => ({ installed: null, status: 'unknown', held: false, candidate: null, versions: [], ...o });
+const st = (o: Partial<PkgState>): PkgState => ({
+  installed: null,
+  status: 'unknown',
+  held: false,
+  candidate: null,
+  versions: [],
+  ...o,
+});
 const facts = (pkgs: Record<string, Partial<PkgState>>, listsPresent = true): PkgFacts => ({
   pkgs: Object.fromEntries(Object.entries(pkgs).map(([k, v]) => [k, st(v)])),
   listsPresent,
@@ -24,38 +31,57 @@ describe('pkg.installed / pkg.latest plan', () => {
   });
 
   it('installs the candidate of a missing package, leaves an installed one alone', () => {
-    expect(planInstall({ name: 'hello' }, f, false)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
+    expect(planInstall({ name: 'hello' }, f, false)).toEqual([
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
+    ]);
     expect(planInstall({ name: 'bash' }, f, false)).toEqual([]);
   });
 
   it('a name that is no Debian package name is not found, even before an index refresh (apt must not read it as a pattern)', () => {
     const fresh = facts({}, false);
-    expect(() => planInstall({ name: 'nginx-custom (can be a list)' }, fresh, false)).toThrow(/package 'nginx-custom \(can be a list\)' not found/);
+    expect(() => planInstall({ name: 'nginx-custom (can be a list)' }, fresh, false)).toThrow(
+      /package 'nginx-custom \(can be a list\)' not found/,
+    );
     expect(() => planInstall({ name: 'x', pkgs: ['ngin.*'] }, fresh, false)).toThrow(/package 'ngin.\*' not found/);
-    expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([{ op: 'run', kind: 'refresh', target: 'apt-get update' }, { op: 'create', kind: 'package', target: 'hello', after: AFTER_UPDATE }]);
+    expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([
+      { op: 'run', kind: 'refresh', target: 'apt-get update' },
+      { op: 'create', kind: 'package', target: 'hello', after: AFTER_UPDATE },
+    ]);
   });
 
   it('latest upgrades to the candidate', () => {
-    expect(planInstall({ name: 'bash' }, f, true)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
+    expect(planInstall({ name: 'bash' }, f, true)).toEqual([
+      { op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' },
+    ]);
     expect(planInstall({ name: 'held' }, f, true)).toEqual([]);
   });
 
   it('pins versions exactly or by glob, downgrading when asked', () => {
-    expect(planInstall({ name: 'hello', version: '2.10-2' }, f, false)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-2' }]);
+    expect(planInstall({ name: 'hello', version: '2.10-2' }, f, false)).toEqual([
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-2' },
+    ]);
     expect(planInstall({ name: 'x', pkgs: [{ bash: '5.2-1' }, { hello: '2.10*' }] }, f, false)).toEqual([
       { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
     ]);
-    expect(planInstall({ name: 'bash', version: '5.2-2' }, f, false)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
-    expect(() => planInstall({ name: 'hello', version: '9.9' }, f, false)).toThrow(/version '9.9' of package 'hello' is not available \(apt knows 2.10-3, 2.10-2\)/);
+    expect(planInstall({ name: 'bash', version: '5.2-2' }, f, false)).toEqual([
+      { op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' },
+    ]);
+    expect(() => planInstall({ name: 'hello', version: '9.9' }, f, false)).toThrow(
+      /version '9.9' of package 'hello' is not available \(apt knows 2.10-3, 2.10-2\)/,
+    );
   });
 
   it("version: latest (Salt's spelling of pkg.latest in pkg.installed) upgrades to the candidate; empty pkgs: nothing", () => {
-    expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([{ op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' }]);
-    expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([{ op: 'create', kind: 'package', target: 'hello', after: '2.10-3' }]);
+    expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([
+      { op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' },
+    ]);
+    expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([
+      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
+    ]);
     expect(planInstall({ name: 'x', pkgs: [] }, f, false)).toEqual([]);
   });
 
-  it('update_holds and skip_verify become apt options and keep such states out of other states\' apt call', () => {
+  it("update_holds and skip_verify become apt options and keep such states out of other states' apt call", () => {
     expect(aggKey({ name: 'a', update_holds: true })).not.toBe(aggKey({ name: 'b' }));
     expect(aggKey({ name: 'a', skip_verify: true })).not.toBe(aggKey({ name: 'b' }));
   });
@@ -70,7 +96,9 @@ describe('pkg.installed / pkg.latest plan', () => {
       { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
       { op: 'update', kind: 'hold', target: 'hello (hold)', pkg: 'hello', before: false, after: true },
     ]);
-    expect(planInstall({ name: 'held', hold: false }, f, false)).toEqual([{ op: 'update', kind: 'hold', target: 'held (hold)', pkg: 'held', before: true, after: false }]);
+    expect(planInstall({ name: 'held', hold: false }, f, false)).toEqual([
+      { op: 'update', kind: 'hold', target: 'held (hold)', pkg: 'held', before: true, after: false },
+    ]);
     expect(planInstall({ name: 'held', hold: true }, f, false)).toEqual([]);
   });
 
@@ -111,7 +139,9 @@ describe('pkg.removed / pkg.purged plan', () => {
     d: {},
   });
   it('removes installed packages; purge also clears config-files', () => {
-    expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, false)).toEqual([{ op: 'delete', kind: 'package', target: 'a', before: '1' }]);
+    expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, false)).toEqual([
+      { op: 'delete', kind: 'package', target: 'a', before: '1' },
+    ]);
     expect(planRemove({ name: 'x', pkgs: ['a', 'b', 'c', 'd'] }, f, true)).toEqual([
       { op: 'delete', kind: 'package', target: 'a', before: '1', after: 'purged' },
       { op: 'delete', kind: 'package', target: 'b', before: 'config-files', after: 'purged' },
@@ -154,14 +184,19 @@ describe('apt source lines', () => {
     expect(planManaged({ name: 'deb http://x/ y z' }, { ...base, listsPresent: false })).toEqual([
       { op: 'run', target: 'apt-get update', after: 'refresh the index of x.list' },
     ]);
-    const changed = planManaged({ name: 'deb http://x/ y z' }, { ...base, content: null, key: { path: '/etc/apt/keyrings/x.asc', have: null, want: 'ab', data: '' } });
+    const changed = planManaged(
+      { name: 'deb http://x/ y z' },
+      { ...base, content: null, key: { path: '/etc/apt/keyrings/x.asc', have: null, want: 'ab', data: '' } },
+    );
     expect(changed.map((c) => [c.op, c.target])).toEqual([
       ['create', '/etc/apt/keyrings/x.asc'],
       ['create', '/etc/apt/sources.list.d/x.list'],
       ['run', 'apt-get update'],
     ]);
     expect(changed[1]!.diff).toContain('+deb http://x/ y z');
-    expect(planManaged({ name: 'deb http://x/ y z', refresh: false }, { ...base, content: '' }).map((c) => c.op)).toEqual(['update']);
+    expect(
+      planManaged({ name: 'deb http://x/ y z', refresh: false }, { ...base, content: '' }).map((c) => c.op),
+    ).toEqual(['update']);
   });
 });
 
@@ -189,8 +224,27 @@ describe('pkg schemas reject wrong arguments at compile time with file:line', ()
   });
 
   it('accepts the Salt forms', () => {
-    expect(() => compileOne(decl('pkg', 'installed', { name: 'x', pkgs: ['hello', { sl: '5.02-1+b1' }, { libc6: null }], hold: true, refresh: true }))).not.toThrow();
-    expect(() => compileOne(decl('pkg', 'installed', { name: 'hello', version: '2.10-3', install_recommends: false }))).not.toThrow();
-    expect(() => compileOne(decl('pkgrepo', 'managed', { name: 'deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable', key_file: 'salt://docker/key.asc', file: '/etc/apt/sources.list.d/docker.sources' }))).not.toThrow();
+    expect(() =>
+      compileOne(
+        decl('pkg', 'installed', {
+          name: 'x',
+          pkgs: ['hello', { sl: '5.02-1+b1' }, { libc6: null }],
+          hold: true,
+          refresh: true,
+        }),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      compileOne(decl('pkg', 'installed', { name: 'hello', version: '2.10-3', install_recommends: false })),
+    ).not.toThrow();
+    expect(() =>
+      compileOne(
+        decl('pkgrepo', 'managed', {
+          name: 'deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable',
+          key_file: 'salt://docker/key.asc',
+          file: '/etc/apt/sources.list.d/docker.sources',
+        }),
+      ),
+    ).not.toThrow();
   });
 });

@@ -17,8 +17,27 @@ const redactorWith = (...s: string[]) => {
 
 describe('canonicalJson', () => {
   it('is the same for the same value built in another order, Maps, Sets and bytes included', () => {
-    const a = { b: 1, a: [1, { y: 2, x: 1 }], m: new Map([['k2', 2], ['k1', 1]]), s: new Set(['b', 'a']), buf: Buffer.from('hi'), u: undefined };
-    const b = { s: new Set(['a', 'b']), buf: Buffer.from('hi'), m: new Map([['k1', 1], ['k2', 2]]), a: [1, { x: 1, y: 2 }], b: 1 };
+    const a = {
+      b: 1,
+      a: [1, { y: 2, x: 1 }],
+      m: new Map([
+        ['k2', 2],
+        ['k1', 1],
+      ]),
+      s: new Set(['b', 'a']),
+      buf: Buffer.from('hi'),
+      u: undefined,
+    };
+    const b = {
+      s: new Set(['a', 'b']),
+      buf: Buffer.from('hi'),
+      m: new Map([
+        ['k1', 1],
+        ['k2', 2],
+      ]),
+      a: [1, { x: 1, y: 2 }],
+      b: 1,
+    };
     expect(canonicalJson(a)).toBe(canonicalJson(b));
     expect(canonicalJson(a)).toContain('{"$text":"hi"}');
     expect(canonicalJson({ b: Buffer.from([0xff, 0xfe]) })).toBe('{"b":{"$base64":"//4="}}');
@@ -52,7 +71,11 @@ describe('planKeys', () => {
     expect(right.digest(value)).not.toBe(createHmac('sha256', pub).update(text).digest('hex'));
     expect(right.digest(value)).not.toBe(createHash('sha256').update(text).digest('hex'));
     // a changed secret changes this digest, not the digests of content without secrets
-    const changed = planKeys('plan-1', ['another-password-value-9', OTHER], redactorWith('another-password-value-9', OTHER));
+    const changed = planKeys(
+      'plan-1',
+      ['another-password-value-9', OTHER],
+      redactorWith('another-password-value-9', OTHER),
+    );
     expect(changed.digest(value)).not.toBe(right.digest(value));
     expect(changed.digest({ content: 'hello' })).toBe(right.digest({ content: 'hello' }));
   });

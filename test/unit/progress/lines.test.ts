@@ -25,7 +25,12 @@ const result = (id: string, result: boolean | null, changes = 0): StateResult =>
 describe('line view', () => {
   it('prints a line per finished state with done/total and the outcome, and the host end', async () => {
     const out: string[] = [];
-    const v = lineView({ labels: ['web1'], redact: (s) => s.replaceAll('hunter2', '******'), color: false, write: (s) => out.push(s) });
+    const v = lineView({
+      labels: ['web1'],
+      redact: (s) => s.replaceAll('hunter2', '******'),
+      color: false,
+      write: (s) => out.push(s),
+    });
     const h = v.host('web1');
     h.phase?.('compiling');
     h.planned?.(3);
@@ -53,14 +58,31 @@ describe('line view', () => {
     h.started?.({ key: 'k', id: 'postgres', name: 'postgresql', module: 'pkg', fun: 'installed' });
     await new Promise((r) => setTimeout(r, 300));
     await v.end();
-    expect(out.some((l) => /^brine: db1: still running pkg\.installed: postgres \(postgresql\) \(\d/.test(l))).toBe(true);
+    expect(out.some((l) => /^brine: db1: still running pkg\.installed: postgres \(postgresql\) \(\d/.test(l))).toBe(
+      true,
+    );
   });
 
   it('is chosen off a terminal, and --quiet or BRINE_PROGRESS=off print nothing', async () => {
     const tty = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
-    expect((await openProgress({ labels: ['a'], redact: (s) => s, stdout: tty, stderr: tty, env: {} })).live).toBe(false);
-    const quiet = await openProgress({ labels: ['a'], redact: (s) => s, quiet: true, stdout: tty, stderr: tty, env: {} });
-    const off = await openProgress({ labels: ['a'], redact: (s) => s, stdout: tty, stderr: tty, env: { BRINE_PROGRESS: 'off' } });
+    expect((await openProgress({ labels: ['a'], redact: (s) => s, stdout: tty, stderr: tty, env: {} })).live).toBe(
+      false,
+    );
+    const quiet = await openProgress({
+      labels: ['a'],
+      redact: (s) => s,
+      quiet: true,
+      stdout: tty,
+      stderr: tty,
+      env: {},
+    });
+    const off = await openProgress({
+      labels: ['a'],
+      redact: (s) => s,
+      stdout: tty,
+      stderr: tty,
+      env: { BRINE_PROGRESS: 'off' },
+    });
     for (const v of [quiet, off]) {
       const h = v.host('a');
       expect(h.finished).toBeUndefined();

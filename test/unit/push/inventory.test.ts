@@ -34,16 +34,26 @@ describe('inventory', () => {
     expect(web2!.vars).toEqual({ motd: 'group', nested: { b: 2 }, list: [1, 2] });
   });
 
-  it('inventory vars are pillar: merged in, and their secrets registered like the pillar\'s', () => {
-    const [t] = resolveTargets(['h1'], parseInventory('hosts:\n  h1:\n    vars:\n      smtp: { pass: inv-smtp-pass-1, host: mail.example.org }\n      db_pw: Zq9x\n', 'inv.yml'));
+  it("inventory vars are pillar: merged in, and their secrets registered like the pillar's", () => {
+    const [t] = resolveTargets(
+      ['h1'],
+      parseInventory(
+        'hosts:\n  h1:\n    vars:\n      smtp: { pass: inv-smtp-pass-1, host: mail.example.org }\n      db_pw: Zq9x\n',
+        'inv.yml',
+      ),
+    );
     const r = new Redactor();
     const pillar = withInventoryVars({ smtp: { port: 25 } }, t!.vars, r);
     expect(pillar).toEqual({ smtp: { port: 25, pass: 'inv-smtp-pass-1', host: 'mail.example.org' }, db_pw: 'Zq9x' });
-    expect(r.redact(JSON.stringify(pillar))).toBe('{"smtp":{"port":25,"pass":"<redacted>","host":"mail.example.org"},"db_pw":"<redacted>"}');
+    expect(r.redact(JSON.stringify(pillar))).toBe(
+      '{"smtp":{"port":25,"pass":"<redacted>","host":"mail.example.org"},"db_pw":"<redacted>"}',
+    );
   });
 
   it('treats names not in the inventory as [user@]host[:port]', () => {
-    expect(resolveTargets(['admin@h:2200'])).toEqual([{ label: 'admin@h:2200', target: { host: 'h', user: 'admin', port: 2200 }, vars: {} }]);
+    expect(resolveTargets(['admin@h:2200'])).toEqual([
+      { label: 'admin@h:2200', target: { host: 'h', user: 'admin', port: 2200 }, vars: {} },
+    ]);
   });
 
   it.each([

@@ -13,7 +13,8 @@ describe('--batch / --max-fail amounts', () => {
     expect(parseAmount('--max-fail', '0', { zero: true })).toEqual({ n: 0, percent: false });
   });
   it('refuses what is not a count or a percentage, naming the flag', () => {
-    for (const bad of ['0', '-1', 'x', '1.5', '150%', '']) expect(() => parseAmount('--batch', bad)).toThrow(UsageError);
+    for (const bad of ['0', '-1', 'x', '1.5', '150%', ''])
+      expect(() => parseAmount('--batch', bad)).toThrow(UsageError);
     expect(() => parseAmount('--max-fail', 'ten', { zero: true })).toThrow(/--max-fail must be/);
   });
   it('turns percentages into hosts: batches round up, budgets round down', () => {
@@ -53,7 +54,10 @@ describe('rollout', () => {
   it('starts no batch once the failures pass the budget, and names the hosts never started', async () => {
     const { p, started } = run(new Set(['c']), 0, 2);
     const r = await p;
-    expect(started).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(started).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
     expect(r.stop).toEqual({ reason: 'budget', batchesRun: 2, batches: 3, failures: 1, budget: 0, notStarted: ['e'] });
     expect(formatRolloutStop(r.stop!)).toBe(
       'rollout stopped after batch 2 of 3: 1 host(s) failed, more than --max-fail allows (0)\nnot started: e\n',

@@ -10,7 +10,13 @@ const ok = (label: string, changed = 0): HostOutcome => ({
   roundTrips: 17,
   summary: { total: 3, succeeded: 3, failed: 0, changed, pending: 0, duration_ms: 1000 },
 });
-const down: HostOutcome = { label: 'db1', status: 'unreachable', error: 'db1: connect ECONNREFUSED', durationMs: 10, errorExitCode: 1 };
+const down: HostOutcome = {
+  label: 'db1',
+  status: 'unreachable',
+  error: 'db1: connect ECONNREFUSED',
+  durationMs: 10,
+  errorExitCode: 1,
+};
 
 describe('push summary', () => {
   it('prints one row per host with counts, or the reason it was unreachable', () => {
@@ -25,7 +31,12 @@ describe('push summary', () => {
     expect(pushExitCode([ok('a'), ok('b')])).toBe(0);
     expect(pushExitCode([ok('a'), down])).toBe(1);
     expect(pushExitCode([ok('a'), { ...ok('b'), status: 'pending' }])).toBe(2);
-    expect(pushExitCode([{ ...ok('b'), status: 'failed' }, { ...ok('c'), status: 'pending' }])).toBe(1);
+    expect(
+      pushExitCode([
+        { ...ok('b'), status: 'failed' },
+        { ...ok('c'), status: 'pending' },
+      ]),
+    ).toBe(1);
   });
 
   it('exits 3 when every failure is bad input (compile error), 1 if a host also failed', () => {

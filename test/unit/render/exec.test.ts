@@ -17,7 +17,13 @@ afterAll(() => host.close());
 function setup(files: Record<string, string> = {}) {
   const logs: Array<[string, string]> = [];
   const exec = new ExecSession(host, { log: (l, m) => logs.push([l, m]) });
-  const r = new Renderer({ statesDir: statesDir(files), pillar: structuredClone(PILLAR), grains: structuredClone(GRAINS), minionId: 'web1', exec });
+  const r = new Renderer({
+    statesDir: statesDir(files),
+    pillar: structuredClone(PILLAR),
+    grains: structuredClone(GRAINS),
+    minionId: 'web1',
+    exec,
+  });
   const render = (tpl: string) => renderOnTarget(exec, () => r.renderString(tpl, 'x.sls'));
   return { exec, r, render, logs };
 }
@@ -31,7 +37,9 @@ describe('execution functions run on the target', () => {
         "{{ salt['cmd.has_exec']('sh') }}{{ salt['cmd.has_exec']('no-such-binary-x') }}|{{ salt['cmd.which']('sh') }}|" +
         "{{ salt.cmd.run('pwd', cwd='/tmp') }}|{{ salt['cmd.run']('printf \"%s\" \"$1\"', python_shell=True) == '' }}",
     );
-    expect(out).toBe(`out\nerr|out|3|2|TrueFalse|${execFileSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).trim()}|/tmp|True`);
+    expect(out).toBe(
+      `out\nerr|out|3|2|TrueFalse|${execFileSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).trim()}|/tmp|True`,
+    );
   });
 
   it('a command whose argument comes from another command runs only with the real value', async () => {
@@ -50,7 +58,8 @@ describe('execution functions run on the target', () => {
 
   it('answers are cached for the session; a repeated command gets its own answer', async () => {
     const { render, exec } = setup();
-    const tpl = "{{ salt['file.directory_exists']('/tmp') }}{{ salt['file.directory_exists']('/tmp') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}";
+    const tpl =
+      "{{ salt['file.directory_exists']('/tmp') }}{{ salt['file.directory_exists']('/tmp') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}";
     const first = await render(tpl);
     const calls = exec.calls;
     expect(calls).toBe(3);
@@ -74,7 +83,11 @@ describe('execution functions run on the target', () => {
     );
     expect(out).toBe(`TrueFalseTrueFalse|${me}|False|/a/b|c.txt|/root|{}|['root']`);
     const dpkg = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'dpkg'], { encoding: 'utf8' });
-    expect(await render("{{ salt['pkg.version']('dpkg') }}|{{ salt['pkg.version']('no-such-package-x') }}|{{ salt['pkg.info_installed']('dpkg').dpkg.version }}")).toBe(`${dpkg}||${dpkg}`);
+    expect(
+      await render(
+        "{{ salt['pkg.version']('dpkg') }}|{{ salt['pkg.version']('no-such-package-x') }}|{{ salt['pkg.info_installed']('dpkg').dpkg.version }}",
+      ),
+    ).toBe(`${dpkg}||${dpkg}`);
     expect(await render("{{ salt['network.ip_addrs'](include_loopback=True) }}")).toContain("'127.0.0.1'");
     expect(await render("{{ salt['network.ip_addrs']() }}")).not.toContain('127.0.0.1');
     expect(await render("{{ salt['status.time']('%Y') }}")).toBe(String(new Date().getUTCFullYear()));
@@ -85,7 +98,9 @@ describe('execution functions run on the target', () => {
       expect(await render("{{ salt['network.get_route']('198.51.100.7').gateway }}")).toBe(gw);
       // the upstream appliance's main_ip: the source address towards the default gateway
       const src = /src (\S+)/.exec(execFileSync('ip', ['route', 'get', gw], { encoding: 'utf8' }))![1];
-      expect(await render("{{ salt['network.get_route'](salt['network.default_route']('inet')[0].gateway).source }}")).toBe(src);
+      expect(
+        await render("{{ salt['network.get_route'](salt['network.default_route']('inet')[0].gateway).source }}"),
+      ).toBe(src);
     }
   });
 
@@ -100,21 +115,38 @@ describe('execution functions run on the target', () => {
 
   it('mine.get is {} with a warning in the debug log, as on a masterless minion without mine data', async () => {
     const { render, logs } = setup();
-    expect(await render("{% for id, addrs in salt['mine.get']('*', 'network.ip_addrs', tgt_type='glob').items() %}{{ id }}{% endfor %}|{{ salt['mine.get']('*', 'x') | length }}")).toBe('|0');
-    expect(logs[0]).toEqual(['warning', "mine.get('*', 'network.ip_addrs'): brine has no mine; {} as on a masterless minion without mine data"]);
+    expect(
+      await render(
+        "{% for id, addrs in salt['mine.get']('*', 'network.ip_addrs', tgt_type='glob').items() %}{{ id }}{% endfor %}|{{ salt['mine.get']('*', 'x') | length }}",
+      ),
+    ).toBe('|0');
+    expect(logs[0]).toEqual([
+      'warning',
+      "mine.get('*', 'network.ip_addrs'): brine has no mine; {} as on a masterless minion without mine data",
+    ]);
   });
 
   it('cp.list_master_dirs lists the state tree', async () => {
     const { render } = setup({ 'a/b/init.sls': '', 'c/x.sls': '' });
-    expect(await render("{{ salt['cp.list_master_dirs']() }}|{{ salt['cp.list_master'](prefix='a/') }}")).toBe("['a', 'a/b', 'c']|['a/b/init.sls']");
+    expect(await render("{{ salt['cp.list_master_dirs']() }}|{{ salt['cp.list_master'](prefix='a/') }}")).toBe(
+      "['a', 'a/b', 'c']|['a/b/init.sls']",
+    );
   });
 
   it('a function brine lacks is not callable and fails naming it; `in salt` knows what exists', async () => {
     const { render } = setup();
-    expect(await render("{{ salt['publish.publish'] is callable }}{{ salt['cmd.run'] is callable }}{{ 'cmd.run' in salt }}{{ 'publish.publish' in salt }}{{ 'pillar.get' in salt }}")).toBe('FalseTrueTrueFalseTrue');
-    await expect(render("\n{{ salt['publish.publish']('*', 'x') }}")).rejects.toThrow(/^x\.sls:2: salt\['publish\.publish'\] is not an execution function brine has \(brine follows Salt 3006/);
+    expect(
+      await render(
+        "{{ salt['publish.publish'] is callable }}{{ salt['cmd.run'] is callable }}{{ 'cmd.run' in salt }}{{ 'publish.publish' in salt }}{{ 'pillar.get' in salt }}",
+      ),
+    ).toBe('FalseTrueTrueFalseTrue');
+    await expect(render("\n{{ salt['publish.publish']('*', 'x') }}")).rejects.toThrow(
+      /^x\.sls:2: salt\['publish\.publish'\] is not an execution function brine has \(brine follows Salt 3006/,
+    );
     await expect(render("{{ salt['cmd.run']() }}")).rejects.toThrow(/cmd.run\(\) missing required argument 'cmd'/);
-    await expect(render("{{ salt['cmd.run']('true', bogus=1) }}")).rejects.toThrow(/cmd.run\(\) got an unexpected keyword argument 'bogus'/);
+    await expect(render("{{ salt['cmd.run']('true', bogus=1) }}")).rejects.toThrow(
+      /cmd.run\(\) got an unexpected keyword argument 'bogus'/,
+    );
   });
 
   it('a failing read is a render error naming the template line', async () => {

@@ -16,7 +16,14 @@ export const PILLAR = {
     { name: 'bob', uid: 1002, admin: false },
   ],
 };
-export const GRAINS = { id: 'web1', os: 'Debian', os_family: 'Debian', osrelease: '12', ipv4: ['127.0.0.1', '10.0.0.5'], mem_total: 2048 };
+export const GRAINS = {
+  id: 'web1',
+  os: 'Debian',
+  os_family: 'Debian',
+  osrelease: '12',
+  ipv4: ['127.0.0.1', '10.0.0.5'],
+  mem_total: 2048,
+};
 
 export function statesDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'brine-render-'));
@@ -28,5 +35,10 @@ export function statesDir(files: Record<string, string>): string {
 }
 
 export function renderer(files: Record<string, string> = {}, pillar: Record<string, unknown> = PILLAR): Renderer {
-  return new Renderer({ statesDir: statesDir(files), pillar: structuredClone(pillar), grains: structuredClone(GRAINS), minionId: 'web1' });
+  return new Renderer({
+    statesDir: statesDir(files),
+    pillar: structuredClone(pillar),
+    grains: structuredClone(GRAINS),
+    minionId: 'web1',
+  });
 }

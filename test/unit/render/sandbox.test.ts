@@ -13,7 +13,12 @@ const MARKER = join(dir, 'PWNED');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => rmSync(MARKER, { force: true }));
 
-const r = new Renderer({ statesDir: dir, pillar: { a: { x: 1 }, constructor: 'data', items: [1] }, grains: { id: 'm1' }, minionId: 'm1' });
+const r = new Renderer({
+  statesDir: dir,
+  pillar: { a: { x: 1 }, constructor: 'data', items: [1] },
+  grains: { id: 'm1' },
+  minionId: 'm1',
+});
 
 function fails(text: string, file = 'evil.sls'): RenderError {
   try {
@@ -76,13 +81,17 @@ describe('sandbox: a template cannot run code on the controller', () => {
 });
 
 describe('sandbox: bounded loops, allocation, recursion and time', () => {
-  it('range(10**9)', () => expect(fails('{{ range(10**9)|length }}').reason).toMatch(/range\(1000000000\) would have 1000000000 items/));
-  it("'x' * 10**9", () => expect(fails("{{ ('x' * 10**9)|length }}").reason).toMatch(/would have 1000000000 characters/));
+  it('range(10**9)', () =>
+    expect(fails('{{ range(10**9)|length }}').reason).toMatch(/range\(1000000000\) would have 1000000000 items/));
+  it("'x' * 10**9", () =>
+    expect(fails("{{ ('x' * 10**9)|length }}").reason).toMatch(/would have 1000000000 characters/));
   it('[0] * 10**9', () => expect(fails('{{ ([0] * 10**9)|length }}').reason).toMatch(/would have 1000000000 items/));
   it("'a'.ljust(10**9)", () => expect(fails("{{ 'a'.ljust(10**9)|length }}").reason).toMatch(/too large/));
   it('deeply nested loops stop at the iteration budget', () => {
     const t0 = Date.now();
-    const e = fails('{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% endfor %}');
+    const e = fails(
+      '{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% endfor %}',
+    );
     expect(e.reason).toMatch(/more than 1000000 iterations/);
     expect(Date.now() - t0).toBeLessThan(15_000);
   }, 20_000);
@@ -97,25 +106,43 @@ describe('sandbox: bounded loops, allocation, recursion and time', () => {
       delete process.env.BRINE_RENDER_TIMEOUT;
     }
   }, 20_000);
-  it('a macro that calls itself', () => expect(fails('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(1) }}').reason).toMatch(/calls nest deeper than 200/));
+  it('a macro that calls itself', () =>
+    expect(fails('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(1) }}').reason).toMatch(
+      /calls nest deeper than 200/,
+    ));
   it('a template that imports itself', () => {
     writeFileSync(join(dir, 'self.sls'), '{% from "self.sls" import x %}');
     expect(fails('{% from "self.sls" import x %}').reason).toMatch(/templates imported or included|nests too deeply/);
   });
-  it('nesting deeper than the parser goes', () => expect(fails(`{{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`).reason).toMatch(/nests too deeply/));
-  it('a self-referencing list printed', () => expect(fails('{% set l = [] %}{% do l.append(l) %}\n{{ l }}').reason).toMatch(/nests too deeply/));
+  it('nesting deeper than the parser goes', () =>
+    expect(fails(`{{ ${'('.repeat(5000)}1${')'.repeat(5000)} }}`).reason).toMatch(/nests too deeply/));
+  it('a self-referencing list printed', () =>
+    expect(fails('{% set l = [] %}{% do l.append(l) %}\n{{ l }}').reason).toMatch(/nests too deeply/));
 });
 
 describe('sandbox: what real templates do still works', () => {
   const ok = (text: string) => r.renderString(text, 'fine.sls');
-  it('pillar keys named like prototype members are data', () => expect(ok("{{ pillar.constructor }} {{ pillar['constructor'] }} {{ pillar.items }}")).toBe('data data [1]'));
+  it('pillar keys named like prototype members are data', () =>
+    expect(ok("{{ pillar.constructor }} {{ pillar['constructor'] }} {{ pillar.items }}")).toBe('data data [1]'));
   it('dict literals with such keys', () => expect(ok("{% set d = {'constructor': 1} %}{{ d.constructor }}")).toBe('1'));
   it('Python methods, filters, cycler, joiner, namespace, loop.cycle, caller', () => {
-    expect(ok("{{ {'a': 1}.items()|list }} {{ 'a,b'.split(',') }} {{ [3,1]|sort|join('-') }}")).toBe("[('a', 1)] ['a', 'b'] 1-3");
-    expect(ok('{% set c = cycler("a", "b") %}{{ c.next() }}{{ c.next() }}{% set j = joiner("+") %}{% for i in [1,2] %}{{ j() }}{{ loop.cycle("x", "y") }}{% endfor %}')).toBe('abx+y');
-    expect(ok('{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}')).toBe('3');
+    expect(ok("{{ {'a': 1}.items()|list }} {{ 'a,b'.split(',') }} {{ [3,1]|sort|join('-') }}")).toBe(
+      "[('a', 1)] ['a', 'b'] 1-3",
+    );
+    expect(
+      ok(
+        '{% set c = cycler("a", "b") %}{{ c.next() }}{{ c.next() }}{% set j = joiner("+") %}{% for i in [1,2] %}{{ j() }}{{ loop.cycle("x", "y") }}{% endfor %}',
+      ),
+    ).toBe('abx+y');
+    expect(
+      ok('{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}'),
+    ).toBe('3');
     expect(ok('{% macro w() %}[{{ caller() }}]{% endmacro %}{% call w() %}in{% endcall %}')).toBe('[in]');
-    expect(ok("{{ [{'name': 'a'}, {'name': 'b'}]|map(attribute='name')|join(',') }} {{ '{0[k]}-{1}'.format({'k': 'v'}, 2) }}")).toBe('a,b v-2');
+    expect(
+      ok(
+        "{{ [{'name': 'a'}, {'name': 'b'}]|map(attribute='name')|join(',') }} {{ '{0[k]}-{1}'.format({'k': 'v'}, 2) }}",
+      ),
+    ).toBe('a,b v-2');
     expect(ok('{{ range(3)|list }} {{ "ab" * 2 }} {{ [0] * 3 }}')).toBe('[0, 1, 2] abab [0, 0, 0]');
   });
 });

@@ -9,16 +9,41 @@ import type { RunReport, StateResult } from '../../../engine/run/types.js';
 
 function res(sls: string, id: string, o: Partial<StateResult> = {}): StateResult {
   return {
-    key: `file_|-${id}_|-/etc/${id}_|-managed`, id, name: `/etc/${id}`, module: 'file', fun: 'managed', sls, file: `${sls}.sls`, line: 3,
-    result: null, comment: 'would change (1)', changes: [], startedAt: '', durationMs: 1, runNum: 0, ...o,
+    key: `file_|-${id}_|-/etc/${id}_|-managed`,
+    id,
+    name: `/etc/${id}`,
+    module: 'file',
+    fun: 'managed',
+    sls,
+    file: `${sls}.sls`,
+    line: 3,
+    result: null,
+    comment: 'would change (1)',
+    changes: [],
+    startedAt: '',
+    durationMs: 1,
+    runNum: 0,
+    ...o,
   };
 }
-const diffOf = (path: string, lines: number) => `--- ${path}\n+++ ${path}\n@@ -1,${lines} +1,${lines} @@\n${Array.from({ length: lines }, (_, i) => `-old line ${i}\n+new line ${i}`).join('\n')}\n`;
-const report = (results: StateResult[]): RunReport => ({ host: 'web1', test: true, results, startedAt: '', durationMs: 1500 });
+const diffOf = (path: string, lines: number) =>
+  `--- ${path}\n+++ ${path}\n@@ -1,${lines} +1,${lines} @@\n${Array.from({ length: lines }, (_, i) => `-old line ${i}\n+new line ${i}`).join('\n')}\n`;
+const report = (results: StateResult[]): RunReport => ({
+  host: 'web1',
+  test: true,
+  results,
+  startedAt: '',
+  durationMs: 1500,
+});
 
 describe('markdown review comment', () => {
   const r = report([
-    res('nginx', 'conf', { changes: [{ op: 'update', target: '/etc/nginx.conf', diff: diffOf('/etc/nginx.conf', 2) }, { op: 'update', target: 'mode', before: '0644', after: '0600' }] }),
+    res('nginx', 'conf', {
+      changes: [
+        { op: 'update', target: '/etc/nginx.conf', diff: diffOf('/etc/nginx.conf', 2) },
+        { op: 'update', target: 'mode', before: '0644', after: '0600' },
+      ],
+    }),
     res('common', 'motd', { changes: [{ op: 'create', target: '/etc/motd', diff: diffOf('/etc/motd', 1) }] }),
     res('nginx', 'site', { result: false, comment: 'boom' }),
     res('common', 'ok', { result: true, comment: 'Already in the desired state' }),
@@ -30,7 +55,9 @@ describe('markdown review comment', () => {
     expect(md.indexOf('#### `nginx`: 2 state(s)')).toBeLessThan(md.indexOf('#### `common`: 1 state(s), 1 unchanged'));
     expect(md.indexOf('| 🟡 | `conf`')).toBeLessThan(md.indexOf('| ❌ | `site`'));
     expect(md.indexOf('| ❌ | `site`')).toBeLessThan(md.indexOf('#### `common`'));
-    expect(md).toContain('<details><summary>update <code>/etc/nginx.conf</code> (+2 −2)</summary>\n\n```diff\n--- /etc/nginx.conf');
+    expect(md).toContain(
+      '<details><summary>update <code>/etc/nginx.conf</code> (+2 −2)</summary>\n\n```diff\n--- /etc/nginx.conf',
+    );
     expect(md).toContain('<details><summary>create <code>/etc/motd</code> (+1 −1)</summary>');
     expect(md).toContain('update mode: 0644 -> 0600');
     expect(md).not.toContain('`ok`');
@@ -38,12 +65,18 @@ describe('markdown review comment', () => {
   });
 
   it('a diff holding backticks cannot close its code block', () => {
-    const m = formatMarkdown(report([res('a', 'x', { changes: [{ op: 'update', target: '/x', diff: '-a\n+```\n+b\n' }] })]));
+    const m = formatMarkdown(
+      report([res('a', 'x', { changes: [{ op: 'update', target: '/x', diff: '-a\n+```\n+b\n' }] })]),
+    );
     expect(m).toContain('````diff\n-a\n+```\n+b\n````');
   });
 
   it('a long plan is cut under the comment size, saying what was cut', () => {
-    const many = Array.from({ length: 120 }, (_, i) => res(`sls${i % 7}`, `f${i}`, { changes: [{ op: 'update', target: `/etc/f${i}`, diff: diffOf(`/etc/f${i}`, 40) }] }));
+    const many = Array.from({ length: 120 }, (_, i) =>
+      res(`sls${i % 7}`, `f${i}`, {
+        changes: [{ op: 'update', target: `/etc/f${i}`, diff: diffOf(`/etc/f${i}`, 40) }],
+      }),
+    );
     const big = formatMarkdown(report(many));
     expect(big.length).toBeLessThanOrEqual(COMMENT_LIMIT);
     expect(big.length).toBeGreaterThan(COMMENT_LIMIT - 5000);
@@ -60,7 +93,16 @@ describe('markdown review comment', () => {
   it('redacts secrets as every output does', () => {
     const red = new Redactor();
     red.add('hunter2-secret-value');
-    const m = formatReport(report([res('a', 'x', { comment: 'x hunter2-secret-value', changes: [{ op: 'update', target: '/x', diff: '-a\n+pw=hunter2-secret-value\n' }] })]), 'markdown', { color: false, redactor: red });
+    const m = formatReport(
+      report([
+        res('a', 'x', {
+          comment: 'x hunter2-secret-value',
+          changes: [{ op: 'update', target: '/x', diff: '-a\n+pw=hunter2-secret-value\n' }],
+        }),
+      ]),
+      'markdown',
+      { color: false, redactor: red },
+    );
     expect(m).not.toContain('hunter2-secret-value');
     expect(m).toContain('content not shown: the diff holds a secret');
   });

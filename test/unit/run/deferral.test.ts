@@ -10,8 +10,32 @@ import type { StateResult } from '../../../engine/run/types.js';
 let n = 0;
 function chunk(module: string, fun: string, name: string, requires: Chunk[] = []): Chunk {
   const key = `${module}_|-${name}_|-${name}_|-${fun}`;
-  const reqs: Requisite[] = requires.length ? [{ kind: 'require', any: false, targets: requires.map((r) => r.key), loc: { file: 'x.sls', line: 1 }, label: 'x' }] : [];
-  return { key, id: name, name, sls: 'x', module, fun, loc: { file: 'x.sls', line: 1 }, args: { name }, meta: { onlyif: [], unless: [], creates: [], failhard: false }, requisites: reqs, index: n++, rank: 10000, fn: {} as Chunk['fn'] };
+  const reqs: Requisite[] = requires.length
+    ? [
+        {
+          kind: 'require',
+          any: false,
+          targets: requires.map((r) => r.key),
+          loc: { file: 'x.sls', line: 1 },
+          label: 'x',
+        },
+      ]
+    : [];
+  return {
+    key,
+    id: name,
+    name,
+    sls: 'x',
+    module,
+    fun,
+    loc: { file: 'x.sls', line: 1 },
+    args: { name },
+    meta: { onlyif: [], unless: [], creates: [], failhard: false },
+    requisites: reqs,
+    index: n++,
+    rank: 10000,
+    fn: {} as Chunk['fn'],
+  };
 }
 const pending = (...cs: Chunk[]) => new Map(cs.map((c) => [c.key, { result: null } as StateResult]));
 const by = (...cs: Chunk[]) => new Map(cs.map((c) => [c.key, c]));
@@ -44,7 +68,9 @@ describe('deferTo', () => {
   it('other missing facts: any pending upstream state; plain errors never', () => {
     const up = chunk('file', 'managed', '/etc/systemd/system/x.service');
     const svc = chunk('service', 'running', 'x', [up]);
-    expect(deferTo(svc, new MissingFactError('unit', 'x', 'x', 'unit x not found'), by(up, svc), pending(up))).toBe('file: /etc/systemd/system/x.service');
+    expect(deferTo(svc, new MissingFactError('unit', 'x', 'x', 'unit x not found'), by(up, svc), pending(up))).toBe(
+      'file: /etc/systemd/system/x.service',
+    );
     expect(deferTo(svc, new StateError('x', 'template broke'), by(up, svc), pending(up))).toBeNull();
     expect(deferTo(svc, new TypeError('x'), by(up, svc), pending(up))).toBeNull();
   });

@@ -68,7 +68,10 @@ const value: StateFunction<Args, string | undefined> = {
       if (a.fail === 'missing') throw new MissingFactError('path', `/probe/${a.name}`, a.name, 'cannot read: missing');
       return world.get(a.name);
     }),
-  plan: (a, cur) => (a.value === undefined || cur === a.value ? [] : [{ op: cur === undefined ? 'create' : 'update', target: a.name, before: cur, after: a.value }]),
+  plan: (a, cur) =>
+    a.value === undefined || cur === a.value
+      ? []
+      : [{ op: cur === undefined ? 'create' : 'update', target: a.name, before: cur, after: a.value }],
   apply: (_h, _c, ctx) =>
     timed('apply', ctx.args.name, ctx.args.ms ?? 0, () => {
       if (ctx.args.fail === 'apply') throw new Error('disk on fire\n  at somewhere (stack)');
@@ -86,7 +89,13 @@ const agg: StateFunction<Args, string | undefined> = {
   ...value,
   lock: 'dpkg',
   gatherMany: async (_h, items) => {
-    events.push({ what: 'gatherMany', name: items.map((i) => i.args.name).join(','), hints: items.map((i) => !!i.aggregate), start: Date.now(), end: Date.now() });
+    events.push({
+      what: 'gatherMany',
+      name: items.map((i) => i.args.name).join(','),
+      hints: items.map((i) => !!i.aggregate),
+      start: Date.now(),
+      end: Date.now(),
+    });
     return items.map((i) => world.get(i.args.name));
   },
   aggregate: {
@@ -109,7 +118,11 @@ export const probeRegistry: StateRegistry = {
     value,
     // no refresh: a watch on it acts as require + onchanges
     wait: value,
-    service: { ...value, refresh: async (_h, a) => void events.push({ what: 'refresh', name: a.name, start: Date.now(), end: Date.now() }), refreshVerb: () => 'restart' },
+    service: {
+      ...value,
+      refresh: async (_h, a) => void events.push({ what: 'refresh', name: a.name, start: Date.now(), end: Date.now() }),
+      refreshVerb: () => 'restart',
+    },
     // like service.running: only a change of the value named 'running' counts as the restart
     unit: {
       ...value,
@@ -122,7 +135,12 @@ export const probeRegistry: StateRegistry = {
     batched: {
       ...value,
       gatherMany: async (_h, items) => {
-        events.push({ what: 'gatherMany', name: items.map((i) => i.args.name).join(','), start: Date.now(), end: Date.now() });
+        events.push({
+          what: 'gatherMany',
+          name: items.map((i) => i.args.name).join(','),
+          start: Date.now(),
+          end: Date.now(),
+        });
         return items.map((i) => world.get(i.args.name));
       },
     },

@@ -8,17 +8,31 @@ import { events, probeRegistry, reset, world } from './probe.js';
 
 const host = new LocalHost();
 
-async function run(decls: ReturnType<typeof decl>[], o: { test?: boolean; concurrency?: number; failhard?: boolean } = {}): Promise<RunReport> {
-  return runCompiled(compile(high(decls), probeRegistry), { host, statesDir: '/nonexistent', test: !!o.test, concurrency: o.concurrency, failhard: o.failhard });
+async function run(
+  decls: ReturnType<typeof decl>[],
+  o: { test?: boolean; concurrency?: number; failhard?: boolean } = {},
+): Promise<RunReport> {
+  return runCompiled(compile(high(decls), probeRegistry), {
+    host,
+    statesDir: '/nonexistent',
+    test: !!o.test,
+    concurrency: o.concurrency,
+    failhard: o.failhard,
+  });
 }
-const byId = (r: RunReport, id: string, fun?: string): StateResult => r.results.find((x) => x.id === id && (!fun || x.fun === fun))!;
+const byId = (r: RunReport, id: string, fun?: string): StateResult =>
+  r.results.find((x) => x.id === id && (!fun || x.fun === fun))!;
 const ev = (what: string, name: string) => events.find((e) => e.what === what && e.name === name)!;
 
 beforeEach(reset);
 
 describe('runner: scheduling', () => {
   it("applies in Salt's order by default: declaration order, one state at a time", async () => {
-    const r = await run([decl('a', 'probe.value', { value: '1', ms: 120 }), decl('b', 'probe.value', { value: '1', ms: 10 }), decl('c', 'probe.value', { value: '1', ms: 60 })]);
+    const r = await run([
+      decl('a', 'probe.value', { value: '1', ms: 120 }),
+      decl('b', 'probe.value', { value: '1', ms: 10 }),
+      decl('c', 'probe.value', { value: '1', ms: 60 }),
+    ]);
     expect(r.results.map((x) => x.result)).toEqual([true, true, true]);
     const applies = events.filter((e) => e.what === 'apply');
     expect(applies.map((e) => e.name)).toEqual(['a', 'b', 'c']);
@@ -50,7 +64,10 @@ describe('runner: scheduling', () => {
   });
 
   it('--concurrency N > 1 runs independent states in parallel (their gathers overlap)', async () => {
-    const r = await run([decl('a', 'probe.value', { value: '1', ms: 300 }), decl('b', 'probe.value', { value: '1', ms: 300 })], { concurrency: 4 });
+    const r = await run(
+      [decl('a', 'probe.value', { value: '1', ms: 300 }), decl('b', 'probe.value', { value: '1', ms: 300 })],
+      { concurrency: 4 },
+    );
     expect(r.results.map((x) => x.result)).toEqual([true, true]);
     const a = ev('gather', 'a');
     const b = ev('gather', 'b');
@@ -60,15 +77,23 @@ describe('runner: scheduling', () => {
 
   it('bounds parallelism by --concurrency', async () => {
     const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
-    await run(ids.map((id) => decl(id, 'probe.value', { ms: 150 })), { concurrency: 2 });
+    await run(
+      ids.map((id) => decl(id, 'probe.value', { ms: 150 })),
+      { concurrency: 2 },
+    );
     const gathers = events.filter((e) => e.what === 'gather');
     expect(gathers).toHaveLength(6);
-    const maxOverlap = Math.max(...gathers.map((g) => gathers.filter((h) => h.start <= g.start && g.start < h.end).length));
+    const maxOverlap = Math.max(
+      ...gathers.map((g) => gathers.filter((h) => h.start <= g.start && g.start < h.end).length),
+    );
     expect(maxOverlap).toBe(2);
   });
 
   it('serialises states that share a lock key', async () => {
-    await run([decl('p1', 'probe.locked', { value: 'x', ms: 150 }), decl('p2', 'probe.locked', { value: 'x', ms: 150 })], { concurrency: 4 });
+    await run(
+      [decl('p1', 'probe.locked', { value: 'x', ms: 150 }), decl('p2', 'probe.locked', { value: 'x', ms: 150 })],
+      { concurrency: 4 },
+    );
     const p1 = events.filter((e) => e.name === 'p1');
     const p2 = events.filter((e) => e.name === 'p2');
     expect(p1.map((e) => e.what)).toEqual(['gather', 'apply', 'gather']);
@@ -81,7 +106,10 @@ describe('runner: scheduling', () => {
   });
 
   it('reports in declaration order whatever the execution order', async () => {
-    const r = await run([decl('slow', 'probe.value', { value: '1', ms: 250 }), decl('fast', 'probe.value', { value: '1' })], { concurrency: 4 });
+    const r = await run(
+      [decl('slow', 'probe.value', { value: '1', ms: 250 }), decl('fast', 'probe.value', { value: '1' })],
+      { concurrency: 4 },
+    );
     expect(r.results.map((x) => x.id)).toEqual(['slow', 'fast']);
     // runNum counts in start order: slow started first
     expect([byId(r, 'slow').runNum, byId(r, 'fast').runNum]).toEqual([0, 1]);
@@ -89,7 +117,10 @@ describe('runner: scheduling', () => {
   });
 
   it('runs a required state after its requisite', async () => {
-    await run([decl('late', 'probe.value', { value: '1', require: [{ probe: 'early' }] }), decl('early', 'probe.value', { value: '1', ms: 200 })]);
+    await run([
+      decl('late', 'probe.value', { value: '1', require: [{ probe: 'early' }] }),
+      decl('early', 'probe.value', { value: '1', ms: 200 }),
+    ]);
     expect(ev('gather', 'late').start).toBeGreaterThanOrEqual(ev('apply', 'early').end);
   });
 });
@@ -102,7 +133,10 @@ describe('runner: failures', () => {
       decl('dep2', 'probe.value', { value: '1', require: ['dep'] }),
       decl('free', 'probe.value', { value: '1' }),
     ]);
-    expect(byId(r, 'bad')).toMatchObject({ result: false, comment: 'disk on fire |   at somewhere (stack)'.replace(' |   ', ' | ') });
+    expect(byId(r, 'bad')).toMatchObject({
+      result: false,
+      comment: 'disk on fire |   at somewhere (stack)'.replace(' |   ', ' | '),
+    });
     expect(byId(r, 'bad').comment).not.toContain('\n');
     expect(byId(r, 'dep')).toMatchObject({ result: false, comment: 'One or more requisite failed: probe: bad' });
     expect(byId(r, 'dep2')).toMatchObject({ result: false, comment: 'One or more requisite failed: probe: dep' });
@@ -127,7 +161,11 @@ describe('runner: failures', () => {
 
   it('failhard stops scheduling after the first failure', async () => {
     const r = await run(
-      [decl('bad', 'probe.value', { value: '1', fail: 'apply', failhard: true }), decl('next', 'probe.value', { value: '1', require: ['bad'] }), decl('after', 'probe.value', { value: '1', order: 'last' })],
+      [
+        decl('bad', 'probe.value', { value: '1', fail: 'apply', failhard: true }),
+        decl('next', 'probe.value', { value: '1', require: ['bad'] }),
+        decl('after', 'probe.value', { value: '1', order: 'last' }),
+      ],
       { concurrency: 1 },
     );
     expect(r.aborted).toBe('probe: bad');
@@ -136,7 +174,13 @@ describe('runner: failures', () => {
   });
 
   it('global failhard (--failhard) does the same for any state', async () => {
-    const r = await run([decl('bad', 'probe.value', { value: '1', fail: 'gather' }), decl('next', 'probe.value', { value: '1', order: 'last' })], { failhard: true });
+    const r = await run(
+      [
+        decl('bad', 'probe.value', { value: '1', fail: 'gather' }),
+        decl('next', 'probe.value', { value: '1', order: 'last' }),
+      ],
+      { failhard: true },
+    );
     expect(r.aborted).toBe('probe: bad');
     expect(world.get('next')).toBeUndefined();
   });
@@ -144,9 +188,13 @@ describe('runner: failures', () => {
 
 describe('runner: retry', () => {
   it('runs a failing state again until it succeeds, keeping what each attempt said', async () => {
-    const r = await run([decl('flaky', 'probe.value', { value: 'v', failTimes: 2, retry: { attempts: 3, interval: 0.01 } })]);
+    const r = await run([
+      decl('flaky', 'probe.value', { value: 'v', failTimes: 2, retry: { attempts: 3, interval: 0.01 } }),
+    ]);
     expect(byId(r, 'flaky').result).toBe(true);
-    expect(byId(r, 'flaky').comment).toMatch(/^attempt 1 of 3: result false: .*not yet \(1\); attempt 2 of 3: result false: .*not yet \(2\); attempt 3 of 3: /);
+    expect(byId(r, 'flaky').comment).toMatch(
+      /^attempt 1 of 3: result false: .*not yet \(1\); attempt 2 of 3: result false: .*not yet \(2\); attempt 3 of 3: /,
+    );
     expect(world.get('flaky')).toBe('v');
   });
 
@@ -177,34 +225,53 @@ describe('runner: retry', () => {
   });
 
   it('a bad retry spec is a compile error at its line', async () => {
-    expect(() => compile(high([decl('x', 'probe.value', { retry: { attempts: 0 } })]), probeRegistry)).toThrow(/main\.sls:\d+: .*retry: 'attempts' must be a whole number/);
-    expect(() => compile(high([decl('x', 'probe.value', { retry: { tries: 2 } })]), probeRegistry)).toThrow(/retry: unknown key 'tries'/);
+    expect(() => compile(high([decl('x', 'probe.value', { retry: { attempts: 0 } })]), probeRegistry)).toThrow(
+      /main\.sls:\d+: .*retry: 'attempts' must be a whole number/,
+    );
+    expect(() => compile(high([decl('x', 'probe.value', { retry: { tries: 2 } })]), probeRegistry)).toThrow(
+      /retry: unknown key 'tries'/,
+    );
   });
 });
 
 describe('runner: requisite semantics', () => {
   it('watch: a changed target triggers refresh; unchanged does not', async () => {
-    let r = await run([decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] })]);
+    let r = await run([
+      decl('conf', 'probe.value', { value: 'v1' }),
+      decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] }),
+    ]);
     expect(byId(r, 'svc')).toMatchObject({ result: true, changes: [{ op: 'run', target: 'svc', after: 'restart' }] });
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(1);
     reset();
     world.set('conf', 'v1');
-    r = await run([decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] })]);
+    r = await run([
+      decl('conf', 'probe.value', { value: 'v1' }),
+      decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] }),
+    ]);
     expect(byId(r, 'svc').changes).toEqual([]);
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
   it('watch: no refresh when the state itself changed (like Salt: a fresh start is not restarted)', async () => {
-    const r = await run([decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.service', { value: 'running', watch: [{ probe: 'conf' }] })]);
+    const r = await run([
+      decl('conf', 'probe.value', { value: 'v1' }),
+      decl('svc', 'probe.service', { value: 'running', watch: [{ probe: 'conf' }] }),
+    ]);
     expect(byId(r, 'svc').changes).toHaveLength(1);
     expect(byId(r, 'svc').changes[0]!.op).toBe('create');
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
   it('watch: a change that is not a restart (say enabling) still restarts, in the dry run too', async () => {
-    const decls = () => [decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.unit', { value: 'enabled', watch: [{ probe: 'conf' }] })];
+    const decls = () => [
+      decl('conf', 'probe.value', { value: 'v1' }),
+      decl('svc', 'probe.unit', { value: 'enabled', watch: [{ probe: 'conf' }] }),
+    ];
     const t = await run(decls(), { test: true });
-    expect(byId(t, 'svc')).toMatchObject({ result: null, comment: 'would change (1) and restart (watched probe: conf would change)' });
+    expect(byId(t, 'svc')).toMatchObject({
+      result: null,
+      comment: 'would change (1) and restart (watched probe: conf would change)',
+    });
     expect(byId(t, 'svc').changes.map((c) => c.op)).toEqual(['create', 'run']);
     expect(world.size).toBe(0);
     const r = await run(decls());
@@ -213,52 +280,95 @@ describe('runner: requisite semantics', () => {
   });
 
   it('watch: a planned start covers the restart (refreshCoveredBy)', async () => {
-    const r = await run([decl('conf', 'probe.value', { value: 'v1' }), decl('svc', 'probe.unit', { value: 'running', watch: [{ probe: 'conf' }] })]);
+    const r = await run([
+      decl('conf', 'probe.value', { value: 'v1' }),
+      decl('svc', 'probe.unit', { value: 'running', watch: [{ probe: 'conf' }] }),
+    ]);
     expect(byId(r, 'svc').changes.map((c) => c.op)).toEqual(['create']);
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
   it('watch on a function without refresh named wait runs only when the target changed', async () => {
     world.set('conf', 'same');
-    let r = await run([decl('conf', 'probe.value', { value: 'same' }), decl('w', 'probe.wait', { value: 'ran', watch: [{ probe: 'conf' }] })]);
-    expect(byId(r, 'w')).toMatchObject({ result: true, comment: 'State was not run because none of the watched states changed' });
+    let r = await run([
+      decl('conf', 'probe.value', { value: 'same' }),
+      decl('w', 'probe.wait', { value: 'ran', watch: [{ probe: 'conf' }] }),
+    ]);
+    expect(byId(r, 'w')).toMatchObject({
+      result: true,
+      comment: 'State was not run because none of the watched states changed',
+    });
     expect(world.get('w')).toBeUndefined();
-    r = await run([decl('conf', 'probe.value', { value: 'new' }), decl('w', 'probe.wait', { value: 'ran', watch: [{ probe: 'conf' }] })]);
+    r = await run([
+      decl('conf', 'probe.value', { value: 'new' }),
+      decl('w', 'probe.wait', { value: 'ran', watch: [{ probe: 'conf' }] }),
+    ]);
     expect(world.get('w')).toBe('ran');
   });
 
   it('onchanges: runs only when a target changed', async () => {
     world.set('t', 'x');
-    let r = await run([decl('t', 'probe.value', { value: 'x' }), decl('o', 'probe.value', { value: '1', onchanges: [{ probe: 't' }] })]);
-    expect(byId(r, 'o')).toMatchObject({ result: true, comment: 'State was not run because none of the onchanges reqs changed', changes: [] });
-    r = await run([decl('t', 'probe.value', { value: 'y' }), decl('o', 'probe.value', { value: '1', onchanges: [{ probe: 't' }] })]);
+    let r = await run([
+      decl('t', 'probe.value', { value: 'x' }),
+      decl('o', 'probe.value', { value: '1', onchanges: [{ probe: 't' }] }),
+    ]);
+    expect(byId(r, 'o')).toMatchObject({
+      result: true,
+      comment: 'State was not run because none of the onchanges reqs changed',
+      changes: [],
+    });
+    r = await run([
+      decl('t', 'probe.value', { value: 'y' }),
+      decl('o', 'probe.value', { value: '1', onchanges: [{ probe: 't' }] }),
+    ]);
     expect(byId(r, 'o').changes).toHaveLength(1);
     expect(world.get('o')).toBe('1');
   });
 
   it('onfail: runs only when a target failed, and is not itself skipped by that failure', async () => {
-    let r = await run([decl('t', 'probe.value', { value: '1' }), decl('rescue', 'probe.value', { value: '1', onfail: [{ probe: 't' }] })]);
-    expect(byId(r, 'rescue')).toMatchObject({ result: true, comment: 'State was not run because onfail req did not change' });
+    let r = await run([
+      decl('t', 'probe.value', { value: '1' }),
+      decl('rescue', 'probe.value', { value: '1', onfail: [{ probe: 't' }] }),
+    ]);
+    expect(byId(r, 'rescue')).toMatchObject({
+      result: true,
+      comment: 'State was not run because onfail req did not change',
+    });
     reset();
-    r = await run([decl('t', 'probe.value', { value: '1', fail: 'apply' }), decl('rescue', 'probe.value', { value: '1', onfail: [{ probe: 't' }] })]);
+    r = await run([
+      decl('t', 'probe.value', { value: '1', fail: 'apply' }),
+      decl('rescue', 'probe.value', { value: '1', onfail: [{ probe: 't' }] }),
+    ]);
     expect(byId(r, 'rescue')).toMatchObject({ result: true });
     expect(world.get('rescue')).toBe('1');
   });
 
   it('prereq: runs before the target only if the target would change', async () => {
-    let r = await run([decl('target', 'probe.value', { value: 'new' }), decl('pre', 'probe.value', { value: 'done', prereq: [{ probe: 'target' }] })]);
+    let r = await run([
+      decl('target', 'probe.value', { value: 'new' }),
+      decl('pre', 'probe.value', { value: 'done', prereq: [{ probe: 'target' }] }),
+    ]);
     expect(world.get('pre')).toBe('done');
     expect(ev('apply', 'pre').end).toBeLessThanOrEqual(ev('apply', 'target').start);
     expect(byId(r, 'target').result).toBe(true);
     reset();
     world.set('target', 'new');
-    r = await run([decl('target', 'probe.value', { value: 'new' }), decl('pre', 'probe.value', { value: 'done', prereq: [{ probe: 'target' }] })]);
-    expect(byId(r, 'pre')).toMatchObject({ result: true, comment: 'No changes: none of the prereq states would change' });
+    r = await run([
+      decl('target', 'probe.value', { value: 'new' }),
+      decl('pre', 'probe.value', { value: 'done', prereq: [{ probe: 'target' }] }),
+    ]);
+    expect(byId(r, 'pre')).toMatchObject({
+      result: true,
+      comment: 'No changes: none of the prereq states would change',
+    });
     expect(world.get('pre')).toBeUndefined();
   });
 
   it('prereq: a failed prereq state stops the target', async () => {
-    const r = await run([decl('target', 'probe.value', { value: 'new' }), decl('pre', 'probe.value', { value: 'x', fail: 'apply', prereq_in: [] , prereq: [{ probe: 'target' }] })]);
+    const r = await run([
+      decl('target', 'probe.value', { value: 'new' }),
+      decl('pre', 'probe.value', { value: 'x', fail: 'apply', prereq_in: [], prereq: [{ probe: 'target' }] }),
+    ]);
     expect(byId(r, 'target')).toMatchObject({ result: false, comment: 'One or more requisite failed: probe: pre' });
     expect(world.get('target')).toBeUndefined();
   });
@@ -269,7 +379,12 @@ describe('runner: requisite semantics', () => {
       decl('conf', 'probe.value', { value: 'v1' }),
       decl('other', 'probe.value', { value: 'v1', ms: 100 }),
     ]);
-    expect(r.results.map((x) => `${x.id}:${x.fun}`)).toEqual(['svc:service', 'conf:value', 'other:value', 'svc:mod_watch']);
+    expect(r.results.map((x) => `${x.id}:${x.fun}`)).toEqual([
+      'svc:service',
+      'conf:value',
+      'other:value',
+      'svc:mod_watch',
+    ]);
     expect(byId(r, 'svc', 'mod_watch')).toMatchObject({ result: true, changes: [{ op: 'run', after: 'restart' }] });
     expect(ev('refresh', 'svc').start).toBeGreaterThanOrEqual(ev('apply', 'other').end);
   });
@@ -292,7 +407,9 @@ describe('runner: requisite semantics', () => {
 describe('runner: test mode', () => {
   it('reports null for pending changes and changes nothing', async () => {
     world.set('same', 'x');
-    const r = await run([decl('new', 'probe.value', { value: '1' }), decl('same', 'probe.value', { value: 'x' })], { test: true });
+    const r = await run([decl('new', 'probe.value', { value: '1' }), decl('same', 'probe.value', { value: 'x' })], {
+      test: true,
+    });
     expect(byId(r, 'new')).toMatchObject({ result: null, changes: [{ op: 'create', target: 'new', after: '1' }] });
     expect(byId(r, 'same').result).toBe(true);
     expect(world.get('new')).toBeUndefined();
@@ -300,13 +417,26 @@ describe('runner: test mode', () => {
   });
 
   it('a watcher of a would-change state says it would restart', async () => {
-    const r = await run([decl('conf', 'probe.value', { value: 'v2' }), decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] })], { test: true });
-    expect(byId(r, 'svc')).toMatchObject({ result: null, comment: 'would restart (watched probe: conf would change)', changes: [{ op: 'run', target: 'svc', after: 'restart' }] });
+    const r = await run(
+      [decl('conf', 'probe.value', { value: 'v2' }), decl('svc', 'probe.service', { watch: [{ probe: 'conf' }] })],
+      { test: true },
+    );
+    expect(byId(r, 'svc')).toMatchObject({
+      result: null,
+      comment: 'would restart (watched probe: conf would change)',
+      changes: [{ op: 'run', target: 'svc', after: 'restart' }],
+    });
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
   it('a downstream check that misses a fact a would-change upstream may create reports "would change after"', async () => {
-    const r = await run([decl('up', 'probe.value', { value: '1' }), decl('down', 'probe.value', { value: '1', fail: 'missing', require: [{ probe: 'up' }] })], { test: true });
+    const r = await run(
+      [
+        decl('up', 'probe.value', { value: '1' }),
+        decl('down', 'probe.value', { value: '1', fail: 'missing', require: [{ probe: 'up' }] }),
+      ],
+      { test: true },
+    );
     expect(byId(r, 'down')).toMatchObject({ result: null, comment: 'would change after probe: up' });
   });
 
@@ -324,7 +454,13 @@ describe('runner: test mode', () => {
   });
 
   it('any other error downstream of a would-change upstream fails the dry run as it would fail the real run', async () => {
-    const r = await run([decl('up', 'probe.value', { value: '1' }), decl('down', 'probe.value', { value: '1', fail: 'gather', require: [{ probe: 'up' }] })], { test: true });
+    const r = await run(
+      [
+        decl('up', 'probe.value', { value: '1' }),
+        decl('down', 'probe.value', { value: '1', fail: 'gather', require: [{ probe: 'up' }] }),
+      ],
+      { test: true },
+    );
     expect(byId(r, 'down')).toMatchObject({ result: false, comment: 'down: cannot read' });
   });
 
@@ -334,13 +470,22 @@ describe('runner: test mode', () => {
   });
 
   it('onchanges downstream of a would-change state is planned, not skipped', async () => {
-    const r = await run([decl('t', 'probe.value', { value: 'y' }), decl('o', 'probe.value', { value: '1', onchanges: [{ probe: 't' }] })], { test: true });
+    const r = await run(
+      [decl('t', 'probe.value', { value: 'y' }), decl('o', 'probe.value', { value: '1', onchanges: [{ probe: 't' }] })],
+      { test: true },
+    );
     expect(byId(r, 'o').result).toBeNull();
   });
 
   it('listen in test mode says what would happen', async () => {
-    const r = await run([decl('svc', 'probe.service', { listen: [{ probe: 'conf' }] }), decl('conf', 'probe.value', { value: 'v1' })], { test: true });
-    expect(byId(r, 'svc', 'mod_watch')).toMatchObject({ result: null, comment: 'would restart (listening to probe: conf)' });
+    const r = await run(
+      [decl('svc', 'probe.service', { listen: [{ probe: 'conf' }] }), decl('conf', 'probe.value', { value: 'v1' })],
+      { test: true },
+    );
+    expect(byId(r, 'svc', 'mod_watch')).toMatchObject({
+      result: null,
+      comment: 'would restart (listening to probe: conf)',
+    });
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 });
@@ -355,7 +500,10 @@ describe('runner: batched facts', () => {
   });
 
   it('after the first apply, states gather fresh facts', async () => {
-    const r = await run([decl('a', 'probe.batched', { value: '1' }), decl('b', 'probe.batched', { value: '1', require: [{ probe: 'a' }] })]);
+    const r = await run([
+      decl('a', 'probe.batched', { value: '1' }),
+      decl('b', 'probe.batched', { value: '1', require: [{ probe: 'a' }] }),
+    ]);
     expect(r.results.map((x) => x.result)).toEqual([true, true]);
     // a used the batch; b started after a applied: fresh gather (plus the verify gathers)
     expect(events.filter((e) => e.what === 'gather' && e.name === 'b').length).toBe(2);
@@ -364,7 +512,8 @@ describe('runner: batched facts', () => {
 });
 
 describe('runner: aggregation (one apply call for unordered states of one function)', () => {
-  const applies = () => events.filter((e) => e.what === 'apply' || e.what === 'applyMany').map((e) => `${e.what} ${e.name}`);
+  const applies = () =>
+    events.filter((e) => e.what === 'apply' || e.what === 'applyMany').map((e) => `${e.what} ${e.name}`);
 
   it('absorbs the other pending states into the first apply; each reports its own changes and the state it went with', async () => {
     const r = await run([
@@ -373,7 +522,11 @@ describe('runner: aggregation (one apply call for unordered states of one functi
       decl('c', 'probe.agg', { value: '3' }),
     ]);
     expect(applies()).toEqual(['applyMany a,b,c']);
-    expect([...world]).toEqual([['a', '1'], ['b', '2'], ['c', '3']]);
+    expect([...world]).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ]);
     expect(r.results.map((x) => [x.id, x.result, x.changes])).toEqual([
       ['a', true, [{ op: 'create', target: 'a', after: '1' }]],
       ['b', true, [{ op: 'create', target: 'b', after: '2' }]],
@@ -382,10 +535,15 @@ describe('runner: aggregation (one apply call for unordered states of one functi
     // whichever got the lock first led; the others name it
     const led = r.results.find((x) => x.comment.includes('together with'))!;
     expect(led.comment).toMatch(/^set \w \(together with probe: \w, probe: \w\)$/);
-    for (const x of r.results.filter((y) => y !== led)) expect(x.comment).toBe(`set ${x.id} with probe: ${led.id} (one call for 3 states)`);
+    for (const x of r.results.filter((y) => y !== led))
+      expect(x.comment).toBe(`set ${x.id} with probe: ${led.id} (one call for 3 states)`);
     // the second run changes nothing and applies nothing
     events.length = 0;
-    const again = await run([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' }), decl('c', 'probe.agg', { value: '3' })]);
+    const again = await run([
+      decl('a', 'probe.agg', { value: '1' }),
+      decl('b', 'probe.agg', { value: '2' }),
+      decl('c', 'probe.agg', { value: '3' }),
+    ]);
     expect(again.results.map((x) => x.changes)).toEqual([[], [], []]);
     expect(applies()).toEqual([]);
   });
@@ -406,16 +564,35 @@ describe('runner: aggregation (one apply call for unordered states of one functi
     expect(r.results.every((x) => x.result === true && x.changes.length === 1)).toBe(true);
     const many = events.filter((e) => e.what === 'applyMany').map((e) => e.name.split(',').sort().join(','));
     expect(many).toEqual(['free,lead']);
-    expect(events.filter((e) => e.what === 'apply').map((e) => e.name).sort()).toEqual(['cond', 'cre', 'first', 'other', 'out', 'pre', 'req', 'unl']);
+    expect(
+      events
+        .filter((e) => e.what === 'apply')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['cond', 'cre', 'first', 'other', 'out', 'pre', 'req', 'unl']);
     // the dry run's batched gather was told which states may share the call
     const g = events.find((e) => e.what === 'gatherMany')!;
     const hint = Object.fromEntries(g.name.split(',').map((n, i) => [n, g.hints![i]]));
-    expect(hint).toEqual({ lead: true, free: true, req: false, cond: false, unl: false, cre: false, pre: false, out: false, other: true });
+    expect(hint).toEqual({
+      lead: true,
+      free: true,
+      req: false,
+      cond: false,
+      unl: false,
+      cre: false,
+      pre: false,
+      out: false,
+      other: true,
+    });
   });
 
   it('a state with a requisite may lead: it absorbs the unordered ones when it applies', async () => {
     const r = await run(
-      [decl('first', 'probe.value', { value: '1', ms: 50 }), decl('req', 'probe.agg', { value: '1', require: [{ probe: 'first' }] }), decl('x', 'probe.agg', { value: '1', aggregate: false })],
+      [
+        decl('first', 'probe.value', { value: '1', ms: 50 }),
+        decl('req', 'probe.agg', { value: '1', require: [{ probe: 'first' }] }),
+        decl('x', 'probe.agg', { value: '1', aggregate: false }),
+      ],
       { concurrency: 1 },
     );
     expect(r.results.map((x) => x.result)).toEqual([true, true, true]);
@@ -431,13 +608,20 @@ describe('runner: aggregation (one apply call for unordered states of one functi
       decl('w', 'probe.wait', { value: 'ran', onchanges: [{ probe: 'b' }] }),
     ]);
     expect(applies()).toContain('applyMany a,b');
-    expect(events.filter((e) => e.what === 'refresh').map((e) => e.name).sort()).toEqual(['svc', 'svc2']);
+    expect(
+      events
+        .filter((e) => e.what === 'refresh')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['svc', 'svc2']);
     expect(world.get('w')).toBe('ran');
     expect(byId(r, 'w').result).toBe(true);
   });
 
-  it('the dry run applies nothing and shows every state\'s own changes', async () => {
-    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })], { test: true });
+  it("the dry run applies nothing and shows every state's own changes", async () => {
+    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })], {
+      test: true,
+    });
     expect(r.results.map((x) => [x.result, x.changes.map((c) => c.target)])).toEqual([
       [null, ['a']],
       [null, ['b']],
@@ -447,7 +631,11 @@ describe('runner: aggregation (one apply call for unordered states of one functi
   });
 
   it('a failed shared call: each state applies on its own, so only the bad one fails', async () => {
-    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('bad', 'probe.agg', { value: '2', failMany: true, fail: 'apply' }), decl('c', 'probe.agg', { value: '3' })]);
+    const r = await run([
+      decl('a', 'probe.agg', { value: '1' }),
+      decl('bad', 'probe.agg', { value: '2', failMany: true, fail: 'apply' }),
+      decl('c', 'probe.agg', { value: '3' }),
+    ]);
     expect(applies()[0]).toBe('applyMany a,bad,c');
     // after a failed shared call the function is not aggregated again in this run; each goes alone
     // ('bad' throws in its own apply before the probe records it)
@@ -457,11 +645,17 @@ describe('runner: aggregation (one apply call for unordered states of one functi
       ['bad', false],
       ['c', true],
     ]);
-    expect(r.results.flatMap((x) => x.warnings ?? []).join()).toMatch(/one probe\.agg call for 3 states failed \(apt: conflicting packages\); each applies on its own/);
+    expect(r.results.flatMap((x) => x.warnings ?? []).join()).toMatch(
+      /one probe\.agg call for 3 states failed \(apt: conflicting packages\); each applies on its own/,
+    );
   });
 
   it('an absorbed state that did not converge fails; its watchers do not fire', async () => {
-    const r = await run([decl('a', 'probe.agg', { value: '1' }), decl('s', 'probe.agg', { value: '2', stuck: true }), decl('w', 'probe.service', { watch: [{ probe: 's' }] })]);
+    const r = await run([
+      decl('a', 'probe.agg', { value: '1' }),
+      decl('s', 'probe.agg', { value: '2', stuck: true }),
+      decl('w', 'probe.service', { watch: [{ probe: 's' }] }),
+    ]);
     const s = byId(r, 's');
     expect(applies()).toEqual([expect.stringMatching(/^applyMany (a,s|s,a)$/)]);
     expect(s.result).toBe(false);
@@ -487,18 +681,23 @@ describe('runner: aggregation (one apply call for unordered states of one functi
   });
 
   it('the run option aggregate: false applies each state on its own', async () => {
-    const r = await runCompiled(compile(high([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })]), probeRegistry), {
-      host,
-      statesDir: '/nonexistent',
-      test: false,
-      aggregate: false,
-    });
+    const r = await runCompiled(
+      compile(high([decl('a', 'probe.agg', { value: '1' }), decl('b', 'probe.agg', { value: '2' })]), probeRegistry),
+      {
+        host,
+        statesDir: '/nonexistent',
+        test: false,
+        aggregate: false,
+      },
+    );
     expect(r.results.map((x) => x.result)).toEqual([true, true]);
     expect(applies().sort()).toEqual(['apply a', 'apply b']);
     expect(events.find((e) => e.what === 'gatherMany')!.hints).toEqual([false, false]);
   });
 
   it('aggregate must be true or false: a compile error naming the state', () => {
-    expect(() => compile(high([decl('a', 'probe.agg', { value: '1', aggregate: 'yes' })]), probeRegistry)).toThrow(/'aggregate' must be true or false/);
+    expect(() => compile(high([decl('a', 'probe.agg', { value: '1', aggregate: 'yes' })]), probeRegistry)).toThrow(
+      /'aggregate' must be true or false/,
+    );
   });
 });

@@ -34,7 +34,10 @@ describe('test module', () => {
   });
 
   it('test mode: states with changes are null', async () => {
-    const r = await run([decl('swc', 'test.succeed_with_changes'), decl('fwc', 'test.fail_with_changes'), decl('nop', 'test.nop')], true);
+    const r = await run(
+      [decl('swc', 'test.succeed_with_changes'), decl('fwc', 'test.fail_with_changes'), decl('nop', 'test.nop')],
+      true,
+    );
     expect(r.results.map((x) => x.result)).toEqual([null, null, true]);
   });
 });

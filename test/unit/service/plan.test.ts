@@ -44,7 +44,14 @@ describe('unit facts', () => {
 
   it('reads unit-file states without a running systemd', () => {
     const out = '@@offline\ncron.service\tenabled\nx.service\tmasked\nnope.service\t\n';
-    expect(parseUnits(out, ['cron.service', 'x.service', 'nope.service']).map((f) => [f.systemd, f.load, f.active, f.fileState])).toEqual([
+    expect(
+      parseUnits(out, ['cron.service', 'x.service', 'nope.service']).map((f) => [
+        f.systemd,
+        f.load,
+        f.active,
+        f.fileState,
+      ]),
+    ).toEqual([
       [false, 'loaded', 'unknown', 'enabled'],
       [false, 'masked', 'unknown', 'masked'],
       [false, 'not-found', 'unknown', ''],
@@ -63,7 +70,9 @@ describe('service.running', () => {
       { op: 'update', target: 'running', before: 'failed', after: 'active' },
       { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
-    expect(planRunning({ name: 'nginx', enable: false }, u({}))).toEqual([{ op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' }]);
+    expect(planRunning({ name: 'nginx', enable: false }, u({}))).toEqual([
+      { op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' },
+    ]);
     expect(planRunning({ name: 'nginx', enable: true }, u({ fileState: 'static' }))).toEqual([]);
   });
 
@@ -72,20 +81,33 @@ describe('service.running', () => {
       { op: 'run', target: 'daemon-reload', after: 'nginx.service changed on disk' },
       { op: 'run', target: 'restart', after: 'restart: its unit file changed' },
     ]);
-    expect(planRunning({ name: 'nginx' }, u({ needReload: true, active: 'inactive' })).map((c) => c.target)).toEqual(['daemon-reload', 'running']);
+    expect(planRunning({ name: 'nginx' }, u({ needReload: true, active: 'inactive' })).map((c) => c.target)).toEqual([
+      'daemon-reload',
+      'running',
+    ]);
   });
 
   it('plans (never throws) when systemd is not running; a missing unit fails', () => {
-    expect(planRunning({ name: 'nginx', enable: true }, u({ systemd: false, active: 'unknown', fileState: 'disabled' }))).toEqual([
+    expect(
+      planRunning({ name: 'nginx', enable: true }, u({ systemd: false, active: 'unknown', fileState: 'disabled' })),
+    ).toEqual([
       { op: 'update', target: 'running', before: 'unknown (systemd is not running)', after: 'active' },
       { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
-    expect(() => planRunning({ name: 'nope' }, u({ unit: 'nope.service', load: 'not-found', fileState: '' }))).toThrow(/unit nope.service not found/);
+    expect(() => planRunning({ name: 'nope' }, u({ unit: 'nope.service', load: 'not-found', fileState: '' }))).toThrow(
+      /unit nope.service not found/,
+    );
   });
 
   it('refuses masked units unless unmask', () => {
-    expect(() => planRunning({ name: 'nginx' }, u({ load: 'masked', fileState: 'masked', active: 'inactive' }))).toThrow(/masked/);
-    expect(planRunning({ name: 'nginx', unmask: true }, u({ load: 'masked', fileState: 'masked', active: 'inactive' })).map((c) => c.target)).toEqual(['masked', 'running']);
+    expect(() =>
+      planRunning({ name: 'nginx' }, u({ load: 'masked', fileState: 'masked', active: 'inactive' })),
+    ).toThrow(/masked/);
+    expect(
+      planRunning({ name: 'nginx', unmask: true }, u({ load: 'masked', fileState: 'masked', active: 'inactive' })).map(
+        (c) => c.target,
+      ),
+    ).toEqual(['masked', 'running']);
   });
 
   it('watch restarts, or reloads with reload: True', () => {
@@ -106,11 +128,17 @@ describe('service.dead / enabled / disabled / masked / unmasked', () => {
   });
 
   it('enables, disables, masks, unmasks', () => {
-    expect(planEnabled(u({ fileState: 'disabled' }), true)).toEqual([{ op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' }]);
-    expect(planEnabled(u({ fileState: 'enabled' }), false)).toEqual([{ op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' }]);
+    expect(planEnabled(u({ fileState: 'disabled' }), true)).toEqual([
+      { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
+    ]);
+    expect(planEnabled(u({ fileState: 'enabled' }), false)).toEqual([
+      { op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' },
+    ]);
     expect(planEnabled(u({ fileState: 'static' }), false)).toEqual([]);
     expect(planMasked(u({}), true)).toEqual([{ op: 'update', target: 'masked', before: false, after: true }]);
-    expect(planMasked(u({ load: 'masked', fileState: 'masked' }), false)).toEqual([{ op: 'update', target: 'masked', before: true, after: false }]);
+    expect(planMasked(u({ load: 'masked', fileState: 'masked' }), false)).toEqual([
+      { op: 'update', target: 'masked', before: true, after: false },
+    ]);
     expect(planMasked(u({ load: 'masked', fileState: 'masked' }), true)).toEqual([]);
   });
 });

@@ -6,7 +6,13 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendKnownHost, checkHostKey, fingerprint, knownHostName, knownKeyTypes } from '../../../engine/host/known-hosts.js';
+import {
+  appendKnownHost,
+  checkHostKey,
+  fingerprint,
+  knownHostName,
+  knownKeyTypes,
+} from '../../../engine/host/known-hosts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'brine-kh-'));
 function newKey(name: string): { line: string; blob: Buffer; path: string } {
@@ -32,7 +38,10 @@ describe('known_hosts', () => {
 
   it('finds plain, port-qualified, wildcard entries and honours negation', () => {
     const f = join(dir, 'kh1');
-    writeFileSync(f, `# comment\nweb1,web2 ${typeKey(a)}\n[10.0.0.1]:2222 ${typeKey(b)}\n*.example.org,!bad.example.org ${typeKey(a)}\n`);
+    writeFileSync(
+      f,
+      `# comment\nweb1,web2 ${typeKey(a)}\n[10.0.0.1]:2222 ${typeKey(b)}\n*.example.org,!bad.example.org ${typeKey(a)}\n`,
+    );
     expect(checkHostKey(f, 'web2', a.blob).status).toBe('known');
     expect(checkHostKey(f, '[10.0.0.1]:2222', b.blob).status).toBe('known');
     expect(checkHostKey(f, '10.0.0.1', b.blob).status).toBe('unknown');

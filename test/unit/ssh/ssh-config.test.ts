@@ -28,14 +28,29 @@ describe('ssh config', () => {
 
   it('applies the first value of each key over matching Host blocks', () => {
     const r = resolveTarget({ host: 'ecs-prod' }, cfg);
-    expect(r).toMatchObject({ alias: 'ecs-prod', hostname: '192.0.2.10', port: 2200, user: 'admin', identitiesOnly: true });
+    expect(r).toMatchObject({
+      alias: 'ecs-prod',
+      hostname: '192.0.2.10',
+      port: 2200,
+      user: 'admin',
+      identitiesOnly: true,
+    });
     expect(r.identityFiles).toEqual([join(homedir(), '.ssh/ecs_192.0.2.10')]);
   });
   it('lets the command line win over the config', () => {
-    expect(resolveTarget({ host: 'ecs-prod', user: 'root', port: 22 }, cfg)).toMatchObject({ user: 'root', port: 22, hostname: '192.0.2.10' });
+    expect(resolveTarget({ host: 'ecs-prod', user: 'root', port: 22 }, cfg)).toMatchObject({
+      user: 'root',
+      port: 22,
+      hostname: '192.0.2.10',
+    });
   });
   it('falls back to defaults without a config', () => {
-    expect(resolveTarget({ host: 'x' }, null)).toMatchObject({ hostname: 'x', port: 22, user: userInfo().username, identityFiles: [] });
+    expect(resolveTarget({ host: 'x' }, null)).toMatchObject({
+      hostname: 'x',
+      port: 22,
+      user: userInfo().username,
+      identityFiles: [],
+    });
     expect(resolveTarget({ host: 'other' }, cfg)).toMatchObject({ user: 'fallback', port: 22 });
   });
   it('names the file and host for a bad Port', () => {

@@ -19,7 +19,16 @@ describe('crontab format', () => {
     expect(t.pre).toEqual(['MAILTO=""', '0 1 * * * /usr/bin/hand-made']);
     expect(t.env).toEqual(['PATH=/usr/bin:/bin']);
     expect(t.jobs).toEqual([
-      { minute: '30', hour: '2', daymonth: '*', month: '*', dayweek: '*', cmd: '/usr/local/bin/backup', comment: 'nightly backup', identifier: 'backup' },
+      {
+        minute: '30',
+        hour: '2',
+        daymonth: '*',
+        month: '*',
+        dayweek: '*',
+        cmd: '/usr/local/bin/backup',
+        comment: 'nightly backup',
+        identifier: 'backup',
+      },
       { minute: '*/5', hour: '*', daymonth: '*', month: '*', dayweek: '*', cmd: '/usr/bin/poll', commented: true },
       { minute: '*', hour: '*', daymonth: '*', month: '*', dayweek: '*', special: '@reboot', cmd: '/usr/bin/at-boot' },
     ]);
@@ -29,11 +38,21 @@ describe('crontab format', () => {
 
 describe('cron.present / cron.absent', () => {
   it('no change when the job is in place', () => {
-    expect(planCron({ name: '/usr/local/bin/backup', minute: 30, hour: 2, identifier: 'backup', comment: 'nightly backup' }, { text: SALT_TAB }, false).changes).toEqual([]);
+    expect(
+      planCron(
+        { name: '/usr/local/bin/backup', minute: 30, hour: 2, identifier: 'backup', comment: 'nightly backup' },
+        { text: SALT_TAB },
+        false,
+      ).changes,
+    ).toEqual([]);
     expect(planCron({ name: '/usr/bin/at-boot', special: '@reboot' }, { text: SALT_TAB }, false).changes).toEqual([]);
   });
   it('updates a job found by identifier (the command may change), appends a new one', () => {
-    const p = planCron({ name: '/usr/local/bin/backup --full', minute: 0, hour: 3, identifier: 'backup' }, { text: SALT_TAB }, false);
+    const p = planCron(
+      { name: '/usr/local/bin/backup --full', minute: 0, hour: 3, identifier: 'backup' },
+      { text: SALT_TAB },
+      false,
+    );
     expect(p.changes[0]!.diff).toContain('-30 2 * * * /usr/local/bin/backup\n+0 3 * * * /usr/local/bin/backup --full');
     expect(p.text).toContain('# nightly backup SALT_CRON_IDENTIFIER:backup\n0 3 * * * /usr/local/bin/backup --full\n');
     const n = planCron({ name: 'date >> /tmp/d', minute: '*/10' }, { text: '' }, false);

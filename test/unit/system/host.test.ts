@@ -7,13 +7,17 @@ const HOSTS = '127.0.0.1\tlocalhost\n# the LAN\n10.0.0.5  db db.lan   # primary\
 
 describe('/etc/hosts edits', () => {
   it('adds a name to the first line of its address, keeping the comment; a new address gets a line', () => {
-    expect(withHost(HOSTS, '10.0.0.5', 'pg')).toBe(HOSTS.replace('10.0.0.5  db db.lan   # primary', '10.0.0.5\t\tdb db.lan pg   # primary'));
+    expect(withHost(HOSTS, '10.0.0.5', 'pg')).toBe(
+      HOSTS.replace('10.0.0.5  db db.lan   # primary', '10.0.0.5\t\tdb db.lan pg   # primary'),
+    );
     expect(withHost(HOSTS, '10.0.0.9', 'cache')).toBe(`${HOSTS}10.0.0.9\t\tcache\n`);
     expect(withHost(HOSTS, '10.0.0.5', 'db')).toBe(HOSTS);
     expect(withHost('', '10.0.0.9', 'cache')).toBe('10.0.0.9\t\tcache\n');
   });
   it('removes a name; a line left without names goes', () => {
-    expect(withoutHost(HOSTS, '10.0.0.5', 'db')).toBe(HOSTS.replace('10.0.0.5  db db.lan   # primary', '10.0.0.5\t\tdb.lan   # primary'));
+    expect(withoutHost(HOSTS, '10.0.0.5', 'db')).toBe(
+      HOSTS.replace('10.0.0.5  db db.lan   # primary', '10.0.0.5\t\tdb.lan   # primary'),
+    );
     expect(withoutHost('1.2.3.4 only\n', '1.2.3.4', 'only')).toBe('');
     expect(withoutHost(HOSTS, '10.0.0.6', 'db')).toBe(HOSTS);
     expect(addressesOf(HOSTS, 'localhost')).toEqual(['127.0.0.1', '::1']);
@@ -29,10 +33,14 @@ describe('host.present / host.absent', () => {
     expect(wantedHosts({ name: 'db', ip: '10.0.0.7', clean: true }, HOSTS, false)).toBe(
       `${HOSTS.replace('10.0.0.5  db db.lan', '10.0.0.5\t\tdb.lan')}10.0.0.7\t\tdb\n`,
     );
-    expect(() => wantedHosts({ name: 'db', ip: 'not-an-ip' }, HOSTS, false)).toThrow('Invalid IP Address for db (not-an-ip)');
+    expect(() => wantedHosts({ name: 'db', ip: 'not-an-ip' }, HOSTS, false)).toThrow(
+      'Invalid IP Address for db (not-an-ip)',
+    );
   });
   it('absent removes the pair only', () => {
-    expect(wantedHosts({ name: 'localhost', ip: '::1' }, HOSTS, true)).toBe(HOSTS.replace('::1 localhost ip6-localhost', '::1\t\tip6-localhost'));
+    expect(wantedHosts({ name: 'localhost', ip: '::1' }, HOSTS, true)).toBe(
+      HOSTS.replace('::1 localhost ip6-localhost', '::1\t\tip6-localhost'),
+    );
   });
 });
 

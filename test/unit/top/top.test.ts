@@ -7,7 +7,11 @@ import { RenderError } from '../../../engine/errors.js';
 import { Renderer } from '../../../engine/render/index.js';
 import { matchTop, readTop, type TopFile } from '../../../engine/top/index.js';
 
-const PILLAR = { appliance: { enabled: true, domain: 'ecs.example.org', roles: ['web', 'db'], extra: { a: 1 } }, standby: false, tier: 3 };
+const PILLAR = {
+  appliance: { enabled: true, domain: 'ecs.example.org', roles: ['web', 'db'], extra: { a: 1 } },
+  standby: false,
+  tier: 3,
+};
 const GRAINS = { os: 'Debian', os_family: 'Debian', osrelease: '12', roles: ['cache'], virtual: 'kvm' };
 
 function topOf(text: string, pillar: Record<string, unknown> = PILLAR): TopFile {
@@ -17,15 +21,33 @@ function topOf(text: string, pillar: Record<string, unknown> = PILLAR): TopFile 
   return readTop(dir, new Renderer({ statesDir: dir, pillar, grains: GRAINS, minionId: 'web1' }));
 }
 
-function match(text: string, minionId = 'web1.example.org', pillar = PILLAR, grains: Record<string, unknown> = GRAINS): string[] {
+function match(
+  text: string,
+  minionId = 'web1.example.org',
+  pillar = PILLAR,
+  grains: Record<string, unknown> = GRAINS,
+): string[] {
   return matchTop(topOf(text, pillar), { minionId, pillar, grains });
 }
 
-const entry = (target: string, match: string, sls = 'x') => `base:\n  '${target}':\n    - match: ${match}\n    - ${sls}\n`;
+const entry = (target: string, match: string, sls = 'x') =>
+  `base:\n  '${target}':\n    - match: ${match}\n    - ${sls}\n`;
 
 describe('readTop', () => {
   it('parses base entries with matcher and line; other envs ignored with a warning', () => {
-    const top = topOf(["base:", "  '*':", '    - common', "  'appliance:enabled:true':", '    - match: pillar', '    - appliance', 'dev:', "  '*':", '    - devtools'].join('\n'));
+    const top = topOf(
+      [
+        'base:',
+        "  '*':",
+        '    - common',
+        "  'appliance:enabled:true':",
+        '    - match: pillar',
+        '    - appliance',
+        'dev:',
+        "  '*':",
+        '    - devtools',
+      ].join('\n'),
+    );
     expect(top.entries).toEqual([
       { target: '*', match: 'glob', sls: ['common'], loc: { file: 'top.sls', line: 2 } },
       { target: 'appliance:enabled:true', match: 'pillar', sls: ['appliance'], loc: { file: 'top.sls', line: 4 } },
@@ -34,7 +56,9 @@ describe('readTop', () => {
   });
 
   it('is rendered as a template with pillar and grains', () => {
-    const top = topOf("base:\n  '*':\n{% if pillar.appliance.enabled %}\n    - appliance\n{% endif %}\n    - {{ grains.os|lower }}\n");
+    const top = topOf(
+      "base:\n  '*':\n{% if pillar.appliance.enabled %}\n    - appliance\n{% endif %}\n    - {{ grains.os|lower }}\n",
+    );
     expect(top.entries[0]!.sls).toEqual(['appliance', 'debian']);
   });
 
@@ -45,9 +69,17 @@ describe('readTop', () => {
 
   const bad: Array<[string, string, RegExp]> = [
     ['unknown matcher', entry('*', 'nodegroup'), /^top.sls:3: target '\*': unknown matcher 'nodegroup'/],
-    ['target without a list', "base:\n  '*': common\n", /^top.sls:2: target '\*' must be followed by a list of SLS names/],
+    [
+      'target without a list',
+      "base:\n  '*': common\n",
+      /^top.sls:2: target '\*' must be followed by a list of SLS names/,
+    ],
     ['base not a map', 'base:\n  - common\n', /^top.sls:1: 'base' must map targets/],
-    ['unsupported option', "base:\n  '*':\n    - ignore_missing: true\n", /^top.sls:3: target '\*': unsupported option 'ignore_missing'/],
+    [
+      'unsupported option',
+      "base:\n  '*':\n    - ignore_missing: true\n",
+      /^top.sls:3: target '\*': unsupported option 'ignore_missing'/,
+    ],
     ['invalid YAML', "base:\n  '*':\n    - [common\n", /^top.sls:\d: invalid YAML/],
   ];
   it.each(bad)('error: %s', (_n, text, msg) => {
@@ -112,14 +144,28 @@ describe('matchTop: per matcher', () => {
   });
 
   it('compound syntax errors are RenderErrors at the entry line', () => {
-    expect(() => match(entry('web* and', 'compound'))).toThrow(/^top.sls:2: target 'web\* and': compound expression 'web\* and' ends early/);
+    expect(() => match(entry('web* and', 'compound'))).toThrow(
+      /^top.sls:2: target 'web\* and': compound expression 'web\* and' ends early/,
+    );
     expect(() => match(entry('Q@x', 'compound'))).toThrow(/unsupported matcher 'Q@'/);
   });
 });
 
 describe('matchTop: order and dedup', () => {
   it('returns SLS in top-file order, each once', () => {
-    const text = ["base:", "  '*':", '    - common', '    - ssh', "  'web*':", '    - nginx', '    - common', "  'os:Debian':", '    - match: grain', '    - apt', '    - ssh'].join('\n');
+    const text = [
+      'base:',
+      "  '*':",
+      '    - common',
+      '    - ssh',
+      "  'web*':",
+      '    - nginx',
+      '    - common',
+      "  'os:Debian':",
+      '    - match: grain',
+      '    - apt',
+      '    - ssh',
+    ].join('\n');
     expect(match(text)).toEqual(['common', 'ssh', 'nginx', 'apt']);
     expect(match(text, 'db1')).toEqual(['common', 'ssh', 'apt']);
   });

@@ -1,7 +1,13 @@
 // ssh_known_hosts as data: hashed host names, replacing a host's key, fingerprints.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { editKnownHosts, hashHost, hostMatches, hostPattern, sha256Fingerprint } from '../../../modules/users/known-hosts.js';
+import {
+  editKnownHosts,
+  hashHost,
+  hostMatches,
+  hostPattern,
+  sha256Fingerprint,
+} from '../../../modules/users/known-hosts.js';
 
 const KEY = { enc: 'ssh-ed25519', blob: 'AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA' };
 const OLD = { enc: 'ssh-ed25519', blob: 'AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA' };
@@ -21,7 +27,12 @@ describe('ssh_known_hosts', () => {
     const added = editKnownHosts('other ssh-rsa AAAA\n', { name: 'h' }, KEY, true);
     expect(added).toMatch(/^other ssh-rsa AAAA\n\|1\|[^ ]+ ssh-ed25519 AAAAC3/);
     expect(editKnownHosts(added, { name: 'h' }, KEY, true)).toBe(added);
-    const plain = editKnownHosts(`h ${OLD.enc} ${OLD.blob}\nh ssh-rsa AAAA\n`, { name: 'h', hash_known_hosts: false }, KEY, true);
+    const plain = editKnownHosts(
+      `h ${OLD.enc} ${OLD.blob}\nh ssh-rsa AAAA\n`,
+      { name: 'h', hash_known_hosts: false },
+      KEY,
+      true,
+    );
     expect(plain).toBe(`h ssh-rsa AAAA\nh ${KEY.enc} ${KEY.blob}\n`);
     expect(editKnownHosts(plain, { name: 'h' }, null, false)).toBe('');
   });
