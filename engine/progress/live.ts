@@ -16,7 +16,6 @@ interface HostLine {
   skipped?: string;
   settle: () => void;
   settled: Promise<void>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   task?: ListrTaskWrapper<any, any, any>;
 }
 
@@ -55,7 +54,6 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
   const listr = new Listr(
     [...hosts.values()].map((h) => ({
       title: (h.label || 'local').padEnd(width),
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       task: async (_ctx: unknown, task: ListrTaskWrapper<any, any, any>) => {
         h.task = task;
         redraw(h);
