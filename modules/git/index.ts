@@ -1,7 +1,9 @@
-// The git state module: git.latest (a checkout that follows a remote's branch, tag or commit).
+// The git state module: git.latest (a checkout that follows a remote's branch, tag or commit),
+// git.config_set (a key of a repository's or a user's git config).
 import type { StateModule } from '../../engine/contract.js';
+import { configSet } from './config-set.js';
 import { latest } from './latest.js';
 
 export const modules: Record<string, StateModule> = {
-  git: { latest },
+  git: { latest, config_set: configSet },
 };
