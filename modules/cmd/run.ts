@@ -1,10 +1,28 @@
 // cmd.run: runs the command every time (onlyif/unless/creates are the runner's); its output and
 // exit code are the result; a non-zero exit (not in success_retcodes) fails the state.
 // cmd.wait: does nothing on its own; runs the command only when a watched state changed.
+// `bg: True` (both): start the command in the background and do not wait for it (background.ts).
 
 import type { Host } from '../../engine/host/host.js';
 import type { ApplyOutput, StateFunction } from '../../engine/contract.js';
+import { StateError } from '../../engine/errors.js';
+import { runBackground } from './background.js';
 import { cmdSchema, execOf, type CmdArgs } from './exec-args.js';
+
+export interface CmdRunArgs extends CmdArgs {
+  bg?: boolean;
+}
+
+const runSchema = { ...cmdSchema, properties: { ...cmdSchema.properties, bg: { type: 'boolean' } } };
+
+function runOrStart(host: Host, args: CmdRunArgs): Promise<ApplyOutput> {
+  return args.bg ? runBackground(host, args) : runCommand(host, args);
+}
+
+/** Salt refuses stdin for a background command (nothing would read it). */
+function checkBg(args: CmdRunArgs, id: string): void {
+  if (args.bg && args.stdin !== undefined) throw new StateError(id, 'stdin cannot be used with bg: True');
+}
 
 export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput> {
   const { argv, opts } = execOf(args);
@@ -29,28 +47,30 @@ export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput
   };
 }
 
-export const run: StateFunction<CmdArgs, null> = {
-  schema: cmdSchema,
+export const run: StateFunction<CmdRunArgs, null> = {
+  schema: runSchema,
   async gather() {
     return null;
   },
-  plan(args) {
+  plan(args, _facts, ctx) {
+    checkBg(args, ctx.id);
     return [{ op: 'run', target: args.name }];
   },
   async apply(host, _changes, ctx) {
-    return runCommand(host, ctx.args);
+    return runOrStart(host, ctx.args);
   },
 };
 
-export const wait: StateFunction<CmdArgs, null> = {
-  schema: cmdSchema,
+export const wait: StateFunction<CmdRunArgs, null> = {
+  schema: runSchema,
   async gather() {
     return null;
   },
-  plan() {
+  plan(args, _facts, ctx) {
+    checkBg(args, ctx.id);
     return [];
   },
   async apply() {},
-  refresh: (host, args) => runCommand(host, args),
+  refresh: (host, args) => runOrStart(host, args),
   refreshVerb: () => 'run',
 };
