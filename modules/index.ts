@@ -9,6 +9,7 @@ import { modules as file } from './file/index.js';
 import { modules as git } from './git/index.js';
 import { modules as module } from './module/index.js';
 import { modules as pkg } from './pkg/index.js';
+import { modules as pip } from './pip/index.js';
 import { modules as postgres } from './postgres/index.js';
 import { modules as service } from './service/index.js';
 import { modules as system } from './system/index.js';
@@ -28,6 +29,7 @@ export const registry: StateRegistry = Object.freeze({
   ...git,
   ...module,
   ...archive,
+  ...pip,
 });
 
 export function lookupFunction(module: string, fun: string): StateFunction | undefined {
