@@ -6,6 +6,8 @@ import { createHash } from 'node:crypto';
 import { createTwoFilesPatch } from 'diff';
 import { textHoldsSecret } from '../../engine/env/secrets.js';
 import { StateError } from '../../engine/errors.js';
+import { fetchHttp, isHttpSource, shownUrl } from '../../engine/http-source.js';
+import { hashMismatch, pickHash } from '../../engine/source-hash.js';
 import type { Host } from '../../engine/host/host.js';
 import { DIFF_LIMITS } from '../../engine/report/content-view.js';
 import type { ContentView, StateCtx } from '../../engine/contract.js';
@@ -20,6 +22,12 @@ export interface ContentArgs {
   defaults?: Record<string, unknown>;
   /** Arguments Salt's file.managed does not know (its **kwargs): template variables, as in Salt. */
   template_kwargs?: Record<string, unknown>;
+  /** For an http(s) source: its hash (`algo=HEX`, HEX, or a hash file's URL / salt:// path). */
+  source_hash?: string;
+  /** The name to look up in a hash file (default: the source's file name). */
+  source_hash_name?: string;
+  /** An http(s) source without source_hash is accepted unverified. */
+  skip_verify?: boolean;
   user?: string | number;
   group?: string | number;
   mode?: string | number;
@@ -44,6 +52,12 @@ export async function readFirstSource(
 ): Promise<{ source: string; data: Buffer }> {
   const missing: string[] = [];
   for (const source of sources) {
+    if (isHttpSource(source)) {
+      const data = await fetchHttp(source, ctx.id);
+      if (data) return { source, data };
+      missing.push(shownUrl(source));
+      continue;
+    }
     const local = source.startsWith('file://') ? source.slice('file://'.length) : source;
     if (host && local.startsWith('/')) {
       const data = await host.readFile(local);
@@ -113,6 +127,29 @@ export async function renderIfTemplate(
   return Buffer.from(await ctx.renderTemplate(data.toString('utf8'), file, context));
 }
 
+/**
+ * Salt's check of an http(s) source: source_hash must match (a hash, or a hash file naming the
+ * file), unless skip_verify; without either the source is refused, as in Salt.
+ */
+async function verifyRemote(ctx: StateCtx<any>, args: ContentArgs, source: string, data: Buffer): Promise<void> {
+  if (args.skip_verify) return;
+  const url = shownUrl(source);
+  if (!args.source_hash)
+    throw new StateError(ctx.id, `${url} cannot be verified: set source_hash (or skip_verify: True)`);
+  let hash = args.source_hash;
+  if (isHttpSource(hash) || hash.startsWith('salt://')) {
+    const text = isHttpSource(hash) ? await fetchHttp(hash, ctx.id) : await ctx.readSource(hash);
+    if (!text) throw new StateError(ctx.id, `source_hash ${shownUrl(hash)} not found`);
+    const file = decodeURIComponent(new URL(source).pathname.split('/').pop() ?? '');
+    const found = pickHash(text.toString('utf8'), file, args.source_hash_name);
+    if (!found)
+      throw new StateError(ctx.id, `source_hash ${shownUrl(hash)} has no hash for ${args.source_hash_name ?? file}`);
+    hash = found;
+  }
+  const bad = hashMismatch(data, hash, url);
+  if (bad) throw new StateError(ctx.id, `${bad}; the file was not changed`);
+}
+
 /** The wanted contents, or null when the state does not manage contents. */
 export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, host?: Host): Promise<Buffer | null> {
   const given = [args.source, args.contents, args.contents_pillar].filter((x) => x !== undefined && x !== null);
@@ -120,6 +157,7 @@ export async function desiredContents(ctx: StateCtx<any>, args: ContentArgs, hos
   if (args.source !== undefined && args.source !== null) {
     const list = Array.isArray(args.source) ? args.source : [args.source];
     const { source, data } = await readFirstSource(ctx, list, host);
+    if (isHttpSource(source)) await verifyRemote(ctx, args, source, data);
     return renderIfTemplate(ctx, args, data, source, source);
   }
   if (args.contents !== undefined && args.contents !== null) {

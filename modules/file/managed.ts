@@ -58,6 +58,8 @@ export interface ManagedFacts extends OwnerFacts {
 const schema = objectSchema({
   source: strOrList,
   source_hash: str,
+  source_hash_name: str,
+  skip_verify: bool,
   contents: strOrList,
   contents_pillar: strOrList,
   template: { anyOf: [{ type: 'string' }, { type: 'null' }] },
