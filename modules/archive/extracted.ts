@@ -1,11 +1,13 @@
-// archive.extracted: a tar archive (salt:// from the state tree, or a file on the target) unpacked
-// into a directory, as Salt does: skipped when `if_missing` exists or every member is already
-// there; `enforce_toplevel` (default on) demands one top-level directory; `source_hash` checked
+// archive.extracted: a tar archive (salt:// from the state tree, http(s):// fetched on the
+// controller, or a file on the target) unpacked into a directory, as Salt does: skipped when
+// `if_missing` exists or every member is already there; `enforce_toplevel` (default on) demands one top-level directory; `source_hash` checked
 // before anything is extracted; user/group applied to what was extracted.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import { pickHash } from '../../engine/source-hash.js';
+import { fetchHttp, isHttpSource, shownUrl } from '../../engine/http-source.js';
 import { compressionFlag, hashMismatch, members, topLevel } from './tarball.js';
 
 export interface ExtractedArgs {
@@ -79,8 +81,16 @@ async function readArchive(
         continue;
       }
     }
+    if (isHttpSource(s)) {
+      if (!a.source_hash && !a.skip_verify)
+        throw new StateError(a.name, `${shownUrl(s)} cannot be verified: set source_hash (or skip_verify: True)`);
+      const data = await fetchHttp(s, a.name);
+      if (data) return { source: shownUrl(s), data };
+      tried.push(shownUrl(s));
+      continue;
+    }
     if (!s.startsWith('/'))
-      throw new StateError(a.name, `source '${s}': brine reads salt:// and absolute paths on the target (no URLs)`);
+      throw new StateError(a.name, `source '${s}': brine reads salt://, http(s):// and absolute paths on the target`);
     const data = await host.readFile(s);
     if (data) return { source: s, data };
     tried.push(s);
@@ -98,6 +108,13 @@ async function gather(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>
   if (a.source_hash && !a.skip_verify) {
     let want = a.source_hash;
     if (want.startsWith('salt://')) want = (await ctx.readSource(want)).toString('utf8');
+    else if (isHttpSource(want)) {
+      const text = await fetchHttp(want, a.name);
+      if (!text) throw new StateError(a.name, `source_hash ${shownUrl(want)} not found`);
+      const file = source.split('?')[0]!.split('/').pop()!;
+      want = pickHash(text.toString('utf8'), file, a.source_hash_name) ?? '';
+      if (!want) throw new StateError(a.name, `source_hash ${shownUrl(a.source_hash)} has no hash for ${file}`);
+    }
     const bad = hashMismatch(data, want);
     if (bad) throw new StateError(a.name, `${bad}; nothing extracted`);
   }

@@ -1,20 +1,22 @@
-// file.managed with http:// sources and source_hash, applied by the built CLI under a scratch
+// file.managed and archive.extracted with http:// sources and source_hash, applied by the built CLI under a scratch
 // --root, against a local HTTP server: the dry run shows the diff of what the real run writes; a
 // second run changes nothing; a hash file (sha256sum output) works; a wrong hash, a missing hash
 // and a missing file stop the run naming the state, with nothing changed and no credentials shown;
 // a source list skips a 404.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brine, build, cleanScratch, scratch, treeHash } from '../cli/tree.js';
 
-const files: Record<string, string> = { '/app.conf': 'port = 1\n' };
+const files: Record<string, string | Buffer> = { '/app.conf': 'port = 1\n' };
 let server: Server;
 let base = '';
-const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+const sha = (t: string | Buffer) => createHash('sha256').update(t).digest('hex');
 
 beforeAll(async () => {
   await build();
@@ -116,5 +118,34 @@ describe('file.managed with an http source', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`/etc/app.conf: source not found: ${base}/gone.conf`);
     expect(r.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('archive.extracted with an http source', () => {
+  it('fetches, checks the hash file, extracts; then nothing to do; a wrong hash extracts nothing', async () => {
+    const src = mkdtempSync(join(tmpdir(), 'brine-tgz-'));
+    mkdirSync(join(src, 'tool-1.0'));
+    writeFileSync(join(src, 'tool-1.0', 'README'), 'tool\n');
+    const tgz = execFileSync('tar', ['-C', src, '-czf', '-', 'tool-1.0']);
+    files['/tool-1.0.tar.gz'] = tgz;
+    files['/tool.sums'] = `${sha(tgz)}  tool-1.0.tar.gz\n`;
+    const state = (hash: string) =>
+      `/opt:\n  archive.extracted:\n    - source: ${base}/tool-1.0.tar.gz\n    - source_hash: '${hash}'\n`;
+    rmSync(src, { recursive: true, force: true });
+    const s = scratch({ 'top.sls': top, 'app.sls': state('0'.repeat(64)) });
+    mkdirSync(join(s.root, 'opt'));
+    const before = treeHash(s.root);
+    const bad = await highstate(s, '--test');
+    expect(bad.results[0]).toMatchObject({ result: false });
+    expect(JSON.stringify(bad.results[0])).toContain(`sha256 of the archive is ${sha(tgz)}`);
+    expect(treeHash(s.root)).toBe(before);
+    s.write('states/app.sls', state(`${base}/tool.sums`));
+    const t = await highstate(s, '--test');
+    expect(t.code).toBe(2);
+    expect(treeHash(s.root)).toBe(before);
+    expect((await highstate(s)).code).toBe(0);
+    expect(readFileSync(join(s.root, 'opt/tool-1.0/README'), 'utf8')).toBe('tool\n');
+    expect((await highstate(s)).results[0]!.changes).toEqual([]);
+    expect(existsSync(join(s.root, 'opt/tool-1.0'))).toBe(true);
   });
 });
