@@ -29,6 +29,7 @@ const schema = objectSchema(
 
 export const copy: StateFunction<CopyArgs, CopyFacts> = {
   schema,
+  inert: { replace: "Salt's file.copy has no such argument and ignores it (force replaces an existing file)" },
   async gather(host, args) {
     const m = await probePaths(host, [args.name, dirname(args.name), args.source]);
     return { path: m.get(args.name)!, parent: m.get(dirname(args.name))!, source: m.get(args.source)! };

@@ -23,6 +23,10 @@ describe('inert arguments', () => {
     expect(one('/x', 'file.absent', { template: 'jinja' }).meta.inert).toEqual([
       'template has no effect: file.absent renders nothing (Salt ignores it too)',
     ]);
+    expect(one('/b', 'file.copy', { source: '/a', replace: false }).meta.inert).toBeUndefined();
+    expect(one('/b', 'file.copy', { source: '/a', replace: true }).meta.inert).toEqual([
+      "replace has no effect: Salt's file.copy has no such argument and ignores it (force replaces an existing file)",
+    ]);
     expect(one('memcached', 'pkg.installed', { runas: 'root' }).meta.inert?.[0]).toMatch(
       /^runas has no effect: apt runs as root/,
     );
