@@ -14,8 +14,16 @@ function counting(local: LocalHost): { host: Host; calls: () => number } {
   let n = 0;
   const host = new Proxy(local, {
     get(t, p) {
-      if (p === 'exec') return (argv: string[], o?: ExecOptions): Promise<ExecResult> => (n++, t.exec(argv, o));
-      if (p === 'readFile') return (path: string) => (n++, t.readFile(path));
+      if (p === 'exec')
+        return (argv: string[], o?: ExecOptions): Promise<ExecResult> => {
+          n++;
+          return t.exec(argv, o);
+        };
+      if (p === 'readFile')
+        return (path: string) => {
+          n++;
+          return t.readFile(path);
+        };
       return Reflect.get(t, p);
     },
   }) as Host;

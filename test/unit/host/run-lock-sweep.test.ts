@@ -23,7 +23,11 @@ describe('run lock with the temp sweep', () => {
     const local = new LocalHost({ root });
     const host = new Proxy(local, {
       get(t, p) {
-        if (p === 'hold') return (argv: string[], cb: (l: string) => void) => (holds++, t.hold(argv, cb));
+        if (p === 'hold')
+          return (argv: string[], cb: (l: string) => void) => {
+            holds++;
+            return t.hold(argv, cb);
+          };
         return Reflect.get(t, p);
       },
     }) as Host;
