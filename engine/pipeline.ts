@@ -196,17 +196,20 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
   emit(o.progress, 'phase', 'compiling');
   const { renderer, compiled } = await compileStatesOnTarget({ ...o, exec });
   registerSecretArgs(compiled, o.redactor);
-  // one run at a time per host (dry runs too: their facts would be half-applied otherwise)
+  // one run at a time per host (dry runs too: their facts would be half-applied otherwise); a real
+  // run's temp sweep goes with the lock's command (one round trip) where paths need no --root resolving
+  const sweepWithLock = !o.test && !o.host.resolvePath;
   const lock =
     o.lock === false
       ? undefined
-      : await acquireRunLock(o.host, {
-          ...(o.lock ?? { waitMs: 300_000 }),
-          ...(o.control ? { control: o.control } : {}),
-        });
+      : await acquireRunLock(
+          o.host,
+          { ...(o.lock ?? { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) },
+          sweepWithLock ? writeDirs(compiled) : undefined,
+        );
   try {
     if (lock && !o.test) {
-      const removed = await cleanStaleTemps(o.host, writeDirs(compiled), lock.since);
+      const removed = sweepWithLock ? lock.removed : await cleanStaleTemps(o.host, writeDirs(compiled), lock.since);
       if (removed.length)
         o.notice?.(
           `removed ${removed.length} temp file(s) an interrupted run left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`,

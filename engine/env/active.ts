@@ -46,7 +46,7 @@ export interface ActiveEnvOptions extends Omit<FindEnvOptions, 'host'> {
 export async function loadActiveEnv(o: ActiveEnvOptions): Promise<LoadedEnv | null> {
   if (o.envFile) return checkEnv(readLocal(o.envFile), o.envFile, `file:${o.envFile}`);
   if (o.useActivated) {
-    const data = await o.host.readFile(ACTIVE_ENV_PATH);
+    const data = await (o.read ? o.read(ACTIVE_ENV_PATH) : o.host.readFile(ACTIVE_ENV_PATH));
     if (data !== null) return checkEnv(data.toString('utf8'), `${o.host.name}:${ACTIVE_ENV_PATH}`, ACTIVE_ENV_PATH);
   }
   const found = await findEnv(o);

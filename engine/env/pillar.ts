@@ -11,6 +11,7 @@ import { loadPillarTree } from './pillar-tree.js';
 import { parseEnv } from './parse.js';
 import { collectSecrets } from './secrets.js';
 import type { EnvIssue } from './validate.js';
+import type { PlatformProbe } from './sources/platform.js';
 
 export interface LoadPillarOptions {
   /** The pillar tree on the controller (top.sls, *.sls, default-env.yml). */
@@ -33,6 +34,10 @@ export interface LoadPillarOptions {
    * refuses with an EnvError (exit 3). An explicit --env FILE is always used.
    */
   allowDefaultEnv?: boolean;
+  /** Serves the env's host reads already made (readGrainsAndEnv); default host.readFile. */
+  read?: (path: string) => Promise<Buffer | null>;
+  /** The platform probe already read (readGrainsAndEnv). */
+  platform?: Promise<PlatformProbe>;
   /** Runs the pillar templates' execution functions on the host (default: a new session). */
   exec?: ExecSession;
 }
@@ -69,6 +74,8 @@ export function startEnvLoad(
     pillarDir: o.pillarDir,
     vars: o.vars,
     timeoutMs: o.timeoutMs,
+    ...(o.read ? { read: o.read } : {}),
+    ...(o.platform ? { platform: o.platform } : {}),
   });
   p.catch(() => {}); // the error surfaces where loadPillar awaits it
   return p;

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { TransportError } from '../errors.js';
 import type { HeldCommand, Host } from './host.js';
+import { SWEEP_SCRIPT } from './temp-cleanup.js';
 
 export const DEFAULT_LOCK_PATH = '/run/brine.lock';
 
@@ -19,6 +20,8 @@ export interface RunLock {
   path: string;
   /** When the lock was taken, seconds since the epoch by the target's clock (temp files older than this are left-overs of a killed run). */
   since: number;
+  /** The stale temp files the lock's command removed (sweepDirs given), as paths on the host. */
+  removed: string[];
   release(): Promise<void>;
 }
 
@@ -31,7 +34,9 @@ export interface LockOptions {
   control?: { onStop(cb: (reason: string) => void): void };
 }
 
-// $1 lock file, $2 seconds to wait, $3 who we are. Prints `busy HOLDER` then `locked`, or exits 4.
+// $1 lock file, $2 seconds to wait, $3 who we are, $4 1: sweep stale temp files (temp-cleanup.ts)
+// in the directories that follow, under the lock, before saying `ready` (no extra round trip).
+// Prints `busy HOLDER` then `locked TIME`, `removed PATH`..., `ready`; or exits 4.
 const SCRIPT = `l=$1
 mkdir -p -- "\${l%/*}" 2>/dev/null
 exec 9>>"$l" || { echo "error cannot open $l"; exit 3; }
@@ -40,25 +45,39 @@ if ! flock -n 9; then
   if [ "$2" -le 0 ] || ! flock -w "$2" 9; then echo "timeout $(head -c 300 -- "$l" | tr -d '\\n')"; exit 4; fi
 fi
 printf '%s\\n' "$3" > "$l"
-echo "locked $(date +%s)"
+t=$(date +%s)
+echo "locked $t"
+if [ "$4" = 1 ]; then
+  shift 4
+  (set -- "$t" "$@"
+${SWEEP_SCRIPT}
+) | while IFS= read -r p; do printf 'removed %s\\n' "$p"; done
+fi
+echo ready
 cat >/dev/null
 : > "$l"`;
 
-export async function acquireRunLock(host: Host, o: LockOptions): Promise<RunLock> {
+/**
+ * Takes the host's run lock. `sweepDirs` (paths on the host, no --root host): the lock's command also
+ * removes the stale temp files there once it holds the lock, in the same round trip (see `removed`).
+ */
+export async function acquireRunLock(host: Host, o: LockOptions, sweepDirs?: string[]): Promise<RunLock> {
   const path = host.runLockPath ?? DEFAULT_LOCK_PATH;
   if (!host.hold) throw new RunLockError(host.name, 'this transport cannot hold a run lock');
   const me = `pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}`;
   const secs = Math.max(0, Math.ceil(o.waitMs / 1000));
   let held: HeldCommand | undefined;
   let since = Math.floor(Date.now() / 1000);
+  const removed: string[] = [];
+  const sweep = sweepDirs?.length ? ['1', ...new Set(sweepDirs)] : [];
   const outcome = new Promise<{ ok: true } | { ok: false; why: string }>((resolve) => {
     let last = '';
-    held = host.hold!(['sh', '-c', SCRIPT, 'sh', path, String(secs), me], (line) => {
+    held = host.hold!(['sh', '-c', SCRIPT, 'sh', path, String(secs), me, ...sweep], (line) => {
       last = line;
-      if (line.startsWith('locked')) {
-        since = Number(line.slice(7)) || since;
-        resolve({ ok: true });
-      } else if (line.startsWith('busy ') && secs > 0)
+      if (line.startsWith('locked')) since = Number(line.slice(7)) || since;
+      else if (line.startsWith('removed ')) removed.push(line.slice(8));
+      else if (line === 'ready') resolve({ ok: true });
+      else if (line.startsWith('busy ') && secs > 0)
         o.onWait?.(
           `waiting up to ${secs} s for the run lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`,
         );
@@ -76,7 +95,7 @@ export async function acquireRunLock(host: Host, o: LockOptions): Promise<RunLoc
     void held!.release();
     throw new RunLockError(host.name, r.why);
   }
-  return { path, since, release: () => held!.release() };
+  return { path, since, removed: removed.sort(), release: () => held!.release() };
 }
 
 function describe(code: number, last: string, path: string, secs: number): string {

@@ -7,8 +7,9 @@ import type { Host } from './host.js';
 /** The names brine gives its temp files (anchored on the whole path by find -regex). */
 export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]{6}|(cp|ln)-[0-9]+-[0-9]+)`;
 
-// one find for every directory (that exists and is no link): a no-op run pays one process
-const SCRIPT = `s=$1; shift
+// one find for every directory (that exists and is no link): a no-op run pays one process.
+// $1 the lock's time (epoch s), then the directories; the run lock's command runs it too (run-lock.ts).
+export const SWEEP_SCRIPT = `s=$1; shift
 r="\${BRINE_ROOT-}"
 for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
 [ $# -gt 0 ] || exit 0
@@ -20,6 +21,6 @@ exit 0`;
 export async function cleanStaleTemps(host: Host, dirs: string[], sinceEpochS: number): Promise<string[]> {
   if (!dirs.length) return [];
   const resolved = host.resolvePath ? await Promise.all(dirs.map((d) => host.resolvePath!(d))) : dirs;
-  const r = await shell(host, SCRIPT, [String(sinceEpochS), ...new Set(resolved)]);
+  const r = await shell(host, SWEEP_SCRIPT, [String(sinceEpochS), ...new Set(resolved)]);
   return r.stdout.split('\n').filter(Boolean).sort();
 }

@@ -1,11 +1,14 @@
-// One host of a push: connect, read grains (one round trip) while the env is read, pillar from the
+// One host of a push: connect, read grains and the env's files (one round trip), pillar from the
 // target's env (or the local --env file) plus inventory vars, compile and apply. Never throws: every
 // outcome, including "unreachable", is a value, so one host cannot stop the others.
 import deepmerge from 'deepmerge';
 import { BrineError, TransportError } from '../errors.js';
 import { loadPillar, startEnvLoad } from '../env/pillar.js';
 import { collectSecrets } from '../env/secrets.js';
-import { readGrains } from '../grains.js';
+import type { Grains } from '../grains.js';
+import { readGrainsAndEnv, DRIVE_LABELS } from '../grains-and-env.js';
+import { ACTIVE_ENV_PATH } from '../env/active.js';
+import { APP_ENV_PATH } from '../env/sources/file.js';
 import { connectSsh, type SshHost, type SshOptions } from '../host/ssh.js';
 import { execSession, runStates } from '../pipeline.js';
 import type { Redactor } from '../redact.js';
@@ -92,9 +95,12 @@ export function withInventoryVars(
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
 
+/** What a push reads with the grains: the env search's files (vars: {}) and the probe its drive sources need. */
+const PUSH_ENV_READS = { files: [ACTIVE_ENV_PATH, APP_ENV_PATH], probeLabels: DRIVE_LABELS };
+
 export interface LoadedHost {
   host: SshHost;
-  grains: Awaited<ReturnType<typeof readGrains>>;
+  grains: Grains;
   minionId: string;
   exec: ReturnType<typeof execSession>;
   pillar: Record<string, unknown>;
@@ -114,9 +120,18 @@ export async function connectAndLoad(
   const host = await connectSsh(t.target, ssh);
   connected(host);
   o.progress?.phase?.('reading grains and env');
-  // the env's reads (activated env, env sources) go out alongside the grains' command
-  const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host, vars: {} });
-  const grains = await readGrains(host);
+  // one round trip: the grains, the env files the search reads (the activated env, /app/env.yml;
+  // $ENV_YML is not looked at in a push) and the platform probe; none of them with --env FILE
+  const first = await readGrainsAndEnv(host, o.envFile ? { files: [] } : PUSH_ENV_READS);
+  const grains = first.grains;
+  const activeEnv = startEnvLoad({
+    pillarDir: o.pillarDir,
+    envFile: o.envFile,
+    host,
+    vars: {},
+    read: first.read,
+    ...(first.platform ? { platform: first.platform } : {}),
+  });
   const minionId = grains.id;
   const exec = execSession(host);
   const loaded = await loadPillar({

@@ -2,7 +2,7 @@
 import type { EnvSource, FoundEnv, SourceCtx } from './types.js';
 
 async function readOn(ctx: SourceCtx, path: string, source: string): Promise<FoundEnv | null> {
-  const data = await ctx.host.readFile(path);
+  const data = await (ctx.read ? ctx.read(path) : ctx.host.readFile(path));
   return data === null ? null : { text: data.toString('utf8'), source };
 }
 

@@ -26,6 +26,10 @@ export interface FindEnvOptions {
   timeoutMs?: number;
   /** Restrict/reorder the search (tests); default ENV_SOURCES. */
   sources?: readonly EnvSource[];
+  /** Reads a file on the host (default host.readFile): lets a caller serve reads it made already. */
+  read?: (path: string) => Promise<Buffer | null>;
+  /** The platform probe, already read (default: probed when a source needs it). */
+  platform?: Promise<PlatformProbe>;
 }
 
 /**
@@ -37,7 +41,8 @@ export async function findEnv(o: FindEnvOptions): Promise<FoundEnv | null> {
   const sources = o.sources ?? ENV_SOURCES;
   let probe: Promise<PlatformProbe> | undefined;
   const ctx: SourceCtx = { host: o.host, vars: o.vars ?? process.env, timeoutMs: o.timeoutMs ?? 1000 };
-  ctx.platform = () => (probe ??= probePlatform(o.host));
+  if (o.read) ctx.read = o.read;
+  ctx.platform = () => (probe ??= o.platform ?? probePlatform(o.host));
   if (sources.some((s) => s.needsPlatform?.(ctx))) ctx.platform().catch(() => {}); // awaited by the source that needs it
   for (const s of sources) {
     const found = await s.find(ctx);

@@ -8,6 +8,8 @@ export interface SourceCtx {
   vars: Record<string, string | undefined>;
   /** Timeout of one metadata request. */
   timeoutMs: number;
+  /** Reads a file on the host; absent: host.readFile. */
+  read?: (path: string) => Promise<Buffer | null>;
   /**
    * The host's platform probe (DMI, labelled drives), shared by the sources of one search and
    * read once; absent, a source that needs it probes by itself.

@@ -1,7 +1,7 @@
 // `brine push` end to end (the built CLI): three hosts at once from an inventory, one unreachable
 // (exit 1, the other two applied), one logged in as a sudo user; pillar from each target's own
 // /app/env.yml, inventory vars, or a local --env; --test changes nothing and exits 2 on drift;
-// a no-op push costs few round trips.
+// a no-op push costs at most 3 round trips (issue 17).
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,6 @@ import { startTargets, type Target } from '../../harness/nspawn.js';
 import { addSudoUser } from './sudo-user.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
-const STATES = 3; // state functions in the tree below
 
 describe('brine push', () => {
   let a: Target;
@@ -131,7 +130,7 @@ groups:
     }
   });
 
-  it('a second push changes nothing, exits 0, and costs few round trips', async () => {
+  it('a second push changes nothing, exits 0, and costs at most 3 round trips', async () => {
     const r = await push(['live', '--out', 'json']);
     expect(r.code).toBe(0);
     const doc = json(r.stdout);
@@ -140,12 +139,13 @@ groups:
       ['beta', 'ok', 0],
     ]);
     const alpha = doc.hosts[0]!;
-    // connect + grains (1 exec) + env sources + facts per state; no file is copied back to compare
+    // grains + env files + probe (1 exec), run lock + temp sweep (1), facts (1): whatever the states
     process.stdout.write(
       `no-op push round trips: alpha (root) ${alpha.roundTrips}, beta (sudo) ${doc.hosts[1]!.roundTrips}\n`,
     );
-    expect(alpha.roundTrips).toBeLessThanOrEqual(STATES + 10);
-    expect(doc.hosts[1]!.roundTrips).toBeLessThanOrEqual(STATES + 15);
+    expect(alpha.roundTrips).toBeGreaterThan(0);
+    expect(alpha.roundTrips).toBeLessThanOrEqual(3);
+    expect(doc.hosts[1]!.roundTrips).toBeLessThanOrEqual(3);
   });
 
   it('--test reports drift with exit 2 and changes nothing', async () => {
