@@ -9,11 +9,12 @@
 // timer missed while the host was off waits for prepare-appliance.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DockerTarget, startDockerTarget } from '../../harness/docker-target.js';
-import { BRINE, makeTestTree, REPO, secretsOf, type TestTree } from './tree.js';
+import type { JsonResult, Run } from './helpers.js';
+import { pushSls, results } from './sls-push.js';
+import { makeTestTree, secretsOf, type TestTree } from './tree.js';
 import {
   backupKeyring,
   checkBackupConfUrl,
@@ -39,60 +40,8 @@ let keyA: string;
 let keyB: string;
 let secrets: string[];
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-interface JsonResult {
-  id: string;
-  result: boolean | null;
-  comment: string;
-}
-
-function push(env: string, sls: string[]): Promise<Run> {
-  const args = [
-    BRINE,
-    'push',
-    `root@${target.ip}`,
-    '-i',
-    target.keyPath,
-    '--known-hosts',
-    target.knownHostsPath,
-    '--env',
-    env,
-    '--states',
-    tree.states,
-    '--pillar',
-    tree.pillar,
-    '--out',
-    'json',
-    '--sls',
-    ...sls,
-  ];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd: REPO, timeout: 1_100_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
-
-function results(run: Run): JsonResult[] {
-  let doc: { hosts: Array<{ status: string; error: string | null; report: { results: JsonResult[] } | null }> };
-  try {
-    doc = JSON.parse(run.stdout);
-  } catch {
-    throw new Error(`push --out json printed no JSON (exit ${run.code}): ${run.stderr.slice(0, 2000)}`);
-  }
-  const h = doc.hosts[0]!;
-  if (!h.report) throw new Error(`push: host ${h.status}: ${h.error}`);
-  return h.report.results;
-}
+/** `brine push --sls ... --out json` of the test tree with `env` to the target. */
+const push = (env: string, sls: string[]): Promise<Run> => pushSls(target, tree, env, sls, 1_100_000);
 
 const failures = (rs: JsonResult[]) => rs.filter((r) => r.result === false).map((r) => `${r.id}: ${r.comment}`);
 
