@@ -119,6 +119,8 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     done: (k) => done.has(k),
     claimed: (k) => !!agg.claimOf(k),
   });
+  // after a failhard abort or a stop, only what another state's apply already did on a state's behalf is reported
+  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key);
   const runOne = async (c: Chunk): Promise<void> => {
     try {
       await runChunk(c);
@@ -127,7 +129,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     }
   };
   const runChunk = async (c: Chunk): Promise<void> => {
-    if ((aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key)) return;
+    if (skip(c)) return;
     const exec = async (): Promise<StateResult | undefined> => {
       // absorbed into another state's apply, or applied in a wave: report what was done on its
       // behalf (even after a failhard abort: the change was made)
@@ -148,7 +150,6 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     if (r.result === false && (o.failhard || c.meta.failhard) && !aborted) aborted = `${c.module}: ${c.id}`;
   };
 
-  const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key);
   const report = (): RunReport => ({
     host: o.host.name,
     test: o.test,
