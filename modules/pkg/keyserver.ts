@@ -1,6 +1,8 @@
 // pkgrepo.managed keyid + keyserver: fetches the key with gpg on the target (HKP, as Salt's
 // `apt-key adv --keyserver` / gpg --recv-keys do), in a throwaway GNUPGHOME that also holds the
 // keys the keyring file had, and returns the new keyring (binary, or armored for a .asc path).
+// dirmngr resolves the keyserver with the system resolver (/etc/hosts, then DNS, as apt does) and
+// honours $http_proxy.
 import { StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
@@ -15,6 +17,7 @@ command -v gpg >/dev/null || { echo "gpg not found: install gnupg to fetch keys 
 T=$(mktemp -d /tmp/brine-gpg.XXXXXX)
 trap 'gpgconf --kill all >/dev/null 2>&1; rm -rf "$T"' EXIT
 export GNUPGHOME="$T"
+printf 'standard-resolver\nhonor-http-proxy\n' > "$T/dirmngr.conf"
 if [ -s "$3" ]; then gpg --batch --quiet --import "$3"; fi
 gpg --batch --quiet --keyserver "$1" --recv-keys "0x$2"
 gpg --batch --armor --export`;
