@@ -223,6 +223,10 @@ export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
     },
     additionalProperties: false,
   },
+  inert: {
+    keyid: 'pkgrepo.absent removes the keyring brine stored for the source, never a key by its id',
+    keyserver: 'pkgrepo.absent fetches nothing',
+  },
   lock: 'dpkg',
   async gather(host, args) {
     const r = parsed(args);

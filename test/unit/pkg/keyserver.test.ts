@@ -93,4 +93,11 @@ describe('pkgrepo.managed keyid + keyserver plan', () => {
     expect(() => one({ name: args.name, keyserver: args.keyserver })).toThrow(/top.sls:3: .*keyid/);
     expect(() => one({ ...args, keyid: 'not-hex' })).toThrow(/top.sls:5: .*argument 'keyid'/);
   });
+
+  it('pkgrepo.absent takes keyid with a warning: it removes the stored keyring, never a key by id', () => {
+    const d = { ...decl({ name: args.name, keyid: args.keyid }), fun: 'absent' };
+    const c = compile({ states: [d], sls: ['top'], extend: [], exclude: [] }).chunks[0]!;
+    expect(c.args).toEqual({ name: args.name });
+    expect(c.meta.inert?.[0]).toMatch(/^keyid has no effect: pkgrepo.absent removes the keyring/);
+  });
 });
