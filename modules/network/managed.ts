@@ -107,7 +107,9 @@ async function gather(host: Host, args: InterfaceArgs): Promise<NetFacts> {
 
 export function planNetwork(args: InterfaceArgs, f: NetFacts): NetChange[] {
   const want = renderStanza(args);
-  if (f.file !== INTERFACES && f.interfaces !== null) {
+  if (f.file === INTERFACES)
+    throw new StateError(args.name, `filename ${INTERFACES} would replace that whole file with this one stanza`);
+  if (f.interfaces !== null) {
     if (definesIface(f.interfaces, args.name))
       throw new StateError(args.name, `${INTERFACES} defines ${args.name} too; ifup would read it twice`);
     if (!sourcesDir(f.interfaces, f.file))

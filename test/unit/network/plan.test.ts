@@ -117,6 +117,8 @@ describe('network.managed plan', () => {
     expect(() => planNetwork(br, f({ interfaces: `${DEBIAN_DEFAULT}iface br-lab inet manual\n` }))).toThrow(
       /defines br-lab too/,
     );
+    const whole = { ...br, filename: '/etc/network/interfaces' };
+    expect(() => planNetwork(whole, f({ file: '/etc/network/interfaces' }))).toThrow(/replace that whole file/);
     expect(() => planNetwork(br, f({ interfaces: 'auto lo\niface lo inet loopback\n' }))).toThrow(
       /does not source \/etc\/network\/interfaces.d$/,
     );
