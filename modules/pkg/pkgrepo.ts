@@ -1,6 +1,8 @@
 // pkgrepo.managed / pkgrepo.absent: an apt source file (one-line .list or deb822 .sources) that
 // brine owns whole, its signing key under /etc/apt/keyrings (referenced with signed-by), and an
 // index refresh of that one source only when the source or key changed or its lists are missing.
+// The key comes from key_text/key_file, or from a keyserver (keyid + keyserver, fetched with gpg on
+// the target; a keyring that already holds the keyid is kept as it is).
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -8,6 +10,8 @@ import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { aptGet, classifyAptFailure } from './apt.js';
+import { fetchKey, KEYID_PATTERN } from './keyserver.js';
+import { hasKeyid, keyringFingerprints, normKeyid } from './openpgp.js';
 import {
   listPrefix,
   optionValue,
@@ -24,6 +28,8 @@ export interface RepoArgs {
   key_text?: string;
   key_file?: string;
   humanname?: string;
+  keyid?: string;
+  keyserver?: string;
   refresh?: boolean;
   lock_timeout?: number;
   [k: string]: unknown;
@@ -35,6 +41,8 @@ export interface RepoFacts {
   content: string | null;
   want: string;
   key?: { path: string; have: string | null; want: string; data: string };
+  /** keyid + keyserver: the keyring the line names and the fingerprints in it now (null: no file). */
+  fetch?: { path: string; keyid: string; keyserver: string; fprs: string[] | null };
   /** Some index file of this source exists under /var/lib/apt/lists. */
   listsPresent: boolean;
 }
@@ -71,8 +79,12 @@ async function listsPresent(host: Host, r: RepoLine): Promise<boolean> {
 }
 
 async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffer | null> {
-  if (args.key_text !== undefined && args.key_file !== undefined) {
-    throw new StateError(ctx.name, 'give key_text or key_file, not both');
+  const given = (['key_text', 'key_file', 'keyid'] as const).filter((k) => args[k] !== undefined);
+  if (given.length > 1) {
+    throw new StateError(
+      ctx.name,
+      `give one of key_text, key_file or keyid (with keyserver), not ${given.join(' and ')}`,
+    );
   }
   if (args.key_text !== undefined)
     return Buffer.from(args.key_text.endsWith('\n') ? args.key_text : `${args.key_text}\n`);
@@ -85,18 +97,24 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
   const file = sourceFile(args, r);
   const keyData = await wantedKey(args, ctx);
   let key: RepoFacts['key'];
+  let fetch: RepoFacts['fetch'];
   if (keyData) {
     const path = keyPath(r, file, isArmored(keyData));
     key = { path, have: await host.hash(path), want: sha256(keyData), data: keyData.toString('base64') };
+  } else if (args.keyid !== undefined && args.keyserver !== undefined) {
+    const path = keyPath(r, file, false);
+    const have = await host.readFile(path);
+    fetch = { path, keyid: normKeyid(args.keyid), keyserver: args.keyserver, fprs: have && keyringFingerprints(have) };
   }
   const render = file.endsWith('.sources') ? renderSources : renderList;
-  const want = render(r, key?.path, args.humanname);
+  const want = render(r, key?.path ?? fetch?.path, args.humanname);
   const current = await host.readFile(file);
   return {
     file,
     content: current ? current.toString('utf8') : null,
     want,
     key,
+    ...(fetch ? { fetch } : {}),
     listsPresent: await listsPresent(host, r),
   };
 }
@@ -109,6 +127,14 @@ export function planManaged(args: RepoArgs, f: RepoFacts): Change[] {
       target: f.key.path,
       ...(f.key.have ? { before: `sha256 ${f.key.have}` } : {}),
       after: `sha256 ${f.key.want}`,
+    });
+  }
+  if (f.fetch && !(f.fetch.fprs && hasKeyid(f.fetch.fprs, f.fetch.keyid))) {
+    changes.push({
+      op: f.fetch.fprs ? 'update' : 'create',
+      target: f.fetch.path,
+      kind: 'keyserver',
+      after: `fetch key 0x${f.fetch.keyid} from ${f.fetch.keyserver}`,
     });
   }
   if (f.content !== f.want) {
@@ -134,9 +160,12 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
       key_text: { type: 'string', minLength: 1 },
       key_file: { type: 'string', pattern: '^(salt://|/)' },
       humanname: { type: 'string' },
+      keyid: { type: 'string', pattern: KEYID_PATTERN },
+      keyserver: { type: 'string', pattern: '^[^\\s]+$' },
       refresh: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },
     },
+    dependencies: { keyid: ['keyserver'], keyserver: ['keyid'] },
     additionalProperties: false,
   },
   inert: { clean_file: 'brine writes the source file whole anyway (what clean_file: True asks)' },
@@ -153,6 +182,11 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
         owner: 'root',
         group: 'root',
       });
+    }
+    if (f.fetch && targets.has(f.fetch.path)) {
+      const data = await fetchKey(host, ctx.name, f.fetch);
+      await host.mkdir(f.fetch.path.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
+      await host.writeFileAtomic(f.fetch.path, data, { mode: 0o644, owner: 'root', group: 'root' });
     }
     if (targets.has(f.file)) {
       await host.mkdir(f.file.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
@@ -188,6 +222,10 @@ export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
       lock_timeout: { type: 'integer', minimum: 0 },
     },
     additionalProperties: false,
+  },
+  inert: {
+    keyid: 'pkgrepo.absent removes the keyring brine stored for the source, never a key by its id',
+    keyserver: 'pkgrepo.absent fetches nothing',
   },
   lock: 'dpkg',
   async gather(host, args) {
