@@ -51,6 +51,16 @@ describe("brine pillar='{...}'", () => {
     expect(show.stdout).toMatch(/greet:\n {2}text: from-cli\n {2}keep: kept\n {2}db_password: <redacted>\n/);
   });
 
+  it("selects by it in the top file's pillar matches, as Salt users enable a role", async () => {
+    const top = `${TOP}  'role:enabled:true':\n    - match: pillar\n    - role\n`;
+    const s = scratch({ 'top.sls': top, 'greet.sls': GREET, 'role.sls': 'role-note:\n  test.nop: []\n' }, PILLAR);
+    const off = await brine(s, ['show', 'top', '--id', 'm1']);
+    expect(off.stdout).toBe('m1:\n  - greet');
+    const on = await brine(s, ['show', 'top', '--id', 'm1', 'pillar={"role": {"enabled": true}}']);
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toBe('m1:\n  - greet\n  - role');
+  });
+
   it('refuses an unparsable override or one that is not a mapping: one line, exit 3, nothing changed', async () => {
     const s = tree();
     const before = treeHash(s.root);
