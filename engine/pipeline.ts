@@ -3,6 +3,7 @@
 import type { StateRegistry } from './contract.js';
 import type { Host } from './host/host.js';
 import { loadPillar, startEnvLoad } from './env/pillar.js';
+import { withPillarOverride } from './env/override.js';
 import { type Grains, readGrains } from './grains.js';
 import type { HighData } from './highdata.js';
 import type { Redactor } from './redact.js';
@@ -142,8 +143,8 @@ export interface PreparedHost {
 
 /**
  * Per-host preparation: grains (one round trip), minion id (given, else the grains' fqdn) and the
- * pillar (pillar tree + active env; the env is read while the grains are); every pillar secret is
- * registered with the Redactor before anything prints.
+ * pillar (pillar tree + active env; the env is read while the grains are; the command line's
+ * override over both); every pillar secret is registered with the Redactor before anything prints.
  */
 export async function prepareHost(o: {
   host: Host;
@@ -153,6 +154,8 @@ export async function prepareHost(o: {
   redactor: Redactor;
   /** May the public default env stand in when no env is found (dry runs, show)? See loadPillar. */
   allowDefaultEnv?: boolean;
+  /** `pillar='{...}'` / --pillar-override: merged over the pillar, winning (env/override.ts). */
+  pillarOverride?: Record<string, unknown>;
 }): Promise<PreparedHost> {
   const activeEnv = startEnvLoad({ pillarDir: o.pillarDir, envFile: o.envFile, host: o.host });
   const grains = await readGrains(o.host);
@@ -170,14 +173,15 @@ export async function prepareHost(o: {
     exec,
   });
   for (const s of loaded.secrets) o.redactor.add(s);
+  const over = withPillarOverride(loaded.pillar, o.pillarOverride, o.redactor);
   // the public default env's secrets are in git: who may read the file does not matter
   const modeWarning = loaded.defaultEnvWarning ? undefined : await envModeWarning(o.host, o.envFile, loaded.envSource);
   const warnings = [
     ...(loaded.defaultEnvWarning ? [loaded.defaultEnvWarning] : []),
     ...(modeWarning ? [modeWarning] : []),
   ];
-  const secrets = [...loaded.secrets].map(String);
-  return { grains, pillar: loaded.pillar, minionId, envSource: loaded.envSource, warnings, exec, secrets };
+  const secrets = [...loaded.secrets, ...over.secrets].map(String);
+  return { grains, pillar: over.pillar, minionId, envSource: loaded.envSource, warnings, exec, secrets };
 }
 
 /** The directories a run writes files into: where a killed run may have left temp files. */

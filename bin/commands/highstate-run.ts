@@ -6,13 +6,13 @@ import { prepareHost, runStates } from '../../engine/pipeline.js';
 import { exitCodeFor, formatReport, summarize, wantColor } from '../../engine/report/index.js';
 import { errorRedactor } from '../main.js';
 import { registry } from '../../modules/index.js';
-import { dirOption, resolveDirs, type RunFlags } from './highstate.js';
+import { dirOption, type Override, resolveDirs, type RunFlags } from './highstate.js';
 import { RunControl } from '../../engine/run/control.js';
 import { RunLockError } from '../../engine/host/run-lock.js';
 import type { RunReport } from '../../engine/run/types.js';
 import { exitCodeForStop, handleStopSignals } from './stop-signals.js';
 
-export async function run(flags: RunFlags, sls: string[] | undefined): Promise<void> {
+export async function run(flags: RunFlags, sls: string[] | undefined, override?: Override): Promise<void> {
   if (flags.root) dirOption('--root', flags.root);
   if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
   const { statesDir, pillarDir } = resolveDirs(flags);
@@ -31,6 +31,7 @@ export async function run(flags: RunFlags, sls: string[] | undefined): Promise<v
       minionId: flags.id,
       redactor: errorRedactor,
       allowDefaultEnv: !!flags.test,
+      ...(override ? { pillarOverride: override } : {}),
     });
     for (const w of prepared.warnings) process.stderr.write(`brine: warning: ${w}\n`);
     const { openProgress } = await import('../../engine/progress/index.js');

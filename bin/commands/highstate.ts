@@ -8,6 +8,10 @@ import { type Command, Option } from 'commander';
 import { defaultDirs } from '../../engine/dirs.js';
 import { UsageError } from '../../engine/errors.js';
 import { OUT_FORMATS, type OutFormat } from '../../engine/report/formats.js';
+import { addPillarOverrideOption, pillarOverrideOf, WORD_HELP } from './pillar-override.js';
+
+/** The parsed pillar override of the command line (pillar-override.ts). */
+export type Override = Record<string, unknown> | undefined;
 
 export interface RunFlags {
   test?: boolean;
@@ -27,6 +31,8 @@ export interface RunFlags {
   /** --test --plan-out FILE: save the dry run as a plan (bin/commands/plan-run.ts). */
   planOut?: string;
   quiet?: boolean;
+  /** --pillar-override YAML (the text; pillar= words come as positionals). */
+  pillarOverride?: string;
 }
 
 function seconds(v: string): number {
@@ -61,7 +67,7 @@ export function resolveDirs(flags: { states?: string; pillar?: string }): { stat
 }
 
 export function addTreeOptions(cmd: Command): Command {
-  return cmd
+  return addPillarOverrideOption(cmd)
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
     .option('--env <file>', 'env.yml to use instead of the env sources')
@@ -99,27 +105,42 @@ function addApplyOptions(cmd: Command): Command {
     .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
 }
 
-async function runOrPlan(flags: RunFlags, sls: string[] | undefined): Promise<void> {
-  if (flags.planOut) return (await import('./plan-run.js')).planOut({ ...flags, planOut: flags.planOut }, sls);
-  return (await import('./highstate-run.js')).run(flags, sls);
+async function runOrPlan(flags: RunFlags, sls: string[] | undefined, override: Override): Promise<void> {
+  if (flags.planOut)
+    return (await import('./plan-run.js')).planOut({ ...flags, planOut: flags.planOut }, sls, override);
+  return (await import('./highstate-run.js')).run(flags, sls, override);
 }
 
 export function register(program: Command): void {
   addRunOptions(
-    program.command('highstate').description('apply the states the top file selects for this machine'),
-  ).action(async (flags: RunFlags) => runOrPlan(flags, undefined));
+    program
+      .command('highstate')
+      .description('apply the states the top file selects for this machine')
+      .argument('[pillar=YAML]', WORD_HELP),
+  ).action(async (words: string[] | string | undefined, flags: RunFlags) => {
+    const { override } = pillarOverrideOf(words === undefined ? [] : [words].flat(), flags.pillarOverride, true);
+    return runOrPlan(flags, undefined, override);
+  });
   addRunOptions(
     program
       .command('sls')
       .description('apply the named SLS files (with their includes)')
-      .argument('<name...>', 'SLS names, e.g. common appliance.nginx'),
-  ).action(async (names: string[], flags: RunFlags) => runOrPlan(flags, names));
+      .argument('<name...>', `SLS names, e.g. common appliance.nginx; and ${WORD_HELP}`),
+  ).action(async (names: string[], flags: RunFlags) => {
+    const { words, override } = pillarOverrideOf(names, flags.pillarOverride);
+    if (!words.length) throw new UsageError("missing required argument 'name'");
+    return runOrPlan(flags, words, override);
+  });
   addApplyOptions(
     program
       .command('apply')
       .description(
         'apply a saved plan (--plan-out) here if a fresh dry run still equals it (else exit 4, nothing changed)',
       )
-      .argument('<file>', 'the plan file'),
-  ).action(async (file: string, flags: RunFlags) => (await import('./plan-run.js')).applyPlan(file, flags));
+      .argument('<file>', 'the plan file')
+      .argument('[pillar=YAML]', `${WORD_HELP}: the one the plan was made with`),
+  ).action(async (file: string, word: string | undefined, flags: RunFlags) => {
+    const { override } = pillarOverrideOf(word === undefined ? [] : [word], flags.pillarOverride, true);
+    return (await import('./plan-run.js')).applyPlan(file, flags, override);
+  });
 }

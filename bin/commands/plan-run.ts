@@ -11,6 +11,7 @@ import {
   compareHost,
   formatDifferences,
   newPlanId,
+  overrideRefusal,
   PLAN_MISMATCH_EXIT,
   PlanRun,
   PLAN_VERSION,
@@ -24,12 +25,12 @@ import { exitCodeFor, formatReport, toJson, withSafeDiffs, wantColor } from '../
 import { RunControl } from '../../engine/run/control.js';
 import type { RunReport } from '../../engine/run/types.js';
 import { errorRedactor } from '../main.js';
-import { dirOption, resolveDirs, type RunFlags } from './highstate.js';
+import { dirOption, type Override, resolveDirs, type RunFlags } from './highstate.js';
 import { exitCodeForStop, handleStopSignals } from './stop-signals.js';
 
 const say = (m: string) => process.stderr.write(`brine: ${m}\n`);
 
-async function openLocal(flags: RunFlags, sls: string[] | undefined, test: boolean, control: RunControl) {
+async function openLocal(flags: RunFlags, test: boolean, override: Override) {
   if (flags.root) dirOption('--root', flags.root);
   if (flags.env && !existsSync(flags.env)) throw new UsageError(`--env: '${flags.env}' not found`);
   const { statesDir, pillarDir } = resolveDirs(flags);
@@ -37,9 +38,18 @@ async function openLocal(flags: RunFlags, sls: string[] | undefined, test: boole
   try {
     const redactor = errorRedactor;
     const minionId = flags.id;
-    const p = await prepareHost({ host, pillarDir, envFile: flags.env, minionId, redactor, allowDefaultEnv: test });
+    const pillarOverride = override ? { pillarOverride: override } : {};
+    const p = await prepareHost({
+      host,
+      pillarDir,
+      envFile: flags.env,
+      minionId,
+      redactor,
+      allowDefaultEnv: test,
+      ...pillarOverride,
+    });
     for (const w of p.warnings) say(`warning: ${w}`);
-    return { host, prepared: p, statesDir, root: flags.root ? resolve(flags.root) : undefined };
+    return { host, prepared: p, statesDir, root: flags.root ? resolve(flags.root) : undefined, override };
   } catch (e) {
     await host.close();
     throw e;
@@ -69,6 +79,7 @@ function runInput(o: Local, flags: RunFlags, sls: string[] | undefined, control:
     control,
     notice: say,
     where: o.root ? { root: o.root } : {},
+    ...(o.override ? { pillarOverride: o.override } : {}),
   };
 }
 
@@ -76,13 +87,17 @@ const fmt = (r: RunReport, flags: RunFlags) =>
   formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
 
 /** `brine highstate|sls --test --plan-out FILE`: the dry run, printed as usual and saved. */
-export async function planOut(flags: RunFlags & { planOut: string }, sls: string[] | undefined): Promise<void> {
+export async function planOut(
+  flags: RunFlags & { planOut: string },
+  sls: string[] | undefined,
+  override?: Override,
+): Promise<void> {
   if (!flags.test) {
     throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine apply FILE`)');
   }
   const control = new RunControl();
   const unhandle = handleStopSignals(control, (reports) => reports.forEach((r) => process.stdout.write(fmt(r, flags))));
-  const o = await openLocal(flags, sls, true, control);
+  const o = await openLocal(flags, true, override);
   try {
     const aggregate = flags.aggregate !== false;
     const run = await PlanRun.open(runInput(o, flags, sls, control, { aggregate, concurrency: flags.concurrency }));
@@ -120,14 +135,14 @@ export async function planOut(flags: RunFlags & { planOut: string }, sls: string
 }
 
 /** `brine apply FILE`: dry run again; apply only when it equals the plan (else exit 4, nothing changed). */
-export async function applyPlan(file: string, flags: RunFlags): Promise<void> {
+export async function applyPlan(file: string, flags: RunFlags, override?: Override): Promise<void> {
   const saved = readPlan(file);
   if (saved.command === 'push') {
     throw new UsageError(`${file}: a plan of \`brine push\`: apply it with \`brine push --plan ${file}\``);
   }
   const control = new RunControl();
   const unhandle = handleStopSignals(control, (reports) => reports.forEach((r) => process.stdout.write(fmt(r, flags))));
-  const o = await openLocal(flags, saved.sls, false, control);
+  const o = await openLocal(flags, false, override);
   try {
     const entry = saved.hosts[0]!;
     const other = wrongHost(entry, o.prepared.minionId, o.root);
@@ -144,6 +159,14 @@ export async function applyPlan(file: string, flags: RunFlags): Promise<void> {
       if (dry.interrupted) {
         say(`stopped by ${dry.interrupted} while checking the plan: nothing was changed`);
         process.exitCode = exitCodeForStop(dry.interrupted);
+        return;
+      }
+      const refused = overrideRefusal(entry, now);
+      if (refused) {
+        const check = { host: o.prepared.minionId, wrongHost: refused, differences: [] };
+        process.stdout.write(formatDifferences([check], flags.out, errorRedactor));
+        say(`${file}: ${refused}; nothing was changed`);
+        process.exitCode = PLAN_MISMATCH_EXIT;
         return;
       }
       const check = compareHost(entry, now);

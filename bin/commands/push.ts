@@ -7,6 +7,7 @@ import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/form
 import { errorRedactor } from '../main.js';
 import { resolveDirs } from './highstate.js';
 import type { PushOptions } from '../../engine/push/index.js';
+import { OVERRIDE_HELP, pillarOverrideOf, WORD_HELP } from './pillar-override.js';
 
 interface PushFlags {
   test?: boolean;
@@ -34,6 +35,8 @@ interface PushFlags {
   batch?: string;
   maxFail?: string;
   quiet?: boolean;
+  /** --pillar-override YAML (pillar= words come among the targets). */
+  pillarOverride?: string;
 }
 
 function positiveInt(flag: string) {
@@ -59,7 +62,10 @@ export function register(program: Command): void {
   program
     .command('push')
     .description('apply the states to hosts over SSH ([user@]host[:port], or inventory hosts and groups)')
-    .argument('[target...]', "hosts: [user@]host[:port], or inventory hosts/groups (with --plan: default the plan's)")
+    .argument(
+      '[target...]',
+      `hosts: [user@]host[:port], or inventory hosts/groups (with --plan: default the plan's); and ${WORD_HELP}`,
+    )
     .option('--test', 'dry run on every host (exit 2 when changes are pending)')
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
     .option('--parallel <n>', 'hosts at once', positiveInt('--parallel'), 8)
@@ -87,10 +93,12 @@ export function register(program: Command): void {
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
+    .option('--pillar-override <yaml>', OVERRIDE_HELP)
     .option('--plan-out <file>', "with --test: save every host's dry run as a plan for `brine push --plan FILE`")
     .option('--plan <file>', 'apply a saved plan: every host dry-runs again first; nothing changes unless all match')
     .option('--partial', 'with --plan: apply the hosts whose dry run matches the plan even if others do not')
-    .action(async (specs: string[], flags: PushFlags) => {
+    .action(async (words: string[], flags: PushFlags) => {
+      const { words: specs, override } = pillarOverrideOf(words, flags.pillarOverride);
       if (flags.planOut && !flags.test) {
         throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine push --plan FILE`)');
       }
@@ -156,6 +164,7 @@ export function register(program: Command): void {
         registry,
         pillarDir,
         ...(flags.env ? { envFile: flags.env } : {}),
+        ...(override ? { pillarOverride: override } : {}),
         test: !!flags.test,
         ...(flags.sls ? { sls: flags.sls } : {}),
         parallel: flags.parallel,

@@ -53,7 +53,12 @@ export function lowstate(compiled: CompiledRun): Array<Record<string, unknown>> 
   }));
 }
 
-export async function show(what: What, sls: string[], flags: ShowFlags): Promise<void> {
+export async function show(
+  what: What,
+  sls: string[],
+  flags: ShowFlags,
+  override?: Record<string, unknown>,
+): Promise<void> {
   const host = new LocalHost(flags.root ? { root: flags.root } : undefined);
   let data: unknown;
   try {
@@ -70,6 +75,7 @@ export async function show(what: What, sls: string[], flags: ShowFlags): Promise
         minionId: flags.id,
         redactor: errorRedactor,
         allowDefaultEnv: true,
+        ...(override ? { pillarOverride: override } : {}),
       });
       for (const w of p.warnings) process.stderr.write(`brine: warning: ${w}\n`);
       const input = {

@@ -3,6 +3,7 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../engine/errors.js';
 import { addTreeOptions } from './highstate.js';
+import { pillarOverrideOf, WORD_HELP } from './pillar-override.js';
 
 const WHAT = ['top', 'highstate', 'lowstate', 'pillar', 'grains'] as const;
 export type What = (typeof WHAT)[number];
@@ -14,6 +15,8 @@ export interface ShowFlags {
   env?: string;
   root?: string;
   id?: string;
+  /** --pillar-override YAML (pillar= words come among the SLS names). */
+  pillarOverride?: string;
 }
 
 export function register(program: Command): void {
@@ -22,12 +25,13 @@ export function register(program: Command): void {
       .command('show')
       .description('print the top file match, high data, low state (compiled chunks), pillar or grains')
       .argument('<what>', WHAT.join('|'))
-      .argument('[sls...]', 'highstate/lowstate: these SLS names instead of the top file'),
+      .argument('[sls...]', `highstate/lowstate: these SLS names instead of the top file; and ${WORD_HELP}`),
   )
     .addOption(new Option('--out <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .action(async (what: string, sls: string[], flags: ShowFlags) => {
       if (!(WHAT as readonly string[]).includes(what))
         throw new UsageError(`show: unknown '${what}', expected one of ${WHAT.join(', ')}`);
-      await (await import('./show-run.js')).show(what as What, sls, flags);
+      const { words, override } = pillarOverrideOf(sls, flags.pillarOverride);
+      await (await import('./show-run.js')).show(what as What, words, flags, override);
     });
 }

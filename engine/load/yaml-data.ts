@@ -6,6 +6,8 @@ import { fromYamlMaps } from '../render/dictkeys.js';
 
 export interface YamlProblem {
   line: number | undefined;
+  /** The column (1-based), where the parser gives one. */
+  col?: number;
   reason: string;
 }
 
@@ -71,8 +73,12 @@ export function readYamlData(
   }
   const err = doc.errors[0];
   if (err) {
-    const line = err.linePos?.[0]?.line ?? (err.pos ? lines.linePos(err.pos[0]).line : undefined);
-    return { line, reason: err.code === 'DUPLICATE_KEY' ? duplicateKeyReason(text, err) : yamlReason(err) };
+    const at = err.linePos?.[0] ?? (err.pos ? lines.linePos(err.pos[0]) : undefined);
+    return {
+      line: at?.line,
+      ...(at ? { col: at.col } : {}),
+      reason: err.code === 'DUPLICATE_KEY' ? duplicateKeyReason(text, err) : yamlReason(err),
+    };
   }
   try {
     const raw: unknown = doc.toJS({ maxAliasCount: MAX_ALIASES, mapAsMap: !!o.typedKeys });

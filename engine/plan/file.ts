@@ -42,7 +42,11 @@ const SCHEMA = {
       items: {
         type: 'object',
         required: ['host', 'states'],
-        properties: { host: { type: 'string' }, states: { type: 'array', items: state } },
+        properties: {
+          host: { type: 'string' },
+          pillarOverride: { type: 'string' },
+          states: { type: 'array', items: state },
+        },
       },
     },
   },

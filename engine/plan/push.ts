@@ -14,6 +14,7 @@ import { exitCodeFor, summarize } from '../report/index.js';
 import type { RunReport } from '../run/types.js';
 import { compareHost, wrongHost } from './compare.js';
 import { formatDifferences } from './differences.js';
+import { overrideRefusal } from './override.js';
 import { writePlan } from './file.js';
 import { asPlannedNote, notAsPlanned } from './note.js';
 import { newPlanId, PlanRun } from './session.js';
@@ -94,11 +95,14 @@ async function openHost(t: PushTarget, o: PushOptions, planId: string, entry?: P
       ...(o.control ? { control: o.control } : {}),
       ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
       where: { target: t.label },
+      ...(o.pillarOverride ? { pillarOverride: o.pillarOverride } : {}),
     });
     const { report, plan } = await x.run.dryRun(planId);
     x.report = report;
     x.plan = plan;
-    if (entry) x.check = compareHost(entry, plan);
+    const refused = entry && overrideRefusal(entry, plan);
+    if (refused) x.check = { host: c.minionId, target: t.label, wrongHost: refused, differences: [] };
+    else if (entry) x.check = compareHost(entry, plan);
   } catch (err) {
     x.outcome = failure(x, err, o);
   }

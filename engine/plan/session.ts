@@ -17,6 +17,7 @@ import { runCompiled, type RunControl } from '../run/index.js';
 import type { RunReport } from '../run/types.js';
 import { planKeys, type PlanKeys } from './digest.js';
 import { planGuard } from './guard.js';
+import { overrideDigest } from './override.js';
 import { recordHost } from './record.js';
 import type { PlanHost } from './types.js';
 
@@ -40,6 +41,8 @@ export interface PlanRunInput {
   lock?: LockOptions | false;
   control?: RunControl;
   notice?: (msg: string) => void;
+  /** The command line's pillar override (already merged into `pillar`): the plan records its digest. */
+  pillarOverride?: Record<string, unknown>;
   /** How the plan names the host: target label, address, root. */
   where?: { target?: string; address?: string; root?: string };
 }
@@ -105,8 +108,12 @@ export class PlanRun {
     });
     const { compiled } = this.states;
     const { prepared, o } = this;
-    const input = { report, compiled, prepared, facts, keys: this.keys(planId), redactor: o.redactor };
-    const plan = recordHost(input, { host: this.o.minionId, ...this.o.where });
+    const keys = this.keys(planId);
+    const input = { report, compiled, prepared, facts, keys, redactor: o.redactor };
+    const recorded = recordHost(input, { host: this.o.minionId, ...this.o.where });
+    const digest = overrideDigest(keys, o.pillarOverride);
+    const { states, summary, ...where } = recorded;
+    const plan = { ...where, ...(digest ? { pillarOverride: digest } : {}), states, summary };
     return { report, plan };
   }
 

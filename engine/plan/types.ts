@@ -57,6 +57,8 @@ export interface PlanHost {
   address?: string;
   /** local runs under --root: the absolute root directory. */
   root?: string;
+  /** Keyed digest of the command line's pillar override the plan was made with (override.ts). */
+  pillarOverride?: string;
   states: PlanState[];
   summary: { total: number; pending: number; failed: number };
 }

@@ -28,6 +28,8 @@ export interface PushOptions {
   registry: StateRegistry;
   pillarDir: string;
   envFile?: string;
+  /** `pillar='{...}'` / --pillar-override: merged over every host's pillar, winning. */
+  pillarOverride?: Record<string, unknown>;
   test: boolean;
   sls?: string[];
   parallel: number;

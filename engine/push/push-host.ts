@@ -4,6 +4,7 @@
 import deepmerge from 'deepmerge';
 import { BrineError, TransportError } from '../errors.js';
 import { loadPillar, startEnvLoad } from '../env/pillar.js';
+import { withPillarOverride } from '../env/override.js';
 import { collectSecrets } from '../env/secrets.js';
 import type { Grains } from '../grains.js';
 import { readGrainsAndEnv, DRIVE_LABELS } from '../grains-and-env.js';
@@ -50,6 +51,8 @@ export interface PushHostOptions {
   registry: StateRegistry;
   pillarDir: string;
   envFile?: string;
+  /** `pillar='{...}'` / --pillar-override: merged over pillar and inventory vars, winning. */
+  pillarOverride?: Record<string, unknown>;
   test: boolean;
   sls?: string[];
   concurrency?: number;
@@ -146,8 +149,9 @@ export async function connectAndLoad(
     exec,
   });
   for (const s of loaded.secrets) o.redactor.add(s);
-  const pillar = withInventoryVars(loaded.pillar, t.vars, o.redactor);
-  const secrets = [...loaded.secrets, ...collectSecrets(t.vars)].map(String);
+  const over = withPillarOverride(withInventoryVars(loaded.pillar, t.vars, o.redactor), o.pillarOverride, o.redactor);
+  const pillar = over.pillar;
+  const secrets = [...loaded.secrets, ...collectSecrets(t.vars), ...over.secrets].map(String);
   return { host, grains, minionId, exec, pillar, loaded, secrets };
 }
 
