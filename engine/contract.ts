@@ -28,6 +28,11 @@ export interface Change<Kind extends string = string, Before = unknown, After = 
   payload?: unknown;
 }
 
+/** A change whose kind is always set: what a module's plan returns (modules/pkg/changes.ts...). */
+export type Kinded<Kind extends string, Before = unknown, After = unknown> = Change<Kind, Before, After> & {
+  kind: Kind;
+};
+
 /**
  * How a plan may show file contents (StateCtx.content): the run's secrets and its diff budget.
  * Absent outside a run (unit tests): then only what looks like a secret is hidden, and only the

@@ -1,8 +1,6 @@
 // pkg's changes, typed: apply reads `kind` (and a hold's `pkg`), never the target's text; the
 // target stays what the report shows ('nginx', 'nginx (hold)', 'libfoo (dependency)').
-import type { Change } from '../../engine/contract.js';
-
-type Kinded<K extends string, B, A> = Change<K, B, A> & { kind: K };
+import type { Kinded } from '../../engine/contract.js';
 
 /** A package to install, upgrade or remove: target is its name, before/after its versions. */
 export type PackageChange = Kinded<'package', string, string>;

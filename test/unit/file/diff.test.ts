@@ -84,6 +84,7 @@ describe('contentDiff: files holding a secret show hashes only', () => {
     const c = modules.file!.replace!.plan(args, { exists: true, text: 'a\n' }, testCtx(args));
     expect(c[0]).toEqual({
       op: 'update',
+      kind: 'file',
       target: '/f',
       before: sha256('a\n'),
       after: sha256('b\n'),

@@ -107,7 +107,14 @@ describe('file.line', () => {
     const c = F.line!.plan({ ...args, create: true }, missing, testCtx(args));
     // the new text is the payload for apply; the output gets its hash and the diff
     expect(c).toEqual([
-      { op: 'create', target: '/d/f', after: sha256('x\n'), diff: expect.stringContaining('+x'), payload: 'x\n' },
+      {
+        op: 'create',
+        kind: 'file',
+        target: '/d/f',
+        after: sha256('x\n'),
+        diff: expect.stringContaining('+x'),
+        payload: 'x\n',
+      },
     ]);
     expect(() =>
       F.line!.plan({ ...args, create: true }, { ...missing, parent: { type: 'missing' } }, testCtx(args)),
@@ -115,7 +122,7 @@ describe('file.line', () => {
     const have: PathFacts = { type: 'file', mode: 0o644, user: 'root', group: 'root', uid: 0, gid: 0 };
     const there = { ...missing, exists: true, text: 'x\n', path: have };
     expect(F.line!.plan({ ...args, file_mode: '0600', user: 'root' }, there, testCtx(args))).toEqual([
-      { op: 'update', target: 'mode', before: '0644', after: '0600' },
+      { op: 'update', kind: 'mode', target: 'mode', before: '0644', after: '0600' },
     ]);
     expect(F.line!.plan({ ...args, show_changes: false, content: 'y' }, there, testCtx(args))[0]!.diff).toMatch(
       /^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2 B -> 4 B\)$/,
@@ -209,7 +216,7 @@ describe('file.keyvalue', () => {
     expect(() => F.keyvalue!.plan(a, missing, testCtx(a))).toThrow(/\/f: file not found \(set create_if_missing: True/);
     expect(F.keyvalue!.plan({ ...a, ignore_if_missing: true }, missing, testCtx(a))).toEqual([]);
     expect(F.keyvalue!.plan({ ...a, create_if_missing: true }, missing, testCtx(a))).toMatchObject([
-      { op: 'create', target: '/f', after: sha256('a=1\n'), payload: 'a=1\n' },
+      { op: 'create', kind: 'file', target: '/f', after: sha256('a=1\n'), payload: 'a=1\n' },
     ]);
     expect(
       F.keyvalue!.plan({ ...a, search_only: true }, { ...missing, exists: true, text: 'a=2\n' }, testCtx(a)),
@@ -260,7 +267,9 @@ describe('file.directory clean', () => {
     expect(c).toEqual(
       ['a.conf', 'old', 'old/x', 'sub/stale'].map((r, i) => ({
         op: 'delete',
+        kind: 'clean',
         target: `/srv/d/${r}`,
+        path: `/srv/d/${r}`,
         before: i === 1 ? 'directory' : 'file',
       })),
     );
