@@ -79,8 +79,8 @@ describe('service.running with a managed unit file', () => {
       ['service.running brine-web', true, ['update running', 'update enabled']],
     ]);
     expect(r.results[2]!.changes).toEqual([
-      { op: 'update', target: 'running', before: 'inactive', after: 'active' },
-      { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
+      { op: 'update', kind: 'running', target: 'running', before: 'inactive', after: 'active' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
     expect(await sh('systemctl is-active brine-web; systemctl is-enabled brine-web')).toBe('active\nenabled');
     await waitListening(8081);
