@@ -4,7 +4,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { MountChange } from './changes.js';
 
 export interface MountArgs {
   name: string;
@@ -96,14 +97,19 @@ export function normOpt(o: string): string {
   return o;
 }
 
-export function planMounted(a: MountArgs, f: MountFacts): Change[] {
-  const changes: Change[] = [];
+export function planMounted(a: MountArgs, f: MountFacts): MountChange[] {
+  const changes: MountChange[] = [];
   const m = f.mounted;
   if (a.mount !== false) {
     if (!m) {
       if (!f.dirExists && !a.mkmnt)
         throw new StateError(a.name, `mount point ${a.name} does not exist (set mkmnt: True)`);
-      changes.push({ op: 'create', target: a.name, after: `${a.device} (${a.fstype}, ${optsOf(a).join(',')})` });
+      changes.push({
+        op: 'create',
+        kind: 'mount',
+        target: a.name,
+        after: `${a.device} (${a.fstype}, ${optsOf(a).join(',')})`,
+      });
     } else if (m.fstype !== a.fstype || (m.device !== a.device && a.fstype !== 'tmpfs')) {
       throw new StateError(
         a.name,
@@ -115,6 +121,7 @@ export function planMounted(a: MountArgs, f: MountFacts): Change[] {
       if (missing.length)
         changes.push({
           op: 'update',
+          kind: 'remount',
           target: `${a.name} (options)`,
           before: m.opts.join(','),
           after: optsOf(a).join(','),
@@ -127,6 +134,7 @@ export function planMounted(a: MountArgs, f: MountFacts): Change[] {
     if (next !== (f.fstab ?? ''))
       changes.push({
         op: f.fstab === null ? 'create' : 'update',
+        kind: 'config',
         target: cfg,
         diff: createTwoFilesPatch(cfg, cfg, f.fstab ?? '', next, undefined, undefined, { context: 3 }),
       });
@@ -157,7 +165,7 @@ async function mountCmd(host: Host, a: MountArgs, argv: string[]): Promise<void>
     );
 }
 
-export const mounted: StateFunction<MountArgs, MountFacts> = {
+export const mounted: StateFunction<MountArgs, MountFacts, MountChange> = {
   schema: {
     type: 'object',
     required: ['name', 'device', 'fstype'],
@@ -181,14 +189,14 @@ export const mounted: StateFunction<MountArgs, MountFacts> = {
   async apply(host, changes, ctx) {
     const a = ctx.args;
     const cfg = configOf(a);
-    if (changes.some((c) => c.target === cfg)) {
+    if (changes.some((c) => c.kind === 'config')) {
       const st = await host.stat(cfg);
       await host.writeFileAtomic(cfg, withFstab(ctx.facts.fstab, a), st ? { mode: st.mode } : { mode: 0o644 });
     }
-    if (changes.some((c) => c.op === 'create' && c.target === a.name)) {
+    if (changes.some((c) => c.kind === 'mount')) {
       if (!ctx.facts.dirExists) await host.mkdir(a.name, { recursive: true, mode: 0o755 });
       await mountCmd(host, a, ['mount', '-t', a.fstype, '-o', optsOf(a).join(','), a.device, a.name]);
-    } else if (changes.some((c) => c.target === `${a.name} (options)`)) {
+    } else if (changes.some((c) => c.kind === 'remount')) {
       await mountCmd(host, a, [
         'mount',
         '-o',
@@ -203,7 +211,8 @@ export const mounted: StateFunction<MountArgs, MountFacts> = {
 
 export const unmounted: StateFunction<
   Pick<MountArgs, 'name' | 'device' | 'fstype' | 'persist' | 'config'>,
-  MountFacts
+  MountFacts,
+  MountChange
 > = {
   schema: {
     type: 'object',
@@ -219,13 +228,20 @@ export const unmounted: StateFunction<
   lock: 'mount',
   gather: (host, a) => gather(host, a as MountArgs),
   plan(a, f) {
-    const changes: Change[] = [];
-    if (f.mounted) changes.push({ op: 'delete', target: a.name, before: `${f.mounted.device} (${f.mounted.fstype})` });
+    const changes: MountChange[] = [];
+    if (f.mounted)
+      changes.push({
+        op: 'delete',
+        kind: 'mount',
+        target: a.name,
+        before: `${f.mounted.device} (${f.mounted.fstype})`,
+      });
     if (a.persist) {
       const next = withFstab(f.fstab, a as MountArgs, true);
       if (next !== (f.fstab ?? ''))
         changes.push({
           op: 'update',
+          kind: 'config',
           target: configOf(a as MountArgs),
           diff: createTwoFilesPatch('fstab', 'fstab', f.fstab ?? '', next),
         });
@@ -234,8 +250,8 @@ export const unmounted: StateFunction<
   },
   async apply(host, changes, ctx) {
     const a = ctx.args as MountArgs;
-    if (changes.some((c) => c.op === 'delete')) await mountCmd(host, a, ['umount', a.name]);
+    if (changes.some((c) => c.kind === 'mount')) await mountCmd(host, a, ['umount', a.name]);
     const cfg = configOf(a);
-    if (changes.some((c) => c.target === cfg)) await host.writeFileAtomic(cfg, withFstab(ctx.facts.fstab, a, true));
+    if (changes.some((c) => c.kind === 'config')) await host.writeFileAtomic(cfg, withFstab(ctx.facts.fstab, a, true));
   },
 };
