@@ -20,7 +20,6 @@ import {
   pkgsSchema,
   resolvePin,
   versionMatches,
-  type Wanted,
   wantedPackages,
 } from './wanted.js';
 
@@ -365,7 +364,7 @@ export const installed: StateFunction<InstalledArgs, SourceFacts, PkgChange> = {
   plan: (args, facts) => (args.sources ? planSources(facts) : planInstall(args, facts, false)),
   apply: (host, changes, ctx) =>
     ctx.args.sources
-      ? applySources(host, ctx.name, changes, ctx.facts, ctx.args.lock_timeout)
+      ? applySources(host, ctx.name, changes, ctx.args.lock_timeout)
       : applyInstall(host, changes, ctx, false),
   aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };

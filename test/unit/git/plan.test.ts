@@ -72,13 +72,15 @@ describe('git.latest plan', () => {
     expect(
       planLatest(base, repo({ target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null })),
     ).toEqual([
-      { op: 'create', target: '/app/ecs', after: 'clone of /srv/src.git' },
-      { op: 'update', target: 'revision', before: null, after: A },
+      { op: 'create', kind: 'clone', target: '/app/ecs', after: 'clone of /srv/src.git' },
+      { op: 'update', kind: 'revision', target: 'revision', before: null, after: A },
     ]);
   });
 
   it('a new commit on the remote is a revision change (fast-forward)', () => {
-    expect(planLatest(base, repo({ head: B }))).toEqual([{ op: 'update', target: 'revision', before: B, after: A }]);
+    expect(planLatest(base, repo({ head: B }))).toEqual([
+      { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+    ]);
   });
 
   it('a non-fast-forward needs force_reset, then it is a revision change and a forced update', () => {
@@ -86,8 +88,8 @@ describe('git.latest plan', () => {
       /not a fast-forward; set force_reset: True/,
     );
     expect(planLatest({ ...base, force_reset: true }, repo({ head: B, fastForward: false }))).toEqual([
-      { op: 'update', target: 'revision', before: B, after: A },
-      { op: 'update', target: 'forced update', before: undefined, after: 'hard reset' },
+      { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+      { op: 'update', kind: 'forced-update', target: 'forced update', before: undefined, after: 'hard reset' },
     ]);
   });
 
@@ -98,13 +100,13 @@ describe('git.latest plan', () => {
     expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
     expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
     expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
-      { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+      { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
     ]);
     expect(
       planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] })),
     ).toEqual([
-      { op: 'update', target: 'revision', before: B, after: A },
-      { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+      { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+      { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
     ]);
   });
 
@@ -114,6 +116,7 @@ describe('git.latest plan', () => {
     );
     expect(planLatest({ ...base, force_clone: true }, repo({ target: 'other', head: null }))[0]).toEqual({
       op: 'update',
+      kind: 'clone',
       target: '/app/ecs',
       after: 'clone of /srv/src.git',
     });
@@ -121,17 +124,17 @@ describe('git.latest plan', () => {
 
   it('a changed remote URL, another branch, a tag (detached)', () => {
     expect(planLatest(base, repo({ remoteUrl: '/old/src.git' }))).toEqual([
-      { op: 'update', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' },
+      { op: 'update', kind: 'remote', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' },
     ]);
     const dev = { kind: 'branch' as const, commit: B, ref: 'refs/heads/dev', branch: 'dev' };
     expect(planLatest({ ...base, rev: 'dev' }, repo({ rev: dev, wanted: B }))).toEqual([
-      { op: 'update', target: 'revision', before: A, after: B },
-      { op: 'update', target: 'branch', before: 'main', after: 'dev' },
+      { op: 'update', kind: 'revision', target: 'revision', before: A, after: B },
+      { op: 'update', kind: 'branch', target: 'branch', before: 'main', after: 'dev' },
     ]);
     const tag = { kind: 'tag' as const, commit: T, ref: 'refs/tags/v1', branch: null };
     expect(planLatest({ ...base, rev: 'v1' }, repo({ rev: tag, wanted: T }))).toEqual([
-      { op: 'update', target: 'revision', before: A, after: T },
-      { op: 'update', target: 'branch', before: 'main', after: `detached at ${T.slice(0, 12)}` },
+      { op: 'update', kind: 'revision', target: 'revision', before: A, after: T },
+      { op: 'update', kind: 'branch', target: 'branch', before: 'main', after: `detached at ${T.slice(0, 12)}` },
     ]);
     expect(planLatest({ ...base, rev: 'v1' }, repo({ rev: tag, wanted: T, head: T, branch: null }))).toEqual([]);
   });
@@ -185,6 +188,7 @@ describe('git.latest plan', () => {
     ).toEqual([
       {
         op: 'create',
+        kind: 'clone',
         target: base.target,
         after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)`,
       },

@@ -182,16 +182,16 @@ describe('apt source lines', () => {
     };
     expect(planManaged({ name: 'deb http://x/ y z' }, base)).toEqual([]);
     expect(planManaged({ name: 'deb http://x/ y z' }, { ...base, listsPresent: false })).toEqual([
-      { op: 'run', target: 'apt-get update', after: 'refresh the index of x.list' },
+      { op: 'run', kind: 'refresh', target: 'apt-get update', after: 'refresh the index of x.list' },
     ]);
     const changed = planManaged(
       { name: 'deb http://x/ y z' },
       { ...base, content: null, key: { path: '/etc/apt/keyrings/x.asc', have: null, want: 'ab', data: '' } },
     );
-    expect(changed.map((c) => [c.op, c.target])).toEqual([
-      ['create', '/etc/apt/keyrings/x.asc'],
-      ['create', '/etc/apt/sources.list.d/x.list'],
-      ['run', 'apt-get update'],
+    expect(changed.map((c) => [c.op, c.kind, c.target])).toEqual([
+      ['create', 'key', '/etc/apt/keyrings/x.asc'],
+      ['create', 'source-file', '/etc/apt/sources.list.d/x.list'],
+      ['run', 'refresh', 'apt-get update'],
     ]);
     expect(changed[1]!.diff).toContain('+deb http://x/ y z');
     expect(
