@@ -240,8 +240,8 @@ describe('git.latest over ssh with an identity', () => {
     await expect(plan(host, latest, args)).rejects.toThrow(/cannot read the remote ssh:\/\/root@127\.0\.0\.1/);
     const r = await checkApply(host, latest, { ...args, identity: '/root/gitkey' });
     expect(r.planned).toEqual([
-      { op: 'create', target: '/srv/idclone', after: `clone of ${args.name}` },
-      { op: 'update', target: 'revision', before: null, after: await repo.head(repo.work) },
+      { op: 'create', kind: 'clone', target: '/srv/idclone', after: `clone of ${args.name}` },
+      { op: 'update', kind: 'revision', target: 'revision', before: null, after: await repo.head(repo.work) },
     ]);
     expect(r.replanned).toEqual([]);
     expect((await tsh('cat /srv/idclone/README')).trim()).toBe('one');

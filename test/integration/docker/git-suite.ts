@@ -53,8 +53,8 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const args = { name: repo.src, target: target() };
     const dry = await plan(host, latest, args);
     expect(dry).toEqual([
-      { op: 'create', target: target(), after: `clone of ${repo.src}` },
-      { op: 'update', target: 'revision', before: null, after: a },
+      { op: 'create', kind: 'clone', target: target(), after: `clone of ${repo.src}` },
+      { op: 'update', kind: 'revision', target: 'revision', before: null, after: a },
     ]);
     expect((await sh(`test -e ${target()} && echo exists || echo missing`)).trim()).toBe('missing');
     const r = await checkApply(host, latest, args);
@@ -71,7 +71,7 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const a = await repo.head(target());
     const b = await repo.commit('README', 'two\n');
     const dry = await plan(host, latest, args);
-    expect(dry).toEqual([{ op: 'update', target: 'revision', before: a, after: b }]);
+    expect(dry).toEqual([{ op: 'update', kind: 'revision', target: 'revision', before: a, after: b }]);
     expect(await repo.head(target())).toBe(a);
     expect((await sh(`git -C ${target()} status --porcelain`)).trim()).toBe('');
     const r = await checkApply(host, latest, args);
@@ -94,8 +94,8 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const forced = { ...args, force_reset: true };
     const dry = await plan(host, latest, forced);
     expect(dry).toEqual([
-      { op: 'update', target: 'revision', before: b, after: c },
-      { op: 'update', target: 'forced update', before: ['README'], after: 'hard reset' },
+      { op: 'update', kind: 'revision', target: 'revision', before: b, after: c },
+      { op: 'update', kind: 'forced-update', target: 'forced update', before: ['README'], after: 'hard reset' },
     ]);
     const r = await checkApply(host, latest, forced);
     expect(r.planned).toEqual(dry);
@@ -113,8 +113,8 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     await expect(plan(host, latest, args)).rejects.toThrow(/is not a fast-forward; set force_reset: True/);
     const dry = await plan(host, latest, { ...args, force_reset: true });
     expect(dry).toEqual([
-      { op: 'update', target: 'revision', before: c, after: d },
-      { op: 'update', target: 'forced update', after: 'hard reset' },
+      { op: 'update', kind: 'revision', target: 'revision', before: c, after: d },
+      { op: 'update', kind: 'forced-update', target: 'forced update', after: 'hard reset' },
     ]);
     const r = await checkApply(host, latest, { ...args, force_reset: true });
     expect(r.replanned).toEqual([]);
@@ -128,7 +128,7 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     await sh(`cd ${repo.work} && git -c user.name=t -c user.email=t@t tag -a -m v1 v1 && git push -q ${repo.src} v1`);
     const tagged = { ...args, rev: 'v1' };
     expect(await plan(host, latest, tagged)).toEqual([
-      { op: 'update', target: 'branch', before: 'main', after: `detached at ${d.slice(0, 12)}` },
+      { op: 'update', kind: 'branch', target: 'branch', before: 'main', after: `detached at ${d.slice(0, 12)}` },
     ]);
     expect((await checkApply(host, latest, tagged)).replanned).toEqual([]);
     expect((await sh(`git -C ${target()} symbolic-ref -q HEAD || echo detached`)).trim()).toBe('detached');
@@ -136,8 +136,8 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const e1 = await repo.commit('dev.txt', 'dev\n', 'dev');
     const dev = { ...args, rev: 'dev' };
     expect(await plan(host, latest, dev)).toEqual([
-      { op: 'update', target: 'revision', before: d, after: e1 },
-      { op: 'update', target: 'branch', before: null, after: 'dev' },
+      { op: 'update', kind: 'revision', target: 'revision', before: d, after: e1 },
+      { op: 'update', kind: 'branch', target: 'branch', before: null, after: 'dev' },
     ]);
     expect((await checkApply(host, latest, dev)).replanned).toEqual([]);
     expect((await sh(`git -C ${target()} symbolic-ref --short HEAD`)).trim()).toBe('dev');
@@ -150,7 +150,9 @@ export function gitLatestSuite(env: () => DockerEnv): void {
       ).trim(),
     ).toBe('true\n1');
     const f = await repo.commit('README', 'three\n');
-    expect(await plan(host, latest, shallow)).toMatchObject([{ op: 'update', target: 'revision', after: f }]);
+    expect(await plan(host, latest, shallow)).toMatchObject([
+      { op: 'update', kind: 'revision', target: 'revision', after: f },
+    ]);
     expect((await checkApply(host, latest, { ...shallow, force_reset: true })).replanned).toEqual([]);
     expect(await repo.head(`${tmp}/shallow`)).toBe(f);
   });
@@ -162,8 +164,8 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const args = { name: repo.src, target: `${tmp}/nobody/app`, user: 'nobody', rev: first };
     const r = await checkApply(host, latest, args);
     expect(r.planned).toEqual([
-      { op: 'create', target: `${tmp}/nobody/app`, after: `clone of ${repo.src}` },
-      { op: 'update', target: 'revision', before: null, after: first },
+      { op: 'create', kind: 'clone', target: `${tmp}/nobody/app`, after: `clone of ${repo.src}` },
+      { op: 'update', kind: 'revision', target: 'revision', before: null, after: first },
     ]);
     expect(r.replanned).toEqual([]);
     expect(
@@ -175,7 +177,7 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     const main = await repo.head(repo.work);
     const abbrev = { ...args, rev: main.slice(0, 12) };
     expect(await plan(host, latest, abbrev)).toEqual([
-      { op: 'update', target: 'revision', before: first, after: main },
+      { op: 'update', kind: 'revision', target: 'revision', before: first, after: main },
     ]);
     expect((await checkApply(host, latest, abbrev)).replanned).toEqual([]);
   });

@@ -177,9 +177,9 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     };
     const drift = await plan(host, container.running!, args2);
     expect(drift).toEqual([
-      { op: 'update', target: 'environment', before: { MODE: 'one' }, after: { MODE: 'two' } },
-      { op: 'update', target: 'volumes', before: [], after: [`${vol}:/data:ro`] },
-      { op: 'update', target: 'restart_policy', before: 'unless-stopped', after: 'always' },
+      { op: 'update', kind: 'config', target: 'environment', before: { MODE: 'one' }, after: { MODE: 'two' } },
+      { op: 'update', kind: 'config', target: 'volumes', before: [], after: [`${vol}:/data:ro`] },
+      { op: 'update', kind: 'config', target: 'restart_policy', before: 'unless-stopped', after: 'always' },
     ]);
     expect(await containerId(name)).toBe(id1);
     const r2 = await checkApply(host, container.running!, args2);
@@ -201,7 +201,7 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     const id2 = await containerId(name);
     await sh(`docker stop -t 1 ${name}`);
     const start = await plan(host, container.running!, args2);
-    expect(start).toEqual([{ op: 'update', target: 'state', before: 'exited', after: 'running' }]);
+    expect(start).toEqual([{ op: 'update', kind: 'state', target: 'state', before: 'exited', after: 'running' }]);
     expect((await checkApply(host, container.running!, args2)).replanned).toEqual([]);
     expect(await containerId(name)).toBe(id2);
 
@@ -225,11 +225,11 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     const { host, sh } = e();
     const name = `${P}-web`;
     const s = await checkApply(host, container.stopped!, { name, timeout: 1 });
-    expect(s.planned).toEqual([{ op: 'update', target: 'state', before: 'running', after: 'exited' }]);
+    expect(s.planned).toEqual([{ op: 'update', kind: 'state', target: 'state', before: 'running', after: 'exited' }]);
     expect(s.replanned).toEqual([]);
     expect((await sh(`docker inspect --format '{{.State.Running}}' ${name}`)).trim()).toBe('false');
     const a = await checkApply(host, container.absent!, { name });
-    expect(a.planned).toEqual([{ op: 'delete', target: name, before: 'exited' }]);
+    expect(a.planned).toEqual([{ op: 'delete', kind: 'container', target: name, before: 'exited' }]);
     expect(a.replanned).toEqual([]);
     expect(await containerId(name)).toBe('');
     await expect(plan(host, container.stopped!, { name })).rejects.toThrow(/does not exist/);

@@ -77,7 +77,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       // mode drift alone
       await host.exec(['sh', '-c', 'chmod 666 "${BRINE_ROOT-}$1"', 'sh', name]);
       const d = await converge(host, F.managed!, args, states);
-      expect(d.planned).toEqual([{ op: 'update', target: 'mode', before: '0666', after: '0600' }]);
+      expect(d.planned).toEqual([{ op: 'update', kind: 'mode', target: 'mode', before: '0666', after: '0600' }]);
       expect((await host.stat(name))!.mode).toBe(0o600);
     });
 
@@ -198,7 +198,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       await host.mkdir(p('a/tree/sub'), { recursive: true });
       await host.writeFileAtomic(p('a/tree/sub/f'), 'x');
       const r = await converge(host, F.absent!, { name: p('a/tree') }, states);
-      expect(r.planned).toEqual([{ op: 'delete', target: p('a/tree'), before: 'directory' }]);
+      expect(r.planned).toEqual([{ op: 'delete', kind: 'file', target: p('a/tree'), before: 'directory' }]);
       expect(await host.lstat(p('a/tree'))).toBeNull();
       expect(await planOf(host, F.absent!, { name: p('a/tree') }, states)).toEqual([]);
     });

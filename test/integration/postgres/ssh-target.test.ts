@@ -99,7 +99,9 @@ describe('postgres modules over SSH on a booted Debian target', () => {
     const trgm = { name: 'pg_trgm', db: 'ecs', port: PORT };
 
     const dry = await plan(host, user, role);
-    expect(dry).toEqual([{ op: 'create', target: 'ecs', after: { createdb: true, login: true, password: 'set' } }]);
+    expect(dry).toEqual([
+      { op: 'create', kind: 'role', target: 'ecs', after: { createdb: true, login: true, password: 'set' } },
+    ]);
     expect(tcpLogin('ecs', PASSWORD, 'postgres')).toBeNull();
 
     for (const [fn, args] of [

@@ -459,8 +459,18 @@ describe('pkgrepo.absent', () => {
     const args = { name: 'deb file:/srv/brine-repo ./', file: '/etc/apt/sources.list.d/brine-test.sources' };
     const r = await checkApply(b.host, pkgrepo.absent!, args);
     expect(r.planned).toEqual([
-      { op: 'delete', target: '/etc/apt/sources.list.d/brine-test.sources' },
-      { op: 'delete', target: '/etc/apt/keyrings/brine-test.asc' },
+      {
+        op: 'delete',
+        kind: 'removed',
+        target: '/etc/apt/sources.list.d/brine-test.sources',
+        path: '/etc/apt/sources.list.d/brine-test.sources',
+      },
+      {
+        op: 'delete',
+        kind: 'removed',
+        target: '/etc/apt/keyrings/brine-test.asc',
+        path: '/etc/apt/keyrings/brine-test.asc',
+      },
     ]);
     expect(r.replanned).toEqual([]);
   });
