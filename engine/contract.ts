@@ -39,7 +39,10 @@ export type Kinded<Kind extends string, Before = unknown, After = unknown> = Cha
  * per-file limit applies.
  */
 export interface ContentView {
-  /** True when a text holds a secret: the run's (in any form, or a piece of one) or one that looks like it (a private key block, `PASSWORD=...`). */
+  /**
+   * True when a text holds a secret: the run's (in any form, or a piece of one) or one that looks like it (a private
+   * key block, `PASSWORD=...`).
+   */
   holdsSecret(text: string): boolean;
   /** The run's limits for diffs; `spent` is shared by every state of the run. */
   limits: DiffLimits;

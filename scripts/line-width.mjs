@@ -22,6 +22,8 @@ for (const file of files.sort()) {
   });
 }
 if (bad) {
-  console.error(`${bad} line(s) over ${MAX} characters: break long strings (concatenation, joined arrays) and comments`);
+  console.error(
+    `${bad} line(s) over ${MAX} characters: break long strings (concatenation, joined arrays) and ` + `comments`,
+  );
   process.exit(1);
 }

@@ -203,7 +203,8 @@ async function recurseApply(host: Host, args: DirectoryArgs): Promise<void> {
   const { user, group } = attrsOf(args);
   const dm = dirMode(args);
   const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
-  const own = `${r.has('user') && user !== undefined ? user : ''}${r.has('group') && group !== undefined ? ':' + group : ''}`;
+  const ownUser = r.has('user') && user !== undefined ? user : '';
+  const own = `${ownUser}${r.has('group') && group !== undefined ? `:${group}` : ''}`;
   if (own) {
     const types = [r.has('ignore_files') ? '' : 'f', r.has('ignore_dirs') ? '' : 'd'].filter(Boolean).join(',');
     await onPath(

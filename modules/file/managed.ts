@@ -213,7 +213,9 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts, ContentChange> = 
   },
 };
 
-/** Keeps a copy of the file about to be replaced: `backup: minion` -> name.brine-bak.<UTC stamp>, else name + suffix. */
+/**
+ * Keeps a copy of the file about to be replaced: `backup: minion` -> name.brine-bak.<UTC stamp>, else name + suffix.
+ */
 export async function backup(host: Host, name: string, how: string | boolean): Promise<string> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   const to = how === true || how === 'minion' ? `${name}.brine-bak.${stamp}` : `${name}${how}`;

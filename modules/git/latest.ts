@@ -200,8 +200,18 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
 }
 
 /** git's words for a remote host it cannot reach (DNS, routing, nothing listening, timeouts). */
-const UNREACHABLE =
-  /Could not resolve host|Could not resolve hostname|Network is unreachable|No route to host|Connection refused|Connection timed out|Failed to connect/i;
+const UNREACHABLE = new RegExp(
+  [
+    'Could not resolve host',
+    'Could not resolve hostname',
+    'Network is unreachable',
+    'No route to host',
+    'Connection refused',
+    'Connection timed out',
+    'Failed to connect',
+  ].join('|'),
+  'i',
+);
 
 /** The changes, Salt's way: clone, remote URL, revision {old, new}, branch, forced update. */
 export function planLatest(args: GitLatestArgs, f: GitLatestFacts): LatestChange[] {
@@ -260,8 +270,11 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): LatestChange
     if (dirty && !args.force_reset) {
       throw new StateError(
         args.target,
-        `${args.target} has uncommitted changes (${f.localChanges.slice(0, 5).join(', ')}${f.localChanges.length > 5 ? ', ...' : ''}); ` +
-          `it would be updated from ${short(f.head)?.slice(0, 12) ?? 'nothing'} to ${want.slice(0, 12)}: set force_reset: True to discard them`,
+        `${args.target} has uncommitted changes ` +
+          `(${f.localChanges.slice(0, 5).join(', ')}${f.localChanges.length > 5 ? ', ...' : ''}); ` +
+          `it would be updated ` +
+          `from ${short(f.head)?.slice(0, 12) ?? 'nothing'} to ${want.slice(0, 12)}: set force_reset: True to ` +
+          `discard them`,
       );
     }
   }
@@ -271,7 +284,8 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): LatestChange
     if (forced && !args.force_reset) {
       throw new StateError(
         args.target,
-        `updating ${args.target} from ${f.head!.slice(0, 12)} to ${want.slice(0, 12)} is not a fast-forward; set force_reset: True to reset it`,
+        `updating ${args.target} from ${f.head!.slice(0, 12)} to ${want.slice(0, 12)} is not a fast-forward; set ` +
+          `force_reset: True to reset it`,
       );
     }
     changes.push({ op: 'update', kind: 'revision', target: 'revision', before: f.head, after: want });

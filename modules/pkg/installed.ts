@@ -211,7 +211,8 @@ function installedComment(changes: PkgChange[]): string | undefined {
   const done = changes.filter(isPackage);
   const deps = changes.filter((c) => c.kind === 'dependency').length;
   if (!done.length) return undefined;
-  return `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}`;
+  const list = done.map((c) => `${c.target}=${String(c.after)}`).join(', ');
+  return `installed ${list}${deps ? ` (+${deps} dependencies)` : ''}`;
 }
 
 const holdsOf = (changes: PkgChange[], on: boolean) =>

@@ -36,9 +36,11 @@ export function debsOf(sources: SourcesArg): Array<{ name: string; path: string 
 }
 
 // $@: .deb paths (under $BRINE_ROOT); prints "path<TAB>package<TAB>version" per readable file
-const FIELDS = `r="\${BRINE_ROOT-}"
+const FIELDS =
+  `r="\${BRINE_ROOT-}"
 for p; do
-  if [ -f "$r$p" ]; then printf '%s\\t%s\\t%s\\n' "$p" "$(dpkg-deb -f "$r$p" Package)" "$(dpkg-deb -f "$r$p" Version)"; fi
+  if [ -f "$r$p" ]; then printf '%s\\t%s\\t%s\\n' "$p" "$(dpkg-deb -f "$r$p" Package)" "$(dpkg-deb -f "$r$p" ` +
+  `Version)"; fi
 done`;
 
 export async function gatherSources(host: Host, sources: SourcesArg): Promise<PkgFacts & { debs: DebFile[] }> {

@@ -42,7 +42,9 @@ type DbRow = {
 async function readDatabases(host: Host, names: string[], conn: PgConn): Promise<Map<string, DbRow>> {
   const rows = await queryRows<DbRow>(
     host,
-    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype, (SELECT spcname FROM pg_tablespace t WHERE t.oid = dattablespace) AS tablespace FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
+    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, ` +
+      `datcollate AS lc_collate, datctype AS lc_ctype, (SELECT spcname FROM pg_tablespace t WHERE t.oid = ` +
+      `dattablespace) AS tablespace FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
     'postgres',
     conn,
   );

@@ -33,14 +33,16 @@ async function readExtension(host: Host, args: ExtensionArgs): Promise<Extension
   const db = dbOf(args);
   const [probe] = await queryRows<{ db: boolean; available: boolean }>(
     host,
-    `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}) AS db, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ${quoteLiteral(args.name)}) AS available`,
+    `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}) AS db, EXISTS (SELECT 1 FROM ` +
+      `pg_available_extensions WHERE name = ${quoteLiteral(args.name)}) AS available`,
     'postgres',
     args,
   );
   if (!probe!.db) return { dbExists: false, available: probe!.available, installed: null };
   const [row] = await queryRows<{ version: string; schema: string }>(
     host,
-    `SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ${quoteLiteral(args.name)}`,
+    `SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = ` +
+      `e.extnamespace WHERE e.extname = ${quoteLiteral(args.name)}`,
     db,
     args,
   );
@@ -93,9 +95,9 @@ export const present: StateFunction<ExtensionArgs, ExtensionFacts, ExtensionChan
     const ext = quoteIdent(args.name);
     const sql: string[] = [];
     if (changes.some((c) => c.kind === 'extension')) {
-      sql.push(
-        `CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : ''};`,
-      );
+      const schema = args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : '';
+      const version = versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : '';
+      sql.push(`CREATE EXTENSION ${ext}${schema}${version};`);
     } else {
       if (changes.some((c) => c.kind === 'schema'))
         sql.push(`ALTER EXTENSION ${ext} SET SCHEMA ${quoteIdent(args.schema!)};`);

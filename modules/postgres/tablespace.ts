@@ -68,7 +68,8 @@ export function planTablespacePresent(
   if (f.current.location !== dir)
     throw new StateError(
       id,
-      `tablespace ${a.name} is at ${f.current.location}, not ${dir}: PostgreSQL cannot move a tablespace (drop it first)`,
+      `tablespace ${a.name} is at ${f.current.location}, not ${dir}: PostgreSQL cannot move a tablespace (drop it ` +
+        `first)`,
     );
   const out: TablespaceChange[] = [];
   if (a.owner && a.owner !== f.current.owner)

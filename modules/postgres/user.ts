@@ -161,7 +161,8 @@ export const present: StateFunction<UserArgs, UserFacts, RoleChange> = {
         args.encrypted === 'md5' ? md5Verifier(args.password!, args.name) : scramVerifier(args.password!);
       parts.push(`PASSWORD ${quoteLiteral(verifier)}`);
     }
-    const sql = `${facts.exists ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(args.name)} WITH ${parts.filter(Boolean).join(' ')};`;
+    const verb = facts.exists ? 'ALTER' : 'CREATE';
+    const sql = `${verb} ROLE ${quoteIdent(args.name)} WITH ${parts.filter(Boolean).join(' ')};`;
     await psql(host, sql, 'postgres', args);
   },
 };

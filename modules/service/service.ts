@@ -115,7 +115,8 @@ async function systemctl(host: Host, unit: string, verb: string[], online: boole
     // the unit's own output first (its error), else what systemd logged about it
     const log = await shell(
       host,
-      'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || journalctl -u "$1" -n 3 --no-pager -o cat',
+      'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || ' +
+        'journalctl -u "$1" -n 3 --no-pager -o cat',
       [unit],
       { env: { LC_ALL: 'C' } },
     );

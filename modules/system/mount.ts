@@ -90,8 +90,10 @@ export function normOpt(o: string): string {
   if (v === undefined) return o;
   if (k === 'size' || k === 'nr_blocks' || k === 'nr_inodes') {
     const m = /^(\d+)([kmgKMG]?)$/.exec(v);
-    if (m && k === 'size')
-      return `size=${Number(m[1]) * { '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']}k`;
+    if (m && k === 'size') {
+      const unit = { '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+      return `size=${Number(m[1]) * unit}k`;
+    }
   }
   if (k === 'mode' && /^[0-7]+$/.test(v)) return `mode=${parseInt(v, 8).toString(8)}`;
   return o;

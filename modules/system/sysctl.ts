@@ -89,7 +89,8 @@ export function planSysctl(a: SysctlArgs, f: SysctlFacts, warn: (m: string) => v
       });
     else
       warn(
-        `${a.name} is ${norm(f.running)} and cannot be set to ${norm(a.value)} here: ${procPath(a.name)} is read-only (a container?); ${config} sets it at boot`,
+        `${a.name} is ${norm(f.running)} and cannot be set ` +
+          `to ${norm(a.value)} here: ${procPath(a.name)} is read-only (a container?); ${config} sets it at boot`,
       );
   }
   return changes;

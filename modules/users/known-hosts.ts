@@ -117,7 +117,8 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
         throw new StateError(
           a.name,
           keys.length
-            ? `no key of ${a.name} has the fingerprint ${a.fingerprint} (scanned: ${keys.map((k) => sha256Fingerprint(k.blob)).join(', ')})`
+            ? `no key of ${a.name} has the ` +
+                `fingerprint ${a.fingerprint} (scanned: ${keys.map((k) => sha256Fingerprint(k.blob)).join(', ')})`
             : `ssh-keyscan found no key for ${a.name}`,
         );
     }

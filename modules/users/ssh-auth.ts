@@ -39,8 +39,14 @@ export interface KeyLine {
   comment: string;
 }
 
-const KEY_TYPE =
-  /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com|ssh-(rsa|ed25519)-cert-v01@openssh\.com)$/;
+const KEY_TYPE = new RegExp(
+  `^(${[
+    'ssh-(rsa|dss|ed25519)',
+    'ecdsa-sha2-nistp(256|384|521)',
+    'sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com',
+    'ssh-(rsa|ed25519)-cert-v01@openssh\\.com',
+  ].join('|')})$`,
+);
 
 /** Splits an authorized_keys line: [options] type blob [comment]. Options may quote spaces. */
 export function parseKeyLine(line: string): KeyLine | null {

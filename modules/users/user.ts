@@ -244,7 +244,8 @@ export const present: StateFunction<UserArgs, UserFacts, UserChange> = {
     if (create || has('groups') || has('gid')) await needGroups(host, args);
     if (create) {
       const argv = ['useradd'];
-      if (args.uid !== undefined) argv.push('-u', String(args.uid), ...(args.unique === false ? ['-o'] : [])); // -o needs -u
+      // -o needs -u
+      if (args.uid !== undefined) argv.push('-u', String(args.uid), ...(args.unique === false ? ['-o'] : []));
       if (ownGroupIsPrimary(args)) argv.push('-U');
       else if (args.gid !== undefined) argv.push('-g', String(args.gid));
       const groups = wantedGroups(args, ctx.facts);

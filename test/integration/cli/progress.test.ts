@@ -68,7 +68,9 @@ describe('progress of a local run', () => {
 
   it('on a terminal: the live view shows the running state and its time, then the result', async () => {
     const s = scratch({ 'p.sls': SLS });
-    const cmd = `stty cols 120 rows 30; node ${join(REPO, 'bin/brine.mjs')} sls p --id box1 --states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root}`;
+    const cmd =
+      `stty cols 120 rows 30; node ${join(REPO, 'bin/brine.mjs')} sls p --id box1 ` +
+      `--states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root}`;
     const r = await execa('script', ['-qec', cmd, '/dev/null'], {
       reject: false,
       env: { NO_COLOR: '1', BRINE_PROGRESS: '' },

@@ -28,8 +28,10 @@ export async function makeRepo(env: Pick<DockerEnv, 'sh'>, dir: string): Promise
     async commit(file, content, branch = 'main') {
       const b64 = Buffer.from(content).toString('base64');
       await env.sh(
-        `set -e; cd ${work}; (${GIT} checkout -q ${branch} 2>/dev/null || ${GIT} checkout -q -b ${branch}); mkdir -p "$(dirname ${file})"; ` +
-          `echo ${b64} | base64 -d > ${file}; ${GIT} add -A; ${GIT} commit -q -m 'change ${file}'; ${GIT} push -q -f ${src} ${branch}`,
+        `set -e; cd ${work}; (${GIT} checkout -q ${branch} 2>/dev/null || ${GIT} checkout -q -b ${branch}); mkdir ` +
+          `-p "$(dirname ${file})"; ` +
+          `echo ${b64} | base64 -d > ${file}; ${GIT} add -A; ${GIT} commit -q -m 'change ${file}'; ${GIT} push -q ` +
+          `-f ${src} ${branch}`,
       );
       return repo.head(work);
     },
@@ -46,42 +48,50 @@ export function gitLatestSuite(env: () => DockerEnv): void {
   let repo: GitRepo;
   const target = () => `${e().tmp}/checkout`;
 
-  it('clones; the dry run changes nothing and says exactly what the real run does; a second run plans nothing', async () => {
-    const { host, sh, tmp } = e();
-    repo = await makeRepo(e(), `${tmp}/git`);
-    const a = await repo.head(repo.work);
-    const args = { name: repo.src, target: target() };
-    const dry = await plan(host, latest, args);
-    expect(dry).toEqual([
-      { op: 'create', kind: 'clone', target: target(), after: `clone of ${repo.src}` },
-      { op: 'update', kind: 'revision', target: 'revision', before: null, after: a },
-    ]);
-    expect((await sh(`test -e ${target()} && echo exists || echo missing`)).trim()).toBe('missing');
-    const r = await checkApply(host, latest, args);
-    expect(r.planned).toEqual(dry);
-    expect(r.replanned).toEqual([]);
-    expect(await repo.head(target())).toBe(a);
-    expect((await sh(`git -C ${target()} symbolic-ref --short HEAD; cat ${target()}/README`)).trim()).toBe('main\none');
-    expect(await plan(host, latest, args)).toEqual([]);
-  });
+  it(
+    'clones; the dry run changes nothing and says exactly what the real run does; a second run plans ' + 'nothing',
+    async () => {
+      const { host, sh, tmp } = e();
+      repo = await makeRepo(e(), `${tmp}/git`);
+      const a = await repo.head(repo.work);
+      const args = { name: repo.src, target: target() };
+      const dry = await plan(host, latest, args);
+      expect(dry).toEqual([
+        { op: 'create', kind: 'clone', target: target(), after: `clone of ${repo.src}` },
+        { op: 'update', kind: 'revision', target: 'revision', before: null, after: a },
+      ]);
+      expect((await sh(`test -e ${target()} && echo exists || echo missing`)).trim()).toBe('missing');
+      const r = await checkApply(host, latest, args);
+      expect(r.planned).toEqual(dry);
+      expect(r.replanned).toEqual([]);
+      expect(await repo.head(target())).toBe(a);
+      expect((await sh(`git -C ${target()} symbolic-ref --short HEAD; cat ${target()}/README`)).trim()).toBe(
+        'main\none',
+      );
+      expect(await plan(host, latest, args)).toEqual([]);
+    },
+  );
 
-  it('a new commit on the remote: the dry run names old and new revision and changes nothing; the real run updates', async () => {
-    const { host, sh } = e();
-    const args = { name: repo.src, target: target() };
-    const a = await repo.head(target());
-    const b = await repo.commit('README', 'two\n');
-    const dry = await plan(host, latest, args);
-    expect(dry).toEqual([{ op: 'update', kind: 'revision', target: 'revision', before: a, after: b }]);
-    expect(await repo.head(target())).toBe(a);
-    expect((await sh(`git -C ${target()} status --porcelain`)).trim()).toBe('');
-    const r = await checkApply(host, latest, args);
-    expect(r.planned).toEqual(dry);
-    expect(r.replanned).toEqual([]);
-    expect(await repo.head(target())).toBe(b);
-    expect((await sh(`cat ${target()}/README`)).trim()).toBe('two');
-    // the upstream is the remote's branch, as after a clone
-    expect((await sh(`git -C ${target()} rev-parse --abbrev-ref main@{upstream}`)).trim()).toBe('origin/main');
-  });
+  it(
+    'a new commit on the remote: the dry run names old and new revision and changes nothing; the real run ' + 'updates',
+    async () => {
+      const { host, sh } = e();
+      const args = { name: repo.src, target: target() };
+      const a = await repo.head(target());
+      const b = await repo.commit('README', 'two\n');
+      const dry = await plan(host, latest, args);
+      expect(dry).toEqual([{ op: 'update', kind: 'revision', target: 'revision', before: a, after: b }]);
+      expect(await repo.head(target())).toBe(a);
+      expect((await sh(`git -C ${target()} status --porcelain`)).trim()).toBe('');
+      const r = await checkApply(host, latest, args);
+      expect(r.planned).toEqual(dry);
+      expect(r.replanned).toEqual([]);
+      expect(await repo.head(target())).toBe(b);
+      expect((await sh(`cat ${target()}/README`)).trim()).toBe('two');
+      // the upstream is the remote's branch, as after a clone
+      expect((await sh(`git -C ${target()} rev-parse --abbrev-ref main@{upstream}`)).trim()).toBe('origin/main');
+    },
+  );
 
   it('uncommitted changes: kept when up to date, block an update without force_reset, discarded with it', async () => {
     const { host, sh } = e();
@@ -157,30 +167,33 @@ export function gitLatestSuite(env: () => DockerEnv): void {
     expect(await repo.head(`${tmp}/shallow`)).toBe(f);
   });
 
-  it('runs git as another user: it owns the checkout of a remote root owns; a commit rev is found on the remote', async () => {
-    const { host, sh, tmp } = e();
-    await sh(`chmod 755 ${tmp} && mkdir -p ${tmp}/nobody && chown nobody ${tmp}/nobody`);
-    const first = (await sh(`git -C ${repo.work} rev-list --max-parents=0 HEAD`)).trim();
-    const args = { name: repo.src, target: `${tmp}/nobody/app`, user: 'nobody', rev: first };
-    const r = await checkApply(host, latest, args);
-    expect(r.planned).toEqual([
-      { op: 'create', kind: 'clone', target: `${tmp}/nobody/app`, after: `clone of ${repo.src}` },
-      { op: 'update', kind: 'revision', target: 'revision', before: null, after: first },
-    ]);
-    expect(r.replanned).toEqual([]);
-    expect(
-      (
-        await sh(`stat -c %U ${tmp}/nobody/app/README; git -C ${tmp}/nobody/app -c safe.directory='*' rev-parse HEAD`)
-      ).trim(),
-    ).toBe(`nobody\n${first}`);
-    // an abbreviated commit that is not in the checkout yet is fetched from the remote's branches
-    const main = await repo.head(repo.work);
-    const abbrev = { ...args, rev: main.slice(0, 12) };
-    expect(await plan(host, latest, abbrev)).toEqual([
-      { op: 'update', kind: 'revision', target: 'revision', before: first, after: main },
-    ]);
-    expect((await checkApply(host, latest, abbrev)).replanned).toEqual([]);
-  });
+  it(
+    'runs git as another user: it owns the checkout of a remote root owns; a commit rev is found on the ' + 'remote',
+    async () => {
+      const { host, sh, tmp } = e();
+      await sh(`chmod 755 ${tmp} && mkdir -p ${tmp}/nobody && chown nobody ${tmp}/nobody`);
+      const first = (await sh(`git -C ${repo.work} rev-list --max-parents=0 HEAD`)).trim();
+      const args = { name: repo.src, target: `${tmp}/nobody/app`, user: 'nobody', rev: first };
+      const r = await checkApply(host, latest, args);
+      expect(r.planned).toEqual([
+        { op: 'create', kind: 'clone', target: `${tmp}/nobody/app`, after: `clone of ${repo.src}` },
+        { op: 'update', kind: 'revision', target: 'revision', before: null, after: first },
+      ]);
+      expect(r.replanned).toEqual([]);
+      expect(
+        (
+          await sh(`stat -c %U ${tmp}/nobody/app/README; git -C ${tmp}/nobody/app -c safe.directory='*' rev-parse HEAD`)
+        ).trim(),
+      ).toBe(`nobody\n${first}`);
+      // an abbreviated commit that is not in the checkout yet is fetched from the remote's branches
+      const main = await repo.head(repo.work);
+      const abbrev = { ...args, rev: main.slice(0, 12) };
+      expect(await plan(host, latest, abbrev)).toEqual([
+        { op: 'update', kind: 'revision', target: 'revision', before: first, after: main },
+      ]);
+      expect((await checkApply(host, latest, abbrev)).replanned).toEqual([]);
+    },
+  );
 
   it('a target that is not a checkout needs force_clone; an unknown rev fails naming it', async () => {
     const { host, sh, tmp } = e();

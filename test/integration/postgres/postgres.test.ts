@@ -54,7 +54,8 @@ function ensurePostgres(): void {
 
 function cleanup(): void {
   sql(
-    `DROP DATABASE IF EXISTS ${DB} WITH (FORCE); DROP ROLE IF EXISTS "brine_h7 ""odd"" role"; DROP ROLE IF EXISTS brine_h7_owner2;`,
+    `DROP DATABASE IF EXISTS ${DB} WITH (FORCE); DROP ROLE IF EXISTS "brine_h7 ""odd"" role"; DROP ROLE IF EXISTS ` +
+      `brine_h7_owner2;`,
   );
 }
 
@@ -155,63 +156,70 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(user.present!.plan(items[1]!.args, facts[1], items[1]!.ctx)).toEqual([]);
   });
 
-  it('creates a database with owner, encoding and de_DE locale; changes the owner; refuses a locale change', async () => {
-    const args = {
-      name: DB,
-      owner: ROLE,
-      encoding: 'UTF8',
-      lc_collate: 'de_DE.utf8',
-      lc_ctype: 'de_DE.utf8',
-      template: 'template0',
-    };
-    const dry = await plan(host, database.present!, args);
-    expect(dry).toEqual([
-      {
-        op: 'create',
-        kind: 'database',
-        target: DB,
-        after: {
-          owner: ROLE,
-          encoding: 'UTF8',
-          lc_collate: 'de_DE.utf8',
-          lc_ctype: 'de_DE.utf8',
-          template: 'template0',
+  it(
+    'creates a database with owner, encoding and de_DE locale; changes the owner; refuses a locale ' + 'change',
+    async () => {
+      const args = {
+        name: DB,
+        owner: ROLE,
+        encoding: 'UTF8',
+        lc_collate: 'de_DE.utf8',
+        lc_ctype: 'de_DE.utf8',
+        template: 'template0',
+      };
+      const dry = await plan(host, database.present!, args);
+      expect(dry).toEqual([
+        {
+          op: 'create',
+          kind: 'database',
+          target: DB,
+          after: {
+            owner: ROLE,
+            encoding: 'UTF8',
+            lc_collate: 'de_DE.utf8',
+            lc_ctype: 'de_DE.utf8',
+            template: 'template0',
+          },
         },
-      },
-    ]);
-    expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
-    const r = await checkApply(host, database.present!, args);
-    expect(r.replanned).toEqual([]);
-    expect(
-      sql(
-        `SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '${DB}'`,
-      ),
-    ).toBe(`${ROLE}|UTF8|de_DE.utf8|de_DE.utf8`);
-    // German collation is really in effect: ä sorts with a, not after z.
-    expect(sql(`SELECT string_agg(x, '' ORDER BY x) FROM (VALUES ('z'), ('ä'), ('b')) v(x)`, DB)).toBe('äbz');
-    // The same locale spelled differently is no change.
-    expect(await plan(host, database.present!, { ...args, lc_collate: 'de_DE.UTF-8', encoding: 'utf-8' })).toEqual([]);
+      ]);
+      expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
+      const r = await checkApply(host, database.present!, args);
+      expect(r.replanned).toEqual([]);
+      expect(
+        sql(
+          `SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database ` +
+            `WHERE ` +
+            `datname = '${DB}'`,
+        ),
+      ).toBe(`${ROLE}|UTF8|de_DE.utf8|de_DE.utf8`);
+      // German collation is really in effect: ä sorts with a, not after z.
+      expect(sql(`SELECT string_agg(x, '' ORDER BY x) FROM (VALUES ('z'), ('ä'), ('b')) v(x)`, DB)).toBe('äbz');
+      // The same locale spelled differently is no change.
+      expect(await plan(host, database.present!, { ...args, lc_collate: 'de_DE.UTF-8', encoding: 'utf-8' })).toEqual(
+        [],
+      );
 
-    sql('CREATE ROLE brine_h7_owner2');
-    const own = await checkApply(host, database.present!, { name: DB, owner: 'brine_h7_owner2' });
-    expect(own.planned).toEqual([
-      { op: 'update', kind: 'owner', target: 'owner', before: ROLE, after: 'brine_h7_owner2' },
-    ]);
-    expect(own.replanned).toEqual([]);
+      sql('CREATE ROLE brine_h7_owner2');
+      const own = await checkApply(host, database.present!, { name: DB, owner: 'brine_h7_owner2' });
+      expect(own.planned).toEqual([
+        { op: 'update', kind: 'owner', target: 'owner', before: ROLE, after: 'brine_h7_owner2' },
+      ]);
+      expect(own.replanned).toEqual([]);
 
-    const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({
-      args,
-      ctx: testCtx(args),
-    }));
-    const many = await database.present!.gatherMany!(host, items);
-    for (const [i, { args, ctx }] of items.entries())
-      expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
-    expect(many.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
+      const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({
+        args,
+        ctx: testCtx(args),
+      }));
+      const many = await database.present!.gatherMany!(host, items);
+      for (const [i, { args, ctx }] of items.entries())
+        expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
+      expect(many.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
 
-    await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(
-      /lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/,
-    );
-  });
+      await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(
+        /lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/,
+      );
+    },
+  );
 
   it('installs an extension in a database and schema, moves it, and removes it', async () => {
     const args = { name: 'pgcrypto', db: DB };

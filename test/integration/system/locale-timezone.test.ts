@@ -47,7 +47,8 @@ describe('timezone.system', () => {
 
   it('an unknown zone fails in the plan with one line', async () => {
     await expect(plan(b.host, timezone.system!, { name: 'Mars/Olympus_Mons' })).rejects.toThrow(
-      "Mars/Olympus_Mons: unknown time zone 'Mars/Olympus_Mons' (no /usr/share/zoneinfo/Mars/Olympus_Mons; is tzdata installed?)",
+      "Mars/Olympus_Mons: unknown time zone 'Mars/Olympus_Mons' (no /usr/share/zoneinfo/Mars/Olympus_Mons; is " +
+        'tzdata installed?)',
     );
   });
 });

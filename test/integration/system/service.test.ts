@@ -42,11 +42,13 @@ async function sh(cmd: string): Promise<string> {
 const mainPid = () => sh('systemctl show -p MainPID --value brine-web.service');
 const get = (port: number) =>
   sh(
-    `python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:${port}/index.html').read().decode())" 2>&1`,
+    `python3 -c "import urllib.request as u; ` +
+      `print(u.urlopen('http://127.0.0.1:${port}/index.html').read().decode())" 2>&1`,
   );
 async function waitListening(port: number): Promise<void> {
   await b.t.ssh(
-    `for i in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', ${port}))" 2>/dev/null && exit 0; sleep 0.1; done; exit 1`,
+    `for i in $(seq 50); do python3 -c "import socket; ` +
+      `socket.create_connection(('127.0.0.1', ${port}))" 2>/dev/null && exit 0; sleep 0.1; done; exit 1`,
   );
 }
 
@@ -191,7 +193,8 @@ EOF`);
 
   it("a failing start fails with systemd's reason and the unit's last log lines", async () => {
     await b.t.ssh(
-      `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/sh -c "echo brine-boom >&2; exit 3"\\n' > /etc/systemd/system/brine-bad.service`,
+      `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/sh -c "echo brine-boom >&2; exit ` +
+        `3"\\n' > /etc/systemd/system/brine-bad.service`,
     );
     await expect(checkApply(b.host, service.running!, { name: 'brine-bad' })).rejects.toThrow(
       /^brine-bad.service: systemctl start brine-bad.service failed: .*last log: .*brine-boom/,

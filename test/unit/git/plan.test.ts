@@ -93,22 +93,27 @@ describe('git.latest plan', () => {
     ]);
   });
 
-  it('uncommitted changes block an update unless force_reset; up to date they are kept, or reset with force_reset', () => {
-    expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(
-      /uncommitted changes \(Dockerfile\).*force_reset: True/,
-    );
-    expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
-    expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
-    expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
-      { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
-    ]);
-    expect(
-      planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] })),
-    ).toEqual([
-      { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
-      { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
-    ]);
-  });
+  it(
+    'uncommitted changes block an update unless force_reset; up to date they are kept, or reset with ' + 'force_reset',
+    () => {
+      expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(
+        /uncommitted changes \(Dockerfile\).*force_reset: True/,
+      );
+      expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
+      expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual(
+        [],
+      );
+      expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
+        { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+      ]);
+      expect(
+        planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] })),
+      ).toEqual([
+        { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+        { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+      ]);
+    },
+  );
 
   it('a target that is not a checkout needs force_clone', () => {
     expect(() => planLatest(base, repo({ target: 'other', head: null }))).toThrow(
@@ -178,31 +183,35 @@ describe('git.latest plan', () => {
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', force_reset: 'yes' })).toBe(false);
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', revision: 'main' })).toBe(false);
   });
-  it('no checkout and a remote that cannot be read: the clone is planned and says why it is unverified; with a checkout it fails', () => {
-    const down = { remoteError: 'Could not resolve host: example.org', rev: null, wanted: null };
-    expect(
-      planLatest(
-        base,
-        repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
-      ),
-    ).toEqual([
-      {
-        op: 'create',
-        kind: 'clone',
-        target: base.target,
-        after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)`,
-      },
-    ]);
-    expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
-    const denied = {
-      ...down,
-      remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.',
-    };
-    expect(() =>
-      planLatest(
-        base,
-        repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
-      ),
-    ).toThrow(/cannot read the remote .*Permission denied/);
-  });
+  it(
+    'no checkout and a remote that cannot be read: the clone is planned and says why it is unverified; with a ' +
+      'checkout it fails',
+    () => {
+      const down = { remoteError: 'Could not resolve host: example.org', rev: null, wanted: null };
+      expect(
+        planLatest(
+          base,
+          repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
+        ),
+      ).toEqual([
+        {
+          op: 'create',
+          kind: 'clone',
+          target: base.target,
+          after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)`,
+        },
+      ]);
+      expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
+      const denied = {
+        ...down,
+        remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.',
+      };
+      expect(() =>
+        planLatest(
+          base,
+          repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
+        ),
+      ).toThrow(/cannot read the remote .*Permission denied/);
+    },
+  );
 });

@@ -25,13 +25,16 @@ describe('SQL quoting', () => {
         lc_ctype: 'de_DE.utf8',
       }),
     ).toBe(
-      `CREATE DATABASE "e""cs" OWNER "app" ENCODING 'UTF8' LC_COLLATE 'de_DE.utf8' LC_CTYPE 'de_DE.utf8' TEMPLATE "template0";`,
+      `CREATE DATABASE "e""cs" OWNER "app" ENCODING 'UTF8' LC_COLLATE 'de_DE.utf8' LC_CTYPE 'de_DE.utf8' TEMPLATE ` +
+        `"template0";`,
     );
     expect(createDatabaseSql({ name: 'x' })).toBe('CREATE DATABASE "x";');
   });
   it('scrubs statement echoes and verifiers from psql errors', () => {
     const v = scramVerifier('pw');
-    const err = `ERROR:  syntax error at or near "x"\nLINE 1: ALTER ROLE "a" WITH PASSWORD '${v}' x;\n                                             ^\n`;
+    const err =
+      `ERROR:  syntax error at or near "x"\nLINE 1: ALTER ROLE "a" WITH PASSWORD '${v}' x;\n              ` +
+      `                               ^\n`;
     const out = scrubPsqlError(err);
     expect(out).toContain('syntax error');
     expect(out).not.toContain(v.slice(0, 30));

@@ -51,7 +51,8 @@ describe('alternatives', () => {
 
 describe('debconf.set', () => {
   const dat = parseConfigDat(
-    'Name: tzdata/Areas\nTemplate: tzdata/Areas\nValue: Etc\nOwners: tzdata\n\nName: pw/q\nTemplate: pw/q\nValue: old\n',
+    'Name: tzdata/Areas\nTemplate: tzdata/Areas\nValue: Etc\nOwners: tzdata\n\nName: pw/q\nTemplate: pw/q\nValue: ' +
+      'old\n',
   );
   it('plans the answers that differ; passwords hidden', () => {
     expect(planDebconf({ name: 'tzdata', data: { 'tzdata/Areas': { type: 'select', value: 'Etc' } } }, dat)).toEqual(

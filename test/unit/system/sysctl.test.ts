@@ -50,7 +50,8 @@ describe('sysctl.present', () => {
       ),
     ).toEqual([]);
     expect(warned).toEqual([
-      'vm.swappiness is 60 and cannot be set to 10 here: /proc/sys/vm/swappiness is read-only (a container?); /etc/sysctl.d/99-salt.conf sets it at boot',
+      'vm.swappiness is 60 and cannot be set to 10 here: /proc/sys/vm/swappiness is read-only (a container?); ' +
+        '/etc/sysctl.d/99-salt.conf sets it at boot',
     ]);
   });
 

@@ -106,13 +106,17 @@ describe('user.present', () => {
     expect(planUserPresent({ name: 'alice', groups: ['alice', 'docker', 'sudo'] }, f(alice))).toEqual([]);
   });
 
-  it('enforce_password: False sets the password only on creation; hash_password compares the plain text hashed (facts)', () => {
-    expect(planUserPresent({ name: 'alice', password: '$6$new', enforce_password: false }, f(alice))).toEqual([]);
-    expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, 'plain'))).toEqual([]);
-    expect(
-      planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, '$6$salt$other')),
-    ).toEqual([{ op: 'update', kind: 'password', target: 'password', before: '(hidden)', after: '(hidden)' }]);
-  });
+  it(
+    'enforce_password: False sets the password only on creation; hash_password compares the plain text hashed ' +
+      '(facts)',
+    () => {
+      expect(planUserPresent({ name: 'alice', password: '$6$new', enforce_password: false }, f(alice))).toEqual([]);
+      expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, 'plain'))).toEqual([]);
+      expect(
+        planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, '$6$salt$other')),
+      ).toEqual([{ op: 'update', kind: 'password', target: 'password', before: '(hidden)', after: '(hidden)' }]);
+    },
+  );
 
   it('unique: False changes nothing for an existing user (expire: see test/unit/compile/inert.test.ts)', () => {
     expect(planUserPresent({ name: 'alice', unique: false }, f(alice))).toEqual([]);
