@@ -56,7 +56,13 @@ describe('progress of a local run', () => {
       expect.stringMatching(/^brine: box1: \[3\/3\] changed file\.managed: second/),
     ]);
     expect(r.stderr).toMatch(/^brine: box1: done: ok, 3 changed, 0 failed/m);
-    expect(JSON.parse(r.stdout)).toBeTruthy();
+    // stdout stays the report alone (progress goes to stderr): it parses, with every state in it
+    const report = JSON.parse(r.stdout) as { results: Array<{ id: string; result: boolean }> };
+    expect(report.results.map((x) => [x.id, x.result])).toEqual([
+      ['first', true],
+      ['slow', true],
+      ['second', true],
+    ]);
   });
 
   it('--quiet: no progress at all', async () => {
