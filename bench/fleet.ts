@@ -78,7 +78,8 @@ async function ansible(
     ts
       .map(
         (t, i) =>
-          `h${i} ansible_host=${t.host} ansible_user=root ansible_ssh_private_key_file=${key} ansible_python_interpreter=/usr/bin/python3\n`,
+          `h${i} ansible_host=${t.host} ansible_user=root ` +
+          `ansible_ssh_private_key_file=${key} ansible_python_interpreter=/usr/bin/python3\n`,
       )
       .join(''),
   );
@@ -90,7 +91,8 @@ async function ansible(
         ANSIBLE_NOCOLOR: '1',
         ANSIBLE_PIPELINING: 'True',
         ANSIBLE_HOST_KEY_CHECKING: 'True',
-        ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=120s -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes`,
+        ANSIBLE_SSH_ARGS:
+          `-o ControlMaster=auto -o ControlPersist=120s -o ` + `UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes`,
         ANSIBLE_SSH_CONTROL_PATH_DIR: join(w.dir, 'cp'),
       } as Record<string, string>,
     }),
@@ -143,7 +145,8 @@ async function main(): Promise<void> {
     ansibleTarget: '/srv/bench-ansible',
   });
   console.log(
-    `workload: ${w.items} states/items per host; sizes ${sizes.join(', ')}; brine ${runs} runs, Ansible ${ansRuns} runs per case`,
+    `workload: ${w.items} states/items per host; ` +
+      `sizes ${sizes.join(', ')}; brine ${runs} runs, Ansible ${ansRuns} runs per case`,
   );
   const t0 = Date.now();
   const fleet = await startFleet(Math.max(...sizes));
@@ -165,7 +168,8 @@ async function main(): Promise<void> {
           c.brineFirst.push(a.t.ms);
           c.brineNoop.push(b.t.ms);
           console.log(
-            `  ${n} host(s) brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed} changed), no-op ${fmtMs(b.t.ms)}`,
+            `  ${n} host(s) brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed} changed), ` +
+              `no-op ${fmtMs(b.t.ms)}`,
           );
         }
         if (i < ansRuns) {
@@ -175,7 +179,8 @@ async function main(): Promise<void> {
           c.ansFirst.push(a.t.ms);
           c.ansNoop.push(b.t.ms);
           console.log(
-            `  ${n} host(s) ansible run ${i + 1}: first ${fmtMs(a.t.ms)} (changed=${a.changed}), no-op ${fmtMs(b.t.ms)}`,
+            `  ${n} host(s) ansible ` +
+              `run ${i + 1}: first ${fmtMs(a.t.ms)} (changed=${a.changed}), no-op ${fmtMs(b.t.ms)}`,
           );
         }
       }
@@ -224,7 +229,8 @@ function report(cases: Case[]): string {
       const r1 = median(one.ansNoop) / median(one.brineNoop);
       const rn = median(most.ansNoop) / median(most.brineNoop);
       lines.push(
-        `ahead of Ansible, no-op: ${r1.toFixed(1)}x on 1 host, ${rn.toFixed(1)}x on ${most.hosts} (aim: at least the same): ${rn >= r1 ? 'met' : 'not met'}`,
+        `ahead of Ansible, no-op: ${r1.toFixed(1)}x on 1 host, ${rn.toFixed(1)}x on ${most.hosts} (aim: at least ` +
+          `the same): ${rn >= r1 ? 'met' : 'not met'}`,
       );
     }
   }

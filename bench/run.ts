@@ -94,7 +94,8 @@ async function main(): Promise<void> {
     ansibleTarget: join(o.dir, 'target-ansible'),
   });
   console.log(
-    `workload: ${w.size.files} files, ${w.size.dirs} directories, ${w.size.templates} templates, ${w.size.commands} commands (${w.items} states/items); ${runs} runs each`,
+    `workload: ${w.size.files} files, ${w.size.dirs} directories, ${w.size.templates} templates, ` +
+      `${w.size.commands} commands (${w.items} states/items); ${runs} runs each`,
   );
   const first: Row = { case: 'first apply', brine: [], ansible: [] };
   const noop: Row = { case: 'no-op run', brine: [], ansible: [] };
@@ -126,7 +127,8 @@ async function main(): Promise<void> {
     const r1 = median(first.ansible) / median(first.brine);
     const r2 = median(noop.ansible) / median(noop.brine);
     console.log(
-      `\naims: no-op >= 30x (${r2.toFixed(1)}x: ${r2 >= 30 ? 'met' : 'NOT met'}), first apply >= 10x (${r1.toFixed(1)}x: ${r1 >= 10 ? 'met' : 'NOT met'})`,
+      `\naims: no-op >= 30x (${r2.toFixed(1)}x: ${r2 >= 30 ? 'met' : 'NOT met'}), first apply >= 10x ` +
+        `(${r1.toFixed(1)}x: ${r1 >= 10 ? 'met' : 'NOT met'})`,
     );
   }
 }

@@ -1,7 +1,8 @@
 // The SSH case of the benchmark: H3's workload pushed by `brine push` and by ansible-playbook
 // (pipelining and ControlPersist on, as a fair Ansible user runs it) to the same booted Debian
 // container, first apply and no-op; then brine fanned out to N containers at once.
-//   node --import tsx bench/ssh.ts [--runs N] [--fanout N] [--files N] [--dirs N] [--templates N] [--commands N] [--no-ansible]
+//   node --import tsx bench/ssh.ts [--runs N] [--fanout N] [--files N] [--dirs N] [--templates N] [--commands N]
+// [--no-ansible]
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -88,7 +89,8 @@ async function ansible(w: Workload, t: Target, kh: string): Promise<{ t: Timed; 
   const inv = join(w.dir, 'ansible', 'inventory.ini');
   writeFileSync(
     inv,
-    `target ansible_host=127.0.0.1 ansible_port=${t.port} ansible_user=root ansible_ssh_private_key_file=${t.keyPath} ansible_python_interpreter=/usr/bin/python3\n`,
+    `target ansible_host=127.0.0.1 ansible_port=${t.port} ansible_user=root ` +
+      `ansible_ssh_private_key_file=${t.keyPath} ansible_python_interpreter=/usr/bin/python3\n`,
   );
   const r = check(
     'ansible-playbook',
@@ -97,7 +99,8 @@ async function ansible(w: Workload, t: Target, kh: string): Promise<{ t: Timed; 
         ...process.env,
         ANSIBLE_NOCOLOR: '1',
         ANSIBLE_PIPELINING: 'True',
-        ANSIBLE_SSH_ARGS: `-o ControlMaster=auto -o ControlPersist=120s -o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes`,
+        ANSIBLE_SSH_ARGS:
+          `-o ControlMaster=auto -o ControlPersist=120s -o ` + `UserKnownHostsFile=${kh} -o StrictHostKeyChecking=yes`,
         ANSIBLE_SSH_CONTROL_PATH_DIR: join(w.dir, 'cp'),
       } as Record<string, string>,
     }),
@@ -140,7 +143,8 @@ async function main(): Promise<void> {
     ansibleTarget: '/srv/bench-ansible',
   });
   console.log(
-    `workload: ${w.size.files} files, ${w.size.dirs} dirs, ${w.size.templates} templates, ${w.size.commands} commands (${w.items} states/items) over SSH; ${runs} runs each`,
+    `workload: ${w.size.files} files, ${w.size.dirs} dirs, ${w.size.templates} templates, ` +
+      `${w.size.commands} commands (${w.items} states/items) over SSH; ${runs} runs each`,
   );
   const targets = await startTargets(Math.max(1, fan));
   const stop = () => Promise.all(targets.map((t) => t.stop())).finally(() => process.exit(130));
@@ -167,7 +171,8 @@ async function main(): Promise<void> {
       cpu.first.push(a.cpu);
       cpu.noop.push(b.cpu);
       console.log(
-        `  brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed[0]} changed, ${a.roundTrips[0]} round trips, controller CPU ${a.cpu.toFixed(2)} s), ` +
+        `  brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed[0]} changed, ${a.roundTrips[0]} round trips, ` +
+          `controller CPU ${a.cpu.toFixed(2)} s), ` +
           `no-op ${fmtMs(b.t.ms)} (${b.roundTrips[0]} round trips, CPU ${b.cpu.toFixed(2)} s)`,
       );
       if (o.ansible) {
@@ -194,13 +199,15 @@ async function main(): Promise<void> {
         cpu.fanFirst.push(a.cpu);
         cpu.fanNoop.push(b.cpu);
         console.log(
-          `  fan-out run ${i + 1}: first ${fmtMs(a.t.ms)} (round trips ${a.roundTrips.join(', ')}, controller CPU ${a.cpu.toFixed(2)} s), ` +
+          `  fan-out run ${i + 1}: first ${fmtMs(a.t.ms)} (round trips ${a.roundTrips.join(', ')}, controller ` +
+            `CPU ${a.cpu.toFixed(2)} s), ` +
             `no-op ${fmtMs(b.t.ms)} (round trips ${b.roundTrips.join(', ')}, CPU ${b.cpu.toFixed(2)} s)`,
         );
       }
       rows.push(ff, fn);
       console.log(
-        `fan-out: ${fan} hosts took ${(median(ff.brine) / median(first.brine)).toFixed(2)}x the time of 1 host (first apply), ${(median(fn.brine) / median(noop.brine)).toFixed(2)}x (no-op)`,
+        `fan-out: ${fan} hosts took ${(median(ff.brine) / median(first.brine)).toFixed(2)}x the time of 1 host ` +
+          `(first apply), ${(median(fn.brine) / median(noop.brine)).toFixed(2)}x (no-op)`,
       );
     }
     console.log('');
@@ -208,12 +215,15 @@ async function main(): Promise<void> {
     const per = (n: number) => (n / w.items).toFixed(3);
     console.log(`\nround trips (exec channels + sftp requests), medians for ${w.items} states:`);
     console.log(
-      `  first apply ${median(firstTrips)} (${per(median(firstTrips))} per state), no-op ${median(trips)} (${per(median(trips))} per state)`,
+      `  first apply ${median(firstTrips)} (${per(median(firstTrips))} per state), ` +
+        `no-op ${median(trips)} (${per(median(trips))} per state)`,
     );
     console.log(
-      `controller CPU (user + sys, medians): first apply ${median(cpu.first).toFixed(2)} s, no-op ${median(cpu.noop).toFixed(2)} s` +
+      `controller CPU (user + sys, medians): first ` +
+        `apply ${median(cpu.first).toFixed(2)} s, no-op ${median(cpu.noop).toFixed(2)} s` +
         (cpu.fanFirst.length
-          ? `; ${fan} hosts: first apply ${median(cpu.fanFirst).toFixed(2)} s, no-op ${median(cpu.fanNoop).toFixed(2)} s`
+          ? `; ${fan} hosts: first ` +
+            `apply ${median(cpu.fanFirst).toFixed(2)} s, no-op ${median(cpu.fanNoop).toFixed(2)} s`
           : ''),
     );
   } finally {

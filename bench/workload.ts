@@ -59,24 +59,29 @@ export function writeWorkload(
   const sls: string[] = [];
   for (let i = 0; i < size.dirs; i++)
     sls.push(
-      `bench-dir-${i}:\n  file.directory:\n    - name: ${dirOf(o.brineTarget, i)}\n    - mode: '0755'\n    - makedirs: True\n`,
+      `bench-dir-${i}:\n  file.directory:\n    - name: ${dirOf(o.brineTarget, i)}\n    - mode: '0755'\n    - ` +
+        `makedirs: True\n`,
     );
   for (let i = 0; i < size.files; i++) {
     write(join(statesDir, 'bench/files', `file-${i}.txt`), fileBody(i));
     sls.push(
-      `bench-file-${i}:\n  file.managed:\n    - name: ${dirOf(o.brineTarget, i)}/file-${i}.txt\n    - source: salt://bench/files/file-${i}.txt\n    - mode: '0644'\n`,
+      `bench-file-${i}:\n  file.managed:\n    - name: ${dirOf(o.brineTarget, i)}/file-${i}.txt\n    - source: ` +
+        `salt://bench/files/file-${i}.txt\n    - mode: '0644'\n`,
     );
   }
   for (let i = 0; i < size.templates; i++) {
     write(join(statesDir, 'bench/templates', `tpl-${i}.j2`), TEMPLATE);
     sls.push(
-      `bench-tpl-${i}:\n  file.managed:\n    - name: ${dirOf(o.brineTarget, i)}/tpl-${i}.conf\n    - source: salt://bench/templates/tpl-${i}.j2\n    - template: jinja\n    - mode: '0640'\n    - context:\n        name: tpl-${i}\n        index: ${i}\n`,
+      `bench-tpl-${i}:\n  file.managed:\n    - name: ${dirOf(o.brineTarget, i)}/tpl-${i}.conf\n    - source: ` +
+        `salt://bench/templates/tpl-${i}.j2\n    - template: jinja\n    - mode: '0640'\n    - context:\n        ` +
+        `name: tpl-${i}\n        index: ${i}\n`,
     );
   }
   for (let i = 0; i < size.commands; i++) {
     const out = `${o.brineTarget}/cmd-${i}.out`;
     sls.push(
-      `bench-cmd-${i}:\n  cmd.run:\n    - name: echo command ${i} > ${out}\n    - creates: ${out}\n    - require:\n      - file: bench-dir-0\n`,
+      `bench-cmd-${i}:\n  cmd.run:\n    - name: echo command ${i} > ${out}\n    - creates: ${out}\n    - require:\n ` +
+        `     - file: bench-dir-0\n`,
     );
   }
   write(join(statesDir, 'bench/init.sls'), sls.join('\n'));
@@ -98,10 +103,12 @@ export function writeWorkload(
       file: { path: "${o.ansibleTarget}/d{{ item }}", state: directory, mode: "0755" }
       loop: "${idx(size.dirs)}"
     - name: files
-      copy: { src: "files/file-{{ item }}.txt", dest: "${o.ansibleTarget}/d{{ item % ${size.dirs} }}/file-{{ item }}.txt", mode: "0644" }
+      copy: { src: "files/file-{{ item }}.txt", dest: "${o.ansibleTarget}/d{{ item % ${size.dirs} }}/file-{{ item ` +
+      `}}.txt", mode: "0644" }
       loop: "${idx(size.files)}"
     - name: templates
-      template: { src: "templates/tpl.j2", dest: "${o.ansibleTarget}/d{{ item % ${size.dirs} }}/tpl-{{ item }}.conf", mode: "0640" }
+      template: { src: "templates/tpl.j2", dest: "${o.ansibleTarget}/d{{ item % ${size.dirs} }}/tpl-{{ item ` +
+      `}}.conf", mode: "0640" }
       vars: { name: "tpl-{{ item }}", index: "{{ item }}" }
       loop: "${idx(size.templates)}"
     - name: commands

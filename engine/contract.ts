@@ -28,13 +28,21 @@ export interface Change<Kind extends string = string, Before = unknown, After = 
   payload?: unknown;
 }
 
+/** A change whose kind is always set: what a module's plan returns (modules/pkg/changes.ts...). */
+export type Kinded<Kind extends string, Before = unknown, After = unknown> = Change<Kind, Before, After> & {
+  kind: Kind;
+};
+
 /**
  * How a plan may show file contents (StateCtx.content): the run's secrets and its diff budget.
  * Absent outside a run (unit tests): then only what looks like a secret is hidden, and only the
  * per-file limit applies.
  */
 export interface ContentView {
-  /** True when a text holds a secret: the run's (in any form, or a piece of one) or one that looks like it (a private key block, `PASSWORD=...`). */
+  /**
+   * True when a text holds a secret: the run's (in any form, or a piece of one) or one that looks like it (a private
+   * key block, `PASSWORD=...`).
+   */
   holdsSecret(text: string): boolean;
   /** The run's limits for diffs; `spent` is shared by every state of the run. */
   limits: DiffLimits;

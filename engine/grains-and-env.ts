@@ -25,13 +25,15 @@ export interface GrainsAndEnvOptions {
 }
 
 // $1 marker, $2 probe? (1/0), $3 number of files, then the files, then the probe's labels.
-const SCRIPT = `n=$1; p=$2; c=$3; shift 3
+const SCRIPT =
+  `n=$1; p=$2; c=$3; shift 3
 (${GRAINS_SCRIPT})
 i=0
 while [ "$i" -lt "$c" ]; do
   f=$1; shift; i=$((i + 1))
   if [ ! -e "$f" ]; then printf '\\n%s missing %s\\n' "$n" "$i"
-  elif [ -f "$f" ] && [ -r "$f" ]; then printf '\\n%s file %s\\n' "$n" "$i"; cat -- "$f" || printf '\\n%s error %s\\n' "$n" "$i"
+  elif [ -f "$f" ] && [ -r "$f" ]; then printf '\\n%s file %s\\n' "$n" "$i"; cat -- "$f" || printf '\\n%s error ` +
+  `%s\\n' "$n" "$i"
   else printf '\\n%s error %s\\n' "$n" "$i"
   fi
 done

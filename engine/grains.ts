@@ -38,7 +38,8 @@ export interface Grains {
 // Each fact on its own line as key=value; addresses and routes in tagged lines. Shell builtins
 // read what /proc and /etc hold: this runs on every host of a push, and on a fleet the targets'
 // process starts are the cost (9 programs run here, 25 before).
-export const GRAINS_SCRIPT = `
+export const GRAINS_SCRIPT =
+  `
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 set -- $(uname -snrm)
 echo "nodename=$2"
@@ -50,7 +51,8 @@ echo "fqdn=$(timeout 2 hostname -f 2>/dev/null)"
 echo "ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)"
 while read -r k v _; do [ "$k" = MemTotal: ] && { echo "memkb=$v"; break; }; done </proc/meminfo 2>/dev/null
 if [ -r /etc/os-release ]; then
-  (. /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_name=$NAME"; echo "os_version_id=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME")
+  (. /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_name=$NAME"; echo ` +
+  `"os_version_id=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME")
 fi
 [ -r /etc/debian_version ] && { read -r dv </etc/debian_version || [ -n "$dv" ]; } && echo "debian_version=$dv"
 v=$(systemd-detect-virt 2>/dev/null)

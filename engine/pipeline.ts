@@ -216,7 +216,8 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
       const removed = sweepWithLock ? lock.removed : await cleanStaleTemps(o.host, writeDirs(compiled), lock.since);
       if (removed.length)
         o.notice?.(
-          `removed ${removed.length} temp file(s) an interrupted run left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`,
+          `removed ${removed.length} temp file(s) an interrupted run ` +
+            `left: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`,
         );
     }
     return await runCompiled(compiled, {

@@ -30,9 +30,11 @@ await build({
   banner: standalone
     ? {
         js:
-          "import { createRequire as __brineCreateRequire } from 'node:module'; const require = __brineCreateRequire(import.meta.url);" +
+          "import { createRequire as __brineCreateRequire } from 'node:module'; const require = " +
+          '__brineCreateRequire(import.meta.url);' +
           // bundled CommonJS (ssh2) uses __dirname/__filename, which ESM does not define
-          " import { fileURLToPath as __brineToPath } from 'node:url'; import { dirname as __brineDirname } from 'node:path';" +
+          " import { fileURLToPath as __brineToPath } from 'node:url'; import { dirname as __brineDirname } from " +
+          "'node:path';" +
           ' const __filename = __brineToPath(import.meta.url); const __dirname = __brineDirname(__filename);',
       }
     : {},

@@ -147,10 +147,13 @@ export function register(program: Command): void {
       const { registry } = await import('../../modules/index.js');
       const control = new RunControl();
       const unhandle = handleStopSignals(control, (reports) => {
-        for (const rep of reports)
-          process.stdout.write(
-            `=== ${rep.host} (abandoned) ===\n${formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, { color: false, redactor: errorRedactor })}`,
-          );
+        for (const rep of reports) {
+          const text = formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, {
+            color: false,
+            redactor: errorRedactor,
+          });
+          process.stdout.write(`=== ${rep.host} (abandoned) ===\n${text}`);
+        }
       });
       const opts: PushOptions = {
         control,

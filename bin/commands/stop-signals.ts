@@ -22,7 +22,8 @@ export function handleStopSignals(control: RunControl, abandon: (reports: RunRep
     }
     const gone = removeInFlightTemps();
     process.stderr.write(
-      `brine: ${sig} again: abandoning the run${gone.length ? ` (removed ${gone.length} temp file(s) of writes in flight)` : ''}\n`,
+      `brine: ${sig} again: abandoning the ` +
+        `run${gone.length ? ` (removed ${gone.length} temp file(s) of writes in flight)` : ''}\n`,
     );
     abandon(control.partial());
     process.exit(exitCodeForStop(control.stopped));

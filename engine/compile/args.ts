@@ -79,7 +79,8 @@ export function parseReqTargets(value: unknown, key: string, loc: SourceLoc, whe
     }
     throw new CompileError(
       locStr(loc),
-      `${where}: requisite '${key}' entries must be an ID or a single "module: ID-or-name" pair, got ${JSON.stringify(item)}`,
+      `${where}: requisite '${key}' entries must be an ID or a single "module: ID-or-name" pair, ` +
+        `got ${JSON.stringify(item)}`,
     );
   }
   return out;
@@ -94,7 +95,9 @@ function conditionList(key: 'onlyif' | 'unless', value: unknown): { commands: un
   const list = Array.isArray(value) ? value : [value];
   const at = list.findIndex((x) => typeof x === 'boolean');
   if (at < 0) return { commands: list };
-  const warning = `${key}: ${list[at] ? 'True' : 'False'} has no effect: it is not a command (Salt says "bad type passed" and runs the state)`;
+  const warning =
+    `${key}: ${list[at] ? 'True' : 'False'} has no effect: it is not a command (Salt says "bad type ` +
+    `passed" and runs the state)`;
   if (key === 'onlyif') return { commands: list.slice(0, at), warning };
   return { commands: typeof list.at(-1) === 'boolean' ? [] : list.filter((x) => typeof x !== 'boolean'), warning };
 }

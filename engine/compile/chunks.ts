@@ -18,7 +18,10 @@ function unknownFunction(registry: StateRegistry, module: string, fun: string): 
   if (!Object.hasOwn(registry, module)) {
     const all = Object.entries(registry).flatMap(([m, fs]) => Object.keys(fs).map((f) => `${m}.${f}`));
     const full = closest(`${module}.${fun}`, all) ?? closest(module, Object.keys(registry));
-    return `unknown state function '${module}.${fun}' (no state module '${module}'${full ? `; did you mean '${full}'?` : ''})`;
+    return (
+      `unknown state function '${module}.${fun}' (no state module ` +
+      `'${module}'${full ? `; did you mean '${full}'?` : ''})`
+    );
   }
   const c = closest(fun, Object.keys(registry[module]!));
   return `unknown state function '${module}.${fun}'${c ? ` (did you mean '${module}.${c}'?)` : ''}`;

@@ -71,7 +71,8 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
           if (all.length) {
             throw new CompileError(
               locStr(t.loc),
-              `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' is the state itself (a state cannot ${how.replace(/_in$/, '')} itself)`,
+              `state '${r.id}' (${r.module}.${r.fun}): ${how} target '${targetLabel(t)}' is the state itself (a ` +
+                `state cannot ${how.replace(/_in$/, '')} itself)`,
             );
           }
           throw new CompileError(

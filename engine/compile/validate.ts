@@ -41,12 +41,16 @@ function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: strin
     case 'octalDigits':
       return {
         arg,
-        msg: `argument '${arg}'${sub} must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(e.data)})`,
+        msg:
+          `argument '${arg}'${sub} must be a file mode: octal digits up to 7777 like '0644' ` +
+          `(got ${JSON.stringify(e.data)})`,
       };
     case 'enum':
       return {
         arg,
-        msg: `argument '${arg}'${sub} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`,
+        msg:
+          `argument '${arg}'${sub} must be one ` +
+          `of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`,
       };
     default:
       return arg

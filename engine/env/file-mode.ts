@@ -6,7 +6,8 @@ import type { Host } from '../host/host.js';
 const fmt = (m: number): string => `0${(m & 0o777).toString(8)}`;
 
 function message(path: string, mode: number): string {
-  return `${path} is readable by ${mode & 0o070 && mode & 0o007 ? 'group and others' : mode & 0o070 ? 'group' : 'others'} (mode ${fmt(mode)}) and holds secrets: chmod 600 ${path}`;
+  const who = mode & 0o070 && mode & 0o007 ? 'group and others' : mode & 0o070 ? 'group' : 'others';
+  return `${path} is readable by ${who} (mode ${fmt(mode)}) and holds secrets: chmod 600 ${path}`;
 }
 
 /** The warning for the env file a run used, or null. envSource as loadPillar reports it. */

@@ -56,7 +56,8 @@ export interface LoadedPillar {
 
 /** The one-line refusal of a real run that found no env (exit 3). */
 export const NO_ENV_MESSAGE =
-  'no env found ($ENV_YML, /app/env.yml, /run/active-env.yml, cidata, config-2, ec2, gce) and a real run never uses the public default env; ' +
+  'no env found ($ENV_YML, /app/env.yml, /run/active-env.yml, cidata, config-2, ec2, gce) and a real run never uses ' +
+  'the public default env; ' +
   'create one with `brine env create DOMAIN -o env.yml` and pass `--env env.yml` (or dry-run with --test)';
 
 /**

@@ -42,7 +42,10 @@ function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
-/** True for key names whose values are secrets (db_password, app_secret, token, key, pass, pw, passphrase, credentials...). */
+/**
+ * True for key names whose values are secrets (db_password, app_secret, token, key, pass, pw, passphrase,
+ * credentials...).
+ */
 export function isSecretKeyName(name: string): boolean {
   return SECRET_KEY_NAME.test(name) || nameWords(name).some((w) => SECRET_WORDS.has(w));
 }

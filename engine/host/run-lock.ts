@@ -18,7 +18,10 @@ export class RunLockError extends TransportError {
 
 export interface RunLock {
   path: string;
-  /** When the lock was taken, seconds since the epoch by the target's clock (temp files older than this are left-overs of a killed run). */
+  /**
+   * When the lock was taken, seconds since the epoch by the target's clock (temp files older than this are left-overs
+   * of a killed run).
+   */
   since: number;
   /** The stale temp files the lock's command removed (sweepDirs given), as paths on the host. */
   removed: string[];
@@ -79,7 +82,8 @@ export async function acquireRunLock(host: Host, o: LockOptions, sweepDirs?: str
       else if (line === 'ready') resolve({ ok: true });
       else if (line.startsWith('busy ') && secs > 0)
         o.onWait?.(
-          `waiting up to ${secs} s for the run lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`,
+          `waiting up to ${secs} s for the run ` +
+            `lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`,
         );
     });
     o.control?.onStop((reason) =>
@@ -106,5 +110,8 @@ function describe(code: number, last: string, path: string, secs: number): strin
       : `another brine run holds ${path} (${holder}); not waiting (--lock-timeout 0)`;
   }
   if (last.startsWith('error ')) return `run lock: ${last.slice(6)}`;
-  return `run lock ${path}: the lock command ended (exit ${code})${code === 127 ? ': flock(1) is missing (util-linux)' : ''}`;
+  return (
+    `run lock ${path}: the lock command ended ` +
+    `(exit ${code})${code === 127 ? ': flock(1) is missing (util-linux)' : ''}`
+  );
 }

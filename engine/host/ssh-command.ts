@@ -35,7 +35,8 @@ export function buildCommand(argv: string[], opts: ExecOptions, ctx: CommandCont
   const pairs = Object.entries(env).map(([k, v]) => shQuote(`${k}=${v}`));
   const home =
     who !== 'root' && !opts.env?.HOME ? 'HOME="$(getent passwd "$(id -un)" | cut -d: -f6)"; export HOME; ' : '';
-  const inner = `${home}${opts.cwd ? `cd ${shQuote(opts.cwd)} && ` : ''}exec env ${pairs.join(' ')} ${argv.map(shQuote).join(' ')}`;
+  const cd = opts.cwd ? `cd ${shQuote(opts.cwd)} && ` : '';
+  const inner = `${home}${cd}exec env ${pairs.join(' ')} ${argv.map(shQuote).join(' ')}`;
   const secs = ctx.timeoutMs > 0 ? Math.max(1, Math.ceil(ctx.timeoutMs / 1000)) : 0;
   const run = secs ? `timeout -k 5 ${secs} sh -c ${shQuote(inner)}` : `sh -c ${shQuote(inner)}`;
   if (ctx.loginUser === 'root') {

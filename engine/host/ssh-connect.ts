@@ -124,9 +124,14 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
           return true;
         }
         if (v.status === 'unknown') {
-          refusal = `host key for ${khName} is not known (${type} ${fp}); not in ${knownHosts} (verify it, then use --accept-new)`;
+          refusal =
+            `host key for ${khName} is not known (${type} ${fp}); not in ${knownHosts} (verify it, then use ` +
+            `--accept-new)`;
         } else if (v.status === 'changed') {
-          refusal = `HOST KEY CHANGED for ${khName}: server offers ${type} ${fp}, ${v.entry.file}:${v.entry.line} has another key; refusing (possible man-in-the-middle)`;
+          refusal =
+            `HOST KEY CHANGED for ${khName}: server ` +
+            `offers ${type} ${fp}, ${v.entry.file}:${v.entry.line} has another key; refusing (possible ` +
+            `man-in-the-middle)`;
         } else {
           refusal = `host key for ${khName} (${type} ${fp}) is revoked in ${v.entry.file}:${v.entry.line}`;
         }

@@ -19,7 +19,8 @@ export interface RawExec {
   ): Promise<{ exitCode: number; stdout: Buffer; stderr: string }>;
 }
 
-const WRITE = `set -e
+const WRITE =
+  `set -e
 p=$1 mode=$2 owner=$3 group=$4
 d=$(dirname -- "$p"); b=$(basename -- "$p")
 t=$(mktemp "$d/.$b.brine-XXXXXX")
@@ -27,7 +28,8 @@ trap 'rm -f -- "$t"' EXIT
 cat > "$t"
 if [ -n "$owner" ]; then chown -- "$owner" "$t"; elif [ -e "$p" ]; then chown --reference="$p" -- "$t"; fi
 if [ -n "$group" ]; then chgrp -- "$group" "$t"; elif [ -e "$p" ]; then chgrp --reference="$p" -- "$t"; fi
-if [ -n "$mode" ]; then chmod -- "$mode" "$t"; elif [ -e "$p" ]; then chmod --reference="$p" -- "$t"; else chmod 644 -- "$t"; fi
+if [ -n "$mode" ]; then chmod -- "$mode" "$t"; elif [ -e "$p" ]; then chmod --reference="$p" -- "$t"; else chmod ` +
+  `644 -- "$t"; fi
 sync -- "$t"
 mv -f -- "$t" "$p"
 trap - EXIT`;

@@ -9,11 +9,13 @@ export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]
 
 // one find for every directory (that exists and is no link): a no-op run pays one process.
 // $1 the lock's time (epoch s), then the directories; the run lock's command runs it too (run-lock.ts).
-export const SWEEP_SCRIPT = `s=$1; shift
+export const SWEEP_SCRIPT =
+  `s=$1; shift
 r="\${BRINE_ROOT-}"
 for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
 [ $# -gt 0 ] || exit 0
-find "$@" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex '${TEMP_REGEX}' ! -newermt "@$s" -print -delete 2>/dev/null |
+find "$@" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex ` +
+  `'${TEMP_REGEX}' ! -newermt "@$s" -print -delete 2>/dev/null |
   while IFS= read -r p; do printf '%s\\n' "\${p#"$r"}"; done
 exit 0`;
 

@@ -124,7 +124,8 @@ class SlsReader {
     if (!isMap(p.value))
       this.fail(
         p,
-        `${where} must map to state declarations like 'pkg.installed: [...]' (got ${p.value === null ? 'nothing' : preview(this.toJS(p.value))})`,
+        `${where} must map to state declarations like 'pkg.installed: [...]' ` +
+          `(got ${p.value === null ? 'nothing' : preview(this.toJS(p.value))})`,
       );
     const byModule = new Map<string, StateDecl>();
     const decls: StateDecl[] = [];
@@ -140,7 +141,8 @@ class SlsReader {
         if (!isSeq(list))
           this.fail(
             mp,
-            `${where}: '${mkey}' must be followed by a list of arguments (- name: value), not ${isMap(list) ? 'a mapping' : 'a scalar'}`,
+            `${where}: '${mkey}' must be followed by a list of arguments (- name: value), ` +
+              `not ${isMap(list) ? 'a mapping' : 'a scalar'}`,
           );
         for (const item of (list as YAMLSeq).items) {
           if (isScalar(item) && typeof item.value === 'string') {
@@ -158,7 +160,8 @@ class SlsReader {
           if (pairs.length > 1 && MULTI_KEY_REQUISITES.has(keyText(pairs[0]!))) {
             this.fail(
               item,
-              `${where}: a requisite item '${keyText(pairs[0]!)}' holds other keys too (${pairs.slice(1).map(keyText).join(', ')}); write each as its own '- key: value' item`,
+              `${where}: a requisite item '${keyText(pairs[0]!)}' holds other keys too ` +
+                `(${pairs.slice(1).map(keyText).join(', ')}); write each as its own '- key: value' item`,
             );
           }
           for (const ap of pairs)

@@ -53,7 +53,10 @@ export function duplicateKeyReason(text: string, err: { pos?: [number, number] }
   const rest = err.pos ? text.slice(err.pos[0]).split('\n')[0]! : '';
   const m = /^(?:"([^"]*)"|'([^']*)'|([^:#\s][^:#]*?))\s*:(\s|$)/.exec(rest);
   const key = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-  return `found conflicting ID${key === undefined ? '' : ` '${key}'`}: a key given twice in one mapping (Salt's YAML loader refuses it too)`;
+  return (
+    `found conflicting ID${key === undefined ? '' : ` '${key}'`}: a key given twice in one mapping (Salt's ` +
+    `YAML loader refuses it too)`
+  );
 }
 
 /**

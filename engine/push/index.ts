@@ -63,7 +63,8 @@ export interface PushResult {
 }
 
 export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' | 'redactor'>): string {
-  const title = `=== ${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''} ===\n${h.warning ? `warning: ${h.warning}\n` : ''}`;
+  const label = `${h.label}${h.host && h.host !== h.label ? ` (${h.host})` : ''}`;
+  const title = `=== ${label} ===\n${h.warning ? `warning: ${h.warning}\n` : ''}`;
   if (!h.report) return `${title}${h.status}: ${h.error ?? ''}\n`;
   const body = formatReport(h.report, o.out === 'json' ? 'highstate' : o.out, { color: o.color, redactor: o.redactor });
   return `${title}${body}`;

@@ -46,7 +46,10 @@ export function formatRolloutStop(s: RolloutStop): string {
     s.reason === 'budget'
       ? `${s.failures} host(s) failed, more than --max-fail allows (${s.budget})`
       : 'stopped by a signal';
-  return `rollout stopped after batch ${s.batchesRun} of ${s.batches}: ${why}\nnot started: ${s.notStarted.join(', ')}\n`;
+  return (
+    `rollout stopped after ` +
+    `batch ${s.batchesRun} of ${s.batches}: ${why}\nnot started: ${s.notStarted.join(', ')}\n`
+  );
 }
 
 /**

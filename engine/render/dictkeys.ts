@@ -131,7 +131,10 @@ export function fromYamlMaps(v: unknown): unknown {
   return v;
 }
 
-/** Python's nested dict merge of the pillar: maps merged key by key (key order kept, new keys last), anything else replaced; inputs untouched. */
+/**
+ * Python's nested dict merge of the pillar: maps merged key by key (key order kept, new keys last), anything else
+ * replaced; inputs untouched.
+ */
 export function mergeData(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out = cloneData(a);
   for (const [k, v] of dictEntries(b)) {

@@ -57,7 +57,10 @@ export function jinjaPhrasing(reason: string): string {
   const call = /^Unable to call `(.*)`, which is undefined or falsey$/.exec(reason);
   const fn = call ? saltName(call[1]!) : null;
   if (fn)
-    return `salt['${fn}'] is not an execution function brine has (brine follows Salt 3006; see the README's Salt compatibility section)`;
+    return (
+      `salt['${fn}'] is not an execution function brine has (brine follows Salt 3006; see the README's Salt ` +
+      `compatibility section)`
+    );
   return reason
     .replace(/^parse[A-Za-z]*: /, '')
     .replace(/^expected variable end$/, 'expected }} to end the expression')

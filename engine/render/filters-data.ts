@@ -45,7 +45,9 @@ export function pyJson(v: unknown, o: JsonOpts, depth = 0): string {
     }
     // Python's json writes a key True as "true", None as "null", 1 as "1"
     const name = (k: unknown) => String(k);
-    return `{${nl}${keys.map((k) => `${escapeJsonString(name(k), o.ascii, o.html)}: ${pyJson(v[pyKey(k)], o, depth + 1)}`).join(sep + nl)}${end}}`;
+    const item = (k: unknown) => `${escapeJsonString(name(k), o.ascii, o.html)}: ${pyJson(v[pyKey(k)], o, depth + 1)}`;
+    const items = keys.map(item);
+    return `{${nl}${items.join(sep + nl)}${end}}`;
   }
   throw new TemplateFault(`cannot encode ${pyRepr(v)} as JSON`);
 }

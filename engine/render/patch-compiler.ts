@@ -95,7 +95,8 @@ export const compilerPatched = true;
 // error thrown inside a macro defined in another file names that file.
 function emitLoc(c: any, node: any): void {
   c._emitLine(
-    `lineno = ${node.lineno}; colno = ${node.colno}; runtime.brineLoc = [${JSON.stringify(String(c.templateName ?? ''))}, ${node.lineno + 1}];`,
+    `lineno = ${node.lineno}; colno = ${node.colno}; runtime.brineLoc = ` +
+      `[${JSON.stringify(String(c.templateName ?? ''))}, ${node.lineno + 1}];`,
   );
 }
 function withLine(name: string) {
@@ -122,7 +123,10 @@ C.compileOutput = function compileOutput(this: any, node: any, frame: any) {
 // Errors from getTemplate (include/import of a missing file) carry the line of the tag.
 C._makeCallback = function _makeCallback(this: any, res?: string) {
   const err = this._tmpid();
-  return `function(${err}${res ? `,${res}` : ''}) {\nif(${err}) { cb(runtime.handleError(${err}, lineno, colno)); return; }`;
+  return (
+    `function(${err}${res ? `,${res}` : ''}) {\nif(${err}) { cb(runtime.handleError(${err}, lineno, colno)); ` +
+    `return; }`
+  );
 };
 
 // nunjucks embeds a call's source text in the generated code unescaped: a newline or backslash in
@@ -174,7 +178,8 @@ C._emitLoopBindings = function _emitLoopBindings(this: any, node: any, ...rest: 
   const names: string[] =
     node.name instanceof nodes.Array! ? node.name.children.map((c: any) => c.value) : [node.name.value];
   this._emitLine(
-    `for (const k in frame.variables) if (k !== "loop" && !${JSON.stringify(names)}.includes(k)) delete frame.variables[k];`,
+    `for (const k in frame.variables) if (k !== "loop" && !${JSON.stringify(names)}.includes(k)) delete ` +
+      `frame.variables[k];`,
   );
   return r;
 };

@@ -90,7 +90,8 @@ C._compileMacro = function _compileMacro(this: any, node: any, frame: any) {
         `runtime.brineMakeMacro(${JSON.stringify(name)}, ${JSON.stringify(uses)}, `,
       );
       lines.push(
-        '{ const x = runtime.brineMacroExtra; runtime.brineMacroExtra = undefined; if (x) { frame.set("varargs", x.varargs); frame.set("kwargs", x.kwargs); } }',
+        '{ const x = runtime.brineMacroExtra; runtime.brineMacroExtra = undefined; if (x) { frame.set("varargs", ' +
+          'x.varargs); frame.set("kwargs", x.kwargs); } }',
       );
     }
     return emitLines.apply(this, lines);

@@ -275,7 +275,8 @@ P.parseAggregate = function parseAggregate(this: any) {
     if (node.children.length > 0) {
       if (!this.skip(lexer.TOKEN_COMMA))
         this.fail(
-          `expected , or ${close === lexer.TOKEN_RIGHT_PAREN ? ')' : close === lexer.TOKEN_RIGHT_BRACKET ? ']' : '}'}, got '${this.peekToken().value}'`,
+          `expected , or ${close === lexer.TOKEN_RIGHT_PAREN ? ')' : close === lexer.TOKEN_RIGHT_BRACKET ? ']' : '}'}` +
+            `, got '${this.peekToken().value}'`,
           this.peekToken().lineno,
           this.peekToken().colno,
         );

@@ -126,7 +126,8 @@ function tick(): void {
   if (!budget) return;
   if ((++budget.ticks & 1023) === 0 && Date.now() > budget.deadline) {
     throw new TemplateFault(
-      `the render took longer than its budget of ${Math.round(budget.limits.timeMs / 1000)} s (an endless or huge loop?)`,
+      `the render took longer than its budget of ${Math.round(budget.limits.timeMs / 1000)} s (an endless or huge ` +
+        `loop?)`,
     );
   }
 }
@@ -187,10 +188,12 @@ function guardNative(obj: unknown, key: unknown, result: unknown): void {
   const k = String(key);
   if (typeof obj === 'object' && Object.hasOwn(obj, k)) return;
   if (pyMethod(obj, k)) return;
-  if (isMap(obj) && Object.getPrototypeOf(obj) !== Object.prototype && Object.getPrototypeOf(obj) !== null) return; // cycler, namespace-like helpers
+  // cycler, namespace-like helpers
+  if (isMap(obj) && Object.getPrototypeOf(obj) !== Object.prototype && Object.getPrototypeOf(obj) !== null) return;
   if (isStr(obj) || Array.isArray(obj) || typeof obj === 'number' || typeof obj === 'boolean' || isMap(obj)) {
     throw new TemplateFault(
-      `${isStr(obj) ? 'str' : Array.isArray(obj) ? 'list' : isMap(obj) ? 'dict' : typeof obj} object has no attribute '${k}'`,
+      `${isStr(obj) ? 'str' : Array.isArray(obj) ? 'list' : isMap(obj) ? 'dict' : typeof obj} object has no ` +
+        `attribute '${k}'`,
     );
   }
 }
@@ -223,7 +226,8 @@ export function installSandbox(): void {
     else if (typeof obj === 'function') throw new TemplateFault('cannot slice a function');
     if (obj === undefined && trail.missing)
       throw new TemplateFault(
-        `cannot read '${String(val)}' of an undefined value: ${trail.missing} is missing (use .get() or |default for an optional key)`,
+        `cannot read '${String(val)}' of an undefined value: ${trail.missing} is missing (use .get() or |default ` +
+          `for an optional key)`,
       );
     const out = origMember.call(this, obj, val, ...rest);
     if (rest.length === 0) guardNative(obj, val, out);
@@ -287,7 +291,8 @@ export function installSandbox(): void {
     tick();
     if (val === undefined && trail.missing)
       throw new TemplateFault(
-        `printing an undefined value: ${trail.missing} is missing (use \`is defined\`, |default or .get() for an optional key)`,
+        `printing an undefined value: ${trail.missing} is missing (use \`is defined\`, |default or .get() for an ` +
+          `optional key)`,
       );
     return checkValue(origSuppress.call(this, val, autoescape), 'a printed value');
   };
@@ -316,7 +321,8 @@ export function installSandbox(): void {
   E.getTemplate = function getTemplate(this: unknown, name: unknown, ...rest: unknown[]) {
     if (budget && ++budget.templates > budget.limits.templates) {
       throw new TemplateFault(
-        `more than ${budget.limits.templates} templates imported or included in one render (does '${String(name)}' import itself?)`,
+        `more than ${budget.limits.templates} templates imported or included in one render (does ` +
+          `'${String(name)}' import itself?)`,
       );
     }
     tick();

@@ -29,7 +29,8 @@ export function formatHighstate(report: RunReport, o: HighstateOptions): string 
     if (clean && !o.full) {
       out.push(
         colour(
-          `  Name: ${r.name} - Function: ${r.module}.${r.fun} - Result: Clean - Started: ${clock(r.startedAt)} - Duration: ${r.durationMs} ms`,
+          `  Name: ${r.name} - Function: ${r.module}.${r.fun} - Result: Clean - ` +
+            `Started: ${clock(r.startedAt)} - Duration: ${r.durationMs} ms`,
         ),
       );
       continue;

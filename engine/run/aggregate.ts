@@ -196,7 +196,8 @@ async function absorb(
   } catch (e) {
     // Isolation over speed: each state retries on its own, so one bad state fails alone.
     log.warn.push(
-      `one ${leader.module}.${leader.fun} call for ${members.length} states failed (${oneLine(e)}); each applies on its own`,
+      `one ${leader.module}.${leader.fun} call for ${members.length} states failed (${oneLine(e)}); each applies on ` +
+        `its own`,
     );
     agg.fail(leader.fn);
     release(absorbed);

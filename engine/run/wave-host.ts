@@ -49,7 +49,8 @@ export class RecordingHost implements Host {
   }
 
   async mkdir(path: string, opts: { mode?: number; recursive?: boolean } = {}): Promise<void> {
-    // umask makes ordinary modes exact; special bits, or a mode without u+wx (mkdir -p gives parents u+wx), do not travel
+    // umask makes ordinary modes exact; special bits, or a mode without u+wx (mkdir -p gives parents u+wx), do not
+    // travel
     if (opts.mode !== undefined && (opts.mode & 0o7000 || (opts.mode & 0o700) !== 0o700))
       throw new NotBatchable(`mkdir mode ${opts.mode.toString(8)}`);
     this.add({ op: 'mkdir', path, ...opts });

@@ -1,6 +1,7 @@
 // archive.extracted: a tar archive (salt:// from the state tree, http(s):// fetched on the
 // controller, or a file on the target) unpacked into a directory, as Salt does: skipped when
-// `if_missing` exists or every member is already there; `enforce_toplevel` (default on) demands one top-level directory; `source_hash` checked
+// `if_missing` exists or every member is already there; `enforce_toplevel` (default on) demands one top-level
+// directory; `source_hash` checked
 // before anything is extracted; user/group applied to what was extracted.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
@@ -151,7 +152,9 @@ function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>
     if (tops.length !== 1 || dirs.length !== 1) {
       throw new StateError(
         a.name,
-        `${f.source} does not have a single top-level directory (has: ${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', ...' : ''}); to extract it anyway, set enforce_toplevel: False`,
+        `${f.source} does not have a single top-level directory ` +
+          `(has: ${tops.slice(0, 5).join(', ')}${tops.length > 5 ? ', ...' : ''}); to extract it anyway, set ` +
+          `enforce_toplevel: False`,
       );
     }
   }

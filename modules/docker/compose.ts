@@ -71,7 +71,8 @@ export function composeBinary(host: Host): Promise<string[]> {
   if (!p) {
     p = shell(
       host,
-      'if docker compose version >/dev/null 2>&1; then echo plugin; elif command -v docker-compose >/dev/null; then echo v1; else exit 127; fi',
+      'if docker compose version >/dev/null 2>&1; then echo plugin; elif command -v docker-compose >/dev/null; then ' +
+        'echo v1; else exit 127; fi',
     ).then((r) => {
       if (r.exitCode !== 0) throw new CommandError(r, 'neither `docker compose` nor `docker-compose` is installed');
       return r.stdout.trim() === 'plugin' ? ['docker', 'compose'] : ['docker-compose'];

@@ -5,7 +5,8 @@
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { ContainerChange, ContainerItselfChange, RunStateChange } from './changes.js';
 import { docker, inspect, inspectOne, pairsSchema, toMap } from './cli.js';
 import {
   type ContainerArgs,
@@ -71,24 +72,25 @@ function summary(args: ContainerArgs): Record<string, unknown> {
   return s;
 }
 
-export function planRunning(args: ContainerArgs, facts: ContainerFacts): Change[] {
+export function planRunning(args: ContainerArgs, facts: ContainerFacts): ContainerChange[] {
   const c = facts.container;
-  if (!c) return [{ op: 'create', target: args.name, after: summary(args) }];
+  if (!c) return [{ op: 'create', kind: 'container', target: args.name, after: summary(args) }];
   if (!facts.image) {
     // The image does not exist yet (an earlier state in this run makes it): the container follows.
-    return [{ op: 'update', target: 'image', before: c.spec?.image.slice(0, 19), after: args.image }];
+    return [{ op: 'update', kind: 'config', target: 'image', before: c.spec?.image.slice(0, 19), after: args.image }];
   }
   const drift = specDrift(
     withoutImageDefaults(c.spec!, facts.image, args),
     withoutImageDefaults(desiredSpec(args, facts.image), facts.image, args),
   );
-  const changes: Change[] = drift.map((d) => ({
+  const changes: ContainerChange[] = drift.map((d) => ({
     op: 'update',
+    kind: 'config',
     target: d.field,
     before: d.field === 'image' ? String(d.before).slice(0, 19) : d.before,
     after: d.field === 'image' ? `${args.image} (${String(d.after).slice(0, 19)})` : d.after,
   }));
-  if (!c.running) changes.push({ op: 'update', target: 'state', before: c.status, after: 'running' });
+  if (!c.running) changes.push({ op: 'update', kind: 'state', target: 'state', before: c.status, after: 'running' });
   return changes;
 }
 
@@ -131,7 +133,7 @@ async function recreate(host: Host, args: ContainerArgs, existing: boolean): Pro
 
 const portPattern = '^((\\[[0-9a-fA-F:]+\\]|[0-9.]+):)?([0-9]*:)?[0-9]+(/(tcp|udp|sctp))?$';
 
-export const running: StateFunction<ContainerArgs, ContainerFacts> = {
+export const running: StateFunction<ContainerArgs, ContainerFacts, ContainerChange> = {
   schema: {
     type: 'object',
     required: ['name', 'image'],
@@ -187,7 +189,7 @@ export const running: StateFunction<ContainerArgs, ContainerFacts> = {
   },
   plan: planRunning,
   async apply(host, changes, ctx) {
-    const onlyStart = changes.every((c) => c.target === 'state');
+    const onlyStart = changes.every((c) => c.kind === 'state');
     if (onlyStart)
       await docker(host, ['container', 'start', ctx.args.name], {}, `starting container ${ctx.args.name} failed`);
     else await recreate(host, ctx.args, ctx.facts.container !== null);
@@ -211,7 +213,7 @@ const nameSchema = {
   additionalProperties: false,
 };
 
-export const stopped: StateFunction<NameArgs & { timeout?: number }, ContainerFacts['container']> = {
+export const stopped: StateFunction<NameArgs & { timeout?: number }, ContainerFacts['container'], RunStateChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -221,7 +223,7 @@ export const stopped: StateFunction<NameArgs & { timeout?: number }, ContainerFa
   gather: (host, args) => readContainer(host, args.name),
   plan(args, c) {
     if (!c) throw new StateError(args.name, 'container does not exist');
-    return c.running ? [{ op: 'update', target: 'state', before: c.status, after: 'exited' }] : [];
+    return c.running ? [{ op: 'update', kind: 'state', target: 'state', before: c.status, after: 'exited' }] : [];
   },
   async apply(host, _changes, ctx) {
     const t = ctx.args.timeout;
@@ -229,13 +231,13 @@ export const stopped: StateFunction<NameArgs & { timeout?: number }, ContainerFa
   },
 };
 
-export const absent: StateFunction<NameArgs, ContainerFacts['container']> = {
+export const absent: StateFunction<NameArgs, ContainerFacts['container'], ContainerItselfChange> = {
   schema: nameSchema,
   gather: (host, args) => readContainer(host, args.name),
   plan(args, c) {
     if (!c) return [];
     if (c.running && args.force === false) throw new StateError(args.name, 'container is running (force: false)');
-    return [{ op: 'delete', target: args.name, before: c.status }];
+    return [{ op: 'delete', kind: 'container', target: args.name, before: c.status }];
   },
   async apply(host, _changes, ctx) {
     await docker(host, ['container', 'rm', '-f', ctx.args.name]);

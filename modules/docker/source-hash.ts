@@ -13,7 +13,8 @@ export const SOURCE_LABEL = 'brine.source-hash';
 
 const DIR_HASH = [
   'cd "$1" || exit 3',
-  '{ find . -path ./.git -prune -o -printf "%y %m %p %l\\n" | LC_ALL=C sort; find . -path ./.git -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum | cut -d" " -f1',
+  '{ find . -path ./.git -prune -o -printf "%y %m %p %l\\n" | LC_ALL=C sort; find . -path ./.git -prune -o -type f ' +
+    '-print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum | cut -d" " -f1',
 ].join('\n');
 
 /** sha256 of a directory tree on the host, or null when it is not a directory. */

@@ -42,7 +42,8 @@ export function planVolumePresent(args: VolumeArgs, f: VolumeFacts): Change[] {
   if (drift.length && !args.force) {
     throw new StateError(
       args.name,
-      `volume exists with a different ${drift.map((d) => d.target).join(', ')}; re-creating it loses its data (set force: true to allow)`,
+      `volume exists with a different ${drift.map((d) => d.target).join(', ')}; re-creating it loses its data (set ` +
+        `force: true to allow)`,
     );
   }
   return drift;

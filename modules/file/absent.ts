@@ -3,6 +3,7 @@
 import type { StateFunction } from '../../engine/contract.js';
 import { objectSchema } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';
+import type { FileItselfChange } from './changes.js';
 
 export interface AbsentArgs {
   name: string;
@@ -31,7 +32,7 @@ const MANAGED_ARGS = [
   'create',
 ];
 
-export const absent: StateFunction<AbsentArgs, PathFacts> = {
+export const absent: StateFunction<AbsentArgs, PathFacts, FileItselfChange> = {
   schema: objectSchema({}),
   inert: {
     template: 'file.absent renders nothing (Salt ignores it too)',
@@ -49,7 +50,7 @@ export const absent: StateFunction<AbsentArgs, PathFacts> = {
   },
   plan(args, facts) {
     if (args.name === '/') throw new Error('refusing to remove /');
-    return facts.type === 'missing' ? [] : [{ op: 'delete', target: args.name, before: facts.type }];
+    return facts.type === 'missing' ? [] : [{ op: 'delete', kind: 'file', target: args.name, before: facts.type }];
   },
   async apply(host, _changes, ctx) {
     await host.remove(ctx.args.name, { recursive: true });

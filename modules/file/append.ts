@@ -3,6 +3,7 @@
 import type { StateFunction } from '../../engine/contract.js';
 import { bool, ensureParent, objectSchema, strOrList } from './common.js';
 import { gatherText, textChange, writeText, type TextFacts } from './text.js';
+import type { FileItselfChange } from './changes.js';
 
 export interface AppendArgs {
   name: string;
@@ -23,7 +24,7 @@ export function appendText(text: string, want: string | string[]): string {
   return out;
 }
 
-export const append: StateFunction<AppendArgs, TextFacts> = {
+export const append: StateFunction<AppendArgs, TextFacts, FileItselfChange> = {
   schema: objectSchema({ text: strOrList, makedirs: bool }, ['name', 'text']),
   gather: (host, args) => gatherText(host, args.name),
   plan(args, facts, ctx) {

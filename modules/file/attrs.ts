@@ -1,9 +1,9 @@
-// Mode/owner/group: planned as changes with targets 'mode', 'user', 'group', applied with
+// Mode/owner/group: planned as changes of kind (and target) 'mode', 'user', 'group', applied with
 // chmod/chown through the host (paths prefixed with $BRINE_ROOT).
 
 import { mustExec } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change } from '../../engine/contract.js';
+import { type AttrChange, isAttrChange } from './changes.js';
 import { fmtMode } from './mode.js';
 import type { PathFacts } from './probe.js';
 
@@ -18,20 +18,23 @@ function sameOwner(want: string, name: string | undefined, id: number | undefine
 }
 
 /** Changes to bring an existing path's attributes to `want` (unset attributes are left alone). */
-export function attrChanges(path: string, have: PathFacts, want: Attrs): Change[] {
-  const out: Change[] = [];
+export function attrChanges(path: string, have: PathFacts, want: Attrs): AttrChange[] {
+  const out: AttrChange[] = [];
   if (want.user !== undefined && !sameOwner(want.user, have.user, have.uid))
-    out.push({ op: 'update', target: 'user', before: have.user, after: want.user });
+    out.push({ op: 'update', kind: 'user', target: 'user', before: have.user, after: want.user });
   if (want.group !== undefined && !sameOwner(want.group, have.group, have.gid))
-    out.push({ op: 'update', target: 'group', before: have.group, after: want.group });
+    out.push({ op: 'update', kind: 'group', target: 'group', before: have.group, after: want.group });
   if (want.mode !== undefined && have.type !== 'symlink' && want.mode !== have.mode)
-    out.push({ op: 'update', target: 'mode', before: fmtMode(have.mode), after: fmtMode(want.mode) });
+    out.push({ op: 'update', kind: 'mode', target: 'mode', before: fmtMode(have.mode), after: fmtMode(want.mode) });
   void path;
   return out;
 }
 
-export function isAttrChange(c: Change): boolean {
-  return c.target === 'mode' || c.target === 'user' || c.target === 'group';
+/** The attributes of `want` that the planned changes set (what applyAttrs is then given). */
+export function plannedAttrs(changes: ReadonlyArray<{ kind?: string }>, want: Attrs): Attrs {
+  const out: Attrs = {};
+  for (const c of changes.filter(isAttrChange)) (out as Record<string, unknown>)[c.kind] = want[c.kind];
+  return out;
 }
 
 // Under --root the host resolves the path's links inside the root first (Host.resolvePath), so the

@@ -9,6 +9,7 @@ import { backup } from './managed.js';
 import { bool, objectSchema } from './common.js';
 import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, planEdit } from './textedit.js';
+import type { ContentChange } from './changes.js';
 
 export interface BlockreplaceArgs {
   name: string;
@@ -74,7 +75,7 @@ export function blockEdit(args: BlockreplaceArgs, text: string): string {
   return text === '' || text.endsWith('\n') ? text + whole : `${text}\n${whole}`;
 }
 
-export const blockreplace: StateFunction<BlockreplaceArgs, TextFileFacts> = {
+export const blockreplace: StateFunction<BlockreplaceArgs, TextFileFacts, ContentChange> = {
   schema,
   ...textFileGather,
   plan(args, facts, ctx) {
@@ -82,6 +83,6 @@ export const blockreplace: StateFunction<BlockreplaceArgs, TextFileFacts> = {
   },
   async apply(host, changes, ctx) {
     if (ctx.args.backup && ctx.facts.exists && changes.length) await backup(host, ctx.facts.real, ctx.args.backup);
-    await applyEdit(host, ctx.args.name, changes, ctx.facts);
+    await applyEdit(host, changes, ctx.facts);
   },
 };

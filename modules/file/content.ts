@@ -236,7 +236,10 @@ export function contentIdentity(
   return `sha256 ${was} -> ${sha256(after)} (${wasSize} -> ${size(after.length)})`;
 }
 
-/** At least this many lines differ (lines of one side missing from the other, counted with repeats): a cheap lower bound of the diff's size. */
+/**
+ * At least this many lines differ (lines of one side missing from the other, counted with repeats): a cheap lower bound
+ * of the diff's size.
+ */
 function changedLinesAtLeast(a: string, b: string): number {
   const count = new Map<string, number>();
   for (const l of a.split('\n')) count.set(l, (count.get(l) ?? 0) + 1);
@@ -279,7 +282,10 @@ export function contentDiff(path: string, before: Buffer | null, after: Buffer, 
   const secret = o.view ? o.view.holdsSecret.bind(o.view) : textHoldsSecret;
   if (secret(a) || secret(b)) return `content not shown: the file holds a secret; ${id()}`;
   if (spent.ms >= limits.runMs || spent.bytes >= limits.runBytes) {
-    return `diff omitted: the run's diff limit is spent (${size(limits.runBytes)} of diffs or ${limits.runMs / 1000} s of diff work); ${id()}`;
+    return (
+      `diff omitted: the run's diff limit is spent (${size(limits.runBytes)} of diffs ` +
+      `or ${limits.runMs / 1000} s of diff work); ${id()}`
+    );
   }
   const least = changedLinesAtLeast(a, b);
   if (least > limits.changedLines)

@@ -4,8 +4,9 @@
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
-import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
+import type { StateFunction } from '../../engine/contract.js';
+import { applyAttrs, attrChanges, onPaths, plannedAttrs } from './attrs.js';
+import type { ContentChange } from './changes.js';
 import { attrProps, attrsOf, bool, ensureParent, objectSchema, requireParent, type AttrArgs } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';
 
@@ -27,7 +28,7 @@ const schema = objectSchema(
   ['name', 'source'],
 );
 
-export const copy: StateFunction<CopyArgs, CopyFacts> = {
+export const copy: StateFunction<CopyArgs, CopyFacts, ContentChange> = {
   schema,
   inert: { replace: "Salt's file.copy has no such argument and ignores it (force replaces an existing file)" },
   async gather(host, args) {
@@ -52,18 +53,18 @@ export const copy: StateFunction<CopyArgs, CopyFacts> = {
     const attrs = args.preserve ? { mode: undefined, user: undefined, group: undefined } : attrsOf(args);
     if (facts.path.type === 'missing') {
       requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
-      return [{ op: 'create', target: args.name, before: null, after: `copy of ${args.source}` }];
+      return [{ op: 'create', kind: 'file', target: args.name, before: null, after: `copy of ${args.source}` }];
     }
     if (facts.path.type !== 'file') throw new StateError(args.name, `exists as a ${facts.path.type}`);
-    const out: Change[] = [];
+    const out: ContentChange[] = [];
     if (args.force && facts.path.hash !== facts.source.hash)
-      out.push({ op: 'update', target: args.name, before: facts.path.hash, after: facts.source.hash });
+      out.push({ op: 'update', kind: 'file', target: args.name, before: facts.path.hash, after: facts.source.hash });
     return [...out, ...attrChanges(args.name, facts.path, attrs)];
   },
   async apply(host, changes, ctx) {
     const { args, facts } = ctx;
     const attrs = args.preserve ? {} : attrsOf(args);
-    if (changes.some((c) => !isAttrChange(c))) {
+    if (changes.some((c) => c.kind === 'file')) {
       if (facts.path.type === 'missing') await ensureParent(host, args.name);
       const tmp = `${dirname(args.name)}/.${args.name.split('/').pop()}.brine-cp-${process.pid}-${Date.now()}`;
       await onPaths(
@@ -77,11 +78,6 @@ export const copy: StateFunction<CopyArgs, CopyFacts> = {
       await host.rename(tmp, args.name);
       return;
     }
-    const want = Object.fromEntries(
-      changes
-        .filter(isAttrChange)
-        .map((c) => [c.target, c.target === 'mode' ? (attrs as { mode?: number }).mode : c.after]),
-    );
-    await applyAttrs(host, args.name, want);
+    await applyAttrs(host, args.name, plannedAttrs(changes, attrs));
   },
 };

@@ -5,9 +5,10 @@
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
 import { compile } from './pyregex.js';
-import { applyAttrs, attrChanges, isAttrChange, onPath } from './attrs.js';
+import { applyAttrs, attrChanges, onPath, plannedAttrs } from './attrs.js';
+import type { DirChange } from './changes.js';
 import {
   attrProps,
   attrsOf,
@@ -109,7 +110,7 @@ export function cleanTargets(args: DirectoryArgs, tree: TreeEntry[], keepAbs: st
   return tree.filter((e) => !roots.some((r) => under(e.rel, r) || under(r, e.rel)));
 }
 
-export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
+export const directory: StateFunction<DirectoryArgs, DirectoryFacts, DirChange> = {
   schema,
   inert: {
     allow_symlink:
@@ -133,6 +134,7 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
       return [
         {
           op: 'create',
+          kind: 'directory',
           target: args.name,
           after: { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group },
         },
@@ -144,11 +146,17 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
       // Salt's force: the file in the way is removed to make room for the directory
       const made = { type: 'directory', mode: fmtMode(attrs.mode ?? 0o755), user: attrs.user, group: attrs.group };
       return [
-        { op: 'delete', target: args.name, before: facts.path.type, after: 'replaced by a directory (force)' },
-        { op: 'create', target: args.name, after: made },
+        {
+          op: 'delete',
+          kind: 'in-the-way',
+          target: args.name,
+          before: facts.path.type,
+          after: 'replaced by a directory (force)',
+        },
+        { op: 'create', kind: 'directory', target: args.name, after: made },
       ];
     }
-    const out: Change[] = attrChanges(args.name, facts.path, attrs);
+    const out: DirChange[] = attrChanges(args.name, facts.path, attrs);
     const drift = facts.tree && args.recurse?.length ? recurseDrift(args, facts.tree) : [];
     if (drift.length) {
       const shown = drift.slice(0, 20).map((e) => e.rel);
@@ -164,7 +172,7 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
     if (args.clean && facts.tree) {
       const root = args.name.replace(/\/+$/, '');
       for (const e of cleanTargets(args, facts.tree, facts.keep ?? []))
-        out.push({ op: 'delete', target: `${root}/${e.rel}`, before: e.type });
+        out.push({ op: 'delete', kind: 'clean', target: `${root}/${e.rel}`, path: `${root}/${e.rel}`, before: e.type });
     }
     return out;
   },
@@ -173,20 +181,17 @@ export const directory: StateFunction<DirectoryArgs, DirectoryFacts> = {
   async apply(host, changes, ctx) {
     const { args } = ctx;
     const attrs = { ...attrsOf(args), mode: dirMode(args) };
-    if (changes.some((c) => c.op === 'create')) {
-      if (changes.some((c) => c.op === 'delete' && c.target === args.name))
-        await host.remove(args.name, { recursive: false });
+    if (changes.some((c) => c.kind === 'directory')) {
+      if (changes.some((c) => c.kind === 'in-the-way')) await host.remove(args.name, { recursive: false });
       await host.mkdir(args.name, { recursive: !!args.makedirs, mode: attrs.mode ?? 0o755 });
       if (attrs.user !== undefined || attrs.group !== undefined)
         await applyAttrs(host, args.name, { user: attrs.user, group: attrs.group });
     } else {
-      const want = Object.fromEntries(
-        changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]),
-      );
+      const want = plannedAttrs(changes, attrs);
       if (Object.keys(want).length) await applyAttrs(host, args.name, want);
     }
     // clean: remove the top-most paths (their contents go with them)
-    const dels = changes.filter((c) => c.op === 'delete' && c.target !== args.name).map((c) => c.target);
+    const dels = changes.flatMap((c) => (c.kind === 'clean' ? [c.path] : []));
     for (const d of dels) if (!dels.some((p) => d.startsWith(p + '/'))) await host.remove(d, { recursive: true });
     // recurse: (re)apply on the whole tree; a fresh directory has none yet.
     if (changes.some((c) => c.kind === 'recurse')) await recurseApply(host, args);
@@ -198,7 +203,8 @@ async function recurseApply(host: Host, args: DirectoryArgs): Promise<void> {
   const { user, group } = attrsOf(args);
   const dm = dirMode(args);
   const fm = parseMode(args.file_mode, `${args.name}: file_mode`);
-  const own = `${r.has('user') && user !== undefined ? user : ''}${r.has('group') && group !== undefined ? ':' + group : ''}`;
+  const ownUser = r.has('user') && user !== undefined ? user : '';
+  const own = `${ownUser}${r.has('group') && group !== undefined ? `:${group}` : ''}`;
   if (own) {
     const types = [r.has('ignore_files') ? '' : 'f', r.has('ignore_dirs') ? '' : 'd'].filter(Boolean).join(',');
     await onPath(

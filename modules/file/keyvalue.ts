@@ -7,6 +7,7 @@ import type { StateFunction } from '../../engine/contract.js';
 import { bool, objectSchema } from './common.js';
 import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';
+import type { ContentChange } from './changes.js';
 
 type Scalar = string | number | boolean;
 
@@ -100,7 +101,7 @@ export function keyvalueEdit(args: KeyvalueArgs, text: string): string {
   return joinEdited(out, lines, text);
 }
 
-export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts> = {
+export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts, ContentChange> = {
   schema,
   ...textFileGather,
   plan(args, facts, ctx) {
@@ -116,6 +117,6 @@ export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts> = {
     });
   },
   async apply(host, changes, ctx) {
-    await applyEdit(host, ctx.args.name, changes, ctx.facts);
+    await applyEdit(host, changes, ctx.facts);
   },
 };

@@ -13,6 +13,7 @@ import { modeSchema } from './mode.js';
 import { compile } from './pyregex.js';
 import { textFileGather, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';
+import type { ContentChange } from './changes.js';
 
 export interface LineArgs {
   name: string;
@@ -163,7 +164,7 @@ export function lineEdit(args: LineArgs, text: string): string {
   throw new StateError(name, `unknown mode '${String(args.mode)}'`);
 }
 
-export const line: StateFunction<LineArgs, TextFileFacts> = {
+export const line: StateFunction<LineArgs, TextFileFacts, ContentChange> = {
   schema,
   ...textFileGather,
   plan(args, facts, ctx) {
@@ -178,8 +179,8 @@ export const line: StateFunction<LineArgs, TextFileFacts> = {
     });
   },
   async apply(host, changes, ctx) {
-    if (ctx.args.backup && ctx.facts.exists && changes.some((c) => c.target === ctx.args.name))
+    if (ctx.args.backup && ctx.facts.exists && changes.some((c) => c.kind === 'file'))
       await backup(host, ctx.facts.real, ctx.args.backup);
-    await applyEdit(host, ctx.args.name, changes, ctx.facts, attrsOf(ctx.args, 'file_mode'));
+    await applyEdit(host, changes, ctx.facts, attrsOf(ctx.args, 'file_mode'));
   },
 };

@@ -6,8 +6,9 @@ import { StateError } from '../../engine/errors.js';
 import { dirname, resolve } from 'node:path';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
-import { applyAttrs, attrChanges, isAttrChange, onPaths } from './attrs.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
+import { applyAttrs, attrChanges, onPaths, plannedAttrs } from './attrs.js';
+import type { ContentChange } from './changes.js';
 import {
   attrProps,
   attrsOf,
@@ -124,7 +125,7 @@ async function finish(
 
 const showChanges = (a: ManagedArgs): boolean | undefined => a.show_changes ?? a.show_diff;
 
-export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
+export const managed: StateFunction<ManagedArgs, ManagedFacts, ContentChange> = {
   schema,
   kwargsToTemplate: true,
   /** Reads the source (first existing of a list) and renders the template before the run changes anything. */
@@ -160,6 +161,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       return [
         {
           op: 'create',
+          kind: 'file',
           target: name,
           after: facts.wantHash ?? sha256(data),
           diff: contentDiff(name, null, data, { show: showChanges(args) !== false, view: ctx?.content }),
@@ -168,10 +170,11 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     }
     if (path.type === 'directory') throw new StateError(name, 'is a directory, not a file');
     if (path.type !== 'file') throw new StateError(name, `exists as a ${path.type}, not a regular file`);
-    const out: Change[] = [];
+    const out: ContentChange[] = [];
     if (want && args.replace !== false && path.hash !== facts.wantHash) {
       out.push({
         op: 'update',
+        kind: 'file',
         target: name,
         before: path.hash,
         after: facts.wantHash,
@@ -193,7 +196,7 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
     const { args, facts } = ctx;
     const attrs = attrsOf(args);
     const name = facts.real ?? args.name;
-    const content = changes.find((c) => !isAttrChange(c));
+    const content = changes.find((c) => c.kind === 'file');
     if (content) {
       if (args.check_cmd) await checkContents(host, args, facts.want ?? Buffer.alloc(0));
       if (facts.path.type === 'missing')
@@ -206,14 +209,13 @@ export const managed: StateFunction<ManagedArgs, ManagedFacts> = {
       });
       return;
     }
-    const want = Object.fromEntries(
-      changes.filter(isAttrChange).map((c) => [c.target, c.target === 'mode' ? attrs.mode : c.after]),
-    );
-    await applyAttrs(host, name, want);
+    await applyAttrs(host, name, plannedAttrs(changes, attrs));
   },
 };
 
-/** Keeps a copy of the file about to be replaced: `backup: minion` -> name.brine-bak.<UTC stamp>, else name + suffix. */
+/**
+ * Keeps a copy of the file about to be replaced: `backup: minion` -> name.brine-bak.<UTC stamp>, else name + suffix.
+ */
 export async function backup(host: Host, name: string, how: string | boolean): Promise<string> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   const to = how === true || how === 'minion' ? `${name}.brine-bak.${stamp}` : `${name}${how}`;

@@ -24,7 +24,9 @@ export function ownersToCheck(attrs: Attrs, path: PathFacts): { user?: string; g
   return out;
 }
 
-const CHECK = `for a; do case $a in u:*) getent passwd "\${a#u:}" >/dev/null || echo "$a";; g:*) getent group "\${a#g:}" >/dev/null || echo "$a";; esac; done; exit 0`;
+const CHECK =
+  `for a; do case $a in u:*) getent passwd "\${a#u:}" >/dev/null || echo "$a";; g:*) getent group ` +
+  `"\${a#g:}" >/dev/null || echo "$a";; esac; done; exit 0`;
 
 /** Owner facts per item, with one command for all of them (none when no name needs checking). */
 export async function gatherOwners(host: Host, wants: Array<{ user?: string; group?: string }>): Promise<OwnerFacts[]> {

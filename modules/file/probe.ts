@@ -23,9 +23,11 @@ export interface PathFacts {
 
 const SEP = '\0@@\0';
 
-const PROBE = `r="\${BRINE_ROOT-}"
+const PROBE =
+  `r="\${BRINE_ROOT-}"
 printf '%s${SEP.replace(/\0/g, '\\0')}' "$r"
-for p; do printf '%s\\0' "$r$p"; done | xargs -0 -r stat --printf '%n\\t%F\\t%a\\t%U\\t%G\\t%u\\t%g\\t%s\\0' -- 2>/dev/null
+for p; do printf '%s\\0' "$r$p"; done | xargs -0 -r stat --printf '%n\\t%F\\t%a\\t%U\\t%G\\t%u\\t%g\\t%s\\0' -- ` +
+  `2>/dev/null
 printf '${SEP.replace(/\0/g, '\\0')}'
 for p; do [ -f "$r$p" ] && [ ! -L "$r$p" ] && printf '%s\\0' "$r$p"; done | xargs -0 -r sha256sum -z -- 2>/dev/null
 printf '${SEP.replace(/\0/g, '\\0')}'

@@ -7,12 +7,13 @@ import type FastGlob from 'fast-glob';
 import { StateError } from '../../engine/errors.js';
 import { fnmatch } from '../../engine/fnmatch.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
 import { applyAttrs } from './attrs.js';
 import { attrsOf, bool, objectSchema, str, type AttrArgs } from './common.js';
 import { contentDiff, renderIfTemplate, sha256 } from './content.js';
 import { fmtMode, modeSchema, parseMode } from './mode.js';
 import { probePaths, probeTree, type PathFacts, type TreeEntry } from './probe.js';
+import type { TreeOrCleanChange } from './changes.js';
 
 export interface RecurseArgs extends AttrArgs {
   /** A salt:// directory, or a list of them: the first that exists (Salt's source list, TOFS). */
@@ -119,7 +120,7 @@ async function wanted(args: RecurseArgs, ctx: StateCtx<RecurseArgs>): Promise<Wa
   return { dirs: dirs.filter((d) => args.include_empty || needed.has(d)), files };
 }
 
-export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
+export const recurse: StateFunction<RecurseArgs, RecurseFacts, TreeOrCleanChange> = {
   schema,
   inert: {
     sym_mode: 'Linux ignores the mode of a symlink',
@@ -135,9 +136,10 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     const { user, group } = attrsOf(args);
     const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
     const have = new Map(facts.tree.map((e) => [e.rel, e]));
-    const out: Change[] = [];
+    const out: TreeOrCleanChange[] = [];
+    const entry = (rel: string) => ({ path: rel ? `${args.name}/${rel}` : args.name, rel });
     if (facts.root.type === 'missing') {
-      out.push({ op: 'create', target: args.name, after: 'directory' });
+      out.push({ op: 'create', kind: 'tree-dir', target: args.name, ...entry(''), after: 'directory' });
     } else if (facts.root.type !== 'directory')
       throw new StateError(args.name, `exists as a ${facts.root.type}, not a directory`);
     const attrDiff = (e: TreeEntry, m: number | undefined) =>
@@ -147,12 +149,21 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
     for (const d of facts.want.dirs) {
       const p = `${args.name}/${d}`;
       const e = have.get(d);
-      if (!e) out.push({ op: 'create', target: p, after: { type: 'directory', mode: fmtMode(dm ?? 0o755) } });
+      if (!e)
+        out.push({
+          op: 'create',
+          kind: 'tree-dir',
+          target: p,
+          ...entry(d),
+          after: { type: 'directory', mode: fmtMode(dm ?? 0o755) },
+        });
       else if (e.type !== 'directory') throw new StateError(p, `exists as a ${e.type}, not a directory`);
       else if (attrDiff(e, dm))
         out.push({
           op: 'update',
+          kind: 'tree-attrs',
           target: p,
+          ...entry(d),
           before: { mode: fmtMode(e.mode), user: e.user, group: e.group },
           after: { mode: fmtMode(dm), user, group },
         });
@@ -164,17 +175,29 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
       if (!e)
         out.push({
           op: 'create',
+          kind: 'tree-file',
           target: p,
+          ...entry(rel),
           after: f.hash,
           diff: contentDiff(p, null, f.data, { view: ctx?.content }),
         });
       else if (e.type !== 'file') throw new StateError(p, `exists as a ${e.type}, not a file`);
       else if (e.hash !== f.hash)
-        out.push({ op: 'update', target: p, before: e.hash, after: f.hash, diff: `sha256 ${e.hash} -> ${f.hash}` });
+        out.push({
+          op: 'update',
+          kind: 'tree-file',
+          target: p,
+          ...entry(rel),
+          before: e.hash,
+          after: f.hash,
+          diff: `sha256 ${e.hash} -> ${f.hash}`,
+        });
       else if (attrDiff(e, fm))
         out.push({
           op: 'update',
+          kind: 'tree-file',
           target: p,
+          ...entry(rel),
           before: { mode: fmtMode(e.mode), user: e.user, group: e.group },
           after: { mode: fmtMode(fm), user, group },
         });
@@ -184,8 +207,15 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts> = {
       for (const e of facts.tree) {
         if (keep.has(e.rel)) continue;
         if ([...keep].some((k) => k.startsWith(e.rel + '/'))) continue;
-        const parentRemoved = out.some((c) => c.op === 'delete' && e.rel.startsWith(String(c.before) + '/'));
-        if (!parentRemoved) out.push({ op: 'delete', target: `${args.name}/${e.rel}`, before: e.rel });
+        const parentRemoved = out.some((c) => c.kind === 'clean' && e.rel.startsWith(`${c.before}/`));
+        if (!parentRemoved)
+          out.push({
+            op: 'delete',
+            kind: 'clean',
+            target: `${args.name}/${e.rel}`,
+            path: `${args.name}/${e.rel}`,
+            before: e.rel,
+          });
       }
     }
     return out;
@@ -200,24 +230,24 @@ function fileMode(args: RecurseArgs, sourceMode: number): number | undefined {
   return args.file_mode === 'keep' ? sourceMode : parseMode(args.file_mode, `${args.name}: file_mode`);
 }
 
-async function applyRecurse(host: Host, changes: Change[], args: RecurseArgs, facts: RecurseFacts): Promise<void> {
+async function applyRecurse(
+  host: Host,
+  changes: TreeOrCleanChange[],
+  args: RecurseArgs,
+  facts: RecurseFacts,
+): Promise<void> {
   const { user, group } = attrsOf(args);
   const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
-  const prefix = args.name + '/';
+  for (const c of changes) if (c.kind === 'clean') await host.remove(c.path, { recursive: true });
   for (const c of changes) {
-    if (c.op === 'delete') await host.remove(c.target, { recursive: true });
-  }
-  for (const c of changes) {
-    if (c.op === 'delete') continue;
-    const rel = c.target === args.name ? '' : c.target.slice(prefix.length);
-    const file = rel ? facts.want.files.get(rel) : undefined;
-    if (file) {
-      await host.writeFileAtomic(c.target, file.data, { mode: fileMode(args, file.mode) ?? 0o644, owner: user, group });
-    } else if (c.op === 'create') {
-      await host.mkdir(c.target, { recursive: true, mode: dm ?? 0o755 });
-      if (rel && (user !== undefined || group !== undefined)) await applyAttrs(host, c.target, { user, group });
-    } else {
-      await applyAttrs(host, c.target, { user, group, mode: dm });
+    if (c.kind === 'tree-file') {
+      const file = facts.want.files.get(c.rel)!;
+      await host.writeFileAtomic(c.path, file.data, { mode: fileMode(args, file.mode) ?? 0o644, owner: user, group });
+    } else if (c.kind === 'tree-dir') {
+      await host.mkdir(c.path, { recursive: true, mode: dm ?? 0o755 });
+      if (c.rel && (user !== undefined || group !== undefined)) await applyAttrs(host, c.path, { user, group });
+    } else if (c.kind === 'tree-attrs') {
+      await applyAttrs(host, c.path, { user, group, mode: dm });
     }
   }
 }

@@ -7,6 +7,7 @@ import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../../engine/contract.js';
 import { bool, ensureParent, objectSchema, requireParent } from './common.js';
 import { probePaths, type PathFacts } from './probe.js';
+import type { FileItselfChange } from './changes.js';
 
 export interface RenameArgs {
   name: string;
@@ -21,7 +22,7 @@ export interface RenameFacts {
   source: PathFacts;
 }
 
-export const rename: StateFunction<RenameArgs, RenameFacts> = {
+export const rename: StateFunction<RenameArgs, RenameFacts, FileItselfChange> = {
   schema: objectSchema({ source: { type: 'string', pattern: '^/' }, force: bool, makedirs: bool }, ['name', 'source']),
   async gather(host, args) {
     const m = await probePaths(host, [args.name, dirname(args.name), args.source]);
@@ -38,7 +39,7 @@ export const rename: StateFunction<RenameArgs, RenameFacts> = {
         `${args.name} exists and source ${args.source} too; set force: True to replace it`,
       );
     requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
-    return [{ op: 'update', target: args.name, before: args.source, after: args.name }];
+    return [{ op: 'update', kind: 'file', target: args.name, before: args.source, after: args.name }];
   },
   async apply(host, _changes, ctx) {
     const { args, facts } = ctx;

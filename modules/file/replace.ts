@@ -7,6 +7,7 @@ import { backup } from './managed.js';
 import { bool, objectSchema, str } from './common.js';
 import { compile, pyRepl } from './pyregex.js';
 import { gatherText, textChange, writeText, type TextFacts } from './text.js';
+import type { FileItselfChange } from './changes.js';
 
 export interface ReplaceArgs {
   name: string;
@@ -60,7 +61,7 @@ export function replaceText(args: ReplaceArgs, text: string): string {
   return text === '' || text.endsWith('\n') ? `${text}${content}\n` : `${text}\n${content}\n`;
 }
 
-export const replace: StateFunction<ReplaceArgs, TextFacts> = {
+export const replace: StateFunction<ReplaceArgs, TextFacts, FileItselfChange> = {
   schema,
   gather: (host, args) => gatherText(host, args.name),
   plan(args, facts, ctx) {

@@ -5,6 +5,7 @@ import { StateError } from '../../engine/errors.js';
 import type { StateCtx, StateFunction } from '../../engine/contract.js';
 import { attrProps, bool, gatherPathsWithParents, objectSchema, str, type AttrArgs } from './common.js';
 import { sha256 } from './content.js';
+import type { ContentChange } from './changes.js';
 import { type ManagedArgs, type ManagedFacts, managed } from './managed.js';
 import { modeSchema } from './mode.js';
 import { deserialize, type Formatter, mergeRecurse, serialize } from './serialize-format.js';
@@ -105,7 +106,7 @@ const asManaged = (a: SerializeArgs): ManagedArgs => ({
   create: a.create,
 });
 
-export const serializeState: StateFunction<SerializeArgs, ManagedFacts> = {
+export const serializeState: StateFunction<SerializeArgs, ManagedFacts, ContentChange> = {
   schema,
   inert: {
     serializer_opts: 'brine writes YAML and JSON as Salt does by default',

@@ -2,7 +2,7 @@
 
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { attrChanges, onPath } from './attrs.js';
 import {
   attrsOf,
@@ -14,6 +14,7 @@ import {
   type AttrArgs,
 } from './common.js';
 import type { PathFacts } from './probe.js';
+import type { ContentChange } from './changes.js';
 
 export interface SymlinkArgs extends AttrArgs {
   target: string;
@@ -31,7 +32,7 @@ const schema = objectSchema(
   ['name', 'target'],
 );
 
-export const symlink: StateFunction<SymlinkArgs, SymlinkFacts> = {
+export const symlink: StateFunction<SymlinkArgs, SymlinkFacts, ContentChange> = {
   schema,
   async gather(host, args) {
     return (await gatherPathsWithParents(host, [args.name]))[0]!;
@@ -47,16 +48,16 @@ export const symlink: StateFunction<SymlinkArgs, SymlinkFacts> = {
     const attrs = { ...attrsOf(args), mode: undefined };
     if (path.type === 'missing') {
       requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
-      return [{ op: 'create', target: args.name, after: args.target }];
+      return [{ op: 'create', kind: 'file', target: args.name, after: args.target }];
     }
     if (path.type !== 'symlink') {
       if (!args.force)
         throw new StateError(args.name, `exists as a ${path.type}; set force: True to replace it with a symlink`);
-      return [{ op: 'update', target: args.name, before: path.type, after: args.target }];
+      return [{ op: 'update', kind: 'file', target: args.name, before: path.type, after: args.target }];
     }
-    const out: Change[] = [];
+    const out: ContentChange[] = [];
     if (path.target !== args.target)
-      out.push({ op: 'update', target: args.name, before: path.target, after: args.target });
+      out.push({ op: 'update', kind: 'file', target: args.name, before: path.target, after: args.target });
     return [...out, ...attrChanges(args.name, path, attrs)];
   },
   async apply(host, _changes, ctx) {

@@ -7,7 +7,7 @@ import { StateError } from '../../engine/errors.js';
 import { shell } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
 import { contentDiff, sha256, type DiffOptions } from './content.js';
-import type { Change } from '../../engine/contract.js';
+import type { FileItselfChange } from './changes.js';
 import { probePaths, type PathFacts } from './probe.js';
 
 export interface TextFacts {
@@ -23,13 +23,14 @@ export async function gatherText(host: Host, name: string): Promise<TextFacts> {
 }
 
 /** The change of a text file to `next`: hashes and a diff for the output, the text itself as the payload for apply. */
-export function textChange(name: string, facts: TextFacts, next: string, o: DiffOptions = {}): Change[] {
+export function textChange(name: string, facts: TextFacts, next: string, o: DiffOptions = {}): FileItselfChange[] {
   if (facts.exists && next === facts.text) return [];
   const before = facts.exists ? Buffer.from(facts.text) : null;
   const after = Buffer.from(next);
   return [
     {
       op: facts.exists ? 'update' : 'create',
+      kind: 'file',
       target: name,
       ...(before ? { before: sha256(before) } : {}),
       after: sha256(after),
@@ -39,8 +40,8 @@ export function textChange(name: string, facts: TextFacts, next: string, o: Diff
   ];
 }
 
-export async function writeText(host: Host, name: string, changes: Change[]): Promise<void> {
-  const c = changes.find((x) => x.target === name);
+export async function writeText(host: Host, name: string, changes: FileItselfChange[]): Promise<void> {
+  const c = changes.find((x) => x.kind === 'file');
   if (c) await host.writeFileAtomic(name, String(c.payload));
 }
 

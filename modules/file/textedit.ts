@@ -4,8 +4,9 @@
 
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, ContentView } from '../../engine/contract.js';
-import { applyAttrs, attrChanges, isAttrChange, type Attrs } from './attrs.js';
+import type { ContentView } from '../../engine/contract.js';
+import { applyAttrs, attrChanges, plannedAttrs, type Attrs } from './attrs.js';
+import type { ContentChange } from './changes.js';
 import { requireParent } from './common.js';
 import { textChange, type TextFileFacts } from './text.js';
 
@@ -35,7 +36,7 @@ export function planEdit(
   facts: TextFileFacts,
   edit: (text: string) => string,
   o: EditOpts = {},
-): Change[] {
+): ContentChange[] {
   if (!facts.exists) {
     if (!o.create) {
       if (o.ignoreMissing) return [];
@@ -49,19 +50,18 @@ export function planEdit(
     requireParent(facts.real, facts.parent, false, o.pendingRequisite);
     return textChange(name, facts, edit(''), { show: o.show !== false, view: o.view });
   }
-  const out = textChange(name, facts, edit(facts.text), { show: o.show !== false, view: o.view });
+  const out: ContentChange[] = textChange(name, facts, edit(facts.text), { show: o.show !== false, view: o.view });
   if (o.attrs) out.push(...attrChanges(facts.real, facts.path, o.attrs));
   return out;
 }
 
 export async function applyEdit(
   host: Host,
-  name: string,
-  changes: Change[],
+  changes: ContentChange[],
   facts: TextFileFacts,
   attrs: Attrs = {},
 ): Promise<void> {
-  const c = changes.find((x) => x.target === name && (x.op === 'create' || x.op === 'update'));
+  const c = changes.find((x) => x.kind === 'file');
   if (c?.op === 'create') {
     await host.writeFileAtomic(facts.real, String(c.payload), {
       mode: attrs.mode ?? 0o644,
@@ -71,8 +71,6 @@ export async function applyEdit(
   } else if (c) {
     await host.writeFileAtomic(facts.real, String(c.payload));
   }
-  const want: Attrs = {};
-  for (const a of changes.filter(isAttrChange))
-    (want as Record<string, unknown>)[a.target] = attrs[a.target as keyof Attrs];
+  const want = plannedAttrs(changes, attrs);
   if (Object.keys(want).length) await applyAttrs(host, facts.real, want);
 }

@@ -10,13 +10,14 @@ import {
   requireParent,
   type PathAndParent,
 } from './common.js';
+import type { FileItselfChange } from './changes.js';
 
 export interface TouchArgs {
   name: string;
   makedirs?: boolean;
 }
 
-export const touch: StateFunction<TouchArgs, PathAndParent> = {
+export const touch: StateFunction<TouchArgs, PathAndParent, FileItselfChange> = {
   schema: objectSchema({ makedirs: bool }),
   async gather(host, args) {
     return (await gatherPathsWithParents(host, [args.name]))[0]!;
@@ -30,7 +31,7 @@ export const touch: StateFunction<TouchArgs, PathAndParent> = {
   plan(args, facts, ctx) {
     if (facts.path.type !== 'missing') return [];
     requireParent(args.name, facts.parent, args.makedirs, ctx?.pendingRequisite);
-    return [{ op: 'create', target: args.name }];
+    return [{ op: 'create', kind: 'file', target: args.name }];
   },
   async apply(host, _changes, ctx) {
     await ensureParent(host, ctx.args.name);

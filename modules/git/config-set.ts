@@ -5,7 +5,8 @@
 
 import { CommandError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { ConfigChange } from './changes.js';
 import { git, type GitRunOptions, mustGit } from './cli.js';
 
 export interface GitConfigSetArgs {
@@ -23,8 +24,6 @@ export interface GitConfigSetArgs {
 
 /** The key's values now, in order ([] when unset). */
 export type GitConfigFacts = string[];
-
-type ConfigChange = Change<'config', string[], string[]>;
 
 const scalar = { type: ['string', 'number', 'boolean'] };
 

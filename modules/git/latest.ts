@@ -14,7 +14,8 @@ import { posix } from 'node:path';
 import { CommandError, StateError } from '../../engine/errors.js';
 import { shQuote } from '../../engine/host/exec.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { LatestChange } from './changes.js';
 import { git, type GitRunOptions, mustGit } from './cli.js';
 import { parseLsRemote, type RemoteRefs, type ResolvedRev, resolveRev } from './remote.js';
 
@@ -199,11 +200,21 @@ async function gatherLatest(host: Host, args: GitLatestArgs): Promise<GitLatestF
 }
 
 /** git's words for a remote host it cannot reach (DNS, routing, nothing listening, timeouts). */
-const UNREACHABLE =
-  /Could not resolve host|Could not resolve hostname|Network is unreachable|No route to host|Connection refused|Connection timed out|Failed to connect/i;
+const UNREACHABLE = new RegExp(
+  [
+    'Could not resolve host',
+    'Could not resolve hostname',
+    'Network is unreachable',
+    'No route to host',
+    'Connection refused',
+    'Connection timed out',
+    'Failed to connect',
+  ].join('|'),
+  'i',
+);
 
 /** The changes, Salt's way: clone, remote URL, revision {old, new}, branch, forced update. */
-export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
+export function planLatest(args: GitLatestArgs, f: GitLatestFacts): LatestChange[] {
   const rev = args.rev ?? 'HEAD';
   // No checkout yet and the remote's host cannot be reached now (no network on a reviewer's
   // machine): the clone is still the plan, and says so; the real run's clone then fails with git's
@@ -212,6 +223,7 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
     return [
       {
         op: 'create',
+        kind: 'clone',
         target: args.target,
         after: `clone of ${args.name} (the remote cannot be read now: ${f.remoteError})`,
       },
@@ -228,20 +240,26 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
     );
   }
   if (f.target !== 'repo') {
-    const changes: Change[] = [
-      { op: f.target === 'other' ? 'update' : 'create', target: args.target, after: `clone of ${args.name}` },
+    const changes: LatestChange[] = [
+      {
+        op: f.target === 'other' ? 'update' : 'create',
+        kind: 'clone',
+        target: args.target,
+        after: `clone of ${args.name}`,
+      },
     ];
-    changes.push({ op: 'update', target: 'revision', before: null, after: want });
+    changes.push({ op: 'update', kind: 'revision', target: 'revision', before: null, after: want });
     return changes;
   }
   if (f.rev.kind === 'commit' && f.wanted === null) {
     throw new StateError(args.target, `commit ${rev} was not found on any branch of ${args.name}`);
   }
-  const changes: Change[] = [];
+  const changes: LatestChange[] = [];
   const remoteName = args.remote ?? 'origin';
   if (f.remoteUrl !== args.name)
     changes.push({
       op: f.remoteUrl === null ? 'create' : 'update',
+      kind: 'remote',
       target: `remote ${remoteName}`,
       before: f.remoteUrl,
       after: args.name,
@@ -252,8 +270,11 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
     if (dirty && !args.force_reset) {
       throw new StateError(
         args.target,
-        `${args.target} has uncommitted changes (${f.localChanges.slice(0, 5).join(', ')}${f.localChanges.length > 5 ? ', ...' : ''}); ` +
-          `it would be updated from ${short(f.head)?.slice(0, 12) ?? 'nothing'} to ${want.slice(0, 12)}: set force_reset: True to discard them`,
+        `${args.target} has uncommitted changes ` +
+          `(${f.localChanges.slice(0, 5).join(', ')}${f.localChanges.length > 5 ? ', ...' : ''}); ` +
+          `it would be updated ` +
+          `from ${short(f.head)?.slice(0, 12) ?? 'nothing'} to ${want.slice(0, 12)}: set force_reset: True to ` +
+          `discard them`,
       );
     }
   }
@@ -263,25 +284,39 @@ export function planLatest(args: GitLatestArgs, f: GitLatestFacts): Change[] {
     if (forced && !args.force_reset) {
       throw new StateError(
         args.target,
-        `updating ${args.target} from ${f.head!.slice(0, 12)} to ${want.slice(0, 12)} is not a fast-forward; set force_reset: True to reset it`,
+        `updating ${args.target} from ${f.head!.slice(0, 12)} to ${want.slice(0, 12)} is not a fast-forward; set ` +
+          `force_reset: True to reset it`,
       );
     }
-    changes.push({ op: 'update', target: 'revision', before: f.head, after: want });
+    changes.push({ op: 'update', kind: 'revision', target: 'revision', before: f.head, after: want });
     if (forced || dirty)
       changes.push({
         op: 'update',
+        kind: 'forced-update',
         target: 'forced update',
         before: dirty ? f.localChanges : undefined,
         after: 'hard reset',
       });
   } else if (dirty && args.force_reset === true) {
     // Salt: up to date, with uncommitted changes that force_reset discards
-    changes.push({ op: 'update', target: 'forced update', before: f.localChanges, after: 'hard reset' });
+    changes.push({
+      op: 'update',
+      kind: 'forced-update',
+      target: 'forced update',
+      before: f.localChanges,
+      after: 'hard reset',
+    });
   }
   if (branch !== null && f.branch !== branch)
-    changes.push({ op: 'update', target: 'branch', before: f.branch, after: branch });
+    changes.push({ op: 'update', kind: 'branch', target: 'branch', before: f.branch, after: branch });
   if (branch === null && f.branch !== null)
-    changes.push({ op: 'update', target: 'branch', before: f.branch, after: `detached at ${want.slice(0, 12)}` });
+    changes.push({
+      op: 'update',
+      kind: 'branch',
+      target: 'branch',
+      before: f.branch,
+      after: `detached at ${want.slice(0, 12)}`,
+    });
   return changes;
 }
 
@@ -307,7 +342,7 @@ async function clone(host: Host, args: GitLatestArgs, f: GitLatestFacts): Promis
 
 async function applyLatest(
   host: Host,
-  changes: Change[],
+  changes: LatestChange[],
   ctx: { args: GitLatestArgs; facts: GitLatestFacts },
 ): Promise<void> {
   const { args, facts: f } = ctx;
@@ -344,7 +379,7 @@ async function applyLatest(
   const cur = await git(host, args.target, ['symbolic-ref', '-q', '--short', 'HEAD'], o);
   const onBranch = cur.exitCode === 0 ? cur.stdout.trim() : null;
   // only what the plan allowed: a reset when it planned one
-  const force = changes.some((c) => c.target === 'forced update');
+  const force = changes.some((c) => c.kind === 'forced-update');
   if (branch !== null) {
     if (onBranch !== branch || head.stdout.trim() !== want) {
       // -B moves the branch to the wanted commit; plan allowed it (fast-forward, or force_reset)
@@ -372,7 +407,7 @@ async function applyLatest(
     await mustGit(host, args.target, ['reset', '--quiet', '--hard', want], o, `git reset in ${args.target} failed`);
 }
 
-export const latest: StateFunction<GitLatestArgs, GitLatestFacts> = {
+export const latest: StateFunction<GitLatestArgs, GitLatestFacts, LatestChange> = {
   schema: {
     type: 'object',
     required: ['name', 'target'],

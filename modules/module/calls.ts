@@ -33,7 +33,8 @@ function bind(
     else
       throw new StateError(
         state,
-        `${name} takes at most ${spec.params.length} positional argument(s) (${spec.params.join(', ') || 'none'}), got ${positional.length}`,
+        `${name} takes at most ${spec.params.length} positional argument(s) ` +
+          `(${spec.params.join(', ') || 'none'}), got ${positional.length}`,
       );
   });
   for (const [k, v] of Object.entries(kwargs)) {

@@ -131,7 +131,8 @@ export const installed: StateFunction<PipInstalledArgs, PipInstalledFacts, PipCh
     if (facts.wouldInstall.length && info.managed && !breaksSystem(args))
       throw new StateError(
         ctx.id,
-        `${python} is externally managed (PEP 668): set bin_env to a virtualenv, or extra_args: [--break-system-packages]`,
+        `${python} is externally managed (PEP 668): set bin_env to a virtualenv, or extra_args: ` +
+          `[--break-system-packages]`,
       );
     return facts.wouldInstall.map((d) => ({
       op: d.before === null ? 'create' : 'update',

@@ -19,7 +19,10 @@ export function classifyAptFailure(stderr: string, stdout = ''): string | null {
   const text = `${stderr}\n${stdout}`;
   let m = /Could not get lock (\S+?)\.?(?:\s+It is held by process (\d+) \(([^)]+)\))?\s*$/m.exec(text);
   if (m)
-    return `dpkg is locked by another process${m[2] ? ` (pid ${m[2]} ${m[3]})` : ''}: ${m[1]}; try again when it has finished`;
+    return (
+      `dpkg is locked by another process${m[2] ? ` (pid ${m[2]} ${m[3]})` : ''}: ${m[1]}; try again when it ` +
+      `has finished`
+    );
   if (/Unable to acquire the dpkg frontend lock|Unable to lock the administration directory/.test(text)) {
     return 'dpkg is locked by another process (/var/lib/dpkg/lock-frontend); try again when it has finished';
   }

@@ -20,7 +20,6 @@ import {
   pkgsSchema,
   resolvePin,
   versionMatches,
-  type Wanted,
   wantedPackages,
 } from './wanted.js';
 
@@ -212,7 +211,8 @@ function installedComment(changes: PkgChange[]): string | undefined {
   const done = changes.filter(isPackage);
   const deps = changes.filter((c) => c.kind === 'dependency').length;
   if (!done.length) return undefined;
-  return `installed ${done.map((c) => `${c.target}=${String(c.after)}`).join(', ')}${deps ? ` (+${deps} dependencies)` : ''}`;
+  const list = done.map((c) => `${c.target}=${String(c.after)}`).join(', ');
+  return `installed ${list}${deps ? ` (+${deps} dependencies)` : ''}`;
 }
 
 const holdsOf = (changes: PkgChange[], on: boolean) =>
@@ -365,7 +365,7 @@ export const installed: StateFunction<InstalledArgs, SourceFacts, PkgChange> = {
   plan: (args, facts) => (args.sources ? planSources(facts) : planInstall(args, facts, false)),
   apply: (host, changes, ctx) =>
     ctx.args.sources
-      ? applySources(host, ctx.name, changes, ctx.facts, ctx.args.lock_timeout)
+      ? applySources(host, ctx.name, changes, ctx.args.lock_timeout)
       : applyInstall(host, changes, ctx, false),
   aggregate: { key: aggregateKey, applyMany: applyInstallMany },
 };

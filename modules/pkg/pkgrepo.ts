@@ -8,7 +8,8 @@ import { basename } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
+import type { RepoChange, RepoFileRemoval } from './changes.js';
 import { aptGet, classifyAptFailure } from './apt.js';
 import { fetchKey, KEYID_PATTERN } from './keyserver.js';
 import { hasKeyid, keyringFingerprints, normKeyid } from './openpgp.js';
@@ -119,11 +120,12 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
   };
 }
 
-export function planManaged(args: RepoArgs, f: RepoFacts): Change[] {
-  const changes: Change[] = [];
+export function planManaged(args: RepoArgs, f: RepoFacts): RepoChange[] {
+  const changes: RepoChange[] = [];
   if (f.key && f.key.have !== f.key.want) {
     changes.push({
       op: f.key.have ? 'update' : 'create',
+      kind: 'key',
       target: f.key.path,
       ...(f.key.have ? { before: `sha256 ${f.key.have}` } : {}),
       after: `sha256 ${f.key.want}`,
@@ -140,17 +142,23 @@ export function planManaged(args: RepoArgs, f: RepoFacts): Change[] {
   if (f.content !== f.want) {
     changes.push({
       op: f.content === null ? 'create' : 'update',
+      kind: 'source-file',
       target: f.file,
       diff: createTwoFilesPatch(f.file, f.file, f.content ?? '', f.want, undefined, undefined, { context: 3 }),
     });
   }
   if (args.refresh !== false && (changes.length || !f.listsPresent)) {
-    changes.push({ op: 'run', target: 'apt-get update', after: `refresh the index of ${basename(f.file)}` });
+    changes.push({
+      op: 'run',
+      kind: 'refresh',
+      target: 'apt-get update',
+      after: `refresh the index of ${basename(f.file)}`,
+    });
   }
   return changes;
 }
 
-export const managed: StateFunction<RepoArgs, RepoFacts> = {
+export const managed: StateFunction<RepoArgs, RepoFacts, RepoChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -174,8 +182,8 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
   plan: planManaged,
   async apply(host, changes, ctx) {
     const f = ctx.facts;
-    const targets = new Set(changes.map((c) => c.target));
-    if (f.key && targets.has(f.key.path)) {
+    const has = (k: RepoChange['kind']) => changes.some((c) => c.kind === k);
+    if (f.key && has('key')) {
       await host.mkdir(f.key.path.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
       await host.writeFileAtomic(f.key.path, Buffer.from(f.key.data, 'base64'), {
         mode: 0o644,
@@ -183,16 +191,16 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
         group: 'root',
       });
     }
-    if (f.fetch && targets.has(f.fetch.path)) {
+    if (f.fetch && has('keyserver')) {
       const data = await fetchKey(host, ctx.name, f.fetch);
       await host.mkdir(f.fetch.path.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
       await host.writeFileAtomic(f.fetch.path, data, { mode: 0o644, owner: 'root', group: 'root' });
     }
-    if (targets.has(f.file)) {
+    if (has('source-file')) {
       await host.mkdir(f.file.replace(/\/[^/]+$/, '') || '/', { recursive: true, mode: 0o755 });
       await host.writeFileAtomic(f.file, f.want, { mode: 0o644, owner: 'root', group: 'root' });
     }
-    if (targets.has('apt-get update')) {
+    if (has('refresh')) {
       // refresh only this source: fast, and a broken unrelated source does not fail this state
       const only = ['-o', `Dir::Etc::sourcelist=${f.file}`, '-o', 'Dir::Etc::sourceparts=-'];
       const r = await aptGet(host, ctx.name, ['update', ...only, '-o', 'APT::Get::List-Cleanup=0'], {
@@ -212,7 +220,9 @@ export interface RepoAbsentFacts {
   keys: string[];
 }
 
-export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
+const removal = (path: string): RepoFileRemoval => ({ op: 'delete', kind: 'removed', target: path, path });
+
+export const absent: StateFunction<RepoArgs, RepoAbsentFacts, RepoFileRemoval> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -236,11 +246,8 @@ export const absent: StateFunction<RepoArgs, RepoAbsentFacts> = {
     for (const k of candidates) if (await host.lstat(k)) keys.push(k);
     return { file, exists: (await host.lstat(file)) !== null, keys };
   },
-  plan: (_args, f) => [
-    ...(f.exists ? [{ op: 'delete' as const, target: f.file }] : []),
-    ...f.keys.map((k) => ({ op: 'delete' as const, target: k })),
-  ],
+  plan: (_args, f) => [...(f.exists ? [removal(f.file)] : []), ...f.keys.map(removal)],
   async apply(host, changes) {
-    for (const c of changes) await host.remove(c.target);
+    for (const c of changes) await host.remove(c.path);
   },
 };

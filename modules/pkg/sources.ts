@@ -4,7 +4,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { PackageChange, PkgChange } from './changes.js';
+import type { DebChange, PkgChange } from './changes.js';
 import { aptGet } from './apt.js';
 import { readPackages, type PkgFacts } from './facts.js';
 
@@ -36,9 +36,11 @@ export function debsOf(sources: SourcesArg): Array<{ name: string; path: string 
 }
 
 // $@: .deb paths (under $BRINE_ROOT); prints "path<TAB>package<TAB>version" per readable file
-const FIELDS = `r="\${BRINE_ROOT-}"
+const FIELDS =
+  `r="\${BRINE_ROOT-}"
 for p; do
-  if [ -f "$r$p" ]; then printf '%s\\t%s\\t%s\\n' "$p" "$(dpkg-deb -f "$r$p" Package)" "$(dpkg-deb -f "$r$p" Version)"; fi
+  if [ -f "$r$p" ]; then printf '%s\\t%s\\t%s\\n' "$p" "$(dpkg-deb -f "$r$p" Package)" "$(dpkg-deb -f "$r$p" ` +
+  `Version)"; fi
 done`;
 
 export async function gatherSources(host: Host, sources: SourcesArg): Promise<PkgFacts & { debs: DebFile[] }> {
@@ -69,7 +71,7 @@ export async function gatherSources(host: Host, sources: SourcesArg): Promise<Pk
   };
 }
 
-export function planSources(facts: PkgFacts & { debs?: DebFile[] }): PackageChange[] {
+export function planSources(facts: PkgFacts & { debs?: DebFile[] }): DebChange[] {
   return (facts.debs ?? []).flatMap((d) => {
     if (!d.version) throw new StateError(d.name, `source ${d.path} is not a readable .deb file on the target`);
     if (d.package !== d.name)
@@ -82,9 +84,10 @@ export function planSources(facts: PkgFacts & { debs?: DebFile[] }): PackageChan
         op: installed ? 'update' : 'create',
         kind: 'package',
         target: d.name,
+        deb: d.path,
         ...(installed ? { before: installed } : {}),
         after: d.version,
-      } as PackageChange,
+      } as DebChange,
     ];
   });
 }
@@ -93,11 +96,10 @@ export async function applySources(
   host: Host,
   state: string,
   changes: PkgChange[],
-  facts: PkgFacts & { debs?: DebFile[] },
   lockTimeout?: number,
 ): Promise<{ comment: string }> {
-  const pkgs = changes.filter((c) => c.kind === 'package');
-  const paths = (facts.debs ?? []).filter((d) => pkgs.some((c) => c.target === d.name)).map((d) => d.path);
+  const pkgs = changes.filter((c): c is DebChange => c.kind === 'package' && 'deb' in c);
+  const paths = pkgs.map((c) => c.deb);
   // apt takes a .deb by path (it must look like one: absolute); --allow-downgrades as Salt's sources do
   await aptGet(host, state, ['install', '--allow-downgrades', ...paths], { lockTimeout });
   return { comment: `installed ${pkgs.map((c) => `${c.target}=${c.after}`).join(', ')} from ${paths.join(', ')}` };

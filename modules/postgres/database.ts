@@ -3,7 +3,8 @@
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { DatabaseChange } from './changes.js';
 import { connKey, connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 export interface DatabaseArgs extends PgConn {
@@ -41,7 +42,9 @@ type DbRow = {
 async function readDatabases(host: Host, names: string[], conn: PgConn): Promise<Map<string, DbRow>> {
   const rows = await queryRows<DbRow>(
     host,
-    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, datcollate AS lc_collate, datctype AS lc_ctype, (SELECT spcname FROM pg_tablespace t WHERE t.oid = dattablespace) AS tablespace FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
+    `SELECT datname AS name, pg_get_userbyid(datdba) AS owner, pg_encoding_to_char(encoding) AS encoding, ` +
+      `datcollate AS lc_collate, datctype AS lc_ctype, (SELECT spcname FROM pg_tablespace t WHERE t.oid = ` +
+      `dattablespace) AS tablespace FROM pg_database WHERE datname IN (${names.map(quoteLiteral).join(', ')})`,
     'postgres',
     conn,
   );
@@ -88,12 +91,12 @@ export function sameLocale(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): Change[] {
+export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): DatabaseChange[] {
   if (!f.exists) {
     const after: Record<string, string> = {};
     for (const k of ['owner', 'encoding', 'lc_collate', 'lc_ctype', 'template', 'tablespace'] as const)
       if (args[k]) after[k] = args[k]!;
-    return [{ op: 'create', target: args.name, after }];
+    return [{ op: 'create', kind: 'database', target: args.name, after }];
   }
   const fixed: string[] = [];
   if (args.encoding && !sameEncoding(args.encoding, f.encoding!))
@@ -108,11 +111,11 @@ export function planDatabasePresent(args: DatabaseArgs, f: DatabaseFacts): Chang
       `database exists but its ${fixed.join('; ')}: this cannot be changed in place (dump, drop and re-create it)`,
     );
   }
-  const out: Change[] = [];
+  const out: DatabaseChange[] = [];
   if (args.owner && args.owner !== f.owner)
-    out.push({ op: 'update', target: 'owner', before: f.owner, after: args.owner });
+    out.push({ op: 'update', kind: 'owner', target: 'owner', before: f.owner, after: args.owner });
   if (args.tablespace && args.tablespace !== f.tablespace)
-    out.push({ op: 'update', target: 'tablespace', before: f.tablespace, after: args.tablespace });
+    out.push({ op: 'update', kind: 'tablespace', target: 'tablespace', before: f.tablespace, after: args.tablespace });
   return out;
 }
 
@@ -129,7 +132,7 @@ export function createDatabaseSql(args: DatabaseArgs): string {
   return `${parts.join(' ')};`;
 }
 
-export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
+export const present: StateFunction<DatabaseArgs, DatabaseFacts, DatabaseChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -150,16 +153,16 @@ export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
   plan: planDatabasePresent,
   async apply(host, changes, ctx) {
     const { args } = ctx;
-    if (!ctx.facts.exists) await psql(host, createDatabaseSql(args), 'postgres', args);
+    if (changes.some((c) => c.kind === 'database')) await psql(host, createDatabaseSql(args), 'postgres', args);
     else {
-      if (changes.some((c) => c.target === 'owner'))
+      if (changes.some((c) => c.kind === 'owner'))
         await psql(
           host,
           `ALTER DATABASE ${quoteIdent(args.name)} OWNER TO ${quoteIdent(args.owner!)};`,
           'postgres',
           args,
         );
-      if (changes.some((c) => c.target === 'tablespace'))
+      if (changes.some((c) => c.kind === 'tablespace'))
         await psql(
           host,
           `ALTER DATABASE ${quoteIdent(args.name)} SET TABLESPACE ${quoteIdent(args.tablespace!)};`,
@@ -170,7 +173,7 @@ export const present: StateFunction<DatabaseArgs, DatabaseFacts> = {
   },
 };
 
-export const absent: StateFunction<DatabaseArgs, DatabaseFacts> = {
+export const absent: StateFunction<DatabaseArgs, DatabaseFacts, DatabaseChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -178,7 +181,8 @@ export const absent: StateFunction<DatabaseArgs, DatabaseFacts> = {
     additionalProperties: false,
   },
   gather: readDatabase,
-  plan: (args, f) => (f.exists ? [{ op: 'delete', target: args.name, before: { owner: f.owner } }] : []),
+  plan: (args, f) =>
+    f.exists ? [{ op: 'delete', kind: 'database', target: args.name, before: { owner: f.owner } }] : [],
   async apply(host, _changes, ctx) {
     await psql(
       host,

@@ -3,7 +3,8 @@
 
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { ExtensionChange } from './changes.js';
 import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 export interface ExtensionArgs extends PgConn {
@@ -32,21 +33,23 @@ async function readExtension(host: Host, args: ExtensionArgs): Promise<Extension
   const db = dbOf(args);
   const [probe] = await queryRows<{ db: boolean; available: boolean }>(
     host,
-    `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}) AS db, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ${quoteLiteral(args.name)}) AS available`,
+    `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}) AS db, EXISTS (SELECT 1 FROM ` +
+      `pg_available_extensions WHERE name = ${quoteLiteral(args.name)}) AS available`,
     'postgres',
     args,
   );
   if (!probe!.db) return { dbExists: false, available: probe!.available, installed: null };
   const [row] = await queryRows<{ version: string; schema: string }>(
     host,
-    `SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ${quoteLiteral(args.name)}`,
+    `SELECT e.extversion AS version, n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = ` +
+      `e.extnamespace WHERE e.extname = ${quoteLiteral(args.name)}`,
     db,
     args,
   );
   return { dbExists: true, available: probe!.available, installed: row ?? null };
 }
 
-export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): Change[] {
+export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): ExtensionChange[] {
   const db = dbOf(args);
   if (!f.installed) {
     if (!f.available)
@@ -59,18 +62,18 @@ export function planExtensionPresent(args: ExtensionArgs, f: ExtensionFacts): Ch
     const after: Record<string, string> = { db };
     if (args.schema) after.schema = args.schema;
     if (versionOf(args)) after.version = versionOf(args)!;
-    return [{ op: 'create', target: args.name, after }];
+    return [{ op: 'create', kind: 'extension', target: args.name, after }];
   }
-  const changes: Change[] = [];
+  const changes: ExtensionChange[] = [];
   if (args.schema && args.schema !== f.installed.schema)
-    changes.push({ op: 'update', target: 'schema', before: f.installed.schema, after: args.schema });
+    changes.push({ op: 'update', kind: 'schema', target: 'schema', before: f.installed.schema, after: args.schema });
   const version = versionOf(args);
   if (version && version !== f.installed.version)
-    changes.push({ op: 'update', target: 'version', before: f.installed.version, after: version });
+    changes.push({ op: 'update', kind: 'version', target: 'version', before: f.installed.version, after: version });
   return changes;
 }
 
-export const present: StateFunction<ExtensionArgs, ExtensionFacts> = {
+export const present: StateFunction<ExtensionArgs, ExtensionFacts, ExtensionChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -91,21 +94,21 @@ export const present: StateFunction<ExtensionArgs, ExtensionFacts> = {
     const { args } = ctx;
     const ext = quoteIdent(args.name);
     const sql: string[] = [];
-    if (!ctx.facts.installed) {
-      sql.push(
-        `CREATE EXTENSION ${ext}${args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : ''}${versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : ''};`,
-      );
+    if (changes.some((c) => c.kind === 'extension')) {
+      const schema = args.schema ? ` SCHEMA ${quoteIdent(args.schema)}` : '';
+      const version = versionOf(args) ? ` VERSION ${quoteLiteral(versionOf(args)!)}` : '';
+      sql.push(`CREATE EXTENSION ${ext}${schema}${version};`);
     } else {
-      if (changes.some((c) => c.target === 'schema'))
+      if (changes.some((c) => c.kind === 'schema'))
         sql.push(`ALTER EXTENSION ${ext} SET SCHEMA ${quoteIdent(args.schema!)};`);
-      if (changes.some((c) => c.target === 'version'))
+      if (changes.some((c) => c.kind === 'version'))
         sql.push(`ALTER EXTENSION ${ext} UPDATE TO ${quoteLiteral(versionOf(args)!)};`);
     }
     await psql(host, sql.join('\n'), dbOf(args), args);
   },
 };
 
-export const absent: StateFunction<ExtensionArgs, ExtensionFacts> = {
+export const absent: StateFunction<ExtensionArgs, ExtensionFacts, ExtensionChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -120,7 +123,9 @@ export const absent: StateFunction<ExtensionArgs, ExtensionFacts> = {
   },
   gather: readExtension,
   plan: (args, f) =>
-    f.installed ? [{ op: 'delete', target: args.name, before: { db: dbOf(args), ...f.installed } }] : [],
+    f.installed
+      ? [{ op: 'delete', kind: 'extension', target: args.name, before: { db: dbOf(args), ...f.installed } }]
+      : [],
   async apply(host, _changes, ctx) {
     await psql(
       host,

@@ -19,7 +19,8 @@ function scramKeys(password: string, salt: Buffer, iterations: number): { stored
 /** A fresh SCRAM-SHA-256 verifier (random salt). */
 export function scramVerifier(password: string, salt: Buffer = randomBytes(16), iterations = ITERATIONS): string {
   const { stored, server } = scramKeys(password, salt, iterations);
-  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${stored.toString('base64')}:${server.toString('base64')}`;
+  const [s, st, sv] = [salt, stored, server].map((b) => b.toString('base64'));
+  return `SCRAM-SHA-256$${iterations}:${s}$${st}:${sv}`;
 }
 
 /** An md5 verifier (`md5` + md5(password + role)), for `encrypted: md5`. */

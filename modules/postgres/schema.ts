@@ -2,7 +2,8 @@
 // postgres system user with psql like the other postgres states.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { SchemaChange } from './changes.js';
 import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 export interface SchemaArgs extends PgConn {
@@ -35,15 +36,30 @@ async function readSchema(host: Host, a: SchemaArgs): Promise<SchemaFacts> {
   return { dbExists: true, owner: row?.owner ?? null };
 }
 
-export function planSchemaPresent(a: SchemaArgs, f: SchemaFacts, pendingRequisite?: string): Change[] {
+export function planSchemaPresent(a: SchemaArgs, f: SchemaFacts, pendingRequisite?: string): SchemaChange[] {
   if (!f.dbExists) {
     if (pendingRequisite)
-      return [{ op: 'create', target: a.name, after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) } }];
+      return [
+        {
+          op: 'create',
+          kind: 'schema',
+          target: a.name,
+          after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) },
+        },
+      ];
     throw new StateError(a.name, `database '${a.dbname}' does not exist`);
   }
   if (f.owner === null)
-    return [{ op: 'create', target: a.name, after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) } }];
-  if (a.owner && a.owner !== f.owner) return [{ op: 'update', target: 'owner', before: f.owner, after: a.owner }];
+    return [
+      {
+        op: 'create',
+        kind: 'schema',
+        target: a.name,
+        after: { dbname: a.dbname, ...(a.owner ? { owner: a.owner } : {}) },
+      },
+    ];
+  if (a.owner && a.owner !== f.owner)
+    return [{ op: 'update', kind: 'owner', target: 'owner', before: f.owner, after: a.owner }];
   return [];
 }
 
@@ -59,25 +75,27 @@ const schema = {
   additionalProperties: false,
 };
 
-export const present: StateFunction<SchemaArgs, SchemaFacts> = {
+export const present: StateFunction<SchemaArgs, SchemaFacts, SchemaChange> = {
   schema,
   gather: readSchema,
   plan: (a, f, ctx) => planSchemaPresent(a, f, ctx?.pendingRequisite),
   async apply(host, changes, ctx) {
     const a = ctx.args;
     const owner = a.owner ? ` AUTHORIZATION ${quoteIdent(a.owner)}` : '';
-    if (changes.some((c) => c.op === 'create'))
+    if (changes.some((c) => c.kind === 'schema'))
       await psql(host, `CREATE SCHEMA ${quoteIdent(a.name)}${owner};`, a.dbname, a);
-    else if (changes.some((c) => c.target === 'owner'))
+    else if (changes.some((c) => c.kind === 'owner'))
       await psql(host, `ALTER SCHEMA ${quoteIdent(a.name)} OWNER TO ${quoteIdent(a.owner!)};`, a.dbname, a);
   },
 };
 
-export const absent: StateFunction<SchemaArgs, SchemaFacts> = {
+export const absent: StateFunction<SchemaArgs, SchemaFacts, SchemaChange> = {
   schema: { ...schema, properties: { name: schema.properties.name, dbname: schema.properties.dbname, ...connSchema } },
   gather: readSchema,
   plan: (a, f) =>
-    f.owner !== null ? [{ op: 'delete', target: a.name, before: { dbname: a.dbname, owner: f.owner } }] : [],
+    f.owner !== null
+      ? [{ op: 'delete', kind: 'schema', target: a.name, before: { dbname: a.dbname, owner: f.owner } }]
+      : [],
   async apply(host, _changes, ctx) {
     await psql(host, `DROP SCHEMA ${quoteIdent(ctx.args.name)};`, ctx.args.dbname, ctx.args);
   },

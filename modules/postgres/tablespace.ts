@@ -4,7 +4,8 @@
 // tablespace: one at another directory fails the state, as in Salt.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
+import type { TablespaceChange } from './changes.js';
 import { connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
 export interface TablespaceArgs extends PgConn {
@@ -22,8 +23,6 @@ export interface TablespaceFacts {
   /** Whether `directory` exists on the host (present only). */
   dirExists: boolean;
 }
-
-type TsChange = Change<'tablespace' | 'owner' | 'option', unknown, unknown>;
 
 const dbOf = (a: TablespaceArgs) => a.maintenance_db ?? 'postgres';
 const optStr = (v: string | number | boolean) => String(v);
@@ -50,7 +49,7 @@ export function planTablespacePresent(
   ctx?: Pick<StateCtx, 'id'> & {
     pendingRequisite?: string;
   },
-): TsChange[] {
+): TablespaceChange[] {
   const id = ctx?.id ?? a.name;
   const dir = a.directory!.replace(/(.)\/+$/, '$1');
   const wantOpts = Object.fromEntries(Object.entries(a.options ?? {}).map(([k, v]) => [k, optStr(v)]));
@@ -69,9 +68,10 @@ export function planTablespacePresent(
   if (f.current.location !== dir)
     throw new StateError(
       id,
-      `tablespace ${a.name} is at ${f.current.location}, not ${dir}: PostgreSQL cannot move a tablespace (drop it first)`,
+      `tablespace ${a.name} is at ${f.current.location}, not ${dir}: PostgreSQL cannot move a tablespace (drop it ` +
+        `first)`,
     );
-  const out: TsChange[] = [];
+  const out: TablespaceChange[] = [];
   if (a.owner && a.owner !== f.current.owner)
     out.push({ op: 'update', target: 'owner', kind: 'owner', before: f.current.owner, after: a.owner });
   for (const [k, v] of Object.entries(wantOpts))
@@ -80,6 +80,7 @@ export function planTablespacePresent(
         op: f.current.options[k] === undefined ? 'create' : 'update',
         target: `options.${k}`,
         kind: 'option',
+        option: k,
         before: f.current.options[k],
         after: v,
       });
@@ -105,7 +106,7 @@ const setOptions = (o: Record<string, string>) =>
     .map(([k, v]) => `${quoteIdent(k)} = ${quoteLiteral(v)}`)
     .join(', ');
 
-export const present: StateFunction<TablespaceArgs, TablespaceFacts, TsChange> = {
+export const present: StateFunction<TablespaceArgs, TablespaceFacts, TablespaceChange> = {
   schema: present_schema,
   gather: readTablespace,
   plan: (a, f, ctx) => planTablespacePresent(a, f, ctx),
@@ -120,14 +121,14 @@ export const present: StateFunction<TablespaceArgs, TablespaceFacts, TsChange> =
         const opts = after.options && Object.keys(after.options).length ? ` WITH (${setOptions(after.options)})` : '';
         sql.push(`CREATE TABLESPACE ${ts}${owner} LOCATION ${quoteLiteral(after.directory)}${opts};`);
       } else if (c.kind === 'owner') sql.push(`ALTER TABLESPACE ${ts} OWNER TO ${quoteIdent(String(c.after))};`);
-      else sql.push(`ALTER TABLESPACE ${ts} SET (${setOptions({ [c.target.slice(8)]: String(c.after) })});`);
+      else sql.push(`ALTER TABLESPACE ${ts} SET (${setOptions({ [c.option]: String(c.after) })});`);
     }
     // CREATE TABLESPACE cannot run inside a transaction block: one statement per psql call
     for (const s of sql) await psql(host, s, dbOf(a), a);
   },
 };
 
-export const absent: StateFunction<TablespaceArgs, TablespaceFacts, TsChange> = {
+export const absent: StateFunction<TablespaceArgs, TablespaceFacts, TablespaceChange> = {
   schema: {
     ...present_schema,
     required: ['name'],

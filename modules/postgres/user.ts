@@ -3,7 +3,8 @@
 // sent to the server as a SCRAM verifier computed here.
 
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { RoleChange } from './changes.js';
 import { md5Verifier, scramVerifier, verifierMatches } from './password.js';
 import { connKey, connSchema, type PgConn, psql, quoteIdent, quoteLiteral, queryRows } from './psql.js';
 
@@ -83,20 +84,21 @@ function wantedFlags(args: UserArgs, creating: boolean): Partial<Record<Flag, bo
   return out;
 }
 
-export function planUserPresent(args: UserArgs, f: UserFacts): Change[] {
+export function planUserPresent(args: UserArgs, f: UserFacts): RoleChange[] {
   if (!f.exists) {
     const after: Record<string, unknown> = { ...wantedFlags(args, true) };
     if (args.password !== undefined) after.password = 'set';
-    return [{ op: 'create', target: args.name, after }];
+    return [{ op: 'create', kind: 'role', target: args.name, after }];
   }
-  const changes: Change[] = [];
-  for (const [flag, want] of Object.entries(wantedFlags(args, false))) {
-    const have = f.flags[flag as Flag];
-    if (have !== want) changes.push({ op: 'update', target: flag, before: have, after: want });
+  const changes: RoleChange[] = [];
+  for (const [flag, want] of Object.entries(wantedFlags(args, false)) as Array<[Flag, boolean]>) {
+    const have = f.flags[flag];
+    if (have !== want) changes.push({ op: 'update', kind: 'flag', target: flag, flag, before: have, after: want });
   }
   if (args.password !== undefined && f.passwordMatches !== true) {
     changes.push({
       op: 'update',
+      kind: 'password',
       target: 'password',
       before: f.hasPassword ? 'set (differs)' : 'not set',
       after: 'set',
@@ -111,7 +113,7 @@ function flagSql(flags: Partial<Record<Flag, boolean>>): string {
     .join(' ');
 }
 
-export const present: StateFunction<UserArgs, UserFacts> = {
+export const present: StateFunction<UserArgs, UserFacts, RoleChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -150,20 +152,22 @@ export const present: StateFunction<UserArgs, UserFacts> = {
   async apply(host, changes, ctx) {
     const { args, facts } = ctx;
     const flags: Partial<Record<Flag, boolean>> = {};
-    for (const c of changes) if (c.target in FLAGS) flags[c.target as Flag] = c.after as boolean;
-    const setPassword = args.password !== undefined && (!facts.exists || changes.some((c) => c.target === 'password'));
+    for (const c of changes) if (c.kind === 'flag') flags[c.flag] = c.after;
+    const create = changes.some((c) => c.kind === 'role');
+    const setPassword = args.password !== undefined && (create || changes.some((c) => c.kind === 'password'));
     const parts = [flagSql(facts.exists ? flags : wantedFlags(args, true))];
     if (setPassword) {
       const verifier =
         args.encrypted === 'md5' ? md5Verifier(args.password!, args.name) : scramVerifier(args.password!);
       parts.push(`PASSWORD ${quoteLiteral(verifier)}`);
     }
-    const sql = `${facts.exists ? 'ALTER' : 'CREATE'} ROLE ${quoteIdent(args.name)} WITH ${parts.filter(Boolean).join(' ')};`;
+    const verb = facts.exists ? 'ALTER' : 'CREATE';
+    const sql = `${verb} ROLE ${quoteIdent(args.name)} WITH ${parts.filter(Boolean).join(' ')};`;
     await psql(host, sql, 'postgres', args);
   },
 };
 
-export const absent: StateFunction<UserArgs, UserFacts> = {
+export const absent: StateFunction<UserArgs, UserFacts, RoleChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -174,7 +178,7 @@ export const absent: StateFunction<UserArgs, UserFacts> = {
     const rows = await readRoles(host, [args.name], args);
     return factsFor(args, rows.get(args.name));
   },
-  plan: (args, f) => (f.exists ? [{ op: 'delete', target: args.name }] : []),
+  plan: (args, f) => (f.exists ? [{ op: 'delete', kind: 'role', target: args.name }] : []),
   async apply(host, _changes, ctx) {
     await psql(host, `DROP ROLE ${quoteIdent(ctx.args.name)};`, 'postgres', ctx.args);
   },

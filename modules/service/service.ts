@@ -5,7 +5,8 @@ import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, JSONSchema, StateFunction } from '../../engine/contract.js';
+import type { JSONSchema, StateFunction } from '../../engine/contract.js';
+import type { ServiceChange } from './changes.js';
 import { readUnits, type UnitFacts, unitName } from './units.js';
 
 export interface ServiceArgs {
@@ -43,45 +44,55 @@ function isMasked(f: UnitFacts): boolean {
   return f.load === 'masked' || f.fileState.startsWith('masked');
 }
 
-function enableChanges(args: ServiceArgs, f: UnitFacts): Change[] {
+function enableChanges(args: ServiceArgs, f: UnitFacts): ServiceChange[] {
   if (args.enable === true && !ENABLED_OK.has(f.fileState))
-    return [{ op: 'update', target: 'enabled', before: f.fileState || 'none', after: 'enabled' }];
+    return [{ op: 'update', kind: 'enabled', target: 'enabled', before: f.fileState || 'none', after: 'enabled' }];
   if (args.enable === false && ENABLED.has(f.fileState))
-    return [{ op: 'update', target: 'enabled', before: f.fileState, after: 'disabled' }];
+    return [{ op: 'update', kind: 'enabled', target: 'enabled', before: f.fileState, after: 'disabled' }];
   return [];
 }
 
-const reloadChange = (f: UnitFacts): Change[] =>
-  f.needReload ? [{ op: 'run', target: 'daemon-reload', after: `${f.unit} changed on disk` }] : [];
+const reloadChange = (f: UnitFacts): ServiceChange[] =>
+  f.needReload
+    ? [{ op: 'run', kind: 'daemon-reload', target: 'daemon-reload', after: `${f.unit} changed on disk` }]
+    : [];
 
-export function planRunning(args: ServiceArgs, f: UnitFacts): Change[] {
-  const changes: Change[] = [];
+export function planRunning(args: ServiceArgs, f: UnitFacts): ServiceChange[] {
+  const changes: ServiceChange[] = [];
   if (isMasked(f)) {
     if (!args.unmask)
       throw new StateError(f.unit, `unit ${f.unit} is masked (set unmask: True or use service.unmasked)`);
-    changes.push({ op: 'update', target: 'masked', before: true, after: false });
+    changes.push({ op: 'update', kind: 'masked', target: 'masked', before: true, after: false });
   } else if (f.load === 'not-found' && !f.needReload) {
     throw notFound(f);
   }
   changes.push(...reloadChange(f));
-  if (!f.systemd) changes.push({ op: 'update', target: 'running', before: OFFLINE, after: 'active' });
-  else if (!RUNNING.has(f.active)) changes.push({ op: 'update', target: 'running', before: f.active, after: 'active' });
-  else if (f.needReload) changes.push({ op: 'run', target: 'restart', after: 'restart: its unit file changed' });
+  if (!f.systemd) changes.push({ op: 'update', kind: 'running', target: 'running', before: OFFLINE, after: 'active' });
+  else if (!RUNNING.has(f.active))
+    changes.push({ op: 'update', kind: 'running', target: 'running', before: f.active, after: 'active' });
+  else if (f.needReload)
+    changes.push({ op: 'run', kind: 'restart', target: 'restart', after: 'restart: its unit file changed' });
   changes.push(...enableChanges(args, isMasked(f) ? { ...f, fileState: 'disabled' } : f));
   return changes;
 }
 
-export function planDead(args: ServiceArgs, f: UnitFacts): Change[] {
+export function planDead(args: ServiceArgs, f: UnitFacts): ServiceChange[] {
   if (f.load === 'not-found' && !f.fileState) return []; // no unit: nothing runs
-  const changes: Change[] = [];
+  const changes: ServiceChange[] = [];
   if (f.systemd && f.active !== 'inactive' && f.active !== 'failed') {
-    changes.push(...reloadChange(f), { op: 'update', target: 'running', before: f.active, after: 'inactive' });
+    changes.push(...reloadChange(f), {
+      op: 'update',
+      kind: 'running',
+      target: 'running',
+      before: f.active,
+      after: 'inactive',
+    });
   }
   if (!isMasked(f)) changes.push(...enableChanges(args, f));
   return changes;
 }
 
-export function planEnabled(f: UnitFacts, want: boolean): Change[] {
+export function planEnabled(f: UnitFacts, want: boolean): ServiceChange[] {
   if (want) {
     if (isMasked(f)) throw new StateError(f.unit, `unit ${f.unit} is masked (use service.unmasked first)`);
     if (f.load === 'not-found' && !f.fileState) throw notFound(f);
@@ -89,8 +100,8 @@ export function planEnabled(f: UnitFacts, want: boolean): Change[] {
   return enableChanges({ name: f.unit, enable: want }, f);
 }
 
-export function planMasked(f: UnitFacts, want: boolean): Change[] {
-  return isMasked(f) === want ? [] : [{ op: 'update', target: 'masked', before: !want, after: want }];
+export function planMasked(f: UnitFacts, want: boolean): ServiceChange[] {
+  return isMasked(f) === want ? [] : [{ op: 'update', kind: 'masked', target: 'masked', before: !want, after: want }];
 }
 
 async function systemctl(host: Host, unit: string, verb: string[], online: boolean): Promise<void> {
@@ -104,7 +115,8 @@ async function systemctl(host: Host, unit: string, verb: string[], online: boole
     // the unit's own output first (its error), else what systemd logged about it
     const log = await shell(
       host,
-      'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || journalctl -u "$1" -n 3 --no-pager -o cat',
+      'out=$(journalctl "_SYSTEMD_UNIT=$1" -n 3 --no-pager -o cat 2>/dev/null); [ -n "$out" ] && echo "$out" || ' +
+        'journalctl -u "$1" -n 3 --no-pager -o cat',
       [unit],
       { env: { LC_ALL: 'C' } },
     );
@@ -115,8 +127,9 @@ async function systemctl(host: Host, unit: string, verb: string[], online: boole
 }
 
 /** Runs planned changes in a safe order: daemon-reload, unmask, enable/disable, start/stop, mask. */
-async function applyChanges(host: Host, changes: Change[], f: UnitFacts): Promise<void> {
-  const has = (t: string) => changes.find((c) => c.target === t);
+async function applyChanges(host: Host, changes: ServiceChange[], f: UnitFacts): Promise<void> {
+  const has = <K extends ServiceChange['kind']>(k: K) =>
+    changes.find((c): c is Extract<ServiceChange, { kind: K }> => c.kind === k);
   const unit = f.unit;
   if (has('daemon-reload')) await systemctl(host, unit, ['daemon-reload'], f.systemd);
   const mask = has('masked');
@@ -131,9 +144,9 @@ async function applyChanges(host: Host, changes: Change[], f: UnitFacts): Promis
 
 function make(
   schema: JSONSchema,
-  plan: (args: ServiceArgs, f: UnitFacts) => Change[],
-  extra: Partial<StateFunction<ServiceArgs, UnitFacts>> = {},
-): StateFunction<ServiceArgs, UnitFacts> {
+  plan: (args: ServiceArgs, f: UnitFacts) => ServiceChange[],
+  extra: Partial<StateFunction<ServiceArgs, UnitFacts, ServiceChange>> = {},
+): StateFunction<ServiceArgs, UnitFacts, ServiceChange> {
   return {
     schema,
     gather: async (host, args) => (await readUnits(host, [args.name]))[0]!,
@@ -154,7 +167,7 @@ export const running = make(
   {
     refreshVerb: (args) => (args.reload ? 'reload' : 'restart'),
     // a start or a restart in the plan is the refresh; enabling or unmasking alone is not
-    refreshCoveredBy: (plan) => plan.some((c) => c.target === 'running' || c.target === 'restart'),
+    refreshCoveredBy: (plan) => plan.some((c) => c.kind === 'running' || c.kind === 'restart'),
     async refresh(host, args) {
       const [f] = await readUnits(host, [args.name]);
       if (f!.needReload) await systemctl(host, f!.unit, ['daemon-reload'], f!.systemd);

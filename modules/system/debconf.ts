@@ -2,7 +2,8 @@
 // debconf.set does; the current answers are read from debconf's database (config.dat), which
 // holds them whether or not the package is installed yet.
 import { StateError } from '../../engine/errors.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { DebconfChange } from './changes.js';
 
 export interface DebconfArgs {
   name: string;
@@ -26,7 +27,7 @@ export function parseConfigDat(text: string): DebconfFacts {
 
 const answerText = (v: string | number | boolean): string => (typeof v === 'boolean' ? String(v) : String(v));
 
-export function planDebconf(a: DebconfArgs, f: DebconfFacts): Change[] {
+export function planDebconf(a: DebconfArgs, f: DebconfFacts): DebconfChange[] {
   return Object.entries(a.data).flatMap(([q, { value }]) => {
     const want = answerText(value);
     const have = f.get(q);
@@ -35,7 +36,9 @@ export function planDebconf(a: DebconfArgs, f: DebconfFacts): Change[] {
     return [
       {
         op: have === undefined ? 'create' : 'update',
+        kind: 'answer',
         target: `${a.name} ${q}`,
+        question: q,
         ...(have !== undefined ? { before: secret ? '(hidden)' : have } : {}),
         after: secret ? '(hidden)' : want,
       },
@@ -43,7 +46,7 @@ export function planDebconf(a: DebconfArgs, f: DebconfFacts): Change[] {
   });
 }
 
-export const set: StateFunction<DebconfArgs, DebconfFacts> = {
+export const set: StateFunction<DebconfArgs, DebconfFacts, DebconfChange> = {
   schema: {
     type: 'object',
     required: ['name', 'data'],
@@ -73,7 +76,7 @@ export const set: StateFunction<DebconfArgs, DebconfFacts> = {
   async apply(host, changes, ctx) {
     const a = ctx.args;
     const lines = Object.entries(a.data)
-      .filter(([q]) => changes.some((c) => c.target === `${a.name} ${q}`))
+      .filter(([q]) => changes.some((c) => c.question === q))
       .map(([q, d]) => `${a.name} ${q} ${d.type} ${answerText(d.value)}\n`)
       .join('');
     const r = await host.exec(['debconf-set-selections'], { stdin: lines });

@@ -61,7 +61,10 @@ export function withoutHost(text: string, ip: string, name: string): string {
   return join(out);
 }
 
-/** The file with exactly `names` on `ip` (Salt's hosts.set_host): its first line gets them, other lines of it go; none: no line. */
+/**
+ * The file with exactly `names` on `ip` (Salt's hosts.set_host): its first line gets them, other lines of it go; none:
+ * no line.
+ */
 export function withOnly(text: string, ip: string, names: string[]): string {
   const out: string[] = [];
   let done = false;

@@ -1,4 +1,5 @@
-// timezone, locale, sysctl, cron, alternatives, debconf, mount, host (/etc/hosts): system-wide settings of a Debian host.
+// timezone, locale, sysctl, cron, alternatives, debconf, mount, host (/etc/hosts): system-wide settings of a Debian
+// host.
 import type { StateModule } from '../../engine/contract.js';
 import * as alternatives from './alternatives.js';
 import * as cron from './cron.js';

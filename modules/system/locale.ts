@@ -5,7 +5,8 @@ import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { ConfigFileChange, LocaleChange } from './changes.js';
 import { escapeRegExp } from '../../engine/regex-escape.js';
 
 export interface LocaleArgs {
@@ -90,7 +91,7 @@ async function gather(host: Host, args: LocaleArgs): Promise<LocaleFacts> {
   }
 }
 
-export function planLocalePresent(args: LocaleArgs, f: LocaleFacts): Change[] {
+export function planLocalePresent(args: LocaleArgs, f: LocaleFacts): LocaleChange[] {
   if (BUILTIN.has(normalizeLocale(args.name))) return [];
   if (!f.tools)
     throw new MissingFactError(
@@ -100,11 +101,12 @@ export function planLocalePresent(args: LocaleArgs, f: LocaleFacts): Change[] {
       'the locales package is not installed (no locale-gen or /usr/share/i18n/SUPPORTED)',
     );
   if (!f.supported) throw new StateError(args.name, `unknown locale '${args.name}' (not in /usr/share/i18n/SUPPORTED)`);
-  const changes: Change[] = [];
+  const changes: LocaleChange[] = [];
   const next = enableInLocaleGen(f.localeGen, f.supported);
   if (next !== (f.localeGen ?? '')) {
     changes.push({
       op: f.localeGen === null ? 'create' : 'update',
+      kind: 'config',
       target: '/etc/locale.gen',
       diff: createTwoFilesPatch('/etc/locale.gen', '/etc/locale.gen', f.localeGen ?? '', next, undefined, undefined, {
         context: 1,
@@ -112,7 +114,7 @@ export function planLocalePresent(args: LocaleArgs, f: LocaleFacts): Change[] {
     });
   }
   if (changes.length || !isAvailable(args.name, f))
-    changes.push({ op: 'create', target: args.name, after: 'generated' });
+    changes.push({ op: 'create', kind: 'generate', target: args.name, after: 'generated' });
   return changes;
 }
 
@@ -130,7 +132,7 @@ export function currentLang(text: string | null): string | null {
   return m ? m[1]! : null;
 }
 
-export function planLocaleSystem(args: LocaleArgs, f: LocaleFacts): Change[] {
+export function planLocaleSystem(args: LocaleArgs, f: LocaleFacts): ConfigFileChange[] {
   if (currentLang(f.defaultLocale) === args.name) return [];
   if (!isAvailable(args.name, f))
     throw new MissingFactError(
@@ -143,6 +145,7 @@ export function planLocaleSystem(args: LocaleArgs, f: LocaleFacts): Change[] {
   return [
     {
       op: f.defaultLocale === null ? 'create' : 'update',
+      kind: 'config',
       target: '/etc/default/locale',
       diff: createTwoFilesPatch(
         '/etc/default/locale',
@@ -162,14 +165,14 @@ const nameSchema = { type: 'string', pattern: `^${LOCALE}$` };
 /** locale.present also takes SUPPORTED's line, `en_US.UTF-8 UTF-8` (locale and charmap), as Salt does on Debian. */
 const presentNameSchema = { type: 'string', pattern: `^${LOCALE}( [A-Za-z0-9_-]+)?$` };
 
-export const present: StateFunction<LocaleArgs, LocaleFacts> = {
+export const present: StateFunction<LocaleArgs, LocaleFacts, LocaleChange> = {
   schema: { type: 'object', required: ['name'], properties: { name: presentNameSchema }, additionalProperties: false },
   lock: 'locale',
   gather,
   plan: planLocalePresent,
   async apply(host, changes, ctx) {
     const f = ctx.facts;
-    if (changes.some((c) => c.target === '/etc/locale.gen')) {
+    if (changes.some((c) => c.kind === 'config')) {
       const cur = await host.readFile('/etc/locale.gen');
       const text = cur ? cur.toString('utf8') : null;
       await host.writeFileAtomic('/etc/locale.gen', enableInLocaleGen(text, f.supported!), { mode: 0o644 });
@@ -180,7 +183,7 @@ export const present: StateFunction<LocaleArgs, LocaleFacts> = {
   },
 };
 
-export const system: StateFunction<LocaleArgs, LocaleFacts> = {
+export const system: StateFunction<LocaleArgs, LocaleFacts, ConfigFileChange> = {
   schema: { type: 'object', required: ['name'], properties: { name: nameSchema }, additionalProperties: false },
   lock: 'locale',
   gather,

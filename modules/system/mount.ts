@@ -4,7 +4,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { MountChange } from './changes.js';
 
 export interface MountArgs {
   name: string;
@@ -89,21 +90,28 @@ export function normOpt(o: string): string {
   if (v === undefined) return o;
   if (k === 'size' || k === 'nr_blocks' || k === 'nr_inodes') {
     const m = /^(\d+)([kmgKMG]?)$/.exec(v);
-    if (m && k === 'size')
-      return `size=${Number(m[1]) * { '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']}k`;
+    if (m && k === 'size') {
+      const unit = { '': 1 / 1024, k: 1, m: 1024, g: 1024 * 1024 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+      return `size=${Number(m[1]) * unit}k`;
+    }
   }
   if (k === 'mode' && /^[0-7]+$/.test(v)) return `mode=${parseInt(v, 8).toString(8)}`;
   return o;
 }
 
-export function planMounted(a: MountArgs, f: MountFacts): Change[] {
-  const changes: Change[] = [];
+export function planMounted(a: MountArgs, f: MountFacts): MountChange[] {
+  const changes: MountChange[] = [];
   const m = f.mounted;
   if (a.mount !== false) {
     if (!m) {
       if (!f.dirExists && !a.mkmnt)
         throw new StateError(a.name, `mount point ${a.name} does not exist (set mkmnt: True)`);
-      changes.push({ op: 'create', target: a.name, after: `${a.device} (${a.fstype}, ${optsOf(a).join(',')})` });
+      changes.push({
+        op: 'create',
+        kind: 'mount',
+        target: a.name,
+        after: `${a.device} (${a.fstype}, ${optsOf(a).join(',')})`,
+      });
     } else if (m.fstype !== a.fstype || (m.device !== a.device && a.fstype !== 'tmpfs')) {
       throw new StateError(
         a.name,
@@ -115,6 +123,7 @@ export function planMounted(a: MountArgs, f: MountFacts): Change[] {
       if (missing.length)
         changes.push({
           op: 'update',
+          kind: 'remount',
           target: `${a.name} (options)`,
           before: m.opts.join(','),
           after: optsOf(a).join(','),
@@ -127,6 +136,7 @@ export function planMounted(a: MountArgs, f: MountFacts): Change[] {
     if (next !== (f.fstab ?? ''))
       changes.push({
         op: f.fstab === null ? 'create' : 'update',
+        kind: 'config',
         target: cfg,
         diff: createTwoFilesPatch(cfg, cfg, f.fstab ?? '', next, undefined, undefined, { context: 3 }),
       });
@@ -157,7 +167,7 @@ async function mountCmd(host: Host, a: MountArgs, argv: string[]): Promise<void>
     );
 }
 
-export const mounted: StateFunction<MountArgs, MountFacts> = {
+export const mounted: StateFunction<MountArgs, MountFacts, MountChange> = {
   schema: {
     type: 'object',
     required: ['name', 'device', 'fstype'],
@@ -181,14 +191,14 @@ export const mounted: StateFunction<MountArgs, MountFacts> = {
   async apply(host, changes, ctx) {
     const a = ctx.args;
     const cfg = configOf(a);
-    if (changes.some((c) => c.target === cfg)) {
+    if (changes.some((c) => c.kind === 'config')) {
       const st = await host.stat(cfg);
       await host.writeFileAtomic(cfg, withFstab(ctx.facts.fstab, a), st ? { mode: st.mode } : { mode: 0o644 });
     }
-    if (changes.some((c) => c.op === 'create' && c.target === a.name)) {
+    if (changes.some((c) => c.kind === 'mount')) {
       if (!ctx.facts.dirExists) await host.mkdir(a.name, { recursive: true, mode: 0o755 });
       await mountCmd(host, a, ['mount', '-t', a.fstype, '-o', optsOf(a).join(','), a.device, a.name]);
-    } else if (changes.some((c) => c.target === `${a.name} (options)`)) {
+    } else if (changes.some((c) => c.kind === 'remount')) {
       await mountCmd(host, a, [
         'mount',
         '-o',
@@ -203,7 +213,8 @@ export const mounted: StateFunction<MountArgs, MountFacts> = {
 
 export const unmounted: StateFunction<
   Pick<MountArgs, 'name' | 'device' | 'fstype' | 'persist' | 'config'>,
-  MountFacts
+  MountFacts,
+  MountChange
 > = {
   schema: {
     type: 'object',
@@ -219,13 +230,20 @@ export const unmounted: StateFunction<
   lock: 'mount',
   gather: (host, a) => gather(host, a as MountArgs),
   plan(a, f) {
-    const changes: Change[] = [];
-    if (f.mounted) changes.push({ op: 'delete', target: a.name, before: `${f.mounted.device} (${f.mounted.fstype})` });
+    const changes: MountChange[] = [];
+    if (f.mounted)
+      changes.push({
+        op: 'delete',
+        kind: 'mount',
+        target: a.name,
+        before: `${f.mounted.device} (${f.mounted.fstype})`,
+      });
     if (a.persist) {
       const next = withFstab(f.fstab, a as MountArgs, true);
       if (next !== (f.fstab ?? ''))
         changes.push({
           op: 'update',
+          kind: 'config',
           target: configOf(a as MountArgs),
           diff: createTwoFilesPatch('fstab', 'fstab', f.fstab ?? '', next),
         });
@@ -234,8 +252,8 @@ export const unmounted: StateFunction<
   },
   async apply(host, changes, ctx) {
     const a = ctx.args as MountArgs;
-    if (changes.some((c) => c.op === 'delete')) await mountCmd(host, a, ['umount', a.name]);
+    if (changes.some((c) => c.kind === 'mount')) await mountCmd(host, a, ['umount', a.name]);
     const cfg = configOf(a);
-    if (changes.some((c) => c.target === cfg)) await host.writeFileAtomic(cfg, withFstab(ctx.facts.fstab, a, true));
+    if (changes.some((c) => c.kind === 'config')) await host.writeFileAtomic(cfg, withFstab(ctx.facts.fstab, a, true));
   },
 };

@@ -6,7 +6,8 @@ import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
 import { createTwoFilesPatch } from 'diff';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
+import type { SysctlChange } from './changes.js';
 
 export interface SysctlArgs {
   name: string;
@@ -64,14 +65,15 @@ export function withSetting(text: string | null, name: string, value: string | n
   return `${out.join('\n')}\n`;
 }
 
-export function planSysctl(a: SysctlArgs, f: SysctlFacts, warn: (m: string) => void = () => {}): Change[] {
+export function planSysctl(a: SysctlArgs, f: SysctlFacts, warn: (m: string) => void = () => {}): SysctlChange[] {
   if (!f.exists) throw new StateError(a.name, `no kernel parameter '${a.name}' (${procPath(a.name)} does not exist)`);
-  const changes: Change[] = [];
+  const changes: SysctlChange[] = [];
   const config = configOf(a);
   const want = withSetting(f.config, a.name, a.value);
   if (want !== f.config) {
     changes.push({
       op: f.config === null ? 'create' : 'update',
+      kind: 'config',
       target: config,
       diff: createTwoFilesPatch(config, config, f.config ?? '', want, undefined, undefined, { context: 3 }),
     });
@@ -80,13 +82,15 @@ export function planSysctl(a: SysctlArgs, f: SysctlFacts, warn: (m: string) => v
     if (f.writable)
       changes.push({
         op: 'update',
+        kind: 'value',
         target: a.name,
         before: f.running === null ? null : norm(f.running),
         after: norm(a.value),
       });
     else
       warn(
-        `${a.name} is ${norm(f.running)} and cannot be set to ${norm(a.value)} here: ${procPath(a.name)} is read-only (a container?); ${config} sets it at boot`,
+        `${a.name} is ${norm(f.running)} and cannot be set ` +
+          `to ${norm(a.value)} here: ${procPath(a.name)} is read-only (a container?); ${config} sets it at boot`,
       );
   }
   return changes;
@@ -118,14 +122,14 @@ async function gather(host: Host, a: SysctlArgs): Promise<SysctlFacts> {
 const ASSIGN = `if command -v sysctl >/dev/null 2>&1; then exec sysctl -q -w "$1=$2"; fi
 printf '%s\\n' "$2" > "$3"`;
 
-export const present: StateFunction<SysctlArgs, SysctlFacts> = {
+export const present: StateFunction<SysctlArgs, SysctlFacts, SysctlChange> = {
   schema,
   gather,
   plan: (a, f, ctx?: StateCtx<SysctlArgs>) => planSysctl(a, f, (m) => ctx?.log.warn(m)),
   async apply(host, changes, ctx) {
     const a = ctx.args;
     const cfg = configOf(a);
-    if (changes.some((c) => c.target === cfg)) {
+    if (changes.some((c) => c.kind === 'config')) {
       const st = await host.stat(cfg);
       if (!st) await host.mkdir(cfg.slice(0, cfg.lastIndexOf('/')) || '/', { recursive: true, mode: 0o755 });
       await host.writeFileAtomic(
@@ -134,7 +138,7 @@ export const present: StateFunction<SysctlArgs, SysctlFacts> = {
         st ? { mode: st.mode } : { mode: 0o644 },
       );
     }
-    if (changes.some((c) => c.target === a.name)) {
+    if (changes.some((c) => c.kind === 'value')) {
       const r = await shell(host, ASSIGN, [a.name, norm(a.value), procPath(a.name)]);
       if (r.exitCode !== 0)
         throw new StateError(

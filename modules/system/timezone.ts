@@ -4,7 +4,8 @@
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import { shell } from '../../engine/host/exec.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { TimezoneChange } from './changes.js';
 
 export interface TimezoneArgs {
   name: string;
@@ -36,17 +37,18 @@ export function adjtimeMode(text: string | null): 'UTC' | 'LOCAL' {
   return text?.split('\n')[2]?.trim() === 'LOCAL' ? 'LOCAL' : 'UTC';
 }
 
-export function planTimezone(args: TimezoneArgs, f: TimezoneFacts): Change[] {
+export function planTimezone(args: TimezoneArgs, f: TimezoneFacts): TimezoneChange[] {
   if (!f.zoneExists)
     throw new StateError(
       args.name,
       `unknown time zone '${args.name}' (no ${ZONEINFO}${args.name}; is tzdata installed?)`,
     );
-  const changes: Change[] = [];
+  const changes: TimezoneChange[] = [];
   const current = zoneOfLink(f.localtime);
   if (current !== args.name)
     changes.push({
       op: 'update',
+      kind: 'localtime',
       target: '/etc/localtime',
       before: current ?? (f.localtime === null ? 'not a symlink' : f.localtime),
       after: args.name,
@@ -55,6 +57,7 @@ export function planTimezone(args: TimezoneArgs, f: TimezoneFacts): Change[] {
   if (tzText !== args.name)
     changes.push({
       op: tzText === null ? 'create' : 'update',
+      kind: 'timezone-file',
       target: '/etc/timezone',
       ...(tzText !== null ? { before: tzText } : {}),
       after: args.name,
@@ -62,7 +65,13 @@ export function planTimezone(args: TimezoneArgs, f: TimezoneFacts): Change[] {
   if (args.utc !== undefined) {
     const want = args.utc ? 'UTC' : 'LOCAL';
     if (adjtimeMode(f.adjtime) !== want)
-      changes.push({ op: 'update', target: 'hardware clock', before: adjtimeMode(f.adjtime), after: want });
+      changes.push({
+        op: 'update',
+        kind: 'hardware-clock',
+        target: 'hardware clock',
+        before: adjtimeMode(f.adjtime),
+        after: want,
+      });
   }
   return changes;
 }
@@ -85,7 +94,7 @@ async function gather(host: Host, args: TimezoneArgs): Promise<TimezoneFacts> {
   };
 }
 
-export const system: StateFunction<TimezoneArgs, TimezoneFacts> = {
+export const system: StateFunction<TimezoneArgs, TimezoneFacts, TimezoneChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -96,8 +105,8 @@ export const system: StateFunction<TimezoneArgs, TimezoneFacts> = {
   plan: planTimezone,
   async apply(host, changes, ctx) {
     const { name } = ctx.args;
-    const has = (t: string) => changes.some((c) => c.target === t);
-    if (has('/etc/localtime')) {
+    const has = (k: TimezoneChange['kind']) => changes.some((c) => c.kind === k);
+    if (has('localtime')) {
       let done = false;
       if (ctx.facts.systemd) done = (await host.exec(['timedatectl', 'set-timezone', name])).exitCode === 0;
       if (!done) {
@@ -112,7 +121,7 @@ export const system: StateFunction<TimezoneArgs, TimezoneFacts> = {
     // timedatectl may or may not write Debian's /etc/timezone: check what is there now
     const tz = await host.readFile('/etc/timezone');
     if (tz?.toString('utf8').trim() !== name) await host.writeFileAtomic('/etc/timezone', `${name}\n`, { mode: 0o644 });
-    if (has('hardware clock')) {
+    if (has('hardware-clock')) {
       const want = ctx.args.utc ? 'UTC' : 'LOCAL';
       const lines = (ctx.facts.adjtime ?? '0.0 0 0.0\n0\nUTC\n').split('\n');
       while (lines.length < 3) lines.push(lines.length === 2 ? 'UTC' : '0');

@@ -1,8 +1,9 @@
 // group.present / group.absent with groupadd, groupmod, gpasswd, groupdel.
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
 import { type Accounts, type GroupEntry, NAME_PATTERN, readAccounts } from './accounts.js';
+import type { AccountChange, GroupChange } from './changes.js';
 
 export interface GroupArgs {
   name: string;
@@ -39,7 +40,7 @@ function wantedMembers(args: GroupArgs, current: string[]): string[] | null {
   return [...new Set(want)].sort();
 }
 
-export function planGroupPresent(args: GroupArgs, f: GroupFacts): Change[] {
+export function planGroupPresent(args: GroupArgs, f: GroupFacts): GroupChange[] {
   if (f.gidOwner) throw new StateError(args.name, `gid ${args.gid} is already used by group '${f.gidOwner}'`);
   const current = f.group ? [...f.group.members].sort() : [];
   const members = wantedMembers(args, current);
@@ -48,13 +49,13 @@ export function planGroupPresent(args: GroupArgs, f: GroupFacts): Change[] {
     if (args.gid !== undefined) after.gid = args.gid;
     if (args.system) after.system = true;
     if (members?.length) after.members = members;
-    return [{ op: 'create', target: args.name, after }];
+    return [{ op: 'create', kind: 'account', target: args.name, after }];
   }
-  const changes: Change[] = [];
+  const changes: GroupChange[] = [];
   if (args.gid !== undefined && args.gid !== f.group.gid)
-    changes.push({ op: 'update', target: 'gid', before: f.group.gid, after: args.gid });
+    changes.push({ op: 'update', kind: 'gid', target: 'gid', before: f.group.gid, after: args.gid });
   if (members && members.join(',') !== current.join(','))
-    changes.push({ op: 'update', target: 'members', before: current, after: members });
+    changes.push({ op: 'update', kind: 'members', target: 'members', before: current, after: members });
   return changes;
 }
 
@@ -64,7 +65,7 @@ async function run(host: Host, name: string, argv: string[]): Promise<void> {
     throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
 }
 
-export const present: StateFunction<GroupArgs, GroupFacts> = {
+export const present: StateFunction<GroupArgs, GroupFacts, GroupChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -87,9 +88,9 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
   plan: planGroupPresent,
   async apply(host, changes, ctx) {
     const { args } = ctx;
-    const has = (t: string) => changes.find((c) => c.target === t);
-    let members = has('members')?.after as string[] | undefined;
-    if (!ctx.facts.group) {
+    let members = changes.find((c) => c.kind === 'members')?.after as string[] | undefined;
+    const create = changes.find((c) => c.kind === 'account');
+    if (create) {
       await run(host, args.name, [
         'groupadd',
         ...(args.gid !== undefined ? ['-g', String(args.gid)] : []),
@@ -97,9 +98,10 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
         '--',
         args.name,
       ]);
-      members = (changes[0]!.after as { members?: string[] }).members;
+      members = (create.after as { members?: string[] }).members;
     }
-    if (has('gid')) await run(host, args.name, ['groupmod', '-g', String(args.gid), '--', args.name]);
+    if (changes.some((c) => c.kind === 'gid'))
+      await run(host, args.name, ['groupmod', '-g', String(args.gid), '--', args.name]);
     if (members) {
       // a member may be created by a user.present in the same run: check now, not in the plan
       const { users } = await readAccounts(host, members);
@@ -111,7 +113,7 @@ export const present: StateFunction<GroupArgs, GroupFacts> = {
   },
 };
 
-export const absent: StateFunction<{ name: string }, GroupFacts> = {
+export const absent: StateFunction<{ name: string }, GroupFacts, AccountChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -120,7 +122,8 @@ export const absent: StateFunction<{ name: string }, GroupFacts> = {
   },
   lock: 'passwd',
   gather: async (host, args) => toFacts(await readAccounts(host, []), args),
-  plan: (args, f) => (f.group ? [{ op: 'delete', target: args.name, before: { gid: f.group.gid } }] : []),
+  plan: (args, f) =>
+    f.group ? [{ op: 'delete', kind: 'account', target: args.name, before: { gid: f.group.gid } }] : [],
   async apply(host, _changes, ctx) {
     await run(host, ctx.args.name, ['groupdel', '--', ctx.args.name]);
   },

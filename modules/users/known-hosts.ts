@@ -4,7 +4,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { KeyFileChange } from './changes.js';
 import { findGroup, NAME_PATTERN, readAccounts } from './accounts.js';
 
 export interface KnownHostArgs {
@@ -116,7 +117,8 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
         throw new StateError(
           a.name,
           keys.length
-            ? `no key of ${a.name} has the fingerprint ${a.fingerprint} (scanned: ${keys.map((k) => sha256Fingerprint(k.blob)).join(', ')})`
+            ? `no key of ${a.name} has the ` +
+                `fingerprint ${a.fingerprint} (scanned: ${keys.map((k) => sha256Fingerprint(k.blob)).join(', ')})`
             : `ssh-keyscan found no key for ${a.name}`,
         );
     }
@@ -124,12 +126,13 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
   return { path, ...(owner ? { owner } : {}), content: content ? content.toString('utf8') : null, key };
 }
 
-function plan(a: KnownHostArgs, f: KnownHostFacts, present: boolean): Change[] {
+function plan(a: KnownHostArgs, f: KnownHostFacts, present: boolean): KeyFileChange[] {
   const next = editKnownHosts(f.content, a, f.key, present);
   if (next === (f.content ?? '')) return [];
   return [
     {
       op: present ? (f.content?.length ? 'update' : 'create') : 'delete',
+      kind: 'file',
       target: `${f.path}: ${hostPattern(a)}`,
       ...(f.key ? { after: `${f.key.enc} ${sha256Fingerprint(f.key.blob)}` } : {}),
     },
@@ -170,7 +173,7 @@ async function write(host: Host, f: KnownHostFacts, text: string): Promise<void>
   );
 }
 
-export const present: StateFunction<KnownHostArgs, KnownHostFacts> = {
+export const present: StateFunction<KnownHostArgs, KnownHostFacts, KeyFileChange> = {
   schema,
   lock: 'ssh_known_hosts',
   gather: (host, a) => gather(host, a, true),
@@ -178,7 +181,7 @@ export const present: StateFunction<KnownHostArgs, KnownHostFacts> = {
   apply: (host, _c, ctx) => write(host, ctx.facts, editKnownHosts(ctx.facts.content, ctx.args, ctx.facts.key, true)),
 };
 
-export const absent: StateFunction<KnownHostArgs, KnownHostFacts> = {
+export const absent: StateFunction<KnownHostArgs, KnownHostFacts, KeyFileChange> = {
   schema,
   lock: 'ssh_known_hosts',
   gather: (host, a) => gather(host, a, false),

@@ -4,7 +4,8 @@ import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
+import type { StateCtx, StateFunction } from '../../engine/contract.js';
+import type { KeyFileChange } from './changes.js';
 import { findGroup, NAME_PATTERN, readAccounts } from './accounts.js';
 
 export interface SshAuthArgs {
@@ -38,8 +39,14 @@ export interface KeyLine {
   comment: string;
 }
 
-const KEY_TYPE =
-  /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com|ssh-(rsa|ed25519)-cert-v01@openssh\.com)$/;
+const KEY_TYPE = new RegExp(
+  `^(${[
+    'ssh-(rsa|dss|ed25519)',
+    'ecdsa-sha2-nistp(256|384|521)',
+    'sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com',
+    'ssh-(rsa|ed25519)-cert-v01@openssh\\.com',
+  ].join('|')})$`,
+);
 
 /** Splits an authorized_keys line: [options] type blob [comment]. Options may quote spaces. */
 export function parseKeyLine(line: string): KeyLine | null {
@@ -162,13 +169,14 @@ async function gather(host: Host, args: SshAuthArgs, ctx?: StateCtx<SshAuthArgs>
   };
 }
 
-function planEdit(args: SshAuthArgs, f: SshAuthFacts, present: boolean): Change[] {
+function planEdit(args: SshAuthArgs, f: SshAuthFacts, present: boolean): KeyFileChange[] {
   const next = editAll(f.content, keysOf(args, f), present);
   if (next === (f.content ?? '')) return [];
-  const changes: Change[] = [];
-  if (!f.dirExists) changes.push({ op: 'create', target: f.dir, after: 'directory 0700' });
+  const changes: KeyFileChange[] = [];
+  if (!f.dirExists) changes.push({ op: 'create', kind: 'directory', target: f.dir, after: 'directory 0700' });
   changes.push({
     op: f.content === null ? 'create' : 'update',
+    kind: 'file',
     target: f.path,
     diff: createTwoFilesPatch(f.path, f.path, f.content ?? '', next, undefined, undefined, { context: 3 }),
   });
@@ -202,7 +210,7 @@ const baseProps = {
   source: { type: 'string', pattern: '^(salt://|file:///|/)' },
 };
 
-export const present: StateFunction<SshAuthArgs, SshAuthFacts> = {
+export const present: StateFunction<SshAuthArgs, SshAuthFacts, KeyFileChange> = {
   schema: { type: 'object', required: ['name', 'user'], properties: baseProps, additionalProperties: false },
   lock: 'ssh_auth',
   gather,
@@ -210,7 +218,7 @@ export const present: StateFunction<SshAuthArgs, SshAuthFacts> = {
   apply: (host, _changes, ctx) => applyEdit(host, ctx.facts, ctx.args, true),
 };
 
-export const absent: StateFunction<SshAuthArgs, SshAuthFacts> = {
+export const absent: StateFunction<SshAuthArgs, SshAuthFacts, KeyFileChange> = {
   schema: { type: 'object', required: ['name', 'user'], properties: baseProps, additionalProperties: false },
   lock: 'ssh_auth',
   async gather(host, args, ctx) {

@@ -2,7 +2,8 @@
 // `chpasswd -e` on stdin (never argv, never a change value).
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
-import type { Change, StateFunction } from '../../engine/contract.js';
+import type { StateFunction } from '../../engine/contract.js';
+import type { AccountChange, UserChange } from './changes.js';
 import { type Accounts, findGroup, NAME_PATTERN, type PasswdEntry, readAccounts } from './accounts.js';
 
 export interface UserArgs {
@@ -122,7 +123,7 @@ async function needGroups(host: Host, args: UserArgs): Promise<void> {
     );
 }
 
-export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { warn(m: string): void } }): Change[] {
+export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { warn(m: string): void } }): UserChange[] {
   const groups = wantedGroups(args, f);
   const gid = primaryGid(args, f);
   const u = f.user;
@@ -145,26 +146,26 @@ export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { war
     if (groups?.length) after.groups = groups;
     if (args.createhome !== false) after.createhome = true;
     if (args.password !== undefined) after.password = HIDDEN;
-    return [{ op: 'create', target: args.name, after }];
+    return [{ op: 'create', kind: 'account', target: args.name, after }];
   }
-  const changes: Change[] = [];
+  const changes: UserChange[] = [];
   if (args.uid !== undefined && args.uid !== u.uid) {
     if (!args.allow_uid_change)
       throw new StateError(args.name, `uid is ${u.uid}, not ${args.uid} (set allow_uid_change: True to change it)`);
-    changes.push({ op: 'update', target: 'uid', before: u.uid, after: args.uid });
+    changes.push({ op: 'update', kind: 'uid', target: 'uid', before: u.uid, after: args.uid });
   }
   if (gid !== undefined && gid !== u.gid) {
     if (!args.allow_gid_change)
       throw new StateError(args.name, `primary gid is ${u.gid}, not ${gid} (set allow_gid_change: True to change it)`);
-    changes.push({ op: 'update', target: 'gid', before: u.gid, after: gid });
+    changes.push({ op: 'update', kind: 'gid', target: 'gid', before: u.gid, after: gid });
   }
   if (args.home !== undefined && args.home !== u.home)
-    changes.push({ op: 'update', target: 'home', before: u.home, after: args.home });
+    changes.push({ op: 'update', kind: 'home', target: 'home', before: u.home, after: args.home });
   if (args.shell !== undefined && args.shell !== u.shell)
-    changes.push({ op: 'update', target: 'shell', before: u.shell, after: args.shell });
+    changes.push({ op: 'update', kind: 'shell', target: 'shell', before: u.shell, after: args.shell });
   const gecos = gecosOf(u.gecos, args);
   if (GECOS.some((k) => args[k] !== undefined) && gecos !== u.gecos)
-    changes.push({ op: 'update', target: 'gecos', before: u.gecos, after: gecos });
+    changes.push({ op: 'update', kind: 'gecos', target: 'gecos', before: u.gecos, after: gecos });
   if (groups) {
     const current = f.accounts.groups
       .filter((g) => g.members.includes(u.name) && g.gid !== u.gid)
@@ -174,11 +175,11 @@ export function planUserPresent(args: UserArgs, f: UserFacts, ctx?: { log: { war
     const extra = args.remove_groups === false ? [] : current.filter((g) => !groups.includes(g));
     if (missing.length || extra.length) {
       const after = args.remove_groups === false ? [...new Set([...current, ...groups])].sort() : groups;
-      changes.push({ op: 'update', target: 'groups', before: current, after });
+      changes.push({ op: 'update', kind: 'groups', target: 'groups', before: current, after });
     }
   }
   if (args.password !== undefined && args.enforce_password !== false && args.password !== f.hash)
-    changes.push({ op: 'update', target: 'password', before: HIDDEN, after: HIDDEN });
+    changes.push({ op: 'update', kind: 'password', target: 'password', before: HIDDEN, after: HIDDEN });
   return changes;
 }
 
@@ -194,7 +195,7 @@ async function run(host: Host, name: string, argv: string[]): Promise<void> {
     throw new StateError(name, `${argv[0]} failed: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
 }
 
-export const present: StateFunction<UserArgs, UserFacts> = {
+export const present: StateFunction<UserArgs, UserFacts, UserChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -238,11 +239,13 @@ export const present: StateFunction<UserArgs, UserFacts> = {
   plan: planUserPresent,
   async apply(host, changes, ctx) {
     const { args } = ctx;
-    const has = (t: string) => changes.find((c) => c.target === t);
-    if (!ctx.facts.user || has('groups') || has('gid')) await needGroups(host, args);
-    if (!ctx.facts.user) {
+    const has = (k: UserChange['kind']) => changes.find((c) => c.kind === k);
+    const create = has('account');
+    if (create || has('groups') || has('gid')) await needGroups(host, args);
+    if (create) {
       const argv = ['useradd'];
-      if (args.uid !== undefined) argv.push('-u', String(args.uid), ...(args.unique === false ? ['-o'] : [])); // -o needs -u
+      // -o needs -u
+      if (args.uid !== undefined) argv.push('-u', String(args.uid), ...(args.unique === false ? ['-o'] : []));
       if (ownGroupIsPrimary(args)) argv.push('-U');
       else if (args.gid !== undefined) argv.push('-g', String(args.gid));
       const groups = wantedGroups(args, ctx.facts);
@@ -255,7 +258,7 @@ export const present: StateFunction<UserArgs, UserFacts> = {
       await run(host, args.name, [...argv, '--', args.name]);
     } else {
       const argv = ['usermod'];
-      const v = (t: string) => String(has(t)!.after);
+      const v = (k: UserChange['kind']) => String(has(k)!.after);
       if (has('uid')) argv.push('-u', v('uid'), ...(args.unique === false ? ['-o'] : []));
       if (has('gid')) argv.push('-g', v('gid'));
       if (has('home')) argv.push('-d', v('home'));
@@ -264,12 +267,12 @@ export const present: StateFunction<UserArgs, UserFacts> = {
       if (has('groups')) argv.push('-G', (has('groups')!.after as string[]).join(','));
       if (argv.length > 1) await run(host, args.name, [...argv, '--', args.name]);
     }
-    if (args.password !== undefined && (has('password') || !ctx.facts.user))
+    if (args.password !== undefined && (has('password') || create))
       await setPassword(host, args.name, args.password, !!args.hash_password);
   },
 };
 
-export const absent: StateFunction<{ name: string; purge?: boolean; force?: boolean }, UserFacts> = {
+export const absent: StateFunction<{ name: string; purge?: boolean; force?: boolean }, UserFacts, AccountChange> = {
   schema: {
     type: 'object',
     required: ['name'],
@@ -287,6 +290,7 @@ export const absent: StateFunction<{ name: string; purge?: boolean; force?: bool
       ? [
           {
             op: 'delete',
+            kind: 'account',
             target: args.name,
             before: { uid: f.user.uid, home: f.user.home },
             ...(args.purge ? { after: `home ${f.user.home} removed` } : {}),

@@ -67,7 +67,8 @@ export interface DockerTargetOptions {
  * partitions of the bound loop disks and /dev/disk/by-label links to labelled filesystems on them,
  * once before local-fs-pre.target and then every second (as udev would after parted and mkfs).
  */
-const UDEV_SHIM = `#!/bin/sh
+const UDEV_SHIM =
+  `#!/bin/sh
 sync_nodes() {
   mkdir -p /dev/disk/by-label
   for disk in $(cat /etc/brine-test-disks); do
@@ -76,7 +77,8 @@ sync_nodes() {
       n=\${s##*/}
       [ -b "/dev/$n" ] || mknod "/dev/$n" b $(tr ':' ' ' < "$s/dev")
       label=$(blkid -p -s LABEL -o value "/dev/$n" 2>/dev/null)
-      [ -n "$label" ] && [ "$(readlink "/dev/disk/by-label/$label")" != "/dev/$n" ] && ln -sfn "/dev/$n" "/dev/disk/by-label/$label"
+      [ -n "$label" ] && [ "$(readlink "/dev/disk/by-label/$label")" != "/dev/$n" ] && ln -sfn "/dev/$n" ` +
+  `"/dev/disk/by-label/$label"
     done
   done
   for l in /dev/disk/by-label/*; do
@@ -156,7 +158,8 @@ export async function ensureDockerRootfs(extraPackages: string[] = []): Promise<
   if (existsSync(ready)) return dir;
   await withLock(join(CACHE_DIR, '.docker-rootfs.lock'), async () => {
     if (existsSync(ready)) return;
-    const script = `
+    const script =
+      `
       set -e
       T="$DIR.tmp"; rm -rf "$T"; cp -a "$PRISTINE" "$T"
       # apt inside uses this machine's mirror and suites
@@ -166,7 +169,8 @@ export async function ensureDockerRootfs(extraPackages: string[] = []): Promise<
       fi
       printf '#!/bin/sh\\nexit 101\\n' > "$T/usr/sbin/policy-rc.d"; chmod 755 "$T/usr/sbin/policy-rc.d"
       systemd-nspawn -q -D "$T" --register=no --keep-unit --pipe -E DEBIAN_FRONTEND=noninteractive \\
-        sh -c "apt-get update -q && apt-get install -y -q --no-install-recommends $PKGS && apt-get clean" >"$DIR.log" 2>&1 \\
+        sh -c "apt-get update -q && apt-get install -y -q --no-install-recommends $PKGS && apt-get clean" ` +
+      `>"$DIR.log" 2>&1 \\
         || { tail -20 "$DIR.log" >&2; exit 1; }
       rm -f "$T/usr/sbin/policy-rc.d"
       # nspawn (no user namespace) mounts the cgroup v1 controllers read-only; runc needs them writable
@@ -182,7 +186,8 @@ ExecStart=/bin/sh -c 'for d in /sys/fs/cgroup/*/; do mountpoint -q "$d" && mount
 [Install]
 WantedBy=sysinit.target
 EOF
-      mkdir -p "$T/etc/systemd/system/sysinit.target.wants" "$T/etc/systemd/system/sockets.target.wants" "$T/etc/systemd/system/multi-user.target.wants"
+      mkdir -p "$T/etc/systemd/system/sysinit.target.wants" "$T/etc/systemd/system/sockets.target.wants" ` +
+      `"$T/etc/systemd/system/multi-user.target.wants"
       ln -sf /etc/systemd/system/cgroup-v1-rw.service "$T/etc/systemd/system/sysinit.target.wants/"
       ln -sf /lib/systemd/system/systemd-networkd.service "$T/etc/systemd/system/multi-user.target.wants/"
       ln -sf /lib/systemd/system/systemd-networkd.socket "$T/etc/systemd/system/sockets.target.wants/"

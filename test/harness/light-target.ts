@@ -140,7 +140,8 @@ async function startOne(fleet: string, i: number, subnet: number): Promise<Light
     ]);
     writeFileSync(
       join(etc, 'ssh/sshd_config.d/brine-light.conf'),
-      `ListenAddress ${addr}\nHostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nUsePAM no\nMaxStartups 100\nMaxSessions 100\n`,
+      `ListenAddress ${addr}\nHostKey /etc/ssh/ssh_host_ed25519_key\nUseDNS no\nUsePAM no\nMaxStartups ` +
+        `100\nMaxSessions 100\n`,
     );
     writeFileSync(join(etc, 'hostname'), `${name}\n`);
     writeFileSync(join(etc, 'hosts'), `127.0.0.1 localhost\n127.0.1.1 ${name}\n`);

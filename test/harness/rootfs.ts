@@ -39,7 +39,8 @@ export async function ensurePristine(): Promise<void> {
   await need('systemd-nspawn', 'systemd-container');
   await need('ssh-keygen', 'openssh-client');
   mkdirSync(CACHE_DIR, { recursive: true });
-  const script = `
+  const script =
+    `
     set -e
     if [ ! -f "$CLIENT_KEY" ]; then
       rm -f "$CLIENT_KEY" "$CLIENT_KEY.pub"
@@ -47,7 +48,8 @@ export async function ensurePristine(): Promise<void> {
     fi
     if [ ! -f "$READY" ]; then
       rm -rf "$PRISTINE.tmp"
-      debootstrap --variant=minbase --include="$PACKAGES" bookworm "$PRISTINE.tmp" http://deb.debian.org/debian >"$CACHE_DIR/debootstrap.log" 2>&1 \
+      debootstrap --variant=minbase --include="$PACKAGES" bookworm "$PRISTINE.tmp" http://deb.debian.org/debian ` +
+    `>"$CACHE_DIR/debootstrap.log" 2>&1 \
         || { tail -20 "$CACHE_DIR/debootstrap.log" >&2; exit 1; }
       R="$PRISTINE.tmp"
       mkdir -p "$R/root/.ssh" && chmod 700 "$R/root/.ssh"
@@ -56,7 +58,8 @@ export async function ensurePristine(): Promise<void> {
       echo 'en_US.UTF-8 UTF-8' > "$R/etc/locale.gen"
       chroot "$R" locale-gen >/dev/null 2>&1 || true
       # no getty on the console, nothing that waits for hardware
-      chroot "$R" systemctl mask console-getty.service getty@.service systemd-networkd-wait-online.service >/dev/null 2>&1 || true
+      chroot "$R" systemctl mask console-getty.service getty@.service systemd-networkd-wait-online.service ` +
+    `>/dev/null 2>&1 || true
       chroot "$R" apt-get clean
       rm -rf "$PRISTINE"
       mv "$PRISTINE.tmp" "$PRISTINE"

@@ -43,7 +43,8 @@ export async function findEnv(o: FindEnvOptions): Promise<FoundEnv | null> {
   const ctx: SourceCtx = { host: o.host, vars: o.vars ?? process.env, timeoutMs: o.timeoutMs ?? 1000 };
   if (o.read) ctx.read = o.read;
   ctx.platform = () => (probe ??= o.platform ?? probePlatform(o.host));
-  if (sources.some((s) => s.needsPlatform?.(ctx))) ctx.platform().catch(() => {}); // awaited by the source that needs it
+  // awaited by the source that needs it
+  if (sources.some((s) => s.needsPlatform?.(ctx))) ctx.platform().catch(() => {});
   for (const s of sources) {
     const found = await s.find(ctx);
     if (found) return found;

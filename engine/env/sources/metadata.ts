@@ -45,7 +45,8 @@ export const gceMetadata: EnvSource = {
   needsPlatform: (ctx) => !ctx.vars.BRINE_GCE_METADATA_URL,
   async find(ctx) {
     if (!(await worthAsking(ctx, 'gce', ctx.vars.BRINE_GCE_METADATA_URL))) return null;
-    const url = `${base(ctx.vars.BRINE_GCE_METADATA_URL, GCE_DEFAULT)}/computeMetadata/v1/instance/attributes/user-data`;
+    const root = base(ctx.vars.BRINE_GCE_METADATA_URL, GCE_DEFAULT);
+    const url = `${root}/computeMetadata/v1/instance/attributes/user-data`;
     const r = await httpOnHost(ctx.host, url, { timeoutMs: ctx.timeoutMs, headers: { 'Metadata-Flavor': 'Google' } });
     return r && r.status === 200 && r.body.trim() ? { text: r.body, source: `gce:${url}` } : null;
   },

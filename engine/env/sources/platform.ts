@@ -42,14 +42,16 @@ export const DRIVE_LABELS = ['cidata', 'CIDATA', 'config-2', 'CONFIG-2'] as cons
 // files are read under $BRINE_ROOT (LocalHost's --root, for tests) like every path brine reads.
 // blkid -L can name a device that no longer holds the filesystem (a detached loop device), so
 // the device itself is probed before it is trusted.
-export const PROBE_SCRIPT = `
+export const PROBE_SCRIPT =
+  `
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 r="\${BRINE_ROOT-}"
 d="$r/sys/class/dmi/id"
 for f in ${DMI_FIELDS.join(' ')}; do
   v=; [ -r "$d/$f" ] && { read -r v <"$d/$f" || [ -n "$v" ]; } 2>/dev/null && printf 'dmi.%s=%s\\n' "$f" "$v"
 done
-v=; [ -r "$r/sys/hypervisor/uuid" ] && { read -r v <"$r/sys/hypervisor/uuid" || [ -n "$v" ]; } 2>/dev/null && printf 'dmi.hypervisor_uuid=%s\\n' "$v"
+v=; [ -r "$r/sys/hypervisor/uuid" ] && { read -r v <"$r/sys/hypervisor/uuid" || [ -n "$v" ]; } 2>/dev/null && ` +
+  `printf 'dmi.hypervisor_uuid=%s\\n' "$v"
 # one scan of the labels for every label asked (the probe runs on every host of a push)
 labels=$(blkid -c /dev/null -s LABEL 2>/dev/null)
 for l; do

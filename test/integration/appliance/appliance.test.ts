@@ -46,7 +46,8 @@ const officeUser = once(async () => {
 const updated = once(async () => {
   await officeUser();
   await commitStandin(
-    `echo standin-2 > VERSION; printf 'CREATE TABLE core_update_probe (id serial PRIMARY KEY);\\n' > ecs/migrations/0002_update_probe.sql`,
+    `echo standin-2 > VERSION; printf 'CREATE TABLE core_update_probe (id serial PRIMARY KEY);\\n' > ` +
+      `ecs/migrations/0002_update_probe.sql`,
     'ECS stand-in 2: a migration',
   );
   return sh('/usr/local/sbin/appliance-update.sh', { timeoutMs: 1_200_000 });
@@ -92,7 +93,8 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
   it('nginx, postgresql, postfix, opendkim, stunnel and docker run as systemd services', async () => {
     await pushed();
     const r = await sh(
-      'systemctl is-active nginx postgresql@15-main postfix opendkim stunnel docker; systemctl is-enabled nginx postfix opendkim stunnel docker appliance',
+      'systemctl is-active nginx postgresql@15-main postfix opendkim stunnel docker; systemctl is-enabled nginx ' +
+        'postfix opendkim stunnel docker appliance',
     );
     expect(r.stdout.trim().split('\n')).toEqual([...Array(6).fill('active'), ...Array(6).fill('enabled')]);
     const ss = await sh('ss -Hltnp');
@@ -106,7 +108,8 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     // https shows the maintenance page until the boot chain has started the application; http redirects
     const app = (await sh('systemctl is-active appliance.service')).stdout.trim();
     const curl = await sh(
-      "curl -sk -o /dev/null -w '%{http_code}' https://localhost/; echo; curl -s -o /dev/null -w '%{http_code} %{redirect_url}' http://localhost/x",
+      "curl -sk -o /dev/null -w '%{http_code}' https://localhost/; echo; curl -s -o /dev/null -w '%{http_code} " +
+        "%{redirect_url}' http://localhost/x",
     );
     expect(curl.stdout.trim().split('\n')).toEqual([app === 'active' ? '200' : '502', '301 https://localhost/x']);
   }, 60_000);
@@ -127,7 +130,8 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     await pushed();
     expect((await ok('stat -c "%a %u" /data/ecs-gpg')).trim()).toBe('700 1000');
     const keys = await ok(
-      'gpg --homedir /data/ecs-gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: \'$1=="uid" {print $10}\' | sort',
+      'gpg --homedir /data/ecs-gpg --batch --with-colons --list-keys 2>/dev/null | awk -F: \'$1=="uid" {print ' +
+        "$10}' | sort",
     );
     expect(keys.trim().split('\n')).toEqual([
       'ecs_authority TEST ONLY <ecs_authority@localhost>',
@@ -149,12 +153,14 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     expect(dry.code).toBe(0);
   }, 600_000);
 
-  it('after editing the env (backup url, client_certs_mandatory) --test shows exactly those files and restarts, no secret', async () => {
+  it('after editing the env (backup url, client_certs_mandatory) --test shows exactly those files and restarts, no ' +
+    'secret', async () => {
     await pushed();
     await restoreEnv();
     const edit = await sh(
       "sed -i -e 's|url: file:///volatile/ecs-backup-test/|url: sftp://backup@backup.example.org/ecs/|' " +
-        "-e 's|client_certs_mandatory: false|client_certs_mandatory: true|' /app/env.yml && grep -c 'sftp://backup@\\|client_certs_mandatory: true' /app/env.yml",
+        "-e 's|client_certs_mandatory: false|client_certs_mandatory: true|' /app/env.yml && grep -c " +
+        "'sftp://backup@\\|client_certs_mandatory: true' /app/env.yml",
     );
     expect(edit.stdout.trim()).toBe('2');
     const dry = await sh('NO_COLOR=1 brine highstate --test --env /app/env.yml');
@@ -175,7 +181,8 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     await restoreEnv();
   }, 300_000);
 
-  it('the boot chain builds the ECS from its checkout, creates the database and starts the containers; https answers', async () => {
+  it('the boot chain builds the ECS from its checkout, creates the database and starts the containers; https ' +
+    'answers', async () => {
     const s = await ecsUp();
     expect(s).toMatchObject({
       ecs: 'stand-in',
@@ -205,14 +212,17 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
     );
   }, 900_000);
 
-  it('first user (manual 3.3): create-internal-user, then create-client-certificate mails the certificate', async () => {
+  it('first user (manual 3.3): create-internal-user, then create-client-certificate mails the ' +
+    'certificate', async () => {
     const user = await officeUser();
     expect(user).toMatch(/created\/updated user office@localhost with passphrase [a-z0-9]{16}\b/);
     expect(
       (
         await ok(
           q(
-            "select u.first_name, u.last_name, p.is_internal, p.gender, g.name from auth_user u join users_userprofile p on p.user_id = u.id join auth_user_groups ug on ug.user_id = u.id join auth_group g on g.id = ug.group_id where u.email = 'office@localhost'",
+            'select u.first_name, u.last_name, p.is_internal, p.gender, g.name from auth_user u join ' +
+              'users_userprofile p on p.user_id = u.id join auth_user_groups ug on ug.user_id = u.id join ' +
+              "auth_group g on g.id = ug.group_id where u.email = 'office@localhost'",
           ),
         )
       ).trim(),
@@ -235,14 +245,16 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
       if (!mail.includes('ada-office.p12')) await new Promise((res) => setTimeout(res, 500));
     }
     expect(mail).toContain('Subject: Certificate ada-office');
-    const subject =
-      await ok(`python3 - <<'EOF' | openssl pkcs12 -nokeys -clcerts -passin pass:${certPass} | openssl x509 -noout -subject -nameopt compat
+    const subject = await ok(
+      `python3 - <<'EOF' | openssl pkcs12 -nokeys -clcerts -passin pass:${certPass} | openssl x509 -noout ` +
+        `-subject -nameopt compat
 import email, glob, sys
 for f in glob.glob('/home/office/Maildir/new/*'):
     for part in email.message_from_binary_file(open(f, 'rb')).walk():
         if part.get_filename() == 'ada-office.p12':
             sys.stdout.buffer.write(part.get_payload(decode=True))
-EOF`);
+EOF`,
+    );
     expect(subject).toContain('CN=ada-office');
     expect(subject).toContain('emailAddress=office@localhost');
     // issued by the ECS's CA, recorded by the ECS
@@ -266,7 +278,8 @@ EOF`);
     expect(run.exitCode).toBe(0);
   }, 900_000);
 
-  it('update (manual 4.5): a new ECS commit is rebuilt; the database is dumped before migrating; no change, no restart', async () => {
+  it('update (manual 4.5): a new ECS commit is rebuilt; the database is dumped before migrating; no change, no ' +
+    'restart', async () => {
     const up = await updated();
     expect(up.exitCode, up.stdout.slice(-3000) + up.stderr.slice(-3000)).toBe(0);
     expect(up.stdout).toMatch(/new ECS source/);
@@ -329,13 +342,15 @@ EOF`);
         .split('\n'),
     ).toEqual(['disabled', 'inactive']);
     await ok(
-      `sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* 05:15:00"|' /app/env.yml && brine env activate`,
+      `sed -i -e 's|automatic: false|automatic: true|' -e 's|oncalendar: "\\*-\\*-\\* 06:30:00"|oncalendar: "*-*-* ` +
+        `05:15:00"|' /app/env.yml && brine env activate`,
     );
     const run = await sh('NO_COLOR=1 brine highstate --env /run/active-env.yml');
     expect(run.stdout).toMatch(/Failed:\s+0/);
     expect(run.exitCode).toBe(0);
     const t = await sh(
-      'systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer; systemctl show -p TimersCalendar --value appliance-update.timer',
+      'systemctl is-enabled appliance-update.timer; systemctl is-active appliance-update.timer; systemctl show -p ' +
+        'TimersCalendar --value appliance-update.timer',
     );
     const [enabled, active, calendar] = t.stdout.trim().split('\n');
     expect([enabled, active]).toEqual(['enabled', 'active']);
@@ -374,8 +389,11 @@ EOF`);
     expectNoSecrets(backup.stdout + backup.stderr);
 
     // wipe: the data is lost; the boot chain makes a fresh appliance (new database, bootstrap)
-    await ok(`systemctl stop appliance.service prepare-ecs.service; rm -rf /data/ecs-storage-vault/* /data/ecs-pgdump/*; rm -f /app/etc/tags/last_migration_ecs
-      cd / && runuser -u postgres -- dropdb -p ${PG_PORT} ecs`);
+    await ok(
+      `systemctl stop appliance.service prepare-ecs.service; rm -rf /data/ecs-storage-vault/* ` +
+        `/data/ecs-pgdump/*; rm -f /app/etc/tags/last_migration_ecs
+      cd / && runuser -u postgres -- dropdb -p ${PG_PORT} ecs`,
+    );
     await ok('systemctl restart --no-block appliance.service');
     const fresh = await waitForEcs(version);
     expect(fresh).toMatchObject({ users: 1, internal_users: [], vault_files: [] });
@@ -424,11 +442,13 @@ EOF`);
     await pushed();
     await restoreEnv();
     const edit = await ok(
-      `sed -i 's|^  domain: localhost|  domain: "not a domain"|' /app/env.yml && grep -c '^  domain: "not a domain"' /app/env.yml`,
+      `sed -i 's|^  domain: localhost|  domain: "not a domain"|' /app/env.yml && grep -c '^  domain: "not a ` +
+        `domain"' /app/env.yml`,
     );
     expect(edit.trim()).toBe('1');
     const r = await sh(
-      'systemctl stop prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service; echo rc=$?',
+      'systemctl stop prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start ' +
+        'prepare-appliance.service; echo rc=$?',
     );
     expect(r.stdout).toContain('rc=1');
     let failed = '';

@@ -78,12 +78,14 @@ beforeAll(async () => {
   copyFileSync('/bin/busybox', join(ctx, 'busybox'));
   writeFileSync(
     join(ctx, 'entry'),
-    '#!/bin/busybox sh\ncase "$1" in\n  simple) mkdir -p /www; echo "ecs $1 $DATABASE_URL" > /www/index.html; exec httpd -f -p 5000 -h /www ;;\n  *) exec sleep 3600 ;;\nesac\n',
+    '#!/bin/busybox sh\ncase "$1" in\n  simple) mkdir -p /www; echo "ecs $1 $DATABASE_URL" > /www/index.html; exec ' +
+      'httpd -f -p 5000 -h /www ;;\n  *) exec sleep 3600 ;;\nesac\n',
   );
   chmodSync(join(ctx, 'entry'), 0o755);
   writeFileSync(
     join(ctx, 'Dockerfile'),
-    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCOPY entry /entry\nENTRYPOINT ["/entry"]\n',
+    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nCOPY entry ' +
+      '/entry\nENTRYPOINT ["/entry"]\n',
   );
   const build = run('docker', ['build', '-q', '-t', IMAGE, ctx]);
   if (build.code !== 0) throw new Error(`docker build of ${IMAGE} failed: ${build.stderr.trim()}`);
@@ -183,7 +185,8 @@ describe('the ECS compose project', () => {
       'ecs.web',
       'sh',
       '-c',
-      'echo "$REDIS_URL|$MEMCACHED_URL|$SMTP_URL"; grep -c "redis\\|memcached" /etc/hosts; echo "$ECS_SETTINGS" | grep "^DOMAIN"',
+      'echo "$REDIS_URL|$MEMCACHED_URL|$SMTP_URL"; grep -c "redis\\|memcached" /etc/hosts; echo "$ECS_SETTINGS" | ' +
+        'grep "^DOMAIN"',
     ]);
     expect(web.stdout.trim().split('\n')).toEqual([
       'redis://redis:6379/0|memcached://memcached:11211|smtp://172.17.0.1:25',

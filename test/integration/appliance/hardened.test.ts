@@ -73,7 +73,8 @@ function hardenedEnv(text: string, dataDisk: string, volatileDisk: string): stri
 /** HTTP code and <title> of https://localhost/status on the target (the ECS, or the maintenance page). */
 async function page(): Promise<{ code: string; title: string }> {
   const r = await sh(
-    "curl -sk -m 5 -o /tmp/page.html -w '%{http_code}' https://localhost/status; echo; sed -n 's|.*<title>\\([^<]*\\)</title>.*|\\1|p' /tmp/page.html",
+    "curl -sk -m 5 -o /tmp/page.html -w '%{http_code}' https://localhost/status; echo; sed -n " +
+      "'s|.*<title>\\([^<]*\\)</title>.*|\\1|p' /tmp/page.html",
   );
   const [code = '', title = ''] = r.stdout.split('\n');
   return { code: code.trim(), title: title.trim() };
@@ -141,9 +142,11 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect(deps.match(/^After=.*$/gm)!.filter((l) => /\bvolatile\.mount\b/.test(l)).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
-  it('data layout (manual 6.4/6.5): the links exist, the services keep their data there, existing data was moved once', async () => {
+  it('data layout (manual 6.4/6.5): the links exist, the services keep their data there, existing data was moved ' +
+    'once', async () => {
     const links = await ok(
-      'for l in /var/lib/postgresql /var/lib/docker /app/etc /app/ecs-ca /app/ecs-gpg /app/ecs-storage-vault /app/ecs-cache; do echo "$l $(readlink $l)"; done',
+      'for l in /var/lib/postgresql /var/lib/docker /app/etc /app/ecs-ca /app/ecs-gpg /app/ecs-storage-vault ' +
+        '/app/ecs-cache; do echo "$l $(readlink $l)"; done',
     );
     expect(links.trim().split('\n')).toEqual([
       '/var/lib/postgresql /data/postgresql',
@@ -182,7 +185,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect((await ok('/usr/local/share/appliance/prepare-storage.sh')).trim()).toBe('');
   }, 120_000);
 
-  it('env compatibility: the env written as the original appliance (standby: with no value) activates and exports', async () => {
+  it('env compatibility: the env written as the original appliance (standby: with no value) activates and ' +
+    'exports', async () => {
     expect(await ok('cat /app/env.yml')).toMatch(/^ {2}standby:$/m);
     const act = await sh('brine env activate --out /tmp/compat-active.yml');
     expect(act.exitCode, act.stderr).toBe(0);
@@ -194,7 +198,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expectNoSecrets(act.stdout + act.stderr);
   }, 60_000);
 
-  it('boot order: after a reboot /data and /volatile are mounted, postgres and postfix listen on the docker bridge, the ECS is back', async () => {
+  it('boot order: after a reboot /data and /volatile are mounted, postgres and postfix listen on the docker bridge, ' +
+    'the ECS is back', async () => {
     await h.ctx.target!.reboot();
     expect((await ok('findmnt -n -o TARGET /data; findmnt -n -o TARGET /volatile')).trim().split('\n')).toEqual([
       '/data',
@@ -205,7 +210,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect(listen).toMatch(/172\.17\.0\.1:25\b.*master/);
     // they started after dockerd (which made the bridge) and after their mounts
     const t = await ok(
-      'for u in data.mount volatile.mount docker postgresql@15-main postfix@-; do systemctl show -p ActiveEnterTimestampMonotonic --value $u; done',
+      'for u in data.mount volatile.mount docker postgresql@15-main postfix@-; do systemctl show -p ' +
+        'ActiveEnterTimestampMonotonic --value $u; done',
     );
     const [data, volatile, dockerd, pg, postfix] = t.trim().split('\n').map(Number) as [
       number,
@@ -223,7 +229,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect(await page()).toMatchObject({ code: '200' });
   }, 900_000);
 
-  it('maintenance page: progress during prepare, cleared when the ECS is up; "Appliance Error" does not stay after recovery', async () => {
+  it('maintenance page: progress during prepare, cleared when the ECS is up; "Appliance Error" does not stay after ' +
+    'recovery', async () => {
     await waitForEcs('standin-1');
     // a restart of the boot chain: the page says what happens, then the ECS answers again
     await ok('systemctl restart --no-block appliance.service');
@@ -252,7 +259,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     // a failing boot chain shows "Appliance Error" ...
     await ok('sed -i \'s|^  domain: localhost|  domain: "not a domain"|\' /app/env.yml');
     await sh(
-      'systemctl stop appliance.service prepare-ecs prepare-appliance prepare-env; rm -f /run/active-env.yml; systemctl start prepare-appliance.service',
+      'systemctl stop appliance.service prepare-ecs prepare-appliance prepare-env; rm -f /run/active-env.yml; ' +
+        'systemctl start prepare-appliance.service',
     );
     let error = { code: '', title: '' };
     for (let i = 0; i < 60 && error.title !== 'Appliance Error'; i++) {
@@ -268,7 +276,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     expect(await ok('cat /var/www/html/503.html')).not.toContain('Appliance Error');
   }, 1_200_000);
 
-  it('safe defaults: sshd drop-in first, client address from nginx, /data/ecs-ca private, stunnel unprivileged, backup.conf', async () => {
+  it('safe defaults: sshd drop-in first, client address from nginx, /data/ecs-ca private, stunnel unprivileged, ' +
+    'backup.conf', async () => {
     const t = h.ctx.target!;
     await checkSshdDropinWins(t);
     checkForwardedForAtEcs(t);
@@ -279,7 +288,8 @@ describe('the appliance hardened: storage, boot order, env compatibility, mainte
     await checkBackupConfUrl(t, url!);
   }, 300_000);
 
-  it('metrics and alerts: exporters on localhost only, every target scraped, rules loaded, a failed backup mails root', async () => {
+  it('metrics and alerts: exporters on localhost only, every target scraped, rules loaded, a failed backup mails ' +
+    'root', async () => {
     await checkMetrics(h.ctx.target!);
   }, 600_000);
 

@@ -149,7 +149,8 @@ export function applianceHelpers() {
       const failed = await sh('test -e /run/appliance-failed && echo failed');
       if (failed.stdout.includes('failed') || Date.now() > deadline) {
         const log = await sh(
-          'journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance --no-pager -n 60 -o cat; cat /var/www/html/503.html',
+          'journalctl -u prepare-env -u prepare-appliance -u prepare-ecs -u appliance --no-pager -n 60 -o cat; cat ' +
+            '/var/www/html/503.html',
         );
         throw new Error(`the ECS did not come up (${last}):\n${log.stdout.slice(-6000)}`);
       }

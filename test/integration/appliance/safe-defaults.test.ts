@@ -89,7 +89,8 @@ afterAll(async () => {
 }, 120_000);
 
 describe('appliance safe defaults on a booted Debian 12 target with dockerd', () => {
-  it('one push of ssh, nginx, stunnel, backup, update and systemd succeeds; the URL password is never printed', async () => {
+  it('one push of ssh, nginx, stunnel, backup, update and systemd succeeds; the URL password is never ' +
+    'printed', async () => {
     const run = await push(envA, SLS);
     const rs = results(run);
     expect(failures(rs)).toEqual([]);
@@ -103,15 +104,18 @@ describe('appliance safe defaults on a booted Debian 12 target with dockerd', ()
 
   it('nginx gives the application the client address, not the X-Forwarded-For the client sent', async () => {
     // an upstream on the application's port that answers with the request headers it got
-    await ok(`set -e; cat > /usr/local/sbin/echo-headers <<'EOF'
+    await ok(
+      `set -e; cat > /usr/local/sbin/echo-headers <<'EOF'
 #!/bin/bash
 h=''
 while IFS= read -r l; do l="\${l%$'\\r'}"; test -z "$l" && break; h+="$l"$'\\n'; done
 printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nContent-Length: %s\\r\\n\\r\\n%s' "\${#h}" "$h"
 EOF
       chmod 755 /usr/local/sbin/echo-headers
-      systemd-run --unit=echo-headers socat TCP-LISTEN:5000,bind=127.0.0.1,fork,reuseaddr EXEC:/usr/local/sbin/echo-headers
-      for i in $(seq 50); do ss -ltn | grep -q '127.0.0.1:5000 ' && exit 0; sleep 0.1; done; exit 1`);
+      systemd-run --unit=echo-headers socat TCP-LISTEN:5000,bind=127.0.0.1,fork,reuseaddr ` +
+        `EXEC:/usr/local/sbin/echo-headers
+      for i in $(seq 50); do ss -ltn | grep -q '127.0.0.1:5000 ' && exit 0; sleep 0.1; done; exit 1`,
+    );
     const header = (name: string) => (body: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(body)?.[1] ?? null;
     checkForwardedFor(target, '/xff', header('X-Forwarded-For'));
     checkForwardedFor(target, '/xff', header('X-Real-IP'));
@@ -129,7 +133,8 @@ EOF
     await checkBackupConfUrl(target, URL);
   });
 
-  it('a changed backup key replaces the old one in the backup keyring; a bad oncalendar is an error naming the key', async () => {
+  it('a changed backup key replaces the old one in the backup keyring; a bad oncalendar is an error naming the ' +
+    'key', async () => {
     const [a, b] = [await keyFingerprints(target, keyA), await keyFingerprints(target, keyB)];
     expect(a.length).toBeGreaterThan(0);
     expect(await backupKeyring(target)).toEqual({ pub: a, sec: a });
@@ -159,25 +164,32 @@ EOF
   it('a backup the timer missed while the host was off waits for prepare-appliance', async () => {
     // the boot chain's units as installed, their work replaced by a pause (prepare-appliance)
     // and a no-op (prepare-env, the backup); postgresql is not part of this test: a stand-in unit
-    await ok(`set -e; s=/etc/systemd/system
+    await ok(
+      `set -e; s=/etc/systemd/system
       for u in prepare-env prepare-appliance appliance-backup; do mkdir -p $s/$u.service.d; done
       printf '[Service]\\nExecStart=\\nExecStart=/bin/true\\n' > $s/prepare-env.service.d/zz-test.conf
       printf '[Service]\\nExecStart=\\nExecStart=/bin/sleep 8\\n' > $s/prepare-appliance.service.d/zz-test.conf
       printf '[Service]\\nExecStart=\\nExecStart=/bin/true\\n' > $s/appliance-backup.service.d/zz-test.conf
-      test -e $s/postgresql.service || printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/true\\n' > $s/postgresql.service
-      echo 'test: 1' > /run/active-env.yml`);
+      test -e $s/postgresql.service || printf ` +
+        `'[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/true\\n' > $s/postgresql.service
+      echo 'test: 1' > /run/active-env.yml`,
+    );
     /** The timer's last run three days ago, prepare-appliance starting: the timer catches up at once. */
     const race = async () => {
       const mono = async (unit: string) =>
         (await ok(`systemctl show -p ExecMainStartTimestampMonotonic --value ${unit}`)).trim();
       const before = await mono('appliance-backup');
-      const jobs = await ok(`set -e; systemctl daemon-reload; systemctl stop appliance-backup.timer prepare-appliance
+      const jobs = await ok(
+        `set -e; systemctl daemon-reload; systemctl stop appliance-backup.timer prepare-appliance
         systemctl reset-failed; mkdir -p /var/lib/systemd/timers
         touch -d '3 days ago' /var/lib/systemd/timers/stamp-appliance-backup.timer
         systemctl start --no-block prepare-appliance.service
-        for i in $(seq 50); do test "$(systemctl show -p ActiveState --value prepare-appliance)" = activating && break; sleep 0.1; done
+        for i in $(seq 50); do test "$(systemctl show -p ActiveState --value prepare-appliance)" = activating && ` +
+          `break; sleep 0.1; done
         systemctl start appliance-backup.timer
-        for i in $(seq 30); do systemctl list-jobs --no-legend | grep appliance-backup.service && break; sleep 0.1; done || true`);
+        for i in $(seq 30); do systemctl list-jobs --no-legend | grep appliance-backup.service && break; sleep 0.1; ` +
+          `done || true`,
+      );
       // until the backup ran again and both are done
       for (let i = 0; i < 120; i++) {
         const done =

@@ -59,7 +59,10 @@ describe('brine highstate', () => {
     expect(dry.stdout).not.toContain('hunter2-not-for-output');
     // the file that holds the pillar's password: that it is created, not its contents
     expect(dry.stdout).toMatch(
-      /create \/srv\/site\/site\.conf: [0-9a-f]{64}\n\s+content not shown: the file holds a secret; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)/,
+      new RegExp(
+        String.raw`create \/srv\/site\/site\.conf: [0-9a-f]{64}\n\s+content not shown: the file holds a secret; ` +
+          String.raw`sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)`,
+      ),
     );
     expect(treeHash(s.root)).toBe(before);
 
@@ -135,7 +138,10 @@ describe('bad input: exit 3 and one line, nothing changed', () => {
       'an unknown function',
       { 'x.sls': 'f:\n  file.nosuch:\n    - name: /f\n' },
       ['sls', 'x'],
-      /^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'(?: \(did you mean 'file\.\w+'\?\))?$/,
+      new RegExp(
+        String.raw`^brine: x\.sls:\d+: state 'f' \(file\.nosuch\): unknown state function 'file\.nosuch'(?: \(did ` +
+          String.raw`you mean 'file\.\w+'\?\))?$`,
+      ),
     ],
     [
       'a missing requisite',
@@ -226,7 +232,8 @@ describe('secret arguments', () => {
 describe('watch with real file and cmd states', () => {
   it('cmd.wait runs only when the watched file changed; --test says it would run', async () => {
     const sls = (v: string) =>
-      `conf:\n  file.managed:\n    - name: /etc/app.conf\n    - makedirs: true\n    - contents: "${v}"\nreload:\n  cmd.wait:\n    - name: echo x >> "$BRINE_ROOT/reloads"\n    - watch:\n      - file: conf\n`;
+      `conf:\n  file.managed:\n    - name: /etc/app.conf\n    - makedirs: true\n    - contents: "${v}"\nreload:\n  ` +
+      `cmd.wait:\n    - name: echo x >> "$BRINE_ROOT/reloads"\n    - watch:\n      - file: conf\n`;
     const s = scratch({ 'w.sls': sls('v1') });
     const reloads = () =>
       existsSync(join(s.root, 'reloads'))
@@ -267,7 +274,8 @@ describe('the env of a run', () => {
       { reject: false, env: { NO_COLOR: '1', ...noCloud }, timeout: 120_000 },
     );
 
-  it('a real run without an env refuses (exit 3, one line, nothing changed); --test and an explicit --env use the default env and say so', async () => {
+  it('a real run without an env refuses (exit 3, one line, nothing changed); --test and an explicit --env use the ' +
+    'default env and say so', async () => {
     const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, PILLAR);
     s.write('pillar/default-env.yml', readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8'));
     const before = treeHash(s.root);
@@ -277,14 +285,18 @@ describe('the env of a run', () => {
     expect(real.stdout).toBe('');
     expect(real.stderr.trim().split('\n')).toHaveLength(1);
     expect(real.stderr).toMatch(
-      /^brine: env: no env found .*a real run never uses the public default env; create one with `brine env create DOMAIN -o env\.yml` and pass `--env env\.yml`/,
+      new RegExp(
+        '^brine: env: no env found .*a real run never uses the public default env; ' +
+          'create one with `brine env create DOMAIN -o env\\.yml` and pass `--env env\\.yml`',
+      ),
     );
     expect(treeHash(s.root)).toBe(before);
 
     const dry = await run(s, ['highstate', '--test']);
     expect(dry.exitCode).toBe(2);
     expect(dry.stderr).toBe(
-      `brine: warning: no env found: using the public default env ${join(s.pillar, 'default-env.yml')} (its secrets are in git; dry run only)`,
+      `brine: warning: no env found: using the public default env ${join(s.pillar, 'default-env.yml')} (its secrets ` +
+        `are in git; dry run only)`,
     );
     expect(treeHash(s.root)).toBe(before);
 
@@ -327,7 +339,11 @@ describe('big files', () => {
     expect(dry.code).toBe(2);
     expect(
       dry.stdout.match(
-        /diff omitted: 2\d\d KB file, over the 64 KB diff limit; sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2\d\d KB -> 2\d\d KB\)/g,
+        new RegExp(
+          String.raw`diff omitted: 2\d\d KB file, over the 64 KB diff limit; sha256 [0-9a-f]{64} -> [0-9a-f]{64} ` +
+            String.raw`\(2\d\d KB -> 2\d\d KB\)`,
+          'g',
+        ),
       ),
     ).toHaveLength(n);
     expect(dry.stdout.length).toBeLessThan(20_000); // was 5.7 MB for 10 such files

@@ -155,7 +155,11 @@ describe('bad input: exit 3 with file:line, never an internal error', () => {
     const s = scratch({ 'top.sls': "base:\n  'db*':\n    - a\n", 'a.sls': 'x:\n  test.nop: []\n' });
     expectUserError(
       await brine(s, ['highstate', '--test', '--id', 'web1']),
-      /^brine: top\.sls: No Top file or master_tops data matches found: none of its 1 target\(s\) matches minion 'web1'$/m,
+      new RegExp(
+        String.raw`^brine: top\.sls: No Top file or master_tops data matches found: none of its 1 target\(s\) ` +
+          "matches minion 'web1'$",
+        'm',
+      ),
     );
   }, 60_000);
 

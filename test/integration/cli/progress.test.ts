@@ -56,7 +56,13 @@ describe('progress of a local run', () => {
       expect.stringMatching(/^brine: box1: \[3\/3\] changed file\.managed: second/),
     ]);
     expect(r.stderr).toMatch(/^brine: box1: done: ok, 3 changed, 0 failed/m);
-    expect(JSON.parse(r.stdout)).toBeTruthy();
+    // stdout stays the report alone (progress goes to stderr): it parses, with every state in it
+    const report = JSON.parse(r.stdout) as { results: Array<{ id: string; result: boolean }> };
+    expect(report.results.map((x) => [x.id, x.result])).toEqual([
+      ['first', true],
+      ['slow', true],
+      ['second', true],
+    ]);
   });
 
   it('--quiet: no progress at all', async () => {
@@ -68,7 +74,9 @@ describe('progress of a local run', () => {
 
   it('on a terminal: the live view shows the running state and its time, then the result', async () => {
     const s = scratch({ 'p.sls': SLS });
-    const cmd = `stty cols 120 rows 30; node ${join(REPO, 'bin/brine.mjs')} sls p --id box1 --states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root}`;
+    const cmd =
+      `stty cols 120 rows 30; node ${join(REPO, 'bin/brine.mjs')} sls p --id box1 ` +
+      `--states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root}`;
     const r = await execa('script', ['-qec', cmd, '/dev/null'], {
       reject: false,
       env: { NO_COLOR: '1', BRINE_PROGRESS: '' },

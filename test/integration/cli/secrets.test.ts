@@ -80,7 +80,9 @@ async function createEnv(dir: string, name: string, domain: string): Promise<Env
   // an operator's extra file with a password in it
   text = text.replace(
     /^appliance:\n/m,
-    `appliance:\n  extra:\n    files:\n      - path: /app/etc/relay.conf\n        owner: root:root\n        permissions: "0600"\n        contents: |\n          relay_host=smtp.example.org\n          relay_pass=${lt.relay}\n`,
+    `appliance:\n  extra:\n    files:\n      - path: /app/etc/relay.conf\n        owner: root:root\n        ` +
+      `permissions: "0600"\n        contents: |\n          relay_host=smtp.example.org\n          ` +
+      `relay_pass=${lt.relay}\n`,
   );
   text += `\nleaktest:\n${Object.entries(lt)
     .map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`)
@@ -211,7 +213,8 @@ describe('no secret of the old or the new env in any output of a dry run after a
       },
     );
 
-  it('highstate text, json and markdown: every secret of both envs is absent; secret files show hashes, others their diff', async () => {
+  it('highstate text, json and markdown: every secret of both envs is absent; secret files show hashes, others ' +
+    'their diff', async () => {
     const outs: Record<string, string> = {};
     let jsonOut = '';
     for (const out of ['highstate', 'json', 'markdown']) {
@@ -240,7 +243,8 @@ describe('no secret of the old or the new env in any output of a dry run after a
     ]) {
       expect(text, f).toMatch(
         new RegExp(
-          `update ${f.replace(/\./g, '\\.')}: [0-9a-f]{64} -> [0-9a-f]{64}\\n\\s+content not shown: the file holds a secret; sha256 [0-9a-f]{64} -> [0-9a-f]{64}`,
+          `update ${f.replace(/\./g, '\\.')}: [0-9a-f]{64} -> [0-9a-f]{64}\\n\\s+content not shown: the file holds ` +
+            `a secret; sha256 [0-9a-f]{64} -> [0-9a-f]{64}`,
         ),
       );
     }
@@ -251,7 +255,8 @@ describe('no secret of the old or the new env in any output of a dry run after a
     expect(json.results.flatMap((r) => r.changes).some((c) => 'payload' in c)).toBe(false);
   }, 900_000);
 
-  it('a saved plan (--plan-out) holds no secret of either env, nor a plain sha256 of a file that holds one', async () => {
+  it('a saved plan (--plan-out) holds no secret of either env, nor a plain sha256 of a file that holds ' +
+    'one', async () => {
     const plan = join(dir, 'plan.json');
     const r = await execa(
       'node',

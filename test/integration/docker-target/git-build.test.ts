@@ -108,7 +108,8 @@ describe('an image built from a git checkout, through brine push', () => {
     repo = await makeRepo(env, '/root/gb');
     await repo.commit(
       'docker/Dockerfile',
-      'FROM brine-gb-base:1\nARG GREETING=none\nCOPY www /www\nRUN echo "$GREETING" > /www/greeting.txt\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n',
+      'FROM brine-gb-base:1\nARG GREETING=none\nCOPY www /www\nRUN echo "$GREETING" > /www/greeting.txt\nCMD ' +
+        '["httpd", "-f", "-p", "80", "-h", "/www"]\n',
     );
     await repo.commit('www/index.html', 'v1\n');
     mkdirSync(states, { recursive: true });
@@ -167,65 +168,72 @@ ecs-web:
     expect(await imageId()).toBe(id);
   });
 
-  it('a new commit: the dry run names the revision and the rebuild; the push rebuilds and the container follows', async () => {
-    const before = await repo.head('/app/ecs');
-    const id = await imageId();
-    const next = await repo.commit('www/index.html', 'v2\n');
-    const dry = await push(['--test']);
-    expect(dry.code).toBe(2);
-    expect(dry.by['ecs-source']!.changes).toEqual([{ op: 'update', target: 'revision', before, after: next }]);
-    expect(dry.by['ecs-image']!.changes).toEqual([{ op: 'run', target: 'brine-gb/ecs:latest', after: 'rebuild' }]);
-    expect(await imageId()).toBe(id);
-    expect(await web()).toBe('v1');
+  it(
+    'a new commit: the dry run names the revision and the rebuild; the push rebuilds and the container ' + 'follows',
+    async () => {
+      const before = await repo.head('/app/ecs');
+      const id = await imageId();
+      const next = await repo.commit('www/index.html', 'v2\n');
+      const dry = await push(['--test']);
+      expect(dry.code).toBe(2);
+      expect(dry.by['ecs-source']!.changes).toEqual([{ op: 'update', target: 'revision', before, after: next }]);
+      expect(dry.by['ecs-image']!.changes).toEqual([{ op: 'run', target: 'brine-gb/ecs:latest', after: 'rebuild' }]);
+      expect(await imageId()).toBe(id);
+      expect(await web()).toBe('v1');
 
-    const real = await push();
-    expect(real.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
-    expect(real.by['ecs-source']!.changes).toEqual(dry.by['ecs-source']!.changes);
-    // the dry run cannot see the new checkout yet, so it announces the watch's rebuild; the real
-    // run sees the changed source and rebuilds once (the rebuild covers the watch)
-    expect(real.by['ecs-image']!.changes).toEqual([
-      {
-        op: 'update',
-        target: 'brine-gb/ecs:latest',
-        before: id.slice(0, 19),
-        after: 're-build /app/ecs (source changed)',
-      },
-    ]);
-    expect(await imageId()).not.toBe(id);
-    expect(await web()).toBe('v2');
-    expect((await push()).results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
-  });
+      const real = await push();
+      expect(real.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
+      expect(real.by['ecs-source']!.changes).toEqual(dry.by['ecs-source']!.changes);
+      // the dry run cannot see the new checkout yet, so it announces the watch's rebuild; the real
+      // run sees the changed source and rebuilds once (the rebuild covers the watch)
+      expect(real.by['ecs-image']!.changes).toEqual([
+        {
+          op: 'update',
+          target: 'brine-gb/ecs:latest',
+          before: id.slice(0, 19),
+          after: 're-build /app/ecs (source changed)',
+        },
+      ]);
+      expect(await imageId()).not.toBe(id);
+      expect(await web()).toBe('v2');
+      expect((await push()).results.filter((r) => r.changes.length > 0).map((r) => r.id)).toEqual([]);
+    },
+  );
 
-  it('a commit that breaks the build fails the image state, keeps the previous image and its container running; the fix builds', async () => {
-    const id = await imageId();
-    await repo.commit('docker/Dockerfile', 'FROM brine-gb-base:1\nCOPY www /www\nRUN exit 3\n');
-    const broken = await push();
-    expect(broken.code).toBe(1);
-    expect(broken.by['ecs-source']!.result).toBe(true);
-    expect(broken.by['ecs-image']!.result).toBe(false);
-    expect(broken.by['ecs-image']!.comment).toContain(
-      `docker build of /app/ecs failed, the previous image ${id.slice(7, 19)} is kept`,
-    );
-    expect(broken.by['ecs-web']!.result).toBe(false);
-    expect(await imageId()).toBe(id);
-    expect(await web()).toBe('v2');
-    // the source still differs from the image: the next push tries again (and fails again)
-    const retry = await push();
-    expect(retry.code).toBe(1);
-    expect(retry.by['ecs-source']!.changes).toEqual([]);
-    expect(retry.by['ecs-image']!.comment).toContain('failed, the previous image');
-    expect(await web()).toBe('v2');
+  it(
+    'a commit that breaks the build fails the image state, keeps the previous image and its container running; the ' +
+      'fix builds',
+    async () => {
+      const id = await imageId();
+      await repo.commit('docker/Dockerfile', 'FROM brine-gb-base:1\nCOPY www /www\nRUN exit 3\n');
+      const broken = await push();
+      expect(broken.code).toBe(1);
+      expect(broken.by['ecs-source']!.result).toBe(true);
+      expect(broken.by['ecs-image']!.result).toBe(false);
+      expect(broken.by['ecs-image']!.comment).toContain(
+        `docker build of /app/ecs failed, the previous image ${id.slice(7, 19)} is kept`,
+      );
+      expect(broken.by['ecs-web']!.result).toBe(false);
+      expect(await imageId()).toBe(id);
+      expect(await web()).toBe('v2');
+      // the source still differs from the image: the next push tries again (and fails again)
+      const retry = await push();
+      expect(retry.code).toBe(1);
+      expect(retry.by['ecs-source']!.changes).toEqual([]);
+      expect(retry.by['ecs-image']!.comment).toContain('failed, the previous image');
+      expect(await web()).toBe('v2');
 
-    await repo.commit(
-      'docker/Dockerfile',
-      'FROM brine-gb-base:1\nCOPY www /www\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n',
-    );
-    await repo.commit('www/index.html', 'v3\n');
-    const fixed = await push();
-    expect(fixed.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
-    expect(await imageId()).not.toBe(id);
-    expect(await web()).toBe('v3');
-  });
+      await repo.commit(
+        'docker/Dockerfile',
+        'FROM brine-gb-base:1\nCOPY www /www\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n',
+      );
+      await repo.commit('www/index.html', 'v3\n');
+      const fixed = await push();
+      expect(fixed.results.filter((r) => r.result !== true).map((r) => `${r.id}: ${r.comment}`)).toEqual([]);
+      expect(await imageId()).not.toBe(id);
+      expect(await web()).toBe('v3');
+    },
+  );
 });
 
 describe('git.latest over ssh with an identity', () => {
@@ -240,8 +248,8 @@ describe('git.latest over ssh with an identity', () => {
     await expect(plan(host, latest, args)).rejects.toThrow(/cannot read the remote ssh:\/\/root@127\.0\.0\.1/);
     const r = await checkApply(host, latest, { ...args, identity: '/root/gitkey' });
     expect(r.planned).toEqual([
-      { op: 'create', target: '/srv/idclone', after: `clone of ${args.name}` },
-      { op: 'update', target: 'revision', before: null, after: await repo.head(repo.work) },
+      { op: 'create', kind: 'clone', target: '/srv/idclone', after: `clone of ${args.name}` },
+      { op: 'update', kind: 'revision', target: 'revision', before: null, after: await repo.head(repo.work) },
     ]);
     expect(r.replanned).toEqual([]);
     expect((await tsh('cat /srv/idclone/README')).trim()).toBe('one');

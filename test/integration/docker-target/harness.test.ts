@@ -42,7 +42,8 @@ describe('docker target (systemd-nspawn with its own network namespace)', () => 
     expect(t.port).toBe(22);
     expect(readFileSync(t.knownHostsPath, 'utf8').trim()).toBe(`${t.ip} ${t.hostKey}`);
     const r = await t.ssh(
-      'hostname; systemctl is-active docker containerd; docker info --format "{{.Driver}} {{.CgroupVersion}}"; ip -4 -br addr show host0',
+      'hostname; systemctl is-active docker containerd; docker info --format "{{.Driver}} {{.CgroupVersion}}"; ip ' +
+        '-4 -br addr show host0',
     );
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -71,7 +72,8 @@ describe('docker target (systemd-nspawn with its own network namespace)', () => 
     await t.reboot();
     expect(t.boots()).toBe(2);
     const r = await t.ssh(
-      'systemctl is-active docker; docker ps --format "{{.Names}}"; test -e /run/brine-before-reboot && echo same-boot || echo new-boot',
+      'systemctl is-active docker; docker ps --format "{{.Names}}"; test -e /run/brine-before-reboot && echo ' +
+        'same-boot || echo new-boot',
     );
     expect(r.stdout.trim().split('\n')).toEqual(['active', 'web', 'new-boot']);
     expect((await httpGet(`http://${t.ip}:8080/`)).trim()).toBe('hello from the docker target');

@@ -167,7 +167,8 @@ app:
     expect(
       (
         await tsh(
-          'docker ps -aq --filter name=brine-push; docker ps -aq --filter label=com.docker.compose.project=app; docker network ls -q --filter name=brine-push-net; docker volume ls -q --filter name=brine-push',
+          'docker ps -aq --filter name=brine-push; docker ps -aq --filter label=com.docker.compose.project=app; ' +
+            'docker network ls -q --filter name=brine-push-net; docker volume ls -q --filter name=brine-push',
         )
       ).trim(),
     ).toBe('');

@@ -52,7 +52,8 @@ export function imageContainerNames(P: string) {
 export async function imageContainerCleanup(env: DockerEnv, P: string): Promise<void> {
   const { BASE, WEB, LOADED } = imageContainerNames(P);
   await env.sh(
-    `docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rmi -f ${BASE} ${WEB} ${LOADED} 2>/dev/null; true`,
+    `docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rmi ` +
+      `-f ${BASE} ${WEB} ${LOADED} 2>/dev/null; true`,
   );
 }
 
@@ -66,38 +67,42 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
   const ctxDir = () => `${e().tmp}/ctx`;
   const writeCtx = async (content: string) => e().host.writeFileAtomic(`${ctxDir()}/index.html`, content);
 
-  it('imports an image from a rootfs directory; dry run changes nothing; re-imports only when forced and the source changed', async () => {
-    const { host, rootfs, sh } = e();
-    await sh(`mkdir -p ${ctxDir()}`);
-    await host.writeFileAtomic(
-      `${ctxDir()}/Dockerfile`,
-      `FROM ${BASE}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n`,
-    );
-    await writeCtx('version one\n');
+  it(
+    'imports an image from a rootfs directory; dry run changes nothing; re-imports only when forced and the source ' +
+      'changed',
+    async () => {
+      const { host, rootfs, sh } = e();
+      await sh(`mkdir -p ${ctxDir()}`);
+      await host.writeFileAtomic(
+        `${ctxDir()}/Dockerfile`,
+        `FROM ${BASE}\nCOPY index.html /www/index.html\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n`,
+      );
+      await writeCtx('version one\n');
 
-    const args = { name: BASE, import: rootfs, changes: ['CMD ["sh"]'], force: true };
-    const dry = await plan(host, image.present!, args);
-    expect(dry).toEqual([{ op: 'create', target: BASE, after: `import ${rootfs}` }]);
-    expect((await sh(`docker images -q ${BASE}`)).trim()).toBe('');
+      const args = { name: BASE, import: rootfs, changes: ['CMD ["sh"]'], force: true };
+      const dry = await plan(host, image.present!, args);
+      expect(dry).toEqual([{ op: 'create', target: BASE, after: `import ${rootfs}` }]);
+      expect((await sh(`docker images -q ${BASE}`)).trim()).toBe('');
 
-    const r = await checkApply(host, image.present!, args);
-    expect(r.planned).toEqual(dry);
-    expect(r.replanned).toEqual([]);
-    const id1 = await imageId(BASE);
-    expect((await sh(`docker image inspect --format '{{json .Config.Cmd}}' ${BASE}`)).trim()).toBe('["sh"]');
-    expect(await plan(host, image.present!, args)).toEqual([]);
+      const r = await checkApply(host, image.present!, args);
+      expect(r.planned).toEqual(dry);
+      expect(r.replanned).toEqual([]);
+      const id1 = await imageId(BASE);
+      expect((await sh(`docker image inspect --format '{{json .Config.Cmd}}' ${BASE}`)).trim()).toBe('["sh"]');
+      expect(await plan(host, image.present!, args)).toEqual([]);
 
-    await host.writeFileAtomic(`${rootfs}/www/extra.txt`, 'more\n');
-    const drift = await plan(host, image.present!, args);
-    expect(drift).toHaveLength(1);
-    expect(drift[0]).toMatchObject({ op: 'update', target: BASE });
-    expect(await imageId(BASE)).toBe(id1);
-    // Without force an existing image is kept.
-    expect(await plan(host, image.present!, { ...args, force: false })).toEqual([]);
-    const r2 = await checkApply(host, image.present!, args);
-    expect(r2.replanned).toEqual([]);
-    expect(await imageId(BASE)).not.toBe(id1);
-  });
+      await host.writeFileAtomic(`${rootfs}/www/extra.txt`, 'more\n');
+      const drift = await plan(host, image.present!, args);
+      expect(drift).toHaveLength(1);
+      expect(drift[0]).toMatchObject({ op: 'update', target: BASE });
+      expect(await imageId(BASE)).toBe(id1);
+      // Without force an existing image is kept.
+      expect(await plan(host, image.present!, { ...args, force: false })).toEqual([]);
+      const r2 = await checkApply(host, image.present!, args);
+      expect(r2.replanned).toEqual([]);
+      expect(await imageId(BASE)).not.toBe(id1);
+    },
+  );
 
   it('builds an image from a context directory and rebuilds when the context changed', async () => {
     const { host, sh } = e();
@@ -177,9 +182,9 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     };
     const drift = await plan(host, container.running!, args2);
     expect(drift).toEqual([
-      { op: 'update', target: 'environment', before: { MODE: 'one' }, after: { MODE: 'two' } },
-      { op: 'update', target: 'volumes', before: [], after: [`${vol}:/data:ro`] },
-      { op: 'update', target: 'restart_policy', before: 'unless-stopped', after: 'always' },
+      { op: 'update', kind: 'config', target: 'environment', before: { MODE: 'one' }, after: { MODE: 'two' } },
+      { op: 'update', kind: 'config', target: 'volumes', before: [], after: [`${vol}:/data:ro`] },
+      { op: 'update', kind: 'config', target: 'restart_policy', before: 'unless-stopped', after: 'always' },
     ]);
     expect(await containerId(name)).toBe(id1);
     const r2 = await checkApply(host, container.running!, args2);
@@ -201,7 +206,7 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     const id2 = await containerId(name);
     await sh(`docker stop -t 1 ${name}`);
     const start = await plan(host, container.running!, args2);
-    expect(start).toEqual([{ op: 'update', target: 'state', before: 'exited', after: 'running' }]);
+    expect(start).toEqual([{ op: 'update', kind: 'state', target: 'state', before: 'exited', after: 'running' }]);
     expect((await checkApply(host, container.running!, args2)).replanned).toEqual([]);
     expect(await containerId(name)).toBe(id2);
 
@@ -225,11 +230,11 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     const { host, sh } = e();
     const name = `${P}-web`;
     const s = await checkApply(host, container.stopped!, { name, timeout: 1 });
-    expect(s.planned).toEqual([{ op: 'update', target: 'state', before: 'running', after: 'exited' }]);
+    expect(s.planned).toEqual([{ op: 'update', kind: 'state', target: 'state', before: 'running', after: 'exited' }]);
     expect(s.replanned).toEqual([]);
     expect((await sh(`docker inspect --format '{{.State.Running}}' ${name}`)).trim()).toBe('false');
     const a = await checkApply(host, container.absent!, { name });
-    expect(a.planned).toEqual([{ op: 'delete', target: name, before: 'exited' }]);
+    expect(a.planned).toEqual([{ op: 'delete', kind: 'container', target: name, before: 'exited' }]);
     expect(a.replanned).toEqual([]);
     expect(await containerId(name)).toBe('');
     await expect(plan(host, container.stopped!, { name })).rejects.toThrow(/does not exist/);
@@ -259,7 +264,8 @@ export function nvcNames(P: string, project: string) {
 export async function nvcCleanup(env: DockerEnv, P: string, project: string, all = false): Promise<void> {
   const { BASE, NET, VOL, PROJECT } = nvcNames(P, project);
   await env.sh(
-    `docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rm -f $(docker ps -aq --filter label=com.docker.compose.project=${PROJECT}) 2>/dev/null; ` +
+    `docker rm -f $(docker ps -aq --filter name=${P}) 2>/dev/null; docker rm -f $(docker ps -aq --filter ` +
+      `label=com.docker.compose.project=${PROJECT}) 2>/dev/null; ` +
       `docker network rm ${NET} ${PROJECT}_default 2>/dev/null; docker volume rm ${VOL} 2>/dev/null; true`,
   );
   if (all)
@@ -274,51 +280,56 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
   const e = () => env();
   const dir = () => `${e().tmp}/${PROJECT}`;
 
-  it('creates a network with subnet and gateway; drift re-creates it and keeps its containers attached; absent removes it', async () => {
-    const { host, sh, rootfs } = e();
-    await sh(`tar -C ${rootfs} -c . | docker import -c 'CMD ["sh"]' -c 'LABEL brine.test=${P}' - ${BASE} >/dev/null`);
-    const net = modules.docker_network!;
-    const args = { name: NET, subnet: '172.31.250.0/24', gateway: '172.31.250.1' };
-    expect(await plan(host, net.present!, args)).toEqual([
-      { op: 'create', target: NET, after: { driver: 'bridge', subnet: '172.31.250.0/24', gateway: '172.31.250.1' } },
-    ]);
-    expect((await sh(`docker network ls -q --filter name=^${NET}$`)).trim()).toBe('');
-    const r = await checkApply(host, net.present!, args);
-    expect(r.replanned).toEqual([]);
-    expect(
-      (
-        await sh(
-          `docker network inspect --format '{{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config 0).Gateway}}' ${NET}`,
-        )
-      ).trim(),
-    ).toBe('172.31.250.0/24 172.31.250.1');
+  it(
+    'creates a network with subnet and gateway; drift re-creates it and keeps its containers attached; absent ' +
+      'removes it',
+    async () => {
+      const { host, sh, rootfs } = e();
+      await sh(`tar -C ${rootfs} -c . | docker import -c 'CMD ["sh"]' -c 'LABEL brine.test=${P}' - ${BASE} >/dev/null`);
+      const net = modules.docker_network!;
+      const args = { name: NET, subnet: '172.31.250.0/24', gateway: '172.31.250.1' };
+      expect(await plan(host, net.present!, args)).toEqual([
+        { op: 'create', target: NET, after: { driver: 'bridge', subnet: '172.31.250.0/24', gateway: '172.31.250.1' } },
+      ]);
+      expect((await sh(`docker network ls -q --filter name=^${NET}$`)).trim()).toBe('');
+      const r = await checkApply(host, net.present!, args);
+      expect(r.replanned).toEqual([]);
+      expect(
+        (
+          await sh(
+            `docker network inspect --format '{{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config ` +
+              `0).Gateway}}' ${NET}`,
+          )
+        ).trim(),
+      ).toBe('172.31.250.0/24 172.31.250.1');
 
-    // A container on the network, then the subnet changes.
-    const c = await checkApply(host, modules.docker_container!.running!, {
-      name: `${P}-c`,
-      image: BASE,
-      command: 'sleep 1000',
-      networks: [NET],
-    });
-    expect(c.replanned).toEqual([]);
-    const args2 = { name: NET, subnet: '172.31.251.0/24', gateway: '172.31.251.1' };
-    const drift = await plan(host, net.present!, args2);
-    expect(drift).toEqual([
-      { op: 'update', target: 'subnet', before: '172.31.250.0/24', after: '172.31.251.0/24' },
-      { op: 'update', target: 'gateway', before: '172.31.250.1', after: '172.31.251.1' },
-    ]);
-    const r2 = await checkApply(host, net.present!, args2);
-    expect(r2.replanned).toEqual([]);
-    expect(
-      (await sh(`docker inspect --format '{{(index .NetworkSettings.Networks "${NET}").IPAddress}}' ${P}-c`)).trim(),
-    ).toMatch(/^172\.31\.251\./);
+      // A container on the network, then the subnet changes.
+      const c = await checkApply(host, modules.docker_container!.running!, {
+        name: `${P}-c`,
+        image: BASE,
+        command: 'sleep 1000',
+        networks: [NET],
+      });
+      expect(c.replanned).toEqual([]);
+      const args2 = { name: NET, subnet: '172.31.251.0/24', gateway: '172.31.251.1' };
+      const drift = await plan(host, net.present!, args2);
+      expect(drift).toEqual([
+        { op: 'update', target: 'subnet', before: '172.31.250.0/24', after: '172.31.251.0/24' },
+        { op: 'update', target: 'gateway', before: '172.31.250.1', after: '172.31.251.1' },
+      ]);
+      const r2 = await checkApply(host, net.present!, args2);
+      expect(r2.replanned).toEqual([]);
+      expect(
+        (await sh(`docker inspect --format '{{(index .NetworkSettings.Networks "${NET}").IPAddress}}' ${P}-c`)).trim(),
+      ).toMatch(/^172\.31\.251\./);
 
-    await sh(`docker rm -f ${P}-c`);
-    const gone = await checkApply(host, net.absent!, { name: NET });
-    expect(gone.planned).toHaveLength(1);
-    expect(gone.replanned).toEqual([]);
-    expect((await sh(`docker network ls -q --filter name=^${NET}$`)).trim()).toBe('');
-  });
+      await sh(`docker rm -f ${P}-c`);
+      const gone = await checkApply(host, net.absent!, { name: NET });
+      expect(gone.planned).toHaveLength(1);
+      expect(gone.replanned).toEqual([]);
+      expect((await sh(`docker network ls -q --filter name=^${NET}$`)).trim()).toBe('');
+    },
+  );
 
   it('creates and removes a volume; a different driver without force is an error', async () => {
     const { host, sh } = e();
@@ -365,7 +376,8 @@ export function networkVolumeComposeSuite(env: () => DockerEnv, P: string, proje
     await sh(`cd ${dir()} && docker-compose -p ${PROJECT} config -q`);
     expect(
       await sh(
-        `docker ps --filter label=com.docker.compose.project=${PROJECT} --format '{{.Label "com.docker.compose.service"}} {{.State}}' | sort`,
+        `docker ps --filter label=com.docker.compose.project=${PROJECT} --format '{{.Label ` +
+          `"com.docker.compose.service"}} {{.State}}' | sort`,
       ),
     ).toBe('web running\nworker running\n');
     expect(await httpGet(`http://${reachAddr}:${port}/`)).toBe('hello from busybox\n');

@@ -107,7 +107,8 @@ describe('brine env / sizing (CLI)', () => {
     const src = join(dir, 'bad-env.yml');
     writeFileSync(
       src,
-      '#cloud-config\nappliance:\n  domain: ecs.example.org\n  ssl:\n    letsencrypt:\n      enabled: sometimes\n  colour: blue\n',
+      '#cloud-config\nappliance:\n  domain: ecs.example.org\n  ssl:\n    letsencrypt:\n      enabled: sometimes\n  ' +
+        'colour: blue\n',
     );
     const out = join(dir, 'never.yml');
     const r = brine(['env', 'activate', '--out', out], { env: { ENV_YML: src } });
@@ -141,7 +142,10 @@ describe('brine env / sizing (CLI)', () => {
   });
 
   it('env export round-trips through bash eval', () => {
-    const script = `eval "$(node ${CLI} env export appliance,ecs --env ${DEFAULT_ENV} --prefix 'export ')" && printf '%s|%s|%s|%s' "$APPLIANCE_DOMAIN" "$APPLIANCE_SSL_LETSENCRYPT_ENABLED" "$ECS_USERSWITCHER_PARAMETER" "$(printf %s "$APPLIANCE_DKIM_KEY" | head -1)"`;
+    const script =
+      `eval "$(node ${CLI} env export appliance,ecs --env ${DEFAULT_ENV} --prefix 'export ')" && ` +
+      `printf '%s|%s|%s|%s' "$APPLIANCE_DOMAIN" "$APPLIANCE_SSL_LETSENCRYPT_ENABLED" "$ECS_USERSWITCHER_PARAMETER" ` +
+      `"$(printf %s "$APPLIANCE_DKIM_KEY" | head -1)"`;
     const out = execFileSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, ...NO_CLOUD } });
     expect(out).toBe('localhost|false|-it|-----BEGIN PRIVATE KEY-----');
     const missing = brine(['env', 'export', 'nope', '--env', DEFAULT_ENV]);

@@ -31,7 +31,8 @@ describe('loadPillar', () => {
     write('pillar/top.sls', "base:\n  '*':\n    - common\n    - site\n  'other*':\n    - never\n");
     write(
       'pillar/common.sls',
-      'include:\n  - common.extra\ntimezone: Europe/Vienna\nlist: [a, b, c]\nappliance:\n  metric:\n    exporter: false\n    gui: false\n',
+      'include:\n  - common.extra\ntimezone: Europe/Vienna\nlist: [a, b, c]\nappliance:\n  metric:\n    exporter: ' +
+        'false\n    gui: false\n',
     );
     write('pillar/common/extra.sls', 'from_include: yes-included\n');
     write('pillar/site.sls', "os_line: \"{{ grains['os'] }} {{ grains['osmajorrelease'] }}\"\nlist: [z]\n");
@@ -39,7 +40,8 @@ describe('loadPillar', () => {
     write('pillar/default-env.yml', readFileSync(resolve('pillar/default-env.yml'), 'utf8'));
     write(
       'env.yml',
-      "#cloud-config\nappliance:\n  domain: ecs.example.org\n  metric:\n    exporter: true\n  backup:\n    url: sftp://backup:s3cret-pass@host/path\necs:\n  settings: |\n    SECRET_KEY = 'abcdefghijklmnop-secret'\n",
+      '#cloud-config\nappliance:\n  domain: ecs.example.org\n  metric:\n    exporter: true\n  backup:\n    url: ' +
+        "sftp://backup:s3cret-pass@host/path\necs:\n  settings: |\n    SECRET_KEY = 'abcdefghijklmnop-secret'\n",
     );
   });
   afterAll(async () => {
@@ -99,14 +101,18 @@ describe('loadPillar', () => {
     await expect(p).rejects.toThrow(/no env found .*brine env create DOMAIN -o env\.yml.*--env env\.yml/);
   });
 
-  it('a dry run falls back to the default localhost env when no source has one, with a warning; its test secrets are secrets', async () => {
-    const r = await loadPillar({ pillarDir, host, grains, minionId: 'ecs1', vars: NO_CLOUD, allowDefaultEnv: true });
-    expect(r.envSource).toBeNull();
-    expect(r.defaultEnvWarning).toMatch(/public default env .*default-env\.yml/);
-    expect(r.pillar).toMatchObject({ appliance: { domain: 'localhost', ssl: { letsencrypt: { enabled: false } } } });
-    expect(r.secrets.some((s) => s.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'))).toBe(true);
-    expect(r.secrets.some((s) => s.startsWith('TEST-ONLY-secret-key'))).toBe(true);
-  });
+  it(
+    'a dry run falls back to the default localhost env when no source has one, with a warning; its test secrets ' +
+      'are secrets',
+    async () => {
+      const r = await loadPillar({ pillarDir, host, grains, minionId: 'ecs1', vars: NO_CLOUD, allowDefaultEnv: true });
+      expect(r.envSource).toBeNull();
+      expect(r.defaultEnvWarning).toMatch(/public default env .*default-env\.yml/);
+      expect(r.pillar).toMatchObject({ appliance: { domain: 'localhost', ssl: { letsencrypt: { enabled: false } } } });
+      expect(r.secrets.some((s) => s.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'))).toBe(true);
+      expect(r.secrets.some((s) => s.startsWith('TEST-ONLY-secret-key'))).toBe(true);
+    },
+  );
 
   it('a bad env is an EnvError naming file:line and key; nothing else is read', async () => {
     write('bad.yml', 'appliance:\n  domain: ecs.example.org\n  update:\n    automatic: 3\n');

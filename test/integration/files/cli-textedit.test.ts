@@ -82,44 +82,50 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
 
   afterAll(cleanScratch);
 
-  it('--test lists every path clean would remove, keeps linked and excluded files, changes nothing (exit 2)', async () => {
-    const before = await treeHash(host(), '/');
-    const r = await brine('--test');
-    expect(r.code, r.stderr + r.stdout).toBe(2);
-    const dir = results(r.stdout).find((x) => x.id === 'conf-dir')!;
-    expect(dir.changes.map((c) => `${c.op} ${c.target}`)).toEqual([
-      'delete /etc/demo/old',
-      'delete /etc/demo/old/deeper',
-      'delete /etc/demo/old/deeper/x',
-      'delete /etc/demo/stale.conf',
-    ]);
-    expect(await treeHash(host(), '/')).toBe(before);
-  });
+  it(
+    '--test lists every path clean would remove, keeps linked and excluded files, changes nothing (exit ' + '2)',
+    async () => {
+      const before = await treeHash(host(), '/');
+      const r = await brine('--test');
+      expect(r.code, r.stderr + r.stdout).toBe(2);
+      const dir = results(r.stdout).find((x) => x.id === 'conf-dir')!;
+      expect(dir.changes.map((c) => `${c.op} ${c.target}`)).toEqual([
+        'delete /etc/demo/old',
+        'delete /etc/demo/old/deeper',
+        'delete /etc/demo/old/deeper/x',
+        'delete /etc/demo/stale.conf',
+      ]);
+      expect(await treeHash(host(), '/')).toBe(before);
+    },
+  );
 
-  it('the real run applies exactly that (exit 0); the file is edited by keyvalue, line and blockreplace in turn', async () => {
-    const r = await brine();
-    expect(r.code, r.stderr + r.stdout).toBe(0);
-    const res = results(r.stdout);
-    expect(res.every((x) => x.result === true)).toBe(true);
-    expect(res.find((x) => x.id === 'conf-dir')!.changes.map((c) => c.target)).toEqual([
-      '/etc/demo/old',
-      '/etc/demo/old/deeper',
-      '/etc/demo/old/deeper/x',
-      '/etc/demo/stale.conf',
-    ]);
-    const find = await host().exec(['sh', '-c', 'cd "$BRINE_ROOT/etc/demo" && find . | LC_ALL=C sort']);
-    expect(find.stdout.trim().split('\n')).toEqual([
-      '.',
-      './conf.d',
-      './conf.d/extra.conf',
-      './main.conf',
-      './site.local',
-    ]);
-    expect(readFileSync(join(root, 'etc/demo/main.conf'), 'utf8')).toBe(
-      'Port 22\nUseDNS no\nPermitRootLogin no\n# BEGIN brine\nMatch User deploy\n# END brine\n',
-    );
-    expect(readFileSync(join(root, 'etc/demo/site.local'), 'utf8')).toBe('operator edits');
-  });
+  it(
+    'the real run applies exactly that (exit 0); the file is edited by keyvalue, line and blockreplace in ' + 'turn',
+    async () => {
+      const r = await brine();
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      const res = results(r.stdout);
+      expect(res.every((x) => x.result === true)).toBe(true);
+      expect(res.find((x) => x.id === 'conf-dir')!.changes.map((c) => c.target)).toEqual([
+        '/etc/demo/old',
+        '/etc/demo/old/deeper',
+        '/etc/demo/old/deeper/x',
+        '/etc/demo/stale.conf',
+      ]);
+      const find = await host().exec(['sh', '-c', 'cd "$BRINE_ROOT/etc/demo" && find . | LC_ALL=C sort']);
+      expect(find.stdout.trim().split('\n')).toEqual([
+        '.',
+        './conf.d',
+        './conf.d/extra.conf',
+        './main.conf',
+        './site.local',
+      ]);
+      expect(readFileSync(join(root, 'etc/demo/main.conf'), 'utf8')).toBe(
+        'Port 22\nUseDNS no\nPermitRootLogin no\n# BEGIN brine\nMatch User deploy\n# END brine\n',
+      );
+      expect(readFileSync(join(root, 'etc/demo/site.local'), 'utf8')).toBe('operator edits');
+    },
+  );
 
   it('the second run changes nothing (exit 0); --test then exits 0', async () => {
     const r = await brine();
@@ -128,14 +134,18 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
     expect((await brine('--test')).code).toBe(0);
   });
 
-  it('a wrong argument to file.line is a compile error (exit 3, one line naming the file and line), nothing changed', async () => {
-    s.write('states/demo/init.sls', SLS.replace('    - mode: ensure', '    - mode: ensure\n    - contnet: typo'));
-    const before = await treeHash(host(), '/');
-    const r = await brine();
-    expect(r.code).toBe(3);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/init\.sls:\d+.*contnet/);
-    expect(await treeHash(host(), '/')).toBe(before);
-    s.write('states/demo/init.sls', SLS);
-  });
+  it(
+    'a wrong argument to file.line is a compile error (exit 3, one line naming the file and line), nothing ' +
+      'changed',
+    async () => {
+      s.write('states/demo/init.sls', SLS.replace('    - mode: ensure', '    - mode: ensure\n    - contnet: typo'));
+      const before = await treeHash(host(), '/');
+      const r = await brine();
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/init\.sls:\d+.*contnet/);
+      expect(await treeHash(host(), '/')).toBe(before);
+      s.write('states/demo/init.sls', SLS);
+    },
+  );
 });

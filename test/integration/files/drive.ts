@@ -57,7 +57,8 @@ export async function treeHash(host: Host, dir: string): Promise<string> {
   const r = await host.exec([
     'sh',
     '-c',
-    'cd "${BRINE_ROOT-}$1" && { find . -printf "%p %y %m %u %g %l\\n" | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum',
+    'cd "${BRINE_ROOT-}$1" && { find . -printf "%p %y %m %u %g %l\\n" | LC_ALL=C sort; find . -type f -print0 | ' +
+      'LC_ALL=C sort -z | xargs -0 -r sha256sum; } | sha256sum',
     'sh',
     dir,
   ]);

@@ -43,7 +43,8 @@ interface Res {
 }
 const top = "base:\n  '*':\n    - app\n";
 const sls = (source: string, hash?: string) =>
-  `/etc/app.conf:\n  file.managed:\n    - makedirs: True\n    - source: ${source}\n${hash ? `    - source_hash: '${hash}'\n` : ''}`;
+  `/etc/app.conf:\n  file.managed:\n    - makedirs: True\n    - ` +
+  `source: ${source}\n${hash ? `    - source_hash: '${hash}'\n` : ''}`;
 async function highstate(s: ReturnType<typeof scratch>, ...more: string[]) {
   const r = await brine(s, ['highstate', '--id', 'm1', '--out', 'json', ...more]);
   return { code: r.code, results: (r.stdout ? JSON.parse(r.stdout).results : []) as Res[], stderr: r.stderr };
@@ -102,7 +103,8 @@ describe('file.managed with an http source', () => {
     files['/app.conf'] = 'port = 4\n';
     s.write(
       'states/app.sls',
-      `/etc/app.conf:\n  file.managed:\n    - makedirs: True\n    - source:\n      - ${base}/gone.conf\n      - ${base}/app.conf\n` +
+      `/etc/app.conf:\n  file.managed:\n    - makedirs: True\n    - source:\n      - ${base}/gone.conf\n      ` +
+        `- ${base}/app.conf\n` +
         `    - source_hash: '${sha('port = 4\n')}'\n`,
     );
     expect((await highstate(s)).code).toBe(0);

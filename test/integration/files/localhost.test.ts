@@ -40,23 +40,27 @@ describe('LocalHost', () => {
     expect(await h.exec(['id', '-un'], { user: 'nobody' })).toMatchObject({ exitCode: 0, stdout: 'nobody\n' });
   });
 
-  it('writes atomically with the exact mode whatever the umask, keeps mode/owner of a replaced file, leaves no temp files', async () => {
-    const old = process.umask(0o077);
-    try {
-      await h.writeFileAtomic('/w', 'a', { mode: 0o664, owner: 'nobody', group: 'nogroup' });
-    } finally {
-      process.umask(old);
-    }
-    expect(await h.stat('/w')).toMatchObject({ mode: 0o664, user: 'nobody', group: 'nogroup' });
-    await h.writeFileAtomic('/w', 'b');
-    expect(await h.stat('/w')).toMatchObject({ mode: 0o664, user: 'nobody', size: 1 });
-    await expect(h.writeFileAtomic('/w', 'c', { owner: 'no-such-user-xyz' })).rejects.toThrow(
-      /unknown user 'no-such-user-xyz'/,
-    );
-    expect(readdirSync(root).filter((f) => f.includes('brine-'))).toEqual([]);
-    await h.remove('/w');
-    await h.remove('/w');
-    await h.remove('/etc', { recursive: true });
-    expect(await h.lstat('/etc')).toBeNull();
-  });
+  it(
+    'writes atomically with the exact mode whatever the umask, keeps mode/owner of a replaced file, leaves no temp ' +
+      'files',
+    async () => {
+      const old = process.umask(0o077);
+      try {
+        await h.writeFileAtomic('/w', 'a', { mode: 0o664, owner: 'nobody', group: 'nogroup' });
+      } finally {
+        process.umask(old);
+      }
+      expect(await h.stat('/w')).toMatchObject({ mode: 0o664, user: 'nobody', group: 'nogroup' });
+      await h.writeFileAtomic('/w', 'b');
+      expect(await h.stat('/w')).toMatchObject({ mode: 0o664, user: 'nobody', size: 1 });
+      await expect(h.writeFileAtomic('/w', 'c', { owner: 'no-such-user-xyz' })).rejects.toThrow(
+        /unknown user 'no-such-user-xyz'/,
+      );
+      expect(readdirSync(root).filter((f) => f.includes('brine-'))).toEqual([]);
+      await h.remove('/w');
+      await h.remove('/w');
+      await h.remove('/etc', { recursive: true });
+      expect(await h.lstat('/etc')).toBeNull();
+    },
+  );
 });

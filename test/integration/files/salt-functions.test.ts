@@ -1,6 +1,7 @@
 // State functions Salt formulas use, applied by the built CLI under a scratch --root:
 // module.run/module.wait (both syntaxes), file.serialize, archive.extracted, sysctl.present (in a
-// private UTS namespace: kernel.domainname is per namespace, so the test changes nothing else). Each: the dry run says exactly what
+// private UTS namespace: kernel.domainname is per namespace, so the test changes nothing else). Each: the dry run says
+// exactly what
 // the real run then does, a second run changes nothing.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -96,23 +97,30 @@ on-change:
     );
   });
 
-  it('a failing function fails the state (cmd.run_all exit code, test.false); an unknown function is a compile error', async () => {
-    const s = scratch({
-      'top.sls': top('bad'),
-      'bad.sls':
-        'fails:\n  module.run:\n    - cmd.run_all:\n      - exit 3\nfalse:\n  module.run:\n    - test.false: []\n',
-    });
-    const r = await highstate(s);
-    expect(r.code).toBe(1);
-    expect(byId(r.results, 'fails')).toMatchObject({ result: false, comment: 'cmd.run_all failed' });
-    expect(byId(r.results, 'false').result).toBe(false);
-    const c = scratch({ 'top.sls': top('c'), 'c.sls': 'x:\n  module.run:\n    - service.restrat:\n      - nginx\n' });
-    const cr = await brine(c, ['highstate', '--id', 'm1']);
-    expect(cr.code).toBe(3);
-    expect(cr.stderr.trim()).toMatch(
-      /^brine: c\.sls:3: state 'x' \(module\.run\): unknown argument 'service\.restrat' \(did you mean 'service\.restart'\?\)$/,
-    );
-  });
+  it(
+    'a failing function fails the state (cmd.run_all exit code, test.false); an unknown function is a compile ' +
+      'error',
+    async () => {
+      const s = scratch({
+        'top.sls': top('bad'),
+        'bad.sls':
+          'fails:\n  module.run:\n    - cmd.run_all:\n      - exit 3\nfalse:\n  module.run:\n    - test.false: []\n',
+      });
+      const r = await highstate(s);
+      expect(r.code).toBe(1);
+      expect(byId(r.results, 'fails')).toMatchObject({ result: false, comment: 'cmd.run_all failed' });
+      expect(byId(r.results, 'false').result).toBe(false);
+      const c = scratch({ 'top.sls': top('c'), 'c.sls': 'x:\n  module.run:\n    - service.restrat:\n      - nginx\n' });
+      const cr = await brine(c, ['highstate', '--id', 'm1']);
+      expect(cr.code).toBe(3);
+      expect(cr.stderr.trim()).toMatch(
+        new RegExp(
+          String.raw`^brine: c\.sls:3: state 'x' \(module\.run\): unknown argument 'service\.restrat' \(did you mean ` +
+            String.raw`'service\.restart'\?\)$`,
+        ),
+      );
+    },
+  );
 });
 
 describe('file.serialize', () => {
@@ -162,22 +170,25 @@ describe('file.serialize', () => {
 });
 
 describe('archive.extracted', () => {
-  it('salt:// and target-local tar sources; source_hash; if_missing; enforce_toplevel; dry run exact; second run no change', async () => {
-    const s = scratch({ 'top.sls': top('arc') });
-    // a gzipped tar with one top-level directory in the state tree; a flat plain tar on the target
-    const src = join(s.dir, 'src');
-    mkdirSync(join(src, 'app-1.0/bin'), { recursive: true });
-    writeFileSync(join(src, 'app-1.0/bin/run'), '#!/bin/sh\necho run\n');
-    writeFileSync(join(src, 'app-1.0/README'), 'readme\n');
-    execFileSync('tar', ['-czf', join(s.states, 'app.tar.gz'), '-C', src, 'app-1.0']);
-    mkdirSync(join(s.root, 'srv'), { recursive: true });
-    execFileSync('tar', ['-cf', join(s.root, 'srv/flat.tar'), '-C', join(src, 'app-1.0'), 'README', 'bin']);
-    const sha = createHash('sha256')
-      .update(readFileSync(join(s.states, 'app.tar.gz')))
-      .digest('hex');
-    s.write(
-      'states/arc.sls',
-      `/opt/app:
+  it(
+    'salt:// and target-local tar sources; source_hash; if_missing; enforce_toplevel; dry run exact; second run no ' +
+      'change',
+    async () => {
+      const s = scratch({ 'top.sls': top('arc') });
+      // a gzipped tar with one top-level directory in the state tree; a flat plain tar on the target
+      const src = join(s.dir, 'src');
+      mkdirSync(join(src, 'app-1.0/bin'), { recursive: true });
+      writeFileSync(join(src, 'app-1.0/bin/run'), '#!/bin/sh\necho run\n');
+      writeFileSync(join(src, 'app-1.0/README'), 'readme\n');
+      execFileSync('tar', ['-czf', join(s.states, 'app.tar.gz'), '-C', src, 'app-1.0']);
+      mkdirSync(join(s.root, 'srv'), { recursive: true });
+      execFileSync('tar', ['-cf', join(s.root, 'srv/flat.tar'), '-C', join(src, 'app-1.0'), 'README', 'bin']);
+      const sha = createHash('sha256')
+        .update(readFileSync(join(s.states, 'app.tar.gz')))
+        .digest('hex');
+      s.write(
+        'states/arc.sls',
+        `/opt/app:
   archive.extracted:
     - source: salt://app.tar.gz
     - source_hash: sha256=${sha}
@@ -205,47 +216,48 @@ describe('archive.extracted', () => {
     - source: salt://app.tar.gz
     - source_hash: '${'0'.repeat(64)}'
 `,
-    );
-    const before = treeHash(s.root);
-    const t = await highstate(s, '--test');
-    expect(t.stderr).toBe('');
-    expect(t.code).toBe(1);
-    expect(treeHash(s.root)).toBe(before);
-    expect(byId(t.results, '/opt/app')).toMatchObject({
-      result: null,
-      changes: [
-        {
-          op: 'create',
-          target: '/opt/app',
-          after: 'salt://app.tar.gz: app-1.0, app-1.0/README, app-1.0/bin, app-1.0/bin/run',
-        },
-      ],
-    });
-    expect(byId(t.results, '/opt/app').warnings).toEqual([
-      'keep_source has no effect: brine streams the archive to tar and keeps no copy of it',
-    ]);
-    expect(byId(t.results, '/opt/skipped')).toMatchObject({ result: true, changes: [] });
-    expect(byId(t.results, '/opt/strict').comment).toMatch(
-      /does not have a single top-level directory \(has: README, bin\)/,
-    );
-    expect(byId(t.results, '/opt/badhash').comment).toMatch(
-      /source_hash mismatch: sha256 of the archive is [0-9a-f]{64}, expected 0{64}; nothing extracted/,
-    );
+      );
+      const before = treeHash(s.root);
+      const t = await highstate(s, '--test');
+      expect(t.stderr).toBe('');
+      expect(t.code).toBe(1);
+      expect(treeHash(s.root)).toBe(before);
+      expect(byId(t.results, '/opt/app')).toMatchObject({
+        result: null,
+        changes: [
+          {
+            op: 'create',
+            target: '/opt/app',
+            after: 'salt://app.tar.gz: app-1.0, app-1.0/README, app-1.0/bin, app-1.0/bin/run',
+          },
+        ],
+      });
+      expect(byId(t.results, '/opt/app').warnings).toEqual([
+        'keep_source has no effect: brine streams the archive to tar and keeps no copy of it',
+      ]);
+      expect(byId(t.results, '/opt/skipped')).toMatchObject({ result: true, changes: [] });
+      expect(byId(t.results, '/opt/strict').comment).toMatch(
+        /does not have a single top-level directory \(has: README, bin\)/,
+      );
+      expect(byId(t.results, '/opt/badhash').comment).toMatch(
+        /source_hash mismatch: sha256 of the archive is [0-9a-f]{64}, expected 0{64}; nothing extracted/,
+      );
 
-    const r = await highstate(s);
-    expect(r.code).toBe(1);
-    expect(byId(r.results, '/opt/app').result).toBe(true);
-    expect(readFileSync(join(s.root, 'opt/app/app-1.0/bin/run'), 'utf8')).toBe('#!/bin/sh\necho run\n');
-    expect(statSync(join(s.root, 'opt/app/app-1.0/bin/run')).uid).toBe(65534);
-    expect(readFileSync(join(s.root, 'opt/flat/README'), 'utf8')).toBe('readme\n');
-    expect(existsSync(join(s.root, 'opt/skipped'))).toBe(false);
-    expect(existsSync(join(s.root, 'opt/strict'))).toBe(false);
-    expect(existsSync(join(s.root, 'opt/badhash'))).toBe(false);
-    const again = await highstate(s);
-    expect(['/opt/app', '/opt/flat', '/opt/skipped'].map((id) => byId(again.results, id).changes.length)).toEqual([
-      0, 0, 0,
-    ]);
-  });
+      const r = await highstate(s);
+      expect(r.code).toBe(1);
+      expect(byId(r.results, '/opt/app').result).toBe(true);
+      expect(readFileSync(join(s.root, 'opt/app/app-1.0/bin/run'), 'utf8')).toBe('#!/bin/sh\necho run\n');
+      expect(statSync(join(s.root, 'opt/app/app-1.0/bin/run')).uid).toBe(65534);
+      expect(readFileSync(join(s.root, 'opt/flat/README'), 'utf8')).toBe('readme\n');
+      expect(existsSync(join(s.root, 'opt/skipped'))).toBe(false);
+      expect(existsSync(join(s.root, 'opt/strict'))).toBe(false);
+      expect(existsSync(join(s.root, 'opt/badhash'))).toBe(false);
+      const again = await highstate(s);
+      expect(['/opt/app', '/opt/flat', '/opt/skipped'].map((id) => byId(again.results, id).changes.length)).toEqual([
+        0, 0, 0,
+      ]);
+    },
+  );
 });
 
 describe('sysctl.present on this machine, in its own UTS namespace (kernel.domainname is per namespace)', () => {
@@ -253,18 +265,21 @@ describe('sysctl.present on this machine, in its own UTS namespace (kernel.domai
     const s = scratch({
       'top.sls': top('sys'),
       'sys.sls':
-        'kernel.domainname:\n  sysctl.present:\n    - value: brine-test.example\n    - config: /etc/sysctl.d/60-brine.conf\n',
+        'kernel.domainname:\n  sysctl.present:\n    - value: brine-test.example\n    - config: ' +
+        '/etc/sysctl.d/60-brine.conf\n',
     });
     // one shell in a new UTS namespace runs brine twice and prints the domain name after
     const run = (more: string) =>
-      `node ${join(REPO, 'bin/brine.mjs')} highstate --id m1 --out json --states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root} ${more}`;
+      `node ${join(REPO, 'bin/brine.mjs')} highstate --id m1 --out json ` +
+      `--states ${s.states} --pillar ${s.pillar} --env ${s.env} --root ${s.root} ${more}`;
     const r = execFileSync(
       'unshare',
       [
         '--uts',
         'sh',
         '-c',
-        `${run('--test')} > ${s.dir}/t.json; ${run('')} > ${s.dir}/r.json; ${run('')} > ${s.dir}/a.json; cat /proc/sys/kernel/domainname`,
+        `${run('--test')} > ${s.dir}/t.json; ${run('')} > ${s.dir}/r.json; ${run('')} > ${s.dir}/a.json; cat ` +
+          `/proc/sys/kernel/domainname`,
       ],
       { encoding: 'utf8' },
     );

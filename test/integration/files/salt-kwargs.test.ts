@@ -2,7 +2,8 @@
 // scratch --root: an argument item with two keys (`- context:` with a sibling key), file.managed's
 // unknown arguments and name/source as template variables (Salt's **kwargs), show_diff,
 // file.directory force, contents_pillar with lists, an inert argument's warning, file.recurse
-// with a source list and exclude_pat list, host.present in /etc/hosts, `~/` in a file name, a boolean onlyif (Salt runs the state). Dry run exact,
+// with a source list and exclude_pat list, host.present in /etc/hosts, `~/` in a file name, a boolean onlyif (Salt runs
+// the state). Dry run exact,
 // real run, second run clean.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -41,25 +41,28 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       if (states) rmSync(states, { recursive: true, force: true });
     });
 
-    it('file.managed creates a file with contents, mode, owner and missing parents; a second apply plans nothing', async () => {
-      const args = {
-        name: p('m/deep/a.conf'),
-        contents: 'line1\nline2',
-        mode: '0640',
-        user: 'nobody',
-        group: 'nogroup',
-        makedirs: true,
-      };
-      const r = await converge(host, F.managed!, args, states);
-      expect(r.planned).toHaveLength(1);
-      expect(r.planned[0]!.op).toBe('create');
-      expect(r.planned[0]!.diff).toContain('+line2');
-      expect(r.replanned).toEqual([]);
-      expect(await text(args.name)).toBe('line1\nline2\n');
-      const st = await host.stat(args.name);
-      expect(st).toMatchObject({ type: 'file', mode: 0o640, user: 'nobody', group: 'nogroup' });
-      expect(await planOf(host, F.managed!, args, states)).toEqual([]);
-    });
+    it(
+      'file.managed creates a file with contents, mode, owner and missing parents; a second apply plans ' + 'nothing',
+      async () => {
+        const args = {
+          name: p('m/deep/a.conf'),
+          contents: 'line1\nline2',
+          mode: '0640',
+          user: 'nobody',
+          group: 'nogroup',
+          makedirs: true,
+        };
+        const r = await converge(host, F.managed!, args, states);
+        expect(r.planned).toHaveLength(1);
+        expect(r.planned[0]!.op).toBe('create');
+        expect(r.planned[0]!.diff).toContain('+line2');
+        expect(r.replanned).toEqual([]);
+        expect(await text(args.name)).toBe('line1\nline2\n');
+        const st = await host.stat(args.name);
+        expect(st).toMatchObject({ type: 'file', mode: 0o640, user: 'nobody', group: 'nogroup' });
+        expect(await planOf(host, F.managed!, args, states)).toEqual([]);
+      },
+    );
 
     it('file.managed updates contents with a unified diff, keeps a backup, and fixes mode drift', async () => {
       const name = p('m/b.conf');
@@ -77,51 +80,60 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       // mode drift alone
       await host.exec(['sh', '-c', 'chmod 666 "${BRINE_ROOT-}$1"', 'sh', name]);
       const d = await converge(host, F.managed!, args, states);
-      expect(d.planned).toEqual([{ op: 'update', target: 'mode', before: '0666', after: '0600' }]);
+      expect(d.planned).toEqual([{ op: 'update', kind: 'mode', target: 'mode', before: '0666', after: '0600' }]);
       expect((await host.stat(name))!.mode).toBe(0o600);
     });
 
-    it('file.managed from salt:// (first existing of a list), jinja templates with context/defaults, binary by hash', async () => {
-      const plain = {
-        name: p('s/plain'),
-        source: ['salt://files/missing.txt', 'salt://files/plain.txt'],
-        makedirs: true,
-      };
-      expect((await converge(host, F.managed!, plain, states)).replanned).toEqual([]);
-      expect(await text(plain.name)).toBe('plain source\n');
-      const tpl = {
-        name: p('s/greeting'),
-        source: 'salt://files/greeting.j2',
-        template: 'jinja',
-        defaults: { who: 'default' },
-        context: { who: 'context' },
-      };
-      expect((await converge(host, F.managed!, tpl, states)).replanned).toEqual([]);
-      expect(await text(tpl.name)).toBe('hello context from pillar-value\n');
-      const bin = { name: p('s/blob'), source: 'salt://files/blob.bin' };
-      const r = await converge(host, F.managed!, bin, states);
-      expect(r.planned[0]!.diff).toMatch(/^binary file; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)$/);
-      expect(await host.hash(bin.name)).toBe(r.planned[0]!.after);
-      await expect(planOf(host, F.managed!, { name: p('s/x'), source: 'salt://files/nope' }, states)).rejects.toThrow(
-        /source not found/,
-      );
-    });
+    it(
+      'file.managed from salt:// (first existing of a list), jinja templates with context/defaults, binary by ' +
+        'hash',
+      async () => {
+        const plain = {
+          name: p('s/plain'),
+          source: ['salt://files/missing.txt', 'salt://files/plain.txt'],
+          makedirs: true,
+        };
+        expect((await converge(host, F.managed!, plain, states)).replanned).toEqual([]);
+        expect(await text(plain.name)).toBe('plain source\n');
+        const tpl = {
+          name: p('s/greeting'),
+          source: 'salt://files/greeting.j2',
+          template: 'jinja',
+          defaults: { who: 'default' },
+          context: { who: 'context' },
+        };
+        expect((await converge(host, F.managed!, tpl, states)).replanned).toEqual([]);
+        expect(await text(tpl.name)).toBe('hello context from pillar-value\n');
+        const bin = { name: p('s/blob'), source: 'salt://files/blob.bin' };
+        const r = await converge(host, F.managed!, bin, states);
+        expect(r.planned[0]!.diff).toMatch(/^binary file; sha256 \(none\) -> [0-9a-f]{64} \(no file -> \d+ B\)$/);
+        expect(await host.hash(bin.name)).toBe(r.planned[0]!.after);
+        await expect(planOf(host, F.managed!, { name: p('s/x'), source: 'salt://files/nope' }, states)).rejects.toThrow(
+          /source not found/,
+        );
+      },
+    );
 
-    it('file.managed honours replace: False, show_changes: False, create: False and refuses a missing parent', async () => {
-      const name = p('r/keep');
-      await converge(host, F.managed!, { name, contents: 'mine', makedirs: true }, states);
-      expect(await planOf(host, F.managed!, { name, contents: 'theirs', replace: false }, states)).toEqual([]);
-      const hidden = await planOf(host, F.managed!, { name, contents: 'secret-ish', show_changes: false }, states);
-      expect(hidden[0]!.diff).toMatch(
-        /^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64}/,
-      );
-      expect(hidden[0]!.diff).not.toContain('secret-ish');
-      expect(await planOf(host, F.managed!, { name: p('r/none'), contents: 'x', create: false }, states)).toEqual([]);
-      await expect(planOf(host, F.managed!, { name: p('nodir/x'), contents: 'x' }, states)).rejects.toThrow(
-        /parent directory .* does not exist/,
-      );
-      await expect(planOf(host, F.managed!, { name: p('r'), contents: 'x' }, states)).rejects.toThrow(/is a directory/);
-    });
+    it(
+      'file.managed honours replace: False, show_changes: False, create: False and refuses a missing ' + 'parent',
+      async () => {
+        const name = p('r/keep');
+        await converge(host, F.managed!, { name, contents: 'mine', makedirs: true }, states);
+        expect(await planOf(host, F.managed!, { name, contents: 'theirs', replace: false }, states)).toEqual([]);
+        const hidden = await planOf(host, F.managed!, { name, contents: 'secret-ish', show_changes: false }, states);
+        expect(hidden[0]!.diff).toMatch(
+          /^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64}/,
+        );
+        expect(hidden[0]!.diff).not.toContain('secret-ish');
+        expect(await planOf(host, F.managed!, { name: p('r/none'), contents: 'x', create: false }, states)).toEqual([]);
+        await expect(planOf(host, F.managed!, { name: p('nodir/x'), contents: 'x' }, states)).rejects.toThrow(
+          /parent directory .* does not exist/,
+        );
+        await expect(planOf(host, F.managed!, { name: p('r'), contents: 'x' }, states)).rejects.toThrow(
+          /is a directory/,
+        );
+      },
+    );
 
     it('file.managed check_cmd: accepted contents are written, refused ones leave the file as it was', async () => {
       const name = p('m/checked.conf');
@@ -198,7 +210,7 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       await host.mkdir(p('a/tree/sub'), { recursive: true });
       await host.writeFileAtomic(p('a/tree/sub/f'), 'x');
       const r = await converge(host, F.absent!, { name: p('a/tree') }, states);
-      expect(r.planned).toEqual([{ op: 'delete', target: p('a/tree'), before: 'directory' }]);
+      expect(r.planned).toEqual([{ op: 'delete', kind: 'file', target: p('a/tree'), before: 'directory' }]);
       expect(await host.lstat(p('a/tree'))).toBeNull();
       expect(await planOf(host, F.absent!, { name: p('a/tree') }, states)).toEqual([]);
     });
@@ -225,165 +237,177 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       expect(await planOf(host, F.touch!, { name: p('t/new/touched') }, states)).toEqual([]);
     });
 
-    it('file.line ensures/replaces/inserts/deletes lines; create with file_mode/user/group; dry run predicts; second run plans nothing', async () => {
-      const name = p('ln/nsswitch.conf');
-      await converge(
-        host,
-        F.managed!,
-        {
+    it(
+      'file.line ensures/replaces/inserts/deletes lines; create with file_mode/user/group; dry run predicts; ' +
+        'second run plans nothing',
+      async () => {
+        const name = p('ln/nsswitch.conf');
+        await converge(
+          host,
+          F.managed!,
+          {
+            name,
+            contents: 'passwd: files\nhosts:\n    files dns\n#PermitRootLogin yes\n',
+            makedirs: true,
+            mode: '0640',
+          },
+          states,
+        );
+        const steps: Array<[Record<string, unknown>, string]> = [
+          [
+            { mode: 'ensure', content: 'files mdns', before: '^\\s+files dns' },
+            'passwd: files\nhosts:\n    files mdns\n    files dns\n#PermitRootLogin yes\n',
+          ],
+          [
+            { mode: 'replace', match: '^#?PermitRootLogin', content: 'PermitRootLogin no' },
+            'passwd: files\nhosts:\n    files mdns\n    files dns\nPermitRootLogin no\n',
+          ],
+          [
+            { mode: 'insert', location: 'start', content: '# managed by brine' },
+            '# managed by brine\npasswd: files\nhosts:\n    files mdns\n    files dns\nPermitRootLogin no\n',
+          ],
+          [
+            { mode: 'delete', match: 'files dns' },
+            '# managed by brine\npasswd: files\nhosts:\n    files mdns\nPermitRootLogin no\n',
+          ],
+        ];
+        for (const [a, want] of steps) {
+          const args = { name, ...a };
+          const predicted = await planOf(host, F.line!, args, states);
+          expect(predicted, JSON.stringify(a)).toHaveLength(1);
+          const r = await converge(host, F.line!, args, states);
+          expect(r.planned).toEqual(predicted);
+          expect(r.replanned).toEqual([]);
+          expect(await text(name)).toBe(want);
+          expect(predicted[0]!.payload).toBe(want); // the new text goes to apply; the output gets its hash
+          expect(await planOf(host, F.line!, args, states)).toEqual([]);
+        }
+        expect((await host.stat(name))!.mode).toBe(0o640);
+        const fresh = {
+          name: p('ln/new.conf'),
+          mode: 'insert',
+          location: 'end',
+          content: 'only',
+          create: true,
+          file_mode: '0600',
+          user: 'nobody',
+          group: 'nogroup',
+        };
+        await expect(planOf(host, F.line!, { ...fresh, create: false }, states)).rejects.toThrow(/file not found/);
+        const c = await converge(host, F.line!, fresh, states);
+        expect(c.planned.map((x) => x.op)).toEqual(['create']);
+        expect(c.replanned).toEqual([]);
+        expect(await text(fresh.name)).toBe('only\n');
+        expect(await host.stat(fresh.name)).toMatchObject({ mode: 0o600, user: 'nobody', group: 'nogroup' });
+        await expect(
+          planOf(host, F.line!, { name, mode: 'ensure', content: 'x', after: 'files' }, states),
+        ).rejects.toThrow(/more than one line matching "after: files"/);
+      },
+    );
+
+    it(
+      'file.blockreplace replaces between markers (kept), appends when missing; file.keyvalue sets, uncomments and ' +
+        'appends keys',
+      async () => {
+        const name = p('blk/hosts');
+        await converge(
+          host,
+          F.managed!,
+          { name, contents: '127.0.0.1 localhost', makedirs: true, mode: '0644', user: 'nobody' },
+          states,
+        );
+        const add = {
           name,
-          contents: 'passwd: files\nhosts:\n    files dns\n#PermitRootLogin yes\n',
-          makedirs: true,
-          mode: '0640',
-        },
-        states,
-      );
-      const steps: Array<[Record<string, unknown>, string]> = [
-        [
-          { mode: 'ensure', content: 'files mdns', before: '^\\s+files dns' },
-          'passwd: files\nhosts:\n    files mdns\n    files dns\n#PermitRootLogin yes\n',
-        ],
-        [
-          { mode: 'replace', match: '^#?PermitRootLogin', content: 'PermitRootLogin no' },
-          'passwd: files\nhosts:\n    files mdns\n    files dns\nPermitRootLogin no\n',
-        ],
-        [
-          { mode: 'insert', location: 'start', content: '# managed by brine' },
-          '# managed by brine\npasswd: files\nhosts:\n    files mdns\n    files dns\nPermitRootLogin no\n',
-        ],
-        [
-          { mode: 'delete', match: 'files dns' },
-          '# managed by brine\npasswd: files\nhosts:\n    files mdns\nPermitRootLogin no\n',
-        ],
-      ];
-      for (const [a, want] of steps) {
-        const args = { name, ...a };
-        const predicted = await planOf(host, F.line!, args, states);
-        expect(predicted, JSON.stringify(a)).toHaveLength(1);
-        const r = await converge(host, F.line!, args, states);
+          marker_start: '# BEGIN brine',
+          marker_end: '# END brine',
+          content: '10.0.0.1 db\n10.0.0.2 cache',
+          append_if_not_found: true,
+        };
+        const predicted = await planOf(host, F.blockreplace!, add, states);
+        expect(predicted[0]!.diff).toMatch(/\+# BEGIN brine\n\+10\.0\.0\.1 db\n\+10\.0\.0\.2 cache\n\+# END brine/);
+        const r = await converge(host, F.blockreplace!, add, states);
         expect(r.planned).toEqual(predicted);
         expect(r.replanned).toEqual([]);
-        expect(await text(name)).toBe(want);
-        expect(predicted[0]!.payload).toBe(want); // the new text goes to apply; the output gets its hash
-        expect(await planOf(host, F.line!, args, states)).toEqual([]);
-      }
-      expect((await host.stat(name))!.mode).toBe(0o640);
-      const fresh = {
-        name: p('ln/new.conf'),
-        mode: 'insert',
-        location: 'end',
-        content: 'only',
-        create: true,
-        file_mode: '0600',
-        user: 'nobody',
-        group: 'nogroup',
-      };
-      await expect(planOf(host, F.line!, { ...fresh, create: false }, states)).rejects.toThrow(/file not found/);
-      const c = await converge(host, F.line!, fresh, states);
-      expect(c.planned.map((x) => x.op)).toEqual(['create']);
-      expect(c.replanned).toEqual([]);
-      expect(await text(fresh.name)).toBe('only\n');
-      expect(await host.stat(fresh.name)).toMatchObject({ mode: 0o600, user: 'nobody', group: 'nogroup' });
-      await expect(
-        planOf(host, F.line!, { name, mode: 'ensure', content: 'x', after: 'files' }, states),
-      ).rejects.toThrow(/more than one line matching "after: files"/);
-    });
+        expect(await text(name)).toBe('127.0.0.1 localhost\n# BEGIN brine\n10.0.0.1 db\n10.0.0.2 cache\n# END brine\n');
+        await host.writeFileAtomic(name, '127.0.0.1 localhost\n## BEGIN brine ##\nstale\n## END brine ##\ntail\n');
+        expect((await converge(host, F.blockreplace!, { ...add, content: '10.0.0.9 new' }, states)).replanned).toEqual(
+          [],
+        );
+        expect(await text(name)).toBe('127.0.0.1 localhost\n## BEGIN brine ##\n10.0.0.9 new\n## END brine ##\ntail\n');
+        expect(await host.stat(name)).toMatchObject({ mode: 0o644, user: 'nobody' });
+        expect(await planOf(host, F.blockreplace!, { ...add, content: '10.0.0.9 new' }, states)).toEqual([]);
+        await expect(
+          planOf(host, F.blockreplace!, { name, marker_start: 'NOPE', content: 'x' }, states),
+        ).rejects.toThrow(/markers not found/);
 
-    it('file.blockreplace replaces between markers (kept), appends when missing; file.keyvalue sets, uncomments and appends keys', async () => {
-      const name = p('blk/hosts');
-      await converge(
-        host,
-        F.managed!,
-        { name, contents: '127.0.0.1 localhost', makedirs: true, mode: '0644', user: 'nobody' },
-        states,
-      );
-      const add = {
-        name,
-        marker_start: '# BEGIN brine',
-        marker_end: '# END brine',
-        content: '10.0.0.1 db\n10.0.0.2 cache',
-        append_if_not_found: true,
-      };
-      const predicted = await planOf(host, F.blockreplace!, add, states);
-      expect(predicted[0]!.diff).toMatch(/\+# BEGIN brine\n\+10\.0\.0\.1 db\n\+10\.0\.0\.2 cache\n\+# END brine/);
-      const r = await converge(host, F.blockreplace!, add, states);
-      expect(r.planned).toEqual(predicted);
-      expect(r.replanned).toEqual([]);
-      expect(await text(name)).toBe('127.0.0.1 localhost\n# BEGIN brine\n10.0.0.1 db\n10.0.0.2 cache\n# END brine\n');
-      await host.writeFileAtomic(name, '127.0.0.1 localhost\n## BEGIN brine ##\nstale\n## END brine ##\ntail\n');
-      expect((await converge(host, F.blockreplace!, { ...add, content: '10.0.0.9 new' }, states)).replanned).toEqual(
-        [],
-      );
-      expect(await text(name)).toBe('127.0.0.1 localhost\n## BEGIN brine ##\n10.0.0.9 new\n## END brine ##\ntail\n');
-      expect(await host.stat(name)).toMatchObject({ mode: 0o644, user: 'nobody' });
-      expect(await planOf(host, F.blockreplace!, { ...add, content: '10.0.0.9 new' }, states)).toEqual([]);
-      await expect(planOf(host, F.blockreplace!, { name, marker_start: 'NOPE', content: 'x' }, states)).rejects.toThrow(
-        /markers not found/,
-      );
+        const sshd = p('blk/sshd_config');
+        await converge(
+          host,
+          F.managed!,
+          { name: sshd, contents: 'Port 22\n#PermitRootLogin yes\nPermitRootLogin prohibit-password\n', mode: '0600' },
+          states,
+        );
+        const kv = {
+          name: sshd,
+          key_values: { PermitRootLogin: 'no', PasswordAuthentication: 'no', Port: 22 },
+          separator: ' ',
+          uncomment: '#',
+          append_if_not_found: true,
+        };
+        const kp = await planOf(host, F.keyvalue!, kv, states);
+        const k = await converge(host, F.keyvalue!, kv, states);
+        expect(k.planned).toEqual(kp);
+        expect(k.replanned).toEqual([]);
+        expect(await text(sshd)).toBe(
+          'Port 22\nPermitRootLogin no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n',
+        );
+        expect((await host.stat(sshd))!.mode).toBe(0o600);
+        expect(await planOf(host, F.keyvalue!, kv, states)).toEqual([]);
+        expect(
+          await planOf(host, F.keyvalue!, { name: p('blk/none'), key: 'a', value: 1, ignore_if_missing: true }, states),
+        ).toEqual([]);
+      },
+    );
 
-      const sshd = p('blk/sshd_config');
-      await converge(
-        host,
-        F.managed!,
-        { name: sshd, contents: 'Port 22\n#PermitRootLogin yes\nPermitRootLogin prohibit-password\n', mode: '0600' },
-        states,
-      );
-      const kv = {
-        name: sshd,
-        key_values: { PermitRootLogin: 'no', PasswordAuthentication: 'no', Port: 22 },
-        separator: ' ',
-        uncomment: '#',
-        append_if_not_found: true,
-      };
-      const kp = await planOf(host, F.keyvalue!, kv, states);
-      const k = await converge(host, F.keyvalue!, kv, states);
-      expect(k.planned).toEqual(kp);
-      expect(k.replanned).toEqual([]);
-      expect(await text(sshd)).toBe(
-        'Port 22\nPermitRootLogin no\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n',
-      );
-      expect((await host.stat(sshd))!.mode).toBe(0o600);
-      expect(await planOf(host, F.keyvalue!, kv, states)).toEqual([]);
-      expect(
-        await planOf(host, F.keyvalue!, { name: p('blk/none'), key: 'a', value: 1, ignore_if_missing: true }, states),
-      ).toEqual([]);
-    });
-
-    it('file.directory clean removes what is neither excluded nor linked (dry run lists every path), then plans nothing', async () => {
-      const d = p('clean');
-      for (const f of ['keep.local', 'stale.conf', 'old/deep/x', 'app/managed.conf', 'app/junk']) {
-        await host.mkdir(`${d}/${f}`.replace(/\/[^/]+$/, ''), { recursive: true });
-        await host.writeFileAtomic(`${d}/${f}`, f);
-      }
-      const args = { name: d, clean: true, exclude_pat: '*.local' };
-      const linked = {
-        linkedStates: () => [
-          { module: 'file', fun: 'managed', name: `${d}/app/managed.conf` },
-          { module: 'pkg', fun: 'installed', name: 'nginx' },
-        ],
-      };
-      const before = await treeHash(host, d);
-      const predicted = await planOf(host, F.directory!, args, states, linked);
-      expect(await treeHash(host, d)).toBe(before);
-      expect(predicted.map((c) => `${c.op} ${c.target}`)).toEqual([
-        `delete ${d}/app/junk`,
-        `delete ${d}/old`,
-        `delete ${d}/old/deep`,
-        `delete ${d}/old/deep/x`,
-        `delete ${d}/stale.conf`,
-      ]);
-      const r = await converge(host, F.directory!, args, states, linked);
-      expect(r.planned).toEqual(predicted);
-      expect(r.replanned).toEqual([]);
-      const ls = await host.exec(['sh', '-c', 'cd "${BRINE_ROOT-}$1" && find . | LC_ALL=C sort', 'sh', d]);
-      expect(ls.stdout.trim().split('\n')).toEqual(['.', './app', './app/managed.conf', './keep.local']);
-      expect(await text(`${d}/app/managed.conf`)).toBe('app/managed.conf');
-      // without the link, the managed file goes too
-      expect((await planOf(host, F.directory!, args, states)).map((c) => c.target)).toEqual([
-        `${d}/app`,
-        `${d}/app/managed.conf`,
-      ]);
-    });
+    it(
+      'file.directory clean removes what is neither excluded nor linked (dry run lists every path), then plans ' +
+        'nothing',
+      async () => {
+        const d = p('clean');
+        for (const f of ['keep.local', 'stale.conf', 'old/deep/x', 'app/managed.conf', 'app/junk']) {
+          await host.mkdir(`${d}/${f}`.replace(/\/[^/]+$/, ''), { recursive: true });
+          await host.writeFileAtomic(`${d}/${f}`, f);
+        }
+        const args = { name: d, clean: true, exclude_pat: '*.local' };
+        const linked = {
+          linkedStates: () => [
+            { module: 'file', fun: 'managed', name: `${d}/app/managed.conf` },
+            { module: 'pkg', fun: 'installed', name: 'nginx' },
+          ],
+        };
+        const before = await treeHash(host, d);
+        const predicted = await planOf(host, F.directory!, args, states, linked);
+        expect(await treeHash(host, d)).toBe(before);
+        expect(predicted.map((c) => `${c.op} ${c.target}`)).toEqual([
+          `delete ${d}/app/junk`,
+          `delete ${d}/old`,
+          `delete ${d}/old/deep`,
+          `delete ${d}/old/deep/x`,
+          `delete ${d}/stale.conf`,
+        ]);
+        const r = await converge(host, F.directory!, args, states, linked);
+        expect(r.planned).toEqual(predicted);
+        expect(r.replanned).toEqual([]);
+        const ls = await host.exec(['sh', '-c', 'cd "${BRINE_ROOT-}$1" && find . | LC_ALL=C sort', 'sh', d]);
+        expect(ls.stdout.trim().split('\n')).toEqual(['.', './app', './app/managed.conf', './keep.local']);
+        expect(await text(`${d}/app/managed.conf`)).toBe('app/managed.conf');
+        // without the link, the managed file goes too
+        expect((await planOf(host, F.directory!, args, states)).map((c) => c.target)).toEqual([
+          `${d}/app`,
+          `${d}/app/managed.conf`,
+        ]);
+      },
+    );
 
     it('file.copy (force, mode) and file.rename', async () => {
       const src = p('c/src');
@@ -429,36 +453,39 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       expect(await host.lstat(`${dst}/stale`)).toBeNull();
     });
 
-    it('cmd.run reports output and exit code; cwd, env, stdin, runas, timeout; cmd.wait runs only on refresh', async () => {
-      const ok = await converge(
-        host,
-        C.run!,
-        {
-          name: 'echo out; echo err >&2; pwd | sed "s|^${BRINE_ROOT-}||"; echo "$A$B"; cat; id -un',
-          cwd: base,
-          env: [{ A: 'x' }, { B: 1 }],
-          stdin: 'in\n',
-        },
-        states,
-      );
-      expect(ok.output).toMatchObject({
-        result: true,
-        data: { retcode: 0, stdout: `out\n${base}\nx1\nin\nroot`, stderr: 'err' },
-      });
-      const bad = await converge(host, C.run!, { name: 'exit 3' }, states);
-      expect(bad.output).toMatchObject({ result: false, data: { retcode: 3 } });
-      const as = await converge(host, C.run!, { name: 'id -un', runas: 'nobody' }, states);
-      expect(as.output).toMatchObject({ result: true, data: { stdout: 'nobody' } });
-      const slow = await converge(host, C.run!, { name: 'sleep 5', timeout: 0.3 }, states);
-      expect(slow.output).toMatchObject({ result: false, comment: expect.stringMatching(/timed out/) });
-      const marker = p('waited');
-      const wait = { name: `touch "\${BRINE_ROOT-}${marker}"` };
-      expect(await planOf(host, C.wait!, wait, states)).toEqual([]);
-      expect(await host.lstat(marker)).toBeNull();
-      const out = await C.wait!.refresh!(host, wait, ctxFor(wait, states));
-      expect(out).toMatchObject({ result: true });
-      expect(await host.lstat(marker)).not.toBeNull();
-    });
+    it(
+      'cmd.run reports output and exit code; cwd, env, stdin, runas, timeout; cmd.wait runs only on ' + 'refresh',
+      async () => {
+        const ok = await converge(
+          host,
+          C.run!,
+          {
+            name: 'echo out; echo err >&2; pwd | sed "s|^${BRINE_ROOT-}||"; echo "$A$B"; cat; id -un',
+            cwd: base,
+            env: [{ A: 'x' }, { B: 1 }],
+            stdin: 'in\n',
+          },
+          states,
+        );
+        expect(ok.output).toMatchObject({
+          result: true,
+          data: { retcode: 0, stdout: `out\n${base}\nx1\nin\nroot`, stderr: 'err' },
+        });
+        const bad = await converge(host, C.run!, { name: 'exit 3' }, states);
+        expect(bad.output).toMatchObject({ result: false, data: { retcode: 3 } });
+        const as = await converge(host, C.run!, { name: 'id -un', runas: 'nobody' }, states);
+        expect(as.output).toMatchObject({ result: true, data: { stdout: 'nobody' } });
+        const slow = await converge(host, C.run!, { name: 'sleep 5', timeout: 0.3 }, states);
+        expect(slow.output).toMatchObject({ result: false, comment: expect.stringMatching(/timed out/) });
+        const marker = p('waited');
+        const wait = { name: `touch "\${BRINE_ROOT-}${marker}"` };
+        expect(await planOf(host, C.wait!, wait, states)).toEqual([]);
+        expect(await host.lstat(marker)).toBeNull();
+        const out = await C.wait!.refresh!(host, wait, ctxFor(wait, states));
+        expect(out).toMatchObject({ result: true });
+        expect(await host.lstat(marker)).not.toBeNull();
+      },
+    );
 
     it('cmd.script copies a (templated) script from the tree, runs it with args, and removes it', async () => {
       const args = {
@@ -505,29 +532,33 @@ export function defineFileSuite(name: string, makeHost: () => Promise<Host>): vo
       ).toBe(true);
     });
 
-    it('line/blockreplace/keyvalue gatherMany reads many files in two round trips (stat probe, read) and agrees with gather', async () => {
-      const items = Array.from({ length: 12 }, (_, i) => ({
-        name: p(`kvmany/f${i}`),
-        key: 'n',
-        value: i,
-        append_if_not_found: true,
-        create_if_missing: true,
-      }));
-      await host.mkdir(p('kvmany'), { recursive: true });
-      for (const a of items.slice(0, 6)) await converge(host, F.keyvalue!, a, states);
-      const { host: counted, execs } = countingHost(host);
-      const facts = await F.keyvalue!.gatherMany!(
-        counted,
-        items.map((args) => ({ args, ctx: ctxFor(args, states) })),
-      );
-      expect(execs()).toBe(2);
-      for (const [i, a] of items.entries()) {
-        const ctx = ctxFor(a, states);
-        const plan = F.keyvalue!.plan(a, facts[i], ctx);
-        expect(plan).toEqual(F.keyvalue!.plan(a, await F.keyvalue!.gather(host, a, ctx), ctx));
-        expect(plan.map((c) => c.op)).toEqual(i < 6 ? [] : ['create']);
-      }
-    });
+    it(
+      'line/blockreplace/keyvalue gatherMany reads many files in two round trips (stat probe, read) and agrees ' +
+        'with gather',
+      async () => {
+        const items = Array.from({ length: 12 }, (_, i) => ({
+          name: p(`kvmany/f${i}`),
+          key: 'n',
+          value: i,
+          append_if_not_found: true,
+          create_if_missing: true,
+        }));
+        await host.mkdir(p('kvmany'), { recursive: true });
+        for (const a of items.slice(0, 6)) await converge(host, F.keyvalue!, a, states);
+        const { host: counted, execs } = countingHost(host);
+        const facts = await F.keyvalue!.gatherMany!(
+          counted,
+          items.map((args) => ({ args, ctx: ctxFor(args, states) })),
+        );
+        expect(execs()).toBe(2);
+        for (const [i, a] of items.entries()) {
+          const ctx = ctxFor(a, states);
+          const plan = F.keyvalue!.plan(a, facts[i], ctx);
+          expect(plan).toEqual(F.keyvalue!.plan(a, await F.keyvalue!.gather(host, a, ctx), ctx));
+          expect(plan.map((c) => c.op)).toEqual(i < 6 ? [] : ['create']);
+        }
+      },
+    );
 
     it('a dry run (gather + plan of every state) changes nothing on the host', async () => {
       const before = await treeHash(host, base);

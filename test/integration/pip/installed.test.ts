@@ -21,14 +21,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A pure-Python wheel written by hand (no setuptools/wheel needed, no index reachable). */
 function wheel(name: string, version: string, requires: string[] = []): void {
-  const py = `
+  const py =
+    `
 import base64, hashlib, sys, zipfile
 name, ver, out = sys.argv[1], sys.argv[2], sys.argv[3]
 reqs = sys.argv[4:]
 di = f"{name}-{ver}.dist-info"
 files = {
   f"{name}/__init__.py": f"VERSION = {ver!r}\\n",
-  f"{di}/METADATA": "Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n%s" % (name, ver, "".join("Requires-Dist: %s\\n" % r for r in reqs)),
+  f"{di}/METADATA": "Metadata-Version: 2.1\\nName: %s\\nVersion: %s\\n%s" % (name, ver, "".join("Requires-Dist: ` +
+    `%s\\n" % r for r in reqs)),
   f"{di}/WHEEL": "Wheel-Version: 1.0\\nGenerator: brine-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
 }
 def h(b):
@@ -110,7 +112,8 @@ describe('pip.installed (offline, a virtualenv)', () => {
     expect(existsSync('/usr/lib/python3.11/EXTERNALLY-MANAGED')).toBe(true);
     const args = { no_index: true, find_links: wheels, name: 'brineextra', bin_env: '/usr/bin/python3' };
     await expect(plan(host, installed, args)).rejects.toThrow(
-      'brineextra: /usr/bin/python3 is externally managed (PEP 668): set bin_env to a virtualenv, or extra_args: [--break-system-packages]',
+      'brineextra: /usr/bin/python3 is externally managed (PEP 668): set bin_env to a virtualenv, or extra_args: ' +
+        '[--break-system-packages]',
     );
     // asked for, the plan goes through (dry run only: the system Python is left alone)
     const ok = await plan(host, installed, { ...args, extra_args: ['--break-system-packages'] });

@@ -120,8 +120,10 @@ describe('brine apply FILE', () => {
     );
   });
 
-  it('a state whose requisite brings its file first (a package and its default config) still applies as planned', async () => {
-    const sls = `
+  it(
+    'a state whose requisite brings its file first (a package and its default config) still applies as ' + 'planned',
+    async () => {
+      const sls = `
 pkg-like:
   cmd.run:
     - name: mkdir -p "$BRINE_ROOT/etc/app" && echo default > "$BRINE_ROOT/etc/app/app.conf"
@@ -134,20 +136,21 @@ config:
     - require:
       - cmd: pkg-like
 `;
-    const s = scratch({ 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': sls }, pillarOf(password()));
-    const plan = join(s.dir, 'plan.json');
-    expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
-    const config = JSON.parse(readFileSync(plan, 'utf8')).hosts[0].states.find(
-      (x: { id: string }) => x.id === 'config',
-    );
-    expect(config.changes[0]).toMatchObject({ op: 'create', target: '/etc/app/app.conf' });
-    // at apply time the requisite has just written a default file: "update", not "create", same outcome
-    const r = await brine(s, ['apply', plan, ...ID]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/update \/etc\/app\/app\.conf: [0-9a-f]{64} -> [0-9a-f]{64}/);
-    expect(r.stdout).toContain('as planned');
-    expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('configured\n');
-  });
+      const s = scratch({ 'top.sls': "base:\n  '*':\n    - app\n", 'app.sls': sls }, pillarOf(password()));
+      const plan = join(s.dir, 'plan.json');
+      expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
+      const config = JSON.parse(readFileSync(plan, 'utf8')).hosts[0].states.find(
+        (x: { id: string }) => x.id === 'config',
+      );
+      expect(config.changes[0]).toMatchObject({ op: 'create', target: '/etc/app/app.conf' });
+      // at apply time the requisite has just written a default file: "update", not "create", same outcome
+      const r = await brine(s, ['apply', plan, ...ID]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/update \/etc\/app\/app\.conf: [0-9a-f]{64} -> [0-9a-f]{64}/);
+      expect(r.stdout).toContain('as planned');
+      expect(readFileSync(join(s.root, 'etc/app/app.conf'), 'utf8')).toBe('configured\n');
+    },
+  );
 
   it('refuses (exit 4) and changes nothing when a file on the target changed after the plan', async () => {
     const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, pillarOf(password()));
@@ -219,28 +222,31 @@ config:
     );
   });
 
-  it('the plan file holds no secret of the env or the pillar, nor a plain sha256 of a file that holds one', async () => {
-    const pw = password();
-    const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, pillarOf(pw));
-    const plan = join(s.dir, 'plan.json');
-    expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
-    const text = readFileSync(plan, 'utf8');
-    const env = parse(readFileSync(s.env, 'utf8'));
-    const key: string = env.appliance.dkim.key;
-    const secrets = [
-      pw,
-      ...key
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l.length >= 16 && !l.startsWith('-----')),
-    ];
-    expect(secrets.length).toBeGreaterThan(10);
-    for (const x of secrets) expect(text).not.toContain(x);
-    expect(text).not.toContain(Buffer.from(pw).toString('base64'));
-    // what a guesser would compute: the plain sha256 of the secret files' contents
-    for (const content of [`password=${pw}\n`, key, `${key}\n`]) expect(text).not.toContain(sha256(content));
-    const conf = JSON.parse(text).hosts[0].states.find((x: { id: string }) => x.id === 'conf');
-    expect(conf.changes[0].after).toMatch(/^hmac:[0-9a-f]{64}$/);
-    expect(conf.changes[0].diff).toContain('content not shown: the file holds a secret');
-  });
+  it(
+    'the plan file holds no secret of the env or the pillar, nor a plain sha256 of a file that holds ' + 'one',
+    async () => {
+      const pw = password();
+      const s = scratch({ 'top.sls': TOP, 'web.sls': WEB }, pillarOf(pw));
+      const plan = join(s.dir, 'plan.json');
+      expect((await brine(s, ['highstate', '--test', '--plan-out', plan, ...ID])).code).toBe(2);
+      const text = readFileSync(plan, 'utf8');
+      const env = parse(readFileSync(s.env, 'utf8'));
+      const key: string = env.appliance.dkim.key;
+      const secrets = [
+        pw,
+        ...key
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l.length >= 16 && !l.startsWith('-----')),
+      ];
+      expect(secrets.length).toBeGreaterThan(10);
+      for (const x of secrets) expect(text).not.toContain(x);
+      expect(text).not.toContain(Buffer.from(pw).toString('base64'));
+      // what a guesser would compute: the plain sha256 of the secret files' contents
+      for (const content of [`password=${pw}\n`, key, `${key}\n`]) expect(text).not.toContain(sha256(content));
+      const conf = JSON.parse(text).hosts[0].states.find((x: { id: string }) => x.id === 'conf');
+      expect(conf.changes[0].after).toMatch(/^hmac:[0-9a-f]{64}$/);
+      expect(conf.changes[0].diff).toContain('content not shown: the file holds a secret');
+    },
+  );
 });

@@ -79,7 +79,8 @@ mark:
     writeFileSync(env, readFileSync(join(REPO, 'pillar/default-env.yml'), 'utf8'), { mode: 0o600 });
     writeFileSync(
       inv,
-      `hosts:\n  alpha: { address: 127.0.0.1, port: ${a.port}, user: root }\n  beta: { address: 127.0.0.1, port: ${b.port}, user: root }\n`,
+      `hosts:\n  alpha: { address: 127.0.0.1, port: ${a.port}, user: root }\n  beta: { address: 127.0.0.1, ` +
+        `port: ${b.port}, user: root }\n`,
     );
   }, 300_000);
   afterAll(async () => {

@@ -83,7 +83,10 @@ describe('a saved plan between its check and its apply', () => {
           ['two', false],
         ]);
         expect(report.results[1]!.comment).toMatch(
-          /^differs from the plan: planned update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}; now update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}$/,
+          new RegExp(
+            String.raw`^differs from the plan: planned update \/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}; now update ` +
+              String.raw`\/srv\/two: [0-9a-f]{64} -> [0-9a-f]{64}$`,
+          ),
         );
         expect(report.aborted).toBe('file: two');
         expect(notAsPlanned(report)).toEqual(['file.managed: two']);

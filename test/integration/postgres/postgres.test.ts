@@ -54,7 +54,8 @@ function ensurePostgres(): void {
 
 function cleanup(): void {
   sql(
-    `DROP DATABASE IF EXISTS ${DB} WITH (FORCE); DROP ROLE IF EXISTS "brine_h7 ""odd"" role"; DROP ROLE IF EXISTS brine_h7_owner2;`,
+    `DROP DATABASE IF EXISTS ${DB} WITH (FORCE); DROP ROLE IF EXISTS "brine_h7 ""odd"" role"; DROP ROLE IF EXISTS ` +
+      `brine_h7_owner2;`,
   );
 }
 
@@ -80,7 +81,12 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(user.present!.secretArgs).toEqual(['password']);
     const dry = await plan(host, user.present!, args);
     expect(dry).toEqual([
-      { op: 'create', target: ROLE, after: { createdb: true, superuser: false, login: true, password: 'set' } },
+      {
+        op: 'create',
+        kind: 'role',
+        target: ROLE,
+        after: { createdb: true, superuser: false, login: true, password: 'set' },
+      },
     ]);
     expect(sql(`SELECT count(*) FROM pg_roles WHERE rolname = 'brine_h7 "odd" role'`)).toBe('0');
 
@@ -103,9 +109,9 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     const args = { name: ROLE, password: PASSWORD2, createdb: false, createrole: true };
     const dry = await plan(host, user.present!, args);
     expect(dry).toEqual([
-      { op: 'update', target: 'createdb', before: true, after: false },
-      { op: 'update', target: 'createrole', before: false, after: true },
-      { op: 'update', target: 'password', before: 'set (differs)', after: 'set' },
+      { op: 'update', kind: 'flag', target: 'createdb', flag: 'createdb', before: true, after: false },
+      { op: 'update', kind: 'flag', target: 'createrole', flag: 'createrole', before: false, after: true },
+      { op: 'update', kind: 'password', target: 'password', before: 'set (differs)', after: 'set' },
     ]);
     expect(tcpLogin(ROLE, PASSWORD)).toBe(true);
     const r = await checkApply(host, user.present!, args);
@@ -121,7 +127,7 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(sql(`SELECT left(rolpassword, 3) FROM pg_authid WHERE rolname = 'brine_h7 "odd" role'`)).toBe('md5');
     expect(await plan(host, user.present!, { name: ROLE, password: PASSWORD2 })).toEqual([]);
     expect(await plan(host, user.present!, { name: ROLE, password: PASSWORD })).toEqual([
-      { op: 'update', target: 'password', before: 'set (differs)', after: 'set' },
+      { op: 'update', kind: 'password', target: 'password', before: 'set (differs)', after: 'set' },
     ]);
     // encrypted: md5 stores an md5 verifier (Salt's argument names for the OS user and port work too).
     const md5 = await checkApply(host, user.present!, {
@@ -131,7 +137,9 @@ describe('postgres modules on a real PostgreSQL 15', () => {
       user: 'postgres',
       db_port: 5432,
     });
-    expect(md5.planned).toEqual([{ op: 'update', target: 'password', before: 'set (differs)', after: 'set' }]);
+    expect(md5.planned).toEqual([
+      { op: 'update', kind: 'password', target: 'password', before: 'set (differs)', after: 'set' },
+    ]);
     expect(md5.replanned).toEqual([]);
     noSecret(md5);
     expect(sql(`SELECT rolpassword FROM pg_authid WHERE rolname = 'brine_h7 "odd" role'`)).toMatch(/^md5[0-9a-f]{32}$/);
@@ -148,65 +156,75 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     expect(user.present!.plan(items[1]!.args, facts[1], items[1]!.ctx)).toEqual([]);
   });
 
-  it('creates a database with owner, encoding and de_DE locale; changes the owner; refuses a locale change', async () => {
-    const args = {
-      name: DB,
-      owner: ROLE,
-      encoding: 'UTF8',
-      lc_collate: 'de_DE.utf8',
-      lc_ctype: 'de_DE.utf8',
-      template: 'template0',
-    };
-    const dry = await plan(host, database.present!, args);
-    expect(dry).toEqual([
-      {
-        op: 'create',
-        target: DB,
-        after: {
-          owner: ROLE,
-          encoding: 'UTF8',
-          lc_collate: 'de_DE.utf8',
-          lc_ctype: 'de_DE.utf8',
-          template: 'template0',
+  it(
+    'creates a database with owner, encoding and de_DE locale; changes the owner; refuses a locale ' + 'change',
+    async () => {
+      const args = {
+        name: DB,
+        owner: ROLE,
+        encoding: 'UTF8',
+        lc_collate: 'de_DE.utf8',
+        lc_ctype: 'de_DE.utf8',
+        template: 'template0',
+      };
+      const dry = await plan(host, database.present!, args);
+      expect(dry).toEqual([
+        {
+          op: 'create',
+          kind: 'database',
+          target: DB,
+          after: {
+            owner: ROLE,
+            encoding: 'UTF8',
+            lc_collate: 'de_DE.utf8',
+            lc_ctype: 'de_DE.utf8',
+            template: 'template0',
+          },
         },
-      },
-    ]);
-    expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
-    const r = await checkApply(host, database.present!, args);
-    expect(r.replanned).toEqual([]);
-    expect(
-      sql(
-        `SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database WHERE datname = '${DB}'`,
-      ),
-    ).toBe(`${ROLE}|UTF8|de_DE.utf8|de_DE.utf8`);
-    // German collation is really in effect: ä sorts with a, not after z.
-    expect(sql(`SELECT string_agg(x, '' ORDER BY x) FROM (VALUES ('z'), ('ä'), ('b')) v(x)`, DB)).toBe('äbz');
-    // The same locale spelled differently is no change.
-    expect(await plan(host, database.present!, { ...args, lc_collate: 'de_DE.UTF-8', encoding: 'utf-8' })).toEqual([]);
+      ]);
+      expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
+      const r = await checkApply(host, database.present!, args);
+      expect(r.replanned).toEqual([]);
+      expect(
+        sql(
+          `SELECT pg_get_userbyid(datdba), pg_encoding_to_char(encoding), datcollate, datctype FROM pg_database ` +
+            `WHERE ` +
+            `datname = '${DB}'`,
+        ),
+      ).toBe(`${ROLE}|UTF8|de_DE.utf8|de_DE.utf8`);
+      // German collation is really in effect: ä sorts with a, not after z.
+      expect(sql(`SELECT string_agg(x, '' ORDER BY x) FROM (VALUES ('z'), ('ä'), ('b')) v(x)`, DB)).toBe('äbz');
+      // The same locale spelled differently is no change.
+      expect(await plan(host, database.present!, { ...args, lc_collate: 'de_DE.UTF-8', encoding: 'utf-8' })).toEqual(
+        [],
+      );
 
-    sql('CREATE ROLE brine_h7_owner2');
-    const own = await checkApply(host, database.present!, { name: DB, owner: 'brine_h7_owner2' });
-    expect(own.planned).toEqual([{ op: 'update', target: 'owner', before: ROLE, after: 'brine_h7_owner2' }]);
-    expect(own.replanned).toEqual([]);
+      sql('CREATE ROLE brine_h7_owner2');
+      const own = await checkApply(host, database.present!, { name: DB, owner: 'brine_h7_owner2' });
+      expect(own.planned).toEqual([
+        { op: 'update', kind: 'owner', target: 'owner', before: ROLE, after: 'brine_h7_owner2' },
+      ]);
+      expect(own.replanned).toEqual([]);
 
-    const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({
-      args,
-      ctx: testCtx(args),
-    }));
-    const many = await database.present!.gatherMany!(host, items);
-    for (const [i, { args, ctx }] of items.entries())
-      expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
-    expect(many.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
+      const items = [{ name: DB }, { name: 'postgres' }, { name: 'brine_h7_nodb' }].map((args) => ({
+        args,
+        ctx: testCtx(args),
+      }));
+      const many = await database.present!.gatherMany!(host, items);
+      for (const [i, { args, ctx }] of items.entries())
+        expect(many[i]).toEqual(await database.present!.gather(host, args, ctx));
+      expect(many.map((f: { exists: boolean }) => f.exists)).toEqual([true, true, false]);
 
-    await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(
-      /lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/,
-    );
-  });
+      await expect(plan(host, database.present!, { name: DB, lc_collate: 'C' })).rejects.toThrow(
+        /lc_collate is de_DE\.utf8, wanted C.*cannot be changed in place/,
+      );
+    },
+  );
 
   it('installs an extension in a database and schema, moves it, and removes it', async () => {
     const args = { name: 'pgcrypto', db: DB };
     expect(await plan(host, extension.present!, args)).toEqual([
-      { op: 'create', target: 'pgcrypto', after: { db: DB } },
+      { op: 'create', kind: 'extension', target: 'pgcrypto', after: { db: DB } },
     ]);
     const r = await checkApply(host, extension.present!, args);
     expect(r.replanned).toEqual([]);
@@ -216,7 +234,7 @@ describe('postgres modules on a real PostgreSQL 15', () => {
 
     sql('CREATE SCHEMA ext', DB);
     const moved = await checkApply(host, extension.present!, { ...args, schema: 'ext' });
-    expect(moved.planned).toEqual([{ op: 'update', target: 'schema', before: 'public', after: 'ext' }]);
+    expect(moved.planned).toEqual([{ op: 'update', kind: 'schema', target: 'schema', before: 'public', after: 'ext' }]);
     expect(moved.replanned).toEqual([]);
     expect(
       sql(
@@ -237,13 +255,13 @@ describe('postgres modules on a real PostgreSQL 15', () => {
 
   it('drops the database and the role; errors from psql never echo a password', async () => {
     const db = await checkApply(host, database.absent!, { name: DB });
-    expect(db.planned).toEqual([{ op: 'delete', target: DB, before: { owner: 'brine_h7_owner2' } }]);
+    expect(db.planned).toEqual([{ op: 'delete', kind: 'database', target: DB, before: { owner: 'brine_h7_owner2' } }]);
     expect(db.replanned).toEqual([]);
     expect(sql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`)).toBe('0');
 
     // A failing statement that carries the password (ALTER of a role that is gone) must not leak it.
     const err = await user
-      .present!.apply(host, [{ op: 'update', target: 'password' }], {
+      .present!.apply(host, [{ op: 'update', kind: 'password', target: 'password' }], {
         ...testCtx({ name: 'brine_h7_vanished', password: PASSWORD }),
         facts: { exists: true, flags: {}, hasPassword: true, passwordMatches: false },
       })
@@ -253,7 +271,7 @@ describe('postgres modules on a real PostgreSQL 15', () => {
     noSecret((err as Error).message);
 
     const r = await checkApply(host, user.absent!, { name: ROLE });
-    expect(r.planned).toEqual([{ op: 'delete', target: ROLE }]);
+    expect(r.planned).toEqual([{ op: 'delete', kind: 'role', target: ROLE }]);
     expect(r.replanned).toEqual([]);
     expect(tcpLogin(ROLE, PASSWORD2)).toBe(false);
     expect(sql(`SELECT count(*) FROM pg_roles WHERE rolname = 'brine_h7 "odd" role'`)).toBe('0');

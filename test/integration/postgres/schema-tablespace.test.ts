@@ -40,10 +40,10 @@ describe('postgres_schema and tablespace on a real PostgreSQL 15', () => {
 
   it('postgres_database: an existing database is moved to the tablespace given', async () => {
     const db = modules.postgres_database!.present!;
-    expect(await plan(host, db, { name: DB })).toEqual([{ op: 'create', target: DB, after: {} }]);
+    expect(await plan(host, db, { name: DB })).toEqual([{ op: 'create', kind: 'database', target: DB, after: {} }]);
     await checkApply(host, db, { name: DB });
     expect(await plan(host, db, { name: DB, tablespace: 'brine_ts' })).toEqual([
-      { op: 'update', target: 'tablespace', before: 'pg_default', after: 'brine_ts' },
+      { op: 'update', kind: 'tablespace', target: 'tablespace', before: 'pg_default', after: 'brine_ts' },
     ]);
     const r = await checkApply(host, db, { name: DB, tablespace: 'brine_ts' });
     expect(r.replanned).toEqual([]);
@@ -57,14 +57,14 @@ describe('postgres_schema and tablespace on a real PostgreSQL 15', () => {
     const absent = modules.postgres_schema!.absent!;
     const args = { name: 'app', dbname: DB, owner: 'brine_schema_owner' };
     expect(await plan(host, present, args)).toEqual([
-      { op: 'create', target: 'app', after: { dbname: DB, owner: 'brine_schema_owner' } },
+      { op: 'create', kind: 'schema', target: 'app', after: { dbname: DB, owner: 'brine_schema_owner' } },
     ]);
     expect((await checkApply(host, present, args)).replanned).toEqual([]);
     expect(sql("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'app'", DB)).toBe(
       'brine_schema_owner',
     );
     expect(await plan(host, present, { ...args, owner: 'postgres' })).toEqual([
-      { op: 'update', target: 'owner', before: 'brine_schema_owner', after: 'postgres' },
+      { op: 'update', kind: 'owner', target: 'owner', before: 'brine_schema_owner', after: 'postgres' },
     ]);
     expect((await checkApply(host, present, { ...args, owner: 'postgres' })).replanned).toEqual([]);
     expect(await plan(host, present, { name: 'app', dbname: DB })).toEqual([]);
@@ -72,7 +72,7 @@ describe('postgres_schema and tablespace on a real PostgreSQL 15', () => {
       /database 'brine_no_such_db' does not exist/,
     );
     expect((await checkApply(host, absent, { name: 'app', dbname: DB })).planned).toEqual([
-      { op: 'delete', target: 'app', before: { dbname: DB, owner: 'postgres' } },
+      { op: 'delete', kind: 'schema', target: 'app', before: { dbname: DB, owner: 'postgres' } },
     ]);
     expect(sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'", DB)).toBe('0');
     expect(await plan(host, absent, { name: 'app', dbname: DB })).toEqual([]);

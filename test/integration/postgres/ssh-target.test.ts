@@ -62,10 +62,12 @@ describe('postgres modules over SSH on a booted Debian target', () => {
         'export DEBIAN_FRONTEND=noninteractive',
         'apt-get update -qq',
         // The package's own cluster cannot bind 5432 (this machine has it): move it to 5433.
-        'apt-get install -y -qq --no-install-recommends postgresql >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log >&2; true; }',
+        'apt-get install -y -qq --no-install-recommends postgresql >/tmp/apt.log 2>&1 || { tail -20 /tmp/apt.log ' +
+          '>&2; true; }',
         'test -f /etc/postgresql/15/main/postgresql.conf',
         `sed -i 's/^port = .*/port = ${PORT}/' /etc/postgresql/15/main/postgresql.conf`,
-        'sed -i "s/^#\\?listen_addresses = .*/listen_addresses = \'127.0.0.1\'/" /etc/postgresql/15/main/postgresql.conf',
+        'sed -i "s/^#\\?listen_addresses = .*/listen_addresses = \'127.0.0.1\'/" ' +
+          '/etc/postgresql/15/main/postgresql.conf',
         'systemctl restart postgresql@15-main',
         'systemctl is-active postgresql@15-main',
       ].join('\n'),
@@ -83,45 +85,51 @@ describe('postgres modules over SSH on a booted Debian target', () => {
     await target?.stop();
   });
 
-  it('creates a role, a database and an extension; the password logs in over TCP; a second run plans nothing', async () => {
-    const user = modules.postgres_user!.present!;
-    const db = modules.postgres_database!.present!;
-    const ext = modules.postgres_extension!.present!;
-    const role = { name: 'ecs', password: PASSWORD, createdb: true, port: PORT };
-    const database = {
-      name: 'ecs',
-      owner: 'ecs',
-      encoding: 'UTF8',
-      lc_collate: 'C.UTF-8',
-      lc_ctype: 'C.UTF-8',
-      port: PORT,
-    };
-    const trgm = { name: 'pg_trgm', db: 'ecs', port: PORT };
+  it(
+    'creates a role, a database and an extension; the password logs in over TCP; a second run plans ' + 'nothing',
+    async () => {
+      const user = modules.postgres_user!.present!;
+      const db = modules.postgres_database!.present!;
+      const ext = modules.postgres_extension!.present!;
+      const role = { name: 'ecs', password: PASSWORD, createdb: true, port: PORT };
+      const database = {
+        name: 'ecs',
+        owner: 'ecs',
+        encoding: 'UTF8',
+        lc_collate: 'C.UTF-8',
+        lc_ctype: 'C.UTF-8',
+        port: PORT,
+      };
+      const trgm = { name: 'pg_trgm', db: 'ecs', port: PORT };
 
-    const dry = await plan(host, user, role);
-    expect(dry).toEqual([{ op: 'create', target: 'ecs', after: { createdb: true, login: true, password: 'set' } }]);
-    expect(tcpLogin('ecs', PASSWORD, 'postgres')).toBeNull();
+      const dry = await plan(host, user, role);
+      expect(dry).toEqual([
+        { op: 'create', kind: 'role', target: 'ecs', after: { createdb: true, login: true, password: 'set' } },
+      ]);
+      expect(tcpLogin('ecs', PASSWORD, 'postgres')).toBeNull();
 
-    for (const [fn, args] of [
-      [user, role],
-      [db, database],
-      [ext, trgm],
-    ] as const) {
-      const r = await checkApply(host, fn, args as never);
-      expect(r.planned).toHaveLength(1);
-      expect(r.replanned).toEqual([]);
-      expect(JSON.stringify(r)).not.toContain(PASSWORD);
-    }
-    expect(tcpLogin('ecs', PASSWORD, 'ecs')).toBe('ecs:ecs');
-    expect(tcpLogin('ecs', 'not-the-password', 'ecs')).toBeNull();
-    const probe = await target.ssh(
-      `runuser -u postgres -- psql -X -A -t -p ${PORT} -d ecs -c "SELECT pg_get_userbyid(datdba) || ' ' || datcollate FROM pg_database WHERE datname = 'ecs'; SELECT similarity('brine', 'brine')"`,
-    );
-    expect(probe.stdout.trim().split('\n')).toEqual(['ecs C.UTF-8', '1']);
+      for (const [fn, args] of [
+        [user, role],
+        [db, database],
+        [ext, trgm],
+      ] as const) {
+        const r = await checkApply(host, fn, args as never);
+        expect(r.planned).toHaveLength(1);
+        expect(r.replanned).toEqual([]);
+        expect(JSON.stringify(r)).not.toContain(PASSWORD);
+      }
+      expect(tcpLogin('ecs', PASSWORD, 'ecs')).toBe('ecs:ecs');
+      expect(tcpLogin('ecs', 'not-the-password', 'ecs')).toBeNull();
+      const probe = await target.ssh(
+        `runuser -u postgres -- psql -X -A -t -p ${PORT} -d ecs -c "SELECT pg_get_userbyid(datdba) || ' ' || ` +
+          `datcollate FROM pg_database WHERE datname = 'ecs'; SELECT similarity('brine', 'brine')"`,
+      );
+      expect(probe.stdout.trim().split('\n')).toEqual(['ecs C.UTF-8', '1']);
 
-    // The no-op run: everything in place.
-    expect(await plan(host, user, role)).toEqual([]);
-    expect(await plan(host, db, database)).toEqual([]);
-    expect(await plan(host, ext, trgm)).toEqual([]);
-  });
+      // The no-op run: everything in place.
+      expect(await plan(host, user, role)).toEqual([]);
+      expect(await plan(host, db, database)).toEqual([]);
+      expect(await plan(host, ext, trgm)).toEqual([]);
+    },
+  );
 });

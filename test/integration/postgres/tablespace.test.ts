@@ -79,8 +79,22 @@ describe('postgres_tablespace on a real PostgreSQL 15', () => {
     const r = await checkApply(host, present, args);
     expect(r.planned).toEqual([
       { op: 'update', target: 'owner', kind: 'owner', before: 'brine_ts_owner', after: 'postgres' },
-      { op: 'update', target: 'options.seq_page_cost', kind: 'option', before: '1.5', after: '2' },
-      { op: 'create', target: 'options.random_page_cost', kind: 'option', before: undefined, after: '1.1' },
+      {
+        op: 'update',
+        target: 'options.seq_page_cost',
+        kind: 'option',
+        option: 'seq_page_cost',
+        before: '1.5',
+        after: '2',
+      },
+      {
+        op: 'create',
+        target: 'options.random_page_cost',
+        kind: 'option',
+        option: 'random_page_cost',
+        before: undefined,
+        after: '1.1',
+      },
     ]);
     expect(r.replanned).toEqual([]);
     expect(await plan(host, present, { name: TS, directory: DIR })).toEqual([]);

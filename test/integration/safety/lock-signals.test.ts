@@ -57,14 +57,18 @@ async function running(s: { mark: string; root: string }): Promise<void> {
 }
 
 describe('one run at a time per --root', () => {
-  it('a second run refuses with --lock-timeout 0 (exit 1, names the holder), waits otherwise; both runs end well', async () => {
+  it('a second run refuses with --lock-timeout 0 (exit 1, names the holder), waits otherwise; both runs end ' +
+    'well', async () => {
     const s = slowTree(15);
     const first = start(s);
     await running(s);
     const refused = await start(s, ['--lock-timeout', '0']);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(
-      /^brine: local:.*: another brine run holds \/run\/brine\/root-[0-9a-f]{16}\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)$/,
+      new RegExp(
+        String.raw`^brine: local:.*: another brine run holds \/run\/brine\/root-[0-9a-f]{16}\.lock \(pid \d+ on .* ` +
+          String.raw`since .*\); not waiting \(--lock-timeout 0\)$`,
+      ),
     );
     expect(refused.stdout).toBe('');
 
@@ -158,7 +162,8 @@ describe('signals', () => {
 });
 
 describe('temp files a killed run left', () => {
-  it('are removed by the next real run in the directories it writes to, and only those matching brine names', async () => {
+  it('are removed by the next real run in the directories it writes to, and only those matching brine ' +
+    'names', async () => {
     const s = scratch({
       'top.sls': TOP,
       'app.sls': `
@@ -194,7 +199,8 @@ conf:
     const r = await start(s);
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toBe(
-      'brine: removed 2 temp file(s) an interrupted run left: /etc/app/.app.conf.brine-0123456789ab, /etc/app/.app.conf.brine-Ab3xY9',
+      'brine: removed 2 temp file(s) an interrupted run left: /etc/app/.app.conf.brine-0123456789ab, ' +
+        '/etc/app/.app.conf.brine-Ab3xY9',
     );
     expect(readdirSync(join(s.root, 'etc/app')).sort()).toEqual([
       '.app.conf.brine-bak.20260101T000000',

@@ -63,10 +63,13 @@ script:
     expect(existsSync(join(s.root, 'srv/first'))).toBe(false);
   });
 
-  it('a missing salt:// source: exit 3 naming the state file:line, nothing changed; in a source list the first existing wins', async () => {
-    const s = scratch({
-      'top.sls': TOP,
-      'app.sls': `${FIRST}
+  it(
+    'a missing salt:// source: exit 3 naming the state file:line, nothing changed; in a source list the first ' +
+      'existing wins',
+    async () => {
+      const s = scratch({
+        'top.sls': TOP,
+        'app.sls': `${FIRST}
 listed:
   file.managed:
     - name: /srv/listed
@@ -80,26 +83,30 @@ missing:
     - makedirs: true
     - source: salt://app/absent.conf
 `,
-      'app/there': 'the second source\n',
-    });
-    const before = treeHash(s.root);
-    const r = await brine(s, ['highstate']);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toBe('brine: app.sls:16: file.managed: missing: source not found: salt://app/absent.conf');
-    expect(treeHash(s.root)).toBe(before);
+        'app/there': 'the second source\n',
+      });
+      const before = treeHash(s.root);
+      const r = await brine(s, ['highstate']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toBe('brine: app.sls:16: file.managed: missing: source not found: salt://app/absent.conf');
+      expect(treeHash(s.root)).toBe(before);
 
-    s.write('states/app/absent.conf', 'now here\n');
-    const ok = await brine(s, ['highstate']);
-    expect(ok.stderr).toBe('');
-    expect(ok.code).toBe(0);
-    expect(readFileSync(join(s.root, 'srv/listed'), 'utf8')).toBe('the second source\n');
-    expect(readFileSync(join(s.root, 'srv/missing'), 'utf8')).toBe('now here\n');
-  });
+      s.write('states/app/absent.conf', 'now here\n');
+      const ok = await brine(s, ['highstate']);
+      expect(ok.stderr).toBe('');
+      expect(ok.code).toBe(0);
+      expect(readFileSync(join(s.root, 'srv/listed'), 'utf8')).toBe('the second source\n');
+      expect(readFileSync(join(s.root, 'srv/missing'), 'utf8')).toBe('now here\n');
+    },
+  );
 
-  it('the template renders with its defaults and context, once, and the dry run shows the same contents the real run writes', async () => {
-    const s = scratch({
-      'top.sls': TOP,
-      'app.sls': `
+  it(
+    'the template renders with its defaults and context, once, and the dry run shows the same contents the real ' +
+      'run writes',
+    async () => {
+      const s = scratch({
+        'top.sls': TOP,
+        'app.sls': `
 conf:
   file.managed:
     - name: /srv/app.conf
@@ -109,22 +116,25 @@ conf:
     - defaults: { port: 80, host: a }
     - context: { port: 8080 }
 `,
-      'app/app.conf.j2': 'listen {{ host }}:{{ port }}\n',
-    });
-    const dry = await brine(s, ['highstate', '--test']);
-    expect(dry.code).toBe(2);
-    expect(dry.stdout).toContain('+listen a:8080');
-    const real = await brine(s, ['highstate']);
-    expect(real.code).toBe(0);
-    expect(readFileSync(join(s.root, 'srv/app.conf'), 'utf8')).toBe('listen a:8080\n');
-  });
+        'app/app.conf.j2': 'listen {{ host }}:{{ port }}\n',
+      });
+      const dry = await brine(s, ['highstate', '--test']);
+      expect(dry.code).toBe(2);
+      expect(dry.stdout).toContain('+listen a:8080');
+      const real = await brine(s, ['highstate']);
+      expect(real.code).toBe(0);
+      expect(readFileSync(join(s.root, 'srv/app.conf'), 'utf8')).toBe('listen a:8080\n');
+    },
+  );
 });
 
 describe('the dry run fails where the real run fails', () => {
-  it('file.managed with a user nothing creates: the dry run fails (exit 1), even after a pending upstream state', async () => {
-    const s = scratch({
-      'top.sls': TOP,
-      'app.sls': `${FIRST}
+  it(
+    'file.managed with a user nothing creates: the dry run fails (exit 1), even after a pending upstream ' + 'state',
+    async () => {
+      const s = scratch({
+        'top.sls': TOP,
+        'app.sls': `${FIRST}
 owned:
   file.managed:
     - name: /srv/owned
@@ -133,18 +143,19 @@ owned:
     - require:
       - file: first
 `,
-    });
-    const before = treeHash(s.root);
-    const dry = await brine(s, ['highstate', '--test']);
-    expect(dry.code).toBe(1);
-    expect(dry.stdout).toMatch(/ID: owned[\s\S]*Result: False[\s\S]*user 'brine-nosuchuser' does not exist/);
-    expect(dry.stdout).not.toContain('would change after');
-    expect(treeHash(s.root)).toBe(before);
-    const real = await brine(s, ['highstate']);
-    expect(real.code).toBe(1);
-    expect(real.stdout).toMatch(/ID: owned[\s\S]*Result: False[\s\S]*user 'brine-nosuchuser' does not exist/);
-    expect(existsSync(join(s.root, 'srv/owned'))).toBe(false);
-  });
+      });
+      const before = treeHash(s.root);
+      const dry = await brine(s, ['highstate', '--test']);
+      expect(dry.code).toBe(1);
+      expect(dry.stdout).toMatch(/ID: owned[\s\S]*Result: False[\s\S]*user 'brine-nosuchuser' does not exist/);
+      expect(dry.stdout).not.toContain('would change after');
+      expect(treeHash(s.root)).toBe(before);
+      const real = await brine(s, ['highstate']);
+      expect(real.code).toBe(1);
+      expect(real.stdout).toMatch(/ID: owned[\s\S]*Result: False[\s\S]*user 'brine-nosuchuser' does not exist/);
+      expect(existsSync(join(s.root, 'srv/owned'))).toBe(false);
+    },
+  );
 
   it('a user that a pending user.present creates is deferred, and the file still shows its diff', async () => {
     const s = scratch({

@@ -71,7 +71,8 @@ done:
     await t?.stop();
   });
 
-  it('a second push to the same host refuses while the first runs; with a timeout it waits and then applies', async () => {
+  it('a second push to the same host refuses while the first runs; with a timeout it waits and then ' +
+    'applies', async () => {
     const first = start([]);
     await onTarget('brine-lock-mark');
     const refused = await start(['--lock-timeout', '0']);
@@ -97,7 +98,8 @@ done:
     await p;
     // what a killed write leaves next to its target: the next run removes it (older than its lock)
     await t.ssh(
-      'printf half > /srv/.brine-lock-done.brine-0123456789ab && touch -d "1 hour ago" /srv/.brine-lock-done.brine-0123456789ab; touch /srv/.keep-me',
+      'printf half > /srv/.brine-lock-done.brine-0123456789ab && touch -d "1 hour ago" ' +
+        '/srv/.brine-lock-done.brine-0123456789ab; touch /srv/.keep-me',
     );
     const next = await start(['--lock-timeout', '30']);
     expect(next.stderr).not.toContain('gave up');

@@ -71,7 +71,8 @@ describe('brine push', () => {
       join(states, 'demo.sls'),
       `/etc/brine-demo.conf:
   file.managed:
-    - contents: "domain={{ salt['pillar.get']('appliance:domain', 'none') }} motd={{ salt['pillar.get']('motd', 'none') }} id={{ grains['id'] }}"
+    - contents: "domain={{ salt['pillar.get']('appliance:domain', 'none') }} motd={{ salt['pillar.get']('motd', ` +
+        `'none') }} id={{ grains['id'] }}"
     - mode: '0640'
 /srv/brine-demo:
   file.directory:

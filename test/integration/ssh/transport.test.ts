@@ -24,7 +24,8 @@ describe('ssh transport', () => {
     const cfg = join(dir, 'config');
     writeFileSync(
       cfg,
-      `Host ecs-test\n  HostName 127.0.0.1\n  Port ${t.port}\n  User root\n  IdentityFile ${t.keyPath}\n  IdentitiesOnly yes\n`,
+      `Host ecs-test\n  HostName 127.0.0.1\n  Port ${t.port}\n  User root\n  ` +
+        `IdentityFile ${t.keyPath}\n  IdentitiesOnly yes\n`,
     );
     const h = await connectSsh(
       { host: 'ecs-test' },
@@ -103,7 +104,9 @@ describe('ssh transport', () => {
 
   it('reads through the non-root sudo login what only root can read', async () => {
     const r = await t.ssh(
-      `useradd -m -s /bin/sh ops && install -d -m 700 -o ops /home/ops/.ssh && install -m 600 -o ops /root/.ssh/authorized_keys /home/ops/.ssh/ && echo 'ops ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/ops && echo secret > /root/only-root && chmod 600 /root/only-root`,
+      `useradd -m -s /bin/sh ops && install -d -m 700 -o ops /home/ops/.ssh && install -m 600 -o ops ` +
+        `/root/.ssh/authorized_keys /home/ops/.ssh/ && echo 'ops ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/ops && ` +
+        `echo secret > /root/only-root && chmod 600 /root/only-root`,
     );
     expect(r.exitCode).toBe(0);
     const { target, options } = sshTarget(t, 'ops');

@@ -54,7 +54,8 @@ export async function buildSignedRepo(dir: string, pkgs: FakePackage[]): Promise
     const data = readFileSync(file);
     const fields = await execa('dpkg-deb', ['-f', file]);
     stanzas.push(
-      `${fields.stdout.trim()}\nFilename: ./${file.split('/').pop()}\nSize: ${statSync(file).size}\nSHA256: ${sha256(data)}\n`,
+      `${fields.stdout.trim()}\nFilename: ` +
+        `./${file.split('/').pop()}\nSize: ${statSync(file).size}\nSHA256: ${sha256(data)}\n`,
     );
   }
   const packages = Buffer.from(stanzas.join('\n'));

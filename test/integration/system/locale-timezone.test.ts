@@ -24,8 +24,8 @@ describe('timezone.system', () => {
     const args = { name: 'Europe/Vienna', utc: true };
     const dry = await plan(b.host, timezone.system!, args);
     expect(dry).toEqual([
-      { op: 'update', target: '/etc/localtime', before: 'Etc/UTC', after: 'Europe/Vienna' },
-      { op: 'update', target: '/etc/timezone', before: 'Etc/UTC', after: 'Europe/Vienna' },
+      { op: 'update', kind: 'localtime', target: '/etc/localtime', before: 'Etc/UTC', after: 'Europe/Vienna' },
+      { op: 'update', kind: 'timezone-file', target: '/etc/timezone', before: 'Etc/UTC', after: 'Europe/Vienna' },
     ]);
     expect(await sh('timedatectl show -p Timezone --value')).toBe('Etc/UTC');
     const r = await checkApply(b.host, timezone.system!, args);
@@ -38,14 +38,17 @@ describe('timezone.system', () => {
 
   it('keeps the hardware clock in local time when utc: False', async () => {
     const r = await checkApply(b.host, timezone.system!, { name: 'Europe/Vienna', utc: false });
-    expect(r.planned).toEqual([{ op: 'update', target: 'hardware clock', before: 'UTC', after: 'LOCAL' }]);
+    expect(r.planned).toEqual([
+      { op: 'update', kind: 'hardware-clock', target: 'hardware clock', before: 'UTC', after: 'LOCAL' },
+    ]);
     expect(r.replanned).toEqual([]);
     expect(await sh('tail -n 1 /etc/adjtime')).toBe('LOCAL');
   });
 
   it('an unknown zone fails in the plan with one line', async () => {
     await expect(plan(b.host, timezone.system!, { name: 'Mars/Olympus_Mons' })).rejects.toThrow(
-      "Mars/Olympus_Mons: unknown time zone 'Mars/Olympus_Mons' (no /usr/share/zoneinfo/Mars/Olympus_Mons; is tzdata installed?)",
+      "Mars/Olympus_Mons: unknown time zone 'Mars/Olympus_Mons' (no /usr/share/zoneinfo/Mars/Olympus_Mons; is " +
+        'tzdata installed?)',
     );
   });
 });
@@ -114,14 +117,22 @@ describe('on this machine, without systemd as PID 1', () => {
     try {
       const running = service.service!.running!;
       expect(await plan(host, running, { name: 'brine-h6-offline' })).toEqual([
-        { op: 'update', target: 'running', before: 'unknown (systemd is not running)', after: 'active' },
+        {
+          op: 'update',
+          kind: 'running',
+          target: 'running',
+          before: 'unknown (systemd is not running)',
+          after: 'active',
+        },
       ]);
       await expect(checkApply(host, running, { name: 'brine-h6-offline' })).rejects.toThrow(
         'brine-h6-offline.service: cannot start brine-h6-offline.service: systemd is not running on this host',
       );
       // unit-file operations work without a running systemd
       const en = await checkApply(host, service.service!.enabled!, { name: 'brine-h6-offline' });
-      expect(en.planned).toEqual([{ op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' }]);
+      expect(en.planned).toEqual([
+        { op: 'update', kind: 'enabled', target: 'enabled', before: 'disabled', after: 'enabled' },
+      ]);
       expect(en.replanned).toEqual([]);
       expect((await checkApply(host, service.service!.disabled!, { name: 'brine-h6-offline' })).replanned).toEqual([]);
       expect(await plan(host, service.service!.dead!, { name: 'brine-h6-offline' })).toEqual([]);

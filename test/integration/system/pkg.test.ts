@@ -113,7 +113,8 @@ brine-test-pkgs:
       'cat /etc/apt/sources.list.d/brine-test.sources; stat -c %a /etc/apt/keyrings/brine-test.asc',
     );
     expect(src.stdout).toBe(
-      '# brine test repository\nTypes: deb\nURIs: file:/srv/brine-repo\nSuites: ./\nSigned-By: /etc/apt/keyrings/brine-test.asc\n644',
+      '# brine test repository\nTypes: deb\nURIs: file:/srv/brine-repo\nSuites: ./\nSigned-By: ' +
+        '/etc/apt/keyrings/brine-test.asc\n644',
     );
   });
 
@@ -180,7 +181,8 @@ agg-h:
   const pkgChanges = (r: Awaited<ReturnType<typeof runSls>>) =>
     Object.fromEntries(r.results.filter((x) => x.module === 'pkg').map((x) => [x.id, x.changes]));
 
-  it('dry run: one apt-get -s for all (the three, the ordered and the opted-out), each state shows its own packages; real run: one apt-get install for the three; watch fires; second run: nothing', async () => {
+  it('dry run: one apt-get -s for all (the three, the ordered and the opted-out), each state shows its own ' +
+    'packages; real run: one apt-get install for the three; watch fires; second run: nothing', async () => {
     const before = await aptInstalls();
     let sims = 0;
     const counting = new Proxy(b.host, {
@@ -388,8 +390,11 @@ describe('pkg states on the real dpkg', () => {
 
   it('fails with one line when dpkg is locked by another process', async () => {
     // hold dpkg's frontend lock the way apt does (fcntl), from another process in the target
-    await b.t.ssh(`nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/run/locked','w'); time.sleep(60)" >/dev/null 2>&1 &
-      for i in $(seq 50); do [ -e /run/locked ] && break; sleep 0.1; done`);
+    await b.t.ssh(
+      `nohup python3 -c "import fcntl,time; f=open('/var/lib/dpkg/lock-frontend','w'); fcntl.lockf(f, ` +
+        `fcntl.LOCK_EX); open('/run/locked','w'); time.sleep(60)" >/dev/null 2>&1 &
+      for i in $(seq 50); do [ -e /run/locked ] && break; sleep 0.1; done`,
+    );
     expect((await b.t.ssh('test -e /run/locked && pgrep -f fcntl.lockf')).exitCode).toBe(0);
     try {
       const err = await checkApply(b.host, pkg.installed!, { name: 'brine-test-a', version: '1.0-1' }).then(
@@ -397,7 +402,10 @@ describe('pkg states on the real dpkg', () => {
         (e: Error) => e,
       );
       expect(err?.message).toMatch(
-        /^brine-test-a: dpkg is locked by another process \(pid \d+ python3\): \/var\/lib\/dpkg\/lock-frontend; try again when it has finished$/,
+        new RegExp(
+          String.raw`^brine-test-a: dpkg is locked by another process \(pid \d+ python3\): ` +
+            String.raw`\/var\/lib\/dpkg\/lock-frontend; try again when it has finished$`,
+        ),
       );
       expect(await dpkg(['brine-test-a'])).toEqual({ 'brine-test-a': 'ii 1.1-1' });
     } finally {
@@ -459,8 +467,18 @@ describe('pkgrepo.absent', () => {
     const args = { name: 'deb file:/srv/brine-repo ./', file: '/etc/apt/sources.list.d/brine-test.sources' };
     const r = await checkApply(b.host, pkgrepo.absent!, args);
     expect(r.planned).toEqual([
-      { op: 'delete', target: '/etc/apt/sources.list.d/brine-test.sources' },
-      { op: 'delete', target: '/etc/apt/keyrings/brine-test.asc' },
+      {
+        op: 'delete',
+        kind: 'removed',
+        target: '/etc/apt/sources.list.d/brine-test.sources',
+        path: '/etc/apt/sources.list.d/brine-test.sources',
+      },
+      {
+        op: 'delete',
+        kind: 'removed',
+        target: '/etc/apt/keyrings/brine-test.asc',
+        path: '/etc/apt/keyrings/brine-test.asc',
+      },
     ]);
     expect(r.replanned).toEqual([]);
   });

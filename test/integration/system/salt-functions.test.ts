@@ -96,7 +96,8 @@ carol-keys:
       - user: carol
 `,
   'keys.pub':
-    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test\n',
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 ' +
+    'AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test\n',
   'kh.sls': `target-itself:
   ssh_known_hosts.present:
     - name: 127.0.0.1
@@ -155,7 +156,8 @@ describe('sysctl.present in a container (/proc/sys read-only)', () => {
     const r = await runSls(b.host, tree.dir, ['sysctl'], false);
     expect(summary(r)).toEqual([['sysctl.present vm.swappiness', true, ['create /etc/sysctl.d/99-salt.conf']]]);
     expect(r.results[0]!.warnings).toEqual([
-      `vm.swappiness is ${running} and cannot be set to 17 here: /proc/sys/vm/swappiness is read-only (a container?); /etc/sysctl.d/99-salt.conf sets it at boot`,
+      `vm.swappiness is ${running} and cannot be set to 17 here: /proc/sys/vm/swappiness is read-only (a ` +
+        `container?); /etc/sysctl.d/99-salt.conf sets it at boot`,
     ]);
     expect(await sh('cat /etc/sysctl.d/99-salt.conf')).toBe('vm.swappiness = 17');
     expect(await sh('cat /proc/sys/vm/swappiness')).toBe(running);
@@ -193,7 +195,8 @@ describe('alternatives, debconf, mount (tmpfs), user.present with Salt arguments
     expect(await sh('getent passwd carol2 | cut -d: -f3')).toBe('4242');
     expect(await sh('getent shadow carol | cut -d: -f2')).toMatch(/^\$y\$|^\$6\$/);
     expect(await sh('cat /home/carol/.ssh/authorized_keys')).toBe(
-      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test',
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyOneAAAAAAAAAAAAAAAAAAAAAAAAAA one@test\nssh-ed25519 ' +
+        'AAAAC3NzaC1lZDI1NTE5AAAAIBrineTestKeyTwoAAAAAAAAAAAAAAAAAAAAAAAAAA two@test',
     );
     expect(JSON.stringify(r)).not.toContain('Plain-Secret-1');
     const again = await runSls(b.host, tree.dir, ['more'], false);
@@ -266,7 +269,8 @@ describe('cron.present / cron.absent with the real crontab; module.run service.r
       ['restart-cron', true, 'service.restart ran'],
     ]);
     expect(await sh('crontab -l -u root')).toBe(
-      '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * * * /usr/local/bin/nightly --all',
+      '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * ' +
+        '* * /usr/local/bin/nightly --all',
     );
     expect(await sh('crontab -l -u nobody')).toContain('@reboot /usr/bin/true');
     const pid = await sh('systemctl show -p MainPID --value cron');
@@ -281,7 +285,8 @@ describe('cron.present / cron.absent with the real crontab; module.run service.r
 
     // cron.env_present / env_absent: a NAME=value line in the managed section, before the jobs
     const tab =
-      '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * * * /usr/local/bin/nightly --all';
+      '# Lines below here are managed by Salt, do not edit\n# the nightly job SALT_CRON_IDENTIFIER:nightly\n30 2 * ' +
+      '* * /usr/local/bin/nightly --all';
     const et = await runSls(b.host, tree.dir, ['cron-env'], true);
     expect(summary(et)).toEqual([['cron.env_present MAILTO', null, ['create crontab of root: MAILTO']]]);
     expect(await sh('crontab -l -u root')).toBe(tab);

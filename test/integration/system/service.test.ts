@@ -42,11 +42,13 @@ async function sh(cmd: string): Promise<string> {
 const mainPid = () => sh('systemctl show -p MainPID --value brine-web.service');
 const get = (port: number) =>
   sh(
-    `python3 -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:${port}/index.html').read().decode())" 2>&1`,
+    `python3 -c "import urllib.request as u; ` +
+      `print(u.urlopen('http://127.0.0.1:${port}/index.html').read().decode())" 2>&1`,
   );
 async function waitListening(port: number): Promise<void> {
   await b.t.ssh(
-    `for i in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', ${port}))" 2>/dev/null && exit 0; sleep 0.1; done; exit 1`,
+    `for i in $(seq 50); do python3 -c "import socket; ` +
+      `socket.create_connection(('127.0.0.1', ${port}))" 2>/dev/null && exit 0; sleep 0.1; done; exit 1`,
   );
 }
 
@@ -79,8 +81,8 @@ describe('service.running with a managed unit file', () => {
       ['service.running brine-web', true, ['update running', 'update enabled']],
     ]);
     expect(r.results[2]!.changes).toEqual([
-      { op: 'update', target: 'running', before: 'inactive', after: 'active' },
-      { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
+      { op: 'update', kind: 'running', target: 'running', before: 'inactive', after: 'active' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
     expect(await sh('systemctl is-active brine-web; systemctl is-enabled brine-web')).toBe('active\nenabled');
     await waitListening(8081);
@@ -191,7 +193,8 @@ EOF`);
 
   it("a failing start fails with systemd's reason and the unit's last log lines", async () => {
     await b.t.ssh(
-      `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/sh -c "echo brine-boom >&2; exit 3"\\n' > /etc/systemd/system/brine-bad.service`,
+      `printf '[Service]\\nType=oneshot\\nRemainAfterExit=yes\\nExecStart=/bin/sh -c "echo brine-boom >&2; exit ` +
+        `3"\\n' > /etc/systemd/system/brine-bad.service`,
     );
     await expect(checkApply(b.host, service.running!, { name: 'brine-bad' })).rejects.toThrow(
       /^brine-bad.service: systemctl start brine-bad.service failed: .*last log: .*brine-boom/,

@@ -142,8 +142,8 @@ describe('user and group functions one by one', () => {
   it('changes shell and sets the groups exactly (remove_groups default)', async () => {
     const r = await checkApply(b.host, user.present!, { name: 'app', shell: '/bin/sh', groups: [] });
     expect(r.planned).toEqual([
-      { op: 'update', target: 'shell', before: '/bin/bash', after: '/bin/sh' },
-      { op: 'update', target: 'groups', before: ['brine-ops'], after: [] },
+      { op: 'update', kind: 'shell', target: 'shell', before: '/bin/bash', after: '/bin/sh' },
+      { op: 'update', kind: 'groups', target: 'groups', before: ['brine-ops'], after: [] },
     ]);
     expect(r.replanned).toEqual([]);
     expect(await sh('id -nG app; getent passwd app | cut -d: -f7')).toBe('app\n/bin/sh');
@@ -151,10 +151,14 @@ describe('user and group functions one by one', () => {
 
   it('group members exactly, then addusers/delusers', async () => {
     const exact = await checkApply(b.host, group.present!, { name: 'brine-ops', members: ['app', 'root'] });
-    expect(exact.planned).toEqual([{ op: 'update', target: 'members', before: [], after: ['app', 'root'] }]);
+    expect(exact.planned).toEqual([
+      { op: 'update', kind: 'members', target: 'members', before: [], after: ['app', 'root'] },
+    ]);
     expect(exact.replanned).toEqual([]);
     const del = await checkApply(b.host, group.present!, { name: 'brine-ops', delusers: ['root'] });
-    expect(del.planned).toEqual([{ op: 'update', target: 'members', before: ['app', 'root'], after: ['app'] }]);
+    expect(del.planned).toEqual([
+      { op: 'update', kind: 'members', target: 'members', before: ['app', 'root'], after: ['app'] },
+    ]);
     expect(await sh('getent group brine-ops')).toBe('brine-ops:x:3100:app');
   });
 
@@ -182,7 +186,7 @@ describe('user and group functions one by one', () => {
   it('user.absent with purge removes the home; group.absent removes the group', async () => {
     const r = await checkApply(b.host, user.absent!, { name: 'app', purge: true });
     expect(r.planned).toEqual([
-      { op: 'delete', target: 'app', before: { uid: 1000, home: '/app' }, after: 'home /app removed' },
+      { op: 'delete', kind: 'account', target: 'app', before: { uid: 1000, home: '/app' }, after: 'home /app removed' },
     ]);
     expect(r.replanned).toEqual([]);
     expect((await b.t.ssh('test -e /app')).exitCode).toBe(1);

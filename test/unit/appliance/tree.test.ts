@@ -120,55 +120,62 @@ describe('appliance state tree', () => {
     expect(byName(compileWith(), 'appliance-update.timer').fun).toBe('dead');
   });
 
-  it('storage: ignored parts get no mount unit; storage:setup (a mapping or YAML text) partitions and formats blank disks', () => {
-    const ids = (c: ReturnType<typeof compileWith>) =>
-      c.compiled.chunks.filter((x) => x.sls === 'storage').map((x) => `${x.module}.${x.fun} ${x.id}`);
-    const ignored = ids(compileWith());
-    expect(ignored).toContain('file.absent /etc/systemd/system/data.mount');
-    expect(ignored).toContain('cmd.run prepare_storage');
-    expect(ignored.some((i) => /storage_(parted|format)/.test(i))).toBe(false);
-    expect(String(byName(compileWith(), '/etc/appliance/storage.conf').args.contents)).toContain('MOUNT_PARTS=""');
-    const setup = {
-      parted: {
-        '/dev/vdb': {
-          type: 'gpt',
-          parts: [
-            { name: 'data', start: '1MiB', end: '50%' },
-            { name: 'volatile', start: '50%', end: '100%', flags: ['lvm'] },
-          ],
+  it(
+    'storage: ignored parts get no mount unit; storage:setup (a mapping or YAML text) partitions and formats blank ' +
+      'disks',
+    () => {
+      const ids = (c: ReturnType<typeof compileWith>) =>
+        c.compiled.chunks.filter((x) => x.sls === 'storage').map((x) => `${x.module}.${x.fun} ${x.id}`);
+      const ignored = ids(compileWith());
+      expect(ignored).toContain('file.absent /etc/systemd/system/data.mount');
+      expect(ignored).toContain('cmd.run prepare_storage');
+      expect(ignored.some((i) => /storage_(parted|format)/.test(i))).toBe(false);
+      expect(String(byName(compileWith(), '/etc/appliance/storage.conf').args.contents)).toContain('MOUNT_PARTS=""');
+      const setup = {
+        parted: {
+          '/dev/vdb': {
+            type: 'gpt',
+            parts: [
+              { name: 'data', start: '1MiB', end: '50%' },
+              { name: 'volatile', start: '50%', end: '100%', flags: ['lvm'] },
+            ],
+          },
         },
-      },
-      format: {
-        '/dev/vdb1': { fstype: 'ext4', options: ['-L', 'ecs-data'] },
-        '/dev/vdb2': { fstype: 'ext4', opts: '-L ecs-volatile' },
-      },
-    };
-    for (const form of [
-      setup,
-      `parted:\n  /dev/vdb:\n    type: gpt\n    parts:\n      - {name: data, start: 1MiB, end: 50%}\n      - {name: volatile, start: 50%, end: 100%, flags: [lvm]}\nformat:\n  /dev/vdb1: {fstype: ext4, options: [-L, ecs-data]}\n  /dev/vdb2: {fstype: ext4, opts: -L ecs-volatile}\n`,
-    ]) {
-      const c = compileWith({ appliance: { storage: { setup: form, ignore: { data: false, volatile: false } } } });
-      const list = ids(c);
-      expect(list.filter((i) => /storage_(parted|format)/.test(i))).toEqual([
-        'cmd.run storage_parted_/dev/vdb',
-        'cmd.run storage_parted_/dev/vdb_1_data',
-        'cmd.run storage_parted_/dev/vdb_2_volatile',
-        'cmd.run storage_format_/dev/vdb1',
-        'cmd.run storage_format_/dev/vdb2',
-      ]);
-      expect(String(byName(c, 'storage_parted_/dev/vdb_2_volatile').args.name)).toContain(
-        'mkpart volatile 50% 100% set 2 lvm on',
-      );
-      expect(byName(c, 'storage_format_/dev/vdb1').args.name).toBe('mkfs.ext4 -L ecs-data /dev/vdb1');
-      expect(byName(c, 'storage_format_/dev/vdb2').args.name).toBe('mkfs.ext4 -L ecs-volatile /dev/vdb2');
-      expect(JSON.stringify(byName(c, 'storage_parted_/dev/vdb'))).toContain('PTTYPE');
-      expect(String(byName(c, '/etc/systemd/system/data.mount').args.contents)).toContain(
-        'What=/dev/disk/by-label/ecs-data',
-      );
-      expect(list).toContain('cmd.run enable_volatile_mount');
-      expect(String(byName(c, '/etc/appliance/storage.conf').args.contents)).toContain('MOUNT_PARTS="data volatile"');
-    }
-  });
+        format: {
+          '/dev/vdb1': { fstype: 'ext4', options: ['-L', 'ecs-data'] },
+          '/dev/vdb2': { fstype: 'ext4', opts: '-L ecs-volatile' },
+        },
+      };
+      for (const form of [
+        setup,
+        `parted:\n  /dev/vdb:\n    type: gpt\n    parts:\n      - {name: data, start: 1MiB, end: 50%}\n      - ` +
+          `{name: ` +
+          `volatile, start: 50%, end: 100%, flags: [lvm]}\nformat:\n  /dev/vdb1: {fstype: ext4, options: [-L, ` +
+          `ecs-data]}\n  /dev/vdb2: {fstype: ext4, opts: -L ecs-volatile}\n`,
+      ]) {
+        const c = compileWith({ appliance: { storage: { setup: form, ignore: { data: false, volatile: false } } } });
+        const list = ids(c);
+        expect(list.filter((i) => /storage_(parted|format)/.test(i))).toEqual([
+          'cmd.run storage_parted_/dev/vdb',
+          'cmd.run storage_parted_/dev/vdb_1_data',
+          'cmd.run storage_parted_/dev/vdb_2_volatile',
+          'cmd.run storage_format_/dev/vdb1',
+          'cmd.run storage_format_/dev/vdb2',
+        ]);
+        expect(String(byName(c, 'storage_parted_/dev/vdb_2_volatile').args.name)).toContain(
+          'mkpart volatile 50% 100% set 2 lvm on',
+        );
+        expect(byName(c, 'storage_format_/dev/vdb1').args.name).toBe('mkfs.ext4 -L ecs-data /dev/vdb1');
+        expect(byName(c, 'storage_format_/dev/vdb2').args.name).toBe('mkfs.ext4 -L ecs-volatile /dev/vdb2');
+        expect(JSON.stringify(byName(c, 'storage_parted_/dev/vdb'))).toContain('PTTYPE');
+        expect(String(byName(c, '/etc/systemd/system/data.mount').args.contents)).toContain(
+          'What=/dev/disk/by-label/ecs-data',
+        );
+        expect(list).toContain('cmd.run enable_volatile_mount');
+        expect(String(byName(c, '/etc/appliance/storage.conf').args.contents)).toContain('MOUNT_PARTS="data volatile"');
+      }
+    },
+  );
 
   it('backup.conf quotes the URL for the shell that sources it; its diff is never shown', () => {
     const url = `sftp://b:pa$s"w'o\`r\\d$(id)@backup.example.org/ecs/`;

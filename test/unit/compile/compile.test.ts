@@ -299,27 +299,35 @@ describe('compile: implicit directory ordering', () => {
 });
 
 describe('linked states (what file.directory clean keeps)', () => {
-  it('lists require/watch links either way: written, *_in, implicit directory ordering; not onchanges or unrelated', () => {
-    const run = compile(
-      high([
-        decl('dir', 'file.directory', { name: '/srv/d', clean: true, require: [{ file: 'req' }] }),
-        decl('req', 'file.managed', { name: '/elsewhere/req', contents: '' }),
-        decl('in', 'file.managed', { name: '/srv/d/in', contents: '', makedirs: true, require_in: [{ file: 'dir' }] }),
-        decl('under', 'file.managed', { name: '/srv/d/sub/under', contents: '', makedirs: true }),
-        decl('watcher', 'cmd.run', { name: 'true', watch: [{ file: 'dir' }] }),
-        decl('onch', 'cmd.run', { name: 'false', onchanges: [{ file: 'dir' }] }),
-        decl('other', 'file.managed', { name: '/other', contents: '' }),
-      ]),
-    );
-    const dir = run.chunks.find((c) => c.id === 'dir')!;
-    const names = linkedStates(dir, run.byKey)
-      .map((s) => `${s.module}.${s.fun} ${s.name}`)
-      .sort();
-    expect(names).toEqual([
-      'cmd.run true',
-      'file.managed /elsewhere/req',
-      'file.managed /srv/d/in',
-      'file.managed /srv/d/sub/under',
-    ]);
-  });
+  it(
+    'lists require/watch links either way: written, *_in, implicit directory ordering; not onchanges or ' + 'unrelated',
+    () => {
+      const run = compile(
+        high([
+          decl('dir', 'file.directory', { name: '/srv/d', clean: true, require: [{ file: 'req' }] }),
+          decl('req', 'file.managed', { name: '/elsewhere/req', contents: '' }),
+          decl('in', 'file.managed', {
+            name: '/srv/d/in',
+            contents: '',
+            makedirs: true,
+            require_in: [{ file: 'dir' }],
+          }),
+          decl('under', 'file.managed', { name: '/srv/d/sub/under', contents: '', makedirs: true }),
+          decl('watcher', 'cmd.run', { name: 'true', watch: [{ file: 'dir' }] }),
+          decl('onch', 'cmd.run', { name: 'false', onchanges: [{ file: 'dir' }] }),
+          decl('other', 'file.managed', { name: '/other', contents: '' }),
+        ]),
+      );
+      const dir = run.chunks.find((c) => c.id === 'dir')!;
+      const names = linkedStates(dir, run.byKey)
+        .map((s) => `${s.module}.${s.fun} ${s.name}`)
+        .sort();
+      expect(names).toEqual([
+        'cmd.run true',
+        'file.managed /elsewhere/req',
+        'file.managed /srv/d/in',
+        'file.managed /srv/d/sub/under',
+      ]);
+    },
+  );
 });

@@ -41,7 +41,8 @@ describe('compile: input errors', () => {
     const e = thrown(() => compile(high([d])));
     expect(e).toBeInstanceOf(CompileError);
     expect(e.message).toBe(
-      `main.sls:${d.args[0]!.loc.line}: state 'a' (test.nop): require target 'test: a' is the state itself (a state cannot require itself)`,
+      `main.sls:${d.args[0]!.loc.line}: state 'a' (test.nop): require target 'test: a' is the state itself (a state ` +
+        `cannot require itself)`,
     );
     expect(thrown(() => compile(high([decl('b', 'test.nop', { watch_in: ['b'] })]))).message).toMatch(
       /watch_in target 'b' is the state itself/,
@@ -54,7 +55,8 @@ describe('compile: input errors', () => {
       const e = thrown(() => compile(high([d])));
       expect(e, String(bad)).toBeInstanceOf(CompileError);
       expect(e.message).toBe(
-        `main.sls:${d.args[0]!.loc.line}: state '/x' (file.managed): argument 'mode' must be a file mode: octal digits up to 7777 like '0644' (got ${JSON.stringify(bad)})`,
+        `main.sls:${d.args[0]!.loc.line}: state '/x' (file.managed): argument 'mode' must be a file mode: octal ` +
+          `digits up to 7777 like '0644' (got ${JSON.stringify(bad)})`,
       );
     }
     for (const good of [644, '0644', '0o755', 7777, '600', 0])
@@ -146,7 +148,8 @@ describe('YAML attacks and mistakes: one line with file (and line)', () => {
   it("a key twice in one pillar mapping is refused with its name and line, as Salt's YAML loader refuses it", () => {
     const dup = tree({ 'top.sls': "base:\n  '*':\n    - p\n", 'p.sls': 'ntp:\n  a: 1\n\n# example\nntp:\n  b: 2\n' });
     expect(thrown(() => loadPillarTree({ pillarDir: dup, grains: {}, minionId: 'm' })).message).toBe(
-      "pillar file p.sls:5: found conflicting ID 'ntp': a key given twice in one mapping (Salt's YAML loader refuses it too)",
+      "pillar file p.sls:5: found conflicting ID 'ntp': a key given twice in one mapping (Salt's YAML loader " +
+        'refuses it too)',
     );
   });
   it('an alias bomb in env.yml is an EnvError, not an internal error', () => {

@@ -101,6 +101,7 @@ describe('docker_container.running plan', () => {
     expect(planRunning(args, { image: IMG, container: null })).toEqual([
       {
         op: 'create',
+        kind: 'container',
         target: 'web',
         after: { image: 'img:1', ports: [':8080:80/tcp'], restart_policy: 'always', environment: { A: '1' } },
       },
@@ -110,7 +111,7 @@ describe('docker_container.running plan', () => {
   it('plans nothing when the container matches, and a start when it is stopped', () => {
     expect(planRunning(args, factsMatching(args))).toEqual([]);
     expect(planRunning(args, factsMatching(args, false))).toEqual([
-      { op: 'update', target: 'state', before: 'exited', after: 'running' },
+      { op: 'update', kind: 'state', target: 'state', before: 'exited', after: 'running' },
     ]);
   });
 
@@ -124,17 +125,17 @@ describe('docker_container.running plan', () => {
       restart_policy: 'no',
     };
     expect(planRunning(changed, facts)).toEqual([
-      { op: 'update', target: 'command', before: ['sh'], after: ['sleep', '1'] },
-      { op: 'update', target: 'environment', before: { A: '1' }, after: { A: '2', NEW: 'x' } },
-      { op: 'update', target: 'ports', before: [':8080:80/tcp'], after: [':9090:80/tcp'] },
-      { op: 'update', target: 'restart_policy', before: 'always', after: 'no' },
+      { op: 'update', kind: 'config', target: 'command', before: ['sh'], after: ['sleep', '1'] },
+      { op: 'update', kind: 'config', target: 'environment', before: { A: '1' }, after: { A: '2', NEW: 'x' } },
+      { op: 'update', kind: 'config', target: 'ports', before: [':8080:80/tcp'], after: [':9090:80/tcp'] },
+      { op: 'update', kind: 'config', target: 'restart_policy', before: 'always', after: 'no' },
     ]);
   });
 
   it('a removed environment variable or label is drift; the image defaults are not', () => {
     const facts = factsMatching({ ...args, labels: { keep: '1', drop: '2' } });
     expect(planRunning({ ...args, labels: { keep: '1' } }, facts)).toEqual([
-      { op: 'update', target: 'labels', before: { drop: '2' }, after: {} },
+      { op: 'update', kind: 'config', target: 'labels', before: { drop: '2' }, after: {} },
     ]);
     const noEnv = factsMatching({ ...args, environment: {} });
     expect(planRunning({ ...args, environment: {} }, noEnv)).toEqual([]);
@@ -167,10 +168,16 @@ describe('docker_container.running plan', () => {
       },
     };
     expect(planRunning(args, newer)).toEqual([
-      { op: 'update', target: 'image', before: 'sha256:aaaaaaaaaaaa', after: 'img:1 (sha256:bbbbbbbbbbbb)' },
+      {
+        op: 'update',
+        kind: 'config',
+        target: 'image',
+        before: 'sha256:aaaaaaaaaaaa',
+        after: 'img:1 (sha256:bbbbbbbbbbbb)',
+      },
     ]);
     expect(planRunning(args, { ...facts, image: null })).toEqual([
-      { op: 'update', target: 'image', before: 'sha256:aaaaaaaaaaaa', after: 'img:1' },
+      { op: 'update', kind: 'config', target: 'image', before: 'sha256:aaaaaaaaaaaa', after: 'img:1' },
     ]);
   });
 });

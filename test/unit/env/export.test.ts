@@ -49,7 +49,10 @@ describe('env export', () => {
   });
 
   it('round-trips through bash eval', () => {
-    const script = `eval "$(cat)"; printf '%s\\0' "$APPLIANCE_NOTE" "$APPLIANCE_ALLOWED_1" "$APPLIANCE_DOMAIN" "$APPLIANCE_ALLOWED_LEN" "$APPLIANCE_EMPTY" "$APPLIANCE_SSL_LETSENCRYPT_ENABLED"; env | grep -c '^APPLIANCE_' || true`;
+    const script =
+      `eval "$(cat)"; printf '%s\\0' "$APPLIANCE_NOTE" "$APPLIANCE_ALLOWED_1" "$APPLIANCE_DOMAIN" ` +
+      `"$APPLIANCE_ALLOWED_LEN" "$APPLIANCE_EMPTY" "$APPLIANCE_SSL_LETSENCRYPT_ENABLED"; env | grep -c ` +
+      `'^APPLIANCE_' || true`;
     const out = execFileSync('bash', ['-c', script], {
       input: exportEnv(env, 'appliance', 'export ').join('\n'),
     }).toString();

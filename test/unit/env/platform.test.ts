@@ -126,7 +126,8 @@ describe('parseProbe', () => {
 
   it('keeps values with = and spaces whole; ignores empty values, unknown keys and noise', () => {
     const p = parseProbe(
-      'dmi.product_name=Standard PC (Q35 + ICH9, 2009)\ndmi.bios_version=a=b\ndmi.sys_vendor=\ndmi.evil=x\nblkid: warning\nmount.cidata=/x\n',
+      'dmi.product_name=Standard PC (Q35 + ICH9, 2009)\ndmi.bios_version=a=b\ndmi.sys_vendor=\ndmi.evil=x\nblkid: ' +
+        'warning\nmount.cidata=/x\n',
     );
     expect(p).toEqual({ dmi: { product_name: 'Standard PC (Q35 + ICH9, 2009)', bios_version: 'a=b' }, drives: {} });
   });

@@ -69,7 +69,8 @@ describe('env schema', () => {
 
   it('warns about unknown keys instead of failing, and accepts non-ASCII', () => {
     const e = checkEnv(
-      'appliance:\n  domain: ecs.example.org\n  colour: grün\n  ssl:\n    lets: 1\necs:\n  settings: "TITLE = \'Ethikkommission Österreich – 倫理\'"\nusers: []\n',
+      'appliance:\n  domain: ecs.example.org\n  colour: grün\n  ssl:\n    lets: 1\necs:\n  settings: "TITLE = ' +
+        "'Ethikkommission Österreich – 倫理'\"\nusers: []\n",
       'env.yml',
       'x',
     );

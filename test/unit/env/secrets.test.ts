@@ -108,20 +108,24 @@ describe('Redactor', () => {
     expect(out).toBe(`-${REDACTED}\n-${REDACTED}\n-${REDACTED}\n`);
   });
 
-  it('hides the derived forms a template may print: upper, lower, JSON-escaped, YAML-quoted, base64, URL-encoded, a slice', () => {
-    const forms = [
-      'DB-SECRET-VALUE-42XYZ',
-      'db-secret-value-42xyz',
-      Buffer.from('Db-Secret-Value-42xyz').toString('base64'),
-      'Secret-Value-4',
-      'lQOYBGsPtn0BCAC8WCRj1a',
-    ];
-    for (const f of forms) expect(r.redact(`x=${f};`), f).not.toContain(f);
-    const q = new Redactor();
-    q.add(`it's "quoted"\\`);
-    expect(q.redact(JSON.stringify({ v: `it's "quoted"\\` }))).not.toContain('quoted');
-    expect(q.redact(`v: 'it''s "quoted"\\'`)).not.toContain('quoted');
-  });
+  it(
+    'hides the derived forms a template may print: upper, lower, JSON-escaped, YAML-quoted, base64, URL-encoded, a ' +
+      'slice',
+    () => {
+      const forms = [
+        'DB-SECRET-VALUE-42XYZ',
+        'db-secret-value-42xyz',
+        Buffer.from('Db-Secret-Value-42xyz').toString('base64'),
+        'Secret-Value-4',
+        'lQOYBGsPtn0BCAC8WCRj1a',
+      ];
+      for (const f of forms) expect(r.redact(`x=${f};`), f).not.toContain(f);
+      const q = new Redactor();
+      q.add(`it's "quoted"\\`);
+      expect(q.redact(JSON.stringify({ v: `it's "quoted"\\` }))).not.toContain('quoted');
+      expect(q.redact(`v: 'it''s "quoted"\\'`)).not.toContain('quoted');
+    },
+  );
 
   it('hides short secrets where they stand alone, not inside other words', () => {
     expect(r.redact('password Qk7z set')).toBe(`password ${REDACTED} set`);

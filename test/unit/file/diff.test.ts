@@ -51,18 +51,22 @@ describe('contentDiff: files holding a secret show hashes only', () => {
     expect(contentDiff('/f', B('old\n'), B('word Qk7zebra\n'), { view: view() })).toContain('+word Qk7zebra');
   });
 
-  it('hides a file whose OLD contents hold a secret the run does not know: a key block, a secret assignment, a URL password', () => {
-    const olds = [
-      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n',
-      '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGsP\n=K3WK\n-----END PGP PRIVATE KEY BLOCK-----\n',
-      "DEBUG = False\nSECRET_KEY = 'old-django-secret'\n",
-      'relay_host=smtp\nrelay_pass=old-relay\n',
-      'db:\n  password: old-db-pw\n',
-      'url = postgres://app:oldpw@db/ecs\n',
-      'options: user=u,pass=cifs-old\n',
-    ];
-    for (const old of olds) expect(contentDiff('/f', B(old), B('new\n')), old).toMatch(HIDDEN);
-  });
+  it(
+    'hides a file whose OLD contents hold a secret the run does not know: a key block, a secret assignment, a URL ' +
+      'password',
+    () => {
+      const olds = [
+        '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n',
+        '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGsP\n=K3WK\n-----END PGP PRIVATE KEY BLOCK-----\n',
+        "DEBUG = False\nSECRET_KEY = 'old-django-secret'\n",
+        'relay_host=smtp\nrelay_pass=old-relay\n',
+        'db:\n  password: old-db-pw\n',
+        'url = postgres://app:oldpw@db/ecs\n',
+        'options: user=u,pass=cifs-old\n',
+      ];
+      for (const old of olds) expect(contentDiff('/f', B(old), B('new\n')), old).toMatch(HIDDEN);
+    },
+  );
 
   it('does not take ordinary config for a secret', () => {
     const plain = [
@@ -76,21 +80,26 @@ describe('contentDiff: files holding a secret show hashes only', () => {
     for (const old of plain) expect(contentDiff('/f', B(old), B('new\n')), old).toMatch(/^Index: \/f\n/);
   });
 
-  it('show_changes: False shows hashes only, also in a file.replace plan (whose change carries hashes, the text only as payload)', () => {
-    expect(contentDiff('/f', B('a\n'), B('b\n'), { show: false })).toBe(
-      `content not shown (show_changes: False); sha256 ${sha256('a\n')} -> ${sha256('b\n')} (2 B -> 2 B)`,
-    );
-    const args = { name: '/f', pattern: 'a', repl: 'b', show_changes: false };
-    const c = modules.file!.replace!.plan(args, { exists: true, text: 'a\n' }, testCtx(args));
-    expect(c[0]).toEqual({
-      op: 'update',
-      target: '/f',
-      before: sha256('a\n'),
-      after: sha256('b\n'),
-      diff: expect.stringMatching(/^content not shown \(show_changes: False\)/),
-      payload: 'b\n',
-    });
-  });
+  it(
+    'show_changes: False shows hashes only, also in a file.replace plan (whose change carries hashes, the text ' +
+      'only as payload)',
+    () => {
+      expect(contentDiff('/f', B('a\n'), B('b\n'), { show: false })).toBe(
+        `content not shown (show_changes: False); sha256 ${sha256('a\n')} -> ${sha256('b\n')} (2 B -> 2 B)`,
+      );
+      const args = { name: '/f', pattern: 'a', repl: 'b', show_changes: false };
+      const c = modules.file!.replace!.plan(args, { exists: true, text: 'a\n' }, testCtx(args));
+      expect(c[0]).toEqual({
+        op: 'update',
+        kind: 'file',
+        target: '/f',
+        before: sha256('a\n'),
+        after: sha256('b\n'),
+        diff: expect.stringMatching(/^content not shown \(show_changes: False\)/),
+        payload: 'b\n',
+      });
+    },
+  );
 });
 
 describe('contentDiff: big files cost little', () => {
@@ -98,7 +107,8 @@ describe('contentDiff: big files cost little', () => {
     const big = B('y'.repeat(200 * 1024));
     const d = contentDiff('/big', B('x'.repeat(200 * 1024)), big);
     expect(d).toBe(
-      `diff omitted: 200 KB file, over the 64 KB diff limit; sha256 ${sha256('x'.repeat(200 * 1024))} -> ${sha256(big)} (200 KB -> 200 KB)`,
+      `diff omitted: 200 KB file, over the 64 KB diff limit; ` +
+        `sha256 ${sha256('x'.repeat(200 * 1024))} -> ${sha256(big)} (200 KB -> 200 KB)`,
     );
   });
 

@@ -25,7 +25,9 @@ describe('file.managed plan', () => {
   const want = (s: string) => ({ want: Buffer.from(s), wantHash: sha256(s) });
   it('creates a missing file with a diff', () => {
     const c = plan('managed', { name: '/etc/x' }, { path: missing, parent: dir, ...want('a\n') });
-    expect(c).toEqual([{ op: 'create', target: '/etc/x', after: sha256('a\n'), diff: expect.stringContaining('+a') }]);
+    expect(c).toEqual([
+      { op: 'create', kind: 'file', target: '/etc/x', after: sha256('a\n'), diff: expect.stringContaining('+a') },
+    ]);
   });
   it('is empty when contents, mode and owner match (mode given as 644, "0644", "0o644")', () => {
     for (const mode of [644, '0644', '0o644', '644']) {
@@ -44,9 +46,13 @@ describe('file.managed plan', () => {
       { name: '/etc/x', mode: '0600', user: 'www-data' },
       { path: file('old\n'), parent: dir, ...want('new\n'), current: Buffer.from('old\n') },
     );
-    expect(c.map((x) => x.target)).toEqual(['/etc/x', 'user', 'mode']);
+    expect(c.map((x) => [x.kind, x.target])).toEqual([
+      ['file', '/etc/x'],
+      ['user', 'user'],
+      ['mode', 'mode'],
+    ]);
     expect(c[0]!.diff).toMatch(/-old\n\+new/);
-    expect(c[2]).toEqual({ op: 'update', target: 'mode', before: '0644', after: '0600' });
+    expect(c[2]).toEqual({ op: 'update', kind: 'mode', target: 'mode', before: '0644', after: '0600' });
   });
   it('hides the diff with show_changes: False and keeps contents with replace: False', () => {
     expect(
@@ -82,8 +88,18 @@ describe('file.directory / symlink / absent / touch plans', () => {
   it('directory: create, attribute drift, recurse drift', () => {
     expect(plan('directory', { name: '/d', mode: 750 }, { path: missing, parent: dir })[0]).toMatchObject({
       op: 'create',
+      kind: 'directory',
       after: { mode: '0750' },
     });
+    expect(
+      plan('directory', { name: '/d', force: true }, { path: file('x'), parent: dir }).map((c) => [c.op, c.kind]),
+    ).toEqual([
+      ['delete', 'in-the-way'],
+      ['create', 'directory'],
+    ]);
+    expect(
+      plan('directory', { name: '/d', mode: 700, user: 'www-data' }, { path: dir, parent: dir }).map((c) => c.kind),
+    ).toEqual(['user', 'mode']);
     expect(plan('directory', { name: '/d', mode: 755, user: 'root' }, { path: dir, parent: dir })).toEqual([]);
     const tree = [
       { rel: 'a', type: 'file', mode: 0o600, user: 'root', group: 'root' },
@@ -105,7 +121,7 @@ describe('file.directory / symlink / absent / touch plans', () => {
   });
   it('symlink: create, retarget, force', () => {
     expect(plan('symlink', { name: '/l', target: '/t' }, { path: missing, parent: dir })).toEqual([
-      { op: 'create', target: '/l', after: '/t' },
+      { op: 'create', kind: 'file', target: '/l', after: '/t' },
     ]);
     expect(
       plan(
@@ -116,7 +132,7 @@ describe('file.directory / symlink / absent / touch plans', () => {
     ).toEqual([]);
     expect(
       plan('symlink', { name: '/l', target: '/t' }, { path: { type: 'symlink', target: '/u' }, parent: dir })[0],
-    ).toMatchObject({ op: 'update', before: '/u' });
+    ).toMatchObject({ op: 'update', kind: 'file', before: '/u' });
     expect(() => plan('symlink', { name: '/l', target: '/t' }, { path: file('x'), parent: dir })).toThrow(/force/);
     expect(plan('symlink', { name: '/l', target: '/t', force: true }, { path: file('x'), parent: dir })).toHaveLength(
       1,
@@ -124,8 +140,12 @@ describe('file.directory / symlink / absent / touch plans', () => {
   });
   it('absent and touch', () => {
     expect(plan('absent', { name: '/x' }, missing)).toEqual([]);
-    expect(plan('absent', { name: '/x' }, file('a'))).toEqual([{ op: 'delete', target: '/x', before: 'file' }]);
-    expect(plan('touch', { name: '/x' }, { path: missing, parent: dir })).toEqual([{ op: 'create', target: '/x' }]);
+    expect(plan('absent', { name: '/x' }, file('a'))).toEqual([
+      { op: 'delete', kind: 'file', target: '/x', before: 'file' },
+    ]);
+    expect(plan('touch', { name: '/x' }, { path: missing, parent: dir })).toEqual([
+      { op: 'create', kind: 'file', target: '/x' },
+    ]);
     expect(plan('touch', { name: '/x' }, { path: file(''), parent: dir })).toEqual([]);
   });
 });
@@ -138,16 +158,16 @@ describe('file.copy / rename / recurse plans', () => {
     expect(plan('copy', { name: '/d', source: '/s' }, { path: file('a'), parent: dir, source: file('b') })).toEqual([]);
     expect(
       plan('copy', { name: '/d', source: '/s', force: true }, { path: file('a'), parent: dir, source: file('b') }),
-    ).toHaveLength(1);
+    ).toEqual([{ op: 'update', kind: 'file', target: '/d', before: sha256('a'), after: sha256('b') }]);
     expect(
       plan('copy', { name: '/d', source: '/s', force: true }, { path: file('a'), parent: dir, source: file('a') }),
     ).toEqual([]);
   });
   it('rename: done when the source is gone', () => {
     expect(plan('rename', { name: '/d', source: '/s' }, { path: file('a'), parent: dir, source: missing })).toEqual([]);
-    expect(
-      plan('rename', { name: '/d', source: '/s' }, { path: missing, parent: dir, source: file('a') }),
-    ).toHaveLength(1);
+    expect(plan('rename', { name: '/d', source: '/s' }, { path: missing, parent: dir, source: file('a') })).toEqual([
+      { op: 'update', kind: 'file', target: '/d', before: '/s', after: '/d' },
+    ]);
     expect(() => plan('rename', { name: '/d', source: '/s' }, { path: missing, parent: dir, source: missing })).toThrow(
       /does not exist/,
     );
@@ -170,11 +190,18 @@ describe('file.copy / rename / recurse plans', () => {
       { name: '/t', source: 'salt://x', clean: true },
       { root: dir, tree, want: { dirs: ['s'], files } },
     );
-    expect(c.map((x) => `${x.op} ${x.target}`)).toEqual([
-      'create /t/s',
-      'update /t/a',
-      'create /t/s/b',
-      'delete /t/junk',
+    expect(c.map((x) => `${x.op} ${x.kind} ${x.target}`)).toEqual([
+      'create tree-dir /t/s',
+      'update tree-file /t/a',
+      'create tree-file /t/s/b',
+      'delete clean /t/junk',
+    ]);
+    const entries = c as unknown as Array<{ path: string; rel?: string }>;
+    expect(entries.map((x) => [x.path, x.rel ?? null])).toEqual([
+      ['/t/s', 's'],
+      ['/t/a', 'a'],
+      ['/t/s/b', 's/b'],
+      ['/t/junk', null],
     ]);
   });
 });

@@ -12,7 +12,8 @@ const data = {
 describe('file.serialize formats', () => {
   it('yaml: block style, keys sorted, lists not indented under their key, YAML 1.1 words quoted', () => {
     expect(serialize(data, 'yaml')).toBe(
-      "a_list:\n- first\n- second\nmode: '0644'\nname: naive\nnested:\n  a: true\n  b:\n  - 'on': 'yes'\n    x: 1\n  'n': null\n",
+      "a_list:\n- first\n- second\nmode: '0644'\nname: naive\nnested:\n  a: true\n  b:\n  - 'on': 'yes'\n    x: 1\n " +
+        " 'n': null\n",
     );
   });
   it('json: indent 2, keys sorted, non-ASCII escaped', () => {

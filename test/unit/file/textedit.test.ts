@@ -91,36 +91,47 @@ describe('file.line', () => {
     );
     expect(() => lineEdit({ name: '/f', mode: 'ensure', content: 'a\nb', location: 'end' }, '')).toThrow(/single line/);
   });
-  it('plan: a missing file is an error unless create (then created with file_mode/user/group) or quiet; attrs drift is planned', () => {
-    const missing: TextFileFacts = {
-      exists: false,
-      text: '',
-      real: '/d/f',
-      path: { type: 'missing' },
-      parent: { type: 'directory' },
-    };
-    const args = { name: '/d/f', mode: 'insert', location: 'end', content: 'x' };
-    expect(() => F.line!.plan(args, missing, testCtx(args))).toThrow(
-      /\/d\/f: file not found \(set create: True to create it\)/,
-    );
-    expect(F.line!.plan({ ...args, quiet: true }, missing, testCtx(args))).toEqual([]);
-    const c = F.line!.plan({ ...args, create: true }, missing, testCtx(args));
-    // the new text is the payload for apply; the output gets its hash and the diff
-    expect(c).toEqual([
-      { op: 'create', target: '/d/f', after: sha256('x\n'), diff: expect.stringContaining('+x'), payload: 'x\n' },
-    ]);
-    expect(() =>
-      F.line!.plan({ ...args, create: true }, { ...missing, parent: { type: 'missing' } }, testCtx(args)),
-    ).toThrow(/parent directory \/d does not exist/);
-    const have: PathFacts = { type: 'file', mode: 0o644, user: 'root', group: 'root', uid: 0, gid: 0 };
-    const there = { ...missing, exists: true, text: 'x\n', path: have };
-    expect(F.line!.plan({ ...args, file_mode: '0600', user: 'root' }, there, testCtx(args))).toEqual([
-      { op: 'update', target: 'mode', before: '0644', after: '0600' },
-    ]);
-    expect(F.line!.plan({ ...args, show_changes: false, content: 'y' }, there, testCtx(args))[0]!.diff).toMatch(
-      /^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2 B -> 4 B\)$/,
-    );
-  });
+  it(
+    'plan: a missing file is an error unless create (then created with file_mode/user/group) or quiet; attrs drift ' +
+      'is planned',
+    () => {
+      const missing: TextFileFacts = {
+        exists: false,
+        text: '',
+        real: '/d/f',
+        path: { type: 'missing' },
+        parent: { type: 'directory' },
+      };
+      const args = { name: '/d/f', mode: 'insert', location: 'end', content: 'x' };
+      expect(() => F.line!.plan(args, missing, testCtx(args))).toThrow(
+        /\/d\/f: file not found \(set create: True to create it\)/,
+      );
+      expect(F.line!.plan({ ...args, quiet: true }, missing, testCtx(args))).toEqual([]);
+      const c = F.line!.plan({ ...args, create: true }, missing, testCtx(args));
+      // the new text is the payload for apply; the output gets its hash and the diff
+      expect(c).toEqual([
+        {
+          op: 'create',
+          kind: 'file',
+          target: '/d/f',
+          after: sha256('x\n'),
+          diff: expect.stringContaining('+x'),
+          payload: 'x\n',
+        },
+      ]);
+      expect(() =>
+        F.line!.plan({ ...args, create: true }, { ...missing, parent: { type: 'missing' } }, testCtx(args)),
+      ).toThrow(/parent directory \/d does not exist/);
+      const have: PathFacts = { type: 'file', mode: 0o644, user: 'root', group: 'root', uid: 0, gid: 0 };
+      const there = { ...missing, exists: true, text: 'x\n', path: have };
+      expect(F.line!.plan({ ...args, file_mode: '0600', user: 'root' }, there, testCtx(args))).toEqual([
+        { op: 'update', kind: 'mode', target: 'mode', before: '0644', after: '0600' },
+      ]);
+      expect(F.line!.plan({ ...args, show_changes: false, content: 'y' }, there, testCtx(args))[0]!.diff).toMatch(
+        /^content not shown \(show_changes: False\); sha256 [0-9a-f]{64} -> [0-9a-f]{64} \(2 B -> 4 B\)$/,
+      );
+    },
+  );
   it('schema: mode is required, unknown arguments are refused', () => {
     expect(F.line!.schema).toMatchObject({ required: ['name', 'mode'], additionalProperties: false });
   });
@@ -209,7 +220,7 @@ describe('file.keyvalue', () => {
     expect(() => F.keyvalue!.plan(a, missing, testCtx(a))).toThrow(/\/f: file not found \(set create_if_missing: True/);
     expect(F.keyvalue!.plan({ ...a, ignore_if_missing: true }, missing, testCtx(a))).toEqual([]);
     expect(F.keyvalue!.plan({ ...a, create_if_missing: true }, missing, testCtx(a))).toMatchObject([
-      { op: 'create', target: '/f', after: sha256('a=1\n'), payload: 'a=1\n' },
+      { op: 'create', kind: 'file', target: '/f', after: sha256('a=1\n'), payload: 'a=1\n' },
     ]);
     expect(
       F.keyvalue!.plan({ ...a, search_only: true }, { ...missing, exists: true, text: 'a=2\n' }, testCtx(a)),
@@ -241,26 +252,31 @@ describe('file.directory clean', () => {
     expect(fnmatch('a.conf', 'a.c?nf')).toBe(true);
     expect(fnmatch('aXconf', 'a.conf')).toBe(false);
   });
-  it("removes everything but linked states' files (with their parents), exclude_pat matches and what is under them", () => {
-    const rels = (a: Record<string, unknown>, keep: string[]) =>
-      cleanTargets({ name: '/srv/d/', ...a }, tree, keep).map((x) => x.rel);
-    expect(rels({}, ['/srv/d/sub/managed', '/elsewhere'])).toEqual([
-      'a.conf',
-      'keep.local',
-      'old',
-      'old/x',
-      'sub/stale',
-    ]);
-    expect(rels({ exclude_pat: '*.local' }, ['/srv/d/sub'])).toEqual(['a.conf', 'old', 'old/x']);
-    expect(rels({ exclude_pat: 'E@^(old|a\\.)' }, [])).toEqual(['keep.local', 'sub', 'sub/managed', 'sub/stale']);
-  });
+  it(
+    "removes everything but linked states' files (with their parents), exclude_pat matches and what is under " + 'them',
+    () => {
+      const rels = (a: Record<string, unknown>, keep: string[]) =>
+        cleanTargets({ name: '/srv/d/', ...a }, tree, keep).map((x) => x.rel);
+      expect(rels({}, ['/srv/d/sub/managed', '/elsewhere'])).toEqual([
+        'a.conf',
+        'keep.local',
+        'old',
+        'old/x',
+        'sub/stale',
+      ]);
+      expect(rels({ exclude_pat: '*.local' }, ['/srv/d/sub'])).toEqual(['a.conf', 'old', 'old/x']);
+      expect(rels({ exclude_pat: 'E@^(old|a\\.)' }, [])).toEqual(['keep.local', 'sub', 'sub/managed', 'sub/stale']);
+    },
+  );
   it('plans one delete per path (contents of removed directories listed), and nothing once clean', () => {
     const args = { name: '/srv/d', clean: true, exclude_pat: 'keep.*' };
     const c = F.directory!.plan(args, { path: dir, parent: dir, tree, keep: ['/srv/d/sub/managed'] }, testCtx(args));
     expect(c).toEqual(
       ['a.conf', 'old', 'old/x', 'sub/stale'].map((r, i) => ({
         op: 'delete',
+        kind: 'clean',
         target: `/srv/d/${r}`,
+        path: `/srv/d/${r}`,
         before: i === 1 ? 'directory' : 'file',
       })),
     );

@@ -167,9 +167,20 @@ export function mutateOnce(r: Rand, text: string): string {
       // a key made a non-string or a reserved word
       const l = lines[li]!;
       const m = /^(\s*)([^:\s#][^:]*):(.*)$/.exec(l);
-      if (m)
-        lines[li] =
-          `${m[1]}${pick(r, ['1', 'null', '[a]', '{a: 1}', 'include', 'extend', '__x', 'constructor', '__proto__', 'true', '"a.b.c"'])}:${m[3]}`;
+      const keys = [
+        '1',
+        'null',
+        '[a]',
+        '{a: 1}',
+        'include',
+        'extend',
+        '__x',
+        'constructor',
+        '__proto__',
+        'true',
+        '"a.b.c"',
+      ];
+      if (m) lines[li] = `${m[1]}${pick(r, keys)}:${m[3]}`;
       return lines.join('\n');
     }
     case 10: {
@@ -253,7 +264,8 @@ export const BASE_TREE: Record<string, string> = {
     '      - file: web-dir',
   ].join('\n'),
   'states/web/index.html.j2':
-    '<h1>{{ title }}</h1>\n{% for s in pillar.get("sites", []) %}<p>{{ s.name|upper }} {{ loop.index }}</p>\n{% endfor %}',
+    '<h1>{{ title }}</h1>\n{% for s in pillar.get("sites", []) %}<p>{{ s.name|upper }} {{ loop.index }}</p>\n{% ' +
+    'endfor %}',
   'states/db.sls': [
     'db-notice:',
     '  test.show_notification:',

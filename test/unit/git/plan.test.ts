@@ -72,13 +72,15 @@ describe('git.latest plan', () => {
     expect(
       planLatest(base, repo({ target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null })),
     ).toEqual([
-      { op: 'create', target: '/app/ecs', after: 'clone of /srv/src.git' },
-      { op: 'update', target: 'revision', before: null, after: A },
+      { op: 'create', kind: 'clone', target: '/app/ecs', after: 'clone of /srv/src.git' },
+      { op: 'update', kind: 'revision', target: 'revision', before: null, after: A },
     ]);
   });
 
   it('a new commit on the remote is a revision change (fast-forward)', () => {
-    expect(planLatest(base, repo({ head: B }))).toEqual([{ op: 'update', target: 'revision', before: B, after: A }]);
+    expect(planLatest(base, repo({ head: B }))).toEqual([
+      { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+    ]);
   });
 
   it('a non-fast-forward needs force_reset, then it is a revision change and a forced update', () => {
@@ -86,27 +88,32 @@ describe('git.latest plan', () => {
       /not a fast-forward; set force_reset: True/,
     );
     expect(planLatest({ ...base, force_reset: true }, repo({ head: B, fastForward: false }))).toEqual([
-      { op: 'update', target: 'revision', before: B, after: A },
-      { op: 'update', target: 'forced update', before: undefined, after: 'hard reset' },
+      { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+      { op: 'update', kind: 'forced-update', target: 'forced update', before: undefined, after: 'hard reset' },
     ]);
   });
 
-  it('uncommitted changes block an update unless force_reset; up to date they are kept, or reset with force_reset', () => {
-    expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(
-      /uncommitted changes \(Dockerfile\).*force_reset: True/,
-    );
-    expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
-    expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
-    expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
-      { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
-    ]);
-    expect(
-      planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] })),
-    ).toEqual([
-      { op: 'update', target: 'revision', before: B, after: A },
-      { op: 'update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
-    ]);
-  });
+  it(
+    'uncommitted changes block an update unless force_reset; up to date they are kept, or reset with ' + 'force_reset',
+    () => {
+      expect(() => planLatest(base, repo({ head: B, localChanges: ['Dockerfile'] }))).toThrow(
+        /uncommitted changes \(Dockerfile\).*force_reset: True/,
+      );
+      expect(planLatest(base, repo({ localChanges: ['Dockerfile'] }))).toEqual([]);
+      expect(planLatest({ ...base, force_reset: 'remote-changes' }, repo({ localChanges: ['Dockerfile'] }))).toEqual(
+        [],
+      );
+      expect(planLatest({ ...base, force_reset: true }, repo({ localChanges: ['Dockerfile'] }))).toEqual([
+        { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+      ]);
+      expect(
+        planLatest({ ...base, force_reset: 'remote-changes' }, repo({ head: B, localChanges: ['Dockerfile'] })),
+      ).toEqual([
+        { op: 'update', kind: 'revision', target: 'revision', before: B, after: A },
+        { op: 'update', kind: 'forced-update', target: 'forced update', before: ['Dockerfile'], after: 'hard reset' },
+      ]);
+    },
+  );
 
   it('a target that is not a checkout needs force_clone', () => {
     expect(() => planLatest(base, repo({ target: 'other', head: null }))).toThrow(
@@ -114,6 +121,7 @@ describe('git.latest plan', () => {
     );
     expect(planLatest({ ...base, force_clone: true }, repo({ target: 'other', head: null }))[0]).toEqual({
       op: 'update',
+      kind: 'clone',
       target: '/app/ecs',
       after: 'clone of /srv/src.git',
     });
@@ -121,17 +129,17 @@ describe('git.latest plan', () => {
 
   it('a changed remote URL, another branch, a tag (detached)', () => {
     expect(planLatest(base, repo({ remoteUrl: '/old/src.git' }))).toEqual([
-      { op: 'update', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' },
+      { op: 'update', kind: 'remote', target: 'remote origin', before: '/old/src.git', after: '/srv/src.git' },
     ]);
     const dev = { kind: 'branch' as const, commit: B, ref: 'refs/heads/dev', branch: 'dev' };
     expect(planLatest({ ...base, rev: 'dev' }, repo({ rev: dev, wanted: B }))).toEqual([
-      { op: 'update', target: 'revision', before: A, after: B },
-      { op: 'update', target: 'branch', before: 'main', after: 'dev' },
+      { op: 'update', kind: 'revision', target: 'revision', before: A, after: B },
+      { op: 'update', kind: 'branch', target: 'branch', before: 'main', after: 'dev' },
     ]);
     const tag = { kind: 'tag' as const, commit: T, ref: 'refs/tags/v1', branch: null };
     expect(planLatest({ ...base, rev: 'v1' }, repo({ rev: tag, wanted: T }))).toEqual([
-      { op: 'update', target: 'revision', before: A, after: T },
-      { op: 'update', target: 'branch', before: 'main', after: `detached at ${T.slice(0, 12)}` },
+      { op: 'update', kind: 'revision', target: 'revision', before: A, after: T },
+      { op: 'update', kind: 'branch', target: 'branch', before: 'main', after: `detached at ${T.slice(0, 12)}` },
     ]);
     expect(planLatest({ ...base, rev: 'v1' }, repo({ rev: tag, wanted: T, head: T, branch: null }))).toEqual([]);
   });
@@ -175,30 +183,35 @@ describe('git.latest plan', () => {
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', force_reset: 'yes' })).toBe(false);
     expect(ajv.validate(fn.schema, { name: 'x', target: '/a', revision: 'main' })).toBe(false);
   });
-  it('no checkout and a remote that cannot be read: the clone is planned and says why it is unverified; with a checkout it fails', () => {
-    const down = { remoteError: 'Could not resolve host: example.org', rev: null, wanted: null };
-    expect(
-      planLatest(
-        base,
-        repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
-      ),
-    ).toEqual([
-      {
-        op: 'create',
-        target: base.target,
-        after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)`,
-      },
-    ]);
-    expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
-    const denied = {
-      ...down,
-      remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.',
-    };
-    expect(() =>
-      planLatest(
-        base,
-        repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
-      ),
-    ).toThrow(/cannot read the remote .*Permission denied/);
-  });
+  it(
+    'no checkout and a remote that cannot be read: the clone is planned and says why it is unverified; with a ' +
+      'checkout it fails',
+    () => {
+      const down = { remoteError: 'Could not resolve host: example.org', rev: null, wanted: null };
+      expect(
+        planLatest(
+          base,
+          repo({ ...down, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
+        ),
+      ).toEqual([
+        {
+          op: 'create',
+          kind: 'clone',
+          target: base.target,
+          after: `clone of ${base.name} (the remote cannot be read now: Could not resolve host: example.org)`,
+        },
+      ]);
+      expect(() => planLatest(base, repo(down))).toThrow(/cannot read the remote .*Could not resolve host/);
+      const denied = {
+        ...down,
+        remoteError: 'Permission denied (publickey). | fatal: Could not read from remote repository.',
+      };
+      expect(() =>
+        planLatest(
+          base,
+          repo({ ...denied, target: 'missing', head: null, branch: null, remoteUrl: null, fastForward: null }),
+        ),
+      ).toThrow(/cannot read the remote .*Permission denied/);
+    },
+  );
 });

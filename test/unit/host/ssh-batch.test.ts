@@ -17,66 +17,73 @@ async function runOps(groups: HostOp[][]) {
 const mode = (p: string) => statSync(p).mode & 0o7777;
 
 describe('the batch script of waves', () => {
-  it("writes files atomically with their modes (x and setgid bits too), keeps an old file's mode, makes dirs, in order", async () => {
-    const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
-    writeFileSync(join(d, 'old'), 'before');
-    const { chmodSync } = await import('node:fs');
-    chmodSync(join(d, 'old'), 0o604);
-    const bin = Buffer.from([0, 1, 2, 255, 10, 0]);
-    const res = await runOps([
-      [
-        { op: 'mkdir', path: join(d, 'a/b'), mode: 0o750, recursive: true },
-        { op: 'write', path: join(d, 'a/b/f'), data: Buffer.from('hello\n'), mode: 0o640 },
-      ],
-      [{ op: 'write', path: join(d, 'x'), data: bin, mode: 0o2755 }],
-      [{ op: 'write', path: join(d, 'old'), data: Buffer.from('after') }],
-      [{ op: 'write', path: join(d, 'empty'), data: Buffer.alloc(0), mode: 0o600 }],
-      [
-        { op: 'exec', argv: ['chmod', '700', join(d, 'a')] },
-        { op: 'rename', from: join(d, 'empty'), to: join(d, 'moved') },
-      ],
-    ]);
-    expect(res).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }, { ok: true }]);
-    expect(readFileSync(join(d, 'a/b/f'), 'utf8')).toBe('hello\n');
-    expect([
-      mode(join(d, 'a/b')),
-      mode(join(d, 'a/b/f')),
-      mode(join(d, 'x')),
-      mode(join(d, 'old')),
-      mode(join(d, 'moved')),
-      mode(join(d, 'a')),
-    ]).toEqual([0o750, 0o640, 0o2755, 0o604, 0o600, 0o700]);
-    expect(readFileSync(join(d, 'x'))).toEqual(bin);
-    expect(readFileSync(join(d, 'old'), 'utf8')).toBe('after');
-    expect(readdirSync(d).filter((n) => n.includes('.brine-'))).toEqual([]);
-  });
+  it(
+    "writes files atomically with their modes (x and setgid bits too), keeps an old file's mode, makes dirs, in " +
+      'order',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
+      writeFileSync(join(d, 'old'), 'before');
+      const { chmodSync } = await import('node:fs');
+      chmodSync(join(d, 'old'), 0o604);
+      const bin = Buffer.from([0, 1, 2, 255, 10, 0]);
+      const res = await runOps([
+        [
+          { op: 'mkdir', path: join(d, 'a/b'), mode: 0o750, recursive: true },
+          { op: 'write', path: join(d, 'a/b/f'), data: Buffer.from('hello\n'), mode: 0o640 },
+        ],
+        [{ op: 'write', path: join(d, 'x'), data: bin, mode: 0o2755 }],
+        [{ op: 'write', path: join(d, 'old'), data: Buffer.from('after') }],
+        [{ op: 'write', path: join(d, 'empty'), data: Buffer.alloc(0), mode: 0o600 }],
+        [
+          { op: 'exec', argv: ['chmod', '700', join(d, 'a')] },
+          { op: 'rename', from: join(d, 'empty'), to: join(d, 'moved') },
+        ],
+      ]);
+      expect(res).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }, { ok: true }]);
+      expect(readFileSync(join(d, 'a/b/f'), 'utf8')).toBe('hello\n');
+      expect([
+        mode(join(d, 'a/b')),
+        mode(join(d, 'a/b/f')),
+        mode(join(d, 'x')),
+        mode(join(d, 'old')),
+        mode(join(d, 'moved')),
+        mode(join(d, 'a')),
+      ]).toEqual([0o750, 0o640, 0o2755, 0o604, 0o600, 0o700]);
+      expect(readFileSync(join(d, 'x'))).toEqual(bin);
+      expect(readFileSync(join(d, 'old'), 'utf8')).toBe('after');
+      expect(readdirSync(d).filter((n) => n.includes('.brine-'))).toEqual([]);
+    },
+  );
 
-  it('a failing op stops its group only (its file data is skipped, the stream stays in step); no temp file is left', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
-    writeFileSync(join(d, 'afile'), '');
-    symlinkSync('/nonexistent-brine', join(d, 'dangling'));
-    const res = await runOps([
-      [
-        { op: 'mkdir', path: join(d, 'afile/sub'), recursive: true },
-        { op: 'write', path: join(d, 'afile/sub/x'), data: Buffer.from('lost') },
-      ],
-      [{ op: 'write', path: join(d, 'dangling/y'), data: Buffer.from('y'.repeat(5000)) }],
-      [{ op: 'write', path: join(d, 'ok'), data: Buffer.from('fine'), mode: 0o644 }],
-      [
-        { op: 'exec', argv: ['false'] },
-        { op: 'write', path: join(d, 'never'), data: Buffer.from('n') },
-      ],
-    ]);
-    expect(res[0]).toMatchObject({
-      ok: false,
-      error: expect.stringMatching(/^mkdir .*afile\/sub: .*(Not a directory|File exists)/),
-    });
-    expect(res[1]).toMatchObject({ ok: false, error: expect.stringMatching(/^write .*dangling\/y: /) });
-    expect(res[2]).toEqual({ ok: true });
-    expect(res[3]).toMatchObject({ ok: false, error: expect.stringMatching(/^`false`: /) });
-    expect(readFileSync(join(d, 'ok'), 'utf8')).toBe('fine');
-    expect(readdirSync(d).sort()).toEqual(['afile', 'dangling', 'ok']);
-  });
+  it(
+    'a failing op stops its group only (its file data is skipped, the stream stays in step); no temp file is ' + 'left',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
+      writeFileSync(join(d, 'afile'), '');
+      symlinkSync('/nonexistent-brine', join(d, 'dangling'));
+      const res = await runOps([
+        [
+          { op: 'mkdir', path: join(d, 'afile/sub'), recursive: true },
+          { op: 'write', path: join(d, 'afile/sub/x'), data: Buffer.from('lost') },
+        ],
+        [{ op: 'write', path: join(d, 'dangling/y'), data: Buffer.from('y'.repeat(5000)) }],
+        [{ op: 'write', path: join(d, 'ok'), data: Buffer.from('fine'), mode: 0o644 }],
+        [
+          { op: 'exec', argv: ['false'] },
+          { op: 'write', path: join(d, 'never'), data: Buffer.from('n') },
+        ],
+      ]);
+      expect(res[0]).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^mkdir .*afile\/sub: .*(Not a directory|File exists)/),
+      });
+      expect(res[1]).toMatchObject({ ok: false, error: expect.stringMatching(/^write .*dangling\/y: /) });
+      expect(res[2]).toEqual({ ok: true });
+      expect(res[3]).toMatchObject({ ok: false, error: expect.stringMatching(/^`false`: /) });
+      expect(readFileSync(join(d, 'ok'), 'utf8')).toBe('fine');
+      expect(readdirSync(d).sort()).toEqual(['afile', 'dangling', 'ok']);
+    },
+  );
 
   it('groups the script did not reach fail with its error', () => {
     const g: HostOp[][] = [[{ op: 'remove', path: '/a' }], [{ op: 'remove', path: '/b' }]];

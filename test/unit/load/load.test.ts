@@ -170,7 +170,8 @@ describe('loadSls: line numbers through templates', () => {
 
   it('blank lines eaten by {%- do not shift the lines after them (a formula pattern)', () => {
     const sls =
-      'a:\n  cmd.run:\n    - name: echo a\n\n\n{%- for x in [1, 2] %}\nb{{ x }}:\n  cmd.run:\n    - name: echo {{ x }}\n{% endfor %}\n';
+      'a:\n  cmd.run:\n    - name: echo a\n\n\n{%- for x in [1, 2] %}\nb{{ x }}:\n  cmd.run:\n    - name: echo {{ x ' +
+      '}}\n{% endfor %}\n';
     const h = load({ 't.sls': sls }, ['t']);
     expect(h.states.map((s) => `${s.id}:${s.loc.line}:${s.args[0]!.loc.line}`)).toEqual(['a:2:3', 'b1:8:9', 'b2:8:9']);
   });
@@ -209,7 +210,8 @@ describe('loadSls: extend and exclude', () => {
     const h = load(
       {
         'a.sls':
-          'include:\n  - b\nextend:\n  svc:\n    service:\n      - watch:\n        - file: f\nexclude:\n  - sls: c\n  - id: other\n',
+          'include:\n  - b\nextend:\n  svc:\n    service:\n      - watch:\n        - file: f\nexclude:\n  - sls: ' +
+          'c\n  - id: other\n',
         'b.sls': 'svc:\n  service.running: []\n',
       },
       ['a'],

@@ -34,12 +34,15 @@ describe('module.run', () => {
     expect(planOf('c', { name: 'cmd.run', args: ['true'] })).toEqual([{ op: 'run', target: 'cmd.run(cmd="true")' }]);
   });
 
-  it('a misspelt function is a compile error with did-you-mean; an unknown old-style function names what exists', () => {
-    expect(() => argsOf('x', 'run', { 'service.restrat': ['nginx'] })).toThrow(
-      /main.sls:\d+: .*unknown argument 'service.restrat' \(did you mean 'service.restart'\?\)/,
-    );
-    expect(() => argsOf('x', 'run', { name: 'mine.send' })).toThrow(/argument 'name' must be one of/);
-  });
+  it(
+    'a misspelt function is a compile error with did-you-mean; an unknown old-style function names what ' + 'exists',
+    () => {
+      expect(() => argsOf('x', 'run', { 'service.restrat': ['nginx'] })).toThrow(
+        /main.sls:\d+: .*unknown argument 'service.restrat' \(did you mean 'service.restart'\?\)/,
+      );
+      expect(() => argsOf('x', 'run', { name: 'mine.send' })).toThrow(/argument 'name' must be one of/);
+    },
+  );
 
   it('wrong arguments to a function fail the state in the dry run (plan), not only when applied', () => {
     expect(() => planOf('x', { 'service.restart': [] })).toThrow(/service.restart: missing argument 'name'/);

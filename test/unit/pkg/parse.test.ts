@@ -94,8 +94,10 @@ describe('dpkg-query and apt-cache policy parsing', () => {
 describe('apt failures become one line', () => {
   it.each([
     [
-      'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)\nE: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?',
-      'dpkg is locked by another process (pid 4242 apt-get): /var/lib/dpkg/lock-frontend; try again when it has finished',
+      'E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)\nE: Unable to ' +
+        'acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?',
+      'dpkg is locked by another process (pid 4242 apt-get): /var/lib/dpkg/lock-frontend; try again when it has ' +
+        'finished',
     ],
     [
       'E: Unable to locate package nosuchpkg',
@@ -114,8 +116,11 @@ describe('apt failures become one line', () => {
       'a held package would change: release the hold (hold: False) or pin the held version',
     ],
     [
-      "W: GPG error: file:/srv/repo ./ InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 961B0FE919E02DA2\nE: The repository 'file:/srv/repo ./ InRelease' is not signed.",
-      "signature check failed: file:/srv/repo ./ InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 961B0FE919E02DA2",
+      "W: GPG error: file:/srv/repo ./ InRelease: The following signatures couldn't be verified because the public " +
+        "key is not available: NO_PUBKEY 961B0FE919E02DA2\nE: The repository 'file:/srv/repo ./ InRelease' is not " +
+        'signed.',
+      "signature check failed: file:/srv/repo ./ InRelease: The following signatures couldn't be verified because " +
+        'the public key is not available: NO_PUBKEY 961B0FE919E02DA2',
     ],
   ])('%s', (stderr, msg) => {
     expect(classifyAptFailure(stderr)).toBe(msg);

@@ -37,17 +37,21 @@ describe('pkg.installed / pkg.latest plan', () => {
     expect(planInstall({ name: 'bash' }, f, false)).toEqual([]);
   });
 
-  it('a name that is no Debian package name is not found, even before an index refresh (apt must not read it as a pattern)', () => {
-    const fresh = facts({}, false);
-    expect(() => planInstall({ name: 'nginx-custom (can be a list)' }, fresh, false)).toThrow(
-      /package 'nginx-custom \(can be a list\)' not found/,
-    );
-    expect(() => planInstall({ name: 'x', pkgs: ['ngin.*'] }, fresh, false)).toThrow(/package 'ngin.\*' not found/);
-    expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([
-      { op: 'run', kind: 'refresh', target: 'apt-get update' },
-      { op: 'create', kind: 'package', target: 'hello', after: AFTER_UPDATE },
-    ]);
-  });
+  it(
+    'a name that is no Debian package name is not found, even before an index refresh (apt must not read it as a ' +
+      'pattern)',
+    () => {
+      const fresh = facts({}, false);
+      expect(() => planInstall({ name: 'nginx-custom (can be a list)' }, fresh, false)).toThrow(
+        /package 'nginx-custom \(can be a list\)' not found/,
+      );
+      expect(() => planInstall({ name: 'x', pkgs: ['ngin.*'] }, fresh, false)).toThrow(/package 'ngin.\*' not found/);
+      expect(planInstall({ name: 'hello' }, fresh, false)).toEqual([
+        { op: 'run', kind: 'refresh', target: 'apt-get update' },
+        { op: 'create', kind: 'package', target: 'hello', after: AFTER_UPDATE },
+      ]);
+    },
+  );
 
   it('latest upgrades to the candidate', () => {
     expect(planInstall({ name: 'bash' }, f, true)).toEqual([
@@ -71,15 +75,19 @@ describe('pkg.installed / pkg.latest plan', () => {
     );
   });
 
-  it("version: latest (Salt's spelling of pkg.latest in pkg.installed) upgrades to the candidate; empty pkgs: nothing", () => {
-    expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([
-      { op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' },
-    ]);
-    expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([
-      { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
-    ]);
-    expect(planInstall({ name: 'x', pkgs: [] }, f, false)).toEqual([]);
-  });
+  it(
+    "version: latest (Salt's spelling of pkg.latest in pkg.installed) upgrades to the candidate; empty pkgs: " +
+      'nothing',
+    () => {
+      expect(planInstall({ name: 'bash', version: 'latest' }, f, false)).toEqual([
+        { op: 'update', kind: 'package', target: 'bash', before: '5.2-1', after: '5.2-2' },
+      ]);
+      expect(planInstall({ name: 'x', pkgs: [{ hello: 'latest' }, 'bash'] }, f, false)).toEqual([
+        { op: 'create', kind: 'package', target: 'hello', after: '2.10-3' },
+      ]);
+      expect(planInstall({ name: 'x', pkgs: [] }, f, false)).toEqual([]);
+    },
+  );
 
   it("update_holds and skip_verify become apt options and keep such states out of other states' apt call", () => {
     expect(aggKey({ name: 'a', update_holds: true })).not.toBe(aggKey({ name: 'b' }));
@@ -158,10 +166,12 @@ describe('apt source lines', () => {
     if (typeof r === 'string') throw new Error(r);
     expect(repoSlug(r)).toBe('download.docker.com_linux_debian_bookworm');
     expect(renderList(r, '/etc/apt/keyrings/docker.asc', 'Docker')).toBe(
-      '# Docker\ndeb [arch=amd64,arm64 signed-by=/etc/apt/keyrings/docker.asc] https://download.docker.com/linux/debian bookworm stable\n',
+      '# Docker\ndeb [arch=amd64,arm64 signed-by=/etc/apt/keyrings/docker.asc] ' +
+        'https://download.docker.com/linux/debian bookworm stable\n',
     );
     expect(renderSources(r, '/etc/apt/keyrings/docker.asc')).toBe(
-      'Types: deb\nURIs: https://download.docker.com/linux/debian\nSuites: bookworm\nComponents: stable\nArchitectures: amd64 arm64\nSigned-By: /etc/apt/keyrings/docker.asc\n',
+      'Types: deb\nURIs: https://download.docker.com/linux/debian\nSuites: bookworm\nComponents: ' +
+        'stable\nArchitectures: amd64 arm64\nSigned-By: /etc/apt/keyrings/docker.asc\n',
     );
     expect(listPrefix('http://user:pw@deb.debian.org/debian/')).toBe('deb.debian.org_debian_');
     expect(listPrefix('file:/srv/my_repo')).toBe('_srv_my%5frepo_');
@@ -182,16 +192,16 @@ describe('apt source lines', () => {
     };
     expect(planManaged({ name: 'deb http://x/ y z' }, base)).toEqual([]);
     expect(planManaged({ name: 'deb http://x/ y z' }, { ...base, listsPresent: false })).toEqual([
-      { op: 'run', target: 'apt-get update', after: 'refresh the index of x.list' },
+      { op: 'run', kind: 'refresh', target: 'apt-get update', after: 'refresh the index of x.list' },
     ]);
     const changed = planManaged(
       { name: 'deb http://x/ y z' },
       { ...base, content: null, key: { path: '/etc/apt/keyrings/x.asc', have: null, want: 'ab', data: '' } },
     );
-    expect(changed.map((c) => [c.op, c.target])).toEqual([
-      ['create', '/etc/apt/keyrings/x.asc'],
-      ['create', '/etc/apt/sources.list.d/x.list'],
-      ['run', 'apt-get update'],
+    expect(changed.map((c) => [c.op, c.kind, c.target])).toEqual([
+      ['create', 'key', '/etc/apt/keyrings/x.asc'],
+      ['create', 'source-file', '/etc/apt/sources.list.d/x.list'],
+      ['run', 'refresh', 'apt-get update'],
     ]);
     expect(changed[1]!.diff).toContain('+deb http://x/ y z');
     expect(

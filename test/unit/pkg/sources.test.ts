@@ -33,10 +33,10 @@ describe('pkg.installed sources', () => {
       version: v,
     });
     expect(planSources({ listsPresent: true, pkgs: { a: st(null) }, debs: [deb('1.0')] })).toEqual([
-      { op: 'create', kind: 'package', target: 'a', after: '1.0' },
+      { op: 'create', kind: 'package', target: 'a', deb: '/srv/a.deb', after: '1.0' },
     ]);
     expect(planSources({ listsPresent: true, pkgs: { a: st('0.9') }, debs: [deb('1.0')] })).toEqual([
-      { op: 'update', kind: 'package', target: 'a', before: '0.9', after: '1.0' },
+      { op: 'update', kind: 'package', target: 'a', deb: '/srv/a.deb', before: '0.9', after: '1.0' },
     ]);
     expect(planSources({ listsPresent: true, pkgs: { a: st('1.0') }, debs: [deb('1.0')] })).toEqual([]);
     expect(() => planSources({ listsPresent: true, pkgs: { a: st(null) }, debs: [deb(null)] })).toThrow(

@@ -25,13 +25,16 @@ describe('SQL quoting', () => {
         lc_ctype: 'de_DE.utf8',
       }),
     ).toBe(
-      `CREATE DATABASE "e""cs" OWNER "app" ENCODING 'UTF8' LC_COLLATE 'de_DE.utf8' LC_CTYPE 'de_DE.utf8' TEMPLATE "template0";`,
+      `CREATE DATABASE "e""cs" OWNER "app" ENCODING 'UTF8' LC_COLLATE 'de_DE.utf8' LC_CTYPE 'de_DE.utf8' TEMPLATE ` +
+        `"template0";`,
     );
     expect(createDatabaseSql({ name: 'x' })).toBe('CREATE DATABASE "x";');
   });
   it('scrubs statement echoes and verifiers from psql errors', () => {
     const v = scramVerifier('pw');
-    const err = `ERROR:  syntax error at or near "x"\nLINE 1: ALTER ROLE "a" WITH PASSWORD '${v}' x;\n                                             ^\n`;
+    const err =
+      `ERROR:  syntax error at or near "x"\nLINE 1: ALTER ROLE "a" WITH PASSWORD '${v}' x;\n              ` +
+      `                               ^\n`;
     const out = scrubPsqlError(err);
     expect(out).toContain('syntax error');
     expect(out).not.toContain(v.slice(0, 30));
@@ -66,25 +69,27 @@ describe('postgres_user.present plan', () => {
   };
   it('creates a login role and says only that a password is set', () => {
     const c = planUserPresent({ name: 'app', password: 'hunter2-secret', createdb: true }, none);
-    expect(c).toEqual([{ op: 'create', target: 'app', after: { createdb: true, login: true, password: 'set' } }]);
+    expect(c).toEqual([
+      { op: 'create', kind: 'role', target: 'app', after: { createdb: true, login: true, password: 'set' } },
+    ]);
     expect(JSON.stringify(c)).not.toContain('hunter2');
   });
   it("accepts Salt's createroles for createrole", () => {
     expect(planUserPresent({ name: 'app', createroles: true }, have)).toEqual([
-      { op: 'update', target: 'createrole', before: false, after: true },
+      { op: 'update', kind: 'flag', target: 'createrole', flag: 'createrole', before: false, after: true },
     ]);
   });
   it('compares only the flags the args set, and the password through the verifier', () => {
     expect(planUserPresent({ name: 'app', password: 'x' }, have)).toEqual([]);
     expect(planUserPresent({ name: 'app', superuser: true, login: true }, have)).toEqual([
-      { op: 'update', target: 'superuser', before: false, after: true },
+      { op: 'update', kind: 'flag', target: 'superuser', flag: 'superuser', before: false, after: true },
     ]);
     expect(planUserPresent({ name: 'app', password: 'x' }, { ...have, passwordMatches: false })).toEqual([
-      { op: 'update', target: 'password', before: 'set (differs)', after: 'set' },
+      { op: 'update', kind: 'password', target: 'password', before: 'set (differs)', after: 'set' },
     ]);
     expect(
       planUserPresent({ name: 'app', password: 'x' }, { ...have, hasPassword: false, passwordMatches: false }),
-    ).toEqual([{ op: 'update', target: 'password', before: 'not set', after: 'set' }]);
+    ).toEqual([{ op: 'update', kind: 'password', target: 'password', before: 'not set', after: 'set' }]);
   });
 });
 
@@ -92,13 +97,13 @@ describe('postgres_database.present plan', () => {
   const have = { exists: true, owner: 'app', encoding: 'UTF8', lc_collate: 'de_DE.utf8', lc_ctype: 'de_DE.utf8' };
   it('creates, changes the owner, and treats locale spellings as equal', () => {
     expect(planDatabasePresent({ name: 'ecs', owner: 'app' }, { exists: false })).toEqual([
-      { op: 'create', target: 'ecs', after: { owner: 'app' } },
+      { op: 'create', kind: 'database', target: 'ecs', after: { owner: 'app' } },
     ]);
     expect(
       planDatabasePresent({ name: 'ecs', owner: 'app', encoding: 'utf-8', lc_collate: 'de_DE.UTF-8' }, have),
     ).toEqual([]);
     expect(planDatabasePresent({ name: 'ecs', owner: 'other' }, have)).toEqual([
-      { op: 'update', target: 'owner', before: 'app', after: 'other' },
+      { op: 'update', kind: 'owner', target: 'owner', before: 'app', after: 'other' },
     ]);
     expect(sameLocale('de_DE.UTF-8@euro', 'de_DE.utf8@euro')).toBe(true);
     expect(sameLocale('de_DE.utf8', 'en_US.utf8')).toBe(false);
@@ -117,17 +122,17 @@ describe('postgres_extension.present plan', () => {
   it('creates, moves, updates; an unavailable extension fails', () => {
     expect(
       planExtensionPresent({ name: 'pg_trgm', db: 'ecs' }, { dbExists: true, available: true, installed: null }),
-    ).toEqual([{ op: 'create', target: 'pg_trgm', after: { db: 'ecs' } }]);
+    ).toEqual([{ op: 'create', kind: 'extension', target: 'pg_trgm', after: { db: 'ecs' } }]);
     expect(
       planExtensionPresent({ name: 'pg_trgm', db: 'ecs' }, { dbExists: false, available: true, installed: null }),
     ).toHaveLength(1);
     const installed = { dbExists: true, available: true, installed: { version: '1.6', schema: 'public' } };
     expect(planExtensionPresent({ name: 'pg_trgm', schema: 'public', version: '1.6' }, installed)).toEqual([]);
     expect(planExtensionPresent({ name: 'pg_trgm', schema: 'ext' }, installed)).toEqual([
-      { op: 'update', target: 'schema', before: 'public', after: 'ext' },
+      { op: 'update', kind: 'schema', target: 'schema', before: 'public', after: 'ext' },
     ]);
     expect(planExtensionPresent({ name: 'pg_trgm', maintenance_db: 'ecs', ext_version: '1.5' }, installed)).toEqual([
-      { op: 'update', target: 'version', before: '1.6', after: '1.5' },
+      { op: 'update', kind: 'version', target: 'version', before: '1.6', after: '1.5' },
     ]);
     expect(() => planExtensionPresent({ name: 'nope' }, { dbExists: true, available: false, installed: null })).toThrow(
       /not available/,

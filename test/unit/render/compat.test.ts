@@ -4,7 +4,8 @@ import { renderer } from './fixture.js';
 
 const r = renderer({
   'map.jinja':
-    "{% set conf = {'port': salt['pillar.get']('appliance:ports')[0]} %}{% macro greet(n, punct='!') %}hi {{ n }}{{ punct }}{% endmacro %}",
+    "{% set conf = {'port': salt['pillar.get']('appliance:ports')[0]} %}{% macro greet(n, punct='!') %}hi {{ n }}{{ " +
+    'punct }}{% endmacro %}',
   'sub/data.yml': 'domain: {{ pillar.appliance.domain }}\nlist: [1, 2]\n',
   'sub/data.json': '{"a": [1, 2], "b": "{{ grains.os }}"}',
   'sub/rel.jinja': "{% from './sibling.jinja' import s %}{{ s }}",
@@ -206,7 +207,8 @@ const cases: Array<[string, string, string]> = [
   ['set inside if changes the outer variable', '{% set a = 1 %}{% if true %}{% set a = 2 %}{% endif %}{{ a }}', '2'],
   [
     'namespace() carries values out of a loop',
-    '{% set ns = namespace(found=false, n=0) %}{% for x in [1, 2, 3] if x > 1 %}{% set ns.found = true %}{% set ns.n = ns.n + x %}{% endfor %}{{ ns.found }} {{ ns.n }}',
+    '{% set ns = namespace(found=false, n=0) %}{% for x in [1, 2, 3] if x > 1 %}{% set ns.found = true %}{% set ' +
+      'ns.n = ns.n + x %}{% endfor %}{{ ns.found }} {{ ns.n }}',
     'True 5',
   ],
   [
@@ -216,7 +218,8 @@ const cases: Array<[string, string, string]> = [
   ],
   [
     'break and continue (loopcontrols)',
-    '{% for x in [1, 2, 3, 4] %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x }}{% endfor %}',
+    '{% for x in [1, 2, 3, 4] %}{% if x == 2 %}{% continue %}{% endif %}{% if x == 4 %}{% break %}{% endif %}{{ x ' +
+      '}}{% endfor %}',
     '13',
   ],
   [
@@ -226,7 +229,8 @@ const cases: Array<[string, string, string]> = [
   ],
   [
     'dict literal keys are expressions',
-    "{% set k = 'x' %}{{ {k: 1, 'lit': 2} }}|{% set d = {} %}{% for u in pillar.users %}{% do d.update({u.name: u.uid}) %}{% endfor %}{{ d }}",
+    "{% set k = 'x' %}{{ {k: 1, 'lit': 2} }}|{% set d = {} %}{% for u in pillar.users %}{% do d.update({u.name: " +
+      'u.uid}) %}{% endfor %}{{ d }}',
     "{'x': 1, 'lit': 2}|{'alice': 1001, 'bob': 1002}",
   ],
   ['loop.cycle', "{% for i in [1, 2, 3] %}{{ loop.cycle('odd', 'even') }}{% endfor %}", 'oddevenodd'],

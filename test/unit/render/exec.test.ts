@@ -34,12 +34,12 @@ describe('execution functions run on the target', () => {
     const out = await render(
       "{{ salt['cmd.run']('echo out; echo err >&2') }}|{{ salt['cmd.run_stdout']('echo out; echo err >&2') }}|" +
         "{{ salt['cmd.retcode']('exit 3') }}|{{ salt['cmd.run_all']('echo o; exit 2').retcode }}|" +
-        "{{ salt['cmd.has_exec']('sh') }}{{ salt['cmd.has_exec']('no-such-binary-x') }}|{{ salt['cmd.which']('sh') }}|" +
+        "{{ salt['cmd.has_exec']('sh') }}{{ salt['cmd.has_exec']('no-such-binary-x') }}|{{ salt['cmd.which']('sh') " +
+        '}}|' +
         "{{ salt.cmd.run('pwd', cwd='/tmp') }}|{{ salt['cmd.run']('printf \"%s\" \"$1\"', python_shell=True) == '' }}",
     );
-    expect(out).toBe(
-      `out\nerr|out|3|2|TrueFalse|${execFileSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).trim()}|/tmp|True`,
-    );
+    const sh = execFileSync('sh', ['-c', 'command -v sh'], { encoding: 'utf8' }).trim();
+    expect(out).toBe(`out\nerr|out|3|2|TrueFalse|${sh}|/tmp|True`);
   });
 
   it('a command whose argument comes from another command runs only with the real value', async () => {
@@ -47,7 +47,8 @@ describe('execution functions run on the target', () => {
     const log = join(dir, 'log');
     const { render, exec } = setup();
     const out = await render(
-      `{% set a = salt['cmd.run']('echo first >> ${log}; echo A') %}{% set b = salt['cmd.run']('echo second-' ~ a ~ ' >> ${log}; echo B' ~ a) %}` +
+      `{% set a = salt['cmd.run']('echo first >> ${log}; echo A') %}{% set b = salt['cmd.run']('echo second-' ~ a ~ ` +
+        `' >> ${log}; echo B' ~ a) %}` +
         `{% if salt['file.file_exists']('${log}') %}{{ a }}{{ b }}{% endif %}`,
     );
     expect(out).toBe('ABA');
@@ -59,7 +60,8 @@ describe('execution functions run on the target', () => {
   it('answers are cached for the session; a repeated command gets its own answer', async () => {
     const { render, exec } = setup();
     const tpl =
-      "{{ salt['file.directory_exists']('/tmp') }}{{ salt['file.directory_exists']('/tmp') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}";
+      "{{ salt['file.directory_exists']('/tmp') }}{{ salt['file.directory_exists']('/tmp') }}|{{ " +
+      "salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}|{{ salt['cmd.run']('od -An -N8 -tx8 /dev/urandom') }}";
     const first = await render(tpl);
     const calls = exec.calls;
     expect(calls).toBe(3);
@@ -77,15 +79,20 @@ describe('execution functions run on the target', () => {
     const dir = mkdtempSync(join(tmpdir(), 'brine-exec-'));
     writeFileSync(join(dir, 'f'), 'x');
     const out = await render(
-      `{{ salt['file.file_exists']('${dir}/f') }}{{ salt['file.file_exists']('${dir}') }}{{ salt['file.directory_exists']('${dir}') }}{{ salt['file.file_exists']('${dir}/nope') }}|` +
-        `{{ salt['file.get_user']('${dir}/f') }}|{{ salt['file.get_user']('${dir}/nope') }}|{{ salt['file.dirname']('/a/b/c.txt') }}|{{ salt['file.basename']('/a/b/c.txt') }}|` +
-        `{{ salt['user.info']('root').home }}|{{ salt['user.info']('no-such-user-x') }}|{{ salt['user.info']('root').groups }}`,
+      `{{ salt['file.file_exists']('${dir}/f') }}{{ ` +
+        `salt['file.file_exists']('${dir}') }}{{ salt['file.directory_exists']('${dir}') }}` +
+        `{{ salt['file.file_exists']('${dir}/nope') }}|` +
+        `{{ salt['file.get_user']('${dir}/f') }}|{{ salt['file.get_user']('${dir}/nope') }}|{{ ` +
+        `salt['file.dirname']('/a/b/c.txt') }}|{{ salt['file.basename']('/a/b/c.txt') }}|` +
+        `{{ salt['user.info']('root').home }}|{{ salt['user.info']('no-such-user-x') }}|{{ ` +
+        `salt['user.info']('root').groups }}`,
     );
     expect(out).toBe(`TrueFalseTrueFalse|${me}|False|/a/b|c.txt|/root|{}|['root']`);
     const dpkg = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'dpkg'], { encoding: 'utf8' });
     expect(
       await render(
-        "{{ salt['pkg.version']('dpkg') }}|{{ salt['pkg.version']('no-such-package-x') }}|{{ salt['pkg.info_installed']('dpkg').dpkg.version }}",
+        "{{ salt['pkg.version']('dpkg') }}|{{ salt['pkg.version']('no-such-package-x') }}|{{ " +
+          "salt['pkg.info_installed']('dpkg').dpkg.version }}",
       ),
     ).toBe(`${dpkg}||${dpkg}`);
     expect(await render("{{ salt['network.ip_addrs'](include_loopback=True) }}")).toContain("'127.0.0.1'");
@@ -117,7 +124,8 @@ describe('execution functions run on the target', () => {
     const { render, logs } = setup();
     expect(
       await render(
-        "{% for id, addrs in salt['mine.get']('*', 'network.ip_addrs', tgt_type='glob').items() %}{{ id }}{% endfor %}|{{ salt['mine.get']('*', 'x') | length }}",
+        "{% for id, addrs in salt['mine.get']('*', 'network.ip_addrs', tgt_type='glob').items() %}{{ id }}{% endfor " +
+          "%}|{{ salt['mine.get']('*', 'x') | length }}",
       ),
     ).toBe('|0');
     expect(logs[0]).toEqual([
@@ -137,7 +145,8 @@ describe('execution functions run on the target', () => {
     const { render } = setup();
     expect(
       await render(
-        "{{ salt['publish.publish'] is callable }}{{ salt['cmd.run'] is callable }}{{ 'cmd.run' in salt }}{{ 'publish.publish' in salt }}{{ 'pillar.get' in salt }}",
+        "{{ salt['publish.publish'] is callable }}{{ salt['cmd.run'] is callable }}{{ 'cmd.run' in salt }}{{ " +
+          "'publish.publish' in salt }}{{ 'pillar.get' in salt }}",
       ),
     ).toBe('FalseTrueTrueFalseTrue');
     await expect(render("\n{{ salt['publish.publish']('*', 'x') }}")).rejects.toThrow(
@@ -160,7 +169,9 @@ describe('execution functions run on the target', () => {
     const marker = join(mkdtempSync(join(tmpdir(), 'brine-exec-')), 'active-env.yml');
     const pillarDir = statesDir({
       'top.sls': "base:\n  '*':\n    - env\n",
-      'env.sls': `{% if salt['cmd.retcode']('test -e ${marker}') == 0 %}\ninclude:\n  - custom\n{% else %}\ninclude:\n  - default\n{% endif %}\n`,
+      'env.sls':
+        `{% if salt['cmd.retcode']('test -e ${marker}') == 0 %}\ninclude:\n  - custom\n{% else ` +
+        `%}\ninclude:\n  - default\n{% endif %}\n`,
       'custom.sls': 'which: custom\n',
       'default.sls': 'which: default\n',
       'bad.sls': "x: {{ salt['cmd.run']('true') }\n",

@@ -74,7 +74,8 @@ const cases: Array<[string, string, string]> = [
   ],
   [
     'sort kwargs',
-    "{{ [3, 1, 2]|sort }}{{ [3, 1, 2]|sort(reverse=True) }}{{ pillar.users|sort(attribute='uid', reverse=True)|map(attribute='name')|first }}",
+    "{{ [3, 1, 2]|sort }}{{ [3, 1, 2]|sort(reverse=True) }}{{ pillar.users|sort(attribute='uid', " +
+      "reverse=True)|map(attribute='name')|first }}",
     '[1, 2, 3][3, 2, 1]bob',
   ],
   ['join with attribute', "{{ pillar.users|join(', ', attribute='name') }}|{{ [1, 2]|join }}", 'alice, bob|12'],

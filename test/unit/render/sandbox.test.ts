@@ -90,7 +90,8 @@ describe('sandbox: bounded loops, allocation, recursion and time', () => {
   it('deeply nested loops stop at the iteration budget', () => {
     const t0 = Date.now();
     const e = fails(
-      '{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% endfor %}',
+      '{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% ' +
+        'endfor %}',
     );
     expect(e.reason).toMatch(/more than 1000000 iterations/);
     expect(Date.now() - t0).toBeLessThan(15_000);
@@ -131,7 +132,8 @@ describe('sandbox: what real templates do still works', () => {
     );
     expect(
       ok(
-        '{% set c = cycler("a", "b") %}{{ c.next() }}{{ c.next() }}{% set j = joiner("+") %}{% for i in [1,2] %}{{ j() }}{{ loop.cycle("x", "y") }}{% endfor %}',
+        '{% set c = cycler("a", "b") %}{{ c.next() }}{{ c.next() }}{% set j = joiner("+") %}{% for i in [1,2] %}{{ ' +
+          'j() }}{{ loop.cycle("x", "y") }}{% endfor %}',
       ),
     ).toBe('abx+y');
     expect(

@@ -26,8 +26,10 @@ function res(sls: string, id: string, o: Partial<StateResult> = {}): StateResult
     ...o,
   };
 }
-const diffOf = (path: string, lines: number) =>
-  `--- ${path}\n+++ ${path}\n@@ -1,${lines} +1,${lines} @@\n${Array.from({ length: lines }, (_, i) => `-old line ${i}\n+new line ${i}`).join('\n')}\n`;
+const diffOf = (path: string, lines: number) => {
+  const body = Array.from({ length: lines }, (_, i) => `-old line ${i}\n+new line ${i}`).join('\n');
+  return `--- ${path}\n+++ ${path}\n@@ -1,${lines} +1,${lines} @@\n${body}\n`;
+};
 const report = (results: StateResult[]): RunReport => ({
   host: 'web1',
   test: true,

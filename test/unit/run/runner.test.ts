@@ -429,16 +429,19 @@ describe('runner: test mode', () => {
     expect(events.filter((e) => e.what === 'refresh')).toHaveLength(0);
   });
 
-  it('a downstream check that misses a fact a would-change upstream may create reports "would change after"', async () => {
-    const r = await run(
-      [
-        decl('up', 'probe.value', { value: '1' }),
-        decl('down', 'probe.value', { value: '1', fail: 'missing', require: [{ probe: 'up' }] }),
-      ],
-      { test: true },
-    );
-    expect(byId(r, 'down')).toMatchObject({ result: null, comment: 'would change after probe: up' });
-  });
+  it(
+    'a downstream check that misses a fact a would-change upstream may create reports "would change ' + 'after"',
+    async () => {
+      const r = await run(
+        [
+          decl('up', 'probe.value', { value: '1' }),
+          decl('down', 'probe.value', { value: '1', fail: 'missing', require: [{ probe: 'up' }] }),
+        ],
+        { test: true },
+      );
+      expect(byId(r, 'down')).toMatchObject({ result: null, comment: 'would change after probe: up' });
+    },
+  );
 
   it('a pending upstream two requisites up also counts', async () => {
     world.set('mid', '1');
@@ -453,16 +456,19 @@ describe('runner: test mode', () => {
     expect(byId(r, 'down')).toMatchObject({ result: null, comment: 'would change after probe: up' });
   });
 
-  it('any other error downstream of a would-change upstream fails the dry run as it would fail the real run', async () => {
-    const r = await run(
-      [
-        decl('up', 'probe.value', { value: '1' }),
-        decl('down', 'probe.value', { value: '1', fail: 'gather', require: [{ probe: 'up' }] }),
-      ],
-      { test: true },
-    );
-    expect(byId(r, 'down')).toMatchObject({ result: false, comment: 'down: cannot read' });
-  });
+  it(
+    'any other error downstream of a would-change upstream fails the dry run as it would fail the real ' + 'run',
+    async () => {
+      const r = await run(
+        [
+          decl('up', 'probe.value', { value: '1' }),
+          decl('down', 'probe.value', { value: '1', fail: 'gather', require: [{ probe: 'up' }] }),
+        ],
+        { test: true },
+      );
+      expect(byId(r, 'down')).toMatchObject({ result: false, comment: 'down: cannot read' });
+    },
+  );
 
   it('without a pending upstream the same error is a failure', async () => {
     const r = await run([decl('down', 'probe.value', { value: '1', fail: 'gather' })], { test: true });
@@ -515,76 +521,83 @@ describe('runner: aggregation (one apply call for unordered states of one functi
   const applies = () =>
     events.filter((e) => e.what === 'apply' || e.what === 'applyMany').map((e) => `${e.what} ${e.name}`);
 
-  it('absorbs the other pending states into the first apply; each reports its own changes and the state it went with', async () => {
-    const r = await run([
-      decl('a', 'probe.agg', { value: '1' }),
-      decl('b', 'probe.agg', { value: '2' }),
-      decl('c', 'probe.agg', { value: '3' }),
-    ]);
-    expect(applies()).toEqual(['applyMany a,b,c']);
-    expect([...world]).toEqual([
-      ['a', '1'],
-      ['b', '2'],
-      ['c', '3'],
-    ]);
-    expect(r.results.map((x) => [x.id, x.result, x.changes])).toEqual([
-      ['a', true, [{ op: 'create', target: 'a', after: '1' }]],
-      ['b', true, [{ op: 'create', target: 'b', after: '2' }]],
-      ['c', true, [{ op: 'create', target: 'c', after: '3' }]],
-    ]);
-    // whichever got the lock first led; the others name it
-    const led = r.results.find((x) => x.comment.includes('together with'))!;
-    expect(led.comment).toMatch(/^set \w \(together with probe: \w, probe: \w\)$/);
-    for (const x of r.results.filter((y) => y !== led))
-      expect(x.comment).toBe(`set ${x.id} with probe: ${led.id} (one call for 3 states)`);
-    // the second run changes nothing and applies nothing
-    events.length = 0;
-    const again = await run([
-      decl('a', 'probe.agg', { value: '1' }),
-      decl('b', 'probe.agg', { value: '2' }),
-      decl('c', 'probe.agg', { value: '3' }),
-    ]);
-    expect(again.results.map((x) => x.changes)).toEqual([[], [], []]);
-    expect(applies()).toEqual([]);
-  });
+  it(
+    'absorbs the other pending states into the first apply; each reports its own changes and the state it went ' +
+      'with',
+    async () => {
+      const r = await run([
+        decl('a', 'probe.agg', { value: '1' }),
+        decl('b', 'probe.agg', { value: '2' }),
+        decl('c', 'probe.agg', { value: '3' }),
+      ]);
+      expect(applies()).toEqual(['applyMany a,b,c']);
+      expect([...world]).toEqual([
+        ['a', '1'],
+        ['b', '2'],
+        ['c', '3'],
+      ]);
+      expect(r.results.map((x) => [x.id, x.result, x.changes])).toEqual([
+        ['a', true, [{ op: 'create', target: 'a', after: '1' }]],
+        ['b', true, [{ op: 'create', target: 'b', after: '2' }]],
+        ['c', true, [{ op: 'create', target: 'c', after: '3' }]],
+      ]);
+      // whichever got the lock first led; the others name it
+      const led = r.results.find((x) => x.comment.includes('together with'))!;
+      expect(led.comment).toMatch(/^set \w \(together with probe: \w, probe: \w\)$/);
+      for (const x of r.results.filter((y) => y !== led))
+        expect(x.comment).toBe(`set ${x.id} with probe: ${led.id} (one call for 3 states)`);
+      // the second run changes nothing and applies nothing
+      events.length = 0;
+      const again = await run([
+        decl('a', 'probe.agg', { value: '1' }),
+        decl('b', 'probe.agg', { value: '2' }),
+        decl('c', 'probe.agg', { value: '3' }),
+      ]);
+      expect(again.results.map((x) => x.changes)).toEqual([[], [], []]);
+      expect(applies()).toEqual([]);
+    },
+  );
 
-  it('does not absorb a state with a requisite, onlyif/unless/creates, prereq, aggregate: False, or another key', async () => {
-    const r = await run([
-      decl('lead', 'probe.agg', { value: '1' }),
-      decl('free', 'probe.agg', { value: '1' }),
-      decl('first', 'probe.value', { value: '1' }),
-      decl('req', 'probe.agg', { value: '1', require: [{ probe: 'first' }] }),
-      decl('cond', 'probe.agg', { value: '1', onlyif: 'true' }),
-      decl('unl', 'probe.agg', { value: '1', unless: 'false' }),
-      decl('cre', 'probe.agg', { value: '1', creates: '/nonexistent-brine' }),
-      decl('pre', 'probe.agg', { value: '1', prereq: [{ probe: 'first' }] }),
-      decl('out', 'probe.agg', { value: '1', aggregate: false }),
-      decl('other', 'probe.agg', { value: '1', group: 'b' }),
-    ]);
-    expect(r.results.every((x) => x.result === true && x.changes.length === 1)).toBe(true);
-    const many = events.filter((e) => e.what === 'applyMany').map((e) => e.name.split(',').sort().join(','));
-    expect(many).toEqual(['free,lead']);
-    expect(
-      events
-        .filter((e) => e.what === 'apply')
-        .map((e) => e.name)
-        .sort(),
-    ).toEqual(['cond', 'cre', 'first', 'other', 'out', 'pre', 'req', 'unl']);
-    // the dry run's batched gather was told which states may share the call
-    const g = events.find((e) => e.what === 'gatherMany')!;
-    const hint = Object.fromEntries(g.name.split(',').map((n, i) => [n, g.hints![i]]));
-    expect(hint).toEqual({
-      lead: true,
-      free: true,
-      req: false,
-      cond: false,
-      unl: false,
-      cre: false,
-      pre: false,
-      out: false,
-      other: true,
-    });
-  });
+  it(
+    'does not absorb a state with a requisite, onlyif/unless/creates, prereq, aggregate: False, or another ' + 'key',
+    async () => {
+      const r = await run([
+        decl('lead', 'probe.agg', { value: '1' }),
+        decl('free', 'probe.agg', { value: '1' }),
+        decl('first', 'probe.value', { value: '1' }),
+        decl('req', 'probe.agg', { value: '1', require: [{ probe: 'first' }] }),
+        decl('cond', 'probe.agg', { value: '1', onlyif: 'true' }),
+        decl('unl', 'probe.agg', { value: '1', unless: 'false' }),
+        decl('cre', 'probe.agg', { value: '1', creates: '/nonexistent-brine' }),
+        decl('pre', 'probe.agg', { value: '1', prereq: [{ probe: 'first' }] }),
+        decl('out', 'probe.agg', { value: '1', aggregate: false }),
+        decl('other', 'probe.agg', { value: '1', group: 'b' }),
+      ]);
+      expect(r.results.every((x) => x.result === true && x.changes.length === 1)).toBe(true);
+      const many = events.filter((e) => e.what === 'applyMany').map((e) => e.name.split(',').sort().join(','));
+      expect(many).toEqual(['free,lead']);
+      expect(
+        events
+          .filter((e) => e.what === 'apply')
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(['cond', 'cre', 'first', 'other', 'out', 'pre', 'req', 'unl']);
+      // the dry run's batched gather was told which states may share the call
+      const g = events.find((e) => e.what === 'gatherMany')!;
+      const hint = Object.fromEntries(g.name.split(',').map((n, i) => [n, g.hints![i]]));
+      expect(hint).toEqual({
+        lead: true,
+        free: true,
+        req: false,
+        cond: false,
+        unl: false,
+        cre: false,
+        pre: false,
+        out: false,
+        other: true,
+      });
+    },
+  );
 
   it('a state with a requisite may lead: it absorbs the unordered ones when it applies', async () => {
     const r = await run(

@@ -67,19 +67,19 @@ describe('service.running', () => {
 
   it('starts and enables', () => {
     expect(planRunning({ name: 'nginx', enable: true }, u({ active: 'failed', fileState: 'disabled' }))).toEqual([
-      { op: 'update', target: 'running', before: 'failed', after: 'active' },
-      { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
+      { op: 'update', kind: 'running', target: 'running', before: 'failed', after: 'active' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
     expect(planRunning({ name: 'nginx', enable: false }, u({}))).toEqual([
-      { op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'enabled', after: 'disabled' },
     ]);
     expect(planRunning({ name: 'nginx', enable: true }, u({ fileState: 'static' }))).toEqual([]);
   });
 
   it('daemon-reloads a changed unit and restarts it when it runs', () => {
     expect(planRunning({ name: 'nginx' }, u({ needReload: true }))).toEqual([
-      { op: 'run', target: 'daemon-reload', after: 'nginx.service changed on disk' },
-      { op: 'run', target: 'restart', after: 'restart: its unit file changed' },
+      { op: 'run', kind: 'daemon-reload', target: 'daemon-reload', after: 'nginx.service changed on disk' },
+      { op: 'run', kind: 'restart', target: 'restart', after: 'restart: its unit file changed' },
     ]);
     expect(planRunning({ name: 'nginx' }, u({ needReload: true, active: 'inactive' })).map((c) => c.target)).toEqual([
       'daemon-reload',
@@ -91,8 +91,8 @@ describe('service.running', () => {
     expect(
       planRunning({ name: 'nginx', enable: true }, u({ systemd: false, active: 'unknown', fileState: 'disabled' })),
     ).toEqual([
-      { op: 'update', target: 'running', before: 'unknown (systemd is not running)', after: 'active' },
-      { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
+      { op: 'update', kind: 'running', target: 'running', before: 'unknown (systemd is not running)', after: 'active' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
     expect(() => planRunning({ name: 'nope' }, u({ unit: 'nope.service', load: 'not-found', fileState: '' }))).toThrow(
       /unit nope.service not found/,
@@ -119,8 +119,8 @@ describe('service.running', () => {
 describe('service.dead / enabled / disabled / masked / unmasked', () => {
   it('stops and disables', () => {
     expect(planDead({ name: 'nginx', enable: false }, u({}))).toEqual([
-      { op: 'update', target: 'running', before: 'active', after: 'inactive' },
-      { op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' },
+      { op: 'update', kind: 'running', target: 'running', before: 'active', after: 'inactive' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'enabled', after: 'disabled' },
     ]);
     expect(planDead({ name: 'nginx' }, u({ active: 'failed' }))).toEqual([]);
     expect(planDead({ name: 'salt-minion', enable: false }, u({ load: 'not-found', fileState: '' }))).toEqual([]);
@@ -129,15 +129,17 @@ describe('service.dead / enabled / disabled / masked / unmasked', () => {
 
   it('enables, disables, masks, unmasks', () => {
     expect(planEnabled(u({ fileState: 'disabled' }), true)).toEqual([
-      { op: 'update', target: 'enabled', before: 'disabled', after: 'enabled' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'disabled', after: 'enabled' },
     ]);
     expect(planEnabled(u({ fileState: 'enabled' }), false)).toEqual([
-      { op: 'update', target: 'enabled', before: 'enabled', after: 'disabled' },
+      { op: 'update', kind: 'enabled', target: 'enabled', before: 'enabled', after: 'disabled' },
     ]);
     expect(planEnabled(u({ fileState: 'static' }), false)).toEqual([]);
-    expect(planMasked(u({}), true)).toEqual([{ op: 'update', target: 'masked', before: false, after: true }]);
+    expect(planMasked(u({}), true)).toEqual([
+      { op: 'update', kind: 'masked', target: 'masked', before: false, after: true },
+    ]);
     expect(planMasked(u({ load: 'masked', fileState: 'masked' }), false)).toEqual([
-      { op: 'update', target: 'masked', before: true, after: false },
+      { op: 'update', kind: 'masked', target: 'masked', before: true, after: false },
     ]);
     expect(planMasked(u({ load: 'masked', fileState: 'masked' }), true)).toEqual([]);
   });

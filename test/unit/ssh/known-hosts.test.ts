@@ -40,7 +40,8 @@ describe('known_hosts', () => {
     const f = join(dir, 'kh1');
     writeFileSync(
       f,
-      `# comment\nweb1,web2 ${typeKey(a)}\n[10.0.0.1]:2222 ${typeKey(b)}\n*.example.org,!bad.example.org ${typeKey(a)}\n`,
+      `# comment\nweb1,web2 ${typeKey(a)}\n[10.0.0.1]:2222 ${typeKey(b)}\n` +
+        `*.example.org,!bad.example.org ${typeKey(a)}\n`,
     );
     expect(checkHostKey(f, 'web2', a.blob).status).toBe('known');
     expect(checkHostKey(f, '[10.0.0.1]:2222', b.blob).status).toBe('known');

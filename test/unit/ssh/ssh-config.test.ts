@@ -23,7 +23,8 @@ describe('ssh config', () => {
   const cfg = join(dir, 'config');
   writeFileSync(
     cfg,
-    `Host ecs-*\n  User admin\n  IdentityFile ~/.ssh/ecs_%h\n\nHost ecs-prod\n  HostName 192.0.2.10\n  Port 2200\n  IdentitiesOnly yes\n\nHost *\n  User fallback\n`,
+    `Host ecs-*\n  User admin\n  IdentityFile ~/.ssh/ecs_%h\n\nHost ecs-prod\n  HostName 192.0.2.10\n  Port 2200\n  ` +
+      `IdentitiesOnly yes\n\nHost *\n  User fallback\n`,
   );
 
   it('applies the first value of each key over matching Host blocks', () => {

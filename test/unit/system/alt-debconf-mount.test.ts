@@ -51,7 +51,8 @@ describe('alternatives', () => {
 
 describe('debconf.set', () => {
   const dat = parseConfigDat(
-    'Name: tzdata/Areas\nTemplate: tzdata/Areas\nValue: Etc\nOwners: tzdata\n\nName: pw/q\nTemplate: pw/q\nValue: old\n',
+    'Name: tzdata/Areas\nTemplate: tzdata/Areas\nValue: Etc\nOwners: tzdata\n\nName: pw/q\nTemplate: pw/q\nValue: ' +
+      'old\n',
   );
   it('plans the answers that differ; passwords hidden', () => {
     expect(planDebconf({ name: 'tzdata', data: { 'tzdata/Areas': { type: 'select', value: 'Etc' } } }, dat)).toEqual(
@@ -66,11 +67,18 @@ describe('debconf.set', () => {
         dat,
       ),
     ).toEqual([
-      { op: 'update', target: 'tzdata tzdata/Areas', before: 'Etc', after: 'Europe' },
-      { op: 'create', target: 'tzdata x/flag', after: 'true' },
+      {
+        op: 'update',
+        kind: 'answer',
+        target: 'tzdata tzdata/Areas',
+        question: 'tzdata/Areas',
+        before: 'Etc',
+        after: 'Europe',
+      },
+      { op: 'create', kind: 'answer', target: 'tzdata x/flag', question: 'x/flag', after: 'true' },
     ]);
     expect(planDebconf({ name: 'pw', data: { 'pw/q': { type: 'password', value: 'new' } } }, dat)).toEqual([
-      { op: 'update', target: 'pw pw/q', before: '(hidden)', after: '(hidden)' },
+      { op: 'update', kind: 'answer', target: 'pw pw/q', question: 'pw/q', before: '(hidden)', after: '(hidden)' },
     ]);
   });
 });
@@ -103,14 +111,22 @@ describe('mount.mounted', () => {
     ).toEqual([]);
     expect(
       planMounted({ ...a, opts: 'size=16m', persist: false }, { mounted: m, fstab: null, dirExists: true }),
-    ).toEqual([{ op: 'update', target: '/mnt/my dir (options)', before: 'rw,relatime,size=8192k', after: 'size=16m' }]);
+    ).toEqual([
+      {
+        op: 'update',
+        kind: 'remount',
+        target: '/mnt/my dir (options)',
+        before: 'rw,relatime,size=8192k',
+        after: 'size=16m',
+      },
+    ]);
   });
 
   it('plans mount and fstab; a different filesystem there is an error', () => {
     const f = { mounted: null, fstab: '', dirExists: false };
     expect(() => planMounted({ ...a, name: '/mnt/x' }, f)).toThrow(/set mkmnt: True/);
     expect(planMounted({ ...a, name: '/mnt/x', mkmnt: true, persist: false }, f)).toEqual([
-      { op: 'create', target: '/mnt/x', after: 'tmpfs (tmpfs, size=8m)' },
+      { op: 'create', kind: 'mount', target: '/mnt/x', after: 'tmpfs (tmpfs, size=8m)' },
     ]);
     const m = { device: '/dev/sda1', name: '/mnt/x', fstype: 'ext4', opts: ['rw'] };
     expect(() => planMounted({ ...a, name: '/mnt/x', persist: false }, { ...f, mounted: m })).toThrow(

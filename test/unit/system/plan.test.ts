@@ -30,12 +30,12 @@ describe('timezone.system', () => {
   it('plans link, /etc/timezone and the hardware clock', () => {
     expect(planTimezone({ name: 'Etc/UTC', utc: true }, tz({}))).toEqual([]);
     expect(planTimezone({ name: 'Europe/Vienna', utc: false }, tz({}))).toEqual([
-      { op: 'update', target: '/etc/localtime', before: 'Etc/UTC', after: 'Europe/Vienna' },
-      { op: 'update', target: '/etc/timezone', before: 'Etc/UTC', after: 'Europe/Vienna' },
-      { op: 'update', target: 'hardware clock', before: 'UTC', after: 'LOCAL' },
+      { op: 'update', kind: 'localtime', target: '/etc/localtime', before: 'Etc/UTC', after: 'Europe/Vienna' },
+      { op: 'update', kind: 'timezone-file', target: '/etc/timezone', before: 'Etc/UTC', after: 'Europe/Vienna' },
+      { op: 'update', kind: 'hardware-clock', target: 'hardware clock', before: 'UTC', after: 'LOCAL' },
     ]);
     expect(planTimezone({ name: 'Etc/UTC' }, tz({ timezoneFile: null }))).toEqual([
-      { op: 'create', target: '/etc/timezone', after: 'Etc/UTC' },
+      { op: 'create', kind: 'timezone-file', target: '/etc/timezone', after: 'Etc/UTC' },
     ]);
     expect(() => planTimezone({ name: 'Mars/Olympus' }, tz({ zoneExists: false }))).toThrow(
       /unknown time zone 'Mars\/Olympus'/,
@@ -65,9 +65,9 @@ describe('locale', () => {
   });
   it('plans generation', () => {
     const c = planLocalePresent({ name: 'de_DE.UTF-8' }, lf({}));
-    expect(c.map((x) => [x.op, x.target])).toEqual([
-      ['update', '/etc/locale.gen'],
-      ['create', 'de_DE.UTF-8'],
+    expect(c.map((x) => [x.op, x.kind, x.target])).toEqual([
+      ['update', 'config', '/etc/locale.gen'],
+      ['create', 'generate', 'de_DE.UTF-8'],
     ]);
     expect(c[0]!.diff).toContain('+de_DE.UTF-8 UTF-8');
     expect(

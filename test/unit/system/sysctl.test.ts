@@ -30,9 +30,9 @@ describe('sysctl.present', () => {
       [],
     );
     const p = planSysctl(a, f({ running: '32768\t60999' }));
-    expect(p.map((c) => [c.op, c.target, c.before, c.after])).toEqual([
-      ['create', '/etc/sysctl.d/99-salt.conf', undefined, undefined],
-      ['update', 'net.ipv4.ip_local_port_range', '32768 60999', '1024 65000'],
+    expect(p.map((c) => [c.op, c.kind, c.target, c.before, c.after])).toEqual([
+      ['create', 'config', '/etc/sysctl.d/99-salt.conf', undefined, undefined],
+      ['update', 'value', 'net.ipv4.ip_local_port_range', '32768 60999', '1024 65000'],
     ]);
     expect(p[0]!.diff).toContain('+net.ipv4.ip_local_port_range = 1024 65000');
     expect(planSysctl({ ...a, config: '/etc/sysctl.d/50-x.conf' }, f({ running: '1024 65000' }))[0]!.target).toBe(
@@ -50,7 +50,8 @@ describe('sysctl.present', () => {
       ),
     ).toEqual([]);
     expect(warned).toEqual([
-      'vm.swappiness is 60 and cannot be set to 10 here: /proc/sys/vm/swappiness is read-only (a container?); /etc/sysctl.d/99-salt.conf sets it at boot',
+      'vm.swappiness is 60 and cannot be set to 10 here: /proc/sys/vm/swappiness is read-only (a container?); ' +
+        '/etc/sysctl.d/99-salt.conf sets it at boot',
     ]);
   });
 

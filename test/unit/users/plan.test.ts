@@ -38,6 +38,7 @@ describe('user.present', () => {
     ).toEqual([
       {
         op: 'create',
+        kind: 'account',
         target: 'app',
         after: {
           gid: 'app',
@@ -59,9 +60,9 @@ describe('user.present', () => {
     expect(
       planUserPresent({ name: 'alice', shell: '/bin/sh', fullname: 'Alice B', password: '$6$new' }, f(alice)),
     ).toEqual([
-      { op: 'update', target: 'shell', before: '/bin/bash', after: '/bin/sh' },
-      { op: 'update', target: 'gecos', before: 'Alice A,,,', after: 'Alice B,,,' },
-      { op: 'update', target: 'password', before: '(hidden)', after: '(hidden)' },
+      { op: 'update', kind: 'shell', target: 'shell', before: '/bin/bash', after: '/bin/sh' },
+      { op: 'update', kind: 'gecos', target: 'gecos', before: 'Alice A,,,', after: 'Alice B,,,' },
+      { op: 'update', kind: 'password', target: 'password', before: '(hidden)', after: '(hidden)' },
     ]);
     expect(planUserPresent({ name: 'alice', password: '$6$old' }, f(alice))).toEqual([]);
   });
@@ -69,17 +70,23 @@ describe('user.present', () => {
   it('sets supplementary groups exactly, or only adds with remove_groups: False', () => {
     expect(planUserPresent({ name: 'alice', groups: ['docker', 'sudo'] }, f(alice))).toEqual([]);
     expect(planUserPresent({ name: 'alice', groups: ['app'] }, f(alice))).toEqual([
-      { op: 'update', target: 'groups', before: ['docker', 'sudo'], after: ['app'] },
+      { op: 'update', kind: 'groups', target: 'groups', before: ['docker', 'sudo'], after: ['app'] },
     ]);
     expect(planUserPresent({ name: 'alice', groups: ['app'], remove_groups: false }, f(alice))).toEqual([
-      { op: 'update', target: 'groups', before: ['docker', 'sudo'], after: ['app', 'docker', 'sudo'] },
+      { op: 'update', kind: 'groups', target: 'groups', before: ['docker', 'sudo'], after: ['app', 'docker', 'sudo'] },
     ]);
     expect(
       planUserPresent({ name: 'alice', groups: ['docker', 'sudo'], optional_groups: ['nosuch'] }, f(alice)),
     ).toEqual([]);
     // a group another state creates in the same run: planned, checked again at apply
     expect(planUserPresent({ name: 'alice', groups: ['docker', 'sudo', 'later'] }, f(alice))).toEqual([
-      { op: 'update', target: 'groups', before: ['docker', 'sudo'], after: ['docker', 'later', 'sudo'] },
+      {
+        op: 'update',
+        kind: 'groups',
+        target: 'groups',
+        before: ['docker', 'sudo'],
+        after: ['docker', 'later', 'sudo'],
+      },
     ]);
   });
 
@@ -88,24 +95,28 @@ describe('user.present', () => {
     expect(gecosOf('', { name: 'a', fullname: 'A' })).toBe('A');
     expect(gecosOf('A', { name: 'a', homephone: '555' })).toBe('A,,,555');
     expect(planUserPresent({ name: 'alice', workphone: '+43 1' }, f(alice))).toEqual([
-      { op: 'update', target: 'gecos', before: 'Alice A,,,', after: 'Alice A,,+43 1,' },
+      { op: 'update', kind: 'gecos', target: 'gecos', before: 'Alice A,,,', after: 'Alice A,,+43 1,' },
     ]);
   });
 
   it('groups holding the own name: that group is the primary one (useradd creates it), not a supplementary one', () => {
     expect(planUserPresent({ name: 'carol', groups: ['carol', 'docker'] }, f(null, null))).toEqual([
-      { op: 'create', target: 'carol', after: { gid: 'carol', groups: ['docker'], createhome: true } },
+      { op: 'create', kind: 'account', target: 'carol', after: { gid: 'carol', groups: ['docker'], createhome: true } },
     ]);
     expect(planUserPresent({ name: 'alice', groups: ['alice', 'docker', 'sudo'] }, f(alice))).toEqual([]);
   });
 
-  it('enforce_password: False sets the password only on creation; hash_password compares the plain text hashed (facts)', () => {
-    expect(planUserPresent({ name: 'alice', password: '$6$new', enforce_password: false }, f(alice))).toEqual([]);
-    expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, 'plain'))).toEqual([]);
-    expect(
-      planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, '$6$salt$other')),
-    ).toEqual([{ op: 'update', target: 'password', before: '(hidden)', after: '(hidden)' }]);
-  });
+  it(
+    'enforce_password: False sets the password only on creation; hash_password compares the plain text hashed ' +
+      '(facts)',
+    () => {
+      expect(planUserPresent({ name: 'alice', password: '$6$new', enforce_password: false }, f(alice))).toEqual([]);
+      expect(planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, 'plain'))).toEqual([]);
+      expect(
+        planUserPresent({ name: 'alice', password: 'plain', hash_password: true }, f(alice, '$6$salt$other')),
+      ).toEqual([{ op: 'update', kind: 'password', target: 'password', before: '(hidden)', after: '(hidden)' }]);
+    },
+  );
 
   it('unique: False changes nothing for an existing user (expire: see test/unit/compile/inert.test.ts)', () => {
     expect(planUserPresent({ name: 'alice', unique: false }, f(alice))).toEqual([]);
@@ -114,7 +125,7 @@ describe('user.present', () => {
   it('refuses uid/gid changes unless allowed', () => {
     expect(() => planUserPresent({ name: 'alice', uid: 2000 }, f(alice))).toThrow(/allow_uid_change/);
     expect(planUserPresent({ name: 'alice', uid: 2000, allow_uid_change: true }, f(alice))).toEqual([
-      { op: 'update', target: 'uid', before: 1000, after: 2000 },
+      { op: 'update', kind: 'uid', target: 'uid', before: 1000, after: 2000 },
     ]);
     expect(planUserPresent({ name: 'alice', gid: 'alice' }, f(alice))).toEqual([]);
     expect(() => planUserPresent({ name: 'alice', gid: 'app' }, f(alice))).toThrow(/allow_gid_change/);
@@ -125,16 +136,18 @@ describe('group.present', () => {
   const docker = GROUPS[2]!;
   it('creates, sets gid and members', () => {
     expect(planGroupPresent({ name: 'web', gid: 2000, members: ['alice'] }, { group: null, gidOwner: null })).toEqual([
-      { op: 'create', target: 'web', after: { gid: 2000, members: ['alice'] } },
+      { op: 'create', kind: 'account', target: 'web', after: { gid: 2000, members: ['alice'] } },
     ]);
     expect(planGroupPresent({ name: 'docker', members: ['bob', 'alice'] }, { group: docker, gidOwner: null })).toEqual(
       [],
     );
     expect(
       planGroupPresent({ name: 'docker', delusers: ['bob'], addusers: ['carol'] }, { group: docker, gidOwner: null }),
-    ).toEqual([{ op: 'update', target: 'members', before: ['alice', 'bob'], after: ['alice', 'carol'] }]);
+    ).toEqual([
+      { op: 'update', kind: 'members', target: 'members', before: ['alice', 'bob'], after: ['alice', 'carol'] },
+    ]);
     expect(planGroupPresent({ name: 'docker', gid: 999 }, { group: docker, gidOwner: null })).toEqual([
-      { op: 'update', target: 'gid', before: 998, after: 999 },
+      { op: 'update', kind: 'gid', target: 'gid', before: 998, after: 999 },
     ]);
   });
   it('fails on taken gids', () => {
