@@ -71,7 +71,7 @@ describe('pkgrepo.managed keyid + keyserver plan', () => {
         kind: 'keyserver',
         after: 'fetch key 0xAAAABBBBCCCCDDDD from keys.example.invalid',
       },
-      { op: 'run', target: 'apt-get update', after: 'refresh the index of x.list' },
+      { op: 'run', kind: 'refresh', target: 'apt-get update', after: 'refresh the index of x.list' },
     ]);
     expect(planManaged(args, base([`${'1'.repeat(40)}`])).map((c) => c.op)).toEqual(['update', 'run']);
   });
