@@ -49,6 +49,8 @@ export interface ExecEnv {
    * `creates` paths stays valid for paths none of them overlaps.
    */
   markTouched?(paths: string[]): void;
+  /** How many times markApplying/markTouched were called: facts read since then still hold while it stays. */
+  changeCount?(): number;
   nextRunNum(): number;
   /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
   together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;

@@ -58,6 +58,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   // what has changed so far: anything (a state applied on its own), or only these paths (waves)
   let opaque = false;
   const touched: string[] = [];
+  let changes = 0;
   let runNum = 0;
   let aborted: string | undefined;
 
@@ -99,11 +100,14 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     markApplying() {
       applying = true;
       opaque = true;
+      changes++;
     },
     markTouched(paths) {
       applying = true;
       touched.push(...paths);
+      changes++;
     },
+    changeCount: () => changes,
     nextRunNum: () => runNum++,
     together: (c, plan, log) => applyTogether(c, plan, env, log, agg),
   };
