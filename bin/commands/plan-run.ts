@@ -153,7 +153,7 @@ export async function applyPlan(file: string, flags: RunFlags, override?: Overri
       process.exitCode = PLAN_MISMATCH_EXIT;
       return;
     }
-    const run = await PlanRun.open(runInput(o, flags, saved.sls, control, saved.options));
+    const run = await PlanRun.open({ ...runInput(o, flags, saved.sls, control, saved.options), sweep: true });
     try {
       const { report: dry, plan: now } = await run.dryRun(saved.id);
       if (dry.interrupted) {

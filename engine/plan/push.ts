@@ -92,6 +92,8 @@ async function openHost(t: PushTarget, o: PushOptions, planId: string, entry?: P
       redactor: o.redactor,
       secrets: c.secrets,
       ...(o.lock ? { lock: o.lock } : {}),
+      // applying a saved plan: the temp sweep goes with the lock's command (no round trip of its own)
+      sweep: !!entry,
       ...(o.control ? { control: o.control } : {}),
       ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
       where: { target: t.label },

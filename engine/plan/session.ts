@@ -39,6 +39,11 @@ export interface PlanRunInput {
   /** The host's secret values (pillar, env, inventory vars): they key the digests of secret content. */
   secrets: string[];
   lock?: LockOptions | false;
+  /**
+   * The run will apply (a saved plan's apply): the lock's command also sweeps the stale temp files
+   * in the directories the states write to, in the same round trip (as a plain run does).
+   */
+  sweep?: boolean;
   control?: RunControl;
   notice?: (msg: string) => void;
   /** The command line's pillar override (already merged into `pillar`): the plan records its digest. */
@@ -65,6 +70,7 @@ export class PlanRun {
     private exec: ExecSession,
     readonly states: CompiledStates,
     private lock: RunLock | undefined,
+    private sweptWithLock = false,
   ) {}
 
   /** Compiles (exit 3 on bad input, nothing locked) and takes the host's run lock. */
@@ -73,8 +79,10 @@ export class PlanRun {
     const states = await compileStatesOnTarget({ ...o, exec });
     registerSecretArgs(states.compiled, o.redactor);
     const lockOptions = { ...(o.lock || { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) };
-    const lock = o.lock === false ? undefined : await acquireRunLock(o.host, lockOptions);
-    return new PlanRun(o, exec, states, lock);
+    // paths a --root host resolves are swept by apply() with their own command
+    const sweepDirs = o.sweep && !o.host.resolvePath ? writeDirs(states.compiled) : undefined;
+    const lock = o.lock === false ? undefined : await acquireRunLock(o.host, lockOptions, sweepDirs);
+    return new PlanRun(o, exec, states, lock, !!sweepDirs);
   }
 
   keys(planId: string): PlanKeys {
@@ -120,7 +128,9 @@ export class PlanRun {
   /** The real run of the checked plan: failhard, every state guarded against the saved entry. */
   async apply(saved: PlanHost, planId: string): Promise<RunReport> {
     if (this.lock) {
-      const removed = await cleanStaleTemps(this.o.host, writeDirs(this.states.compiled), this.lock.since);
+      const removed = this.sweptWithLock
+        ? this.lock.removed
+        : await cleanStaleTemps(this.o.host, writeDirs(this.states.compiled), this.lock.since);
       const some = `${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''}`;
       if (removed.length) this.o.notice?.(`removed ${removed.length} temp file(s) an interrupted run left: ${some}`);
     }

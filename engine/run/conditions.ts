@@ -1,10 +1,60 @@
-// onlyif / unless / creates: commands run through the Host (`sh -c`), in the dry run too.
+// onlyif / unless / creates: commands run through the Host (`sh -c`), in the dry run too. Over SSH
+// every guard of the run is read before the first state, in the facts' round trip (guards are reads).
 import { shell } from '../host/exec.js';
-import type { Host } from '../host/host.js';
+import type { ExecOptions, Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
 
 /** Whether a path exists (lstat: a dangling symlink exists), when already known; undefined: ask the host. */
 export type KnownExists = (path: string) => boolean | undefined;
+
+/** A guard command's exit code when already known (read before the run); undefined: run it now. */
+export type KnownGuard = (chunk: Chunk, cmd: string) => number | undefined;
+
+/** How a state's guards run: as its `runas`, in its `cwd`. */
+function guardOptions(chunk: Chunk): { user?: string; cwd?: string } {
+  const opts: { user?: string; cwd?: string } = {};
+  if (typeof chunk.args.runas === 'string') opts.user = chunk.args.runas;
+  if (typeof chunk.args.cwd === 'string') opts.cwd = chunk.args.cwd;
+  return opts;
+}
+
+const guardKey = (chunk: Chunk, cmd: string): string => {
+  const o = guardOptions(chunk);
+  return JSON.stringify([cmd, o.user ?? null, o.cwd ?? null]);
+};
+
+/**
+ * The exit code of every onlyif/unless command of the run (once per command, user and cwd), each
+ * started as the state would start it, read-only: over SSH they share the facts' exec channel
+ * (ssh-coalesce.ts), so guards cost no round trip of their own. Valid until the first change is
+ * applied; locally (in-process host) each guard runs when its state comes.
+ */
+export async function prefetchGuards(chunks: Chunk[], host: Host): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (host.inProcess) return out;
+  const todo = new Map<string, { cmd: string; opts: ExecOptions }>();
+  for (const c of chunks) {
+    for (const cmd of [...c.meta.onlyif, ...c.meta.unless]) {
+      const k = guardKey(c, cmd);
+      if (!todo.has(k)) todo.set(k, { cmd, opts: { ...guardOptions(c), readOnly: true } });
+    }
+  }
+  await Promise.all(
+    [...todo].map(async ([k, g]) => {
+      try {
+        out.set(k, (await host.exec(['sh', '-c', g.cmd], g.opts)).exitCode);
+      } catch {
+        // the state runs its guard itself
+      }
+    }),
+  );
+  return out;
+}
+
+/** A KnownGuard over prefetched exit codes; `valid` says whether they still hold (nothing applied). */
+export function knownGuards(codes: Map<string, number>, valid: () => boolean): KnownGuard {
+  return (chunk, cmd) => (valid() ? codes.get(guardKey(chunk, cmd)) : undefined);
+}
 
 // prints each given path that exists (as given; $BRINE_ROOT prefixed for the test), NUL-terminated
 const EXISTS = `r="\${BRINE_ROOT-}"
@@ -31,20 +81,22 @@ export async function prefetchCreates(chunks: Chunk[], host: Host): Promise<Map<
 }
 
 /** Returns a comment when the state must not run, else null. */
-export async function checkConditions(host: Host, chunk: Chunk, known?: KnownExists): Promise<string | null> {
+export async function checkConditions(
+  host: Host,
+  chunk: Chunk,
+  known?: KnownExists,
+  guard?: KnownGuard,
+): Promise<string | null> {
   const { onlyif, unless, creates } = chunk.meta;
-  const opts: { user?: string; cwd?: string } = {};
-  if (typeof chunk.args.runas === 'string') opts.user = chunk.args.runas;
-  if (typeof chunk.args.cwd === 'string') opts.cwd = chunk.args.cwd;
+  const opts = guardOptions(chunk);
+  const run = async (cmd: string) => guard?.(chunk, cmd) ?? (await host.exec(['sh', '-c', cmd], opts)).exitCode;
   for (const cmd of onlyif) {
-    const r = await host.exec(['sh', '-c', cmd], opts);
-    if (r.exitCode !== 0) return `onlyif condition is false: ${cmd}`;
+    if ((await run(cmd)) !== 0) return `onlyif condition is false: ${cmd}`;
   }
   if (unless.length) {
     let allTrue = true;
     for (const cmd of unless) {
-      const r = await host.exec(['sh', '-c', cmd], opts);
-      if (r.exitCode !== 0) {
+      if ((await run(cmd)) !== 0) {
         allTrue = false;
         break;
       }

@@ -5,7 +5,7 @@
 import type { ApplyOutput, Change, ContentView } from '../contract.js';
 import type { Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
-import { checkConditions, type KnownExists } from './conditions.js';
+import { checkConditions, type KnownExists, type KnownGuard } from './conditions.js';
 import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
 import { oneLine } from './errors.js';
 import { deferTo, providerOf } from './deferral.js';
@@ -40,6 +40,8 @@ export interface ExecEnv {
   returnFacts?(chunk: Chunk, facts: unknown): void;
   /** Batched existence of `creates` paths, valid until the first apply on this host. */
   knownExists?: KnownExists;
+  /** Batched exit codes of onlyif/unless commands, valid until the first apply on this host. */
+  knownGuard?: KnownGuard;
   /** Called right before the first change is made (invalidates batched facts). */
   markApplying(): void;
   /**
@@ -47,6 +49,8 @@ export interface ExecEnv {
    * `creates` paths stays valid for paths none of them overlaps.
    */
   markTouched?(paths: string[]): void;
+  /** How many times markApplying/markTouched were called: facts read since then still hold while it stays. */
+  changeCount?(): number;
   nextRunNum(): number;
   /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
   together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;
@@ -92,7 +96,7 @@ async function prereqMet(chunk: Chunk, env: ExecEnv): Promise<{ met: boolean; er
 async function precheck(chunk: Chunk, env: ExecEnv): Promise<Outcome | { gate: Open; pending: string | null }> {
   const g = gate(chunk, env.results);
   if (!g.run) return { result: g.result, comment: g.comment, changes: [], notRun: true };
-  const skip = await checkConditions(env.host, chunk, env.knownExists);
+  const skip = await checkConditions(env.host, chunk, env.knownExists, env.knownGuard);
   if (skip) return { result: true, comment: skip, changes: [] };
   const pre = await prereqMet(chunk, env);
   if (pre.error) return { result: false, comment: pre.error, changes: [] };

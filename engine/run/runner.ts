@@ -11,7 +11,7 @@ import { makeCtx, type TemplateRenderer } from './ctx.js';
 import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';
 import { Aggregator, applyTogether } from './aggregate.js';
-import { prefetchCreates } from './conditions.js';
+import { knownGuards, prefetchCreates, prefetchGuards } from './conditions.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
 import { type Outcome, stateResult } from './result.js';
@@ -58,6 +58,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   // what has changed so far: anything (a state applied on its own), or only these paths (waves)
   let opaque = false;
   const touched: string[] = [];
+  let changes = 0;
   let runNum = 0;
   let aborted: string | undefined;
 
@@ -67,9 +68,10 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   o.planHooks?.onPrepared?.(prepared);
   emit(o.progress, 'phase', 'reading facts');
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
-  const [facts, creates] = await Promise.all([
+  const [facts, creates, guards] = await Promise.all([
     prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
     prefetchCreates(compiled.chunks, o.host),
+    prefetchGuards(compiled.chunks, o.host),
   ]);
   const env: ExecEnv = {
     host: o.host,
@@ -93,14 +95,19 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       if (!applying) facts.set(c.key, f);
     },
     knownExists: (p) => (opaque || touched.some((t) => overlaps(p, t)) ? undefined : creates.get(p)),
+    // a guard may read anything: its batched exit code holds only while nothing has changed
+    knownGuard: knownGuards(guards, () => !applying),
     markApplying() {
       applying = true;
       opaque = true;
+      changes++;
     },
     markTouched(paths) {
       applying = true;
       touched.push(...paths);
+      changes++;
     },
+    changeCount: () => changes,
     nextRunNum: () => runNum++,
     together: (c, plan, log) => applyTogether(c, plan, env, log, agg),
   };

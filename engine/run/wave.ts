@@ -10,6 +10,8 @@
 //   - applies without asking the host anything (else NotBatchable: it applies on its own).
 // A member whose ops fail is failed with the error (the rest of its ops were not run); the others
 // go on, as they would one by one (none requires another: requisites end a wave).
+// The verifying read of a wave also reads the facts of the states that may form the next wave (in
+// the same round trip); they serve that wave if nothing has changed on the host in between.
 import type { ApplyOutput, Change, StateFunction } from '../../engine/contract.js';
 import type { HostOp, HostOpsResult } from '../host/host.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
@@ -61,6 +63,8 @@ export interface WaveOptions {
 
 export class Waves {
   private readonly results = new Map<string, StateResult>();
+  /** Facts read ahead for the next wave, with the change count they were read at. */
+  private readonly ahead = new Map<string, { facts: unknown; at: number }>();
   /** Round trips and members of the waves so far (debug output). */
   readonly stats = { waves: 0, members: 0 };
 
@@ -150,7 +154,10 @@ export class Waves {
       const r = done[i]!;
       if (!r.ok) failed.set(m, r.error);
     });
-    const again = await this.verify(withOps.filter((m) => !failed.has(m) && m.out?.result !== false));
+    const [again] = await Promise.all([
+      this.verify(withOps.filter((m) => !failed.has(m) && m.out?.result !== false)),
+      withOps.length ? this.readAhead(members.at(-1)!.c) : undefined,
+    ]);
 
     const each = Math.round((Date.now() - started) / members.length);
     this.stats.waves++;
@@ -167,12 +174,38 @@ export class Waves {
     return own;
   }
 
+  /**
+   * Reads the facts of the states after `last` that may lead or join the next wave (the run's
+   * changes so far applied). Not when a `parallel: True` state may be applying meanwhile.
+   */
+  private async readAhead(last: Chunk): Promise<void> {
+    const chunks = this.compiled.chunks;
+    if (!this.env.changeCount || chunks.some((d) => d.meta.parallel)) return;
+    const next: Chunk[] = [];
+    for (let i = chunks.indexOf(last) + 1; i < chunks.length && next.length < MAX_MEMBERS; i++) {
+      const d = chunks[i]!;
+      if (this.o.done(d.key) || this.results.has(d.key)) continue;
+      if (!Waves.fits(d) || this.o.claimed(d.key)) break;
+      next.push(d);
+    }
+    if (next.length < 2) return;
+    const at = this.env.changeCount();
+    try {
+      const facts = await this.gather(next);
+      next.forEach((d, i) => this.ahead.set(d.key, { facts: facts[i], at }));
+    } catch (e) {
+      this.env.debug?.(`reading ahead after ${last.module}: ${last.id} failed: ${oneLine(e)}`);
+    }
+  }
+
   /** Facts for the candidates: one gatherMany per function (prefetched ones while still valid). */
   private async gather(cands: Chunk[]): Promise<unknown[]> {
     const out = new Array<unknown>(cands.length);
     const byFn = new Map<StateFunction, number[]>();
     cands.forEach((ch, i) => {
-      const pre = this.env.takeFacts(ch);
+      const early = this.ahead.get(ch.key);
+      this.ahead.delete(ch.key);
+      const pre = early && early.at === this.env.changeCount?.() ? early : this.env.takeFacts(ch);
       if (pre) out[i] = pre.facts;
       else byFn.set(ch.fn, [...(byFn.get(ch.fn) ?? []), i]);
     });

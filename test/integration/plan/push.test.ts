@@ -101,9 +101,14 @@ mark:
     ]);
     expect(readFileSync(plan, 'utf8')).not.toContain('plan-push-secret-7Hq2xZ');
     expect(await cat(a, '/etc/brine-plan.conf')).toBe('MISSING');
+    // what a killed write left: the apply's run lock command removes it (no round trip of its own)
+    const stale = '/etc/.brine-plan.conf.brine-0123456789ab';
+    expect((await a.ssh(`printf half > ${stale} && touch -d "1 hour ago" ${stale}`)).exitCode).toBe(0);
 
     const r = await push(['--plan', plan]);
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`alpha: removed 1 temp file(s) an interrupted run left: ${stale}`);
+    expect(await cat(a, stale)).toBe('MISSING');
     expect(r.stdout.match(/as planned: plan [0-9a-f]{12} applied \(3 state\(s\) changed, 3 checked\)/g)).toHaveLength(
       2,
     );
@@ -146,6 +151,17 @@ mark:
     expect(await cat(b, '/etc/brine-plan.motd')).toBe('hand-edited');
     expect(await cat(b, '/etc/brine-plan.conf')).toBe(`version=1 id=${b.name} password=plan-push-secret-7Hq2xZ`);
     expect(await cat(b, '/root/brine-plan.log')).toBe('1');
+  });
+
+  it('a plan with nothing to change applies in 4 round trips: grains, lock and sweep, 2 fact reads', async () => {
+    const plan = join(dir, 'plan3.json');
+    expect((await push(['--test', '--plan-out', plan, 'alpha'])).code).toBe(0);
+    const r = await push(['--plan', plan, '--out', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { hosts: { host: string; roundTrips: number }[] };
+    process.stdout.write(`push --plan with nothing to change: ${doc.hosts[0]!.roundTrips} round trips\n`);
+    // grains + env (1), the run lock with the temp sweep (1), the dry run's facts (1), the apply's (1)
+    expect(doc.hosts[0]!.roundTrips).toBe(4);
   });
 
   it('refuses a target the plan does not have, and a plan of another command', async () => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { compile } from '../../support/compile.js';
 import { LocalHost } from '../../../engine/host/local.js';
+import type { ExecOptions, Host } from '../../../engine/host/host.js';
 import { runCompiled } from '../../../engine/run/index.js';
 import type { RunReport, StateResult } from '../../../engine/run/types.js';
 import { decl, high } from '../compile/highdata-builder.js';
@@ -401,6 +402,43 @@ describe('runner: requisite semantics', () => {
     expect(byId(r, 'un').comment).toBe('unless condition is true: true; true');
     expect(byId(r, 'cr').comment).toBe('All files in creates exist: /');
     expect([...world.keys()]).toEqual(['yes']);
+  });
+
+  it('a host with round trips reads every guard before the run, and again once something changed', async () => {
+    // the local host as a remote one: guards are then batched (read-only) before the first state
+    const calls: { cmd: string; readOnly: boolean }[] = [];
+    const remote: Host = Object.create(host, {
+      inProcess: { value: false },
+      exec: {
+        value: (argv: string[], opts?: ExecOptions) => {
+          if (argv[0] === 'sh' && argv[1] === '-c') calls.push({ cmd: argv[2]!, readOnly: !!opts?.readOnly });
+          return host.exec(argv, opts);
+        },
+      },
+    });
+    const decls = [
+      decl('skip', 'probe.value', { value: '1', unless: 'true' }),
+      decl('a', 'probe.value', { value: '1', onlyif: ['true', 'test 1 = 1'] }),
+      decl('b', 'probe.value', { value: '1', unless: 'false' }),
+    ];
+    const dry = await runCompiled(compile(high(decls), probeRegistry), {
+      host: remote,
+      statesDir: '/nonexistent',
+      test: true,
+    });
+    expect(dry.results.map((x) => x.result)).toEqual([true, null, null]);
+    expect(calls).toEqual(['true', 'test 1 = 1', 'false'].map((cmd) => ({ cmd, readOnly: true })));
+    calls.length = 0;
+    const r = await runCompiled(compile(high(decls), probeRegistry), {
+      host: remote,
+      statesDir: '/nonexistent',
+      test: false,
+    });
+    expect(byId(r, 'skip').comment).toBe('unless condition is true: true');
+    expect(r.results.map((x) => x.changes.length)).toEqual([0, 1, 1]);
+    // b's guard is read again after a changed something: a guard may read anything
+    expect(calls.map((c) => c.cmd)).toEqual(['true', 'test 1 = 1', 'false', 'false']);
+    expect(calls[3]!.readOnly).toBe(false);
   });
 });
 
