@@ -14,6 +14,7 @@ import { type Outcome, stateResult } from './result.js';
 import type { StateResult } from './types.js';
 import type { Together } from './aggregate.js';
 import type { PlanHooks } from './plan-hooks.js';
+import type { ReadAhead } from './read-ahead.js';
 
 /** The gate of a state that runs (its requisites are met). */
 type Open = Extract<Gate, { run: true }>;
@@ -54,6 +55,8 @@ export interface ExecEnv {
   nextRunNum(): number;
   /** Aggregation: called right before a real apply; may apply other states' plans in the same call. */
   together?(chunk: Chunk, plan: Change[], log: CtxLog): Promise<Together>;
+  /** Dry runs: checks and facts read ahead of the states' turns (read-ahead.ts). */
+  ahead?: ReadAhead;
 }
 
 const targetsOf = (cs: Change[]): string => [...new Set(cs.map((c) => c.target))].join(', ');
@@ -69,7 +72,7 @@ async function gatherPlan(
   const ctx = makeCtx(chunk, env, log);
   if (pending) ctx.pendingRequisite = pending;
   if (env.test) ctx.pendingProvider = (kind, name) => providerOf(chunk, kind, name, env.byKey, env.results, env.after);
-  const pre = fresh ? undefined : env.takeFacts(chunk);
+  const pre = fresh ? undefined : (env.takeFacts(chunk) ?? (await env.ahead?.take(chunk, log)));
   const facts = pre ? pre.facts : await chunk.fn.gather(env.host, chunk.args, ctx);
   return { facts, plan: chunk.fn.plan(chunk.args, facts, ctx) };
 }
@@ -96,7 +99,8 @@ async function prereqMet(chunk: Chunk, env: ExecEnv): Promise<{ met: boolean; er
 async function precheck(chunk: Chunk, env: ExecEnv): Promise<Outcome | { gate: Open; pending: string | null }> {
   const g = gate(chunk, env.results);
   if (!g.run) return { result: g.result, comment: g.comment, changes: [], notRun: true };
-  const skip = await checkConditions(env.host, chunk, env.knownExists, env.knownGuard);
+  const skip = await (env.ahead?.conditions(chunk) ??
+    checkConditions(env.host, chunk, env.knownExists, env.knownGuard));
   if (skip) return { result: true, comment: skip, changes: [] };
   const pre = await prereqMet(chunk, env);
   if (pre.error) return { result: false, comment: pre.error, changes: [] };

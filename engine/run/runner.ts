@@ -12,6 +12,7 @@ import { changed, type ExecEnv, executeChunk } from './execute.js';
 import { prefetchFacts } from './facts.js';
 import { Aggregator, applyTogether } from './aggregate.js';
 import { knownGuards, prefetchCreates, prefetchGuards } from './conditions.js';
+import { ReadAhead } from './read-ahead.js';
 import { oneLine } from './errors.js';
 import { prepareChunks } from './prepare.js';
 import { type Outcome, stateResult } from './result.js';
@@ -68,11 +69,23 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
   o.planHooks?.onPrepared?.(prepared);
   emit(o.progress, 'phase', 'reading facts');
   const agg = new Aggregator(compiled, { enabled: o.aggregate !== false, test: o.test, aborted: () => !!aborted });
-  const [facts, creates, guards] = await Promise.all([
-    prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c)),
-    prefetchCreates(compiled.chunks, o.host),
-    prefetchGuards(compiled.chunks, o.host),
-  ]);
+  const batchedFacts = prefetchFacts(compiled.chunks, { ...o, prepared }, (c) => agg.mayAbsorb(c));
+  const knownCreates = prefetchCreates(compiled.chunks, o.host);
+  const guardCodes = prefetchGuards(compiled.chunks, o.host);
+  // a dry run's other reads go alongside the batched ones (read-ahead.ts); nothing is applied in it,
+  // so the guards read with the facts hold for the whole run
+  const ahead = o.test
+    ? new ReadAhead(
+        compiled.chunks,
+        { ...o, prepared, byKey: compiled.byKey },
+        Promise.all([knownCreates, guardCodes]).then(([m, g]) => ({
+          exists: (p: string) => m.get(p),
+          guard: knownGuards(g, () => true),
+        })),
+        (c) => !!c.fn.gatherMany,
+      )
+    : undefined;
+  const [facts, creates, guards] = await Promise.all([batchedFacts, knownCreates, guardCodes]);
   const env: ExecEnv = {
     host: o.host,
     test: o.test,
@@ -110,6 +123,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     changeCount: () => changes,
     nextRunNum: () => runNum++,
     together: (c, plan, log) => applyTogether(c, plan, env, log, agg),
+    ahead,
   };
 
   const lockFor = (key: string): PQueue => {
@@ -171,6 +185,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
     if (concurrency > 1) await runParallel(compiled, concurrency, runOne, skip);
     else await runInOrder(compiled, runOne, skip);
   } finally {
+    ahead?.stop();
     untrack?.();
   }
 

@@ -10,9 +10,7 @@ import type { Change } from '../../engine/contract.js';
 import { APT_ENV } from './apt.js';
 import { parseSimulation } from './uptodate.js';
 import { TickBatcher } from './tick-batcher.js';
-import { aptRead } from './apt-read.js';
-
-const SIM = ['-s', '-q', '-o', 'Debug::NoLocking=1'];
+import { aptRead, SIM } from './apt-read.js';
 
 /** `install [options] specs`: the options (the batch key) and the package specs. */
 export function splitInstallArgv(argv: string[]): { opts: string[]; specs: string[] } | null {

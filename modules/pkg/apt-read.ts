@@ -18,3 +18,10 @@ export const APT_READ_FN = `aptr() {
 export function aptRead(program: string, args: string[]): string[] {
   return ['sh', '-c', `${APT_READ_FN}\naptr "$@"`, 'sh', program, ...args];
 }
+
+/**
+ * apt-get's simulation options: no lock, and no planner log (apt writes /var/log/apt/eipp.log.xz
+ * for every install it orders, simulated ones too: a dry run changes nothing, and the log costs
+ * about a tenth of the simulation's CPU).
+ */
+export const SIM = ['-s', '-q', '-o', 'Debug::NoLocking=1', '-o', 'Dir::Log::Planner='];

@@ -3,7 +3,7 @@
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateFunction } from '../../engine/contract.js';
 import { APT_ENV, aptGet, failApt } from './apt.js';
-import { aptRead } from './apt-read.js';
+import { aptRead, SIM } from './apt-read.js';
 
 export interface UptodateArgs {
   name: string;
@@ -34,7 +34,7 @@ export function parseSimulation(out: string): Change[] {
 
 async function simulate(host: Host, args: UptodateArgs): Promise<UptodateFacts> {
   const verb = args.dist_upgrade ? 'dist-upgrade' : 'upgrade';
-  const r = await host.exec(aptRead('apt-get', ['-s', '-q', '-o', 'Debug::NoLocking=1', verb]), { env: APT_ENV });
+  const r = await host.exec(aptRead('apt-get', [...SIM, verb]), { env: APT_ENV });
   if (r.exitCode !== 0) failApt(args.name, r, `apt-get -s ${verb}`);
   return { actions: parseSimulation(r.stdout) };
 }
