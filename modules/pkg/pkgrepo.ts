@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
+import { fetchHttp, isHttpSource, shownUrl } from '../../engine/http-source.js';
 import type { Host } from '../../engine/host/host.js';
 import type { Change, StateCtx, StateFunction } from '../../engine/contract.js';
 import { aptGet, classifyAptFailure } from './apt.js';
@@ -23,7 +24,9 @@ export interface RepoArgs {
   file?: string;
   key_text?: string;
   key_file?: string;
+  key_url?: string;
   humanname?: string;
+  comments?: string | string[];
   refresh?: boolean;
   lock_timeout?: number;
   [k: string]: unknown;
@@ -71,13 +74,28 @@ async function listsPresent(host: Host, r: RepoLine): Promise<boolean> {
 }
 
 async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffer | null> {
-  if (args.key_text !== undefined && args.key_file !== undefined) {
-    throw new StateError(ctx.name, 'give key_text or key_file, not both');
-  }
+  const given = (['key_text', 'key_file', 'key_url'] as const).filter((k) => args[k] !== undefined);
+  if (given.length > 1)
+    throw new StateError(ctx.name, `give one of key_text, key_file, key_url, not ${given.join(' and ')}`);
   if (args.key_text !== undefined)
     return Buffer.from(args.key_text.endsWith('\n') ? args.key_text : `${args.key_text}\n`);
   if (args.key_file !== undefined) return ctx.readSource(args.key_file);
+  if (args.key_url !== undefined) {
+    // Salt downloads key_url on the minion; brine fetches http(s) sources on the controller, as
+    // for file.managed, and reads salt:// and absolute paths as key_file does
+    if (!isHttpSource(args.key_url)) return ctx.readSource(args.key_url);
+    const data = await fetchHttp(args.key_url, ctx.name);
+    if (!data) throw new StateError(ctx.name, `key_url ${shownUrl(args.key_url)} not found`);
+    return data;
+  }
   return null;
+}
+
+/** Salt's apt comments: every entry a `#` comment, all on the source line after the entry. */
+export function repoComment(comments: string | string[] | undefined): string | undefined {
+  if (comments === undefined) return undefined;
+  const list = (Array.isArray(comments) ? comments : [comments]).map((c) => String(c).trim()).filter(Boolean);
+  return list.length ? list.map((c) => (c.startsWith('#') ? c : `#${c}`)).join(' ') : undefined;
 }
 
 async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<RepoFacts> {
@@ -90,7 +108,7 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
     key = { path, have: await host.hash(path), want: sha256(keyData), data: keyData.toString('base64') };
   }
   const render = file.endsWith('.sources') ? renderSources : renderList;
-  const want = render(r, key?.path, args.humanname);
+  const want = render(r, key?.path, args.humanname, repoComment(args.comments));
   const current = await host.readFile(file);
   return {
     file,
@@ -133,7 +151,9 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
       file: { type: 'string', pattern: FILE },
       key_text: { type: 'string', minLength: 1 },
       key_file: { type: 'string', pattern: '^(salt://|/)' },
+      key_url: { type: 'string', pattern: '^(salt://|/|https?://)' },
       humanname: { type: 'string' },
+      comments: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] },
       refresh: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },
     },

@@ -435,6 +435,36 @@ describe('pkgrepo one-line sources', () => {
     expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
   });
 
+  it('key_url over http (fetched by brine) and comments on the line, which apt reads', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url === '/key.asc') res.end(key);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const args = { name: line, key_url: `http://127.0.0.1:${port}/key.asc`, comments: ['from brine', '#test'] };
+      const r = await checkApply(b.host, pkgrepo.managed!, args);
+      expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual([
+        'create /etc/apt/keyrings/srv_brine-repo_flat.asc',
+        'create /etc/apt/sources.list.d/srv_brine-repo_flat.list',
+        'run apt-get update',
+      ]);
+      expect(r.replanned).toEqual([]);
+      expect((await b.t.ssh('cat /etc/apt/sources.list.d/srv_brine-repo_flat.list')).stdout.trim()).toBe(
+        'deb [arch=amd64 signed-by=/etc/apt/keyrings/srv_brine-repo_flat.asc] file:/srv/brine-repo ./ #from brine #test',
+      );
+      const policy = await b.t.ssh('apt-cache policy brine-test-a');
+      expect(policy.stdout).toMatch(/file:\/srv\/brine-repo \.\/ Packages/);
+      const missing = { ...args, key_url: `http://127.0.0.1:${port}/nokey.asc` };
+      await expect(plan(b.host, pkgrepo.managed!, missing)).rejects.toThrow(/key_url .*nokey\.asc not found/);
+    } finally {
+      server.close();
+    }
+    expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
+  });
+
   it("a key that did not sign the repository fails with apt's reason in one line", async () => {
     const other = (await b.t.ssh('cat /usr/share/keyrings/debian-archive-keyring.gpg | base64 -w0')).stdout;
     const args = {
