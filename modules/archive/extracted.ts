@@ -193,6 +193,7 @@ function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>
 export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
   schema,
   inert: INERT,
+  ignoresKwargs: "Salt's archive.extracted takes **kwargs and ignores the ones it does not know",
   gather,
   plan,
   async apply(host, _changes, ctx) {

@@ -26,7 +26,9 @@ export interface RepoArgs {
   key_file?: string;
   key_url?: string;
   humanname?: string;
-  comments?: string | string[];
+  comments?: string | Array<string | number>;
+  disabled?: boolean;
+  enabled?: boolean;
   refresh?: boolean;
   lock_timeout?: number;
   [k: string]: unknown;
@@ -91,8 +93,15 @@ async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffe
   return null;
 }
 
+/** Salt's `disabled`, or `enabled: False` (one of the two). */
+export function isDisabled(args: RepoArgs): boolean {
+  if (args.disabled !== undefined && args.enabled !== undefined)
+    throw new StateError(args.name, 'give enabled or disabled, not both');
+  return args.disabled ?? (args.enabled === undefined ? false : !args.enabled);
+}
+
 /** Salt's apt comments: every entry a `#` comment, all on the source line after the entry. */
-export function repoComment(comments: string | string[] | undefined): string | undefined {
+export function repoComment(comments: string | Array<string | number> | undefined): string | undefined {
   if (comments === undefined) return undefined;
   const list = (Array.isArray(comments) ? comments : [comments]).map((c) => String(c).trim()).filter(Boolean);
   return list.length ? list.map((c) => (c.startsWith('#') ? c : `#${c}`)).join(' ') : undefined;
@@ -108,7 +117,10 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
     key = { path, have: await host.hash(path), want: sha256(keyData), data: keyData.toString('base64') };
   }
   const render = file.endsWith('.sources') ? renderSources : renderList;
-  const want = render(r, key?.path, args.humanname, repoComment(args.comments));
+  const want = render(r, key?.path, args.humanname, {
+    comment: repoComment(args.comments),
+    disabled: isDisabled(args),
+  });
   const current = await host.readFile(file);
   return {
     file,
@@ -136,7 +148,8 @@ export function planManaged(args: RepoArgs, f: RepoFacts): Change[] {
       diff: createTwoFilesPatch(f.file, f.file, f.content ?? '', f.want, undefined, undefined, { context: 3 }),
     });
   }
-  if (args.refresh !== false && (changes.length || !f.listsPresent)) {
+  // a disabled source has no index to refresh
+  if (args.refresh !== false && !isDisabled(args) && (changes.length || !f.listsPresent)) {
     changes.push({ op: 'run', target: 'apt-get update', after: `refresh the index of ${basename(f.file)}` });
   }
   return changes;
@@ -153,6 +166,8 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
       key_file: { type: 'string', pattern: '^(salt://|/)' },
       key_url: { type: 'string', pattern: '^(salt://|/|https?://)' },
       humanname: { type: 'string' },
+      disabled: { type: 'boolean' },
+      enabled: { type: 'boolean' },
       comments: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] },
       refresh: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },

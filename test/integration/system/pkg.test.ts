@@ -465,6 +465,29 @@ describe('pkgrepo one-line sources', () => {
     expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
   });
 
+  it('enabled: False writes the source commented out, without an index refresh; a second run changes nothing', async () => {
+    const args = {
+      name: 'deb file:/srv/brine-repo ./',
+      file: '/etc/apt/sources.list.d/brine-off.list',
+      enabled: false,
+    };
+    const r = await checkApply(b.host, pkgrepo.managed!, args);
+    expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual(['create /etc/apt/sources.list.d/brine-off.list']);
+    expect(r.replanned).toEqual([]);
+    expect((await b.t.ssh('cat /etc/apt/sources.list.d/brine-off.list')).stdout.trim()).toBe(
+      '# deb file:/srv/brine-repo ./',
+    );
+    expect(
+      (
+        await b.t.ssh(
+          'apt-get update -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/brine-off.list' +
+            ' -o Dir::Etc::sourceparts=- 2>&1',
+        )
+      ).stdout,
+    ).not.toMatch(/brine-repo/);
+    expect((await checkApply(b.host, pkgrepo.absent!, args)).replanned).toEqual([]);
+  });
+
   it("a key that did not sign the repository fails with apt's reason in one line", async () => {
     const other = (await b.t.ssh('cat /usr/share/keyrings/debian-archive-keyring.gpg | base64 -w0')).stdout;
     const args = {

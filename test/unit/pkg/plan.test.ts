@@ -173,10 +173,27 @@ describe('apt source lines', () => {
     expect(repoComment(['made by salt', ' #twice ', 3])).toBe('#made by salt #twice #3');
     expect(repoComment('one')).toBe('#one');
     expect(repoComment([])).toBeUndefined();
-    expect(renderList(r, undefined, 'X', '#c')).toBe('# X\ndeb http://x/ y z #c\n');
-    expect(renderSources(r, undefined, undefined, '#c')).toBe(
+    expect(renderList(r, undefined, 'X', { comment: '#c' })).toBe('# X\ndeb http://x/ y z #c\n');
+    expect(renderSources(r, undefined, undefined, { comment: '#c' })).toBe(
       '#c\nTypes: deb\nURIs: http://x/\nSuites: y\nComponents: z\n',
     );
+  });
+
+  it('writes a disabled source commented out (deb822: Enabled: no) and plans no index refresh for it', () => {
+    const r = parseRepoLine('deb http://x/ y z');
+    if (typeof r === 'string') throw new Error(r);
+    expect(renderList(r, undefined, undefined, { disabled: true })).toBe('# deb http://x/ y z\n');
+    expect(renderSources(r, undefined, undefined, { disabled: true })).toMatch(/\nEnabled: no\n$/);
+    const name = 'deb http://x/ y z';
+    const f: RepoFacts = {
+      file: '/etc/apt/sources.list.d/x.list',
+      content: null,
+      want: `# ${name}\n`,
+      listsPresent: false,
+    };
+    expect(planManaged({ name, enabled: false }, f).map((c) => c.op)).toEqual(['create']);
+    expect(planManaged({ name, disabled: false }, f).map((c) => c.op)).toEqual(['create', 'run']);
+    expect(() => planManaged({ name, enabled: true, disabled: true }, f)).toThrow(/enabled or disabled, not both/);
   });
 
   it('rejects what is not a source line', () => {
