@@ -27,8 +27,8 @@ export interface RepoArgs {
   key_url?: string;
   humanname?: string;
   comments?: string | Array<string | number>;
-  disabled?: boolean;
-  enabled?: boolean;
+  disabled?: boolean | 0 | 1;
+  enabled?: boolean | 0 | 1;
   refresh?: boolean;
   lock_timeout?: number;
   [k: string]: unknown;
@@ -97,7 +97,7 @@ async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffe
 export function isDisabled(args: RepoArgs): boolean {
   if (args.disabled !== undefined && args.enabled !== undefined)
     throw new StateError(args.name, 'give enabled or disabled, not both');
-  return args.disabled ?? (args.enabled === undefined ? false : !args.enabled);
+  return args.disabled !== undefined ? !!args.disabled : args.enabled !== undefined && !args.enabled;
 }
 
 /** Salt's apt comments: every entry a `#` comment, all on the source line after the entry. */
@@ -166,8 +166,9 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
       key_file: { type: 'string', pattern: '^(salt://|/)' },
       key_url: { type: 'string', pattern: '^(salt://|/|https?://)' },
       humanname: { type: 'string' },
-      disabled: { type: 'boolean' },
-      enabled: { type: 'boolean' },
+      // Salt reads them with is_true: 1 and 0 too
+      disabled: { enum: [true, false, 0, 1] },
+      enabled: { enum: [true, false, 0, 1] },
       comments: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] },
       refresh: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },
@@ -175,6 +176,9 @@ export const managed: StateFunction<RepoArgs, RepoFacts> = {
     additionalProperties: false,
   },
   inert: { clean_file: 'brine writes the source file whole anyway (what clean_file: True asks)' },
+  ignoresKwargs:
+    "Salt's pkgrepo.managed hands **kwargs to apt's mod_repo, which ignores the ones it does not know " +
+    "(yum's gpgcheck, baseurl...)",
   lock: 'dpkg',
   gather: gatherManaged,
   plan: planManaged,

@@ -42,6 +42,8 @@ describe('inert arguments', () => {
       /did you mean 'source_hash'/,
     );
     expect(() => one('/x', 'file.absent', { official: true })).toThrow(/unknown argument 'official'/);
+    const repo = one('deb http://example.org/debian bookworm main', 'pkgrepo.managed', { gpgcheck: 1 });
+    expect(repo.meta.inert?.[0]).toMatch(/^gpgcheck has no effect: Salt's pkgrepo.managed hands \*\*kwargs to apt/);
   });
 
   it('null, False and an empty list ask for nothing: no warning', () => {

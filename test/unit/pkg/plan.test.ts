@@ -193,6 +193,8 @@ describe('apt source lines', () => {
     };
     expect(planManaged({ name, enabled: false }, f).map((c) => c.op)).toEqual(['create']);
     expect(planManaged({ name, disabled: false }, f).map((c) => c.op)).toEqual(['create', 'run']);
+    expect(planManaged({ name, enabled: 1 }, f).map((c) => c.op)).toEqual(['create', 'run']);
+    expect(planManaged({ name, disabled: 1 }, f).map((c) => c.op)).toEqual(['create']);
     expect(() => planManaged({ name, enabled: true, disabled: true }, f)).toThrow(/enabled or disabled, not both/);
   });
 
