@@ -453,7 +453,8 @@ describe('pkgrepo one-line sources', () => {
       ]);
       expect(r.replanned).toEqual([]);
       expect((await b.t.ssh('cat /etc/apt/sources.list.d/srv_brine-repo_flat.list')).stdout.trim()).toBe(
-        'deb [arch=amd64 signed-by=/etc/apt/keyrings/srv_brine-repo_flat.asc] file:/srv/brine-repo ./ #from brine #test',
+        'deb [arch=amd64 signed-by=/etc/apt/keyrings/srv_brine-repo_flat.asc] file:/srv/brine-repo ./' +
+          ' #from brine #test',
       );
       const policy = await b.t.ssh('apt-cache policy brine-test-a');
       expect(policy.stdout).toMatch(/file:\/srv\/brine-repo \.\/ Packages/);
@@ -465,7 +466,7 @@ describe('pkgrepo one-line sources', () => {
     expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
   });
 
-  it('enabled: False writes the source commented out, without an index refresh; a second run changes nothing', async () => {
+  it('enabled: False writes the source commented out, no index refresh; a second run changes nothing', async () => {
     const args = {
       name: 'deb file:/srv/brine-repo ./',
       file: '/etc/apt/sources.list.d/brine-off.list',
