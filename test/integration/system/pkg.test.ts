@@ -456,8 +456,14 @@ describe('pkgrepo one-line sources', () => {
         'deb [arch=amd64 signed-by=/etc/apt/keyrings/srv_brine-repo_flat.asc] file:/srv/brine-repo ./' +
           ' #from brine #test',
       );
-      const policy = await b.t.ssh('apt-cache policy brine-test-a');
-      expect(policy.stdout).toMatch(/file:\/srv\/brine-repo \.\/ Packages/);
+      // apt reads the line with its comment and verifies the source with the fetched key
+      const upd = await b.t.ssh(
+        'apt-get update -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/srv_brine-repo_flat.list' +
+          ' -o Dir::Etc::sourceparts=- 2>&1; echo "exit=$?"',
+      );
+      expect(upd.stdout).toMatch(/file:\/srv\/brine-repo \.\/ (InRelease|Release)/);
+      expect(upd.stdout).toMatch(/exit=0\s*$/);
+      expect(upd.stdout).not.toMatch(/^(W|E): /m);
       const missing = { ...args, key_url: `http://127.0.0.1:${port}/nokey.asc` };
       await expect(plan(b.host, pkgrepo.managed!, missing)).rejects.toThrow(/key_url .*nokey\.asc not found/);
     } finally {
