@@ -170,6 +170,12 @@ export interface StateFunction<Args = any, Facts = any, C extends Change = Chang
    */
   kwargsToTemplate?: boolean;
   /**
+   * Salt's function takes **kwargs and ignores the ones it does not know (archive.extracted):
+   * such an argument (not a likely typo of a known one) is accepted with the warning
+   * "ARG has no effect: <this reason>".
+   */
+  ignoresKwargs?: string;
+  /**
    * `name` is a path Salt passes through os.path.expanduser: `~` and `~/x` are root's home, as
    * for the root minion (expanded at compile time).
    */

@@ -8,6 +8,7 @@ import { modules as docker } from './docker/index.js';
 import { modules as file } from './file/index.js';
 import { modules as git } from './git/index.js';
 import { modules as module } from './module/index.js';
+import { modules as mysql } from './mysql/index.js';
 import { modules as network } from './network/index.js';
 import { modules as pkg } from './pkg/index.js';
 import { modules as pip } from './pip/index.js';
@@ -27,6 +28,7 @@ export const registry: StateRegistry = Object.freeze({
   ...system,
   ...docker,
   ...postgres,
+  ...mysql,
   ...git,
   ...module,
   ...archive,

@@ -4,7 +4,7 @@ import type { ArgDecl, StateDecl } from '../highdata.js';
 import { lookupFunction, type StateRegistry } from '../contract.js';
 import { CompileError } from '../errors.js';
 import { splitArgs, type ReqSpec } from './args.js';
-import { takeInert, takeTemplateKwargs } from './inert.js';
+import { takeIgnoredKwargs, takeInert, takeTemplateKwargs } from './inert.js';
 import { closest } from './suggest.js';
 import { validateArgs } from './validate.js';
 import { type Chunk, chunkKey, locStr } from './types.js';
@@ -78,7 +78,7 @@ export function buildChunks(decls: StateDecl[], registry: StateRegistry): RawChu
       const known = (fn.schema.properties ?? {}) as Record<string, unknown>;
       for (const [k, v] of Object.entries(args))
         if (v === null && Object.hasOwn(known, k) && !k.includes('.')) delete args[k];
-      const inert = [...split.warnings, ...takeInert(fn, args)];
+      const inert = [...split.warnings, ...takeInert(fn, args), ...takeIgnoredKwargs(fn, args)];
       takeTemplateKwargs(fn, args);
       let name = n.name ?? (args.name === undefined ? d.id : String(args.name));
       // the root minion's os.path.expanduser: ~ is /root (~user stays, and fails as not absolute)

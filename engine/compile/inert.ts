@@ -1,5 +1,6 @@
-// Arguments Salt accepts that brine does not act on (StateFunction.inert), and Salt's **kwargs that
-// file.managed hands to its template (StateFunction.kwargsToTemplate).
+// Arguments Salt accepts that brine does not act on (StateFunction.inert), Salt's **kwargs that
+// file.managed hands to its template (StateFunction.kwargsToTemplate), and the **kwargs a Salt
+// function ignores (StateFunction.ignoresKwargs).
 import type { StateFunction } from '../../engine/contract.js';
 import { closest } from './suggest.js';
 
@@ -46,4 +47,20 @@ export function takeTemplateKwargs(fn: StateFunction, args: Record<string, unkno
     delete args[k];
   }
   if (Object.keys(extra).length) args.template_kwargs = extra;
+}
+
+/**
+ * For a function whose Salt counterpart ignores unknown **kwargs: takes each argument that is
+ * neither known nor a likely typo of a known one out of `args`, with its warning.
+ */
+export function takeIgnoredKwargs(fn: StateFunction, args: Record<string, unknown>): string[] {
+  if (!fn.ignoresKwargs) return [];
+  const known = knownArgs(fn);
+  const out: string[] = [];
+  for (const k of Object.keys(args)) {
+    if (k === 'name' || known.includes(k) || closest(k, known)) continue;
+    if (asksSomething(args[k])) out.push(`${k} has no effect: ${fn.ignoresKwargs}`);
+    delete args[k];
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // YAML text -> plain data for pillar files and the env, failing as a user error with the line:
 // parse errors, alias bombs (more aliases than a file needs) and nesting too deep to read.
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { yamlReadOptions } from '../render/yaml-schema.js';
+import { pyYamlAnchors, yamlReadOptions } from '../render/yaml-schema.js';
 import { fromYamlMaps } from '../render/dictkeys.js';
 
 export interface YamlProblem {
@@ -70,7 +70,7 @@ export function readYamlData(
   const lines = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { ...yamlReadOptions, lineCounter: lines, prettyErrors: true });
+    doc = parseDocument(pyYamlAnchors(text), { ...yamlReadOptions, lineCounter: lines, prettyErrors: true });
   } catch (e) {
     return { line: undefined, reason: yamlReason(e) };
   }

@@ -1,7 +1,7 @@
 // YAML with positions: parse rendered SLS text keeping, for every node, its source line.
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
 import { RenderError } from '../errors.js';
-import { yamlReadOptions } from '../render/index.js';
+import { pyYamlAnchors, yamlReadOptions } from '../render/yaml-schema.js';
 import { duplicateKeyReason, yamlReason } from './yaml-data.js';
 
 export interface PositionedYaml {
@@ -14,7 +14,7 @@ export function parseYaml(text: string, file: string, mapLine: (n: number) => nu
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
-    doc = parseDocument(text, { ...yamlReadOptions, lineCounter, prettyErrors: true });
+    doc = parseDocument(pyYamlAnchors(text), { ...yamlReadOptions, lineCounter, prettyErrors: true });
   } catch (e) {
     throw new RenderError(file, undefined, yamlReason(e));
   }

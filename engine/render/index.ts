@@ -121,8 +121,9 @@ export class Renderer {
 /** Salt's per-file context: tplfile, tpldir, tplpath, and sls/slspath for .sls files. */
 export function fileContext(rel: string): Record<string, unknown> {
   const dir = posix.dirname(rel);
+  // Salt: tpldir of a file at the root is "." (slspath and tplroot are then "")
   const tpldir = dir === '.' ? '' : dir;
-  const ctx: Record<string, unknown> = { tplfile: rel, tplpath: rel, tpldir, tplroot: tpldir.split('/')[0] ?? '' };
+  const ctx: Record<string, unknown> = { tplfile: rel, tplpath: rel, tpldir: dir, tplroot: tpldir.split('/')[0] ?? '' };
   if (rel.endsWith('.sls')) {
     const base = rel.slice(0, -4).replace(/\/init$/, '');
     const sls = base === 'init' ? '' : base.replace(/\//g, '.');

@@ -4,6 +4,7 @@
 import { fromYamlMaps, toSerialisable } from './dictkeys.js';
 import {
   type DocumentOptions,
+  Lexer,
   type ParseOptions,
   parseDocument,
   type SchemaOptions,
@@ -43,6 +44,34 @@ export const yamlReadOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   prettyErrors: false,
 };
 
+// the lexer's control tokens (document start, flow end, scalar marker) are not source text
+const LEXER_CONTROL = new Set(['\x02', '\x18', '\x1f']);
+// PyYAML ends an anchor or alias name at the first character that is not alphanumeric, - or _
+const PY_ANCHOR_NAME = /^[A-Za-z0-9_-]+/;
+const PY_ANCHOR_END = ':,]}?%@`';
+
+/**
+ * Anchors and aliases named as PyYAML names them: in `&colorcolumn: x` the anchor is
+ * `colorcolumn` on an empty key (YAML 1.2 parsers take `colorcolumn:` as the name). A space is put
+ * where PyYAML ends the name, so lines and every other byte stay as they were.
+ */
+export function pyYamlAnchors(text: string): string {
+  if (!/[&*]/.test(text)) return text;
+  const cuts: number[] = [];
+  let at = 0;
+  for (const tok of new Lexer().lex(text)) {
+    if ((tok[0] === '&' || tok[0] === '*') && tok.length > 1) {
+      const name = PY_ANCHOR_NAME.exec(tok.slice(1))?.[0];
+      if (name && name.length < tok.length - 1 && PY_ANCHOR_END.includes(tok[name.length + 1]!))
+        cuts.push(at + 1 + name.length);
+    }
+    if (!LEXER_CONTROL.has(tok)) at += tok.length;
+  }
+  let out = text;
+  for (const c of cuts.reverse()) out = `${out.slice(0, c)} ${out.slice(c)}`;
+  return out;
+}
+
 /** Salt's `|yaml`: flow style on one line, keys sorted like PyYAML, no trailing newline (`{a: 1, b: [x, y]}`). */
 export function yamlFlow(value: unknown, flow = true): string {
   const opts: ToStringOptions & SchemaOptions & DocumentOptions = {
@@ -65,7 +94,7 @@ export function yamlFlow(value: unknown, flow = true): string {
  * first error), and integer/boolean/null map keys keep their type and order (`400: x`).
  */
 export function parseYamlData(text: string): unknown {
-  const doc = parseDocument(text, yamlReadOptions);
+  const doc = parseDocument(pyYamlAnchors(text), yamlReadOptions);
   if (doc.errors.length) throw doc.errors[0];
   return fromYamlMaps(doc.toJS({ mapAsMap: true }));
 }

@@ -25,6 +25,7 @@ export interface ExtractedArgs {
   user?: string | number;
   group?: string | number;
   overwrite?: boolean;
+  force?: boolean;
 }
 
 export interface ExtractedFacts {
@@ -56,6 +57,7 @@ const schema = {
     tar_options: { type: 'string' },
     if_missing: { type: 'string', pattern: '^/' },
     enforce_toplevel: { type: 'boolean' },
+    force: { type: 'boolean' },
     user: owner,
     group: owner,
     overwrite: { type: 'boolean' },
@@ -103,6 +105,13 @@ async function readArchive(
 const MISSING = `d="\${BRINE_ROOT-}$1"
 tr '\\0' '\\n' | while IFS= read -r p; do [ -e "$d/$p" ] || [ -L "$d/$p" ] || printf '%s\\n' "$p"; done`;
 
+// with force: lines `D:path` (a directory member) or `F:path`; a path that is missing or of the
+// other kind (a directory where the archive has a file, or the reverse) is printed
+const WRONG_KIND = `d="\${BRINE_ROOT-}$1"
+tr '\\0' '\\n' | while IFS= read -r l; do p=\${l#?:}; f="$d/$p"
+if [ "\${l%%:*}" = D ]; then [ -d "$f" ] || printf '%s\\n' "$p"
+elif [ -L "$f" ] || { [ -e "$f" ] && [ ! -d "$f" ]; }; then :; else printf '%s\\n' "$p"; fi; done`;
+
 async function gather(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>): Promise<ExtractedFacts> {
   if (a.if_missing && (await host.lstat(a.if_missing))) return { skip: a.if_missing };
   const { source, data } = await readArchive(host, a, ctx);
@@ -126,7 +135,20 @@ async function gather(host: Host, a: ExtractedArgs, ctx: StateCtx<ExtractedArgs>
   if (list.exitCode !== 0)
     throw new StateError(a.name, `${source} is not a tar archive brine can read: ${list.stderr.trim().split('\n')[0]}`);
   const ms = members(list.stdout);
-  const miss = await shell(host, MISSING, [a.name], { stdin: `${ms.join('\0')}\0`, readOnly: true });
+  const dirs = new Set(
+    members(
+      list.stdout
+        .split('\n')
+        .filter((l) => l.endsWith('/'))
+        .join('\n'),
+    ),
+  );
+  const miss = a.force
+    ? await shell(host, WRONG_KIND, [a.name], {
+        stdin: `${ms.map((m) => `${dirs.has(m) ? 'D' : 'F'}:${m}`).join('\0')}\0`,
+        readOnly: true,
+      })
+    : await shell(host, MISSING, [a.name], { stdin: `${ms.join('\0')}\0`, readOnly: true });
   return { source, data, members: ms, missing: miss.stdout.split('\n').filter(Boolean) };
 }
 
@@ -174,6 +196,7 @@ function plan(a: ExtractedArgs, f: ExtractedFacts, ctx?: StateCtx<ExtractedArgs>
 export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
   schema,
   inert: INERT,
+  ignoresKwargs: "Salt's archive.extracted takes **kwargs and ignores the ones it does not know",
   gather,
   plan,
   async apply(host, _changes, ctx) {
@@ -182,7 +205,13 @@ export const extracted: StateFunction<ExtractedArgs, ExtractedFacts> = {
     const x = await shell(
       host,
       'd="${BRINE_ROOT-}$1"; shift; exec tar -x -f - -C "$d" "$@"',
-      [a.name, ...[compressionFlag(f.data!)].filter(Boolean), ...tarOpts(a)],
+      // force: a directory where the archive has a file (or the reverse) is removed first, as in Salt
+      [
+        a.name,
+        ...[compressionFlag(f.data!)].filter(Boolean),
+        ...(a.force ? ['--recursive-unlink'] : []),
+        ...tarOpts(a),
+      ],
       { stdin: f.data! },
     );
     if (x.exitCode !== 0) throw new StateError(a.name, `tar -x failed: ${x.stderr.trim().split('\n')[0]}`);

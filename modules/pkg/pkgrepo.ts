@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { StateError } from '../../engine/errors.js';
+import { fetchHttp, isHttpSource, shownUrl } from '../../engine/http-source.js';
 import type { Host } from '../../engine/host/host.js';
 import type { StateCtx, StateFunction } from '../../engine/contract.js';
 import type { RepoChange, RepoFileRemoval } from './changes.js';
@@ -28,9 +29,13 @@ export interface RepoArgs {
   file?: string;
   key_text?: string;
   key_file?: string;
+  key_url?: string;
   humanname?: string;
   keyid?: string;
   keyserver?: string;
+  comments?: string | Array<string | number>;
+  disabled?: boolean | 0 | 1;
+  enabled?: boolean | 0 | 1;
   refresh?: boolean;
   lock_timeout?: number;
   [k: string]: unknown;
@@ -80,17 +85,39 @@ async function listsPresent(host: Host, r: RepoLine): Promise<boolean> {
 }
 
 async function wantedKey(args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<Buffer | null> {
-  const given = (['key_text', 'key_file', 'keyid'] as const).filter((k) => args[k] !== undefined);
+  const given = (['key_text', 'key_file', 'key_url', 'keyid'] as const).filter((k) => args[k] !== undefined);
   if (given.length > 1) {
     throw new StateError(
       ctx.name,
-      `give one of key_text, key_file or keyid (with keyserver), not ${given.join(' and ')}`,
+      `give one of key_text, key_file, key_url or keyid (with keyserver), not ${given.join(' and ')}`,
     );
   }
   if (args.key_text !== undefined)
     return Buffer.from(args.key_text.endsWith('\n') ? args.key_text : `${args.key_text}\n`);
   if (args.key_file !== undefined) return ctx.readSource(args.key_file);
+  if (args.key_url !== undefined) {
+    // Salt downloads key_url on the minion; brine fetches http(s) sources on the controller, as
+    // for file.managed, and reads salt:// and absolute paths as key_file does
+    if (!isHttpSource(args.key_url)) return ctx.readSource(args.key_url);
+    const data = await fetchHttp(args.key_url, ctx.name);
+    if (!data) throw new StateError(ctx.name, `key_url ${shownUrl(args.key_url)} not found`);
+    return data;
+  }
   return null;
+}
+
+/** Salt's `disabled`, or `enabled: False` (one of the two). */
+export function isDisabled(args: RepoArgs): boolean {
+  if (args.disabled !== undefined && args.enabled !== undefined)
+    throw new StateError(args.name, 'give enabled or disabled, not both');
+  return args.disabled !== undefined ? !!args.disabled : args.enabled !== undefined && !args.enabled;
+}
+
+/** Salt's apt comments: every entry a `#` comment, all on the source line after the entry. */
+export function repoComment(comments: string | Array<string | number> | undefined): string | undefined {
+  if (comments === undefined) return undefined;
+  const list = (Array.isArray(comments) ? comments : [comments]).map((c) => String(c).trim()).filter(Boolean);
+  return list.length ? list.map((c) => (c.startsWith('#') ? c : `#${c}`)).join(' ') : undefined;
 }
 
 async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>): Promise<RepoFacts> {
@@ -108,7 +135,10 @@ async function gatherManaged(host: Host, args: RepoArgs, ctx: StateCtx<RepoArgs>
     fetch = { path, keyid: normKeyid(args.keyid), keyserver: args.keyserver, fprs: have && keyringFingerprints(have) };
   }
   const render = file.endsWith('.sources') ? renderSources : renderList;
-  const want = render(r, key?.path ?? fetch?.path, args.humanname);
+  const want = render(r, key?.path ?? fetch?.path, args.humanname, {
+    comment: repoComment(args.comments),
+    disabled: isDisabled(args),
+  });
   const current = await host.readFile(file);
   return {
     file,
@@ -147,7 +177,8 @@ export function planManaged(args: RepoArgs, f: RepoFacts): RepoChange[] {
       diff: createTwoFilesPatch(f.file, f.file, f.content ?? '', f.want, undefined, undefined, { context: 3 }),
     });
   }
-  if (args.refresh !== false && (changes.length || !f.listsPresent)) {
+  // a disabled source has no index to refresh
+  if (args.refresh !== false && !isDisabled(args) && (changes.length || !f.listsPresent)) {
     changes.push({
       op: 'run',
       kind: 'refresh',
@@ -167,9 +198,14 @@ export const managed: StateFunction<RepoArgs, RepoFacts, RepoChange> = {
       file: { type: 'string', pattern: FILE },
       key_text: { type: 'string', minLength: 1 },
       key_file: { type: 'string', pattern: '^(salt://|/)' },
+      key_url: { type: 'string', pattern: '^(salt://|/|https?://)' },
       humanname: { type: 'string' },
       keyid: { type: 'string', pattern: KEYID_PATTERN },
       keyserver: { type: 'string', pattern: '^[^\\s]+$' },
+      // Salt reads them with is_true: 1 and 0 too
+      disabled: { enum: [true, false, 0, 1] },
+      enabled: { enum: [true, false, 0, 1] },
+      comments: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] },
       refresh: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },
     },
@@ -177,6 +213,9 @@ export const managed: StateFunction<RepoArgs, RepoFacts, RepoChange> = {
     additionalProperties: false,
   },
   inert: { clean_file: 'brine writes the source file whole anyway (what clean_file: True asks)' },
+  ignoresKwargs:
+    "Salt's pkgrepo.managed hands **kwargs to apt's mod_repo, which ignores the ones it does not know " +
+    "(yum's gpgcheck, baseurl...)",
   lock: 'dpkg',
   gather: gatherManaged,
   plan: planManaged,

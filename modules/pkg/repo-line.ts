@@ -56,12 +56,19 @@ export function optionValue(r: RepoLine, key: string): string | undefined {
 }
 
 /** The line with signed-by set (when a key is managed). */
-export function renderList(r: RepoLine, signedBy: string | undefined, header?: string): string {
+/** What a rendering adds to the source: a trailing comment, and a disabled source (Salt's `disabled`). */
+export interface RepoExtras {
+  comment?: string;
+  disabled?: boolean;
+}
+
+export function renderList(r: RepoLine, signedBy: string | undefined, header?: string, x: RepoExtras = {}): string {
   const opts = r.options.filter(([k]) => !(signedBy && k === 'signed-by'));
   if (signedBy) opts.push(['signed-by', signedBy]);
   const optStr = opts.length ? ` [${opts.map(([k, v]) => `${k}=${v}`).join(' ')}]` : '';
   const line = `${r.type}${optStr} ${r.uri} ${r.suite}${r.components.length ? ` ${r.components.join(' ')}` : ''}`;
-  return `${header ? `# ${header}\n` : ''}${line}\n`;
+  // a disabled source is the line commented out, as python-apt's SourceEntry writes it
+  return `${header ? `# ${header}\n` : ''}${x.disabled ? '# ' : ''}${line}${x.comment ? ` ${x.comment}` : ''}\n`;
 }
 
 const DEB822_KEYS: Record<string, string> = {
@@ -84,7 +91,7 @@ const DEB822_KEYS: Record<string, string> = {
 };
 
 /** The same source as a deb822 stanza (`.sources`). */
-export function renderSources(r: RepoLine, signedBy: string | undefined, header?: string): string {
+export function renderSources(r: RepoLine, signedBy: string | undefined, header?: string, x: RepoExtras = {}): string {
   const lines = [`Types: ${r.type}`, `URIs: ${r.uri}`, `Suites: ${r.suite}`];
   if (r.components.length) lines.push(`Components: ${r.components.join(' ')}`);
   for (const [k, v] of r.options) {
@@ -93,5 +100,7 @@ export function renderSources(r: RepoLine, signedBy: string | undefined, header?
     lines.push(`${key}: ${v.replace(/,/g, ' ')}`);
   }
   if (signedBy) lines.push(`Signed-By: ${signedBy}`);
-  return `${header ? `# ${header}\n` : ''}${lines.join('\n')}\n`;
+  if (x.disabled) lines.push('Enabled: no');
+  // deb822 has no trailing comments: the comment is a line of its own above the stanza
+  return `${header ? `# ${header}\n` : ''}${x.comment ? `${x.comment}\n` : ''}${lines.join('\n')}\n`;
 }

@@ -215,8 +215,25 @@ describe('archive.extracted', () => {
   archive.extracted:
     - source: salt://app.tar.gz
     - source_hash: '${'0'.repeat(64)}'
+
+/opt/forced:
+  archive.extracted:
+    - source: /srv/flat.tar
+    - enforce_toplevel: False
+    - force: True
+
+/opt/unforced:
+  archive.extracted:
+    - source: /srv/flat.tar
+    - enforce_toplevel: False
 `,
       );
+      // a directory where the archive has the file README: force replaces it (only README differs)
+      for (const d of ['forced', 'unforced']) {
+        mkdirSync(join(s.root, `opt/${d}/README`), { recursive: true });
+        writeFileSync(join(s.root, `opt/${d}/README/old`), 'old\n');
+        execFileSync('tar', ['-xf', join(s.root, 'srv/flat.tar'), '-C', join(s.root, `opt/${d}`), 'bin']);
+      }
       const before = treeHash(s.root);
       const t = await highstate(s, '--test');
       expect(t.stderr).toBe('');
@@ -242,6 +259,12 @@ describe('archive.extracted', () => {
       expect(byId(t.results, '/opt/badhash').comment).toMatch(
         /source_hash mismatch: sha256 of the archive is [0-9a-f]{64}, expected 0{64}; nothing extracted/,
       );
+      expect(byId(t.results, '/opt/forced')).toMatchObject({
+        result: null,
+        changes: [{ op: 'create', target: '/opt/forced', after: '/srv/flat.tar: README' }],
+      });
+      // without force, a path of the other kind counts as there (Salt fails such a state)
+      expect(byId(t.results, '/opt/unforced')).toMatchObject({ result: true, changes: [] });
 
       const r = await highstate(s);
       expect(r.code).toBe(1);
@@ -252,10 +275,13 @@ describe('archive.extracted', () => {
       expect(existsSync(join(s.root, 'opt/skipped'))).toBe(false);
       expect(existsSync(join(s.root, 'opt/strict'))).toBe(false);
       expect(existsSync(join(s.root, 'opt/badhash'))).toBe(false);
+      expect(byId(r.results, '/opt/forced').result).toBe(true);
+      expect(readFileSync(join(s.root, 'opt/forced/README'), 'utf8')).toBe('readme\n');
+      expect(statSync(join(s.root, 'opt/unforced/README')).isDirectory()).toBe(true);
       const again = await highstate(s);
-      expect(['/opt/app', '/opt/flat', '/opt/skipped'].map((id) => byId(again.results, id).changes.length)).toEqual([
-        0, 0, 0,
-      ]);
+      expect(
+        ['/opt/app', '/opt/flat', '/opt/skipped', '/opt/forced'].map((id) => byId(again.results, id).changes.length),
+      ).toEqual([0, 0, 0, 0]);
     },
   );
 });

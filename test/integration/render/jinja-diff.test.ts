@@ -197,6 +197,11 @@ const PILLAR_YAML: Array<{ yaml: string; template: string }> = [
       '{{ pillar.ports|list }}|{{ pillar.ports|first }}|{{ 22 in pillar.ports }}|{{ pillar.ports|json }}|{{ ' +
       'pillar.flags|json(sort_keys=False) }}',
   },
+  {
+    // PyYAML ends an anchor name at `:`: `&cc:` anchors an empty (None) key; `*cc` is that None
+    yaml: 'lets:\n  &cc: join(range(1,2),",")\n  b: [&x, *x, 1]\n  c: "&q: *r:"\n',
+    template: '{{ pillar.lets }}|{{ pillar.lets.get(None) }}|{{ pillar.lets.b }}',
+  },
 ];
 
 describe('pillar keys from YAML keep type and order as Salt', () => {

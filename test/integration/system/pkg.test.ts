@@ -450,6 +450,66 @@ describe('pkgrepo one-line sources', () => {
     expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
   });
 
+  it('key_url over http (fetched by brine) and comments on the line, which apt reads', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url === '/key.asc') res.end(key);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const args = { name: line, key_url: `http://127.0.0.1:${port}/key.asc`, comments: ['from brine', '#test'] };
+      const r = await checkApply(b.host, pkgrepo.managed!, args);
+      expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual([
+        'create /etc/apt/keyrings/srv_brine-repo_flat.asc',
+        'create /etc/apt/sources.list.d/srv_brine-repo_flat.list',
+        'run apt-get update',
+      ]);
+      expect(r.replanned).toEqual([]);
+      expect((await b.t.ssh('cat /etc/apt/sources.list.d/srv_brine-repo_flat.list')).stdout.trim()).toBe(
+        'deb [arch=amd64 signed-by=/etc/apt/keyrings/srv_brine-repo_flat.asc] file:/srv/brine-repo ./' +
+          ' #from brine #test',
+      );
+      // apt reads the line with its comment and verifies the source with the fetched key
+      const upd = await b.t.ssh(
+        'apt-get update -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/srv_brine-repo_flat.list' +
+          ' -o Dir::Etc::sourceparts=- 2>&1; echo "exit=$?"',
+      );
+      expect(upd.stdout).toMatch(/file:\/srv\/brine-repo \.\/ (InRelease|Release)/);
+      expect(upd.stdout).toMatch(/exit=0\s*$/);
+      expect(upd.stdout).not.toMatch(/^(W|E): /m);
+      const missing = { ...args, key_url: `http://127.0.0.1:${port}/nokey.asc` };
+      await expect(plan(b.host, pkgrepo.managed!, missing)).rejects.toThrow(/key_url .*nokey\.asc not found/);
+    } finally {
+      server.close();
+    }
+    expect((await checkApply(b.host, pkgrepo.absent!, { name: line })).replanned).toEqual([]);
+  });
+
+  it('enabled: False writes the source commented out, no index refresh; a second run changes nothing', async () => {
+    const args = {
+      name: 'deb file:/srv/brine-repo ./',
+      file: '/etc/apt/sources.list.d/brine-off.list',
+      enabled: false,
+    };
+    const r = await checkApply(b.host, pkgrepo.managed!, args);
+    expect(r.planned.map((c) => `${c.op} ${c.target}`)).toEqual(['create /etc/apt/sources.list.d/brine-off.list']);
+    expect(r.replanned).toEqual([]);
+    expect((await b.t.ssh('cat /etc/apt/sources.list.d/brine-off.list')).stdout.trim()).toBe(
+      '# deb file:/srv/brine-repo ./',
+    );
+    expect(
+      (
+        await b.t.ssh(
+          'apt-get update -o Dir::Etc::sourcelist=/etc/apt/sources.list.d/brine-off.list' +
+            ' -o Dir::Etc::sourceparts=- 2>&1',
+        )
+      ).stdout,
+    ).not.toMatch(/brine-repo/);
+    expect((await checkApply(b.host, pkgrepo.absent!, args)).replanned).toEqual([]);
+  });
+
   it("a key that did not sign the repository fails with apt's reason in one line", async () => {
     const other = (await b.t.ssh('cat /usr/share/keyrings/debian-archive-keyring.gpg | base64 -w0')).stdout;
     const args = {

@@ -32,6 +32,20 @@ describe('inert arguments', () => {
     );
   });
 
+  it("Salt's ignored **kwargs (archive.extracted) are accepted with a warning; a typo stays an error", () => {
+    const c = one('/opt/x', 'archive.extracted', { source: 'salt://x.tgz', official: 'yes', flavour: false });
+    expect(c.args).toEqual({ name: '/opt/x', source: 'salt://x.tgz' });
+    expect(c.meta.inert).toEqual([
+      "official has no effect: Salt's archive.extracted takes **kwargs and ignores the ones it does not know",
+    ]);
+    expect(() => one('/opt/x', 'archive.extracted', { source: 'salt://x.tgz', source_hsh: 'x' })).toThrow(
+      /did you mean 'source_hash'/,
+    );
+    expect(() => one('/x', 'file.absent', { official: true })).toThrow(/unknown argument 'official'/);
+    const repo = one('deb http://example.org/debian bookworm main', 'pkgrepo.managed', { gpgcheck: 1 });
+    expect(repo.meta.inert?.[0]).toMatch(/^gpgcheck has no effect: Salt's pkgrepo.managed hands \*\*kwargs to apt/);
+  });
+
   it('null, False and an empty list ask for nothing: no warning', () => {
     expect(one('u', 'user.present', { expire: null }).meta.inert).toBeUndefined();
     expect(one('/opt/t', 'file.recurse', { source: 'salt://t', keep_symlinks: false }).meta.inert).toBeUndefined();

@@ -4,7 +4,7 @@ import { compile } from '../../support/compile.js';
 import type { StateDecl } from '../../../engine/highdata.js';
 import type { PkgFacts, PkgState } from '../../../modules/pkg/facts.js';
 import { AFTER_UPDATE, aggKey, planInstall } from '../../../modules/pkg/installed.js';
-import { planManaged, type RepoFacts } from '../../../modules/pkg/pkgrepo.js';
+import { planManaged, type RepoFacts, repoComment } from '../../../modules/pkg/pkgrepo.js';
 import { planRemove } from '../../../modules/pkg/removed.js';
 import { listPrefix, parseRepoLine, renderList, renderSources, repoSlug } from '../../../modules/pkg/repo-line.js';
 
@@ -177,6 +177,37 @@ describe('apt source lines', () => {
     expect(listPrefix('file:/srv/my_repo')).toBe('_srv_my%5frepo_');
   });
 
+  it("puts Salt's apt comments after the line (deb822: a line above the stanza)", () => {
+    const r = parseRepoLine('deb http://x/ y z');
+    if (typeof r === 'string') throw new Error(r);
+    expect(repoComment(['made by salt', ' #twice ', 3])).toBe('#made by salt #twice #3');
+    expect(repoComment('one')).toBe('#one');
+    expect(repoComment([])).toBeUndefined();
+    expect(renderList(r, undefined, 'X', { comment: '#c' })).toBe('# X\ndeb http://x/ y z #c\n');
+    expect(renderSources(r, undefined, undefined, { comment: '#c' })).toBe(
+      '#c\nTypes: deb\nURIs: http://x/\nSuites: y\nComponents: z\n',
+    );
+  });
+
+  it('writes a disabled source commented out (deb822: Enabled: no) and plans no index refresh for it', () => {
+    const r = parseRepoLine('deb http://x/ y z');
+    if (typeof r === 'string') throw new Error(r);
+    expect(renderList(r, undefined, undefined, { disabled: true })).toBe('# deb http://x/ y z\n');
+    expect(renderSources(r, undefined, undefined, { disabled: true })).toMatch(/\nEnabled: no\n$/);
+    const name = 'deb http://x/ y z';
+    const f: RepoFacts = {
+      file: '/etc/apt/sources.list.d/x.list',
+      content: null,
+      want: `# ${name}\n`,
+      listsPresent: false,
+    };
+    expect(planManaged({ name, enabled: false }, f).map((c) => c.op)).toEqual(['create']);
+    expect(planManaged({ name, disabled: false }, f).map((c) => c.op)).toEqual(['create', 'run']);
+    expect(planManaged({ name, enabled: 1 }, f).map((c) => c.op)).toEqual(['create', 'run']);
+    expect(planManaged({ name, disabled: 1 }, f).map((c) => c.op)).toEqual(['create']);
+    expect(() => planManaged({ name, enabled: true, disabled: true }, f)).toThrow(/enabled or disabled, not both/);
+  });
+
   it('rejects what is not a source line', () => {
     expect(parseRepoLine('deb bookworm main')).toMatch(/URI|expected/);
     expect(parseRepoLine('deb [arch] http://x/ y z')).toMatch(/not key=value/);
@@ -229,6 +260,7 @@ describe('pkg schemas reject wrong arguments at compile time with file:line', ()
     ['pkg', 'removed', { name: 'x', pkgs: [{ a: '1', b: '2' }] }, /top.sls:5: .*argument 'pkgs'/],
     ['pkgrepo', 'managed', { name: 'http://x bookworm main' }, /top.sls:4: .*argument 'name'/],
     ['pkgrepo', 'managed', { name: 'deb http://x/ y z', file: 'relative.list' }, /top.sls:5: .*argument 'file'/],
+    ['pkgrepo', 'managed', { name: 'deb http://x/ y z', key_url: 'ftp://k' }, /top.sls:5: .*argument 'key_url'/],
   ])('%s.%s %j', (module, fun, args, msg) => {
     expect(() => compileOne(decl(module, fun, args))).toThrow(msg);
   });
@@ -253,6 +285,15 @@ describe('pkg schemas reject wrong arguments at compile time with file:line', ()
           name: 'deb [arch=amd64] https://download.docker.com/linux/debian bookworm stable',
           key_file: 'salt://docker/key.asc',
           file: '/etc/apt/sources.list.d/docker.sources',
+        }),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      compileOne(
+        decl('pkgrepo', 'managed', {
+          name: 'deb https://apt.example.org stable main',
+          key_url: 'https://apt.example.org/gpg.key',
+          comments: ['from the vendor'],
         }),
       ),
     ).not.toThrow();

@@ -241,4 +241,9 @@ describe('render: Salt/Jinja compatibility', () => {
   it.each(cases)('%s', (_name, tpl, expected) => {
     expect(r.renderString(tpl, 'app/web/init.sls')).toBe(expected);
   });
+  it("a file at the root: tpldir is '.', slspath and tplroot are empty, as in Salt", () => {
+    const tpl = '{{ sls }}|{{ slspath }}|{{ tpldir }}|{{ tplroot }}|{{ tplfile }}';
+    expect(r.renderString(tpl, 'mysql.sls')).toBe('mysql||.||mysql.sls');
+    expect(r.renderString('{{ tpldir }}|{{ tplroot }}', 'app/map.jinja')).toBe('app|app');
+  });
 });
