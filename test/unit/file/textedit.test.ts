@@ -253,6 +253,9 @@ describe('file.directory clean', () => {
     ]);
     expect(rels({ exclude_pat: '*.local' }, ['/srv/d/sub'])).toEqual(['a.conf', 'old', 'old/x']);
     expect(rels({ exclude_pat: 'E@^(old|a\\.)' }, [])).toEqual(['keep.local', 'sub', 'sub/managed', 'sub/stale']);
+    // a list excludes what any of its patterns matches (Salt's check_include_exclude); [] excludes nothing
+    expect(rels({ exclude_pat: ['*.local', 'E@^old'] }, [])).toEqual(['a.conf', 'sub', 'sub/managed', 'sub/stale']);
+    expect(rels({ exclude_pat: [] }, ['/srv/d/sub'])).toEqual(['a.conf', 'keep.local', 'old', 'old/x']);
   });
   it('plans one delete per path (contents of removed directories listed), and nothing once clean', () => {
     const args = { name: '/srv/d', clean: true, exclude_pat: 'keep.*' };
