@@ -46,7 +46,7 @@ function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: strin
     case 'enum':
       return {
         arg,
-        msg: `argument '${arg}'${sub} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`,
+        msg: `argument '${arg}'${sub} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)} (got ${JSON.stringify(e.data)})`,
       };
     default:
       return arg
