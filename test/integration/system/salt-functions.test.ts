@@ -312,7 +312,7 @@ describe('cron.present / cron.absent with the real crontab; module.run service.r
 });
 
 describe('module.run pkg.refresh_db (the apt formula) with a local signed repository', () => {
-  it('dry run would run it and changes nothing; the real run makes the new index known; cache_valid_time skips', async () => {
+  it('dry run would run it, changes nothing; the real run makes the index known; cache_valid_time skips', async () => {
     const { keyArmored } = await buildSignedRepo(join(b.t.rootfs, 'srv/refresh-repo'), [
       { name: 'brine-refresh-pkg', version: '2.5' },
     ]);
