@@ -37,8 +37,8 @@ describe('requisites with no entries (`- require:` and nothing under it)', () =>
   it("require/watch/prereq/onchanges: an error in Salt's words (its verify_high refuses them)", () => {
     const d = decl('/x', 'file.managed', { contents: 'a', require: null });
     expect(() => compile(high([d]))).toThrow(
-      `main.sls:${d.args[1]!.loc.line}: state '/x' (file.managed): the require statement needs to be formed as a list ` +
-        '(it has no entries; Salt refuses it too)',
+      `main.sls:${d.args[1]!.loc.line}: state '/x' (file.managed): ` +
+        'the require statement needs to be formed as a list (it has no entries; Salt refuses it too)',
     );
   });
 
