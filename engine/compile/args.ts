@@ -59,7 +59,18 @@ function stringList(v: unknown, key: string, loc: SourceLoc, where: string): str
   });
 }
 
+/** Requisites Salt's verify_high wants as a list (`- require:` with nothing under it is refused there). */
+const LIST_ONLY = new Set(['require', 'watch', 'prereq', 'onchanges']);
+
 export function parseReqTargets(value: unknown, key: string, loc: SourceLoc, where: string): ReqTarget[] {
+  if (value === null || value === undefined) {
+    // Salt skips an empty requisite at run time (`low[r_state] is not None`), but refuses these four
+    if (!LIST_ONLY.has(key)) return [];
+    throw new CompileError(
+      locStr(loc),
+      `${where}: the ${key} statement needs to be formed as a list (it has no entries; Salt refuses it too)`,
+    );
+  }
   const list = Array.isArray(value) ? value : [value];
   const out: ReqTarget[] = [];
   for (const item of list) {

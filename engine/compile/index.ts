@@ -14,7 +14,7 @@ export { chunkKey, chunkLabel } from './types.js';
 /** `registry`: the state modules `module.function` resolves in (modules/index.ts for a real run). */
 export function compile(high: HighData, registry: StateRegistry): CompiledRun {
   const decls = applyUse(applyExtendExclude(high));
-  const chunks = resolveRequisites(buildChunks(decls, registry));
+  const chunks = resolveRequisites(buildChunks(decls, registry), high.sls);
   const after = requisiteEdges(chunks);
   checkCycles(chunks, after);
   for (const [c, d] of implicitDirectoryRequisites(chunks, (a, b) => comesAfter(after, a, b)))

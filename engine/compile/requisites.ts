@@ -52,7 +52,12 @@ function targetLabel(t: ReqTarget): string {
   return t.type === 'id' ? t.value : `${t.type}: ${t.value}`;
 }
 
-export function resolveRequisites(raw: RawChunk[]): Chunk[] {
+/**
+ * `loadedSls`: every SLS the run loaded. A `*_in` whose `sls:` target names a loaded SLS without states
+ * of its own (only `include`/`extend`) adds nothing, as in Salt (its requisite_in expands the SLS to its
+ * IDs); any other target that matches no state is an error.
+ */
+export function resolveRequisites(raw: RawChunk[], loadedSls: readonly string[] = []): Chunk[] {
   const chunks: Chunk[] = raw.map((r) => {
     const { reqSpecs: _specs, ...rest } = r;
     return { ...rest, requisites: [], rank: rankOf(r.meta.order) };
@@ -66,7 +71,8 @@ export function resolveRequisites(raw: RawChunk[]): Chunk[] {
       for (const t of spec.targets) {
         const all = index.find(t);
         const found = all.filter((x) => x.key !== r.key);
-        if (found.length === 0 && !(t.type === 'sls' && r.sls === t.value)) {
+        const stateless = spec.inverse && t.type === 'sls' && all.length === 0 && loadedSls.some(matcher(t.value));
+        if (found.length === 0 && !(t.type === 'sls' && r.sls === t.value) && !stateless) {
           const how = `${spec.kind}${spec.inverse ? '_in' : ''}`;
           if (all.length) {
             throw new CompileError(

@@ -45,13 +45,10 @@ function describe(e: ErrorObject, fn: StateFunction): { arg?: string; msg: strin
           `argument '${arg}'${sub} must be a file mode: octal digits up to 7777 like '0644' ` +
           `(got ${JSON.stringify(e.data)})`,
       };
-    case 'enum':
-      return {
-        arg,
-        msg:
-          `argument '${arg}'${sub} must be one ` +
-          `of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`,
-      };
+    case 'enum': {
+      const allowed = JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues);
+      return { arg, msg: `argument '${arg}'${sub} must be one of ${allowed} (got ${JSON.stringify(e.data)})` };
+    }
     default:
       return arg
         ? { arg, msg: `argument '${arg}'${sub} ${e.message ?? 'is invalid'}` }

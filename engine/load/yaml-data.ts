@@ -1,8 +1,9 @@
 // YAML text -> plain data for pillar files and the env, failing as a user error with the line:
 // parse errors, alias bombs (more aliases than a file needs) and nesting too deep to read.
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { LineCounter, Document } from 'yaml';
 import { pyYamlAnchors, yamlReadOptions } from '../render/yaml-schema.js';
 import { fromYamlMaps } from '../render/dictkeys.js';
+import { parseAsPyYaml } from './quoted-indent.js';
 
 export interface YamlProblem {
   line: number | undefined;
@@ -67,10 +68,10 @@ export function readYamlData(
   text: string,
   o: { typedKeys?: boolean } = {},
 ): { data: unknown; doc: Document; lines: LineCounter } | YamlProblem {
-  const lines = new LineCounter();
+  let lines: LineCounter;
   let doc: Document;
   try {
-    doc = parseDocument(pyYamlAnchors(text), { ...yamlReadOptions, lineCounter: lines, prettyErrors: true });
+    ({ doc, lineCounter: lines } = parseAsPyYaml(pyYamlAnchors(text), yamlReadOptions));
   } catch (e) {
     return { line: undefined, reason: yamlReason(e) };
   }

@@ -1,8 +1,9 @@
 // YAML with positions: parse rendered SLS text keeping, for every node, its source line.
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
 import { RenderError } from '../errors.js';
 import { pyYamlAnchors, yamlReadOptions } from '../render/yaml-schema.js';
 import { duplicateKeyReason, yamlReason } from './yaml-data.js';
+import { parseAsPyYaml } from './quoted-indent.js';
 
 export interface PositionedYaml {
   doc: Document;
@@ -11,10 +12,10 @@ export interface PositionedYaml {
 }
 
 export function parseYaml(text: string, file: string, mapLine: (n: number) => number = (n) => n): PositionedYaml {
-  const lineCounter = new LineCounter();
+  let lineCounter: LineCounter;
   let doc: Document;
   try {
-    doc = parseDocument(pyYamlAnchors(text), { ...yamlReadOptions, lineCounter, prettyErrors: true });
+    ({ doc, lineCounter } = parseAsPyYaml(pyYamlAnchors(text), yamlReadOptions));
   } catch (e) {
     throw new RenderError(file, undefined, yamlReason(e));
   }

@@ -30,6 +30,8 @@ export function toRenderError(e: unknown, file: string): RenderError {
     if (marked[1]) where = marked[1];
     line = Number(marked[2]);
     reason = reason.replace(marked[0], '').replace(PREFIX, '');
+    // a fault already shaped by a nested render: `(unknown path) Error: ...` after the mark
+    reason = reason.replace(/^\([^()\n]*\)(?: \[Line \d+(?:, Column \d+)?\])? +/, '').replace(PREFIX, '');
   }
   // nunjucks phrasing for the usual suspects, in Salt/Jinja terms
   reason = jinjaPhrasing(reason);

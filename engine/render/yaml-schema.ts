@@ -2,6 +2,7 @@
 // duplicate keys are errors), but a leading-zero number stays decimal digits (`mode: 0644` is 644,
 // what file modes mean) and `8080:80` / dates stay strings (no sexagesimal ints or timestamps).
 import { fromYamlMaps, toSerialisable } from './dictkeys.js';
+import { needsPyQuoting, pyQuotedString } from './pyyaml-string.js';
 import {
   type DocumentOptions,
   Lexer,
@@ -84,8 +85,25 @@ export function yamlFlow(value: unknown, flow = true): string {
     lineWidth: 0,
     singleQuote: true,
   };
-  let out = stringify(value === undefined ? null : toSerialisable(value), opts).replace(/\n$/, '');
+  // strings PyYAML quotes its own way (line breaks, special characters) go in as plain tokens and
+  // come out as PyYAML writes them, indented for their depth (flow style; block: a top-level one)
+  const quoted = new Map<string, string>();
+  const nonce = Math.random().toString(36).slice(2, 10);
+  const swap = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string' && needsPyQuoting(v)) {
+      const token = `brinepys${nonce}x${quoted.size}x`;
+      quoted.set(token, pyQuotedString(v, 2 * (depth + 1)));
+      return token;
+    }
+    if (!flow) return v;
+    if (Array.isArray(v)) return v.map((x) => swap(x, depth + 1));
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, swap(x, depth + 1)]));
+    return v;
+  };
+  const data = swap(value === undefined ? null : toSerialisable(value), 0);
+  let out = stringify(data, opts).replace(/\n$/, '');
   if (out.endsWith('\n...')) out = out.slice(0, -4);
+  if (quoted.size) out = out.replace(new RegExp(`brinepys${nonce}x\\d+x`, 'g'), (t) => quoted.get(t) ?? t);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // file.directory: a directory with mode/owner; makedirs; recurse of user/group/mode over the tree;
-// clean: everything under it removed except what exclude_pat matches and the files of the states
-// linked to it by require/watch (Salt keeps the files of required file states; brine also keeps
+// clean: everything under it removed except what exclude_pat (one pattern or a list) matches and the files
+// of the states linked to it by require/watch (Salt keeps the files of required file states; brine also keeps
 // those of states that require the directory, so a run does not delete what it then re-creates).
 
 import { StateError } from '../../engine/errors.js';
@@ -28,7 +28,7 @@ export interface DirectoryArgs extends AttrArgs {
   file_mode?: string | number;
   recurse?: string[];
   clean?: boolean;
-  exclude_pat?: string;
+  exclude_pat?: string | string[];
   force?: boolean;
 }
 
@@ -48,7 +48,12 @@ const schema = objectSchema({
   recurse: { type: 'array', items: { enum: ['user', 'group', 'mode', 'ignore_files', 'ignore_dirs', 'silent'] } },
   clean: bool,
   force: bool,
-  exclude_pat: { type: 'string', minLength: 1 },
+  exclude_pat: {
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'array', items: { type: 'string', minLength: 1 } },
+    ],
+  },
 });
 
 function dirMode(args: DirectoryArgs): number | undefined {
@@ -88,8 +93,15 @@ async function withTree(
   return { ...pp, tree: await probeTree(host, args.name), ...(keep ? { keep } : {}) };
 }
 
-/** exclude_pat: a glob (fnmatch on the path relative to the directory) or E@regex (searched). */
-export function excludeMatcher(pat: string | undefined, where: string): (rel: string) => boolean {
+/**
+ * exclude_pat: a glob (fnmatch on the path relative to the directory) or E@regex (searched); a list
+ * excludes what any of its patterns matches (Salt's check_include_exclude).
+ */
+export function excludeMatcher(pat: string | string[] | undefined, where: string): (rel: string) => boolean {
+  if (Array.isArray(pat)) {
+    const each = pat.map((p) => excludeMatcher(p, where));
+    return (rel) => each.some((m) => m(rel));
+  }
   if (!pat) return () => false;
   if (!pat.startsWith('E@')) return fnmatcher(pat);
   const re = compile(pat.slice(2), 0, where, false);

@@ -2,6 +2,7 @@
 // credentials, English messages, and the ssh key of `identity` for ssh remotes.
 
 import { CommandError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { ExecResult, Host } from '../../engine/host/host.js';
 import { shQuote } from '../../engine/host/exec.js';
 
@@ -51,4 +52,14 @@ export async function mustGit(
   const r = await git(host, dir, args, o);
   if (r.exitCode !== 0) throw new CommandError(r, what);
   return r;
+}
+
+/**
+ * A user git runs as must exist (a dry run then reports the state "would change after" the
+ * pending user.present that creates it, instead of git's runuser error).
+ */
+export async function assertUser(host: Host, user: string, state: string): Promise<void> {
+  const r = await host.exec(['getent', 'passwd', user], { readOnly: true });
+  if (r.exitCode === 2) throw new MissingFactError('user', user, state, `user '${user}' does not exist`);
+  if (r.exitCode !== 0) throw new CommandError(r, `getent passwd ${user}`);
 }

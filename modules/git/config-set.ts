@@ -7,7 +7,7 @@ import { CommandError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
 import type { StateFunction } from '../../engine/contract.js';
 import type { ConfigChange } from './changes.js';
-import { git, type GitRunOptions, mustGit } from './cli.js';
+import { assertUser, git, type GitRunOptions, mustGit } from './cli.js';
 
 export interface GitConfigSetArgs {
   /** The config key (section.key or section.sub.key). */
@@ -50,7 +50,12 @@ export function wantedValues(args: GitConfigSetArgs): string[] {
   return args.multivar ? args.multivar.map(str) : [str(args.value!)];
 }
 
-function scope(args: GitConfigSetArgs): { dir: string | null; flag: string[]; o: GitRunOptions } {
+/** Where a config state reads and writes: the user's global config, or the repository's own. */
+export function configScope(args: { global?: boolean; repo?: string; user?: string }): {
+  dir: string | null;
+  flag: string[];
+  o: GitRunOptions;
+} {
   return args.global
     ? { dir: null, flag: ['--global'], o: { user: args.user } }
     : { dir: args.repo!, flag: ['--local'], o: { user: args.user, trust: [args.repo!] } };
@@ -74,7 +79,8 @@ export const configSet: StateFunction<GitConfigSetArgs, GitConfigFacts, ConfigCh
   schema: configSchema,
   inert: { password: 'it is for Windows hosts only (brine targets Debian)' },
   async gather(host: Host, args) {
-    const { dir, flag, o } = scope(args);
+    if (args.user) await assertUser(host, args.user, args.name);
+    const { dir, flag, o } = configScope(args);
     const r = await git(host, dir, ['config', ...flag, '--null', '--get-all', args.name], { ...o, readOnly: true });
     // exit 1: the key is not set; anything else (not a repository, a bad key) is an error
     if (r.exitCode === 1 && !r.stderr.trim()) return [];
@@ -84,7 +90,7 @@ export const configSet: StateFunction<GitConfigSetArgs, GitConfigFacts, ConfigCh
   plan: (args, facts) => planConfig(args, facts),
   async apply(host, changes, ctx) {
     const args = ctx.args;
-    const { dir, flag, o } = scope(args);
+    const { dir, flag, o } = configScope(args);
     const what = `git config ${args.name}`;
     for (const c of changes) {
       const after = c.after!;

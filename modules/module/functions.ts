@@ -74,6 +74,40 @@ async function writeLines(host: Host, path: string, lines: unknown[], append: bo
   return { result: true, ret: `Wrote ${lines.length} lines to "${path}"` };
 }
 
+/**
+ * Salt's aptpkg.refresh_db: `apt-get -q update` (skipped while the lists are newer than
+ * cache_valid_time seconds), returning each index line as Salt does: Get -> true, Hit -> null,
+ * Ign/Err -> false. apt's failure fails the call; a repository's Err only with failhard.
+ */
+export async function refreshDb(host: Host, validFor: number, failhard: boolean): Promise<FnResult> {
+  if (validFor > 0) {
+    const age = await host.exec(['sh', '-c', 'echo $(( $(date +%s) - $(stat -c %Y /var/lib/apt/lists) ))'], {
+      readOnly: true,
+    });
+    if (age.exitCode === 0 && Number(age.stdout.trim()) < validFor) return { result: true, ret: {} };
+  }
+  const r = await host.exec(['apt-get', '-q', '-o', 'DPkg::Lock::Timeout=60', 'update'], {
+    env: { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+  });
+  if (r.exitCode !== 0) return { result: false, ret: strip(r.stderr) || `apt-get update exited ${r.exitCode}` };
+  const ret: Record<string, boolean | null> = {};
+  const errors: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (!cols[0]) continue;
+    let ident = cols.slice(1).join(' ');
+    if (cols[0].includes('Get')) ret[(ident = ident.replace(/ \[.+B\]$/, ''))] = true;
+    else if (cols[0].includes('Ign')) ret[ident] = false;
+    else if (cols[0].includes('Hit')) ret[ident] = null;
+    else if (cols[0].includes('Err')) {
+      ret[ident] = false;
+      errors.push(ident);
+    }
+  }
+  if (failhard && errors.length) return { result: false, ret: `Error getting repos: ${errors.join(', ')}` };
+  return { result: true, ret };
+}
+
 export const FUNCTIONS: Record<string, ExecFunction> = {
   'cmd.run': {
     params: CMD_PARAMS,
@@ -227,6 +261,13 @@ export const FUNCTIONS: Record<string, ExecFunction> = {
     required: ['path'],
     varargs: true,
     run: (host, a, rest) => writeLines(host, str(a.path), rest, true),
+  },
+  'pkg.refresh_db': {
+    params: ['cache_valid_time', 'failhard'],
+    required: [],
+    async run(host, a) {
+      return refreshDb(host, Number(a.cache_valid_time ?? 0), a.failhard === true);
+    },
   },
   'test.true': { params: [], required: [], run: async () => ({ result: true, ret: true }) },
   'test.false': { params: [], required: [], run: async () => ({ result: false, ret: false }) },

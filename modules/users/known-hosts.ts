@@ -3,6 +3,7 @@
 // (`key` + `enc`), or fetched with ssh-keyscan on the target and checked against `fingerprint`.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { StateError } from '../../engine/errors.js';
+import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { Host } from '../../engine/host/host.js';
 import type { StateFunction } from '../../engine/contract.js';
 import type { KeyFileChange } from './changes.js';
@@ -79,7 +80,8 @@ async function gather(host: Host, a: KnownHostArgs, present: boolean): Promise<K
   if (a.user) {
     const acc = await readAccounts(host, [a.user]);
     const u = acc.users.get(a.user);
-    if (!u) throw new StateError(a.name, `user '${a.user}' does not exist`);
+    // a user.present of this run may create it: a dry run then says "would change after" it
+    if (!u) throw new MissingFactError('user', a.user, a.name, `user '${a.user}' does not exist`);
     owner = { user: u.name, group: findGroup(acc.groups, u.gid)?.name ?? String(u.gid) };
     path = !path
       ? `${u.home.replace(/\/$/, '')}/.ssh/known_hosts`

@@ -4,6 +4,7 @@
 // `kind: 'read'` only reads. `placeholder` stands in while a render round collects calls.
 import type { Host } from '../../host/host.js';
 import { TemplateFault } from '../pyvalue.js';
+import { pyRegex } from '../filters-text.js';
 import { splitCommand } from '../../shell-words.js';
 
 export type Args = unknown[];
@@ -309,6 +310,21 @@ export const TARGET_FUNCTIONS: Record<string, TargetFunction> = {
     const b = await h.readFile(str(p, 'file.read'));
     if (b === null) throw new TemplateFault(`file.read: ${String(p)} does not exist on the target`);
     return b.toString('utf8');
+  }),
+  // Salt's: does a line (after lstrip of lchar's characters) match the Python regex? false when missing
+  'file.contains_regex': read(['path', 'regex', 'lchar'], false, async (h, [p, re, lchar]) => {
+    const rx = pyRegex(str(re, 'file.contains_regex: regex'), '');
+    const b = await h.readFile(str(p, 'file.contains_regex'));
+    if (b === null) return false;
+    const strip = typeof lchar === 'string' && lchar ? new Set(lchar) : null;
+    return b
+      .toString('utf8')
+      .split('\n')
+      .some((line) => {
+        let i = 0;
+        while (strip && i < line.length && strip.has(line[i]!)) i++;
+        return rx.test(line.slice(i));
+      });
   }),
   'file.readlink': read(['path', 'canonicalize'], '', async (h, [p]) => {
     const t = await h.readlink(str(p, 'file.readlink'));

@@ -1,4 +1,4 @@
-// End to end through the built CLI under a scratch root: file.directory clean (exclude_pat, a
+// End to end through the built CLI under a scratch root: file.directory clean (exclude_pat list, a
 // require_in file kept, a file under the directory kept through implicit ordering), file.keyvalue,
 // file.line and file.blockreplace editing one file in turn. --test lists every path clean would
 // remove and changes nothing (exit 2); the real run applies (exit 0); the second run changes nothing.
@@ -13,7 +13,9 @@ const SLS = `conf-dir:
   file.directory:
     - name: /etc/demo
     - clean: True
-    - exclude_pat: '*.local'
+    - exclude_pat:
+      - '*.local'
+      - 'E@^keep'
 
 demo-main:
   file.managed:
@@ -77,6 +79,7 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
     mkdirSync(join(root, 'etc/demo/old/deeper'), { recursive: true });
     writeFileSync(join(root, 'etc/demo/stale.conf'), 'stale');
     writeFileSync(join(root, 'etc/demo/site.local'), 'operator edits');
+    writeFileSync(join(root, 'etc/demo/keep-me'), 'kept by the second pattern');
     writeFileSync(join(root, 'etc/demo/old/deeper/x'), 'x');
   });
 
@@ -100,7 +103,7 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
   );
 
   it(
-    'the real run applies exactly that (exit 0); the file is edited by keyvalue, line and blockreplace in ' + 'turn',
+    'the real run applies exactly that (exit 0); the file is edited by keyvalue, line and ' + 'blockreplace in turn',
     async () => {
       const r = await brine();
       expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -117,6 +120,7 @@ describe('brine highstate --root: directory clean and in-place text edits', () =
         '.',
         './conf.d',
         './conf.d/extra.conf',
+        './keep-me',
         './main.conf',
         './site.local',
       ]);

@@ -1,7 +1,7 @@
 // Execution functions in templates run on the target over SSH, as Salt renders on the minion:
 // a booted Debian 12 target whose facts differ from the controller's (a marker file, its own
 // hostname and users); the dry run makes the calls too; each call is one command, asked once per
-// run; a file.managed template rendered at apply time reads the target as well.
+// run; a file.managed template rendered at apply time reads the target as well; file.contains_regex.
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runStates } from '../../../engine/pipeline.js';
@@ -26,6 +26,9 @@ report:
         systemd={{ grains['init'] }}
         route={{ salt['network.default_route']('inet')|length > 0 }}
         again={{ salt['cmd.run']('cat /etc/hostname') == hostname }}
+        tabs={{ salt['file.contains_regex']('${MARKER}', '^(\\w+)\\t+(\\w)') }}
+        lchar={{ salt['file.contains_regex']('${MARKER}', '^x$', lchar='#') }}
+        missing={{ salt['file.contains_regex']('/nonexistent', 'x') }}
 
 templated:
   file.managed:
@@ -40,7 +43,7 @@ const sh = async (cmd: string) => (await b.t.ssh(cmd)).stdout.trim();
 
 beforeAll(async () => {
   b = await bootTarget();
-  await sh(`touch ${MARKER}`);
+  await sh(`printf 'Port\\t22\\n##x\\n' > ${MARKER}`);
   tree = statesTree({
     't.sls': SLS,
     't.j2': "marker={{ salt['file.file_exists']('" + MARKER + "') }} user={{ salt['cmd.run']('id -un') }}\n",
@@ -75,6 +78,8 @@ describe('templates call execution functions on the SSH target', () => {
     expect(diff).toContain('+sshd=True');
     expect(diff).toContain('+root_home=/root');
     expect(diff).toContain('+again=True');
+    // file.contains_regex reads the target's file (Python regex, lines after lstrip of lchar)
+    expect(diff).toContain('+tabs=True\n+lchar=True\n+missing=False');
     expect(String(byName['/root/brine-templated']!.changes[0]?.diff ?? '')).toContain('+marker=True user=root');
     expect(await sh('ls /root/brine-report /root/brine-templated 2>&1 || true')).toMatch(/No such file/);
     // the calls are cheap: far fewer round trips than a call per render round

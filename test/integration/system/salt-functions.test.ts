@@ -1,10 +1,11 @@
 // State functions Salt formulas use, on a booted Debian 12 target with systemd (nspawn, over SSH):
 // sysctl.present where /proc/sys is read-only (a container), cron.present/absent with the real
-// crontab, module.run service.restart. Dry run first (exact), then the real run, then no change.
+// crontab, module.run service.restart and pkg.refresh_db (a local signed repository). Dry run first
+// (exact), then the real run, then no change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildDeb } from './local-repo.js';
+import { buildDeb, buildSignedRepo } from './local-repo.js';
 import { type Booted, bootTarget, runSls, statesTree, summary } from './target.js';
 
 let b: Booted;
@@ -124,6 +125,15 @@ nothing:
   'cron-env-absent.sls': `no-mailto:
   cron.env_absent:
     - name: MAILTO
+`,
+  'refresh.sls': `apt.refresh_db:
+  module.run:
+    - name: pkg.refresh_db
+
+again-within-an-hour:
+  module.run:
+    - pkg.refresh_db:
+      - cache_valid_time: 3600
 `,
   'cron-absent.sls': `gone:
   cron.absent:
@@ -303,5 +313,37 @@ describe('cron.present / cron.absent with the real crontab; module.run service.r
     const gone = await runSls(b.host, tree.dir, ['cron-absent'], false);
     expect(summary(gone)).toEqual([['cron.absent /usr/bin/true', true, ['delete crontab of nobody: /usr/bin/true']]]);
     expect(await sh('crontab -l -u nobody')).not.toContain('/usr/bin/true');
+  });
+});
+
+describe('module.run pkg.refresh_db (the apt formula) with a local signed repository', () => {
+  it('dry run would run it, changes nothing; the real run makes the index known; cache_valid_time skips', async () => {
+    const { keyArmored } = await buildSignedRepo(join(b.t.rootfs, 'srv/refresh-repo'), [
+      { name: 'brine-refresh-pkg', version: '2.5' },
+    ]);
+    mkdirSync(join(b.t.rootfs, 'etc/apt/keyrings'), { recursive: true });
+    writeFileSync(join(b.t.rootfs, 'etc/apt/keyrings/brine-refresh.asc'), keyArmored);
+    writeFileSync(
+      join(b.t.rootfs, 'etc/apt/sources.list.d/brine-refresh.list'),
+      'deb [signed-by=/etc/apt/keyrings/brine-refresh.asc] file:/srv/refresh-repo ./\n',
+    );
+    const candidate = () => sh("apt-cache policy brine-refresh-pkg | sed -n 's/ *Candidate: //p'");
+    expect(await candidate()).toBe('');
+    const t = await runSls(b.host, tree.dir, ['refresh'], true);
+    expect(summary(t)).toEqual([
+      ['module.run pkg.refresh_db', null, ['run pkg.refresh_db()']],
+      ['module.run again-within-an-hour', null, ['run pkg.refresh_db(cache_valid_time=3600)']],
+    ]);
+    expect(await candidate()).toBe('');
+    const r = await runSls(b.host, tree.dir, ['refresh'], false);
+    expect(r.results.map((x) => [x.id, x.result, x.comment])).toEqual([
+      ['apt.refresh_db', true, 'pkg.refresh_db ran'],
+      ['again-within-an-hour', true, 'pkg.refresh_db ran'],
+    ]);
+    expect(await candidate()).toBe('2.5');
+    // Salt's return: each index line, Get -> true; the second call found the lists fresh: {}
+    const rets = r.results.map((x) => JSON.stringify(x.data));
+    expect(rets[0]).toMatch(/file:\/srv\/refresh-repo \.\/ (In)?Release[^"]*\\?":true/);
+    expect(rets[1]).toContain('"ret":{}');
   });
 });

@@ -216,6 +216,18 @@ describe('compile: requisites', () => {
     );
   });
 
+  it("a *_in naming a loaded SLS without states of its own adds nothing (Salt's requisite_in); unloaded: error", () => {
+    // 'web' has only include/extend: Salt expands `sls: web` to its IDs, none, so nothing is linked
+    const snippet = decl('snippet', 'test.nop', { require_in: [{ sls: 'web' }, { test: 'svc' }] });
+    const run = compile(high([snippet, decl('svc', 'test.nop')], { sls: ['main', 'web'] }));
+    expect(reqs(run, 'svc')).toEqual([{ kind: 'require', any: false, targets: ['snippet'] }]);
+    expect(reqs(run, 'snippet')).toEqual([]);
+    expect(() => compile(high([snippet, decl('svc', 'test.nop')]))).toThrow(/require_in target 'sls: web' not found/);
+    // a plain require of such an SLS still has nothing to wait for: an error, as Salt fails the state
+    const plain = decl('p', 'test.nop', { require: [{ sls: 'web' }] });
+    expect(() => compile(high([plain], { sls: ['main', 'web'] }))).toThrow(/require target 'sls: web' not found/);
+  });
+
   it('rejects malformed requisite entries', () => {
     expect(() =>
       compile(high([decl('t', 'test.nop'), decl('s', 'test.nop', { require: [{ test: 't', x: 'y' }] })])),

@@ -32,3 +32,22 @@ describe('unknown state functions', () => {
     );
   });
 });
+
+describe('requisites with no entries (`- require:` and nothing under it)', () => {
+  it("require/watch/prereq/onchanges: an error in Salt's words (its verify_high refuses them)", () => {
+    const d = decl('/x', 'file.managed', { contents: 'a', require: null });
+    expect(() => compile(high([d]))).toThrow(
+      `main.sls:${d.args[1]!.loc.line}: state '/x' (file.managed): ` +
+        'the require statement needs to be formed as a list (it has no entries; Salt refuses it too)',
+    );
+  });
+
+  it('the other requisites and every *_in: nothing (Salt skips them)', () => {
+    const c = compile(
+      high([
+        decl('/x', 'file.managed', { contents: 'a', onfail: null, require_in: null, listen: null, watch_in: null }),
+      ]),
+    );
+    expect(c.chunks[0]!.requisites).toEqual([]);
+  });
+});

@@ -253,7 +253,7 @@ describe('file.directory clean', () => {
     expect(fnmatch('aXconf', 'a.conf')).toBe(false);
   });
   it(
-    "removes everything but linked states' files (with their parents), exclude_pat matches and what is under " + 'them',
+    "removes everything but linked states' files (with their parents), exclude_pat matches and what is " + 'under them',
     () => {
       const rels = (a: Record<string, unknown>, keep: string[]) =>
         cleanTargets({ name: '/srv/d/', ...a }, tree, keep).map((x) => x.rel);
@@ -266,6 +266,9 @@ describe('file.directory clean', () => {
       ]);
       expect(rels({ exclude_pat: '*.local' }, ['/srv/d/sub'])).toEqual(['a.conf', 'old', 'old/x']);
       expect(rels({ exclude_pat: 'E@^(old|a\\.)' }, [])).toEqual(['keep.local', 'sub', 'sub/managed', 'sub/stale']);
+      // a list excludes what any of its patterns matches (Salt's check_include_exclude); [] excludes nothing
+      expect(rels({ exclude_pat: ['*.local', 'E@^old'] }, [])).toEqual(['a.conf', 'sub', 'sub/managed', 'sub/stale']);
+      expect(rels({ exclude_pat: [] }, ['/srv/d/sub'])).toEqual(['a.conf', 'keep.local', 'old', 'old/x']);
     },
   );
   it('plans one delete per path (contents of removed directories listed), and nothing once clean', () => {

@@ -1,9 +1,11 @@
-// git.latest as data: ls-remote parsing, rev resolution, and plan (args + facts -> changes).
+// git.latest as data: ls-remote parsing, rev resolution, and plan (args + facts -> changes);
+// git.config_unset's plan.
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { lookupFunction } from '../../../modules/index.js';
 import { type GitLatestArgs, type GitLatestFacts, localRemotePath, planLatest } from '../../../modules/git/latest.js';
 import { parseLsRemote, resolveRev } from '../../../modules/git/remote.js';
+import { configUnset, keyRegex, parseGetRegexp, planUnset } from '../../../modules/git/config-unset.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
@@ -214,4 +216,47 @@ describe('git.latest plan', () => {
       ).toThrow(/cannot read the remote .*Permission denied/);
     },
   );
+});
+
+describe('git.config_unset as data', () => {
+  it("anchors the key regex as Salt does and parses git's --null --get-regexp output", () => {
+    expect(keyRegex('color\\..+')).toBe('^color\\..+$');
+    expect(keyRegex('^push.default$')).toBe('^push.default$');
+    expect(parseGetRegexp('color.ui\nauto\0color.diff\ntrue\0color.diff\nfalse\0core.bare\0')).toEqual([
+      { key: 'color.ui', values: ['auto'] },
+      { key: 'color.diff', values: ['true', 'false'] },
+      { key: 'core.bare', values: [''] },
+    ]);
+  });
+
+  it('plans one delete per key with its matching values; nothing set is no change', () => {
+    const facts = [
+      { key: 'color.ui', values: ['auto'] },
+      { key: 'color.diff', values: ['true'] },
+    ];
+    expect(planUnset({ name: 'color\\..+', global: true }, facts)).toEqual([
+      { op: 'delete', target: 'color.ui', kind: 'config', before: ['auto'] },
+      { op: 'delete', target: 'color.diff', kind: 'config', before: ['true'] },
+    ]);
+    expect(planUnset({ name: 'push.default', global: true }, [])).toEqual([]);
+  });
+
+  it("a key with several matching values needs all: True (Salt's refusal), else the state fails", () => {
+    const facts = [{ key: 'remote.o.fetch', values: ['a', 'b'] }];
+    expect(() => planUnset({ name: 'remote.o.fetch', repo: '/r' }, facts)).toThrow(
+      "several values are matched by the key expression (set 'all' to True to unset them all): remote.o.fetch (a, b)",
+    );
+    expect(() => planUnset({ name: 'remote.o.fetch', repo: '/r', value_regex: '.' }, facts)).toThrow(/by value_regex/);
+    expect(planUnset({ name: 'remote.o.fetch', repo: '/r', all: true }, facts)).toHaveLength(1);
+  });
+
+  it('is registered; schema: repo or global, Salt-only arguments are inert', () => {
+    expect(lookupFunction('git', 'config_unset')).toBe(configUnset);
+    const v = new Ajv({ allErrors: true, strict: false }).compile(configUnset.schema);
+    expect(v({ name: 'a.b', global: true, all: true, user: 'app' })).toBe(true);
+    expect(v({ name: 'a.b', repo: '/r', value_regex: '^x' })).toBe(true);
+    expect(v({ name: 'a.b' })).toBe(false);
+    expect(v({ name: 'a.b', global: false })).toBe(false);
+    expect(Object.keys(configUnset.inert!)).toEqual(['password', 'output_encoding']);
+  });
 });

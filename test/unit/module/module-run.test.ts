@@ -32,15 +32,22 @@ describe('module.run', () => {
       { op: 'run', target: 'file.mkdir(dir_path="/srv/a", mode="0750")' },
     ]);
     expect(planOf('c', { name: 'cmd.run', args: ['true'] })).toEqual([{ op: 'run', target: 'cmd.run(cmd="true")' }]);
+    // the apt formula's refresh: Salt's pkg.refresh_db, with its optional arguments
+    expect(planOf('apt.refresh_db', { name: 'pkg.refresh_db' })).toEqual([{ op: 'run', target: 'pkg.refresh_db()' }]);
+    expect(planOf('r', { 'pkg.refresh_db': [{ cache_valid_time: 60, failhard: true }] })).toEqual([
+      { op: 'run', target: 'pkg.refresh_db(cache_valid_time=60, failhard=true)' },
+    ]);
   });
 
   it(
-    'a misspelt function is a compile error with did-you-mean; an unknown old-style function names what ' + 'exists',
+    'a misspelt function is a compile error with did-you-mean; an unknown old-style function names ' + 'what exists',
     () => {
       expect(() => argsOf('x', 'run', { 'service.restrat': ['nginx'] })).toThrow(
         /main.sls:\d+: .*unknown argument 'service.restrat' \(did you mean 'service.restart'\?\)/,
       );
-      expect(() => argsOf('x', 'run', { name: 'mine.send' })).toThrow(/argument 'name' must be one of/);
+      expect(() => argsOf('x', 'run', { name: 'mine.send' })).toThrow(
+        /argument 'name' must be one of .*\(got "mine.send"\)/,
+      );
     },
   );
 

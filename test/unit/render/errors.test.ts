@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { RenderError } from '../../../engine/errors.js';
 import { renderer } from './fixture.js';
+import { toRenderError } from '../../../engine/render/errors.js';
+import { LOC_MARK } from '../../../engine/render/patch-runtime.js';
 
 const r = renderer({
   'macros.jinja': '{% macro bad() %}\nline2\n{{ missing_var }}\n{% endmacro %}\n',
@@ -135,6 +137,18 @@ describe('render: errors name file and line', () => {
     // Jinja terms, not nunjucks internals
     expect(re.reason).not.toMatch(/parse[A-Z]|variable end|block end|unexpected token/);
     expect(re.message).toBe(`${file}${line ? `:${line}` : ''}: ${re.reason}`);
+  });
+
+  it('a fault a nested render already shaped keeps Jinja terms (no "(unknown path)", no "Error:")', () => {
+    // the shape nunjucks hands over when the call fails inside a template imported with context
+    const raw =
+      '(a/b.sls) [Line 11, Column 37]\n  (a/b.sls) [Line 66, Column 5]\n' +
+      `  ${LOC_MARK}a/b.sls${LOC_MARK}11${LOC_MARK} (unknown path)\n` +
+      '  Error: Unable to call `salt["file.contains_regex"]`, which is undefined or falsey';
+    expect(toRenderError(new Error(raw), 'a/b.sls').message).toBe(
+      "a/b.sls:11: salt['file.contains_regex'] is not an execution function brine has " +
+        "(brine follows Salt 3006; see the README's Salt compatibility section)",
+    );
   });
 
   it('renderFile of a missing file is a RenderError naming it', () => {
