@@ -134,7 +134,10 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
       'ecs_mediaserver TEST ONLY <ecs_mediaserver@localhost>',
     ]);
     expect((await ok('ls /data/ecs-gpg/private-keys-v1.d | wc -l')).trim()).toBe('2');
-    expect((await ok('/usr/local/share/appliance/import-vault-keys.sh --check; echo rc=$?')).trim()).toBe('rc=0');
+    const check =
+      '/usr/local/share/appliance/sync-keyring.sh --check --home /data/ecs-gpg --owner 1000:1000 ' +
+      '/app/etc/ecs/vault/vault_encrypt.asc=ecs:vault_encrypt /app/etc/ecs/vault/vault_sign.asc=ecs:vault_sign';
+    expect((await ok(`${check}; echo rc=$?`)).trim()).toBe('rc=0');
   }, 60_000);
 
   it('a second push reports zero changes, push --test nothing to change', async () => {
