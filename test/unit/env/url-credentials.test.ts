@@ -1,6 +1,7 @@
 // Credentials in URLs: the lenient reading (passwords pasted with / @ : unencoded), and what the env
 // registers as secret for a `secret: 'url'` key (the backup target, the git sources).
 import { describe, expect, it } from 'vitest';
+import { checkEnv } from '../../../engine/env/active.js';
 import { collectSecrets, textHoldsSecret } from '../../../engine/env/secrets.js';
 import { urlCredentials } from '../../../engine/env/url-credentials.js';
 import { REDACTED, Redactor } from '../../../engine/redact.js';
@@ -76,6 +77,27 @@ describe('a secret: url key (appliance:backup:url, the git sources)', () => {
     for (const s of secretsOf(url)) r.add(s);
     const out = r.redact(`url: ${url}\nquoted='Pa55/w0rd@x!'\nenc=${encodeURIComponent('Pa55/w0rd@x!')}`);
     expect(out).toBe(`url: ${REDACTED}\nquoted='${REDACTED}'\nenc=${REDACTED}`);
+  });
+});
+
+describe('a wrong backup URL or git source', () => {
+  it('is an error naming the key, never showing the value', () => {
+    const wrong = ['"sftp//bk:Sup3rSecretPw@h/x"', '[1, "sftp://bk:Sup3rSecretPw@h/x"]', '{ pw: Sup3rSecretPw }'];
+    const envs = [
+      ...wrong.map((v) => `appliance:\n  domain: x.example\n  backup:\n    url: ${v}\n`),
+      // any text is a git source: only a wrong type is an error
+      ...wrong.slice(1).map((v) => `appliance:\n  domain: x.example\necs:\n  git:\n    source: ${v}\n`),
+    ];
+    for (const env of envs) {
+      let msg = '';
+      try {
+        checkEnv(env, 'env.yml', null);
+      } catch (e) {
+        msg = (e as Error).message;
+      }
+      expect(msg).toMatch(/env\.yml:\d+: (appliance\.backup\.url|ecs\.git\.source): expected /);
+      expect(msg).not.toContain('Sup3rSecretPw');
+    }
   });
 });
 
