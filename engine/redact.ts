@@ -23,6 +23,8 @@ const GRAM = 12;
 /** Values under secret names that are not secrets. */
 const NOT_SECRET = /^(true|false|yes|no|on|off|none|null|nil|changeme|invalid)$/i;
 const MARKER = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+/** One URL or one absolute path, nothing around it. */
+const URL_OR_PATH = /^([a-z][a-z0-9+.-]*:\/\/|\/)\S*$/i;
 
 const BASE = 0x01000193;
 /** BASE ** (GRAM - 1) mod 2^32: the weight of the character that leaves the rolling hash. */
@@ -76,7 +78,7 @@ export class Redactor {
     this.seen.add(s);
     // a URL or a path is matched whole in every form: pieces of its URL-encoded or base64 form
     // would be its host and path (`.example.org`), which other text shares
-    const whole = s.startsWith('/') || s.includes('://');
+    const whole = URL_OR_PATH.test(s);
     for (const v of variants(s)) this.addForm(v, whole);
     // Multi-line secrets (keys) are also hidden line by line, so a diff or an error that shows
     // part of one never leaks its body, its checksum or its armour tail (the lines as they are:
