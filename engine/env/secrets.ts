@@ -35,8 +35,8 @@ const SETTINGS_ASSIGN = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?)\s*=\s*(['"]
 const SETTINGS_SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|CREDENTIALS|_KEY\b|KEY$|DSN|(^|_)PASS$|(^|_)PW$)/i;
 // key=value options (`user=u,pass=x`) and command-line options (`--passphrase=x`, `--ftp-password=x`)
-const OPTION_SECRET =
-  /(?:^|[,\s'"])(?:--?(?:[a-z0-9]+-)*)?(?:pass|password|passwd|passphrase|pw|pwd|secret|token|credentials)=([^,\s'"]+)/gi;
+const OPTION_NAMES = 'pass|password|passwd|passphrase|pw|pwd|secret|token|credentials';
+const OPTION_SECRET = new RegExp(`(?:^|[,\\s'"])(?:--?(?:[a-z0-9]+-)*)?(?:${OPTION_NAMES})=([^,\\s'"]+)`, 'gi');
 /** A user name this long in a URL with no password is a token (`https://TOKEN@host/`), not an account. */
 const TOKEN_USER = 16;
 

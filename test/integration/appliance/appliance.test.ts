@@ -399,7 +399,7 @@ EOF`);
     expect((await ok('cat /data/ecs-storage-vault/doc1')).trim()).toBe('vault document 1');
   }, 1_800_000);
 
-  it('standby: no container runs, nginx shows the standby page, the highstate does nothing, metrics say standby', async () => {
+  it('standby: no container runs, nginx shows the standby page, the highstate does nothing, metric 1', async () => {
     await ecsUp();
     await restoreEnv();
     await ok("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");

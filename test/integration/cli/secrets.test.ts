@@ -275,7 +275,7 @@ describe('no secret of the old or the new env in any output of a dry run after a
     }
     // backup.conf changes (the other URL) by its hashes only
     expect(text).toMatch(
-      /update \/etc\/appliance\/backup\.conf: [0-9a-f]{64} -> [0-9a-f]{64}\n\s+content not shown \(show_changes: False\)/,
+      /update \/etc\/appliance\/backup\.conf: [0-9a-f]{64} -> [0-9a-f]{64}\n\s+content not shown \(show_changes/,
     );
     // a file without a secret still shows its diff
     expect(text).toContain('-domain=ecs-one.example.org');
@@ -354,7 +354,7 @@ describe('no secret of the old or the new env in any output of a dry run after a
     }
   }, 300_000);
 
-  it('errors: a failed state that prints the backup URL, a render error that names it, redacted in every format', async () => {
+  it('errors: a failed state printing the backup URL, a render error naming it: redacted in every format', async () => {
     const errStates = join(dir, 'err-states');
     mkdirSync(errStates, { recursive: true });
     // a real run of a command that fails and prints the URL (its stderr goes into the result)
