@@ -37,7 +37,8 @@ export function createAjv(o: AjvSetup = {}): Ajv {
       return !enabled || OCTAL_MODE.test(String(data).trim());
     },
   });
-  // `secret: true`: the env key holds a secret (its value never shown in an error)
-  ajv.addKeyword({ keyword: 'secret', schemaType: 'boolean' });
+  // `secret: true`: the env key holds a secret (its value never shown in an error); `secret: 'url'`:
+  // a URL that is a secret when it carries credentials (engine/env/secrets.ts)
+  ajv.addKeyword({ keyword: 'secret', schemaType: ['boolean', 'string'], metaSchema: { enum: [true, false, 'url'] } });
   return ajv;
 }

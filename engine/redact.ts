@@ -23,6 +23,8 @@ const GRAM = 12;
 /** Values under secret names that are not secrets. */
 const NOT_SECRET = /^(true|false|yes|no|on|off|none|null|nil|changeme|invalid)$/i;
 const MARKER = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+/** One URL or one absolute path, nothing around it. */
+const URL_OR_PATH = /^([a-z][a-z0-9+.-]*:\/\/|\/)\S*$/i;
 
 const BASE = 0x01000193;
 /** BASE ** (GRAM - 1) mod 2^32: the weight of the character that leaves the rolling hash. */
@@ -74,7 +76,10 @@ export class Redactor {
     const s = String(value).trim();
     if (s.length < MIN_LENGTH || NOT_SECRET.test(s) || this.seen.has(s)) return;
     this.seen.add(s);
-    for (const v of variants(s)) this.addForm(v);
+    // a URL or a path is matched whole in every form: pieces of its URL-encoded or base64 form
+    // would be its host and path (`.example.org`), which other text shares
+    const whole = URL_OR_PATH.test(s);
+    for (const v of variants(s)) this.addForm(v, whole);
     // Multi-line secrets (keys) are also hidden line by line, so a diff or an error that shows
     // part of one never leaks its body, its checksum or its armour tail (the lines as they are:
     // a key's base64 lines have no other form a template would print).
@@ -92,12 +97,13 @@ export class Redactor {
 
   /**
    * Long forms without blanks are hidden through their pieces (every character of the form lies
-   * in one, and so does every slice of it); the others are matched whole.
+   * in one, and so does every slice of it); the others, and every form of a URL or a path, are
+   * matched whole.
    */
-  private addForm(v: string): void {
+  private addForm(v: string, whole = false): void {
     if (v.length < MIN_LENGTH) return;
     if (v.length < MIN_SUBSTRING) this.words.add(v);
-    else if (v.length < 16 || /\s/.test(v) || v.startsWith('/') || v.includes('://')) this.secrets.add(v);
+    else if (whole || v.length < 16 || /\s/.test(v) || v.startsWith('/') || v.includes('://')) this.secrets.add(v);
     else {
       for (let i = 0; i + GRAM <= v.length; i++) {
         const g = v.slice(i, i + GRAM);

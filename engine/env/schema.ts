@@ -1,5 +1,7 @@
 // The JSON schema of env.yml (modelled on the ECS appliance's env template). `secret: true`
-// marks values that are redacted from every output; `description` says what is expected.
+// marks values that are redacted from every output; `secret: 'url'` a URL that is redacted whole
+// when it carries credentials (`sftp://user:password@host/`, `https://TOKEN@host/`, see
+// secrets.ts); `description` says what is expected. Neither kind is ever shown in an error.
 // Unknown keys under appliance:/ecs: are reported as warnings (additionalProperties: false is
 // turned into a warning by validate.ts); other top-level keys belong to cloud-init and pass.
 import type { JSONSchema } from '../contract.js';
@@ -13,7 +15,14 @@ const obj = (properties: Record<string, unknown>, extra: Record<string, unknown>
   properties,
   ...extra,
 });
-const git = obj({ branch: str, source: str });
+/** A URL that may carry credentials (a password, a token as user name). */
+const credUrl = (description: string, extra: Record<string, unknown> = {}) => ({
+  type: 'string',
+  secret: 'url',
+  description,
+  ...extra,
+});
+const git = obj({ branch: str, source: credUrl('a git URL (https://host/repo.git, git@host:repo.git)') });
 /** appliance:storage:setup: partition and format new disks (states/storage). */
 const STORAGE_SETUP = obj({
   parted: {
@@ -111,12 +120,11 @@ export const ENV_SCHEMA: JSONSchema = {
           },
         }),
         backup: obj({
-          url: {
-            type: 'string',
+          url: credUrl('a duplicity URL like file:///path or sftp://user@host/path', {
             pattern: '^[a-z][a-z0-9+]*://',
-            description: 'a duplicity URL like file:///path or sftp://user@host/path',
-          },
-          options: str,
+          }),
+          // duplicity's options may carry a credential (--gpg-options='--passphrase=...')
+          options: { type: 'string', secret: true },
           mount: obj({ type: str, source: str, target: str, options: { type: 'string', secret: true } }),
           encrypt: {
             type: 'string',

@@ -1,12 +1,16 @@
 // Which values of a pillar/env are secrets, for the Redactor: values under paths the schema marks
 // `secret`, values of keys named like secrets (*secret*, *password*, *token*, SECRET_KEY, pass, pw,
-// passphrase, credentials...), private key blocks (PGP and PEM) anywhere, the password of a URL,
-// and the values assigned to secret-like names inside Python settings text (ecs:settings).
+// passphrase, credentials...), private key blocks (PGP and PEM) anywhere, the credentials of a URL
+// (url-credentials.ts: the whole URL, its user:password and every reading of the password, decoded
+// too), and the values assigned to secret-like names inside Python settings text (ecs:settings).
+// A schema path marked `secret: 'url'` (a backup target, a git source) is secret whole whenever it
+// carries credentials, a password or only a user (a token as user name); without, it is not secret.
 // textHoldsSecret() tells, without knowing any value, whether a text (a file's old contents) looks
 // like it holds a secret: a private key block, a secret-named assignment, a URL with a password.
 import type { JSONSchema } from '../contract.js';
 import { isPlainMap } from './merge.js';
 import { ENV_SCHEMA } from './schema.js';
+import { urlCredentials } from './url-credentials.js';
 
 const SECRET_KEY_NAME = /(secret|passw(or)?d|passwd|passphrase|token|private|credential|api_?key|^key$|_key$)/i;
 /** Words that make a key name secret when they are one of its parts (db_pass, smtpPw, pass). */
@@ -30,8 +34,11 @@ export const PRIVATE_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const SETTINGS_ASSIGN = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?)\s*=\s*(['"])(.*?)\2\s*(?:#.*)?$/gm;
 const SETTINGS_SECRET_NAME =
   /(SECRET|PASSWORD|PASSWD|PASSPHRASE|TOKEN|CREDENTIALS|_KEY\b|KEY$|DSN|(^|_)PASS$|(^|_)PW$)/i;
-const OPTION_SECRET = /(?:^|[,\s])(?:pass|password|passwd|passphrase|pw|pwd|secret|token|credentials)=([^,\s]+)/gi;
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@/gi;
+// key=value options (`user=u,pass=x`) and command-line options (`--passphrase=x`, `--ftp-password=x`)
+const OPTION_NAMES = 'pass|password|passwd|passphrase|pw|pwd|secret|token|credentials';
+const OPTION_SECRET = new RegExp(`(?:^|[,\\s'"])(?:--?(?:[a-z0-9]+-)*)?(?:${OPTION_NAMES})=([^,\\s'"]+)`, 'gi');
+/** A user name this long in a URL with no password is a token (`https://TOKEN@host/`), not an account. */
+const TOKEN_USER = 16;
 
 /** The parts of a key name: db_password -> [db, password]; smtpPw -> [smtp, pw]. */
 function nameWords(name: string): string[] {
@@ -77,7 +84,7 @@ export function textHoldsSecret(text: string): boolean {
   if (PRIVATE_BLOCK.test(text)) return true;
   for (const line of text.split('\n')) if (secretAssignment(line)) return true;
   for (const m of text.matchAll(OPTION_SECRET)) if (m[1] && !NOT_A_VALUE.test(m[1])) return true;
-  for (const m of text.matchAll(URL_PASSWORD)) if (m[1] && !NOT_A_VALUE.test(m[1])) return true;
+  for (const c of urlCredentials(text)) if (c.passwords.some((p) => !NOT_A_VALUE.test(p))) return true;
   return false;
 }
 
@@ -117,10 +124,23 @@ function fromText(s: string, out: Set<string>): void {
       if (v) out.add(v);
     }
   }
-  // user:password@ in URLs (backup targets, DSNs)
-  for (const m of s.matchAll(URL_PASSWORD)) if (m[1]) out.add(m[1]);
+  // user:password@ in URLs (backup targets, DSNs, git remotes): the URL, user:password, the password
+  for (const c of urlCredentials(s)) {
+    if (!c.passwords.length) continue;
+    out.add(c.url);
+    for (const x of [...c.userinfos, ...c.passwords]) out.add(x);
+    if (c.user.length >= TOKEN_USER) out.add(c.user);
+  }
   // key=value option strings (mount options: pass=..., password=...)
   for (const m of s.matchAll(OPTION_SECRET)) if (m[1]) out.add(m[1]);
+}
+
+/** A value of a `secret: 'url'` path: whole when it carries credentials; a long user name (a token) too. */
+function fromUrl(v: string, out: Set<string>): void {
+  const c = urlCredentials(v)[0];
+  if (!c) return;
+  out.add(v);
+  if (c.user.length >= TOKEN_USER) out.add(c.user);
 }
 
 /** Every secret value in `tree` (strings; redaction ignores very short ones). */
@@ -129,6 +149,7 @@ export function collectSecrets(tree: unknown, schema: JSONSchema | undefined = E
   const walk = (v: unknown, sch: JSONSchema | undefined, secretName: boolean): void => {
     if (typeof v === 'string') {
       if (sch?.secret === true || secretName) out.add(v.trim());
+      if (sch?.secret === 'url') fromUrl(v.trim(), out);
       fromText(v, out);
     } else if (typeof v === 'number' && secretName) {
       out.add(String(v));

@@ -42,9 +42,9 @@ function show(v: unknown, secret: boolean): string {
 
 function describe(e: ErrorObject): { path: string[]; message: string } {
   const path = segs(e.instancePath);
-  const parent = e.parentSchema as { description?: string; secret?: boolean } | undefined;
+  const parent = e.parentSchema as { description?: string; secret?: boolean | 'url' } | undefined;
   const desc = parent?.description;
-  const secret = parent?.secret === true || path.some((p) => isSecretKeyName(p));
+  const secret = Boolean(parent?.secret) || path.some((p) => isSecretKeyName(p));
   switch (e.keyword) {
     case 'required':
       return { path: [...path, String(e.params.missingProperty)], message: 'is required but missing' };

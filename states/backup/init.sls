@@ -5,6 +5,7 @@
 # recover-from-backup.sh restores the newest backup.
 include:
   - appliance.directories
+  - appliance.keyring
   - systemd.reload
 
 backup_packages:
@@ -32,26 +33,23 @@ backup_packages:
         DATABASE={{ salt['pillar.get']('ecs:database', 'ecs')|quote }}
         PGPORT={{ salt['pillar.get']('postgresql:port', 5432) }}
 
-# the backup key: staged root-only; the keyring is rebuilt from it whenever they differ (a changed
-# key replaces the old one)
+# the backup key: staged root-only; the keyring /root/.gnupg-backup is rebuilt from it whenever they
+# differ (a changed key replaces the old one); appliance-backup.sh checks it the same way
 /etc/appliance/backup-key.asc:
   file.managed:
     - makedirs: true
     - mode: "0600"
     - contents_pillar: appliance:backup:encrypt
 
-/usr/local/sbin/import-backup-key.sh:
-  file.managed:
-    - source: salt://backup/files/import-backup-key.sh
-    - mode: "0755"
-
+{%- set sync = '/usr/local/share/appliance/sync-keyring.sh' ~
+    ' --home /root/.gnupg-backup /etc/appliance/backup-key.asc=appliance:backup:encrypt' %}
 backup_key:
   cmd.run:
-    - name: /usr/local/sbin/import-backup-key.sh
-    - unless: /usr/local/sbin/import-backup-key.sh --check
+    - name: {{ sync }}
+    - unless: {{ sync }} --check
     - require:
       - pkg: backup_packages
-      - file: /usr/local/sbin/import-backup-key.sh
+      - file: /usr/local/share/appliance/sync-keyring.sh
       - file: /etc/appliance/backup-key.asc
 
 {%- for n in ['appliance-backup.sh', 'recover-from-backup.sh'] %}

@@ -3,6 +3,7 @@
 # keyring is rebuilt from them whenever its secret keys differ (a changed key replaces the old).
 include:
   - appliance.directories
+  - appliance.keyring
 
 /app/etc/ecs/vault:
   file.directory:
@@ -19,19 +20,14 @@ include:
       - file: /app/etc/ecs/vault
 {%- endfor %}
 
-/usr/local/share/appliance/import-vault-keys.sh:
-  file.managed:
-    - source: salt://ecs/files/import-vault-keys.sh
-    - mode: "0755"
-    - require:
-      - file: /usr/local/share/appliance
-
+{%- set sync = '/usr/local/share/appliance/sync-keyring.sh --home /data/ecs-gpg --owner 1000:1000' ~
+    ' /app/etc/ecs/vault/vault_encrypt.asc=ecs:vault_encrypt /app/etc/ecs/vault/vault_sign.asc=ecs:vault_sign' %}
 ecs_vault_keys:
   cmd.run:
-    - name: /usr/local/share/appliance/import-vault-keys.sh
-    - unless: /usr/local/share/appliance/import-vault-keys.sh --check
+    - name: {{ sync }}
+    - unless: {{ sync }} --check
     - require:
-      - file: /usr/local/share/appliance/import-vault-keys.sh
+      - file: /usr/local/share/appliance/sync-keyring.sh
       - file: /app/etc/ecs/vault/vault_encrypt.asc
       - file: /app/etc/ecs/vault/vault_sign.asc
       - file: /data/ecs-gpg

@@ -18,7 +18,9 @@ fi
 
 # the keyring holds exactly the env's backup key (appliance:backup:encrypt, staged by the highstate;
 # a changed key replaced the old one): encrypt to it
-/usr/local/sbin/import-backup-key.sh --check || /usr/local/sbin/import-backup-key.sh ||
+keyring=(/usr/local/share/appliance/sync-keyring.sh --home "$GNUPGHOME"
+    /etc/appliance/backup-key.asc=appliance:backup:encrypt)
+"${keyring[@]}" --check || "${keyring[@]}" ||
     { echo "backup refused: no usable backup key (appliance:backup:encrypt)" >&2; exit 1; }
 fpr="$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr:/ {print $10; exit}')"
 

@@ -138,7 +138,10 @@ describe('ECS appliance with its containers on a booted Debian 12 target with do
       'ecs_mediaserver TEST ONLY <ecs_mediaserver@localhost>',
     ]);
     expect((await ok('ls /data/ecs-gpg/private-keys-v1.d | wc -l')).trim()).toBe('2');
-    expect((await ok('/usr/local/share/appliance/import-vault-keys.sh --check; echo rc=$?')).trim()).toBe('rc=0');
+    const check =
+      '/usr/local/share/appliance/sync-keyring.sh --check --home /data/ecs-gpg --owner 1000:1000 ' +
+      '/app/etc/ecs/vault/vault_encrypt.asc=ecs:vault_encrypt /app/etc/ecs/vault/vault_sign.asc=ecs:vault_sign';
+    expect((await ok(`${check}; echo rc=$?`)).trim()).toBe('rc=0');
   }, 60_000);
 
   it('a second push reports zero changes, push --test nothing to change', async () => {
@@ -414,12 +417,17 @@ EOF`,
     expect((await ok('cat /data/ecs-storage-vault/doc1')).trim()).toBe('vault document 1');
   }, 1_800_000);
 
-  it('standby: no container runs, nginx shows the standby page, the highstate does nothing', async () => {
+  it('standby: no container runs, nginx shows the standby page, the highstate does nothing, metric 1', async () => {
     await ecsUp();
     await restoreEnv();
     await ok("sed -i 's|^  standby: false|  standby: true|' /app/env.yml && brine env activate");
+    // the node exporter's textfile directory (as with appliance:metric:exporter): standby is noted there
+    const textfiles = '/var/lib/prometheus/node-exporter';
+    const madeTextfiles = (await sh(`test -d ${textfiles}`)).exitCode !== 0;
+    await ok(`mkdir -p ${textfiles}`);
     // the units that start containers are skipped (ExecCondition), not failed
     await sh('systemctl restart appliance.service', { timeoutMs: 600_000 });
+    expect(await ok(`cat ${textfiles}/appliance_standby.prom`)).toMatch(/^appliance_standby 1$/m);
     expect((await ok('docker ps -q | wc -l')).trim()).toBe('0');
     expect(await ok('journalctl -u prepare-ecs -u appliance -o cat --no-pager -n 20')).toMatch(
       /Skipped due to 'exec-condition'/,
@@ -436,6 +444,8 @@ EOF`,
     await restoreEnv();
     await sh('systemctl restart appliance.service', { timeoutMs: 600_000 });
     await waitForEcs();
+    expect(await ok(`cat ${textfiles}/appliance_standby.prom`)).toMatch(/^appliance_standby 0$/m);
+    if (madeTextfiles) await ok(`rm -rf ${textfiles}`);
   }, 1_200_000);
 
   it('a failing boot chain leaves /run/appliance-failed and does not loop', async () => {

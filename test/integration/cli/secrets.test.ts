@@ -2,7 +2,10 @@
 // (plus a few files holding secrets in derived forms) written under a scratch --root as the first
 // env renders it, then a dry run with the second env in every output format. Not one secret of
 // either env may print: no line of a key, not the armour tail of a PGP block, not the Django
-// secrets, not a short password, not an upper-cased, sliced, JSON- or base64-encoded one.
+// secrets, not a short password, not an upper-cased, sliced, JSON- or base64-encoded one, not the
+// backup URL's password (an S3 secret key pasted with / and +, a URL-encoded sftp password) in any
+// form, in the dry run, `show pillar|lowstate`, a failed state's error or a render error; while
+// backup.conf as the states write it holds the real URL.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,12 +62,30 @@ const rnd = (n: number): string => {
 
 interface Env {
   file: string;
+  /** appliance:backup:url, with a password. */
+  backupUrl: string;
+  /** Its password as written in the URL. */
+  backupPassword: string;
   /** Every secret as it must never print: whole values, every line of keys, derived forms. */
   secrets: string[];
 }
 
-/** An env from `brine env create`, with a few TEST ONLY secrets under leaktest: and an extra file. */
-async function createEnv(dir: string, name: string, domain: string): Promise<Env> {
+/** A backup URL with a password: S3 keys as pasted (raw / and +), or sftp with a URL-encoded one. */
+function backupUrlOf(kind: 's3' | 'sftp'): { url: string; password: string; forms: string[] } {
+  if (kind === 's3') {
+    const keyId = `AKIA${rnd(16).toUpperCase()}`;
+    const password = `${rnd(8)}/${rnd(8)}+${rnd(8)}`;
+    const url = `s3://${keyId}:${password}@s3.example.org/ecs-backup`;
+    return { url, password, forms: [url, keyId, password, encodeURIComponent(password)] };
+  }
+  const raw = `${rnd(6)}/@:$"${rnd(6)}`;
+  const password = encodeURIComponent(raw);
+  const url = `sftp://bk-${rnd(6)}:${password}@backup.example.org/ecs/`;
+  return { url, password, forms: [url, raw, password, encodeURIComponent(password)] };
+}
+
+/** An env from `brine env create`, with a few TEST ONLY secrets under leaktest:, an extra file, a backup URL. */
+async function createEnv(dir: string, name: string, domain: string, backup: 's3' | 'sftp'): Promise<Env> {
   const file = join(dir, `${name}.yml`);
   const r = await execa('node', [BRINE, 'env', 'create', domain, '-o', file], { reject: false });
   expect(r.exitCode, r.stderr).toBe(0);
@@ -77,6 +98,9 @@ async function createEnv(dir: string, name: string, domain: string): Promise<Env
     relay: `rl-${rnd(16)}`,
   };
   let text = readFileSync(file, 'utf8');
+  const bk = backupUrlOf(backup);
+  expect(text).toContain('    url: file:///volatile/ecs-backup-test/\n');
+  text = text.replace('    url: file:///volatile/ecs-backup-test/\n', `    url: ${JSON.stringify(bk.url)}\n`);
   // an operator's extra file with a password in it
   text = text.replace(
     /^appliance:\n/m,
@@ -108,11 +132,12 @@ async function createEnv(dir: string, name: string, domain: string): Promise<Env
   for (const m of env.ecs.settings!.matchAll(/^(SECRET_KEY|REGISTRATION_SECRET|PASSWORD_RESET_SECRET) = '([^']+)'/gm))
     secrets.add(m[2]!);
   for (const v of Object.values(lt)) secrets.add(v);
+  for (const v of bk.forms) secrets.add(v);
   secrets.add(lt.db_pass.toUpperCase());
   secrets.add(lt.passphrase.slice(2, 20));
   secrets.add(JSON.stringify(lt.credentials).slice(1, -1));
   secrets.add(Buffer.from(lt.api_token).toString('base64'));
-  return { file, secrets: [...secrets] };
+  return { file, backupUrl: bk.url, backupPassword: bk.password, secrets: [...secrets] };
 }
 
 /** Writes every file.managed of the tree as `envFile` renders it under root: the host after a run with that env. */
@@ -173,13 +198,17 @@ describe('no secret of the old or the new env in any output of a dry run after a
     expect(top).toContain('    - ssh\n');
     writeFileSync(join(states, 'top.sls'), top.replace('    - ssh\n', '    - ssh\n    - leaktest\n'));
     writeFileSync(join(states, 'leaktest.sls'), LEAKTEST);
-    env1 = await createEnv(dir, 'env1', 'ecs-one.example.org');
-    env2 = await createEnv(dir, 'env2', 'ecs-two.example.org');
+    env1 = await createEnv(dir, 'env1', 'ecs-one.example.org', 's3');
+    env2 = await createEnv(dir, 'env2', 'ecs-two.example.org', 'sftp');
     mkdirSync(root);
     expect(await materialize(states, pillar, env1.file, root)).toBeGreaterThan(30);
     // the old secrets are on the "host" now
     expect(readFileSync(join(root, 'etc/dkimkeys/dkim.key'), 'utf8')).toContain(env1.secrets[0]);
     expect(readFileSync(join(root, 'srv/leak/derived.conf'), 'utf8')).toContain('upper=DB-');
+    // the states get the real backup URL: a shell sourcing backup.conf as the backup scripts do
+    const conf = join(root, 'etc/appliance/backup.conf');
+    const sourced = await execa('bash', ['-c', `. ${conf} && printf %s "$BACKUP_URL"`]);
+    expect(sourced.stdout).toBe(env1.backupUrl);
   }, 300_000);
 
   afterAll(() => {
@@ -248,6 +277,10 @@ describe('no secret of the old or the new env in any output of a dry run after a
         ),
       );
     }
+    // backup.conf changes (the other URL) by its hashes only
+    expect(text).toMatch(
+      /update \/etc\/appliance\/backup\.conf: [0-9a-f]{64} -> [0-9a-f]{64}\n\s+content not shown \(show_changes/,
+    );
     // a file without a secret still shows its diff
     expect(text).toContain('-domain=ecs-one.example.org');
     expect(text).toContain('+domain=ecs-two.example.org');
@@ -304,4 +337,57 @@ describe('no secret of the old or the new env in any output of a dry run after a
       expect(text, f).not.toContain(sha(readFileSync(join(root, f))));
     }
   }, 600_000);
+
+  const run = (args: string[]) =>
+    execa('node', [BRINE, ...args, '--pillar', pillar, '--env', env2.file, '--root', root, '--id', ID], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+      timeout: 240_000,
+    });
+  const leaks = (text: string) => [...env1.secrets, ...env2.secrets].filter((x) => text.includes(x));
+
+  it('show pillar and show lowstate (yaml, json): the backup URL is redacted whole, no secret shows', async () => {
+    for (const what of ['pillar', 'lowstate']) {
+      for (const out of ['yaml', 'json']) {
+        const r = await run(['show', what, '--out', out, '--states', states]);
+        expect(r.exitCode, r.stderr).toBe(0);
+        const text = `${r.stdout}\n${r.stderr}`;
+        expect(leaks(text), `show ${what} --out ${out}`).toEqual([]);
+        expect(text).not.toContain(env2.backupPassword);
+        if (what === 'pillar') expect(text).toMatch(out === 'json' ? /"url": "<redacted>"/ : /^ {4}url: <redacted>$/m);
+      }
+    }
+  }, 300_000);
+
+  it('errors: a failed state printing the backup URL, a render error naming it: redacted in every format', async () => {
+    const errStates = join(dir, 'err-states');
+    mkdirSync(errStates, { recursive: true });
+    // a real run of a command that fails and prints the URL (its stderr goes into the result)
+    writeFileSync(
+      join(errStates, 'urlfail.sls'),
+      `url_fail:
+  cmd.run:
+    - name: "printf 'cannot reach %s\\n' {{ salt['pillar.get']('appliance:backup:url')|quote }} >&2; exit 3"
+`,
+    );
+    // a missing pillar key named by the URL: the error names the key
+    writeFileSync(
+      join(errStates, 'urlmissing.sls'),
+      `x:
+  test.nop:
+    - name: {{ pillar[salt['pillar.get']('appliance:backup:url')] }}
+`,
+    );
+    for (const out of ['highstate', 'json', 'markdown']) {
+      const r = await run(['sls', 'urlfail', '--out', out, '--states', errStates]);
+      expect(r.exitCode, r.stderr).toBe(1);
+      const text = `${r.stdout}\n${r.stderr}`;
+      expect(text).toContain('cannot reach <redacted>');
+      expect(leaks(text), `failed state, --out ${out}`).toEqual([]);
+    }
+    const r = await run(['sls', 'urlmissing', '--test', '--states', errStates]);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/urlmissing\.sls:\d+/);
+    expect(leaks(`${r.stdout}\n${r.stderr}`)).toEqual([]);
+  }, 300_000);
 });
