@@ -12,7 +12,11 @@ describe('grains', () => {
     let calls = 0;
     const counting = new Proxy(local, {
       get(t, p) {
-        if (p === 'exec') return (argv: string[], o?: ExecOptions): Promise<ExecResult> => (calls++, t.exec(argv, o));
+        if (p === 'exec')
+          return (argv: string[], o?: ExecOptions): Promise<ExecResult> => {
+            calls++;
+            return t.exec(argv, o);
+          };
         return Reflect.get(t, p);
       },
     }) as Host;
