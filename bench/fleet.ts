@@ -19,9 +19,23 @@ interface PushJson {
   hosts: { host: string; status: string; error: string | null; report: { summary: { changed: number } } | null }[];
 }
 
+/** The hosts of a `--out json` push that did not end ok, one line each (null: not that output). */
+function badHosts(stdout: string): string | null {
+  try {
+    const doc = JSON.parse(stdout) as PushJson;
+    return doc.hosts
+      .filter((h) => h.status !== 'ok')
+      .map((h) => `${h.host}: ${h.status}${h.error ? ` (${h.error})` : ''}`)
+      .join('\n');
+  } catch {
+    return null;
+  }
+}
+
 function check(what: string, r: Timed): Timed {
   if (r.exitCode !== 0) {
-    process.stderr.write(`${what} exited ${r.exitCode}\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}\n`);
+    const out = badHosts(r.stdout) ?? r.stdout.slice(-3000);
+    process.stderr.write(`${what} exited ${r.exitCode}\n${out}\n${r.stderr.slice(-3000)}\n`);
     process.exit(1);
   }
   return r;

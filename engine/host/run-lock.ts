@@ -39,9 +39,10 @@ export interface LockOptions {
 
 // $1 lock file, $2 seconds to wait, $3 who we are, $4 1: sweep stale temp files (temp-cleanup.ts)
 // in the directories that follow, under the lock, before saying `ready` (no extra round trip).
-// Prints `busy HOLDER` then `locked TIME`, `removed PATH`..., `ready`; or exits 4.
+// Prints `busy HOLDER` then `locked TIME`, `removed PATH`..., `ready`; or exits 4. Then it reads its stdin
+// until EOF with the shell's own read (no cat: on a fleet every process a run starts counts).
 const SCRIPT = `l=$1
-mkdir -p -- "\${l%/*}" 2>/dev/null
+[ -d "\${l%/*}" ] || mkdir -p -- "\${l%/*}" 2>/dev/null
 exec 9>>"$l" || { echo "error cannot open $l"; exit 3; }
 if ! flock -n 9; then
   echo "busy $(head -c 300 -- "$l" | tr -d '\\n')"
@@ -57,7 +58,7 @@ ${SWEEP_SCRIPT}
 ) | while IFS= read -r p; do printf 'removed %s\\n' "$p"; done
 fi
 echo ready
-cat >/dev/null
+while read -r _; do :; done
 : > "$l"`;
 
 /**

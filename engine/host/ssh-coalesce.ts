@@ -1,43 +1,55 @@
 // Read-only commands started in the same turn of the event loop (the facts of every state function,
-// read at once before a run) share ONE exec channel: a small sh script reads them from its stdin
+// read at once before a run) share ONE exec channel: a small sh script reads a plan from its stdin
 // (each command line as buildCommand made it, with its own user switch and timeout, and its stdin),
 // runs them side by side as separate processes and prints each one's exit code, stdout and stderr,
 // framed by their lengths. Each caller gets its own result, as from a channel of its own.
+// On a fleet the target's process starts are the cost: the plan is read by one dd, each command is
+// one subshell (no `sh -c` of its own) whose status `wait` gives, and one stat and one cat frame
+// every output, whatever the number of commands.
+import { shQuote } from './exec.js';
 
-// stdin: per command `CMDLEN INLEN\n`, the command, its stdin. stdout: per command `RC OUTLEN ERRLEN\n`, out, err.
-const SCRIPT = `d=$(mktemp -d) || exit 125
-trap 'rm -rf -- "$d"' EXIT
-n=0
-while IFS=' ' read -r cl il; do
-  c=$(dd bs="$cl" count=1 iflag=fullblock status=none)
-  if [ "$il" -gt 0 ]; then dd bs="$il" count=1 iflag=fullblock status=none of="$d/i$n"; else : > "$d/i$n"; fi
-  ( sh -c "$c" < "$d/i$n" > "$d/o$n" 2> "$d/e$n"; echo $? > "$d/r$n" ) &
-  n=$((n + 1))
-done
-wait
-i=0
-while [ "$i" -lt "$n" ]; do
-  printf '%s %s %s\\n' "$(cat "$d/r$i")" "$(wc -c < "$d/o$i")" "$(wc -c < "$d/e$i")"
-  cat "$d/o$i" "$d/e$i"
-  i=$((i + 1))
-done`;
+// stdin: `PLANLEN\n`, the plan (sh, made by encodeCommands), then the commands' stdin in their order.
+// stdout: a line of exit codes, a line per output with its size (stat: stdout, stderr of each
+// command in turn), then the outputs themselves in that order.
+// The commands are evaluated in subshells of this one: its own variables are named brine_*.
+const SCRIPT = `brine_d=$(mktemp -d) || exit 125
+trap 'rm -rf -- "$brine_d"' EXIT
+IFS= read -r brine_len || exit 125
+brine_plan=$(dd bs="$brine_len" count=1 iflag=fullblock status=none) || exit 125
+eval "$brine_plan"`;
 
-export const COALESCE_COMMAND = `sh -c '${SCRIPT.replace(/'/g, `'\\''`)}'`;
+export const COALESCE_COMMAND = `sh -c ${shQuote(SCRIPT)}`;
 
 export interface CoalescedCommand {
   command: string;
   stdin?: string | Buffer;
 }
 
+const STDIN = (i: number) => `dd bs=%d count=1 iflag=fullblock status=none of="$brine_d/i${i}" || exit 125`;
+
+/** The plan the script evaluates (the commands started at once, their statuses and outputs), then their stdin. */
 export function encodeCommands(cmds: CoalescedCommand[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const c of cmds) {
-    const cmd = Buffer.from(c.command);
+  const inputs: Buffer[] = [];
+  const lines: string[] = [];
+  const outs: string[] = [];
+  cmds.forEach((c, i) => {
     const input =
       c.stdin === undefined ? Buffer.alloc(0) : typeof c.stdin === 'string' ? Buffer.from(c.stdin) : c.stdin;
-    parts.push(Buffer.from(`${cmd.length} ${input.length}\n`), cmd, input);
-  }
-  return Buffer.concat(parts);
+    let from = '/dev/null';
+    if (input.length) {
+      lines.push(STDIN(i).replace('%d', String(input.length)));
+      inputs.push(input);
+      from = `"$brine_d/i${i}"`;
+    }
+    lines.push(`( eval ${shQuote(c.command)} ) <${from} >"$brine_d/o${i}" 2>"$brine_d/e${i}" & brine_p${i}=$!`);
+    outs.push(`"$brine_d/o${i}" "$brine_d/e${i}"`);
+  });
+  lines.push(cmds.map((_, i) => `wait "$brine_p${i}"; brine_r${i}=$?`).join('\n'));
+  lines.push(`echo ${cmds.map((_, i) => `"$brine_r${i}"`).join(' ')}`);
+  lines.push(`stat -c %s -- ${outs.join(' ')} || exit 125`);
+  lines.push(`cat -- ${outs.join(' ')}`);
+  const plan = Buffer.from(lines.join('\n'));
+  return Buffer.concat([Buffer.from(`${plan.length}\n`), plan, ...inputs]);
 }
 
 export interface CoalescedResult {
@@ -48,22 +60,28 @@ export interface CoalescedResult {
 
 /** The results in order; null when the output is cut short (the caller runs them on their own). */
 export function decodeResults(out: Buffer, n: number): CoalescedResult[] | null {
-  const res: CoalescedResult[] = [];
   let at = 0;
-  for (let i = 0; i < n; i++) {
+  const line = (): string | null => {
     const nl = out.indexOf(10, at);
     if (nl < 0) return null;
-    const m = /^(\d+) (\d+) (\d+)$/.exec(out.subarray(at, nl).toString('utf8').trim());
-    if (!m) return null;
-    const [ol, el] = [Number(m[2]), Number(m[3])];
-    const start = nl + 1;
-    if (start + ol + el > out.length) return null;
-    res.push({
-      exitCode: Number(m[1]),
-      stdout: out.subarray(start, start + ol),
-      stderr: out.subarray(start + ol, start + ol + el).toString('utf8'),
-    });
-    at = start + ol + el;
+    const s = out.subarray(at, nl).toString('utf8');
+    at = nl + 1;
+    return s;
+  };
+  const codes = line()?.split(' ') ?? [];
+  if (codes.length !== n || !codes.every((c) => /^\d+$/.test(c))) return null;
+  const sizes: number[] = [];
+  for (let i = 0; i < 2 * n; i++) {
+    const s = line();
+    if (s === null || !/^\d+$/.test(s)) return null;
+    sizes.push(Number(s));
   }
-  return res;
+  if (at + sizes.reduce((a, b) => a + b, 0) > out.length) return null;
+  return codes.map((c, i) => {
+    const stdout = out.subarray(at, at + sizes[2 * i]!);
+    at += sizes[2 * i]!;
+    const stderr = out.subarray(at, at + sizes[2 * i + 1]!).toString('utf8');
+    at += sizes[2 * i + 1]!;
+    return { exitCode: Number(c), stdout, stderr };
+  });
 }

@@ -7,9 +7,8 @@ import type { HighData, SourceLoc, StateDecl } from '../highdata.js';
 import { CompileError, RenderError } from '../errors.js';
 import type { Renderer } from '../render/index.js';
 import { readSls } from './declarations.js';
-import { lineMap } from './linemap.js';
 import { resolveInclude, slsFile } from './locate.js';
-import { parseYaml } from './yaml-doc.js';
+import { parseRendered } from './parsed-sls.js';
 import { renderSls } from './shebang.js';
 
 export interface LoadOptions {
@@ -37,7 +36,7 @@ export function loadSls(names: string[], o: LoadOptions): HighData {
     }
     const source = readFileSync(join(o.statesDir, file), 'utf8');
     const rendered = renderSls(o.renderer, source, file);
-    const y = parseYaml(rendered, file, lineMap(source, rendered));
+    const y = parseRendered(file, source, rendered);
     const content = readSls(y, file, name);
     for (const inc of content.include) {
       const target = resolveInclude(inc.name, name, file);

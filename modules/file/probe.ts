@@ -23,15 +23,19 @@ export interface PathFacts {
 
 const SEP = '\0@@\0';
 
-const PROBE =
-  `r="\${BRINE_ROOT-}"
+// stat and sha256sum get the paths as arguments (they came as this script's own): on a fleet every
+// process counts, xargs only steps in if they did not fit (E2BIG: exit 126).
+const STAT = `stat --printf '%n\\t%F\\t%a\\t%U\\t%G\\t%u\\t%g\\t%s\\0' --`;
+const SHA = 'sha256sum -z --';
+const PROBE = `r="\${BRINE_ROOT-}"
 printf '%s${SEP.replace(/\0/g, '\\0')}' "$r"
-for p; do printf '%s\\0' "$r$p"; done | xargs -0 -r stat --printf '%n\\t%F\\t%a\\t%U\\t%G\\t%u\\t%g\\t%s\\0' -- ` +
-  `2>/dev/null
+for p; do shift; set -- "$@" "$r$p"; done
+[ $# -eq 0 ] || ${STAT} "$@" 2>/dev/null || [ $? -le 1 ] || printf '%s\\0' "$@" | xargs -0 -r ${STAT} 2>/dev/null
 printf '${SEP.replace(/\0/g, '\\0')}'
-for p; do [ -f "$r$p" ] && [ ! -L "$r$p" ] && printf '%s\\0' "$r$p"; done | xargs -0 -r sha256sum -z -- 2>/dev/null
+(for p; do shift; [ -f "$p" ] && [ ! -L "$p" ] && set -- "$@" "$p"; done
+[ $# -eq 0 ] || ${SHA} "$@" 2>/dev/null || [ $? -le 1 ] || printf '%s\\0' "$@" | xargs -0 -r ${SHA} 2>/dev/null)
 printf '${SEP.replace(/\0/g, '\\0')}'
-for p; do [ -L "$r$p" ] && printf '%s\\0%s\\0' "$r$p" "$(readlink -- "$r$p")"; done
+for p; do [ -L "$p" ] && printf '%s\\0%s\\0' "$p" "$(readlink -- "$p")"; done
 exit 0`;
 
 function typeFromStat(f: string): PathType {

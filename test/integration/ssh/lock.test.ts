@@ -47,6 +47,10 @@ describe('run lock over SSH', () => {
     throw new Error(`${pattern} never ran on the target`);
   };
 
+  // holds the lock until the test creates the go file (at most 2 minutes)
+  const HOLD =
+    'true brine-lock-mark; i=0; while [ ! -e /run/brine-lock-go ] && [ $i -lt 600 ]; do sleep 0.2; ' +
+    'i=$((i+1)); done';
   beforeAll(async () => {
     await execa('node', ['scripts/build.mjs'], { cwd: REPO });
     [t] = (await startTargets(1)) as [Target];
@@ -57,7 +61,7 @@ describe('run lock over SSH', () => {
       join(states, 'slow.sls'),
       `slow:
   cmd.run:
-    - name: true brine-lock-mark; sleep 12
+    - name: ${HOLD}
 done:
   file.managed:
     - name: /srv/brine-lock-done
@@ -81,7 +85,15 @@ done:
       /another brine run holds \/run\/brine\.lock \(pid \d+ on .* since .*\); not waiting \(--lock-timeout 0\)/,
     );
     expect((await t.ssh('cat /run/brine.lock')).stdout).toMatch(/^pid \d+ on /);
-    const waiting = await start(['--lock-timeout', '120']);
+    // the first run holds the lock until the test lets it go: after the third has said it waits
+    const waitingRun = start(['--lock-timeout', '120']);
+    let said = '';
+    waitingRun.stderr?.on('data', (d: Buffer) => {
+      said += String(d);
+    });
+    for (let i = 0; i < 900 && !said.includes('waiting up to'); i++) await new Promise((r) => setTimeout(r, 100));
+    await t.ssh('touch /run/brine-lock-go');
+    const waiting = await waitingRun;
     const f = await first;
     expect(f.exitCode).toBe(0);
     expect(waiting.exitCode).toBe(0);
@@ -92,10 +104,12 @@ done:
   }, 300_000);
 
   it('a controller killed mid-run (SIGKILL) leaves no lock on the target', async () => {
+    await t.ssh('rm -f /run/brine-lock-go');
     const p = start([]);
     await onTarget('brine-lock-mark');
     p.kill('SIGKILL');
     await p;
+    await t.ssh('touch /run/brine-lock-go');
     // what a killed write leaves next to its target: the next run removes it (older than its lock)
     await t.ssh(
       'printf half > /srv/.brine-lock-done.brine-0123456789ab && touch -d "1 hour ago" ' +

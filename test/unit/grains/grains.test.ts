@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseGrains, readGrains } from '../../../engine/grains.js';
+import { countCpus, parseGrains, readGrains } from '../../../engine/grains.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import type { ExecOptions, ExecResult, Host } from '../../../engine/host/host.js';
 
@@ -12,7 +12,11 @@ describe('grains', () => {
     let calls = 0;
     const counting = new Proxy(local, {
       get(t, p) {
-        if (p === 'exec') return (argv: string[], o?: ExecOptions): Promise<ExecResult> => (calls++, t.exec(argv, o));
+        if (p === 'exec')
+          return (argv: string[], o?: ExecOptions): Promise<ExecResult> => {
+            calls++;
+            return t.exec(argv, o);
+          };
         return Reflect.get(t, p);
       },
     }) as Host;
@@ -34,10 +38,24 @@ describe('grains', () => {
       expect(g.osrelease).toBe(readFileSync('/etc/debian_version', 'utf8').trim());
     }
     expect(g.ipv4).toContain('127.0.0.1');
+    const route = execFileSync('ip', ['route', 'show', 'default'], { encoding: 'utf8' });
+    const gw = /^default via (\S+) dev (\S+)/.exec(route);
+    if (gw) expect(g.default_route).toEqual({ interface: gw[2], gateway: gw[1] });
+    const addrs = execFileSync('ip', ['-o', 'addr', 'show'], { encoding: 'utf8' }).trim().split('\n');
+    expect(g.ipv4.length + g.ipv6.length).toBe(addrs.length);
     expect(g.ip_interfaces.lo).toContain('127.0.0.1');
     expect(typeof g.init).toBe('string');
     expect(g.osarch).toBe(execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim());
     expect(g.virtual.length).toBeGreaterThan(0);
+  });
+
+  it("counts the CPUs of the kernel's online list", () => {
+    expect(countCpus('0')).toBe(1);
+    expect(countCpus('0-1')).toBe(2);
+    expect(countCpus('0-3,6,8-9')).toBe(7);
+    expect(countCpus('junk')).toBe(0);
+    expect(parseGrains('kernel=Linux\ncpus_online=0-3,6').num_cpus).toBe(5);
+    expect(parseGrains('kernel=Linux\nncpu=3').num_cpus).toBe(3);
   });
 
   it('parses addresses, routes and os fields into Salt names', () => {

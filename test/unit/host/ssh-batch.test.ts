@@ -112,6 +112,50 @@ describe('coalesced read-only commands', () => {
       [3, '', 'err\n'],
       [0, '\u0000\u0001', ''],
     ]);
-    expect(decodeResults(Buffer.from('0 5 0\nabc'), 1)).toBeNull();
+    expect(decodeResults(Buffer.from('0\n5\n0\nabc'), 1)).toBeNull(); // cut short
+  });
+
+  async function coalesce(cmds: { command: string; stdin?: string | Buffer }[], env: Record<string, string> = {}) {
+    const r = await execa('sh', ['-c', COALESCE_COMMAND], {
+      input: encodeCommands(cmds),
+      encoding: 'buffer',
+      reject: false,
+      stripFinalNewline: false,
+      env,
+    });
+    expect(r.exitCode).toBe(0);
+    return decodeResults(Buffer.from(r.stdout), cmds.length)!;
+  }
+
+  it('keeps binary stdin and large outputs whole, reports a signal as 128+N, leaves no temp dir', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'brine-coalesce-'));
+    const bin = Buffer.from([0, 1, 2, 255, 10, 0]);
+    const res = await coalesce(
+      [
+        { command: 'od -An -tx1', stdin: bin },
+        { command: 'head -c 300000 /dev/zero; echo done >&2' },
+        { command: "sh -c 'kill -TERM $$'" },
+        { command: 'cat', stdin: '' },
+        { command: 'cat', stdin: "it's\nthe last\n" },
+      ],
+      { TMPDIR: tmp },
+    );
+    expect(res.map((x) => x.exitCode)).toEqual([0, 0, 143, 0, 0]);
+    expect(res[0]!.stdout.toString().trim()).toBe('00 01 02 ff 0a 00');
+    expect(res[1]!.stdout.equals(Buffer.alloc(300000))).toBe(true);
+    expect(res[1]!.stderr).toBe('done\n');
+    expect(res[3]!.stdout.length).toBe(0);
+    expect(res[4]!.stdout.toString()).toBe("it's\nthe last\n");
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('runs the commands side by side, each with the environment it was given', async () => {
+    const t0 = Date.now();
+    const res = await coalesce([
+      ...Array.from({ length: 6 }, (_, i) => ({ command: `sleep 1; echo ${i}` })),
+      { command: `X='a b' exec sh -c 'echo "[$X][$1]"' sh "it's"` },
+    ]);
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(res.map((x) => x.stdout.toString())).toEqual(['0\n', '1\n', '2\n', '3\n', '4\n', '5\n', "[a b][it's]\n"]);
   });
 });

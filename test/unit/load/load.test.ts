@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CompileError, RenderError } from '../../../engine/errors.js';
 import type { HighData } from '../../../engine/highdata.js';
 import { loadSls } from '../../../engine/load/index.js';
+import { renderedParses } from '../../../engine/load/parsed-sls.js';
 import { Renderer } from '../../../engine/render/index.js';
 
 function tree(files: Record<string, string>): string {
@@ -340,5 +341,43 @@ describe('loadSls: validation errors name file:line', () => {
 
   it('an empty SLS file declares nothing', () => {
     expect(load({ 'e.sls': '# only a comment\n' }, ['e']).states).toEqual([]);
+  });
+});
+
+describe('loadSls: a fleet', () => {
+  it("parses a rendered text once for every host that renders it, each host's data its own", () => {
+    const statesDir = tree({
+      'app.sls': [
+        '{% set port = pillar.get("port", 80) %}',
+        'app-conf:',
+        '  file.managed:',
+        '    - name: /etc/app.conf',
+        '    - contents: "port {{ port }}"',
+        '    - context: {a: [1, 2]}',
+        '',
+      ].join('\n'),
+    });
+    const loadFor = (pillar: Record<string, unknown>, id: string) =>
+      loadSls(['app'], {
+        statesDir,
+        renderer: new Renderer({ statesDir, pillar, grains: {}, minionId: id }),
+      });
+    const before = renderedParses();
+    const hosts = ['h1', 'h2', 'h3'].map((id) => loadFor({ port: 80 }, id));
+    expect(renderedParses() - before).toBe(1);
+    expect(hosts.map((h) => h.states[0]!.args)).toEqual([
+      hosts[0]!.states[0]!.args,
+      ...hosts.slice(1).map(() => hosts[0]!.states[0]!.args),
+    ]);
+    // one host's data changed by the compiler leaves the others' alone
+    const ctx = hosts[0]!.states[0]!.args.find((a) => a.key === 'context')!.value as { a: number[] };
+    ctx.a.push(3);
+    const other = hosts[1]!.states[0]!.args.find((a) => a.key === 'context')!.value as { a: number[] };
+    expect(other.a).toEqual([1, 2]);
+    expect(hosts[1]!.states[0]!.loc).toEqual({ file: 'app.sls', line: 3 });
+    // another rendered text (another pillar) is parsed on its own
+    const h4 = loadFor({ port: 8080 }, 'h4');
+    expect(renderedParses() - before).toBe(2);
+    expect(h4.states[0]!.args.find((a) => a.key === 'contents')!.value).toBe('port 8080');
   });
 });

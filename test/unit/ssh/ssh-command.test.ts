@@ -1,5 +1,6 @@
 // The command string an exec channel runs, checked by running it through a real sh (as root here:
-// the runuser path), so quoting, env, cwd, stdin and the timeout are behaviour, not text.
+// the runuser path), so quoting, env, cwd, stdin and the timeout are behaviour, not text. A root
+// login's command is run by the login shell itself (bash or dash), without `sh -c` and `env`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildCommand } from '../../../engine/host/ssh-command.js';
@@ -15,6 +16,31 @@ describe('ssh exec command', () => {
     );
     const r = run(cmd, 'stdin!');
     expect(r.stdout).toBe("it's $HOME `x`|a b;c|/tmp|C.UTF-8|stdin!");
+  });
+  for (const shell of ['/bin/dash', '/bin/bash']) {
+    it(`a root login's command gets its env, cwd and timeout from ${shell} alone (no sh -c, no env)`, () => {
+      const cmd = buildCommand(
+        ['sh', '-c', 'printf "%s|" "$PATH" "$LANG" "$USER" "$LOGNAME" "$HOME" "$PWD" "$X" "$1"', 'sh', "a'b"],
+        { env: { X: "it's $HOME" }, cwd: '/tmp' },
+        { loginUser: 'root', timeoutMs: 60_000 },
+      );
+      expect(cmd).toMatch(/^cd \/tmp && PATH=.* exec timeout -k 5 60 sh -c /);
+      expect(cmd).not.toMatch(/exec env /);
+      // sshd's environment has another PATH and HOME (no ~/.bashrc): the command gets brine's
+      const env = { PATH: '/nonexistent', HOME: '/nonexistent' };
+      const r = spawnSync(shell, ['-c', cmd], { encoding: 'utf8', env });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin|C.UTF-8|root|root|/root|/tmp|it's $HOME|a'b|",
+      );
+    });
+  }
+  it('a missing cwd or program fails the command (exit 2 or 127), as it did through sh -c', () => {
+    expect(run(buildCommand(['true'], { cwd: '/nonexistent' }, { loginUser: 'root', timeoutMs: 0 })).status).not.toBe(
+      0,
+    );
+    expect(run(buildCommand(['brine-no-such-program'], {}, { loginUser: 'root', timeoutMs: 5000 })).status).toBe(127);
+    expect(run(buildCommand(['brine-no-such-program'], {}, { loginUser: 'root', timeoutMs: 0 })).status).toBe(127);
   });
   it('switches user with runuser when logged in as root', () => {
     const cmd = buildCommand(
