@@ -37,6 +37,8 @@ export interface RepoArgs {
   disabled?: boolean | 0 | 1;
   enabled?: boolean | 0 | 1;
   refresh?: boolean;
+  /** Salt's older name of `refresh`. */
+  refresh_db?: boolean;
   lock_timeout?: number;
   [k: string]: unknown;
 }
@@ -178,7 +180,7 @@ export function planManaged(args: RepoArgs, f: RepoFacts): RepoChange[] {
     });
   }
   // a disabled source has no index to refresh
-  if (args.refresh !== false && !isDisabled(args) && (changes.length || !f.listsPresent)) {
+  if ((args.refresh ?? args.refresh_db) !== false && !isDisabled(args) && (changes.length || !f.listsPresent)) {
     changes.push({
       op: 'run',
       kind: 'refresh',
@@ -207,12 +209,16 @@ export const managed: StateFunction<RepoArgs, RepoFacts, RepoChange> = {
       enabled: { enum: [true, false, 0, 1] },
       comments: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] },
       refresh: { type: 'boolean' },
+      refresh_db: { type: 'boolean' },
       lock_timeout: { type: 'integer', minimum: 0 },
     },
     dependencies: { keyid: ['keyserver'], keyserver: ['keyid'] },
     additionalProperties: false,
   },
-  inert: { clean_file: 'brine writes the source file whole anyway (what clean_file: True asks)' },
+  inert: {
+    clean_file: 'brine writes the source file whole anyway (what clean_file: True asks)',
+    aptkey: "brine never uses apt-key: the key goes to a keyring named by signed-by (Salt's aptkey: False)",
+  },
   ignoresKwargs:
     "Salt's pkgrepo.managed hands **kwargs to apt's mod_repo, which ignores the ones it does not know " +
     "(yum's gpgcheck, baseurl...)",

@@ -20,6 +20,9 @@ describe('inert arguments', () => {
     expect(r.meta.inert).toEqual([
       'clean_file has no effect: brine writes the source file whole anyway (what clean_file: True asks)',
     ]);
+    const key = one('deb http://example.org/debian bookworm main', 'pkgrepo.managed', { aptkey: true });
+    expect(key.meta.inert?.[0]).toMatch(/^aptkey has no effect: brine never uses apt-key/);
+    expect(one('deb http://example.org/d x main', 'pkgrepo.managed', { aptkey: false }).meta.inert).toBeUndefined();
     expect(one('/x', 'file.absent', { template: 'jinja' }).meta.inert).toEqual([
       'template has no effect: file.absent renders nothing (Salt ignores it too)',
     ]);

@@ -238,6 +238,15 @@ describe('apt source lines', () => {
     expect(
       planManaged({ name: 'deb http://x/ y z', refresh: false }, { ...base, content: '' }).map((c) => c.op),
     ).toEqual(['update']);
+    // Salt's older name refresh_db says the same; refresh wins when both are given
+    expect(
+      planManaged({ name: 'deb http://x/ y z', refresh_db: false }, { ...base, content: '' }).map((c) => c.op),
+    ).toEqual(['update']);
+    expect(
+      planManaged({ name: 'deb http://x/ y z', refresh: true, refresh_db: false }, { ...base, content: '' }).map(
+        (c) => c.op,
+      ),
+    ).toEqual(['update', 'run']);
   });
 });
 
