@@ -2,6 +2,7 @@
 import { dictEntries, pyKey, pySorted } from './dictkeys.js';
 import { isMap, isStr, pyRepr, TemplateFault } from './pyvalue.js';
 import { parseYamlData, yamlFlow } from './yaml-schema.js';
+import { DQ_ESCAPES } from './pyyaml-string.js';
 
 function escapeJsonString(s: string, ascii: boolean, html: boolean): string {
   let out = JSON.stringify(s);
@@ -71,24 +72,6 @@ export function loadJson(text: unknown, where = 'load_json'): unknown {
     throw new TemplateFault(`${where}: invalid JSON: ${(e as Error).message}`);
   }
 }
-
-const DQ_ESCAPES: Record<string, string> = {
-  '\0': '0',
-  '\x07': 'a',
-  '\b': 'b',
-  '\t': 't',
-  '\n': 'n',
-  '\v': 'v',
-  '\f': 'f',
-  '\r': 'r',
-  '\x1b': 'e',
-  '"': '"',
-  '\\': '\\',
-  '\x85': 'N',
-  '\xa0': '_',
-  '\u2028': 'L',
-  '\u2029': 'P',
-};
 
 /** PyYAML's Emitter.write_double_quoted (allow_unicode off, no line width): Salt's yaml_dquote. */
 function pyDquote(s: string): string {

@@ -6,7 +6,8 @@
 
 const BREAKS = '\n\x85\u2028\u2029';
 
-const DQ_ESCAPES: Record<string, string> = {
+/** PyYAML's escapes in a double-quoted scalar (Emitter.ESCAPE_REPLACEMENTS). */
+export const DQ_ESCAPES: Record<string, string> = {
   '\0': '0',
   '\x07': 'a',
   '\b': 'b',
