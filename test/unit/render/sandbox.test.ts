@@ -87,26 +87,27 @@ describe('sandbox: bounded loops, allocation, recursion and time', () => {
     expect(fails("{{ ('x' * 10**9)|length }}").reason).toMatch(/would have 1000000000 characters/));
   it('[0] * 10**9', () => expect(fails('{{ ([0] * 10**9)|length }}').reason).toMatch(/would have 1000000000 items/));
   it("'a'.ljust(10**9)", () => expect(fails("{{ 'a'.ljust(10**9)|length }}").reason).toMatch(/too large/));
+  // the budget's message proves the loop stopped (a billion iterations would not end); no wall-clock
+  // bound here: a loaded machine made one flaky
   it('deeply nested loops stop at the iteration budget', () => {
-    const t0 = Date.now();
     const e = fails(
       '{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}{% endfor %}{% endfor %}{% ' +
         'endfor %}',
     );
     expect(e.reason).toMatch(/more than 1000000 iterations/);
-    expect(Date.now() - t0).toBeLessThan(15_000);
-  }, 20_000);
+  }, 60_000);
   it('30 nested blocks on one line end within the time budget', () => {
     process.env.BRINE_RENDER_TIMEOUT = '1';
     try {
       const t0 = Date.now();
       const e = fails(`${'{% for i in [1, 2] %}'.repeat(30)}x${'{% endfor %}'.repeat(30)}`);
       expect(e.reason).toMatch(/budget of 1 s|iterations/);
-      expect(Date.now() - t0).toBeLessThan(8_000);
+      // 2^30 renders without the budget; 30 s leaves room for a loaded machine
+      expect(Date.now() - t0).toBeLessThan(30_000);
     } finally {
       delete process.env.BRINE_RENDER_TIMEOUT;
     }
-  }, 20_000);
+  }, 60_000);
   it('a macro that calls itself', () =>
     expect(fails('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(1) }}').reason).toMatch(
       /calls nest deeper than 200/,
