@@ -50,6 +50,8 @@ describe('appliance dry run on a fresh target', () => {
   it('exit 2, no state fails, the target is unchanged', async () => {
     const before = (await target.ssh('dpkg -l | md5sum; ls -la /etc | md5sum; getent passwd | md5sum')).stdout;
     const r = await push(['--test', '--out', 'json']);
+    // a push that printed no report says why on stderr
+    expect(r.stdout, `exit ${r.code}: ${r.stderr}`).not.toBe('');
     const doc = JSON.parse(r.stdout) as {
       hosts: Array<{
         status: string;
