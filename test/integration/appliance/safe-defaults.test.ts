@@ -217,7 +217,8 @@ EOF
       "sed -i 's/ prepare-appliance.service prepare-ecs.service$//' /etc/systemd/system/appliance-backup.service",
     );
     const c = await race();
-    expect(c.backupStart).toBeGreaterThan(c.prepStart);
+    // the timer starts once prepare-appliance is activating; its main process may start a few ms after
+    // the backup's under load, so only the end is compared
     expect(c.backupStart, 'without After= the backup ran in parallel').toBeLessThan(c.prepEnd);
   }, 180_000);
 });
