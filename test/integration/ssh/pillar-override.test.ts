@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brinePush } from './brine-push.js';
 import { startFleet, type Fleet } from '../../harness/light-target.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -19,21 +20,15 @@ describe("brine push pillar='{...}'", () => {
   const inv = join(dir, 'inventory.yml');
   const plan = join(dir, 'plan.json');
 
-  const push = async (args: string[]) => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        ...args,
-        ...['--inventory', inv, '--known-hosts', fleet.knownHostsPath, '--ssh-config', '/dev/null'],
-        ...['-i', fleet.keyPath, '--states', join(dir, 'states'), '--pillar', join(dir, 'pillar')],
-        ...['--env', join(dir, 'env.yml')],
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
-    );
-    return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-  };
+  const push = (args: string[]) =>
+    brinePush(args, {
+      knownHosts: fleet.knownHostsPath,
+      key: fleet.keyPath,
+      states: join(dir, 'states'),
+      pillar: join(dir, 'pillar'),
+      env: join(dir, 'env.yml'),
+      inventory: inv,
+    });
 
   beforeAll(async () => {
     await execa('node', ['scripts/build.mjs'], { cwd: REPO });

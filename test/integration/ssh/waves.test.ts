@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brinePush } from './brine-push.js';
 import { startTargets, type Target } from '../../harness/nspawn.js';
 import { addSudoUser } from './sudo-user.js';
 
@@ -68,29 +69,10 @@ describe('waves: a first push of many files', () => {
   const { states, pillar, count } = tree(dir);
 
   const push = async (user: string) => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        `${user}@127.0.0.1:${t.port}`,
-        '--known-hosts',
-        kh,
-        '--ssh-config',
-        '/dev/null',
-        '-i',
-        t.keyPath,
-        '--states',
-        states,
-        '--pillar',
-        pillar,
-        '--out',
-        'json',
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
-    );
+    const setup = { knownHosts: kh, key: t.keyPath, states, pillar };
+    const r = await brinePush([`${user}@127.0.0.1:${t.port}`, '--out', 'json'], setup);
     expect(r.stdout + r.stderr).not.toContain(SECRET);
-    return { code: r.exitCode, doc: JSON.parse(r.stdout) as PushDoc, stderr: r.stderr };
+    return { code: r.code, doc: JSON.parse(r.stdout) as PushDoc, stderr: r.stderr };
   };
 
   beforeAll(async () => {
