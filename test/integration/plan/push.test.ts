@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTargets, type Target } from '../../harness/nspawn.js';
+import { brinePush } from '../ssh/brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -22,32 +23,8 @@ describe('brine push with saved plans', () => {
   const pillar = join(dir, 'pillar');
   const env = join(dir, 'env.yml');
 
-  const push = async (args: string[]) => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        ...args,
-        '--inventory',
-        inv,
-        '--known-hosts',
-        kh,
-        '--ssh-config',
-        '/dev/null',
-        '-i',
-        a.keyPath,
-        '--states',
-        states,
-        '--pillar',
-        pillar,
-        '--env',
-        env,
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
-    );
-    return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-  };
+  const push = (args: string[]) =>
+    brinePush(args, { inventory: inv, knownHosts: kh, key: a.keyPath, states, pillar, env });
   const cat = async (t: Target, path: string) => (await t.ssh(`cat ${path} 2>/dev/null || echo MISSING`)).stdout.trim();
   const version = (v: string) =>
     writeFileSync(

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTargets, type Target } from '../../harness/nspawn.js';
+import { brinePush } from './brine-push.js';
 import { addSudoUser } from './sudo-user.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -22,30 +23,7 @@ describe('brine push', () => {
   const states = join(dir, 'states');
   const pillar = join(dir, 'pillar');
 
-  const push = async (args: string[]) => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        ...args,
-        '--inventory',
-        inv,
-        '--known-hosts',
-        kh,
-        '--ssh-config',
-        '/dev/null',
-        '-i',
-        a.keyPath,
-        '--states',
-        states,
-        '--pillar',
-        pillar,
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
-    );
-    return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-  };
+  const push = (args: string[]) => brinePush(args, { inventory: inv, knownHosts: kh, key: a.keyPath, states, pillar });
   const json = (stdout: string) =>
     JSON.parse(stdout) as {
       exitCode: number;
