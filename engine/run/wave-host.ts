@@ -1,9 +1,10 @@
 // The Host a state's apply sees inside a wave (wave.ts): its changes are recorded as HostOps, to be
 // made with the other states' in one Host.applyOps call, and succeed at once (a failure shows in
 // the batch's result for that state). A state that runs commands (StateFunction.wave.commands) has
-// its commands recorded with their options; their answers come back in the batch's result. Anything that needs an answer from the machine (a read, a
-// command with stdin or whose output matters) throws NotBatchable: the state then applies on its
-// own after the wave, exactly as without waves.
+// its commands recorded with their options; their answers come back in the batch's result.
+// Anything else that needs an answer from the machine (a read, a command with stdin, or one whose
+// output matters to another function) throws NotBatchable: the state then applies on its own after
+// the wave, exactly as without waves.
 import type { ExecOptions, ExecResult, FileStat, Host, HostOp, WriteOptions } from '../host/host.js';
 import { opUnfit } from '../host/ssh-ops.js';
 

@@ -22,7 +22,7 @@ interface Result {
   result: boolean | null;
   comment: string;
   changes: unknown[];
-  data?: Record<string, unknown>;
+  output?: Record<string, unknown>;
 }
 interface Report {
   results: Result[];
@@ -68,8 +68,8 @@ function tree(dir: string, base: string): { states: string; pillar: string; coun
 /** What a state reports, without timings. */
 const shape = (r: Report) =>
   r.results.map((x) => {
-    const { duration_ms: _, ...data } = x.data ?? {};
-    return { id: x.id, result: x.result, comment: x.comment, changes: x.changes, data };
+    const { duration_ms: _, ...output } = x.output ?? {};
+    return { id: x.id, result: x.result, comment: x.comment, changes: x.changes, output };
   });
 
 describe('commands in waves over SSH', () => {
@@ -127,9 +127,9 @@ describe('commands in waves over SSH', () => {
       const byId = (id: string) => h.report!.results.find((x) => x.id === id)!;
       expect(byId('skip-created').comment).toBe(`All files in creates exist: ${base}/made`);
       expect(byId('unless-now-true').comment).toBe('unless condition is true: test -e ran; true');
-      expect(byId('fails')).toMatchObject({ result: false, data: { retcode: 7, stderr: 'to-stderr' } });
-      expect(byId('after-failure').data?.stdout).toBe('token <redacted> <redacted>');
-      expect(byId('as-nobody').data?.stdout).toBe('nobody\n/nonexistent');
+      expect(byId('fails')).toMatchObject({ result: false, output: { retcode: 7, stderr: 'to-stderr' } });
+      expect(byId('after-failure').output?.stdout).toBe('token <redacted> <redacted>');
+      expect(byId('as-nobody').output?.stdout).toBe('nobody\n/nonexistent');
       expect(byId('too-slow').comment).toBe('Command "sleep 5" timed out after 1s');
       const made = (await t.ssh(`cd ${base} && ls | sort | paste -sd " "`)).stdout.trim();
       expect(made).toBe('after made ran');
