@@ -41,13 +41,15 @@ function states(d: string) {
     decl('created', 'cmd.run', { name: `touch ${d}/wrong`, creates: [`${d}/one`] }),
     decl('fails', 'cmd.run', { name: 'echo bad >&2; exit 3' }),
     decl('next', 'cmd.run', { name: 'echo four', unless: `test -e ${d}/wrong`, cwd: d }),
+    decl('in-bg', 'cmd.run', { name: 'sleep 0', bg: true }),
     decl('after', 'file.managed', { name: `${d}/after`, contents: 'y' }),
   ];
 }
 
 const shape = (r: RunReport) =>
   r.results.map((x) => {
-    const { duration_ms: _, ...data } = x.data ?? {};
+    const { duration_ms: _, pid, ...data } = x.data ?? {};
+    if (pid !== undefined) data.pid = typeof pid === 'number' && pid > 0;
     return [x.id, x.result, x.comment, x.changes.map((c) => [c.op, c.target]), data];
   });
 
@@ -91,13 +93,14 @@ describe('commands in waves', () => {
         },
       ],
       ['next', true, 'Command "echo four" run', [['run', 'echo four']], { retcode: 0, stdout: 'four', stderr: '' }],
+      ['in-bg', true, 'Command "sleep 0" started in the background', [['run', 'sleep 0']], { pid: true }],
       ['after', true, '1 change(s) made', [['create', 'D/after']], {}],
     ]);
     // the file alone (a command does not run before its verifying read), then the four commands
     // with their guards; the last file after them applies on its own
     expect(batched.batches.map((b) => b.map((g) => g.map((op) => op.op)))).toEqual([
       [['write']],
-      [['guard', 'exec'], ['guard', 'exec'], ['exec'], ['guard', 'exec']],
+      [['guard', 'exec'], ['guard', 'exec'], ['exec'], ['guard', 'exec'], ['exec']],
     ]);
     expect(existsSync(join(waved.dir, 'wrong'))).toBe(false);
   });
