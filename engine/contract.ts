@@ -3,7 +3,7 @@
 // gathers and plans again and fails the state if the plan is still not empty (ops other than 'run').
 // The engine owns this contract; modules/ implement it and depend on the engine only.
 
-import type { Host } from './host/host.js';
+import type { ExecAnswer, Host } from './host/host.js';
 
 /** JSON Schema object as ajv takes it. */
 export type JSONSchema = Record<string, unknown>;
@@ -187,7 +187,17 @@ export interface StateFunction<Args = any, Facts = any, C extends Change = Chang
    * whose paths overlap an earlier member's ends the wave. The apply must not depend on answers
    * from the host after its first change (reads throw and the state applies on its own).
    */
-  wave?: { paths(args: Args, facts: Facts): string[] };
+  wave?: {
+    paths(args: Args, facts: Facts): string[];
+    /**
+     * The state runs commands (cmd.run): in a wave its apply's commands are recorded with their
+     * options (exec ops with `output`), its onlyif/unless/creates travel with them (a `guard` op),
+     * and both run on the target at its turn; `output` makes the apply's result from the commands'
+     * answers, in the order the apply ran them. A command may change anything: such a state joins a
+     * wave only after states that changed nothing, and only states like it follow it.
+     */
+    commands?: { output(args: Args, answers: ExecAnswer[]): ApplyOutput };
+  };
   /** Several states of this function made real by one call (Salt's mod_aggregate); see Aggregation. */
   aggregate?: Aggregation<Args, Facts, C>;
 }

@@ -73,18 +73,51 @@ export interface HeldCommand {
 
 /**
  * A change a transport can make as part of a batch (Host.applyOps): the same semantics as the Host
- * method of that name (writeFileAtomic, mkdir, remove, rename; exec of argv without stdin, env, user
- * or cwd, whose output is not kept).
+ * method of that name (writeFileAtomic, mkdir, remove, rename; exec without stdin).
+ * An exec without `output` is a change whose output is not kept and whose non-zero exit fails its
+ * group. With `output` (a state's command, cmd.run) it runs as Host.exec would run it (env, user,
+ * cwd, timeout) and its answer comes back in the group's result (`outputs`): its exit code is an
+ * answer, never a failure of the group.
+ * A `guard` op is a state's onlyif/unless/creates (engine/run/conditions.ts's semantics), evaluated
+ * on the target when its turn comes (after the ops before it): when it says skip, the rest of its
+ * group is not run and the group's result says why (`skipped`).
  */
 export type HostOp =
   | { op: 'write'; path: string; data: Buffer; mode?: number; owner?: string; group?: string }
   | { op: 'mkdir'; path: string; mode?: number; recursive?: boolean }
   | { op: 'remove'; path: string; recursive?: boolean }
   | { op: 'rename'; from: string; to: string }
-  | { op: 'exec'; argv: string[] };
+  | ({ op: 'exec'; argv: string[]; output?: boolean } & Omit<ExecOptions, 'stdin' | 'readOnly'>)
+  | ({ op: 'guard' } & Guards);
 
-/** How one group of a batch went: every op done, or the first that failed (the rest were not run). */
-export type HostOpsResult = { ok: true } | { ok: false; op: HostOp; error: string };
+/** A state's guards: each command run through `sh -c` as `user` in `cwd` (Host.exec's default timeout). */
+export interface Guards {
+  /** Run in order; the first that exits non-zero skips the state. */
+  onlyif: string[];
+  /** Run in order until one exits non-zero; when all exit 0 the state is skipped. */
+  unless: string[];
+  /** When every path exists (lstat: a dangling symlink exists) the state is skipped. */
+  creates: string[];
+  user?: string;
+  cwd?: string;
+}
+
+/** Which guard skipped a state (`index`: the onlyif command that was false). */
+export type GuardSkip = { kind: 'onlyif'; index: number } | { kind: 'unless' } | { kind: 'creates' };
+
+/** A command's answer from a batch (an exec op with `output`). */
+export interface ExecAnswer extends ExecResult {
+  /** How long the command ran, measured on the target. */
+  durationMs: number;
+}
+
+/**
+ * How one group of a batch went: every op done (with the answers of its exec ops with `output`, in
+ * order, or the guard that stopped it), or the first op that failed (the rest were not run).
+ */
+export type HostOpsResult =
+  | { ok: true; outputs?: ExecAnswer[]; skipped?: GuardSkip }
+  | { ok: false; op: HostOp; error: string; outputs?: ExecAnswer[] };
 
 export interface Host {
   /** A label for output only ('local', 'root@example.org:22'): decide nothing on it. */

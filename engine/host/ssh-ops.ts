@@ -5,16 +5,27 @@
 // guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
 // final mode, owner and mode set before the data, the data fsynced, then renamed over the target
 // (a crash leaves the old file or the new one, and a temp file the next run sweeps).
+// A state's command (exec with `output`) and its guards run in the same stream at their turn: the
+// command string is built as Host.exec builds it (buildCommand: env, user, cwd, timeout) and travels
+// with its length (a command may span lines); its exit code, duration (measured on the target),
+// stdout and stderr come back framed by their byte counts. A guard that says skip ends its group.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { HostOp, HostOpsResult } from './host.js';
+import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
+import { buildCommand } from './ssh-command.js';
 
-// stdout: per group `K` (done) or `F<TAB>index` and a line of the failing command's stderr; `END`.
+// stdout: per group `K` (done), `F<TAB>index` and a line of the failing command's stderr, or
+// `S<TAB>kind[<TAB>index]` (a guard skipped the rest), each command's answer before it
+// (`C<TAB>exit<TAB>ms<TAB>out bytes<TAB>err bytes`, then those bytes); `END`.
 // (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
 const SCRIPT = `set -C
 E=$(mktemp) || exit 125
-trap 'rm -f -- "$E"' EXIT
+O=$(mktemp) || exit 125
+Q=$(mktemp) || exit 125
+trap 'rm -f -- "$E" "$O" "$Q"' EXIT
 skip=0 i=0
+rd() { v=; [ "$1" -gt 0 ] || return 0; v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.}; }
+q() { sh -c "$1" </dev/null >/dev/null 2>&1; }
 disc() { [ "$1" -gt 0 ] && dd bs="$1" count=1 iflag=fullblock status=none of=/dev/null; return 0; }
 fail() { printf 'F\\t%s\\n' "$i"; tr '\\n' ' ' < "$E"; echo; skip=1; }
 w() {
@@ -68,6 +79,32 @@ while IFS= read -r op; do
   N) IFS= read -r a; IFS= read -r b
      [ "$skip" = 1 ] || mv -fT -- "$a" "$b" 2>>"$E" || fail; i=$((i + 1)) ;;
   X) IFS= read -r c; x "$c" || fail; i=$((i + 1)) ;;
+  Y) IFS= read -r n; rd "$n"
+     [ "$skip" = 1 ] || sh -c "$v" </dev/null >/dev/null 2>>"$E" || fail; i=$((i + 1)) ;;
+  C) IFS= read -r n; rd "$n"
+     if [ "$skip" != 1 ]; then
+       s=$(date +%s%N); sh -c "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; e=$(date +%s%N)
+       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( (e - s) / 1000000 ))" "$(wc -c <"$O")" "$(wc -c <"$Q")"
+       cat -- "$O" "$Q"
+     fi; i=$((i + 1)) ;;
+  Q) IFS= read -r no; IFS= read -r nu; IFS= read -r nc; why= all=1 k=0
+     while [ "$k" -lt "$no" ]; do
+       IFS= read -r n; rd "$n"
+       if [ "$skip" != 1 ] && [ -z "$why" ] && ! q "$v"; then why="onlyif $k"; fi; k=$((k + 1))
+     done
+     k=0
+     while [ "$k" -lt "$nu" ]; do
+       IFS= read -r n; rd "$n"
+       if [ "$skip" != 1 ] && [ -z "$why" ] && [ "$all" = 1 ] && ! q "$v"; then all=0; fi; k=$((k + 1))
+     done
+     if [ "$nu" -gt 0 ] && [ "$all" = 1 ] && [ -z "$why" ]; then why=unless; fi
+     all=1 k=0
+     while [ "$k" -lt "$nc" ]; do
+       IFS= read -r p; [ -e "\${BRINE_ROOT-}$p" ] || [ -L "\${BRINE_ROOT-}$p" ] || all=0; k=$((k + 1))
+     done
+     if [ "$nc" -gt 0 ] && [ "$all" = 1 ] && [ -z "$why" ]; then why=creates; fi
+     if [ "$skip" != 1 ] && [ -n "$why" ]; then printf 'S\t%s\n' "$why"; skip=1; fi
+     i=$((i + 1)) ;;
   *) echo "bad op: $op" >&2; exit 3 ;;
   esac
 done
@@ -78,23 +115,69 @@ export const OPS_ARGV = ['sh', '-c', SCRIPT, 'brine-ops'];
 
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 
+/** Turns a command into the string the target's sh runs (as Host.exec would run it there). */
+export type CommandBuilder = (argv: string[], opts: ExecOptions) => string;
+
+/** Inside the stream the script already runs as root (itself under `sudo -n` for a non-root login). */
+export const asRoot =
+  (defaultTimeoutMs: number): CommandBuilder =>
+  (argv, opts) =>
+    buildCommand(argv, opts, { loginUser: 'root', timeoutMs: opts.timeoutMs ?? defaultTimeoutMs });
+
+/**
+ * The batch's own timeout: the default for its file ops, plus each command's and guard's (0: none
+ * when the default is none).
+ */
+export function batchTimeout(groups: HostOp[][], each: number): number {
+  if (each <= 0) return 0;
+  let t = each;
+  for (const op of groups.flat()) {
+    if (op.op === 'exec' && (op.output || hasOptions(op))) {
+      if (op.timeoutMs === 0) return 0;
+      t += op.timeoutMs ?? each;
+    } else if (op.op === 'guard') t += each * (op.onlyif.length + op.unless.length);
+  }
+  return t;
+}
+
+/** The ExecOptions of an exec op (what Host.exec would get). */
+export function execOptions(op: Extract<HostOp, { op: 'exec' }>): ExecOptions {
+  const o: ExecOptions = {};
+  if (op.env) o.env = op.env;
+  if (op.user) o.user = op.user;
+  if (op.cwd) o.cwd = op.cwd;
+  if (op.timeoutMs !== undefined) o.timeoutMs = op.timeoutMs;
+  return o;
+}
+
+const hasOptions = (op: Extract<HostOp, { op: 'exec' }>): boolean => Object.keys(execOptions(op)).length > 0;
+
 /** Why an op cannot travel in the stream (a field on more than one line): then it is not batched. */
 export function opUnfit(op: HostOp): string | undefined {
   const fields =
     op.op === 'exec'
-      ? op.argv
-      : op.op === 'rename'
-        ? [op.from, op.to]
-        : op.op === 'write'
-          ? [op.path, op.owner ?? '', op.group ?? '']
-          : [op.path];
+      ? op.output || hasOptions(op)
+        ? [] // built into one command string that travels with its length
+        : op.argv
+      : op.op === 'guard'
+        ? op.creates
+        : op.op === 'rename'
+          ? [op.from, op.to]
+          : op.op === 'write'
+            ? [op.path, op.owner ?? '', op.group ?? '']
+            : [op.path];
   return fields.some((f) => /[\n\r]/.test(f)) ? 'a newline in a field' : undefined;
 }
 
 /** stdin of the script for these groups. */
-export function encodeOps(groups: HostOp[][]): Buffer {
+export function encodeOps(groups: HostOp[][], build: CommandBuilder = asRoot(0)): Buffer {
   const parts: Buffer[] = [];
   const lines = (...ls: string[]) => parts.push(Buffer.from(ls.map((l) => `${l}\n`).join('')));
+  const sized = (text: string) => {
+    const b = Buffer.from(text);
+    lines(String(b.length));
+    parts.push(b);
+  };
   for (const g of groups) {
     lines('G');
     for (const op of g) {
@@ -124,8 +207,23 @@ export function encodeOps(groups: HostOp[][]): Buffer {
           lines('N', op.from, op.to);
           break;
         case 'exec':
-          lines('X', String(op.argv.length), ...op.argv);
+          if (op.output) {
+            lines('C');
+            sized(build(op.argv, execOptions(op)));
+          } else if (hasOptions(op)) {
+            lines('Y');
+            sized(build(op.argv, execOptions(op)));
+          } else lines('X', String(op.argv.length), ...op.argv);
           break;
+        case 'guard': {
+          const o: ExecOptions = {};
+          if (op.user) o.user = op.user;
+          if (op.cwd) o.cwd = op.cwd;
+          lines('Q', String(op.onlyif.length), String(op.unless.length), String(op.creates.length));
+          for (const cmd of [...op.onlyif, ...op.unless]) sized(build(['sh', '-c', cmd], o));
+          lines(...op.creates);
+          break;
+        }
       }
     }
     lines('g');
@@ -133,36 +231,93 @@ export function encodeOps(groups: HostOp[][]): Buffer {
   return Buffer.concat(parts);
 }
 
+// a command's words may hold secrets: an error names it without them
 const opLabel = (op: HostOp): string =>
   op.op === 'exec'
-    ? `\`${op.argv.join(' ')}\``
-    : op.op === 'rename'
-      ? `rename ${op.from} -> ${op.to}`
-      : `${op.op} ${op.path}`;
+    ? op.output || hasOptions(op)
+      ? 'a command'
+      : `\`${op.argv.join(' ')}\``
+    : op.op === 'guard'
+      ? 'the guards (onlyif/unless/creates)'
+      : op.op === 'rename'
+        ? `rename ${op.from} -> ${op.to}`
+        : `${op.op} ${op.path}`;
 
-/** Results per group from the script's output; groups it did not reach failed. */
+/** The script's stdout, read line by line with the commands' bytes in between. */
+class Reader {
+  private at = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  line(): string | undefined {
+    if (this.at >= this.buf.length) return undefined;
+    const nl = this.buf.indexOf(10, this.at);
+    const end = nl < 0 ? this.buf.length : nl;
+    const l = this.buf.toString('utf8', this.at, end);
+    this.at = end + 1;
+    return l;
+  }
+
+  bytes(n: number): string {
+    const s = this.buf.toString('utf8', this.at, this.at + n);
+    this.at += n;
+    return s;
+  }
+}
+
+function skipOf(l: string): GuardSkip {
+  const [kind, index] = l.slice(2).split(' ');
+  if (kind === 'onlyif') return { kind, index: Number(index) };
+  return { kind: kind === 'unless' ? 'unless' : 'creates' };
+}
+
+/**
+ * Results per group from the script's output; groups it did not reach failed. A command's answer
+ * is timedOut when it exited 124 under a timeout (its own, else `defaultTimeoutMs`), as Host.exec says.
+ */
 export function decodeOps(
   groups: HostOp[][],
-  r: { exitCode: number; stdout: string; stderr: string },
+  r: { exitCode: number; stdout: string | Buffer; stderr: string },
+  defaultTimeoutMs = 0,
 ): HostOpsResult[] {
-  const lines = r.stdout.split('\n');
+  const rd = new Reader(typeof r.stdout === 'string' ? Buffer.from(r.stdout) : r.stdout);
   const out: HostOpsResult[] = [];
-  let i = 0;
   for (const g of groups) {
-    const l = lines[i++];
+    const cmds = g.filter((op): op is Extract<HostOp, { op: 'exec' }> => op.op === 'exec' && !!op.output);
+    const outputs: ExecAnswer[] = [];
+    const withOutputs = () => (outputs.length ? { outputs } : {});
+    let l = rd.line();
+    while (l?.startsWith('C\t')) {
+      const [code, ms, nout, nerr] = l.slice(2).split('\t').map(Number) as [number, number, number, number];
+      const op = cmds[outputs.length];
+      const limit = op?.timeoutMs ?? defaultTimeoutMs;
+      outputs.push({
+        argv: op?.argv ?? [],
+        exitCode: code,
+        stdout: rd.bytes(nout),
+        stderr: rd.bytes(nerr),
+        durationMs: ms,
+        ...(limit > 0 && code === 124 ? { timedOut: true } : {}),
+      });
+      l = rd.line();
+    }
     if (l === 'K') {
-      out.push({ ok: true });
+      out.push({ ok: true, ...withOutputs() });
+      continue;
+    }
+    if (l?.startsWith('S\t')) {
+      out.push({ ok: true, ...withOutputs(), skipped: skipOf(l) });
       continue;
     }
     if (l?.startsWith('F\t')) {
       const op = g[Number(l.slice(2))] ?? g[0]!;
-      const why = (lines[i++] ?? '').trim() || 'failed';
-      out.push({ ok: false, op, error: `${opLabel(op)}: ${why}` });
+      const why = (rd.line() ?? '').trim() || 'failed';
+      out.push({ ok: false, op, error: `${opLabel(op)}: ${why}`, ...withOutputs() });
       continue;
     }
-    i--;
     const why = r.stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${r.exitCode}`;
-    out.push({ ok: false, op: g[0]!, error: `the batch stopped before ${opLabel(g[0]!)}: ${why}` });
+    out.push({ ok: false, op: g[0]!, error: `the batch stopped before ${opLabel(g[0]!)}: ${why}`, ...withOutputs() });
+    // the rest of the output is not trusted
+    while (rd.line() !== undefined);
   }
   return out;
 }

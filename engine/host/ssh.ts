@@ -18,7 +18,7 @@ import {
   type HostOpsResult,
   type WriteOptions,
 } from './host.js';
-import { decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
+import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
@@ -294,10 +294,11 @@ export class SshHost implements Host {
   /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */
   async applyOps(groups: HostOp[][]): Promise<HostOpsResult[]> {
     if (!groups.length) return [];
-    const timeoutMs = this.opts.commandTimeoutMs ?? 30 * 60_000;
+    const each = this.opts.commandTimeoutMs ?? 30 * 60_000;
+    const timeoutMs = batchTimeout(groups, each);
     const cmd = buildCommand(OPS_ARGV, {}, { loginUser: this.loginUser, timeoutMs });
-    const r = await this.execRaw(cmd, encodeOps(groups), timeoutMs, OPS_ARGV, true);
-    return decodeOps(groups, { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr });
+    const r = await this.execRaw(cmd, encodeOps(groups, asRoot(each)), timeoutMs, OPS_ARGV, true);
+    return decodeOps(groups, r, each);
   }
 
   // ---------------------------------------------------------------- sftp

@@ -1,7 +1,8 @@
 // onlyif / unless / creates: commands run through the Host (`sh -c`), in the dry run too. Over SSH
-// every guard of the run is read before the first state, in the facts' round trip (guards are reads).
+// every guard of the run is read before the first state, in the facts' round trip (guards are reads);
+// in a wave (wave.ts) a command's guards travel with it and run on the target at its turn (Guards).
 import { shell } from '../host/exec.js';
-import type { ExecOptions, Host } from '../host/host.js';
+import type { ExecOptions, GuardSkip, Guards, Host } from '../host/host.js';
 import type { Chunk } from '../compile/types.js';
 
 /** Whether a path exists (lstat: a dangling symlink exists), when already known; undefined: ask the host. */
@@ -80,6 +81,60 @@ export async function prefetchCreates(chunks: Chunk[], host: Host): Promise<Map<
   return out;
 }
 
+/** Whether the state has onlyif/unless/creates. */
+export const hasGuards = (chunk: Chunk): boolean =>
+  chunk.meta.onlyif.length > 0 || chunk.meta.unless.length > 0 || chunk.meta.creates.length > 0;
+
+/** The state's guards as a batch carries them (a `guard` HostOp), run as checkConditions runs them. */
+export function guardsOf(chunk: Chunk): Guards {
+  const { onlyif, unless, creates } = chunk.meta;
+  return { onlyif: [...onlyif], unless: [...unless], creates: [...creates], ...guardOptions(chunk) };
+}
+
+/** The comment of a state its guard skipped (the same words whether it ran here or in a batch). */
+export function skipComment(chunk: Chunk, skip: GuardSkip): string {
+  const { onlyif, unless, creates } = chunk.meta;
+  switch (skip.kind) {
+    case 'onlyif':
+      return `onlyif condition is false: ${onlyif[skip.index] ?? ''}`;
+    case 'unless':
+      return `unless condition is true: ${unless.join('; ')}`;
+    case 'creates':
+      return `All files in creates exist: ${creates.join(', ')}`;
+  }
+}
+
+/**
+ * checkConditions from what is already known only: the skip comment, null (the state runs), or
+ * undefined when a guard's answer is not known (ask the host).
+ */
+export function knownConditions(chunk: Chunk, known?: KnownExists, guard?: KnownGuard): string | null | undefined {
+  const { onlyif, unless, creates } = chunk.meta;
+  for (const [index, cmd] of onlyif.entries()) {
+    const code = guard?.(chunk, cmd);
+    if (code === undefined) return undefined;
+    if (code !== 0) return skipComment(chunk, { kind: 'onlyif', index });
+  }
+  if (unless.length) {
+    let allTrue = true;
+    for (const cmd of unless) {
+      const code = guard?.(chunk, cmd);
+      if (code === undefined) return undefined;
+      if (code !== 0) {
+        allTrue = false;
+        break;
+      }
+    }
+    if (allTrue) return skipComment(chunk, { kind: 'unless' });
+  }
+  if (creates.length) {
+    const exist = creates.map((p) => known?.(p));
+    if (exist.some((e) => e === undefined)) return undefined;
+    if (exist.every(Boolean)) return skipComment(chunk, { kind: 'creates' });
+  }
+  return null;
+}
+
 /** Returns a comment when the state must not run, else null. */
 export async function checkConditions(
   host: Host,
@@ -90,8 +145,8 @@ export async function checkConditions(
   const { onlyif, unless, creates } = chunk.meta;
   const opts = guardOptions(chunk);
   const run = async (cmd: string) => guard?.(chunk, cmd) ?? (await host.exec(['sh', '-c', cmd], opts)).exitCode;
-  for (const cmd of onlyif) {
-    if ((await run(cmd)) !== 0) return `onlyif condition is false: ${cmd}`;
+  for (const [index, cmd] of onlyif.entries()) {
+    if ((await run(cmd)) !== 0) return skipComment(chunk, { kind: 'onlyif', index });
   }
   if (unless.length) {
     let allTrue = true;
@@ -101,11 +156,11 @@ export async function checkConditions(
         break;
       }
     }
-    if (allTrue) return `unless condition is true: ${unless.join('; ')}`;
+    if (allTrue) return skipComment(chunk, { kind: 'unless' });
   }
   if (creates.length) {
     const exist = await Promise.all(creates.map(async (p) => known?.(p) ?? (await host.lstat(p)) !== null));
-    if (exist.every(Boolean)) return `All files in creates exist: ${creates.join(', ')}`;
+    if (exist.every(Boolean)) return skipComment(chunk, { kind: 'creates' });
   }
   return null;
 }

@@ -1,8 +1,10 @@
 // The Host a state's apply sees inside a wave (wave.ts): its changes are recorded as HostOps, to be
 // made with the other states' in one Host.applyOps call, and succeed at once (a failure shows in
-// the batch's result for that state). Anything that needs an answer from the machine (a read, a
-// command with stdin or whose output matters) throws NotBatchable: the state then applies on its
-// own after the wave, exactly as without waves.
+// the batch's result for that state). A state that runs commands (StateFunction.wave.commands) has
+// its commands recorded with their options; their answers come back in the batch's result.
+// Anything else that needs an answer from the machine (a read, a command with stdin, or one whose
+// output matters to another function) throws NotBatchable: the state then applies on its own after
+// the wave, exactly as without waves.
 import type { ExecOptions, ExecResult, FileStat, Host, HostOp, WriteOptions } from '../host/host.js';
 import { opUnfit } from '../host/ssh-ops.js';
 
@@ -23,7 +25,14 @@ export class RecordingHost implements Host {
   /** Bytes of file contents recorded. */
   bytes = 0;
 
-  constructor(real: Host) {
+  /**
+   * `commands`: the state's commands are what it does (StateFunction.wave.commands): they are
+   * recorded with their options and their answers come back from the batch.
+   */
+  constructor(
+    real: Host,
+    private readonly commands = false,
+  ) {
     this.name = real.name;
   }
 
@@ -34,6 +43,21 @@ export class RecordingHost implements Host {
   }
 
   async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.commands) {
+      if (opts.readOnly || opts.stdin !== undefined) throw new NotBatchable(`${argv[0]} with stdin`);
+      const { env, user, cwd, timeoutMs } = opts;
+      this.add({
+        op: 'exec',
+        argv,
+        output: true,
+        ...(env ? { env } : {}),
+        ...(user ? { user } : {}),
+        ...(cwd ? { cwd } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      });
+      // the answer comes from the batch (StateFunction.wave.commands.output)
+      return { argv, exitCode: 0, stdout: '', stderr: '' };
+    }
     if (opts.readOnly || opts.stdin !== undefined || opts.env || opts.user || opts.cwd || opts.timeoutMs) {
       throw new NotBatchable(`${argv[0]} with options`);
     }

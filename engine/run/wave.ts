@@ -4,17 +4,26 @@
 // by one applyOps call (the files in one stream), verified by one read per function. The order is
 // the declaration order, so the run does what it does one state at a time; only the round trips
 // go. A wave takes the states that follow the leader while each
-//   - has a function with `wave` and no onlyif/unless/creates, prereq, retry, parallel, failhard;
+//   - has a function with `wave` and no prereq, retry, parallel, failhard; no onlyif/unless/creates
+//     unless its function runs commands (`wave.commands`: cmd.run);
 //   - has every requisite finished before the wave (its gate: run, no watch refresh);
 //   - plans without error, and touches no path an earlier member touches (StateFunction.wave.paths);
 //   - applies without asking the host anything (else NotBatchable: it applies on its own).
+// A state that runs commands joins only when no earlier member changed anything (their verifying
+// read comes after the wave: a command must not run before it), and only such states follow it (the
+// others' facts were read before the wave: a command may change anything). Its guards go into its
+// ops (a `guard` op, evaluated on the target at its turn, after the earlier members' commands),
+// unless they are known already (read with the facts, nothing changed since); its result is made
+// from its commands' answers (wave.commands.output), as its apply would have made it.
 // A member whose ops fail is failed with the error (the rest of its ops were not run); the others
 // go on, as they would one by one (none requires another: requisites end a wave).
 // The verifying read of a wave also reads the facts of the states that may form the next wave (in
-// the same round trip); they serve that wave if nothing has changed on the host in between.
+// the same round trip, after the wave's ops: a command of the wave has run by then); they serve that
+// wave if nothing has changed on the host in between.
 import type { ApplyOutput, Change, StateFunction } from '../../engine/contract.js';
-import type { HostOp, HostOpsResult } from '../host/host.js';
+import type { ExecAnswer, HostOp, HostOpsResult } from '../host/host.js';
 import type { Chunk, CompiledRun } from '../compile/types.js';
+import { guardsOf, hasGuards, knownConditions, skipComment } from './conditions.js';
 import { type CtxLog, makeCtx } from './ctx.js';
 import { oneLine } from './errors.js';
 import type { ExecEnv } from './execute.js';
@@ -37,8 +46,13 @@ function opPaths(op: HostOp): string[] {
       return [op.from, op.to];
     case 'exec':
       return op.argv.filter((a) => a.startsWith('/'));
+    case 'guard':
+      return [];
   }
 }
+
+/** A state's command or guard: it may change (or read) anything. */
+const opaque = (op: HostOp): boolean => op.op === 'guard' || (op.op === 'exec' && !!op.output);
 
 interface Member {
   c: Chunk;
@@ -47,6 +61,10 @@ interface Member {
   plan: Change[];
   ops: HostOp[];
   out?: ApplyOutput | void;
+  /** A guard skipped it: the comment. */
+  skip?: string;
+  /** Its commands ran (their time on the target). */
+  ran?: number;
 }
 
 /** a and b are the same path, or one is under the other. */
@@ -89,9 +107,7 @@ export class Waves {
     const m = c.meta;
     return (
       !!c.fn.wave &&
-      !m.onlyif.length &&
-      !m.unless.length &&
-      !m.creates.length &&
+      (!!c.fn.wave.commands || !hasGuards(c)) &&
       !m.retry &&
       !m.parallel &&
       !m.failhard &&
@@ -141,7 +157,9 @@ export class Waves {
     const withOps = members.filter((m) => m.ops.length);
     let done: HostOpsResult[] = [];
     if (withOps.length) {
-      if (this.env.markTouched) this.env.markTouched(withOps.flatMap((m) => m.ops.flatMap(opPaths)));
+      const ops = withOps.flatMap((m) => m.ops);
+      // a command may change anything: guards and facts read before are no longer known
+      if (this.env.markTouched && !ops.some(opaque)) this.env.markTouched(ops.flatMap(opPaths));
       else this.env.markApplying();
       try {
         done = await this.env.host.applyOps!(withOps.map((m) => m.ops));
@@ -153,9 +171,11 @@ export class Waves {
     withOps.forEach((m, i) => {
       const r = done[i]!;
       if (!r.ok) failed.set(m, r.error);
+      else if (r.skipped) m.skip = skipComment(m.c, r.skipped);
+      else this.answered(m, r.outputs ?? []);
     });
     const [again] = await Promise.all([
-      this.verify(withOps.filter((m) => !failed.has(m) && m.out?.result !== false)),
+      this.verify(withOps.filter((m) => !failed.has(m) && !m.skip && m.out?.result !== false)),
       withOps.length ? this.readAhead(members.at(-1)!.c) : undefined,
     ]);
 
@@ -167,7 +187,7 @@ export class Waves {
     );
     let own: StateResult | undefined;
     for (const m of members) {
-      const r = this.result(m, failed.get(m), again.get(m), started, each);
+      const r = this.result(m, failed.get(m), again.get(m), started, m.ran ?? each);
       if (m.c === c) own = { ...r, runNum: this.env.nextRunNum() };
       else this.results.set(m.c.key, r);
     }
@@ -231,8 +251,13 @@ export class Waves {
     const members: Member[] = [];
     const touched: string[] = [];
     let bytes = 0;
+    // an earlier member has changes (verified after the wave) / runs commands or guards here
+    let changes = false;
+    let commands = false;
     for (let i = 0; i < cands.length; i++) {
       const c = cands[i]!;
+      const runs = !!c.fn.wave!.commands;
+      if (runs ? changes && !commands : commands) break;
       const log: CtxLog = { info: [], warn: [] };
       let plan: Change[];
       let paths: string[];
@@ -244,8 +269,18 @@ export class Waves {
       }
       if (paths.some((p) => touched.some((t) => overlaps(p, t)))) break;
       const m: Member = { c, log, facts: facts[i], plan, ops: [] };
+      const guards: HostOp[] = [];
+      if (runs && hasGuards(c)) {
+        // known (read with the facts) while nothing has changed, else evaluated at its turn
+        const known = changes ? undefined : knownConditions(c, this.env.knownExists, this.env.knownGuard);
+        if (known) {
+          members.push({ ...m, skip: known });
+          continue;
+        }
+        if (known === undefined) guards.push({ op: 'guard', ...guardsOf(c) });
+      }
       if (plan.length) {
-        const rec = new RecordingHost(this.env.host);
+        const rec = new RecordingHost(this.env.host, runs);
         try {
           // the apply only records (a read throws NotBatchable)
           m.out = await c.fn.apply(rec, plan, { ...makeCtx(c, this.env, log), facts: facts[i] });
@@ -257,10 +292,31 @@ export class Waves {
         bytes += rec.bytes;
         m.ops = rec.ops;
       }
+      m.ops = [...guards, ...m.ops];
+      if (m.ops.length) {
+        changes = true;
+        commands ||= runs;
+      }
       touched.push(...paths);
       members.push(m);
     }
     return members;
+  }
+
+  /** A member that runs commands: its apply's result made from their answers. */
+  private answered(m: Member, outputs: ExecAnswer[]): void {
+    const cmds = m.c.fn.wave?.commands;
+    if (!cmds || !m.plan.length) return;
+    if (!outputs.length) {
+      m.out = { result: false, comment: 'the batch gave no answer for its command' };
+      return;
+    }
+    m.ran = outputs.reduce((n, o) => n + o.durationMs, 0);
+    try {
+      m.out = cmds.output(m.c.args, outputs);
+    } catch (e) {
+      m.out = { result: false, comment: oneLine(e) };
+    }
   }
 
   /** One fresh read per function for the members that applied: what is still to change. */
@@ -304,7 +360,8 @@ export class Waves {
 
   /** What a wave member's apply came to (the same outcomes as execute.ts's applyPlan). */
   private outcome(m: Member, error: string | undefined, again: Change[] | string | undefined): Outcome {
-    if (!m.plan.length)
+    if (m.skip !== undefined) return { result: true, comment: m.skip, changes: [] };
+    if (error === undefined && !m.plan.length)
       return { result: true, comment: m.log.info.join('; ') || 'Already in the desired state', changes: [] };
     if (error !== undefined) return { result: false, comment: error, changes: [] };
     const done: Outcome = {

@@ -3,7 +3,7 @@
 // as soon as it started: result true and the pid, without waiting for the command to finish.
 
 import type { ApplyOutput } from '../../engine/contract.js';
-import type { Host } from '../../engine/host/host.js';
+import type { ExecResult, Host } from '../../engine/host/host.js';
 import { type CmdArgs, execOf } from './exec-args.js';
 
 /** The shell that starts ARGV detached and prints its pid. */
@@ -13,6 +13,11 @@ export async function runBackground(host: Host, args: CmdArgs): Promise<ApplyOut
   const { argv, opts } = execOf(args);
   // the timeout is for the launcher only (Salt ignores `timeout` for a background command)
   const r = await host.exec(['sh', '-c', BG_LAUNCHER, 'sh', ...argv], { ...opts, stdin: undefined, timeoutMs: 60_000 });
+  return backgroundOutput(args, r);
+}
+
+/** The state's output once the launcher answered (here or in a wave's batch). */
+export function backgroundOutput(args: CmdArgs, r: ExecResult): ApplyOutput {
   const pid = Number.parseInt(r.stdout.trim(), 10);
   if (r.exitCode !== 0 || !Number.isInteger(pid)) {
     const why = r.stderr.trim().split('\n').slice(-1)[0] || `exit ${r.exitCode}`;

@@ -3,10 +3,10 @@
 // cmd.wait: does nothing on its own; runs the command only when a watched state changed.
 // `bg: True` (both): start the command in the background and do not wait for it (background.ts).
 
-import type { Host } from '../../engine/host/host.js';
+import type { ExecResult, Host } from '../../engine/host/host.js';
 import type { ApplyOutput, StateFunction } from '../../engine/contract.js';
 import { StateError } from '../../engine/errors.js';
-import { runBackground } from './background.js';
+import { backgroundOutput, runBackground } from './background.js';
 import { cmdSchema, execOf, type CmdArgs } from './exec-args.js';
 
 export interface CmdRunArgs extends CmdArgs {
@@ -28,6 +28,11 @@ export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput
   const { argv, opts } = execOf(args);
   const started = Date.now();
   const r = await host.exec(argv, opts);
+  return commandOutput(args, r, Date.now() - started);
+}
+
+/** The state's output for a command that ran (here or in a wave's batch). */
+export function commandOutput(args: CmdArgs, r: ExecResult, durationMs: number): ApplyOutput {
   const ok = r.exitCode === 0 || (args.success_retcodes ?? []).includes(r.exitCode);
   const hide = args.hide_output || args.output_loglevel === 'quiet';
   const strip = (s: string) => s.replace(/\n$/, '');
@@ -35,7 +40,7 @@ export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput
     retcode: r.exitCode,
     stdout: hide ? '<hidden>' : strip(r.stdout),
     stderr: hide ? '<hidden>' : strip(r.stderr),
-    duration_ms: Date.now() - started,
+    duration_ms: durationMs,
   };
   if (r.timedOut) {
     return { result: false, comment: `Command "${args.name}" timed out after ${args.timeout}s`, data };
@@ -46,6 +51,20 @@ export async function runCommand(host: Host, args: CmdArgs): Promise<ApplyOutput
     data,
   };
 }
+
+/**
+ * Waves (engine/run/wave.ts): the command and its onlyif/unless/creates run in the batch's stream on
+ * the target; the output is made from its answer, as runOrStart would have made it.
+ */
+const commandWave: NonNullable<StateFunction<CmdRunArgs, null>['wave']> = {
+  paths: () => [],
+  commands: {
+    output: (args, [a]) => {
+      if (!a) return { result: false, comment: `Command "${args.name}" gave no answer` };
+      return args.bg ? backgroundOutput(args, a) : commandOutput(args, a, a.durationMs);
+    },
+  },
+};
 
 export const run: StateFunction<CmdRunArgs, null> = {
   schema: runSchema,
@@ -59,6 +78,7 @@ export const run: StateFunction<CmdRunArgs, null> = {
   async apply(host, _changes, ctx) {
     return runOrStart(host, ctx.args);
   },
+  wave: commandWave,
 };
 
 export const wait: StateFunction<CmdRunArgs, null> = {
@@ -73,4 +93,5 @@ export const wait: StateFunction<CmdRunArgs, null> = {
   async apply() {},
   refresh: (host, args) => runOrStart(host, args),
   refreshVerb: () => 'run',
+  wave: commandWave,
 };

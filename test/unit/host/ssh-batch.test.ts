@@ -85,6 +85,50 @@ describe('the batch script of waves', () => {
     },
   );
 
+  it(
+    "runs commands with their env and cwd and returns each one's exit code and output; guards see " +
+      'earlier ops and skip the rest of their group',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
+      const cmd = (name: string, more: Partial<HostOp> = {}): HostOp =>
+        ({ op: 'exec', argv: ['sh', '-c', name], output: true, ...more }) as HostOp;
+      const guard = (g: { onlyif?: string[]; unless?: string[]; creates?: string[]; cwd?: string }): HostOp => ({
+        op: 'guard',
+        onlyif: g.onlyif ?? [],
+        unless: g.unless ?? [],
+        creates: g.creates ?? [],
+        ...(g.cwd ? { cwd: g.cwd } : {}),
+      });
+      const res = await runOps([
+        [{ op: 'write', path: join(d, 'made'), data: Buffer.from('x') }],
+        // creates: written by the group before
+        [guard({ creates: [join(d, 'made')] }), cmd('touch never-1', { cwd: d })],
+        // a multi-line command with env and cwd, its binary-free output and stderr, a non-zero exit
+        [
+          guard({ unless: ['test -e ran'], cwd: d }),
+          cmd('echo "$V"; pwd\necho oops >&2; touch ran; exit 3', {
+            env: { V: "it's v" },
+            cwd: d,
+          }),
+        ],
+        // unless that became true through the command before it
+        [guard({ unless: ['test -e ran'], cwd: d }), cmd('touch never-2', { cwd: d })],
+        [guard({ onlyif: ['true', 'false', 'touch never-3'] }), cmd('touch never-4', { cwd: d })],
+        [guard({ onlyif: ['true'], unless: ['true', 'false'] }), cmd('exit 124', { timeoutMs: 5000 })],
+      ]);
+      expect(res[0]).toEqual({ ok: true });
+      expect(res[1]).toEqual({ ok: true, skipped: { kind: 'creates' } });
+      expect(res[2]).toMatchObject({
+        ok: true,
+        outputs: [{ exitCode: 3, stdout: `it's v\n${d}\n`, stderr: 'oops\n', durationMs: expect.any(Number) }],
+      });
+      expect(res[3]).toEqual({ ok: true, skipped: { kind: 'unless' } });
+      expect(res[4]).toEqual({ ok: true, skipped: { kind: 'onlyif', index: 1 } });
+      expect(res[5]).toMatchObject({ ok: true, outputs: [{ exitCode: 124, timedOut: true }] });
+      expect(readdirSync(d).sort()).toEqual(['made', 'ran']);
+    },
+  );
+
   it('groups the script did not reach fail with its error', () => {
     const g: HostOp[][] = [[{ op: 'remove', path: '/a' }], [{ op: 'remove', path: '/b' }]];
     expect(decodeOps(g, { exitCode: 255, stdout: 'K\n', stderr: 'connection lost' })).toEqual([
