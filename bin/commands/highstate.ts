@@ -8,7 +8,8 @@ import { type Command, Option } from 'commander';
 import { defaultDirs } from '../../engine/dirs.js';
 import { UsageError } from '../../engine/errors.js';
 import { OUT_FORMATS, type OutFormat } from '../../engine/report/formats.js';
-import { addPillarOverrideOption, pillarOverrideOf, WORD_HELP } from './pillar-override.js';
+import { addPillarOverrideOption, WORD_HELP } from './pillar-override.js';
+import { saltWordsOf, TEST_WORD_HELP } from './salt-words.js';
 
 /** The parsed pillar override of the command line (pillar-override.ts). */
 export type Override = Record<string, unknown> | undefined;
@@ -116,20 +117,20 @@ export function register(program: Command): void {
     program
       .command('highstate')
       .description('apply the states the top file selects for this machine')
-      .argument('[pillar=YAML]', WORD_HELP),
-  ).action(async (words: string[] | string | undefined, flags: RunFlags) => {
-    const { override } = pillarOverrideOf(words === undefined ? [] : [words].flat(), flags.pillarOverride, true);
-    return runOrPlan(flags, undefined, override);
+      .argument('[key=value...]', `${WORD_HELP}; ${TEST_WORD_HELP}`),
+  ).action(async (words: string[], flags: RunFlags) => {
+    const { override, test } = saltWordsOf(words, flags, { hasTest: true, only: true });
+    return runOrPlan({ ...flags, test }, undefined, override);
   });
   addRunOptions(
     program
       .command('sls')
       .description('apply the named SLS files (with their includes)')
-      .argument('<name...>', `SLS names, e.g. common appliance.nginx; and ${WORD_HELP}`),
+      .argument('<name...>', `SLS names, e.g. common appliance.nginx; and ${WORD_HELP}; ${TEST_WORD_HELP}`),
   ).action(async (names: string[], flags: RunFlags) => {
-    const { words, override } = pillarOverrideOf(names, flags.pillarOverride);
+    const { words, override, test } = saltWordsOf(names, flags, { hasTest: true });
     if (!words.length) throw new UsageError("missing required argument 'name'");
-    return runOrPlan(flags, words, override);
+    return runOrPlan({ ...flags, test }, words, override);
   });
   addApplyOptions(
     program
@@ -140,7 +141,7 @@ export function register(program: Command): void {
       .argument('<file>', 'the plan file')
       .argument('[pillar=YAML]', `${WORD_HELP}: the one the plan was made with`),
   ).action(async (file: string, word: string | undefined, flags: RunFlags) => {
-    const { override } = pillarOverrideOf(word === undefined ? [] : [word], flags.pillarOverride, true);
+    const { override } = saltWordsOf(word === undefined ? [] : [word], flags, { hasTest: false, only: true });
     return (await import('./plan-run.js')).applyPlan(file, flags, override);
   });
 }

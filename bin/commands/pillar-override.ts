@@ -2,7 +2,6 @@
 // positional words, or --pillar-override YAML. Parsed (exit 3 on bad input) and its secrets
 // registered with the Redactor before anything else runs; engine/env/override.ts does the work.
 import type { Command } from 'commander';
-import { UsageError } from '../../engine/errors.js';
 import { OVERRIDE_OPTION, takePillarOverride, withPillarOverride } from '../../engine/env/override.js';
 import { errorRedactor } from '../main.js';
 
@@ -13,18 +12,12 @@ export function addPillarOverrideOption(cmd: Command): Command {
   return cmd.option(`${OVERRIDE_OPTION} <yaml>`, OVERRIDE_HELP);
 }
 
-/**
- * The override of a command (from `pillar=` words or the option), secrets registered; the
- * remaining positional words. `onlyPillar`: the command takes no other words (highstate).
- */
+/** The override of a command (from `pillar=` words or the option), secrets registered; the other words. */
 export function pillarOverrideOf(
   words: readonly string[],
   option: string | undefined,
-  onlyPillar = false,
 ): { words: string[]; override?: Record<string, unknown> } {
   const r = takePillarOverride(words, option);
-  if (onlyPillar && r.words.length)
-    throw new UsageError(`unexpected argument '${r.words[0]}' (the only word taken here is pillar='{...}')`);
   withPillarOverride({}, r.override, errorRedactor);
   return r;
 }

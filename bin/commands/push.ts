@@ -7,7 +7,8 @@ import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/form
 import { errorRedactor } from '../main.js';
 import { resolveDirs } from './highstate.js';
 import type { PushOptions } from '../../engine/push/index.js';
-import { OVERRIDE_HELP, pillarOverrideOf, WORD_HELP } from './pillar-override.js';
+import { OVERRIDE_HELP, WORD_HELP } from './pillar-override.js';
+import { saltWordsOf, TEST_WORD_HELP } from './salt-words.js';
 
 interface PushFlags {
   test?: boolean;
@@ -64,7 +65,8 @@ export function register(program: Command): void {
     .description('apply the states to hosts over SSH ([user@]host[:port], or inventory hosts and groups)')
     .argument(
       '[target...]',
-      `hosts: [user@]host[:port], or inventory hosts/groups (with --plan: default the plan's); and ${WORD_HELP}`,
+      `hosts: [user@]host[:port], or inventory hosts/groups (with --plan: default the plan's); and ${WORD_HELP}; ` +
+        TEST_WORD_HELP,
     )
     .option('--test', 'dry run on every host (exit 2 when changes are pending)')
     .option('--inventory <file>', 'inventory YAML: hosts (address, port, user, identity, vars) and groups')
@@ -98,7 +100,9 @@ export function register(program: Command): void {
     .option('--plan <file>', 'apply a saved plan: every host dry-runs again first; nothing changes unless all match')
     .option('--partial', 'with --plan: apply the hosts whose dry run matches the plan even if others do not')
     .action(async (words: string[], flags: PushFlags) => {
-      const { words: specs, override } = pillarOverrideOf(words, flags.pillarOverride);
+      const salt = saltWordsOf(words, flags, { hasTest: true });
+      const { words: specs, override } = salt;
+      flags.test = salt.test;
       if (flags.planOut && !flags.test) {
         throw new UsageError('--plan-out needs --test: a plan is a dry run (apply it with `brine push --plan FILE`)');
       }

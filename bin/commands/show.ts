@@ -3,7 +3,8 @@
 import { type Command, Option } from 'commander';
 import { UsageError } from '../../engine/errors.js';
 import { addTreeOptions } from './highstate.js';
-import { pillarOverrideOf, WORD_HELP } from './pillar-override.js';
+import { WORD_HELP } from './pillar-override.js';
+import { saltWordsOf } from './salt-words.js';
 
 const WHAT = ['top', 'highstate', 'lowstate', 'pillar', 'grains'] as const;
 export type What = (typeof WHAT)[number];
@@ -31,7 +32,7 @@ export function register(program: Command): void {
     .action(async (what: string, sls: string[], flags: ShowFlags) => {
       if (!(WHAT as readonly string[]).includes(what))
         throw new UsageError(`show: unknown '${what}', expected one of ${WHAT.join(', ')}`);
-      const { words, override } = pillarOverrideOf(sls, flags.pillarOverride);
+      const { words, override } = saltWordsOf(sls, flags, { hasTest: false });
       await (await import('./show-run.js')).show(what as What, words, flags, override);
     });
 }

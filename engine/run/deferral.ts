@@ -2,7 +2,12 @@
 // Only when the failure is a fact a pending (would-change) upstream state can provide:
 //   - a user or group: a pending user.present/group.present of that name (a user.present also
 //     makes the group of its name), or a pending pkg state it requires (packages create system users);
-//   - another missing fact (unit, package in the index, locale, path): any pending upstream state;
+//   - a package name apt's lists do not know: a pending state that may add an apt source or
+//     refresh the lists (pkgrepo.*, pkg.* with refresh, a file.*/cmd.*/module.* state naming
+//     /etc/apt/, apt-get update or add-apt-repository, module.run pkg.refresh_db), or a pending
+//     cmd.*/module.* state it requires (the author linked them: its script may add the source);
+//     any other pending state (update-grub) cannot make the package appear, so the dry run fails;
+//   - another missing fact (unit, package not installed, locale, path): any pending upstream state;
 //   - a command a gather needed that failed (its tool is not installed yet): a pending pkg state it requires;
 //   - the host's present state refused (StateError: a directory where a link goes): a pending cmd
 //     state it requires (a command may change anything; the real run then decides).
@@ -53,6 +58,19 @@ export function pendingUpstream(
 
 const isPkg = (c: Chunk): boolean => c.module === 'pkg' && c.fun !== 'removed' && c.fun !== 'purged';
 
+/** A command or path that adds an apt source, key or preference, or refreshes the lists. */
+const APT_SOURCE = /\/etc\/apt\/|add-apt-repository|\bapt(?:-get)?\s+(?:-\S+\s+)*update\b/;
+
+/** May this state make a package apt does not know yet known (a source, a key, a refresh)? */
+function addsAptSource(c: Chunk): boolean {
+  if (c.module === 'pkgrepo') return true;
+  if (c.module === 'pkg') return c.args.refresh === true;
+  if (c.module === 'file') return APT_SOURCE.test(c.name);
+  if (c.module === 'module' && (c.name === 'pkg.refresh_db' || 'pkg.refresh_db' in c.args)) return true;
+  if (c.module === 'cmd' || c.module === 'module') return APT_SOURCE.test(JSON.stringify(c.args));
+  return false;
+}
+
 function provides(c: Chunk, e: { kind: FactKind; fact: string }, linked: Set<Chunk>): boolean {
   // a package may create system users, but only one the state is linked to counts: otherwise a
   // misspelt user anywhere after a pending package would pass the dry run
@@ -63,6 +81,8 @@ function provides(c: Chunk, e: { kind: FactKind; fact: string }, linked: Set<Chu
       ((c.module === 'group' || c.module === 'user') && c.fun === 'present' && c.name === e.fact) ||
       (isPkg(c) && linked.has(c))
     );
+  if (e.kind === 'apt-package')
+    return addsAptSource(c) || ((c.module === 'cmd' || c.module === 'module') && linked.has(c));
   return true;
 }
 
@@ -88,6 +108,13 @@ export function providerOf(
 ): string | undefined {
   const by = find(chunk, { kind, fact }, byKey, results, after);
   return by ? label(by) : undefined;
+}
+
+/** The failure as the dry run reports it when nothing defers it: says why a real run fails too. */
+export function undeferred(err: unknown): unknown {
+  if (err instanceof MissingFactError && err.kind === 'apt-package')
+    return new StateError(err.state, `${err.reason}; no earlier state adds an apt source, so a real run fails too`);
+  return err;
 }
 
 /** The label of the pending upstream state the failure may be deferred to, or null: it fails. */

@@ -8,7 +8,7 @@ import type { Chunk } from '../compile/types.js';
 import { checkConditions, type KnownExists, type KnownGuard } from './conditions.js';
 import { type CtxLog, makeCtx, type TemplateRenderer } from './ctx.js';
 import { oneLine } from './errors.js';
-import { deferTo, providerOf } from './deferral.js';
+import { deferTo, providerOf, undeferred } from './deferral.js';
 import { changed, gate, type Gate } from './requisite-check.js';
 import { type Outcome, stateResult } from './result.js';
 import type { StateResult } from './types.js';
@@ -122,7 +122,7 @@ async function planned(
   } catch (e) {
     const by = env.test ? deferTo(chunk, e, env.byKey, env.results, env.after) : null;
     if (by) return { result: null, comment: `would change after ${by}`, changes: [], data: { deferred: oneLine(e) } };
-    throw e;
+    throw env.test ? undeferred(e) : e;
   }
 }
 

@@ -3,7 +3,8 @@
 // X may create that fact (deferral.ts); anything else fails the dry run as it fails the real run.
 import { StateError } from '../errors.js';
 
-export type FactKind = 'user' | 'group' | 'path' | 'unit' | 'package' | 'locale';
+/** 'package': a package not installed yet; 'apt-package': a package name apt's lists do not know. */
+export type FactKind = 'user' | 'group' | 'path' | 'unit' | 'package' | 'apt-package' | 'locale';
 
 export class MissingFactError extends StateError {
   constructor(

@@ -88,10 +88,11 @@ function unavailable(name: string, s: PkgState, pin?: string): StateError {
   }
   if (!s.versions.length) {
     return new MissingFactError(
-      'package',
+      'apt-package',
       name,
       name,
-      `package '${name}' not found: no configured repository provides it (set refresh: True if the index is stale)`,
+      `package '${name}' not found in apt's lists: no configured repository provides it ` +
+        '(set refresh: True if the index is stale)',
     );
   }
   return new StateError(

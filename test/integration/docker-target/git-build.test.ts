@@ -15,6 +15,7 @@ import { lookupFunction } from '../../../modules/index.js';
 import { checkApply, plan } from '../../support/checkapply.js';
 import { type DockerTarget, importBusybox, startDockerTarget } from '../../harness/docker-target.js';
 import { sshTarget } from '../../harness/nspawn.js';
+import { brinePush, hostResults } from '../ssh/brine-push.js';
 import { gitLatestSuite, type GitRepo, makeRepo } from '../docker/git-suite.js';
 import { type DockerEnv, httpGet } from '../docker/suite.js';
 
@@ -63,42 +64,20 @@ describe('an image built from a git checkout, through brine push', () => {
     changes: Array<{ op: string; target: string; before?: unknown; after?: unknown }>;
   };
   const push = async (extra: string[] = []) => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        `root@${t.ip}`,
-        '-i',
-        t.keyPath,
-        '--known-hosts',
-        t.knownHostsPath,
-        '--ssh-config',
-        '/dev/null',
-        '--states',
+    const r = await brinePush(
+      [`root@${t.ip}`, '--out', 'json', ...extra],
+      {
+        knownHosts: t.knownHostsPath,
+        key: t.keyPath,
         states,
-        '--pillar',
         pillar,
-        '--env',
-        join(REPO, 'pillar/default-env.yml'),
-        '--out',
-        'json',
-        ...extra,
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 600_000 },
+        env: join(REPO, 'pillar/default-env.yml'),
+      },
+      { timeoutMs: 600_000 },
     );
-    let results: Res[];
-    try {
-      const doc = JSON.parse(r.stdout) as {
-        hosts: Array<{ status: string; error: string | null; report: { results: Res[] } | null }>;
-      };
-      if (!doc.hosts[0]!.report) throw new Error(`host ${doc.hosts[0]!.status}: ${doc.hosts[0]!.error}`);
-      results = doc.hosts[0]!.report.results;
-    } catch (e) {
-      throw new Error(`push printed no report (exit ${r.exitCode}): ${String(e)} ${r.stderr.slice(0, 2000)}`);
-    }
+    const results = hostResults<Res>(r);
     const by = Object.fromEntries(results.map((x) => [x.id, x]));
-    return { code: r.exitCode, results, by };
+    return { code: r.code, results, by };
   };
   const imageId = async () => (await tsh("docker image inspect -f '{{.Id}}' brine-gb/ecs:latest")).trim();
   const web = async () => (await httpGet(`http://${t.ip}:8095/`)).trim();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh, type SshHost } from '../../../engine/host/ssh.js';
 import { type DockerTarget, importBusybox, startDockerTarget } from '../../harness/docker-target.js';
 import { sshTarget } from '../../harness/nspawn.js';
+import { brinePush, hostResults } from '../ssh/brine-push.js';
 import { type DockerEnv, httpGet, imageContainerSuite, networkVolumeComposeSuite } from '../docker/suite.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -62,41 +63,19 @@ describe('brine push of docker states', () => {
 
   type Res = { id: string; result: boolean | null; comment: string; changes: unknown[] };
   const push = async (extra: string[] = []) => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        `root@${t.ip}`,
-        '-i',
-        t.keyPath,
-        '--known-hosts',
-        t.knownHostsPath,
-        '--ssh-config',
-        '/dev/null',
-        '--states',
+    const r = await brinePush(
+      [`root@${t.ip}`, '--out', 'json', ...extra],
+      {
+        knownHosts: t.knownHostsPath,
+        key: t.keyPath,
         states,
-        '--pillar',
         pillar,
-        '--env',
-        join(REPO, 'pillar/default-env.yml'),
-        '--out',
-        'json',
-        ...extra,
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 600_000 },
+        env: join(REPO, 'pillar/default-env.yml'),
+      },
+      { timeoutMs: 600_000 },
     );
-    let results: Res[];
-    try {
-      const doc = JSON.parse(r.stdout) as {
-        hosts: Array<{ status: string; error: string | null; report: { results: Res[] } | null }>;
-      };
-      if (!doc.hosts[0]!.report) throw new Error(`host ${doc.hosts[0]!.status}: ${doc.hosts[0]!.error}`);
-      results = doc.hosts[0]!.report.results;
-    } catch (e) {
-      throw new Error(`push printed no report (exit ${r.exitCode}): ${String(e)} ${r.stderr.slice(0, 2000)}`);
-    }
-    return { code: r.exitCode, results };
+    const results = hostResults<Res>(r);
+    return { code: r.code, results };
   };
   const changesOf = (rs: Res[]) => Object.fromEntries(rs.map((r) => [r.id, r.changes]));
 

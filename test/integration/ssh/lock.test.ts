@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTargets, type Target } from '../../harness/nspawn.js';
+import { startBrinePush } from './brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -17,28 +18,13 @@ describe('run lock over SSH', () => {
   const pillar = join(dir, 'pillar');
 
   const start = (args: string[]) =>
-    execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        `root@127.0.0.1:${t.port}`,
-        ...args,
-        '--known-hosts',
-        t.knownHostsPath,
-        '--ssh-config',
-        '/dev/null',
-        '-i',
-        t.keyPath,
-        '--states',
-        states,
-        '--pillar',
-        pillar,
-        '--env',
-        join(REPO, 'pillar/default-env.yml'),
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '' }, timeout: 300_000 },
-    );
+    startBrinePush([`root@127.0.0.1:${t.port}`, ...args], {
+      knownHosts: t.knownHostsPath,
+      key: t.keyPath,
+      states,
+      pillar,
+      env: join(REPO, 'pillar/default-env.yml'),
+    });
   const onTarget = async (pattern: string): Promise<void> => {
     for (let i = 0; i < 600; i++) {
       if ((await t.ssh(`pgrep -f '${pattern}' >/dev/null && echo yes || true`)).stdout.trim() === 'yes') return;

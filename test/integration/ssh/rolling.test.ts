@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type LightTarget } from '../../harness/light-target.js';
+import { brinePush, brinePushArgv, pushEnv } from './brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 const ORDER = ['h2', 'h1', 'h3', 'h4', 'h5']; // the group's order, not the hosts'
@@ -22,31 +23,9 @@ describe('brine push --batch --max-fail', () => {
   const pillar = join(dir, 'pillar');
   const env = join(dir, 'env.yml');
 
-  const push = async (args: string[], progress = 'lines') => {
-    const r = await execa(
-      'node',
-      [
-        join(REPO, 'bin/brine.mjs'),
-        'push',
-        'fleet',
-        ...args,
-        '--inventory',
-        inv,
-        '--known-hosts',
-        fleet.knownHostsPath,
-        '--ssh-config',
-        '/dev/null',
-        '-i',
-        fleet.keyPath,
-        '--states',
-        states,
-        '--pillar',
-        pillar,
-      ],
-      { reject: false, env: { NO_COLOR: '1', SSH_AUTH_SOCK: '', BRINE_PROGRESS: progress }, timeout: 300_000 },
-    );
-    return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr };
-  };
+  const setup = () => ({ inventory: inv, knownHosts: fleet.knownHostsPath, key: fleet.keyPath, states, pillar });
+  const push = (args: string[], progress = 'lines') =>
+    brinePush(['fleet', ...args], setup(), { env: { BRINE_PROGRESS: progress } });
   const rolled = async (name: string) => (await byName.get(name)!.ssh('cat /srv/rolled')).stdout;
 
   beforeAll(async () => {
@@ -163,30 +142,10 @@ check:
 
   it('on a terminal: a live view with a line per host, then the reports; NO_COLOR holds', async () => {
     await byName.get('h3')!.ssh('rm -f /etc/brine-broken');
-    const cmd = [
-      'stty cols 120 rows 40;',
-      'node',
-      join(REPO, 'bin/brine.mjs'),
-      'push',
-      'fleet',
-      '--env',
-      env,
-      '--inventory',
-      inv,
-      '--known-hosts',
-      fleet.knownHostsPath,
-      '--ssh-config',
-      '/dev/null',
-      '-i',
-      fleet.keyPath,
-      '--states',
-      states,
-      '--pillar',
-      pillar,
-    ].join(' ');
+    const cmd = ['stty cols 120 rows 40;', ...brinePushArgv(['fleet', '--env', env], setup())].join(' ');
     const r = await execa('script', ['-qec', cmd, '/dev/null'], {
       reject: false,
-      env: { NO_COLOR: '1', SSH_AUTH_SOCK: '', BRINE_PROGRESS: '' },
+      env: pushEnv({ env: { BRINE_PROGRESS: '' } }),
       timeout: 300_000,
     });
     expect(r.exitCode, r.stdout).toBe(0);

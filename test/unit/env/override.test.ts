@@ -121,4 +121,32 @@ describe('prepareHost with an override', () => {
       await host.close();
     }
   });
+
+  it("is not seen by the pillar SLS templates while the pillar compiles, as in Salt's default", async () => {
+    // Salt (salt/pillar/__init__.py, ext_pillar_first False): render_pillar only starts its merge
+    // from the override and compile_pillar merges it again at the end; the templates' `pillar` is
+    // the loader's opts["pillar"], not the override
+    const dir = mkdtempSync(join(tmpdir(), 'brine-override-'));
+    made.push(dir);
+    writeFileSync(join(dir, 'top.sls'), "base:\n  '*':\n    - seen\n");
+    writeFileSync(join(dir, 'seen.sls'), "seen: \"{{ pillar.get('mode', 'unset') }}\"\n");
+    const env = join(dir, 'env.yml');
+    copyFileSync(join(import.meta.dirname, '../../../pillar/default-env.yml'), env);
+    chmodSync(env, 0o600);
+    const host = new LocalHost();
+    try {
+      const p = await prepareHost({
+        host,
+        pillarDir: dir,
+        envFile: env,
+        minionId: 'm1',
+        redactor: new Redactor(),
+        pillarOverride: { mode: 'cli' },
+      });
+      expect(p.pillar.seen).toBe('unset');
+      expect(p.pillar.mode).toBe('cli');
+    } finally {
+      await host.close();
+    }
+  });
 });

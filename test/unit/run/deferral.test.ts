@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk, Requisite } from '../../../engine/compile/types.js';
 import { CommandError, StateError } from '../../../engine/errors.js';
-import { deferTo } from '../../../engine/run/deferral.js';
+import { deferTo, undeferred } from '../../../engine/run/deferral.js';
 import { MissingFactError } from '../../../engine/run/missing-fact.js';
 import type { StateResult } from '../../../engine/run/types.js';
 
@@ -95,5 +95,47 @@ describe('deferTo', () => {
     expect(deferTo(role, err, by(p, s, role), pending(p, s))).toBe('pkg: postgresql');
     const alone = chunk('postgres_user', 'present', 'b');
     expect(deferTo(alone, err, by(p, s, alone), pending(p, s))).toBeNull();
+  });
+
+  it('a package apt does not know: only after a pending state that may add an apt source', () => {
+    const noPkg = new MissingFactError('apt-package', 'nosuchpkg', 'nosuchpkg', "package 'nosuchpkg' not found");
+    const grub = chunk('cmd', 'run', 'update-grub');
+    const p = chunk('pkg', 'installed', 'nosuchpkg');
+    expect(deferTo(p, noPkg, by(grub, p), pending(grub))).toBeNull();
+    const sources: Chunk[] = [
+      chunk('pkgrepo', 'managed', 'deb http://example.org/debian bookworm main'),
+      chunk('file', 'managed', '/etc/apt/sources.list.d/x.list'),
+      chunk('file', 'managed', '/etc/apt/keyrings/x.asc'),
+      chunk('cmd', 'run', 'curl -fsSL x | gpg --dearmor -o /usr/share/keyrings/x.gpg && apt-get -q update'),
+      chunk('cmd', 'run', 'add-apt-repository -y ppa:x/y'),
+      chunk('module', 'run', 'pkg.refresh_db'),
+    ];
+    for (const s of sources) {
+      const q = chunk('pkg', 'installed', 'nosuchpkg');
+      expect(deferTo(q, noPkg, by(grub, s, q), pending(grub, s))).toBe(`${s.module}: ${s.id}`);
+    }
+    // pkg.* refreshes the lists only with refresh: True
+    const plain = chunk('pkg', 'installed', 'curl');
+    const q1 = chunk('pkg', 'installed', 'nosuchpkg');
+    expect(deferTo(q1, noPkg, by(plain, q1), pending(plain))).toBeNull();
+    const refreshing = { ...chunk('pkg', 'installed', 'curl'), args: { name: 'curl', refresh: true } };
+    const q2 = chunk('pkg', 'installed', 'nosuchpkg');
+    expect(deferTo(q2, noPkg, by(refreshing, q2), pending(refreshing))).toBe('pkg: curl');
+    // a command the package state requires (its script may add the source) counts; not-pending never
+    const script = chunk('cmd', 'run', '/opt/setup-repo.sh');
+    const linked = chunk('pkg', 'installed', 'nosuchpkg', [script]);
+    expect(deferTo(linked, noPkg, by(script, linked), pending(script))).toBe('cmd: /opt/setup-repo.sh');
+    const repo = chunk('pkgrepo', 'managed', 'deb http://example.org/debian bookworm main');
+    const q3 = chunk('pkg', 'installed', 'nosuchpkg');
+    expect(deferTo(q3, noPkg, by(repo, q3), new Map())).toBeNull();
+  });
+
+  it('an undeferred missing package says that no earlier state adds an apt source', () => {
+    const e = new MissingFactError('apt-package', 'x', 'x', "package 'x' not found in apt's lists");
+    expect(String((undeferred(e) as Error).message)).toBe(
+      "x: package 'x' not found in apt's lists; no earlier state adds an apt source, so a real run fails too",
+    );
+    const other = new StateError('x', 'template broke');
+    expect(undeferred(other)).toBe(other);
   });
 });
