@@ -38,8 +38,8 @@ export interface Grains {
 /** Where a target keeps the grains its boot cannot change (GRAINS_CACHE_SCRIPT). */
 export const GRAINS_CACHE_PATH = '/run/brine/grains';
 
-// The grains cache: `virt` (systemd-detect-virt, ~30 ms of a target's CPU, or its fallbacks) and
-// `initexe` (PID 1's binary where PID 1 is not systemd) are read once and kept in /run (gone at
+// The grains cache: `virt` (systemd-detect-virt, ~30 ms of a target's CPU, or its fallbacks),
+// `initexe` (PID 1's binary where PID 1 is not systemd) and `osarch` (dpkg) are read once and kept in /run (gone at
 // reboot), under a key of everything they depend on; a cache whose key differs is not used, and is
 // rewritten. What each depends on:
 // - the machine a VM runs on (CPUID, DMI, /sys/hypervisor): fixed for a boot (the boot id);
@@ -49,21 +49,27 @@ export const GRAINS_CACHE_PATH = '/run/brine/grains';
 //   when the container starts);
 // - the detector itself: which systemd-detect-virt is on PATH (in the key) and which version (the
 //   binary or dpkg's file list of systemd newer than the cache: an upgrade or a reinstall);
-// - PID 1's binary: PID 1's start time and name (an exec renames it).
+// - PID 1's binary: PID 1's start time and name (an exec renames it);
+// - `osarch` (dpkg --print-architecture, built into dpkg): which dpkg (in the key), and its binary or
+//   dpkg's file list of dpkg newer than the cache (dpkg writes that list when it installs itself).
+//   Without dpkg, rpm is asked every time (its macros may change).
 // $i holds PID 1's name (read before). Writes nothing when /run/brine cannot be made (not root).
 export const GRAINS_CACHE_SCRIPT = `gk=
 read -r gb </proc/sys/kernel/random/boot_id 2>/dev/null && read -r gp </proc/1/stat 2>/dev/null && {
   set -f; set -- \${gp##*) }; set +f
-  gk="1 $gb \${20-} $i"
+  gk="2 $gb \${20-} $i"
   for f in /.dockerenv /run/.containerenv /run/systemd/container /run/host/container-manager; do
     [ -e "$f" ] && gk="$gk $f"
   done
   gd=$(command -v systemd-detect-virt 2>/dev/null) && gk="$gk $gd"
 }
-gc=${GRAINS_CACHE_PATH} gv= gx=
-if [ -n "$gk" ] && [ -f "$gc" ] && ! [ "$gd" -nt "$gc" ] && ! [ /var/lib/dpkg/info/systemd.list -nt "$gc" ] &&
-  { IFS= read -r gl && [ "$gl" = "$gk" ] && IFS= read -r gv && IFS= read -r gx; } <"$gc" 2>/dev/null; then
-  gv=\${gv#virt=} gx=\${gx#initexe=}
+ga=$(command -v dpkg 2>/dev/null) && gk="\${gk:+$gk $ga}"
+gc=${GRAINS_CACHE_PATH} gv= gx= gi=/var/lib/dpkg/info
+if [ -n "$gk" ] && [ -f "$gc" ] && ! [ "$gd" -nt "$gc" ] && ! [ $gi/systemd.list -nt "$gc" ] &&
+  ! [ "$ga" -nt "$gc" ] && ! [ $gi/dpkg.list -nt "$gc" ] &&
+  { IFS= read -r gl && [ "$gl" = "$gk" ] && IFS= read -r gv && IFS= read -r gx && IFS= read -r ga; } <"$gc" 2>/dev/null
+then
+  gv=\${gv#virt=} gx=\${gx#initexe=} ga=\${ga#osarch=}
 else
   gv=$(systemd-detect-virt 2>/dev/null)
   if [ -z "$gv" ]; then
@@ -74,19 +80,23 @@ else
   fi
   gx=
   [ "$i" = systemd ] || gx=$(readlink /proc/1/exe 2>/dev/null)
-  [ -z "$gk" ] || { [ -d \${gc%/*} ] || mkdir -m 0755 -p \${gc%/*}; } 2>/dev/null &&
-    printf '%s\\nvirt=%s\\ninitexe=%s\\n' "$gk" "$gv" "$gx" >"$gc.$$" 2>/dev/null &&
-    { mv -f "$gc.$$" "$gc" 2>/dev/null || rm -f "$gc.$$"; }
+  [ -n "$ga" ] && ga=$(dpkg --print-architecture 2>/dev/null)
+  if [ -n "$gk" ] && { [ -d \${gc%/*} ] || mkdir -m 0755 -p \${gc%/*}; } 2>/dev/null &&
+    printf '%s\\nvirt=%s\\ninitexe=%s\\nosarch=%s\\n' "$gk" "$gv" "$gx" "$ga" >"$gc.$$" 2>/dev/null; then
+    mv -f "$gc.$$" "$gc" 2>/dev/null || rm -f "$gc.$$"
+  fi
 fi
 echo "virt=$gv"
-[ "$i" = systemd ] || echo "initexe=$gx"`;
+[ "$i" = systemd ] || echo "initexe=$gx"
+[ -n "$ga" ] || ga=$(rpm --eval '%{_arch}' 2>/dev/null)
+echo "osarch=$ga"`;
 
 // Each fact on its own line as key=value; addresses and routes in tagged lines. Shell builtins
 // read what /proc, /sys and /etc hold: this runs on every host of a push, and on a fleet the
 // targets' process starts are the cost. The kernel's names come from /proc/sys/kernel (what
 // uname(2) returns), the CPU count from /sys or else /proc/stat (where getconf looks), and the facts
 // only a program can tell but a boot cannot change come from the grains cache (GRAINS_CACHE_SCRIPT).
-// Programs left: `hostname -f` (DNS), `dpkg --print-architecture`, one `ip -batch` (addresses, route).
+// Programs left on a warm cache: `timeout 2 hostname -f` (DNS) and one `ip -batch` (addresses, route).
 export const GRAINS_SCRIPT =
   `
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -115,7 +125,6 @@ fi
 [ -r /etc/debian_version ] && { read -r dv </etc/debian_version || [ -n "$dv" ]; } && echo "debian_version=$dv"
 i=; read -r i </proc/1/comm 2>/dev/null; echo "init=$i"
 ${GRAINS_CACHE_SCRIPT}
-echo "osarch=$(dpkg --print-architecture 2>/dev/null || rpm --eval '%{_arch}' 2>/dev/null)"
 if command -v ip >/dev/null 2>&1; then
   a=$(printf 'addr show\\nroute show default\\n' | ip -o -force -batch - 2>/dev/null) || [ -n "$a" ] ||
     a=$(ip -o addr show 2>/dev/null; ip route show default 2>/dev/null)

@@ -67,13 +67,15 @@ describe('grains cache on a light target', () => {
 
   it('uses a cache whose key matches, and not one whose key changed', async () => {
     await coldThenWarm(host, run);
-    const real = (await readGrains(host)).virtual;
+    const { virtual: real, osarch } = await readGrains(host);
     const key = (await run(`head -n1 ${GRAINS_CACHE_PATH}`)).stdout.trim();
     const forge = (k: string) =>
-      run(`printf '%s\\nvirt=forged-virt\\ninitexe=/forged/init\\n' '${k}' > ${GRAINS_CACHE_PATH}`);
+      run(
+        `printf '%s\\nvirt=forged-virt\\ninitexe=/forged/init\\nosarch=forged-arch\\n' '${k}' > ${GRAINS_CACHE_PATH}`,
+      );
 
     await forge(key);
-    expect(await readGrains(host)).toMatchObject({ virtual: 'forged-virt', init: 'sshd' });
+    expect(await readGrains(host)).toMatchObject({ virtual: 'forged-virt', init: 'sshd', osarch: 'forged-arch' });
 
     // another boot: the same key with a different boot id
     const other = key.replace(/ [0-9a-f-]{36} /, ' 00000000-1111-2222-3333-444444444444 ');
@@ -97,6 +99,13 @@ describe('grains cache on a light target', () => {
     await forge(key);
     await run(`touch -d '+2 seconds' /var/lib/dpkg/info/systemd.list`);
     expect((await readGrains(host)).virtual).toBe(real);
+
+    // dpkg (whose build says the osarch) upgraded, reinstalled or crossgraded
+    await run(`touch -d '-1 hour' /var/lib/dpkg/info/systemd.list`);
+    await forge(key);
+    expect((await readGrains(host)).virtual).toBe('forged-virt');
+    await run(`touch -d '+2 seconds' /var/lib/dpkg/info/dpkg.list`);
+    expect(await readGrains(host)).toMatchObject({ virtual: real, osarch });
   });
 });
 
