@@ -53,7 +53,8 @@ export const GRAINS_CACHE_PATH = '/run/brine/grains';
 // - `osarch` (dpkg --print-architecture, built into dpkg): which dpkg (in the key), and its binary or
 //   dpkg's file list of dpkg newer than the cache (dpkg writes that list when it installs itself).
 //   Without dpkg, rpm is asked every time (its macros may change).
-// $i holds PID 1's name (read before). Writes nothing when /run/brine cannot be made (not root).
+// $i holds PID 1's name (read before). Writes nothing when /run/brine cannot be made (not root);
+// trusts only a cache owned by the user reading it.
 export const GRAINS_CACHE_SCRIPT = `gk=
 read -r gb </proc/sys/kernel/random/boot_id 2>/dev/null && read -r gp </proc/1/stat 2>/dev/null && {
   set -f; set -- \${gp##*) }; set +f
@@ -65,7 +66,7 @@ read -r gb </proc/sys/kernel/random/boot_id 2>/dev/null && read -r gp </proc/1/s
 }
 ga=$(command -v dpkg 2>/dev/null) && gk="\${gk:+$gk $ga}"
 gc=${GRAINS_CACHE_PATH} gv= gx= gi=/var/lib/dpkg/info
-if [ -n "$gk" ] && [ -f "$gc" ] && ! [ "$gd" -nt "$gc" ] && ! [ $gi/systemd.list -nt "$gc" ] &&
+if [ -n "$gk" ] && [ -f "$gc" ] && [ -O "$gc" ] && ! [ "$gd" -nt "$gc" ] && ! [ $gi/systemd.list -nt "$gc" ] &&
   ! [ "$ga" -nt "$gc" ] && ! [ $gi/dpkg.list -nt "$gc" ] &&
   { IFS= read -r gl && [ "$gl" = "$gk" ] && IFS= read -r gv && IFS= read -r gx && IFS= read -r ga; } <"$gc" 2>/dev/null
 then
