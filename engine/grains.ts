@@ -35,22 +35,88 @@ export interface Grains {
   [key: string]: unknown;
 }
 
+/** Where a target keeps the grains its boot cannot change (GRAINS_CACHE_SCRIPT). */
+export const GRAINS_CACHE_PATH = '/run/brine/grains';
+
+// The grains cache: `virt` (systemd-detect-virt, ~30 ms of a target's CPU, or its fallbacks),
+// `initexe` (PID 1's binary where PID 1 is not systemd) and `osarch` (dpkg) are read once and kept in /run (gone at
+// reboot), under a key of everything they depend on; a cache whose key differs is not used, and is
+// rewritten. What each depends on:
+// - the machine a VM runs on (CPUID, DMI, /sys/hypervisor): fixed for a boot (the boot id);
+// - a container's markers: PID 1's environment (container=, fixed when PID 1 started: the boot id,
+//   PID 1's start time and name), the files /.dockerenv, /run/.containerenv, /run/systemd/container
+//   and /run/host/container-manager (whether each exists is in the key; their content is written
+//   when the container starts);
+// - the detector itself: which systemd-detect-virt is on PATH (in the key) and which version (the
+//   binary or dpkg's file list of systemd newer than the cache: an upgrade or a reinstall);
+// - PID 1's binary: PID 1's start time and name (an exec renames it);
+// - `osarch` (dpkg --print-architecture, built into dpkg): which dpkg (in the key), and its binary or
+//   dpkg's file list of dpkg newer than the cache (dpkg writes that list when it installs itself).
+//   Without dpkg, rpm is asked every time (its macros may change).
+// $i holds PID 1's name (read before). Writes nothing when /run/brine cannot be made (not root);
+// trusts only a cache owned by the user reading it.
+export const GRAINS_CACHE_SCRIPT = `gk=
+read -r gb </proc/sys/kernel/random/boot_id 2>/dev/null && read -r gp </proc/1/stat 2>/dev/null && {
+  set -f; set -- \${gp##*) }; set +f
+  gk="2 $gb \${20-} $i"
+  for f in /.dockerenv /run/.containerenv /run/systemd/container /run/host/container-manager; do
+    [ -e "$f" ] && gk="$gk $f"
+  done
+  gd=$(command -v systemd-detect-virt 2>/dev/null) && gk="$gk $gd"
+}
+ga=$(command -v dpkg 2>/dev/null) && gk="\${gk:+$gk $ga}"
+gc=${GRAINS_CACHE_PATH} gv= gx= gi=/var/lib/dpkg/info
+if [ -n "$gk" ] && [ -f "$gc" ] && [ -O "$gc" ] && ! [ "$gd" -nt "$gc" ] && ! [ $gi/systemd.list -nt "$gc" ] &&
+  ! [ "$ga" -nt "$gc" ] && ! [ $gi/dpkg.list -nt "$gc" ] &&
+  { IFS= read -r gl && [ "$gl" = "$gk" ] && IFS= read -r gv && IFS= read -r gx && IFS= read -r ga; } <"$gc" 2>/dev/null
+then
+  gv=\${gv#virt=} gx=\${gx#initexe=} ga=\${ga#osarch=}
+else
+  gv=$(systemd-detect-virt 2>/dev/null)
+  if [ -z "$gv" ]; then
+    if [ -f /.dockerenv ]; then gv=docker
+    elif [ -r /run/systemd/container ]; then read -r gv </run/systemd/container
+    else gv=$(tr '\\0' '\\n' </proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n1)
+    fi
+  fi
+  gx=
+  [ "$i" = systemd ] || gx=$(readlink /proc/1/exe 2>/dev/null)
+  [ -n "$ga" ] && ga=$(dpkg --print-architecture 2>/dev/null)
+  if [ -n "$gk" ] && { [ -d \${gc%/*} ] || mkdir -m 0755 -p \${gc%/*}; } 2>/dev/null &&
+    printf '%s\\nvirt=%s\\ninitexe=%s\\nosarch=%s\\n' "$gk" "$gv" "$gx" "$ga" >"$gc.$$" 2>/dev/null; then
+    mv -f "$gc.$$" "$gc" 2>/dev/null || rm -f "$gc.$$"
+  fi
+fi
+echo "virt=$gv"
+[ "$i" = systemd ] || echo "initexe=$gx"
+[ -n "$ga" ] || ga=$(rpm --eval '%{_arch}' 2>/dev/null)
+echo "osarch=$ga"`;
+
 // Each fact on its own line as key=value; addresses and routes in tagged lines. Shell builtins
 // read what /proc, /sys and /etc hold: this runs on every host of a push, and on a fleet the
-// targets' process starts are the cost (7 programs run here on a systemd host, 25 before; the
-// addresses and the default route come from one `ip -batch`).
+// targets' process starts are the cost. The kernel's names come from /proc/sys/kernel (what
+// uname(2) returns), the CPU count from /sys or else /proc/stat (where getconf looks), and the facts
+// only a program can tell but a boot cannot change come from the grains cache (GRAINS_CACHE_SCRIPT).
+// Programs left on a warm cache: `timeout 2 hostname -f` (DNS) and one `ip -batch` (addresses, route).
 export const GRAINS_SCRIPT =
   `
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-set -- $(uname -snrm)
-echo "nodename=$2"
-echo "kernel=$1"
-echo "kernelrelease=$3"
-echo "cpuarch=$4"
-echo "hostname=$2"
+k=/proc/sys/kernel
+if read -r s <$k/ostype && read -r n <$k/hostname && read -r r <$k/osrelease && read -r m <$k/arch; then :
+else set -- $(uname -snrm); s=$1 n=$2 r=$3 m=$4
+fi 2>/dev/null
+echo "nodename=$n"
+echo "kernel=$s"
+echo "kernelrelease=$r"
+echo "cpuarch=$m"
+echo "hostname=$n"
 echo "fqdn=$(timeout 2 hostname -f 2>/dev/null)"
-if read -r c </sys/devices/system/cpu/online 2>/dev/null; then echo "cpus_online=$c"
-else echo "ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)"
+if read -r c 2>/dev/null </sys/devices/system/cpu/online; then echo "cpus_online=$c"
+else
+  c=0
+  while read -r l _; do case $l in cpu) ;; cpu[0-9]*) c=$((c + 1)) ;; *) break ;; esac; done 2>/dev/null </proc/stat
+  [ "$c" -gt 0 ] || c=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null)
+  echo "ncpu=$c"
 fi
 while read -r k v _; do [ "$k" = MemTotal: ] && { echo "memkb=$v"; break; }; done </proc/meminfo 2>/dev/null
 if [ -r /etc/os-release ]; then
@@ -58,17 +124,8 @@ if [ -r /etc/os-release ]; then
   `"os_version_id=$VERSION_ID"; echo "os_codename=$VERSION_CODENAME")
 fi
 [ -r /etc/debian_version ] && { read -r dv </etc/debian_version || [ -n "$dv" ]; } && echo "debian_version=$dv"
-v=$(systemd-detect-virt 2>/dev/null)
-if [ -z "$v" ]; then
-  if [ -f /.dockerenv ]; then v=docker
-  elif [ -r /run/systemd/container ]; then read -r v </run/systemd/container
-  else v=$(tr '\\0' '\\n' </proc/1/environ 2>/dev/null | sed -n 's/^container=//p' | head -n1)
-  fi
-fi
-echo "virt=$v"
 i=; read -r i </proc/1/comm 2>/dev/null; echo "init=$i"
-echo "osarch=$(dpkg --print-architecture 2>/dev/null || rpm --eval '%{_arch}' 2>/dev/null)"
-[ "$i" = systemd ] || echo "initexe=$(readlink /proc/1/exe 2>/dev/null)"
+${GRAINS_CACHE_SCRIPT}
 if command -v ip >/dev/null 2>&1; then
   a=$(printf 'addr show\\nroute show default\\n' | ip -o -force -batch - 2>/dev/null) || [ -n "$a" ] ||
     a=$(ip -o addr show 2>/dev/null; ip route show default 2>/dev/null)
@@ -127,7 +184,8 @@ function family(id: string, like: string): string {
   return OS_NAMES[id] ?? id;
 }
 
-function virtualName(v: string): string {
+/** Salt's name for what systemd-detect-virt says (`virtual`). */
+export function virtualName(v: string): string {
   if (!v || v === 'none') return 'physical';
   const map: Record<string, string> = {
     kvm: 'kvm',

@@ -20,7 +20,7 @@ export interface RunLock {
   path: string;
   /**
    * When the lock was taken, seconds since the epoch by the target's clock (temp files older than this are left-overs
-   * of a killed run).
+   * of a killed run); by the controller's when the lock's command swept them (nothing reads it then).
    */
   since: number;
   /** The stale temp files the lock's command removed (sweepDirs given), as paths on the host. */
@@ -38,8 +38,9 @@ export interface LockOptions {
 }
 
 // $1 lock file, $2 seconds to wait, $3 who we are, $4 1: sweep stale temp files (temp-cleanup.ts)
-// in the directories that follow, under the lock, before saying `ready` (no extra round trip).
-// Prints `busy HOLDER` then `locked TIME`, `removed PATH`..., `ready`; or exits 4. Then it reads its stdin
+// in the directories that follow, under the lock, before saying `ready` (no extra round trip): older
+// than the lock file it has just written (no `date` to start then).
+// Prints `busy HOLDER` then `locked [TIME]`, `removed PATH`..., `ready`; or exits 4. Then it reads its stdin
 // until EOF with the shell's own read (no cat: on a fleet every process a run starts counts).
 const SCRIPT = `l=$1
 [ -d "\${l%/*}" ] || mkdir -p -- "\${l%/*}" 2>/dev/null
@@ -49,13 +50,15 @@ if ! flock -n 9; then
   if [ "$2" -le 0 ] || ! flock -w "$2" 9; then echo "timeout $(head -c 300 -- "$l" | tr -d '\\n')"; exit 4; fi
 fi
 printf '%s\\n' "$3" > "$l"
-t=$(date +%s)
-echo "locked $t"
 if [ "$4" = 1 ]; then
+  echo locked
   shift 4
-  (set -- "$t" "$@"
+  (case $l in /*) ;; *) l=$PWD/$l ;; esac
+  set -- "$l" "$@"
 ${SWEEP_SCRIPT}
 ) | while IFS= read -r p; do printf 'removed %s\\n' "$p"; done
+else
+  echo "locked $(date +%s)"
 fi
 echo ready
 while read -r _; do :; done

@@ -8,14 +8,16 @@ import type { Host } from './host.js';
 export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]{6}|(cp|ln)-[0-9]+-[0-9]+)`;
 
 // one find for every directory (that exists and is no link): a no-op run pays one process.
-// $1 the lock's time (epoch s), then the directories; the run lock's command runs it too (run-lock.ts).
+// $1 the lock's time (epoch s) or, from the run lock's command (run-lock.ts), the lock file it has
+// just written (older than it: no `date` to start), then the directories.
 export const SWEEP_SCRIPT =
   `s=$1; shift
+case $s in /*) n=-newer ;; *) n=-newermt s="@$s" ;; esac
 r="\${BRINE_ROOT-}"
 for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
 [ $# -gt 0 ] || exit 0
 find "$@" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex ` +
-  `'${TEMP_REGEX}' ! -newermt "@$s" -print -delete 2>/dev/null |
+  `'${TEMP_REGEX}' ! $n "$s" -print -delete 2>/dev/null |
   while IFS= read -r p; do printf '%s\\n' "\${p#"$r"}"; done
 exit 0`;
 
