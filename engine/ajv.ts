@@ -1,6 +1,6 @@
 // The one ajv setup of brine (module arguments, env files; tests use it too). Strict: a misspelt
 // schema keyword is an error when the schema compiles, not a check silently skipped.
-import { Ajv } from 'ajv';
+import { _, Ajv } from 'ajv';
 
 export interface AjvSetup {
   /**
@@ -10,6 +10,8 @@ export interface AjvSetup {
    * schemas a run uses; strict mode still refuses an unknown keyword.
    */
   checkSchemas?: boolean;
+  /** Keep each validator's source, for standalone code (engine/standalone-validators.ts, at build time). */
+  source?: boolean;
 }
 
 // A file mode written as Salt writes it, octal digits up to 07777 (`'0644'`, `644`, `'0o644'`).
@@ -18,7 +20,7 @@ export const OCTAL_MODE = /^(0o|0)?[0-7]{1,4}$/;
 export function createAjv(o: AjvSetup = {}): Ajv {
   const ajv = new Ajv({
     validateSchema: !!o.checkSchemas,
-    code: { optimize: !!o.checkSchemas },
+    code: { optimize: !!o.checkSchemas, source: !!o.source, esm: !!o.source },
     allErrors: true,
     verbose: true,
     strict: true,
@@ -27,14 +29,20 @@ export function createAjv(o: AjvSetup = {}): Ajv {
     allowUnionTypes: true,
     useDefaults: true,
   });
-  // `octalDigits: true`: a file mode checked at compile time, not when the state runs
+  // `octalDigits: true`: a file mode checked at compile time, not when the state runs. A keyword
+  // that generates its code (not a function called at run time), so standalone code can hold it
   ajv.addKeyword({
     keyword: 'octalDigits',
     type: ['string', 'integer'],
     schemaType: 'boolean',
-    errors: true,
-    validate: function octalDigits(enabled: boolean, data: unknown) {
-      return !enabled || OCTAL_MODE.test(String(data).trim());
+    code(cxt) {
+      if (cxt.schema !== true) return;
+      const re = cxt.gen.scopeValue('pattern', {
+        key: OCTAL_MODE.source,
+        ref: OCTAL_MODE,
+        code: _`new RegExp(${OCTAL_MODE.source})`,
+      });
+      cxt.fail(_`!${re}.test(String(${cxt.data}).trim())`);
     },
   });
   // `secret: true`: the env key holds a secret (its value never shown in an error); `secret: 'url'`:

@@ -4,8 +4,12 @@
 // `node scripts/build.mjs --standalone` bundles everything into dist/brine-standalone.mjs,
 // a single file that runs on the distribution's own nodejs (Debian 12: 18.19); there the
 // commands' modules are still initialised lazily, on their first dynamic import.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// The validators of the schemas brine ships are generated here (ajv's standalone code, see
+// engine/standalone-validators.ts) and take the place of engine/precompiled.ts in the bundle, so a
+// run compiles no schema.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const standalone = process.argv.includes('--standalone');
@@ -15,7 +19,40 @@ if (!standalone && existsSync('dist')) {
     if (/^chunk-.*\.mjs(\.map)?$/.test(f.name)) rmSync(join('dist', f.name));
   }
 }
+/** The generated validators' module (bundles scripts/shipped-schemas.ts under .cache/ and runs it). */
+async function shippedValidators() {
+  mkdirSync('.cache', { recursive: true });
+  const gen = resolve('.cache/shipped-schemas.mjs');
+  await build({
+    entryPoints: ['scripts/shipped-schemas.ts'],
+    outfile: gen,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  try {
+    return (await import(pathToFileURL(gen).href)).shippedValidators();
+  } finally {
+    rmSync(gen, { force: true });
+  }
+}
+
+const validators = await shippedValidators();
+const precompiled = {
+  name: 'precompiled-validators',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]engine[\\/]precompiled\.ts$/ }, () => ({
+      contents: validators,
+      loader: 'js',
+      resolveDir: resolve('engine'),
+    }));
+  },
+};
+
 await build({
+  plugins: [precompiled],
   entryPoints: standalone ? ['bin/cli.ts'] : { brine: 'bin/cli.ts' },
   ...(standalone
     ? { outfile: 'dist/brine-standalone.mjs' }
@@ -25,18 +62,17 @@ await build({
   format: 'esm',
   target: 'node18',
   sourcemap: standalone ? false : 'linked',
-  packages: standalone ? undefined : 'external',
-  external: standalone ? ['cpu-features', '*.node'] : [],
-  banner: standalone
-    ? {
-        js:
-          "import { createRequire as __brineCreateRequire } from 'node:module'; const require = " +
-          '__brineCreateRequire(import.meta.url);' +
-          // bundled CommonJS (ssh2) uses __dirname/__filename, which ESM does not define
-          " import { fileURLToPath as __brineToPath } from 'node:url'; import { dirname as __brineDirname } from " +
-          "'node:path';" +
-          ' const __filename = __brineToPath(import.meta.url); const __dirname = __brineDirname(__filename);',
-      }
-    : {},
+  // ssh2 stays a package of node_modules in the split build: it loads its optional native crypto
+  // binding from its own directory (the standalone bundle runs without it)
+  external: standalone ? ['cpu-features', '*.node'] : ['ssh2'],
+  banner: {
+    js:
+      "import { createRequire as __brineCreateRequire } from 'node:module'; const require = " +
+      '__brineCreateRequire(import.meta.url);' +
+      // bundled CommonJS (ssh2) uses __dirname/__filename, which ESM does not define
+      " import { fileURLToPath as __brineToPath } from 'node:url'; import { dirname as __brineDirname } from " +
+      "'node:path';" +
+      ' const __filename = __brineToPath(import.meta.url); const __dirname = __brineDirname(__filename);',
+  },
   logLevel: 'warning',
 });

@@ -3,15 +3,17 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from '../ajv.js';
 import { EnvError } from '../errors.js';
+import { precompiled } from '../precompiled.js';
+import { schemaKey } from '../schema-key.js';
 import { lineOf, type ParsedEnv } from './parse.js';
 import { ENV_SCHEMA } from './schema.js';
 import { isSecretKeyName } from './secrets.js';
 
-// compiled on first use (~0.1 s): a run that finds no env never pays for it
+// generated at build time (engine/precompiled.ts); from source, compiled on first use (~0.1 s)
 let compiled: ValidateFunction | undefined;
 function checker(): ValidateFunction {
   if (!compiled) {
-    compiled = createAjv().compile(ENV_SCHEMA);
+    compiled = precompiled[schemaKey(ENV_SCHEMA)] ?? createAjv().compile(ENV_SCHEMA);
   }
   return compiled;
 }
