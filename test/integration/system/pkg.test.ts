@@ -48,6 +48,9 @@ beforeAll(async () => {
     { name: 'brine-test-f', version: '1.0-1' },
     { name: 'brine-test-g', version: '1.0-1' },
     { name: 'brine-test-h', version: '1.0-1' },
+    // a package that conflicts with an installed one: apt removes that one
+    { name: 'brine-test-x', version: '1.0-1' },
+    { name: 'brine-test-y', version: '1.0-1', conflicts: 'brine-test-x' },
   ]));
 }, 300_000);
 afterAll(async () => {
@@ -378,6 +381,21 @@ describe('pkg states on the real dpkg', () => {
     expect(r.replanned).toEqual([]);
     expect((await b.t.ssh('hello')).stdout).toBe('Hello, world!');
   }, 120_000);
+
+  it('installing a package that conflicts with an installed one shows the removal, and does it', async () => {
+    await checkApply(b.host, pkg.installed!, { name: 'brine-test-x' });
+    const dry = await plan(b.host, pkg.installed!, { name: 'brine-test-y' });
+    expect(dry).toEqual([
+      { op: 'create', kind: 'package', target: 'brine-test-y', after: '1.0-1' },
+      { op: 'delete', kind: 'also-removed', target: 'brine-test-x (also removed)', before: '1.0-1' },
+    ]);
+    const r = await checkApply(b.host, pkg.installed!, { name: 'brine-test-y' });
+    expect(r.planned).toEqual(dry);
+    expect(r.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-y'])).toEqual({ 'brine-test-y': 'ii 1.0-1' });
+    expect(await dpkg(['brine-test-x'])).not.toHaveProperty('brine-test-x', 'ii 1.0-1');
+    await b.t.ssh('apt-get purge -y -q brine-test-y >/dev/null');
+  });
 
   it('refreshes the package index first when there is none (fresh image), and only then', async () => {
     await b.t.ssh('find /var/lib/apt/lists -maxdepth 1 ! -type d ! -name lock -delete');
