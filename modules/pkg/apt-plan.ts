@@ -28,7 +28,8 @@ out=$(aptr apt-get ${PLAN_OPTS} "$@" </dev/null)
 rc=$?
 printf '%s\\n' "$out"
 [ "$rc" -eq 0 ] || exit "$rc"
-rm=$(printf '%s\\n' "$out" | sed -n '/^The following packages will be REMOVED:$/,/^[^ ]/s/^ \\{1,\\}\\([^ *]\\{1,\\}\\).*$/\\1/p')
+section='/^The following packages will be REMOVED:$/,/^[^ ]/'
+rm=$(printf '%s\\n' "$out" | sed -n "$section"'s/^ \\{1,\\}\\([^ *]\\{1,\\}\\).*$/\\1/p')
 echo @@brine-installed
 [ -z "$rm" ] || dpkg-query -W -f '\${binary:Package}\\t\${Package}\\t\${Status}\\t\${Version}\\n' $rm 2>/dev/null
 exit 0
