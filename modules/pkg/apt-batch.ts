@@ -1,16 +1,16 @@
 // One apt cache load where several would do: the runner reads the facts of every state function at
-// once, so the package reads (dpkg-query + apt-cache policy) and the `apt-get -s install`
-// simulations that the pkg functions ask for in the same moment are made by ONE command each per
-// host. A shared simulation is split back per request with apt's own account of why it installs a
+// once, so the package reads (dpkg-query + apt-cache policy) and the install simulations (apt's
+// resolution, apt-plan.ts) that the pkg functions ask for in the same moment are made by ONE command
+// each per host. A shared simulation is split back per request with apt's own account of why it installs a
 // package (Debug::pkgDepCache::AutoInstall: "Installing libx as Depends of nginx"): each request gets
 // the packages it names and what they pull in; what apt does not explain goes to the first request.
 // If apt refuses the combination (conflicting requests), each request is simulated on its own.
 import type { Host } from '../../engine/host/host.js';
 import type { Change } from '../../engine/contract.js';
 import { APT_ENV } from './apt.js';
-import { parseSimulation } from './uptodate.js';
+import { shell } from '../../engine/host/exec.js';
 import { TickBatcher } from './tick-batcher.js';
-import { aptRead, SIM } from './apt-read.js';
+import { APT_PLAN_SCRIPT, parseAptPlan } from './apt-plan.js';
 
 /** `install [options] specs`: the options (the batch key) and the package specs. */
 export function splitInstallArgv(argv: string[]): { opts: string[]; specs: string[] } | null {
@@ -54,21 +54,18 @@ export function splitSimulation(changes: Change[], why: Map<string, string>, req
 }
 
 async function simulateOne(host: Host, argv: string[]): Promise<Change[]> {
-  const r = await host.exec(aptRead('apt-get', [...SIM, ...argv]), { env: APT_ENV });
-  return r.exitCode === 0 ? parseSimulation(r.stdout) : [];
+  const r = await shell(host, APT_PLAN_SCRIPT, argv, { env: APT_ENV });
+  return r.exitCode === 0 ? parseAptPlan(r.stdout) : [];
 }
 
 const installs = new TickBatcher<string[], Change[]>(async (host, reqs) => {
   if (reqs.length === 1) return [await simulateOne(host, reqs[0]!)];
   const parts = reqs.map((a) => splitInstallArgv(a)!);
   const specs = [...new Set(parts.flatMap((p) => p.specs))];
-  const r = await host.exec(
-    aptRead('apt-get', [...SIM, '-o', 'Debug::pkgDepCache::AutoInstall=1', 'install', ...parts[0]!.opts, ...specs]),
-    { env: APT_ENV },
-  );
+  const r = await shell(host, APT_PLAN_SCRIPT, ['install', ...parts[0]!.opts, ...specs], { env: APT_ENV });
   if (r.exitCode !== 0) return Promise.all(reqs.map((a) => simulateOne(host, a)));
   return splitSimulation(
-    parseSimulation(r.stdout),
+    parseAptPlan(r.stdout),
     parseWhy(`${r.stdout}\n${r.stderr}`),
     parts.map((p) => p.specs.map(specName)),
   );

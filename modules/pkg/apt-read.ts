@@ -1,8 +1,12 @@
-// apt's reads (apt-cache policy, apt-get -s) without rebuilding its cache every time: where the
-// system keeps no binary cache (`Dir::Cache::pkgcache ""`, as container images set it), each apt
-// process parses every package list again (seconds of CPU). Reads then use a cache of brine's own,
-// /var/cache/brine/apt/pkgcache.bin (apt rebuilds it when the lists change), so a run pays that
-// once, not per apt call; the system's apt settings and the real installs are left alone.
+// apt's reads (apt-cache policy, apt's resolution of an install) without rebuilding its cache every
+// time: where the system keeps no binary cache (`Dir::Cache::pkgcache ""`, as container images set
+// it), each apt process parses every package list again (seconds of CPU). Reads then use a cache of
+// brine's own, /var/cache/brine/apt/pkgcache.bin (apt rebuilds it when the lists or dpkg's status
+// change, writing a temporary file and renaming it), so a run pays that once, not per apt call; the
+// system's apt settings and the real installs are left alone. brine's reads of that cache take turns
+// (flock on /var/cache/brine/apt/lock): when it is stale, one process rebuilds it and the others read
+// the rebuilt cache instead of each building their own at the same time. The wait is bounded (10 s;
+// then the read goes ahead unlocked) and real installs never take the lock.
 
 /** Shell function `aptr PROGRAM ARGS...`: runs an apt read with that cache where needed. */
 export const APT_READ_FN = `aptr() {
@@ -10,6 +14,13 @@ export const APT_READ_FN = `aptr() {
   pc=; eval "$(apt-config shell pc Dir::Cache::pkgcache 2>/dev/null)"
   if [ -z "$pc" ] && mkdir -p /var/cache/brine/apt 2>/dev/null; then
     set -- -o Dir::Cache::pkgcache=/var/cache/brine/apt/pkgcache.bin "$@"
+    if { command exec 8>>/var/cache/brine/apt/lock; } 2>/dev/null; then
+      flock -w 10 8 2>/dev/null
+      "$_p" "$@" 8>&-
+      set -- $?
+      exec 8>&-
+      return "$1"
+    fi
   fi
   "$_p" "$@"
 }`;

@@ -98,4 +98,4 @@ const reads = new TickBatcher<{ names: string[]; policy: boolean }, PkgFacts>(as
   const r = await shell(host, SCRIPT, all, { env: { ...C_ENV, BRINE_POLICY: policy ? '1' : '0' } });
   if (r.exitCode !== 0) throw new CommandError(r, 'reading the package database failed');
   return reqs.map((q) => parseFacts(r.stdout, q.names));
-});
+}, 'microtask');

@@ -298,7 +298,7 @@ function splitFacts(all: PkgFacts, names: string[]): PkgFacts {
 }
 
 /**
- * gatherMany of pkg.installed/latest: one dpkg/apt-cache read for all states, and ONE apt-get -s
+ * gatherMany of pkg.installed/latest: one dpkg/apt-cache read for all states, and ONE apt resolution
  * for the pending states the runner may aggregate (same aggKey), so the dry run costs one
  * simulation and describes the one apt call the real run makes. Packages apt adds along with
  * such a group (dependencies) are listed on the group's first state in declaration order; a state

@@ -12,6 +12,7 @@ export interface FakePackage {
   /** A unit file or anything else to ship: path -> content. */
   files?: Record<string, string>;
   depends?: string;
+  conflicts?: string;
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -26,6 +27,7 @@ export async function buildDeb(pkg: FakePackage, out: string): Promise<string> {
       'Architecture: all',
       'Maintainer: brine tests <root@localhost>',
       ...(pkg.depends ? [`Depends: ${pkg.depends}`] : []),
+      ...(pkg.conflicts ? [`Conflicts: ${pkg.conflicts}`] : []),
       `Description: brine test package ${pkg.name}`,
     ].join('\n');
     writeFileSync(join(root, 'DEBIAN/control'), `${control}\n`);

@@ -48,6 +48,9 @@ beforeAll(async () => {
     { name: 'brine-test-f', version: '1.0-1' },
     { name: 'brine-test-g', version: '1.0-1' },
     { name: 'brine-test-h', version: '1.0-1' },
+    // a package that conflicts with an installed one: apt removes that one
+    { name: 'brine-test-x', version: '1.0-1' },
+    { name: 'brine-test-y', version: '1.0-1', conflicts: 'brine-test-x' },
   ]));
 }, 300_000);
 afterAll(async () => {
@@ -185,7 +188,7 @@ agg-h:
   const pkgChanges = (r: Awaited<ReturnType<typeof runSls>>) =>
     Object.fromEntries(r.results.filter((x) => x.module === 'pkg').map((x) => [x.id, x.changes]));
 
-  it('dry run: one apt-get -s for all (the three, the ordered and the opted-out), each state shows its own ' +
+  it('dry run: one apt resolution for all (the three, the ordered and the opted-out), each state shows its own ' +
     'packages; real run: one apt-get install for the three; watch fires; second run: nothing', async () => {
     const before = await aptInstalls();
     const planLog = await eippLog();
@@ -194,7 +197,9 @@ agg-h:
       get(target, prop, recv) {
         if (prop === 'exec')
           return (argv: string[], o?: ExecOptions) => {
-            if (argv[argv.indexOf('apt-get') + 1] === '-s') sims++;
+            // apt's resolution of the pending installs (apt-plan.ts), or an `apt-get -s`
+            if (argv.some((a) => a.includes('apt-get --print-uris')) || argv[argv.indexOf('apt-get') + 1] === '-s')
+              sims++;
             return target.exec(argv, o);
           };
         return Reflect.get(target, prop, recv);
@@ -204,7 +209,7 @@ agg-h:
     // one simulation per run: agg-d/c/f (one apt call in the real run), agg-g (it has a requisite) and agg-h
     // (aggregate: False) are split back by apt's account of what each package pulls in
     expect(sims).toBe(1);
-    // apt's planner log is not written by the simulation: the dry run changes nothing
+    // apt's planner log is not written by the resolution: the dry run changes nothing
     expect(await eippLog()).toBe(planLog);
     expect(pkgChanges(dry)).toEqual({
       // packages apt adds for the group (brine-test-e) are listed on its first state
@@ -376,6 +381,21 @@ describe('pkg states on the real dpkg', () => {
     expect(r.replanned).toEqual([]);
     expect((await b.t.ssh('hello')).stdout).toBe('Hello, world!');
   }, 120_000);
+
+  it('installing a package that conflicts with an installed one shows the removal, and does it', async () => {
+    await checkApply(b.host, pkg.installed!, { name: 'brine-test-x' });
+    const dry = await plan(b.host, pkg.installed!, { name: 'brine-test-y' });
+    expect(dry).toEqual([
+      { op: 'create', kind: 'package', target: 'brine-test-y', after: '1.0-1' },
+      { op: 'delete', kind: 'also-removed', target: 'brine-test-x (also removed)', before: '1.0-1' },
+    ]);
+    const r = await checkApply(b.host, pkg.installed!, { name: 'brine-test-y' });
+    expect(r.planned).toEqual(dry);
+    expect(r.replanned).toEqual([]);
+    expect(await dpkg(['brine-test-y'])).toEqual({ 'brine-test-y': 'ii 1.0-1' });
+    expect(await dpkg(['brine-test-x'])).not.toHaveProperty('brine-test-x', 'ii 1.0-1');
+    await b.t.ssh('apt-get purge -y -q brine-test-y >/dev/null');
+  });
 
   it('refreshes the package index first when there is none (fresh image), and only then', async () => {
     await b.t.ssh('find /var/lib/apt/lists -maxdepth 1 ! -type d ! -name lock -delete');

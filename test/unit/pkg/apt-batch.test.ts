@@ -58,3 +58,21 @@ describe('apt-batch', () => {
     ]);
   });
 });
+
+describe('TickBatcher', () => {
+  it('microtask: calls made synchronously go out together, before a setImmediate queued earlier', async () => {
+    const { TickBatcher } = await import('../../../modules/pkg/tick-batcher.js');
+    const events: string[] = [];
+    const host = {} as never;
+    const b = new TickBatcher<number, number>(async (_h, reqs) => {
+      events.push(`batch ${reqs.join(',')}`);
+      return reqs.map((r) => r * 2);
+    }, 'microtask');
+    setImmediate(() => events.push('immediate'));
+    const a = b.add(host, '', 1);
+    const c = b.add(host, '', 2);
+    expect(await Promise.all([a, c])).toEqual([2, 4]);
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual(['batch 1,2', 'immediate']);
+  });
+});
