@@ -143,9 +143,11 @@ export function planInstall(args: InstalledArgs, facts: PkgFacts, latest: boolea
     changes.unshift({ op: 'run', kind: 'refresh', target: UPDATE });
   return [
     ...changes,
+    // a named package that is already as wanted but that apt upgrades along with the others is
+    // still a change apt makes: only the packages this plan installs itself are left out
     ...alongsideChanges(
       facts,
-      wantedPackages(args).map((w) => w.name),
+      changes.filter((c) => c.kind === 'package').map((c) => c.target),
     ),
   ];
 }
@@ -325,7 +327,13 @@ function batchedInstallGather(latest: boolean) {
         );
         const sim = await simulateApt(host, argv);
         if (!sim.length) return Promise.all(idx.map(alone)); // apt refused the combination: each on its own
-        const named = new Set(idx.flatMap((i) => lists[i]!));
+        const named = new Set(
+          idx.flatMap((i) =>
+            planInstall(items[i]!.args, facts[i]!, latest)
+              .filter(isPackage)
+              .map((c) => c.target),
+          ),
+        );
         idx.forEach((i, n) => {
           facts[i] = { ...facts[i]!, alongside: n === 0 ? sim.filter((c) => !named.has(c.target)) : [] };
         });

@@ -137,6 +137,27 @@ describe('what apt does alongside (from its simulation)', () => {
       { op: 'delete', kind: 'also-removed', target: 'apache2 (also removed)', before: '2.4' },
     ]);
   });
+  it('shows the upgrade of a named package that is already installed when apt upgrades it along', () => {
+    // openssh-server pulls the matching openssh-client: the state names both, the client is installed
+    const f = facts({
+      'openssh-server': { candidate: '9.2-10', versions: ['9.2-10'] },
+      'openssh-client': { installed: '9.2-6', status: 'installed', candidate: '9.2-10', versions: ['9.2-10'] },
+    });
+    f.alongside = [
+      { op: 'update', target: 'openssh-client', before: '9.2-6', after: '9.2-10' },
+      { op: 'create', target: 'openssh-server', after: '9.2-10' },
+    ];
+    expect(planInstall({ name: 'ssh', pkgs: ['openssh-client', 'openssh-server'] }, f, false)).toEqual([
+      { op: 'create', kind: 'package', target: 'openssh-server', after: '9.2-10' },
+      {
+        op: 'update',
+        kind: 'dependency',
+        target: 'openssh-client (dependency)',
+        before: '9.2-6',
+        after: '9.2-10',
+      },
+    ]);
+  });
 });
 
 describe('pkg.removed / pkg.purged plan', () => {
