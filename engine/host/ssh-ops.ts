@@ -4,16 +4,20 @@
 // with `dd iflag=fullblock` (exactly its size, never more). Writes keep writeFileAtomic's
 // guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
 // final mode, owner and mode set before the data, the data fsynced, then renamed over the target
-// (a crash leaves the old file or the new one, and a temp file the next run sweeps).
+// (a crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups
+// of mkdirs and writes goes as one `B` record instead: its files in one tar (ssh-ops-tar.ts).
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { HostOp, HostOpsResult } from './host.js';
+import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js';
 
 // stdout: per group `K` (done) or `F<TAB>index` and a line of the failing command's stderr; `END`.
 // (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
 const SCRIPT = `set -C
-E=$(mktemp) || exit 125
-trap 'rm -f -- "$E"' EXIT
+W=$(mktemp -d) || exit 125
+trap 'rm -rf -- "$W"' EXIT
+E=$W/e
+: >"$E"
 skip=0 i=0
 disc() { [ "$1" -gt 0 ] && dd bs="$1" count=1 iflag=fullblock status=none of=/dev/null; return 0; }
 fail() { printf 'F\\t%s\\n' "$i"; tr '\\n' ' ' < "$E"; echo; skip=1; }
@@ -68,13 +72,16 @@ while IFS= read -r op; do
   N) IFS= read -r a; IFS= read -r b
      [ "$skip" = 1 ] || mv -fT -- "$a" "$b" 2>>"$E" || fail; i=$((i + 1)) ;;
   X) IFS= read -r c; x "$c" || fail; i=$((i + 1)) ;;
+  B) IFS= read -r c; j=0
+     while [ "$j" -lt "$c" ]; do IFS= read -r a; printf '%s\\n' "$a"; j=$((j + 1)); done >|"$W/l"
+     IFS= read -r c; bt "$c" ;;
   *) echo "bad op: $op" >&2; exit 3 ;;
   esac
 done
 echo END`;
 
 /** The command's argv (run through buildCommand like any other). */
-export const OPS_ARGV = ['sh', '-c', SCRIPT, 'brine-ops'];
+export const OPS_ARGV = ['sh', '-c', `${TAR_RUN_SCRIPT}\n${SCRIPT}`, 'brine-ops'];
 
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 
@@ -91,46 +98,61 @@ export function opUnfit(op: HostOp): string | undefined {
   return fields.some((f) => /[\n\r]/.test(f)) ? 'a newline in a field' : undefined;
 }
 
-/** stdin of the script for these groups. */
-export function encodeOps(groups: HostOp[][]): Buffer {
+/** stdin of the script for these groups; a run of at least `tarFrom` writes (or of mkdirs only) goes by tar. */
+export function encodeOps(groups: HostOp[][], o: { tarFrom?: number } = {}): Buffer {
   const parts: Buffer[] = [];
   const lines = (...ls: string[]) => parts.push(Buffer.from(ls.map((l) => `${l}\n`).join('')));
-  for (const g of groups) {
-    lines('G');
-    for (const op of g) {
-      const bad = opUnfit(op);
-      if (bad) throw new Error(`cannot batch ${op.op}: ${bad}`);
-      switch (op.op) {
-        case 'write': {
-          const m = op.mode;
-          // created with the mode's rw bits (never wider); x and special bits by chmod after chown
-          const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
-          const x = m !== undefined && m & 0o7111 ? octal(m) : '';
-          const tmp = posix.join(
-            posix.dirname(op.path),
-            `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
-          );
-          lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
-          parts.push(op.data);
-          break;
-        }
-        case 'mkdir':
-          lines('M', op.path, octal(~(op.mode ?? 0o755) & 0o777), op.recursive ? '1' : '0');
-          break;
-        case 'remove':
-          lines('R', op.path, op.recursive ? '1' : '0');
-          break;
-        case 'rename':
-          lines('N', op.from, op.to);
-          break;
-        case 'exec':
-          lines('X', String(op.argv.length), ...op.argv);
-          break;
-      }
+  const tarFrom = o.tarFrom ?? TAR_FROM;
+  for (const op of groups.flat()) {
+    const bad = opUnfit(op);
+    if (bad) throw new Error(`cannot batch ${op.op}: ${bad}`);
+  }
+  for (let at = 0; at < groups.length; ) {
+    const [end, writes] = tarRun(groups, at);
+    if (end > at && (writes >= tarFrom || (writes === 0 && end - at > 1))) {
+      parts.push(encodeTarRun(groups.slice(at, end)));
+      at = end;
+      continue;
     }
-    lines('g');
+    // one group the usual way (a tar run's first group may still start a run at the next)
+    encodeGroup(groups[at]!, lines, parts);
+    at++;
   }
   return Buffer.concat(parts);
+}
+
+function encodeGroup(g: HostOp[], lines: (...ls: string[]) => void, parts: Buffer[]): void {
+  lines('G');
+  for (const op of g) {
+    switch (op.op) {
+      case 'write': {
+        const m = op.mode;
+        // created with the mode's rw bits (never wider); x and special bits by chmod after chown
+        const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
+        const x = m !== undefined && m & 0o7111 ? octal(m) : '';
+        const tmp = posix.join(
+          posix.dirname(op.path),
+          `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
+        );
+        lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
+        parts.push(op.data);
+        break;
+      }
+      case 'mkdir':
+        lines('M', op.path, octal(~(op.mode ?? 0o755) & 0o777), op.recursive ? '1' : '0');
+        break;
+      case 'remove':
+        lines('R', op.path, op.recursive ? '1' : '0');
+        break;
+      case 'rename':
+        lines('N', op.from, op.to);
+        break;
+      case 'exec':
+        lines('X', String(op.argv.length), ...op.argv);
+        break;
+    }
+  }
+  lines('g');
 }
 
 const opLabel = (op: HostOp): string =>
