@@ -36,6 +36,8 @@ export interface SshOptions extends ConnectOptions {
   commandTimeoutMs?: number;
   /** Concurrent exec channels (default 8). */
   maxChannels?: number;
+  /** Writes a run of applyOps groups needs to travel as one tar (ssh-ops-tar.ts; default 3; tests: 1). */
+  tarFrom?: number;
 }
 
 /** Requests sent over the connection, for tests and the bench. */
@@ -296,7 +298,7 @@ export class SshHost implements Host {
     if (!groups.length) return [];
     const timeoutMs = this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(OPS_ARGV, {}, { loginUser: this.loginUser, timeoutMs });
-    const r = await this.execRaw(cmd, encodeOps(groups), timeoutMs, OPS_ARGV, true);
+    const r = await this.execRaw(cmd, encodeOps(groups, { tarFrom: this.opts.tarFrom }), timeoutMs, OPS_ARGV, true);
     return decodeOps(groups, { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr });
   }
 
