@@ -17,7 +17,8 @@ r="\${BRINE_ROOT-}"
 for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
 [ $# -gt 0 ] || exit 0
 find "$@" -mindepth 1 -maxdepth 1 -regextype posix-extended ! -newermt "@$s" \\( \\( -type f -o -type l \\) ` +
-  `-regex '${TEMP_REGEX}' -print -delete -o -type d -regex '${STAGE_REGEX}' -print -exec rm -rf -- {} + \\) 2>/dev/null |
+  `-regex '${TEMP_REGEX}' -print -delete -o -type d -regex '${STAGE_REGEX}' -print ` +
+  `-exec rm -rf -- {} + \\) 2>/dev/null |
   while IFS= read -r p; do printf '%s\\n' "\${p#"$r"}"; done
 exit 0`;
 
