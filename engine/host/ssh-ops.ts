@@ -4,7 +4,8 @@
 // with `dd iflag=fullblock` (exactly its size, never more). Writes keep writeFileAtomic's
 // guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
 // final mode, owner and mode set before the data, the data fsynced, then renamed over the target
-// (a crash leaves the old file or the new one, and a temp file the next run sweeps).
+// (a crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups
+// of mkdirs and writes goes as one `B` record instead: its files in one tar (ssh-ops-tar.ts).
 // A state's command (exec with `output`) and its guards run in the same stream at their turn: the
 // command string is built as Host.exec builds it (buildCommand: env, user, cwd, timeout) and travels
 // with its length (a command may span lines); its exit code, duration (measured on the target),
@@ -13,16 +14,17 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
 import { buildCommand } from './ssh-command.js';
+import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js';
 
 // stdout: per group `K` (done), `F<TAB>index` and a line of the failing command's stderr, or
 // `S<TAB>kind[<TAB>index]` (a guard skipped the rest), each command's answer before it
 // (`C<TAB>exit<TAB>ms<TAB>out bytes<TAB>err bytes`, then those bytes); `END`.
 // (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
 const SCRIPT = `set -C
-E=$(mktemp) || exit 125
-O=$(mktemp) || exit 125
-Q=$(mktemp) || exit 125
-trap 'rm -f -- "$E" "$O" "$Q"' EXIT
+W=$(mktemp -d) || exit 125
+trap 'rm -rf -- "$W"' EXIT
+E=$W/e O=$W/o Q=$W/c
+: >"$E"
 skip=0 i=0
 rd() { v=; [ "$1" -gt 0 ] || return 0; v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.}; }
 q() { sh -c "$1" </dev/null >/dev/null 2>&1; }
@@ -105,13 +107,16 @@ while IFS= read -r op; do
      if [ "$nc" -gt 0 ] && [ "$all" = 1 ] && [ -z "$why" ]; then why=creates; fi
      if [ "$skip" != 1 ] && [ -n "$why" ]; then printf 'S\t%s\n' "$why"; skip=1; fi
      i=$((i + 1)) ;;
+  B) IFS= read -r c; j=0
+     while [ "$j" -lt "$c" ]; do IFS= read -r a; printf '%s\\n' "$a"; j=$((j + 1)); done >|"$W/l"
+     IFS= read -r c; bt "$c" ;;
   *) echo "bad op: $op" >&2; exit 3 ;;
   esac
 done
 echo END`;
 
 /** The command's argv (run through buildCommand like any other). */
-export const OPS_ARGV = ['sh', '-c', SCRIPT, 'brine-ops'];
+export const OPS_ARGV = ['sh', '-c', `${TAR_RUN_SCRIPT}\n${SCRIPT}`, 'brine-ops'];
 
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 
@@ -169,66 +174,81 @@ export function opUnfit(op: HostOp): string | undefined {
   return fields.some((f) => /[\n\r]/.test(f)) ? 'a newline in a field' : undefined;
 }
 
-/** stdin of the script for these groups. */
-export function encodeOps(groups: HostOp[][], build: CommandBuilder = asRoot(0)): Buffer {
+/** stdin of the script for these groups; a run of at least `tarFrom` writes (or of mkdirs only) goes by tar. */
+export function encodeOps(groups: HostOp[][], build: CommandBuilder = asRoot(0), o: { tarFrom?: number } = {}): Buffer {
   const parts: Buffer[] = [];
+  const tarFrom = o.tarFrom ?? TAR_FROM;
+  for (const op of groups.flat()) {
+    const bad = opUnfit(op);
+    if (bad) throw new Error(`cannot batch ${op.op}: ${bad}`);
+  }
+  for (let at = 0; at < groups.length; ) {
+    const [end, writes] = tarRun(groups, at);
+    if (end > at && (writes >= tarFrom || (writes === 0 && end - at > 1))) {
+      parts.push(encodeTarRun(groups.slice(at, end)));
+      at = end;
+      continue;
+    }
+    // one group the usual way (a tar run's first group may still start a run at the next)
+    encodeGroup(groups[at]!, parts, build);
+    at++;
+  }
+  return Buffer.concat(parts);
+}
+
+function encodeGroup(g: HostOp[], parts: Buffer[], build: CommandBuilder): void {
   const lines = (...ls: string[]) => parts.push(Buffer.from(ls.map((l) => `${l}\n`).join('')));
   const sized = (text: string) => {
     const b = Buffer.from(text);
     lines(String(b.length));
     parts.push(b);
   };
-  for (const g of groups) {
-    lines('G');
-    for (const op of g) {
-      const bad = opUnfit(op);
-      if (bad) throw new Error(`cannot batch ${op.op}: ${bad}`);
-      switch (op.op) {
-        case 'write': {
-          const m = op.mode;
-          // created with the mode's rw bits (never wider); x and special bits by chmod after chown
-          const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
-          const x = m !== undefined && m & 0o7111 ? octal(m) : '';
-          const tmp = posix.join(
-            posix.dirname(op.path),
-            `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
-          );
-          lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
-          parts.push(op.data);
-          break;
-        }
-        case 'mkdir':
-          lines('M', op.path, octal(~(op.mode ?? 0o755) & 0o777), op.recursive ? '1' : '0');
-          break;
-        case 'remove':
-          lines('R', op.path, op.recursive ? '1' : '0');
-          break;
-        case 'rename':
-          lines('N', op.from, op.to);
-          break;
-        case 'exec':
-          if (op.output) {
-            lines('C');
-            sized(build(op.argv, execOptions(op)));
-          } else if (hasOptions(op)) {
-            lines('Y');
-            sized(build(op.argv, execOptions(op)));
-          } else lines('X', String(op.argv.length), ...op.argv);
-          break;
-        case 'guard': {
-          const o: ExecOptions = {};
-          if (op.user) o.user = op.user;
-          if (op.cwd) o.cwd = op.cwd;
-          lines('Q', String(op.onlyif.length), String(op.unless.length), String(op.creates.length));
-          for (const cmd of [...op.onlyif, ...op.unless]) sized(build(['sh', '-c', cmd], o));
-          lines(...op.creates);
-          break;
-        }
+  lines('G');
+  for (const op of g) {
+    switch (op.op) {
+      case 'write': {
+        const m = op.mode;
+        // created with the mode's rw bits (never wider); x and special bits by chmod after chown
+        const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
+        const x = m !== undefined && m & 0o7111 ? octal(m) : '';
+        const tmp = posix.join(
+          posix.dirname(op.path),
+          `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
+        );
+        lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
+        parts.push(op.data);
+        break;
+      }
+      case 'mkdir':
+        lines('M', op.path, octal(~(op.mode ?? 0o755) & 0o777), op.recursive ? '1' : '0');
+        break;
+      case 'remove':
+        lines('R', op.path, op.recursive ? '1' : '0');
+        break;
+      case 'rename':
+        lines('N', op.from, op.to);
+        break;
+      case 'exec':
+        if (op.output) {
+          lines('C');
+          sized(build(op.argv, execOptions(op)));
+        } else if (hasOptions(op)) {
+          lines('Y');
+          sized(build(op.argv, execOptions(op)));
+        } else lines('X', String(op.argv.length), ...op.argv);
+        break;
+      case 'guard': {
+        const o: ExecOptions = {};
+        if (op.user) o.user = op.user;
+        if (op.cwd) o.cwd = op.cwd;
+        lines('Q', String(op.onlyif.length), String(op.unless.length), String(op.creates.length));
+        for (const cmd of [...op.onlyif, ...op.unless]) sized(build(['sh', '-c', cmd], o));
+        lines(...op.creates);
+        break;
       }
     }
-    lines('g');
   }
-  return Buffer.concat(parts);
+  lines('g');
 }
 
 // a command's words may hold secrets: an error names it without them

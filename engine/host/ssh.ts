@@ -36,6 +36,8 @@ export interface SshOptions extends ConnectOptions {
   commandTimeoutMs?: number;
   /** Concurrent exec channels (default 8). */
   maxChannels?: number;
+  /** Writes a run of applyOps groups needs to travel as one tar (ssh-ops-tar.ts; default 3; tests: 1). */
+  tarFrom?: number;
 }
 
 /** Requests sent over the connection, for tests and the bench. */
@@ -297,7 +299,13 @@ export class SshHost implements Host {
     const each = this.opts.commandTimeoutMs ?? 30 * 60_000;
     const timeoutMs = batchTimeout(groups, each);
     const cmd = buildCommand(OPS_ARGV, {}, { loginUser: this.loginUser, timeoutMs });
-    const r = await this.execRaw(cmd, encodeOps(groups, asRoot(each)), timeoutMs, OPS_ARGV, true);
+    const r = await this.execRaw(
+      cmd,
+      encodeOps(groups, asRoot(each), { tarFrom: this.opts.tarFrom }),
+      timeoutMs,
+      OPS_ARGV,
+      true,
+    );
     return decodeOps(groups, r, each);
   }
 

@@ -1,8 +1,10 @@
 // Temp files a killed run left next to its targets (`.NAME.brine-XXXX`, see local-write.ts,
-// ssh.ts, ssh-sudo-files.ts, file.copy/symlink): the next run, holding the run lock, removes those
-// in the directories it writes to that are older than its lock, so no other run's file is touched.
+// ssh.ts, ssh-sudo-files.ts, file.copy/symlink) and the staging directories of a wave's files
+// (`.brine-stage-XXXX`, ssh-ops-tar.ts): the next run, holding the run lock, removes those in the
+// directories it writes to that are older than its lock, so no other run's file is touched.
 import { shell } from './exec.js';
 import type { Host } from './host.js';
+import { STAGE_REGEX } from './ssh-ops-tar.js';
 
 /** The names brine gives its temp files (anchored on the whole path by find -regex). */
 export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]{6}|(cp|ln)-[0-9]+-[0-9]+)`;
@@ -16,8 +18,9 @@ case $s in /*) n=-newer ;; *) n=-newermt s="@$s" ;; esac
 r="\${BRINE_ROOT-}"
 for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
 [ $# -gt 0 ] || exit 0
-find "$@" -mindepth 1 -maxdepth 1 \\( -type f -o -type l \\) -regextype posix-extended -regex ` +
-  `'${TEMP_REGEX}' ! $n "$s" -print -delete 2>/dev/null |
+find "$@" -mindepth 1 -maxdepth 1 -regextype posix-extended ! $n "$s" \\( \\( -type f -o -type l \\) ` +
+  `-regex '${TEMP_REGEX}' -print -delete -o -type d -regex '${STAGE_REGEX}' -print ` +
+  `-exec rm -rf -- {} + \\) 2>/dev/null |
   while IFS= read -r p; do printf '%s\\n' "\${p#"$r"}"; done
 exit 0`;
 

@@ -1,6 +1,7 @@
 // H3's file/cmd integration suite, unchanged, against the booted Debian target over SSH: once as
 // root (sftp for files) and once as a non-root login user with sudo (every operation via sudo -n);
-// then both again with the changes made through the batch stream of waves (batched-host.ts).
+// then both again with the changes made through the batch stream of waves (batched-host.ts), with a
+// dd and an mv per file and with every file through the stream's tar (ssh-ops-tar.ts).
 import { afterAll, beforeAll } from 'vitest';
 import { connectSsh } from '../../../engine/host/ssh.js';
 import { sshTarget, startTargets, type Target } from '../../harness/nspawn.js';
@@ -33,4 +34,13 @@ defineFileSuite('the booted Debian target over SSH as root, changes through the 
 defineFileSuite('the booted Debian target over SSH as a sudo user, changes through the batch stream', async () => {
   const { target, options } = sshTarget(t, 'deploy');
   return batchedHost(await connectSsh(target, options)).host;
+});
+// the same, every write by the stream's one tar (staged next to its target, renamed per directory)
+defineFileSuite("the booted Debian target over SSH as root, every write by the batch stream's tar", async () => {
+  const { target, options } = sshTarget(t);
+  return batchedHost(await connectSsh(target, { ...options, tarFrom: 1 })).host;
+});
+defineFileSuite("the booted Debian target over SSH as a sudo user, every write by the batch stream's tar", async () => {
+  const { target, options } = sshTarget(t, 'deploy');
+  return batchedHost(await connectSsh(target, { ...options, tarFrom: 1 })).host;
 });

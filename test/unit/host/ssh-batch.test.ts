@@ -1,22 +1,40 @@
 // The scripts behind waves and coalesced reads (engine/host/ssh-ops.ts, ssh-coalesce.ts), run here
 // with this machine's sh on a scratch directory: what SSH runs on a target, without the target.
-import { mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { execa, execaSync } from 'execa';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { HostOp } from '../../../engine/host/host.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from '../../../engine/host/ssh-coalesce.js';
 import { decodeOps, encodeOps, OPS_ARGV } from '../../../engine/host/ssh-ops.js';
 
+let tarFrom: number | undefined;
 async function runOps(groups: HostOp[][]) {
-  const r = await execa(OPS_ARGV[0]!, OPS_ARGV.slice(1), { input: encodeOps(groups), reject: false, encoding: 'utf8' });
+  const input = encodeOps(groups, undefined, { tarFrom });
+  const r = await execa(OPS_ARGV[0]!, OPS_ARGV.slice(1), { input, reject: false, encoding: 'utf8' });
   return decodeOps(groups, { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) });
 }
 
 const mode = (p: string) => statSync(p).mode & 0o7777;
 
-describe('the batch script of waves', () => {
+describe.each([
+  ['a dd and an mv per file', Number.POSITIVE_INFINITY],
+  ['every write by tar', 1],
+])('the batch script of waves, %s', (_, from) => {
+  beforeEach(() => {
+    tarFrom = from;
+  });
   it(
     "writes files atomically with their modes (x and setgid bits too), keeps an old file's mode, makes dirs, in " +
       'order',
@@ -136,6 +154,87 @@ describe('the batch script of waves', () => {
       { ok: false, op: g[1]![0], error: 'the batch stopped before remove /b: connection lost' },
     ]);
   });
+});
+
+describe('the files of a wave by one tar', () => {
+  beforeEach(() => {
+    tarFrom = undefined;
+  });
+
+  it(
+    'stages every file next to its target, sets modes and owners there (setuid after chown), renames them per ' +
+      'directory, fails only the groups whose step fails, and leaves no staging directory',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'brine-tar-'));
+      writeFileSync(join(d, 'old'), 'before');
+      chmodSync(join(d, 'old'), 0o604);
+      mkdirSync(join(d, 'adir'));
+      const w = (path: string, data: string, o: Partial<HostOp & { op: 'write' }> = {}): HostOp => ({
+        op: 'write',
+        path: join(d, path),
+        data: Buffer.from(data),
+        ...o,
+      });
+      const res = await runOps([
+        [{ op: 'mkdir', path: join(d, 'a'), mode: 0o750, recursive: true }],
+        [{ op: 'mkdir', path: join(d, 'b/deep'), mode: 0o750, recursive: true }],
+        [w('a/1', 'one', { mode: 0o644 })],
+        [w('a/2', 'two', { mode: 0o600, owner: 'nobody', group: 'nogroup' })],
+        [w('b/deep/3', 'three', { mode: 0o4755, owner: 'nobody' })],
+        [w('old', 'after')],
+        [w('missing/x', 'lost', { mode: 0o644 })],
+        [w('adir', 'not over a directory', { mode: 0o644 })],
+        [w('a/5', 'five', { mode: 0o640 }), w('a/6', 'six', { mode: 0o640 })],
+        [{ op: 'mkdir', path: join(d, 'c'), mode: 0o700, recursive: true }, w('c/7', 'seven', { mode: 0o600 })],
+        [w('a/8', 'x', { owner: 'no-such-user-brine' })],
+        [{ op: 'exec', argv: ['touch', join(d, 'after')] }],
+      ]);
+      expect(res.map((r) => r.ok)).toEqual([true, true, true, true, true, true, false, false, true, true, false, true]);
+      expect(res[6]).toMatchObject({
+        error: expect.stringMatching(/^write .*missing\/x: .*No such file or directory/),
+      });
+      expect(res[7]).toMatchObject({ error: expect.stringMatching(/^write .*adir: .*directory/) });
+      expect(res[10]).toMatchObject({ error: expect.stringMatching(/^write .*a\/8: .*no-such-user-brine/) });
+      const st = (p: string) => statSync(join(d, p));
+      expect(
+        ['a', 'b/deep', 'a/1', 'a/2', 'b/deep/3', 'old', 'a/5', 'a/6', 'c', 'c/7'].map((p) => mode(join(d, p))),
+      ).toEqual([0o750, 0o750, 0o644, 0o600, 0o4755, 0o604, 0o640, 0o640, 0o700, 0o600]);
+      expect([st('a/2').uid, st('b/deep/3').uid].every((u) => u !== 0)).toBe(true);
+      expect(
+        ['a/1', 'a/2', 'b/deep/3', 'old', 'a/5', 'a/6', 'c/7'].map((p) => readFileSync(join(d, p), 'utf8')),
+      ).toEqual(['one', 'two', 'three', 'after', 'five', 'six', 'seven']);
+      expect(existsSync(join(d, 'missing'))).toBe(false);
+      expect(existsSync(join(d, 'a/8'))).toBe(false);
+      expect(existsSync(join(d, 'after'))).toBe(true);
+      const left = execaSync('find', [d, '-name', '*.brine-*']).stdout;
+      expect(left).toBe('');
+    },
+  );
+
+  it('a directory tar cannot write into fails its files only; the others land whole', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'brine-tar-'));
+    mkdirSync(join(d, 'locked'));
+    mkdirSync(join(d, 'open'));
+    await execa('chattr', ['+i', join(d, 'locked')]);
+    try {
+      const big = Buffer.alloc(300_000, 7);
+      const res = await runOps([
+        [{ op: 'write', path: join(d, 'open/a'), data: big, mode: 0o644 }],
+        [{ op: 'write', path: join(d, 'locked/b'), data: Buffer.from('b'), mode: 0o644 }],
+        [{ op: 'write', path: join(d, 'open/c'), data: Buffer.from('c'), mode: 0o644 }],
+        [{ op: 'remove', path: join(d, 'open/c') }],
+      ]);
+      expect(res.map((r) => r.ok)).toEqual([true, false, true, true]);
+      expect(res[1]).toMatchObject({
+        error: expect.stringMatching(/^write .*locked\/b: tar: .*locked\/\.brine-stage-[0-9a-f]{12}\/b: Cannot open/),
+      });
+      expect(readFileSync(join(d, 'open/a'))).toEqual(big);
+      expect(readdirSync(join(d, 'open'))).toEqual(['a']);
+      expect(readdirSync(join(d, 'locked'))).toEqual([]);
+    } finally {
+      await execa('chattr', ['-i', join(d, 'locked')]);
+    }
+  }, 60_000);
 });
 
 describe('coalesced read-only commands', () => {
