@@ -4,15 +4,15 @@
 // command makes true skips, a failing command fails only its state and the next still runs; every
 // state reports what a local run of the same tree reports (comments, retcode, stdout, stderr), as
 // root and through sudo, and the secret in a command's env and words never shows.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brinePush } from './brine-push.js';
-import { startTargets, type Target } from '../../harness/nspawn.js';
-import { addSudoUser } from './sudo-user.js';
+import type { Target } from '../../harness/nspawn.js';
+import { startPushTarget } from './sudo-user.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 const SECRET = 's3cr3t-cmd-wave-token-8462';
@@ -80,10 +80,7 @@ describe('commands in waves over SSH', () => {
   const { states, pillar, count } = tree(dir, base);
 
   beforeAll(async () => {
-    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
-    [t] = (await startTargets(1)) as [Target];
-    await addSudoUser(t, 'deploy');
-    writeFileSync(kh, readFileSync(t.knownHostsPath, 'utf8'));
+    t = await startPushTarget(kh);
   });
   afterAll(async () => {
     await t?.stop();

@@ -3,17 +3,14 @@
 // guards keep their semantics: run as the state's `runas`, in its `cwd`, read again once something
 // has changed (a guard that failed before a directory existed passes after), and a false onlyif or a
 // true unless still skips its state.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brinePush } from './brine-push.js';
-import { startTargets, type Target } from '../../harness/nspawn.js';
-import { addSudoUser } from './sudo-user.js';
+import type { Target } from '../../harness/nspawn.js';
+import { startPushTarget } from './sudo-user.js';
 
-const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 const GUARDED = 30;
 
 interface PushDoc {
@@ -69,10 +66,7 @@ describe('onlyif / unless over SSH', () => {
   const comment = (doc: PushDoc, id: string) => doc.hosts[0]!.report!.results.find((x) => x.id === id)?.comment;
 
   beforeAll(async () => {
-    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
-    [t] = (await startTargets(1)) as [Target];
-    await addSudoUser(t, 'deploy');
-    writeFileSync(kh, readFileSync(t.knownHostsPath, 'utf8'));
+    t = await startPushTarget(kh);
   });
   afterAll(async () => {
     await t?.stop();

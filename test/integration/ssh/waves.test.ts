@@ -3,17 +3,14 @@
 // it (contents, modes with x and setgid bits, owners, an existing file's owner and mode kept, no temp
 // file left); a state whose change fails inside a batch fails alone; check_cmd still refuses; a secret
 // never shows; the round trips do not grow with the number of files; a second push changes nothing.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brinePush } from './brine-push.js';
-import { startTargets, type Target } from '../../harness/nspawn.js';
-import { addSudoUser } from './sudo-user.js';
+import type { Target } from '../../harness/nspawn.js';
+import { startPushTarget } from './sudo-user.js';
 
-const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 const FILES = 36;
 const SECRET = 's3cr3t-wave-value-4711';
 
@@ -76,10 +73,7 @@ describe('waves: a first push of many files', () => {
   };
 
   beforeAll(async () => {
-    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
-    [t] = (await startTargets(1)) as [Target];
-    await addSudoUser(t, 'deploy');
-    writeFileSync(kh, readFileSync(t.knownHostsPath, 'utf8'));
+    t = await startPushTarget(kh);
   });
   afterAll(async () => {
     await t?.stop();
