@@ -105,22 +105,27 @@ export function skipComment(chunk: Chunk, skip: GuardSkip): string {
 }
 
 /**
- * checkConditions from what is already known only: the skip comment, null (the state runs), or
- * undefined when a guard's answer is not known (ask the host).
+ * Salt's order of the guards, over answers from anywhere: onlyif in order (the first false skips),
+ * unless in order until one is false (all true skips), then creates (all exist skips). The skip
+ * comment, null (the state runs), or undefined as soon as an answer is not to be had.
  */
-export function knownConditions(chunk: Chunk, known?: KnownExists, guard?: KnownGuard): string | null | undefined {
+async function decideGuards(
+  chunk: Chunk,
+  code: (cmd: string) => number | undefined | Promise<number | undefined>,
+  exists: (path: string) => boolean | undefined | Promise<boolean | undefined>,
+): Promise<string | null | undefined> {
   const { onlyif, unless, creates } = chunk.meta;
   for (const [index, cmd] of onlyif.entries()) {
-    const code = guard?.(chunk, cmd);
-    if (code === undefined) return undefined;
-    if (code !== 0) return skipComment(chunk, { kind: 'onlyif', index });
+    const c = await code(cmd);
+    if (c === undefined) return undefined;
+    if (c !== 0) return skipComment(chunk, { kind: 'onlyif', index });
   }
   if (unless.length) {
     let allTrue = true;
     for (const cmd of unless) {
-      const code = guard?.(chunk, cmd);
-      if (code === undefined) return undefined;
-      if (code !== 0) {
+      const c = await code(cmd);
+      if (c === undefined) return undefined;
+      if (c !== 0) {
         allTrue = false;
         break;
       }
@@ -128,11 +133,27 @@ export function knownConditions(chunk: Chunk, known?: KnownExists, guard?: Known
     if (allTrue) return skipComment(chunk, { kind: 'unless' });
   }
   if (creates.length) {
-    const exist = creates.map((p) => known?.(p));
+    const exist = await Promise.all(creates.map(exists));
     if (exist.some((e) => e === undefined)) return undefined;
     if (exist.every(Boolean)) return skipComment(chunk, { kind: 'creates' });
   }
   return null;
+}
+
+/**
+ * checkConditions from what is already known only: the skip comment, null (the state runs), or
+ * undefined when a guard's answer is not known (ask the host).
+ */
+export function knownConditions(
+  chunk: Chunk,
+  known?: KnownExists,
+  guard?: KnownGuard,
+): Promise<string | null | undefined> {
+  return decideGuards(
+    chunk,
+    (cmd) => guard?.(chunk, cmd),
+    (p) => known?.(p),
+  );
 }
 
 /** Returns a comment when the state must not run, else null. */
@@ -142,25 +163,11 @@ export async function checkConditions(
   known?: KnownExists,
   guard?: KnownGuard,
 ): Promise<string | null> {
-  const { onlyif, unless, creates } = chunk.meta;
   const opts = guardOptions(chunk);
-  const run = async (cmd: string) => guard?.(chunk, cmd) ?? (await host.exec(['sh', '-c', cmd], opts)).exitCode;
-  for (const [index, cmd] of onlyif.entries()) {
-    if ((await run(cmd)) !== 0) return skipComment(chunk, { kind: 'onlyif', index });
-  }
-  if (unless.length) {
-    let allTrue = true;
-    for (const cmd of unless) {
-      if ((await run(cmd)) !== 0) {
-        allTrue = false;
-        break;
-      }
-    }
-    if (allTrue) return skipComment(chunk, { kind: 'unless' });
-  }
-  if (creates.length) {
-    const exist = await Promise.all(creates.map(async (p) => known?.(p) ?? (await host.lstat(p)) !== null));
-    if (exist.every(Boolean)) return skipComment(chunk, { kind: 'creates' });
-  }
-  return null;
+  const r = await decideGuards(
+    chunk,
+    async (cmd) => guard?.(chunk, cmd) ?? (await host.exec(['sh', '-c', cmd], opts)).exitCode,
+    async (p) => known?.(p) ?? (await host.lstat(p)) !== null,
+  );
+  return r ?? null;
 }

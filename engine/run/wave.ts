@@ -272,7 +272,7 @@ export class Waves {
       const guards: HostOp[] = [];
       if (runs && hasGuards(c)) {
         // known (read with the facts) while nothing has changed, else evaluated at its turn
-        const known = changes ? undefined : knownConditions(c, this.env.knownExists, this.env.knownGuard);
+        const known = changes ? undefined : await knownConditions(c, this.env.knownExists, this.env.knownGuard);
         if (known) {
           members.push({ ...m, skip: known });
           continue;
