@@ -8,16 +8,14 @@
 // last, in its section's (alphabetical) order, at the version dpkg has installed (-V shows the
 // candidate there).
 import type { Change } from '../../engine/contract.js';
-import { APT_READ_FN } from './apt-read.js';
+import { APT_READ_FN, READ_OPTS } from './apt-read.js';
 import { isInstalled, parseDpkgQuery } from './parse.js';
 
-/** Options of the resolution: no lock, no planner log, apt's AutoInstall account on stderr. */
+/** Options of the resolution: a read's (READ_OPTS), versions, apt's AutoInstall account on stderr. */
 export const PLAN_OPTS = [
   '--print-uris',
-  '-q',
+  ...READ_OPTS,
   '-V',
-  '-o Debug::NoLocking=1',
-  '-o Dir::Log::Planner=',
   '-o Dir::Cache::Archives=/nonexistent/brine',
   '-o Debug::pkgDepCache::AutoInstall=1',
 ].join(' ');

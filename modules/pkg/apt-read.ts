@@ -31,8 +31,11 @@ export function aptRead(program: string, args: string[]): string[] {
 }
 
 /**
- * apt-get's simulation options: no lock, and no planner log (apt writes /var/log/apt/eipp.log.xz
- * for every install it orders, simulated ones too: a dry run changes nothing, and the log costs
- * about a tenth of the simulation's CPU).
+ * apt-get's options for a read (a simulation, apt-plan.ts's resolution): no lock, and no planner log
+ * (apt writes /var/log/apt/eipp.log.xz for every install it orders, simulated ones too: a dry run
+ * changes nothing, and the log costs about a tenth of the simulation's CPU).
  */
-export const SIM = ['-s', '-q', '-o', 'Debug::NoLocking=1', '-o', 'Dir::Log::Planner='];
+export const READ_OPTS = ['-q', '-o', 'Debug::NoLocking=1', '-o', 'Dir::Log::Planner='];
+
+/** apt-get's simulation options (`-s` and READ_OPTS). */
+export const SIM = ['-s', ...READ_OPTS];
