@@ -1,6 +1,9 @@
 // The one ajv setup of brine (module arguments, env files; tests use it too). Strict: a misspelt
 // schema keyword is an error when the schema compiles, not a check silently skipped.
-import { _, Ajv } from 'ajv';
+import { _, Ajv, type ValidateFunction } from 'ajv';
+import type { JSONSchema } from './contract.js';
+import { precompiled } from './precompiled.js';
+import { schemaKey } from './schema-key.js';
 
 export interface AjvSetup {
   /**
@@ -49,4 +52,14 @@ export function createAjv(o: AjvSetup = {}): Ajv {
   // a URL that is a secret when it carries credentials (engine/env/secrets.ts)
   ajv.addKeyword({ keyword: 'secret', schemaType: ['boolean', 'string'], metaSchema: { enum: [true, false, 'url'] } });
   return ajv;
+}
+
+let shared: Ajv | undefined;
+
+/**
+ * A run's validator for a schema brine checks against: the one generated at build time
+ * (engine/precompiled.ts), else compiled now by one shared setup (from source: tests, tsx).
+ */
+export function validatorOf(schema: JSONSchema): ValidateFunction {
+  return precompiled[schemaKey(schema)] ?? (shared ??= createAjv()).compile(schema);
 }

@@ -1,9 +1,7 @@
 // Validates module args against the function's JSON schema (ajv), with messages that name
 // file:line, the state and the argument.
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv } from '../ajv.js';
-import { precompiled } from '../precompiled.js';
-import { schemaKey } from '../schema-key.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validatorOf } from '../ajv.js';
 import type { SourceLoc } from '../highdata.js';
 import type { StateFunction } from '../contract.js';
 import { CompileError } from '../errors.js';
@@ -11,14 +9,13 @@ import { knownArgs } from './inert.js';
 import { didYouMean } from './suggest.js';
 import { locStr } from './types.js';
 
-let ajv: Ajv | undefined;
 const cache = new WeakMap<StateFunction, ValidateFunction>();
 
 /** The validator generated at build time for this schema, else one compiled now. */
 function validatorFor(fn: StateFunction): ValidateFunction {
   let v = cache.get(fn);
   if (!v) {
-    v = precompiled[schemaKey(fn.schema)] ?? (ajv ??= createAjv()).compile(fn.schema);
+    v = validatorOf(fn.schema);
     cache.set(fn, v);
   }
   return v;

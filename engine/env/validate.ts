@@ -1,10 +1,8 @@
 // Validates an env against ENV_SCHEMA: the first error becomes a one-line EnvError naming
 // file:line, the key path and what is expected; unknown keys come back as warnings.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { createAjv } from '../ajv.js';
+import { validatorOf } from '../ajv.js';
 import { EnvError } from '../errors.js';
-import { precompiled } from '../precompiled.js';
-import { schemaKey } from '../schema-key.js';
 import { lineOf, type ParsedEnv } from './parse.js';
 import { ENV_SCHEMA } from './schema.js';
 import { isSecretKeyName } from './secrets.js';
@@ -13,7 +11,7 @@ import { isSecretKeyName } from './secrets.js';
 let compiled: ValidateFunction | undefined;
 function checker(): ValidateFunction {
   if (!compiled) {
-    compiled = precompiled[schemaKey(ENV_SCHEMA)] ?? createAjv().compile(ENV_SCHEMA);
+    compiled = validatorOf(ENV_SCHEMA);
   }
   return compiled;
 }
