@@ -322,18 +322,14 @@ function batchedInstallGather(latest: boolean) {
     await Promise.all(
       [...groups.values()].map(async (idx) => {
         if (idx.length === 1) return alone(idx[0]!);
-        const argv = installArgv(
-          idx.map((i) => ({ args: items[i]!.args, changes: planInstall(items[i]!.args, facts[i]!, latest) })),
-        );
-        const sim = await simulateApt(host, argv);
+        const plans = idx.map((i) => ({
+          args: items[i]!.args,
+          changes: planInstall(items[i]!.args, facts[i]!, latest),
+        }));
+        const sim = await simulateApt(host, installArgv(plans));
         if (!sim.length) return Promise.all(idx.map(alone)); // apt refused the combination: each on its own
-        const named = new Set(
-          idx.flatMap((i) =>
-            planInstall(items[i]!.args, facts[i]!, latest)
-              .filter(isPackage)
-              .map((c) => c.target),
-          ),
-        );
+        // what the states install themselves; the rest of apt's answer goes to the first as alongside
+        const named = new Set(plans.flatMap((p) => p.changes.filter(isPackage).map((c) => c.target)));
         idx.forEach((i, n) => {
           facts[i] = { ...facts[i]!, alongside: n === 0 ? sim.filter((c) => !named.has(c.target)) : [] };
         });
