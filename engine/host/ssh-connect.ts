@@ -151,7 +151,23 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
         return fail(`connect timed out after ${cfg.readyTimeout} ms (${t.hostname}:${t.port})`);
       fail(err.message);
     });
-    conn.on('close', () => fail(refusal ?? 'connection closed during handshake'));
+    // sshd sends PAM's message as a banner, then drops the connection without a reason when the
+    // account check refuses a login (pam_nologin: "System is booting up..." for non-root users)
+    let keysExchanged = false;
+    let banner = '';
+    conn.once('handshake', () => {
+      keysExchanged = true;
+    });
+    conn.on('banner', (text: string) => {
+      banner = text
+        .replace(/[\s\p{Cc}]+/gu, ' ')
+        .trim()
+        .slice(0, 240);
+    });
+    conn.on('close', () => {
+      if (refusal || !keysExchanged) return fail(refusal ?? 'connection closed during handshake');
+      fail(`the server closed the connection while logging in as ${t.user}: ${banner || 'no reason given'}`);
+    });
     try {
       conn.connect(cfg);
     } catch (err) {

@@ -156,6 +156,19 @@ groups:
     expect(readFileSync(kh, 'utf8')).toContain(`[127.0.0.1]:${b.port} ${b.hostKey}`);
   });
 
+  it('a host refusing non-root logins (booting: /run/nologin) is unreachable with sshd reason', async () => {
+    const msg = 'System is booting up. Unprivileged users are not permitted to log in yet.';
+    expect((await b.ssh(`printf '%s\\n' '${msg}' > /run/nologin`)).exitCode).toBe(0);
+    try {
+      const r = await push(['live', '--test', '--env', join(dir, 'local-env.yml')]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/alpha\s+ok/);
+      expect(r.stdout).toContain(`unreachable: the server closed the connection while logging in as deploy: ${msg}`);
+    } finally {
+      await b.ssh('rm -f /run/nologin');
+    }
+  });
+
   it('rejects bad input with one line and exit 3', async () => {
     const r = await push(['nosuchgroup:99999']);
     expect(r.code).toBe(3);
