@@ -11,7 +11,8 @@
 // with its length (a command may span lines; a short one as its lines, read by sh's `read`), and
 // runs in a subshell of the script (`eval`: the string starts with `exec`, so no second sh starts);
 // its exit code, duration (measured on the target), stdout and stderr come back framed by their
-// byte counts (one `stat` for both). A guard that says skip ends its group.
+// byte counts (one `stat` and one `cat` for both, none when both are empty). A guard that says skip
+// ends its group.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
@@ -96,10 +97,10 @@ while IFS= read -r op; do
      [ "$skip" = 1 ] || ev "$v" </dev/null >/dev/null 2>>"$E" || fail; i=$((i + 1)) ;;
   C) IFS= read -r n; rd "$n"
      if [ "$skip" != 1 ]; then
-       s=$(date +%s%N); ev "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?
-       set -- $(date +%s%N; stat -c %s -- "$O" "$Q")
-       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( ($1 - s) / 1000000 ))" "$2" "$3"
-       cat -- "$O" "$Q"
+       s=$(date +%s%N); ev "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; e=$(date +%s%N)
+       if [ -s "$O" ] || [ -s "$Q" ]; then set -- $(stat -c %s -- "$O" "$Q"); else set -- 0 0; fi
+       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( (e - s) / 1000000 ))" "$1" "$2"
+       [ "$1$2" = 00 ] || cat -- "$O" "$Q"
      fi; i=$((i + 1)) ;;
   Q) IFS= read -r no; IFS= read -r nu; IFS= read -r nc; why= all=1 k=0
      while [ "$k" -lt "$no" ]; do
