@@ -2,9 +2,12 @@
 // in the op stream (ssh-ops.ts): the groups' ops, then every file in one tar that ONE `tar -x`
 // unpacks, instead of a `dd` and an `mv` per file. Each file is staged in a directory of its own
 // next to its target, `DIR/.brine-stage-HEX/NAME` (0700, the data fsynced by one `sync`), its owner
-// and mode set there, then renamed over `DIR/NAME` by one `mv -f -t DIR` per directory: a reader
+// and mode set there, then renamed over `DIR/NAME`: a reader
 // sees the old file or the new one, a crash leaves a staging directory the next run's temp sweep
-// removes (temp-cleanup.ts). The recursive mkdirs of consecutive groups share one `mkdir -p`.
+// removes (temp-cleanup.ts). The k-th staging directory of every directory has one name, so ONE
+// `rename.ul /.brine-stage-HEX/ / FILES` (util-linux, rename(2) per file) renames a record's files in
+// all their directories; without rename.ul, one `mv -f -t DIR` per directory. The recursive mkdirs of
+// consecutive groups share one `mkdir -p`.
 // Results per group, in order, as the rest of the stream gives them: `K`, or `F<TAB>index` and the
 // failing step's stderr on one line.
 import { randomBytes } from 'node:crypto';
@@ -69,18 +72,17 @@ export function tarRun(groups: HostOp[][], from: number): [number, number] {
 export function encodeTarRun(groups: HostOp[][]): Buffer {
   const lines: string[] = [];
   const files: TarFile[] = [];
-  // per target directory, its staging directories and the names each holds
+  // per target directory, its staging directories and the names each holds; the k-th staging
+  // directory of every directory has the same name (one rename.ul renames them all)
   const stages = new Map<string, { sd: string; names: Set<string>; moves: string[] }[]>();
+  const names: string[] = [];
   const stageFor = (dir: string, name: string) => {
     const list = stages.get(dir) ?? [];
     stages.set(dir, list);
     let s = list.find((x) => !x.names.has(name));
     if (!s) {
-      s = {
-        sd: `${dir === '/' ? '' : dir}/.brine-stage-${randomBytes(6).toString('hex')}`,
-        names: new Set(),
-        moves: [],
-      };
+      names[list.length] ??= `.brine-stage-${randomBytes(6).toString('hex')}`;
+      s = { sd: `${dir === '/' ? '' : dir}/${names[list.length]}`, names: new Set(), moves: [] };
       list.push(s);
     }
     s.names.add(name);
@@ -109,24 +111,48 @@ export function encodeTarRun(groups: HostOp[][]): Buffer {
       files.push({ name: `.${staged}`, data: op.data, mode: m ?? 0o644 });
     });
   });
-  for (const [dir, list] of stages)
-    for (const s of list) lines.push('R', dir, s.sd, String(s.moves.length / 3), ...s.moves);
+  // by staging name: the script renames each name's files at once
+  names.forEach((_, k) => {
+    for (const [dir, list] of stages) {
+      const s = list[k];
+      if (s) lines.push('R', dir, s.sd, String(s.moves.length / 3), ...s.moves);
+    }
+  });
   const tar = files.length ? tarPack(files) : Buffer.alloc(0);
-  const head = ['B', String(lines.length), ...lines, String(tar.length)].map((l) => `${l}\n`).join('');
-  return Buffer.concat([Buffer.from(head), tar]);
+  const body = Buffer.from(lines.map((l) => `.${l}\n`).join(''));
+  const head = Buffer.from(`B\n${lines.length}\n${body.length}\n`);
+  return Buffer.concat([head, body, Buffer.from(`${tar.length}\n`), tar]);
 }
 
 // The sh side (part of ssh-ops.ts's script; $W is its temp directory, disc() skips n bytes of stdin).
-// Per group gi: x<gi> the failed op's index (empty: fine), y<gi> the message. Records are read on fd 4.
+// Per group gi: x<gi> the failed op's index (empty: fine), y<gi> the message. The record's lines
+// are read once into L1..L<LN> (lb; a long record by one \`head -c\` and split at its newlines, each
+// line starting with \`.\` so none is empty), then walked by nx as often as needed: sh's \`read\`
+// takes a byte per system call, and four passes over a file cost a first apply ~40,000 of them.
 export const TAR_RUN_SCRIPT = `msg() { m=; while IFS= read -r l || [ -n "$l" ]; do m="$m$l "; done <"$1"; }
 failed() { eval "[ -n \\"\\$x$1\\" ]"; }
 fl() { failed "$1" && return 0; msg "$3"; eval "x$1=\\$2 y$1=\\$m"; }
+lb() {
+  LN=0 lc=$1
+  if [ "$2" -gt 2048 ]; then
+    set -f
+    IFS='
+'
+    set -- $(head -c "$2")
+    unset IFS
+    set +f
+    for a; do LN=$((LN + 1)); eval "L$LN=\\$a"; done
+  else
+    while [ "$LN" -lt "$lc" ]; do IFS= read -r a; LN=$((LN + 1)); eval "L$LN=\\$a"; done
+  fi
+  [ "$LN" = "$lc" ] || { echo "bad record: $LN of $lc lines" >&2; exit 3; }
+}
+nx() { [ "$LJ" -lt "$LN" ] || return 1; LJ=$((LJ + 1)); eval "$1=\\\${L$LJ#.}"; }
 rec() {
-  IFS= read -r t <&4 || return 1
+  nx t || return 1
   case $t in
-  M) IFS= read -r p <&4; IFS= read -r u <&4; IFS= read -r r <&4 ;;
-  S) IFS= read -r p <&4; IFS= read -r s <&4; IFS= read -r xm <&4; IFS= read -r o <&4; IFS= read -r g <&4
-     IFS= read -r k <&4; IFS= read -r z <&4; IFS= read -r d <&4 ;;
+  M) nx p; nx u; nx r ;;
+  S) nx p; nx s; nx xm; nx o; nx g; nx k; nx z; nx d ;;
   R) return 1 ;;
   esac
 }
@@ -151,15 +177,11 @@ fix() {
   if [ -n "$k" ] && [ -n "$ex" ]; then chmod --reference="$p" -- "$s" || return 1; fi
   return 0
 }
-mvq() {
-  set --
-  while IFS= read -r mg && IFS= read -r mi && IFS= read -r nm; do set -- "$@" "$sd/$nm"; done <"$W/q"
-  mv -f -t "$dir" -- "$@" 2>/dev/null
-}
 bt() {
   n=$1 gi=0 qg= qu=
   : >|"$W/q"
   set --
+  LJ=0
   while rec; do
     case $t in
     G) gi=$((gi + 1)) i=0; eval "x$gi= y$gi=" ;;
@@ -182,13 +204,13 @@ bt() {
        i=$((i + 1)) ;;
     S) i=$((i + 1)) ;;
     esac
-  done 4<"$W/l"
+  done
   mkf "$@"
   # the files to unpack: their group stands and their directory exists
   : >|"$W/s"
   : >|"$W/z"
   set --
-  gi=0
+  gi=0 LJ=0
   while rec; do
     case $t in
     G) gi=$((gi + 1)) i=0 ;;
@@ -204,7 +226,7 @@ bt() {
        fi
        i=$((i + 1)) ;;
     esac
-  done 4<"$W/l"
+  done
   if [ $# = 0 ]; then
     disc "$n"
   else
@@ -217,15 +239,16 @@ bt() {
       have=
       while IFS= read -r l; do have="$have/$l//"; done <"$W/t"
       set --
+      LJ=0
       while rec; do
         [ "$t" = S ] || continue
         case $have in *"/$z $s//"*) set -- "$@" "$s" ;; *) rm -f -- "$s" ;; esac
-      done 4<"$W/l"
+      done
       [ $# = 0 ] || sync -- "$@" 2>>"$W/z" || rm -f -- "$@"
     fi
   fi
   # owners and modes; a group's writes when it has more than one are renamed at once, in order
-  gi=0
+  gi=0 LJ=0
   while rec; do
     case $t in
     G) gi=$((gi + 1)) i=0 ;;
@@ -244,32 +267,45 @@ bt() {
        fi
        i=$((i + 1)) ;;
     esac
-  done 4<"$W/l"
-  # the lone writes of groups: one mv per directory; then the staging directories go
+  done
+  # the lone writes of groups: one rename.ul per staging name (every directory's k-th staging
+  # directory has the same name), else one mv per directory; after a failure, file by file
+  sds= LJ=0 bad= ren= base=
+  command -v rename.ul >/dev/null 2>&1 && ren=1
+  while rec; do :; done
   set --
-  {
+  while [ "$t" = R ]; do
+    nx dir; nx sd; [ -d "$sd" ] && sds="$sds $LJ"; nx c
+    if [ -n "$ren" ] && [ "\${sd##*/}" != "$base" ] && [ $# -gt 0 ]; then
+      rename.ul -- "/$base/" / "$@" 2>/dev/null || bad=1
+      set --
+    fi
+    base=\${sd##*/} j=0
+    while [ $j -lt "$c" ]; do
+      nx mg; nx mi; nx nm; j=$((j + 1))
+      failed "$mg" || set -- "$@" "$sd/$nm"
+    done
+    if [ -z "$ren" ] && [ $# -gt 0 ]; then
+      mv -f -t "$dir" -- "$@" 2>/dev/null || bad=1
+      set --
+    fi
+    nx t || t=
+  done
+  [ $# = 0 ] || rename.ul -- "/$base/" / "$@" 2>/dev/null || bad=1
+  if [ -n "$bad" ]; then
+    LJ=0
     while rec; do :; done
     while [ "$t" = R ]; do
-      IFS= read -r dir <&4; IFS= read -r sd <&4; IFS= read -r c <&4
-      : >|"$W/q"
-      j=0
+      nx dir; nx sd; nx c; j=0
       while [ $j -lt "$c" ]; do
-        IFS= read -r mg <&4; IFS= read -r mi <&4; IFS= read -r nm <&4
-        j=$((j + 1))
-        failed "$mg" || printf '%s\\n%s\\n%s\\n' "$mg" "$mi" "$nm" >>"$W/q"
+        nx mg; nx mi; nx nm; j=$((j + 1))
+        failed "$mg" || [ ! -e "$sd/$nm" ] || mv -fT -- "$sd/$nm" "\${dir%/}/$nm" 2>|"$W/t" || fl "$mg" "$mi" "$W/t"
       done
-      if [ -d "$sd" ]; then
-        set -- "$@" "$sd"
-        if [ -s "$W/q" ] && ! mvq; then
-          while IFS= read -r mg <&3 && IFS= read -r mi <&3 && IFS= read -r nm <&3; do
-            [ -e "$sd/$nm" ] || continue
-            mv -fT -- "$sd/$nm" "\${dir%/}/$nm" 2>|"$W/t" || fl "$mg" "$mi" "$W/t"
-          done 3<"$W/q"
-        fi
-      fi
-      IFS= read -r t <&4 || t=
+      nx t || t=
     done
-  } 4<"$W/l"
+  fi
+  set --
+  for j in $sds; do eval "set -- \\"\\$@\\" \\"\\\${L$j#.}\\""; done
   [ $# = 0 ] || rm -rf -- "$@"
   j=1
   while [ $j -le $gi ]; do

@@ -8,8 +8,11 @@
 // of mkdirs and writes goes as one `B` record instead: its files in one tar (ssh-ops-tar.ts).
 // A state's command (exec with `output`) and its guards run in the same stream at their turn: the
 // command string is built as Host.exec builds it (buildCommand: env, user, cwd, timeout) and travels
-// with its length (a command may span lines); its exit code, duration (measured on the target),
-// stdout and stderr come back framed by their byte counts. A guard that says skip ends its group.
+// with its length (a command may span lines; a short one as its lines, read by sh's `read`), and
+// runs in a subshell of the script (`eval`: the string starts with `exec`, so no second sh starts);
+// its exit code, duration (measured on the target), stdout and stderr come back framed by their
+// byte counts (one `stat` and one `cat` for both, none when both are empty). A guard that says skip
+// ends its group.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
@@ -23,11 +26,20 @@ import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js
 const SCRIPT = `set -C
 W=$(mktemp -d) || exit 125
 trap 'rm -rf -- "$W"' EXIT
-E=$W/e O=$W/o Q=$W/c
+E=$W/e O=$W/o Q=$W/c NL='
+'
 : >"$E"
 skip=0 i=0
-rd() { v=; [ "$1" -gt 0 ] || return 0; v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.}; }
-q() { sh -c "$1" </dev/null >/dev/null 2>&1; }
+rd() {
+  v=
+  case $1 in
+  l*) rk=\${1#l}
+      while [ "$rk" -gt 0 ]; do IFS= read -r ra; v="$v$ra"; rk=$((rk - 1)); [ "$rk" = 0 ] || v="$v$NL"; done ;;
+  *) [ "$1" -gt 0 ] || return 0; v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.} ;;
+  esac
+}
+ev() { ( set +C; eval "$1" ); }
+q() { ev "$1" </dev/null >/dev/null 2>&1; }
 disc() { [ "$1" -gt 0 ] && dd bs="$1" count=1 iflag=fullblock status=none of=/dev/null; return 0; }
 fail() { printf 'F\\t%s\\n' "$i"; tr '\\n' ' ' < "$E"; echo; skip=1; }
 w() {
@@ -82,12 +94,13 @@ while IFS= read -r op; do
      [ "$skip" = 1 ] || mv -fT -- "$a" "$b" 2>>"$E" || fail; i=$((i + 1)) ;;
   X) IFS= read -r c; x "$c" || fail; i=$((i + 1)) ;;
   Y) IFS= read -r n; rd "$n"
-     [ "$skip" = 1 ] || sh -c "$v" </dev/null >/dev/null 2>>"$E" || fail; i=$((i + 1)) ;;
+     [ "$skip" = 1 ] || ev "$v" </dev/null >/dev/null 2>>"$E" || fail; i=$((i + 1)) ;;
   C) IFS= read -r n; rd "$n"
      if [ "$skip" != 1 ]; then
-       s=$(date +%s%N); sh -c "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; e=$(date +%s%N)
-       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( (e - s) / 1000000 ))" "$(wc -c <"$O")" "$(wc -c <"$Q")"
-       cat -- "$O" "$Q"
+       s=$(date +%s%N); ev "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; e=$(date +%s%N)
+       if [ -s "$O" ] || [ -s "$Q" ]; then set -- $(stat -c %s -- "$O" "$Q"); else set -- 0 0; fi
+       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( (e - s) / 1000000 ))" "$1" "$2"
+       [ "$1$2" = 00 ] || cat -- "$O" "$Q"
      fi; i=$((i + 1)) ;;
   Q) IFS= read -r no; IFS= read -r nu; IFS= read -r nc; why= all=1 k=0
      while [ "$k" -lt "$no" ]; do
@@ -107,18 +120,20 @@ while IFS= read -r op; do
      if [ "$nc" -gt 0 ] && [ "$all" = 1 ] && [ -z "$why" ]; then why=creates; fi
      if [ "$skip" != 1 ] && [ -n "$why" ]; then printf 'S\t%s\n' "$why"; skip=1; fi
      i=$((i + 1)) ;;
-  B) IFS= read -r c; j=0
-     while [ "$j" -lt "$c" ]; do IFS= read -r a; printf '%s\\n' "$a"; j=$((j + 1)); done >|"$W/l"
-     IFS= read -r c; bt "$c" ;;
+  B) IFS= read -r c; IFS= read -r b; lb "$c" "$b"; IFS= read -r c; bt "$c" ;;
   *) echo "bad op: $op" >&2; exit 3 ;;
   esac
 done
 echo END`;
 
 /** The command's argv (run through buildCommand like any other). */
-export const OPS_ARGV = ['sh', '-c', `${TAR_RUN_SCRIPT}\n${SCRIPT}`, 'brine-ops'];
+// $0 is `sh`: a command's own shell errors (from its `eval`) read as they would under `sh -c`
+export const OPS_ARGV = ['sh', '-c', `${TAR_RUN_SCRIPT}\n${SCRIPT}`, 'sh'];
 
 const octal = (n: number) => n.toString(8).padStart(4, '0');
+
+/** A command up to this many bytes travels as its lines (read by sh); longer, as its bytes (one dd). */
+const LINES_UP_TO = 2048;
 
 /** Turns a command into the string the target's sh runs (as Host.exec would run it there). */
 export type CommandBuilder = (argv: string[], opts: ExecOptions) => string;
@@ -200,8 +215,14 @@ function encodeGroup(g: HostOp[], parts: Buffer[], build: CommandBuilder): void 
   const lines = (...ls: string[]) => parts.push(Buffer.from(ls.map((l) => `${l}\n`).join('')));
   const sized = (text: string) => {
     const b = Buffer.from(text);
-    lines(String(b.length));
-    parts.push(b);
+    if (b.length > LINES_UP_TO) {
+      lines(String(b.length));
+      parts.push(b);
+      return;
+    }
+    // small: its lines, read by the shell's read (a dd costs a fork and an exec)
+    const ls = text.split('\n');
+    lines(`l${ls.length}`, ...ls);
   };
   lines('G');
   for (const op of g) {

@@ -20,9 +20,11 @@ import { COALESCE_COMMAND, decodeResults, encodeCommands } from '../../../engine
 import { decodeOps, encodeOps, OPS_ARGV } from '../../../engine/host/ssh-ops.js';
 
 let tarFrom: number | undefined;
+let path: string | undefined;
 async function runOps(groups: HostOp[][]) {
   const input = encodeOps(groups, undefined, { tarFrom });
-  const r = await execa(OPS_ARGV[0]!, OPS_ARGV.slice(1), { input, reject: false, encoding: 'utf8' });
+  const env = path ? { PATH: path } : {};
+  const r = await execa(OPS_ARGV[0]!, OPS_ARGV.slice(1), { input, reject: false, encoding: 'utf8', env });
   return decodeOps(groups, { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) });
 }
 
@@ -156,9 +158,28 @@ describe.each([
   });
 });
 
-describe('the files of a wave by one tar', () => {
+/** A PATH of this machine's programs without rename.ul, or with one that fails and renames nothing. */
+function pathWithout(failing: boolean): string {
+  const bin = mkdtempSync(join(tmpdir(), 'brine-path-'));
+  for (const n of readdirSync('/usr/bin')) if (n !== 'rename.ul') symlinkSync(join('/usr/bin', n), join(bin, n));
+  if (failing) {
+    writeFileSync(join(bin, 'rename.ul'), '#!/bin/sh\nexit 1\n');
+    chmodSync(join(bin, 'rename.ul'), 0o755);
+  }
+  return bin;
+}
+
+describe.each([
+  ['rename.ul', () => undefined],
+  ['an mv per directory (no rename.ul)', () => pathWithout(false)],
+  ['an mv per file (rename.ul fails)', () => pathWithout(true)],
+])('the files of a wave by one tar, renamed by %s', (_, bin) => {
   beforeEach(() => {
     tarFrom = undefined;
+    path = bin();
+    return () => {
+      path = undefined;
+    };
   });
 
   it(
@@ -208,6 +229,37 @@ describe('the files of a wave by one tar', () => {
       expect(existsSync(join(d, 'after'))).toBe(true);
       const left = execaSync('find', [d, '-name', '*.brine-*']).stdout;
       expect(left).toBe('');
+    },
+  );
+
+  it(
+    'a long record (read at once) of many directories and odd names, one failing group among them, and a long ' +
+      'command after it',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'brine-tar-'));
+      const names = ['plain', 'with space', "it's", ' lead', 'trail ', 'back\\slash', '-dash', '.dot', 'é'];
+      const groups: HostOp[][] = [];
+      for (let i = 0; i < 12; i++)
+        groups.push([{ op: 'mkdir', path: join(d, `dir ${i}`), mode: 0o755, recursive: true }]);
+      const want: [string, string][] = [];
+      for (let i = 0; i < 12; i++)
+        for (const n of names) {
+          const p = join(d, `dir ${i}`, n);
+          want.push([p, `${i}:${n}\n`]);
+          groups.push([{ op: 'write', path: p, data: Buffer.from(`${i}:${n}\n`), mode: 0o640 }]);
+        }
+      groups.push([{ op: 'write', path: join(d, 'nodir/x'), data: Buffer.from('x'), mode: 0o644 }]);
+      const long = `echo ${'y'.repeat(3000)} | wc -c`;
+      groups.push([{ op: 'exec', argv: ['sh', '-c', long], output: true }]);
+      const res = await runOps(groups);
+      expect(res.slice(0, -2).every((r) => r.ok)).toBe(true);
+      expect(res.at(-2)).toMatchObject({ ok: false, error: expect.stringMatching(/nodir\/x: .*No such file/) });
+      expect(res.at(-1)).toMatchObject({ ok: true, outputs: [{ exitCode: 0, stdout: '3001\n', stderr: '' }] });
+      for (const [p, text] of want) {
+        expect(readFileSync(p, 'utf8')).toBe(text);
+        expect(mode(p)).toBe(0o640);
+      }
+      expect(execaSync('find', [d, '-name', '*.brine-*']).stdout).toBe('');
     },
   );
 
