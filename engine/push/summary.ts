@@ -33,7 +33,8 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
       .trimEnd();
   const counts = new Map<string, number>();
   for (const h of outcomes) {
-    const k = h.status === 'skipped' ? 'not started' : h.status;
+    // the words of the STATUS column
+    const k = h.status === 'skipped' ? 'not started' : h.status === 'pending' ? 'would change' : h.status;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');

@@ -1,0 +1,61 @@
+// What an operator sees pushing to a fleet of light targets (test/harness/light-target.ts): the
+// log line for a run that seems stuck names every state of a command wave (they run in one script),
+// a terminal with fewer rows than hosts keeps the running and failed hosts on screen under a count
+// of the hosts by state, and a rollout whose hosts all fail to compile exits 3 (the input is wrong).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet } from '../../harness/light-target.js';
+import { brinePush, brinePushArgv, pushEnv } from './brine-push.js';
+
+const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
+
+describe('brine push to a fleet, as the operator sees it', () => {
+  let fleet: Fleet;
+  const dir = mkdtempSync(join(tmpdir(), 'brine-fleet-progress-'));
+  const inv = join(dir, 'inventory.yml');
+  const states = join(dir, 'states');
+  const pillar = join(dir, 'pillar');
+  const env = join(REPO, 'pillar/default-env.yml');
+  const setup = () => ({ inventory: inv, knownHosts: fleet.knownHostsPath, key: fleet.keyPath, states, pillar, env });
+
+  beforeAll(async () => {
+    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
+    fleet = await startFleet(5);
+    mkdirSync(states);
+    mkdirSync(pillar);
+    writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
+    writeFileSync(join(states, 'top.sls'), "base:\n  '*':\n    - waves\n");
+    // two commands in a row run in one script on the target; the second is the slow one
+    writeFileSync(
+      join(states, 'waves.sls'),
+      `/srv/marker:
+  file.managed:
+    - contents: here
+quick:
+  cmd.run:
+    - name: touch /srv/quick
+slow:
+  cmd.run:
+    - name: test -e /etc/brine-slow && sleep 12; touch /srv/slow
+`,
+    );
+    writeFileSync(join(states, 'broken.sls'), 'oops:\n  file.managed:\n    - name: /srv/x\n    - mdoe: 644\n');
+    const hosts = fleet.targets.map((t, i) => `  h${i + 1}: { address: ${t.host}, user: root }`).join('\n');
+    writeFileSync(inv, `hosts:\n${hosts}\ngroups:\n  fleet: [h1, h2, h3, h4, h5]\n`);
+  }, 300_000);
+
+  afterAll(async () => {
+    await fleet?.stop();
+  });
+
+  it('the tally under the table uses the STATUS column words (would change, not pending)', async () => {
+    const r = await brinePush(['fleet', '--test', '--quiet'], setup());
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/^h1\s+would change\s/m);
+    expect(r.stdout).toContain('5 host(s): 5 would change');
+  });
+});
