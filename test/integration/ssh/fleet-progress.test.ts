@@ -58,4 +58,12 @@ slow:
     expect(r.stdout).toMatch(/^h1\s+would change\s/m);
     expect(r.stdout).toContain('5 host(s): 5 would change');
   });
+
+  it('a rollout stopped by hosts that fail to compile exits 3: the input is wrong, nothing changed', async () => {
+    const r = await brinePush(['fleet', '--sls', 'broken', '--batch', '1', '--max-fail', '0', '--quiet'], setup());
+    expect(r.code, r.stdout).toBe(3);
+    expect(r.stdout).toMatch(/^h1\s+error\s.*broken\.sls:4: state 'oops' \(file\.managed\): unknown argument 'mdoe'/m);
+    expect(r.stdout).toContain('not started: h2, h3, h4, h5');
+    for (const t of fleet.targets) expect((await t.ssh('test -e /srv/x')).exitCode).toBe(1);
+  });
 });
