@@ -2,7 +2,7 @@
 // done/total, the state running, the time so far, then the result. A run on one host shows its
 // running states under its line. The view draws on stderr; stdout is written after it ends.
 import { Listr, ListrLogger, ProcessOutput, type ListrTaskWrapper } from 'listr2';
-import { endText, secs, stateName } from './format.js';
+import { endText, runningNames, secs, stateName } from './format.js';
 import type { HostEnd, HostProgress, ProgressView, ViewOptions } from './types.js';
 
 interface HostLine {
@@ -27,7 +27,7 @@ function line(h: HostLine, label: string, detail: boolean): string {
   const first = [...h.running.values()][0];
   const what =
     first && !detail
-      ? `running ${first.name}${h.running.size > 1 ? ` (+${h.running.size - 1})` : ''}`
+      ? `running ${runningNames([...h.running.values()].map((r) => r.name))}`
       : first
         ? 'running'
         : h.phase;
@@ -104,6 +104,7 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
           h.total = n;
         },
         started(s) {
+          h.phase = 'running'; // the phases before the states are over
           h.running.set(s.key, { name: stateName(s), since: Date.now() });
           redraw(h);
         },

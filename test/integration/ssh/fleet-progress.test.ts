@@ -59,6 +59,18 @@ slow:
     expect(r.stdout).toContain('5 host(s): 5 would change');
   });
 
+  it('off a terminal, the line for a stuck run names every state of the command wave', async () => {
+    expect((await fleet.targets[0]!.ssh('touch /etc/brine-slow')).exitCode).toBe(0);
+    const r = await brinePush(['h1'], setup(), { env: { BRINE_PROGRESS: 'lines' } });
+    expect(r.code, r.stderr).toBe(0);
+    const still = r.stderr.split('\n').filter((l) => l.includes('still running'));
+    expect(still.length, r.stderr).toBeGreaterThan(0);
+    // both commands run in the one script: the line names them both, not only the first
+    expect(still[0]).toMatch(/^brine: h1: still running cmd\.run: quick \(touch \/srv\/quick\), cmd\.run: slow \(/);
+    expect(still[0]).toMatch(/\) \(one script on the target\) \(1\ds\)$/);
+    expect(r.stderr).toMatch(/^brine: h1: \[3\/3\] changed cmd\.run: slow .* \(1\ds\)$/m);
+  });
+
   it('a rollout stopped by hosts that fail to compile exits 3: the input is wrong, nothing changed', async () => {
     const r = await brinePush(['fleet', '--sls', 'broken', '--batch', '1', '--max-fail', '0', '--quiet'], setup());
     expect(r.code, r.stdout).toBe(3);
