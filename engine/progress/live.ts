@@ -34,6 +34,51 @@ function line(h: HostLine, label: string, detail: boolean): string {
   return `${label}  ${h.total ? `${h.done}/${h.total}  ` : ''}${what}  ${secs(now - h.start)}`;
 }
 
+/** A word per host for the tally of the compact view. */
+function stateWord(h: HostLine): string {
+  if (h.skipped) return 'not started';
+  if (h.end) return h.end.status === 'pending' ? 'would change' : h.end.status;
+  return h.start ? 'running' : 'waiting';
+}
+
+const failedEnd = (h: HostLine) => !!h.end && h.end.status !== 'ok' && h.end.status !== 'pending';
+
+/**
+ * More hosts than the terminal has rows: a line per host would push the running ones off the
+ * screen, so one line counts the hosts by state and the lines under it show the hosts running and
+ * those that failed, as many as fit.
+ */
+function compactTask(hosts: HostLine[], rows: number, width: number, redact: (s: string) => string) {
+  let task: ListrTaskWrapper<any, any, any> | undefined;
+  const draw = () => {
+    if (!task) return;
+    const counts = new Map<string, number>();
+    for (const h of hosts) counts.set(stateWord(h), (counts.get(stateWord(h)) ?? 0) + 1);
+    task.title = redact(`${hosts.length} hosts: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    const shown = [...hosts.filter(failedEnd), ...hosts.filter((h) => h.start && !h.end && !h.skipped)];
+    const room = Math.max(1, rows - 3);
+    const lines = shown
+      .slice(0, shown.length > room ? room - 1 : room)
+      .map((h) => line(h, h.label.padEnd(width), false));
+    if (shown.length > room) lines.push(`... and ${shown.length - room + 1} more`);
+    task.output = redact(lines.join('\n'));
+  };
+  return {
+    draw,
+    task: {
+      title: `${hosts.length} hosts`,
+      rendererOptions: { outputBar: true, persistentOutput: true },
+      task: async (_ctx: unknown, t: ListrTaskWrapper<any, any, any>) => {
+        task = t;
+        draw();
+        await Promise.all(hosts.map((h) => h.settled));
+        draw();
+        if (hosts.some(failedEnd)) throw new Error(t.title ?? '');
+      },
+    },
+  };
+}
+
 export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): ProgressView {
   const hosts = new Map<string, HostLine>();
   const width = Math.max(0, ...o.labels.map((l) => l.length));
@@ -43,7 +88,11 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
     const settled = new Promise<void>((r) => (settle = r));
     hosts.set(label, { label, total: 0, done: 0, phase: 'starting', running: new Map(), settle, settled });
   }
+  // a line per host fits with a line to spare (the prompt's), else the compact view
+  const rows = o.stream.rows || 24;
+  const compact = o.labels.length > rows - 2 ? compactTask([...hosts.values()], rows, width, o.redact) : undefined;
   const redraw = (h: HostLine) => {
+    if (compact) return compact.draw();
     if (!h.task) return;
     h.task.title = o.redact(line(h, (h.label || 'local').padEnd(width), detail));
     if (detail) {
@@ -52,17 +101,20 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
     }
   };
   const listr = new Listr(
-    [...hosts.values()].map((h) => ({
-      title: (h.label || 'local').padEnd(width),
-      task: async (_ctx: unknown, task: ListrTaskWrapper<any, any, any>) => {
-        h.task = task;
-        redraw(h);
-        await h.settled;
-        redraw(h);
-        if (h.skipped) task.skip(task.title);
-        else if (h.end && h.end.status !== 'ok' && h.end.status !== 'pending') throw new Error(task.title ?? h.label);
-      },
-    })),
+    compact
+      ? [compact.task]
+      : [...hosts.values()].map((h) => ({
+          title: (h.label || 'local').padEnd(width),
+          task: async (_ctx: unknown, task: ListrTaskWrapper<any, any, any>) => {
+            h.task = task;
+            redraw(h);
+            await h.settled;
+            redraw(h);
+            if (h.skipped) task.skip(task.title);
+            else if (h.end && h.end.status !== 'ok' && h.end.status !== 'pending')
+              throw new Error(task.title ?? h.label);
+          },
+        })),
     {
       concurrent: true,
       exitOnError: false,
@@ -82,7 +134,8 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
   );
   const ran = listr.run().catch(() => {});
   const tick = setInterval(() => {
-    for (const h of hosts.values()) if (h.start && !h.end && !h.skipped) redraw(h);
+    if (compact) compact.draw();
+    else for (const h of hosts.values()) if (h.start && !h.end && !h.skipped) redraw(h);
   }, 250);
 
   const get = (label: string): HostLine => {

@@ -71,6 +71,27 @@ slow:
     expect(r.stderr).toMatch(/^brine: h1: \[3\/3\] changed cmd\.run: slow .* \(1\ds\)$/m);
   });
 
+  it('on a terminal with fewer rows than hosts: a count of the hosts by state, the running ones under it', async () => {
+    // h2 fails, h3 is slow: the screen of 6 rows shows them, not a list of 5 hosts cut at its top
+    expect((await fleet.targets[1]!.ssh('ln -s /nonexistent/dir/x /srv/quick')).exitCode).toBe(0);
+    expect((await fleet.targets[2]!.ssh('touch /etc/brine-slow')).exitCode).toBe(0);
+    const cmd = ['stty cols 100 rows 6;', ...brinePushArgv(['fleet', '--batch', '2'], setup())].join(' ');
+    const r = await execa('script', ['-qec', cmd, '/dev/null'], {
+      reject: false,
+      env: pushEnv({ env: { BRINE_PROGRESS: '' } }),
+      timeout: 300_000,
+    });
+    expect(r.exitCode, r.stdout).toBe(1);
+    // while the second batch runs: the counts, and h3 (running its slow command) on the line under them
+    expect(r.stdout).toMatch(/5 hosts: [12] ok, 1 failed, [12] running, 1 waiting\r?\n\s+› h2\s+3\/3\s+failed, /);
+    expect(r.stdout).toMatch(/\s+h3\s+1\/3\s+running cmd\.run: quick \(touch \/srv\/quick\), cmd\.run: slow /);
+    // the last frame: the counts and the failed host, then the reports and the table
+    const last = r.stdout.lastIndexOf('5 hosts: 4 ok, 1 failed');
+    expect(last, r.stdout).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('› h2', last)).toBeLessThan(r.stdout.indexOf('HOST', last));
+    expect(r.stdout).toContain('5 host(s): 4 ok, 1 failed');
+  });
+
   it('a rollout stopped by hosts that fail to compile exits 3: the input is wrong, nothing changed', async () => {
     const r = await brinePush(['fleet', '--sls', 'broken', '--batch', '1', '--max-fail', '0', '--quiet'], setup());
     expect(r.code, r.stdout).toBe(3);
