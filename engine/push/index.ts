@@ -51,6 +51,8 @@ export interface PushOptions {
   batch?: Amount;
   /** --max-fail: failed hosts tolerated before no further batch starts (default: no limit). */
   maxFail?: Amount;
+  /** --batch-wait: seconds between the end of a batch and the start of the next (Salt's --batch-wait). */
+  batchWaitS?: number;
   /** Told each host's phases, states and end (engine/progress). */
   progress?: ProgressView;
 }
@@ -104,6 +106,18 @@ export function hostJson(h: HostOutcome, redactor: Redactor) {
   };
 }
 
+/** --batch-wait: the pause before the next batch; a stop signal ends it at once. */
+function batchWait(s: number, next: number, of: number, o: Pick<PushOptions, 'notice' | 'control'>): Promise<void> {
+  o.notice?.(`waiting ${s}s before batch ${next + 1} of ${of} (--batch-wait)`);
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, s * 1000);
+    o.control?.onStop(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export async function push(o: PushOptions): Promise<PushResult> {
   const total = o.targets.length;
   const size = o.batch ? batchSize(o.batch, total) : total;
@@ -120,6 +134,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
     onBatch: (i, n, items) => {
       if (n > 1) o.notice?.(`batch ${i + 1} of ${n}: ${items.map((t) => t.label).join(', ')}`);
     },
+    ...(o.batchWaitS ? { between: (next, n) => batchWait(o.batchWaitS!, next, n, o) } : {}),
     run: async (t) => {
       const h = await pushHostWithProgress(t, o, o.progress?.host(t.label));
       if (o.out === 'highstate') o.write(hostBlock(h, o));

@@ -43,6 +43,7 @@ slow:
     - name: test -e /etc/brine-slow && sleep 12; touch /srv/slow
 `,
     );
+    writeFileSync(join(states, 'stamp.sls'), 'stamp:\n  cmd.run:\n    - name: date +%s.%N > /srv/stamp\n');
     writeFileSync(join(states, 'broken.sls'), 'oops:\n  file.managed:\n    - name: /srv/x\n    - mdoe: 644\n');
     const hosts = fleet.targets.map((t, i) => `  h${i + 1}: { address: ${t.host}, user: root }`).join('\n');
     writeFileSync(inv, `hosts:\n${hosts}\ngroups:\n  fleet: [h1, h2, h3, h4, h5]\n`);
@@ -98,5 +99,20 @@ slow:
     expect(r.stdout).toMatch(/^h1\s+error\s.*broken\.sls:4: state 'oops' \(file\.managed\): unknown argument 'mdoe'/m);
     expect(r.stdout).toContain('not started: h2, h3, h4, h5');
     for (const t of fleet.targets) expect((await t.ssh('test -e /srv/x')).exitCode).toBe(1);
+  });
+
+  it("--batch-wait (Salt's) pauses between batches, not after the last", async () => {
+    const t0 = Date.now();
+    const r = await brinePush(['h1', 'h2', 'h3', '--sls', 'stamp', '--batch', '2', '--batch-wait', '4'], setup(), {
+      env: { BRINE_PROGRESS: 'lines' },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('brine: waiting 4s before batch 2 of 2 (--batch-wait)\nbrine: batch 2 of 2: h3\n');
+    const stamp = async (i: number) => Number((await fleet.targets[i]!.ssh('cat /srv/stamp')).stdout);
+    const [a, b, c] = [await stamp(0), await stamp(1), await stamp(2)];
+    expect(c - Math.max(a, b)).toBeGreaterThanOrEqual(4);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    const bad = await brinePush(['h1', '--batch-wait', '4'], setup());
+    expect([bad.code, bad.stderr.trim()]).toEqual([3, 'brine: --batch-wait needs --batch']);
   });
 });
