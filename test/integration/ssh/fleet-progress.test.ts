@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../harness/light-target.js';
-import { brinePush, brinePushArgv, pushEnv } from './brine-push.js';
+import { brinePush, brinePushArgv, hostResults, pushEnv } from './brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -43,6 +43,7 @@ slow:
     - name: test -e /etc/brine-slow && sleep 12; touch /srv/slow
 `,
     );
+    writeFileSync(join(states, 'hang.sls'), 'hang:\n  cmd.run:\n    - name: sleep 30\n');
     writeFileSync(join(states, 'stamp.sls'), 'stamp:\n  cmd.run:\n    - name: date +%s.%N > /srv/stamp\n');
     writeFileSync(join(states, 'broken.sls'), 'oops:\n  file.managed:\n    - name: /srv/x\n    - mdoe: 644\n');
     const hosts = fleet.targets.map((t, i) => `  h${i + 1}: { address: ${t.host}, user: root }`).join('\n');
@@ -114,5 +115,14 @@ slow:
     expect(Date.now() - t0).toBeLessThan(60_000);
     const bad = await brinePush(['h1', '--batch-wait', '4'], setup());
     expect([bad.code, bad.stderr.trim()]).toEqual([3, 'brine: --batch-wait needs --batch']);
+  });
+
+  it('a command that hangs fails its state at --command-timeout, which the comment names', async () => {
+    const r = await brinePush(['h4', '--sls', 'hang', '--command-timeout', '3', '--out', 'json'], setup());
+    expect(r.code, r.stderr).toBe(1);
+    const res = hostResults<{ id: string; result: boolean; comment: string }>(r);
+    expect(res.map((x) => [x.id, x.result, x.comment])).toEqual([
+      ['hang', false, 'Command "sleep 30" timed out after 3s (--command-timeout)'],
+    ]);
   });
 });
