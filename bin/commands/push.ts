@@ -52,8 +52,7 @@ function positiveInt(flag: string) {
 function seconds(flag: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0)
-      throw new UsageError(`${flag} must be a whole number of seconds, got '${v}'`);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number of seconds, got '${v}'`);
     return n;
   };
 }
@@ -158,21 +157,29 @@ export function register(program: Command): void {
       const out = (stream: NodeJS.WriteStream) => (s: string) =>
         progress.live ? held.push([stream, s]) : stream.write(s);
       const write = out(process.stdout);
-      const stderr = out(process.stderr);
+      // notices (lock waits, batches, signals) show in the live view as they come, and stay after it
+      const stderr = (s: string) => {
+        progress.note?.(s);
+        out(process.stderr)(s);
+      };
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
       const { registry } = await import('../../modules/index.js');
       const control = new RunControl();
-      const unhandle = handleStopSignals(control, (reports) => {
-        for (const rep of reports) {
-          const text = formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, {
-            color: false,
-            redactor: errorRedactor,
-          });
-          process.stdout.write(`=== ${rep.host} (abandoned) ===\n${text}`);
-        }
-      });
+      const unhandle = handleStopSignals(
+        control,
+        (reports) => {
+          for (const rep of reports) {
+            const text = formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, {
+              color: false,
+              redactor: errorRedactor,
+            });
+            process.stdout.write(`=== ${rep.host} (abandoned) ===\n${text}`);
+          }
+        },
+        stderr,
+      );
       const opts: PushOptions = {
         control,
         lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => stderr(`brine: ${m}\n`) },

@@ -100,21 +100,36 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
       h.task.output = o.redact([...h.running.values()].map((r) => `${r.name}  ${secs(now - r.since)}`).join('\n'));
     }
   };
+  // notices (a signal, a lock wait, the next batch) under the hosts: a task without a title is
+  // listr2's bottom bar, its last lines kept
+  let notes: ListrTaskWrapper<any, any, any> | undefined;
+  const pending: string[] = [];
+  const notesTask = {
+    rendererOptions: { bottomBar: 3, persistentOutput: true },
+    task: async (_ctx: unknown, t: ListrTaskWrapper<any, any, any>) => {
+      notes = t;
+      for (const n of pending.splice(0)) t.output = n;
+      await Promise.all([...hosts.values()].map((h) => h.settled));
+    },
+  };
   const listr = new Listr(
-    compact
-      ? [compact.task]
-      : [...hosts.values()].map((h) => ({
-          title: (h.label || 'local').padEnd(width),
-          task: async (_ctx: unknown, task: ListrTaskWrapper<any, any, any>) => {
-            h.task = task;
-            redraw(h);
-            await h.settled;
-            redraw(h);
-            if (h.skipped) task.skip(task.title);
-            else if (h.end && h.end.status !== 'ok' && h.end.status !== 'pending')
-              throw new Error(task.title ?? h.label);
-          },
-        })),
+    [
+      ...(compact
+        ? [compact.task]
+        : [...hosts.values()].map((h) => ({
+            title: (h.label || 'local').padEnd(width),
+            task: async (_ctx: unknown, task: ListrTaskWrapper<any, any, any>) => {
+              h.task = task;
+              redraw(h);
+              await h.settled;
+              redraw(h);
+              if (h.skipped) task.skip(task.title);
+              else if (h.end && h.end.status !== 'ok' && h.end.status !== 'pending')
+                throw new Error(task.title ?? h.label);
+            },
+          }))),
+      notesTask,
+    ],
     {
       concurrent: true,
       exitOnError: false,
@@ -172,6 +187,11 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
           h.settle();
         },
       };
+    },
+    note(text) {
+      const line = o.redact(text.trim().replace(/^brine: /, ''));
+      if (notes) notes.output = line;
+      else pending.push(line);
     },
     skipped(label, why) {
       const h = get(label);

@@ -2,7 +2,7 @@
 // log line for a run that seems stuck names every state of a command wave (they run in one script),
 // a terminal with fewer rows than hosts keeps the running and failed hosts on screen under a count
 // of the hosts by state, and a rollout whose hosts all fail to compile exits 3 (the input is wrong).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ slow:
     - name: test -e /etc/brine-slow && sleep 12; touch /srv/slow
 `,
     );
+    writeFileSync(join(states, 'nap.sls'), 'nap:\n  cmd.run:\n    - name: sleep 5\n');
     writeFileSync(join(states, 'hang.sls'), 'hang:\n  cmd.run:\n    - name: sleep 30\n');
     writeFileSync(join(states, 'stamp.sls'), 'stamp:\n  cmd.run:\n    - name: date +%s.%N > /srv/stamp\n');
     writeFileSync(join(states, 'broken.sls'), 'oops:\n  file.managed:\n    - name: /srv/x\n    - mdoe: 644\n');
@@ -124,5 +125,33 @@ slow:
     expect(res.map((x) => [x.id, x.result, x.comment])).toEqual([
       ['hang', false, 'Command "sleep 30" timed out after 3s (--command-timeout)'],
     ]);
+  });
+
+  it('on a terminal, notices show in the live view as they come: a lock wait, a signal', async () => {
+    const t = fleet.targets[4]!;
+    const holder = t.ssh('flock /run/brine.lock sleep 6');
+    await new Promise((r) => setTimeout(r, 1000));
+    const pidFile = join(dir, 'push.pid');
+    const push = brinePushArgv(['h5', '--sls', 'nap'], setup()).join(' ');
+    const cmd = `stty cols 200 rows 20; ${push} & echo $! > ${pidFile}; wait $!`;
+    const run = execa('script', ['-qec', cmd, '/dev/null'], {
+      reject: false,
+      env: pushEnv({ env: { BRINE_PROGRESS: '' } }),
+      timeout: 120_000,
+    });
+    await holder; // the push got the lock now, and runs its 5 s command
+    await new Promise((r) => setTimeout(r, 2500));
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGTERM');
+    const r = await run;
+    expect(r.exitCode, r.stdout).toBe(143);
+    // both notices were drawn while the view ran, before its last frame (not held until it ended)
+    const lastFrame = r.stdout.lastIndexOf('✔ h5');
+    expect(lastFrame, r.stdout).toBeGreaterThan(0);
+    const wait = r.stdout.indexOf('waiting up to 300 s for the run lock /run/brine.lock');
+    expect(wait, r.stdout).toBeGreaterThan(0);
+    expect(wait).toBeLessThan(lastFrame);
+    const signal = r.stdout.indexOf('SIGTERM: finishing the states in flight, starting no more');
+    expect(signal, r.stdout).toBeGreaterThan(0);
+    expect(signal).toBeLessThan(lastFrame);
   });
 });
