@@ -75,7 +75,7 @@ export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' |
 /** --out markdown: one review comment for every host (report/markdown.ts), redacted like the rest. */
 export function markdownHosts(
   outcomes: HostOutcome[],
-  o: Pick<PushOptions, 'redactor' | 'test'>,
+  o: Pick<PushOptions, 'redactor' | 'test'> & { stopped?: string },
   notes = new Map<string, string>(),
 ) {
   const hosts = outcomes.map((h) => ({
@@ -87,7 +87,8 @@ export function markdownHosts(
     ...(h.report ? { report: o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor)) } : {}),
     ...(notes.has(h.label) ? { note: notes.get(h.label)! } : {}),
   }));
-  return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test }));
+  const stopped = o.stopped ? { stopped: o.stopped } : {};
+  return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test, ...stopped }));
 }
 
 const failedHost = (h: HostOutcome) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error';
@@ -168,7 +169,8 @@ export async function push(o: PushOptions): Promise<PushResult> {
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
   } else if (o.out === 'markdown') {
-    o.write(markdownHosts(outcomes as HostOutcome[], o));
+    const why = stop ? formatRolloutStop(stop).trim().replace('\nnot started:', '; not started:') : undefined;
+    o.write(markdownHosts(outcomes as HostOutcome[], { ...o, ...(why ? { stopped: why } : {}) }));
   } else {
     o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop) : '')));
   }

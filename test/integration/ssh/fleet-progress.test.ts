@@ -154,4 +154,14 @@ slow:
     expect(signal, r.stdout).toBeGreaterThan(0);
     expect(signal).toBeLessThan(lastFrame);
   });
+
+  it('--out markdown of a stopped rollout says so under the table and names the hosts not started', async () => {
+    const args = ['h1', 'h2', '--sls', 'hang', '--command-timeout', '2', '--batch', '1', '--max-fail', '0'];
+    const r = await brinePush([...args, '--out', 'markdown', '--quiet'], setup());
+    expect(r.code, r.stdout).toBe(5);
+    expect(r.stdout).toContain('| `h2` | not started: the rollout stopped |');
+    expect(r.stdout).toContain(
+      '**rollout stopped after batch 1 of 2: 1 host(s) failed, more than --max-fail allows (0); not started: h2**',
+    );
+  });
 });
