@@ -34,6 +34,9 @@ function line(h: HostLine, label: string, detail: boolean): string {
   return `${label}  ${h.total ? `${h.done}/${h.total}  ` : ''}${what}  ${secs(now - h.start)}`;
 }
 
+/** The notices kept under the hosts (the last ones). */
+const NOTE_LINES = 2;
+
 /** A word per host for the tally of the compact view. */
 function stateWord(h: HostLine): string {
   if (h.skipped) return 'not started';
@@ -46,9 +49,9 @@ const failedEnd = (h: HostLine) => !!h.end && h.end.status !== 'ok' && h.end.sta
 /**
  * More hosts than the terminal has rows: a line per host would push the running ones off the
  * screen, so one line counts the hosts by state and the lines under it show the hosts running and
- * those that failed, as many as fit.
+ * those that failed, as many as fit in `height` lines.
  */
-function compactTask(hosts: HostLine[], rows: number, width: number, redact: (s: string) => string) {
+function compactTask(hosts: HostLine[], height: number, width: number, redact: (s: string) => string) {
   let task: ListrTaskWrapper<any, any, any> | undefined;
   const draw = () => {
     if (!task) return;
@@ -56,7 +59,7 @@ function compactTask(hosts: HostLine[], rows: number, width: number, redact: (s:
     for (const h of hosts) counts.set(stateWord(h), (counts.get(stateWord(h)) ?? 0) + 1);
     task.title = redact(`${hosts.length} hosts: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`);
     const shown = [...hosts.filter(failedEnd), ...hosts.filter((h) => h.start && !h.end && !h.skipped)];
-    const room = Math.max(1, rows - 3);
+    const room = Math.max(1, height - 1); // under the count line
     const lines = shown
       .slice(0, shown.length > room ? room - 1 : room)
       .map((h) => line(h, h.label.padEnd(width), false));
@@ -88,9 +91,11 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
     const settled = new Promise<void>((r) => (settle = r));
     hosts.set(label, { label, total: 0, done: 0, phase: 'starting', running: new Map(), settle, settled });
   }
-  // a line per host fits with a line to spare (the prompt's), else the compact view
+  // a line per host fits with the notes under them (a blank line, NOTE_LINES) and a line to spare
+  // (the prompt's), else the compact view
   const rows = o.stream.rows || 24;
-  const compact = o.labels.length > rows - 2 ? compactTask([...hosts.values()], rows, width, o.redact) : undefined;
+  const room = rows - 2 - (1 + NOTE_LINES);
+  const compact = o.labels.length > room ? compactTask([...hosts.values()], room, width, o.redact) : undefined;
   const redraw = (h: HostLine) => {
     if (compact) return compact.draw();
     if (!h.task) return;
@@ -105,7 +110,7 @@ export function liveView(o: ViewOptions & { stream: NodeJS.WriteStream }): Progr
   let notes: ListrTaskWrapper<any, any, any> | undefined;
   const pending: string[] = [];
   const notesTask = {
-    rendererOptions: { bottomBar: 3, persistentOutput: true },
+    rendererOptions: { bottomBar: NOTE_LINES, persistentOutput: true },
     task: async (_ctx: unknown, t: ListrTaskWrapper<any, any, any>) => {
       notes = t;
       for (const n of pending.splice(0)) t.output = n;

@@ -75,10 +75,11 @@ slow:
   });
 
   it('on a terminal with fewer rows than hosts: a count of the hosts by state, the running ones under it', async () => {
-    // h2 fails, h3 is slow: the screen of 6 rows shows them, not a list of 5 hosts cut at its top
+    // h2 fails, h3 is slow: the screen of 9 rows (the notes take 3) shows them, not a list of 5 hosts
+    // cut at its top
     expect((await fleet.targets[1]!.ssh('ln -s /nonexistent/dir/x /srv/quick')).exitCode).toBe(0);
     expect((await fleet.targets[2]!.ssh('touch /etc/brine-slow')).exitCode).toBe(0);
-    const cmd = ['stty cols 100 rows 6;', ...brinePushArgv(['fleet', '--batch', '2'], setup())].join(' ');
+    const cmd = ['stty cols 100 rows 9;', ...brinePushArgv(['fleet', '--batch', '2'], setup())].join(' ');
     const r = await execa('script', ['-qec', cmd, '/dev/null'], {
       reject: false,
       env: pushEnv({ env: { BRINE_PROGRESS: '' } }),
