@@ -20,9 +20,17 @@ export async function run(flags: RunFlags, sls: string[] | undefined, override?:
   const control = new RunControl();
   const fmt = (r: RunReport) =>
     formatReport(r, flags.out, { color: wantColor(process.stdout), redactor: errorRedactor, full: flags.full });
-  const unhandle = handleStopSignals(control, (reports) => {
-    for (const r of reports) process.stdout.write(fmt(r));
-  });
+  // notices for the operator (signals, lock waits, temp files removed)
+  let say = (line: string) => {
+    process.stderr.write(line);
+  };
+  const unhandle = handleStopSignals(
+    control,
+    (reports) => {
+      for (const r of reports) process.stdout.write(fmt(r));
+    },
+    (l) => say(l),
+  );
   try {
     const prepared = await prepareHost({
       host,
@@ -40,6 +48,13 @@ export async function run(flags: RunFlags, sls: string[] | undefined, override?:
       redact: (s) => errorRedactor.redact(s),
       quiet: !!flags.quiet,
     });
+    // a live view shows notices as they come; stderr still gets them, after the view
+    if (view.live) {
+      say = (line) => {
+        view.note?.(line);
+        process.stderr.write(line);
+      };
+    }
     const progress = view.host(prepared.minionId);
     const report = await runStates({
       host,
@@ -55,9 +70,9 @@ export async function run(flags: RunFlags, sls: string[] | undefined, override?:
       failhard: flags.failhard,
       aggregate: flags.aggregate,
       redactor: errorRedactor,
-      lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => process.stderr.write(`brine: ${m}\n`) },
+      lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => say(`brine: ${m}\n`) },
       control,
-      notice: (m) => process.stderr.write(`brine: ${m}\n`),
+      notice: (m) => say(`brine: ${m}\n`),
       progress,
     }).catch(async (e: unknown) => {
       progress.done({ status: 'error', error: e instanceof Error ? e.message : String(e), durationMs: 0 });

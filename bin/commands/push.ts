@@ -35,6 +35,7 @@ interface PushFlags {
   partial?: boolean;
   batch?: string;
   maxFail?: string;
+  batchWait?: number;
   quiet?: boolean;
   /** --pillar-override YAML (pillar= words come among the targets). */
   pillarOverride?: string;
@@ -48,11 +49,12 @@ function positiveInt(flag: string) {
   };
 }
 
-function seconds(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
-  return n;
+function seconds(flag: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number of seconds, got '${v}'`);
+    return n;
+  };
 }
 
 function collect(v: string, prev: string[] | undefined): string[] {
@@ -90,8 +92,18 @@ export function register(program: Command): void {
     .option('--sls <name...>', 'apply these SLS instead of the top file')
     .option('--batch <n>', 'rolling: hosts per batch (N or N% of the targets), batches one after another')
     .option('--max-fail <n>', 'rolling: failed hosts tolerated (N or N% of the targets) before no further batch starts')
+    .option(
+      '--batch-wait <s>',
+      'rolling: seconds to wait after a batch before the next starts',
+      seconds('--batch-wait'),
+    )
     .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
-    .option('--lock-timeout <s>', 'seconds to wait while another run holds a host (0: refuse at once)', seconds, 300)
+    .option(
+      '--lock-timeout <s>',
+      'seconds to wait while another run holds a host (0: refuse at once)',
+      seconds('--lock-timeout'),
+      300,
+    )
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--states <dir>', 'state tree (default: $BRINE_STATES or states/ next to brine)')
     .option('--pillar <dir>', 'pillar tree (default: $BRINE_PILLAR or pillar/ next to brine)')
@@ -119,6 +131,7 @@ export function register(program: Command): void {
       const maxFail =
         flags.maxFail !== undefined ? parseAmount('--max-fail', flags.maxFail, { zero: true }) : undefined;
       if (maxFail && !batch) throw new UsageError('--max-fail needs --batch (the budget stops further batches)');
+      if (flags.batchWait !== undefined && !batch) throw new UsageError('--batch-wait needs --batch');
       const inventory = flags.inventory ? loadInventory(flags.inventory) : undefined;
       if (batch && (flags.plan || flags.planOut))
         throw new UsageError('--batch is not for saved plans (--plan, --plan-out)');
@@ -144,21 +157,29 @@ export function register(program: Command): void {
       const out = (stream: NodeJS.WriteStream) => (s: string) =>
         progress.live ? held.push([stream, s]) : stream.write(s);
       const write = out(process.stdout);
-      const stderr = out(process.stderr);
+      // notices (lock waits, batches, signals) show in the live view as they come, and stay after it
+      const stderr = (s: string) => {
+        progress.note?.(s);
+        out(process.stderr)(s);
+      };
       const { RunControl } = await import('../../engine/run/control.js');
       const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
       const { registry } = await import('../../modules/index.js');
       const control = new RunControl();
-      const unhandle = handleStopSignals(control, (reports) => {
-        for (const rep of reports) {
-          const text = formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, {
-            color: false,
-            redactor: errorRedactor,
-          });
-          process.stdout.write(`=== ${rep.host} (abandoned) ===\n${text}`);
-        }
-      });
+      const unhandle = handleStopSignals(
+        control,
+        (reports) => {
+          for (const rep of reports) {
+            const text = formatReport(rep, flags.out === 'json' ? 'highstate' : flags.out, {
+              color: false,
+              redactor: errorRedactor,
+            });
+            process.stdout.write(`=== ${rep.host} (abandoned) ===\n${text}`);
+          }
+        },
+        stderr,
+      );
       const opts: PushOptions = {
         control,
         lock: { waitMs: flags.lockTimeout * 1000, onWait: (m) => stderr(`brine: ${m}\n`) },
@@ -166,6 +187,7 @@ export function register(program: Command): void {
         targets,
         ...(batch ? { batch } : {}),
         ...(maxFail ? { maxFail } : {}),
+        ...(flags.batchWait ? { batchWaitS: flags.batchWait } : {}),
         progress,
         statesDir,
         registry,

@@ -13,11 +13,16 @@ export function exitCodeForStop(reason: string): number {
 }
 
 /** Installs the handlers; returns the function that removes them. */
-export function handleStopSignals(control: RunControl, abandon: (reports: RunReport[]) => void): () => void {
+/** `say`: how the first signal's line reaches the operator (a live view shows it; default stderr). */
+export function handleStopSignals(
+  control: RunControl,
+  abandon: (reports: RunReport[]) => void,
+  say: (line: string) => void = (l) => process.stderr.write(l),
+): () => void {
   const on = (sig: NodeJS.Signals): void => {
     if (!control.stopped) {
       control.stop(sig);
-      process.stderr.write(`brine: ${sig}: finishing the states in flight, starting no more (again to abandon them)\n`);
+      say(`brine: ${sig}: finishing the states in flight, starting no more (again to abandon them)\n`);
       return;
     }
     const gone = removeInFlightTemps();

@@ -22,3 +22,8 @@ export function endText(e: HostEnd): string {
   const word = e.status === 'pending' ? 'would change' : e.status;
   return `${word}, ${e.changed} changed, ${e.failed} failed (${secs(e.durationMs)})`;
 }
+
+/** The states running on a host, the first three by name: a wave's states run together. */
+export function runningNames(names: string[]): string {
+  return [...names.slice(0, 3), ...(names.length > 3 ? [`${names.length - 3} more`] : [])].join(', ');
+}

@@ -1,23 +1,37 @@
 // The progress of a run that is not on a terminal (CI logs, output to a file): one line per state
 // as it finishes, one per host phase and end, and a line for what still runs when nothing was
 // printed for a while, so a log never goes quiet for long. Lines go to stderr; stdout keeps the report.
-import { endText, outcomeWord, secs, stateName } from './format.js';
+import { endText, outcomeWord, runningNames, secs, stateName } from './format.js';
 import type { HostProgress, ProgressView, ViewOptions } from './types.js';
 
 export const HEARTBEAT_MS = 10_000;
 
+/** A host's phase and the states it runs (a wave's states run together, in one script). */
+interface HostState {
+  what: string;
+  since: number;
+  states: Map<string, { name: string; since: number }>;
+}
+
 export function lineView(o: ViewOptions & { write: (line: string) => void; heartbeatMs?: number }): ProgressView {
   let last = Date.now();
-  const running = new Map<string, { what: string; since: number }>();
+  const running = new Map<string, HostState>();
   const out = (label: string, text: string) => {
     last = Date.now();
     o.write(o.redact(`brine: ${label ? `${label}: ` : ''}${text}\n`));
+  };
+  const still = (r: HostState) => {
+    const states = [...r.states.values()];
+    if (!states.length) return `still ${r.what} (${secs(Date.now() - r.since)})`;
+    const together = states.length > 1 ? ' (one script on the target)' : '';
+    const names = runningNames(states.map((x) => x.name));
+    return `still running ${names}${together} (${secs(Date.now() - states[0]!.since)})`;
   };
   const every = o.heartbeatMs ?? HEARTBEAT_MS;
   const timer = setInterval(
     () => {
       if (Date.now() - last < every) return;
-      for (const [label, r] of running) out(label, `still ${r.what} (${secs(Date.now() - r.since)})`);
+      for (const [label, r] of running) out(label, still(r));
       last = Date.now();
     },
     Math.min(every, 1000),
@@ -30,21 +44,25 @@ export function lineView(o: ViewOptions & { write: (line: string) => void; heart
       let total = 0;
       let done = 0;
       const start = Date.now();
-      running.set(label, { what: 'starting', since: start });
+      const host: HostState = { what: 'starting', since: start, states: new Map() };
+      running.set(label, host);
       const p: HostProgress = {
         phase(what) {
-          running.set(label, { what, since: Date.now() });
+          host.what = what;
+          host.since = Date.now();
           out(label, what);
         },
         planned(n) {
           total = n;
         },
         started(s) {
-          running.set(label, { what: `running ${stateName(s)}`, since: Date.now() });
+          host.states.set(s.key, { name: stateName(s), since: Date.now() });
         },
         finished(r) {
           done++;
-          running.set(label, { what: 'running', since: Date.now() });
+          host.states.delete(r.key);
+          host.what = 'running';
+          host.since = Date.now();
           out(label, `[${done}/${total}] ${outcomeWord(r)} ${stateName(r)} (${secs(r.durationMs)})`);
         },
         done(e) {

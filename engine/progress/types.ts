@@ -17,6 +17,11 @@ export interface ProgressView {
   host(label: string): HostProgress;
   /** A host the run will not start (a rollout stopped before its batch). */
   skipped(label: string, why: string): void;
+  /**
+   * A notice for the operator (a signal, a lock wait, the next batch): a live view holds the
+   * terminal, so it shows the notice under its lines; the other views leave it to the caller.
+   */
+  note?(text: string): void;
   /** Stops the view (a live view leaves its final state on the terminal). */
   end(): Promise<void>;
 }

@@ -51,6 +51,8 @@ export interface PushOptions {
   batch?: Amount;
   /** --max-fail: failed hosts tolerated before no further batch starts (default: no limit). */
   maxFail?: Amount;
+  /** --batch-wait: seconds between the end of a batch and the start of the next (Salt's --batch-wait). */
+  batchWaitS?: number;
   /** Told each host's phases, states and end (engine/progress). */
   progress?: ProgressView;
 }
@@ -73,7 +75,7 @@ export function hostBlock(h: HostOutcome, o: Pick<PushOptions, 'out' | 'color' |
 /** --out markdown: one review comment for every host (report/markdown.ts), redacted like the rest. */
 export function markdownHosts(
   outcomes: HostOutcome[],
-  o: Pick<PushOptions, 'redactor' | 'test'>,
+  o: Pick<PushOptions, 'redactor' | 'test'> & { stopped?: string },
   notes = new Map<string, string>(),
 ) {
   const hosts = outcomes.map((h) => ({
@@ -85,7 +87,8 @@ export function markdownHosts(
     ...(h.report ? { report: o.redactor.redactDeep(withSafeDiffs(h.report, o.redactor)) } : {}),
     ...(notes.has(h.label) ? { note: notes.get(h.label)! } : {}),
   }));
-  return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test }));
+  const stopped = o.stopped ? { stopped: o.stopped } : {};
+  return o.redactor.redact(formatMarkdownHosts(hosts, { test: o.test, ...stopped }));
 }
 
 const failedHost = (h: HostOutcome) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error';
@@ -104,6 +107,18 @@ export function hostJson(h: HostOutcome, redactor: Redactor) {
   };
 }
 
+/** --batch-wait: the pause before the next batch; a stop signal ends it at once. */
+function batchWait(s: number, next: number, of: number, o: Pick<PushOptions, 'notice' | 'control'>): Promise<void> {
+  o.notice?.(`waiting ${s}s before batch ${next + 1} of ${of} (--batch-wait)`);
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, s * 1000);
+    o.control?.onStop(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export async function push(o: PushOptions): Promise<PushResult> {
   const total = o.targets.length;
   const size = o.batch ? batchSize(o.batch, total) : total;
@@ -120,6 +135,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
     onBatch: (i, n, items) => {
       if (n > 1) o.notice?.(`batch ${i + 1} of ${n}: ${items.map((t) => t.label).join(', ')}`);
     },
+    ...(o.batchWaitS ? { between: (next, n) => batchWait(o.batchWaitS!, next, n, o) } : {}),
     run: async (t) => {
       const h = await pushHostWithProgress(t, o, o.progress?.host(t.label));
       if (o.out === 'highstate') o.write(hostBlock(h, o));
@@ -153,7 +169,8 @@ export async function push(o: PushOptions): Promise<PushResult> {
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
   } else if (o.out === 'markdown') {
-    o.write(markdownHosts(outcomes as HostOutcome[], o));
+    const why = stop ? formatRolloutStop(stop).trim().replace('\nnot started:', '; not started:') : undefined;
+    o.write(markdownHosts(outcomes as HostOutcome[], { ...o, ...(why ? { stopped: why } : {}) }));
   } else {
     o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop) : '')));
   }

@@ -29,6 +29,8 @@ export interface RolloutOptions<T, R> {
   stopped?: () => boolean;
   /** Called before each batch starts (index from 0). */
   onBatch?: (index: number, of: number, items: T[]) => void;
+  /** Between two batches, when the rollout goes on: --batch-wait's pause (index of the next batch). */
+  between?: (next: number, of: number) => Promise<void>;
 }
 
 export interface RolloutResult<R> {
@@ -61,6 +63,7 @@ export async function rollout<T, R>(o: RolloutOptions<T, R>): Promise<RolloutRes
     const rs = await Promise.all(batches[i]!.map((t) => queue.add(() => o.run(t)) as Promise<R>));
     failures += rs.filter(o.failed).length;
     results.push(...rs);
+    if (i + 1 < batches.length && failures <= o.budget && !o.stopped?.()) await o.between?.(i + 1, batches.length);
   }
   return { results };
 }

@@ -33,7 +33,8 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
       .trimEnd();
   const counts = new Map<string, number>();
   for (const h of outcomes) {
-    const k = h.status === 'skipped' ? 'not started' : h.status;
+    // the words of the STATUS column
+    const k = h.status === 'skipped' ? 'not started' : h.status === 'pending' ? 'would change' : h.status;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
@@ -53,13 +54,15 @@ export function formatRolloutStop(s: RolloutStop): string {
 }
 
 /**
- * 5 if a rollout stopped because failures passed --max-fail; else 1 if any host failed or was
- * unreachable (3 if every failure was bad input), 2 --test with changes, else 0.
+ * 3 if every failure was bad input (a compile error stops a rollout too: the input is what to fix);
+ * else 5 if a rollout stopped because failures passed --max-fail; else 1 if any host failed or was
+ * unreachable, 2 --test with changes, else 0.
  */
 export function pushExitCode(outcomes: HostOutcome[], stop?: RolloutStop): 0 | 1 | 2 | 3 | 5 {
-  if (stop?.reason === 'budget') return ROLLOUT_STOPPED;
   const bad = outcomes.filter((h) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'error');
-  if (bad.length) return bad.every((h) => h.status === 'error' && h.errorExitCode === 3) ? 3 : 1;
+  if (bad.length && bad.every((h) => h.status === 'error' && h.errorExitCode === 3)) return 3;
+  if (stop?.reason === 'budget') return ROLLOUT_STOPPED;
+  if (bad.length) return 1;
   if (outcomes.some((h) => h.status === 'pending')) return 2;
   return 0;
 }

@@ -122,16 +122,23 @@ export interface MarkdownHost {
 }
 
 /** push --out markdown: one comment, a table of the hosts, then a section per host. */
-export function formatMarkdownHosts(hosts: MarkdownHost[], o: { test: boolean; limit?: number }): string {
+/** `stopped`: why a rollout stopped early and the hosts it did not start (a line under the table). */
+export function formatMarkdownHosts(
+  hosts: MarkdownHost[],
+  o: { test: boolean; limit?: number; stopped?: string },
+): string {
   const blocks: MdBlock[] = [fixed(`### brine push${o.test ? ' (dry run)' : ''}: ${hosts.length} host(s)`), fixed('')];
   blocks.push(fixed('| Host | Status | Changed | Failed | States |'), fixed('|---|---|---|---|---|'));
   for (const h of hosts) {
     const s = h.report ? summarize(h.report) : undefined;
     const changed = s ? String(o.test ? s.pending : s.changed) : '';
-    const status = `${cell(h.status)}${h.error ? `: ${cell(h.error)}` : ''}`;
+    // a host a rollout never started: its error says so ('not started: ...')
+    const status =
+      h.status === 'skipped' && h.error ? cell(h.error) : `${cell(h.status)}${h.error ? `: ${cell(h.error)}` : ''}`;
     const counts = `${changed} | ${s ? s.failed : ''} | ${s ? s.total : ''}`;
     blocks.push(fixed(`| \`${cell(h.label)}\` | ${status} | ${counts} |`));
   }
+  if (o.stopped) blocks.push(fixed(''), fixed(`**${o.stopped}**`));
   for (const h of hosts) {
     if (!h.report) continue;
     const title = `### \`${h.label}\`${h.address && h.address !== h.label ? ` (${h.address})` : ''}`;

@@ -134,11 +134,17 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
 
   const stopped = (): boolean => !!o.control?.stopped;
   const done = new Set<string>();
+  const began = (c: Chunk) =>
+    emit(o.progress, 'started', { key: c.key, id: c.id, name: c.name, module: c.module, fun: c.fun });
   const waves = new Waves(compiled, env, {
     // a saved plan's apply checks every state against the plan right before it applies (plan-hooks.ts)
     enabled: o.waves !== false && !o.test && !o.failhard && concurrency === 1 && !o.planHooks?.guard,
     done: (k) => done.has(k),
     claimed: (k) => !!agg.claimOf(k),
+    // the members run in the leader's script: the views show them running from now on
+    joined: (cs) => {
+      for (const c of cs) began(c);
+    },
   });
   // after a failhard abort or a stop, only what another state's apply already did on a state's behalf is reported
   const skip = (c: Chunk) => (!!aborted || stopped()) && !agg.claimOf(c.key) && !waves.has(c.key);
@@ -161,7 +167,7 @@ export async function runCompiled(compiled: CompiledRun, o: RunOptions): Promise
       if (inWave) return { ...inWave, runNum: env.nextRunNum() };
       if (aborted || stopped()) return undefined;
       agg.markStarted(c.key);
-      emit(o.progress, 'started', { key: c.key, id: c.id, name: c.name, module: c.module, fun: c.fun });
+      began(c);
       return (await waves.lead(c)) ?? executeChunk(c, env);
     };
     const r = c.fn.lock ? await lockFor(c.fn.lock).add(exec) : await exec();

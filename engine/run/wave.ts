@@ -77,6 +77,8 @@ export interface WaveOptions {
   done(key: string): boolean;
   /** Another mechanism (aggregation) has claimed the state. */
   claimed(key: string): boolean;
+  /** The states that apply with the leader, about to start (the leader itself has been told). */
+  joined?(members: Chunk[]): void;
 }
 
 export class Waves {
@@ -154,6 +156,7 @@ export class Waves {
     });
     if (!members.length) return undefined;
 
+    this.o.joined?.(members.filter((m) => m.c !== c).map((m) => m.c));
     const withOps = members.filter((m) => m.ops.length);
     let done: HostOpsResult[] = [];
     if (withOps.length) {

@@ -43,7 +43,10 @@ export function commandOutput(args: CmdArgs, r: ExecResult, durationMs: number):
     duration_ms: durationMs,
   };
   if (r.timedOut) {
-    return { result: false, comment: `Command "${args.name}" timed out after ${args.timeout}s`, data };
+    // no timeout of its own: the run's limit for any command (brine push --command-timeout) stopped it
+    const after =
+      args.timeout !== undefined ? `${args.timeout}s` : `${Math.round(durationMs / 1000)}s (--command-timeout)`;
+    return { result: false, comment: `Command "${args.name}" timed out after ${after}`, data };
   }
   return {
     result: ok,

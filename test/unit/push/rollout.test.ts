@@ -89,4 +89,28 @@ describe('rollout', () => {
     });
     expect(peak).toBe(2);
   });
+
+  it('pauses between batches only while the rollout goes on, never after the last', async () => {
+    const calls: string[] = [];
+    const go = (fail: Set<string>, budget: number) =>
+      rollout({
+        items: ['a', 'b', 'c'],
+        batchSize: 1,
+        parallel: 1,
+        budget,
+        label: (x) => x,
+        failed: (r: { ok: boolean }) => !r.ok,
+        run: async (x) => {
+          calls.push(x);
+          return { ok: !fail.has(x) };
+        },
+        between: async (next, of) => {
+          calls.push(`wait ${next}/${of}`);
+        },
+      });
+    await go(new Set(), 0);
+    expect(calls.splice(0)).toEqual(['a', 'wait 1/3', 'b', 'wait 2/3', 'c']);
+    await go(new Set(['b']), 0);
+    expect(calls.splice(0)).toEqual(['a', 'wait 1/3', 'b']);
+  });
 });

@@ -43,5 +43,9 @@ describe('push summary', () => {
     const bad: HostOutcome = { label: 'a', status: 'error', error: 'x.sls:3: bad', errorExitCode: 3, durationMs: 1 };
     expect(pushExitCode([bad, { ...bad, label: 'b' }])).toBe(3);
     expect(pushExitCode([bad, down])).toBe(1);
+    // a rollout the compile errors stopped: still the input to fix
+    const stop = { reason: 'budget' as const, batchesRun: 1, batches: 2, failures: 1, budget: 0, notStarted: ['b'] };
+    expect(pushExitCode([bad, { label: 'b', status: 'skipped', durationMs: 0 }], stop)).toBe(3);
+    expect(pushExitCode([down, { label: 'b', status: 'skipped', durationMs: 0 }], stop)).toBe(5);
   });
 });
