@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { defaultDirs } from '../../engine/dirs.js';
 import { UsageError } from '../../engine/errors.js';
 import { OUT_FORMATS, type OutFormat } from '../../engine/report/formats.js';
+import { positiveInt, seconds } from './number-options.js';
 import { addPillarOverrideOption, WORD_HELP } from './pillar-override.js';
 import { saltWordsOf, TEST_WORD_HELP } from './salt-words.js';
 
@@ -34,19 +35,6 @@ export interface RunFlags {
   quiet?: boolean;
   /** --pillar-override YAML (the text; pillar= words come as positionals). */
   pillarOverride?: string;
-}
-
-function seconds(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--lock-timeout must be a whole number of seconds, got '${v}'`);
-  return n;
-}
-
-function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got '${v}'`);
-  return n;
 }
 
 export function dirOption(flag: string, dir: string): string {
@@ -83,7 +71,7 @@ function addRunOptions(cmd: Command): Command {
     .option(
       '--concurrency <n>',
       "1 (default): Salt's order; N > 1: states no requisite orders apply in parallel, N at once",
-      positiveInt,
+      positiveInt('--concurrency'),
       1,
     )
     .option('--failhard', 'stop after the first failed state')
@@ -93,7 +81,12 @@ function addRunOptions(cmd: Command): Command {
     )
     .option('--full', 'highstate output: show unchanged states in full too')
     .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
-    .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300)
+    .option(
+      '--lock-timeout <s>',
+      'seconds to wait while another run holds the host (0: refuse at once)',
+      seconds('--lock-timeout'),
+      300,
+    )
     .option('--plan-out <file>', 'with --test: save the dry run as a plan for `brine apply FILE`');
 }
 
@@ -103,7 +96,12 @@ function addApplyOptions(cmd: Command): Command {
     .addOption(new Option('--out <format>', 'output format').choices([...OUT_FORMATS]).default('highstate'))
     .option('--full', 'highstate output: show unchanged states in full too')
     .option('-q, --quiet', 'no progress (no live view, no line per state on stderr)')
-    .option('--lock-timeout <s>', 'seconds to wait while another run holds the host (0: refuse at once)', seconds, 300);
+    .option(
+      '--lock-timeout <s>',
+      'seconds to wait while another run holds the host (0: refuse at once)',
+      seconds('--lock-timeout'),
+      300,
+    );
 }
 
 async function runOrPlan(flags: RunFlags, sls: string[] | undefined, override: Override): Promise<void> {

@@ -7,6 +7,7 @@ import { OUT_FORMATS, type OutFormat, wantColor } from '../../engine/report/form
 import { errorRedactor } from '../main.js';
 import { resolveDirs } from './highstate.js';
 import type { PushOptions } from '../../engine/push/index.js';
+import { positiveInt, seconds } from './number-options.js';
 import { OVERRIDE_HELP, WORD_HELP } from './pillar-override.js';
 import { saltWordsOf, TEST_WORD_HELP } from './salt-words.js';
 
@@ -39,22 +40,6 @@ interface PushFlags {
   quiet?: boolean;
   /** --pillar-override YAML (pillar= words come among the targets). */
   pillarOverride?: string;
-}
-
-function positiveInt(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got '${v}'`);
-    return n;
-  };
-}
-
-function seconds(flag: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number of seconds, got '${v}'`);
-    return n;
-  };
 }
 
 function collect(v: string, prev: string[] | undefined): string[] {
