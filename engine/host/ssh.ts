@@ -7,6 +7,7 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
+import { shQuote } from './exec.js';
 import {
   type ExecOptions,
   type ExecResult,
@@ -19,6 +20,16 @@ import {
   type WriteOptions,
 } from './host.js';
 import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
+import { SESSION_LOCK_BODY } from './run-lock.js';
+import {
+  aloneFrame,
+  batchFrame,
+  CommandSession,
+  decodeBatch,
+  type FrameResult,
+  newMarker,
+  sessionScript,
+} from './ssh-session.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
@@ -53,6 +64,7 @@ export interface SshStats {
 const SFTP_NO_SUCH_FILE = 2;
 
 type RawResult = { exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean };
+type Channel = import('ssh2').ClientChannel;
 const CHUNK = 32 * 1024;
 const READ_CHUNK = 64 * 1024;
 
@@ -134,58 +146,145 @@ export class SshHost implements Host {
           this.alive();
           this.stats.exec++;
           if (invalidates) this.names.invalidate();
-          let attempt = 0;
-          const open = () =>
-            this.conn.exec(command, (err, stream) => {
-              if (err) {
-                // sshd counts a just-closed session against MaxSessions until its main loop frees it
-                if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
-                  this.stats.retries++;
-                  setTimeout(open, 20 * 2 ** attempt++);
-                  return;
-                }
-                reject(new TransportError(this.name, `exec failed: ${err.message}`));
+          this.openExec(command, (err, stream) => {
+            if (err) return reject(err);
+            const out: Buffer[] = [];
+            const errb: Buffer[] = [];
+            let code: number | undefined;
+            let signal: string | undefined;
+            let guard: NodeJS.Timeout | undefined;
+            let guardFired = false;
+            if (timeoutMs > 0) {
+              // the remote `timeout` kills the command; this only catches a target that stopped answering
+              guard = setTimeout(() => {
+                guardFired = true;
+                stream.close();
+              }, timeoutMs + 15_000);
+            }
+            stream.on('data', (d: Buffer) => out.push(d));
+            stream.stderr.on('data', (d: Buffer) => errb.push(d));
+            stream.on('exit', (c: number | null, sig?: string) => {
+              code = c ?? undefined;
+              signal = sig;
+            });
+            stream.on('close', () => {
+              if (guard) clearTimeout(guard);
+              const stderr = Buffer.concat(errb).toString('utf8');
+              const timedOut = guardFired || (timeoutMs > 0 && code === 124);
+              if (code === undefined && !guardFired && this.closed) {
+                reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
                 return;
               }
-              const out: Buffer[] = [];
-              const errb: Buffer[] = [];
-              let code: number | undefined;
-              let signal: string | undefined;
-              let guard: NodeJS.Timeout | undefined;
-              let guardFired = false;
-              if (timeoutMs > 0) {
-                // the remote `timeout` kills the command; this only catches a target that stopped answering
-                guard = setTimeout(() => {
-                  guardFired = true;
-                  stream.close();
-                }, timeoutMs + 15_000);
-              }
-              stream.on('data', (d: Buffer) => out.push(d));
-              stream.stderr.on('data', (d: Buffer) => errb.push(d));
-              stream.on('exit', (c: number | null, sig?: string) => {
-                code = c ?? undefined;
-                signal = sig;
+              resolve({
+                exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
+                stdout: Buffer.concat(out),
+                stderr,
+                ...(timedOut ? { timedOut: true } : {}),
               });
-              stream.on('close', () => {
-                if (guard) clearTimeout(guard);
-                const stderr = Buffer.concat(errb).toString('utf8');
-                const timedOut = guardFired || (timeoutMs > 0 && code === 124);
-                if (code === undefined && !guardFired && this.closed) {
-                  reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
-                  return;
-                }
-                resolve({
-                  exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
-                  stdout: Buffer.concat(out),
-                  stderr,
-                  ...(timedOut ? { timedOut: true } : {}),
-                });
-              });
-              stream.end(stdin ?? '');
             });
-          open();
+            stream.end(stdin ?? '');
+          });
         }),
     ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
+  }
+
+  /** Opens an exec channel; sshd's refusals of a moment (MaxSessions) are retried. */
+  private openExec(command: string, cb: (err: TransportError | undefined, stream: Channel) => void): void {
+    let attempt = 0;
+    const open = () =>
+      this.conn.exec(command, (err, stream) => {
+        if (err) {
+          // sshd counts a just-closed session against MaxSessions until its main loop frees it
+          if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
+            this.stats.retries++;
+            setTimeout(open, 20 * 2 ** attempt++);
+            return;
+          }
+          cb(new TransportError(this.name, `exec failed: ${err.message}`), stream);
+          return;
+        }
+        cb(undefined, stream);
+      });
+    open();
+  }
+
+  // ------------------------------------------------------- command session
+
+  private session: CommandSession | undefined;
+  /** The session holding the run lock (its end is the host's error). */
+  private lockSession: CommandSession | undefined;
+
+  /**
+   * A frame in the command session (ssh-session.ts), the session started with it as its first frame
+   * when there is none; undefined when the session is busy with another frame (the caller opens a
+   * channel of its own rather than wait) unless `wait`, or when this login has no session (not root:
+   * every command keeps its own `sudo -n`).
+   */
+  private inSession(
+    frame: string,
+    timeoutMs: number,
+    o: { wait?: boolean; onLine?: (line: string) => void } = {},
+  ): { session: CommandSession; result: Promise<FrameResult & { timedOut?: boolean }> } | undefined {
+    if (this.loginUser !== 'root' || this.closed) return undefined;
+    const live = this.session && !this.session.ended ? this.session : undefined;
+    if (live?.busy && !o.wait) return undefined;
+    this.stats.exec++;
+    if (live) return { session: live, result: live.run(frame, timeoutMs, o.onLine) };
+    const marker = newMarker();
+    const argv = ['sh', '-c', sessionScript(SESSION_LOCK_BODY), 'sh', marker, frame];
+    const cmd = buildCommand(argv, {}, { loginUser: this.loginUser, timeoutMs: 0 });
+    const channel = new Promise<Channel>((resolve, reject) => {
+      this.alive();
+      this.openExec(cmd, (err, ch) => (err ? reject(err) : resolve(ch)));
+    });
+    const session: CommandSession = new CommandSession(
+      marker,
+      channel,
+      (why) => new TransportError(this.name, `${this.closed ?? why} while running a command`),
+      { timeoutMs, ...(o.onLine ? { onLine: o.onLine } : {}) },
+      (why) => {
+        // the run lock went with it: nothing more may run as if it were held
+        if (this.lockSession === session) this.closed ??= `${why} (it held the run lock)`;
+      },
+    );
+    this.session = session;
+    return { session, result: session.firstResult };
+  }
+
+  /** The run lock in the command session (run-lock.ts's SESSION_LOCK_BODY): no channel of its own. */
+  sessionLock(args: string[], onLine: (line: string) => void): HeldCommand | undefined {
+    const s = this.inSession(`brine_lock ${args.map(shQuote).join(' ')}`, 0, { wait: true, onLine });
+    if (!s) return undefined;
+    let settled = false;
+    let unlock: (code: number) => void = () => {};
+    const exited = new Promise<number>((resolve, reject) => {
+      unlock = resolve;
+      s.result.then(
+        (r) => {
+          settled = true;
+          if (r.exitCode !== 0) return resolve(r.exitCode);
+          this.lockSession = s.session;
+        },
+        (e: Error) => {
+          settled = true;
+          reject(e);
+        },
+      );
+    });
+    return {
+      exited,
+      release: async () => {
+        if (!settled) {
+          // still waiting for the lock (a stop while waiting): the session goes, and the wait with it
+          await s.session.close(true);
+        } else if (this.lockSession === s.session) {
+          this.lockSession = undefined;
+          if (!s.session.ended) await s.session.run('[ -z "$brine_l" ] || : > "$brine_l"; brine_l=; exec 9>&-', 0);
+        }
+        unlock(0);
+        await exited.catch(() => {});
+      },
+    };
   }
 
   /**
@@ -269,8 +368,9 @@ export class SshHost implements Host {
       setImmediate(() => {
         this.readOnlyBatch = undefined;
         const alone = (i: (typeof batch)[number]) => i.done(this.execRaw(i.cmd, i.stdin, i.timeoutMs, i.argv, false));
-        if (batch.length === 1) return alone(batch[0]!);
         const max = Math.max(...batch.map((i) => i.timeoutMs));
+        if (batch.every((i) => i.stdin === undefined) && this.sessionBatch(batch, max, alone)) return;
+        if (batch.length === 1) return alone(batch[0]!);
         const all = this.execRaw(
           COALESCE_COMMAND,
           encodeCommands(batch.map((i) => ({ command: i.cmd, stdin: i.stdin }))),
@@ -291,6 +391,33 @@ export class SshHost implements Host {
         );
       });
     });
+  }
+
+  /** Read-only commands without stdin as one frame of the command session; false: no session free for them. */
+  private sessionBatch<T extends { cmd: string; timeoutMs: number; done(r: Promise<RawResult>): void }>(
+    batch: T[],
+    max: number,
+    alone: (i: T) => void,
+  ): boolean {
+    const one = batch.length === 1;
+    const s = this.inSession(one ? aloneFrame(batch[0]!.cmd) : batchFrame(batch.map((i) => i.cmd)), max);
+    if (!s) return false;
+    const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => ({
+      exitCode: x.exitCode,
+      stdout: x.stdout,
+      stderr: x.stderr,
+      ...(x.timedOut || (ms > 0 && x.exitCode === 124) ? { timedOut: true } : {}),
+    });
+    s.result.then(
+      (r) => {
+        if (one) return batch[0]!.done(Promise.resolve(timed(r, max)));
+        const res = r.exitCode === 0 && !r.timedOut ? decodeBatch(r.stdout, s.session.marker, batch.length) : null;
+        if (!res) return batch.forEach(alone);
+        batch.forEach((i, n) => i.done(Promise.resolve(timed(res[n]!, i.timeoutMs))));
+      },
+      (e: unknown) => batch.forEach((i) => i.done(Promise.reject(e))),
+    );
+    return true;
   }
 
   /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */
@@ -534,6 +661,8 @@ export class SshHost implements Host {
     if (this.closed) return;
     this.closed = 'connection closed';
     await this.queue.onIdle().catch(() => {});
+    // EOF: the session's loop ends (its outputs' directory removed) before the connection goes
+    await this.session?.close();
     this.conn.end();
   }
 }
