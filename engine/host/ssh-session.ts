@@ -76,6 +76,36 @@ export function batchFrame(commands: string[]): string {
   return lines.join('\n');
 }
 
+/**
+ * Commands in inlineCommand's form (ssh-command.ts: no `timeout` or sh of their own) side by side in
+ * ONE `timeout -k 5 SECS sh` (0: none) for the batch; the outputs framed as batchFrame frames them.
+ * A command the batch's timeout ended says 124, as its own `timeout` would.
+ */
+export function inlineBatchFrame(commands: string[], secs: number): string {
+  // each command's status is written as it ends: one the timeout ends keeps the 124 written before
+  const inner = [
+    'm=$1 d=$2',
+    ...commands.map(
+      (c, i) => `( ( ${c}\n) </dev/null >"$d/o${i}" 2>"$d/e${i}"; printf '\\n%s o %s\\n' "$m" "$?" >"$d/a${i}" ) &`,
+    ),
+    'wait',
+  ].join('\n');
+  const f = (k: string, i: number) => `"$brine_d/${k}${i}"`;
+  const lines = ['if [ -n "$brine_d" ] || brine_d=$(mktemp -d); then'];
+  commands.forEach((_, i) => {
+    lines.push(
+      `printf '\\n%s o 124\\n' "$brine_m" >${f('a', i)}; printf '\\n%s e\\n' "$brine_m" >${f('b', i)}; ` +
+        `: >${f('o', i)}; : >${f('e', i)}`,
+    );
+  });
+  const limit = secs > 0 ? `timeout -k 5 ${secs} ` : '';
+  lines.push(`${limit}sh -c ${shQuote(inner)} sh "$brine_m" "$brine_d" </dev/null 9>&-`);
+  const files = commands.map((_, i) => `${f('a', i)} ${f('o', i)} ${f('b', i)} ${f('e', i)}`);
+  lines.push(`cat -- ${files.join(' ')}`);
+  lines.push('else brine_d=; (exit 125); fi');
+  return lines.join('\n');
+}
+
 export interface FrameResult {
   exitCode: number;
   stdout: Buffer;

@@ -27,11 +27,12 @@ import {
   CommandSession,
   decodeBatch,
   type FrameResult,
+  inlineBatchFrame,
   newMarker,
   sessionScript,
 } from './ssh-session.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
-import { buildCommand } from './ssh-command.js';
+import { buildCommand, inlineCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
 import { NameCache } from './ssh-names.js';
@@ -333,7 +334,7 @@ export class SshHost implements Host {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
     const r = opts.readOnly
-      ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv)
+      ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv, opts)
       : await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
     return {
       argv,
@@ -350,6 +351,7 @@ export class SshHost implements Host {
         stdin?: string | Buffer;
         timeoutMs: number;
         argv: string[];
+        opts: ExecOptions;
         done(r: Promise<RawResult>): void;
       }>
     | undefined;
@@ -360,9 +362,10 @@ export class SshHost implements Host {
     stdin: string | Buffer | undefined,
     timeoutMs: number,
     argv: string[],
+    opts: ExecOptions,
   ): Promise<RawResult> {
     return new Promise<RawResult>((resolve, reject) => {
-      const item = { cmd, stdin, timeoutMs, argv, done: (r: Promise<RawResult>) => r.then(resolve, reject) };
+      const item = { cmd, stdin, timeoutMs, argv, opts, done: (r: Promise<RawResult>) => r.then(resolve, reject) };
       if (this.readOnlyBatch) return void this.readOnlyBatch.push(item);
       const batch = (this.readOnlyBatch = [item]);
       setImmediate(() => {
@@ -394,13 +397,11 @@ export class SshHost implements Host {
   }
 
   /** Read-only commands without stdin as one frame of the command session; false: no session free for them. */
-  private sessionBatch<T extends { cmd: string; timeoutMs: number; done(r: Promise<RawResult>): void }>(
-    batch: T[],
-    max: number,
-    alone: (i: T) => void,
-  ): boolean {
+  private sessionBatch<
+    T extends { cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number; done(r: Promise<RawResult>): void },
+  >(batch: T[], max: number, alone: (i: T) => void): boolean {
     const one = batch.length === 1;
-    const s = this.inSession(one ? aloneFrame(batch[0]!.cmd) : batchFrame(batch.map((i) => i.cmd)), max);
+    const s = this.inSession(one ? aloneFrame(batch[0]!.cmd) : this.batchFrameOf(batch, max), max);
     if (!s) return false;
     const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => ({
       exitCode: x.exitCode,
@@ -418,6 +419,16 @@ export class SshHost implements Host {
       (e: unknown) => batch.forEach((i) => i.done(Promise.reject(e))),
     );
     return true;
+  }
+
+  /** One `timeout` and sh for the whole batch when its commands allow (same timeout, no user switch). */
+  private batchFrameOf(
+    batch: Array<{ cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number }>,
+    max: number,
+  ) {
+    const inline = batch.map((i) => (i.timeoutMs === max ? inlineCommand(i.argv, i.opts, this.loginUser) : null));
+    if (inline.some((c) => c === null)) return batchFrame(batch.map((i) => i.cmd));
+    return inlineBatchFrame(inline as string[], max > 0 ? Math.max(1, Math.ceil(max / 1000)) : 0);
   }
 
   /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */

@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../../engine/errors.js';
 import { SESSION_LOCK_BODY } from '../../../engine/host/run-lock.js';
-import { buildCommand } from '../../../engine/host/ssh-command.js';
+import { buildCommand, inlineCommand } from '../../../engine/host/ssh-command.js';
 import {
   aloneFrame,
   batchFrame,
   CommandSession,
   decodeBatch,
+  inlineBatchFrame,
   newMarker,
   type SessionChannel,
   sessionScript,
@@ -88,6 +89,36 @@ describe('ssh command session', () => {
     expect(existsSync(dir)).toBe(true);
     await session.close();
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('runs a batch of inline commands under one timeout, each with its env, cwd and arguments', async () => {
+    const { session } = start(':');
+    await session.firstResult;
+    const inl = (argv: string[], o = {}) => inlineCommand(argv, o, 'root')!;
+    const cmds = [
+      inl(['sh', '-c', 'printf "%s|%s|%s|%s" "$1" "$2" "$FOO" "$PWD"', 'sh', "it's", 'a b'], {
+        env: { FOO: 'x y' },
+        cwd: '/tmp',
+      }),
+      inl(['printf', 'a\\0b']),
+      inl(['sh', '-c', 'echo no >&2; exit 5']),
+    ];
+    const r = await session.run(inlineBatchFrame(cmds, 20), 20_000);
+    expect(decodeBatch(r.stdout, session.marker, 3)).toEqual([
+      { exitCode: 0, stdout: Buffer.from("it's|a b|x y|/tmp"), stderr: '' },
+      { exitCode: 0, stdout: Buffer.from('a\0b'), stderr: '' },
+      { exitCode: 5, stdout: Buffer.alloc(0), stderr: 'no\n' },
+    ]);
+    expect(inlineCommand(['id'], { user: 'nobody' }, 'root')).toBeNull();
+    // the batch's timeout ends the hung command (124) and keeps what the others said
+    const t0 = Date.now();
+    const hung = await session.run(inlineBatchFrame([inl(['sleep', '30']), inl(['echo', 'quick'])], 1), 20_000);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    expect(decodeBatch(hung.stdout, session.marker, 2)).toEqual([
+      { exitCode: 124, stdout: Buffer.alloc(0), stderr: '' },
+      { exitCode: 0, stdout: Buffer.from('quick\n'), stderr: '' },
+    ]);
+    await session.close();
   });
 
   it('holds the run lock in its own shell until released, and frees it when it ends', async () => {
