@@ -54,12 +54,14 @@ export interface SshOptions extends ConnectOptions {
 
 /** Requests sent over the connection, for tests and the bench. */
 export interface SshStats {
-  /** exec channels opened (one command each). */
+  /** exec channels opened for one command each, and command session frames (one round trip each). */
   exec: number;
   /** sftp requests sent. */
   sftp: number;
   /** exec channel opens the server refused for a moment (sshd frees a closed session lazily) and retried. */
   retries: number;
+  /** exec channels opened (the command session's one included: it serves many round trips). */
+  channels: number;
 }
 
 const SFTP_NO_SUCH_FILE = 2;
@@ -75,7 +77,7 @@ function sftpCode(e: unknown): number | undefined {
 
 export class SshHost implements Host {
   readonly name: string;
-  readonly stats: SshStats = { exec: 0, sftp: 0, retries: 0 };
+  readonly stats: SshStats = { exec: 0, sftp: 0, retries: 0, channels: 0 };
   readonly loginUser: string;
   private readonly queue: PQueue;
   private sftpP: Promise<SFTPWrapper> | undefined;
@@ -204,6 +206,7 @@ export class SshHost implements Host {
           cb(new TransportError(this.name, `exec failed: ${err.message}`), stream);
           return;
         }
+        this.stats.channels++;
         cb(undefined, stream);
       });
     open();
@@ -300,6 +303,7 @@ export class SshHost implements Host {
       this.stats.exec++;
       this.conn.exec(cmd, (err, ch) => {
         if (err) return reject(new TransportError(this.name, `exec failed: ${err.message}`));
+        this.stats.channels++;
         stream = ch;
         let buf = '';
         let code = 255;
