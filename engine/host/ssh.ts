@@ -217,6 +217,8 @@ export class SshHost implements Host {
   private session: CommandSession | undefined;
   /** The session holding the run lock (its end is the host's error). */
   private lockSession: CommandSession | undefined;
+  /** Ends the held lock's `exited` (255) when its session ends. */
+  private lockLost: (() => void) | undefined;
 
   /**
    * A frame in the command session (ssh-session.ts), the session started with it as its first frame
@@ -248,7 +250,9 @@ export class SshHost implements Host {
       { timeoutMs, ...(o.onLine ? { onLine: o.onLine } : {}) },
       (why) => {
         // the run lock went with it: nothing more may run as if it were held
-        if (this.lockSession === session) this.closed ??= `${why} (it held the run lock)`;
+        if (this.lockSession !== session) return;
+        this.closed ??= `${why} (it held the run lock)`;
+        this.lockLost?.();
       },
     );
     this.session = session;
@@ -268,6 +272,7 @@ export class SshHost implements Host {
           settled = true;
           if (r.exitCode !== 0) return resolve(r.exitCode);
           this.lockSession = s.session;
+          this.lockLost = () => resolve(255);
         },
         (e: Error) => {
           settled = true;
