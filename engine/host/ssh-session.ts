@@ -171,6 +171,8 @@ interface Pending {
  */
 export class CommandSession {
   ended: string | undefined;
+  /** A frame came back whole: the loop runs on this login. */
+  answered = false;
   private readonly queue: Pending[] = [];
   private out: Buffer = Buffer.alloc(0);
   private err: Buffer = Buffer.alloc(0);
@@ -275,6 +277,7 @@ export class CommandSession {
       this.out = this.out.subarray(end.next);
       this.err = this.err.subarray(errAt + errTag.length);
       this.lineAt = 0;
+      this.answered = true;
       head.resolve({ exitCode: end.status, stdout, stderr });
       this.arm();
     }

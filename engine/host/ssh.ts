@@ -220,18 +220,22 @@ export class SshHost implements Host {
   /** Ends the held lock's `exited` (255) when its session ends. */
   private lockLost: (() => void) | undefined;
 
+  /** A session that could not answer its first frame (a login shell or sudo it cannot run with). */
+  private noSession = false;
+
   /**
    * A frame in the command session (ssh-session.ts), the session started with it as its first frame
    * when there is none; undefined when the session is busy with another frame (the caller opens a
-   * channel of its own rather than wait) unless `wait`, or when this login has no session (not root:
-   * every command keeps its own `sudo -n`).
+   * channel of its own rather than wait) unless `wait`, or when this login has no session. The
+   * session runs as root: a non-root login starts it through `sudo -n` once, and its frames'
+   * commands are built as for a root login.
    */
   private inSession(
     frame: string,
     timeoutMs: number,
     o: { wait?: boolean; onLine?: (line: string) => void } = {},
   ): { session: CommandSession; result: Promise<FrameResult & { timedOut?: boolean }> } | undefined {
-    if (this.loginUser !== 'root' || this.closed) return undefined;
+    if (this.noSession || this.closed) return undefined;
     const live = this.session && !this.session.ended ? this.session : undefined;
     if (live?.busy && !o.wait) return undefined;
     this.stats.exec++;
@@ -261,6 +265,8 @@ export class SshHost implements Host {
 
   /** The run lock in the command session (run-lock.ts's SESSION_LOCK_BODY): no channel of its own. */
   sessionLock(args: string[], onLine: (line: string) => void): HeldCommand | undefined {
+    // only in a session that has answered (the grains come first): else the lock's own command
+    if (!this.session?.answered || this.session.ended) return undefined;
     const s = this.inSession(`brine_lock ${args.map(shQuote).join(' ')}`, 0, { wait: true, onLine });
     if (!s) return undefined;
     let settled = false;
@@ -410,7 +416,7 @@ export class SshHost implements Host {
     T extends { cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number; done(r: Promise<RawResult>): void },
   >(batch: T[], max: number, alone: (i: T) => void): boolean {
     const one = batch.length === 1;
-    const s = this.inSession(one ? aloneFrame(batch[0]!.cmd) : this.batchFrameOf(batch, max), max);
+    const s = this.inSession(one ? aloneFrame(this.rootCommand(batch[0]!)) : this.batchFrameOf(batch, max), max);
     if (!s) return false;
     const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => ({
       exitCode: x.exitCode,
@@ -425,9 +431,22 @@ export class SshHost implements Host {
         if (!res) return batch.forEach(alone);
         batch.forEach((i, n) => i.done(Promise.resolve(timed(res[n]!, i.timeoutMs))));
       },
-      (e: unknown) => batch.forEach((i) => i.done(Promise.reject(e))),
+      (e: unknown) => {
+        // the session never answered: the commands go the ordinary way (which says why, e.g. sudo's refusal)
+        if (!s.session.answered && !this.closed) {
+          this.noSession = true;
+          return batch.forEach(alone);
+        }
+        batch.forEach((i) => i.done(Promise.reject(e)));
+      },
     );
     return true;
+  }
+
+  /** The command as the session (root) runs it: a non-root login's commands lose their `sudo -n`. */
+  private rootCommand(i: { cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number }): string {
+    if (this.loginUser === 'root') return i.cmd;
+    return buildCommand(i.argv, i.opts, { loginUser: 'root', timeoutMs: i.timeoutMs });
   }
 
   /** One `timeout` and sh for the whole batch when its commands allow (same timeout, no user switch). */
@@ -435,8 +454,8 @@ export class SshHost implements Host {
     batch: Array<{ cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number }>,
     max: number,
   ) {
-    const inline = batch.map((i) => (i.timeoutMs === max ? inlineCommand(i.argv, i.opts, this.loginUser) : null));
-    if (inline.some((c) => c === null)) return batchFrame(batch.map((i) => i.cmd));
+    const inline = batch.map((i) => (i.timeoutMs === max ? inlineCommand(i.argv, i.opts, 'root') : null));
+    if (inline.some((c) => c === null)) return batchFrame(batch.map((i) => this.rootCommand(i)));
     return inlineBatchFrame(inline as string[], max > 0 ? Math.max(1, Math.ceil(max / 1000)) : 0);
   }
 

@@ -154,12 +154,27 @@ describe('ssh transport', () => {
     await h.writeFileAtomic('/etc/brine-ops', 'x', { mode: 0o600 });
     expect(await h.stat('/etc/brine-ops')).toMatchObject({ user: 'root', mode: 0o600, size: 1 });
     await h.close();
-    // without sudo rights the same login fails loudly
+    // the command session: started through sudo once, its commands run as root (or as asked)
+    const hs = await connectSsh(target, options);
+    const reads = await Promise.all([
+      hs.exec(['id', '-un'], { readOnly: true }),
+      hs.exec(['sh', '-c', 'id -un; echo "$HOME"'], { readOnly: true, user: 'ops' }),
+      hs.exec(['cat', '/root/only-root'], { readOnly: true }),
+    ]);
+    expect(reads.map((x) => x.stdout)).toEqual(['root\n', 'ops\n/home/ops\n', 'secret\n']);
+    const lock = await acquireRunLock(hs, { waitMs: 0 });
+    expect(hs.stats.channels).toBe(1);
+    await lock.release();
+    await hs.close();
+    // without sudo rights the same login fails loudly, read-only commands (the session's) included
     await t.ssh('rm /etc/sudoers.d/ops');
     const h2 = await connectSsh(target, options);
     const denied = await h2.exec(['true']);
     expect(denied.exitCode).not.toBe(0);
     expect(denied.stderr).toMatch(/sudo/);
+    const deniedRead = await h2.exec(['true'], { readOnly: true });
+    expect(deniedRead.exitCode).not.toBe(0);
+    expect(deniedRead.stderr).toMatch(/sudo/);
     await h2.close();
   });
 });
