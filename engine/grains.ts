@@ -97,7 +97,10 @@ echo "osarch=$ga"`;
 // targets' process starts are the cost. The kernel's names come from /proc/sys/kernel (what
 // uname(2) returns), the CPU count from /sys or else /proc/stat (where getconf looks), and the facts
 // only a program can tell but a boot cannot change come from the grains cache (GRAINS_CACHE_SCRIPT).
-// Programs left on a warm cache: `timeout 2 hostname -f` (DNS) and one `ip -batch` (addresses, route).
+// The FQDN is the canonical name of the one /etc/hosts line naming the host when nsswitch.conf asks
+// the files first (what `hostname -f` answers then); else `timeout 2 hostname -f` (DNS) tells it.
+// Programs left on a warm cache: one `ip -batch` (addresses, route), and that `hostname -f` where
+// /etc/hosts does not answer.
 export const GRAINS_SCRIPT =
   `
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -110,7 +113,17 @@ echo "kernel=$s"
 echo "kernelrelease=$r"
 echo "cpuarch=$m"
 echo "hostname=$n"
-echo "fqdn=$(timeout 2 hostname -f 2>/dev/null)"
+hq= hn=0 hf=
+while read -r ha hw; do
+  [ "$ha" = hosts: ] && { set -f; set -- $hw; set +f; [ "\${1-}" = files ] && hq=1; break; }
+done </etc/nsswitch.conf 2>/dev/null
+[ -z "$hq" ] || while read -r ha hw; do
+  case $ha in ''|\\#*) continue ;; esac
+  set -f; set -- \${hw%%#*}; set +f
+  for hx; do [ "$hx" = "$n" ] && { hn=$((hn + 1)); hf=$1; break; }; done
+done </etc/hosts 2>/dev/null
+[ "$hn" = 1 ] || hf=$(timeout 2 hostname -f 2>/dev/null)
+echo "fqdn=$hf"
 if read -r c 2>/dev/null </sys/devices/system/cpu/online; then echo "cpus_online=$c"
 else
   c=0

@@ -135,6 +135,12 @@ export interface Host {
    */
   hold?(argv: string[], onLine: (line: string) => void): HeldCommand;
   /**
+   * The run lock held by the transport's long-lived command session (ssh-session.ts) instead of a
+   * command of its own: args and lines as run-lock.ts's script has them; release() frees the lock,
+   * and so does the session's end. undefined: no such session here (hold() then).
+   */
+  sessionLock?(args: string[], onLine: (line: string) => void): HeldCommand | undefined;
+  /**
    * --root hosts: the path as states name it with every symlink resolved inside the root (never on
    * the real filesystem), still as a path within the root; shell snippets that prefix $BRINE_ROOT
    * use it so the kernel follows no link out of the root. followLast (default true): the last

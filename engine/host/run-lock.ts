@@ -40,14 +40,18 @@ export interface LockOptions {
 // $1 lock file, $2 seconds to wait, $3 who we are, $4 1: sweep stale temp files (temp-cleanup.ts)
 // in the directories that follow, under the lock, before saying `ready` (no extra round trip): older
 // than the lock file it has just written (no `date` to start then).
-// Prints `busy HOLDER` then `locked [TIME]`, `removed PATH`..., `ready`; or exits 4. Then it reads its stdin
-// until EOF with the shell's own read (no cat: on a fleet every process a run starts counts).
-const SCRIPT = `l=$1
+// Prints `busy HOLDER` then `locked [TIME]`, `removed PATH`..., `ready`; or ends with 4 (3: no lock file).
+// `quit` is `exit` in a process of its own, `return` in the ssh command session's function (ssh-session.ts,
+// where fd 9 stays open in the session's shell until it releases the lock or ends).
+const take = (quit: string) => `l=$1
 [ -d "\${l%/*}" ] || mkdir -p -- "\${l%/*}" 2>/dev/null
-exec 9>>"$l" || { echo "error cannot open $l"; exit 3; }
+( : >>"$l" ) 2>/dev/null || { echo "error cannot open $l"; ${quit} 3; }
+exec 9>>"$l"
 if ! flock -n 9; then
   echo "busy $(head -c 300 -- "$l" | tr -d '\\n')"
-  if [ "$2" -le 0 ] || ! flock -w "$2" 9; then echo "timeout $(head -c 300 -- "$l" | tr -d '\\n')"; exit 4; fi
+  if [ "$2" -le 0 ] || ! flock -w "$2" 9; then
+    echo "timeout $(head -c 300 -- "$l" | tr -d '\\n')"; exec 9>&-; ${quit} 4
+  fi
 fi
 printf '%s\\n' "$3" > "$l"
 if [ "$4" = 1 ]; then
@@ -59,10 +63,19 @@ ${SWEEP_SCRIPT}
 ) | while IFS= read -r p; do printf 'removed %s\\n' "$p"; done
 else
   echo "locked $(date +%s)"
-fi
+fi`;
+
+// the lock's own process: it reads its stdin until EOF with the shell's own read (no cat: on a
+// fleet every process a run starts counts), then empties the lock file
+const SCRIPT = `${take('exit')}
 echo ready
 while read -r _; do :; done
 : > "$l"`;
+
+/** The body of the ssh command session's brine_lock (ssh-session.ts): the lock stays with the session. */
+export const SESSION_LOCK_BODY = `${take('return')}
+brine_l=$l
+echo ready`;
 
 /**
  * Takes the host's run lock. `sweepDirs` (paths on the host, no --root host): the lock's command also
@@ -79,7 +92,8 @@ export async function acquireRunLock(host: Host, o: LockOptions, sweepDirs?: str
   const sweep = sweepDirs?.length ? ['1', ...new Set(sweepDirs)] : [];
   const outcome = new Promise<{ ok: true } | { ok: false; why: string }>((resolve) => {
     let last = '';
-    held = host.hold!(['sh', '-c', SCRIPT, 'sh', path, String(secs), me, ...sweep], (line) => {
+    const args = [path, String(secs), me, ...sweep];
+    const onLine = (line: string) => {
       last = line;
       if (line.startsWith('locked')) since = Number(line.slice(7)) || since;
       else if (line.startsWith('removed ')) removed.push(line.slice(8));
@@ -89,7 +103,9 @@ export async function acquireRunLock(host: Host, o: LockOptions, sweepDirs?: str
           `waiting up to ${secs} s for the run ` +
             `lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`,
         );
-    });
+    };
+    // the ssh command session holds it when it can (no channel, shell or sh of its own)
+    held = host.sessionLock?.(args, onLine) ?? host.hold!(['sh', '-c', SCRIPT, 'sh', ...args], onLine);
     o.control?.onStop((reason) =>
       resolve({ ok: false, why: `stopped by ${reason} while waiting for the run lock ${path}` }),
     );

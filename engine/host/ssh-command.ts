@@ -55,3 +55,31 @@ export function buildCommand(argv: string[], opts: ExecOptions, ctx: CommandCont
   if (user && user === ctx.loginUser) return `exec ${run}`;
   return `exec sudo -n ${user ? `-u ${shQuote(user)} ` : ''}-- ${run}`;
 }
+
+/**
+ * The same command as buildCommand's for a root login that switches no user, without its own
+ * `timeout` and, for `sh -c SCRIPT [NAME ARGS...]`, without its own sh: the script is evaluated by
+ * the subshell that runs it (the ssh command session's batch, ssh-session.ts, under one `timeout`
+ * for the batch). null when the command needs a user switch: buildCommand's form then.
+ */
+export function inlineCommand(argv: string[], opts: ExecOptions, loginUser: string): string | null {
+  if (!argv.length) throw new Error('exec: empty argv');
+  if (loginUser !== 'root' || (opts.user && opts.user !== 'root')) return null;
+  const env: Record<string, string> = {
+    ...BASE_ENV,
+    USER: 'root',
+    LOGNAME: 'root',
+    HOME: '/root',
+    ...(opts.env ?? {}),
+  };
+  for (const k of Object.keys(env))
+    if (!ENV_NAME.test(k)) throw new Error(`exec: bad environment variable name '${k}'`);
+  const assigns = Object.entries(env).map(([k, v]) => `${k}=${shQuote(v)}`);
+  const cd = opts.cwd ? `cd ${shQuote(opts.cwd)} && ` : '';
+  const [a0, a1, script, , ...args] = argv;
+  const body =
+    a0 === 'sh' && a1 === '-c' && script !== undefined
+      ? `set -- ${args.map(shQuote).join(' ')}; eval ${shQuote(script)}`
+      : `exec ${argv.map(shQuote).join(' ')}`;
+  return `${cd}export ${assigns.join(' ')} && ${body}`;
+}

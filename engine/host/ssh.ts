@@ -7,6 +7,7 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
+import { shQuote } from './exec.js';
 import {
   type ExecOptions,
   type ExecResult,
@@ -19,8 +20,19 @@ import {
   type WriteOptions,
 } from './host.js';
 import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
+import { SESSION_LOCK_BODY } from './run-lock.js';
+import {
+  aloneFrame,
+  batchFrame,
+  CommandSession,
+  decodeBatch,
+  type FrameResult,
+  inlineBatchFrame,
+  newMarker,
+  sessionScript,
+} from './ssh-session.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
-import { buildCommand } from './ssh-command.js';
+import { buildCommand, inlineCommand } from './ssh-command.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
 import { NameCache } from './ssh-names.js';
@@ -42,17 +54,20 @@ export interface SshOptions extends ConnectOptions {
 
 /** Requests sent over the connection, for tests and the bench. */
 export interface SshStats {
-  /** exec channels opened (one command each). */
+  /** exec channels opened for one command each, and command session frames (one round trip each). */
   exec: number;
   /** sftp requests sent. */
   sftp: number;
   /** exec channel opens the server refused for a moment (sshd frees a closed session lazily) and retried. */
   retries: number;
+  /** exec channels opened (the command session's one included: it serves many round trips). */
+  channels: number;
 }
 
 const SFTP_NO_SUCH_FILE = 2;
 
 type RawResult = { exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean };
+type Channel = import('ssh2').ClientChannel;
 const CHUNK = 32 * 1024;
 const READ_CHUNK = 64 * 1024;
 
@@ -62,7 +77,7 @@ function sftpCode(e: unknown): number | undefined {
 
 export class SshHost implements Host {
   readonly name: string;
-  readonly stats: SshStats = { exec: 0, sftp: 0, retries: 0 };
+  readonly stats: SshStats = { exec: 0, sftp: 0, retries: 0, channels: 0 };
   readonly loginUser: string;
   private readonly queue: PQueue;
   private sftpP: Promise<SFTPWrapper> | undefined;
@@ -134,58 +149,157 @@ export class SshHost implements Host {
           this.alive();
           this.stats.exec++;
           if (invalidates) this.names.invalidate();
-          let attempt = 0;
-          const open = () =>
-            this.conn.exec(command, (err, stream) => {
-              if (err) {
-                // sshd counts a just-closed session against MaxSessions until its main loop frees it
-                if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
-                  this.stats.retries++;
-                  setTimeout(open, 20 * 2 ** attempt++);
-                  return;
-                }
-                reject(new TransportError(this.name, `exec failed: ${err.message}`));
+          this.openExec(command, (err, stream) => {
+            if (err) return reject(err);
+            const out: Buffer[] = [];
+            const errb: Buffer[] = [];
+            let code: number | undefined;
+            let signal: string | undefined;
+            let guard: NodeJS.Timeout | undefined;
+            let guardFired = false;
+            if (timeoutMs > 0) {
+              // the remote `timeout` kills the command; this only catches a target that stopped answering
+              guard = setTimeout(() => {
+                guardFired = true;
+                stream.close();
+              }, timeoutMs + 15_000);
+            }
+            stream.on('data', (d: Buffer) => out.push(d));
+            stream.stderr.on('data', (d: Buffer) => errb.push(d));
+            stream.on('exit', (c: number | null, sig?: string) => {
+              code = c ?? undefined;
+              signal = sig;
+            });
+            stream.on('close', () => {
+              if (guard) clearTimeout(guard);
+              const stderr = Buffer.concat(errb).toString('utf8');
+              const timedOut = guardFired || (timeoutMs > 0 && code === 124);
+              if (code === undefined && !guardFired && this.closed) {
+                reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
                 return;
               }
-              const out: Buffer[] = [];
-              const errb: Buffer[] = [];
-              let code: number | undefined;
-              let signal: string | undefined;
-              let guard: NodeJS.Timeout | undefined;
-              let guardFired = false;
-              if (timeoutMs > 0) {
-                // the remote `timeout` kills the command; this only catches a target that stopped answering
-                guard = setTimeout(() => {
-                  guardFired = true;
-                  stream.close();
-                }, timeoutMs + 15_000);
-              }
-              stream.on('data', (d: Buffer) => out.push(d));
-              stream.stderr.on('data', (d: Buffer) => errb.push(d));
-              stream.on('exit', (c: number | null, sig?: string) => {
-                code = c ?? undefined;
-                signal = sig;
+              resolve({
+                exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
+                stdout: Buffer.concat(out),
+                stderr,
+                ...(timedOut ? { timedOut: true } : {}),
               });
-              stream.on('close', () => {
-                if (guard) clearTimeout(guard);
-                const stderr = Buffer.concat(errb).toString('utf8');
-                const timedOut = guardFired || (timeoutMs > 0 && code === 124);
-                if (code === undefined && !guardFired && this.closed) {
-                  reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
-                  return;
-                }
-                resolve({
-                  exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
-                  stdout: Buffer.concat(out),
-                  stderr,
-                  ...(timedOut ? { timedOut: true } : {}),
-                });
-              });
-              stream.end(stdin ?? '');
             });
-          open();
+            stream.end(stdin ?? '');
+          });
         }),
     ) as Promise<{ exitCode: number; stdout: Buffer; stderr: string; timedOut?: boolean }>;
+  }
+
+  /** Opens an exec channel; sshd's refusals of a moment (MaxSessions) are retried. */
+  private openExec(command: string, cb: (err: TransportError | undefined, stream: Channel) => void): void {
+    let attempt = 0;
+    const open = () =>
+      this.conn.exec(command, (err, stream) => {
+        if (err) {
+          // sshd counts a just-closed session against MaxSessions until its main loop frees it
+          if (/Channel open failure/i.test(err.message) && attempt < 8 && !this.closed) {
+            this.stats.retries++;
+            setTimeout(open, 20 * 2 ** attempt++);
+            return;
+          }
+          cb(new TransportError(this.name, `exec failed: ${err.message}`), stream);
+          return;
+        }
+        this.stats.channels++;
+        cb(undefined, stream);
+      });
+    open();
+  }
+
+  // ------------------------------------------------------- command session
+
+  private session: CommandSession | undefined;
+  /** The session holding the run lock (its end is the host's error). */
+  private lockSession: CommandSession | undefined;
+  /** Ends the held lock's `exited` (255) when its session ends. */
+  private lockLost: (() => void) | undefined;
+
+  /** A session that could not answer its first frame (a login shell or sudo it cannot run with). */
+  private noSession = false;
+
+  /**
+   * A frame in the command session (ssh-session.ts), the session started with it as its first frame
+   * when there is none; undefined when the session is busy with another frame (the caller opens a
+   * channel of its own rather than wait) unless `wait`, or when this login has no session. The
+   * session runs as root: a non-root login starts it through `sudo -n` once, and its frames'
+   * commands are built as for a root login.
+   */
+  private inSession(
+    frame: string,
+    timeoutMs: number,
+    o: { wait?: boolean; onLine?: (line: string) => void } = {},
+  ): { session: CommandSession; result: Promise<FrameResult & { timedOut?: boolean }> } | undefined {
+    if (this.noSession || this.closed) return undefined;
+    const live = this.session && !this.session.ended ? this.session : undefined;
+    if (live?.busy && !o.wait) return undefined;
+    this.stats.exec++;
+    if (live) return { session: live, result: live.run(frame, timeoutMs, o.onLine) };
+    const marker = newMarker();
+    const argv = ['sh', '-c', sessionScript(SESSION_LOCK_BODY), 'sh', marker, frame];
+    const cmd = buildCommand(argv, {}, { loginUser: this.loginUser, timeoutMs: 0 });
+    const channel = new Promise<Channel>((resolve, reject) => {
+      this.alive();
+      this.openExec(cmd, (err, ch) => (err ? reject(err) : resolve(ch)));
+    });
+    const session: CommandSession = new CommandSession(
+      marker,
+      channel,
+      (why) => new TransportError(this.name, `${this.closed ?? why} while running a command`),
+      { timeoutMs, ...(o.onLine ? { onLine: o.onLine } : {}) },
+      (why) => {
+        // the run lock went with it: nothing more may run as if it were held
+        if (this.lockSession !== session) return;
+        this.closed ??= `${why} (it held the run lock)`;
+        this.lockLost?.();
+      },
+    );
+    this.session = session;
+    return { session, result: session.firstResult };
+  }
+
+  /** The run lock in the command session (run-lock.ts's SESSION_LOCK_BODY): no channel of its own. */
+  sessionLock(args: string[], onLine: (line: string) => void): HeldCommand | undefined {
+    // only in a session that has answered (the grains come first): else the lock's own command
+    if (!this.session?.answered || this.session.ended) return undefined;
+    const s = this.inSession(`brine_lock ${args.map(shQuote).join(' ')}`, 0, { wait: true, onLine });
+    if (!s) return undefined;
+    let settled = false;
+    let unlock: (code: number) => void = () => {};
+    const exited = new Promise<number>((resolve, reject) => {
+      unlock = resolve;
+      s.result.then(
+        (r) => {
+          settled = true;
+          if (r.exitCode !== 0) return resolve(r.exitCode);
+          this.lockSession = s.session;
+          this.lockLost = () => resolve(255);
+        },
+        (e: Error) => {
+          settled = true;
+          reject(e);
+        },
+      );
+    });
+    return {
+      exited,
+      release: async () => {
+        if (!settled) {
+          // still waiting for the lock (a stop while waiting): the session goes, and the wait with it
+          await s.session.close(true);
+        } else if (this.lockSession === s.session) {
+          this.lockSession = undefined;
+          if (!s.session.ended) await s.session.run('[ -z "$brine_l" ] || : > "$brine_l"; brine_l=; exec 9>&-', 0);
+        }
+        unlock(0);
+        await exited.catch(() => {});
+      },
+    };
   }
 
   /**
@@ -200,6 +314,7 @@ export class SshHost implements Host {
       this.stats.exec++;
       this.conn.exec(cmd, (err, ch) => {
         if (err) return reject(new TransportError(this.name, `exec failed: ${err.message}`));
+        this.stats.channels++;
         stream = ch;
         let buf = '';
         let code = 255;
@@ -234,7 +349,7 @@ export class SshHost implements Host {
     const timeoutMs = opts.timeoutMs ?? this.opts.commandTimeoutMs ?? 30 * 60_000;
     const cmd = buildCommand(argv, opts, { loginUser: this.loginUser, timeoutMs });
     const r = opts.readOnly
-      ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv)
+      ? await this.coalesced(cmd, opts.stdin, timeoutMs, argv, opts)
       : await this.execRaw(cmd, opts.stdin, timeoutMs, argv, invalidates);
     return {
       argv,
@@ -251,6 +366,7 @@ export class SshHost implements Host {
         stdin?: string | Buffer;
         timeoutMs: number;
         argv: string[];
+        opts: ExecOptions;
         done(r: Promise<RawResult>): void;
       }>
     | undefined;
@@ -261,16 +377,18 @@ export class SshHost implements Host {
     stdin: string | Buffer | undefined,
     timeoutMs: number,
     argv: string[],
+    opts: ExecOptions,
   ): Promise<RawResult> {
     return new Promise<RawResult>((resolve, reject) => {
-      const item = { cmd, stdin, timeoutMs, argv, done: (r: Promise<RawResult>) => r.then(resolve, reject) };
+      const item = { cmd, stdin, timeoutMs, argv, opts, done: (r: Promise<RawResult>) => r.then(resolve, reject) };
       if (this.readOnlyBatch) return void this.readOnlyBatch.push(item);
       const batch = (this.readOnlyBatch = [item]);
       setImmediate(() => {
         this.readOnlyBatch = undefined;
         const alone = (i: (typeof batch)[number]) => i.done(this.execRaw(i.cmd, i.stdin, i.timeoutMs, i.argv, false));
-        if (batch.length === 1) return alone(batch[0]!);
         const max = Math.max(...batch.map((i) => i.timeoutMs));
+        if (batch.every((i) => i.stdin === undefined) && this.sessionBatch(batch, max, alone)) return;
+        if (batch.length === 1) return alone(batch[0]!);
         const all = this.execRaw(
           COALESCE_COMMAND,
           encodeCommands(batch.map((i) => ({ command: i.cmd, stdin: i.stdin }))),
@@ -291,6 +409,54 @@ export class SshHost implements Host {
         );
       });
     });
+  }
+
+  /** Read-only commands without stdin as one frame of the command session; false: no session free for them. */
+  private sessionBatch<
+    T extends { cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number; done(r: Promise<RawResult>): void },
+  >(batch: T[], max: number, alone: (i: T) => void): boolean {
+    const one = batch.length === 1;
+    const s = this.inSession(one ? aloneFrame(this.rootCommand(batch[0]!)) : this.batchFrameOf(batch, max), max);
+    if (!s) return false;
+    const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => ({
+      exitCode: x.exitCode,
+      stdout: x.stdout,
+      stderr: x.stderr,
+      ...(x.timedOut || (ms > 0 && x.exitCode === 124) ? { timedOut: true } : {}),
+    });
+    s.result.then(
+      (r) => {
+        if (one) return batch[0]!.done(Promise.resolve(timed(r, max)));
+        const res = r.exitCode === 0 && !r.timedOut ? decodeBatch(r.stdout, s.session.marker, batch.length) : null;
+        if (!res) return batch.forEach(alone);
+        batch.forEach((i, n) => i.done(Promise.resolve(timed(res[n]!, i.timeoutMs))));
+      },
+      (e: unknown) => {
+        // the session never answered: the commands go the ordinary way (which says why, e.g. sudo's refusal)
+        if (!s.session.answered && !this.closed) {
+          this.noSession = true;
+          return batch.forEach(alone);
+        }
+        batch.forEach((i) => i.done(Promise.reject(e)));
+      },
+    );
+    return true;
+  }
+
+  /** The command as the session (root) runs it: a non-root login's commands lose their `sudo -n`. */
+  private rootCommand(i: { cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number }): string {
+    if (this.loginUser === 'root') return i.cmd;
+    return buildCommand(i.argv, i.opts, { loginUser: 'root', timeoutMs: i.timeoutMs });
+  }
+
+  /** One `timeout` and sh for the whole batch when its commands allow (same timeout, no user switch). */
+  private batchFrameOf(
+    batch: Array<{ cmd: string; argv: string[]; opts: ExecOptions; timeoutMs: number }>,
+    max: number,
+  ) {
+    const inline = batch.map((i) => (i.timeoutMs === max ? inlineCommand(i.argv, i.opts, 'root') : null));
+    if (inline.some((c) => c === null)) return batchFrame(batch.map((i) => this.rootCommand(i)));
+    return inlineBatchFrame(inline as string[], max > 0 ? Math.max(1, Math.ceil(max / 1000)) : 0);
   }
 
   /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */
@@ -534,6 +700,8 @@ export class SshHost implements Host {
     if (this.closed) return;
     this.closed = 'connection closed';
     await this.queue.onIdle().catch(() => {});
+    // EOF: the session's loop ends (its outputs' directory removed) before the connection goes
+    await this.session?.close();
     this.conn.end();
   }
 }

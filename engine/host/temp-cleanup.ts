@@ -9,15 +9,21 @@ import { STAGE_REGEX } from './ssh-ops-tar.js';
 /** The names brine gives its temp files (anchored on the whole path by find -regex). */
 export const TEMP_REGEX = String.raw`.*/\.[^/]+\.brine-([0-9a-f]{12}|[A-Za-z0-9]{6}|(cp|ln)-[0-9]+-[0-9]+)`;
 
-// one find for every directory (that exists and is no link): a no-op run pays one process.
+// one find for every directory (that exists and is no link), and only when the shell's glob saw a
+// name like brine's there: a run with nothing left over starts no process.
 // $1 the lock's time (epoch s) or, from the run lock's command (run-lock.ts), the lock file it has
 // just written (older than it: no `date` to start), then the directories.
 export const SWEEP_SCRIPT =
   `s=$1; shift
 case $s in /*) n=-newer ;; *) n=-newermt s="@$s" ;; esac
 r="\${BRINE_ROOT-}"
-for d; do shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] && set -- "$@" "$r$d"; done
-[ $# -gt 0 ] || exit 0
+c=
+for d; do
+  shift; [ -d "$r$d" ] && [ ! -L "$r$d" ] || continue
+  set -- "$@" "$r$d"
+  [ -n "$c" ] || for x in "$r$d"/.*brine-*; do [ -e "$x" ] || [ -L "$x" ] && c=1; break; done
+done
+[ -n "$c" ] || exit 0
 find "$@" -mindepth 1 -maxdepth 1 -regextype posix-extended ! $n "$s" \\( \\( -type f -o -type l \\) ` +
   `-regex '${TEMP_REGEX}' -print -delete -o -type d -regex '${STAGE_REGEX}' -print ` +
   `-exec rm -rf -- {} + \\) 2>/dev/null |

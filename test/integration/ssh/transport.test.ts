@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransportError } from '../../../engine/errors.js';
+import { readGrainsAndEnv } from '../../../engine/grains-and-env.js';
+import { acquireRunLock, RunLockError } from '../../../engine/host/run-lock.js';
 import { connectSsh } from '../../../engine/host/ssh.js';
 import { sshTarget, startTargets, type Target } from '../../harness/nspawn.js';
 
@@ -71,6 +73,41 @@ describe('ssh transport', () => {
     await h.close();
   });
 
+  it("a root login's reads and run lock share one command session; its death is the host's error", async () => {
+    const { target, options } = sshTarget(t);
+    const h = await connectSsh(target, options);
+    const first = await readGrainsAndEnv(h, { files: ['/etc/hostname'] });
+    expect(first.grains.kernel).toBe('Linux');
+    expect((await first.read('/etc/hostname'))?.toString().trim()).toBe(t.name);
+    const lock = await acquireRunLock(h, { waitMs: 0 }, ['/root']);
+    const reads = await Promise.all([
+      h.exec(['cat', '/etc/hostname'], { readOnly: true }),
+      h.exec(['sh', '-c', 'echo "$1" >&2; exit 3', 'sh', "it's"], { readOnly: true }),
+      h.exec(['printf', 'a\\0b'], { readOnly: true, cwd: '/tmp', env: { X: 'y' } }),
+    ]);
+    expect(reads.map((r) => [r.exitCode, r.stdout, r.stderr])).toEqual([
+      [0, `${t.name}\n`, ''],
+      [3, '', "it's\n"],
+      [0, 'a\0b', ''],
+    ]);
+    // grains, lock, facts: three round trips on ONE exec channel
+    expect(h.roundTrips).toBe(3);
+    expect(h.stats.channels).toBe(1);
+    // the lock is the session's: another connection cannot take it until it is released
+    const h2 = await connectSsh(target, options);
+    await expect(acquireRunLock(h2, { waitMs: 0 })).rejects.toBeInstanceOf(RunLockError);
+    await lock.release();
+    await (await acquireRunLock(h2, { waitMs: 0 })).release();
+    // taken again, then the session's shell dies: the lock goes with it and the host fails loudly
+    await acquireRunLock(h, { waitMs: 0 });
+    const kill = 'kill -9 "$(cut -d" " -f4 /proc/$PPID/stat)"; sleep 5';
+    await expect(h.exec(['sh', '-c', kill], { readOnly: true })).rejects.toThrow(/command session ended/);
+    await expect(h.exec(['true'])).rejects.toThrow(/held the run lock/);
+    await (await acquireRunLock(h2, { waitMs: 0 })).release();
+    await h.close();
+    await h2.close();
+  });
+
   it('reads files whole over sftp: empty, exactly one read, many reads, procfs (size 0)', async () => {
     const { target, options } = sshTarget(t);
     const h = await connectSsh(target, options);
@@ -117,12 +154,27 @@ describe('ssh transport', () => {
     await h.writeFileAtomic('/etc/brine-ops', 'x', { mode: 0o600 });
     expect(await h.stat('/etc/brine-ops')).toMatchObject({ user: 'root', mode: 0o600, size: 1 });
     await h.close();
-    // without sudo rights the same login fails loudly
+    // the command session: started through sudo once, its commands run as root (or as asked)
+    const hs = await connectSsh(target, options);
+    const reads = await Promise.all([
+      hs.exec(['id', '-un'], { readOnly: true }),
+      hs.exec(['sh', '-c', 'id -un; echo "$HOME"'], { readOnly: true, user: 'ops' }),
+      hs.exec(['cat', '/root/only-root'], { readOnly: true }),
+    ]);
+    expect(reads.map((x) => x.stdout)).toEqual(['root\n', 'ops\n/home/ops\n', 'secret\n']);
+    const lock = await acquireRunLock(hs, { waitMs: 0 });
+    expect(hs.stats.channels).toBe(1);
+    await lock.release();
+    await hs.close();
+    // without sudo rights the same login fails loudly, read-only commands (the session's) included
     await t.ssh('rm /etc/sudoers.d/ops');
     const h2 = await connectSsh(target, options);
     const denied = await h2.exec(['true']);
     expect(denied.exitCode).not.toBe(0);
     expect(denied.stderr).toMatch(/sudo/);
+    const deniedRead = await h2.exec(['true'], { readOnly: true });
+    expect(deniedRead.exitCode).not.toBe(0);
+    expect(deniedRead.stderr).toMatch(/sudo/);
     await h2.close();
   });
 });
