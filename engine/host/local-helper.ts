@@ -1,0 +1,174 @@
+// The local transport's command runner: ONE small `sh` started once per host, which starts each
+// command for brine. node forks its whole process (100+ MB) for every spawn and its main thread
+// waits until the child has exec'd, so a run's dozens of probes (systemctl, psql, dpkg-query, locale
+// reads...) cost it seconds of blocked event loop; the helper's forks cost a fraction of that, on
+// its own time. Each command runs as with a spawn of its own: its own session and process group
+// (setsid; a timeout kills the group), exactly the given environment (env -i), cwd, its own stdin; its exit code (128+N for a signal), stdout and stderr come back exactly. Commands run side
+// by side: each one's answer comes as it ends, so a slow one never holds up another.
+// stdin of the helper, per command: `ID LINES STDIN` then the command's LINES lines (the exports and
+// the `exec env -i ... setsid -- ARGV...` that encodeCommand makes); its stdin, when STDIN is 1, is the file
+// iID in the helper's directory (written before). stdout: `P ID PID` when it started (PID is its
+// process group), `D ID STATUS` when it ended; its output is in oID and eID.
+// The helper reads no argument but its directory and prints no command, so a secret in a command
+// never shows in a process list (beyond the command's own argv) or an error. It ends when brine
+// does (its stdin closes) and removes its directory; the directory is brine's (mkdtemp, 0700).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { shQuote } from './exec.js';
+import type { LocalCommand, LocalCommandResult } from './local-spawn.js';
+
+const SCRIPT = `d=$1
+unset PWD OLDPWD
+trap 'rm -rf -- "$d"' EXIT
+while IFS=' ' read -r id n i; do
+  c=
+  while [ "$n" -gt 0 ]; do IFS= read -r l; c="$c$l
+"; n=$((n - 1)); done
+  if [ "$i" = 1 ]; then in=$d/i$id; else in=/dev/null; fi
+  (
+    eval "$c" <"$in" >"$d/o$id" 2>"$d/e$id" &
+    echo "P $id $!"
+    wait "$!"
+    echo "D $id $?"
+  ) &
+done`;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Whether the helper can run this environment (shell variable names only). */
+export const helperCanRun = (env: Record<string, string>): boolean => Object.keys(env).every((k) => ENV_NAME.test(k));
+
+/**
+ * The lines the helper evaluates for one command: cwd, then `env -i` with exactly its environment
+ * (in its order, as a spawn passes it) and setsid (its own session and process group, pid = pgid).
+ */
+export function encodeCommand(c: LocalCommand): string {
+  const assigns = Object.entries(c.env).map(([k, v]) => shQuote(`${k}=${v}`));
+  const cd = c.cwd !== '/' ? [`cd -- ${shQuote(c.cwd)} || exit 126`] : [];
+  return [...cd, `exec env -i -- ${assigns.join(' ')} setsid -- ${c.argv.map(shQuote).join(' ')}`].join('\n');
+}
+
+interface Pending {
+  resolve(r: LocalCommandResult): void;
+  reject(e: Error): void;
+  pid?: number;
+  timedOut: boolean;
+  killOnStart: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export class LocalHelper {
+  private sub: ChildProcess | undefined;
+  private dir: string | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, Pending>();
+  private ended: Error | undefined;
+
+  private start(): ChildProcess {
+    if (this.sub) return this.sub;
+    const dir = mkdtempSync(join(tmpdir(), 'brine-run-'));
+    this.dir = dir;
+    // its own session (a Ctrl-C meant for brine reaches no command, as with a spawn of their own),
+    // an empty environment (each command gets exactly its own)
+    const sub = spawn('/bin/sh', ['-c', SCRIPT, 'brine-run', dir], {
+      env: {},
+      cwd: '/',
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    this.sub = sub;
+    sub.stdin!.on('error', () => {}); // it died: 'exit' says so to every waiting command
+    createInterface({ input: sub.stdout! }).on('line', (line) => this.onLine(line));
+    sub.on('exit', () => {
+      this.ended = new Error('the local command runner ended unexpectedly');
+      rmSync(dir, { recursive: true, force: true });
+      for (const [id, p] of this.pending) {
+        this.pending.delete(id);
+        if (p.timer) clearTimeout(p.timer);
+        p.reject(this.ended);
+      }
+    });
+    sub.unref();
+    this.idle();
+    return sub;
+  }
+
+  /** While commands run, the helper keeps node's event loop alive; idle, it holds nothing. */
+  private idle(): void {
+    const s = this.sub?.stdout as unknown as { ref(): void; unref(): void } | undefined;
+    if (this.pending.size) s?.ref();
+    else s?.unref();
+  }
+
+  private onLine(line: string): void {
+    const [kind, idText, value] = line.split(' ');
+    const id = Number(idText);
+    const p = this.pending.get(id);
+    if (!p) return;
+    if (kind === 'P') {
+      p.pid = Number(value);
+      if (p.killOnStart) this.kill(p);
+      return;
+    }
+    if (kind !== 'D') return;
+    this.pending.delete(id);
+    if (p.timer) clearTimeout(p.timer);
+    this.idle();
+    void this.collect(id, Number(value), p);
+  }
+
+  private kill(p: Pending): void {
+    try {
+      process.kill(-p.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private async collect(id: number, status: number, p: Pending): Promise<void> {
+    const at = (n: string) => join(this.dir!, `${n}${id}`);
+    try {
+      const [stdout, stderr] = await Promise.all([fs.readFile(at('o'), 'utf8'), fs.readFile(at('e'), 'utf8')]);
+      p.resolve({ exitCode: p.timedOut ? 124 : status, stdout, stderr, timedOut: p.timedOut });
+    } catch {
+      p.reject(new Error('the local command runner lost a command output'));
+    } finally {
+      await Promise.all(['i', 'o', 'e'].map((n) => fs.rm(at(n), { force: true })));
+    }
+  }
+
+  /** Runs a command as spawnCommand would (local-spawn.ts); rejects only when the helper itself fails. */
+  async run(c: LocalCommand): Promise<LocalCommandResult> {
+    if (this.ended) throw this.ended;
+    const sub = this.start();
+    const id = this.nextId++;
+    if (c.stdin !== undefined) await fs.writeFile(join(this.dir!, `i${id}`), c.stdin, { mode: 0o600 });
+    const lines = encodeCommand(c).split('\n');
+    return new Promise<LocalCommandResult>((resolve, reject) => {
+      const p: Pending = { resolve, reject, timedOut: false, killOnStart: false };
+      if (c.timeoutMs !== undefined) {
+        p.timer = setTimeout(() => {
+          p.timedOut = true;
+          if (p.pid) this.kill(p);
+          else p.killOnStart = true;
+        }, c.timeoutMs);
+      }
+      this.pending.set(id, p);
+      this.idle();
+      sub.stdin!.write(`${id} ${lines.length} ${c.stdin === undefined ? 0 : 1}\n${lines.join('\n')}\n`);
+    });
+  }
+
+  /** The helper's process id and directory, once started (for tests). */
+  get started(): { pid: number; dir: string } | undefined {
+    return this.sub?.pid && this.dir ? { pid: this.sub.pid, dir: this.dir } : undefined;
+  }
+
+  /** Ends the helper (its stdin closes; it removes its directory). */
+  close(): void {
+    this.sub?.stdin?.end();
+  }
+}
