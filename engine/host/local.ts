@@ -26,25 +26,42 @@ function isMissing(e: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** Whether argv[0] names an executable file (as exec would find it in PATH) and cwd is a directory. */
-async function startable(cmd: string, path: string, cwd: string): Promise<boolean> {
-  const isExec = (p: string) =>
-    fs.stat(p).then(
-      (s) =>
-        s.isFile() &&
-        fs.access(p, fsConstants.X_OK).then(
-          () => true,
-          () => false,
-        ),
-      () => false,
-    );
-  const dir = await fs.stat(cwd).then(
-    (s) => s.isDirectory(),
+const isExecutable = (p: string): Promise<boolean> =>
+  fs.access(p, fsConstants.X_OK).then(
+    () => fs.stat(p).then((s) => s.isFile()),
     () => false,
   );
-  if (!dir) return false;
-  if (cmd.includes('/')) return isExec(isAbsolute(cmd) ? cmd : join(cwd, cmd));
-  for (const d of path.split(delimiter)) if (d && (await isExec(join(d, cmd)))) return true;
+
+/** Where PATH lookups found a command (PATH and name -> file), checked again (access) at each use. */
+const found = new Map<string, string>();
+
+/** Whether argv[0] names an executable file (as exec would find it in PATH) and cwd is a directory. */
+async function startable(cmd: string, path: string, cwd: string): Promise<boolean> {
+  if (
+    cwd !== '/' &&
+    !(await fs.stat(cwd).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return false;
+  if (cmd.includes('/')) return isExecutable(isAbsolute(cmd) ? cmd : join(cwd, cmd));
+  const key = `${path}\u0000${cmd}`;
+  const known = found.get(key);
+  if (
+    known &&
+    (await fs.access(known, fsConstants.X_OK).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return true;
+  for (const d of path.split(delimiter)) {
+    if (d && (await isExecutable(join(d, cmd)))) {
+      found.set(key, join(d, cmd));
+      return true;
+    }
+  }
   return false;
 }
 
