@@ -8,6 +8,7 @@ import type { ExecOptions, Host } from '../../../engine/host/host.js';
 import { LocalHost } from '../../../engine/host/local.js';
 import type { InstalledArgs } from '../../../modules/pkg/installed.js';
 import { modules } from '../../../modules/pkg/index.js';
+import { testCtx } from '../../support/checkapply.js';
 
 const installed = modules.pkg!.installed!;
 type Items = Array<{ args: InstalledArgs; aggregate?: boolean }>;
@@ -35,7 +36,10 @@ function counted(inProcess: boolean) {
 async function gather(items: Items, inProcess: boolean) {
   const c = counted(inProcess);
   try {
-    const facts = await installed.gatherMany!(c.host, items);
+    const facts = await installed.gatherMany!(
+      c.host,
+      items.map((i) => ({ ...i, ctx: testCtx(i.args) })),
+    );
     return { facts, calls: c.calls };
   } finally {
     await c.close();
