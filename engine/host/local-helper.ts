@@ -1,14 +1,15 @@
 // The local transport's command runner: ONE small `sh` started once per host, which starts each
 // command for brine. node forks its whole process (100+ MB) for every spawn and its main thread
 // waits until the child has exec'd, so a run's dozens of probes (systemctl, psql, dpkg-query, locale
-// reads...) cost it seconds of blocked event loop; the helper's forks cost a fraction of that, on
-// its own time. Each command runs as with a spawn of its own: its own session and process group
-// (setsid; a timeout kills the group), exactly the given environment (env -i), cwd, its own stdin; its exit code (128+N for a signal), stdout and stderr come back exactly. Commands run side
+// reads...) block its event loop for most of a second; the helper's forks are cheap and on its own
+// time. Each command runs as with a spawn of its own: exactly the given environment, cwd, its own
+// stdin, and with a timeout its own session and process group (setsid; the timeout kills the
+// group); its exit code (128+N for a signal), stdout and stderr come back exactly. Commands run side
 // by side: each one's answer comes as it ends, so a slow one never holds up another.
-// stdin of the helper, per command: `ID LINES STDIN` then the command's LINES lines (the exports and
-// the `exec env -i ... setsid -- ARGV...` that encodeCommand makes); its stdin, when STDIN is 1, is the file
-// iID in the helper's directory (written before). stdout: `P ID PID` when it started (PID is its
-// process group), `D ID STATUS` when it ended; its output is in oID and eID.
+// stdin of the helper, per command: `ID LINES STDIN` then the command's LINES lines (what
+// encodeCommand makes); its stdin, when STDIN is 1, is the file iID in the helper's directory
+// (written before). stdout: `P ID PID` when it started (with a timeout, PID is its process group),
+// `D ID STATUS` when it ended; its output is in oID and eID.
 // The helper reads no argument but its directory and prints no command, so a secret in a command
 // never shows in a process list (beyond the command's own argv) or an error. It ends when brine
 // does (its stdin closes) and removes its directory; the directory is brine's (mkdtemp, 0700).
@@ -42,13 +43,17 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const helperCanRun = (env: Record<string, string>): boolean => Object.keys(env).every((k) => ENV_NAME.test(k));
 
 /**
- * The lines the helper evaluates for one command: cwd, then `env -i` with exactly its environment
- * (in its order, as a spawn passes it) and setsid (its own session and process group, pid = pgid).
+ * The lines the helper evaluates for one command: cwd, exactly its environment (the helper's own
+ * holds nothing; cd's PWD is dropped), then the exec. A command with a timeout gets its own session
+ * and process group (setsid: its pid is the group's), so the timeout kills all it started; the others
+ * share the helper's session (no terminal either, like a spawn's own), an exec fewer each: a process
+ * start costs more than node's fork of itself.
  */
 export function encodeCommand(c: LocalCommand): string {
-  const assigns = Object.entries(c.env).map(([k, v]) => shQuote(`${k}=${v}`));
-  const cd = c.cwd !== '/' ? [`cd -- ${shQuote(c.cwd)} || exit 126`] : [];
-  return [...cd, `exec env -i -- ${assigns.join(' ')} setsid -- ${c.argv.map(shQuote).join(' ')}`].join('\n');
+  const cd = c.cwd !== '/' ? [`cd -- ${shQuote(c.cwd)} || exit 126`, 'unset PWD OLDPWD'] : [];
+  const exports = Object.entries(c.env).map(([k, v]) => `export ${k}=${shQuote(v)}`);
+  const words = c.argv.map(shQuote).join(' ');
+  return [...cd, ...exports, `exec ${c.timeoutMs !== undefined ? 'setsid -- ' : ''}${words}`].join('\n');
 }
 
 interface Pending {

@@ -36,14 +36,18 @@ describe('local command helper', () => {
   });
 
   it('the environment is exactly the given one; cwd, stdin and UTF-8 output as from a spawn', async () => {
-    const env = { ...ENV, X_SECRETISH: "v'al\nue" };
-    const r = await same(cmd(['env'], { env }));
-    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(
+    // the same variables (a shell's export order, not the spawn's: nothing reads environ in order)
+    const env = { ...ENV, X_SECRETISH: "v'al\nue", PWD: '/given' };
+    const sorted = (r: { stdout: string }) => r.stdout.split('\n').sort();
+    const [a, b] = await Promise.all([helper.run(cmd(['env'], { env })), spawnCommand(cmd(['env'], { env }))]);
+    expect(sorted(a)).toEqual(sorted(b));
+    expect(sorted(a).filter(Boolean)).toEqual(
       Object.entries(env)
-        .map(([k, v]) => `${k}=${v}`)
-        .flatMap((l) => l.split('\n'))
+        .flatMap(([k, v]) => `${k}=${v}`.split('\n'))
         .sort(),
     );
+    const inDir = cmd(['env'], { cwd: '/tmp' });
+    expect(sorted(await helper.run(inDir))).toEqual(sorted(await spawnCommand(inDir)));
     expect((await same(cmd(['pwd'], { cwd: '/tmp' }))).stdout).toBe('/tmp\n');
     expect((await same(cmd(['sh', '-c', 'echo "$PWD"'], { cwd: '/usr' }))).stdout).toBe('/usr\n');
     expect((await same(cmd(['cat'], { stdin: 'in\nput' }))).stdout).toBe('in\nput');
@@ -63,9 +67,12 @@ describe('local command helper', () => {
       expect(r).toMatchObject({ exitCode: 124, timedOut: true });
       expect(alive(Number(r.stdout.trim()))).toBe(false);
     }
-    // its own session: not brine's process group
-    const pg = await helper.run(cmd(['sh', '-c', 'ps -o pgid=,sid= -p $$']));
-    expect(pg.stdout.trim().split(/\s+/).map(Number)).not.toContain(process.pid);
+    // with a timeout, its own session and process group; without, never brine's
+    const own = await helper.run(cmd(['sh', '-c', 'echo $$; ps -o pgid=,sid= -p $$'], { timeoutMs: 5000 }));
+    const [pid, ...ids] = own.stdout.trim().split(/\s+/).map(Number);
+    expect(ids).toEqual([pid, pid]);
+    const shared = await helper.run(cmd(['sh', '-c', 'ps -o pgid=,sid= -p $$']));
+    expect(shared.stdout.trim().split(/\s+/).map(Number)).not.toContain(process.pid);
   });
 
   it('commands run side by side: a slow one holds up no other', async () => {
