@@ -90,16 +90,6 @@ export function readPackages(host: Host, names: string[], o: { policy: boolean }
   return reads.add(host, '', { names: uniq, policy: o.policy });
 }
 
-/**
- * dpkg's view alone (no apt-cache: every candidate null), read beside readPackages' reads, not
- * with them: a caller's guess of what is missing before apt's answer is in (installed.ts).
- */
-export function readInstalledPackages(host: Host, names: string[]): Promise<PkgFacts> {
-  const uniq = [...new Set(names)];
-  if (!uniq.length) return Promise.resolve({ pkgs: {}, listsPresent: true });
-  return reads.add(host, 'dpkg', { names: uniq, policy: false });
-}
-
 const reads = new TickBatcher<{ names: string[]; policy: boolean }, PkgFacts>(async (host, reqs) => {
   // a name that is no Debian package name (Salt takes any string) is not asked for: apt would read
   // it as a pattern; it stays unknown, so the state says no repository provides it

@@ -10,7 +10,8 @@ import type { Host } from '../../engine/host/host.js';
 import type { JSONSchema, StateCtx, StateFunction } from '../../engine/contract.js';
 import type { AlongsideChange, PkgChange } from './changes.js';
 import { aptGet, aptMark } from './apt.js';
-import { type PkgFacts, type PkgState, readInstalledPackages, readPackages } from './facts.js';
+import { type PkgFacts, type PkgState, readPackages } from './facts.js';
+import { installedInStatus } from './parse.js';
 import { simulateAhead, simulateApt } from './apt-batch.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
 import {
@@ -355,10 +356,10 @@ function pendingGroups(items: Array<{ args: InstalledArgs; aggregate?: boolean }
 
 /**
  * On the local host, apt's resolution starts beside the apt-cache read instead of after it: from
- * dpkg's answer alone (a quick read) it guesses that every package not installed is to be installed
- * at apt's candidate, which is what the plan asks apt for whenever no version is pinned (a
- * different guess costs an unused resolution, never a different answer: the plan takes only a
- * resolution of exactly its own argv). Resolves to the function that forgets the guesses.
+ * dpkg's status file (read in-process, no command) it guesses that every package not installed is
+ * to be installed at apt's candidate, which is what the plan asks apt for whenever no version is
+ * pinned (a different guess costs an unused resolution, never a different answer: the plan takes
+ * only a resolution of exactly its own argv). Resolves to the function that forgets the guesses.
  */
 async function resolveAhead(
   host: Host,
@@ -368,15 +369,23 @@ async function resolveAhead(
 ): Promise<() => void> {
   if (!host.inProcess || items.some((i) => i.args.refresh || wantedPackages(i.args).some((w) => w.version)))
     return () => {};
-  const dpkg = await readInstalledPackages(host, lists.flat());
-  if (late()) return () => {}; // apt-cache answered first: the plan asks apt itself, at once
-  const guess = lists.map((names) => {
-    const f = splitFacts(dpkg, names);
-    const pkgs = Object.fromEntries(
-      Object.entries(f.pkgs).map(([n, s]) => [n, s.installed ? s : { ...s, candidate: '?', versions: ['?'] }]),
-    );
-    return { ...f, pkgs };
-  });
+  const status = await host.readFile('/var/lib/dpkg/status');
+  if (!status || late()) return () => {}; // apt-cache answered first: the plan asks apt itself, at once
+  const installed = installedInStatus(status.toString('utf8'));
+  const guess = lists.map(
+    (names): PkgFacts => ({
+      listsPresent: true,
+      pkgs: Object.fromEntries(
+        names.map((n) => {
+          const on = installed.has(n) ? '?' : null;
+          return [
+            n,
+            { installed: on, status: on ? 'installed' : 'unknown', held: false, candidate: '?', versions: ['?'] },
+          ];
+        }),
+      ),
+    }),
+  );
   const argvs = pendingGroups(items, guess, false).map((idx) =>
     idx.length === 1
       ? pendingArgv(items[idx[0]!]!.args, guess[idx[0]!]!, false)!
