@@ -59,6 +59,10 @@ export function encodeCommand(c: LocalCommand): string {
 interface Pending {
   resolve(r: LocalCommandResult): void;
   reject(e: Error): void;
+  /** The directory of the helper that runs it. */
+  dir: string;
+  /** It has ended: its output is being read. */
+  reading?: Promise<void>;
   pid?: number;
   timedOut: boolean;
   killOnStart: boolean;
@@ -69,13 +73,13 @@ export class LocalHelper {
   private sub: ChildProcess | undefined;
   private dir: string | undefined;
   private nextId = 0;
+  /** Commands started and not yet answered (their output not yet read). */
   private readonly pending = new Map<number, Pending>();
-  private ended: Error | undefined;
+  private drained: Array<() => void> = [];
 
-  private start(): ChildProcess {
-    if (this.sub) return this.sub;
+  private start(): { sub: ChildProcess; dir: string } {
+    if (this.sub && this.dir) return { sub: this.sub, dir: this.dir };
     const dir = mkdtempSync(join(tmpdir(), 'brine-run-'));
-    this.dir = dir;
     // its own session (a Ctrl-C meant for brine reaches no command, as with a spawn of their own),
     // an empty environment (each command gets exactly its own)
     const sub = spawn('/bin/sh', ['-c', SCRIPT, 'brine-run', dir], {
@@ -85,20 +89,26 @@ export class LocalHelper {
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     this.sub = sub;
-    sub.stdin!.on('error', () => {}); // it died: 'exit' says so to every waiting command
-    createInterface({ input: sub.stdout! }).on('line', (line) => this.onLine(line));
-    sub.on('exit', () => {
-      this.ended = new Error('the local command runner ended unexpectedly');
-      rmSync(dir, { recursive: true, force: true });
+    this.dir = dir;
+    sub.stdin!.on('error', () => {}); // it died: 'close' says so to every waiting command
+    createInterface({ input: sub.stdout! }).on('line', (line) => this.onLine(line, dir));
+    // all its output read (every command it started has answered, or it was killed with them)
+    sub.on('close', () => {
+      if (this.sub === sub) this.sub = this.dir = undefined;
+      const reading: Array<Promise<void>> = [];
       for (const [id, p] of this.pending) {
-        this.pending.delete(id);
-        if (p.timer) clearTimeout(p.timer);
-        p.reject(this.ended);
+        if (p.dir !== dir) continue;
+        if (p.reading) reading.push(p.reading);
+        else {
+          this.settle(id, p);
+          p.reject(new Error('the local command runner ended unexpectedly'));
+        }
       }
+      void Promise.all(reading).then(() => rmSync(dir, { recursive: true, force: true }));
     });
     sub.unref();
     this.idle();
-    return sub;
+    return { sub, dir };
   }
 
   /** While commands run, the helper keeps node's event loop alive; idle, it holds nothing. */
@@ -108,21 +118,25 @@ export class LocalHelper {
     else s?.unref();
   }
 
-  private onLine(line: string): void {
+  private settle(id: number, p: Pending): void {
+    if (p.timer) clearTimeout(p.timer);
+    this.pending.delete(id);
+    this.idle();
+    if (!this.pending.size) for (const f of this.drained.splice(0)) f();
+  }
+
+  private onLine(line: string, dir: string): void {
     const [kind, idText, value] = line.split(' ');
     const id = Number(idText);
     const p = this.pending.get(id);
-    if (!p) return;
+    if (!p || p.dir !== dir) return;
     if (kind === 'P') {
       p.pid = Number(value);
       if (p.killOnStart) this.kill(p);
-      return;
+    } else if (kind === 'D') {
+      if (p.timer) clearTimeout(p.timer);
+      p.reading = this.collect(id, Number(value), p);
     }
-    if (kind !== 'D') return;
-    this.pending.delete(id);
-    if (p.timer) clearTimeout(p.timer);
-    this.idle();
-    void this.collect(id, Number(value), p);
   }
 
   private kill(p: Pending): void {
@@ -134,26 +148,27 @@ export class LocalHelper {
   }
 
   private async collect(id: number, status: number, p: Pending): Promise<void> {
-    const at = (n: string) => join(this.dir!, `${n}${id}`);
+    const at = (n: string) => join(p.dir, `${n}${id}`);
     try {
       const [stdout, stderr] = await Promise.all([fs.readFile(at('o'), 'utf8'), fs.readFile(at('e'), 'utf8')]);
+      await Promise.all(['i', 'o', 'e'].map((n) => fs.rm(at(n), { force: true })));
       p.resolve({ exitCode: p.timedOut ? 124 : status, stdout, stderr, timedOut: p.timedOut });
     } catch {
       p.reject(new Error('the local command runner lost a command output'));
     } finally {
-      await Promise.all(['i', 'o', 'e'].map((n) => fs.rm(at(n), { force: true })));
+      this.settle(id, p);
     }
   }
 
   /** Runs a command as spawnCommand would (local-spawn.ts); rejects only when the helper itself fails. */
   async run(c: LocalCommand): Promise<LocalCommandResult> {
-    if (this.ended) throw this.ended;
-    const sub = this.start();
+    const { sub, dir } = this.start();
     const id = this.nextId++;
-    if (c.stdin !== undefined) await fs.writeFile(join(this.dir!, `i${id}`), c.stdin, { mode: 0o600 });
     const lines = encodeCommand(c).split('\n');
     return new Promise<LocalCommandResult>((resolve, reject) => {
-      const p: Pending = { resolve, reject, timedOut: false, killOnStart: false };
+      const p: Pending = { resolve, reject, dir, timedOut: false, killOnStart: false };
+      this.pending.set(id, p);
+      this.idle();
       if (c.timeoutMs !== undefined) {
         p.timer = setTimeout(() => {
           p.timedOut = true;
@@ -161,9 +176,14 @@ export class LocalHelper {
           else p.killOnStart = true;
         }, c.timeoutMs);
       }
-      this.pending.set(id, p);
-      this.idle();
-      sub.stdin!.write(`${id} ${lines.length} ${c.stdin === undefined ? 0 : 1}\n${lines.join('\n')}\n`);
+      const send = () =>
+        sub.stdin!.write(`${id} ${lines.length} ${c.stdin === undefined ? 0 : 1}\n${lines.join('\n')}\n`);
+      if (c.stdin === undefined) send();
+      else
+        fs.writeFile(join(dir, `i${id}`), c.stdin, { mode: 0o600 }).then(send, () => {
+          this.settle(id, p);
+          reject(new Error('the local command runner could not pass a command its input'));
+        });
     });
   }
 
@@ -172,8 +192,14 @@ export class LocalHelper {
     return this.sub?.pid && this.dir ? { pid: this.sub.pid, dir: this.dir } : undefined;
   }
 
-  /** Ends the helper (its stdin closes; it removes its directory). */
-  close(): void {
-    this.sub?.stdin?.end();
+  /**
+   * Ends the helper once every command it runs has answered (its stdin closes; it removes its
+   * directory). A later command starts a new one.
+   */
+  async close(): Promise<void> {
+    if (this.pending.size) await new Promise<void>((r) => this.drained.push(r));
+    const sub = this.sub;
+    this.sub = this.dir = undefined;
+    sub?.stdin?.end();
   }
 }

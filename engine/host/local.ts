@@ -295,6 +295,6 @@ export class LocalHost implements Host {
   }
 
   async close(): Promise<void> {
-    this.helper.close();
+    await this.helper.close();
   }
 }

@@ -123,3 +123,34 @@ setInterval(() => {}, 1000);
     expect(existsSync(work)).toBe(false);
   });
 });
+
+describe('local command helper: close', () => {
+  it('waits for the commands it runs, then ends; a later command starts a new helper', async () => {
+    const h = new LocalHelper();
+    const slow = h.run(cmd(['sh', '-c', 'sleep 0.5; echo done']));
+    const first = h.started!;
+    await h.close();
+    expect((await slow).stdout).toBe('done\n');
+    for (let i = 0; i < 50 && (alive(first.pid) || existsSync(first.dir)); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(alive(first.pid)).toBe(false);
+    expect(existsSync(first.dir)).toBe(false);
+    expect((await h.run(cmd(['echo', 'again']))).stdout).toBe('again\n');
+    expect(h.started!.pid).not.toBe(first.pid);
+    await h.close();
+  });
+
+  it('a helper killed under its commands fails them with one line that names no command', async () => {
+    const h = new LocalHelper();
+    await h.run(cmd(['true']));
+    const waiting = h.run(cmd(['sh', '-c', 'sleep 30 # s3cr3t']));
+    // the helper's process group: it, its subshells and the commands without a timeout of their own
+    await new Promise((r) => setTimeout(r, 200));
+    process.kill(-h.started!.pid, 'SIGKILL');
+    const e = await waiting.then(
+      () => null,
+      (err: Error) => err,
+    );
+    expect(e?.message).toBe('the local command runner ended unexpectedly');
+  });
+});
