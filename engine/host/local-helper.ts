@@ -6,9 +6,9 @@
 // stdin, and with a timeout its own session and process group (setsid; the timeout kills the
 // group); its exit code (128+N for a signal), stdout and stderr come back exactly. Commands run side
 // by side: each one's answer comes as it ends, so a slow one never holds up another.
-// stdin of the helper, per command: `ID LINES STDIN` then the command's LINES lines (what
-// encodeCommand makes); its stdin, when STDIN is 1, is the file iID in the helper's directory
-// (written before). stdout: `P ID PID` when it started (with a timeout, PID is its process group),
+// stdin of the helper, per command: a line `ID STDIN`; the helper's directory holds the command,
+// cID (what encodeCommand makes: read by sh as a file, not a byte at a time as from a pipe), and
+// when STDIN is 1 its stdin, iID (both written before). stdout: `P ID PID` when it started (with a timeout, PID is its process group),
 // `D ID STATUS` when it ended; its output is in oID and eID.
 // The helper reads no argument but its directory and prints no command, so a secret in a command
 // never shows in a process list (beyond the command's own argv) or an error. It ends when brine
@@ -24,13 +24,10 @@ import type { LocalCommand, LocalCommandResult } from './local-spawn.js';
 const SCRIPT = `d=$1
 unset PWD OLDPWD
 trap 'rm -rf -- "$d"' EXIT
-while IFS=' ' read -r id n i; do
-  c=
-  while [ "$n" -gt 0 ]; do IFS= read -r l; c="$c$l
-"; n=$((n - 1)); done
+while IFS=' ' read -r id i; do
   if [ "$i" = 1 ]; then in=$d/i$id; else in=/dev/null; fi
   (
-    eval "$c" <"$in" >"$d/o$id" 2>"$d/e$id" &
+    . "$d/c$id" <"$in" >"$d/o$id" 2>"$d/e$id" &
     echo "P $id $!"
     wait "$!"
     echo "D $id $?"
@@ -151,7 +148,7 @@ export class LocalHelper {
     const at = (n: string) => join(p.dir, `${n}${id}`);
     try {
       const [stdout, stderr] = await Promise.all([fs.readFile(at('o'), 'utf8'), fs.readFile(at('e'), 'utf8')]);
-      await Promise.all(['i', 'o', 'e'].map((n) => fs.rm(at(n), { force: true })));
+      await Promise.all(['c', 'i', 'o', 'e'].map((n) => fs.rm(at(n), { force: true })));
       p.resolve({ exitCode: p.timedOut ? 124 : status, stdout, stderr, timedOut: p.timedOut });
     } catch {
       p.reject(new Error('the local command runner lost a command output'));
@@ -164,7 +161,6 @@ export class LocalHelper {
   async run(c: LocalCommand): Promise<LocalCommandResult> {
     const { sub, dir } = this.start();
     const id = this.nextId++;
-    const lines = encodeCommand(c).split('\n');
     return new Promise<LocalCommandResult>((resolve, reject) => {
       const p: Pending = { resolve, reject, dir, timedOut: false, killOnStart: false };
       this.pending.set(id, p);
@@ -176,14 +172,15 @@ export class LocalHelper {
           else p.killOnStart = true;
         }, c.timeoutMs);
       }
-      const send = () =>
-        sub.stdin!.write(`${id} ${lines.length} ${c.stdin === undefined ? 0 : 1}\n${lines.join('\n')}\n`);
-      if (c.stdin === undefined) send();
-      else
-        fs.writeFile(join(dir, `i${id}`), c.stdin, { mode: 0o600 }).then(send, () => {
+      // the command (its environment may hold secrets) and its input: files only brine reads
+      const write = (n: string, data: string | Buffer) => fs.writeFile(join(dir, `${n}${id}`), data, { mode: 0o600 });
+      Promise.all([write('c', encodeCommand(c)), c.stdin === undefined ? undefined : write('i', c.stdin)]).then(
+        () => sub.stdin!.write(`${id} ${c.stdin === undefined ? 0 : 1}\n`),
+        () => {
           this.settle(id, p);
-          reject(new Error('the local command runner could not pass a command its input'));
-        });
+          reject(new Error('the local command runner could not pass a command on'));
+        },
+      );
     });
   }
 
