@@ -2,19 +2,19 @@
 // command for brine. node forks its whole process (100+ MB) for every spawn and its main thread
 // waits until the child has exec'd, so a run's dozens of probes (systemctl, psql, dpkg-query, locale
 // reads...) block its event loop for most of a second; the helper's forks are cheap and on its own
-// time. Each command runs as with a spawn of its own: exactly the given environment, cwd, its own
-// stdin, and with a timeout its own session and process group (setsid; the timeout kills the
-// group); its exit code (128+N for a signal), stdout and stderr come back exactly. Commands run side
-// by side: each one's answer comes as it ends, so a slow one never holds up another.
+// time. Each command runs as with a spawn of its own: the given environment and no other variable,
+// cwd, its own stdin, and with a timeout its own session and process group (setsid; the timeout
+// kills the group); its exit code (128+N for a signal), stdout and stderr come back exactly.
+// Commands run side by side: each one's answer comes as it ends, so a slow one holds up no other.
 // stdin of the helper, per command: a line `ID STDIN`; the helper's directory holds the command,
-// cID (what encodeCommand makes: read by sh as a file, not a byte at a time as from a pipe), and
-// when STDIN is 1 its stdin, iID (both written before). stdout: `P ID PID` when it started (with a timeout, PID is its process group),
-// `D ID STATUS` when it ended; its output is in oID and eID.
-// The helper reads no argument but its directory and prints no command, so a secret in a command
-// never shows in a process list (beyond the command's own argv) or an error. It ends when brine
-// does (its stdin closes) and removes its directory; the directory is brine's (mkdtemp, 0700).
+// cID (what encodeCommand makes: sh reads a file in blocks, a pipe a byte at a time), and when
+// STDIN is 1 its stdin, iID (both written before). stdout: `P ID PID` when it started (with a
+// timeout, PID is its process group), `D ID STATUS` when it ended; its output is in oID and eID.
+// The directory is brine's (mkdtemp, 0700, in memory: /dev/shm where there is one), so a secret in
+// a command or its input reaches no disk and no process list (beyond the command's own argv); the
+// helper prints no command. It ends when brine does (its stdin closes) and removes the directory.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -76,7 +76,7 @@ export class LocalHelper {
 
   private start(): { sub: ChildProcess; dir: string } {
     if (this.sub && this.dir) return { sub: this.sub, dir: this.dir };
-    const dir = mkdtempSync(join(tmpdir(), 'brine-run-'));
+    const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'brine-run-'));
     // its own session (a Ctrl-C meant for brine reaches no command, as with a spawn of their own),
     // an empty environment (each command gets exactly its own)
     const sub = spawn('/bin/sh', ['-c', SCRIPT, 'brine-run', dir], {

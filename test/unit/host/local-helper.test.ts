@@ -2,7 +2,7 @@
 // the same commands give the same exit code, stdout, stderr and timeout, each in its own process
 // group; a slow command holds up no other; the helper ends with brine and shows no command.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,9 @@ describe('local command helper: close', () => {
     const h = new LocalHelper();
     const slow = h.run(cmd(['sh', '-c', 'sleep 0.5; echo done']));
     const first = h.started!;
+    // commands and their input stay in memory, readable by brine only
+    if (existsSync('/dev/shm')) expect(first.dir.startsWith('/dev/shm/brine-run-')).toBe(true);
+    expect(statSync(first.dir).mode & 0o777).toBe(0o700);
     await h.close();
     expect((await slow).stdout).toBe('done\n');
     for (let i = 0; i < 50 && (alive(first.pid) || existsSync(first.dir)); i++)
