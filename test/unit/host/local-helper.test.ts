@@ -2,7 +2,7 @@
 // the same commands give the same exit code, stdout, stderr and timeout, each in its own process
 // group; a slow command holds up no other; the helper ends with brine and shows no command.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -121,6 +121,7 @@ setInterval(() => {}, 1000);
     for (let i = 0; i < 50 && (alive(pid) || existsSync(work)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
     expect(existsSync(work)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
