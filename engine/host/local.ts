@@ -4,11 +4,13 @@
 
 import { createHash } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import { createReadStream, promises as fs, type Stats } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createReadStream, constants as fsConstants, promises as fs, type Stats } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { spawnCommand } from './local-spawn.js';
 import type { ExecOptions, ExecResult, FileStat, FileType, HeldCommand, Host, WriteOptions } from './host.js';
 import { groupName, userHome, userName } from './local-ids.js';
+import { helperCanRun, LocalHelper } from './local-helper.js';
 import { writeFileAtomicLocal } from './local-write.js';
 import { resolveInRoot } from './root-jail.js';
 
@@ -22,6 +24,45 @@ export interface LocalHostOptions {
 function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+const isExecutable = (p: string): Promise<boolean> =>
+  fs.access(p, fsConstants.X_OK).then(
+    () => fs.stat(p).then((s) => s.isFile()),
+    () => false,
+  );
+
+/** Where PATH lookups found a command (PATH and name -> file), checked again (access) at each use. */
+const found = new Map<string, string>();
+
+/** Whether argv[0] names an executable file (as exec would find it in PATH) and cwd is a directory. */
+async function startable(cmd: string, path: string, cwd: string): Promise<boolean> {
+  if (
+    cwd !== '/' &&
+    !(await fs.stat(cwd).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return false;
+  if (cmd.includes('/')) return isExecutable(isAbsolute(cmd) ? cmd : join(cwd, cmd));
+  const key = `${path}\u0000${cmd}`;
+  const known = found.get(key);
+  if (
+    known &&
+    (await fs.access(known, fsConstants.X_OK).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return true;
+  for (const d of path.split(delimiter)) {
+    if (d && (await isExecutable(join(d, cmd)))) {
+      found.set(key, join(d, cmd));
+      return true;
+    }
+  }
+  return false;
 }
 
 function typeOf(s: Stats): FileType {
@@ -54,6 +95,9 @@ export class LocalHost implements Host {
    * (/run/brine/root-HASH.lock), so a dry run leaves the tree under the root untouched.
    */
   readonly runLockPath: string;
+
+  /** Starts the commands (local-helper.ts): node's own spawns block its event loop for each. */
+  private readonly helper = new LocalHelper();
 
   constructor(o: LocalHostOptions = {}) {
     this.root = o.root ? resolve(o.root) : undefined;
@@ -119,43 +163,26 @@ export class LocalHost implements Host {
       ...opts.env,
     };
     const full = user ? ['runuser', '-u', user, '--', ...argv] : argv;
-    // Own process group, so a timeout kills the command and everything it started (a shell's
-    // children would otherwise keep the pipes open until they finish).
-    const sub = execa(full[0]!, full.slice(1), {
-      env,
-      extendEnv: false,
-      reject: false,
-      stripFinalNewline: false,
-      cwd: opts.cwd ? this.path(opts.cwd) : '/',
-      detached: true,
-      input: opts.stdin,
-      stdin: opts.stdin === undefined ? 'ignore' : 'pipe',
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    let timedOut = false;
-    const timer =
-      opts.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            try {
-              if (sub.pid) process.kill(-sub.pid, 'SIGKILL');
-            } catch {
-              /* already gone */
-            }
-          }, opts.timeoutMs)
-        : undefined;
-    const r = await sub;
-    if (timer) clearTimeout(timer);
-    const stdout = typeof r.stdout === 'string' ? r.stdout : '';
-    let stderr = typeof r.stderr === 'string' ? r.stderr : '';
-    let exitCode = r.exitCode ?? (r.signal ? 128 + signalNumber(r.signal) : 1);
-    if (r.exitCode === undefined && !r.signal && r.failed) {
-      // spawn failure (command not found, bad cwd): a result, like a shell would report it
-      exitCode = (r as { code?: string }).code === 'ENOENT' ? 127 : 126;
-      stderr = stderr || `${r.shortMessage}\n`;
+    const cwd = opts.cwd ? this.path(opts.cwd) : '/';
+    // what would fail to start goes to a spawn of its own, which reports it as it always has
+    if (helperCanRun(env) && (await startable(full[0]!, env.PATH ?? '', cwd))) {
+      const r = await this.helper.run({ argv: full, env, cwd, stdin: opts.stdin, timeoutMs: opts.timeoutMs });
+      return {
+        argv,
+        exitCode: r.exitCode,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        ...(r.timedOut ? { timedOut: true } : {}),
+      };
     }
-    return { argv, exitCode, stdout, stderr, ...(timedOut ? { timedOut: true, exitCode: 124 } : {}) };
+    const r = await spawnCommand({ argv: full, env, cwd, stdin: opts.stdin, timeoutMs: opts.timeoutMs });
+    return {
+      argv,
+      exitCode: r.exitCode,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      ...(r.timedOut ? { timedOut: true } : {}),
+    };
   }
 
   async readFile(path: string): Promise<Buffer | null> {
@@ -267,18 +294,7 @@ export class LocalHost implements Host {
     return h.digest('hex');
   }
 
-  async close(): Promise<void> {}
-}
-
-const SIGNALS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGPIPE: 13,
-  SIGTERM: 15,
-};
-function signalNumber(sig: string): number {
-  return SIGNALS[sig] ?? 0;
+  async close(): Promise<void> {
+    await this.helper.close();
+  }
 }

@@ -5,7 +5,7 @@
 // package (Debug::pkgDepCache::AutoInstall: "Installing libx as Depends of nginx"): each request gets
 // the packages it names and what they pull in; what apt does not explain goes to the first request.
 // If apt refuses the combination (conflicting requests), each request is simulated on its own.
-import type { Host } from '../../engine/host/host.js';
+import type { ExecResult, Host } from '../../engine/host/host.js';
 import type { Change } from '../../engine/contract.js';
 import { APT_ENV } from './apt.js';
 import { shell } from '../../engine/host/exec.js';
@@ -53,16 +53,36 @@ export function splitSimulation(changes: Change[], why: Map<string, string>, req
   return out;
 }
 
+/** Resolutions started ahead of their turn (simulateAhead), by host and argv. */
+const started = new WeakMap<Host, Map<string, Promise<ExecResult>>>();
+
+/** apt's resolution of argv: the one started ahead with the same argv, else a new one. */
+function resolution(host: Host, argv: string[]): Promise<ExecResult> {
+  const key = argv.join('\u0000');
+  const ahead = started.get(host)?.get(key);
+  if (ahead) {
+    started.get(host)!.delete(key);
+    return ahead;
+  }
+  return shell(host, APT_PLAN_SCRIPT, argv, { env: APT_ENV });
+}
+
 async function simulateOne(host: Host, argv: string[]): Promise<Change[]> {
-  const r = await shell(host, APT_PLAN_SCRIPT, argv, { env: APT_ENV });
+  const r = await resolution(host, argv);
   return r.exitCode === 0 ? parseAptPlan(r.stdout) : [];
+}
+
+/** The argv of the one resolution for installs asked for at the same moment with the same options. */
+function sharedArgv(reqs: string[][]): string[] {
+  if (reqs.length === 1) return reqs[0]!;
+  const parts = reqs.map((a) => splitInstallArgv(a)!);
+  return ['install', ...parts[0]!.opts, ...new Set(parts.flatMap((p) => p.specs))];
 }
 
 const installs = new TickBatcher<string[], Change[]>(async (host, reqs) => {
   if (reqs.length === 1) return [await simulateOne(host, reqs[0]!)];
   const parts = reqs.map((a) => splitInstallArgv(a)!);
-  const specs = [...new Set(parts.flatMap((p) => p.specs))];
-  const r = await shell(host, APT_PLAN_SCRIPT, ['install', ...parts[0]!.opts, ...specs], { env: APT_ENV });
+  const r = await resolution(host, sharedArgv(reqs));
   if (r.exitCode !== 0) return Promise.all(reqs.map((a) => simulateOne(host, a)));
   return splitSimulation(
     parseAptPlan(r.stdout),
@@ -70,6 +90,36 @@ const installs = new TickBatcher<string[], Change[]>(async (host, reqs) => {
     parts.map((p) => p.specs.map(specName)),
   );
 });
+
+/**
+ * Starts now the resolutions that simulateApt would make for these requests if they came in one
+ * moment (so the same argv), for a caller that can tell them before it has every fact to be sure:
+ * a later simulateApt with the same argv takes the answer instead of asking apt again. Returns the
+ * function that forgets what no request took (call it once the requests are made).
+ */
+export function simulateAhead(host: Host, reqs: string[][]): () => void {
+  const byOpts = new Map<string, string[][]>();
+  for (const argv of reqs) {
+    const split = splitInstallArgv(argv);
+    const key = split ? `install ${split.opts.join('\u0000')}` : `alone ${byOpts.size}`;
+    byOpts.set(key, [...(byOpts.get(key) ?? []), argv]);
+  }
+  let mine = started.get(host);
+  if (!mine) started.set(host, (mine = new Map()));
+  const keys: string[] = [];
+  for (const [key, group] of byOpts) {
+    const argv = key.startsWith('alone') ? group[0]! : sharedArgv(group);
+    const k = argv.join('\u0000');
+    if (mine.has(k)) continue;
+    const p = shell(host, APT_PLAN_SCRIPT, argv, { env: APT_ENV });
+    p.catch(() => {}); // not taken: nobody waits for it
+    mine.set(k, p);
+    keys.push(k);
+  }
+  return () => {
+    for (const k of keys) mine.delete(k);
+  };
+}
 
 /**
  * What apt would do for argv (`install ...`, `remove ...`), without doing it; [] when apt refuses

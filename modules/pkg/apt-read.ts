@@ -4,9 +4,11 @@
 // brine's own, /var/cache/brine/apt/pkgcache.bin (apt rebuilds it when the lists or dpkg's status
 // change, writing a temporary file and renaming it), so a run pays that once, not per apt call; the
 // system's apt settings and the real installs are left alone. brine's reads of that cache take turns
-// (flock on /var/cache/brine/apt/lock): when it is stale, one process rebuilds it and the others read
-// the rebuilt cache instead of each building their own at the same time. The wait is bounded (10 s;
-// then the read goes ahead unlocked) and real installs never take the lock.
+// (flock on /var/cache/brine/apt/lock) when it may be stale (older than dpkg's status or the lists
+// directory, or missing): one process rebuilds it and the others read the rebuilt cache instead of
+// each building their own at the same time. A cache newer than both is read side by side (a shared
+// lock: the apt-cache read and apt's resolution of a run at once). The wait is bounded (10 s; then
+// the read goes ahead unlocked) and real installs never take the lock.
 
 /** Shell function `aptr PROGRAM ARGS...`: runs an apt read with that cache where needed. */
 export const APT_READ_FN = `aptr() {
@@ -15,7 +17,12 @@ export const APT_READ_FN = `aptr() {
   if [ -z "$pc" ] && mkdir -p /var/cache/brine/apt 2>/dev/null; then
     set -- -o Dir::Cache::pkgcache=/var/cache/brine/apt/pkgcache.bin "$@"
     if { command exec 8>>/var/cache/brine/apt/lock; } 2>/dev/null; then
-      flock -w 10 8 2>/dev/null
+      c=/var/cache/brine/apt/pkgcache.bin
+      if [ "$c" -nt /var/lib/dpkg/status ] && [ "$c" -nt /var/lib/apt/lists ]; then
+        flock -s -w 10 8 2>/dev/null
+      else
+        flock -w 10 8 2>/dev/null
+      fi
       "$_p" "$@" 8>&-
       set -- $?
       exec 8>&-

@@ -11,7 +11,8 @@ import type { JSONSchema, StateCtx, StateFunction } from '../../engine/contract.
 import type { AlongsideChange, PkgChange } from './changes.js';
 import { aptGet, aptMark } from './apt.js';
 import { type PkgFacts, type PkgState, readPackages } from './facts.js';
-import { simulateApt } from './apt-batch.js';
+import { installedInStatus } from './parse.js';
+import { simulateAhead, simulateApt } from './apt-batch.js';
 import { applySources, type DebFile, gatherSources, planSources, type SourcesArg, sourcesSchema } from './sources.js';
 import {
   nameUnlessPkgs,
@@ -309,34 +310,88 @@ function splitFacts(all: PkgFacts, names: string[]): PkgFacts {
 function batchedInstallGather(latest: boolean) {
   return async (host: Host, items: Array<{ args: InstalledArgs; aggregate?: boolean }>): Promise<PkgFacts[]> => {
     const lists = items.map((i) => wantedPackages(i.args).map((w) => w.name));
-    const all = await readPackages(host, lists.flat(), { policy: true });
-    const facts = lists.map((names) => splitFacts(all, names));
-    const groups = new Map<string, number[]>();
-    items.forEach((it, i) => {
-      if (!pendingArgv(it.args, facts[i]!, latest)) return;
-      const k = it.aggregate ? `agg ${aggKey(it.args)}` : `one ${i}`;
-      groups.set(k, [...(groups.get(k) ?? []), i]);
+    let readDone = false;
+    const read = readPackages(host, lists.flat(), { policy: true }).finally(() => {
+      readDone = true;
     });
-    const alone = (i: number) =>
-      withAlongside(host, items[i]!.args, facts[i]!, latest).then((f) => void (facts[i] = f));
-    await Promise.all(
-      [...groups.values()].map(async (idx) => {
-        if (idx.length === 1) return alone(idx[0]!);
-        const plans = idx.map((i) => ({
-          args: items[i]!.args,
-          changes: planInstall(items[i]!.args, facts[i]!, latest),
-        }));
-        const sim = await simulateApt(host, installArgv(plans));
-        if (!sim.length) return Promise.all(idx.map(alone)); // apt refused the combination: each on its own
-        // what the states install themselves; the rest of apt's answer goes to the first as alongside
-        const named = new Set(plans.flatMap((p) => p.changes.filter(isPackage).map((c) => c.target)));
-        idx.forEach((i, n) => {
-          facts[i] = { ...facts[i]!, alongside: n === 0 ? sim.filter((c) => !named.has(c.target)) : [] };
-        });
-      }),
-    );
-    return facts;
+    const ahead = latest ? undefined : resolveAhead(host, items, lists, () => readDone);
+    try {
+      const all = await read;
+      const facts = lists.map((names) => splitFacts(all, names));
+      const alone = (i: number) =>
+        withAlongside(host, items[i]!.args, facts[i]!, latest).then((f) => void (facts[i] = f));
+      await Promise.all(
+        pendingGroups(items, facts, latest).map(async (idx) => {
+          if (idx.length === 1) return alone(idx[0]!);
+          const plans = idx.map((i) => ({
+            args: items[i]!.args,
+            changes: planInstall(items[i]!.args, facts[i]!, latest),
+          }));
+          const sim = await simulateApt(host, installArgv(plans));
+          if (!sim.length) return Promise.all(idx.map(alone)); // apt refused the combination: each on its own
+          // what the states install themselves; the rest of apt's answer goes to the first as alongside
+          const named = new Set(plans.flatMap((p) => p.changes.filter(isPackage).map((c) => c.target)));
+          idx.forEach((i, n) => {
+            facts[i] = { ...facts[i]!, alongside: n === 0 ? sim.filter((c) => !named.has(c.target)) : [] };
+          });
+        }),
+      );
+      return facts;
+    } finally {
+      (await ahead?.catch(() => undefined))?.();
+    }
   };
+}
+
+/** The pending states in groups of one apt call: those the runner may aggregate (same aggKey), the rest alone. */
+function pendingGroups(items: Array<{ args: InstalledArgs; aggregate?: boolean }>, facts: PkgFacts[], latest: boolean) {
+  const groups = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    if (!pendingArgv(it.args, facts[i]!, latest)) return;
+    const k = it.aggregate ? `agg ${aggKey(it.args)}` : `one ${i}`;
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  });
+  return [...groups.values()];
+}
+
+/**
+ * On the local host, apt's resolution starts beside the apt-cache read instead of after it: from
+ * dpkg's status file (read in-process, no command) it guesses that every package not installed is
+ * to be installed at apt's candidate, which is what the plan asks apt for whenever no version is
+ * pinned (a different guess costs an unused resolution, never a different answer: the plan takes
+ * only a resolution of exactly its own argv). Resolves to the function that forgets the guesses.
+ */
+async function resolveAhead(
+  host: Host,
+  items: Array<{ args: InstalledArgs; aggregate?: boolean }>,
+  lists: string[][],
+  late: () => boolean,
+): Promise<() => void> {
+  if (!host.inProcess || items.some((i) => i.args.refresh || wantedPackages(i.args).some((w) => w.version)))
+    return () => {};
+  const status = await host.readFile('/var/lib/dpkg/status');
+  if (!status || late()) return () => {}; // apt-cache answered first: the plan asks apt itself, at once
+  const installed = installedInStatus(status.toString('utf8'));
+  const guess = lists.map(
+    (names): PkgFacts => ({
+      listsPresent: true,
+      pkgs: Object.fromEntries(
+        names.map((n) => {
+          const on = installed.has(n) ? '?' : null;
+          return [
+            n,
+            { installed: on, status: on ? 'installed' : 'unknown', held: false, candidate: '?', versions: ['?'] },
+          ];
+        }),
+      ),
+    }),
+  );
+  const argvs = pendingGroups(items, guess, false).map((idx) =>
+    idx.length === 1
+      ? pendingArgv(items[idx[0]!]!.args, guess[idx[0]!]!, false)!
+      : installArgv(idx.map((i) => ({ args: items[i]!.args, changes: planInstall(items[i]!.args, guess[i]!, false) }))),
+  );
+  return simulateAhead(host, argvs);
 }
 
 /** A plan that refreshes the index first re-plans after it: such a state applies on its own. */

@@ -64,3 +64,20 @@ export function isInstalled(e: DpkgEntry | undefined): boolean {
 export function hasTraces(e: DpkgEntry | undefined): boolean {
   return !!e && e.status !== 'not-installed';
 }
+
+/**
+ * The packages dpkg's status file (/var/lib/dpkg/status) says are installed, by name and by
+ * name:arch: a quick guess for a host whose files are read in-process (installed.ts), not facts.
+ */
+export function installedInStatus(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const stanza of text.split(/\n(?=Package: )/)) {
+    const name = /^Package: (\S+)$/m.exec(stanza)?.[1];
+    const status = /^Status: \S+ \S+ (\S+)$/m.exec(stanza)?.[1];
+    if (!name || !isInstalled({ status } as DpkgEntry)) continue;
+    out.add(name);
+    const arch = /^Architecture: (\S+)$/m.exec(stanza)?.[1];
+    if (arch) out.add(`${name}:${arch}`);
+  }
+  return out;
+}

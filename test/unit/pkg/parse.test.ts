@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyAptFailure } from '../../../modules/pkg/apt.js';
 import { parseFacts } from '../../../modules/pkg/facts.js';
-import { parseAptPolicy, parseDpkgQuery } from '../../../modules/pkg/parse.js';
+import { installedInStatus, parseAptPolicy, parseDpkgQuery } from '../../../modules/pkg/parse.js';
 import { parseSimulation } from '../../../modules/pkg/uptodate.js';
 
 const DPKG = [
@@ -128,5 +128,20 @@ describe('apt failures become one line', () => {
 
   it('leaves unknown failures to the generic message', () => {
     expect(classifyAptFailure('E: Sub-process /usr/bin/dpkg returned an error code (1)')).toBeNull();
+  });
+});
+
+describe("dpkg's status file, for the guess of what is installed", () => {
+  it('names (and name:arch) of installed packages only', () => {
+    const status = [
+      'Package: curl\nStatus: install ok installed\nPriority: optional\nArchitecture: amd64\nVersion: 7.88',
+      'Package: nginx\nStatus: deinstall ok config-files\nArchitecture: amd64\nVersion: 1.22',
+      'Package: libc6\nStatus: install ok installed\nMulti-Arch: same\nArchitecture: i386\nVersion: 2.36',
+      'Package: mc\nStatus: install ok triggers-pending\nArchitecture: amd64\nDescription: x\n Package: fake',
+      'Package: gone\nStatus: purge ok not-installed\nArchitecture: amd64',
+    ].join('\n\n');
+    expect([...installedInStatus(`${status}\n`)].sort()).toEqual(
+      ['curl', 'curl:amd64', 'libc6', 'libc6:i386', 'mc', 'mc:amd64'].sort(),
+    );
   });
 });
