@@ -21,3 +21,11 @@ export function shQuote(s: string): string {
 export function shell(host: Host, script: string, args: string[] = [], opts?: ExecOptions): Promise<ExecResult> {
   return host.exec(['sh', '-c', script, 'sh', ...args], opts);
 }
+
+/**
+ * Whether `timeout LIMIT cmd` ended the command: it exited 124 and ran for its limit. A command
+ * that exits 124 by itself sooner keeps its own exit code and is not reported as timed out.
+ */
+export function endedByTimeout(exitCode: number, elapsedMs: number, limitMs: number): boolean {
+  return limitMs > 0 && exitCode === 124 && elapsedMs >= limitMs - 20;
+}

@@ -15,6 +15,7 @@
 // ends its group.
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
+import { endedByTimeout } from './exec.js';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
 import { buildCommand } from './ssh-command.js';
 import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js';
@@ -24,6 +25,7 @@ import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js
 // (`C<TAB>exit<TAB>ms<TAB>out bytes<TAB>err bytes`, then those bytes); `END`.
 // (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
 const SCRIPT = `set -C
+U0=$(umask)
 W=$(mktemp -d) || exit 125
 trap 'rm -rf -- "$W"' EXIT
 E=$W/e O=$W/o Q=$W/c NL='
@@ -38,7 +40,7 @@ rd() {
   *) [ "$1" -gt 0 ] || return 0; v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.} ;;
   esac
 }
-ev() { ( set +C; eval "$1" ); }
+ev() { ( umask "$U0"; set +C; eval "$1" ); }
 q() { ev "$1" </dev/null >/dev/null 2>&1; }
 disc() { [ "$1" -gt 0 ] && dd bs="$1" count=1 iflag=fullblock status=none of=/dev/null; return 0; }
 fail() { printf 'F\\t%s\\n' "$i"; tr '\\n' ' ' < "$E"; echo; skip=1; }
@@ -313,7 +315,7 @@ function skipOf(l: string): GuardSkip {
 
 /**
  * Results per group from the script's output; groups it did not reach failed. A command's answer
- * is timedOut when it exited 124 under a timeout (its own, else `defaultTimeoutMs`), as Host.exec says.
+ * is timedOut when it exited 124 after running for its timeout (its own, else `defaultTimeoutMs`).
  */
 export function decodeOps(
   groups: HostOp[][],
@@ -337,7 +339,7 @@ export function decodeOps(
         stdout: rd.bytes(nout),
         stderr: rd.bytes(nerr),
         durationMs: ms,
-        ...(limit > 0 && code === 124 ? { timedOut: true } : {}),
+        ...(endedByTimeout(code, ms, limit) ? { timedOut: true } : {}),
       });
       l = rd.line();
     }

@@ -7,7 +7,7 @@ import { basename, dirname, posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
-import { shQuote } from './exec.js';
+import { endedByTimeout, shQuote } from './exec.js';
 import {
   type ExecOptions,
   type ExecResult,
@@ -149,6 +149,7 @@ export class SshHost implements Host {
           this.alive();
           this.stats.exec++;
           if (invalidates) this.names.invalidate();
+          const started = Date.now();
           this.openExec(command, (err, stream) => {
             if (err) return reject(err);
             const out: Buffer[] = [];
@@ -173,7 +174,7 @@ export class SshHost implements Host {
             stream.on('close', () => {
               if (guard) clearTimeout(guard);
               const stderr = Buffer.concat(errb).toString('utf8');
-              const timedOut = guardFired || (timeoutMs > 0 && code === 124);
+              const timedOut = guardFired || endedByTimeout(code ?? 0, Date.now() - started, timeoutMs);
               if (code === undefined && !guardFired && this.closed) {
                 reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
                 return;
@@ -384,6 +385,7 @@ export class SshHost implements Host {
       if (this.readOnlyBatch) return void this.readOnlyBatch.push(item);
       const batch = (this.readOnlyBatch = [item]);
       setImmediate(() => {
+        const started = Date.now();
         this.readOnlyBatch = undefined;
         const alone = (i: (typeof batch)[number]) => i.done(this.execRaw(i.cmd, i.stdin, i.timeoutMs, i.argv, false));
         const max = Math.max(...batch.map((i) => i.timeoutMs));
@@ -402,7 +404,8 @@ export class SshHost implements Host {
             if (!res) return batch.forEach(alone);
             batch.forEach((i, n) => {
               const x = res[n]!;
-              i.done(Promise.resolve({ ...x, ...(i.timeoutMs > 0 && x.exitCode === 124 ? { timedOut: true } : {}) }));
+              const timedOut = endedByTimeout(x.exitCode, Date.now() - started, i.timeoutMs);
+              i.done(Promise.resolve({ ...x, ...(timedOut ? { timedOut: true } : {}) }));
             });
           },
           (e: unknown) => batch.forEach((i) => i.done(Promise.reject(e))),
@@ -418,11 +421,12 @@ export class SshHost implements Host {
     const one = batch.length === 1;
     const s = this.inSession(one ? aloneFrame(this.rootCommand(batch[0]!)) : this.batchFrameOf(batch, max), max);
     if (!s) return false;
+    const started = Date.now();
     const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => ({
       exitCode: x.exitCode,
       stdout: x.stdout,
       stderr: x.stderr,
-      ...(x.timedOut || (ms > 0 && x.exitCode === 124) ? { timedOut: true } : {}),
+      ...(x.timedOut || endedByTimeout(x.exitCode, Date.now() - started, ms) ? { timedOut: true } : {}),
     });
     s.result.then(
       (r) => {

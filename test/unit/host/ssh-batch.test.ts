@@ -105,6 +105,18 @@ describe.each([
     },
   );
 
+  it("a command after a file op runs with the stream's own umask, not the file op's", async () => {
+    const d = mkdtempSync(join(tmpdir(), 'brine-ops-'));
+    writeFileSync(join(d, 'old'), 'before'); // rewritten without a mode: the write's umask is 077
+    const res = await runOps([
+      [{ op: 'write', path: join(d, 'old'), data: Buffer.from('after') }],
+      [{ op: 'exec', argv: ['sh', '-c', 'touch made'], cwd: d, output: true } as HostOp],
+    ]);
+    expect(res[1]).toMatchObject({ ok: true, outputs: [{ exitCode: 0 }] });
+    const um = process.umask();
+    expect(mode(join(d, 'made'))).toBe(0o666 & ~um);
+  });
+
   it(
     "runs commands with their env and cwd and returns each one's exit code and output; guards see " +
       'earlier ops and skip the rest of their group',
@@ -135,6 +147,7 @@ describe.each([
         [guard({ unless: ['test -e ran'], cwd: d }), cmd('touch never-2', { cwd: d })],
         [guard({ onlyif: ['true', 'false', 'touch never-3'] }), cmd('touch never-4', { cwd: d })],
         [guard({ onlyif: ['true'], unless: ['true', 'false'] }), cmd('exit 124', { timeoutMs: 5000 })],
+        [cmd('sleep 5', { timeoutMs: 300 })],
       ]);
       expect(res[0]).toEqual({ ok: true });
       expect(res[1]).toEqual({ ok: true, skipped: { kind: 'creates' } });
@@ -144,7 +157,10 @@ describe.each([
       });
       expect(res[3]).toEqual({ ok: true, skipped: { kind: 'unless' } });
       expect(res[4]).toEqual({ ok: true, skipped: { kind: 'onlyif', index: 1 } });
-      expect(res[5]).toMatchObject({ ok: true, outputs: [{ exitCode: 124, timedOut: true }] });
+      // a command that exits 124 by itself did not time out; one its timeout ended did
+      expect(res[5]).toMatchObject({ ok: true, outputs: [{ exitCode: 124 }] });
+      expect((res[5] as { outputs: { timedOut?: boolean }[] }).outputs[0]!.timedOut).toBeUndefined();
+      expect(res[6]).toMatchObject({ ok: true, outputs: [{ exitCode: 124, timedOut: true }] });
       expect(readdirSync(d).sort()).toEqual(['made', 'ran']);
     },
   );
