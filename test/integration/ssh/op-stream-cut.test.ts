@@ -2,11 +2,13 @@
 // connection drops mid-push: the script on the target gets EOF somewhere in its stdin. Whatever it
 // had not received whole it must not do: a file whose data was cut is not renamed over its target
 // (the old file stays whole), a path or a command cut short is neither removed nor run. Driven with
-// the real script on a booted target, the stream cut at chosen bytes.
+// the real script on a booted target, the stream cut at chosen bytes; also the sudo login's own
+// write (ssh-sudo-files.ts), whose data is cut the same way when the push dies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostOp } from '../../../engine/host/host.js';
 import { connectSsh, type SshHost } from '../../../engine/host/ssh.js';
 import { encodeOps, OPS_ARGV } from '../../../engine/host/ssh-ops.js';
+import { SudoFiles } from '../../../engine/host/ssh-sudo-files.js';
 import { sshTarget, type Target } from '../../harness/nspawn.js';
 import { startPushTarget } from './sudo-user.js';
 
@@ -72,5 +74,26 @@ describe('an op stream cut short', () => {
     await cutAt([[{ op: 'exec', argv: ['sh', '-c', cmd], cwd: '/' }]], '; rm');
     await cutAt([[{ op: 'exec', argv: ['rm', '-f', `${D}/keep-longer`] }]], '-longer');
     expect(await on(`ls ${D}`)).toBe('big\nkeep\nkeep-longer');
+  });
+
+  it('as a sudo login, a write whose data is cut leaves the old file', async () => {
+    await reset();
+    const { target, options } = sshTarget(t, 'deploy');
+    const d = await connectSsh(target, options);
+    try {
+      // the write's stdin is its data: cut in half, as when the push dies while sending it
+      const cut = new SudoFiles({
+        name: d.name,
+        loginUser: d.loginUser,
+        execRaw: (cmd, stdin, ms, argv, inv) =>
+          d.execRaw(cmd, Buffer.isBuffer(stdin) ? stdin.subarray(0, stdin.length / 2) : stdin, ms, argv, inv),
+      });
+      await expect(cut.writeFileAtomic(`${D}/big`, Buffer.alloc(100_000, 'n'), {})).rejects.toThrow(
+        /did not arrive whole \(50000 of 100000 bytes\)/,
+      );
+      expect(await on(`head -c 9 ${D}/big; ls -A ${D} | grep -c brine`)).toBe('old\n0');
+    } finally {
+      await d.close();
+    }
   });
 });
