@@ -233,7 +233,11 @@ bt() {
     S) if ! failed $gi; then
          if [ ! -f "$s" ]; then
            : >|"$W/t"
-           while IFS= read -r l; do case $l in *"./\${s#/}:"*) printf '%s\\n' "$l" >>"$W/t" ;; esac; done <"$W/z"
+           # tar's lines on the file and on its staging directory (which a read-only fs refuses)
+           sd=\${s%/*}
+           while IFS= read -r l; do
+             case $l in *"./\${s#/}:"* | *"./\${sd#/}: "*) printf '%s\\n' "$l" >>"$W/t" ;; esac
+           done <"$W/z"
            [ -s "$W/t" ] || { printf 'could not write %s: ' "$s"; cat "$W/z"; } >>"$W/t"
            fl $gi $i "$W/t"
          elif ! fix 2>|"$W/t"; then
