@@ -111,6 +111,9 @@ export function encodeTarRun(groups: HostOp[][]): Buffer {
   });
   for (const [dir, list] of stages)
     for (const s of list) lines.push('R', dir, s.sd, String(s.moves.length / 3), ...s.moves);
+  // smallest first: when the file system fills up, the files that fit land before a big one fails (the
+  // rest of a failed file stays on the disk until tar ends, and would fail every file after it)
+  files.sort((a, b) => a.data.length - b.data.length);
   const tar = files.length ? tarPack(files) : Buffer.alloc(0);
   const head = ['B', String(lines.length), ...lines, String(tar.length)].map((l) => `${l}\n`).join('');
   return Buffer.concat([Buffer.from(head), tar]);
@@ -236,7 +239,10 @@ bt() {
            # tar's lines on the file and on its staging directory (which a read-only fs refuses)
            sd=\${s%/*}
            while IFS= read -r l; do
-             case $l in *"./\${s#/}:"* | *"./\${sd#/}: "*) printf '%s\\n' "$l" >>"$W/t" ;; esac
+             case $l in
+             *"./\${s#/}: Wrote only "*) printf '%s: No space left on device (or quota)\\n' "$l" >>"$W/t" ;;
+             *"./\${s#/}:"* | *"./\${sd#/}: "*) printf '%s\\n' "$l" >>"$W/t" ;;
+             esac
            done <"$W/z"
            [ -s "$W/t" ] || { printf 'could not write %s: ' "$s"; cat "$W/z"; } >>"$W/t"
            fl $gi $i "$W/t"

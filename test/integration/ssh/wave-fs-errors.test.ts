@@ -1,6 +1,6 @@
 // `brine push` of a wave of files into a directory that cannot take them, as root and as a sudo
-// user: a read-only file system. Each state fails with an error that says why, as a local apply's
-// does; nothing is half-written; no staging directory is left.
+// user: a read-only file system and a full one (a small tmpfs). Each state fails with an error that
+// says why, as a local apply's does; nothing is half-written; no staging directory is left.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ describe('a wave of files into a file system that refuses them', () => {
       )
       .join('');
   writeFileSync(join(states, 'ro.sls'), files('/srv/ro', ['f0', 'f1', 'f2', 'f3']));
+  writeFileSync(join(states, 'full.sls'), files('/srv/full', ['s0', 's1', 's2', 'big', 's3', 's4', 's5']));
 
   const push = async (user: string, sls: string) =>
     hostResults<Res>(
@@ -63,6 +64,18 @@ describe('a wave of files into a file system that refuses them', () => {
       expect(res.map((r) => [r.id, r.result])).toEqual(['f0', 'f1', 'f2', 'f3'].map((n) => [`/srv/ro/${n}`, false]));
       for (const r of res) expect(r.comment).toMatch(/Read-only file system/);
       expect(await on('ls -A /srv/ro; cat /srv/ro/f0')).toBe('f0\nold');
+    });
+
+    it(`as ${user}: on a full file system the files that fit land, as a local apply lands them`, async () => {
+      await t.ssh(
+        'umount /srv/full 2>/dev/null; mkdir -p /srv/full && mount -t tmpfs -o size=256k tmpfs /srv/full && ' +
+          'head -c 100000 /dev/zero > /srv/full/filler',
+      );
+      const res = await push(user, 'full');
+      // big (300 kB) cannot fit: it fails alone, with the reason; the small ones after it still land
+      expect(res.filter((r) => r.result !== true).map((r) => r.id)).toEqual(['/srv/full/big']);
+      expect(res.find((r) => r.id === '/srv/full/big')!.comment).toMatch(/No space left on device/);
+      expect(await on('ls -A /srv/full | tr "\\n" " "; cat /srv/full/s5')).toBe('filler s0 s1 s2 s3 s4 s5 s5 new');
     });
   }
 });
