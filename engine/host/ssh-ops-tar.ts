@@ -212,7 +212,9 @@ bt() {
     disc "$n"
   else
     umask 077
-    if head -c "$n" | tar -x -p -m --no-same-owner -C / -f - --no-unquote -T "$W/s" 2>|"$W/z"; then
+    # the names in the tar's pax headers are UTF-8: tar converts them to the session's charset (a
+    # Latin-1 LC_ALL from pam_env wins over brine's LANG), so it runs in a UTF-8 locale to keep them as spelt
+    if head -c "$n" | LC_ALL=C.UTF-8 tar -x -p -m --no-same-owner -C / -f - --no-unquote -T "$W/s" 2>|"$W/z"; then
       sync -- "$@" 2>|"$W/z" || rm -f -- "$@"
     else
       # what tar did not write whole is removed: its group fails with tar's message
