@@ -13,10 +13,10 @@
 // with its length (a command may span lines); its exit code, duration (measured on the target),
 // stdout and stderr come back framed by their byte counts. A guard that says skip ends its group.
 import { randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
 import { buildCommand } from './ssh-command.js';
 import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js';
+import { tempPath } from './temp-name.js';
 
 // stdout: per group `K` (done), `F<TAB>index` and a line of the failing command's stderr, or
 // `S<TAB>kind[<TAB>index]` (a guard skipped the rest), each command's answer before it
@@ -219,10 +219,7 @@ function encodeGroup(g: HostOp[], parts: Buffer[], build: CommandBuilder): void 
         // created with the mode's rw bits (never wider); x and special bits by chmod after chown
         const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
         const x = m !== undefined && m & 0o7111 ? octal(m) : '';
-        const tmp = posix.join(
-          posix.dirname(op.path),
-          `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
-        );
+        const tmp = tempPath(op.path, randomBytes(6).toString('hex'));
         lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
         parts.push(op.data, NL);
         break;

@@ -4,6 +4,7 @@
 import { StateError, TransportError } from '../errors.js';
 import { type FileStat, fileTypeOfMode, type WriteOptions } from './host.js';
 import { buildCommand } from './ssh-command.js';
+import { tempPath } from './temp-name.js';
 
 const MISSING = 44;
 
@@ -21,9 +22,8 @@ export interface RawExec {
 
 const WRITE =
   `set -e
-p=$1 mode=$2 owner=$3 group=$4 size=$5
-d=$(dirname -- "$p"); b=$(basename -- "$p")
-t=$(mktemp "$d/.$b.brine-XXXXXX")
+p=$1 mode=$2 owner=$3 group=$4 size=$5 tt=$6
+t=$(mktemp -- "$tt")
 trap 'rm -f -- "$t"' EXIT
 cat > "$t"
 # stdin ends early when the push dies: a file that did not arrive whole is not renamed
@@ -103,7 +103,12 @@ export class SudoFiles {
   async writeFileAtomic(path: string, data: string | Buffer, o: WriteOptions): Promise<void> {
     const mode = o.mode !== undefined ? o.mode.toString(8).padStart(4, '0') : '';
     const size = String(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
-    const r = await this.run(WRITE, [path, mode, o.owner ?? '', o.group ?? '', size], data, true);
+    const r = await this.run(
+      WRITE,
+      [path, mode, o.owner ?? '', o.group ?? '', size, tempPath(path, 'XXXXXX')],
+      data,
+      true,
+    );
     if (r.exitCode !== 0) {
       if (/invalid user/.test(r.stderr)) throw new StateError(path, `unknown user '${o.owner}'`);
       if (/invalid group/.test(r.stderr)) throw new StateError(path, `unknown group '${o.group}'`);

@@ -3,7 +3,7 @@
 // session (reads, stat, atomic writes: temp file with the final mode, fsync@openssh.com,
 // posix-rename@openssh.com). A non-root login runs everything through `sudo -n`, files included.
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, posix } from 'node:path';
+import { posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
@@ -21,6 +21,7 @@ import {
 import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand } from './ssh-command.js';
+import { tempPath } from './temp-name.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
 import { NameCache } from './ssh-names.js';
@@ -496,7 +497,7 @@ export class SshHost implements Host {
     const gid = opts.group !== undefined ? await this.names.gid(opts.group) : old?.gid;
     if (opts.owner !== undefined && uid === undefined) throw new StateError(path, `unknown user '${opts.owner}'`);
     if (opts.group !== undefined && gid === undefined) throw new StateError(path, `unknown group '${opts.group}'`);
-    const tmp = posix.join(dirname(path), `.${basename(path)}.brine-${randomBytes(6).toString('hex')}`);
+    const tmp = tempPath(path, randomBytes(6).toString('hex'));
     let handle: Buffer | undefined;
     try {
       // created 0600 at most, chowned, then given its final mode before any data is written
