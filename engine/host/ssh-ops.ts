@@ -268,6 +268,15 @@ const opLabel = (op: HostOp): string =>
         ? `rename ${op.from} -> ${op.to}`
         : `${op.op} ${op.path}`;
 
+/**
+ * Whether a command under the remote `timeout -k 5 N` ran out of time: it exits 124, or 137 when the
+ * command ignored SIGTERM and had to be killed (then it ran past its limit). Host.exec says 124 then,
+ * as a local run does.
+ */
+export function timedOutCode(code: number, limitMs: number, ranMs: number): boolean {
+  return limitMs > 0 && (code === 124 || (code === 137 && ranMs >= limitMs));
+}
+
 /** The script's stdout, read line by line with the commands' bytes in between. */
 class Reader {
   private at = 0;
@@ -297,7 +306,7 @@ function skipOf(l: string): GuardSkip {
 
 /**
  * Results per group from the script's output; groups it did not reach failed. A command's answer
- * is timedOut when it exited 124 under a timeout (its own, else `defaultTimeoutMs`), as Host.exec says.
+ * is timedOut when it ran out of its timeout (its own, else `defaultTimeoutMs`; timedOutCode), as Host.exec says.
  */
 export function decodeOps(
   groups: HostOp[][],
@@ -315,13 +324,14 @@ export function decodeOps(
       const [code, ms, nout, nerr] = l.slice(2).split('\t').map(Number) as [number, number, number, number];
       const op = cmds[outputs.length];
       const limit = op?.timeoutMs ?? defaultTimeoutMs;
+      const late = timedOutCode(code, limit, ms);
       outputs.push({
         argv: op?.argv ?? [],
-        exitCode: code,
+        exitCode: late ? 124 : code,
         stdout: rd.bytes(nout),
         stderr: rd.bytes(nerr),
         durationMs: ms,
-        ...(limit > 0 && code === 124 ? { timedOut: true } : {}),
+        ...(late ? { timedOut: true } : {}),
       });
       l = rd.line();
     }

@@ -18,7 +18,7 @@ import {
   type HostOpsResult,
   type WriteOptions,
 } from './host.js';
-import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
+import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV, timedOutCode } from './ssh-ops.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand } from './ssh-command.js';
 import { tempPath } from './temp-name.js';
@@ -148,6 +148,7 @@ export class SshHost implements Host {
                 reject(new TransportError(this.name, `exec failed: ${err.message}`));
                 return;
               }
+              const t0 = Date.now();
               const out: Buffer[] = [];
               const errb: Buffer[] = [];
               let code: number | undefined;
@@ -170,13 +171,15 @@ export class SshHost implements Host {
               stream.on('close', () => {
                 if (guard) clearTimeout(guard);
                 const stderr = Buffer.concat(errb).toString('utf8');
-                const timedOut = guardFired || (timeoutMs > 0 && code === 124);
+                // `timeout -k` kills its process group, itself too: then the channel reports signal KILL
+                const status = code ?? (signal === 'KILL' || signal === 'SIGKILL' ? 137 : -1);
+                const timedOut = guardFired || timedOutCode(status, timeoutMs, Date.now() - t0);
                 if (code === undefined && !guardFired && this.closed) {
                   reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
                   return;
                 }
                 resolve({
-                  exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
+                  exitCode: timedOut ? 124 : (code ?? (signal ? 128 + 9 : 255)),
                   stdout: Buffer.concat(out),
                   stderr,
                   ...(timedOut ? { timedOut: true } : {}),
