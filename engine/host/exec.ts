@@ -23,9 +23,10 @@ export function shell(host: Host, script: string, args: string[] = [], opts?: Ex
 }
 
 /**
- * Whether `timeout LIMIT cmd` ended the command: it exited 124 and ran for its limit. A command
- * that exits 124 by itself sooner keeps its own exit code and is not reported as timed out.
+ * Whether `timeout -k ... LIMIT cmd` ended the command: it exited 124 (SIGTERM'd) or 137 (killed
+ * after ignoring SIGTERM) and ran for its limit. A command that exits 124 or 137 by itself sooner
+ * keeps its own exit code and is not reported as timed out.
  */
 export function endedByTimeout(exitCode: number, elapsedMs: number, limitMs: number): boolean {
-  return limitMs > 0 && exitCode === 124 && elapsedMs >= limitMs - 20;
+  return limitMs > 0 && (exitCode === 124 || exitCode === 137) && elapsedMs >= limitMs - 20;
 }

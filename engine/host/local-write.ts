@@ -4,10 +4,11 @@
 
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { StateError } from '../errors.js';
 import { gidOf, uidOf } from './local-ids.js';
 import type { WriteOptions } from './host.js';
+import { tempPath } from './temp-name.js';
 
 /** Temp files being written right now: a run abandoned by a signal removes them (removeInFlightTemps). */
 const inFlight = new Set<string>();
@@ -26,7 +27,7 @@ export async function writeFileAtomicLocal(
   opts: WriteOptions = {},
 ): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.brine-${randomBytes(6).toString('hex')}`);
+  const tmp = tempPath(path, randomBytes(6).toString('hex'));
   let old: import('node:fs').Stats | null = null;
   try {
     old = await fs.stat(path);

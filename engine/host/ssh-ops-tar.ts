@@ -118,6 +118,9 @@ export function encodeTarRun(groups: HostOp[][]): Buffer {
       if (s) lines.push('R', dir, s.sd, String(s.moves.length / 3), ...s.moves);
     }
   });
+  // smallest first: when the file system fills up, the files that fit land before a big one fails (the
+  // rest of a failed file stays on the disk until tar ends, and would fail every file after it)
+  files.sort((a, b) => a.data.length - b.data.length);
   const tar = files.length ? tarPack(files) : Buffer.alloc(0);
   const body = Buffer.from(lines.map((l) => `.${l}\n`).join(''));
   const head = Buffer.from(`B\n${lines.length}\n${body.length}\n`);
@@ -143,7 +146,7 @@ lb() {
     set +f
     for a; do LN=$((LN + 1)); eval "L$LN=\\$a"; done
   else
-    while [ "$LN" -lt "$lc" ]; do IFS= read -r a; LN=$((LN + 1)); eval "L$LN=\\$a"; done
+    while [ "$LN" -lt "$lc" ]; do IFS= read -r a || exit 3; LN=$((LN + 1)); eval "L$LN=\\$a"; done
   fi
   [ "$LN" = "$lc" ] || { echo "bad record: $LN of $lc lines" >&2; exit 3; }
 }
@@ -231,7 +234,9 @@ bt() {
     disc "$n"
   else
     umask 077
-    if head -c "$n" | tar -x -p -m --no-same-owner -C / -f - --no-unquote -T "$W/s" 2>|"$W/z"; then
+    # the names in the tar's pax headers are UTF-8: tar converts them to the session's charset (a
+    # Latin-1 LC_ALL from pam_env wins over brine's LANG), so it runs in a UTF-8 locale to keep them as spelt
+    if head -c "$n" | LC_ALL=C.UTF-8 tar -x -p -m --no-same-owner -C / -f - --no-unquote -T "$W/s" 2>|"$W/z"; then
       sync -- "$@" 2>|"$W/z" || rm -f -- "$@"
     else
       # what tar did not write whole is removed: its group fails with tar's message
@@ -256,7 +261,14 @@ bt() {
     S) if ! failed $gi; then
          if [ ! -f "$s" ]; then
            : >|"$W/t"
-           while IFS= read -r l; do case $l in *"./\${s#/}:"*) printf '%s\\n' "$l" >>"$W/t" ;; esac; done <"$W/z"
+           # tar's lines on the file and on its staging directory (which a read-only fs refuses)
+           sd=\${s%/*}
+           while IFS= read -r l; do
+             case $l in
+             *"./\${s#/}: Wrote only "*) printf '%s: No space left on device (or quota)\\n' "$l" >>"$W/t" ;;
+             *"./\${s#/}:"* | *"./\${sd#/}: "*) printf '%s\\n' "$l" >>"$W/t" ;;
+             esac
+           done <"$W/z"
            [ -s "$W/t" ] || { printf 'could not write %s: ' "$s"; cat "$W/z"; } >>"$W/t"
            fl $gi $i "$W/t"
          elif ! fix 2>|"$W/t"; then

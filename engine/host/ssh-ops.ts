@@ -1,7 +1,9 @@
 // Host.applyOps over SSH: groups of changes made by ONE sh script on ONE exec channel (as root,
 // or under `sudo -n` for a non-root login, like every other command). The ops and the contents of
 // the files they write travel in the channel's stdin: a line per field, then a file's bytes, read
-// with `dd iflag=fullblock` (exactly its size, never more). Writes keep writeFileAtomic's
+// with `dd iflag=fullblock` (exactly its size, never more), and a line end. A stream cut short (the
+// controller or the connection died) ends the script: a field, a command or a file's data that did
+// not arrive whole, up to its line end, is not acted on. Writes keep writeFileAtomic's
 // guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
 // final mode, owner and mode set before the data, the data fsynced, then renamed over the target
 // (a crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups
@@ -14,11 +16,11 @@
 // byte counts (one `stat` and one `cat` for both, none when both are empty). A guard that says skip
 // ends its group.
 import { randomBytes } from 'node:crypto';
-import { posix } from 'node:path';
 import { endedByTimeout } from './exec.js';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
 import { buildCommand } from './ssh-command.js';
 import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js';
+import { tempPath } from './temp-name.js';
 
 // stdout: per group `K` (done), `F<TAB>index` and a line of the failing command's stderr, or
 // `S<TAB>kind[<TAB>index]` (a guard skipped the rest), each command's answer before it
@@ -32,12 +34,16 @@ E=$W/e O=$W/o Q=$W/c NL='
 '
 : >"$E"
 skip=0 i=0
+l() { for f_; do IFS= read -r "$f_" || exit 3; done; }
+eol() { IFS= read -r e_ && [ -z "$e_" ] || exit 3; }
 rd() {
   v=
   case $1 in
   l*) rk=\${1#l}
-      while [ "$rk" -gt 0 ]; do IFS= read -r ra; v="$v$ra"; rk=$((rk - 1)); [ "$rk" = 0 ] || v="$v$NL"; done ;;
-  *) [ "$1" -gt 0 ] || return 0; v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.} ;;
+      while [ "$rk" -gt 0 ]; do
+        IFS= read -r ra || exit 3; v="$v$ra"; rk=$((rk - 1)); [ "$rk" = 0 ] || v="$v$NL"
+      done ;;
+  *) if [ "$1" -gt 0 ]; then v=$(dd bs="$1" count=1 iflag=fullblock status=none; echo .); v=\${v%.}; fi; eol ;;
   esac
 }
 ev() { ( umask "$U0"; set +C; eval "$1" ); }
@@ -49,16 +55,17 @@ w() {
   [ -e "$p" ] && ex=1
   if [ -z "$u" ]; then if [ -n "$ex" ]; then u=077; else u=022; fi; fi
   umask "$u"
-  if ! { true > "$t"; } 2>>"$E"; then disc "$n"; return 1; fi
+  if ! { true > "$t"; } 2>>"$E"; then disc "$n"; eol; return 1; fi
   if ! {
     { [ -z "$ex" ] || chown --reference="$p" -- "$t"; } &&
     { [ -z "$o$g" ] || chown -- "$o\${g:+:$g}" "$t"; } &&
     { [ -z "$x" ] || chmod -- "$x" "$t"; } &&
     { [ -n "$2" ] || [ -z "$ex" ] || chmod --reference="$p" -- "$t"; }
-  } 2>>"$E"; then disc "$n"; rm -f -- "$t"; return 1; fi
+  } 2>>"$E"; then disc "$n"; rm -f -- "$t"; eol; return 1; fi
   if [ "$n" -gt 0 ] && ! dd bs="$n" count=1 iflag=fullblock status=none conv=fsync,notrunc of="$t" 2>>"$E"; then
-    rm -f -- "$t"; return 1
+    rm -f -- "$t"; fail; exit 3
   fi
+  IFS= read -r e_ && [ -z "$e_" ] || { rm -f -- "$t"; exit 3; }
   mv -fT -- "$t" "$p" 2>>"$E" || { rm -f -- "$t"; return 1; }
 }
 mk() {
@@ -77,7 +84,7 @@ rmv() {
 }
 x() {
   n=$1; set --
-  while [ "$n" -gt 0 ]; do IFS= read -r a; set -- "$@" "$a"; n=$((n - 1)); done
+  while [ "$n" -gt 0 ]; do l a; set -- "$@" "$a"; n=$((n - 1)); done
   [ "$skip" = 1 ] && return 0
   umask 022
   "$@" </dev/null >/dev/null 2>>"$E"
@@ -86,43 +93,43 @@ while IFS= read -r op; do
   case $op in
   G) skip=0 i=0; : >| "$E" ;;
   g) [ "$skip" = 1 ] || echo K ;;
-  W) IFS= read -r p; IFS= read -r u; IFS= read -r xm; IFS= read -r o; IFS= read -r g; IFS= read -r n; IFS= read -r t
-     if [ "$skip" = 1 ]; then disc "$n"; else w "$p" "$u" "$xm" "$o" "$g" "$n" "$t" || fail; fi; i=$((i + 1)) ;;
-  M) IFS= read -r p; IFS= read -r u; IFS= read -r r
+  W) l p u xm o g n t
+     if [ "$skip" = 1 ]; then disc "$n"; eol; else w "$p" "$u" "$xm" "$o" "$g" "$n" "$t" || fail; fi; i=$((i + 1)) ;;
+  M) l p u r
      [ "$skip" = 1 ] || mk "$p" "$u" "$r" || fail; i=$((i + 1)) ;;
-  R) IFS= read -r p; IFS= read -r r
+  R) l p r
      [ "$skip" = 1 ] || rmv "$p" "$r" || fail; i=$((i + 1)) ;;
-  N) IFS= read -r a; IFS= read -r b
+  N) l a b
      [ "$skip" = 1 ] || mv -fT -- "$a" "$b" 2>>"$E" || fail; i=$((i + 1)) ;;
-  X) IFS= read -r c; x "$c" || fail; i=$((i + 1)) ;;
-  Y) IFS= read -r n; rd "$n"
+  X) l c; x "$c" || fail; i=$((i + 1)) ;;
+  Y) l n; rd "$n"
      [ "$skip" = 1 ] || ev "$v" </dev/null >/dev/null 2>>"$E" || fail; i=$((i + 1)) ;;
-  C) IFS= read -r n; rd "$n"
+  C) l n; rd "$n"
      if [ "$skip" != 1 ]; then
        s=$(date +%s%N); ev "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; e=$(date +%s%N)
        if [ -s "$O" ] || [ -s "$Q" ]; then set -- $(stat -c %s -- "$O" "$Q"); else set -- 0 0; fi
        printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( (e - s) / 1000000 ))" "$1" "$2"
        [ "$1$2" = 00 ] || cat -- "$O" "$Q"
      fi; i=$((i + 1)) ;;
-  Q) IFS= read -r no; IFS= read -r nu; IFS= read -r nc; why= all=1 k=0
+  Q) l no nu nc; why= all=1 k=0
      while [ "$k" -lt "$no" ]; do
-       IFS= read -r n; rd "$n"
+       l n; rd "$n"
        if [ "$skip" != 1 ] && [ -z "$why" ] && ! q "$v"; then why="onlyif $k"; fi; k=$((k + 1))
      done
      k=0
      while [ "$k" -lt "$nu" ]; do
-       IFS= read -r n; rd "$n"
+       l n; rd "$n"
        if [ "$skip" != 1 ] && [ -z "$why" ] && [ "$all" = 1 ] && ! q "$v"; then all=0; fi; k=$((k + 1))
      done
      if [ "$nu" -gt 0 ] && [ "$all" = 1 ] && [ -z "$why" ]; then why=unless; fi
      all=1 k=0
      while [ "$k" -lt "$nc" ]; do
-       IFS= read -r p; [ -e "\${BRINE_ROOT-}$p" ] || [ -L "\${BRINE_ROOT-}$p" ] || all=0; k=$((k + 1))
+       l p; [ -e "\${BRINE_ROOT-}$p" ] || [ -L "\${BRINE_ROOT-}$p" ] || all=0; k=$((k + 1))
      done
      if [ "$nc" -gt 0 ] && [ "$all" = 1 ] && [ -z "$why" ]; then why=creates; fi
      if [ "$skip" != 1 ] && [ -n "$why" ]; then printf 'S\t%s\n' "$why"; skip=1; fi
      i=$((i + 1)) ;;
-  B) IFS= read -r c; IFS= read -r b; lb "$c" "$b"; IFS= read -r c; bt "$c" ;;
+  B) l c b; lb "$c" "$b"; l c; bt "$c" ;;
   *) echo "bad op: $op" >&2; exit 3 ;;
   esac
 done
@@ -133,6 +140,8 @@ echo END`;
 export const OPS_ARGV = ['sh', '-c', `${TAR_RUN_SCRIPT}\n${SCRIPT}`, 'sh'];
 
 const octal = (n: number) => n.toString(8).padStart(4, '0');
+/** Ends a file's data and a command's text: the script reads it before it acts (else the stream was cut). */
+const NL = Buffer.from('\n');
 
 /** A command up to this many bytes travels as its lines (read by sh); longer, as its bytes (one dd). */
 const LINES_UP_TO = 2048;
@@ -219,10 +228,11 @@ function encodeGroup(g: HostOp[], parts: Buffer[], build: CommandBuilder): void 
     const b = Buffer.from(text);
     if (b.length > LINES_UP_TO) {
       lines(String(b.length));
-      parts.push(b);
+      parts.push(b, NL);
       return;
     }
-    // small: its lines, read by the shell's read (a dd costs a fork and an exec)
+    // small: its lines, read by the shell's read (a dd costs a fork and an exec); each read up to its
+    // line end, so a text cut short is never run
     const ls = text.split('\n');
     lines(`l${ls.length}`, ...ls);
   };
@@ -234,12 +244,9 @@ function encodeGroup(g: HostOp[], parts: Buffer[], build: CommandBuilder): void 
         // created with the mode's rw bits (never wider); x and special bits by chmod after chown
         const u = m === undefined ? '' : octal(~m & 0o777 & 0o777);
         const x = m !== undefined && m & 0o7111 ? octal(m) : '';
-        const tmp = posix.join(
-          posix.dirname(op.path),
-          `.${posix.basename(op.path)}.brine-${randomBytes(6).toString('hex')}`,
-        );
+        const tmp = tempPath(op.path, randomBytes(6).toString('hex'));
         lines('W', op.path, u, x, op.owner ?? '', op.group ?? '', String(op.data.length), tmp);
-        parts.push(op.data);
+        parts.push(op.data, NL);
         break;
       }
       case 'mkdir':
@@ -315,7 +322,7 @@ function skipOf(l: string): GuardSkip {
 
 /**
  * Results per group from the script's output; groups it did not reach failed. A command's answer
- * is timedOut when it exited 124 after running for its timeout (its own, else `defaultTimeoutMs`).
+ * is timedOut when its timeout ended it (its own, else `defaultTimeoutMs`; endedByTimeout): exit 124.
  */
 export function decodeOps(
   groups: HostOp[][],
@@ -333,13 +340,14 @@ export function decodeOps(
       const [code, ms, nout, nerr] = l.slice(2).split('\t').map(Number) as [number, number, number, number];
       const op = cmds[outputs.length];
       const limit = op?.timeoutMs ?? defaultTimeoutMs;
+      const late = endedByTimeout(code, ms, limit);
       outputs.push({
         argv: op?.argv ?? [],
-        exitCode: code,
+        exitCode: late ? 124 : code,
         stdout: rd.bytes(nout),
         stderr: rd.bytes(nerr),
         durationMs: ms,
-        ...(endedByTimeout(code, ms, limit) ? { timedOut: true } : {}),
+        ...(late ? { timedOut: true } : {}),
       });
       l = rd.line();
     }

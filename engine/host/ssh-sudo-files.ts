@@ -1,9 +1,10 @@
 // File operations for a non-root login: sftp runs as the login user, so every read and write goes
 // through a small sh script under `sudo -n` instead (one exec each). Writes stay atomic: mktemp in
-// the same directory (0600), data from stdin, chmod/chown, sync, mv -f over the target.
+// the same directory (0600), data from stdin (its size checked), chmod/chown, sync, mv -f over the target.
 import { StateError, TransportError } from '../errors.js';
 import { type FileStat, fileTypeOfMode, type WriteOptions } from './host.js';
 import { buildCommand } from './ssh-command.js';
+import { tempPath } from './temp-name.js';
 
 const MISSING = 44;
 
@@ -21,11 +22,13 @@ export interface RawExec {
 
 const WRITE =
   `set -e
-p=$1 mode=$2 owner=$3 group=$4
-d=$(dirname -- "$p"); b=$(basename -- "$p")
-t=$(mktemp "$d/.$b.brine-XXXXXX")
+p=$1 mode=$2 owner=$3 group=$4 size=$5 tt=$6
+t=$(mktemp -- "$tt")
 trap 'rm -f -- "$t"' EXIT
 cat > "$t"
+# stdin ends early when the push dies: a file that did not arrive whole is not renamed
+got=$(stat -c %s -- "$t")
+[ "$got" = "$size" ] || { echo "the data did not arrive whole ($got of $size bytes)" >&2; exit 1; }
 if [ -n "$owner" ]; then chown -- "$owner" "$t"; elif [ -e "$p" ]; then chown --reference="$p" -- "$t"; fi
 if [ -n "$group" ]; then chgrp -- "$group" "$t"; elif [ -e "$p" ]; then chgrp --reference="$p" -- "$t"; fi
 if [ -n "$mode" ]; then chmod -- "$mode" "$t"; elif [ -e "$p" ]; then chmod --reference="$p" -- "$t"; else chmod ` +
@@ -99,7 +102,13 @@ export class SudoFiles {
 
   async writeFileAtomic(path: string, data: string | Buffer, o: WriteOptions): Promise<void> {
     const mode = o.mode !== undefined ? o.mode.toString(8).padStart(4, '0') : '';
-    const r = await this.run(WRITE, [path, mode, o.owner ?? '', o.group ?? ''], data, true);
+    const size = String(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+    const r = await this.run(
+      WRITE,
+      [path, mode, o.owner ?? '', o.group ?? '', size, tempPath(path, 'XXXXXX')],
+      data,
+      true,
+    );
     if (r.exitCode !== 0) {
       if (/invalid user/.test(r.stderr)) throw new StateError(path, `unknown user '${o.owner}'`);
       if (/invalid group/.test(r.stderr)) throw new StateError(path, `unknown group '${o.group}'`);

@@ -3,7 +3,7 @@
 // session (reads, stat, atomic writes: temp file with the final mode, fsync@openssh.com,
 // posix-rename@openssh.com). A non-root login runs everything through `sudo -n`, files included.
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, posix } from 'node:path';
+import { posix } from 'node:path';
 import PQueue from 'p-queue';
 import type { Client, SFTPWrapper, Stats } from 'ssh2';
 import { StateError, TransportError } from '../errors.js';
@@ -33,6 +33,7 @@ import {
 } from './ssh-session.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand, inlineCommand } from './ssh-command.js';
+import { tempPath } from './temp-name.js';
 import { resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
 import { NameCache } from './ssh-names.js';
@@ -174,13 +175,15 @@ export class SshHost implements Host {
             stream.on('close', () => {
               if (guard) clearTimeout(guard);
               const stderr = Buffer.concat(errb).toString('utf8');
-              const timedOut = guardFired || endedByTimeout(code ?? 0, Date.now() - started, timeoutMs);
+              // `timeout -k` kills its process group, itself too: then the channel reports signal KILL
+              const status = code ?? (signal === 'KILL' || signal === 'SIGKILL' ? 137 : -1);
+              const timedOut = guardFired || endedByTimeout(status, Date.now() - started, timeoutMs);
               if (code === undefined && !guardFired && this.closed) {
                 reject(new TransportError(this.name, `${this.closed} while running ${argv[0]}`));
                 return;
               }
               resolve({
-                exitCode: guardFired ? 124 : (code ?? (signal ? 128 + 9 : 255)),
+                exitCode: timedOut ? 124 : (code ?? (signal ? 128 + 9 : 255)),
                 stdout: Buffer.concat(out),
                 stderr,
                 ...(timedOut ? { timedOut: true } : {}),
@@ -405,7 +408,7 @@ export class SshHost implements Host {
             batch.forEach((i, n) => {
               const x = res[n]!;
               const timedOut = endedByTimeout(x.exitCode, Date.now() - started, i.timeoutMs);
-              i.done(Promise.resolve({ ...x, ...(timedOut ? { timedOut: true } : {}) }));
+              i.done(Promise.resolve(timedOut ? { ...x, exitCode: 124, timedOut: true } : x));
             });
           },
           (e: unknown) => batch.forEach((i) => i.done(Promise.reject(e))),
@@ -422,12 +425,15 @@ export class SshHost implements Host {
     const s = this.inSession(one ? aloneFrame(this.rootCommand(batch[0]!)) : this.batchFrameOf(batch, max), max);
     if (!s) return false;
     const started = Date.now();
-    const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => ({
-      exitCode: x.exitCode,
-      stdout: x.stdout,
-      stderr: x.stderr,
-      ...(x.timedOut || endedByTimeout(x.exitCode, Date.now() - started, ms) ? { timedOut: true } : {}),
-    });
+    const timed = (x: FrameResult & { timedOut?: boolean }, ms: number): RawResult => {
+      const late = x.timedOut || endedByTimeout(x.exitCode, Date.now() - started, ms);
+      return {
+        exitCode: late ? 124 : x.exitCode,
+        stdout: x.stdout,
+        stderr: x.stderr,
+        ...(late ? { timedOut: true } : {}),
+      };
+    };
     s.result.then(
       (r) => {
         if (one) return batch[0]!.done(Promise.resolve(timed(r, max)));
@@ -666,7 +672,7 @@ export class SshHost implements Host {
     const gid = opts.group !== undefined ? await this.names.gid(opts.group) : old?.gid;
     if (opts.owner !== undefined && uid === undefined) throw new StateError(path, `unknown user '${opts.owner}'`);
     if (opts.group !== undefined && gid === undefined) throw new StateError(path, `unknown group '${opts.group}'`);
-    const tmp = posix.join(dirname(path), `.${basename(path)}.brine-${randomBytes(6).toString('hex')}`);
+    const tmp = tempPath(path, randomBytes(6).toString('hex'));
     let handle: Buffer | undefined;
     try {
       // created 0600 at most, chowned, then given its final mode before any data is written

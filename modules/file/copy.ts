@@ -3,6 +3,7 @@
 
 import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
+import { tempPath } from '../../engine/host/temp-name.js';
 import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../../engine/contract.js';
 import { applyAttrs, attrChanges, onPaths, plannedAttrs } from './attrs.js';
@@ -66,7 +67,7 @@ export const copy: StateFunction<CopyArgs, CopyFacts, ContentChange> = {
     const attrs = args.preserve ? {} : attrsOf(args);
     if (changes.some((c) => c.kind === 'file')) {
       if (facts.path.type === 'missing') await ensureParent(host, args.name);
-      const tmp = `${dirname(args.name)}/.${args.name.split('/').pop()}.brine-cp-${process.pid}-${Date.now()}`;
+      const tmp = tempPath(args.name, `cp-${process.pid}-${Date.now()}`);
       await onPaths(
         host,
         ['cp', ...(args.preserve ? ['-p'] : []), '--'],

@@ -1,7 +1,7 @@
 // file.symlink: name -> target; force replaces a file/directory in the way; makedirs; owner.
 
-import { dirname } from 'node:path';
 import { StateError } from '../../engine/errors.js';
+import { tempPath } from '../../engine/host/temp-name.js';
 import type { StateFunction } from '../../engine/contract.js';
 import { attrChanges, onPath } from './attrs.js';
 import {
@@ -65,7 +65,7 @@ export const symlink: StateFunction<SymlinkArgs, SymlinkFacts, ContentChange> = 
     if (facts.path.type === 'missing') await ensureParent(host, args.name);
     if (facts.path.type === 'directory') await host.remove(args.name, { recursive: true });
     // a temp link renamed over the old path: the switch is atomic
-    const tmp = `${dirname(args.name)}/.${args.name.split('/').pop()}.brine-ln-${process.pid}-${Date.now()}`;
+    const tmp = tempPath(args.name, `ln-${process.pid}-${Date.now()}`);
     await onPath(host, ['ln', '-s', '--', args.target], tmp, `ln -s ${args.target} ${args.name}`);
     await host.rename(tmp, args.name);
     const { user, group } = attrsOf(args);
