@@ -9,7 +9,7 @@ import { resolveDirs } from './highstate.js';
 import type { PushOptions } from '../../engine/push/index.js';
 import { positiveInt, seconds } from './number-options.js';
 import { OVERRIDE_HELP, WORD_HELP } from './pillar-override.js';
-import { saltWordsOf, TEST_WORD_HELP } from './salt-words.js';
+import { keyValueWordsOut, saltWordsOf, TEST_WORD_HELP } from './salt-words.js';
 
 interface PushFlags {
   test?: boolean;
@@ -96,7 +96,14 @@ export function register(program: Command): void {
     .option('--plan-out <file>', "with --test: save every host's dry run as a plan for `brine push --plan FILE`")
     .option('--plan <file>', 'apply a saved plan: every host dry-runs again first; nothing changes unless all match')
     .option('--partial', 'with --plan: apply the hosts whose dry run matches the plan even if others do not')
-    .action(async (words: string[], flags: PushFlags) => {
+    .action(async (given: string[], flags: PushFlags) => {
+      let words = given;
+      if (flags.sls) {
+        const split = keyValueWordsOut(flags.sls);
+        if (!split.values.length) throw new UsageError('--sls needs an SLS name');
+        flags.sls = split.values;
+        words = [...given, ...split.words];
+      }
       const salt = saltWordsOf(words, flags, { hasTest: true });
       const { words: specs, override } = salt;
       flags.test = salt.test;

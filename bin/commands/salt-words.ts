@@ -9,6 +9,14 @@ export const TEST_WORD_HELP = "test=True: Salt's word for --test";
 const KEY_VALUE = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 const TAKEN = new Set(['pillar', 'test']);
 
+/**
+ * A variadic option (`--sls a b`) takes every word after it, Salt's key=value words too
+ * (`--sls a pillar='{...}'`): those go back among the positional words. An SLS name has no `=`.
+ */
+export function keyValueWordsOut(values: string[]): { values: string[]; words: string[] } {
+  return { values: values.filter((w) => !KEY_VALUE.test(w)), words: values.filter((w) => KEY_VALUE.test(w)) };
+}
+
 /** Salt's test= value (True/true/1, False/false/0) as a boolean; anything else is exit 3. */
 export function parseTestWord(value: string): boolean {
   if (/^(true|1)$/i.test(value)) return true;

@@ -1,7 +1,7 @@
 // Salt's key=value words on brine's command line: test= as --test, pillar= the override, any other
 // key=value refused naming its key.
 import { describe, expect, it } from 'vitest';
-import { parseTestWord, saltWordsOf } from '../../../bin/commands/salt-words.js';
+import { keyValueWordsOut, parseTestWord, saltWordsOf } from '../../../bin/commands/salt-words.js';
 
 const run = { hasTest: true };
 
@@ -50,5 +50,15 @@ describe('other key=value words', () => {
     expect(() => saltWordsOf(['x'], {}, { hasTest: false, only: true })).toThrow(
       "unexpected argument 'x' (the words taken here are pillar='{...}')",
     );
+  });
+});
+
+describe('key=value words after a variadic option', () => {
+  it("go back among the positional words: `--sls a pillar='{...}' test=True`", () => {
+    expect(keyValueWordsOut(['common', "pillar={'a': 1}", 'web', 'test=True'])).toEqual({
+      values: ['common', 'web'],
+      words: ["pillar={'a': 1}", 'test=True'],
+    });
+    expect(keyValueWordsOut(['common'])).toEqual({ values: ['common'], words: [] });
   });
 });
