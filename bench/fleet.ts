@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { startFleet, type LightTarget } from '../test/harness/light-target.js';
+import { bareLogins } from './bare-logins.js';
 import { fmtMs, median, timed, type Timed } from './measure.js';
 import { writeWorkload, type Workload } from './workload.js';
 
@@ -121,6 +122,8 @@ interface Case {
   brineNoop: number[];
   ansFirst: number[];
   ansNoop: number[];
+  /** Bare logins + `true` on every host at once (bare-logins.ts). */
+  floor: number[];
 }
 
 async function main(): Promise<void> {
@@ -172,7 +175,7 @@ async function main(): Promise<void> {
   try {
     for (const n of sizes) {
       const ts = fleet.targets.slice(0, n);
-      const c: Case = { hosts: n, brineFirst: [], brineNoop: [], ansFirst: [], ansNoop: [] };
+      const c: Case = { hosts: n, brineFirst: [], brineNoop: [], ansFirst: [], ansNoop: [], floor: [] };
       for (let i = 0; i < Math.max(runs, ansRuns); i++) {
         await Promise.all(ts.map((t) => t.ssh('rm -rf /srv/bench-brine /srv/bench-ansible')));
         if (i < runs) {
@@ -181,9 +184,10 @@ async function main(): Promise<void> {
           if (b.changed !== 0) throw new Error(`brine no-op push on ${n} hosts reported ${b.changed} changes`);
           c.brineFirst.push(a.t.ms);
           c.brineNoop.push(b.t.ms);
+          c.floor.push(await bareLogins(ts, fleet.keyPath));
           console.log(
             `  ${n} host(s) brine   run ${i + 1}: first ${fmtMs(a.t.ms)} (${a.changed} changed), ` +
-              `no-op ${fmtMs(b.t.ms)}`,
+              `no-op ${fmtMs(b.t.ms)}; bare logins + \`true\` ${fmtMs(c.floor.at(-1)!)}`,
           );
         }
         if (i < ansRuns) {
@@ -218,6 +222,7 @@ function report(cases: Case[]): string {
     'ansible no-op',
     'ansible/brine first',
     'ansible/brine no-op',
+    'bare logins',
   ];
   const rows = cases.map((c) => [
     String(c.hosts),
@@ -227,6 +232,7 @@ function report(cases: Case[]): string {
     cell(c.ansNoop),
     ratio(c.ansFirst, c.brineFirst),
     ratio(c.ansNoop, c.brineNoop),
+    cell(c.floor),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => `| ${r.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
@@ -238,6 +244,8 @@ function report(cases: Case[]): string {
     lines.push(
       '',
       `no-op, ${most.hosts} hosts / 1 host: ${scale.toFixed(2)}x (aim: within 3x): ${scale <= 3 ? 'met' : 'not met'}`,
+      `3x one host's no-op is ${fmtMs(3 * median(one.brineNoop))}; ${most.hosts} bare logins + \`true\` at once ` +
+        `(no brine, nothing read) take ${fmtMs(median(most.floor))}`,
     );
     if (one.ansNoop.length && most.ansNoop.length) {
       const r1 = median(one.ansNoop) / median(one.brineNoop);
