@@ -1,7 +1,8 @@
 // docker_container.running / stopped / absent. running creates and starts a container, and
 // re-creates it when its configuration drifted from the state (image, command, entrypoint,
 // environment, ports, volumes, networks, restart policy, labels, hostname, user, working dir):
-// each drifted field is one change with its before and after.
+// each drifted field is one change with its before and after. absent removes a running container
+// only with `force: True`, as Salt does; without it the state fails naming the container.
 
 import { StateError } from '../../engine/errors.js';
 import type { Host } from '../../engine/host/host.js';
@@ -236,10 +237,14 @@ export const absent: StateFunction<NameArgs, ContainerFacts['container'], Contai
   gather: (host, args) => readContainer(host, args.name),
   plan(args, c) {
     if (!c) return [];
-    if (c.running && args.force === false) throw new StateError(args.name, 'container is running (force: false)');
+    // As Salt: a running (or paused) container is removed only with force: True.
+    if (c.running && !args.force) {
+      throw new StateError(args.name, `container ${args.name} is running; set force: True to remove it`);
+    }
     return [{ op: 'delete', kind: 'container', target: args.name, before: c.status }];
   },
   async apply(host, _changes, ctx) {
-    await docker(host, ['container', 'rm', '-f', ctx.args.name]);
+    // Without force, `rm` (no -f) also refuses a container that started after the plan.
+    await docker(host, ['container', 'rm', ...(ctx.args.force ? ['-f'] : []), ctx.args.name]);
   },
 };

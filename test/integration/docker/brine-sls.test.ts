@@ -85,7 +85,12 @@ h7-web:
       - docker_image: h7-image
 `;
     s = scratch(
-      { 'h7.sls': sls, 'bad.sls': 'h7-bad:\n  postgres_user.present:\n    - name: x\n    - passwd: nope\n' },
+      {
+        'h7.sls': sls,
+        'gone.sls': `h7-gone:\n  docker_container.absent:\n    - name: ${CTR}\n`,
+        'gone-forced.sls': `h7-gone:\n  docker_container.absent:\n    - name: ${CTR}\n    - force: True\n`,
+        'bad.sls': 'h7-bad:\n  postgres_user.present:\n    - name: x\n    - passwd: nope\n',
+      },
       {
         'top.sls': "base:\n  '*':\n    - h7\n",
         'h7.sls': `h7:\n  db_password: ${PASSWORD}\n`,
@@ -138,6 +143,29 @@ h7-web:
     const again = await run(['sls', 'h7', '--test']);
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).not.toContain(PASSWORD);
+  });
+
+  it('absent fails on the running container without force: True, --test too; with it removes it', async () => {
+    type Res = { id: string; result: boolean | null; comment: string; changes: unknown[] };
+    const only = (out: string) => (JSON.parse(out).results as Res[])[0];
+    const running = () => sh(`docker inspect --format '{{.State.Running}}' ${CTR}`).trim();
+    expect(running()).toBe('true');
+    for (const test of [['--test'], []]) {
+      const r = await run(['sls', 'gone', ...test, '--out', 'json']);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      const res = only(r.stdout);
+      expect(res.result).toBe(false);
+      expect(res.comment).toContain(`container ${CTR} is running; set force: True to remove it`);
+      expect(res.changes).toEqual([]);
+      expect(running()).toBe('true');
+    }
+    const dry = await run(['sls', 'gone-forced', '--test', '--out', 'json']);
+    expect(dry.code, dry.stdout + dry.stderr).toBe(2);
+    expect(running()).toBe('true');
+    const real = await run(['sls', 'gone-forced', '--out', 'json']);
+    expect(real.code, real.stdout + real.stderr).toBe(0);
+    expect(only(real.stdout).changes).toEqual(only(dry.stdout).changes);
+    expect(sh(`docker ps -aq --filter name=^${CTR}$`).trim()).toBe('');
   });
 
   it('a misspelt argument is a compile error with file, line and argument; nothing runs', async () => {

@@ -229,6 +229,13 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
   it('stopped stops a running container; absent removes it; both are no-ops afterwards', async () => {
     const { host, sh } = e();
     const name = `${P}-web`;
+    // As Salt: a running container is removed only with force: True; the dry run fails the same way.
+    const id = await containerId(name);
+    const refusal = /container .*-web is running; set force: True to remove it/;
+    await expect(plan(host, container.absent!, { name })).rejects.toThrow(refusal);
+    await expect(checkApply(host, container.absent!, { name, force: false })).rejects.toThrow(refusal);
+    expect(await containerId(name)).toBe(id);
+    expect((await sh(`docker inspect --format '{{.State.Running}}' ${name}`)).trim()).toBe('true');
     const s = await checkApply(host, container.stopped!, { name, timeout: 1 });
     expect(s.planned).toEqual([{ op: 'update', kind: 'state', target: 'state', before: 'running', after: 'exited' }]);
     expect(s.replanned).toEqual([]);
@@ -238,6 +245,13 @@ export function imageContainerSuite(env: () => DockerEnv, P: string): void {
     expect(a.replanned).toEqual([]);
     expect(await containerId(name)).toBe('');
     await expect(plan(host, container.stopped!, { name })).rejects.toThrow(/does not exist/);
+
+    // force: True removes a running one.
+    await sh(`docker run -d --name ${name} ${WEB}`);
+    const forced = await checkApply(host, container.absent!, { name, force: true });
+    expect(forced.planned).toEqual([{ op: 'delete', kind: 'container', target: name, before: 'running' }]);
+    expect(forced.replanned).toEqual([]);
+    expect(await containerId(name)).toBe('');
   });
 }
 
