@@ -7,6 +7,7 @@
 // one subshell (no `sh -c` of its own) whose status `wait` gives, and one stat and one cat frame
 // every output, whatever the number of commands.
 import { shQuote } from './exec.js';
+import { FramedReader, integersOf } from './framed-reader.js';
 
 // stdin: `PLANLEN\n`, the plan (sh, made by encodeCommands), then the commands' stdin in their order.
 // stdout: a line of exit codes, a line per output with its size (stat: stdout, stderr of each
@@ -60,28 +61,21 @@ export interface CoalescedResult {
 
 /** The results in order; null when the output is cut short (the caller runs them on their own). */
 export function decodeResults(out: Buffer, n: number): CoalescedResult[] | null {
-  let at = 0;
-  const line = (): string | null => {
-    const nl = out.indexOf(10, at);
-    if (nl < 0) return null;
-    const s = out.subarray(at, nl).toString('utf8');
-    at = nl + 1;
-    return s;
-  };
-  const codes = line()?.split(' ') ?? [];
-  if (codes.length !== n || !codes.every((c) => /^\d+$/.test(c))) return null;
+  const rd = new FramedReader(out);
+  const codes = integersOf(rd.line());
+  if (codes?.length !== n) return null;
   const sizes: number[] = [];
   for (let i = 0; i < 2 * n; i++) {
-    const s = line();
-    if (s === null || !/^\d+$/.test(s)) return null;
-    sizes.push(Number(s));
+    const [size, ...more] = integersOf(rd.line()) ?? [];
+    if (size === undefined || more.length) return null;
+    sizes.push(size);
   }
-  if (at + sizes.reduce((a, b) => a + b, 0) > out.length) return null;
-  return codes.map((c, i) => {
-    const stdout = out.subarray(at, at + sizes[2 * i]!);
-    at += sizes[2 * i]!;
-    const stderr = out.subarray(at, at + sizes[2 * i + 1]!).toString('utf8');
-    at += sizes[2 * i + 1]!;
-    return { exitCode: Number(c), stdout, stderr };
-  });
+  const res: CoalescedResult[] = [];
+  for (const [i, exitCode] of codes.entries()) {
+    const stdout = rd.bytes(sizes[2 * i]!);
+    const stderr = rd.bytes(sizes[2 * i + 1]!);
+    if (!stdout || !stderr) return null;
+    res.push({ exitCode, stdout, stderr: stderr.toString('utf8') });
+  }
+  return res;
 }

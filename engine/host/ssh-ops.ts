@@ -17,6 +17,7 @@
 // ends its group.
 import { randomBytes } from 'node:crypto';
 import { endedByTimeout } from './exec.js';
+import { FramedReader, integersOf } from './framed-reader.js';
 import type { ExecAnswer, ExecOptions, GuardSkip, HostOp, HostOpsResult } from './host.js';
 import { buildCommand } from './ssh-command.js';
 import { encodeTarRun, TAR_FROM, TAR_RUN_SCRIPT, tarRun } from './ssh-ops-tar.js';
@@ -293,27 +294,6 @@ const opLabel = (op: HostOp): string =>
         ? `rename ${op.from} -> ${op.to}`
         : `${op.op} ${op.path}`;
 
-/** The script's stdout, read line by line with the commands' bytes in between. */
-class Reader {
-  private at = 0;
-  constructor(private readonly buf: Buffer) {}
-
-  line(): string | undefined {
-    if (this.at >= this.buf.length) return undefined;
-    const nl = this.buf.indexOf(10, this.at);
-    const end = nl < 0 ? this.buf.length : nl;
-    const l = this.buf.toString('utf8', this.at, end);
-    this.at = end + 1;
-    return l;
-  }
-
-  bytes(n: number): string {
-    const s = this.buf.toString('utf8', this.at, this.at + n);
-    this.at += n;
-    return s;
-  }
-}
-
 function skipOf(l: string): GuardSkip {
   const [kind, index] = l.slice(2).split(' ');
   if (kind === 'onlyif') return { kind, index: Number(index) };
@@ -329,7 +309,7 @@ export function decodeOps(
   r: { exitCode: number; stdout: string | Buffer; stderr: string },
   defaultTimeoutMs = 0,
 ): HostOpsResult[] {
-  const rd = new Reader(typeof r.stdout === 'string' ? Buffer.from(r.stdout) : r.stdout);
+  const rd = new FramedReader(typeof r.stdout === 'string' ? Buffer.from(r.stdout) : r.stdout);
   const out: HostOpsResult[] = [];
   for (const g of groups) {
     const cmds = g.filter((op): op is Extract<HostOp, { op: 'exec' }> => op.op === 'exec' && !!op.output);
@@ -337,16 +317,23 @@ export function decodeOps(
     const withOutputs = () => (outputs.length ? { outputs } : {});
     let l = rd.line();
     while (l?.startsWith('C\t')) {
-      const [code, ms, nout, nerr] = l.slice(2).split('\t').map(Number) as [number, number, number, number];
+      // an answer cut short (its header or its bytes) is not one: the batch stopped there
+      const [code, ms, nout, nerr, ...more] = integersOf(l.slice(2), '\t') ?? [];
+      const stdout = nerr === undefined || more.length ? undefined : rd.bytes(nout!);
+      const stderr = stdout && rd.bytes(nerr!);
+      if (!stdout || !stderr) {
+        l = undefined;
+        break;
+      }
       const op = cmds[outputs.length];
       const limit = op?.timeoutMs ?? defaultTimeoutMs;
-      const late = endedByTimeout(code, ms, limit);
+      const late = endedByTimeout(code!, ms!, limit);
       outputs.push({
         argv: op?.argv ?? [],
-        exitCode: late ? 124 : code,
-        stdout: rd.bytes(nout),
-        stderr: rd.bytes(nerr),
-        durationMs: ms,
+        exitCode: late ? 124 : code!,
+        stdout: stdout.toString('utf8'),
+        stderr: stderr.toString('utf8'),
+        durationMs: ms!,
         ...(late ? { timedOut: true } : {}),
       });
       l = rd.line();
@@ -361,14 +348,15 @@ export function decodeOps(
     }
     if (l?.startsWith('F\t')) {
       const op = g[Number(l.slice(2))] ?? g[0]!;
-      const why = (rd.line() ?? '').trim() || 'failed';
+      // the script's last words may have lost their line end (a stream that ended there)
+      const why = (rd.line() ?? rd.rest().toString('utf8')).trim() || 'failed';
       out.push({ ok: false, op, error: `${opLabel(op)}: ${why}`, ...withOutputs() });
       continue;
     }
     const why = r.stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${r.exitCode}`;
     out.push({ ok: false, op: g[0]!, error: `the batch stopped before ${opLabel(g[0]!)}: ${why}`, ...withOutputs() });
     // the rest of the output is not trusted
-    while (rd.line() !== undefined);
+    rd.rest();
   }
   return out;
 }
