@@ -165,17 +165,9 @@ export class LocalHost implements Host {
     const full = user ? ['runuser', '-u', user, '--', ...argv] : argv;
     const cwd = opts.cwd ? this.path(opts.cwd) : '/';
     // what would fail to start goes to a spawn of its own, which reports it as it always has
-    if (helperCanRun(env) && (await startable(full[0]!, env.PATH ?? '', cwd))) {
-      const r = await this.helper.run({ argv: full, env, cwd, stdin: opts.stdin, timeoutMs: opts.timeoutMs });
-      return {
-        argv,
-        exitCode: r.exitCode,
-        stdout: r.stdout,
-        stderr: r.stderr,
-        ...(r.timedOut ? { timedOut: true } : {}),
-      };
-    }
-    const r = await spawnCommand({ argv: full, env, cwd, stdin: opts.stdin, timeoutMs: opts.timeoutMs });
+    const spec = { argv: full, env, cwd, stdin: opts.stdin, timeoutMs: opts.timeoutMs };
+    const viaHelper = helperCanRun(env) && (await startable(full[0]!, env.PATH ?? '', cwd));
+    const r = viaHelper ? await this.helper.run(spec) : await spawnCommand(spec);
     return {
       argv,
       exitCode: r.exitCode,
