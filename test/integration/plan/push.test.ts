@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTargets, type Target } from '../../harness/nspawn.js';
 import { brinePush } from '../ssh/brine-push.js';
+import { build } from '../cli/tree.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -45,7 +45,7 @@ mark:
     );
 
   beforeAll(async () => {
-    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
+    await build();
     [a, b] = (await startTargets(2)) as [Target, Target];
     writeFileSync(kh, readFileSync(a.knownHostsPath, 'utf8') + readFileSync(b.knownHostsPath, 'utf8'));
     mkdirSync(states);

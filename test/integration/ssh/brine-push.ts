@@ -1,5 +1,7 @@
 // `brine push` as the SSH tests run it: the built CLI, the test's known_hosts and key, no ssh
 // config, no agent, no colour; the caller gives the targets and the options of its case.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
@@ -77,4 +79,14 @@ export function hostResults<R>(r: PushRun): R[] {
   } catch (e) {
     throw new Error(`push printed no report (exit ${r.code}): ${String(e)} ${r.stderr.slice(0, 2000)}`);
   }
+}
+
+/** A push test's scratch tree: a temp dir with states/, pillar/ (a top.sls matching nothing), a known_hosts path. */
+export function pushTree(prefix: string): { dir: string; kh: string; states: string; pillar: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const tree = { dir, kh: join(dir, 'known_hosts'), states: join(dir, 'states'), pillar: join(dir, 'pillar') };
+  mkdirSync(tree.states, { recursive: true });
+  mkdirSync(tree.pillar, { recursive: true });
+  writeFileSync(join(tree.pillar, 'top.sls'), 'base: {}\n');
+  return tree;
 }

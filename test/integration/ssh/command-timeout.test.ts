@@ -1,14 +1,13 @@
 // A command that ignores SIGTERM and runs past its timeout: the remote `timeout` has to KILL it
 // (exit 137). Over SSH, in a wave of commands and alone, as root and through sudo, it is reported
 // as a local run reports it: timed out after its limit (exit 124), and the states after it run.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../harness/nspawn.js';
-import { brinePush, hostResults } from './brine-push.js';
+import { brinePush, hostResults, pushTree } from './brine-push.js';
 import { startPushTarget } from './sudo-user.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -22,13 +21,7 @@ interface Res {
 
 describe('a command that outlives its timeout', () => {
   let t: Target;
-  const dir = mkdtempSync(join(tmpdir(), 'brine-cmdtimeout-'));
-  const kh = join(dir, 'known_hosts');
-  const states = join(dir, 'states');
-  const pillar = join(dir, 'pillar');
-  mkdirSync(states, { recursive: true });
-  mkdirSync(pillar, { recursive: true });
-  writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
+  const { dir, kh, states, pillar } = pushTree('brine-cmdtimeout-');
   const stubborn = `  cmd.run:\n    - name: "trap '' TERM; sleep 9; echo survived"\n    - timeout: 1\n`;
   // in a wave (commands one after another), then alone (a file state between: its own wave ends)
   writeFileSync(

@@ -2,14 +2,13 @@
 // two-byte characters): brine's temp file next to it (`.NAME.brine-XXXX`) must still be a valid
 // name, so file.managed, file.copy and file.symlink apply to it over SSH (as root and through sudo)
 // as they do locally, and as the wave's tar already did.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../harness/nspawn.js';
-import { brinePush, hostResults } from './brine-push.js';
+import { brinePush, hostResults, pushTree } from './brine-push.js';
 import { startPushTarget } from './sudo-user.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -18,13 +17,7 @@ const WIDE = 'ü'.repeat(124);
 
 describe('names near the length limit', () => {
   let t: Target;
-  const dir = mkdtempSync(join(tmpdir(), 'brine-longnames-'));
-  const kh = join(dir, 'known_hosts');
-  const states = join(dir, 'states');
-  const pillar = join(dir, 'pillar');
-  mkdirSync(states, { recursive: true });
-  mkdirSync(pillar, { recursive: true });
-  writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
+  const { dir, kh, states, pillar } = pushTree('brine-longnames-');
   writeFileSync(
     join(states, 'long.sls'),
     [

@@ -5,9 +5,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brinePush } from './brine-push.js';
+import { build } from '../cli/tree.js';
 import { startFleet, type Fleet } from '../../harness/light-target.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -31,7 +31,7 @@ describe("brine push pillar='{...}'", () => {
     });
 
   beforeAll(async () => {
-    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
+    await build();
     fleet = await startFleet(1);
     for (const d of ['states', 'pillar']) mkdirSync(join(dir, d));
     writeFileSync(join(dir, 'states/top.sls'), "base:\n  '*':\n    - greet\n");

@@ -6,10 +6,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTargets, type Target } from '../../harness/nspawn.js';
 import { brinePush } from './brine-push.js';
+import { build } from '../cli/tree.js';
 import { addSudoUser } from './sudo-user.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
@@ -38,7 +38,7 @@ describe('brine push', () => {
   const cat = async (t: Target, path: string) => (await t.ssh(`cat ${path}`)).stdout;
 
   beforeAll(async () => {
-    await execa('node', ['scripts/build.mjs'], { cwd: REPO });
+    await build();
     [a, b] = (await startTargets(2)) as [Target, Target];
     await addSudoUser(b, 'deploy');
     writeFileSync(kh, readFileSync(a.knownHostsPath, 'utf8') + readFileSync(b.knownHostsPath, 'utf8'));

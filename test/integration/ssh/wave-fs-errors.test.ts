@@ -1,12 +1,11 @@
 // `brine push` of a wave of files into a directory that cannot take them, as root and as a sudo
 // user: a read-only file system and a full one (a small tmpfs). Each state fails with an error that
 // says why, as a local apply's does; nothing is half-written; no staging directory is left.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../harness/nspawn.js';
-import { brinePush, hostResults } from './brine-push.js';
+import { brinePush, hostResults, pushTree } from './brine-push.js';
 import { startPushTarget } from './sudo-user.js';
 
 interface Res {
@@ -17,13 +16,8 @@ interface Res {
 
 describe('a wave of files into a file system that refuses them', () => {
   let t: Target;
-  const dir = mkdtempSync(join(tmpdir(), 'brine-wavefs-'));
-  const kh = join(dir, 'known_hosts');
-  const states = join(dir, 'states');
-  const pillar = join(dir, 'pillar');
-  mkdirSync(join(states, 'big'), { recursive: true });
-  mkdirSync(pillar, { recursive: true });
-  writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
+  const { kh, states, pillar } = pushTree('brine-wavefs-');
+  mkdirSync(join(states, 'big'));
   writeFileSync(join(states, 'big/data'), Buffer.alloc(300_000, 'b'));
   const files = (b: string, names: string[]) =>
     names

@@ -2,25 +2,18 @@
 // in a Latin-1 locale (LC_ALL from /etc/environment, which pam_env sets for every ssh session and
 // which wins over brine's LANG): the names land byte for byte as the state tree spells them, as a
 // local apply writes them, as root and through sudo.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../harness/nspawn.js';
-import { brinePush, hostResults } from './brine-push.js';
+import { brinePush, hostResults, pushTree } from './brine-push.js';
 import { startPushTarget } from './sudo-user.js';
 
 const NAMES = ['ämter.conf', 'über uns.conf', 'naïve.conf', 'größe-日本.conf'];
 
 describe('a wave of UTF-8 names to a Latin-1 target', () => {
   let t: Target;
-  const dir = mkdtempSync(join(tmpdir(), 'brine-wavelocale-'));
-  const kh = join(dir, 'known_hosts');
-  const states = join(dir, 'states');
-  const pillar = join(dir, 'pillar');
-  mkdirSync(states, { recursive: true });
-  mkdirSync(pillar, { recursive: true });
-  writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
+  const { kh, states, pillar } = pushTree('brine-wavelocale-');
   writeFileSync(
     join(states, 'names.sls'),
     NAMES.map(
