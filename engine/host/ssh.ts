@@ -271,7 +271,14 @@ export class SshHost implements Host {
   sessionLock(args: string[], onLine: (line: string) => void): HeldCommand | undefined {
     // only in a session that has answered (the grains come first): else the lock's own command
     if (!this.session?.answered || this.session.ended) return undefined;
-    const s = this.inSession(`brine_lock ${args.map(shQuote).join(' ')}`, 0, { wait: true, onLine });
+    // `ready` is told once the frame has ended (the same round trip): the lock is then the session's,
+    // and the session is free for the commands the caller starts next (else they took a channel of their own)
+    let ready = false;
+    const lines = (line: string) => {
+      if (line === 'ready') ready = true;
+      else onLine(line);
+    };
+    const s = this.inSession(`brine_lock ${args.map(shQuote).join(' ')}`, 0, { wait: true, onLine: lines });
     if (!s) return undefined;
     let settled = false;
     let unlock: (code: number) => void = () => {};
@@ -283,6 +290,7 @@ export class SshHost implements Host {
           if (r.exitCode !== 0) return resolve(r.exitCode);
           this.lockSession = s.session;
           this.lockLost = () => resolve(255);
+          if (ready) onLine('ready');
         },
         (e: Error) => {
           settled = true;
