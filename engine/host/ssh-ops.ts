@@ -1,9 +1,9 @@
-// Host.applyOps over SSH: groups of changes made by ONE sh script on ONE exec channel (as root,
-// or under `sudo -n` for a non-root login, like every other command). The ops and the contents of
-// the files they write travel in the channel's stdin: a line per field, then a file's bytes, read
-// with `dd iflag=fullblock` (exactly its size, never more), and a line end. A stream cut short (the
-// controller or the connection died) ends the script: a field, a command or a file's data that did
-// not arrive whole, up to its line end, is not acted on. Writes keep writeFileAtomic's
+// Host.applyOps over SSH: groups of changes made by ONE sh script (as root, or under `sudo -n` for a
+// non-root login, like every other command), in the command session (ssh-session.ts) or on an exec
+// channel of its own. The ops and the contents of the files they write travel in its stdin: a line
+// per field, then a file's bytes, read with `dd iflag=fullblock` (exactly its size, never more), and
+// a line end. A stream cut short (the controller or the connection died) ends the script: a field, a
+// command or a file's data that did not arrive whole, up to its line end, is not acted on. Writes keep writeFileAtomic's
 // guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
 // final mode, owner and mode set before the data, the data fsynced, then renamed over the target
 // (a crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups
