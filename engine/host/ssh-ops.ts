@@ -1,9 +1,9 @@
-// Host.applyOps over SSH: groups of changes made by ONE sh script on ONE exec channel (as root,
-// or under `sudo -n` for a non-root login, like every other command). The ops and the contents of
-// the files they write travel in the channel's stdin: a line per field, then a file's bytes, read
-// with `dd iflag=fullblock` (exactly its size, never more), and a line end. A stream cut short (the
-// controller or the connection died) ends the script: a field, a command or a file's data that did
-// not arrive whole, up to its line end, is not acted on. Writes keep writeFileAtomic's
+// Host.applyOps over SSH: groups of changes made by ONE sh script (as root, or under `sudo -n` for a
+// non-root login, like every other command), in the command session (ssh-session.ts) or on an exec
+// channel of its own. The ops and the contents of the files they write travel in its stdin: a line
+// per field, then a file's bytes, read with `dd iflag=fullblock` (exactly its size, never more), and
+// a line end. A stream cut short (the controller or the connection died) ends the script: a field, a
+// command or a file's data that did not arrive whole, up to its line end, is not acted on. Writes keep writeFileAtomic's
 // guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
 // final mode, owner and mode set before the data, the data fsynced, then renamed over the target
 // (a crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups
@@ -27,13 +27,17 @@ import { tempPath } from './temp-name.js';
 // `S<TAB>kind[<TAB>index]` (a guard skipped the rest), each command's answer before it
 // (`C<TAB>exit<TAB>ms<TAB>out bytes<TAB>err bytes`, then those bytes); `END`.
 // (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
-const SCRIPT = `set -C
+// $1: a directory of the caller's for the script's own files (the command session's), else one it makes.
+// A command's duration: /proc/uptime read by the shell (no process; 10 ms steps), else \`date\`.
+const OPS_SCRIPT = `set -C
 U0=$(umask)
-W=$(mktemp -d) || exit 125
-trap 'rm -rf -- "$W"' EXIT
+if [ -n "\${1-}" ]; then W=$1; else
+  W=$(mktemp -d) || exit 125
+  trap 'rm -rf -- "$W"' EXIT
+fi
 E=$W/e O=$W/o Q=$W/c NL='
 '
-: >"$E"
+: >|"$E"
 skip=0 i=0
 l() { for f_; do IFS= read -r "$f_" || exit 3; done; }
 eol() { IFS= read -r e_ && [ -z "$e_" ] || exit 3; }
@@ -48,6 +52,11 @@ rd() {
   esac
 }
 ev() { ( umask "$U0"; set +C; eval "$1" ); }
+ms() {
+  if IFS=' .' read -r u1 u2 u3 2>/dev/null </proc/uptime && [ -n "$u2" ]; then
+    eval "$1=$((u1 * 1000 + \${u2#0} * 10))"
+  else eval "$1=$(($(date +%s%N) / 1000000))"; fi
+}
 q() { ev "$1" </dev/null >/dev/null 2>&1; }
 disc() { [ "$1" -gt 0 ] && dd bs="$1" count=1 iflag=fullblock status=none of=/dev/null; return 0; }
 fail() { printf 'F\\t%s\\n' "$i"; tr '\\n' ' ' < "$E"; echo; skip=1; }
@@ -107,9 +116,9 @@ while IFS= read -r op; do
      [ "$skip" = 1 ] || ev "$v" </dev/null >/dev/null 2>>"$E" || fail; i=$((i + 1)) ;;
   C) l n; rd "$n"
      if [ "$skip" != 1 ]; then
-       s=$(date +%s%N); ev "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; e=$(date +%s%N)
+       ms s; ev "$v" </dev/null >|"$O" 2>|"$Q"; rc=$?; ms e
        if [ -s "$O" ] || [ -s "$Q" ]; then set -- $(stat -c %s -- "$O" "$Q"); else set -- 0 0; fi
-       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$(( (e - s) / 1000000 ))" "$1" "$2"
+       printf 'C\t%s\t%s\t%s\t%s\n' "$rc" "$((e - s))" "$1" "$2"
        [ "$1$2" = 00 ] || cat -- "$O" "$Q"
      fi; i=$((i + 1)) ;;
   Q) l no nu nc; why= all=1 k=0
@@ -138,7 +147,9 @@ echo END`;
 
 /** The command's argv (run through buildCommand like any other). */
 // $0 is `sh`: a command's own shell errors (from its `eval`) read as they would under `sh -c`
-export const OPS_ARGV = ['sh', '-c', `${TAR_RUN_SCRIPT}\n${SCRIPT}`, 'sh'];
+/** The whole script (the command session defines it as a function: ssh-session.ts). */
+export const OPS_BODY = `${TAR_RUN_SCRIPT}\n${OPS_SCRIPT}`;
+export const OPS_ARGV = ['sh', '-c', OPS_BODY, 'sh'];
 
 const octal = (n: number) => n.toString(8).padStart(4, '0');
 /** Ends a file's data and a command's text: the script reads it before it acts (else the stream was cut). */

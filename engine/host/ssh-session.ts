@@ -11,8 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { shQuote } from './exec.js';
 
-// $1 marker, $2 the first frame; the run lock's take (run-lock.ts) is given as brine_lock's body.
-export function sessionScript(lockBody: string): string {
+// $1 marker, $2 the first frame; the run lock's take (run-lock.ts) is given as brine_lock's body, the op
+// stream's script (ssh-ops.ts) as brine_ops's.
+export function sessionScript(lockBody: string, opsBody?: string): string {
   return `brine_m=$1 brine_d= brine_l=
 brine_frame() {
   eval "$1"
@@ -23,7 +24,7 @@ brine_frame() {
 brine_lock() {
 ${lockBody}
 }
-[ -z "\${2-}" ] || brine_frame "$2"
+${opsBody ? opsFunctions(opsBody) : ''}[ -z "\${2-}" ] || brine_frame "$2"
 while IFS= read -r brine_n; do
   case $brine_n in ''|*[!0-9]*) break ;; esac
   brine_s= brine_i=0
@@ -36,6 +37,29 @@ while IFS= read -r brine_n; do
 done
 [ -z "$brine_l" ] || : > "$brine_l"
 [ -z "$brine_d" ] || rm -rf -- "$brine_d"`;
+}
+
+// An op stream (ssh-ops.ts) of N bytes follows its frame on stdin: \`head -c N\` hands the script exactly
+// those (the frames after them stay the session's); a script that stopped early (a failed write, a bad
+// record) has the rest read away, so the next frame starts where it should. The stream's files go to
+// the session's directory; the run lock's descriptor is not the script's.
+function opsFunctions(opsBody: string): string {
+  return `brine_ops() {
+${opsBody}
+}
+brine_opsrun() {
+  if [ -n "$brine_d" ] || brine_d=$(mktemp -d); then
+    head -c "$1" | { trap '[ "$?" = 0 ] || cat >/dev/null' EXIT; exec 9>&-; brine_ops "$brine_d"; }
+  else
+    brine_d=; head -c "$1" >/dev/null; (exit 125)
+  fi
+}
+`;
+}
+
+/** The frame that runs an op stream of `bytes` bytes, which the caller sends right after it. */
+export function opsFrame(bytes: number): string {
+  return `brine_opsrun ${bytes}`;
 }
 
 export function newMarker(): string {
@@ -152,7 +176,7 @@ export interface SessionChannel {
   on(ev: 'data', cb: (d: Buffer) => void): unknown;
   on(ev: 'close', cb: () => void): unknown;
   stderr: { on(ev: 'data', cb: (d: Buffer) => void): unknown };
-  write(data: string): unknown;
+  write(data: string | Buffer): unknown;
   end(): unknown;
   close(): unknown;
 }
@@ -207,15 +231,18 @@ export class CommandSession {
     return this.queue.length > 0;
   }
 
-  /** Sends a frame; resolves with its output and status. */
+  /** Sends a frame (and `input`, what it reads of stdin after it); resolves with its output and status. */
   run(
     script: string,
     timeoutMs: number,
     onLine?: (line: string) => void,
+    input?: Buffer,
   ): Promise<FrameResult & { timedOut?: boolean }> {
     if (this.ended) return Promise.reject(this.lost(this.ended));
     const p = this.enqueue(timeoutMs, onLine);
-    void this.channel.then((ch) => ch.write(encodeFrame(script))).catch(() => {});
+    const frame = encodeFrame(script);
+    const data = input?.length ? Buffer.concat([Buffer.from(frame), input]) : frame;
+    void this.channel.then((ch) => ch.write(data)).catch(() => {});
     return p;
   }
 

@@ -19,7 +19,7 @@ import {
   type HostOpsResult,
   type WriteOptions,
 } from './host.js';
-import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV } from './ssh-ops.js';
+import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV, OPS_BODY } from './ssh-ops.js';
 import { SESSION_LOCK_BODY } from './run-lock.js';
 import {
   aloneFrame,
@@ -29,6 +29,7 @@ import {
   type FrameResult,
   inlineBatchFrame,
   newMarker,
+  opsFrame,
   sessionScript,
 } from './ssh-session.js';
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
@@ -237,15 +238,17 @@ export class SshHost implements Host {
   private inSession(
     frame: string,
     timeoutMs: number,
-    o: { wait?: boolean; onLine?: (line: string) => void } = {},
+    o: { wait?: boolean; onLine?: (line: string) => void; input?: Buffer } = {},
   ): { session: CommandSession; result: Promise<FrameResult & { timedOut?: boolean }> } | undefined {
     if (this.noSession || this.closed) return undefined;
     const live = this.session && !this.session.ended ? this.session : undefined;
     if (live?.busy && !o.wait) return undefined;
+    // a frame with stdin of its own goes only to a session already running (the first frame has none)
+    if (o.input && !live?.answered) return undefined;
     this.stats.exec++;
-    if (live) return { session: live, result: live.run(frame, timeoutMs, o.onLine) };
+    if (live) return { session: live, result: live.run(frame, timeoutMs, o.onLine, o.input) };
     const marker = newMarker();
-    const argv = ['sh', '-c', sessionScript(SESSION_LOCK_BODY), 'sh', marker, frame];
+    const argv = ['sh', '-c', sessionScript(SESSION_LOCK_BODY, OPS_BODY), 'sh', marker, frame];
     const cmd = buildCommand(argv, {}, { loginUser: this.loginUser, timeoutMs: 0 });
     const channel = new Promise<Channel>((resolve, reject) => {
       this.alive();
@@ -477,19 +480,24 @@ export class SshHost implements Host {
     return inlineBatchFrame(inline as string[], max > 0 ? Math.max(1, Math.ceil(max / 1000)) : 0);
   }
 
-  /** Groups of changes in one exec channel, files in its stream (see ssh-ops.ts): one round trip. */
+  /**
+   * Groups of changes in one stream (see ssh-ops.ts): one round trip. In the command session when it
+   * is free (no sshd session, login shell, \`timeout\` and sh of its own; each command in the stream
+   * keeps its own \`timeout\`), else on an exec channel of its own under one \`timeout\`.
+   */
   async applyOps(groups: HostOp[][]): Promise<HostOpsResult[]> {
     if (!groups.length) return [];
     const each = this.opts.commandTimeoutMs ?? 30 * 60_000;
     const timeoutMs = batchTimeout(groups, each);
+    const stream = encodeOps(groups, asRoot(each), { tarFrom: this.opts.tarFrom });
+    const s = this.inSession(opsFrame(stream.length), timeoutMs, { input: stream });
+    if (s) {
+      this.names.invalidate();
+      const r = await s.result;
+      return decodeOps(groups, r.timedOut ? { ...r, exitCode: 124 } : r, each);
+    }
     const cmd = buildCommand(OPS_ARGV, {}, { loginUser: this.loginUser, timeoutMs });
-    const r = await this.execRaw(
-      cmd,
-      encodeOps(groups, asRoot(each), { tarFrom: this.opts.tarFrom }),
-      timeoutMs,
-      OPS_ARGV,
-      true,
-    );
+    const r = await this.execRaw(cmd, stream, timeoutMs, OPS_ARGV, true);
     return decodeOps(groups, r, each);
   }
 

@@ -2,13 +2,15 @@
 // after the other over one stdin, each command's output and status whole, the run lock kept by the
 // session's shell until released or the session ends.
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TransportError } from '../../../engine/errors.js';
+import type { HostOp } from '../../../engine/host/host.js';
 import { SESSION_LOCK_BODY } from '../../../engine/host/run-lock.js';
 import { buildCommand, inlineCommand } from '../../../engine/host/ssh-command.js';
+import { asRoot, decodeOps, encodeOps, OPS_BODY } from '../../../engine/host/ssh-ops.js';
 import {
   aloneFrame,
   batchFrame,
@@ -16,6 +18,7 @@ import {
   decodeBatch,
   inlineBatchFrame,
   newMarker,
+  opsFrame,
   type SessionChannel,
   sessionScript,
 } from '../../../engine/host/ssh-session.js';
@@ -25,7 +28,7 @@ const cmd = (script: string, ...args: string[]) =>
 
 function start(first: string): { session: CommandSession; child: ChildProcessWithoutNullStreams; ended: string[] } {
   const marker = newMarker();
-  const child = spawn('sh', ['-c', sessionScript(SESSION_LOCK_BODY), 'sh', marker, first]);
+  const child = spawn('sh', ['-c', sessionScript(SESSION_LOCK_BODY, OPS_BODY), 'sh', marker, first]);
   child.stdin.on('error', () => {}); // a killed session's pipe
   const ch: SessionChannel = {
     on(ev: string, cb: (d: Buffer) => void) {
@@ -34,7 +37,7 @@ function start(first: string): { session: CommandSession; child: ChildProcessWit
       return ch;
     },
     stderr: { on: (_ev: string, cb: (d: Buffer) => void) => child.stderr.on('data', cb) },
-    write: (d: string) => child.stdin.write(d),
+    write: (d: string | Buffer) => child.stdin.write(d),
     end: () => child.stdin.end(),
     close: () => child.kill('SIGKILL'),
   };
@@ -159,5 +162,60 @@ describe('ssh command session', () => {
     await expect(pending).rejects.toThrow(/the command session ended/);
     await expect(session.run(':', 0)).rejects.toBeInstanceOf(TransportError);
     expect(ended).toEqual(['the command session ended']);
+  });
+
+  it('applies op streams in the session: files (by tar and one by one) and commands, then frames as before', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'brine-session-ops-'));
+    const { session } = start(':');
+    await session.firstResult;
+    const groups: HostOp[][] = [
+      [
+        { op: 'mkdir', path: join(d, 'a'), mode: 0o750, recursive: true },
+        { op: 'write', path: join(d, 'a/f'), data: Buffer.from('one\n'), mode: 0o640 },
+      ],
+      [{ op: 'write', path: join(d, 'g'), data: Buffer.from([0, 1, 255, 10]), mode: 0o600 }],
+      [{ op: 'write', path: join(d, 'h'), data: Buffer.from('three') }],
+    ];
+    const ops = async (g: HostOp[][], tarFrom: number) => {
+      const stream = encodeOps(g, asRoot(20_000), { tarFrom });
+      return decodeOps(g, await session.run(opsFrame(stream.length), 20_000, undefined, stream), 20_000);
+    };
+    expect(await ops(groups, 1)).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(await ops([[{ op: 'write', path: join(d, 'h'), data: Buffer.from('again') }]], 3)).toEqual([{ ok: true }]);
+    expect(readFileSync(join(d, 'a/f'), 'utf8')).toBe('one\n');
+    expect(readFileSync(join(d, 'g'))).toEqual(Buffer.from([0, 1, 255, 10]));
+    expect(readFileSync(join(d, 'h'), 'utf8')).toBe('again');
+    expect([statSync(join(d, 'a')).mode & 0o777, statSync(join(d, 'a/f')).mode & 0o777]).toEqual([0o750, 0o640]);
+    const cmds: HostOp[][] = [
+      [{ op: 'exec', argv: ['sh', '-c', 'sleep 0.2; echo out; echo err >&2; exit 3'], output: true }],
+      [{ op: 'exec', argv: ['sh', '-c', 'cat; printf x >> "$1"', 'sh', join(d, 'h')], output: true }],
+    ];
+    const [slow, cat] = await ops(cmds, 3);
+    expect(slow).toMatchObject({ ok: true, outputs: [{ exitCode: 3, stdout: 'out\n', stderr: 'err\n' }] });
+    // a command's duration is measured on the target
+    expect(slow!.outputs![0]!.durationMs).toBeGreaterThanOrEqual(150);
+    // a command reads no stdin of the stream's or the session's
+    expect(cat).toMatchObject({ ok: true, outputs: [{ exitCode: 0, stdout: '' }] });
+    expect(readFileSync(join(d, 'h'), 'utf8')).toBe('againx');
+    expect(readdirSync(d).filter((n) => n.includes('.brine-'))).toEqual([]);
+    const after = await session.run(aloneFrame(cmd('echo still here')), 0);
+    expect(after).toEqual({ exitCode: 0, stdout: Buffer.from('still here\n'), stderr: '' });
+    await session.close();
+  });
+
+  it('reads away the rest of a stream its script stopped reading: nothing of it runs as a frame', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'brine-session-ops-'));
+    const { session, ended } = start(':');
+    await session.firstResult;
+    // a record the script refuses, then what would be frames running a command (more than a pipe holds)
+    const stream = Buffer.from(`G\nZ\n${`1\ntouch ${join(d, 'ran')}\n`.repeat(8000)}`);
+    const r = await session.run(opsFrame(stream.length), 20_000, undefined, stream);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('bad op: Z');
+    const after = await session.run(aloneFrame(cmd('echo in step')), 0);
+    expect(after.stdout.toString()).toBe('in step\n');
+    expect(existsSync(join(d, 'ran'))).toBe(false);
+    expect(ended).toEqual([]);
+    await session.close();
   });
 });
