@@ -17,6 +17,10 @@ export interface TextFacts {
 
 export async function gatherText(host: Host, name: string): Promise<TextFacts> {
   if (!host.inProcess) return (await gatherTexts(host, [name]))[0]!;
+  return gatherTextByCalls(host, name);
+}
+
+async function gatherTextByCalls(host: Host, name: string): Promise<TextFacts> {
   const st = await host.lstat(name);
   if (st && st.type === 'directory') throw new StateError(name, 'is a directory');
   const b = await host.readFile(name);
@@ -25,13 +29,18 @@ export async function gatherText(host: Host, name: string): Promise<TextFacts> {
 
 /** gatherText of many files: their types and their contents read at once (one round trip remotely). */
 export async function gatherTexts(host: Host, names: string[]): Promise<TextFacts[]> {
-  if (host.inProcess) return Promise.all(names.map((n) => gatherText(host, n)));
+  if (host.inProcess) return Promise.all(names.map((n) => gatherTextByCalls(host, n)));
   const [types, texts] = await Promise.all([probePaths(host, names), readTexts(host, names)]);
-  return names.map((n, i) => {
-    if (types.get(n)?.type === 'directory') throw new StateError(n, 'is a directory');
-    const t = texts[i];
-    return { exists: t !== null && t !== undefined, text: t ?? '' };
-  });
+  return Promise.all(
+    names.map(async (n, i) => {
+      const type = types.get(n)?.type;
+      if (type === 'directory') throw new StateError(n, 'is a directory');
+      // a link or a special file: read as before (what it leads to decides)
+      if (type !== 'file' && type !== 'missing') return gatherTextByCalls(host, n);
+      const t = texts[i];
+      return { exists: t !== null && t !== undefined, text: t ?? '' };
+    }),
+  );
 }
 
 /** gather and gatherMany of a state that reads one text file as it is (append, replace). */
