@@ -19,7 +19,7 @@ import {
   type HostOpsResult,
   type WriteOptions,
 } from './host.js';
-import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV, OPS_BODY } from './ssh-ops.js';
+import { asRoot, batchTimeout, decodeOps, encodeOps, OPS_ARGV, OPS_BODY, opUnfit } from './ssh-ops.js';
 import { SESSION_LOCK_BODY } from './run-lock.js';
 import {
   aloneFrame,
@@ -72,6 +72,8 @@ type RawResult = { exitCode: number; stdout: Buffer; stderr: string; timedOut?: 
 type Channel = import('ssh2').ClientChannel;
 const CHUNK = 32 * 1024;
 const READ_CHUNK = 64 * 1024;
+/** Files bigger than this are written through one exec channel (writeStreamed), not sftp. */
+const STREAM_FROM = 256 * 1024;
 
 function sftpCode(e: unknown): number | undefined {
   return (e as { code?: number })?.code;
@@ -681,6 +683,9 @@ export class SshHost implements Host {
   async writeFileAtomic(path: string, data: string | Buffer, opts: WriteOptions = {}): Promise<void> {
     if (this.sudo) return this.sudo.writeFileAtomic(path, data, opts);
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
+    if (buf.length > STREAM_FROM && !opUnfit({ op: 'write', path, data: buf, ...opts })) {
+      return this.writeStreamed(path, buf, opts);
+    }
     const old =
       opts.mode === undefined || opts.owner === undefined || opts.group === undefined ? await this.stat(path) : null;
     const mode = opts.mode ?? (old ? old.mode : 0o644);
@@ -720,6 +725,19 @@ export class SshHost implements Host {
       await this.sftpCall((sf, cb) => sf.unlink(tmp, cb), true).catch(() => {});
       this.fail('write', path, e);
     }
+  }
+
+  /**
+   * A big file in one exec channel (the ops stream's write: temp file in the same directory, owner
+   * and mode before the data, fsync, rename), not one sftp request per 32 KiB.
+   */
+  private async writeStreamed(path: string, data: Buffer, opts: WriteOptions): Promise<void> {
+    const [r] = await this.applyOps([[{ op: 'write', path, data, ...opts }]]);
+    if (r?.ok) return;
+    const why = r?.error ?? 'no answer';
+    if (/invalid user/.test(why)) throw new StateError(path, `unknown user '${opts.owner}'`);
+    if (/invalid group/.test(why)) throw new StateError(path, `unknown group '${opts.group}'`);
+    this.fail('write', path, why.replace(`write ${path}: `, ''));
   }
 
   async close(): Promise<void> {

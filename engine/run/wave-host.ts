@@ -16,8 +16,11 @@ export class NotBatchable extends Error {
   }
 }
 
-/** Largest file a wave carries (bigger ones are written on their own). */
-export const WAVE_FILE_BYTES = 8 * 1024 * 1024;
+/**
+ * Largest file a wave carries (bigger ones are written on their own, streamed in one exec channel:
+ * SshHost.writeFileAtomic). A wave carries 64 MiB in all (wave.ts).
+ */
+export const WAVE_FILE_BYTES = 64 * 1024 * 1024;
 
 export class RecordingHost implements Host {
   readonly ops: HostOp[] = [];

@@ -139,7 +139,6 @@ export class Waves {
       if (!this.ready(d)) break;
       cands.push(d);
     }
-    if (cands.length < 2) return undefined;
 
     const started = Date.now();
     let facts: unknown[];

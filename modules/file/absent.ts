@@ -52,6 +52,7 @@ export const absent: StateFunction<AbsentArgs, PathFacts, FileItselfChange> = {
     if (args.name === '/') throw new Error('refusing to remove /');
     return facts.type === 'missing' ? [] : [{ op: 'delete', kind: 'file', target: args.name, before: facts.type }];
   },
+  wave: { paths: (args) => [args.name] },
   async apply(host, _changes, ctx) {
     await host.remove(ctx.args.name, { recursive: true });
   },

@@ -2,7 +2,7 @@
 
 import type { StateFunction } from '../../engine/contract.js';
 import { bool, ensureParent, objectSchema, strOrList } from './common.js';
-import { gatherText, textChange, writeText, type TextFacts } from './text.js';
+import { textChange, textGather, textWave, writeText, type TextFacts } from './text.js';
 import type { FileItselfChange } from './changes.js';
 
 export interface AppendArgs {
@@ -26,7 +26,8 @@ export function appendText(text: string, want: string | string[]): string {
 
 export const append: StateFunction<AppendArgs, TextFacts, FileItselfChange> = {
   schema: objectSchema({ text: strOrList, makedirs: bool }, ['name', 'text']),
-  gather: (host, args) => gatherText(host, args.name),
+  ...textGather,
+  wave: textWave,
   plan(args, facts, ctx) {
     return textChange(args.name, facts, appendText(facts.text, args.text), { view: ctx?.content });
   },

@@ -7,7 +7,7 @@ import { MissingFactError } from '../../engine/run/missing-fact.js';
 import type { StateFunction } from '../../engine/contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema } from './common.js';
-import { textFileGather, type TextFileFacts } from './text.js';
+import { textFileGather, textWave, type TextFileFacts } from './text.js';
 import { applyEdit, planEdit } from './textedit.js';
 import type { ContentChange } from './changes.js';
 
@@ -81,6 +81,7 @@ export const blockreplace: StateFunction<BlockreplaceArgs, TextFileFacts, Conten
   plan(args, facts, ctx) {
     return planEdit(args.name, facts, (t) => blockEdit(args, t), { show: args.show_changes, view: ctx?.content });
   },
+  wave: textWave,
   async apply(host, changes, ctx) {
     if (ctx.args.backup && ctx.facts.exists && changes.length) await backup(host, ctx.facts.real, ctx.args.backup);
     await applyEdit(host, changes, ctx.facts);

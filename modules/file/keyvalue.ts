@@ -5,7 +5,7 @@
 import { StateError } from '../../engine/errors.js';
 import type { StateFunction } from '../../engine/contract.js';
 import { bool, objectSchema } from './common.js';
-import { textFileGather, type TextFileFacts } from './text.js';
+import { textFileGather, textWave, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';
 import type { ContentChange } from './changes.js';
 
@@ -116,6 +116,7 @@ export const keyvalue: StateFunction<KeyvalueArgs, TextFileFacts, ContentChange>
       pendingRequisite: ctx?.pendingRequisite,
     });
   },
+  wave: textWave,
   async apply(host, changes, ctx) {
     await applyEdit(host, changes, ctx.facts);
   },

@@ -11,7 +11,7 @@ import { attrsOf, bool, objectSchema, ownerSchema } from './common.js';
 import { backup } from './managed.js';
 import { modeSchema } from './mode.js';
 import { compile } from './pyregex.js';
-import { textFileGather, type TextFileFacts } from './text.js';
+import { textFileGather, textWave, type TextFileFacts } from './text.js';
 import { applyEdit, joinEdited, planEdit } from './textedit.js';
 import type { ContentChange } from './changes.js';
 
@@ -178,6 +178,7 @@ export const line: StateFunction<LineArgs, TextFileFacts, ContentChange> = {
       pendingRequisite: ctx?.pendingRequisite,
     });
   },
+  wave: textWave,
   async apply(host, changes, ctx) {
     if (ctx.args.backup && ctx.facts.exists && changes.some((c) => c.kind === 'file'))
       await backup(host, ctx.facts.real, ctx.args.backup);

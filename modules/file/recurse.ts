@@ -127,11 +127,9 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts, TreeOrCleanChange
     keep_symlinks: 'brine copies the files that symlinks in the source point to',
   },
   async gather(host, args, ctx) {
-    const want = await wanted(args, ctx);
-    const root = (await probePaths(host, [args.name])).get(args.name)!;
-    const tree = root.type === 'directory' ? await probeTree(host, args.name) : [];
-    return { root, tree, want };
+    return (await gatherRecurse(host, [{ args, ctx }]))[0]!;
   },
+  gatherMany: gatherRecurse,
   plan(args, facts, ctx) {
     const { user, group } = attrsOf(args);
     const dm = parseMode(args.dir_mode, `${args.name}: dir_mode`);
@@ -220,10 +218,37 @@ export const recurse: StateFunction<RecurseArgs, RecurseFacts, TreeOrCleanChange
     }
     return out;
   },
+  // waves: the whole tree under `name` (its files go in the wave's stream)
+  wave: { paths: (args) => [args.name] },
   async apply(host, changes, ctx) {
     await applyRecurse(host, changes, ctx.args, ctx.facts);
   },
 };
+
+/**
+ * The roots and their listings on the host, all started at once, and the wanted trees (read here)
+ * (one round trip over SSH); a listing serves only a root that is a directory.
+ */
+async function gatherRecurse(
+  host: Host,
+  items: Array<{ args: RecurseArgs; ctx: StateCtx<RecurseArgs> }>,
+): Promise<RecurseFacts[]> {
+  // the host reads start first: they share the channel of the other states' fact reads
+  const onHost = Promise.all([
+    probePaths(
+      host,
+      items.map((i) => i.args.name),
+    ),
+    Promise.all(items.map((i) => probeTree(host, i.args.name))),
+  ]);
+  onHost.catch(() => undefined);
+  const wants = await Promise.all(items.map((i) => wanted(i.args, i.ctx)));
+  const [roots, trees] = await onHost;
+  return items.map((i, n) => {
+    const root = roots.get(i.args.name)!;
+    return { root, tree: root.type === 'directory' ? trees[n]! : [], want: wants[n]! };
+  });
+}
 
 /** The wanted mode of a file: file_mode, the source file's with `keep`, else unmanaged. */
 function fileMode(args: RecurseArgs, sourceMode: number): number | undefined {

@@ -6,7 +6,7 @@ import type { StateFunction } from '../../engine/contract.js';
 import { backup } from './managed.js';
 import { bool, objectSchema, str } from './common.js';
 import { compile, pyRepl } from './pyregex.js';
-import { gatherText, textChange, writeText, type TextFacts } from './text.js';
+import { textChange, textGather, textWave, writeText, type TextFacts } from './text.js';
 import type { FileItselfChange } from './changes.js';
 
 export interface ReplaceArgs {
@@ -63,7 +63,8 @@ export function replaceText(args: ReplaceArgs, text: string): string {
 
 export const replace: StateFunction<ReplaceArgs, TextFacts, FileItselfChange> = {
   schema,
-  gather: (host, args) => gatherText(host, args.name),
+  ...textGather,
+  wave: textWave,
   plan(args, facts, ctx) {
     if (!facts.exists) {
       if (args.ignore_if_missing) return [];

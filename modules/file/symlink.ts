@@ -60,9 +60,11 @@ export const symlink: StateFunction<SymlinkArgs, SymlinkFacts, ContentChange> = 
       out.push({ op: 'update', kind: 'file', target: args.name, before: path.target, after: args.target });
     return [...out, ...attrChanges(args.name, path, attrs)];
   },
+  // waves: the link (its parent made with mkdir -p when missing)
+  wave: { paths: (args) => [args.name] },
   async apply(host, _changes, ctx) {
     const { args, facts } = ctx;
-    if (facts.path.type === 'missing') await ensureParent(host, args.name);
+    if (facts.path.type === 'missing') await ensureParent(host, args.name, undefined, facts.parent);
     if (facts.path.type === 'directory') await host.remove(args.name, { recursive: true });
     // a temp link renamed over the old path: the switch is atomic
     const tmp = tempPath(args.name, `ln-${process.pid}-${Date.now()}`);

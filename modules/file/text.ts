@@ -16,11 +16,48 @@ export interface TextFacts {
 }
 
 export async function gatherText(host: Host, name: string): Promise<TextFacts> {
+  if (!host.inProcess) return (await gatherTexts(host, [name]))[0]!;
+  return gatherTextByCalls(host, name);
+}
+
+async function gatherTextByCalls(host: Host, name: string): Promise<TextFacts> {
   const st = await host.lstat(name);
   if (st && st.type === 'directory') throw new StateError(name, 'is a directory');
   const b = await host.readFile(name);
   return { exists: b !== null, text: b ? b.toString('utf8') : '' };
 }
+
+/** gatherText of many files: their types and their contents read at once (one round trip remotely). */
+export async function gatherTexts(host: Host, names: string[]): Promise<TextFacts[]> {
+  if (host.inProcess) return Promise.all(names.map((n) => gatherTextByCalls(host, n)));
+  const [types, texts] = await Promise.all([probePaths(host, names), readTexts(host, names)]);
+  return Promise.all(
+    names.map(async (n, i) => {
+      const type = types.get(n)?.type;
+      if (type === 'directory') throw new StateError(n, 'is a directory');
+      // a link or a special file: read as before (what it leads to decides)
+      if (type !== 'file' && type !== 'missing') return gatherTextByCalls(host, n);
+      const t = texts[i];
+      return { exists: t !== null && t !== undefined, text: t ?? '' };
+    }),
+  );
+}
+
+/** gather and gatherMany of a state that reads one text file as it is (append, replace). */
+export const textGather = {
+  gather: (host: Host, args: { name: string }): Promise<TextFacts> => gatherText(host, args.name),
+  gatherMany: (host: Host, items: Array<{ args: { name: string } }>): Promise<TextFacts[]> =>
+    gatherTexts(
+      host,
+      items.map((i) => i.args.name),
+    ),
+};
+
+/** Waves (engine/run/wave.ts): the file a text edit writes (and the one a followed symlink names). */
+export const textWave = {
+  paths: (args: { name: string }, facts: TextFacts & { real?: string }) =>
+    facts.real && facts.real !== args.name ? [args.name, facts.real] : [args.name],
+};
 
 /** The change of a text file to `next`: hashes and a diff for the output, the text itself as the payload for apply. */
 export function textChange(name: string, facts: TextFacts, next: string, o: DiffOptions = {}): FileItselfChange[] {
@@ -74,6 +111,10 @@ export async function readTexts(host: Host, names: string[]): Promise<Array<stri
  * their number. A symlink is followed to the file it points to (like Salt's realpath).
  */
 export async function gatherTextFiles(host: Host, names: string[]): Promise<TextFileFacts[]> {
+  // remotely the contents are read with the probe (one round trip): reading `name` follows a link to
+  // the file it names, the only link the checks below let through
+  const early = host.inProcess ? undefined : readTexts(host, names);
+  early?.catch(() => undefined);
   let m = await probePaths(
     host,
     names.flatMap((n) => [n, dirname(n)]),
@@ -99,10 +140,13 @@ export async function gatherTextFiles(host: Host, names: string[]): Promise<Text
         `is not a regular file (${t === 'symlink' ? 'a symlink to a symlink' : 'special file'})`,
       );
   }
-  const texts = await readTexts(
-    host,
-    real.filter((r) => m.get(r)!.type === 'file'),
-  );
+  const read = early ? await early : undefined;
+  const texts = read
+    ? read.filter((_, i) => m.get(real[i]!)!.type === 'file')
+    : await readTexts(
+        host,
+        real.filter((r) => m.get(r)!.type === 'file'),
+      );
   let k = 0;
   return real.map((r) => {
     const path = m.get(r)!;

@@ -96,6 +96,10 @@ async function gather(host: Host, a: CronArgs): Promise<CronFacts> {
   throw new StateError(a.name, `crontab -l -u ${user} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 
+/** Every state's crontab read at once (over SSH the reads share one channel). */
+const gatherEach = (host: Host, items: Array<{ args: CronArgs }>): Promise<CronFacts[]> =>
+  Promise.all(items.map((i) => gather(host, i.args)));
+
 async function writeCrontab(host: Host, user: string, text: string, state: string): Promise<void> {
   const r = await host.exec(['crontab', '-u', user, '-'], { stdin: text });
   if (r.exitCode !== 0)
@@ -106,6 +110,7 @@ function fn(absent: boolean): StateFunction<CronArgs, CronFacts> {
   return {
     schema,
     gather,
+    gatherMany: gatherEach,
     plan: (a, f) => planCron(a, f, absent).changes,
     async apply(host, _changes, ctx) {
       await writeCrontab(host, ctx.args.user ?? 'root', planCron(ctx.args, ctx.facts, absent).text, ctx.args.name);
@@ -159,6 +164,7 @@ function envFn(absent: boolean): StateFunction<CronEnvArgs, CronFacts> {
   return {
     schema: envSchema,
     gather: (host, a) => gather(host, a as CronArgs),
+    gatherMany: (host, items) => gatherEach(host, items as Array<{ args: CronArgs }>),
     plan: (a, f) => planCronEnv(a, f, absent).changes,
     async apply(host, _changes, ctx) {
       await writeCrontab(host, ctx.args.user ?? 'root', planCronEnv(ctx.args, ctx.facts, absent).text, ctx.args.name);

@@ -70,12 +70,19 @@ async function readHosts(host: Host): Promise<HostFacts> {
   return { text: (await host.readFile(HOSTS))?.toString('utf8') ?? '' };
 }
 
+/** /etc/hosts read once for every state that reads it. */
+async function readHostsMany(host: Host, items: unknown[]): Promise<HostFacts[]> {
+  const f = await readHosts(host);
+  return items.map(() => ({ ...f }));
+}
+
 function hostFn(absent: boolean): StateFunction<HostArgs, HostFacts> {
   return {
     schema: schema(absent ? {} : { clean: { type: 'boolean' } }),
     ...(absent ? {} : { inert: { comment: 'brine does not write comments into /etc/hosts' } }),
     lock: 'hosts',
     gather: readHosts,
+    gatherMany: readHostsMany,
     plan: (a, f, ctx) => planHost(a, f, absent, ctx),
     async apply(host, _changes, ctx) {
       const cur = (await host.readFile(HOSTS))?.toString('utf8') ?? '';
@@ -109,6 +116,7 @@ export const only: StateFunction<OnlyArgs, HostFacts> = {
   },
   lock: 'hosts',
   gather: readHosts,
+  gatherMany: readHostsMany,
   plan(a, f) {
     if (!isIP(a.name)) throw new StateError(a.name, `Invalid IP Address ${a.name}`);
     const next = withOnly(f.text, a.name, typeof a.hostnames === 'string' ? [a.hostnames] : a.hostnames);

@@ -97,10 +97,11 @@ describe('commands in waves', () => {
       ['after', true, '1 change(s) made', [['create', 'D/after']], {}],
     ]);
     // the file alone (a command does not run before its verifying read), then the four commands
-    // with their guards; the last file after them applies on its own
+    // with their guards; the last file after them in a wave of its own (its write in the op stream)
     expect(batched.batches.map((b) => b.map((g) => g.map((op) => op.op)))).toEqual([
       [['write']],
       [['guard', 'exec'], ['guard', 'exec'], ['exec'], ['guard', 'exec'], ['exec']],
+      [['write']],
     ]);
     expect(existsSync(join(waved.dir, 'wrong'))).toBe(false);
   });
