@@ -169,10 +169,10 @@ export async function push(o: PushOptions): Promise<PushResult> {
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
   } else if (o.out === 'markdown') {
-    const why = stop ? formatRolloutStop(stop).trim().replace('\nnot started:', '; not started:') : undefined;
+    const why = stop ? formatRolloutStop(stop, outcomes).trim().replace('\nnot started:', '; not started:') : undefined;
     o.write(markdownHosts(outcomes as HostOutcome[], { ...o, ...(why ? { stopped: why } : {}) }));
   } else {
-    o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop) : '')));
+    o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop, outcomes) : '')));
   }
   return { outcomes, exitCode, ...(stop ? { stop } : {}) };
 }

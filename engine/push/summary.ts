@@ -41,11 +41,20 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
   return `\n${[line(head), ...rows.map(line)].join('\n')}\n${outcomes.length} host(s): ${tally}\n`;
 }
 
-/** The lines after the table when a rollout stopped early. */
-export function formatRolloutStop(s: RolloutStop): string {
+/** How the failures a budget counted read: `2 host(s) unreachable`, `3 host(s) failed or unreachable (...)`. */
+function failuresWords(s: RolloutStop, outcomes: HostOutcome[]): string {
+  const unreachable = outcomes.filter((h) => h.status === 'unreachable').length;
+  const failed = s.failures - unreachable;
+  if (!unreachable || unreachable > s.failures) return `${s.failures} host(s) failed`;
+  if (!failed) return `${unreachable} host(s) unreachable`;
+  return `${s.failures} host(s) failed or unreachable (${failed} failed, ${unreachable} unreachable)`;
+}
+
+/** The lines after the table when a rollout stopped early (`outcomes`: to say unreachable ones so). */
+export function formatRolloutStop(s: RolloutStop, outcomes: HostOutcome[] = []): string {
   const why =
     s.reason === 'budget'
-      ? `${s.failures} host(s) failed, more than --max-fail allows (${s.budget})`
+      ? `${failuresWords(s, outcomes)}, more than --max-fail allows (${s.budget})`
       : 'stopped by a signal';
   return (
     `rollout stopped after ` +

@@ -65,6 +65,17 @@ describe('rollout', () => {
     expect(pushExitCode([], r.stop)).toBe(ROLLOUT_STOPPED);
   });
 
+  it('says unreachable hosts were unreachable, not that they failed', () => {
+    const stop = { reason: 'budget' as const, batchesRun: 1, batches: 2, failures: 2, budget: 1, notStarted: ['c'] };
+    const host = (label: string, status: 'failed' | 'unreachable') => ({ label, status, durationMs: 0 });
+    expect(formatRolloutStop(stop, [host('a', 'unreachable'), host('b', 'unreachable')])).toBe(
+      'rollout stopped after batch 1 of 2: 2 host(s) unreachable, more than --max-fail allows (1)\nnot started: c\n',
+    );
+    expect(formatRolloutStop(stop, [host('a', 'failed'), host('b', 'unreachable')])).toContain(
+      ': 2 host(s) failed or unreachable (1 failed, 1 unreachable), more than --max-fail allows (1)\n',
+    );
+  });
+
   it('goes on while the failures stay within the budget', async () => {
     const r = await run(new Set(['a']), 1, 1).p;
     expect(r.stop).toBeUndefined();
