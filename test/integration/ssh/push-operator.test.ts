@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../harness/light-target.js';
-import { brinePush, startBrinePush } from './brine-push.js';
+import { brinePush, brinePushArgv, pushEnv, startBrinePush } from './brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -42,7 +42,7 @@ describe('brine push, first tries of a fleet operator', () => {
     const h1 = fleet.targets[0]!.host;
     // nothing listens on port 2: the connection is refused
     const refused = `  refused: { address: ${h1}, port: 2, user: root }\n`;
-    writeFileSync(inv, `hosts:\n${hosts}\n${refused}groups:\n  fleet: [h1, h2, h3]\n`);
+    writeFileSync(inv, `hosts:\n${hosts}\n${refused}groups:\n  fleet: [h1, h2, h3]\n  shaky: [refused, h2, h3]\n`);
   }, 300_000);
 
   afterAll(async () => {
@@ -85,6 +85,37 @@ describe('brine push, first tries of a fleet operator', () => {
     expect(r.exitCode, r.stderr).toBe(130);
     expect(r.stdout).toContain('Stopped:   by SIGINT: the states not started did not run\n');
     expect(r.stdout).toMatch(/^h1\s+stopped\s+\d+\s+\d+\s+0\s/m);
-    expect(r.stdout).toContain('3 host(s): 1 stopped, 2 not started\n');
+    expect(r.stdout).toContain('3 host(s): 1 stopped, 2 not started\nrollout stopped');
+  });
+  it('a host that cannot be reached: its address is named, and a budget it passes stops as unreachable', async () => {
+    const args = ['shaky', '--test', '--batch', '1', '--max-fail', '0', '--quiet'];
+    const json = await brinePush([...args, '--out', 'json'], setup());
+    expect(json.code, json.stderr).toBe(5);
+    const doc = JSON.parse(json.stdout) as PushDoc;
+    const address = `root@${fleet.targets[0]!.host}:2`;
+    expect(doc.hosts[0]).toMatchObject({ host: 'refused', address, status: 'unreachable' });
+    const text = await brinePush(args, setup());
+    expect(text.code).toBe(5);
+    expect(text.stdout).toContain(`=== refused (${address}) ===\nunreachable: connect ECONNREFUSED`);
+    expect(text.stdout).toContain(
+      'rollout stopped after batch 1 of 3: 1 host(s) unreachable, more than --max-fail allows (0)\n' +
+        'not started: h2, h3',
+    );
+  });
+  it('a wait for the run lock: the live view shows it as the host phase, the notice starts with the host', async () => {
+    const t = fleet.targets[2]!;
+    const holder = t.ssh('flock /run/brine.lock sleep 5');
+    await new Promise((r) => setTimeout(r, 1000));
+    const cmd = ['stty cols 200 rows 20;', ...brinePushArgv(['h3', '--test'], setup())].join(' ');
+    const r = await execa('script', ['-qec', cmd, '/dev/null'], {
+      reject: false,
+      env: pushEnv({ env: { BRINE_PROGRESS: '' } }),
+      timeout: 120_000,
+    });
+    await holder;
+    expect(r.exitCode, r.stdout).toBe(2);
+    // the host's line said what it waited for, not the phase before the wait (compiling)
+    expect(r.stdout).toMatch(/ h3\s+waiting for the run lock\s+\d/);
+    expect(r.stdout).toContain('brine: h3: waiting up to 300 s for the run lock /run/brine.lock on root@');
   });
 });
