@@ -137,7 +137,10 @@ export function register(program: Command): void {
         if (!labels.includes(sp))
           throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
       }
-      const targets = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
+      const named = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
+      const { withoutSameHost } = await import('../../engine/push/same-host.js');
+      const said = (m: string) => process.stderr.write(`brine: ${m}\n`);
+      const targets = saved ? named : withoutSameHost(named, flags.sshConfig, said);
       const { openProgress } = await import('../../engine/progress/index.js');
       const progress = await openProgress({
         labels: targets.map((t) => t.label),
