@@ -3,13 +3,13 @@
 // count it twice. Same host: the same user, address and port once ~/.ssh/config is applied, and the
 // same vars (two inventory names for one address with different vars stay two runs, as Ansible's).
 import { isDeepStrictEqual } from 'node:util';
-import { resolveTarget } from '../host/ssh-config.js';
+import { connectionName, resolveTarget } from '../host/ssh-config.js';
 import type { PushTarget } from './inventory.js';
 
 function connectKey(t: PushTarget, sshConfigPath?: string): string | undefined {
   try {
     const r = resolveTarget(t.target, sshConfigPath);
-    return `${r.user}@${r.hostname}:${r.port}`;
+    return connectionName({ ...r, alias: r.hostname });
   } catch {
     return undefined; // a bad ssh config entry: the host's connect says so
   }
@@ -27,7 +27,7 @@ export function withoutSameHost(
     const key = connectKey(t, sshConfigPath);
     const first = key ? seen.get(key)?.find((s) => isDeepStrictEqual(s.vars, t.vars)) : undefined;
     if (first) {
-      said(`${t.label}: the same host as ${first.label} (${key!.replace(/:22$/, '')}): pushed once`);
+      said(`${t.label}: the same host as ${first.label} (${key}): pushed once`);
       continue;
     }
     if (key) seen.set(key, [...(seen.get(key) ?? []), t]);
