@@ -75,7 +75,10 @@ export function register(program: Command): void {
     .option('--connect-timeout <s>', 'seconds to connect and log in', positiveInt('--connect-timeout'), 15)
     .option('--command-timeout <s>', 'seconds any one command may run (default 1800)', positiveInt('--command-timeout'))
     .option('--sls <name...>', 'apply these SLS instead of the top file')
-    .option('--batch <n>', 'rolling: hosts per batch (N or N% of the targets), batches one after another')
+    .option(
+      '-b, --batch <n>',
+      "rolling: hosts per batch (N or N% of the targets), batches one after another (Salt's -b)",
+    )
     .option('--max-fail <n>', 'rolling: failed hosts tolerated (N or N% of the targets) before no further batch starts')
     .option(
       '--batch-wait <s>',

@@ -118,4 +118,15 @@ describe('brine push, first tries of a fleet operator', () => {
     expect(r.stdout).toMatch(/ h3\s+waiting for the run lock\s+\d/);
     expect(r.stdout).toContain('brine: h3: waiting up to 300 s for the run lock /run/brine.lock on root@');
   });
+  it("Salt's -b N rolls out batch by batch as --batch does", async () => {
+    const r = await brinePush(['fleet', '--test', '-b', '2'], setup(), { env: { BRINE_PROGRESS: 'lines' } });
+    expect(r.code, r.stderr).toBe(2);
+    const batches = r.stderr.split('\n').filter((l) => l.startsWith('brine: batch '));
+    expect(batches).toEqual(['brine: batch 1 of 2: h1, h2', 'brine: batch 2 of 2: h3']);
+    const bad = await brinePush(['fleet', '-b', '0'], setup());
+    expect([bad.code, bad.stderr]).toEqual([
+      3,
+      "brine: --batch must be a positive integer or a percentage (N or N%), got '0'",
+    ]);
+  });
 });
