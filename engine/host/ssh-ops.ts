@@ -30,6 +30,7 @@ const SCRIPT = `set -C
 U0=$(umask)
 W=$(mktemp -d) || exit 125
 trap 'rm -rf -- "$W"' EXIT
+trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM
 E=$W/e O=$W/o Q=$W/c NL='
 '
 : >"$E"

@@ -50,7 +50,7 @@ describe('brine push, first tries of a fleet operator', () => {
   });
 
   /** Starts a push, sends SIGINT once its first host reads its facts (its states come next). */
-  const interrupted = async (args: string[]) => {
+  const interrupted = async (args: string[], again = false) => {
     const run = startBrinePush(args, setup(), { env: { BRINE_PROGRESS: 'lines' } });
     let err = '';
     await new Promise<void>((go) =>
@@ -61,6 +61,10 @@ describe('brine push, first tries of a fleet operator', () => {
     );
     await new Promise((r) => setTimeout(r, 1000)); // the command is running on the target
     run.kill('SIGINT');
+    if (again) {
+      await new Promise((r) => setTimeout(r, 300));
+      run.kill('SIGINT');
+    }
     return run;
   };
 
@@ -128,5 +132,16 @@ describe('brine push, first tries of a fleet operator', () => {
       3,
       "brine: --batch must be a positive integer or a percentage (N or N%), got '0'",
     ]);
+  });
+  it('Ctrl-C twice (abandon) during a command: the stream script on the target removes its temp directory', async () => {
+    const tmpDirs = async () => (await fleet.targets[0]!.ssh('find /tmp -maxdepth 1 -name "tmp.*"')).stdout.trim();
+    expect(await tmpDirs()).toBe('');
+    await fleet.targets[0]!.ssh('rm -f /srv/after');
+    const r = await interrupted(['h1', '--sls', 'slow'], true);
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toContain('SIGINT again: abandoning the run');
+    // the command (sleep 4) ends on the target after the connection is gone; its script then ends
+    await new Promise((res) => setTimeout(res, 6000));
+    expect(await tmpDirs()).toBe('');
   });
 });
