@@ -21,6 +21,8 @@ describe('--batch / --max-fail amounts', () => {
     expect(batchSize({ n: 25, percent: true }, 10)).toBe(3);
     expect(batchSize({ n: 1, percent: true }, 10)).toBe(1);
     expect(batchSize({ n: 4, percent: false }, 10)).toBe(4);
+    // more than there are hosts: one batch of them all (--out json's batchSize says so)
+    expect(batchSize({ n: 99, percent: false }, 5)).toBe(5);
     expect(failBudget({ n: 25, percent: true }, 10)).toBe(2);
     expect(failBudget({ n: 5, percent: true }, 10)).toBe(0);
     expect(splitBatches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
