@@ -126,7 +126,8 @@ export function resolveTargets(specs: string[], inv?: Inventory): PushTarget[] {
   const addHost = (name: string) => {
     if (out.has(name)) return;
     const h = inv!.hosts[name]!;
-    const t: SshTarget = { host: h.address ?? name };
+    // an IPv6 address as a target spells it: `[2001:db8::5]` is the address in the brackets
+    const t: SshTarget = { host: (h.address ?? name).replace(/^\[(.*:.*)\]$/, '$1') };
     if (h.port) t.port = h.port;
     if (h.user) t.user = h.user;
     out.set(name, {
