@@ -149,7 +149,7 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
         return fail(`authentication as ${t.user} failed (tried ${methods.length} key(s)/agent)`);
       if (/Timed out/i.test(err.message))
         return fail(
-          `connect to ${t.hostname}:${t.port} timed out after ${cfg.readyTimeout / 1000} s (--connect-timeout)`,
+          `connect to ${t.hostname}:${t.port} timed out after ${(cfg.readyTimeout ?? 0) / 1000} s (--connect-timeout)`,
         );
       fail(err.message);
     });
