@@ -43,6 +43,8 @@ export interface PushTarget {
   identity?: string;
   /** Pillar overrides from the inventory. */
   vars: Record<string, unknown>;
+  /** A TARGET that is not in the --inventory given (the file): said when its name does not resolve. */
+  notInInventory?: string;
 }
 
 const HOST_KEYS = new Set(['address', 'port', 'user', 'identity', 'vars']);
@@ -150,7 +152,12 @@ export function resolveTargets(specs: string[], inv?: Inventory): PushTarget[] {
       return;
     }
     if (out.has(name)) return;
-    out.set(name, { label: name, target: parseTargetSpec(name), vars: {} });
+    out.set(name, {
+      label: name,
+      target: parseTargetSpec(name),
+      vars: {},
+      ...(inv ? { notInInventory: inv.file } : {}),
+    });
   };
   for (const s of specs) expand(s, new Set());
   return [...out.values()];

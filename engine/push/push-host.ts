@@ -204,8 +204,11 @@ export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: 
     const raw = err instanceof TransportError ? err.reason : err instanceof Error ? err.message : String(err);
     const msg = o.redactor.redact(raw);
     // unreachable: the address it tried (user@host:port) is named, as for a host that answered
-    if (err instanceof TransportError && !host?.roundTrips)
-      return done({ status: 'unreachable', error: msg, errorExitCode: 1, host: host?.name ?? err.host });
+    if (err instanceof TransportError && !host?.roundTrips) {
+      // a typo in a group's name reads as a host name no resolver knows: say it is no group either
+      const typo = t.notInInventory && /ENOTFOUND/.test(msg) ? ` (not a host or group of ${t.notInInventory})` : '';
+      return done({ status: 'unreachable', error: msg + typo, errorExitCode: 1, host: host?.name ?? err.host });
+    }
     if (err instanceof BrineError) return done({ status: 'error', error: msg, errorExitCode: err.exitCode });
     return done({ status: 'error', error: `internal error: ${msg}`, errorExitCode: 1 });
   } finally {

@@ -144,4 +144,9 @@ describe('brine push, first tries of a fleet operator', () => {
     await new Promise((res) => setTimeout(res, 6000));
     expect(await tmpDirs()).toBe('');
   });
+  it("a group's name mistyped: the host it is taken for is said to be no group of the inventory", async () => {
+    const r = await brinePush(['flet', '--test', '--quiet'], setup());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^flet\s+unreachable\s.*ENOTFOUND flet \(not a host or group of .*inventory\.yml\)$/m);
+  });
 });
