@@ -91,6 +91,7 @@ describe('brine push, first tries of a fleet operator', () => {
     expect(r.stdout).toMatch(/^h1\s+stopped\s+\d+\s+\d+\s+0\s/m);
     expect(r.stdout).toContain('3 host(s): 1 stopped, 2 not started\nrollout stopped');
   });
+
   it('a host that cannot be reached: its address is named, and a budget it passes stops as unreachable', async () => {
     const args = ['shaky', '--test', '--batch', '1', '--max-fail', '0', '--quiet'];
     const json = await brinePush([...args, '--out', 'json'], setup());
@@ -106,6 +107,7 @@ describe('brine push, first tries of a fleet operator', () => {
         'not started: h2, h3',
     );
   });
+
   it('a wait for the run lock: the live view shows it as the host phase, the notice starts with the host', async () => {
     const t = fleet.targets[2]!;
     const holder = t.ssh('flock /run/brine.lock sleep 5');
@@ -122,6 +124,7 @@ describe('brine push, first tries of a fleet operator', () => {
     expect(r.stdout).toMatch(/ h3\s+waiting for the run lock\s+\d/);
     expect(r.stdout).toContain('brine: h3: waiting up to 300 s for the run lock /run/brine.lock on root@');
   });
+
   it("Salt's -b N rolls out batch by batch as --batch does", async () => {
     const r = await brinePush(['fleet', '--test', '-b', '2'], setup(), { env: { BRINE_PROGRESS: 'lines' } });
     expect(r.code, r.stderr).toBe(2);
@@ -133,7 +136,8 @@ describe('brine push, first tries of a fleet operator', () => {
       "brine: --batch must be a positive integer or a percentage (N or N%), got '0'",
     ]);
   });
-  it('Ctrl-C twice (abandon) during a command: the stream script on the target removes its temp directory', async () => {
+
+  it('Ctrl-C twice (abandon) during a command: the script on the target removes its temp directory', async () => {
     const tmpDirs = async () => (await fleet.targets[0]!.ssh('find /tmp -maxdepth 1 -name "tmp.*"')).stdout.trim();
     expect(await tmpDirs()).toBe('');
     await fleet.targets[0]!.ssh('rm -f /srv/after');
@@ -144,6 +148,7 @@ describe('brine push, first tries of a fleet operator', () => {
     await new Promise((res) => setTimeout(res, 6000));
     expect(await tmpDirs()).toBe('');
   });
+
   it("a group's name mistyped: the host it is taken for is said to be no group of the inventory", async () => {
     const r = await brinePush(['flet', '--test', '--quiet'], setup());
     expect(r.code).toBe(1);
