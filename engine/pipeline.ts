@@ -19,7 +19,7 @@ import { dirname, isAbsolute } from 'node:path';
 import { envModeWarning } from './env/file-mode.js';
 import type { RunReport } from './run/types.js';
 import { contentView } from './report/content-view.js';
-import { emit, type RunProgress } from './run/progress.js';
+import { emit, LOCK_WAIT_PHASE, type RunProgress } from './run/progress.js';
 
 export { defaultDirs } from './dirs.js';
 
@@ -203,12 +203,18 @@ export async function runStates(o: RunStatesOptions): Promise<RunReport> {
   // one run at a time per host (dry runs too: their facts would be half-applied otherwise); a real
   // run's temp sweep goes with the lock's command (one round trip) where paths need no --root resolving
   const sweepWithLock = !o.test && !o.host.resolvePath;
+  const lockWait = o.lock ? o.lock.onWait : undefined;
+  // a progress view shows the wait as the host's phase (not the phase before it)
+  const onWait = (m: string) => {
+    emit(o.progress, 'phase', LOCK_WAIT_PHASE);
+    lockWait?.(m);
+  };
   const lock =
     o.lock === false
       ? undefined
       : await acquireRunLock(
           o.host,
-          { ...(o.lock ?? { waitMs: 300_000 }), ...(o.control ? { control: o.control } : {}) },
+          { ...(o.lock ?? { waitMs: 300_000 }), onWait, ...(o.control ? { control: o.control } : {}) },
           sweepWithLock ? writeDirs(compiled) : undefined,
         );
   try {

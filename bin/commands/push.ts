@@ -75,7 +75,10 @@ export function register(program: Command): void {
     .option('--connect-timeout <s>', 'seconds to connect and log in', positiveInt('--connect-timeout'), 15)
     .option('--command-timeout <s>', 'seconds any one command may run (default 1800)', positiveInt('--command-timeout'))
     .option('--sls <name...>', 'apply these SLS instead of the top file')
-    .option('--batch <n>', 'rolling: hosts per batch (N or N% of the targets), batches one after another')
+    .option(
+      '-b, --batch <n>',
+      "rolling: hosts per batch (N or N% of the targets), batches one after another (Salt's -b)",
+    )
     .option('--max-fail <n>', 'rolling: failed hosts tolerated (N or N% of the targets) before no further batch starts')
     .option(
       '--batch-wait <s>',
@@ -137,7 +140,10 @@ export function register(program: Command): void {
         if (!labels.includes(sp))
           throw new UsageError(`${flags.plan}: no plan for target '${sp}' (the plan has: ${labels.join(', ')})`);
       }
-      const targets = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
+      const named = resolveTargets(saved ? (specs.length ? specs : labels) : specs, inventory);
+      const { withoutSameHost } = await import('../../engine/push/same-host.js');
+      const said = (m: string) => process.stderr.write(`brine: ${m}\n`);
+      const targets = saved ? named : withoutSameHost(named, flags.sshConfig, said);
       const { openProgress } = await import('../../engine/progress/index.js');
       const progress = await openProgress({
         labels: targets.map((t) => t.label),

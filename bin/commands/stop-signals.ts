@@ -3,14 +3,10 @@
 // brine exits 130 (SIGINT) or 143 (SIGTERM). A second signal abandons the run at once: temp files
 // of writes in flight are removed, the report so far is printed, same exit codes.
 import { removeInFlightTemps } from '../../engine/host/local-write.js';
-import type { RunControl } from '../../engine/run/control.js';
+import { type RunControl, stopExitCode as exitCodeForStop } from '../../engine/run/control.js';
 import type { RunReport } from '../../engine/run/types.js';
 
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-
-export function exitCodeForStop(reason: string): number {
-  return SIGNAL_EXIT[reason] ?? 1;
-}
+export { exitCodeForStop };
 
 /** Installs the handlers; returns the function that removes them. */
 /** `say`: how the first signal's line reaches the operator (a live view shows it; default stderr). */

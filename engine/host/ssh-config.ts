@@ -24,9 +24,12 @@ export interface ResolvedTarget {
   identitiesOnly: boolean;
 }
 
-/** Parses `[user@]host[:port]` (IPv6 as `[addr]:port`). */
+/** A bare IPv6 address (two colons at least, as ssh takes `root@fe80::1`): all of it is the host. */
+const BARE_IPV6 = /^(?:([^@\s]+)@)?([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%[\w.-]+)?)()$/;
+
+/** Parses `[user@]host[:port]` (IPv6 as `[addr]:port`, or bare without a port: `root@::1`). */
 export function parseTargetSpec(spec: string): SshTarget {
-  const m = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s]+)(?::(\d+))?$/.exec(spec);
+  const m = /^(?:([^@\s]+)@)?(\[[^\]]+\]|[^:@\s]+)(?::(\d+))?$/.exec(spec) ?? BARE_IPV6.exec(spec);
   if (!m) throw new UsageError(`bad target '${spec}': expected [user@]host[:port]`);
   const [, user, rawHost, port] = m;
   const host = (rawHost as string).replace(/^\[(.*)\]$/, '$1');
@@ -64,6 +67,12 @@ function expand(path: string, vars: { h: string; r: string; p: number }): string
         return all;
     }
   });
+}
+
+/** `user@host[:port]` as messages name a connection (an IPv6 address in brackets when a port follows). */
+export function connectionName(t: Pick<ResolvedTarget, 'user' | 'alias' | 'port'>): string {
+  if (t.port === 22) return `${t.user}@${t.alias}`;
+  return `${t.user}@${t.alias.includes(':') ? `[${t.alias}]` : t.alias}:${t.port}`;
 }
 
 /** Merges the target with ~/.ssh/config (or configPath; null: no config file). */

@@ -148,7 +148,9 @@ export function openConnection(label: string, t: ResolvedTarget, o: ConnectOptio
       if (err.level === 'client-authentication')
         return fail(`authentication as ${t.user} failed (tried ${methods.length} key(s)/agent)`);
       if (/Timed out/i.test(err.message))
-        return fail(`connect timed out after ${cfg.readyTimeout} ms (${t.hostname}:${t.port})`);
+        return fail(
+          `connect to ${t.hostname}:${t.port} timed out after ${(cfg.readyTimeout ?? 0) / 1000} s (--connect-timeout)`,
+        );
       fail(err.message);
     });
     // sshd sends PAM's message as a banner, then drops the connection without a reason when the

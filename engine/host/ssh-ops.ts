@@ -3,11 +3,11 @@
 // channel of its own. The ops and the contents of the files they write travel in its stdin: a line
 // per field, then a file's bytes, read with `dd iflag=fullblock` (exactly its size, never more), and
 // a line end. A stream cut short (the controller or the connection died) ends the script: a field, a
-// command or a file's data that did not arrive whole, up to its line end, is not acted on. Writes keep writeFileAtomic's
-// guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than the
-// final mode, owner and mode set before the data, the data fsynced, then renamed over the target
-// (a crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups
-// of mkdirs and writes goes as one `B` record instead: its files in one tar (ssh-ops-tar.ts).
+// command or a file's data that did not arrive whole, up to its line end, is not acted on. Writes keep
+// writeFileAtomic's guarantees: a temp file `.NAME.brine-XXXX` in the same directory, created no wider than
+// the final mode, owner and mode set before the data, the data fsynced, then renamed over the target (a
+// crash leaves the old file or the new one, and a temp file the next run sweeps). A run of groups of mkdirs
+// and writes goes as one `B` record instead: its files in one tar (ssh-ops-tar.ts).
 // A state's command (exec with `output`) and its guards run in the same stream at their turn: the
 // command string is built as Host.exec builds it (buildCommand: env, user, cwd, timeout) and travels
 // with its length (a command may span lines; a short one as its lines, read by sh's `read`), and
@@ -35,6 +35,7 @@ if [ -n "\${1-}" ]; then W=$1; else
   W=$(mktemp -d) || exit 125
   trap 'rm -rf -- "$W"' EXIT
 fi
+trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM
 E=$W/e O=$W/o Q=$W/c NL='
 '
 : >|"$E"

@@ -6,8 +6,8 @@
 // A frame is `N\n` and N lines of sh; the loop answers with the frame's stdout (raw), then
 // `\nMARKER end STATUS\n` on stdout and `\nMARKER\n` on stderr; MARKER is random per session.
 // Its variables and functions are named brine_*; frames run their commands in subshells.
-// On EOF (the host closes, the connection drops) the loop ends: the run lock's file is emptied and
-// the batch outputs' directory removed.
+// On EOF (the host closes, the connection drops) the loop ends, and so does a HUP, TERM or a write to
+// the gone channel (PIPE): the run lock's file is emptied and the batch outputs' directory removed.
 import { randomBytes } from 'node:crypto';
 import { shQuote } from './exec.js';
 
@@ -15,6 +15,12 @@ import { shQuote } from './exec.js';
 // stream's script (ssh-ops.ts) as brine_ops's.
 export function sessionScript(lockBody: string, opsBody?: string): string {
   return `brine_m=$1 brine_d= brine_l=
+brine_end() {
+  [ -z "$brine_l" ] || : > "$brine_l"
+  [ -z "$brine_d" ] || rm -rf -- "$brine_d"
+}
+trap brine_end EXIT
+trap 'exit 129' HUP; trap 'exit 141' PIPE; trap 'exit 143' TERM
 brine_frame() {
   eval "$1"
   brine_rc=$?
@@ -34,9 +40,7 @@ while IFS= read -r brine_n; do
     brine_i=$((brine_i + 1))
   done
   brine_frame "$brine_s"
-done
-[ -z "$brine_l" ] || : > "$brine_l"
-[ -z "$brine_d" ] || rm -rf -- "$brine_d"`;
+done`;
 }
 
 // An op stream (ssh-ops.ts) of N bytes follows its frame on stdin: \`head -c N\` hands the script exactly

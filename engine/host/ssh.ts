@@ -35,7 +35,7 @@ import {
 import { COALESCE_COMMAND, decodeResults, encodeCommands } from './ssh-coalesce.js';
 import { buildCommand, inlineCommand } from './ssh-command.js';
 import { tempPath } from './temp-name.js';
-import { resolveTarget, type SshTarget } from './ssh-config.js';
+import { connectionName, resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
 import { NameCache } from './ssh-names.js';
 import { SudoFiles } from './ssh-sudo-files.js';
@@ -753,7 +753,7 @@ export class SshHost implements Host {
 /** Connects to target (honouring ~/.ssh/config) and returns a Host over one ssh connection. */
 export async function connectSsh(target: SshTarget, o: SshOptions = {}): Promise<SshHost> {
   const t = resolveTarget(target, o.sshConfigPath);
-  const name = `${t.user}@${t.alias}${t.port !== 22 ? `:${t.port}` : ''}`;
+  const name = connectionName(t);
   const conn = await openConnection(name, t, o);
   return new SshHost(conn, name, t.user, o);
 }

@@ -2,6 +2,7 @@
 // as it finishes, one per host phase and end, and a line for what still runs when nothing was
 // printed for a while, so a log never goes quiet for long. Lines go to stderr; stdout keeps the report.
 import { endText, outcomeWord, runningNames, secs, stateName } from './format.js';
+import { LOCK_WAIT_PHASE } from '../run/progress.js';
 import type { HostProgress, ProgressView, ViewOptions } from './types.js';
 
 export const HEARTBEAT_MS = 10_000;
@@ -50,7 +51,8 @@ export function lineView(o: ViewOptions & { write: (line: string) => void; heart
         phase(what) {
           host.what = what;
           host.since = Date.now();
-          out(label, what);
+          // the lock's wait has a line of its own (the notice naming the holder)
+          if (what !== LOCK_WAIT_PHASE) out(label, what);
         },
         planned(n) {
           total = n;

@@ -17,9 +17,9 @@ export function parseAmount(flag: string, v: string, o: { zero?: boolean } = {})
   return { n, percent: m[2] === '%' };
 }
 
-/** Hosts per batch: N, or N% of the targets rounded up, at least 1. */
+/** Hosts per batch: N, or N% of the targets rounded up, at least 1, at most all of them. */
 export function batchSize(a: Amount, total: number): number {
-  return Math.max(1, a.percent ? Math.ceil((total * a.n) / 100) : a.n);
+  return Math.max(1, Math.min(total, a.percent ? Math.ceil((total * a.n) / 100) : a.n));
 }
 
 /** Failures the rollout tolerates: N, or N% of the targets rounded down. */

@@ -8,7 +8,7 @@ import { formatReport, toJson, withSafeDiffs, type OutFormat } from '../report/i
 import { formatMarkdownHosts } from '../report/markdown.js';
 import type { PushTarget } from './inventory.js';
 import type { LockOptions } from '../host/run-lock.js';
-import type { RunControl } from '../run/control.js';
+import { stopExitCode, type RunControl } from '../run/control.js';
 import { pushHostWithProgress, type HostOutcome } from './push-host.js';
 import { formatRolloutStop, formatSummaryTable, pushExitCode } from './summary.js';
 import type { ProgressView } from '../progress/types.js';
@@ -59,7 +59,8 @@ export interface PushOptions {
 
 export interface PushResult {
   outcomes: HostOutcome[];
-  exitCode: 0 | 1 | 2 | 3 | 5;
+  /** 130/143 when a signal stopped the push (as the process exits), else pushExitCode's. */
+  exitCode: number;
   /** Set when the rollout stopped before its last batch. */
   stop?: RolloutStop;
 }
@@ -148,7 +149,8 @@ export async function push(o: PushOptions): Promise<PushResult> {
     return { label, status: 'skipped', error: `not started: ${why}`, durationMs: 0 };
   });
   const outcomes = [...results, ...skipped];
-  const exitCode = pushExitCode(outcomes, stop);
+  const signal = o.control?.stopped;
+  const exitCode = signal ? stopExitCode(signal) : pushExitCode(outcomes, stop);
   if (o.out === 'json') {
     const doc = {
       exitCode,
@@ -169,10 +171,10 @@ export async function push(o: PushOptions): Promise<PushResult> {
     };
     o.write(o.redactor.redact(`${JSON.stringify(doc, null, 2)}\n`));
   } else if (o.out === 'markdown') {
-    const why = stop ? formatRolloutStop(stop).trim().replace('\nnot started:', '; not started:') : undefined;
+    const why = stop ? formatRolloutStop(stop, outcomes).trim().replace('\nnot started:', '; not started:') : undefined;
     o.write(markdownHosts(outcomes as HostOutcome[], { ...o, ...(why ? { stopped: why } : {}) }));
   } else {
-    o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop) : '')));
+    o.write(o.redactor.redact(formatSummaryTable(outcomes) + (stop ? formatRolloutStop(stop, outcomes) : '')));
   }
   return { outcomes, exitCode, ...(stop ? { stop } : {}) };
 }

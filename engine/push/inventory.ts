@@ -43,6 +43,8 @@ export interface PushTarget {
   identity?: string;
   /** Pillar overrides from the inventory. */
   vars: Record<string, unknown>;
+  /** A TARGET that is not in the --inventory given (the file): said when its name does not resolve. */
+  notInInventory?: string;
 }
 
 const HOST_KEYS = new Set(['address', 'port', 'user', 'identity', 'vars']);
@@ -126,7 +128,8 @@ export function resolveTargets(specs: string[], inv?: Inventory): PushTarget[] {
   const addHost = (name: string) => {
     if (out.has(name)) return;
     const h = inv!.hosts[name]!;
-    const t: SshTarget = { host: h.address ?? name };
+    // an IPv6 address as a target spells it: `[2001:db8::5]` is the address in the brackets
+    const t: SshTarget = { host: (h.address ?? name).replace(/^\[(.*:.*)\]$/, '$1') };
     if (h.port) t.port = h.port;
     if (h.user) t.user = h.user;
     out.set(name, {
@@ -149,7 +152,12 @@ export function resolveTargets(specs: string[], inv?: Inventory): PushTarget[] {
       return;
     }
     if (out.has(name)) return;
-    out.set(name, { label: name, target: parseTargetSpec(name), vars: {} });
+    out.set(name, {
+      label: name,
+      target: parseTargetSpec(name),
+      vars: {},
+      ...(inv ? { notInInventory: inv.file } : {}),
+    });
   };
   for (const s of specs) expand(s, new Set());
   return [...out.values()];

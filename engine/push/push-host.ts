@@ -98,6 +98,12 @@ export function withInventoryVars(
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
 
+/** The lock's wait notice starts with the host's label, as the other notices of a push do. */
+function withLabel(lock: LockOptions, label: string): LockOptions {
+  const onWait = lock.onWait;
+  return onWait ? { ...lock, onWait: (m) => onWait(`${label}: ${m}`) } : lock;
+}
+
 /** What a push reads with the grains: the env search's files (vars: {}) and the probe its drive sources need. */
 const PUSH_ENV_READS = { files: [ACTIVE_ENV_PATH, APP_ENV_PATH], probeLabels: DRIVE_LABELS };
 
@@ -180,7 +186,7 @@ export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: 
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
       ...(o.aggregate === false ? { aggregate: false } : {}),
       redactor: o.redactor,
-      ...(o.lock ? { lock: o.lock } : {}),
+      ...(o.lock ? { lock: withLabel(o.lock, t.label) } : {}),
       ...(o.control ? { control: o.control } : {}),
       ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
       ...(o.progress ? { progress: o.progress } : {}),
@@ -197,8 +203,12 @@ export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: 
     // a TransportError's message starts with the host, which the output already names
     const raw = err instanceof TransportError ? err.reason : err instanceof Error ? err.message : String(err);
     const msg = o.redactor.redact(raw);
-    if (err instanceof TransportError && !host?.roundTrips)
-      return done({ status: 'unreachable', error: msg, errorExitCode: 1 });
+    // unreachable: the address it tried (user@host:port) is named, as for a host that answered
+    if (err instanceof TransportError && !host?.roundTrips) {
+      // a typo in a group's name reads as a host name no resolver knows: say it is no group either
+      const typo = t.notInInventory && /ENOTFOUND/.test(msg) ? ` (not a host or group of ${t.notInInventory})` : '';
+      return done({ status: 'unreachable', error: msg + typo, errorExitCode: 1, host: host?.name ?? err.host });
+    }
     if (err instanceof BrineError) return done({ status: 'error', error: msg, errorExitCode: err.exitCode });
     return done({ status: 'error', error: `internal error: ${msg}`, errorExitCode: 1 });
   } finally {

@@ -6,6 +6,13 @@ import type { RolloutStop } from './rollout.js';
 /** The exit code of a rollout that stopped because failures passed --max-fail. */
 export const ROLLOUT_STOPPED = 5;
 
+/** The STATUS column's word: a host a signal stopped before its last state reads `stopped`, not `ok`. */
+function statusWord(h: HostOutcome): string {
+  if (h.status === 'skipped') return 'not started';
+  if (h.report?.interrupted && h.status !== 'failed') return 'stopped';
+  return h.status === 'pending' ? 'would change' : h.status;
+}
+
 export function formatSummaryTable(outcomes: HostOutcome[]): string {
   const rows = outcomes.map((h) => {
     const s = h.summary;
@@ -13,7 +20,7 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
     if (h.status === 'unreachable') return [h.label, 'unreachable', '', '', '', secs, h.error ?? ''];
     if (h.status === 'skipped') return [h.label, 'not started', '', '', '', '', h.error ?? ''];
     if (!s) return [h.label, 'error', '', '', '', secs, h.error ?? ''];
-    const status = h.status === 'pending' ? 'would change' : h.status;
+    const status = statusWord(h);
     return [
       h.label,
       status,
@@ -34,18 +41,27 @@ export function formatSummaryTable(outcomes: HostOutcome[]): string {
   const counts = new Map<string, number>();
   for (const h of outcomes) {
     // the words of the STATUS column
-    const k = h.status === 'skipped' ? 'not started' : h.status === 'pending' ? 'would change' : h.status;
+    const k = statusWord(h);
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   const tally = [...counts].map(([k, n]) => `${n} ${k}`).join(', ');
   return `\n${[line(head), ...rows.map(line)].join('\n')}\n${outcomes.length} host(s): ${tally}\n`;
 }
 
-/** The lines after the table when a rollout stopped early. */
-export function formatRolloutStop(s: RolloutStop): string {
+/** How the failures a budget counted read: `2 host(s) unreachable`, `3 host(s) failed or unreachable (...)`. */
+function failuresWords(s: RolloutStop, outcomes: HostOutcome[]): string {
+  const unreachable = outcomes.filter((h) => h.status === 'unreachable').length;
+  const failed = s.failures - unreachable;
+  if (!unreachable || unreachable > s.failures) return `${s.failures} host(s) failed`;
+  if (!failed) return `${unreachable} host(s) unreachable`;
+  return `${s.failures} host(s) failed or unreachable (${failed} failed, ${unreachable} unreachable)`;
+}
+
+/** The lines after the table when a rollout stopped early (`outcomes`: to say unreachable ones so). */
+export function formatRolloutStop(s: RolloutStop, outcomes: HostOutcome[] = []): string {
   const why =
     s.reason === 'budget'
-      ? `${s.failures} host(s) failed, more than --max-fail allows (${s.budget})`
+      ? `${failuresWords(s, outcomes)}, more than --max-fail allows (${s.budget})`
       : 'stopped by a signal';
   return (
     `rollout stopped after ` +

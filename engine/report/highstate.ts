@@ -74,6 +74,7 @@ export function formatHighstate(report: RunReport, o: HighstateOptions): string 
   out.push(c.green(succ));
   out.push((s.failed ? c.red : c.cyan)(`Failed:    ${s.failed}`));
   if (report.aborted) out.push(c.red(`Aborted:   failhard after ${report.aborted} failed`));
+  if (report.interrupted) out.push(c.yellow(`Stopped:   by ${report.interrupted}: the states not started did not run`));
   out.push(
     '------------',
     `Total states run:     ${s.total}`,

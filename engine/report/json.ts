@@ -12,6 +12,7 @@ export function toJson(report: RunReport): Record<string, unknown> {
     test: report.test,
     started: report.startedAt,
     ...(report.aborted ? { aborted: report.aborted } : {}),
+    ...(report.interrupted ? { interrupted: report.interrupted } : {}),
     results: report.results.map((r) => ({
       id: r.id,
       name: r.name,

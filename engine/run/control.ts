@@ -3,6 +3,13 @@
 // only its temp file). `partial()` is the report so far, for a caller that abandons the run.
 import type { RunReport } from './types.js';
 
+/** The exit code of a run a signal stopped (130 SIGINT, 143 SIGTERM, as a shell reports them). */
+export const STOP_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export function stopExitCode(reason: string): number {
+  return STOP_EXIT_CODES[reason] ?? 1;
+}
+
 export class RunControl {
   /** Why the run stops (e.g. 'SIGTERM'); undefined while it runs. */
   stopped: string | undefined;

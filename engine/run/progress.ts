@@ -11,6 +11,9 @@ export interface StateStart {
   fun: string;
 }
 
+/** The phase while another run holds the host's lock (its notice names the holder). */
+export const LOCK_WAIT_PHASE = 'waiting for the run lock';
+
 export interface RunProgress {
   /** What the run does before its states: 'connecting', 'compiling', 'reading facts'... */
   phase?(what: string): void;

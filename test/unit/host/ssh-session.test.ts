@@ -164,7 +164,7 @@ describe('ssh command session', () => {
     expect(ended).toEqual(['the command session ended']);
   });
 
-  it('applies op streams in the session: files (by tar and one by one) and commands, then frames as before', async () => {
+  it('applies op streams in the session: files (tar, one by one) and commands, then frames as before', async () => {
     const d = mkdtempSync(join(tmpdir(), 'brine-session-ops-'));
     const { session } = start(':');
     await session.firstResult;

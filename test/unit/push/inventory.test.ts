@@ -67,6 +67,11 @@ describe('inventory', () => {
     expect(() => parseInventory(text, 'inv.yml')).toThrow(msg);
   });
 
+  it('takes an IPv6 address with or without brackets', () => {
+    const inv = parseInventory('hosts:\n  a: { address: "[2001:db8::5]" }\n  b: { address: "::1" }\n', 'i.yml');
+    expect(resolveTargets(['a', 'b'], inv).map((t) => t.target.host)).toEqual(['2001:db8::5', '::1']);
+  });
+
   it('rejects a group that includes itself', () => {
     const inv2 = parseInventory('groups: { a: [b], b: [a] }', 'inv.yml');
     expect(() => resolveTargets(['a'], inv2)).toThrow(/groups\.a: includes itself/);

@@ -21,6 +21,8 @@ describe('--batch / --max-fail amounts', () => {
     expect(batchSize({ n: 25, percent: true }, 10)).toBe(3);
     expect(batchSize({ n: 1, percent: true }, 10)).toBe(1);
     expect(batchSize({ n: 4, percent: false }, 10)).toBe(4);
+    // more than there are hosts: one batch of them all (--out json's batchSize says so)
+    expect(batchSize({ n: 99, percent: false }, 5)).toBe(5);
     expect(failBudget({ n: 25, percent: true }, 10)).toBe(2);
     expect(failBudget({ n: 5, percent: true }, 10)).toBe(0);
     expect(splitBatches([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
@@ -63,6 +65,17 @@ describe('rollout', () => {
       'rollout stopped after batch 2 of 3: 1 host(s) failed, more than --max-fail allows (0)\nnot started: e\n',
     );
     expect(pushExitCode([], r.stop)).toBe(ROLLOUT_STOPPED);
+  });
+
+  it('says unreachable hosts were unreachable, not that they failed', () => {
+    const stop = { reason: 'budget' as const, batchesRun: 1, batches: 2, failures: 2, budget: 1, notStarted: ['c'] };
+    const host = (label: string, status: 'failed' | 'unreachable') => ({ label, status, durationMs: 0 });
+    expect(formatRolloutStop(stop, [host('a', 'unreachable'), host('b', 'unreachable')])).toBe(
+      'rollout stopped after batch 1 of 2: 2 host(s) unreachable, more than --max-fail allows (1)\nnot started: c\n',
+    );
+    expect(formatRolloutStop(stop, [host('a', 'failed'), host('b', 'unreachable')])).toContain(
+      ': 2 host(s) failed or unreachable (1 failed, 1 unreachable), more than --max-fail allows (1)\n',
+    );
   });
 
   it('goes on while the failures stay within the budget', async () => {

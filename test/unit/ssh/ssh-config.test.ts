@@ -3,13 +3,24 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTargetSpec, resolveTarget } from '../../../engine/host/ssh-config.js';
+import { connectionName, parseTargetSpec, resolveTarget } from '../../../engine/host/ssh-config.js';
 
 describe('target specs', () => {
   it('parses [user@]host[:port] and IPv6 in brackets', () => {
     expect(parseTargetSpec('example.org')).toEqual({ host: 'example.org' });
     expect(parseTargetSpec('root@10.0.0.1:2222')).toEqual({ host: '10.0.0.1', user: 'root', port: 2222 });
     expect(parseTargetSpec('admin@[::1]:22')).toEqual({ host: '::1', user: 'admin', port: 22 });
+  });
+  it('takes a bare IPv6 address (no port) as ssh does', () => {
+    expect(parseTargetSpec('::1')).toEqual({ host: '::1' });
+    expect(parseTargetSpec('root@fe80::1%eth0')).toEqual({ host: 'fe80::1%eth0', user: 'root' });
+    expect(parseTargetSpec('root@2001:db8::10')).toEqual({ host: '2001:db8::10', user: 'root' });
+    expect(() => parseTargetSpec('root@h1:22:33')).toThrow(/bad target 'root@h1:22:33'/);
+  });
+  it('names an IPv6 connection with its port in brackets, as the target is written', () => {
+    expect(connectionName({ user: 'root', alias: '::1', port: 2222 })).toBe('root@[::1]:2222');
+    expect(connectionName({ user: 'root', alias: '::1', port: 22 })).toBe('root@::1');
+    expect(connectionName({ user: 'root', alias: 'web1', port: 2222 })).toBe('root@web1:2222');
   });
   it('rejects bad specs with the spec in the message', () => {
     expect(() => parseTargetSpec('a@b@c')).toThrow(/bad target 'a@b@c'/);
