@@ -110,7 +110,7 @@ describe('ssh host keys and connection failures', () => {
     ).catch((e: unknown) => e);
     silent.close();
     expect(err).toBeInstanceOf(TransportError);
-    expect((err as Error).message).toMatch(/timed out after 1500 ms/);
+    expect((err as Error).message).toMatch(/timed out after 1.5 s \(--connect-timeout\)/);
     expect(Date.now() - start).toBeLessThan(5000);
   });
 });
