@@ -90,3 +90,21 @@ export function pushTree(prefix: string): { dir: string; kh: string; states: str
   writeFileSync(join(tree.pillar, 'top.sls'), 'base: {}\n');
   return tree;
 }
+
+/**
+ * A push tree for a fleet of light targets: pushTree's folders, an inventory path, the default env,
+ * and the setup a push to the fleet takes (read when called: the fleet starts in beforeAll).
+ */
+export function fleetTree(
+  prefix: string,
+  fleet: () => { knownHostsPath: string; keyPath: string },
+): { dir: string; inv: string; states: string; pillar: string; setup: () => PushSetup } {
+  const { dir, states, pillar } = pushTree(prefix);
+  const inv = join(dir, 'inventory.yml');
+  const env = join(REPO, 'pillar/default-env.yml');
+  const setup = (): PushSetup => {
+    const f = fleet();
+    return { inventory: inv, knownHosts: f.knownHostsPath, key: f.keyPath, states, pillar, env };
+  };
+  return { dir, inv, states, pillar, setup };
+}

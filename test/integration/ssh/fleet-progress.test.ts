@@ -2,32 +2,23 @@
 // log line for a run that seems stuck names every state of a command wave (they run in one script),
 // a terminal with fewer rows than hosts keeps the running and failed hosts on screen under a count
 // of the hosts by state, and a rollout whose hosts all fail to compile exits 3 (the input is wrong).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../harness/light-target.js';
-import { brinePush, brinePushArgv, hostResults, pushEnv } from './brine-push.js';
+import { brinePush, brinePushArgv, fleetTree, hostResults, pushEnv } from './brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
 describe('brine push to a fleet, as the operator sees it', () => {
   let fleet: Fleet;
-  const dir = mkdtempSync(join(tmpdir(), 'brine-fleet-progress-'));
-  const inv = join(dir, 'inventory.yml');
-  const states = join(dir, 'states');
-  const pillar = join(dir, 'pillar');
-  const env = join(REPO, 'pillar/default-env.yml');
-  const setup = () => ({ inventory: inv, knownHosts: fleet.knownHostsPath, key: fleet.keyPath, states, pillar, env });
+  const { dir, inv, states, setup } = fleetTree('brine-fleet-progress-', () => fleet);
 
   beforeAll(async () => {
     await execa('node', ['scripts/build.mjs'], { cwd: REPO });
     fleet = await startFleet(5);
-    mkdirSync(states);
-    mkdirSync(pillar);
-    writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
     writeFileSync(join(states, 'top.sls'), "base:\n  '*':\n    - waves\n");
     // two commands in a row run in one script on the target; the second is the slow one
     writeFileSync(

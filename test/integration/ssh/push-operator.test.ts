@@ -1,14 +1,13 @@
 // `brine push` as a fleet operator first tries it: Ctrl-C in a rolling push (the JSON's exit code is
 // the process's, the stopped host reads `stopped`), hosts that cannot be reached (their address
 // named, a budget's stop message saying unreachable), the same host spelled twice, a lock wait.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../harness/light-target.js';
-import { brinePush, brinePushArgv, pushEnv, startBrinePush } from './brine-push.js';
+import { brinePush, brinePushArgv, fleetTree, pushEnv, startBrinePush } from './brine-push.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -19,19 +18,11 @@ interface PushDoc {
 
 describe('brine push, first tries of a fleet operator', () => {
   let fleet: Fleet;
-  const dir = mkdtempSync(join(tmpdir(), 'brine-push-operator-'));
-  const inv = join(dir, 'inventory.yml');
-  const states = join(dir, 'states');
-  const pillar = join(dir, 'pillar');
-  const env = join(REPO, 'pillar/default-env.yml');
-  const setup = () => ({ inventory: inv, knownHosts: fleet.knownHostsPath, key: fleet.keyPath, states, pillar, env });
+  const { inv, states, setup } = fleetTree('brine-push-operator-', () => fleet);
 
   beforeAll(async () => {
     await execa('node', ['scripts/build.mjs'], { cwd: REPO });
     fleet = await startFleet(3);
-    mkdirSync(states);
-    mkdirSync(pillar);
-    writeFileSync(join(pillar, 'top.sls'), 'base: {}\n');
     writeFileSync(join(states, 'top.sls'), "base:\n  '*':\n    - marker\n");
     writeFileSync(join(states, 'marker.sls'), '/srv/marker:\n  file.managed:\n    - contents: here\n');
     writeFileSync(
