@@ -7,16 +7,33 @@
 // The validators of the schemas brine ships are generated here (ajv's standalone code, see
 // engine/standalone-validators.ts) and take the place of engine/precompiled.ts in the bundle, so a
 // run compiles no schema.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const standalone = process.argv.includes('--standalone');
-if (!standalone && existsSync('dist')) {
-  // chunk names carry a content hash: drop the previous build's so none go stale
-  for (const f of readdirSync('dist', { withFileTypes: true }).filter((e) => e.isFile())) {
-    if (/^chunk-.*\.mjs(\.map)?$/.test(f.name)) rmSync(join('dist', f.name));
+
+/**
+ * Writes the build's files so that a brine already running from dist/ never reads a missing or half
+ * written one (several test files rebuild while others run brine): a file whose bytes did not change
+ * is left alone, a changed one is written beside it and renamed over it; then the chunks of earlier
+ * builds are removed (their names carry a content hash, so none is rewritten in place).
+ */
+function writeOutputs(files) {
+  const written = new Set();
+  for (const f of files) {
+    written.add(f.path);
+    mkdirSync(dirname(f.path), { recursive: true });
+    if (existsSync(f.path) && readFileSync(f.path).equals(f.contents)) continue;
+    const tmp = join(dirname(f.path), `.${basename(f.path)}.${process.pid}.tmp`);
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
+  if (standalone || !existsSync('dist')) return;
+  for (const e of readdirSync('dist', { withFileTypes: true })) {
+    const path = resolve('dist', e.name);
+    if (e.isFile() && /^chunk-.*\.mjs(\.map)?$/.test(e.name) && !written.has(path)) rmSync(path);
   }
 }
 /** The generated validators' module (bundles scripts/shipped-schemas.ts under .cache/ and runs it). */
@@ -51,8 +68,9 @@ const precompiled = {
   },
 };
 
-await build({
+const out = await build({
   plugins: [precompiled],
+  write: false,
   entryPoints: standalone ? ['bin/cli.ts'] : { brine: 'bin/cli.ts' },
   ...(standalone
     ? { outfile: 'dist/brine-standalone.mjs' }
@@ -76,3 +94,4 @@ await build({
   },
   logLevel: 'warning',
 });
+writeOutputs(out.outputFiles);
