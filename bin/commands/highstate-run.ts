@@ -7,10 +7,10 @@ import { exitCodeFor, formatReport, summarize, wantColor } from '../../engine/re
 import { errorRedactor } from '../main.js';
 import { registry } from '../../modules/index.js';
 import { dirOption, type Override, resolveDirs, type RunFlags } from './highstate.js';
-import { RunControl } from '../../engine/run/control.js';
+import { RunControl, stopExitCode } from '../../engine/run/control.js';
 import { RunLockError } from '../../engine/host/run-lock.js';
 import type { RunReport } from '../../engine/run/types.js';
-import { exitCodeForStop, handleStopSignals } from './stop-signals.js';
+import { handleStopSignals } from './stop-signals.js';
 
 export async function run(flags: RunFlags, sls: string[] | undefined, override?: Override): Promise<void> {
   if (flags.root) dirOption('--root', flags.root);
@@ -97,13 +97,13 @@ export async function run(flags: RunFlags, sls: string[] | undefined, override?:
     process.exitCode = exitCodeFor(report, !!flags.test);
     if (report.interrupted) {
       process.stderr.write(`brine: stopped by ${report.interrupted}: the states not started did not run\n`);
-      process.exitCode = exitCodeForStop(report.interrupted);
+      process.exitCode = stopExitCode(report.interrupted);
     }
   } catch (e) {
     // a stop while waiting for the lock: nothing ran; the signal's exit code
     if (!control.stopped || !(e instanceof RunLockError)) throw e;
     process.stderr.write(`brine: ${e.reason}\n`);
-    process.exitCode = exitCodeForStop(control.stopped);
+    process.exitCode = stopExitCode(control.stopped);
   } finally {
     unhandle();
     await host.close();

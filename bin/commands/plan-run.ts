@@ -22,11 +22,11 @@ import {
 } from '../../engine/plan/index.js';
 import { notAsPlanned } from '../../engine/plan/note.js';
 import { exitCodeFor, formatReport, toJson, withSafeDiffs, wantColor } from '../../engine/report/index.js';
-import { RunControl } from '../../engine/run/control.js';
+import { RunControl, stopExitCode } from '../../engine/run/control.js';
 import type { RunReport } from '../../engine/run/types.js';
 import { errorRedactor } from '../main.js';
 import { dirOption, type Override, resolveDirs, type RunFlags } from './highstate.js';
-import { exitCodeForStop, handleStopSignals } from './stop-signals.js';
+import { handleStopSignals } from './stop-signals.js';
 
 const say = (m: string) => process.stderr.write(`brine: ${m}\n`);
 
@@ -107,7 +107,7 @@ export async function planOut(
       process.stdout.write(fmt(report, flags));
       if (report.interrupted) {
         say(`stopped by ${report.interrupted}: no plan written`);
-        process.exitCode = exitCodeForStop(report.interrupted);
+        process.exitCode = stopExitCode(report.interrupted);
         return;
       }
       const saved: SavedPlan = {
@@ -158,7 +158,7 @@ export async function applyPlan(file: string, flags: RunFlags, override?: Overri
       const { report: dry, plan: now } = await run.dryRun(saved.id);
       if (dry.interrupted) {
         say(`stopped by ${dry.interrupted} while checking the plan: nothing was changed`);
-        process.exitCode = exitCodeForStop(dry.interrupted);
+        process.exitCode = stopExitCode(dry.interrupted);
         return;
       }
       const refused = overrideRefusal(entry, now);
@@ -182,7 +182,7 @@ export async function applyPlan(file: string, flags: RunFlags, override?: Overri
       process.exitCode = off.length ? PLAN_MISMATCH_EXIT : exitCodeFor(report, false);
       if (report.interrupted) {
         say(`stopped by ${report.interrupted}: the states not started did not run`);
-        process.exitCode = exitCodeForStop(report.interrupted);
+        process.exitCode = stopExitCode(report.interrupted);
       }
     } finally {
       await run.close();

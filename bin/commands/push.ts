@@ -160,8 +160,8 @@ export function register(program: Command): void {
         progress.note?.(s);
         out(process.stderr)(s);
       };
-      const { RunControl } = await import('../../engine/run/control.js');
-      const { exitCodeForStop, handleStopSignals } = await import('./stop-signals.js');
+      const { RunControl, stopExitCode } = await import('../../engine/run/control.js');
+      const { handleStopSignals } = await import('./stop-signals.js');
       const { formatReport } = await import('../../engine/report/index.js');
       const { registry } = await import('../../modules/index.js');
       const control = new RunControl();
@@ -226,6 +226,6 @@ export function register(program: Command): void {
       await progress.end();
       for (const [stream, s] of held) stream.write(s);
       unhandle();
-      process.exitCode = control.stopped ? exitCodeForStop(control.stopped) : r.exitCode;
+      process.exitCode = control.stopped ? stopExitCode(control.stopped) : r.exitCode;
     });
 }

@@ -3,10 +3,8 @@
 // brine exits 130 (SIGINT) or 143 (SIGTERM). A second signal abandons the run at once: temp files
 // of writes in flight are removed, the report so far is printed, same exit codes.
 import { removeInFlightTemps } from '../../engine/host/local-write.js';
-import { type RunControl, stopExitCode as exitCodeForStop } from '../../engine/run/control.js';
+import { type RunControl, stopExitCode } from '../../engine/run/control.js';
 import type { RunReport } from '../../engine/run/types.js';
-
-export { exitCodeForStop };
 
 /** Installs the handlers; returns the function that removes them. */
 /** `say`: how the first signal's line reaches the operator (a live view shows it; default stderr). */
@@ -27,7 +25,7 @@ export function handleStopSignals(
         `run${gone.length ? ` (removed ${gone.length} temp file(s) of writes in flight)` : ''}\n`,
     );
     abandon(control.partial());
-    process.exit(exitCodeForStop(control.stopped));
+    process.exit(stopExitCode(control.stopped));
   };
   process.on('SIGINT', on);
   process.on('SIGTERM', on);
