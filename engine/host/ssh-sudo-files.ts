@@ -110,9 +110,16 @@ export class SudoFiles {
       true,
     );
     if (r.exitCode !== 0) {
-      if (/invalid user/.test(r.stderr)) throw new StateError(path, `unknown user '${o.owner}'`);
-      if (/invalid group/.test(r.stderr)) throw new StateError(path, `unknown group '${o.group}'`);
+      const unknown = unknownOwner(path, r.stderr, o);
+      if (unknown) throw unknown;
       this.fail('write', path, r.stderr);
     }
   }
+}
+
+/** A write whose chown the target refused (`invalid user`/`invalid group`): the name it does not know. */
+export function unknownOwner(path: string, why: string, o: WriteOptions): StateError | undefined {
+  if (/invalid user/.test(why)) return new StateError(path, `unknown user '${o.owner}'`);
+  if (/invalid group/.test(why)) return new StateError(path, `unknown group '${o.group}'`);
+  return undefined;
 }

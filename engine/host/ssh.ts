@@ -38,7 +38,7 @@ import { tempPath } from './temp-name.js';
 import { connectionName, resolveTarget, type SshTarget } from './ssh-config.js';
 import { openConnection, type ConnectOptions } from './ssh-connect.js';
 import { NameCache } from './ssh-names.js';
-import { SudoFiles } from './ssh-sudo-files.js';
+import { SudoFiles, unknownOwner } from './ssh-sudo-files.js';
 
 export type { SshTarget } from './ssh-config.js';
 export { parseTargetSpec } from './ssh-config.js';
@@ -735,8 +735,8 @@ export class SshHost implements Host {
     const [r] = await this.applyOps([[{ op: 'write', path, data, ...opts }]]);
     if (r?.ok) return;
     const why = r?.error ?? 'no answer';
-    if (/invalid user/.test(why)) throw new StateError(path, `unknown user '${opts.owner}'`);
-    if (/invalid group/.test(why)) throw new StateError(path, `unknown group '${opts.group}'`);
+    const unknown = unknownOwner(path, why, opts);
+    if (unknown) throw unknown;
     this.fail('write', path, why.replace(`write ${path}: `, ''));
   }
 

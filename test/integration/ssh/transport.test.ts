@@ -11,6 +11,7 @@ import { readGrainsAndEnv } from '../../../engine/grains-and-env.js';
 import { acquireRunLock, RunLockError } from '../../../engine/host/run-lock.js';
 import { connectSsh } from '../../../engine/host/ssh.js';
 import { sshTarget, startTargets, type Target } from '../../harness/nspawn.js';
+import { addSudoUser } from './sudo-user.js';
 
 describe('ssh transport', () => {
   let t: Target;
@@ -106,6 +107,27 @@ describe('ssh transport', () => {
     await (await acquireRunLock(h2, { waitMs: 0 })).release();
     await h.close();
     await h2.close();
+  });
+
+  it('a write whose owner or group the target does not know fails naming it, and writes nothing', async () => {
+    await addSudoUser(t, 'owners');
+    const big = Buffer.alloc(300_000, 7); // streamed through one exec channel as root
+    for (const [user, data] of [
+      ['root', big],
+      ['owners', Buffer.from('small')], // through sudo
+    ] as const) {
+      const { target, options } = sshTarget(t, user);
+      const h = await connectSsh(target, options);
+      const path = `/srv/owner-${user}`;
+      await expect(h.writeFileAtomic(path, data, { owner: 'no-such-user-xyz' })).rejects.toThrow(
+        `${path}: unknown user 'no-such-user-xyz'`,
+      );
+      await expect(h.writeFileAtomic(path, data, { group: 'no-such-group-xyz' })).rejects.toThrow(
+        `${path}: unknown group 'no-such-group-xyz'`,
+      );
+      await h.close();
+      expect((await t.ssh(`ls -A /srv | grep -c owner-${user}`)).stdout.trim()).toBe('0');
+    }
   });
 
   it('reads files whole over sftp: empty, exactly one read, many reads, procfs (size 0)', async () => {
