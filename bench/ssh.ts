@@ -1,6 +1,7 @@
 // The SSH case of the benchmark: H3's workload pushed by `brine push` and by ansible-playbook
 // (pipelining and ControlPersist on, as a fair Ansible user runs it) to the same booted Debian
-// container, first apply and no-op; then brine fanned out to N containers at once.
+// container, first apply and no-op, and brine fanned out to N containers at once; each run does the
+// one host, then the N, then Ansible, so the fan-out's ratio compares runs made under the same load.
 //   node --import tsx bench/ssh.ts [--runs N] [--fanout N] [--files N] [--dirs N] [--templates N] [--commands N]
 // [--no-ansible]
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -159,6 +160,10 @@ async function main(): Promise<void> {
     const trips: number[] = [];
     const firstTrips: number[] = [];
     const cpu = { first: [] as number[], noop: [] as number[], fanFirst: [] as number[], fanNoop: [] as number[] };
+    const ff: Row = { case: `first apply (${fan} hosts, brine)`, brine: [], ansible: [] };
+    const fn: Row = { case: `no-op (${fan} hosts, brine)`, brine: [], ansible: [] };
+    // each run pushes to one host, then to all of them (the ratio's two sides side by side in time,
+    // under the same load), then runs Ansible
     for (let i = 0; i < runs; i++) {
       await one.ssh('rm -rf /srv/bench-brine /srv/bench-ansible');
       const a = await brinePush(w, [one], kh);
@@ -175,6 +180,22 @@ async function main(): Promise<void> {
           `controller CPU ${a.cpu.toFixed(2)} s), ` +
           `no-op ${fmtMs(b.t.ms)} (${b.roundTrips[0]} round trips, CPU ${b.cpu.toFixed(2)} s)`,
       );
+      if (fan > 1) {
+        await Promise.all(targets.map((t) => t.ssh('rm -rf /srv/bench-brine')));
+        const c = await brinePush(w, targets, kh);
+        const d = await brinePush(w, targets, kh);
+        if (d.changed.some((n) => n !== 0))
+          throw new Error(`brine fan-out no-op reported changes: ${d.changed.join(',')}`);
+        ff.brine.push(c.t.ms);
+        fn.brine.push(d.t.ms);
+        cpu.fanFirst.push(c.cpu);
+        cpu.fanNoop.push(d.cpu);
+        console.log(
+          `  fan-out run ${i + 1}: first ${fmtMs(c.t.ms)} (round trips ${c.roundTrips.join(', ')}, controller ` +
+            `CPU ${c.cpu.toFixed(2)} s), ` +
+            `no-op ${fmtMs(d.t.ms)} (round trips ${d.roundTrips.join(', ')}, CPU ${d.cpu.toFixed(2)} s)`,
+        );
+      }
       if (o.ansible) {
         const c = await ansible(w, one, kh);
         const d = await ansible(w, one, kh);
@@ -186,28 +207,11 @@ async function main(): Promise<void> {
     }
     const rows = [first, noop];
     if (fan > 1) {
-      const ff: Row = { case: `first apply (${fan} hosts, brine)`, brine: [], ansible: [] };
-      const fn: Row = { case: `no-op (${fan} hosts, brine)`, brine: [], ansible: [] };
-      for (let i = 0; i < runs; i++) {
-        await Promise.all(targets.map((t) => t.ssh('rm -rf /srv/bench-brine')));
-        const a = await brinePush(w, targets, kh);
-        const b = await brinePush(w, targets, kh);
-        if (b.changed.some((c) => c !== 0))
-          throw new Error(`brine fan-out no-op reported changes: ${b.changed.join(',')}`);
-        ff.brine.push(a.t.ms);
-        fn.brine.push(b.t.ms);
-        cpu.fanFirst.push(a.cpu);
-        cpu.fanNoop.push(b.cpu);
-        console.log(
-          `  fan-out run ${i + 1}: first ${fmtMs(a.t.ms)} (round trips ${a.roundTrips.join(', ')}, controller ` +
-            `CPU ${a.cpu.toFixed(2)} s), ` +
-            `no-op ${fmtMs(b.t.ms)} (round trips ${b.roundTrips.join(', ')}, CPU ${b.cpu.toFixed(2)} s)`,
-        );
-      }
       rows.push(ff, fn);
+      const pairs = ff.brine.map((x, i) => (x / first.brine[i]!).toFixed(2)).join(', ');
       console.log(
         `fan-out: ${fan} hosts took ${(median(ff.brine) / median(first.brine)).toFixed(2)}x the time of 1 host ` +
-          `(first apply), ${(median(fn.brine) / median(noop.brine)).toFixed(2)}x (no-op)`,
+          `(first apply; run by run ${pairs}), ${(median(fn.brine) / median(noop.brine)).toFixed(2)}x (no-op)`,
       );
     }
     console.log('');

@@ -35,6 +35,10 @@ export interface Grains {
   [key: string]: unknown;
 }
 
+// the grains script's PATH, searched by the shell itself where it asks where a program is (no `command -v`
+// in a command substitution: each one is a fork)
+const PATH_DIRS = '/usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin';
+
 /** Where a target keeps the grains its boot cannot change (GRAINS_CACHE_SCRIPT). */
 export const GRAINS_CACHE_PATH = '/run/brine/grains';
 
@@ -55,16 +59,20 @@ export const GRAINS_CACHE_PATH = '/run/brine/grains';
 //   Without dpkg, rpm is asked every time (its macros may change).
 // $i holds PID 1's name (read before). Writes nothing when /run/brine cannot be made (not root);
 // trusts only a cache owned by the user reading it.
-export const GRAINS_CACHE_SCRIPT = `gk=
+export const GRAINS_CACHE_SCRIPT = `gk= gd=
+gw() {
+  for gq in ${PATH_DIRS}; do [ -f "$gq/$1" ] && [ -x "$gq/$1" ] && { gw=$gq/$1; return 0; }; done
+  return 1
+}
 read -r gb </proc/sys/kernel/random/boot_id 2>/dev/null && read -r gp </proc/1/stat 2>/dev/null && {
   set -f; set -- \${gp##*) }; set +f
   gk="2 $gb \${20-} $i"
   for f in /.dockerenv /run/.containerenv /run/systemd/container /run/host/container-manager; do
     [ -e "$f" ] && gk="$gk $f"
   done
-  gd=$(command -v systemd-detect-virt 2>/dev/null) && gk="$gk $gd"
+  gw systemd-detect-virt && gd=$gw && gk="$gk $gd"
 }
-ga=$(command -v dpkg 2>/dev/null) && gk="\${gk:+$gk $ga}"
+ga=; gw dpkg && ga=$gw && gk="\${gk:+$gk $ga}"
 gc=${GRAINS_CACHE_PATH} gv= gx= gi=/var/lib/dpkg/info
 if [ -n "$gk" ] && [ -f "$gc" ] && [ -O "$gc" ] && ! [ "$gd" -nt "$gc" ] && ! [ $gi/systemd.list -nt "$gc" ] &&
   ! [ "$ga" -nt "$gc" ] && ! [ $gi/dpkg.list -nt "$gc" ] &&
@@ -103,7 +111,7 @@ echo "osarch=$ga"`;
 // /etc/hosts does not answer.
 export const GRAINS_SCRIPT =
   `
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PATH=${PATH_DIRS.replaceAll(' ', ':')}
 k=/proc/sys/kernel
 if read -r s <$k/ostype && read -r n <$k/hostname && read -r r <$k/osrelease && read -r m <$k/arch; then :
 else set -- $(uname -snrm); s=$1 n=$2 r=$3 m=$4
@@ -140,15 +148,12 @@ fi
 i=; read -r i </proc/1/comm 2>/dev/null; echo "init=$i"
 ${GRAINS_CACHE_SCRIPT}
 if command -v ip >/dev/null 2>&1; then
-  a=$(printf 'addr show\\nroute show default\\n' | ip -o -force -batch - 2>/dev/null) || [ -n "$a" ] ||
-    a=$(ip -o addr show 2>/dev/null; ip route show default 2>/dev/null)
-  set -f
-  printf '%s\\n' "$a" | while read -r l; do
-    case $l in
-      default*) [ -n "$rt" ] || echo "route=$l"; rt=1 ;;
-      *) set -- $l; [ $# -ge 4 ] && echo "addr=$2 $3 $4" ;;
-    esac
-  done
+  a=$(ip -o -force -batch - 2>/dev/null <<'BRINE_IP'
+addr show
+route show default
+BRINE_IP
+) || [ -n "$a" ] || a=$(ip -o addr show 2>/dev/null; ip route show default 2>/dev/null)
+  printf '@ip\\n%s\\n@ip-end\\n' "$a"
 else
   echo "noip=1"
 fi
@@ -232,16 +237,24 @@ export function parseGrains(text: string): Grains {
   const kv: Record<string, string> = {};
   const addrs: Array<{ ifname: string; family: string; cidr: string }> = [];
   let route = '';
-  for (const line of text.split('\n')) {
-    const i = line.indexOf('=');
-    if (i < 0) continue;
-    const k = line.slice(0, i);
-    const v = line.slice(i + 1).trim();
-    if (k === 'addr') {
-      const [ifname = '', fam = '', cidr = ''] = v.split(/\s+/);
-      addrs.push({ ifname: ifname.replace(/@.*$/, ''), family: fam, cidr });
-    } else if (k === 'route') route = v;
-    else kv[k] = v;
+  let ip = false;
+  for (const raw of text.split('\n')) {
+    if (raw === '@ip' || raw === '@ip-end') {
+      ip = raw === '@ip';
+      continue;
+    }
+    if (ip) {
+      // ip -o: the first default route; `N: IFNAME FAMILY CIDR ...` for each address
+      const line = raw.trim();
+      if (line.startsWith('default')) route ||= line;
+      else {
+        const [, ifname, fam, cidr] = line.split(/\s+/);
+        if (cidr) addrs.push({ ifname: ifname!.replace(/@.*$/, ''), family: fam!, cidr });
+      }
+      continue;
+    }
+    const i = raw.indexOf('=');
+    if (i >= 0) kv[raw.slice(0, i)] = raw.slice(i + 1).trim();
   }
   const hostname = kv.hostname || kv.nodename || 'localhost';
   const host = hostname.split('.')[0]!;

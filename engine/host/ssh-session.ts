@@ -32,13 +32,20 @@ ${lockBody}
 }
 ${opsBody ? opsFunctions(opsBody) : ''}[ -z "\${2-}" ] || brine_frame "$2"
 while IFS= read -r brine_n; do
-  case $brine_n in ''|*[!0-9]*) break ;; esac
-  brine_s= brine_i=0
-  while [ "$brine_i" -lt "$brine_n" ] && IFS= read -r brine_x; do
-    brine_s="$brine_s$brine_x
+  case $brine_n in
+    b[0-9]*)
+      case \${brine_n#b} in *[!0-9]*) break ;; esac
+      brine_s=$(head -c "\${brine_n#b}")
+      case $brine_s in *"#$brine_m") ;; *) break ;; esac ;;
+    ''|*[!0-9]*) break ;;
+    *)
+      brine_s= brine_i=0
+      while [ "$brine_i" -lt "$brine_n" ] && IFS= read -r brine_x; do
+        brine_s="$brine_s$brine_x
 "
-    brine_i=$((brine_i + 1))
-  done
+        brine_i=$((brine_i + 1))
+      done ;;
+  esac
   brine_frame "$brine_s"
 done`;
 }
@@ -70,9 +77,20 @@ export function newMarker(): string {
   return `@@brine-${randomBytes(8).toString('hex')}`;
 }
 
-/** A frame's bytes on the session's stdin: its line count, then its lines. */
-export function encodeFrame(script: string): string {
+// sh's \`read\` takes a pipe one byte per system call: a long frame comes whole by one \`head -c\`,
+// ending in a comment naming the marker, so a frame cut short (the connection gone) is not run
+const HEAD_FROM = 4096;
+
+/**
+ * A frame's bytes on the session's stdin: its line count, then its lines; a frame over 4 KiB is
+ * `bBYTES`, then its text and `#MARKER`.
+ */
+export function encodeFrame(script: string, marker: string): string {
   const text = script.endsWith('\n') ? script : `${script}\n`;
+  if (text.length > HEAD_FROM) {
+    const body = `${text}#${marker}`;
+    return `b${Buffer.byteLength(body)}\n${body}`;
+  }
   let n = 0;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return `${n}\n${text}`;
@@ -244,7 +262,7 @@ export class CommandSession {
   ): Promise<FrameResult & { timedOut?: boolean }> {
     if (this.ended) return Promise.reject(this.lost(this.ended));
     const p = this.enqueue(timeoutMs, onLine);
-    const frame = encodeFrame(script);
+    const frame = encodeFrame(script, this.marker);
     const data = input?.length ? Buffer.concat([Buffer.from(frame), input]) : frame;
     void this.channel.then((ch) => ch.write(data)).catch(() => {});
     return p;

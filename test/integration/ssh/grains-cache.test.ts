@@ -28,6 +28,24 @@ async function fromPrograms(run: Run) {
   return { kernel, nodename, kernelrelease, cpuarch, virtual: virtualName(virt), num_cpus: Number(ncpu), comm };
 }
 
+/** The addresses and default route as `ip -j` (JSON) gives them, in Salt's grains' names. */
+async function addressesFromIp(run: Run) {
+  const addrs = JSON.parse((await run('ip -j addr show')).stdout) as {
+    ifname: string;
+    addr_info: { family: string; local: string }[];
+  }[];
+  const ip_interfaces: Record<string, string[]> = {};
+  const ipv4: string[] = [];
+  const ipv6: string[] = [];
+  for (const i of addrs)
+    for (const a of i.addr_info) {
+      (ip_interfaces[i.ifname] ??= []).push(a.local);
+      (a.family === 'inet' ? ipv4 : ipv6).push(a.local);
+    }
+  const [route] = JSON.parse((await run('ip -j route show default')).stdout) as { gateway?: string; dev?: string }[];
+  return { ip_interfaces, ipv4, ipv6, route };
+}
+
 describe('grains cache on a light target', () => {
   let fleet: Fleet;
   let t: LightTarget;
@@ -63,6 +81,10 @@ describe('grains cache on a light target', () => {
       num_cpus: p.num_cpus,
       init: p.comm, // sshd is PID 1 here: no systemd
     });
+    const ip = await addressesFromIp(run);
+    expect(ip.ipv4.length).toBeGreaterThan(1); // the loopback's and the target's own
+    expect(cold).toMatchObject({ ip_interfaces: ip.ip_interfaces, ipv4: ip.ipv4, ipv6: ip.ipv6 });
+    expect(cold.default_route).toEqual({ interface: ip.route?.dev ?? null, gateway: ip.route?.gateway ?? null });
   });
 
   it('uses a cache whose key matches, and not one whose key changed', async () => {
@@ -139,5 +161,9 @@ describe('grains cache on a booted nspawn target', () => {
       init: 'systemd',
     });
     expect(p.virtual).toBe('systemd-nspawn');
+    // this target shares the machine's network: every address of the machine, and its route
+    const ip = await addressesFromIp(run);
+    expect(cold).toMatchObject({ ip_interfaces: ip.ip_interfaces, ipv4: ip.ipv4, ipv6: ip.ipv6 });
+    expect(cold.default_route).toEqual({ interface: ip.route?.dev ?? null, gateway: ip.route?.gateway ?? null });
   });
 });

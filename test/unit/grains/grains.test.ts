@@ -75,10 +75,14 @@ describe('grains', () => {
         'os_codename=jammy',
         'virt=kvm',
         'init=systemd',
-        'addr=lo inet 127.0.0.1/8',
-        'addr=eth0 inet 10.0.0.5/24',
-        'addr=eth0 inet6 fe80::1/64',
-        'route=default via 10.0.0.1 dev eth0 proto dhcp',
+        '@ip',
+        '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
+        '2: eth0@if7    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\\       valid_lft forever',
+        '2: eth0@if7    inet6 fe80::1/64 scope link \\       valid_lft forever preferred_lft forever',
+        'default via 10.0.0.1 dev eth0 proto dhcp',
+        'default via 10.0.0.254 dev eth1',
+        '@ip-end',
+        'x=1',
       ].join('\n'),
     );
     expect(g).toMatchObject({

@@ -218,4 +218,31 @@ describe('ssh command session', () => {
     expect(ended).toEqual([]);
     await session.close();
   });
+
+  it('takes a long frame whole (one head -c) and runs the frames after it as before', async () => {
+    const { session } = start(':');
+    await session.firstResult;
+    // over 4 KiB, with multi-byte characters and a line longer than the rest
+    const word = 'ä€'.repeat(700);
+    const long = aloneFrame(cmd(`printf '%s\\n' "$1" "$2"; printf "%s" "$3" | wc -c`, word, 'x'.repeat(3000), word));
+    expect(Buffer.byteLength(long)).toBeGreaterThan(4096);
+    const [a, b] = await Promise.all([session.run(long, 20_000), session.run(aloneFrame(cmd('echo after')), 0)]);
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout.toString()).toBe(`${word}\n${'x'.repeat(3000)}\n${Buffer.byteLength(word)}\n`);
+    expect(b.stdout.toString()).toBe('after\n');
+    await session.close();
+  });
+
+  it('does not run a long frame cut short: the session ends instead', async () => {
+    const { session, child, ended } = start(':');
+    await session.firstResult;
+    const d = mkdtempSync(join(tmpdir(), 'brine-session-'));
+    const body = `touch ${d}/ran\n# ${'x'.repeat(5000)}\n#${session.marker}`;
+    // the frame says its length, half of it arrives, then the connection is gone
+    child.stdin.end(`b${Buffer.byteLength(body)}\n${body.slice(0, 2000)}`);
+    await new Promise((r) => child.once('close', r));
+    expect(existsSync(join(d, 'ran'))).toBe(false);
+    expect(child.exitCode).toBe(0);
+    expect(ended).toEqual(['the command session ended']);
+  });
 });
