@@ -98,10 +98,13 @@ export function withInventoryVars(
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
 
-/** The lock's wait notice starts with the host's label, as the other notices of a push do. */
+/**
+ * The lock's wait notice starts with the host's label, as the other notices of a push do; where the
+ * label is the host's address, the notice's own "on ADDRESS" would say it twice.
+ */
 function withLabel(lock: LockOptions, label: string): LockOptions {
   const onWait = lock.onWait;
-  return onWait ? { ...lock, onWait: (m) => onWait(`${label}: ${m}`) } : lock;
+  return onWait ? { ...lock, onWait: (m) => onWait(`${label}: ${m.replace(` on ${label} (`, ' (')}`) } : lock;
 }
 
 /** What a push reads with the grains: the env search's files (vars: {}) and the probe its drive sources need. */
