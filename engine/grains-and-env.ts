@@ -24,22 +24,28 @@ export interface GrainsAndEnvOptions {
   probeLabels?: readonly string[];
 }
 
-// $1 marker, $2 probe? (1/0), $3 number of files, then the files, then the probe's labels.
+// $1 marker, $2 probe? (1/0), $3 number of files, then the files, then the probe's labels. The grains
+// run as a function (its own positional parameters, no subshell: one fork less on every host); its
+// variables are not named brine_*.
 const SCRIPT =
-  `n=$1; p=$2; c=$3; shift 3
-(${GRAINS_SCRIPT})
-i=0
-while [ "$i" -lt "$c" ]; do
-  f=$1; shift; i=$((i + 1))
-  if [ ! -e "$f" ]; then printf '\\n%s missing %s\\n' "$n" "$i"
-  elif [ -f "$f" ] && [ -r "$f" ]; then printf '\\n%s file %s\\n' "$n" "$i"; cat -- "$f" || printf '\\n%s error ` +
-  `%s\\n' "$n" "$i"
-  else printf '\\n%s error %s\\n' "$n" "$i"
+  `brine_n=$1 brine_p=$2 brine_c=$3; shift 3
+brine_g() {
+${GRAINS_SCRIPT}
+}
+brine_g
+brine_i=0
+while [ "$brine_i" -lt "$brine_c" ]; do
+  brine_f=$1; shift; brine_i=$((brine_i + 1))
+  if [ ! -e "$brine_f" ]; then printf '\\n%s missing %s\\n' "$brine_n" "$brine_i"
+  elif [ -f "$brine_f" ] && [ -r "$brine_f" ]; then
+    printf '\\n%s file %s\\n' "$brine_n" "$brine_i"
+    cat -- "$brine_f" || printf '\\n%s error %s\\n' "$brine_n" "$brine_i"
+  else printf '\\n%s error %s\\n' "$brine_n" "$brine_i"
   fi
 done
-printf '\\n%s probe\\n' "$n"
-[ "$p" = 1 ] && (${PROBE_SCRIPT})
-printf '\\n%s end\\n' "$n"
+printf '\\n%s probe\\n' "$brine_n"
+[ "$brine_p" = 1 ] && (${PROBE_SCRIPT})
+printf '\\n%s end\\n' "$brine_n"
 exit 0`;
 
 export async function readGrainsAndEnv(host: Host, o: GrainsAndEnvOptions): Promise<GrainsAndEnv> {

@@ -29,8 +29,9 @@ import { tempPath } from './temp-name.js';
 // (`true > "$t"`, not `: > "$t"`: a redirection that fails on a special built-in ends sh.)
 // $1: a directory of the caller's for the script's own files (the command session's), else one it makes.
 // A command's duration: /proc/uptime read by the shell (no process; 10 ms steps), else \`date\`.
+// The umask to restore for commands: the command session's, asked once per session (brine_u0), else here.
 const OPS_SCRIPT = `set -C
-U0=$(umask)
+U0=\${brine_u0:-$(umask)}
 if [ -n "\${1-}" ]; then W=$1; else
   W=$(mktemp -d) || exit 125
   trap 'rm -rf -- "$W"' EXIT

@@ -59,6 +59,7 @@ function opsFunctions(opsBody: string): string {
 ${opsBody}
 }
 brine_opsrun() {
+  [ -n "\${brine_u0-}" ] || brine_u0=$(umask)
   if [ -n "$brine_d" ] || brine_d=$(mktemp -d); then
     head -c "$1" | { trap '[ "$?" = 0 ] || cat >/dev/null' EXIT; exec 9>&-; brine_ops "$brine_d"; }
   else
@@ -128,13 +129,21 @@ export function batchFrame(commands: string[]): string {
  * A command the batch's timeout ended says 124, as its own `timeout` would.
  */
 export function inlineBatchFrame(commands: string[], secs: number): string {
-  // each command's status is written as it ends: one the timeout ends keeps the 124 written before
+  // one subshell per command (it execs the program); their statuses are written in order as `wait`
+  // gives them. The timeout's TERM (sent to the whole group) interrupts the wait of a hung command
+  // and ends the commands still running, which then say 124; one that had ended keeps its status.
+  // A command that outlives the TERM is KILLed with the script 5 s later: what was not written yet
+  // keeps the 124 written before.
   const inner = [
-    'm=$1 d=$2',
-    ...commands.map(
-      (c, i) => `( ( ${c}\n) </dev/null >"$d/o${i}" 2>"$d/e${i}"; printf '\\n%s o %s\\n' "$m" "$?" >"$d/a${i}" ) &`,
-    ),
-    'wait',
+    'brine_m=$1 brine_d=$2 brine_t=',
+    ...commands.map((c, i) => `( ${c}\n) </dev/null >"$brine_d/o${i}" 2>"$brine_d/e${i}" & brine_p${i}=$!`),
+    "trap 'brine_t=1' TERM",
+    'brine_w() {',
+    '  wait "$1"; brine_s=$?',
+    '  [ -z "$brine_t" ] || [ "$brine_s" != 143 ] || brine_s=124',
+    `  printf '\\n%s o %s\\n' "$brine_m" "$brine_s" >"$brine_d/a$2"`,
+    '}',
+    ...commands.map((_, i) => `brine_w "$brine_p${i}" ${i}`),
   ].join('\n');
   const f = (k: string, i: number) => `"$brine_d/${k}${i}"`;
   const lines = ['if [ -n "$brine_d" ] || brine_d=$(mktemp -d); then'];

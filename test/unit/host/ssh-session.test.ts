@@ -121,6 +121,12 @@ describe('ssh command session', () => {
       { exitCode: 124, stdout: Buffer.alloc(0), stderr: '' },
       { exitCode: 0, stdout: Buffer.from('quick\n'), stderr: '' },
     ]);
+    // the hung one between two that ended: each keeps its own status
+    const mid = await session.run(
+      inlineBatchFrame([inl(['sh', '-c', 'exit 3']), inl(['sleep', '30']), inl(['echo', 'last'])], 1),
+      20_000,
+    );
+    expect(decodeBatch(mid.stdout, session.marker, 3)?.map((x) => x.exitCode)).toEqual([3, 124, 0]);
     await session.close();
   });
 
