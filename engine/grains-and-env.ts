@@ -27,8 +27,7 @@ export interface GrainsAndEnvOptions {
 // $1 marker, $2 probe? (1/0), $3 number of files, then the files, then the probe's labels. The grains
 // run as a function (its own positional parameters, no subshell: one fork less on every host); its
 // variables are not named brine_*.
-const SCRIPT =
-  `brine_n=$1 brine_p=$2 brine_c=$3; shift 3
+const SCRIPT = `brine_n=$1 brine_p=$2 brine_c=$3; shift 3
 brine_g() {
 ${GRAINS_SCRIPT}
 }
