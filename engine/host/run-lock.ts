@@ -33,6 +33,8 @@ export interface LockOptions {
   waitMs: number;
   /** Told once when the lock is busy and the run waits. */
   onWait?: (msg: string) => void;
+  /** What the caller's notices start with (a push's host label): the wait notice starts with it too. */
+  label?: string;
   /** A stop (signal) while waiting gives up waiting. */
   control?: { onStop(cb: (reason: string) => void): void };
 }
@@ -100,8 +102,9 @@ export async function acquireRunLock(host: Host, o: LockOptions, sweepDirs?: str
       else if (line === 'ready') resolve({ ok: true });
       else if (line.startsWith('busy ') && secs > 0)
         o.onWait?.(
-          `waiting up to ${secs} s for the run ` +
-            `lock ${path} on ${host.name} (held by ${line.slice(5) || 'another run'})`,
+          `${o.label ? `${o.label}: ` : ''}waiting up to ${secs} s for the run lock ${path}` +
+            // a label that is the host's name already says where
+            `${o.label === host.name ? '' : ` on ${host.name}`} (held by ${line.slice(5) || 'another run'})`,
         );
     };
     // the ssh command session holds it when it can (no channel, shell or sh of its own)

@@ -98,15 +98,6 @@ export function withInventoryVars(
   return deepmerge(pillar, vars, { arrayMerge: (_a, b) => b }) as Record<string, unknown>;
 }
 
-/**
- * The lock's wait notice starts with the host's label, as the other notices of a push do; where the
- * label is the host's address, the notice's own "on ADDRESS" would say it twice.
- */
-function withLabel(lock: LockOptions, label: string): LockOptions {
-  const onWait = lock.onWait;
-  return onWait ? { ...lock, onWait: (m) => onWait(`${label}: ${m.replace(` on ${label} (`, ' (')}`) } : lock;
-}
-
 /** What a push reads with the grains: the env search's files (vars: {}) and the probe its drive sources need. */
 const PUSH_ENV_READS = { files: [ACTIVE_ENV_PATH, APP_ENV_PATH], probeLabels: DRIVE_LABELS };
 
@@ -189,7 +180,8 @@ export async function pushHost(t: PushTarget, o: PushHostOptions & { progress?: 
       ...(o.concurrency ? { concurrency: o.concurrency } : {}),
       ...(o.aggregate === false ? { aggregate: false } : {}),
       redactor: o.redactor,
-      ...(o.lock ? { lock: withLabel(o.lock, t.label) } : {}),
+      // the lock's wait notice starts with the host's label, as the other notices of a push do
+      ...(o.lock ? { lock: { ...o.lock, label: t.label } } : {}),
       ...(o.control ? { control: o.control } : {}),
       ...(o.notice ? { notice: (m: string) => o.notice!(`${t.label}: ${m}`) } : {}),
       ...(o.progress ? { progress: o.progress } : {}),
