@@ -1,6 +1,6 @@
 // Grains: facts about a host in Salt's names, read with ONE exec round trip of a POSIX sh
 // script over any Host (local or SSH), then parsed here.
-import type { Host } from './host/host.js';
+import { DEFAULT_PATH, type Host } from './host/host.js';
 import { TransportError } from './errors.js';
 
 export interface Grains {
@@ -37,7 +37,7 @@ export interface Grains {
 
 // the grains script's PATH, searched by the shell itself where it asks where a program is (no `command -v`
 // in a command substitution: each one is a fork)
-const PATH_DIRS = '/usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin';
+const PATH_DIRS = DEFAULT_PATH.replaceAll(':', ' ');
 
 /** Where a target keeps the grains its boot cannot change (GRAINS_CACHE_SCRIPT). */
 export const GRAINS_CACHE_PATH = '/run/brine/grains';
@@ -111,7 +111,7 @@ echo "osarch=$ga"`;
 // /etc/hosts does not answer.
 export const GRAINS_SCRIPT =
   `
-PATH=${PATH_DIRS.replaceAll(' ', ':')}
+PATH=${DEFAULT_PATH}
 k=/proc/sys/kernel
 if read -r s <$k/ostype && read -r n <$k/hostname && read -r r <$k/osrelease && read -r m <$k/arch; then :
 else set -- $(uname -snrm); s=$1 n=$2 r=$3 m=$4

@@ -1,6 +1,9 @@
 // The Host interface: the only door to a machine. Local (execa + node:fs) and SSH (ssh2 exec +
 // sftp) implement it; state modules touch a machine through nothing else.
 
+/** The PATH every command brine runs on a host gets (local and over SSH, the grains' and probe's scripts). */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 export interface ExecOptions {
   /** Data written to the command's standard input. */
   stdin?: string | Buffer;

@@ -8,13 +8,20 @@ import { createReadStream, constants as fsConstants, promises as fs, type Stats 
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { spawnCommand } from './local-spawn.js';
-import type { ExecOptions, ExecResult, FileStat, FileType, HeldCommand, Host, WriteOptions } from './host.js';
+import {
+  DEFAULT_PATH,
+  type ExecOptions,
+  type ExecResult,
+  type FileStat,
+  type FileType,
+  type HeldCommand,
+  type Host,
+  type WriteOptions,
+} from './host.js';
 import { groupName, userHome, userName } from './local-ids.js';
 import { helperCanRun, LocalHelper } from './local-helper.js';
 import { writeFileAtomicLocal } from './local-write.js';
 import { resolveInRoot } from './root-jail.js';
-
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface LocalHostOptions {
   /** Resolve every filesystem path under this directory. */

@@ -4,11 +4,11 @@
 // Run as the login user (a root login, or the login user's own commands), the login shell itself
 // sets the environment and execs `timeout` (`K='v' exec timeout ... argv`): no `sh -c` and `env`
 // in between. Every process the target starts counts on a fleet: this is two fewer per command.
-import type { ExecOptions } from './host.js';
+import { DEFAULT_PATH, type ExecOptions } from './host.js';
 import { shQuote } from './exec.js';
 
 export const BASE_ENV: Record<string, string> = {
-  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  PATH: DEFAULT_PATH,
   LANG: 'C.UTF-8',
 };
 

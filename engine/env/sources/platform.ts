@@ -3,7 +3,7 @@
 // drives (cidata, config-2) with their mount points. The metadata sources only call a service
 // whose platform DMI indicates, as cloud-init's ds-identify does, so a host outside a cloud pays
 // nothing for them (no connect to 169.254.169.254 that waits for its timeout).
-import type { Host } from '../../host/host.js';
+import { DEFAULT_PATH, type Host } from '../../host/host.js';
 
 /** /sys/class/dmi/id fields read (absent ones are left out). */
 export const DMI_FIELDS = [
@@ -44,7 +44,7 @@ export const DRIVE_LABELS = ['cidata', 'CIDATA', 'config-2', 'CONFIG-2'] as cons
 // the device itself is probed before it is trusted.
 export const PROBE_SCRIPT =
   `
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+PATH=${DEFAULT_PATH}
 r="\${BRINE_ROOT-}"
 d="$r/sys/class/dmi/id"
 for f in ${DMI_FIELDS.join(' ')}; do
